@@ -1,0 +1,54 @@
+# sohoa — every target sets itself up (idempotent) before it runs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+JOBS   ?= $(shell nproc)
+APT_PACKAGES = tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
+               poppler-utils qpdf fonts-texgyre fonts-freefont-ttf fonts-noto-core
+
+.PHONY: run test test-fast bench setup system-deps samples train clean-out
+
+## set-up ---------------------------------------------------------------
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing" >&2; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: system-deps $(VENV)/.installed
+
+## the two commands of the README --------------------------------------
+run: setup
+	$(BIN)/sohoa run data/raw -o data/clean --jobs $(JOBS)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not integration"
+
+## the rest ---------------------------------------------------------------
+bench: setup
+	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/python -m bench.run_all
+
+samples: setup
+	$(BIN)/python -m sohoa.synth.samples --seeds ../shared/seeds -o data/raw
+
+train: setup
+	$(BIN)/sohoa train --corpus ../shared/corpus/vi_legal.jsonl.gz --corpus ../shared/corpus/vi_news.jsonl.gz \
+	  -o diacritics/models/restorer.bin
+
+clean-out:
+	rm -rf data/clean/*/ data/clean/*.jsonl data/clean/*.csv

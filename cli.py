@@ -1,0 +1,98 @@
+"""The `sohoa` command line: one click group, one function per sub-command.
+
+Heavy imports live inside each command body so that `sohoa --help` stays instant.
+Errors from the library arrive as `SohoaError` and are translated here, in one place.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from sohoa import __version__
+from sohoa.errors import SohoaError
+
+
+class _Group(click.Group):
+    """Translates library errors into click errors with the right exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SohoaError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sohoa")
+def main() -> None:
+    """sohoa: scanned Vietnamese reports to clean text and tidy indicator tables."""
+
+
+@main.command("run")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder (created if missing).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for pages (default: all cores).")
+@click.option("--force", is_flag=True, help="Re-process documents already complete in OUT.")
+@click.option("--no-repair", is_flag=True, help="Skip Vietnamese text repair (text.txt = ocr.txt).")
+@click.option("--no-tables", is_flag=True, help="Skip indicator-table extraction.")
+@click.option("--dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
+              help="Rasterisation resolution for PDFs.")
+@click.option("--page-timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds allowed for one page before it is recorded as failed.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
+def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, quiet):
+    """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
+    from sohoa.ingest.batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
+        dpi=dpi, page_timeout=page_timeout, quiet=quiet,
+    )
+    summary = run_batch(list(inputs), out_dir, options)
+    sys.exit(0 if summary.all_ok else 1)
+
+
+@main.command("repair")
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", "output", type=click.Path(allow_dash=True), default="-",
+              help="Output file (default stdout).")
+@click.option("--explain", is_flag=True, help="Print every edit (to stderr when text goes to stdout).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def repair_command(files, output, explain, fmt):
+    """Repair Vietnamese text: encodings, Unicode, diacritics, OCR garble."""
+    raise click.ClickException("repair is not available in this build yet")
+
+
+@main.command("tables")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False))
+def tables_command(inputs, out_dir):
+    """Tables only: wide + tidy CSV for every table found."""
+    raise click.ClickException("tables is not available in this build yet")
+
+
+@main.command("train")
+@click.option("--corpus", "corpora", multiple=True, required=True, type=click.Path(exists=True),
+              help="Clean corpus: .txt, .jsonl or .jsonl.gz with a 'text' field. Repeatable.")
+@click.option("-o", "--output", "model_path", required=True, type=click.Path(dir_okay=False))
+def train_command(corpora, model_path):
+    """Rebuild the repair model from a clean corpus."""
+    raise click.ClickException("train is not available in this build yet")
+
+
+@main.command("eval")
+@click.option("--gold", "gold", required=True, type=click.Path(exists=True),
+              help="Ground-truth text: a file, or a folder of <doc_id>.txt files.")
+@click.argument("out", type=click.Path(exists=True))
+def eval_command(gold, out):
+    """Score OUT against ground-truth text (CER, WER, syllable accuracy)."""
+    raise click.ClickException("eval is not available in this build yet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

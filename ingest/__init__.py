@@ -1,0 +1,1 @@
+"""Ingest: inputs → page images → preprocessing → OCR → reading order."""

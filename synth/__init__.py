@@ -1,0 +1,1 @@
+"""Synthetic scanned documents with known truth: sample inputs and benchmark data."""

@@ -1,0 +1,21 @@
+import pytest
+from click.testing import CliRunner
+
+from sohoa.cli import main
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["repair"], ["tables"], ["train"], ["eval"]])
+def test_every_command_has_help(runner, command):
+    result = runner.invoke(main, command + ["--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_unknown_command_is_a_usage_error(runner):
+    result = runner.invoke(main, ["frobnicate"])
+    assert result.exit_code == 2
