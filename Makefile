@@ -39,7 +39,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not integration"
 
 ## the rest ---------------------------------------------------------------
-bench: setup
+bench: setup  ## BENCH=ingest,repair,restore,tables picks some
 	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python -m bench.run_all
 

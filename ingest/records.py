@@ -1,0 +1,68 @@
+"""Records of the ingest stages. Each is frozen and keyed by document and page, and pickles
+cleanly so a page can travel to a worker process and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """Where one page comes from: enough for a worker to fetch it on its own."""
+
+    doc_id: str
+    path: str
+    kind: str  # 'pdf' | 'image'
+    page: int  # 1-based
+    dpi: int = 300
+
+
+@dataclass(frozen=True, eq=False)
+class PageImage:
+    """A page after preprocessing: upright, deskewed, cleaned; 8-bit grey or BGR."""
+
+    doc_id: str
+    page: int
+    image: np.ndarray
+    dpi: int
+    rotation: int = 0  # degrees clockwise applied to make the page upright
+    skew: float = 0.0  # degrees of skew that were corrected
+
+    @property
+    def height(self) -> int:
+        return int(self.image.shape[0])
+
+    @property
+    def width(self) -> int:
+        return int(self.image.shape[1])
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One word as the OCR engine read it, on the fixed word-level table every backend maps to."""
+
+    text: str
+    conf: float
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+    block: int
+    par: int
+    line: int
+    word: int
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """The OCR result of one page, words in reading order, paragraphs rebuilt."""
+
+    doc_id: str
+    page: int
+    width: int
+    height: int
+    dpi: int
+    words: tuple[OcrWord, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+    skew: float = 0.0
+    rotation: int = 0
+    warnings: tuple[str, ...] = field(default_factory=tuple)
