@@ -1,4 +1,4 @@
-"""What the batch runner calls. Placeholder until table extraction lands: finds no tables."""
+"""What the batch runner calls: tables on a page image, tables in text, and the writer."""
 
 from __future__ import annotations
 
@@ -18,21 +18,51 @@ TIDY_COLUMNS = (
 )
 
 
-def find_page_tables(page: "PageImage", ocr: "OcrPage") -> list[Table]:
-    """Tables on one preprocessed page image (runs in the page worker)."""
-    return []
+def find_page_tables(page: "PageImage", ocr: "OcrPage | None" = None) -> list[Table]:
+    """Tables on one preprocessed page image (runs in the page worker).
+
+    Ruled tables come from the page's lines; where there are none, borderless tables are
+    looked for in the positions of the page's OCR words (`ocr`).
+    """
+    from sohoa.tables.page import find_tables_on_page
+
+    return find_tables_on_page(page, ocr)
 
 
-def tables_from_text(doc_id: str, text: str) -> list[Table]:
+def tables_from_text(doc_id: str, text: str, *, repair_text: bool = True) -> list[Table]:
     """Tables that arrive as text (one cell per line dumps, pipe/Markdown tables)."""
-    return []
+    from sohoa.tables.cells import repair_text_cells
+    from sohoa.tables.text import parse_text_tables
+
+    tables = parse_text_tables(doc_id, text)
+    return [repair_text_cells(t) for t in tables] if repair_text else tables
+
+
+def tidy_frame(tables: list[Table]) -> "pd.DataFrame":
+    """Tidy observations of already joined tables, exactly the columns TIDY_COLUMNS."""
+    import pandas as pd
+
+    from sohoa.tables.tidy import tidy_rows
+
+    records = [obs for table in tables for obs in tidy_rows(table)]
+    frame = pd.DataFrame(records, columns=list(TIDY_COLUMNS))
+    for column in ("page", "table", "row"):
+        frame[column] = frame[column].astype("int64")
+    return frame
 
 
 def write_document_tables(doc_id: str, tables: list[Table], doc_dir: Path) -> "pd.DataFrame":
     """Join continued tables, write `tables/p<page>_t<k>.csv` and `indicators.csv` in doc_dir,
     and return the document's tidy observations (columns TIDY_COLUMNS)."""
-    import pandas as pd
+    from sohoa.tables.join import join_continued
 
-    frame = pd.DataFrame(columns=list(TIDY_COLUMNS))
-    frame.to_csv(Path(doc_dir) / "indicators.csv", index=False)
+    doc_dir = Path(doc_dir)
+    joined = join_continued(tables)
+    if joined:
+        (doc_dir / "tables").mkdir(parents=True, exist_ok=True)
+    for table in joined:
+        table.df.to_csv(doc_dir / "tables" / f"p{table.page}_t{table.index}.csv", index=False)
+    frame = tidy_frame(joined)
+    doc_dir.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(doc_dir / "indicators.csv", index=False)
     return frame

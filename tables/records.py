@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -10,7 +14,11 @@ class Table:
     """One logical table: a grid of cell texts with flattened header paths.
 
     `header` holds one flattened path per column ('Năm thực hiện | 2021'); `rows` the body
-    cells as read (strings), `confidences` the per-cell OCR confidence (or 100 for text input).
+    cells as read (strings), `confidences` the per-cell OCR confidence 0-100 (100 for text
+    input; same shape as `rows`). A table with `has_header=False` starts with body rows
+    (typically the continuation of a table from the previous page) and its `header` holds
+    placeholders ('Cột 1', ...). `spans` lists the body cells that were merged over several
+    grid cells as (row, col, rowspan, colspan); their text sits in the top-left cell.
     """
 
     doc_id: str
@@ -20,3 +28,33 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     confidences: tuple[tuple[float, ...], ...] = field(default_factory=tuple)
     pages: tuple[int, ...] = ()  # every page a continued table spans
+    has_header: bool = True
+    spans: tuple[tuple[int, int, int, int], ...] = ()
+    bbox: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 on the page image
+    source: str = "text"  # 'ruled' | 'borderless' | 'text'
+    row_pages: tuple[int, ...] = ()  # page of every body row (set when tables are joined)
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.header)
+
+    @property
+    def df(self) -> "pd.DataFrame":
+        """The wide grid as a DataFrame whose columns are the flattened header paths."""
+        import pandas as pd
+
+        return pd.DataFrame([list(r) for r in self.rows], columns=unique_names(self.header))
+
+
+def unique_names(names: tuple[str, ...] | list[str]) -> list[str]:
+    """Column names made unique and non-empty, so that `pandas.read_csv` keeps them as they are."""
+    seen: dict[str, int] = {}
+    out = []
+    for k, name in enumerate(names, start=1):
+        name = name.strip() or f"Cột {k}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        seen.setdefault(name, 1)
+        out.append(name)
+    return out

@@ -1,0 +1,153 @@
+"""From a wide table to tidy observations: roles of columns and rows, sections, sub-rows,
+units, measures and periods.
+
+Column roles: the TT column (ordinals), the indicator-name column, the unit column (ĐVT /
+Đơn vị / Đơn vị tính), value columns (mostly numbers) and text columns (assessment, agency),
+which are not observations. Row roles: group rows ('I', 'II' + title) set the section; rows
+whose name starts with '- ' / '+ ', or that carry values under a numbered row without a TT of
+their own, are sub-rows of that numbered row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sohoa.tables.records import Table, unique_names
+from sohoa.tables.values import TEXT, format_decimal, parse_value
+
+_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+_GROUP_ORDINAL = re.compile(rf"^(?:{_ROMAN}|[A-Z])\.?$")
+_GROUP_TEXT = re.compile(rf"^((?:{_ROMAN}|[A-Z])[.)]?)\s+(\S.*)$")
+_ORDINAL = re.compile(rf"^(?:\d{{1,3}}(?:\.\d{{1,2}})*|{_ROMAN}|[a-zđ]|[A-Z])[.)]?$")
+_TT_HEADER = re.compile(r"^(s[ốo]\s*)?s?tt\.?$|^số\s*thứ\s*tự$", re.IGNORECASE)
+_UNIT_HEADER = re.compile(r"^(đvt|đơn\s*vị(\s*tính)?|dvt|don vi( tinh)?)$", re.IGNORECASE)
+_NAME_HEADER = re.compile(r"chỉ\s*tiêu|nội\s*dung|tên|danh\s*mục|hạng\s*mục|chi\s*tieu",
+                          re.IGNORECASE)
+_SUBROW = re.compile(r"^\s*[-–+•]\s*(.*)$", re.DOTALL)
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)\d\d)?)(?![\d.,])")
+_YEAR_WORDS = re.compile(r"\s*\b(năm|giai đoạn|gđ)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    tt: int | None
+    name: int | None
+    unit: int | None
+    values: tuple[int, ...]
+
+
+def split_period(path: str) -> tuple[str, str]:
+    """'Năm thực hiện | 2021' → ('Năm thực hiện', '2021'); 'Chỉ tiêu tỉnh năm 2023' →
+    ('Chỉ tiêu tỉnh', '2023'); a path without a year → (path, '')."""
+    parts = [p.strip() for p in path.split(" | ")]
+    period = ""
+    kept = []
+    for part in parts:
+        match = _YEAR.search(part) if not period else None
+        if match:
+            period = re.sub(r"\s+", "", match.group(1)).replace("–", "-")
+            rest = _YEAR_WORDS.sub("", part[: match.start()]).strip() + " " + part[match.end():].strip()
+            rest = rest.strip(" ,:-")
+            if rest:
+                kept.append(rest)
+        elif part:
+            kept.append(part)
+    return " | ".join(kept), period
+
+
+def column_roles(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> ColumnRoles:
+    """Decide which column is TT, name, unit, and which hold values."""
+    n = len(header)
+    columns = [[r[c].strip() for r in rows if c < len(r)] for c in range(n)]
+    filled = [[v for v in col if v] for col in columns]
+    tt = next((c for c in range(n) if _TT_HEADER.match(header[c].strip())), None)
+    if tt is None and n and filled[0] and sum(bool(_ORDINAL.match(v)) for v in filled[0]) >= 0.8 * len(filled[0]):
+        tt = 0
+    unit = next((c for c in range(n) if _UNIT_HEADER.match(header[c].split(" | ")[-1].strip())), None)
+    numeric_share = []
+    for c in range(n):
+        vals = filled[c]
+        good = sum(parse_value(v).qualifier != TEXT for v in vals)
+        numeric_share.append(good / len(vals) if vals else 0.0)
+    name = next((c for c in range(n) if c not in (tt, unit) and _NAME_HEADER.search(header[c])
+                 and numeric_share[c] < 0.5), None)
+    if name is None:
+        candidates = [c for c in range(n) if c not in (tt, unit) and numeric_share[c] < 0.5]
+        if candidates:
+            name = max(candidates, key=lambda c: sum(len(v) for v in filled[c]))
+    values = tuple(
+        c for c in range(n)
+        if c not in (tt, name, unit) and filled[c] and numeric_share[c] >= 0.5
+    )
+    return ColumnRoles(tt=tt, name=name, unit=unit, values=values)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def tidy_rows(table: Table) -> list[dict]:
+    """The table's observations as dicts with the contract's columns (strings and ints)."""
+    roles = column_roles(table.header, table.rows)
+    header = unique_names(table.header)
+    value_set = set(roles.values)
+    section = ""
+    parent = ""  # name of the last numbered (or plain) indicator row, for sub-rows
+    out: list[dict] = []
+
+    def cell(row: tuple[str, ...], c: int | None) -> str:
+        return _clean(row[c]) if c is not None and c < len(row) else ""
+
+    for r, row in enumerate(table.rows, start=1):
+        tt, name, unit = cell(row, roles.tt), cell(row, roles.name), cell(row, roles.unit)
+        values = [(c, row[c].strip() if c < len(row) else "") for c in roles.values]
+        has_values = any(v for _, v in values)
+        nonempty = [_clean(v) for v in row if v.strip()]
+        if not has_values and not unit:
+            if tt and _GROUP_ORDINAL.match(tt) and not tt[0].isdigit() and (name or len(nonempty) == 1):
+                section = f"{tt.rstrip('.')}. {name}".strip() if name else tt
+                parent = ""
+                continue
+            if len(nonempty) == 1 and _GROUP_TEXT.match(nonempty[0]) and not tt:
+                label, title = _GROUP_TEXT.match(nonempty[0]).groups()
+                if not label[0].isdigit() and (_GROUP_ORDINAL.match(label)):
+                    section = f"{label.rstrip('.)')}. {title}"
+                    parent = ""
+                    continue
+        sub = _SUBROW.match(name)
+        if sub and parent:
+            indicator = f"{parent} - {_clean(sub.group(1))}"
+        elif sub:
+            indicator = _clean(sub.group(1))
+        elif roles.tt is not None and not tt and parent and has_values:
+            indicator = f"{parent} - {name}" if name else parent
+        else:
+            indicator = name
+            parent = name
+        if not indicator:
+            continue
+        for c, raw in values:
+            if not has_values:
+                break
+            parsed = parse_value(raw)
+            if parsed.qualifier == TEXT:
+                continue
+            measure, period = split_period(table.header[c])
+            out.append({
+                "doc_id": table.doc_id,
+                "page": table.row_pages[r - 1] if table.row_pages else table.page,
+                "table": table.index,
+                "row": r,
+                "section": section,
+                "indicator": indicator,
+                "unit": unit,
+                "measure": measure,
+                "period": period,
+                "value": format_decimal(parsed.value),
+                "value_min": format_decimal(parsed.low),
+                "value_max": format_decimal(parsed.high),
+                "qualifier": parsed.qualifier,
+                "raw": raw,
+            })
+    return out

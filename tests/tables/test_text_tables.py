@@ -1,0 +1,67 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sohoa.tables.api import TIDY_COLUMNS, tables_from_text, write_document_tables
+
+DATA = Path(__file__).parent / "data"
+SEED_003 = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "003_7be7a533fb79af28.txt"
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_cell_dump_and_pipe_table_give_the_golden_tidy_csv(tmp_path):
+    text = (DATA / "dump_small.txt").read_text(encoding="utf-8")
+    tables = tables_from_text("dump_small", text, repair_text=False)
+    assert [(t.page, t.index, t.n_columns, len(t.rows)) for t in tables] == [(1, 1, 6, 6), (1, 2, 5, 2)]
+    write_document_tables("dump_small", tables, tmp_path)
+    got = _read(tmp_path / "indicators.csv")
+    assert tuple(got.columns) == TIDY_COLUMNS
+    pd.testing.assert_frame_equal(got, _read(DATA / "dump_small_indicators.csv"))
+
+
+def test_wide_csv_reads_back_with_header_paths(tmp_path):
+    tables = tables_from_text("d", (DATA / "dump_small.txt").read_text(encoding="utf-8"), repair_text=False)
+    write_document_tables("d", tables, tmp_path)
+    wide = pd.read_csv(tmp_path / "tables" / "p1_t1.csv", dtype=str, keep_default_na=False)
+    assert list(wide.columns) == ["TT", "Chỉ tiêu", "ĐVT", "Năm 2022", "Kế hoạch năm 2023", "Đánh giá"]
+    assert wide.loc[2, "Năm 2022"] == "6.500"
+    assert (tmp_path / "tables" / "p1_t2.csv").exists()
+
+
+def test_sub_rows_sections_and_missing():
+    tables = tables_from_text("d", (DATA / "dump_small.txt").read_text(encoding="utf-8"), repair_text=False)
+    from sohoa.tables.api import tidy_frame
+
+    frame = tidy_frame(tables)
+    sub = frame[frame.indicator == "Thu ngân sách - Thu nội địa"]
+    assert list(sub.qualifier) == ["", "missing"]
+    assert set(frame[frame.indicator == "Tỷ lệ hộ nghèo"].section) == {"II. Xã hội"}
+    # text-only columns (assessment) are no observations
+    assert not (frame.raw == "Đạt").any()
+
+
+def test_form_feeds_count_pages():
+    text = "intro\f\n| TT | Chỉ tiêu | 2020 |\n|---|---|---|\n| 1 | A | 5 |\n"
+    (table,) = tables_from_text("d", text, repair_text=False)
+    assert table.page == 2
+
+
+def test_text_without_tables_gives_none(tmp_path):
+    assert tables_from_text("d", "Chỉ là một đoạn văn.\n\nKhông có bảng.") == []
+    frame = write_document_tables("d", [], tmp_path)
+    assert list(frame.columns) == list(TIDY_COLUMNS)
+    assert _read(tmp_path / "indicators.csv").empty
+
+
+@pytest.mark.skipif(not SEED_003.exists(), reason="seed documents not present")
+def test_seed_003_appendix_observations(tmp_path):
+    """Every numeric observation of seed 003's appendix III, checked by hand against the source."""
+    doc_id = SEED_003.stem
+    tables = tables_from_text(doc_id, SEED_003.read_text(encoding="utf-8"), repair_text=False)
+    assert [len(t.header) for t in tables] == [4, 3, 6]
+    write_document_tables(doc_id, tables, tmp_path)
+    pd.testing.assert_frame_equal(_read(tmp_path / "indicators.csv"), _read(DATA / "seed003_indicators.csv"))
