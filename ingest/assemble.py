@@ -1,0 +1,116 @@
+"""Pages → one document: ocr.txt, the repaired text.txt, and pages.jsonl with each word's
+`raw` (as read) and `text` (after repair), found by mapping repair edits back onto word spans.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from sohoa.ingest.page import PageResult
+
+PAGE_SEPARATOR = "\f"
+
+
+@dataclass(frozen=True)
+class AssembledDocument:
+    ocr_text: str
+    text: str
+    pages_jsonl: str
+    edits: int
+
+
+def document_text(pages: Sequence[PageResult]) -> tuple[str, list[list[tuple[int, int] | None]]]:
+    """The document's text (paragraphs one per line, pages split by form feed) and, per page,
+    each word's (start, end) in that text (None for words set aside, e.g. page numbers)."""
+    parts: list[str] = []
+    spans_by_page: list[list[tuple[int, int] | None]] = []
+    offset = 0
+    for n, page in enumerate(pages):
+        if n:
+            parts.append(PAGE_SEPARATOR)
+            offset += len(PAGE_SEPARATOR)
+        words = page.ocr.words if page.ocr else ()
+        spans: list[tuple[int, int] | None] = [None] * len(words)
+        if page.layout:
+            for k, block in enumerate(page.layout.blocks):
+                if k:
+                    parts.append("\n")
+                    offset += 1
+                for index, (start, end) in zip(block.words, block.spans):
+                    spans[index] = (offset + start, offset + end)
+                parts.append(block.text)
+                offset += len(block.text)
+        spans_by_page.append(spans)
+    return "".join(parts), spans_by_page
+
+
+def map_position(edits, position: int, side: str) -> int:
+    """Where input `position` lands in the repaired text. An edit straddling the position
+    takes it to the edit's start ('left') or end ('right'); insertions at a word's edge
+    belong to the word."""
+    delta = 0
+    for edit in edits:
+        length_change = len(edit.after) - (edit.end - edit.start)
+        insertion_here = edit.start == edit.end == position
+        if edit.end <= position and not (side == "left" and insertion_here):
+            delta += length_change
+        elif edit.start < position < edit.end:
+            return edit.start + delta + (len(edit.after) if side == "right" else 0)
+        else:
+            break
+    return position + delta
+
+
+def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None) -> AssembledDocument:
+    """Build the document texts and pages.jsonl; `repair` is None for --no-repair."""
+    ocr_text, spans_by_page = document_text(pages)
+    if repair is not None:
+        result = repair(ocr_text)
+        text, edits = result.text, sorted(result.edits, key=lambda e: (e.start, e.end))
+    else:
+        text, edits = ocr_text, []
+    lines = []
+    for page, spans in zip(pages, spans_by_page):
+        lines.append(json.dumps(page_record(page, spans, text, edits), ensure_ascii=False))
+    return AssembledDocument(ocr_text, text, "\n".join(lines) + ("\n" if lines else ""), len(edits))
+
+
+def page_record(page: PageResult, spans, text: str, edits) -> dict:
+    ocr = page.ocr
+    record = {
+        "page": page.page,
+        "width": ocr.width if ocr else 0,
+        "height": ocr.height if ocr else 0,
+        "dpi": ocr.dpi if ocr else 0,
+        "skew": round(ocr.skew, 2) if ocr else 0.0,
+        "rotation": ocr.rotation if ocr else 0,
+        "source": page.source,
+        "page_label": page.layout.page_label if page.layout else "",
+        "warnings": list(page.warnings) + ([page.error] if page.error else []),
+        "words": [],
+    }
+    if not ocr:
+        return record
+    line_of: dict[int, tuple[int, int]] = {}
+    if page.layout:
+        for b, block in enumerate(page.layout.blocks, start=1):
+            for index, line in zip(block.words, block.lines):
+                line_of[index] = (line + 1, b)
+    order = [i for block in (page.layout.blocks if page.layout else ()) for i in block.words]
+    order += [i for i in range(len(ocr.words)) if i not in line_of]
+    for i in order:
+        word = ocr.words[i]
+        span = spans[i]
+        if span is not None and edits:
+            repaired = text[map_position(edits, span[0], "left"):map_position(edits, span[1], "right")]
+        else:
+            repaired = word.text
+        line, block = line_of.get(i, (0, 0))
+        entry = {"text": repaired, "raw": word.text, "conf": round(word.conf, 2), "bbox": list(word.bbox),
+                 "line": line, "block": block}
+        if span is None:
+            entry["set_aside"] = True  # page number or speck: not part of the text
+        record["words"].append(entry)
+    return record

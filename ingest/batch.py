@@ -1,0 +1,416 @@
+"""The batch job behind `sohoa run`: inputs → pages in a process pool → documents in OUT.
+
+Read as a list of stages:
+    discover + name + fingerprint inputs        (inputs.py)
+    skip documents already complete (sha256)     (manifest.jsonl)
+    count pages; bad inputs become 'failed'      (inputs.count_pages)
+    pages → worker pool                          (page.process_page)
+    finished document → repair, tables, files    (assemble.py, tables.api) written atomically
+    run-level indicators.csv and a compacted manifest
+
+Atomic writes: a document is written into OUT/.partial-<doc_id>/ and renamed into place; its
+manifest line is appended only after that, so an interrupted run never leaves a document that
+looks complete. A document whose manifest line is missing or not 'ok' is done again next time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sohoa.errors import InputError, SohoaError
+from sohoa.ingest.assemble import assemble
+from sohoa.ingest.inputs import InputDocument, count_pages, discover, name_documents
+from sohoa.ingest.layout import PageLayout, TextBlock
+from sohoa.ingest.page import PageOptions, PageResult, process_page
+from sohoa.ingest.records import OcrPage, OcrWord, PageSource
+
+MANIFEST = "manifest.jsonl"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    jobs: int | None = None
+    force: bool = False
+    repair: bool = True
+    tables: bool = True
+    dpi: int = 300
+    page_timeout: float = 300.0
+    quiet: bool = False
+    engine: str = "tesseract"
+    lang: str = "vie"
+
+
+@dataclass
+class BatchSummary:
+    entries: list[dict] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def all_ok(self) -> bool:
+        return all(entry["status"] == "ok" for entry in self.entries)
+
+    @property
+    def failed(self) -> list[dict]:
+        return [entry for entry in self.entries if entry["status"] != "ok"]
+
+
+# ------------------------------------------------------------------ the job
+def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = BatchOptions()) -> BatchSummary:
+    """Process every input into `out_dir`; bad inputs are recorded, never fatal."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    previous = read_manifest(out)
+    documents = name_documents(discover(inputs))
+    if not documents:
+        raise InputError("no PDF, image or .txt files found in the inputs")
+    summary = BatchSummary()
+    progress = _Progress(options.quiet)
+    results: dict[str, dict] = {}
+
+    todo: list[InputDocument] = []
+    for document in documents:
+        done = previous.get(document.doc_id)
+        if (not options.force and done and done.get("status") == "ok" and done.get("sha256") == document.sha256
+                and (out / document.doc_id / "text.txt").exists()):
+            results[document.doc_id] = done
+            summary.skipped += 1
+            continue
+        try:
+            todo.append(replace(document, pages=count_pages(document)))
+        except InputError as exc:
+            results[document.doc_id] = _entry(document, "failed", 0, 0.0, str(exc))
+            _append_manifest(out, results[document.doc_id])
+            progress.rejected(results[document.doc_id])
+
+    page_docs = [d for d in todo if d.kind in ("pdf", "image")]
+    if page_docs and options.engine == "tesseract":
+        from sohoa.ingest.ocr import TesseractEngine
+
+        TesseractEngine.check_installed(options.lang)
+    progress.start(sum(d.pages for d in todo), len(documents), summary.skipped)
+    for document in todo:
+        if document.kind == "text":
+            results[document.doc_id] = _finish_text_document(document, out, options)
+            _append_manifest(out, results[document.doc_id])
+            progress.document_done(results[document.doc_id], pages=1)
+    _run_pages(page_docs, out, options, results, progress)
+
+    summary.entries = [results[d.doc_id] for d in documents if d.doc_id in results]
+    write_manifest(out, summary.entries, previous, [d.doc_id for d in documents])
+    write_run_indicators(out, summary.entries)
+    progress.finish(summary)
+    return summary
+
+
+def _run_pages(documents: list[InputDocument], out: Path, options: BatchOptions, results: dict,
+               progress: "_Progress") -> None:
+    if not documents:
+        return
+    page_options = PageOptions(engine=options.engine, lang=options.lang, tables=options.tables,
+                               timeout=options.page_timeout)
+    jobs = options.jobs or os.cpu_count() or 1
+    pending_pages = {d.doc_id: {} for d in documents}
+    started = {d.doc_id: time.perf_counter() for d in documents}
+    by_id = {d.doc_id: d for d in documents}
+    sources = [PageSource(d.doc_id, d.path, d.kind, n, options.dpi) for d in documents for n in range(1, d.pages + 1)]
+
+    def collect(result: PageResult) -> None:
+        pages = pending_pages[result.doc_id]
+        pages[result.page] = result
+        progress.page_done()
+        document = by_id[result.doc_id]
+        if len(pages) == document.pages:
+            ordered = [pages[n] for n in range(1, document.pages + 1)]
+            entry = _finish_page_document(document, ordered, out, options, time.perf_counter() - started[document.doc_id])
+            results[document.doc_id] = entry
+            _append_manifest(out, entry)
+            progress.document_done(entry)
+
+    if jobs == 1:
+        for source in sources:
+            collect(process_page(source, page_options))
+        return
+    # Submit a bounded window of pages so memory stays flat however many pages there are.
+    window = jobs * 2
+    queue = iter(sources)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        running: dict[Future, PageSource] = {}
+
+        def submit_more() -> None:
+            while len(running) < window:
+                source = next(queue, None)
+                if source is None:
+                    return
+                running[pool.submit(process_page, source, page_options)] = source
+
+        submit_more()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                source = running.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    result = PageResult(source.doc_id, source.page, None, None,
+                                        error="the page worker died (out of memory?)")
+                except Exception as exc:  # noqa: BLE001
+                    result = PageResult(source.doc_id, source.page, None, None, error=f"{type(exc).__name__}: {exc}")
+                collect(result)
+            try:
+                submit_more()
+            except BrokenProcessPool:
+                for source in queue:
+                    collect(PageResult(source.doc_id, source.page, None, None,
+                                       error="not processed: the worker pool broke down"))
+
+
+# ------------------------------------------------------------------ documents
+def _entry(document: InputDocument, status: str, pages: int, seconds: float, error: str | None = None,
+           warnings: list[str] | None = None) -> dict:
+    entry = {"doc_id": document.doc_id, "source": document.path, "status": status, "pages": pages,
+             "seconds": round(seconds, 2), "sha256": document.sha256}
+    if error:
+        entry["error"] = error
+    if warnings:
+        entry["warnings"] = warnings
+    return entry
+
+
+def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[str]]:
+    errors = [f"page {p.page}: {p.error}" for p in pages if p.error]
+    warnings = [f"page {p.page}: {w}" for p in pages for w in p.warnings]
+    readable = [p for p in pages if not p.error]
+    if not readable:
+        return "failed", "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)", warnings
+    with_text = [p for p in readable if p.layout and p.layout.blocks]
+    if not with_text:
+        return "failed", "empty document: no text found on any page (blank or unreadable scan)", warnings
+    vietnamese = [p for p in with_text if not any(w.startswith("non-Vietnamese") for w in p.warnings)]
+    if not vietnamese:
+        return "failed", "non-Vietnamese document: the text read has almost no Vietnamese diacritics", warnings
+    if errors:
+        return "partial", "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""), warnings
+    return "ok", None, warnings
+
+
+def _finish_page_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
+                          seconds: float) -> dict:
+    status, error, warnings = _document_status(pages)
+    if status == "failed":
+        return _entry(document, status, len(pages), seconds, error, warnings)
+    try:
+        tables = [t for p in pages for t in p.tables]
+        _write_document(document, pages, out, options, tables, text_for_tables=None)
+    except Exception as exc:  # noqa: BLE001 - one document's writing problem must not stop the batch
+        return _entry(document, "failed", len(pages), seconds, f"could not write the results: {exc}", warnings)
+    return _entry(document, status, len(pages), seconds, error, warnings)
+
+
+def _finish_text_document(document: InputDocument, out: Path, options: BatchOptions) -> dict:
+    """Legacy .txt: decode, re-join lines into paragraphs, then the same writing path."""
+    from sohoa.diacritics.encodings import decode_bytes
+    from sohoa.ingest.legacy import reflow
+
+    started = time.perf_counter()
+    try:
+        decoded = decode_bytes(Path(document.path).read_bytes())
+    except (InputError, OSError) as exc:
+        reason = str(exc)
+        if not reason.lower().startswith(("unknown", "text", "cannot")):
+            reason = f"unknown text encoding: {reason}"
+        return _entry(document, "failed", 1, time.perf_counter() - started, reason)
+    paragraphs = reflow(decoded.text)
+    if not paragraphs:
+        return _entry(document, "failed", 1, time.perf_counter() - started, "empty document: the text file has no text")
+    page = text_page(document.doc_id, paragraphs)
+    try:
+        _write_document(document, [page], out, options, [], text_for_tables=decoded.text)
+    except Exception as exc:  # noqa: BLE001
+        return _entry(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
+    warnings = [] if decoded.encoding in ("utf-8", "ascii") else [f"decoded as {decoded.encoding}"]
+    return _entry(document, "ok", 1, time.perf_counter() - started, None, warnings)
+
+
+def text_page(doc_id: str, paragraphs: list[str]) -> PageResult:
+    """A text input as one page of words (no boxes), so it is written like a scanned one."""
+    words: list[OcrWord] = []
+    blocks = []
+    for b, paragraph in enumerate(paragraphs):
+        indices, spans = [], []
+        for match in re.finditer(r"\S+", paragraph):
+            indices.append(len(words))
+            spans.append((match.start(), match.end()))
+            words.append(OcrWord(match.group(), 100.0, (0, 0, 0, 0), b + 1, 1, 1, len(indices)))
+        blocks.append(TextBlock("body", tuple(indices), paragraph, tuple(spans), tuple([b] * len(indices))))
+    ocr = OcrPage(doc_id, 1, 0, 0, 0, tuple(words), tuple(paragraphs))
+    return PageResult(doc_id, 1, ocr, PageLayout(tuple(blocks)), source="text")
+
+
+def _write_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
+                    tables: list, text_for_tables: str | None) -> None:
+    repair = None
+    if options.repair:
+        from sohoa.diacritics import repair
+    assembled = assemble(pages, repair)
+    staging = out / f".partial-{document.doc_id}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    (staging / "ocr.txt").write_text(assembled.ocr_text + "\n", encoding="utf-8")
+    (staging / "text.txt").write_text(assembled.text + "\n", encoding="utf-8")
+    (staging / "pages.jsonl").write_text(assembled.pages_jsonl, encoding="utf-8")
+    _write_tables(document, staging, options, tables, text_for_tables, assembled.text)
+    final = out / document.doc_id
+    if final.exists():
+        trash = out / f".old-{document.doc_id}-{os.getpid()}"
+        final.rename(trash)
+        staging.rename(final)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        staging.rename(final)
+
+
+def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions, tables: list,
+                  text_for_tables: str | None, repaired_text: str) -> None:
+    from sohoa.tables.api import TIDY_COLUMNS
+
+    if not options.tables:
+        (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
+        return
+    from sohoa.tables.api import tables_from_text, write_document_tables
+
+    if text_for_tables is not None:
+        tables = list(tables) + list(tables_from_text(document.doc_id, text_for_tables))
+    (doc_dir / "tables").mkdir(exist_ok=True)
+    write_document_tables(document.doc_id, tables, doc_dir)
+    if not (doc_dir / "indicators.csv").exists():
+        (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------ manifest and run files
+def read_manifest(out: Path) -> dict[str, dict]:
+    """doc_id → its last manifest entry (a torn last line from a crash is ignored)."""
+    entries: dict[str, dict] = {}
+    path = out / MANIFEST
+    if not path.exists():
+        return entries
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(entry, dict) and "doc_id" in entry:
+            entries[entry["doc_id"]] = entry
+    return entries
+
+
+def _append_manifest(out: Path, entry: dict) -> None:
+    with open(out / MANIFEST, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_manifest(out: Path, entries: list[dict], previous: dict[str, dict], order: list[str]) -> None:
+    """One line per document: this run's entries, plus earlier documents not in this run."""
+    current = {e["doc_id"]: e for e in entries}
+    kept = [e for doc_id, e in previous.items() if doc_id not in current]
+    lines = [json.dumps(e, ensure_ascii=False) for e in kept + [current[d] for d in order if d in current]]
+    _atomic_write(out / MANIFEST, "\n".join(lines) + "\n")
+
+
+def write_run_indicators(out: Path, entries: list[dict]) -> None:
+    """OUT/indicators.csv: every written document's tidy observations, in manifest order."""
+    import pandas as pd
+
+    from sohoa.tables.api import TIDY_COLUMNS
+
+    frames = []
+    for entry in read_manifest(out).values():
+        path = out / entry["doc_id"] / "indicators.csv"
+        if entry.get("status") in ("ok", "partial") and path.exists():
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            if len(frame):
+                frames.append(frame)
+    combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(TIDY_COLUMNS))
+    for column in TIDY_COLUMNS:
+        if column not in combined.columns:
+            combined[column] = ""
+    tmp = out / ".indicators.csv.tmp"
+    combined[list(TIDY_COLUMNS) + [c for c in combined.columns if c not in TIDY_COLUMNS]].to_csv(tmp, index=False)
+    os.replace(tmp, out / "indicators.csv")
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------ progress
+class _Progress:
+    """A one-line progress bar on stderr (never stdout)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.total = self.done = 0
+        self.docs_total = self.docs_done = self.failed = 0
+        self.started = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+
+    def start(self, pages: int, documents: int, skipped: int) -> None:
+        self.total, self.docs_total = pages, documents
+        self.docs_done = skipped + self.failed
+        if skipped and not self.quiet:
+            print(f"sohoa: {skipped} document(s) already complete, skipped (use --force to redo)", file=sys.stderr)
+        self._show()
+
+    def page_done(self) -> None:
+        self.done += 1
+        self._show()
+
+    def document_done(self, entry: dict, pages: int = 0) -> None:
+        self.done += pages
+        self.docs_done += 1
+        if entry["status"] != "ok":
+            self.failed += 1
+            if not self.quiet:
+                self._clear()
+                print(f"sohoa: {entry['doc_id']}: {entry['status']}: {entry.get('error', '')}", file=sys.stderr)
+        self._show()
+
+    def rejected(self, entry: dict) -> None:
+        self.failed += 1
+        if not self.quiet:
+            print(f"sohoa: {entry['doc_id']}: failed: {entry['error']}", file=sys.stderr)
+
+    def _clear(self) -> None:
+        if self.tty:
+            print("\r\033[K", end="", file=sys.stderr)
+
+    def _show(self) -> None:
+        if self.quiet or not self.tty:
+            return
+        width = 30
+        filled = int(width * self.done / self.total) if self.total else width
+        rate = self.done / max(1e-6, time.perf_counter() - self.started)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} pages, "
+              f"{self.docs_done}/{self.docs_total} documents, {self.failed} failed, {rate:.2f} pages/s",
+              end="", file=sys.stderr, flush=True)
+
+    def finish(self, summary: BatchSummary) -> None:
+        if self.quiet:
+            return
+        self._clear()
+        ok = sum(1 for e in summary.entries if e["status"] == "ok")
+        print(f"sohoa: {ok}/{len(summary.entries)} documents ok, {self.done} pages in "
+              f"{time.perf_counter() - self.started:.1f} s", file=sys.stderr)

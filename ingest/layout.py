@@ -1,0 +1,355 @@
+"""Reading order and paragraphs for Vietnamese official layouts, from OCR words and geometry.
+
+The OCR engine's own blocks are not trusted for order: Tesseract sometimes merges the two
+header columns into one line or reads the signature block before 'Nơi nhận'. Instead:
+
+1. words → lines (the engine's line ids), and each line is cut where a wide horizontal gap
+   separates two columns (`segments`);
+2. page numbers (a short number alone in the top/bottom margin) and speck noise are set
+   aside, not spliced into sentences;
+3. segments are read top to bottom; a run of segments that sits side by side in exactly two
+   columns (the header: agency | national motto; the closing: 'Nơi nhận' | signer) is read
+   left column first, then right, one line per paragraph; runs with three or more columns
+   (tables) are read row by row, cells joined by ' | ';
+4. full-width lines are joined into paragraphs, breaking at a first-line indent, a short
+   previous line ending a sentence, a list marker, a larger vertical gap, or a centred line (titles); line-end hyphens inside a word are undone.
+
+`lay_out(words, width, height)` returns `PageLayout(blocks, page_label, dropped)`.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from sohoa.ingest.records import OcrWord
+
+PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
+LIST_MARKER = re.compile(r"^(?:[-–•+*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[IVXLC]{1,5}[.)]\s|[A-Z][.)]\s)")
+SENTENCE_END = re.compile(r"[.:;!?…)”\"]$")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Part of one OCR line between column gaps: word indices and their box."""
+
+    words: tuple[int, ...]
+    bbox: tuple[int, int, int, int]
+    text: str
+
+    @property
+    def x0(self) -> int:
+        return self.bbox[0]
+
+    @property
+    def x1(self) -> int:
+        return self.bbox[2]
+
+    @property
+    def y0(self) -> int:
+        return self.bbox[1]
+
+    @property
+    def y1(self) -> int:
+        return self.bbox[3]
+
+    @property
+    def height(self) -> int:
+        return self.bbox[3] - self.bbox[1]
+
+    @property
+    def centre(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One paragraph (or header/closing line, or table row) in reading order.
+
+    `words` are indices into the page's word list, in text order; `spans[k]` is where word k
+    sits in `text` (start, end), so later stages can map changes back to words.
+    """
+
+    role: str  # 'body' | 'column' | 'table' | 'centred'
+    words: tuple[int, ...]
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    lines: tuple[int, ...]  # for each word, its line number in page reading order
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    blocks: tuple[TextBlock, ...]
+    page_label: str = ""  # the page number as printed, when found
+    dropped: tuple[int, ...] = ()  # word indices set aside (page number, specks)
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(block.text for block in self.blocks)
+
+
+# ------------------------------------------------------------------ lines and segments
+def _is_speck(word: OcrWord, median_height: float) -> bool:
+    """Noise read as text: tiny, unconfident, no letter or digit."""
+    text = word.text
+    has_alnum = any(ch.isalnum() for ch in text)
+    height = word.bbox[3] - word.bbox[1]
+    width = word.bbox[2] - word.bbox[0]
+    if not has_alnum and text.strip("-–—") and max(width, height) < 0.35 * median_height:
+        return True  # a lone dot or colon the size of a speck (dashes are real: list markers)
+    small = height < 0.45 * median_height
+    return (not has_alnum and word.conf < 40) or (small and word.conf < 30 and len(text) <= 2)
+
+
+def segments(words: list[OcrWord], keep: list[int], gap_factor: float = 2.5) -> list[Segment]:
+    """Group kept words into engine lines, then cut a line wherever the gap between two
+    neighbouring words exceeds `gap_factor` times the line's height (a column gutter)."""
+    by_line: dict[tuple[int, int, int], list[int]] = {}
+    for i in keep:
+        w = words[i]
+        by_line.setdefault((w.block, w.par, w.line), []).append(i)
+    result: list[Segment] = []
+    for indices in by_line.values():
+        indices.sort(key=lambda i: words[i].bbox[0])
+        heights = [words[i].bbox[3] - words[i].bbox[1] for i in indices]
+        line_height = statistics.median(heights)
+        current = [indices[0]]
+        for prev, nxt in zip(indices, indices[1:]):
+            gap = words[nxt].bbox[0] - words[prev].bbox[2]
+            if gap > gap_factor * line_height:
+                result.append(_segment(words, current))
+                current = []
+            current.append(nxt)
+        result.append(_segment(words, current))
+    return result
+
+
+def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
+    boxes = [words[i].bbox for i in indices]
+    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return Segment(tuple(indices), bbox, " ".join(words[i].text for i in indices))
+
+
+# ------------------------------------------------------------------ page numbers
+def find_page_number(segs: list[Segment], height: int, margin: float = 0.09) -> Segment | None:
+    """A short number standing alone in the top or bottom margin band."""
+    candidates = [s for s in segs
+                  if (s.y1 < height * margin or s.y0 > height * (1 - margin)) and PAGE_NUMBER.match(s.text.strip())]
+    if not candidates:
+        return None
+    # the one nearest a page edge
+    return min(candidates, key=lambda s: min(s.y0, height - s.y1))
+
+
+# ------------------------------------------------------------------ reading order
+def _overlaps_vertically(a: Segment, b: Segment) -> bool:
+    return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.3 * min(a.height, b.height)
+
+
+def _column_count(segs: list[Segment], width: int) -> int:
+    """How many columns the side-by-side segments of a run form (by clustering their x-starts)."""
+    starts = sorted(s.x0 for s in segs)
+    columns = 1
+    for a, b in zip(starts, starts[1:]):
+        if b - a > 0.12 * width:
+            columns += 1
+    return columns
+
+
+def _runs(segs: list[Segment]) -> list[list[Segment]]:
+    """Split segments (sorted top-down) into runs: a multi-column run is a maximal group
+    where some segment has a side-by-side neighbour on the same text row."""
+    segs = sorted(segs, key=lambda s: (s.y0, s.x0))
+    rows: list[list[Segment]] = []
+    for seg in segs:
+        if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]):
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    runs: list[list[Segment]] = []
+    kinds: list[bool] = []
+    for row in rows:
+        multi = len(row) > 1
+        if runs and multi == kinds[-1]:
+            runs[-1].extend(row)
+        elif runs and not multi and kinds[-1] and _continues_column(row[0], runs[-1]):
+            runs[-1].append(row[0])  # a column line whose neighbour row is empty (e.g. 'Số: ...')
+        else:
+            runs.append(list(row))
+            kinds.append(multi)
+    return [run for run in runs]
+
+
+def _continues_column(seg: Segment, run: list[Segment]) -> bool:
+    """A lone segment right under a two-column run that stays inside one of its columns."""
+    bottom = max(s.y1 for s in run)
+    line_height = statistics.median(s.height for s in run)
+    if seg.y0 - bottom > 2.5 * line_height:
+        return False
+    left_col, right_col = _split_columns(run)
+    if not left_col or not right_col:
+        return False
+    mid = (max(s.x1 for s in left_col) + min(s.x0 for s in right_col)) / 2
+    return seg.x1 < mid or seg.x0 > mid
+
+
+def _split_columns(run: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """Split a two-column run at the widest vertical gutter."""
+    xs = sorted(run, key=lambda s: s.x0)
+    best_gap, cut = -1.0, None
+    for s in xs:
+        left = [t for t in run if t.x1 <= s.x0 + 1]
+        if not left:
+            continue
+        right = [t for t in run if t.x0 >= s.x0]
+        if len(left) + len(right) != len(run):
+            continue
+        gap = s.x0 - max(t.x1 for t in left)
+        if gap > best_gap:
+            best_gap, cut = gap, s.x0
+    if cut is None:
+        middle = statistics.median(s.centre for s in run)
+        return [s for s in run if s.centre < middle], [s for s in run if s.centre >= middle]
+    return [s for s in run if s.x0 < cut], [s for s in run if s.x0 >= cut]
+
+
+# ------------------------------------------------------------------ paragraphs
+class _BlockBuilder:
+    """Accumulates words into one paragraph's text, undoing line-end hyphens, with spans."""
+
+    def __init__(self, words: list[OcrWord], role: str):
+        self.words = words
+        self.role = role
+        self.text = ""
+        self.indices: list[int] = []
+        self.spans: list[tuple[int, int]] = []
+        self.lines: list[int] = []
+
+    def add_line(self, seg: Segment, line_no: int, joiner: str = " ") -> None:
+        for n, i in enumerate(seg.words):
+            token = self.words[i].text
+            if not self.text:
+                sep = ""
+            elif n == 0:
+                sep = joiner
+                if joiner == " " and _ends_with_word_hyphen(self.text) and token[:1].islower():
+                    # 'phát tri-' + 'ển' → 'phát triển': the hyphen only broke the word
+                    self.text = self.text[:-1]
+                    start, _ = self.spans[-1]
+                    self.spans[-1] = (start, len(self.text))
+                    sep = ""
+                elif joiner == " " and _ends_with_word_hyphen(self.text):
+                    sep = ""  # 'COVID-' + '19': keep the hyphen, no space
+            else:
+                sep = " "
+            self.text += sep
+            start = len(self.text)
+            self.text += token
+            self.indices.append(i)
+            self.spans.append((start, len(self.text)))
+            self.lines.append(line_no)
+
+    def build(self) -> TextBlock:
+        return TextBlock(self.role, tuple(self.indices), self.text, tuple(self.spans), tuple(self.lines))
+
+
+def _ends_with_word_hyphen(text: str) -> bool:
+    return len(text) >= 2 and text[-1] in "-­" and text[-2].isalpha()
+
+
+def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, line_gap: float,
+                     body_height: float) -> bool:
+    width = right - left
+    indent = seg.x0 - left
+    if indent > 0.035 * width:  # first-line indent or centred line
+        return True
+    if prev.x0 - left > 0.15 * width and (right - prev.x1) > 0.15 * width:
+        return True  # the previous line was centred (title)
+    gap = seg.y0 - prev.y1
+    if line_gap > 0 and gap > 1.6 * line_gap + 0.25 * body_height:
+        return True
+    short_prev = right - prev.x1 > 0.08 * width
+    if short_prev and SENTENCE_END.search(prev.text):
+        return True
+    if LIST_MARKER.match(seg.text) and (short_prev or SENTENCE_END.search(prev.text)):
+        return True
+    return False
+
+
+def lay_out(words: list[OcrWord], width: int, height: int) -> PageLayout:
+    """Reading order and paragraphs of one page (see the module docstring)."""
+    if not words:
+        return PageLayout(())
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    median_height = heights[len(heights) // 2]
+    dropped = [i for i, w in enumerate(words) if _is_speck(w, median_height)]
+    keep = [i for i in range(len(words)) if i not in set(dropped)]
+    segs = []
+    for seg in segments(words, keep):
+        if all(words[i].conf < 20 for i in seg.words):  # scribble, seal residue: nothing legible
+            dropped.extend(seg.words)
+        else:
+            segs.append(seg)
+    label = ""
+    number = find_page_number(segs, height)
+    if number is not None:
+        segs.remove(number)
+        dropped.extend(number.words)
+        label = re.sub(r"\D+", " ", number.text).strip().split(" ")[0]
+    if not segs:
+        return PageLayout((), label, tuple(sorted(dropped)))
+
+    single = [s for s in segs if s.x1 - s.x0 > 0.5 * width] or segs
+    left = float(statistics.median(sorted(s.x0 for s in single)[: max(1, len(single) // 2)]))
+    right = float(sorted(s.x1 for s in single)[int(len(single) * 0.9)])
+    body_height = float(statistics.median(s.height for s in segs))
+
+    blocks: list[TextBlock] = []
+    line_no = 0
+    for run in _runs(segs):
+        multi = any(_overlaps_vertically(a, b) for a in run for b in run if a is not b)
+        if multi and _column_count(run, width) == 2:
+            left_col, right_col = _split_columns(run)
+            for column in (left_col, right_col):
+                for seg in sorted(column, key=lambda s: s.y0):
+                    builder = _BlockBuilder(words, "column")
+                    builder.add_line(seg, line_no)
+                    line_no += 1
+                    blocks.append(builder.build())
+            continue
+        if multi:
+            for row in _rows(run):
+                builder = _BlockBuilder(words, "table")
+                for k, seg in enumerate(sorted(row, key=lambda s: s.x0)):
+                    builder.add_line(seg, line_no, joiner=" | " if k else " ")
+                line_no += 1
+                blocks.append(builder.build())
+            continue
+        run = sorted(run, key=lambda s: s.y0)
+        gaps = [b.y0 - a.y1 for a, b in zip(run, run[1:]) if b.y0 > a.y1]
+        line_gap = statistics.median(gaps) if gaps else 0.0
+        builder: _BlockBuilder | None = None
+        prev: Segment | None = None
+        for seg in run:
+            centred = seg.x0 - left > 0.15 * (right - left) and right - seg.x1 > 0.15 * (right - left)
+            if builder is None or prev is None or _paragraph_break(prev, seg, left, right, line_gap, body_height):
+                if builder is not None:
+                    blocks.append(builder.build())
+                builder = _BlockBuilder(words, "centred" if centred else "body")
+            builder.add_line(seg, line_no)
+            line_no += 1
+            prev = seg
+        if builder is not None:
+            blocks.append(builder.build())
+    return PageLayout(tuple(b for b in blocks if b.text), label, tuple(sorted(dropped)))
+
+
+def _rows(run: list[Segment]) -> list[list[Segment]]:
+    rows: list[list[Segment]] = []
+    for seg in sorted(run, key=lambda s: (s.y0, s.x0)):
+        if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]):
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    return rows

@@ -1,0 +1,182 @@
+"""One page, start to finish, in a worker process: fetch → preprocess → OCR → reading order
+→ tables. Everything in and out pickles, and a page never raises: a failure comes back as
+`PageResult.error` with a readable reason, so the batch can go on.
+
+    rasterize.load_page  →  preprocess.*  →  engine.recognise  →  layout.lay_out  →  tables
+    (or, for a born-digital PDF page with real text: textlayer.page_words → layout.lay_out)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sohoa.errors import SohoaError
+from sohoa.ingest import preprocess
+from sohoa.ingest.layout import PageLayout, lay_out
+from sohoa.ingest.ocr import OcrEngine, make_engine
+from sohoa.ingest.records import OcrPage, OcrWord, PageImage, PageSource
+from sohoa.ingest.textlayer import is_real_text, page_words, vietnamese_share
+
+LOW_CONFIDENCE = 55.0  # mean word confidence below which the page may be upside down
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """Per-run settings every page worker needs (pickles with the task)."""
+
+    engine: str = "tesseract"
+    lang: str = "vie"
+    tables: bool = True
+    timeout: float = 300.0
+    text_layer: bool = True
+    flatten: bool = True
+    deskew: bool = True
+    remove_colour: bool = True
+    denoise: bool = False
+    binarise: bool = False
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What comes back from a worker for one page."""
+
+    doc_id: str
+    page: int
+    ocr: OcrPage | None
+    layout: PageLayout | None
+    tables: tuple = ()
+    source: str = "ocr"  # 'ocr' | 'text-layer'
+    error: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    seconds: float = 0.0
+
+
+_ENGINES: dict[tuple[str, str], OcrEngine] = {}
+
+
+def _engine(options: PageOptions) -> OcrEngine:
+    key = (options.engine, options.lang)
+    if key not in _ENGINES:
+        _ENGINES[key] = make_engine(options.engine, lang=options.lang) if options.engine == "tesseract" \
+            else make_engine(options.engine)
+    return _ENGINES[key]
+
+
+def process_page(source: PageSource, options: PageOptions, engine: OcrEngine | None = None) -> PageResult:
+    """Run one page; never raises."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    started = time.perf_counter()
+    try:
+        result = _process(source, options, engine or _engine(options), started)
+    except SohoaError as exc:
+        result = PageResult(source.doc_id, source.page, None, None, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a page must never take the batch down
+        result = PageResult(source.doc_id, source.page, None, None,
+                            error=f"page could not be processed: {type(exc).__name__}: {exc}")
+    return _with_seconds(result, time.perf_counter() - started)
+
+
+def _with_seconds(result: PageResult, seconds: float) -> PageResult:
+    from dataclasses import replace
+
+    return replace(result, seconds=round(seconds, 3))
+
+
+def _remaining(options: PageOptions, started: float) -> float:
+    return max(1.0, options.timeout - (time.perf_counter() - started))
+
+
+def _process(source: PageSource, options: PageOptions, engine: OcrEngine, started: float) -> PageResult:
+    if source.kind == "pdf" and options.text_layer:
+        words, width, height = page_words(source.path, source.page, source.dpi, timeout=_remaining(options, started))
+        if words and is_real_text(" ".join(w.text for w in words)):
+            return _finish(source, options, words, width, height, source.dpi, 0, 0.0, None, "text-layer")
+
+    from sohoa.ingest.rasterize import load_page
+
+    pixels, dpi = load_page(source, timeout=_remaining(options, started))
+    grey, rotation, skew = prepare(pixels, options)
+    words = engine.recognise(grey, timeout=_remaining(options, started))
+    if _looks_wrong_way_up(words):
+        turn, confidence = engine.orientation(grey, timeout=_remaining(options, started))
+        if turn and confidence >= 1.5:
+            turned = preprocess.rotate_quarter(grey, turn)
+            turned_words = engine.recognise(turned, timeout=_remaining(options, started))
+            if _mean_conf(turned_words) > _mean_conf(words):
+                grey, words, rotation = turned, turned_words, (rotation + turn) % 360
+    height, width = grey.shape[:2]
+    return _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr")
+
+
+def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, int, float]:
+    """Preprocess a page: (grey upright deskewed image, rotation applied, skew corrected)."""
+    if options.remove_colour and preprocess.has_colour(pixels):
+        grey = preprocess.remove_coloured_ink(pixels)
+    else:
+        grey = preprocess.to_grey(pixels)
+    if options.flatten:
+        grey = preprocess.flatten_background(grey)
+    rotation = 0
+    if preprocess.quarter_turn(grey) == 90:
+        grey = preprocess.rotate_quarter(grey, 90)
+        rotation = 90
+    skew = 0.0
+    if options.deskew:
+        skew = preprocess.estimate_skew(grey)
+        if abs(skew) >= 0.1:
+            grey = preprocess.rotate(grey, -skew)
+    if options.denoise:
+        grey = preprocess.denoise(grey)
+    if options.binarise:
+        grey = preprocess.binarise(grey)
+    return grey, rotation, skew
+
+
+def _mean_conf(words: list[OcrWord]) -> float:
+    confs = [w.conf for w in words if w.conf >= 0]
+    return float(np.mean(confs)) if confs else 0.0
+
+
+def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
+    return len(words) < 5 or _mean_conf(words) < LOW_CONFIDENCE
+
+
+def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
+            rotation: int, skew: float, grey: np.ndarray | None, origin: str) -> PageResult:
+    layout = lay_out(words, width, height)
+    warnings = []
+    text = " ".join(layout.paragraphs)
+    if not text.strip():
+        warnings.append("empty page: no text found")
+    elif len(text.split()) >= 30 and vietnamese_share(text) < 0.08:
+        warnings.append("non-Vietnamese page: almost no Vietnamese diacritics were read")
+    ocr = OcrPage(
+        doc_id=source.doc_id, page=source.page, width=width, height=height, dpi=dpi,
+        words=tuple(words), paragraphs=layout.paragraphs, skew=skew, rotation=rotation,
+        warnings=tuple(warnings),
+    )
+    tables: tuple = ()
+    if options.tables and layout.blocks:
+        try:
+            tables = _find_tables(source, options, ocr, grey, dpi, rotation, skew)
+        except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
+            warnings.append(f"table extraction failed: {type(exc).__name__}: {exc}")
+    return PageResult(source.doc_id, source.page, ocr, layout, tables=tables, source=origin,
+                      warnings=tuple(warnings))  # warnings may have grown after `ocr` was made
+
+
+def _find_tables(source: PageSource, options: PageOptions, ocr: OcrPage, grey: np.ndarray | None, dpi: int,
+                 rotation: int, skew: float) -> tuple:
+    from sohoa.tables.api import find_page_tables
+
+    if grey is None:  # text-layer page: tables still need the picture of the page
+        from sohoa.ingest.rasterize import load_page
+
+        pixels, dpi = load_page(PageSource(source.doc_id, source.path, "pdf", source.page, source.dpi))
+        grey = preprocess.to_grey(pixels)
+    image = PageImage(doc_id=source.doc_id, page=source.page, image=grey, dpi=dpi, rotation=rotation, skew=skew)
+    return tuple(find_page_tables(image, ocr))

@@ -1,0 +1,69 @@
+"""Small input files made on the fly: born-digital and image-only PDFs, bad inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+BODY = ("Thực hiện Nghị quyết của Hội đồng nhân dân tỉnh về nhiệm vụ phát triển kinh tế - xã hội năm 2023, "
+        "Ủy ban nhân dân tỉnh ban hành kế hoạch hành động với các nhiệm vụ, giải pháp chủ yếu sau đây.")
+
+
+def make_born_digital_pdf(path: Path, lines: list[str]) -> Path:
+    """A PDF with a real Vietnamese text layer (what a word processor exports)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from sohoa.synth.render import font_path
+
+    try:
+        pdfmetrics.getFont("SohoaSerif")
+    except KeyError:
+        pdfmetrics.registerFont(TTFont("SohoaSerif", "/usr/share/fonts/truetype/freefont/FreeSerif.ttf"
+                                       if Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf").exists()
+                                       else font_path("regular")))
+    pdf = canvas.Canvas(str(path), pagesize=(595.3, 841.9))
+    pdf.setFont("SohoaSerif", 13)
+    y = 780
+    for line in lines:
+        pdf.drawString(85, y, line)
+        y -= 18
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def wrap(text: str, width: int = 80) -> list[str]:
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return lines + [current]
+
+
+@pytest.fixture
+def bad_batch(tmp_path) -> Path:
+    """A folder with good inputs and every kind of bad one the batch must survive."""
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    folder = tmp_path / "inputs"
+    (folder / "sub").mkdir(parents=True)
+    good = make_born_digital_pdf(folder / "good.pdf", wrap(BODY))
+    (folder / "sub" / "legacy.txt").write_text("Báo cáo tình hình\nkinh tế - xã hội năm 2023.\n", encoding="utf-8")
+    (folder / "zero.pdf").write_bytes(b"")
+    (folder / "corrupt.pdf").write_bytes(good.read_bytes()[:400])
+    writer = PdfWriter()
+    for page in PdfReader(good).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with open(folder / "locked.pdf", "wb") as handle:
+        writer.write(handle)
+    Image.new("L", (620, 877), 255).save(folder / "blank.pdf", resolution=75.0)
+    (folder / "latin1.txt").write_bytes("Báo cáo".encode("utf-16"))
+    return folder

@@ -1,0 +1,78 @@
+import json
+
+from hypothesis import given, strategies as st
+
+from sohoa.diacritics.records import Edit, RepairResult
+from sohoa.ingest.assemble import assemble, map_position
+from sohoa.ingest.batch import text_page
+
+
+def _apply(text, edits):
+    out, last = [], 0
+    for e in edits:
+        out.append(text[last:e.start])
+        out.append(e.after)
+        last = e.end
+    return "".join(out) + text[last:]
+
+
+def _fake_repair(pairs):
+    """A repair that replaces given substrings (first occurrence), with edits in input coordinates."""
+    def repair(text):
+        edits = []
+        for before, after in pairs:
+            start = text.find(before)
+            if start >= 0:
+                edits.append(Edit(start, start + len(before), before, after, "test"))
+        edits.sort(key=lambda e: e.start)
+        return RepairResult(text, _apply(text, edits), tuple(edits))
+    return repair
+
+
+def test_words_get_repaired_text_and_keep_raw():
+    page = text_page("d", ["Bao cao tinh hinh", "nam 2023"])
+    doc = assemble([page], _fake_repair([("Bao", "Báo"), ("cao", "cáo"), ("nam", "năm")]))
+    assert doc.ocr_text == "Bao cao tinh hinh\nnam 2023"
+    assert doc.text == "Báo cáo tinh hinh\nnăm 2023"
+    words = json.loads(doc.pages_jsonl)["words"]
+    assert [(w["raw"], w["text"]) for w in words] == [
+        ("Bao", "Báo"), ("cao", "cáo"), ("tinh", "tinh"), ("hinh", "hinh"), ("nam", "năm"), ("2023", "2023")]
+
+
+def test_no_repair_means_text_equals_ocr():
+    page = text_page("d", ["Một đoạn văn."])
+    doc = assemble([page], None)
+    assert doc.text == doc.ocr_text == "Một đoạn văn."
+
+
+def test_an_edit_spanning_two_words_goes_to_both():
+    page = text_page("d", ["Bao cao nam"])
+    doc = assemble([page], _fake_repair([("Bao cao", "Báo cáo")]))
+    words = json.loads(doc.pages_jsonl)["words"]
+    assert [w["text"] for w in words] == ["Báo cáo", "Báo cáo", "nam"]
+
+
+def test_pages_are_separated_by_form_feed():
+    doc = assemble([text_page("d", ["Trang một."]), text_page("d", ["Trang hai."])], None)
+    assert doc.ocr_text == "Trang một.\fTrang hai."
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 4), st.text("ăâđ", max_size=4)), max_size=5))
+def test_mapped_positions_are_monotonic_and_match_the_repaired_text(raw_edits):
+    text = "abcdefghijklmnopqrstuvwxyz0123456789"
+    edits, last_end = [], 0
+    for start, length, after in sorted(raw_edits):
+        start = max(start, last_end)
+        end = min(len(text), start + length)
+        if start > len(text):
+            break
+        edits.append(Edit(start, end, text[start:end], after, "t"))
+        last_end = end if end > start else start + 1
+    output = _apply(text, edits)
+    positions = [map_position(edits, p, "left") for p in range(len(text) + 1)]
+    assert positions == sorted(positions)
+    assert map_position(edits, len(text), "right") == len(output)
+    # untouched characters land on themselves
+    for p, ch in enumerate(text):
+        if not any(e.start <= p < e.end for e in edits):
+            assert output[map_position(edits, p, "left")] == ch

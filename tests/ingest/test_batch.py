@@ -1,0 +1,106 @@
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sohoa.cli import main
+from sohoa.ingest.batch import BatchOptions, read_manifest, run_batch
+from sohoa.tables.api import TIDY_COLUMNS
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def _manifest(out):
+    return {e["doc_id"]: e for e in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
+
+
+def test_bad_inputs_are_reported_and_the_good_ones_complete(bad_batch, tmp_path):
+    out = tmp_path / "out"
+    summary = run_batch([str(bad_batch)], out, BatchOptions(jobs=1, engine="null", quiet=True))
+    assert not summary.all_ok
+    manifest = _manifest(out)
+    assert manifest["good"]["status"] == "ok" and manifest["legacy"]["status"] == "ok"
+    assert manifest["zero"]["status"] == "failed" and "0 bytes" in manifest["zero"]["error"]
+    assert manifest["corrupt"]["status"] == "failed" and "corrupt PDF" in manifest["corrupt"]["error"]
+    assert manifest["locked"]["status"] == "failed" and "encrypted PDF" in manifest["locked"]["error"]
+    assert manifest["blank"]["status"] == "failed" and "no text" in manifest["blank"]["error"]
+    assert manifest["latin1"]["status"] == "failed" and "encoding" in manifest["latin1"]["error"]
+    for entry in manifest.values():
+        assert set(entry) >= {"doc_id", "source", "status", "pages", "seconds", "sha256"}
+    # the good documents are complete, the bad ones leave nothing that looks complete
+    for doc_id in ("good", "legacy"):
+        for name in ("text.txt", "ocr.txt", "pages.jsonl", "indicators.csv"):
+            assert (out / doc_id / name).exists()
+    assert not (out / "corrupt").exists() and not list(out.glob(".partial-*"))
+    text = (out / "good" / "text.txt").read_text(encoding="utf-8")
+    assert "Thực hiện Nghị quyết của Hội đồng nhân dân tỉnh" in text
+    assert text.count("\n") == 1  # one paragraph, one line
+    page = json.loads((out / "good" / "pages.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert page["source"] == "text-layer" and page["dpi"] == 300
+    assert {"text", "raw", "conf", "bbox", "line", "block"} <= set(page["words"][0])
+    run_level = pd.read_csv(out / "indicators.csv")
+    assert list(run_level.columns)[: len(TIDY_COLUMNS)] == list(TIDY_COLUMNS)
+
+
+def test_cli_exit_code_is_1_when_some_inputs_fail(bad_batch, tmp_path, runner):
+    result = runner.invoke(main, ["run", str(bad_batch / "sub"), "-o", str(tmp_path / "o1"), "-q", "--jobs", "1"])
+    assert result.exit_code == 0, result.output  # only the good legacy text
+    result = runner.invoke(main, ["run", str(bad_batch / "zero.pdf"), str(bad_batch / "sub"),
+                                  "-o", str(tmp_path / "o2"), "-q", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert result.stdout == ""  # progress and errors never go to stdout
+
+
+def test_second_run_skips_complete_documents_unless_forced(bad_batch, tmp_path):
+    out = tmp_path / "out"
+    options = BatchOptions(jobs=1, engine="null", quiet=True)
+    run_batch([str(bad_batch / "good.pdf"), str(bad_batch / "sub")], out, options)
+    first = (out / "good" / "text.txt").stat().st_mtime_ns
+    again = run_batch([str(bad_batch / "good.pdf"), str(bad_batch / "sub")], out, options)
+    assert again.skipped == 2 and again.all_ok
+    assert (out / "good" / "text.txt").stat().st_mtime_ns == first
+    forced = run_batch([str(bad_batch / "good.pdf")], out, BatchOptions(jobs=1, engine="null", quiet=True, force=True))
+    assert forced.skipped == 0
+    assert len(read_manifest(out)) == 2  # one line per document, not one per run
+    assert len((out / "manifest.jsonl").read_text().splitlines()) == 2
+
+
+def test_changed_input_is_redone(bad_batch, tmp_path):
+    out = tmp_path / "out"
+    options = BatchOptions(jobs=1, engine="null", quiet=True)
+    legacy = bad_batch / "sub" / "legacy.txt"
+    run_batch([str(legacy)], out, options)
+    legacy.write_text("Nội dung mới của báo cáo.\n", encoding="utf-8")
+    again = run_batch([str(legacy)], out, options)
+    assert again.skipped == 0
+    assert (out / "legacy" / "text.txt").read_text(encoding="utf-8") == "Nội dung mới của báo cáo.\n"
+
+
+def test_no_repair_keeps_text_equal_to_ocr_and_no_tables_still_writes_csv_header(bad_batch, tmp_path):
+    out = tmp_path / "out"
+    run_batch([str(bad_batch / "good.pdf")], out,
+              BatchOptions(jobs=1, engine="null", quiet=True, repair=False, tables=False))
+    assert (out / "good" / "text.txt").read_text() == (out / "good" / "ocr.txt").read_text()
+    assert pd.read_csv(out / "good" / "indicators.csv").columns.tolist() == list(TIDY_COLUMNS)
+
+
+def test_same_stem_in_two_folders_gets_unique_ids(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(f"Báo cáo {folder}.\n", encoding="utf-8")
+    run_batch([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "out", BatchOptions(jobs=1, quiet=True))
+    assert (tmp_path / "out" / "report" / "text.txt").read_text(encoding="utf-8") == "Báo cáo a.\n"
+    assert (tmp_path / "out" / "report-2" / "text.txt").read_text(encoding="utf-8") == "Báo cáo b.\n"
+
+
+def test_pool_of_two_workers_gives_the_same_result(bad_batch, tmp_path):
+    run_batch([str(bad_batch)], tmp_path / "one", BatchOptions(jobs=1, engine="null", quiet=True))
+    run_batch([str(bad_batch)], tmp_path / "two", BatchOptions(jobs=2, engine="null", quiet=True))
+    for doc in ("good", "legacy"):
+        assert (tmp_path / "one" / doc / "text.txt").read_text() == (tmp_path / "two" / doc / "text.txt").read_text()
+    strip = lambda m: {k: {f: v for f, v in e.items() if f != "seconds"} for k, e in m.items()}  # noqa: E731
+    assert strip(_manifest(tmp_path / "one")) == strip(_manifest(tmp_path / "two"))

@@ -1,0 +1,132 @@
+from pathlib import Path
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from sohoa.ingest.layout import lay_out
+from sohoa.ingest.ocr import ReplayEngine, parse_tsv
+from sohoa.ingest.records import OcrWord
+
+DATA = Path(__file__).parent / "data"
+
+
+def _fixture(name):
+    words = parse_tsv((DATA / f"{name}.tsv").read_text(encoding="utf-8"))
+    truth = (DATA / f"{name}.truth.txt").read_text(encoding="utf-8").strip()
+    return words, truth
+
+
+def _cer(a: str, b: str) -> float:
+    return Levenshtein.distance(a, b) / max(1, len(b))
+
+
+@pytest.mark.parametrize("name", ["header_page", "closing_page"])
+def test_recorded_pages_read_back_in_truth_order(name):
+    words, truth = _fixture(name)
+    layout = lay_out(words, 2480, 3508)
+    text = "\n".join(layout.paragraphs)
+    assert text.count("\n") == truth.count("\n")  # one paragraph per line, none spliced or split
+    assert _cer(text, truth) < 0.02
+
+
+def test_header_columns_read_left_then_right():
+    words, _ = _fixture("header_page")
+    paragraphs = lay_out(words, 2480, 3508).paragraphs
+    assert paragraphs[:5] == ("ỦY BAN NHÂN DÂN", "TỈNH TRÀ VINH", "Số: 125/KH-UBND",
+                              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+def test_page_number_is_set_aside_not_spliced():
+    words, truth = _fixture("closing_page")
+    layout = lay_out(words, 2480, 3508)
+    assert layout.page_label == "2"
+    assert not layout.paragraphs[0].startswith("2 ")
+    assert any(words[i].text == "2" for i in layout.dropped)
+
+
+def test_closing_block_reads_recipients_then_signer():
+    words, _ = _fixture("closing_page")
+    paragraphs = lay_out(words, 2480, 3508).paragraphs
+    assert paragraphs[-7:] == ("Nơi nhận:", "- Như trên;", "- TT. Tỉnh ủy;", "- Lưu: VT.",
+                               "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An")
+
+
+def _line(words, y, x=300, block=1, line=1, height=50, gap=20, conf=95.0):
+    """Words laid side by side on one line, as an OCR engine would report them."""
+    result = []
+    for n, text in enumerate(words.split(), start=1):
+        width = 22 * len(text)
+        result.append(OcrWord(text, conf, (x, y, x + width, y + height), block, 1, line, n))
+        x += int(width + gap)
+    return result
+
+
+def _justified(texts, top=400, left=300, indent_first=True, block=1):
+    """Lines of a justified paragraph: every line but the last spread to the right margin."""
+    words, y = [], top
+    starts = [left + (150 if (k == 0 and indent_first) else 0) for k in range(len(texts))]
+    right = max(x0 + sum(22 * len(t) for t in text.split()) + 30 * (len(text.split()) - 1)
+                for x0, text in zip(starts, texts))
+    for k, text in enumerate(texts):
+        x0 = starts[k]
+        tokens = text.split()
+        natural = sum(22 * len(t) for t in tokens)
+        gap = 20 if k == len(texts) - 1 or len(tokens) < 2 else (right - x0 - natural) / (len(tokens) - 1)
+        words += _line(text, y, x=x0, line=k + 1, block=block, gap=gap)
+        y += 70
+    return words
+
+
+def test_wrapped_lines_join_into_one_paragraph_and_hyphens_inside_words_are_undone():
+    words = _justified(["Kế hoạch phát triển kinh tế - xã hội của tỉnh năm 2023 phát tri-",
+                        "ển kinh tế - xã hội của tỉnh năm 2023 và những năm tiếp", "theo."])
+    layout = lay_out(words, 2480, 3508)
+    assert layout.paragraphs == ("Kế hoạch phát triển kinh tế - xã hội của tỉnh năm 2023 phát triển kinh tế - "
+                                 "xã hội của tỉnh năm 2023 và những năm tiếp theo.",)
+
+
+def test_spaced_dash_at_line_end_is_kept_as_a_word():
+    words = _justified(["Phát triển kinh tế của tỉnh và phát triển kinh tế -", "xã hội bền vững."])
+    assert lay_out(words, 2480, 3508).paragraphs == ("Phát triển kinh tế của tỉnh và phát triển kinh tế - xã hội bền vững.",)
+
+
+def test_hyphen_before_a_capital_or_digit_is_kept_without_space():
+    words = _justified(["Tình hình dịch bệnh trên địa bàn tỉnh do COVID-", "19 kéo dài."])
+    assert lay_out(words, 2480, 3508).paragraphs == ("Tình hình dịch bệnh trên địa bàn tỉnh do COVID-19 kéo dài.",)
+
+
+def test_indent_starts_a_new_paragraph():
+    first = _justified(["Đoạn thứ nhất có nhiều chữ để kéo dài dòng", "kết thúc ở đây."])
+    second = _justified(["Đoạn thứ hai cũng bắt đầu bằng thụt lề", "và kết thúc."], top=400 + 2 * 70, block=2)
+    layout = lay_out(first + second, 2480, 3508)
+    assert layout.paragraphs == ("Đoạn thứ nhất có nhiều chữ để kéo dài dòng kết thúc ở đây.",
+                                 "Đoạn thứ hai cũng bắt đầu bằng thụt lề và kết thúc.")
+
+
+def test_three_columns_read_row_by_row():
+    words = []
+    for r, row in enumerate([("TT", "Chỉ tiêu", "Đơn vị"), ("1", "Tỷ lệ nợ xấu", "%")]):
+        for c, cell in enumerate(row):
+            words += _line(cell, 400 + 80 * r, x=300 + 700 * c, block=c + 1, line=r + 1)
+    layout = lay_out(words, 2480, 3508)
+    assert layout.paragraphs == ("TT | Chỉ tiêu | Đơn vị", "1 | Tỷ lệ nợ xấu | %")
+
+
+def test_empty_page_has_no_blocks():
+    assert lay_out([], 2480, 3508).blocks == ()
+
+
+def test_spans_point_at_each_word():
+    words, _ = _fixture("header_page")
+    for block in lay_out(words, 2480, 3508).blocks:
+        for index, (start, end) in zip(block.words, block.spans):
+            text = block.text[start:end]
+            assert text == words[index].text or words[index].text.startswith(text)
+
+
+def test_replay_engine_cycles_recorded_pages():
+    engine = ReplayEngine([DATA / "header_page.tsv", DATA / "closing_page.tsv"])
+    first = engine.recognise(None)
+    second = engine.recognise(None)
+    assert first[0].text == "ỦY" and second != first
+    assert all(w.bbox[0] <= w.bbox[2] and w.bbox[1] <= w.bbox[3] for w in first)
