@@ -62,10 +62,27 @@ def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_ti
 @click.option("-o", "--output", "output", type=click.Path(allow_dash=True), default="-",
               help="Output file (default stdout).")
 @click.option("--explain", is_flag=True, help="Print every edit (to stderr when text goes to stdout).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def repair_command(files, output, explain, fmt):
-    """Repair Vietnamese text: encodings, Unicode, diacritics, OCR garble."""
-    raise click.ClickException("repair is not available in this build yet")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one JSON object per input line with the text and its edits.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Also write an HTML review page with every change highlighted.")
+@click.option("--encoding", type=click.Choice(["utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr", "utf8-mojibake"]),
+              default=None, help="Force the legacy encoding instead of detecting it.")
+@click.option("--tone-style", type=click.Choice(["old", "new"]), default="old", show_default=True,
+              help="Tone-mark placement: old 'hòa, thủy' or new 'hoà, thuỷ'.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Changes less certain than this are only reported (--explain, --html, json), not made.")
+@click.option("--no-restore", is_flag=True, help="Skip the statistical diacritic restorer.")
+def repair_command(files, output, explain, fmt, html_path, encoding, tone_style, min_confidence, no_restore):
+    """Repair Vietnamese text: encodings, Unicode, diacritics, OCR garble.
+
+    Reads FILES (or stdin when none or '-') and writes one output line per input line.
+    """
+    from sohoa.diacritics.repair_command import RepairOptions, run_repair
+
+    options = RepairOptions(explain=explain, fmt=fmt, html_path=html_path, encoding=encoding,
+                            tone_style=tone_style, min_confidence=min_confidence, restore=not no_restore)
+    run_repair(list(files) or ["-"], output, options)
 
 
 @main.command("tables")

@@ -105,13 +105,25 @@ def default_fixers(*, tone_style: str = "old", encoding: str | None = None, rest
     """The stages of `repair`, in order."""
     if tone_style not in TONE_STYLES:
         raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {tone_style!r}")
-    from sohoa.diacritics import unicode_fixes
+    from sohoa.diacritics.encodings import LegacyEncodingFixer
+    from sohoa.diacritics.tokens import DocumentCodeFixer, protected_spans
+    from sohoa.diacritics.unicode_fixes import (DoubledMarkFixer, HomoglyphFixer, NfcFixer, StraySpaceFixer,
+                                                TonePlacementFixer)
 
-    fixers: list[Fixer] = [unicode_fixes.NfcFixer()]
-    if restore:
-        restorer = _default_restorer()
-        if restorer is not None:
-            fixers.append(restorer)
+    fixers: list[Fixer] = [
+        LegacyEncodingFixer(encoding),
+        NfcFixer(),
+        DoubledMarkFixer(),
+        HomoglyphFixer(),
+        GuardedFixer(StraySpaceFixer(), protected_spans),
+        TonePlacementFixer(tone_style),
+        DocumentCodeFixer(),
+    ]
+    restorer = _default_restorer() if restore else None
+    if restorer is not None:
+        fixers.append(GuardedFixer(restorer, protected_spans))
+        # the restorer may place marks its own way: settle them in the chosen style
+        fixers.append(TonePlacementFixer(tone_style, name="tone.style"))
     return fixers
 
 

@@ -1,0 +1,70 @@
+"""Tokens repair must leave alone: numbers, dates, document codes, abbreviations, URLs, e-mails.
+
+`protected_spans(text)` lists them; the pipeline keeps look-alike and statistical fixers off
+these spans. `DocumentCodeFixer` makes the one kind of change inside them that is certain:
+the 'D' of 'QĐ' (quyết định), 'NĐ' (nghị định) and 'HĐND' that lost its stroke.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sohoa.diacritics.records import Edit
+
+_UPPER = "A-ZĐÀ-ỸẠ-Ỹ"
+PATTERNS: dict[str, re.Pattern] = {
+    "url": re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]]", re.IGNORECASE),
+    "email": re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    # 01/01/2021, 1-1-2021, 2021-01-31
+    "date": re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"),
+    # 127/NQ-HĐND, 05-ĐA/TU, 64/2003/QĐ-TTg, QD-TTg
+    "code": re.compile(r"\b(?:\d+[/-])*(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*(?:[/-][A-ZĐ0-9][A-Za-zĐđ0-9]*)+\b"
+                       r"|\b\d+[/-][A-ZĐ][A-Za-zĐđ]*\b"),
+    # 1.234,5  -12,5%  2021
+    "number": re.compile(r"(?<![\w.,])[-+]?\d+(?:[.,]\d+)*%?"),
+    # UBND, HĐND, GRDP, OCOP, PCI, TP.HCM
+    "abbreviation": re.compile(rf"\b[{_UPPER}]{{2,}}[0-9]*\b(?:\.[{_UPPER}]{{2,}}\b)?"),
+}
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted (start, end) spans of `text` that fixers other than the certain ones must not change."""
+    return [(start, end) for start, end, _ in token_kinds(text)]
+
+
+def token_kinds(text: str) -> list[tuple[int, int, str]]:
+    """Every protected token with its kind ('url', 'email', 'date', 'code', 'number', 'abbreviation')."""
+    from sohoa.diacritics.syllables import is_syllable
+
+    found = []
+    for kind, pattern in PATTERNS.items():
+        for m in pattern.finditer(text):
+            # an all-capital word that is a syllable ('TRUYEN', 'ĐẢNG') is a word in a heading
+            if kind == "abbreviation" and "." not in m.group() and is_syllable(m.group()):
+                continue
+            found.append((m.start(), m.end(), kind))
+    return sorted(found)
+
+
+# Code parts whose 'D' can only be 'Đ': (part, what follows it or None, fixed, confidence).
+_CODE_PARTS = (
+    (re.compile(r"(?<=[/\s-])QD(?=-)|^QD(?=-)"), "QĐ", 1.0),
+    (re.compile(r"(?<=[/-])HDND\b"), "HĐND", 0.99),
+    (re.compile(r"(?<=[/-])ND(?=-CP\b)"), "NĐ", 0.99),
+)
+
+
+class DocumentCodeFixer:
+    """Restore 'Đ' in document codes: '15/QD-TTg' → '15/QĐ-TTg', '127/NQ-HDND' → '127/NQ-HĐND'."""
+
+    name = "code.d-stroke"
+
+    def find_edits(self, text: str) -> list[Edit]:
+        edits = []
+        for match in PATTERNS["code"].finditer(text):
+            code = match.group()
+            for pattern, fixed, confidence in _CODE_PARTS:
+                for part in pattern.finditer(code):
+                    start = match.start() + part.start()
+                    edits.append(Edit(start, start + len(part.group()), part.group(), fixed, self.name, confidence))
+        return sorted(edits, key=lambda e: e.start)

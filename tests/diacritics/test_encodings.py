@@ -1,0 +1,96 @@
+"""Legacy encodings: our encoders, byte detection, text-level detection, and what must stay untouched."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from sohoa.diacritics.encodings import LegacyEncodingFixer, decode_bytes
+from sohoa.diacritics.legacy import CODECS, cp1252_decode
+from sohoa.diacritics.pipeline import repair
+from sohoa.errors import InputError
+
+SAMPLE = ("Nghị quyết số 127/NQ-HĐND của Ủy ban nhân dân tỉnh về phát triển kinh tế - xã hội năm 2021\n"
+          "Tốc độ tăng trưởng GRDP đạt 6,5%; thu ngân sách 1.234,5 tỷ đồng.\n"
+          "ĐẢNG BỘ TỈNH QUẢNG NGÃI – Ban Thường vụ\n"
+          "Tên")
+VIETNAMESE_LETTERS = "".join(sorted({unicodedata.normalize("NFC", b + t) for b in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+                                     for t in ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]})) + "đĐ"
+
+
+@pytest.mark.parametrize("name", ["tcvn3", "vni", "viscii", "cp1258", "viqr"])
+def test_file_round_trip_is_detected(name):
+    text = SAMPLE if name != "viscii" else SAMPLE.replace("–", "-")
+    decoded = decode_bytes(CODECS[name].encode(text))
+    assert decoded.text == text
+    assert decoded.encoding == (name if name != "viqr" else "viqr")
+
+
+@pytest.mark.parametrize("name", ["tcvn3", "vni", "viscii", "viqr"])
+def test_text_misread_through_windows_1252_is_repaired(name):
+    text = SAMPLE if name != "viscii" else SAMPLE.replace("–", "-")
+    data = CODECS[name].encode(text)
+    misread = data.decode("utf-8") if name == "viqr" else cp1252_decode(data)
+    assert repair(misread, restore=False).text == text
+
+
+def test_forced_encoding_decodes_a_short_ambiguous_line():
+    # 'Cô quan' is correct Vietnamese as it stands, and also VNI for 'Cơ quan'
+    assert repair("Cô quan", restore=False).text == "Cô quan"
+    assert repair("Cô quan", encoding="vni", restore=False).text == "Cơ quan"
+
+
+def test_utf8_mojibake_latin1_and_cp1252():
+    for misread in (SAMPLE.encode("utf-8").decode("latin-1"), cp1252_decode(SAMPLE.encode("utf-8"))):
+        assert repair(misread, restore=False).text == SAMPLE
+
+
+def test_unknown_bytes_raise_a_readable_input_error():
+    with pytest.raises(InputError, match="not UTF-8"):
+        decode_bytes(bytes(range(128, 256)) * 4)
+
+
+def test_detection_never_fires_on_correct_unicode():
+    assert LegacyEncodingFixer().find_edits(SAMPLE) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(VIETNAMESE_LETTERS + "bcdghklmnpqrstvx ,.;:()-0123456789\n")), max_size=60))
+@pytest.mark.parametrize("name", ["tcvn3", "vni", "viscii", "cp1258", "viqr"])
+def test_codecs_round_trip_any_vietnamese_text(name, text):
+    if name == "tcvn3":  # capitals that share a byte with quotes and dashes: see the xfail below
+        text = text.translate({ord(c): None for c in _TCVN_QUOTE_CAPITALS})
+    assert CODECS[name].decode(CODECS[name].encode(text)) == text
+
+
+_TCVN_QUOTE_CAPITALS = "ẶỊÒỎÕÓỌỘ"
+
+
+@pytest.mark.xfail(strict=True, reason="TCVN3 stores these capitals on the bytes Windows uses for quotes "
+                   "and dashes; standing alone they are read as punctuation")
+def test_tcvn3_isolated_capital_on_a_quote_byte():
+    assert CODECS["tcvn3"].decode(CODECS["tcvn3"].encode("Ò")) == "Ò"
+
+
+def _heldout_lines(limit=3000):
+    corpus = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+    if not (corpus / "vi_legal.jsonl.gz").exists():
+        return []
+    from sohoa.synth.corpus import iter_corpus
+
+    lines = []
+    for doc in iter_corpus([corpus / "vi_legal.jsonl.gz", corpus / "vi_news.jsonl.gz"], split="heldout"):
+        lines.extend(unicodedata.normalize("NFC", l.strip()) for l in doc.text.split("\n") if l.strip())
+        if len(lines) >= limit:
+            break
+    return lines[:limit]
+
+
+def test_heldout_corpus_lines_pass_through_unchanged():
+    lines = _heldout_lines()
+    if not lines:
+        pytest.skip("held-out corpus not available next to the repository")
+    changed = [line for line in lines if repair(line, restore=False).text != line]
+    assert len(changed) / len(lines) <= 0.001, changed[:5]
+    assert LegacyEncodingFixer().find_edits("\n".join(lines)) == []

@@ -1,0 +1,65 @@
+"""`sohoa repair` driven through click's CliRunner."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sohoa.cli import main
+from sohoa.diacritics.legacy import CODECS
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_help(runner):
+    result = runner.invoke(main, ["repair", "--help"])
+    assert result.exit_code == 0 and "--tone-style" in result.output
+
+
+def test_stdin_is_line_preserving(runner):
+    lines = ["Nghá»‹ quyáº¿t", "", "hoà bình", "15/QD-TTg", "   ", "đúng rồi"]
+    result = runner.invoke(main, ["repair"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout.split("\n")
+    assert out[:-1] == ["Nghị quyết", "", "hòa bình", "15/QĐ-TTg", "   ", "đúng rồi"] and out[-1] == ""
+
+
+def test_tone_style_new(runner):
+    result = runner.invoke(main, ["repair", "--tone-style", "new"], input="hòa bình, thủy lợi\n")
+    assert result.stdout == "hoà bình, thuỷ lợi\n"
+
+
+def test_explain_goes_to_stderr_and_json_has_edits(runner):
+    result = runner.invoke(main, ["repair", "--explain"], input="hoà\n")
+    assert result.stdout == "hòa\n"
+    assert "tone.placement 'hoà' → 'hòa'" in result.stderr
+    result = runner.invoke(main, ["repair", "--format", "json"], input="ok\nhoà\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in records] == ["ok", "hòa"]
+    assert records[1]["edits"][0]["before"] == "hoà" and records[1]["edits"][0]["start"] == 0
+
+
+def test_legacy_file_to_output_file_and_html_review(runner, tmp_path):
+    source = tmp_path / "old.txt"
+    source.write_bytes(CODECS["tcvn3"].encode("Nghị quyết của Tỉnh ủy\nvề hoà bình\n"))
+    out, page = tmp_path / "new.txt", tmp_path / "review.html"
+    result = runner.invoke(main, ["repair", str(source), "-o", str(out), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == "Nghị quyết của Tỉnh ủy\nvề hòa bình\n"
+    assert "read as tcvn3" in result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and 'class="edit"' in html and "hoà" in html
+
+
+def test_low_confidence_changes_are_flagged_not_made(runner):
+    result = runner.invoke(main, ["repair", "--format", "json", "--min-confidence", "0.99"], input="hoà\n")
+    record = json.loads(result.stdout)
+    assert record["text"] == "hoà" and record["flags"][0]["after"] == "hòa"
+
+
+def test_missing_file_is_an_input_error(runner, tmp_path):
+    result = runner.invoke(main, ["repair", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1 and "cannot read" in result.stderr
