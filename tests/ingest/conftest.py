@@ -65,5 +65,5 @@ def bad_batch(tmp_path) -> Path:
     with open(folder / "locked.pdf", "wb") as handle:
         writer.write(handle)
     Image.new("L", (620, 877), 255).save(folder / "blank.pdf", resolution=75.0)
-    (folder / "latin1.txt").write_bytes("Báo cáo".encode("utf-16"))
+    (folder / "latin1.txt").write_bytes("Báo cáo".encode("utf-16-le"))  # no BOM: no encoding we know
     return folder
