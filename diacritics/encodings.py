@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from sohoa.diacritics.lexicon import is_attested
-from sohoa.diacritics.legacy import (CODECS, cp1252_encode, tcvn3_decode, viqr_decode_text,
+from sohoa.diacritics.legacy import (CODECS, cp1252_decode, cp1252_encode, tcvn3_decode, viqr_decode_text,
                                      vni_decode_text)
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.syllables import has_vietnamese_marks, is_syllable, place_tone, split_letter
@@ -227,6 +227,42 @@ def _could_be_misread_legacy(line: str) -> bool:
     return not line.isascii() and _mojibake_bytes(line) is not None
 
 
+def _distinctive_marks() -> dict[str, frozenset[str]]:
+    """Per encoding, the characters its misread text shows that OCR of plain Latin text does not.
+
+    OCR with a non-Vietnamese model turns 'ộ' into 'é' or 'ô': Latin-1 letters that are also
+    TCVN3/VNI codes. Symbols ('¸', '©', 'µ') and VNI's mark letters ('ø', 'û', 'ï') are the
+    evidence that the bytes really are a legacy encoding.
+    """
+    marks: dict[str, set[str]] = {"tcvn3": set(), "viscii": set(), "vni": set("øûïñöëäåüæîØÛÏÑÖËÄÅÜÆÎ")}
+    for byte in range(0x80, 0x100):
+        char = cp1252_decode(bytes([byte]))
+        if char in _VIETNAMESE_LATIN1 or char in _COMMON_SYMBOLS:
+            continue
+        for name in ("tcvn3", "viscii"):
+            if CODECS[name].decode(bytes([byte])).isalpha():
+                marks[name].add(char)
+    return {name: frozenset(chars) for name, chars in marks.items()}
+
+
+_VIETNAMESE_LATIN1 = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+_DISTINCTIVE = _distinctive_marks()
+
+
+# VNI writes a mark as a second letter after the vowel ('aâ', 'eá', 'oä'), or a letter OCR never makes
+_VNI_SPELLING = re.compile(r"[aeiouyAEIOUY][øùûõïâàáåãäêèéúüëØÙÛÕÏÂÀÁÅÃÄÊÈÉÚÜË]|[øûïñöëäåüæîØÛÏÑÖËÄÅÜÆÎ]")
+
+
+def _mostly_distinctive(line: str, encoding: str) -> bool:
+    """At least 40% of the line's non-ASCII pieces show a character typical of `encoding`."""
+    pieces = [chunk for _, chunk in _chunks(line) if not chunk.isascii()]
+    if encoding == "vni":
+        marked = sum(1 for chunk in pieces if _VNI_SPELLING.search(chunk))
+    else:
+        marked = sum(1 for chunk in pieces if any(c in _DISTINCTIVE[encoding] for c in chunk))
+    return bool(pieces) and marked >= 0.4 * len(pieces)
+
+
 def line_candidates(line: str) -> list[str]:
     """The legacy encodings under which `line` reads clearly better decoded, best first."""
     if not any(has_vietnamese_marks(w) for w in _WORD.findall(line)) and looks_like_viqr(line):
@@ -236,6 +272,8 @@ def line_candidates(line: str) -> list[str]:
     before = readability(line)
     scored = []
     for encoding in ("tcvn3", "vni", "viscii"):
+        if not _mostly_distinctive(line, encoding):
+            continue
         after = readability(_decode_line(encoding, line))
         gain = after.score - before.score
         if after.good >= 1 and after.bad <= after.good // 5 and gain >= 0.75:
