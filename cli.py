@@ -105,10 +105,26 @@ def train_command(corpora, model_path):
 @main.command("eval")
 @click.option("--gold", "gold", required=True, type=click.Path(exists=True),
               help="Ground-truth text: a file, or a folder of <doc_id>.txt files.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.argument("out", type=click.Path(exists=True))
-def eval_command(gold, out):
+def eval_command(gold, out, fmt):
     """Score OUT against ground-truth text (CER, WER, syllable accuracy)."""
-    raise click.ClickException("eval is not available in this build yet")
+    import json
+
+    from sohoa.ingest.evaluate import evaluate, format_table, total
+
+    scores, missing = evaluate(gold, out)
+    if not scores and not missing:
+        raise click.UsageError("no gold .txt files found")
+    if fmt == "json":
+        click.echo(json.dumps({"documents": [s.as_dict() for s in scores],
+                               "overall": total(scores).as_dict() if scores else None,
+                               "missing": missing}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(scores))
+    for doc_id in missing:
+        click.echo(f"missing in {out}: {doc_id}/text.txt", err=True)
+    sys.exit(1 if missing else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

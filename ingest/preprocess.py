@@ -111,18 +111,23 @@ def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
                           borderValue=paper)
 
 
+def _best_profile(mask: np.ndarray, max_angle: float = 5.0) -> float:
+    return max(_profile_score(mask, a) for a in np.arange(-max_angle, max_angle + 1e-6, 0.5))
+
+
 def quarter_turn(grey: np.ndarray) -> int:
     """0 or 90: whether text lines run vertically (page scanned sideways).
 
-    Sharp row profiles mean horizontal lines; if columns are much sharper, the page lies on
-    its side. Which side (90 vs 270) is settled afterwards by OSD/confidence.
+    Level text lines give a sharp row profile at some small angle; if the columns are much
+    sharper than the rows (each compared at its best angle, so skew does not bias it), the
+    page lies on its side. Which side (90 vs 270) is settled afterwards by OSD/confidence.
     """
     mask = _text_mask(grey, 0.25)
     if mask.mean() < 0.5:
         return 0
-    rows = np.square(np.diff(mask.sum(axis=1, dtype=np.float64))).sum() / mask.shape[1]
-    cols = np.square(np.diff(mask.sum(axis=0, dtype=np.float64))).sum() / mask.shape[0]
-    return 90 if cols > 1.5 * rows else 0
+    rows = _best_profile(mask) / mask.shape[1]
+    cols = _best_profile(np.ascontiguousarray(mask.T)) / mask.shape[0]
+    return 90 if cols > 2.0 * rows else 0
 
 
 def rotate_quarter(image: np.ndarray, degrees_clockwise: int) -> np.ndarray:

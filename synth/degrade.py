@@ -7,6 +7,7 @@ Levels (parameters are ranges drawn per page):
 | level | skew (deg) | blur sigma (px @300dpi) | noise sigma | light falloff | JPEG q | speckles |
 |-------|-----------|--------------------------|-------------|---------------|--------|----------|
 | clean | 0         | 0                        | 0           | 0             | none   | 0        |
+| scan  | 0.2–0.8   | 0.5–0.7                  | 1.5–2.5     | 0–6 %         | 50–60  | few      |
 | light | 0.2–1.0   | 0.4–0.8                  | 4–8         | 0–10 %        | 70–85  | few      |
 | heavy | 1.0–2.5   | 0.9–1.4                  | 10–18       | 15–30 %       | 35–55  | many     |
 """
@@ -36,6 +37,8 @@ class Degradation:
 
 LEVELS: dict[str, Degradation] = {
     "clean": Degradation((0, 0), (0, 0), (0, 0), (0, 0), None, 0, (255, 255)),
+    # a decent office scanner: what the committed samples use (and it keeps them small)
+    "scan": Degradation((0.2, 0.8), (0.5, 0.7), (1.5, 2.5), (0.0, 0.06), (50, 60), 60, (240, 250)),
     "light": Degradation((0.2, 1.0), (0.4, 0.8), (4, 8), (0.0, 0.10), (70, 85), 150, (238, 250)),
     "heavy": Degradation((1.0, 2.5), (0.9, 1.4), (10, 18), (0.15, 0.30), (35, 55), 1500, (215, 235)),
 }
@@ -53,7 +56,7 @@ def degrade(image: Image.Image, level: str, rng: random.Random) -> tuple[Image.I
 
     # Ink is never pure black on a scan and the paper never pure white.
     pixels = np.asarray(image.convert("RGB"), dtype=np.float32)
-    ink = rng.uniform(20, 45) if level == "light" else rng.uniform(35, 70)
+    ink = rng.uniform(35, 70) if level == "heavy" else rng.uniform(20, 45)
     pixels = ink + pixels * ((paper - ink) / 255.0)
     h, w = pixels.shape[:2]
     rotation = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)

@@ -449,7 +449,7 @@ def render_document(
 ) -> list[RenderedPage]:
     """Lay out `blocks` (strings are body paragraphs) on A4 pages and degrade them.
 
-    level: 'clean' | 'light' | 'heavy' (see `sohoa.synth.degrade.LEVELS`).
+    level: 'clean' | 'scan' | 'light' | 'heavy' (see `sohoa.synth.degrade.LEVELS`).
     seal: 'auto' (every page at 'heavy', none otherwise), 'none', 'last' (over the signature
     when there is a closing block, else over text), 'every'.
     max_pages: stop after this many pages (the truth covers exactly what is printed).
@@ -516,22 +516,34 @@ def render_document(
     return rendered
 
 
+def _has_colour(image: Image.Image) -> bool:
+    if image.mode != "RGB":
+        return False
+    import numpy as np
+
+    small = np.asarray(image.resize((image.width // 8, image.height // 8))).astype(np.int16)
+    return bool((small.max(axis=2) - small.min(axis=2) > 60).mean() > 0.0005)
+
+
 def document_truth(pages: Sequence[RenderedPage]) -> str:
     """The whole document's truth as `text.txt` lays it out: pages joined by form feeds."""
     return "\f".join(page.truth_text for page in pages)
 
 
 def write_image_pdf(pages: Sequence[RenderedPage | Image.Image], path: str | Path, dpi: int = 300,
-                    quality: int = 70, grey: bool = False) -> Path:
+                    quality: int = 70, grey: bool | str = "auto") -> Path:
     """Write an image-only PDF (no text layer), one JPEG-compressed page per image.
 
-    grey=True stores pages in 8-bit grey (smaller files) — except pages that carry colour
-    are better kept RGB, so only use it for documents without seals.
+    grey: True stores every page in 8-bit grey (smaller), False keeps RGB, 'auto' keeps RGB
+    only for pages that carry colour (a seal, a signature).
     """
     images = [p.image if isinstance(p, RenderedPage) else p for p in pages]
     if not images:
         raise ValueError("no pages to write")
-    images = [im.convert("L") if grey else im.convert("RGB") for im in images]
+    if grey == "auto":
+        images = [im.convert("RGB") if _has_colour(im) else im.convert("L") for im in images]
+    else:
+        images = [im.convert("L") if grey else im.convert("RGB") for im in images]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi),
