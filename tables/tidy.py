@@ -56,6 +56,16 @@ def split_period(path: str) -> tuple[str, str]:
     return " | ".join(kept), period
 
 
+_ROMAN_MISREAD = {"1": "I", "l": "I", "|": "I", "11": "II", "H": "II", "Il": "II", "lI": "II",
+                  "111": "III", "IlI": "III", "lV": "IV", "1V": "IV", "Vl": "VI", "V1": "VI"}
+
+
+def roman_label(tt: str) -> str:
+    """The group label as printed, undoing OCR's usual misreadings of Roman numerals."""
+    tt = tt.strip().rstrip(".")
+    return _ROMAN_MISREAD.get(tt, tt)
+
+
 def column_roles(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> ColumnRoles:
     """Decide which column is TT, name, unit, and which hold values."""
     n = len(header)
@@ -99,11 +109,21 @@ def tidy_rows(table: Table) -> list[dict]:
     def cell(row: tuple[str, ...], c: int | None) -> str:
         return _clean(row[c]) if c is not None and c < len(row) else ""
 
+    n_cols = len(table.header)
+    # a cell that runs from the name (or TT) column to the right edge is a group title
+    title_rows = {r + 1 for r, c, rs, cs in table.spans
+                  if rs == 1 and c + cs >= n_cols and c <= (roles.name if roles.name is not None else 1)}
     for r, row in enumerate(table.rows, start=1):
         tt, name, unit = cell(row, roles.tt), cell(row, roles.name), cell(row, roles.unit)
         values = [(c, row[c].strip() if c < len(row) else "") for c in roles.values]
         has_values = any(v for _, v in values)
         nonempty = [_clean(v) for v in row if v.strip()]
+        if r in title_rows and not has_values and nonempty:
+            label = roman_label(tt)
+            title = name or " ".join(nonempty[1:] if tt else nonempty)
+            section = f"{label}. {title}" if label else title
+            parent = ""
+            continue
         if not has_values and not unit:
             if tt and _GROUP_ORDINAL.match(tt) and not tt[0].isdigit() and (name or len(nonempty) == 1):
                 section = f"{tt.rstrip('.')}. {name}".strip() if name else tt

@@ -89,7 +89,11 @@ def parse_number(text: str) -> Decimal | None:
         if _thousands_ok(s, "."):
             s = s.replace(".", "")
         elif dots > 1:
-            return None
+            # '740.439.7': the last dot can only be a decimal comma misprinted or misread
+            integer, _, frac = s.rpartition(".")
+            if not (_thousands_ok(integer, ".") and 1 <= len(frac) <= 2):
+                return None
+            s = integer.replace(".", "") + "." + frac
     if not re.fullmatch(r"\d+(\.\d+)?", s):
         return None
     try:

@@ -1,0 +1,217 @@
+"""OCR of table cells: each cell crop (rules erased, trimmed to its ink, padded) is read by
+Tesseract `vie`. To keep one process call per table rather than one per cell, the crops are
+stacked one under the other with wide white gaps and read in a single pass (`--psm 6`, a
+uniform block); every word goes back to the crop it lies in. Cells that read as numbers but
+look doubtful are read again alone as a single line with a digits-only whitelist.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+_NUMERIC_CHARS = "0123456789.,-–%<>≥≤"
+_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+
+
+@dataclass(frozen=True)
+class CellText:
+    text: str
+    conf: float  # 0-100; 100 for a cell without ink (certainly empty)
+
+
+def _tesseract_data(image: np.ndarray, config: str) -> dict:
+    import pytesseract
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    return pytesseract.image_to_data(image, lang="vie", config=config, output_type=pytesseract.Output.DICT)
+
+
+def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] | None:
+    """Bounding box of the ink of a cell, ignoring stray specks; None when the cell is empty."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(crop_ink, connectivity=8)
+    keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 6]
+    if not keep or sum(stats[i, cv2.CC_STAT_AREA] for i in keep) < min_pixels:
+        return None
+    xs0 = min(stats[i, cv2.CC_STAT_LEFT] for i in keep)
+    ys0 = min(stats[i, cv2.CC_STAT_TOP] for i in keep)
+    xs1 = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in keep)
+    ys1 = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in keep)
+    return int(xs0), int(ys0), int(xs1), int(ys1)
+
+
+def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, int, int]],
+               dpi: int = 300) -> list[CellText]:
+    """Read every cell box of the (rule-erased) grey page; one Tesseract pass for all of them."""
+    pad = max(8, dpi // 25)
+    gap = max(30, dpi // 8)
+    min_pixels = max(12, (dpi // 100) ** 2 * 4)
+    crops: list[np.ndarray | None] = []
+    sharp: list[np.ndarray | None] = []  # unsmoothed, for the shapes of separators
+    for x0, y0, x1, y1 in boxes:
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            crops.append(None)
+            sharp.append(None)
+            continue
+        box = ink_box(ink[y0:y1, x0:x1], min_pixels)
+        if box is None:
+            crops.append(None)
+            sharp.append(None)
+            continue
+        bx0, by0, bx1, by1 = box
+        region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
+        crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
+        sharp.append(_whiten(region, smooth=False))
+    present = [c for c in crops if c is not None]
+    if not present:
+        return [CellText("", 100.0) for _ in boxes]
+    width = max(c.shape[1] for c in present) + 2 * gap
+    height = sum(c.shape[0] for c in present) + gap * (len(present) + 1)
+    canvas = np.full((height, width), 255, dtype=np.uint8)
+    slots: list[tuple[int, int] | None] = []
+    y = gap
+    for crop in crops:
+        if crop is None:
+            slots.append(None)
+            continue
+        canvas[y: y + crop.shape[0], gap: gap + crop.shape[1]] = crop
+        slots.append((y, y + crop.shape[0]))
+        y += crop.shape[0] + gap
+    data = _tesseract_data(canvas, "--psm 6")
+    words: list[list[tuple[int, int, int, str, float]]] = [[] for _ in boxes]
+    starts = [s[0] if s else -1 for s in slots]
+    for i, text in enumerate(data["text"]):
+        text = text.strip()
+        if not text:
+            continue
+        cy = data["top"][i] + data["height"][i] / 2
+        for k, slot in enumerate(slots):
+            if slot and slot[0] - gap / 2 <= cy < slot[1] + gap / 2:
+                words[k].append((data["block_num"][i] * 1000 + data["par_num"][i] * 100 + data["line_num"][i],
+                                 data["top"][i], data["left"][i], text, float(data["conf"][i])))
+                break
+    del starts
+    results = []
+    for k, crop in enumerate(crops):
+        if crop is None:
+            results.append(CellText("", 100.0))
+            continue
+        cell_words = _in_reading_order(words[k])
+        text = " ".join(w[3] for w in cell_words)
+        if not text and _is_dash(crop):
+            results.append(CellText("-", 50.0))
+            continue
+        conf = float(np.mean([max(w[4], 0.0) for w in cell_words])) if cell_words else 0.0
+        if _looks_numeric(text) and (conf < 85 or not re.search(r"\d", text)):
+            retry = _read_single_line(crop)
+            if retry.conf > conf:
+                text, conf = retry.text, retry.conf
+        results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf))
+    return results
+
+
+_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
+
+
+def fix_separators(text: str, crop: np.ndarray) -> str:
+    """Tell '.' from ',' in numbers by their shape, which OCR often gets wrong: a comma reaches
+    below the baseline and is taller than wide; a full stop sits on the baseline. The rightmost
+    small marks near the baseline of the crop are the number's separators, in order."""
+    seps = [m.start() for m in _SEPARATOR.finditer(text)]
+    if not seps:
+        return text
+    soft = cv2.GaussianBlur(crop, (0, 0), 0.9)  # averages scan noise away, keeps a comma's tail grey
+    _, ink = cv2.threshold(soft, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 8]
+    if not boxes:
+        return text
+    tall_h = max(h for _, _, _, h in boxes)
+    tall = [(x, y, w, h) for x, y, w, h in boxes if h >= 0.6 * tall_h]
+    baseline = float(np.median([y + h for _, y, _, h in tall]))
+    small = sorted(
+        (x, y, w, h) for x, y, w, h in boxes
+        if h < 0.45 * tall_h and w < 0.6 * tall_h and (y + h / 2) > baseline - 0.25 * tall_h
+    )
+    if len(small) < len(seps):
+        return text
+    chars = list(text)
+    for position, (x, y, w, h) in zip(seps, small[-len(seps):]):
+        # the baseline of the digits right beside the mark (robust to a slight residual tilt)
+        near = [ty + th for tx, ty, tw, th in tall if abs((tx + tw / 2) - (x + w / 2)) < 1.5 * tall_h]
+        local = float(np.median(near)) if near else baseline
+        below = (y + h) - local
+        comma = below >= max(1.5, 0.07 * tall_h) or (h >= 1.3 * w and below >= 0.04 * tall_h)
+        chars[position] = "," if comma else "."
+    return "".join(chars)
+
+
+def _whiten(crop: np.ndarray, smooth: bool = True) -> np.ndarray:
+    """Paper to pure white and ink to dark, so that the stacked crops share one background
+    (Tesseract binarises the whole canvas at once; grey paper next to white gaps would turn black)."""
+    if smooth:
+        crop = cv2.medianBlur(crop, 3)
+    paper = float(np.percentile(crop, 90))
+    ink = float(np.percentile(crop, 2))
+    if paper - ink < 20:
+        return np.full_like(crop, 255)
+    scaled = (crop.astype(np.float32) - ink) * (255.0 / (paper - ink))
+    return np.clip(scaled, 0, 255).astype(np.uint8)
+
+
+def _is_dash(crop: np.ndarray) -> bool:
+    """A lone short flat stroke: the '-' that marks a missing value (OCR tends to drop it)."""
+    ink = crop < 128
+    ys, xs = np.nonzero(ink)
+    if xs.size == 0:
+        return False
+    w, h = xs.max() - xs.min() + 1, ys.max() - ys.min() + 1
+    return w >= 2 * h and h <= 12 and w <= 80
+
+
+def _in_reading_order(words: list[tuple[int, int, int, str, float]]) -> list[tuple[int, int, int, str, float]]:
+    """Lines top to bottom (by their first word's top), words left to right within a line."""
+    lines: dict[int, list] = {}
+    for w in words:
+        lines.setdefault(w[0], []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: min(w[1] for w in ws))
+    return [w for line in ordered for w in sorted(line, key=lambda w: w[2])]
+
+
+def _read_single_line(crop: np.ndarray) -> CellText:
+    data = _tesseract_data(crop, "--psm 7")
+    words = [(t.strip(), float(c)) for t, c in zip(data["text"], data["conf"]) if t.strip()]
+    if not words:
+        return CellText("", 0.0)
+    return CellText(" ".join(t for t, _ in words), float(np.mean([max(c, 0.0) for _, c in words])))
+
+
+def _looks_numeric(text: str) -> bool:
+    compact = text.replace(" ", "")
+    if not compact:
+        return False
+    digits = sum(ch.isdigit() for ch in compact)
+    return digits / len(compact) >= 0.5
+
+
+def clean_cell_text(text: str) -> str:
+    """Undo what OCR does to numbers: letters read for digits, spaces inside digit groups."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"%c(?![a-zà-ỹ])", "%", text)  # Tesseract's usual reading of '%'
+    if not _looks_numeric(text):
+        return " ".join(_digit_token(t) for t in text.split(" "))
+    # 947.251, 8 → 947.251,8 ; 1 234 → kept (a Vietnamese thousands gap is legal)
+    text = re.sub(r"(?<=\d)\s*([.,])\s+(?=\d)", r"\1", text)
+    text = re.sub(r"(?<=\d)\s+([.,])(?=\d)", r"\1", text)
+    return " ".join(_digit_token(t) for t in text.split(" "))
+
+
+def _digit_token(token: str) -> str:
+    """'3l' → '31', '1O0' → '100': a token that is mostly digits has letters misread for digits."""
+    if sum(ch.isdigit() for ch in token) >= max(1, (len(token) + 1) // 2):
+        return token.translate(_DIGIT_LIKE)
+    return token

@@ -1,0 +1,148 @@
+"""From rule masks to ruled table regions and their cells (with row and column spans).
+
+Internal working objects: `Rule`, `Region`, `GridCell`, `Grid`. The grid is the elementary
+lattice of every rule position; two neighbouring lattice cells belong to one cell when the
+rule between them is (mostly) absent, which is how spans and shorter header rules show up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from sohoa.tables.lines import RuleMasks
+
+
+@dataclass(frozen=True)
+class Region:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    ruled: bool  # has vertical rules (a full grid) rather than only horizontal ones
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 inside the rules
+
+
+@dataclass(frozen=True)
+class Grid:
+    xs: tuple[int, ...]
+    ys: tuple[int, ...]
+    cells: tuple[GridCell, ...]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+
+def _positions(profile: np.ndarray, min_count: int, merge_gap: int) -> list[int]:
+    """Centres of runs of profile entries ≥ min_count, runs closer than merge_gap joined."""
+    idx = np.flatnonzero(profile >= min_count)
+    if idx.size == 0:
+        return []
+    groups = [[idx[0], idx[0]]]
+    for i in idx[1:]:
+        if i - groups[-1][1] <= merge_gap:
+            groups[-1][1] = i
+        else:
+            groups.append([i, i])
+    return [int((a + b) // 2) for a, b in groups]
+
+
+def find_regions(masks: RuleMasks, dpi: int = 300) -> list[Region]:
+    """Table regions: connected groups of rules with enough of them to make a table."""
+    both = cv2.bitwise_or(masks.horizontal, masks.vertical)
+    joined = cv2.dilate(both, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    regions = []
+    min_w = int(1.2 * dpi)
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        if w < min_w or h < dpi // 6:
+            continue
+        hs = _positions(masks.horizontal[y:y + h, x:x + w].sum(axis=1) // 255, w // 3, 6)
+        vs = _positions(masks.vertical[y:y + h, x:x + w].sum(axis=0) // 255, h // 3, 6)
+        if len(hs) >= 2 and len(vs) >= 3:
+            regions.append(Region(x, y, x + w, y + h, ruled=True))
+        elif len(hs) >= 2 and w > masks.ink.shape[1] // 2:
+            regions.append(Region(x, y, x + w, y + h, ruled=False))
+    regions.sort(key=lambda r: (r.y0, r.x0))
+    return regions
+
+
+def _coverage_h(mask: np.ndarray, y: int, x0: int, x1: int, tol: int) -> float:
+    if x1 <= x0:
+        return 1.0
+    band = mask[max(0, y - tol): y + tol + 1, x0:x1]
+    return float((band.max(axis=0) > 0).mean()) if band.size else 0.0
+
+
+def _coverage_v(mask: np.ndarray, x: int, y0: int, y1: int, tol: int) -> float:
+    if y1 <= y0:
+        return 1.0
+    band = mask[y0:y1, max(0, x - tol): x + tol + 1]
+    return float((band.max(axis=1) > 0).mean()) if band.size else 0.0
+
+
+def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
+    """The cell grid of a ruled region, or None when it is not a table after all."""
+    x0, y0, x1, y1 = region.x0, region.y0, region.x1, region.y1
+    h_sub = masks.horizontal[y0:y1, x0:x1]
+    v_sub = masks.vertical[y0:y1, x0:x1]
+    min_h = max(int(0.12 * dpi), 20)  # a header rule spans at least one narrow column
+    ys = [y0 + p for p in _positions(h_sub.sum(axis=1) // 255, min_h, 6)]
+    xs = [x0 + p for p in _positions(v_sub.sum(axis=0) // 255, int(0.15 * dpi), 6)]
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    tol = max(4, dpi // 60)
+    margin = max(3, dpi // 50)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and _coverage_v(masks.vertical, xs[c + 1], ys[r] + margin, ys[r + 1] - margin, tol) < 0.5:
+                union(r * n_cols + c, r * n_cols + c + 1)
+            if r + 1 < n_rows and _coverage_h(masks.horizontal, ys[r + 1], xs[c] + margin, xs[c + 1] - margin, tol) < 0.5:
+                union(r * n_cols + c, (r + 1) * n_cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for members in groups.values():
+        r0 = min(m[0] for m in members)
+        r1 = max(m[0] for m in members)
+        c0 = min(m[1] for m in members)
+        c1 = max(m[1] for m in members)
+        box = (xs[c0] + tol, ys[r0] + tol, xs[c1 + 1] - tol, ys[r1 + 1] - tol)
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, box))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    # an empty rule-free strip (a title underline, a signature line) is no table
+    if n_rows < 2 and n_cols < 2:
+        return None
+    return Grid(tuple(xs), tuple(ys), tuple(cells))

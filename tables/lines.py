@@ -1,0 +1,102 @@
+"""Ruling lines on a page image: binarise, straighten, and find horizontal and vertical rules.
+
+Solid rules come from a morphological opening with a long thin kernel; dotted and dashed rules
+are first rebuilt from the small specks they are made of (closing only those specks, never the
+text, so that words do not turn into lines); broken rules are healed afterwards by closing the
+line masks along their own direction. Residual skew is measured on the long rules and removed
+before anything else, so rules stay inside the thin kernels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RuleMasks:
+    """Binary masks (uint8 0/255, page size) of the horizontal and vertical rules."""
+
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    ink: np.ndarray  # the binarised page (text and rules)
+
+
+def to_grey(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 3:
+        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return image
+
+
+def binarise(grey: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0; local threshold so that faint rules and uneven light survive."""
+    smooth = cv2.GaussianBlur(grey, (3, 3), 0)
+    return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 35, 18)
+
+
+def _speck_mask(ink: np.ndarray, max_size: int) -> np.ndarray:
+    """Only the small connected components: the dots and dashes of dotted rules (and specks)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = (stats[:, cv2.CC_STAT_WIDTH] <= max_size) & (stats[:, cv2.CC_STAT_HEIGHT] <= max_size // 2 + 2)
+    small[0] = False
+    return np.where(small[labels], 255, 0).astype(np.uint8)
+
+
+def rule_masks(grey: np.ndarray, dpi: int = 300) -> RuleMasks:
+    ink = binarise(grey)
+    scale = dpi / 300.0
+    h_len = max(20, int(70 * scale))
+    v_len = max(15, int(60 * scale))
+    specks = _speck_mask(ink, max(6, int(14 * scale)))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
+    dotted = cv2.morphologyEx(specks, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (int(15 * scale) + 1, 1)))
+    dotted = cv2.morphologyEx(dotted, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len * 2, 1)))
+    horizontal = cv2.bitwise_or(horizontal, dotted)
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    # heal small breaks along each rule's own direction
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (int(31 * scale), 1)))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(31 * scale))))
+    return RuleMasks(horizontal=horizontal, vertical=vertical, ink=ink)
+
+
+def estimate_skew(grey: np.ndarray, dpi: int = 300) -> float:
+    """Skew in degrees (counter-clockwise positive, as cv2 rotates) from the long rules; 0 if none."""
+    small_scale = 0.5
+    small = cv2.resize(grey, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA)
+    ink = binarise(small)
+    # a kernel short enough that a rule tilted by a few degrees still fills it
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, int(25 * dpi / 300)), 1))
+    lines_mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    width = small.shape[1]
+    segments = cv2.HoughLinesP(lines_mask, 1, math.pi / 1800, threshold=80,
+                               minLineLength=width // 6, maxLineGap=12)
+    if segments is None:
+        return 0.0
+    angles, weights = [], []
+    for x0, y0, x1, y1 in segments.reshape(-1, 4):
+        if x1 == x0:
+            continue
+        angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+        if abs(angle) <= 5:
+            angles.append(angle)
+            weights.append(math.hypot(x1 - x0, y1 - y0))
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    median = float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    return median
+
+
+def straighten(image: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate by `angle` degrees (the measured skew) so rules become level; paper-coloured fill."""
+    if abs(angle) < 0.05:
+        return image
+    h, w = image.shape[:2]
+    rotation = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    fill = int(np.median(image)) if image.ndim == 2 else tuple(int(v) for v in np.median(image.reshape(-1, 3), axis=0))
+    return cv2.warpAffine(image, rotation, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)

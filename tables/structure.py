@@ -1,0 +1,87 @@
+"""From a read cell grid to a `Table`: header rows told apart from body rows, the header tree
+flattened to one path per column, body cells in the top-left slot of their span."""
+
+from __future__ import annotations
+
+import re
+
+from sohoa.tables.records import Table
+from sohoa.tables.values import TEXT, parse_value
+
+_BODY_ORDINAL = re.compile(r"^\d{1,3}[.)]?$")
+_YEARISH = re.compile(r"^(19|20)\d\d$")
+
+
+def _is_body_row(texts: list[str]) -> bool:
+    """A row of data: an ordinal first and at least one number that is not a year."""
+    if not texts or not _BODY_ORDINAL.match(texts[0].strip()):
+        return False
+    numbers = [t for t in texts[1:] if t.strip() and parse_value(t).qualifier not in (TEXT, "missing")
+               and not _YEARISH.match(t.strip())]
+    return bool(numbers)
+
+
+def header_row_count(n_rows: int, cells: list[tuple[int, int, int, int, str]]) -> int:
+    """Rows that form the header. `cells`: (row, col, rowspan, colspan, text)."""
+    first_row = {c: t for r, c, rs, cs, t in cells if r == 0}
+    n_cols = max((c + cs for _, c, _, cs, _ in cells), default=0)
+    if _is_body_row([first_row.get(c, "") for c in range(n_cols)]):
+        return 0
+    end = 1
+    changed = True
+    while changed and end < n_rows:
+        changed = False
+        for r, c, rs, cs, t in cells:
+            if r < end and r + rs > end:
+                end = r + rs
+                changed = True
+        # a spanning label over several columns announces a level of labels below it
+        if not changed and end < n_rows:
+            labels_above = [(c, cs) for r, c, rs, cs, t in cells if r == end - 1 and cs > 1 and t.strip()]
+            below = {c: t for r, c, rs, cs, t in cells if r == end}
+            row_below = [below.get(c, "") for c in range(n_cols)]
+            spans_all = any(cs >= n_cols - 1 for _, cs in labels_above)
+            if labels_above and not spans_all and not _is_body_row(row_below):
+                end += 1
+                changed = True
+    return min(end, n_rows)
+
+
+def flatten_header(n_cols: int, header_cells: list[tuple[int, int, int, int, str]]) -> list[str]:
+    """One path per column: the labels of every header cell over it, top first, ' | '-joined."""
+    paths: list[list[str]] = [[] for _ in range(n_cols)]
+    for r, c, rs, cs, text in sorted(header_cells):
+        label = re.sub(r"\s+", " ", text).strip()
+        if not label:
+            continue
+        for col in range(c, min(c + cs, n_cols)):
+            if not paths[col] or paths[col][-1] != label:
+                paths[col].append(label)
+    return [" | ".join(p) for p in paths]
+
+
+def table_from_cells(doc_id: str, page: int, index: int, n_rows: int, n_cols: int,
+                     cells: list[tuple[int, int, int, int, str, float]],
+                     bbox: tuple[int, int, int, int] | None, source: str) -> Table:
+    """Assemble a Table from read cells: (row, col, rowspan, colspan, text, conf)."""
+    plain = [(r, c, rs, cs, t) for r, c, rs, cs, t, _ in cells]
+    n_header = header_row_count(n_rows, plain)
+    header_cells = [x for x in plain if x[0] < n_header]
+    header = flatten_header(n_cols, header_cells) if n_header else [f"Cột {k}" for k in range(1, n_cols + 1)]
+    body_rows = n_rows - n_header
+    texts = [["" for _ in range(n_cols)] for _ in range(body_rows)]
+    confs = [[100.0 for _ in range(n_cols)] for _ in range(body_rows)]
+    spans = []
+    for r, c, rs, cs, text, conf in cells:
+        if r < n_header:
+            continue
+        br = r - n_header
+        texts[br][c] = text
+        confs[br][c] = conf
+        if rs > 1 or cs > 1:
+            spans.append((br, c, rs, cs))
+    return Table(
+        doc_id=doc_id, page=page, index=index, header=tuple(header),
+        rows=tuple(tuple(row) for row in texts), confidences=tuple(tuple(row) for row in confs),
+        pages=(page,), has_header=n_header > 0, spans=tuple(spans), bbox=bbox, source=source,
+    )
