@@ -47,8 +47,10 @@ samples: setup
 	$(BIN)/python -m sohoa.synth.samples --seeds ../shared/seeds -o data/raw
 
 train: setup
-	$(BIN)/sohoa train --corpus ../shared/corpus/vi_legal.jsonl.gz --corpus ../shared/corpus/vi_news.jsonl.gz \
-	  -o diacritics/models/restorer.bin
+	nice -n 10 $(BIN)/sohoa train --corpus ../shared/corpus/vi_legal.jsonl.gz --corpus ../shared/corpus/vi_news.jsonl.gz \
+	  --corpus ../shared/seeds/001_9d1718ffb5552bb5.txt --corpus ../shared/seeds/003_7be7a533fb79af28.txt \
+	  --corpus ../shared/seeds/004_1a3f513445cc5de8.txt --ocr-pages 40 --work-dir bench/work/train_ocr \
+	  -o diacritics/models/restorer.npz
 
 clean-out:
 	rm -rf data/clean/*/ data/clean/*.jsonl data/clean/*.csv

@@ -97,9 +97,20 @@ def tables_command(inputs, out_dir):
 @click.option("--corpus", "corpora", multiple=True, required=True, type=click.Path(exists=True),
               help="Clean corpus: .txt, .jsonl or .jsonl.gz with a 'text' field. Repeatable.")
 @click.option("-o", "--output", "model_path", required=True, type=click.Path(dir_okay=False))
-def train_command(corpora, model_path):
-    """Rebuild the repair model from a clean corpus."""
-    raise click.ClickException("train is not available in this build yet")
+@click.option("--max-tokens", type=click.IntRange(min=1000), default=None,
+              help="Read at most about this many tokens of each corpus (subsample a large one).")
+@click.option("--ocr-pages", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Render this many pages of the corpus and OCR them with Tesseract to learn the "
+                   "OCR confusion channel (0: keep the channel of the shipped model).")
+@click.option("--work-dir", type=click.Path(file_okay=False), default=None,
+              help="Cache for the rendered/OCR'd pages (default: next to the output).")
+def train_command(corpora, model_path, max_tokens, ocr_pages, work_dir):
+    """Rebuild the repair model from a clean corpus (its train split; held-out docs are never read)."""
+    from sohoa.diacritics.restore.train import train_from_corpora
+
+    train_from_corpora(list(corpora), model_path, max_tokens_per_corpus=max_tokens,
+                       ocr_pages=ocr_pages, work_dir=work_dir)
+    click.echo(f"model written to {model_path}", err=True)
 
 
 @main.command("eval")

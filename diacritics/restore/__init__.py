@@ -1,11 +1,32 @@
 """Statistical diacritic restoration and OCR-garble correction (one stage of the repair pipeline).
 
-Placeholder until the model lands: no restorer is available.
+    from sohoa.diacritics.restore import load_default_restorer
+    restorer = load_default_restorer()          # None when no model file is shipped
+    restorer.find_edits("Nghi quyet Dai hoi")   # [Edit(0, 4, 'Nghi', 'Nghị', ...), ...]
+
+The model (`diacritics/models/restorer.npz`) is built by `sohoa train` from clean text; see
+`sohoa.diacritics.restore.train` for what it holds and `decoder` for how it is used.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "restorer.npz"
+
+
+def load_restorer(path: str | Path):
+    """A `Restorer` (pipeline `Fixer`) built from the model file at `path`."""
+    from sohoa.diacritics.restore.decoder import Restorer
+    from sohoa.diacritics.restore.model import RestorerModel
+
+    return Restorer(RestorerModel.load(path))
+
+
+@lru_cache(maxsize=1)
 def load_default_restorer():
     """The restorer built from the shipped model, or None when no model is available."""
-    return None
+    if not DEFAULT_MODEL_PATH.exists():
+        return None
+    return load_restorer(DEFAULT_MODEL_PATH)

@@ -1,0 +1,248 @@
+"""Benchmark of the diacritic restorer on held-out text (never read by `sohoa train`).
+
+Sets, all built deterministically from the held-out split of ../shared/corpus:
+1. de-accented lines of legal/administrative text and of news (case kept);
+2. synthetic legacy OCR: held-out paragraphs rendered ('light' scans) and read with `tesseract -l eng`;
+3. `tesseract -l vie` on 'heavy' (degraded) renders;
+4. correct text: held-out lines that must come out unchanged.
+Anchor: pyvi's `ViUtils.add_accents` on sets 1-2, in the same run. OCR output is cached under
+bench/work/restore/. Figures: syllable accuracy (case-insensitive and exact), CER before/after,
+lines exact, syllables per second (model load excluded).
+
+    make bench BENCH=restore            # or: .venv/bin/python -m bench.run_all with BENCH=restore
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import time
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from sohoa.diacritics.restore.syllables import canonical, strip_marks
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+SEEDS = ROOT.parent / "shared" / "seeds"
+WORK = ROOT / "bench" / "work" / "restore"
+LEGAL, NEWS = CORPUS / "vi_legal.jsonl.gz", CORPUS / "vi_news.jsonl.gz"
+SET1_SYLLABLES = 40_000       # per domain
+SET4_LINES = 4_000
+OCR_PAGES = 6                 # per OCR set
+_WORD = re.compile(r"[^\W_]+")
+_EDGE = ".,;:!?()[]\"'“”‘’…-–*"
+
+
+# ------------------------------------------------------------------ data
+def heldout_lines(path: Path, max_syllables: int, *, min_words: int = 4) -> list[list[str]]:
+    """Held-out documents as lists of lines (whitespace-normalised), up to `max_syllables` words."""
+    from sohoa.synth.corpus import iter_corpus
+
+    docs, total = [], 0
+    for doc in iter_corpus([path], split="heldout"):
+        lines = [" ".join(line.split()) for line in doc.text.splitlines()]
+        lines = [line for line in lines if len(_WORD.findall(line)) >= min_words]
+        if not lines:
+            continue
+        docs.append(lines)
+        total += sum(len(_WORD.findall(line)) for line in lines)
+        if total >= max_syllables:
+            break
+    return docs
+
+
+def heldout_paragraphs(path: Path, count: int, *, skip_docs: int = 0) -> list[str]:
+    from sohoa.diacritics.restore.ocrpairs import training_paragraphs
+    from sohoa.synth.corpus import iter_corpus
+
+    out: list[str] = []
+    for n, doc in enumerate(iter_corpus([path], split="heldout")):
+        if n < skip_docs:
+            continue
+        out += training_paragraphs([doc.text], limit=6)
+        if len(out) >= count:
+            break
+    return out[:count]
+
+
+def ocr_set(lang: str, level: str, seed: int) -> list[tuple[str, str]]:
+    """(ocr text, truth text) per page of held-out paragraphs (legal and news, interleaved)."""
+    from sohoa.diacritics.restore.ocrpairs import cached_ocr_pages
+
+    legal = heldout_paragraphs(LEGAL, 16 * OCR_PAGES)
+    news = heldout_paragraphs(NEWS, 16 * OCR_PAGES, skip_docs=50)
+    mixed = [p for pair in zip(legal, news) for p in pair]
+    samples = cached_ocr_pages(WORK, mixed, lang=lang, level=level, seed=seed, max_pages=OCR_PAGES)
+    return [(s.ocr, s.truth) for s in samples]
+
+
+# ------------------------------------------------------------------ metrics
+def _tokens(text: str) -> list[str]:
+    return [t for t in (c.strip(_EDGE) for c in text.split()) if t]
+
+
+def syllable_scores(output: str, truth: str) -> tuple[int, int, int]:
+    """(truth syllables, matched case-insensitively, matched exactly) after token alignment."""
+    truth_tokens = [canonical(t) for t in _tokens(truth)]
+    out_tokens = [canonical(t) for t in _tokens(output)]
+    exact = insensitive = 0
+    matcher = difflib.SequenceMatcher(None, [t.lower() for t in out_tokens], [t.lower() for t in truth_tokens],
+                                      autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            insensitive += 1
+            exact += out_tokens[block.a + k] == truth_tokens[block.b + k]
+    return len(truth_tokens), insensitive, exact
+
+
+def cer(output: str, truth: str) -> float:
+    a, b = " ".join(output.split()), " ".join(truth.split())
+    return Levenshtein.distance(a, b) / max(1, len(b))
+
+
+def _apply(text: str, edits) -> str:
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        out.append(text[pos:e.start])
+        out.append(e.after)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+class Scores:
+    def __init__(self) -> None:
+        self.n = self.insensitive = self.exact = 0
+        self.lines = self.lines_exact = 0
+        self.cer_num = self.cer_den = 0.0
+        self.seconds = 0.0
+
+    def add(self, output: str, truth: str) -> None:
+        n, ins, ex = syllable_scores(output, truth)
+        self.n += n
+        self.insensitive += ins
+        self.exact += ex
+        out_lines, truth_lines = output.splitlines(), truth.splitlines()
+        self.lines += len(truth_lines)
+        self.lines_exact += sum(" ".join(a.split()) == " ".join(b.split()) for a, b in zip(out_lines, truth_lines))
+        b = " ".join(truth.split())
+        self.cer_num += Levenshtein.distance(" ".join(output.split()), b)
+        self.cer_den += len(b)
+
+    def figures(self) -> dict:
+        return {
+            "syllables": self.n,
+            "syllable_accuracy": round(self.insensitive / max(1, self.n), 4),
+            "syllable_accuracy_exact_case": round(self.exact / max(1, self.n), 4),
+            "cer": round(self.cer_num / max(1, self.cer_den), 4),
+            "lines_exact": round(self.lines_exact / max(1, self.lines), 4),
+            "syllables_per_s": round(self.n / self.seconds) if self.seconds else None,
+        }
+
+
+# ------------------------------------------------------------------ systems
+def run_restorer(restorer, text: str) -> tuple[str, float]:
+    started = time.perf_counter()
+    edits = restorer.find_edits(text)
+    return _apply(text, edits), time.perf_counter() - started
+
+
+def run_pyvi(text: str) -> tuple[str, float]:
+    from pyvi import ViUtils
+
+    started = time.perf_counter()
+    out = "\n".join(ViUtils.add_accents(line) if line.strip() else line for line in text.split("\n"))
+    return out, time.perf_counter() - started
+
+
+def run_pipeline(text: str) -> tuple[str, float]:
+    from sohoa.diacritics import repair
+
+    started = time.perf_counter()
+    out = repair(text).text
+    return out, time.perf_counter() - started
+
+
+def _score(pairs: list[tuple[str, str]], system) -> dict:
+    scores = Scores()
+    for source, truth in pairs:
+        output, seconds = system(source)
+        scores.seconds += seconds
+        scores.add(output, truth)
+    return scores.figures()
+
+
+def _before(pairs: list[tuple[str, str]]) -> dict:
+    return _score(pairs, lambda text: (text, 0.0)) | {"syllables_per_s": None}
+
+
+# ------------------------------------------------------------------ main
+def main(out_dir: Path) -> dict:
+    from sohoa.diacritics.restore import DEFAULT_MODEL_PATH, load_restorer
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    restorer = load_restorer(DEFAULT_MODEL_PATH)
+    load_seconds = time.perf_counter() - started
+    results: dict = {"model": str(DEFAULT_MODEL_PATH.relative_to(ROOT)), "model_load_s": round(load_seconds, 2),
+                     "model_mb": round(DEFAULT_MODEL_PATH.stat().st_size / 2**20, 1)}
+    restore = lambda text: run_restorer(restorer, text)  # noqa: E731
+
+    # set 1: de-accented held-out lines, one document at a time
+    for name, path in (("set1_legal", LEGAL), ("set1_news", NEWS)):
+        docs = heldout_lines(path, SET1_SYLLABLES)
+        pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in docs]
+        results[name] = {"input": _before(pairs), "sohoa": _score(pairs, restore), "pyvi": _score(pairs, run_pyvi)}
+        _print(name, results[name])
+
+    # set 2: English-model OCR of held-out renders
+    pages = ocr_set("eng", "light", seed=7)
+    results["set2_eng_ocr"] = {"input": _before([(o, t) for o, t in pages]),
+                               "sohoa": _score(pages, restore), "pyvi": _score(pages, run_pyvi)}
+    _print("set2_eng_ocr", results["set2_eng_ocr"])
+
+    # set 3: Vietnamese-model OCR of degraded held-out renders
+    pages = ocr_set("vie", "heavy", seed=11)
+    results["set3_vie_ocr"] = {"input": _before(pages), "sohoa": _score(pages, restore),
+                               "sohoa_pipeline": _score(pages, run_pipeline)}
+    before, after = results["set3_vie_ocr"]["input"]["cer"], results["set3_vie_ocr"]["sohoa"]["cer"]
+    results["set3_vie_ocr"]["cer_reduction"] = round(1 - after / before, 4) if before else None
+    _print("set3_vie_ocr", results["set3_vie_ocr"])
+
+    # set 4: correct text must stay as it is
+    unchanged = total = 0
+    for path in (LEGAL, NEWS):
+        for lines in heldout_lines(path, SET4_LINES * 6)[:200]:
+            text = "\n".join(lines)
+            output, _ = run_restorer(restorer, text)
+            out_lines = output.split("\n")
+            total += len(lines)
+            unchanged += sum(a == b for a, b in zip(out_lines, lines))
+    results["set4_correct"] = {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
+    _print("set4_correct", results["set4_correct"])
+
+    # seeds 000 and 002: no truth; a few lines before/after for the eye
+    examples = []
+    for seed_file in sorted(SEEDS.glob("00[02]_*.txt")):
+        lines = [line for line in seed_file.read_text(encoding="utf-8").splitlines() if len(line) > 50][5:9]
+        output, _ = run_restorer(restorer, "\n".join(lines))
+        examples += [{"seed": seed_file.name[:3], "before": a, "after": b} for a, b in zip(lines, output.split("\n"))]
+    results["seed_examples"] = examples
+    for ex in examples:
+        print(f"  {ex['seed']} before: {ex['before']}\n      after:  {ex['after']}")
+    (out_dir / "restore.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    return results
+
+
+def _print(name: str, figures: dict) -> None:
+    print(f"{name}:")
+    for system, values in figures.items():
+        print(f"  {system:15s} {values}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(ROOT / "bench" / "out" / "restore")

@@ -1,0 +1,129 @@
+"""The OCR channel: how a true syllable comes out of an OCR engine, learned from aligned pages.
+
+Two tables, both learned from (OCR token, true token) pairs of rendered train-split text:
+- `tokens`: whole observed tokens and the de-accented keys of the true syllables they stood
+  for ('ciia' → 'cua', 'dugc' → 'duoc', 'tha' → 'thu'), with P(observed | true key); only
+  confusions that change the key (lost marks alone are the decoder's business).
+- `rules`: character rewrites on the de-accented form ('ir' → 'u', 'ud' → 'uo', '6' → 'o',
+  '1' → 'l', 'p' → 'd'), used to propose keys for garbled tokens never seen in the pairs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from sohoa.diacritics.restore.syllables import canonical, is_valid_syllable, strip_marks
+
+EDGE_PUNCT = ".,;:!?()[]\"'“”‘’…-–*"
+
+
+def core(chunk: str) -> str:
+    """A whitespace chunk without the punctuation around it."""
+    return chunk.strip(EDGE_PUNCT)
+
+
+@dataclass
+class Channel:
+    """P(observed | true) for OCR tokens, and rewrite rules for unseen garble."""
+
+    tokens: dict[str, dict[str, float]] = field(default_factory=dict)
+    """observed lower-case token → {true key: P(observed | true key)}"""
+    rules: dict[str, dict[str, float]] = field(default_factory=dict)
+    """observed substring (de-accented) → {true de-accented substring: P(rewrite)}"""
+    garble_rate: float = 0.0
+    """share of word tokens the training OCR got wrong at the key level (for scaling)."""
+
+    def to_json(self) -> dict:
+        return {"tokens": self.tokens, "rules": self.rules, "garble_rate": self.garble_rate}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Channel":
+        return cls(tokens=data.get("tokens", {}), rules=data.get("rules", {}),
+                   garble_rate=float(data.get("garble_rate", 0.0)))
+
+    def rewrite_keys(self, observed: str, max_rewrites: int = 2) -> dict[str, float]:
+        """De-accented strings reachable from `observed` by up to `max_rewrites` rules, with probability."""
+        start = strip_marks(observed.lower())
+        found: dict[str, float] = {start: 1.0}
+        frontier = {start: 1.0}
+        for _ in range(max_rewrites):
+            nxt: dict[str, float] = {}
+            for form, prob in frontier.items():
+                for i in range(len(form)):
+                    for width in (1, 2, 3):
+                        sub = form[i:i + width]
+                        if len(sub) < width:
+                            break
+                        for repl, p in self.rules.get(sub, {}).items():
+                            new = form[:i] + repl + form[i + width:]
+                            score = prob * p
+                            if score > nxt.get(new, 0.0) and score > found.get(new, 0.0):
+                                nxt[new] = score
+            found.update(nxt)
+            frontier = dict(sorted(nxt.items(), key=lambda kv: -kv[1])[:60])
+        found.pop(start, None)
+        return found
+
+
+def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2, min_rule_count: int = 3) -> Channel:
+    """Count token confusions and character rewrites in aligned (ocr, truth) chunk pairs."""
+    token_pairs: Counter[tuple[str, str]] = Counter()
+    true_counts: Counter[str] = Counter()
+    rule_counts: Counter[tuple[str, str]] = Counter()
+    sub_counts: Counter[str] = Counter()
+    words = wrong = 0
+    for ocr_chunk, truth_chunk in pairs:
+        observed, truth = core(ocr_chunk).lower(), core(truth_chunk).lower()
+        if not truth or " " in truth or " " in observed or not truth.isalpha():
+            continue
+        truth = canonical(truth)
+        if not is_valid_syllable(truth):
+            continue
+        words += 1
+        obs_key, true_key = strip_marks(observed), strip_marks(truth)
+        true_counts[true_key] += 1
+        if obs_key != true_key:
+            wrong += 1
+            token_pairs[(observed, true_key)] += 1
+        for sub in _substrings(obs_key):
+            sub_counts[sub] += 1
+        if obs_key != true_key:
+            for a, b in _char_rewrites(obs_key, true_key):
+                rule_counts[(a, b)] += 1
+
+    tokens: dict[str, dict[str, float]] = defaultdict(dict)
+    for (observed, truth), n in token_pairs.items():
+        if n >= min_token_count:
+            tokens[observed][truth] = n / true_counts[truth]
+    rules: dict[str, dict[str, float]] = defaultdict(dict)
+    for (a, b), n in rule_counts.items():
+        if n >= min_rule_count and sub_counts[a]:
+            rules[a][b] = min(0.9, n / sub_counts[a])
+    return Channel(tokens=dict(tokens), rules=dict(rules), garble_rate=wrong / max(1, words))
+
+
+def _substrings(text: str) -> Iterable[str]:
+    for i in range(len(text)):
+        for width in (1, 2, 3):
+            if i + width <= len(text):
+                yield text[i:i + width]
+
+
+def _char_rewrites(observed: str, truth: str) -> list[tuple[str, str]]:
+    """Replaced/inserted/deleted character runs between two de-accented strings (≤ 3 chars)."""
+    out = []
+    matcher = difflib.SequenceMatcher(None, observed, truth, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        a, b = observed[a0:a1], truth[b0:b1]
+        if op == "insert":  # attach to the previous observed character so the rule has a source
+            if a0 == 0:
+                continue
+            a, b = observed[a0 - 1:a0], truth[b0 - 1:b1] if b0 else b
+        if 1 <= len(a) <= 3 and len(b) <= 3:
+            out.append((a, b))
+    return out

@@ -1,0 +1,149 @@
+"""The restoration model: candidate tables and context decision lists, in one compact .npz file.
+
+- `keys` / `targets`: the vocabularies of context keys (de-accented forms, punctuation,
+  reserved ids) and of toned lower-case syllables.
+- candidates: for each key, its toned forms with their corpus counts (most frequent first).
+- levels: decision lists over context windows of keys. A level maps the hash of the keys at
+  `offsets` around a word to the toned form seen most often there, stored only where it beats
+  what the lower-ranked levels predict on the training corpus. Decoding takes, per word, the
+  hit of the highest rank (ties: the more confident entry).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sohoa.errors import ModelError
+
+FORMAT = "sohoa-restorer"
+VERSION = 2
+
+# Context windows and their rank, general to specific. A word takes the decision of the
+# highest-ranked window that has an entry for its context (equal ranks: the more confident
+# entry). Measured: one window per rank (a plain decision list) beats grouping the one-sided
+# windows of equal width into one rank on held-out text.
+LEVEL_OFFSETS: tuple[tuple[int, ...], ...] = (
+    (-1, 0), (0, 1), (-2, -1, 0), (0, 1, 2), (-1, 0, 1),
+    (-2, -1, 0, 1), (-1, 0, 1, 2), (-2, -1, 0, 1, 2),
+)
+LEVEL_RANKS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
+PAD = 2  # widest reach of a window on either side
+
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def window_hashes(padded_keys: np.ndarray, offsets: tuple[int, ...], level: int) -> np.ndarray:
+    """64-bit hash of the keys at `offsets` around every position of `padded_keys[PAD:-PAD]`."""
+    n = len(padded_keys) - 2 * PAD
+    h = np.full(n, np.uint64(level * 0x1F3D5B79 + 0x51ED27), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for off in offsets:
+            h ^= padded_keys[PAD + off: PAD + off + n].astype(np.uint64)
+            h *= _MULT
+            h ^= h >> np.uint64(29)
+    return h
+
+
+@dataclass
+class Level:
+    offsets: tuple[int, ...]
+    rank: int
+    hashes: np.ndarray   # uint64, sorted
+    targets: np.ndarray  # int32 target id per hash
+    probs: np.ndarray    # uint8: P(target | context) * 255
+
+
+@dataclass
+class RestorerModel:
+    keys: list[str]
+    targets: list[str]
+    cand_offsets: np.ndarray   # int64 [n_keys + 1]
+    cand_targets: np.ndarray   # int32
+    cand_counts: np.ndarray    # int64
+    levels: list[Level]
+    key_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    key_followers: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """number of distinct keys seen after each key (Kneser–Ney style back-off weight)"""
+    bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """sorted key bigrams, coded first * n_keys + second (pruned to count >= 2)"""
+    bigram_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    channel: dict = field(default_factory=dict)
+    """the OCR channel tables (`sohoa.diacritics.restore.channel.Channel.to_json`)"""
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.key_ids = {k: i for i, k in enumerate(self.keys)}
+        self.target_ids = {t: i for i, t in enumerate(self.targets)}
+
+    def candidates(self, key_id: int) -> list[tuple[int, int]]:
+        """(target id, count) of a key, most frequent first."""
+        a, b = self.cand_offsets[key_id], self.cand_offsets[key_id + 1]
+        return list(zip(self.cand_targets[a:b].tolist(), self.cand_counts[a:b].tolist()))
+
+    # -- persistence --------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        arrays = {
+            "keys": _pack_strings(self.keys), "targets": _pack_strings(self.targets),
+            "cand_offsets": self.cand_offsets, "cand_targets": self.cand_targets,
+            "cand_counts": self.cand_counts, "key_counts": self.key_counts,
+            "key_followers": self.key_followers, "bigram_codes": self.bigram_codes,
+            "bigram_counts": self.bigram_counts,
+            "channel": np.frombuffer(json.dumps(self.channel, ensure_ascii=False).encode(), dtype=np.uint8),
+        }
+        for i, level in enumerate(self.levels):
+            arrays[f"level{i}_hashes"] = level.hashes
+            arrays[f"level{i}_targets"] = level.targets
+            arrays[f"level{i}_probs"] = level.probs
+        meta = dict(self.meta, format=FORMAT, version=VERSION,
+                    level_offsets=[list(lv.offsets) for lv in self.levels],
+                    level_ranks=[lv.rank for lv in self.levels])
+        arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        Path(path).write_bytes(buffer.getvalue())
+
+    @classmethod
+    def load(cls, path: str | Path) -> "RestorerModel":
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                if meta.get("format") != FORMAT or meta.get("version") != VERSION:
+                    raise ModelError(f"{path}: not a sohoa restorer model of version {VERSION}",
+                                     hint="rebuild it with `sohoa train`")
+                levels = [
+                    Level(tuple(offsets), rank, data[f"level{i}_hashes"], data[f"level{i}_targets"],
+                          data[f"level{i}_probs"])
+                    for i, (offsets, rank) in enumerate(zip(meta["level_offsets"], meta["level_ranks"]))
+                ]
+                return cls(
+                    keys=_unpack_strings(data["keys"]), targets=_unpack_strings(data["targets"]),
+                    cand_offsets=data["cand_offsets"], cand_targets=data["cand_targets"],
+                    cand_counts=data["cand_counts"], levels=levels,
+                    key_counts=_optional(data, "key_counts"), key_followers=_optional(data, "key_followers"),
+                    bigram_codes=_optional(data, "bigram_codes"), bigram_counts=_optional(data, "bigram_counts"),
+                    channel=json.loads(bytes(data["channel"]).decode()) if "channel" in data.files else {},
+                    meta=meta,
+                )
+        except ModelError:
+            raise
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot read restorer model {path}: {exc}",
+                             hint="rebuild it with `sohoa train`") from exc
+
+
+def _optional(data, name: str) -> np.ndarray:
+    """An array that a model without the OCR channel parts may lack (empty then)."""
+    return data[name] if name in data.files else np.zeros(0, np.int64)
+
+
+def _pack_strings(items: list[str]) -> np.ndarray:
+    return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack_strings(array: np.ndarray) -> list[str]:
+    return bytes(array).decode("utf-8").split("\n")

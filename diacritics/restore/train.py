@@ -1,0 +1,249 @@
+"""Build a `RestorerModel` from clean Vietnamese text (the train split of the corpora only).
+
+1. Tokenise every line; map each token to a context-key id and (words) a toned-target id.
+2. Candidates: for each key, the toned forms seen at least `min_count` times.
+3. Decision lists: for each context window (general → specific), the most frequent toned form
+   per window hash, kept only where it corrects at least `min_gain` more training positions than
+   the levels before it. This keeps the file small and every stored entry useful.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from array import array
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from sohoa.diacritics.restore.model import LEVEL_OFFSETS, LEVEL_RANKS, PAD, Level, RestorerModel, window_hashes
+from sohoa.diacritics.restore.tokens import (
+    BOUNDARY_ID, NUMBER, RESERVED_KEYS, UNKNOWN_ID, key_and_target, tokenize,
+)
+
+
+def _log(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def collect_tokens(texts: Iterable[str], max_tokens: int | None = None):
+    """Token streams of `texts` as (key strings, target strings) id arrays plus their vocabularies."""
+    token_cache: dict[str, tuple[int, int]] = {}
+    key_vocab: dict[str, int] = {k: i for i, k in enumerate(RESERVED_KEYS)}
+    target_vocab: dict[str, int] = {}
+    keys = array("i")
+    targets = array("i")
+    for text in texts:
+        for line in text.splitlines():
+            tokens = tokenize(line)
+            if not tokens:
+                continue
+            keys.append(BOUNDARY_ID)
+            targets.append(-1)
+            for token in tokens:
+                ids = token_cache.get(token.text)
+                if ids is None:
+                    key, target = key_and_target(token.text)
+                    kid = key_vocab.setdefault(key, len(key_vocab))
+                    tid = -1 if target is None else target_vocab.setdefault(target, len(target_vocab))
+                    ids = token_cache[token.text] = (kid, tid)
+                keys.append(ids[0])
+                targets.append(ids[1])
+        if max_tokens is not None and len(keys) >= max_tokens:
+            break
+    keys.append(BOUNDARY_ID)
+    targets.append(-1)
+    return (np.frombuffer(keys, dtype=np.int32).copy(), np.frombuffer(targets, dtype=np.int32).copy(),
+            list(key_vocab), list(target_vocab))
+
+
+def build_model(texts: Iterable[str], *, min_count: int = 2, min_gain: int = 1,
+                max_tokens: int | None = None, quiet: bool = True, provenance: str = "") -> RestorerModel:
+    """Train the restorer on `texts` (clean Vietnamese). See the module docstring."""
+    return build_model_from_tokens(*collect_tokens(texts, max_tokens), min_count=min_count, min_gain=min_gain,
+                                   quiet=quiet, provenance=provenance)
+
+
+def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: list[str], target_list: list[str], *,
+                            min_count: int = 2, min_gain: int = 1, quiet: bool = True,
+                            provenance: str = "") -> RestorerModel:
+    """`build_model` on token streams already collected by `collect_tokens`."""
+    if not target_list:
+        from sohoa.errors import InputError
+
+        raise InputError("no Vietnamese words to train on (is the corpus empty, or all in the held-out split?)",
+                         hint="pass a larger clean corpus with --corpus")
+    _log(f"restore/train: {len(keys):,} tokens, {len(key_list):,} keys, {len(target_list):,} toned forms", quiet)
+
+    # Prune rare keys to <unk> and rare targets; renumber both vocabularies compactly.
+    key_counts = np.bincount(keys, minlength=len(key_list))
+    keep_key = key_counts >= min_count
+    keep_key[: len(RESERVED_KEYS)] = True
+    key_map = np.full(len(key_list), UNKNOWN_ID, dtype=np.int32)
+    key_map[keep_key] = np.arange(int(keep_key.sum()), dtype=np.int32)
+    new_keys = [k for k, kept in zip(key_list, keep_key) if kept]
+    keys = key_map[keys]
+
+    is_word = targets >= 0
+    target_counts = np.bincount(targets[is_word], minlength=len(target_list))
+    keep_target = target_counts >= min_count
+    target_map = np.full(len(target_list), -1, dtype=np.int32)
+    target_map[keep_target] = np.arange(int(keep_target.sum()), dtype=np.int32)
+    new_targets = [t for t, kept in zip(target_list, keep_target) if kept]
+    targets = np.where(is_word, target_map[np.maximum(targets, 0)], -1).astype(np.int32)
+    targets[keys == UNKNOWN_ID] = -1
+
+    # Candidates per key, most frequent first.
+    word = targets >= 0
+    pair = keys[word].astype(np.int64) * len(new_targets) + targets[word]
+    pairs, counts = np.unique(pair, return_counts=True)
+    pair_keys, pair_targets = pairs // len(new_targets), pairs % len(new_targets)
+    order = np.lexsort((-counts, pair_keys))
+    pair_keys, pair_targets, counts = pair_keys[order], pair_targets[order], counts[order]
+    cand_offsets = np.searchsorted(pair_keys, np.arange(len(new_keys) + 1)).astype(np.int64)
+    n_cands = np.diff(cand_offsets)
+    best_of_key = np.full(len(new_keys), -1, dtype=np.int32)
+    has = n_cands > 0
+    best_of_key[has] = pair_targets[cand_offsets[:-1][has]]
+
+    # Decision lists on the positions where a choice exists.
+    ambiguous = np.flatnonzero(word & (n_cands[keys] >= 2))
+    gold = targets[ambiguous]
+    prediction = best_of_key[keys[ambiguous]]
+    _log(f"restore/train: {len(ambiguous):,} ambiguous positions, "
+         f"most-frequent-form accuracy {np.mean(prediction == gold):.4f}", quiet)
+    padded = np.concatenate([np.zeros(PAD, np.int32), keys, np.zeros(PAD, np.int32)])
+    levels: list[Level] = []
+    for rank in sorted(set(LEVEL_RANKS)):
+        base = prediction
+        prediction = base.copy()
+        best_prob = np.zeros(len(gold))
+        for level_no, (offsets, level_rank) in enumerate(zip(LEVEL_OFFSETS, LEVEL_RANKS)):
+            if level_rank != rank:
+                continue
+            hashes = window_hashes(padded, offsets, level_no)[ambiguous]
+            level, hit, hit_target, hit_prob = _fit_level(hashes, gold, base, offsets, rank, min_count, min_gain)
+            take = hit & (hit_prob > best_prob)
+            prediction[take] = hit_target[take]
+            best_prob[take] = hit_prob[take]
+            levels.append(level)
+            _log(f"restore/train: level {offsets}: {len(level.hashes):,} entries", quiet)
+        _log(f"restore/train: rank {rank}: train accuracy {np.mean(prediction == gold):.4f}", quiet)
+
+    key_counts, key_followers, bigram_codes, bigram_counts = _key_bigrams(keys, len(new_keys), min_count)
+    _log(f"restore/train: {len(bigram_codes):,} key bigrams", quiet)
+    meta = {
+        "created": _dt.date.today().isoformat(), "tokens": int(len(keys)),
+        "min_count": min_count, "min_gain": min_gain, "provenance": provenance,
+    }
+    return RestorerModel(
+        keys=new_keys, targets=new_targets, cand_offsets=cand_offsets,
+        cand_targets=pair_targets.astype(np.int32), cand_counts=counts.astype(np.int64),
+        levels=levels, key_counts=key_counts, key_followers=key_followers,
+        bigram_codes=bigram_codes, bigram_counts=bigram_counts, meta=meta,
+    )
+
+
+def _key_bigrams(keys: np.ndarray, n_keys: int, min_count: int):
+    """Unigram counts, distinct-follower counts and pruned bigram counts of the key stream."""
+    codes = keys[:-1].astype(np.int64) * n_keys + keys[1:]
+    codes, counts = np.unique(codes, return_counts=True)
+    followers = np.bincount(codes // n_keys, minlength=n_keys)
+    keep = counts >= min_count
+    return (np.bincount(keys, minlength=n_keys).astype(np.int64), followers.astype(np.int64),
+            codes[keep], counts[keep].astype(np.int64))
+
+
+def _fit_level(hashes, gold, prediction, offsets, rank, min_count, min_gain):
+    """One decision-list level: best target per context hash, kept where it gains enough.
+
+    Returns the level and, per position, whether it has an entry, its target and probability.
+    """
+    n = len(hashes)
+    if n == 0:
+        empty = Level(offsets=offsets, rank=rank, hashes=np.zeros(0, np.uint64), targets=np.zeros(0, np.int32),
+                      probs=np.zeros(0, np.uint8))
+        return empty, np.zeros(0, bool), np.zeros(0, np.int32), np.zeros(0)
+    order = np.lexsort((gold, hashes))
+    hs, ts = hashes[order], gold[order]
+    correct_now = (prediction[order] == ts).astype(np.int64)
+    new_h = np.r_[True, hs[1:] != hs[:-1]]
+    new_ht = new_h | np.r_[True, ts[1:] != ts[:-1]]
+    h_start = np.flatnonzero(new_h)
+    ht_start = np.flatnonzero(new_ht)
+    ht_count = np.diff(np.r_[ht_start, n])
+    ht_group = np.cumsum(new_h)[ht_start] - 1
+    h_total = np.diff(np.r_[h_start, n])
+    # best (h, t) run per h group: sort runs by (group, -count) and take the first of each group
+    run_order = np.lexsort((-ht_count, ht_group))
+    first_run = run_order[np.r_[True, ht_group[run_order][1:] != ht_group[run_order][:-1]]]
+    best_count = ht_count[first_run]
+    best_target = ts[ht_start[first_run]]
+    gain = best_count - np.add.reduceat(correct_now, h_start)
+    keep = (gain >= min_gain) & (best_count >= min_count)
+
+    all_probs = np.clip(np.round(255 * best_count / h_total), 0, 255).astype(np.uint8)
+    group_of_pos = np.cumsum(new_h) - 1
+    kept_pos = keep[group_of_pos]
+    hit = np.zeros(n, dtype=bool)
+    hit_target = np.full(n, -1, dtype=np.int32)
+    hit_prob = np.zeros(n)
+    hit[order[kept_pos]] = True
+    hit_target[order[kept_pos]] = best_target[group_of_pos[kept_pos]]
+    hit_prob[order[kept_pos]] = all_probs[group_of_pos[kept_pos]] / 255.0
+
+    level = Level(offsets=offsets, rank=rank, hashes=hs[h_start][keep],
+                  targets=best_target[keep].astype(np.int32), probs=all_probs[keep])
+    return level, hit, hit_target, hit_prob
+
+
+def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_tokens_per_corpus: int | None = None,
+                       ocr_pages: int = 0, work_dir: str | Path | None = None, quiet: bool = False) -> RestorerModel:
+    """Train on the train split of `paths` and write the model file to `output`.
+
+    ocr_pages: pages of train-split text to render and OCR to learn the OCR channel; 0 keeps
+    the channel of the shipped model (learning it needs Tesseract and a few minutes).
+    """
+    from sohoa.synth.corpus import iter_corpus
+
+    def texts():
+        for path in paths:
+            seen = 0
+            for doc in iter_corpus([path], split="train"):
+                yield doc.text
+                seen += len(doc.text) // 4  # ~ tokens; only used to cap a large corpus
+                if max_tokens_per_corpus is not None and seen >= max_tokens_per_corpus:
+                    _log(f"restore/train: {Path(path).name} capped at ~{max_tokens_per_corpus:,} tokens", quiet)
+                    break
+
+    names = ", ".join(Path(p).name for p in paths)
+    cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
+    model = build_model(texts(), quiet=quiet, provenance=f"train split of {names}{cap}")
+    model.channel = _channel(paths, ocr_pages, Path(work_dir) if work_dir else Path(output).parent / "ocr_work",
+                             quiet).to_json()
+    model.meta["channel"] = (f"learned from {ocr_pages} rendered train-split pages OCR'd with Tesseract eng/vie"
+                             if ocr_pages else "copied from the shipped model")
+    model.save(output)
+    return model
+
+
+def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool):
+    from sohoa.diacritics.restore.channel import Channel, learn_channel
+
+    if ocr_pages <= 0:
+        from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+
+        if DEFAULT_MODEL_PATH.exists():
+            return Channel.from_json(RestorerModel.load(DEFAULT_MODEL_PATH).channel)
+        return Channel()
+    from sohoa.diacritics.restore.ocrpairs import align_tokens, channel_samples
+
+    samples = channel_samples(paths, ocr_pages, work_dir, quiet=quiet)
+    pairs = [pair for s in samples for pair in align_tokens(s.ocr, s.truth)]
+    channel = learn_channel(pairs)
+    _log(f"restore/train: channel from {len(pairs):,} aligned tokens: {len(channel.tokens):,} token "
+         f"confusions, {sum(map(len, channel.rules.values())):,} rewrite rules", quiet)
+    return channel

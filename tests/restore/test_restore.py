@@ -1,0 +1,197 @@
+"""The diacritic restorer: a small model trained on the fly, plus golden cases on the shipped model."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore import DEFAULT_MODEL_PATH, load_restorer
+from sohoa.diacritics.restore.channel import learn_channel
+from sohoa.diacritics.restore.decoder import Restorer
+from sohoa.diacritics.restore.model import RestorerModel
+from sohoa.diacritics.restore.syllables import apply_case, canonical, is_valid_syllable, key_of, strip_marks
+from sohoa.diacritics.restore.train import build_model
+
+TRAINING_TEXT = """\
+Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XIV, nhiệm kỳ 2020 - 2025.
+Tỉnh ủy tập trung lãnh đạo thực hiện Nghị quyết Đại hội Đảng bộ tỉnh.
+Kết quả thực hiện nhiệm vụ năm 2021 của Đảng bộ tỉnh đạt nhiều kết quả quan trọng.
+Công tác xây dựng Đảng, xây dựng hệ thống chính trị được tăng cường.
+Tình hình kinh tế - xã hội tiếp tục có bước phục hồi sau dịch bệnh.
+Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện nghị quyết của Hội đồng nhân dân tỉnh.
+Tăng cường công tác tuyên truyền, quán triệt nghị quyết đến cán bộ, đảng viên và Nhân dân.
+Tổ chức thành công Đại hội đại biểu toàn quốc lần thứ XIII của Đảng.
+Thực hiện có hiệu quả các giải pháp phòng, chống dịch bệnh; bảo đảm an sinh xã hội.
+Năm 2022, tỉnh phấn đấu tốc độ tăng trưởng kinh tế đạt trên 7%.
+Các cấp ủy, chính quyền tập trung chỉ đạo hoàn thành các chỉ tiêu kinh tế - xã hội.
+"""
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        assert text[e.start:e.end] == e.before
+        out.append(text[pos:e.start])
+        out.append(e.after)
+        pos = e.end
+    return "".join(out) + text[pos:]
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory) -> RestorerModel:
+    model = build_model([TRAINING_TEXT] * 3, min_count=2, min_gain=1)
+    model.channel = learn_channel(
+        [("ciia", "của"), ("dugc", "được"), ("Pang", "Đảng"), ("t6", "tổ"), ("chirc", "chức")] * 3
+    ).to_json()
+    path = tmp_path_factory.mktemp("model") / "small.npz"
+    model.save(path)
+    return RestorerModel.load(path)
+
+
+@pytest.fixture(scope="module")
+def restorer(small_model) -> Restorer:
+    return Restorer(small_model)
+
+
+def restore(restorer: Restorer, text: str) -> str:
+    return _apply(text, restorer.find_edits(text))
+
+
+# -- syllables -----------------------------------------------------------
+@pytest.mark.parametrize("word, key", [("Đảng", "dang"), ("NGHỊ", "nghi"), ("người", "nguoi"), ("abc", "abc")])
+def test_key_strips_every_mark(word, key):
+    assert key_of(word) == key
+
+
+@pytest.mark.parametrize("word, canon", [("hoà", "hòa"), ("thuỷ", "thủy"), ("HOÀ", "HÒA"), ("quốc", "quốc"),
+                                         ("người", "người"), ("khoẻ", "khỏe")])
+def test_tone_placement_is_canonical_old_style(word, canon):
+    assert canonical(word) == canon
+
+
+@pytest.mark.parametrize("word", ["quyết", "người", "Đảng", "khuỷu", "gì", "nghiêng"])
+def test_valid_syllables(word):
+    assert is_valid_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["quôc", "véi", "chirc", "c6", "nhitng", "tàc"])
+def test_invalid_syllables(word):
+    assert not is_valid_syllable(word)
+
+
+@pytest.mark.parametrize("pattern, word, expected", [("KET", "kết", "KẾT"), ("Pang", "đảng", "Đảng"),
+                                                     ("nam", "năm", "năm"), ("A", "á", "Á")])
+def test_case_pattern_is_kept(pattern, word, expected):
+    assert apply_case(pattern, word) == expected
+
+
+# -- restoring de-accented text ----------------------------------------------
+def test_restores_trained_phrases(restorer):
+    assert restore(restorer, "Nghi quyet Dai hoi dai bieu Dang bo tinh") == "Nghị quyết Đại hội đại biểu Đảng bộ tỉnh"
+
+
+def test_keeps_upper_case(restorer):
+    assert restore(restorer, "KET QUA THUC HIEN NHIEM VU") == "KẾT QUẢ THỰC HIỆN NHIỆM VỤ"
+
+
+def test_edits_are_single_words_with_confidence(restorer):
+    text = "Tang cuong cong tac tuyen truyen"
+    edits = restorer.find_edits(text)
+    assert edits
+    for e in edits:
+        assert text[e.start:e.end] == e.before and " " not in e.before
+        assert 0.0 < e.confidence <= 1.0
+        assert e.fixer == restorer.name
+
+
+# -- negative cases: correct text stays as it is --------------------------------
+@pytest.mark.parametrize("line", [
+    "Tỉnh ủy tập trung lãnh đạo thực hiện Nghị quyết Đại hội Đảng bộ tỉnh.",
+    "Năm 2022, tỉnh phấn đấu tốc độ tăng trưởng kinh tế đạt trên 7%.",
+    "Công tác xây dựng Đảng được tăng cường; UBND tỉnh, COVID-19, www.example.vn",
+    "hoà bình và thuỷ lợi",  # new-style tone placement is correct too
+    "",
+    "12/2021/NQ-HĐND 45.000 tỷ đồng",
+])
+def test_correct_text_is_unchanged(restorer, line):
+    assert restorer.find_edits(line) == []
+
+
+def test_unknown_words_are_left_alone(restorer):
+    assert restorer.find_edits("Microsoft Teams và Zoom") == []
+
+
+# -- OCR garble ------------------------------------------------------------------
+def test_garbled_english_ocr_is_repaired(restorer):
+    garbled = "Cong tac xay dung Pang, t6 chirc Dai hoi dugc tang cuong ciia tinh."
+    out = restore(restorer, garbled)
+    assert "Đảng" in out and "tổ chức" in out and "được" in out and "của" in out
+
+
+# -- laws ---------------------------------------------------------------------------
+words = st.sampled_from(TRAINING_TEXT.replace("\n", " ").split() + ["abc", "Zoom", "2021", ",", "X"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, min_size=1, max_size=14))
+def test_restoring_keeps_the_deaccented_form(restorer, tokens):
+    """Restoring stripped text and stripping again gives the input back (nothing but marks change)."""
+    text = strip_marks(" ".join(tokens))
+    assert strip_marks(restore(restorer, text)) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, min_size=1, max_size=14))
+def test_restoring_is_idempotent(restorer, tokens):
+    once = restore(restorer, strip_marks(" ".join(tokens)))
+    assert restore(restorer, once) == once
+
+
+# -- persistence -------------------------------------------------------------------
+def test_model_round_trips(tmp_path, small_model):
+    path = tmp_path / "m.npz"
+    small_model.save(path)
+    again = RestorerModel.load(path)
+    assert again.keys == small_model.keys and again.targets == small_model.targets
+    assert again.channel == small_model.channel
+
+
+def test_corrupt_model_is_a_model_error(tmp_path):
+    from sohoa.errors import ModelError
+
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ModelError):
+        load_restorer(bad)
+
+
+# -- the shipped model ---------------------------------------------------------------
+shipped = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
+
+
+@shipped
+@pytest.mark.parametrize("source, expected", [
+    ("Nghi quyet Dai hoi", "Nghị quyết Đại hội"),
+    ("KET QUA THUC HIEN NHIEM VU NAM 2021", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2021"),
+    ("Cong tac xay dung Pang, xay dung he thong chinh tri", "Công tác xây dựng Đảng, xây dựng hệ thống chính trị"),
+    ("Uy ban nhan dan tinh", "Ủy ban nhân dân tỉnh"),
+])
+def test_shipped_model_golden(source, expected):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    assert restore(restorer, source) == expected
+
+
+@shipped
+@pytest.mark.parametrize("line", [
+    "Thành phố Hồ Chí Minh là trung tâm kinh tế lớn của cả nước.",
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+    "Tổng sản phẩm trên địa bàn tỉnh (GRDP) tăng 6,5% so với cùng kỳ.",
+])
+def test_shipped_model_leaves_correct_text(line):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert load_default_restorer().find_edits(line) == []
