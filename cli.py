@@ -88,9 +88,18 @@ def repair_command(files, output, explain, fmt, html_path, encoding, tone_style,
 @main.command("tables")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False))
-def tables_command(inputs, out_dir):
+@click.option("--dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
+              help="Rasterisation resolution for PDFs.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def tables_command(inputs, out_dir, dpi, quiet):
     """Tables only: wide + tidy CSV for every table found."""
-    raise click.ClickException("tables is not available in this build yet")
+    from sohoa.tables.command import run_tables
+
+    summary = run_tables(list(inputs), out_dir, dpi=dpi, quiet=quiet)
+    if not quiet:
+        click.echo(f"{summary.documents} documents, {summary.tables} tables, "
+                   f"{summary.observations} observations → {out_dir}", err=True)
+    sys.exit(1 if summary.failed else 0)
 
 
 @main.command("train")

@@ -174,6 +174,7 @@ def _body(style: str, cols: list[_Column], rng: random.Random, n_rows: int) -> t
             rows.append(row)
             section = f"{roman}. {title}"
             section_at.discard(len(rows) - 1)
+            subs_left = 0  # a sub-row never opens a section
             continue
         is_sub = subs_left > 0
         if is_sub:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from statistics import median
+from typing import Callable
+
+import numpy as np
 
 from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
@@ -109,13 +112,16 @@ def _gutters(lines: list[_Line], x_min: int, x_max: int, min_width: float) -> li
 
 
 def find_borderless_tables(doc_id: str, page: int, words: list[Word], first_index: int = 1,
-                           regions: list[tuple[int, int, int, int]] = ()) -> list[Table]:
+                           regions: list[tuple[int, int, int, int]] = (), ink: np.ndarray | None = None,
+                           read: Callable[[list[tuple[int, int, int, int]]], list] | None = None) -> list[Table]:
     """Tables found in `words` (page pixels). `regions` (x0, y0, x1, y1) are areas framed by
     horizontal rules only, where a table is expected; elsewhere tables are found from text."""
-    words = [w for w in words if w.text.strip()]
+    words = [w for w in words if w.text.strip() and w.conf >= 0]
     if len(words) < 12:
         return []
     height = median(w.y1 - w.y0 for w in words)
+    # noise read as 'words' on a poor scan: boxes far taller than text, or nothing legible
+    words = [w for w in words if w.y1 - w.y0 <= 2.5 * height and (w.conf >= 30 or any(ch.isalnum() for ch in w.text))]
     gap = 0.9 * height
     lines = _visual_lines(words)
     phrase_counts = [len(_phrases(line, gap)) for line in lines]
@@ -143,18 +149,55 @@ def find_borderless_tables(doc_id: str, page: int, words: list[Word], first_inde
                 and phrase_counts[h_start - 1] >= 1 and not _is_body_start(_phrases(lines[h_start - 1], gap)):
             h_start -= 1
         header_lines = lines[h_start:i]
-        table = _build(doc_id, page, first_index + len(tables), header_lines, body, height, gap)
+        table = _build(doc_id, page, first_index + len(tables), header_lines, body, height, gap, ink, read)
         if table is not None:
             tables.append(table)
         i = last_tabular + 1
     return tables
 
 
+def _ink_gutters(ink: np.ndarray, lines: list[_Line], x_min: int, x_max: int, min_width: float) -> list[tuple[int, int]]:
+    """Gutters from the page's ink rather than from words: lone digits and dashes, which page
+    OCR tends to drop, still keep their column open."""
+    x_max = min(x_max, ink.shape[1] - 1)
+    counts = np.zeros(x_max - x_min + 1, dtype=np.int32)
+    for line in lines:
+        if len(line.words) <= 3 and not any(_is_number(w.text) for w in line.words):
+            continue  # a group title or the wrapped end of a name: it may cross gutters
+        band = ink[line.y0:line.y1 + 1, x_min:x_max + 1]
+        counts += (band > 0).sum(axis=0) > 1
+    allowed = 0
+    gutters, start = [], None
+    for x, n in enumerate(list(counts) + [10**9]):
+        if n <= allowed and start is None:
+            start = x
+        elif n > allowed and start is not None:
+            if x - start >= min_width and start > 0 and x < len(counts):
+                gutters.append((start + x_min, x - 1 + x_min))
+            start = None
+    return gutters
+
+
+def _ink_extent(ink: np.ndarray, lines: list[_Line], x_min: int, x_max: int, reach: int) -> tuple[int, int]:
+    """Widen [x_min, x_max] to the ink of the body lines just beyond the words."""
+    y0, y1 = min(line.y0 for line in lines), max(line.y1 for line in lines)
+    lo, hi = max(0, x_min - reach), min(ink.shape[1] - 1, x_max + reach)
+    columns = np.flatnonzero((ink[y0:y1 + 1, lo:hi + 1] > 0).sum(axis=0) > 2)
+    if columns.size == 0:
+        return x_min, x_max
+    return int(lo + columns[0]), int(lo + columns[-1])
+
+
 def _build(doc_id: str, page: int, index: int, header_lines: list[_Line], body: list[_Line],
-           height: float, gap: float) -> Table | None:
+           height: float, gap: float, ink: np.ndarray | None = None,
+           read: Callable[[list[tuple[int, int, int, int]]], list] | None = None) -> Table | None:
     x_min = min(w.x0 for line in body for w in line.words)
     x_max = max(w.x1 for line in body + header_lines for w in line.words)
-    gutters = _gutters(body, x_min, x_max, 0.5 * height)
+    if ink is not None:
+        x_min, x_max = _ink_extent(ink, body, x_min, x_max, int(4 * height))
+        gutters = _ink_gutters(ink, body, x_min, x_max, 0.5 * height)
+    else:
+        gutters = _gutters(body, x_min, x_max, 0.5 * height)
     edges = [x_min] + [int((g0 + g1) / 2) for g0, g1 in gutters] + [x_max + 1]
     n_cols = len(edges) - 1
     if n_cols < 3:
@@ -188,28 +231,52 @@ def _build(doc_id: str, page: int, index: int, header_lines: list[_Line], body: 
     for c in range(n_cols):
         parts = paths[c] + ([" ".join(leaves[c])] if leaves[c] else [])
         header.append(" | ".join(parts))
-    # body rows
-    rows: list[list[list[Word]]] = []
+
+    def has_tt(line: _Line, cells: dict[int, list[Word]]) -> bool:
+        if ink is None:
+            return 0 in cells
+        band = ink[line.y0:line.y1 + 1, edges[0]:edges[1]]
+        return int((band > 0).sum()) > 0.5 * height
+
+    # body rows: groups of lines
+    groups: list[list[tuple[_Line, dict[int, list[Word]]]]] = []
     previous: _Line | None = None
     for line in body:
         cells: dict[int, list[Word]] = {}
         for phrase in _phrases(line, gap, gutters):
             cells.setdefault(column_of(phrase[0].x0 + 1), []).extend(phrase)
         name_col = 1 if n_cols > 1 else 0
+        tt_here = has_tt(line, cells)
         starts_row = (
-            not rows or previous is None
+            not groups or previous is None
             or line.y0 - previous.y1 > 0.55 * height
-            or (0 in cells and any(rows[-1][0]))
+            or (tt_here and any(has_tt(l, c) for l, c in groups[-1]))
             or _text(cells.get(name_col, [])).startswith(("-", "+", "–"))
         )
         if starts_row:
-            rows.append([[] for _ in range(n_cols)])
-        for c, ws in cells.items():
-            rows[-1][c].extend(ws)
+            groups.append([])
+        groups[-1].append((line, cells))
         previous = line
-    texts = tuple(tuple(_text(cell) for cell in row) for row in rows)
-    confs = tuple(tuple(float(sum(w.conf for w in cell) / len(cell)) if cell else 100.0 for cell in row)
-                  for row in rows)
+    if read is not None:
+        boxes = []
+        for group in groups:
+            y0 = min(line.y0 for line, _ in group) - 2
+            y1 = max(line.y1 for line, _ in group) + 2
+            boxes += [(edges[c] + 1, y0, edges[c + 1] - 1, y1) for c in range(n_cols)]
+        found = read(boxes)
+        texts = tuple(tuple(found[r * n_cols + c].text for c in range(n_cols)) for r in range(len(groups)))
+        confs = tuple(tuple(found[r * n_cols + c].conf for c in range(n_cols)) for r in range(len(groups)))
+    else:
+        rows = []
+        for group in groups:
+            row: list[list[Word]] = [[] for _ in range(n_cols)]
+            for _, cells in group:
+                for c, ws in cells.items():
+                    row[c].extend(ws)
+            rows.append(row)
+        texts = tuple(tuple(_text(cell) for cell in row) for row in rows)
+        confs = tuple(tuple(float(sum(w.conf for w in cell) / len(cell)) if cell else 100.0 for cell in row)
+                      for row in rows)
     box = (x_min, min(line.y0 for line in header_lines + body), x_max, max(line.y1 for line in body))
     return Table(doc_id=doc_id, page=page, index=index, header=tuple(header), rows=texts,
                  confidences=confs, pages=(page,), has_header=bool(header_lines), bbox=box,

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-_NUMERIC_CHARS = "0123456789.,-–%<>≥≤"
+from sohoa.tables.values import TEXT, parse_value
+
+_NUMERIC_CHARS = "0123456789.,-<>%"
 _DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
 
 
@@ -66,9 +68,48 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
+    first = _read_stack(crops, "--psm 6", gap)
+    # numbers that read doubtfully get a second, digits-only pass (again one call for all)
+    numeric = [k for k, (text, conf) in enumerate(first)
+               if crops[k] is not None and _PLAIN_NUMBER.match(text) and (conf < 90 or parse_value(text).qualifier == TEXT)]
+    second = _read_stack([crops[k] for k in numeric], f"--psm 6 -c tessedit_char_whitelist={_NUMERIC_CHARS}", gap)
+    texts = {k: t for k, t in enumerate(first)}
+    for k, (text, conf) in zip(numeric, second):
+        old_text, old_conf = texts[k]
+        # only a fallback: the digits-only reader drops what it cannot place, so a first
+        # reading that already makes a number stands
+        if parse_value(text).qualifier != TEXT and parse_value(old_text).qualifier == TEXT:
+            texts[k] = (text, conf)
+    # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
+    glyphs = sorted((texts[k][1], k) for k, crop in enumerate(crops)
+                    if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
+                    and (texts[k][1] < 80 or not texts[k][0].isalnum()))
+    for _, k in glyphs[:_MAX_GLYPH_RETRIES]:
+        retry = _read_single(crops[k], "--psm 10")
+        if retry.text and retry.conf > texts[k][1]:
+            texts[k] = (retry.text, retry.conf)
+    results = []
+    for k, crop in enumerate(crops):
+        if crop is None:
+            results.append(CellText("", 100.0))
+            continue
+        text, conf = texts[k]
+        if not text and _is_dash(crop):
+            results.append(CellText("-", 50.0))
+            continue
+        results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf))
+    return results
+
+
+_PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|S§]*\d[\d.,\s\-–<>%IlO|S§]*$")
+_MAX_GLYPH_RETRIES = 12
+
+
+def _read_stack(crops: list[np.ndarray | None], config: str, gap: int) -> list[tuple[str, float]]:
+    """Read the crops stacked one under another in one Tesseract call; (text, conf) per crop."""
     present = [c for c in crops if c is not None]
     if not present:
-        return [CellText("", 100.0) for _ in boxes]
+        return [("", 100.0) for _ in crops]
     width = max(c.shape[1] for c in present) + 2 * gap
     height = sum(c.shape[0] for c in present) + gap * (len(present) + 1)
     canvas = np.full((height, width), 255, dtype=np.uint8)
@@ -81,9 +122,8 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         canvas[y: y + crop.shape[0], gap: gap + crop.shape[1]] = crop
         slots.append((y, y + crop.shape[0]))
         y += crop.shape[0] + gap
-    data = _tesseract_data(canvas, "--psm 6")
-    words: list[list[tuple[int, int, int, str, float]]] = [[] for _ in boxes]
-    starts = [s[0] if s else -1 for s in slots]
+    data = _tesseract_data(canvas, config)
+    words: list[list[tuple[int, int, int, str, float]]] = [[] for _ in crops]
     for i, text in enumerate(data["text"]):
         text = text.strip()
         if not text:
@@ -94,24 +134,13 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
                 words[k].append((data["block_num"][i] * 1000 + data["par_num"][i] * 100 + data["line_num"][i],
                                  data["top"][i], data["left"][i], text, float(data["conf"][i])))
                 break
-    del starts
-    results = []
-    for k, crop in enumerate(crops):
-        if crop is None:
-            results.append(CellText("", 100.0))
-            continue
+    out = []
+    for k in range(len(crops)):
         cell_words = _in_reading_order(words[k])
         text = " ".join(w[3] for w in cell_words)
-        if not text and _is_dash(crop):
-            results.append(CellText("-", 50.0))
-            continue
         conf = float(np.mean([max(w[4], 0.0) for w in cell_words])) if cell_words else 0.0
-        if _looks_numeric(text) and (conf < 85 or not re.search(r"\d", text)):
-            retry = _read_single_line(crop)
-            if retry.conf > conf:
-                text, conf = retry.text, retry.conf
-        results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf))
-    return results
+        out.append((text, conf))
+    return out
 
 
 _SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
@@ -183,7 +212,11 @@ def _in_reading_order(words: list[tuple[int, int, int, str, float]]) -> list[tup
 
 
 def _read_single_line(crop: np.ndarray) -> CellText:
-    data = _tesseract_data(crop, "--psm 7")
+    return _read_single(crop, "--psm 7")
+
+
+def _read_single(crop: np.ndarray, config: str) -> CellText:
+    data = _tesseract_data(crop, config)
     words = [(t.strip(), float(c)) for t, c in zip(data["text"], data["conf"]) if t.strip()]
     if not words:
         return CellText("", 0.0)
@@ -211,7 +244,8 @@ def clean_cell_text(text: str) -> str:
 
 
 def _digit_token(token: str) -> str:
-    """'3l' → '31', '1O0' → '100': a token that is mostly digits has letters misread for digits."""
+    """'3l' → '31', '1O0' → '100', '8.I-9' → '8.1-9': letters misread for digits in a number."""
     if sum(ch.isdigit() for ch in token) >= max(1, (len(token) + 1) // 2):
         return token.translate(_DIGIT_LIKE)
-    return token
+    return re.sub(r"(?<=[\d.,])[OolI|](?=[\d.,-]|$)|(?<=[\d][.,])[OolI|]",
+                  lambda m: m.group(0).translate(_DIGIT_LIKE), token)

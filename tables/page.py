@@ -27,6 +27,8 @@ def page_words(grey: np.ndarray) -> list[Word]:
     import pytesseract
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # scan noise becomes hundreds of one-letter 'words' in sparse mode: smooth it away first
+    grey = cv2.medianBlur(grey, 3)
     data = pytesseract.image_to_data(grey, lang="vie", config="--psm 11",
                                      output_type=pytesseract.Output.DICT)
     return [
@@ -75,7 +77,9 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
         words = page_words(erased) if _worth_reading(masks, ruled_boxes, framed) else []
     words = [w for w in words if not any(b[0] <= (w.x0 + w.x1) / 2 <= b[2] and b[1] <= (w.y0 + w.y1) / 2 <= b[3]
                                          for b in ruled_boxes)]
-    tables += find_borderless_tables(page.doc_id, page.page, words, len(tables) + 1, framed)
+    tables += find_borderless_tables(
+        page.doc_id, page.page, words, len(tables) + 1, framed, ink=_without_specks(ink),
+        read=lambda boxes: read_cells(erased, ink, boxes, dpi))
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [
         Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)
@@ -86,3 +90,11 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
 def _worth_reading(masks, ruled_boxes, framed) -> bool:
     """Read the page's words for borderless tables only when no ruled table covers the page."""
     return bool(framed) or not ruled_boxes
+
+
+def _without_specks(ink: np.ndarray) -> np.ndarray:
+    """Ink with scan noise (components of a few pixels) removed, for whitespace analysis."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= 12
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)

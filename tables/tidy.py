@@ -110,6 +110,9 @@ def tidy_rows(table: Table) -> list[dict]:
         return _clean(row[c]) if c is not None and c < len(row) else ""
 
     n_cols = len(table.header)
+    # an empty TT marks a sub-row only where numbered rows do carry their TT (OCR may lose it)
+    tt_cells = [row[roles.tt].strip() for row in table.rows if roles.tt is not None and roles.tt < len(row)]
+    tt_reliable = bool(tt_cells) and sum(bool(v) for v in tt_cells) >= 0.6 * len(tt_cells)
     # a cell that runs from the name (or TT) column to the right edge is a group title
     title_rows = {r + 1 for r, c, rs, cs in table.spans
                   if rs == 1 and c + cs >= n_cols and c <= (roles.name if roles.name is not None else 1)}
@@ -140,7 +143,7 @@ def tidy_rows(table: Table) -> list[dict]:
             indicator = f"{parent} - {_clean(sub.group(1))}"
         elif sub:
             indicator = _clean(sub.group(1))
-        elif roles.tt is not None and not tt and parent and has_values:
+        elif tt_reliable and not tt and parent and has_values:
             indicator = f"{parent} - {name}" if name else parent
         else:
             indicator = name
