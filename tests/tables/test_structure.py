@@ -1,0 +1,124 @@
+"""Geometry and structure without OCR: rules → grid with spans, header rows → paths, joins."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from sohoa.tables.grid import build_grid, find_regions
+from sohoa.tables.join import join_continued
+from sohoa.tables.lines import estimate_skew, rule_masks, straighten
+from sohoa.tables.records import Table
+from sohoa.tables.structure import flatten_header, header_row_count, table_from_cells
+from sohoa.tables.tidy import split_period, tidy_rows
+
+
+def _ruled_page(dotted_inner: bool = False, skew: float = 0.0) -> np.ndarray:
+    """A two-level header (TT, Chỉ tiêu, 'Năm' over 2 years) and 3 body rows; no text needed."""
+    image = Image.new("L", (1400, 900), 255)
+    draw = ImageDraw.Draw(image)
+    xs = [100, 200, 700, 950, 1200]
+    ys = [100, 170, 240, 320, 400, 480]
+    for y in (ys[0], ys[2], ys[5]):
+        draw.rectangle([xs[0], y, xs[-1], y + 2], fill=0)
+    draw.rectangle([xs[2], ys[1], xs[-1], ys[1] + 2], fill=0)  # the shorter header rule
+    for y in ys[3:5]:
+        if dotted_inner:
+            for x in range(xs[0], xs[-1], 9):
+                draw.rectangle([x, y, x + 3, y + 2], fill=0)
+        else:
+            draw.rectangle([xs[0], y, xs[-1], y + 2], fill=0)
+    for x in xs:
+        top = ys[1] if x == xs[3] else ys[0]
+        draw.rectangle([x, top, x + 2, ys[5]], fill=0)
+    if skew:
+        image = image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)
+    return np.asarray(image)
+
+
+@pytest.mark.parametrize("dotted", [False, True])
+def test_grid_with_spans_and_a_shorter_header_rule(dotted):
+    masks = rule_masks(_ruled_page(dotted), dpi=300)
+    (region,) = find_regions(masks, dpi=300)
+    grid = build_grid(masks, region, dpi=300)
+    assert (grid.n_rows, grid.n_cols) == (5, 4)
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in grid.cells}
+    assert spans[(0, 0)] == (2, 1)  # TT spans both header rows
+    assert spans[(0, 2)] == (1, 2)  # 'Năm' spans the two year columns
+    assert spans[(1, 2)] == (1, 1) and spans[(1, 3)] == (1, 1)
+    assert len(grid.cells) == 4 * 3 + 2 + 1 + 2
+
+
+def test_skew_is_measured_and_removed():
+    page = _ruled_page(skew=1.5)
+    angle = estimate_skew(page)
+    assert abs(abs(angle) - 1.5) < 0.3
+    masks = rule_masks(straighten(page, angle), dpi=300)
+    grid = build_grid(masks, find_regions(masks, dpi=300)[0], dpi=300)
+    assert (grid.n_rows, grid.n_cols) == (5, 4)
+
+
+def test_blank_page_has_no_regions():
+    assert find_regions(rule_masks(np.full((800, 800), 255, np.uint8)), dpi=300) == []
+
+
+def _cells():
+    return [
+        (0, 0, 2, 1, "TT"), (0, 1, 2, 1, "Chỉ tiêu"), (0, 2, 1, 2, "Năm thực hiện"),
+        (1, 2, 1, 1, "2021"), (1, 3, 1, 1, "2022"),
+        (2, 0, 1, 1, "1"), (2, 1, 1, 1, "GRDP"), (2, 2, 1, 1, "6,5"), (2, 3, 1, 1, "7"),
+    ]
+
+
+def test_header_rows_and_paths():
+    cells = _cells()
+    assert header_row_count(3, cells) == 2
+    header = flatten_header(4, [c for c in cells if c[0] < 2])
+    assert header == ["TT", "Chỉ tiêu", "Năm thực hiện | 2021", "Năm thực hiện | 2022"]
+
+
+def test_a_table_starting_with_body_rows_has_no_header():
+    cells = [(0, 0, 1, 1, "7"), (0, 1, 1, 1, "Thu"), (0, 2, 1, 1, "6.500"), (1, 0, 1, 1, "8"),
+             (1, 1, 1, 1, "Chi"), (1, 2, 1, 1, "12")]
+    table = table_from_cells("d", 2, 1, 2, 3, [c + (90.0,) for c in cells], None, "ruled")
+    assert not table.has_header and len(table.rows) == 2
+
+
+def test_group_title_spanning_the_table_is_a_section_even_if_ocr_reads_I_as_1():
+    table = Table("d", 1, 1, ("TT", "Chỉ tiêu", "ĐVT", "2023"),
+                  (("1", "Kinh tế", "", ""), ("1", "GRDP", "%", "6,5")), spans=((0, 1, 1, 3),))
+    (obs,) = tidy_rows(table)
+    assert obs["section"] == "I. Kinh tế" and obs["indicator"] == "GRDP" and obs["value"] == "6.5"
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("Năm thực hiện | 2021", ("Năm thực hiện", "2021")),
+    ("Chỉ tiêu tỉnh năm 2023", ("Chỉ tiêu tỉnh", "2023")),
+    ("Kế hoạch 2021-2025", ("Kế hoạch", "2021-2025")),
+    ("Đánh giá", ("Đánh giá", "")),
+    ("Năm 2022", ("", "2022")),
+    ("Số 12.2023 khác", ("Số 12.2023 khác", "")),
+])
+def test_period_split(path, expected):
+    assert split_period(path) == expected
+
+
+def _piece(page, header, rows, has_header=True, index=1):
+    return Table("d", page, index, header, rows, has_header=has_header, source="ruled")
+
+
+def test_continued_tables_are_joined():
+    header = ("TT", "Chỉ tiêu", "2023")
+    first = _piece(1, header, (("1", "A", "1"), ("2", "B", "2")))
+    without_header = _piece(2, ("Cột 1", "Cột 2", "Cột 3"), (("3", "C", "3"),), has_header=False)
+    repeated = _piece(3, header, (("4", "D", "4"),))
+    (joined,) = join_continued([repeated, without_header, first])
+    assert joined.pages == (1, 2, 3) and len(joined.rows) == 4
+    assert [o["page"] for o in tidy_rows(joined)] == [1, 1, 2, 3]
+
+
+def test_a_new_table_on_the_next_page_is_not_joined():
+    header = ("TT", "Chỉ tiêu", "2023")
+    first = _piece(1, header, (("1", "A", "1"),))
+    restart = _piece(2, header, (("1", "X", "9"),))
+    other_shape = _piece(3, ("TT", "Tên"), (("5", "Y"),), has_header=False)
+    assert len(join_continued([first, restart, other_shape])) == 3
