@@ -1,15 +1,22 @@
-"""Repair benchmark on held-out corpus lines (never trained on, never committed).
+"""Repair benchmark on held-out corpus text (never trained on, never committed).
 
 Figures:
-- untouched: share of correct held-out lines that `repair` returns byte-identical (anchor: 1.0);
-- detection false positives: share of correct lines on which the encoding stage proposes any edit;
-- round trip per legacy encoding: encode each line with our encoder, then (a) `decode_bytes`
-  detects and decodes the bytes, (b) for the byte encodings, the same bytes read as
-  Windows-1252 go through `repair` (text-level detection); exact-match share of each;
+- untouched: share of correct held-out lines that `repair` returns byte-identical (anchor: 1.0),
+  for the deterministic stages and, when a restorer model is shipped, the full pipeline;
+- detection false positives: share of correct lines on which the encoding stage proposes any
+  edit, and whether it fires on the correct lines joined into one document;
+- round trip per legacy encoding, with our own encoders:
+  * bytes, per line: each held-out line its own file → `decode_bytes` → exact match;
+  * bytes, per document: each held-out document one file → exact match of the document and of
+    its lines;
+  * misread text (the bytes shown through Windows-1252, or VIQR as typed) → `repair`, per line
+    (each line alone) and per document (lines in their document), compared with what `repair`
+    makes of the true text (the same text in the pipeline's tone style, 'hoà' → 'hòa');
+  Typographic quotes and dashes an encoding lacks are typed plain ('"', '-') as its users did;
 - lines/s of `repair` on correct text.
 
 Run: `make bench BENCH=repair` (or `python -m bench.repair_bench`). REPAIR_BENCH_LINES caps the
-number of lines (default 5000).
+number of lines (default 5000), REPAIR_BENCH_DOCS the number of documents (default 150).
 """
 
 from __future__ import annotations
@@ -21,46 +28,177 @@ import unicodedata
 from pathlib import Path
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+ENCODINGS = ("tcvn3", "vni", "viscii", "cp1258", "viqr")
+
+
+def _corpus_paths() -> list[Path]:
+    return [p for p in (CORPUS_DIR / "vi_legal.jsonl.gz", CORPUS_DIR / "vi_news.jsonl.gz") if p.exists()]
+
+
+def _clean_lines(text: str) -> list[str]:
+    return [line for line in (unicodedata.normalize("NFC", raw.strip()) for raw in text.split("\n")) if line]
 
 
 def heldout_lines(limit: int) -> list[str]:
     """Non-empty NFC lines of held-out documents, legal corpus first, capped at `limit`."""
     from sohoa.synth.corpus import iter_corpus
 
-    paths = [CORPUS_DIR / "vi_legal.jsonl.gz", CORPUS_DIR / "vi_news.jsonl.gz"]
     lines: list[str] = []
-    for doc in iter_corpus([p for p in paths if p.exists()], split="heldout"):
-        for line in doc.text.split("\n"):
-            line = unicodedata.normalize("NFC", line.strip())
-            if line:
-                lines.append(line)
-                if len(lines) >= limit:
-                    return lines
+    for doc in iter_corpus(_corpus_paths(), split="heldout"):
+        lines.extend(_clean_lines(doc.text))
+        if len(lines) >= limit:
+            return lines[:limit]
     return lines
 
 
-def main(out_dir: Path) -> dict:
-    from sohoa.diacritics.encodings import LegacyEncodingFixer, decode_bytes
-    from sohoa.diacritics.legacy import CODECS, UnencodableError, cp1252_decode
+def heldout_documents(limit: int, max_lines: int = 400) -> list[list[str]]:
+    """Held-out documents as lists of clean lines (at most `max_lines` each), legal first."""
+    from sohoa.synth.corpus import iter_corpus
+
+    documents = []
+    for doc in iter_corpus(_corpus_paths(), split="heldout"):
+        lines = _clean_lines(doc.text)[:max_lines]
+        if lines:
+            documents.append(lines)
+        if len(documents) >= limit:
+            break
+    return documents
+
+
+def _misread(name: str, data: bytes) -> str:
+    from sohoa.diacritics.legacy import cp1252_decode
+
+    return data.decode("utf-8") if name == "viqr" else cp1252_decode(data)
+
+
+# Typographic characters some legacy encodings lack, written the way their users typed them.
+_PLAIN_PUNCTUATION = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...",
+                                    "\u00a0": " "})
+
+
+def _encodable(codec, text: str) -> tuple[str, bytes] | None:
+    """(text as the legacy file holds it, its bytes): typographic punctuation made plain if needed."""
+    from sohoa.diacritics.legacy import UnencodableError
+
+    for candidate in (text, text.translate(_PLAIN_PUNCTUATION)):
+        try:
+            return candidate, codec.encode(candidate)
+        except UnencodableError:
+            continue
+    return None
+
+
+def _expected(text: str) -> str:
+    """What repair should make of correct `text`: itself, in the pipeline's tone style."""
     from sohoa.diacritics.pipeline import repair
+
+    return repair(text, restore=False).text
+
+
+def _decoded_or_none(data: bytes) -> str | None:
+    from sohoa.diacritics.encodings import decode_bytes
     from sohoa.errors import InputError
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lines = heldout_lines(int(os.environ.get("REPAIR_BENCH_LINES", "5000")))
-    if not lines:
-        print("no held-out corpus found next to the repository (../shared/corpus); nothing to measure")
-        return {}
-    results: dict = {"lines": len(lines)}
+    try:
+        return decode_bytes(data).text
+    except InputError:  # too little text to tell: counts as a miss
+        return None
+
+
+def _untouched(lines: list[str], restore: bool) -> tuple[float, float, list[dict]]:
+    from sohoa.diacritics.pipeline import repair
 
     started = time.perf_counter()
     changed = []
     for line in lines:
-        result = repair(line, restore=False)
+        result = repair(line, restore=restore)
         if result.text != line:
-            changed.append({"line": line, "edits": [e.to_dict() for e in result.edits]})
+            changed.append({"line": line, "out": result.text, "edits": [e.to_dict() for e in result.edits]})
     elapsed = time.perf_counter() - started
-    results["untouched_share"] = 1 - len(changed) / len(lines)
-    results["lines_per_s"] = len(lines) / elapsed
+    return 1 - len(changed) / len(lines), len(lines) / elapsed, changed
+
+
+def round_trip_lines(lines: list[str]) -> dict:
+    """Per encoding: each line its own file (bytes) and each line alone as misread text."""
+    from sohoa.diacritics.legacy import CODECS
+    from sohoa.diacritics.pipeline import repair
+
+    figures = {}
+    for name in ENCODINGS:
+        pairs = [found for line in lines if (found := _encodable(CODECS[name], line)) is not None]
+        bytes_ok = sum(1 for line, data in pairs if _decoded_or_none(data) == line)
+        entry = {"lines": len(pairs), "unencodable": len(lines) - len(pairs),
+                 "bytes_line_exact": bytes_ok / max(1, len(pairs))}
+        if name != "cp1258":  # Windows-1258 read as Windows-1252 differs only in a few letters
+            text_ok = sum(1 for line, data in pairs
+                          if repair(_misread(name, data), restore=False).text == _expected(line))
+            entry["text_line_exact"] = text_ok / max(1, len(pairs))
+        figures[name] = entry
+    for label, misread in (("utf8-as-latin1", lambda b: b.decode("latin-1")), ("utf8-as-cp1252", None)):
+        from sohoa.diacritics.legacy import cp1252_decode
+
+        read = misread or cp1252_decode
+        ok = sum(1 for line in lines if repair(read(line.encode("utf-8")), restore=False).text == line)
+        figures[label] = {"lines": len(lines), "text_line_exact": ok / len(lines)}
+    return figures
+
+
+def round_trip_documents(documents: list[list[str]]) -> dict:
+    """Per encoding: each document one file (bytes) and one misread text."""
+    from sohoa.diacritics.legacy import CODECS
+    from sohoa.diacritics.pipeline import repair
+
+    figures = {}
+    for name in ENCODINGS:
+        docs = bytes_docs = bytes_lines = text_docs = text_lines = total_lines = 0
+        for original in documents:
+            found = _encodable(CODECS[name], "\n".join(original))
+            if found is None:
+                continue
+            text, data = found
+            lines = text.split("\n")
+            docs += 1
+            total_lines += len(lines)
+            decoded = _decoded_or_none(data)
+            bytes_docs += decoded == text
+            bytes_lines += sum(a == b for a, b in zip(lines, (decoded or "").split("\n")))
+            if name != "cp1258":
+                repaired = repair(_misread(name, data), restore=False).text
+                expected = _expected(text)
+                text_docs += repaired == expected
+                text_lines += sum(a == b for a, b in zip(expected.split("\n"), repaired.split("\n")))
+        entry = {"documents": docs, "skipped_unencodable": len(documents) - docs,
+                 "bytes_document_exact": bytes_docs / max(1, docs),
+                 "bytes_line_exact_in_documents": bytes_lines / max(1, total_lines)}
+        if name != "cp1258":
+            entry["text_document_exact"] = text_docs / max(1, docs)
+            entry["text_line_exact_in_documents"] = text_lines / max(1, total_lines)
+        figures[name] = entry
+    return figures
+
+
+def main(out_dir: Path) -> dict:
+    from sohoa.diacritics.encodings import LegacyEncodingFixer
+    from sohoa.diacritics.pipeline import _default_restorer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    lines = heldout_lines(int(os.environ.get("REPAIR_BENCH_LINES", "5000")))
+    documents = heldout_documents(int(os.environ.get("REPAIR_BENCH_DOCS", "150")))
+    if not lines:
+        print("no held-out corpus found next to the repository (../shared/corpus); nothing to measure")
+        return {}
+    results: dict = {"lines": len(lines), "documents": len(documents),
+                     "document_lines": sum(len(d) for d in documents)}
+
+    untouched, speed, changed = _untouched(lines, restore=False)
+    results["untouched_share_deterministic"] = untouched
+    results["lines_per_s_deterministic"] = speed
+    if _default_restorer() is not None:
+        full_untouched, full_speed, full_changed = _untouched(lines, restore=True)
+        results["untouched_share_full"] = full_untouched
+        results["lines_per_s_full"] = full_speed
+        changed += [dict(c, restore=True) for c in full_changed]
     by_fixer: dict[str, int] = {}
     for item in changed:
         for edit in item["edits"]:
@@ -70,54 +208,40 @@ def main(out_dir: Path) -> dict:
     detector = LegacyEncodingFixer()
     false_positives = sum(1 for line in lines if detector.find_edits(line))
     results["detection_false_positive_rate"] = false_positives / len(lines)
-    # Whole text at once too: document-level voting must not fire either.
-    results["detection_fires_on_whole_text"] = bool(detector.find_edits("\n".join(lines[:2000])))
+    results["detection_fires_on_whole_text"] = bool(detector.find_edits("\n".join(lines)))
 
-    round_trip = {}
-    for name, codec in CODECS.items():
-        encoded, skipped = [], 0
-        for line in lines:
-            try:
-                encoded.append((line, codec.encode(line)))
-            except UnencodableError:
-                skipped += 1
-        detected_ok = 0
-        for line, data in encoded:
-            try:
-                detected_ok += decode_bytes(data).text == line
-            except InputError:  # too little text to tell: counts as a miss
-                pass
-        figures = {"lines": len(encoded), "unencodable_skipped": skipped,
-                   "bytes_exact": detected_ok / max(1, len(encoded))}
-        if name != "cp1258":
-            misread = [(line, data.decode("utf-8") if name == "viqr" else cp1252_decode(data)) for line, data in encoded]
-            text_ok = sum(1 for line, text in misread if repair(text, restore=False).text == line)
-            # whole document at once: per-document voting settles ambiguous lines
-            document = "\n".join(text for _, text in misread[:2000])
-            repaired = repair(document, restore=False).text.split("\n")
-            doc_ok = sum(1 for (line, _), out in zip(misread[:2000], repaired) if out == line)
-            figures["text_line_exact"] = text_ok / max(1, len(misread))
-            figures["text_document_exact"] = doc_ok / max(1, min(2000, len(misread)))
-        round_trip[name] = figures
-    # UTF-8 read as Windows-1252 / Latin-1 ('Nghá»‹')
-    for label, misread in (("utf8-as-latin1", lambda b: b.decode("latin-1")), ("utf8-as-cp1252", cp1252_decode)):
-        pairs = [(line, misread(line.encode("utf-8"))) for line in lines]
-        ok = sum(1 for line, text in pairs if repair(text, restore=False).text == line)
-        round_trip[label] = {"lines": len(pairs), "text_line_exact": ok / len(pairs)}
-    results["round_trip"] = round_trip
+    results["round_trip_lines"] = round_trip_lines(lines)
+    results["round_trip_documents"] = round_trip_documents(documents)
+    results["seconds"] = time.perf_counter() - started
 
     (out_dir / "changed_correct_lines.jsonl").write_text(
         "\n".join(json.dumps(c, ensure_ascii=False) for c in changed), encoding="utf-8")
-    print(f"held-out lines: {len(lines)}")
-    print(f"untouched by repair: {results['untouched_share']:.4%} (anchor 100%)  "
-          f"[{len(changed)} changed: {by_fixer}]")
-    print(f"encoding detection false positives on correct lines: {results['detection_false_positive_rate']:.4%}; "
-          f"fires on whole text: {results['detection_fires_on_whole_text']}")
-    print(f"repair speed: {results['lines_per_s']:.0f} lines/s")
-    for name, figures in round_trip.items():
-        print(f"round trip {name:15s} " + "  ".join(
-            f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    _print(results)
     return results
+
+
+def _print(results: dict) -> None:
+    print(f"held-out lines: {results['lines']}; held-out documents: {results['documents']} "
+          f"({results['document_lines']} lines)")
+    print(f"untouched by repair (deterministic stages): {results['untouched_share_deterministic']:.4%} "
+          f"(anchor 100%) at {results['lines_per_s_deterministic']:.0f} lines/s")
+    if "untouched_share_full" in results:
+        print(f"untouched by repair (with restorer): {results['untouched_share_full']:.4%} "
+              f"at {results['lines_per_s_full']:.0f} lines/s")
+    else:
+        print("untouched by repair (with restorer): no restorer model shipped, not measured")
+    print(f"edits on correct lines by fixer: {results['edits_on_correct_text_by_fixer']}")
+    print(f"encoding detection false positives on correct lines: {results['detection_false_positive_rate']:.4%}; "
+          f"fires on all lines as one text: {results['detection_fires_on_whole_text']}")
+    print("round trip, each line alone (bar: >= 99.9% bytes_line_exact):")
+    for name, figures in results["round_trip_lines"].items():
+        print(f"  {name:15s} " + "  ".join(
+            f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    print("round trip, each document one file / one text:")
+    for name, figures in results["round_trip_documents"].items():
+        print(f"  {name:15s} " + "  ".join(
+            f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    print(f"bench time: {results['seconds']:.0f}s")
 
 
 if __name__ == "__main__":

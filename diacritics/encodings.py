@@ -8,12 +8,15 @@ produce, so correct Unicode (which has 'ư', 'ạ', 'đ'... outside Windows-1252
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from sohoa.diacritics.lexicon import is_attested
 from sohoa.diacritics.legacy import (CODECS, cp1252_decode, cp1252_encode, tcvn3_decode, viqr_decode_text,
                                      vni_decode_text)
+from sohoa.diacritics.plausibility import log_likelihood
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.syllables import has_vietnamese_marks, is_syllable, place_tone, split_letter
 from sohoa.errors import InputError
@@ -46,8 +49,8 @@ def readability(text: str) -> Readability:
     """Count the words of `text` with non-ASCII letters that parse as syllables, and those that don't."""
     good = bad = 0
     for word in _WORD.findall(text):
-        if word.isascii():
-            continue
+        if word.isascii() or word.isupper() and all(c.isascii() or c == "Đ" for c in word):
+            continue  # plain and abbreviations ('UBND', 'HĐND', 'NĐ') say nothing either way
         well_cased = word.islower() or word.isupper() or word.istitle()
         if well_cased and has_vietnamese_marks(word) and is_attested(word) \
                 and word in (place_tone(word, "old"), place_tone(word, "new")):
@@ -100,10 +103,82 @@ def looks_like_viqr(text: str) -> bool:
     return converted >= 2 and bad <= converted // 10 and converted >= 0.25 * total
 
 
+# How often each encoding carries Vietnamese legacy files, as log-odds added to a reading's
+# plausibility: they settle readings that are equally good Vietnamese ('Cô quan' in TCVN3 is
+# 'Cô quan', in VNI 'Cơ quan'). TCVN3 (ABC) was the national standard and dominates archives,
+# VNI came second, then Windows-1258 and VISCII. Bytes that are valid UTF-8 are UTF-8 unless
+# another reading is far better (VISCII text can happen to form valid UTF-8 sequences).
+# For text without Vietnamese letters, VIQR against plain text: most such files are plain
+# (English, unaccented) text, so a VIQR reading must be clearly more Vietnamese.
+ENCODING_LOG_PRIOR = {"utf-8": 8.0, "tcvn3": 0.0, "vni": -0.7, "cp1258": -1.6, "viscii": -2.0}
+VIQR_LOG_PRIOR = {"utf-8": 0.0, "viqr": -5.0}
+# ASCII marks next to letters the way VIQR writes them and plain text hardly does: '^', '(',
+# '+', '`', '~' after a letter, or an escape ('So^'', 'Ky`', 'chinhphu\\.vn'); and the marks
+# plain text also has between letters (apostrophe, '.', '?': 'kho'a', 'Mu.c', but 'e.g',
+# "don't") only when the word they spell is an attested syllable. Each counts as
+# VIQR_SPELLING_WEIGHT of evidence.
+_VIQR_STRONG = re.compile(r"(?<=[A-Za-z])[\^`~+]|(?<=[aeiouyAEIOUY])\((?=[A-Za-z'`?~.])|\\[.'`?~^(+\\]")
+_VIQR_WEAK = re.compile(r"(?<=[aeiouyAEIOUY^(+])['.?](?=[A-Za-z])")
+
+
+def viqr_evidence(text: str) -> int:
+    """How many VIQR spellings `text` has (see _VIQR_STRONG / _VIQR_WEAK)."""
+    from sohoa.diacritics.lexicon import is_attested
+
+    count = 0
+    for _, chunk in _chunks(text):
+        strong = len(_VIQR_STRONG.findall(chunk))
+        weak = len(_VIQR_WEAK.findall(chunk))
+        if not strong and not weak:
+            continue
+        if weak:
+            words = [w for w in _WORD.findall(viqr_decode_protected(chunk)) if has_vietnamese_marks(w)]
+            if not (words and all(is_attested(w) for w in words)):
+                weak = 0
+        count += strong + weak
+    return count
+
+
+VIQR_SPELLING_WEIGHT = 8.0
+
+
+def _best_reading(readings: dict[str, str], priors: dict[str, float] = ENCODING_LOG_PRIOR) -> tuple[str, float]:
+    """The encoding whose reading scores best (plausibility + prior), and its margin over the next."""
+    scored = sorted(((log_likelihood(text) + priors[name], name) for name, text in readings.items()),
+                    reverse=True)
+    margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 50.0
+    return scored[0][1], margin
+
+
+def _confidence(margin: float) -> float:
+    """Margin in log-odds → probability that the best reading is right (two-way)."""
+    return round(1 / (1 + math.exp(-min(margin, 50.0))), 3)
+
+
+def viqr_decode_protected(text: str) -> str:
+    """VIQR → Unicode, leaving URLs and e-mail addresses as typed (only their escapes undone)."""
+    from sohoa.diacritics.tokens import PATTERNS
+
+    spans = sorted(m.span() for kind in ("url", "email") for m in PATTERNS[kind].finditer(text))
+    if not spans:
+        return viqr_decode_text(text)
+    pieces, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        pieces.append(viqr_decode_text(text[cursor:start]))
+        pieces.append(re.sub(r"\\(.)", r"\1", text[start:end]))
+        cursor = end
+    pieces.append(viqr_decode_text(text[cursor:]))
+    return "".join(pieces)
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
     """Decode a legacy text file's bytes; raise InputError with a readable reason if unknown.
 
-    encoding: force one of ENCODING_NAMES (except 'utf8-mojibake'); None detects it.
+    encoding: force one of ENCODING_NAMES (except 'utf8-mojibake'); None detects it: every
+    candidate reading is scored by how Vietnamese it reads (`plausibility.log_likelihood`)
+    plus how common its encoding is (`ENCODING_LOG_PRIOR`).
     """
     if encoding is not None:
         if encoding == "utf-8":
@@ -114,22 +189,35 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
     for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return DecodedText(data.decode(name), "utf-8" if name == "utf-8-sig" else name)
+    readings: dict[str, str] = {}
+    utf8_error = None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
     else:
-        if not any(has_vietnamese_marks(w) for w in _WORD.findall(text)) and looks_like_viqr(text):
-            return DecodedText(viqr_decode_text(text), "viqr", 0.9)
-        return DecodedText(text, "utf-8")
-    best_name, best_text, best = "", "", Readability(0, 1)
+        if not any(has_vietnamese_marks(w) for w in _WORD.findall(text)):
+            # no Vietnamese letter: plain text, or VIQR ('Nghi. quye^'t') if that reads far better
+            viqr = viqr_decode_protected(text)
+            if viqr != text:  # a file may be VIQR by its escapes alone ('congbao@chinhphu\\.vn')
+                evidence = VIQR_SPELLING_WEIGHT * viqr_evidence(text)
+                margin = log_likelihood(viqr) + evidence + VIQR_LOG_PRIOR["viqr"] - log_likelihood(text)
+                if margin > 0:
+                    return DecodedText(viqr, "viqr", _confidence(margin))
+            if text.isascii():
+                return DecodedText(text, "utf-8")
+        readings["utf-8"] = text
     for name in _BYTE_CANDIDATES:
-        candidate = CODECS[name].decode(data)
-        score = readability(candidate)
-        if score.score > best.score or (score.score == best.score and score.good > best.good):
-            best_name, best_text, best = name, candidate, score
-    if best.good >= 1 and best.score >= 0.5:
-        return DecodedText(best_text, best_name, round(max(0.0, best.score), 3))
+        readings[name] = CODECS[name].decode(data)
+    best, margin = _best_reading(readings)
+    if best == "utf-8":
+        return DecodedText(readings["utf-8"], "utf-8")
+    chosen = readings[best]
+    score = readability(chosen)
+    if score.bad <= score.good:  # as many broken words or odd characters as Vietnamese words at most
+        return DecodedText(chosen, best, _confidence(margin))
+    if utf8_error is None:
+        return DecodedText(readings["utf-8"], "utf-8")
     raise InputError(
         f"text is not UTF-8 (invalid byte at {utf8_error.start}) and does not read as TCVN3, VNI, VISCII "
         "or Windows-1258 Vietnamese",
@@ -157,27 +245,69 @@ def _mojibake_bytes(text: str) -> bytes | None:
 
 
 def utf8_mojibake_edits(text: str, name: str = "encoding.utf8-mojibake") -> list[Edit]:
-    """Edits undoing UTF-8 that was read as Windows-1252/Latin-1 ('Nghá»‹' → 'Nghị'), run by run."""
+    """Edits undoing UTF-8 that was read as Windows-1252/Latin-1 ('Nghá»‹' → 'Nghị'), run by run.
+
+    A run that does not decode as a whole is decoded sequence by sequence, each UTF-8 sequence
+    that gives a plausible character on its own; so the result does not depend on where a
+    run happens to end (and repairing twice changes nothing more).
+    """
     edits = []
     for match in _LEGACY_RUN.finditer(text):
-        raw = _mojibake_bytes(match.group())
-        if raw is None:
+        run = match.group()
+        fixed = _mojibake_fix(run)
+        if fixed is not None:
+            edits.append(Edit(match.start(), match.end(), run, fixed, name, 0.99))
             continue
-        try:
-            fixed = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            fixed = _decode_utf8_prefixwise(raw)
-            if fixed is None:
-                continue
-        if fixed == match.group() or not all(_plausible_text_char(c) for c in fixed):
-            continue
-        edits.append(Edit(match.start(), match.end(), match.group(), fixed, name, 0.99))
+        for start, end, piece in _mojibake_sequences(run):
+            edits.append(Edit(match.start() + start, match.start() + end, run[start:end], piece, name, 0.99))
     return edits
+
+
+def _mojibake_fix(run: str) -> str | None:
+    raw = _mojibake_bytes(run)
+    if raw is None:
+        return None
+    try:
+        fixed = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        fixed = _decode_utf8_prefixwise(raw)
+        if fixed is None:
+            return None
+    if fixed == run or not all(_plausible_text_char(c) for c in fixed) or unicodedata.combining(fixed[0]):
+        return None
+    return fixed
+
+
+def _mojibake_sequences(run: str):
+    """(start, end, decoded) for each 2-4 character piece of `run` that is one plausible UTF-8 sequence."""
+    i = 0
+    while i < len(run) - 1:
+        for length in (2, 3, 4):
+            piece = run[i:i + length]
+            if len(piece) < length:
+                break
+            raw = _mojibake_bytes(piece)
+            try:
+                decoded = raw.decode("utf-8") if raw is not None else None
+            except UnicodeDecodeError:
+                continue
+            if decoded is not None and len(decoded) == 1 and _plausible_text_char(decoded) \
+                    and not unicodedata.combining(decoded):
+                yield i, i + length, decoded
+                i += length
+                break
+        else:
+            i += 1
+            continue
+        if len(piece) < length:
+            i += 1
 
 
 def _plausible_text_char(char: str) -> bool:
     """Latin letters, their marks, and general punctuation: what Vietnamese text is made of."""
     code = ord(char)
+    if code < 0x20 or 0x7F <= code < 0xA0:
+        return char in "\t\r"  # controls are what a wrong decoding produces
     return code < 0x250 or 0x300 <= code < 0x370 or 0x1E00 <= code < 0x1F00 or 0x2000 <= code < 0x20D0
 
 
@@ -201,7 +331,7 @@ def _chunks(line: str):
 
 def _decode_chunk(encoding: str, chunk: str) -> str:
     if encoding == "viqr":
-        return viqr_decode_text(chunk)
+        return viqr_decode_protected(chunk)
     if encoding == "vni":
         return vni_decode_text(chunk)
     raw = _mojibake_bytes(chunk)
@@ -253,36 +383,67 @@ _DISTINCTIVE = _distinctive_marks()
 _VNI_SPELLING = re.compile(r"[aeiouyAEIOUY][øùûõïâàáåãäêèéúüëØÙÛÕÏÂÀÁÅÃÄÊÈÉÚÜË]|[øûïñöëäåüæîØÛÏÑÖËÄÅÜÆÎ]")
 
 
-def _mostly_distinctive(line: str, encoding: str) -> bool:
-    """At least 40% of the line's non-ASCII pieces show a character typical of `encoding`."""
-    pieces = [chunk for _, chunk in _chunks(line) if not chunk.isascii()]
+# Symbols that stand for letters in TCVN3/VISCII ('x·' xã, 'th«ng' thông, 'S±' Sổ) when glued
+# to a letter; '€' and '¢' are left out: OCR makes 'nhi€m' of 'nhiệm' by itself.
+_GLUED_SYMBOL = re.compile(r"(?<=[^\W\d_])[·«»±“×°•¹²³]")
+
+
+def _distinctive_share(line: str, encoding: str) -> float:
+    """Share of the line's pieces changed by decoding that show a character typical of `encoding`."""
+    pieces = [chunk for _, chunk in _chunks(line) if not chunk.isascii() and _decode_chunk(encoding, chunk) != chunk]
+    if not pieces:
+        return 0.0
     if encoding == "vni":
         marked = sum(1 for chunk in pieces if _VNI_SPELLING.search(chunk))
     else:
-        marked = sum(1 for chunk in pieces if any(c in _DISTINCTIVE[encoding] for c in chunk))
-    return bool(pieces) and marked >= 0.4 * len(pieces)
+        marked = sum(1 for chunk in pieces
+                     if any(c in _DISTINCTIVE[encoding] for c in chunk) or _GLUED_SYMBOL.search(chunk))
+    return marked / len(pieces)
+
+
+# A misread line must show this share of pieces with characters typical of the encoding
+# ('B¶o', 'tØnh', 'c¬'): OCR of Vietnamese with a Latin model makes 'déng', 'nhi€m' but not these.
+MIN_DISTINCTIVE_SHARE = 0.25
+# Readings within this many log-odds of the best are a tie the document's majority settles.
+TIE_MARGIN = 3.0
+
+
+def _viqr_made_letters(text: str, decoded: str) -> bool:
+    """The VIQR reading differs and spells some Vietnamese letter (not just undone escapes)."""
+    return decoded != text and any(has_vietnamese_marks(w) for w in _WORD.findall(decoded))
+
+
+def viqr_margin(text: str, decoded: str) -> float:
+    """Log-odds that ASCII `text` is VIQR for `decoded` rather than plain text."""
+    evidence = VIQR_SPELLING_WEIGHT * viqr_evidence(text)
+    return log_likelihood(decoded) + evidence + VIQR_LOG_PRIOR["viqr"] - log_likelihood(text)
 
 
 def line_candidates(line: str) -> list[str]:
-    """The legacy encodings under which `line` reads clearly better decoded, best first."""
-    if not any(has_vietnamese_marks(w) for w in _WORD.findall(line)) and looks_like_viqr(line):
-        return ["viqr"]
+    """The legacy encodings under which `line` reads clearly better decoded, best first.
+
+    More than one when their readings are about equally plausible (a tie for the document).
+    """
+    if not any(has_vietnamese_marks(w) for w in _WORD.findall(line)):
+        decoded = viqr_decode_protected(line)
+        if _viqr_made_letters(line, decoded) and viqr_margin(line, decoded) > 0:
+            return ["viqr"]
     if not _could_be_misread_legacy(line):
         return []
     before = readability(line)
     scored = []
     for encoding in ("tcvn3", "vni", "viscii"):
-        if not _mostly_distinctive(line, encoding):
+        if _distinctive_share(line, encoding) < MIN_DISTINCTIVE_SHARE:
             continue
-        after = readability(_decode_line(encoding, line))
+        decoded = _decode_line(encoding, line)
+        after = readability(decoded)
         gain = after.score - before.score
         if after.good >= 1 and after.bad <= after.good // 5 and gain >= 0.75:
-            scored.append((gain, after.good, encoding))
+            scored.append((log_likelihood(decoded) + ENCODING_LOG_PRIOR[encoding], encoding))
     if not scored:
         return []
-    top = max(score[:2] for score in scored)
-    # ties keep the order of how common the encodings are in Vietnamese archives
-    return [encoding for gain, good, encoding in scored if (gain, good) == top]
+    scored.sort(reverse=True)
+    return [encoding for score, encoding in scored if score >= scored[0][0] - TIE_MARGIN]
 
 
 class LegacyEncodingFixer:
@@ -334,8 +495,10 @@ class LegacyEncodingFixer:
                     if dominant == "viqr":
                         if any(has_vietnamese_marks(w) for w in _WORD.findall(line)):
                             continue
-                        converted, bad, _ = _viqr_readability(line)
-                        if converted and not bad:
+                        decoded = viqr_decode_protected(line)
+                        # in a VIQR document, undone escapes ('chinhphu\\.vn') count too
+                        if decoded != line and readability(decoded).bad == 0 \
+                                and viqr_margin(line, decoded) > VIQR_LOG_PRIOR["viqr"]:
                             verdicts[i] = (dominant, 0.8)
                         continue
                     if not _could_be_misread_legacy(line):

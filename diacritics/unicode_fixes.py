@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sohoa.diacritics.compose import apply_edits
 from sohoa.diacritics.records import Edit
 
-# A base character with the combining marks that follow it: the unit NFC works on.
-_CLUSTER = re.compile(r".[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.DOTALL)
 
 
 class NfcFixer:
@@ -20,12 +19,29 @@ class NfcFixer:
         if unicodedata.is_normalized("NFC", text):
             return []
         edits = []
-        for match in _CLUSTER.finditer(text):
-            piece = match.group()
+        for start, end in _clusters(text):
+            piece = text[start:end]
             fixed = unicodedata.normalize("NFC", piece)
             if fixed != piece:
-                edits.append(Edit(match.start(), match.end(), piece, fixed, self.name, 1.0))
+                edits.append(Edit(start, end, piece, fixed, self.name, 1.0))
+        if apply_edits(text, edits) != unicodedata.normalize("NFC", text):
+            # compositions across starters (Hangul jamo...): one edit per line that changes
+            edits, offset = [], 0
+            for line in text.split("\n"):
+                fixed = unicodedata.normalize("NFC", line)
+                if fixed != line:
+                    edits.append(Edit(offset, offset + len(line), line, fixed, self.name, 1.0))
+                offset += len(line) + 1
         return edits
+
+
+def _clusters(text: str):
+    """(start, end) of each starter with the combining characters (any script) that follow it."""
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not unicodedata.combining(text[i]):
+            yield start, i
+            start = i
 
 
 _MARKED_CLUSTER = re.compile(r"(\w)([\u0300-\u036f]+)")
@@ -74,21 +90,29 @@ _HOMOGLYPHS = {
 }
 _ETH = {"ð": "đ", "Ð": "Đ"}
 _WORD_WITH_SYMBOLS = re.compile(r"[\w€¢ðÐ]+")
+# What English-model OCR writes for a marked vowel, and the letters it may stand for: '€' for
+# any 'ê' ('kinh t€' tế, 'ti€u' tiêu, 'hi€n' hiện), '¢' for 'ê' or 'ơ' ('h¢' hệ, 'co s¢' cơ sở).
+_OCR_SYMBOL_LETTERS = {
+    "€": ("ê", "ế", "ề", "ể", "ễ", "ệ"),
+    "¢": ("ê", "ế", "ề", "ể", "ễ", "ệ", "ơ", "ớ", "ờ", "ở", "ỡ", "ợ"),
+}
+# The tone is lost with the symbol, so any guess is a proposal for review, never applied at
+# the default threshold: the statistical restorer (with context) makes the change if it can.
+OCR_SYMBOL_CONFIDENCE = 0.3
 
 
 class HomoglyphFixer:
     """Replace look-alike characters inside Latin words.
 
     Cyrillic/Greek letters only in words that also have Latin letters (a word wholly in
-    Cyrillic is Russian, not a glitch); 'ð'/'Ð' (eth) for 'đ'/'Đ'; and '€' / '¢', which OCR of
-    old fonts reads where 'ệ' was, when the result is a Vietnamese syllable ('nghi€p').
+    Cyrillic is Russian, not a glitch) and 'ð'/'Ð' (eth) for 'đ'/'Đ': confident. '€' / '¢',
+    which OCR of old fonts reads where a marked vowel was ('nghi€p'), only as a low-confidence
+    proposal: the most likely syllable given its neighbours, flagged for review.
     """
 
     name = "homoglyph"
 
     def find_edits(self, text: str) -> list[Edit]:
-        from sohoa.diacritics.syllables import is_syllable
-
         edits = []
         for match in _WORD_WITH_SYMBOLS.finditer(text):
             word = match.group()
@@ -101,13 +125,46 @@ class HomoglyphFixer:
             fixed = "".join(_HOMOGLYPHS.get(c, _ETH.get(c, c)) for c in word)
             confidence = 0.95
             if "€" in fixed or "¢" in fixed:
-                guess = fixed.replace("€", "ệ").replace("¢", "ệ")
-                letters = guess.strip("0123456789")
-                if letters and letters[0].isalpha() and is_syllable(letters):
-                    fixed, confidence = guess, (0.7 if "€" in word else 0.55)
+                guess = _guess_ocr_symbol(text, match.start(), match.end(), fixed)
+                if guess is None:
+                    fixed = word if fixed.replace("€", "").replace("¢", "") == word.replace("€", "").replace("¢", "") \
+                        else fixed
+                else:
+                    fixed, confidence = guess, OCR_SYMBOL_CONFIDENCE
             if fixed != word:
                 edits.append(Edit(match.start(), match.end(), word, fixed, self.name, confidence))
         return edits
+
+
+def _guess_ocr_symbol(text: str, start: int, end: int, word: str) -> str | None:
+    """The attested syllable `word` most likely was, one '€'/'¢' read as a marked vowel, or None."""
+    from sohoa.diacritics.lexicon import is_attested
+    from sohoa.diacritics.plausibility import syllable_model
+
+    symbols = [i for i, c in enumerate(word) if c in _OCR_SYMBOL_LETTERS]
+    if len(symbols) != 1 or not word.replace("€", "").replace("¢", "").isalpha():
+        return None
+    at = symbols[0]
+    model = syllable_model()
+    before = re.findall(r"[^\W\d_]+", text[max(0, start - 30):start])
+    after = re.findall(r"[^\W\d_]+", text[end:end + 30])
+    previous = before[-1].lower() if before and text[start - 1:start].isspace() else None
+    following = after[0].lower() if after and text[end:end + 1].isspace() else None
+    best, best_score = None, None
+    for letter in _OCR_SYMBOL_LETTERS[word[at]]:
+        rest = word[:at] + word[at + 1:]
+        if rest.isupper() and len(rest) > 1:  # 'NGH€' → 'NGHỆ', but 'S¢' → 'Sở'
+            letter = letter.upper()
+        candidate = word[:at] + letter + word[at + 1:]
+        if not is_attested(candidate):
+            continue
+        lower = candidate.lower()
+        score = model.log_pair(previous, lower) if previous else model.log_unigram(lower)
+        if following:
+            score += model.log_pair(lower, following)
+        if best_score is None or score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 _SPLIT_SYLLABLE = re.compile(r"(?<![\w])(ngh|ng|nh|ch|gh|kh|ph|th|tr|đ|Đ|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)"
@@ -142,21 +199,44 @@ class StraySpaceFixer:
 
 
 class TonePlacementFixer:
-    """Put each syllable's tone mark on the vowel the chosen style wants ('hoà' → 'hòa' in 'old')."""
+    """Put each syllable's tone mark on the vowel the chosen style wants ('hoà' → 'hòa' in 'old').
+
+    It only moves a mark within a well-formed syllable and only to spell an attested one: it never
+    adds, drops or changes a tone. In a line where few words carry marks (unaccented text, or
+    OCR that lost them: 'suc khoé'), a mark is as likely a misread as a style, so the move is
+    proposed for review instead of made.
+    """
 
     def __init__(self, style: str = "old", name: str = "tone.placement"):
         self.style = style
         self.name = name
 
     def find_edits(self, text: str) -> list[Edit]:
-        from sohoa.diacritics.syllables import place_tone
+        from sohoa.diacritics.lexicon import attested_syllables, is_attested
+        from sohoa.diacritics.syllables import has_vietnamese_marks, place_tone, split_letter
 
         edits = []
-        for match in re.finditer(r"[^\W\d_]+", text):
-            word = match.group()
-            if word.isascii():
+        check_attested = bool(attested_syllables())
+        for line in re.finditer(r"[^\n]+", text):
+            words = list(re.finditer(r"[^\W\d_]+", line.group()))
+            moves = []
+            for match in words:
+                word = match.group()
+                if word.isascii():
+                    continue
+                fixed = place_tone(word, self.style)
+                if fixed is None or fixed == word:
+                    continue
+                if [split_letter(c)[0] for c in fixed] != [split_letter(c)[0] for c in word]:
+                    continue  # pragma: no cover - place_tone only moves marks
+                if check_attested and not is_attested(fixed):
+                    continue
+                moves.append((match, fixed))
+            if not moves:
                 continue
-            fixed = place_tone(word, self.style)
-            if fixed is not None and fixed != word:
-                edits.append(Edit(match.start(), match.end(), word, fixed, self.name, 0.95))
+            marked = sum(1 for m in words if has_vietnamese_marks(m.group()))
+            confidence = 0.95 if marked >= 0.5 * len(words) else 0.4
+            for match, fixed in moves:
+                start = line.start() + match.start()
+                edits.append(Edit(start, start + len(match.group()), match.group(), fixed, self.name, confidence))
         return edits
