@@ -17,6 +17,11 @@ from typing import Iterable
 
 from sohoa.diacritics.restore.syllables import canonical, is_valid_syllable, strip_marks
 
+CAPITAL_PRIORS = {"P": {"d": 0.3}, "B": {"d": 0.15}}
+"""A capital 'Đ' read as 'P' or 'B' ('Pang' for 'Đảng', 'Bang bo' for 'Đảng bộ'): how legacy
+scans in Times-like faces come out (seeds 000 and 002). Our renderer's 'Đ' reads as 'D', so the
+rendered pages cannot teach this one; it is a prior, merged with what the pages teach."""
+
 EDGE_PUNCT = ".,;:!?()[]\"'“”‘’…-–*"
 
 
@@ -49,6 +54,8 @@ class Channel:
         start = strip_marks(observed.lower())
         found: dict[str, float] = {start: 1.0}
         frontier = {start: 1.0}
+        for repl, p in CAPITAL_PRIORS.get(observed[:1], {}).items():
+            frontier[repl + start[1:]] = found[repl + start[1:]] = p
         for _ in range(max_rewrites):
             nxt: dict[str, float] = {}
             for form, prob in frontier.items():

@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.channel import Channel
+from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
+from sohoa.diacritics.restore.junk import junk_edits
 from sohoa.diacritics.restore.model import PAD, RestorerModel, window_hashes
-from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_syllable
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID, UNKNOWN_ID, Token, key_and_target, tokenize
+from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, parse, split_tone, strip_marks
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, key_and_target, tokenize_text
 
 FIXER_NAME = "restore.context"
+FOREIGN_WORD_COUNT = 20
+"""A non-Vietnamese spelling seen this often in the corpus is a foreign word, not garble."""
+_OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o"})
+LONE_GARBLE = 0.3
+"""How far a lone garbled-looking word is trusted to be OCR garble in otherwise clean text."""
 MARKED_SHARE = 0.75
 """Share of syllables that carry a mark in ordinary Vietnamese text (measured on the corpus)."""
 
@@ -72,6 +79,7 @@ class Restorer:
         self._cand_share: dict[int, dict[int, float]] = {}
         self._token_cache: dict[str, tuple[int, int]] = {}
         self._suspicion: dict[str, bool] = {}
+        self._syllable_targets: dict[int, bool] = {}
         self._cand_cache: dict[tuple[str, float], list[tuple[int, float]]] = {}
         self.channel = Channel.from_json(model.channel)
         self._n_keys = n_keys
@@ -88,6 +96,12 @@ class Restorer:
             tid = self._target_ids.get(target, -1) if target is not None else -1
             ids = self._token_cache[token] = (kid, tid)
         return ids
+
+    def _target_is_syllable(self, target: int) -> bool:
+        flag = self._syllable_targets.get(target)
+        if flag is None:
+            flag = self._syllable_targets[target] = is_valid_syllable(self._targets[target])
+        return flag
 
     def candidate_shares(self, key_id: int) -> dict[int, float]:
         """P(toned form | key) from corpus counts."""
@@ -129,65 +143,89 @@ class Restorer:
     # -- the Fixer interface --------------------------------------------------
     def profile(self, tokens: list[Token]) -> TextProfile:
         """Estimate, from the text itself, how it was damaged (see `TextProfile`)."""
-        words = [t.text for t in tokens if t.text and any(ch.isalpha() for ch in t.text)]
-        ambiguous = [w for w in words if w.isalpha() and self._n_cands[self._ids(w)[0]] >= 2]
-        marked = [w for w in ambiguous if has_marks(w)]
+        counts = Counter(t.text for t in tokens if t.text)
+        n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = 0
+        for word, n in counts.items():
+            if not any(ch.isalpha() for ch in word):
+                continue
+            n_words += n
+            if self._suspicious(word):
+                n_suspicious += n
+            if word.isalpha() and self._n_cands[self._ids(word)[0]] >= 2:
+                n_ambiguous += n
+                if has_marks(word):
+                    n_marked += n
+                    if not is_valid_syllable(word):
+                        n_bad_marks += n
         prior = 4.0
-        share = (len(marked) + prior * MARKED_SHARE) / (len(ambiguous) + prior)
+        share = (n_marked + prior * MARKED_SHARE) / (n_ambiguous + prior)
         strip_rate = min(1.0, max(1e-3, 1.0 - share / MARKED_SHARE))
-        suspicious = sum(1 for w in words if self._suspicious(w))
-        garble_share = suspicious / (len(words) + prior)
-        garble = min(1.0, max(0.0, (garble_share - 0.04) / 0.16))
-        bad_marks = sum(1 for w in marked if not is_valid_syllable(w))
-        mark_noise = bad_marks / (len(marked) + 20.0)
+        garble = min(1.0, max(0.0, (n_suspicious / (n_words + prior) - 0.08) / 0.12))
+        mark_noise = n_bad_marks / (n_marked + 20.0)
         return TextProfile(strip_rate=float(strip_rate), garble=float(garble), mark_noise=float(mark_noise))
 
     def _suspicious(self, word: str) -> bool:
-        """A token that cannot be Vietnamese as written: digits/symbols in letters, bad spelling."""
+        """A token that cannot be Vietnamese as written: 't6', 'chirc', 'véi' (not 'COVID', 'b', 'Facebook')."""
         flag = self._suspicion.get(word)
         if flag is None:
-            if not word.isalpha():
-                flag = any(ch.isalpha() for ch in word) and not word.isupper()
-            else:
-                flag = not is_valid_syllable(word) and not (word.isupper() and len(word) > 1)
+            flag = self._looks_garbled(word)
             self._suspicion[word] = flag
         return flag
 
+    def _looks_garbled(self, word: str) -> bool:
+        letters = sum(ch.isalpha() for ch in word)
+        if letters == 0 or len(word) < 2 or (word.isupper() and letters > 1):
+            return False
+        if not word.isalpha():
+            # letters mixed with the digits/symbols English-model OCR puts for vowels: 't6', '1anh'
+            mapped = strip_marks(word.lower().translate(_OCR_DIGITS))
+            return mapped.isalpha() and is_valid_key(mapped)
+        kid, tid = self._ids(word)
+        if has_marks(word):
+            if is_valid_syllable(word):
+                return tid < 0  # a form no text ever had: 'quéc'
+            # impossible marks on a syllable shape ('véi', 'quôc') are garble; a loanword the
+            # corpus knows ('êkip', 'ôliu') is not
+            return tid < 0 or parse(split_tone(word.lower())[0]) is not None
+        if is_valid_key(strip_marks(word.lower())):
+            return kid == UNKNOWN_ID or self._key_counts[kid] < FOREIGN_WORD_COUNT
+        return kid == UNKNOWN_ID or self._key_counts[kid] < FOREIGN_WORD_COUNT
+
     def find_edits(self, text: str) -> list[Edit]:
         """Edits restoring `text`: one word each, with the decoder's confidence."""
-        tokens: list[Token] = []
-        key_ids: list[int] = []
-        for line_start, line in _lines(text):
-            key_ids.append(BOUNDARY_ID)
-            tokens.append(Token(line_start, line_start, ""))
-            for tok in tokenize(line):
-                tokens.append(Token(line_start + tok.start, line_start + tok.end, tok.text))
-                key_ids.append(self._ids(tok.text)[0])
-        key_ids.append(BOUNDARY_ID)
-        tokens.append(Token(len(text), len(text), ""))
+        tokens = tokenize_text(text)
+        ids = self._ids
+        key_ids = [ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
         profile = self.profile(tokens)
         own_keys = np.array(key_ids, dtype=np.int32)
         if profile.garble > 0 and self.channel.tokens:
-            keys, key_conf = self._decode_keys(tokens, own_keys, profile)
+            keys, key_conf = self._decode_keys(text, tokens, own_keys, profile)
         else:
-            keys, key_conf = own_keys, None
+            keys, key_conf = self._fix_lone_garble(tokens, own_keys)
         best, prob = self.decide(keys)
         edits = []
         changed_key = np.flatnonzero(keys != own_keys).tolist() if key_conf is not None else []
         for i in changed_key:
             token, target = tokens[i], int(best[i])
-            form = self._targets[target] if target >= 0 else self.model.keys[keys[i]]
-            after = apply_case(token.text, form)
+            if target < 0:
+                continue  # kept as written ('<unk>') or a key with no known toned form
+            after = apply_case(token.text, self._targets[target])
             if after != token.text:
                 confidence = key_conf[i] * (prob[i] if target >= 0 else 1.0)
                 edits.append(Edit(token.start, token.end, token.text, after, self.name, round(float(confidence), 4)))
         skip = set(changed_key)
+        decided: dict[tuple[str, int, float], tuple[str, float] | None] = {}
         for i in np.flatnonzero(best >= 0).tolist():
-            if i in skip or not tokens[i].text.isalpha():
+            token = tokens[i]
+            if i in skip or not token.text.isalpha():
                 continue
-            edit = self._edit_for(tokens[i], key_ids[i], int(best[i]), float(prob[i]), profile)
-            if edit is not None:
-                edits.append(edit)
+            memo = (token.text, int(best[i]), float(prob[i]))
+            change = decided.get(memo, False)
+            if change is False:
+                change = decided[memo] = self._change_for(token.text, key_ids[i], memo[1], memo[2], profile)
+            if change is not None:
+                edits.append(Edit(token.start, token.end, token.text, change[0], self.name, change[1]))
+        edits += junk_edits(text)
         edits.sort(key=lambda e: e.start)
         return edits
 
@@ -199,25 +237,60 @@ class Restorer:
         if found is not None:
             return found
         lower = token.lower()
-        own = self._ids(token)[0] if token.isalpha() else UNKNOWN_ID
-        suspicious = self._suspicious(token)
-        scores: dict[int, float] = {}
-        garble = profile.garble * self.channel.garble_rate
-        if own != UNKNOWN_ID:
-            scores[own] = 1.0 - (0.9 if suspicious else garble)
+        if token.isdigit():
+            own, suspicious = NUMBER_ID, False
+        else:
+            own = self._ids(token)[0] if token.isalpha() else UNKNOWN_ID
+            suspicious = self._suspicious(token)
+        garble = profile.garble
+        # Keeping the token as written is always a candidate: foreign words and names exist.
+        scores: dict[int, float] = {own: (1.0 - 0.98 * garble) if suspicious else 1.0 - garble * self.channel.garble_rate}
         for key, p in self.channel.tokens.get(lower, {}).items():
             kid = self._key_ids.get(key)
             if kid is not None:
-                scores[kid] = max(scores.get(kid, 0.0), p * profile.garble)
-        if suspicious:
-            for key, p in self.channel.rewrite_keys(lower).items():
+                scores[kid] = max(scores.get(kid, 0.0), p * garble)
+        if token[:1] in CAPITAL_PRIORS:
+            rest = strip_marks(lower[1:])
+            for first, p in CAPITAL_PRIORS[token[:1]].items():
+                kid = self._key_ids.get(first + rest)
+                if kid is not None:
+                    scores[kid] = max(scores.get(kid, 0.0), p * garble)
+        letters_only_rewrite_ok = garble > LONE_GARBLE or not token.isalpha()
+        if (suspicious and letters_only_rewrite_ok) or garble > 0.5:
+            # English-model OCR writes some mark ('é', 'ó') for any marked vowel: the letter
+            # under it is as doubtful as the mark.
+            for key, p in self.channel.rewrite_keys(token).items():
                 kid = self._key_ids.get(key)
-                if kid is not None and is_valid_syllable(key):
-                    scores[kid] = max(scores.get(kid, 0.0), 0.5 * p * profile.garble)
+                if kid is not None and is_valid_key(key):
+                    scores[kid] = max(scores.get(kid, 0.0), p * garble)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:8]
         found = [(k, math.log(max(p, 1e-12))) for k, p in ranked] or [(UNKNOWN_ID, 0.0)]
         self._cand_cache[cache_key] = found
         return found
+
+    def _fix_lone_garble(self, tokens: list[Token], own_keys: np.ndarray):
+        """In text that is not garbled overall, weigh each garbled-looking word on its own
+        ('Pang' among clean words) against its two neighbours; everything else stays."""
+        keys, confidence = own_keys, None
+        profile = TextProfile(strip_rate=0.0, garble=LONE_GARBLE)
+        for i, token in enumerate(tokens):
+            if not token.text or not self._suspicious(token.text):
+                continue
+            cands = self._key_candidates(token.text, profile)
+            if len(cands) < 2:
+                continue
+            left, right = int(own_keys[i - 1]), int(own_keys[i + 1])
+            local = [c + self._bigram_logp(left, k) + self._bigram_logp(k, right) for k, c in cands]
+            top = max(local)
+            weights = [math.exp(v - top) for v in local]
+            choice = local.index(top)
+            if cands[choice][0] == own_keys[i]:
+                continue
+            if confidence is None:
+                keys, confidence = own_keys.copy(), np.ones(len(own_keys))
+            keys[i] = cands[choice][0]
+            confidence[i] = weights[choice] / sum(weights)
+        return keys, confidence
 
     def _bigram_logp(self, first: int, second: int) -> float:
         """log P(second | first), absolute discounting with Kneser–Ney style back-off."""
@@ -231,11 +304,12 @@ class Restorer:
         unigram = (float(self._key_counts[second]) + 0.5) / self._total_keys
         return math.log(max(count - 0.75, 0.0) / first_total + max(backoff, 1e-3) * unigram)
 
-    def _decode_keys(self, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile):
+    def _decode_keys(self, text: str, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile):
         """Viterbi over candidate keys; returns the keys and a per-position confidence."""
         lattice = []
         for token, own in zip(tokens, own_keys.tolist()):
-            if token.text and any(ch.isalpha() for ch in token.text):
+            if token.text and (any(ch.isalpha() for ch in token.text)
+                               or (token.text.isdigit() and len(token.text) <= 2 and _isolated(text, token))):
                 lattice.append(self._key_candidates(token.text, profile))
             else:
                 lattice.append([(own, 0.0)])
@@ -275,28 +349,41 @@ class Restorer:
             confidence[i] = weights[path[i]] / sum(weights)
         return keys, confidence
 
-    def _edit_for(self, token: Token, key_id: int, best: int, prob: float, profile: TextProfile) -> Edit | None:
-        observed = self._ids(token.text)[1]
+    def _change_for(self, written: str, key_id: int, best: int, prob: float,
+                    profile: TextProfile) -> tuple[str, float] | None:
+        """(new form, confidence) for a word whose context prefers `best`, or None to keep it."""
+        observed = self._ids(written)[1]
         if observed == best:
             return None
-        written = token.text
         if observed < 0 and canonical(written.lower()) == self._targets[best]:
             return None
+        if not self._target_is_syllable(best):
+            return None  # never turn a word into a foreign one ('lỗgần' → 'logan')
+        marked = has_marks(written)
+        if marked:
+            valid = is_valid_syllable(written)
+            if not valid and not self._suspicious(written):
+                return None  # 'đ', 'GĐ', a loanword: not a syllable to restore
+        else:
+            valid = observed >= 0
+            if not is_valid_key(strip_marks(written.lower())):
+                return None  # 'x', 'GD', 'Facebook'
         shares = self.candidate_shares(key_id)
         best_share = shares.get(best, 0.0)
-        valid = is_valid_syllable(written)
-        marked = has_marks(written)
-        # Posterior over {the context's choice, what was written, anything else}.
-        mark_change = 0.3 * profile.strip_rate + 0.5 * profile.garble + profile.mark_noise + 1e-4
+        # Posterior over {the context's choice, what was written, anything else}. The mark
+        # channel only opens when the text shows its marks are unreliable: marks lost
+        # (strip_rate), English-model OCR (garble), impossible marks well above typo level.
+        mark_change = (0.3 * profile.strip_rate + 0.5 * profile.garble
+                       + 0.5 * max(0.0, profile.mark_noise - 0.05) + 1e-5)
         if observed >= 0 and valid:
             # Floors: a context seen n times never proves a form impossible, and a rare
             # form is still a real word (finite counts, quantised probabilities).
             share_of_rest = shares.get(observed, 0.0) / max(1e-9, 1.0 - best_share)
-            p_written_ctx = max(1.0 - prob, 0.01) * max(share_of_rest, 0.05)
+            p_written_ctx = max(1.0 - prob, 0.02) * max(share_of_rest, 0.1)
             change_channel = mark_change if marked else profile.strip_rate
-        elif marked and valid:
-            p_written_ctx, change_channel = 1e-4, mark_change + 1e-3
-        else:
+        elif valid:  # a well-formed marked word the corpus never had: rare, or an OCR slip
+            p_written_ctx, change_channel = 0.01, mark_change
+        else:  # impossible as written ('quôc', 'cac' without its tone)
             p_written_ctx, change_channel = 0.0, 1.0
         p_change = prob * change_channel
         p_other = max(0.0, 1.0 - prob - p_written_ctx) * change_channel
@@ -306,11 +393,11 @@ class Restorer:
         after = apply_case(written, self._targets[best])
         if after == written:
             return None
-        return Edit(token.start, token.end, written, after, self.name, round(float(confidence), 4))
+        return after, round(float(confidence), 4)
 
 
-def _lines(text: str):
-    start = 0
-    for line in text.splitlines(keepends=True):
-        yield start, line.rstrip("\r\n")
-        start += len(line)
+def _isolated(text: str, token: Token) -> bool:
+    """A token standing alone between spaces (a lone '6' read for 'ở'), not part of '6/2' or '1.5'."""
+    before = text[token.start - 1] if token.start else " "
+    after = text[token.end] if token.end < len(text) else " "
+    return before.isspace() and (after.isspace() or after in ",;:")

@@ -28,6 +28,12 @@ VOWEL_CLUSTERS = frozenset(
     "uy ưa ưi ươ ưu yê iêu yêu oai oao oay oeo uôi ươi ươu uya uyê uyu uây ".split()
 )
 
+KEY_CLUSTERS = frozenset(
+    "".join({"ă": "a", "â": "a", "ê": "e", "ô": "o", "ơ": "o", "ư": "u"}.get(ch, ch) for ch in cluster)
+    for cluster in VOWEL_CLUSTERS
+)
+"""The vowel clusters once their marks are stripped ('ươ' → 'uo'): the shapes a key may take."""
+
 WORD_RE = re.compile(r"[^\W\d_]+")
 """A run of letters: one syllable of Vietnamese (or one foreign word)."""
 
@@ -62,8 +68,11 @@ def split_tone(syllable: str) -> tuple[str, str | None]:
 _TONE_CHAR = {name: mark for mark, name in TONE_MARKS.items()}
 
 
-def parse(syllable: str) -> tuple[str, str, str] | None:
-    """Split a toneless lower-case syllable into (onset, vowel cluster, final), or None."""
+def parse(syllable: str, clusters: frozenset[str] = VOWEL_CLUSTERS) -> tuple[str, str, str] | None:
+    """Split a toneless lower-case syllable into (onset, vowel cluster, final), or None.
+
+    With `clusters=KEY_CLUSTERS` it parses de-accented keys ('nguoi') instead.
+    """
     for onset_len in (3, 2, 1, 0):
         onset = syllable[:onset_len]
         if onset not in ONSETS:
@@ -76,9 +85,24 @@ def parse(syllable: str) -> tuple[str, str, str] | None:
         while i < len(rest) and rest[i] in VOWELS:
             i += 1
         cluster, final = rest[:i], rest[i:]
-        if cluster in VOWEL_CLUSTERS and final in FINALS:
+        if cluster in clusters and final in FINALS and _rime_allowed(cluster, final):
             return onset, cluster, final
     return None
+
+
+def _rime_allowed(cluster: str, final: str) -> bool:
+    """Spelling rules of the rime: 'inh' not 'ing', 'ich' not 'ic', 'anh' but not 'onh'."""
+    if final in ("nh", "ch"):
+        return cluster[-1] in "aăâeêiy" and cluster not in ("ă", "â")
+    if final in ("ng", "c"):
+        return cluster[-1] not in "iy"
+    return True
+
+
+@lru_cache(maxsize=200_000)
+def is_valid_key(key: str) -> bool:
+    """Whether a de-accented lower-case form could be a Vietnamese syllable ('nguoi' yes, 'chirc' no)."""
+    return parse(key.replace("đ", "d"), KEY_CLUSTERS) is not None
 
 
 @lru_cache(maxsize=200_000)

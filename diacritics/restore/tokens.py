@@ -8,7 +8,7 @@ itself for punctuation. Restoration predicts, from the keys around a word, its t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sohoa.diacritics.restore.syllables import canonical, strip_marks
 
@@ -22,8 +22,7 @@ RESERVED_KEYS = (BOUNDARY, UNKNOWN, NUMBER)
 BOUNDARY_ID, UNKNOWN_ID, NUMBER_ID = 0, 1, 2
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -33,9 +32,24 @@ class Token:
         return self.text.isalpha()
 
 
+LINE_BREAK = "\n\f\v\u2028\u2029\x85"
+TEXT_TOKEN_RE = re.compile(TOKEN_RE.pattern + f"|[{LINE_BREAK}]")
+"""`TOKEN_RE`, plus line breaks (boundaries) as tokens of their own."""
+
+
 def tokenize(line: str) -> list[Token]:
     """Tokens of one line, with their spans."""
     return [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(line)]
+
+
+def tokenize_text(text: str) -> list[Token]:
+    """Tokens of a whole text; every line break is a token with empty text (a boundary)."""
+    tokens = [Token(0, 0, "")]
+    for m in TEXT_TOKEN_RE.finditer(text):
+        word = m.group()
+        tokens.append(Token(m.start(), m.start(), "") if word in LINE_BREAK else Token(m.start(), m.end(), word))
+    tokens.append(Token(len(text), len(text), ""))
+    return tokens
 
 
 def key_and_target(token: str) -> tuple[str, str | None]:

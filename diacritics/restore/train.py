@@ -113,21 +113,27 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
     ambiguous = np.flatnonzero(word & (n_cands[keys] >= 2))
     gold = targets[ambiguous]
     prediction = best_of_key[keys[ambiguous]]
+    key_best_share = np.zeros(len(new_keys))
+    totals = np.add.reduceat(counts, cand_offsets[:-1][has]) if has.any() else np.zeros(0)
+    key_best_share[has] = counts[cand_offsets[:-1][has]] / totals
+    confidence = key_best_share[keys[ambiguous]]
     _log(f"restore/train: {len(ambiguous):,} ambiguous positions, "
          f"most-frequent-form accuracy {np.mean(prediction == gold):.4f}", quiet)
     padded = np.concatenate([np.zeros(PAD, np.int32), keys, np.zeros(PAD, np.int32)])
     levels: list[Level] = []
     for rank in sorted(set(LEVEL_RANKS)):
-        base = prediction
-        prediction = base.copy()
+        base, base_confidence = prediction, confidence
+        prediction, confidence = base.copy(), base_confidence.copy()
         best_prob = np.zeros(len(gold))
         for level_no, (offsets, level_rank) in enumerate(zip(LEVEL_OFFSETS, LEVEL_RANKS)):
             if level_rank != rank:
                 continue
             hashes = window_hashes(padded, offsets, level_no)[ambiguous]
-            level, hit, hit_target, hit_prob = _fit_level(hashes, gold, base, offsets, rank, min_count, min_gain)
+            level, hit, hit_target, hit_prob = _fit_level(hashes, gold, base, base_confidence, offsets, rank,
+                                                          min_count, min_gain)
             take = hit & (hit_prob > best_prob)
             prediction[take] = hit_target[take]
+            confidence[take] = hit_prob[take]
             best_prob[take] = hit_prob[take]
             levels.append(level)
             _log(f"restore/train: level {offsets}: {len(level.hashes):,} entries", quiet)
@@ -157,8 +163,16 @@ def _key_bigrams(keys: np.ndarray, n_keys: int, min_count: int):
             codes[keep], counts[keep].astype(np.int64))
 
 
-def _fit_level(hashes, gold, prediction, offsets, rank, min_count, min_gain):
+CONFIDENCE_MIN_COUNT = 8
+CONFIDENCE_MIN_RISE = 0.25
+
+
+def _fit_level(hashes, gold, prediction, confidence, offsets, rank, min_count, min_gain):
     """One decision-list level: best target per context hash, kept where it gains enough.
+
+    An entry that only agrees with the levels below is kept too when its context is common and
+    makes the choice much surer ('chinh tri' → 'trị': 0.99, not the 0.48 of 'tri' alone), so
+    that confidences mean what they say.
 
     Returns the level and, per position, whether it has an entry, its target and probability.
     """
@@ -183,7 +197,9 @@ def _fit_level(hashes, gold, prediction, offsets, rank, min_count, min_gain):
     best_count = ht_count[first_run]
     best_target = ts[ht_start[first_run]]
     gain = best_count - np.add.reduceat(correct_now, h_start)
-    keep = (gain >= min_gain) & (best_count >= min_count)
+    mean_confidence = np.add.reduceat(confidence[order], h_start) / h_total
+    surer = (gain >= 0) & (h_total >= CONFIDENCE_MIN_COUNT) & (best_count / h_total >= mean_confidence + CONFIDENCE_MIN_RISE)
+    keep = ((gain >= min_gain) & (best_count >= min_count)) | surer
 
     all_probs = np.clip(np.round(255 * best_count / h_total), 0, 255).astype(np.uint8)
     group_of_pos = np.cumsum(new_h) - 1

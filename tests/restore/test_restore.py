@@ -195,3 +195,51 @@ def test_shipped_model_leaves_correct_text(line):
     from sohoa.diacritics.restore import load_default_restorer
 
     assert load_default_restorer().find_edits(line) == []
+
+
+# -- OCR junk ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("về Hội .\nnghị", "về Hội\nnghị"),
+    ("Lắk. _", "Lắk."),
+    ("| Tổ chức", "Tổ chức"),
+    ("đã ˆ ˆ Theo đó", "đã Theo đó"),
+])
+def test_stray_ocr_punctuation_is_removed(text, expected):
+    from sohoa.diacritics.restore.junk import junk_edits
+
+    assert _apply(text, junk_edits(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["như sau:", "kinh tế -", "hướng ...", "+ Tăng 5%", "nhiệt độ 30 ° C", "“Đoàn kết”"])
+def test_real_punctuation_stays(text):
+    from sohoa.diacritics.restore.junk import junk_edits
+
+    assert junk_edits(text) == []
+
+
+# -- how damaged a text looks ---------------------------------------------------------
+def test_profile_tells_deaccented_from_clean(restorer):
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    clean = TRAINING_TEXT
+    assert restorer.profile(tokenize_text(clean)).strip_rate < 0.1
+    assert restorer.profile(tokenize_text(strip_marks(clean))).strip_rate > 0.7
+
+
+def test_profile_sees_english_model_garble(restorer):
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    garbled = "Cong tac xay dung Pang, t6 chirc Dai hoi dugc tang cuong ciia tinh, nhiém vu c6 két qua."
+    assert restorer.profile(tokenize_text(garbled)).garble > 0.5
+    assert restorer.profile(tokenize_text(TRAINING_TEXT)).garble == 0.0
+
+
+@shipped
+def test_shipped_model_confidence_is_low_where_context_is_thin():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    sure = {e.before: e.confidence for e in restorer.find_edits("Nghi quyet Dai hoi dai bieu Dang bo tinh")}
+    assert min(sure.values()) > 0.5
+    thin = restorer.find_edits("ban")  # 'bán', 'bạn', 'bàn', 'ban'... nothing to go on
+    assert all(e.confidence < 0.8 for e in thin)
