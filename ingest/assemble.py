@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -21,9 +22,37 @@ class AssembledDocument:
     edits: int
 
 
-def document_text(pages: Sequence[PageResult]) -> tuple[str, list[list[tuple[int, int] | None]]]:
+MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and footers sit
+
+
+def _marginal_key(text: str) -> str:
+    """Running headers differ only by numbers across pages ('CÔNG BÁO/Số 1657 ... 2')."""
+    return " ".join(re.sub(r"\d+", "#", text.lower()).split())
+
+
+def running_headers(pages: Sequence[PageResult]) -> set[tuple[int, int]]:
+    """(page index, block index) of lines repeated in the top or bottom margin band of several
+    pages: running headers and footers, set aside like page numbers."""
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    for p, page in enumerate(pages):
+        if not page.layout or not page.ocr or not page.ocr.height:
+            continue
+        blocks = page.layout.blocks
+        for b in {0, len(blocks) - 1} if blocks else set():
+            boxes = [page.ocr.words[i].bbox for i in blocks[b].words]
+            top, bottom = min(x[1] for x in boxes), max(x[3] for x in boxes)
+            height = page.ocr.height
+            if bottom < height * MARGIN_BAND or top > height * (1 - MARGIN_BAND):
+                candidates.setdefault(_marginal_key(blocks[b].text), []).append((p, b))
+    needed = max(2, int(0.3 * len(pages)))
+    return {spot for spots in candidates.values() if len({p for p, _ in spots}) >= needed for spot in spots}
+
+
+def document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = frozenset()
+                  ) -> tuple[str, list[list[tuple[int, int] | None]]]:
     """The document's text (paragraphs one per line, pages split by form feed) and, per page,
-    each word's (start, end) in that text (None for words set aside, e.g. page numbers)."""
+    each word's (start, end) in that text (None for words set aside: page numbers, running
+    headers, i.e. the blocks in `skip`)."""
     parts: list[str] = []
     spans_by_page: list[list[tuple[int, int] | None]] = []
     offset = 0
@@ -34,7 +63,8 @@ def document_text(pages: Sequence[PageResult]) -> tuple[str, list[list[tuple[int
         words = page.ocr.words if page.ocr else ()
         spans: list[tuple[int, int] | None] = [None] * len(words)
         if page.layout:
-            for k, block in enumerate(page.layout.blocks):
+            kept = [block for b, block in enumerate(page.layout.blocks) if (n, b) not in skip]
+            for k, block in enumerate(kept):
                 if k:
                     parts.append("\n")
                     offset += 1
@@ -65,7 +95,7 @@ def map_position(edits, position: int, side: str) -> int:
 
 def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None) -> AssembledDocument:
     """Build the document texts and pages.jsonl; `repair` is None for --no-repair."""
-    ocr_text, spans_by_page = document_text(pages)
+    ocr_text, spans_by_page = document_text(pages, running_headers(pages))
     if repair is not None:
         result = repair(ocr_text)
         text, edits = result.text, sorted(result.edits, key=lambda e: (e.start, e.end))

@@ -269,6 +269,8 @@ def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, lin
     gap = seg.y0 - prev.y1
     if line_gap > 0 and gap > 1.6 * line_gap + 0.25 * body_height:
         return True
+    if gap > 1.5 * body_height:  # a blank line's worth of space, whatever the usual spacing
+        return True
     short_prev = right - prev.x1 > 0.08 * width
     if short_prev and SENTENCE_END.search(prev.text):
         return True

@@ -22,6 +22,7 @@ from sohoa.ingest.records import OcrPage, OcrWord, PageImage, PageSource
 from sohoa.ingest.textlayer import is_real_text, page_words, vietnamese_share
 
 LOW_CONFIDENCE = 55.0  # mean word confidence below which the page may be upside down
+NOISY = 2.5  # noise_level (grey levels) above which a median denoise helps Tesseract
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class PageOptions:
     flatten: bool = True
     deskew: bool = True
     remove_colour: bool = True
-    denoise: bool = False
+    denoise: bool | str = "auto"  # 'auto': only grainy pages (noise_level above NOISY)
     binarise: bool = False
 
 
@@ -129,7 +130,7 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
         skew = preprocess.estimate_skew(grey)
         if abs(skew) >= 0.1:
             grey = preprocess.rotate(grey, -skew)
-    if options.denoise:
+    if options.denoise is True or (options.denoise == "auto" and preprocess.noise_level(grey) > NOISY):
         grey = preprocess.denoise(grey)
     if options.binarise:
         grey = preprocess.binarise(grey)

@@ -76,3 +76,32 @@ def test_mapped_positions_are_monotonic_and_match_the_repaired_text(raw_edits):
     for p, ch in enumerate(text):
         if not any(e.start <= p < e.end for e in edits):
             assert output[map_position(edits, p, "left")] == ch
+
+
+def _page_with(lines, page_no):
+    """A PageResult from (text, y) lines laid out by the real layout code."""
+    from sohoa.ingest.layout import lay_out
+    from sohoa.ingest.page import PageResult
+    from sohoa.ingest.records import OcrPage, OcrWord
+
+    words = []
+    for n, (text, y) in enumerate(lines, start=1):
+        x = 300
+        for k, token in enumerate(text.split(), start=1):
+            words.append(OcrWord(token, 95.0, (x, y, x + 20 * len(token), y + 50), n, 1, 1, k))
+            x += 20 * len(token) + 20
+    layout = lay_out(words, 2480, 3508)
+    return PageResult("d", page_no, OcrPage("d", page_no, 2480, 3508, 300, tuple(words), layout.paragraphs), layout)
+
+
+def test_running_header_repeated_on_pages_is_set_aside_but_one_off_top_line_is_kept():
+    pages = [_page_with([(f"CÔNG BÁO/Số {1656 + p}/Ngày 09-12-2025", 120),
+                         (f"Điều {p}. Nội dung của trang {p}.", 900)], p) for p in (1, 2, 3)]
+    doc = assemble(pages, None)
+    assert "CÔNG BÁO" not in doc.ocr_text
+    assert doc.ocr_text.split("\f") == ["Điều 1. Nội dung của trang 1.", "Điều 2. Nội dung của trang 2.",
+                                        "Điều 3. Nội dung của trang 3."]
+    first = json.loads(doc.pages_jsonl.splitlines()[0])
+    assert [w.get("set_aside", False) for w in first["words"]][:2] == [True, True]
+    single = assemble([_page_with([("QUYẾT ĐỊNH", 120), ("Nội dung.", 900)], 1)], None)
+    assert single.ocr_text.startswith("QUYẾT ĐỊNH")

@@ -104,3 +104,36 @@ def test_pool_of_two_workers_gives_the_same_result(bad_batch, tmp_path):
         assert (tmp_path / "one" / doc / "text.txt").read_text() == (tmp_path / "two" / doc / "text.txt").read_text()
     strip = lambda m: {k: {f: v for f, v in e.items() if f != "seconds"} for k, e in m.items()}  # noqa: E731
     assert strip(_manifest(tmp_path / "one")) == strip(_manifest(tmp_path / "two"))
+
+
+def test_huge_image_is_refused_before_it_is_decoded(tmp_path):
+    from PIL import Image
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.new("1", (16000, 12000), 1).save(folder / "poster.png")  # 192 megapixels, tiny file
+    run_batch([str(folder)], tmp_path / "out", BatchOptions(jobs=1, engine="null", quiet=True))
+    entry = _manifest(tmp_path / "out")["poster"]
+    assert entry["status"] == "failed" and "huge image" in entry["error"]
+
+
+def test_unsupported_file_named_directly_is_reported(tmp_path):
+    odd = tmp_path / "notes.docx"
+    odd.write_bytes(b"PK\x03\x04 not really")
+    run_batch([str(odd)], tmp_path / "out", BatchOptions(jobs=1, engine="null", quiet=True))
+    entry = _manifest(tmp_path / "out")["notes"]
+    assert entry["status"] == "failed" and "unsupported file type" in entry["error"]
+
+
+def test_interrupted_write_leaves_nothing_that_looks_complete(bad_batch, tmp_path, monkeypatch):
+    import sohoa.ingest.batch as batch
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(batch, "_write_tables", broken)
+    out = tmp_path / "out"
+    run_batch([str(bad_batch / "good.pdf")], out, BatchOptions(jobs=1, engine="null", quiet=True))
+    entry = _manifest(out)["good"]
+    assert entry["status"] == "failed" and "disk full" in entry["error"]
+    assert not (out / "good").exists()

@@ -75,3 +75,27 @@ def test_blank_scanned_page_is_reported_empty(tmp_path):
     assert result.exit_code == 1
     entry = json.loads((out / "manifest.jsonl").read_text())
     assert entry["status"] == "failed" and "no text" in entry["error"]
+
+
+def test_page_timeout_is_reported_not_fatal(tmp_path):
+    from sohoa.ingest.page import PageOptions, process_page
+    from sohoa.ingest.records import PageSource
+
+    page = render_document([" ".join(PARAGRAPHS * 12)], level="clean", seed=3)[0]
+    page.image.save(tmp_path / "dense.png", dpi=(300, 300))
+    result = process_page(PageSource("dense", str(tmp_path / "dense.png"), "image", 1, 300),
+                          PageOptions(timeout=1.0, tables=False))
+    assert result.ocr is None and "longer than" in result.error
+
+
+def test_english_page_is_reported_as_not_vietnamese(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    english = ("The provincial committee reviewed the annual plan and asked every department to report on the "
+               "progress of the main economic indicators before the end of the second quarter of the year.")
+    render_document([english, english], level="clean", seed=5)[0].image.save(inputs / "english.png", dpi=(300, 300))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inputs), "-o", str(out), "-q", "--no-tables"])
+    assert result.exit_code == 1
+    entry = json.loads((out / "manifest.jsonl").read_text())
+    assert entry["status"] == "failed" and "non-Vietnamese" in entry["error"]
