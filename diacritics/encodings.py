@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sohoa.diacritics.lexicon import is_attested
 from sohoa.diacritics.legacy import (CODECS, cp1252_decode, cp1252_encode, tcvn3_decode, viqr_decode_text,
                                      vni_decode_text)
-from sohoa.diacritics.plausibility import log_likelihood
+from sohoa.diacritics.plausibility import is_odd_character, log_likelihood
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.syllables import has_vietnamese_marks, is_syllable, place_tone, split_letter
 from sohoa.errors import InputError
@@ -173,6 +173,20 @@ def viqr_decode_protected(text: str) -> str:
     return "".join(pieces)
 
 
+DETECTION_SAMPLE_LINES = 300
+
+
+def _detection_sample(data: bytes) -> bytes:
+    """The lines with non-ASCII bytes (evenly spread, at most DETECTION_SAMPLE_LINES): what tells
+    encodings apart, so that a large file is weighed in constant time. Whole lines, so that every
+    multi-byte sequence stays whole."""
+    lines = [line for line in data.split(b"\n") if any(b >= 0x80 for b in line)]
+    if len(lines) <= DETECTION_SAMPLE_LINES:
+        return b"\n".join(lines) if lines else data
+    step = len(lines) / DETECTION_SAMPLE_LINES
+    return b"\n".join(lines[int(i * step)] for i in range(DETECTION_SAMPLE_LINES))
+
+
 def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
     """Decode a legacy text file's bytes; raise InputError with a readable reason if unknown.
 
@@ -206,18 +220,22 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
                     return DecodedText(viqr, "viqr", _confidence(margin))
             if text.isascii():
                 return DecodedText(text, "utf-8")
-        readings["utf-8"] = text
+        if not any(is_odd_character(c) for c in set(text)):
+            return DecodedText(text, "utf-8")  # valid UTF-8 that reads cleanly: nothing to weigh
+    sample = _detection_sample(data)
+    if utf8_error is None:
+        readings["utf-8"] = sample.decode("utf-8")
     for name in _BYTE_CANDIDATES:
-        readings[name] = CODECS[name].decode(data)
+        readings[name] = CODECS[name].decode(sample)
     best, margin = _best_reading(readings)
     if best == "utf-8":
-        return DecodedText(readings["utf-8"], "utf-8")
-    chosen = readings[best]
-    score = readability(chosen)
+        return DecodedText(text, "utf-8")
+    chosen = CODECS[best].decode(data)
+    score = readability(readings[best])
     if score.bad <= score.good:  # as many broken words or odd characters as Vietnamese words at most
         return DecodedText(chosen, best, _confidence(margin))
     if utf8_error is None:
-        return DecodedText(readings["utf-8"], "utf-8")
+        return DecodedText(text, "utf-8")
     raise InputError(
         f"text is not UTF-8 (invalid byte at {utf8_error.start}) and does not read as TCVN3, VNI, VISCII "
         "or Windows-1258 Vietnamese",
