@@ -138,7 +138,7 @@ def round_trip_lines(lines: list[str]) -> dict:
         from sohoa.diacritics.legacy import cp1252_decode
 
         read = misread or cp1252_decode
-        ok = sum(1 for line in lines if repair(read(line.encode("utf-8")), restore=False).text == line)
+        ok = sum(1 for line in lines if repair(read(line.encode("utf-8")), restore=False).text == _expected(line))
         figures[label] = {"lines": len(lines), "text_line_exact": ok / len(lines)}
     return figures
 

@@ -81,14 +81,16 @@ def tcvn3_decode(data: bytes) -> str:
         if byte in _TCVN_DECODE and byte != 0xA0:
             out.append(_TCVN_DECODE[byte])
         elif byte in _TCVN_UPPER:
-            prev = data[i - 1] if i else None
             nxt = data[i + 1] if i + 1 < len(data) else None
             letter = _TCVN_UPPER[byte]
             if byte not in _TCVN_PUNCTUATION_BYTES:
                 out.append(letter)
-            elif _is_tcvn_letter_byte(prev) and _is_tcvn_letter_byte(nxt):
-                out.append(letter)
-            elif _is_tcvn_letter_byte(prev) and not _is_tcvn_letter_byte(nxt):
+            elif (bool(out) and out[-1].isalpha()) and _is_tcvn_letter_byte(nxt):
+                # a capital inside a word only in a word of capitals ('THÀNH'); between small
+                # letters it is an apostrophe ('M’nông', 'Vitoria’s') or an ellipsis ('An…Sau')
+                upper = out[-1].isupper() and not _tcvn_char(nxt).islower()
+                out.append(letter if upper else bytes([byte]).decode("cp1252"))
+            elif (bool(out) and out[-1].isalpha()) and not _is_tcvn_letter_byte(nxt):
                 word = _trailing_word(out) + letter
                 out.append(letter if word[:1].isupper() and word.isupper() and is_syllable(word)
                            else bytes([byte]).decode("cp1252"))
@@ -97,6 +99,13 @@ def tcvn3_decode(data: bytes) -> str:
         else:
             out.append(cp1252_decode(bytes([byte])))
     return unicodedata.normalize("NFC", "".join(out))
+
+
+def _tcvn_char(byte: int) -> str:
+    """The character a TCVN3 byte stands for, read on its own."""
+    if byte < 0x80:
+        return chr(byte)
+    return _TCVN_UPPER.get(byte) or _TCVN_DECODE.get(byte) or cp1252_decode(bytes([byte]))
 
 
 def _trailing_word(pieces: list[str]) -> str:

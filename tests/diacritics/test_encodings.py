@@ -94,3 +94,10 @@ def test_heldout_corpus_lines_pass_through_unchanged():
     changed = [line for line in lines if repair(line, restore=False).text != line]
     assert len(changed) / len(lines) <= 0.001, changed[:5]
     assert LegacyEncodingFixer().find_edits("\n".join(lines)) == []
+
+
+@pytest.mark.parametrize("text", ["đồng bào M’nông", "Vitoria’s Secret", "Diễn An…Sau Tết", "quy luật này…”.",
+                                  "THÀNH PHỐ HỒ CHÍ MINH", "CÔNG TY TNHH “HÒA BÌNH”"])
+def test_tcvn3_quote_bytes_between_letters(text):
+    # the bytes of ’ … ” are also TCVN3 capitals; between small letters they are punctuation
+    assert CODECS["tcvn3"].decode(CODECS["tcvn3"].encode(text)) == text
