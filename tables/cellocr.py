@@ -146,6 +146,20 @@ def _read_stack(crops: list[np.ndarray | None], config: str, gap: int) -> list[t
 _SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
 
 
+def _separator_by_grammar(text: str, position: int) -> str:
+    """The separator a Vietnamese number needs here, where its digits alone decide: a group of
+    three digits followed by another separator is thousands ('.'); a last group of one, two or
+    more than three digits is decimals (','). Only a last group of exactly three is open."""
+    after = re.match(r"\d+", text[position + 1:])
+    digits = after.group(0) if after else ""
+    follows = text[position + 1 + len(digits): position + 2 + len(digits)]
+    if follows in (".", ",") and text[position + 2 + len(digits): position + 3 + len(digits)].isdigit():
+        return "." if len(digits) == 3 else ""
+    if len(digits) != 3:
+        return ","
+    return ""
+
+
 def fix_separators(text: str, crop: np.ndarray) -> str:
     """Tell '.' from ',' in numbers by their shape, which OCR often gets wrong: a comma reaches
     below the baseline and is taller than wide; a full stop sits on the baseline. The rightmost
@@ -162,19 +176,33 @@ def fix_separators(text: str, crop: np.ndarray) -> str:
     tall_h = max(h for _, _, _, h in boxes)
     tall = [(x, y, w, h) for x, y, w, h in boxes if h >= 0.6 * tall_h]
     baseline = float(np.median([y + h for _, y, _, h in tall]))
+    def between_digits(x: int, w: int) -> bool:
+        # a separator has a digit close on either side; specks beyond the number do not
+        reach = 0.6 * tall_h
+        return any(0 <= x - (tx + tw) <= reach for tx, _, tw, _ in tall) and \
+            any(0 <= tx - (x + w) <= reach for tx, _, _, _ in tall)
+
     small = sorted(
         (x, y, w, h) for x, y, w, h in boxes
-        if h < 0.45 * tall_h and w < 0.6 * tall_h and (y + h / 2) > baseline - 0.25 * tall_h
+        if h < 0.45 * tall_h and w < 0.35 * tall_h and (y + h / 2) > baseline - 0.25 * tall_h
+        and between_digits(x, w)
     )
     if len(small) < len(seps):
         return text
     chars = list(text)
     for position, (x, y, w, h) in zip(seps, small[-len(seps):]):
+        grammar = _separator_by_grammar(text, position)
+        if grammar:
+            chars[position] = grammar
+            continue
         # the baseline of the digits right beside the mark (robust to a slight residual tilt)
         near = [ty + th for tx, ty, tw, th in tall if abs((tx + tw / 2) - (x + w / 2)) < 1.5 * tall_h]
         local = float(np.median(near)) if near else baseline
         below = (y + h) - local
-        comma = below >= max(1.5, 0.07 * tall_h) or (h >= 1.3 * w and below >= 0.04 * tall_h)
+        # a full stop sits on the line (a blurred one may reach a pixel or two below it);
+        # a comma reaches further down, or is clearly taller than wide
+        comma = (below >= 0.1 * tall_h or (below >= 0.07 * tall_h and h > w)
+                 or (below >= 0.035 * tall_h and h >= 1.4 * w))
         chars[position] = "," if comma else "."
     return "".join(chars)
 
