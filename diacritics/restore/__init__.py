@@ -6,6 +6,12 @@
 
 The model (`diacritics/models/restorer.npz`) is built by `sohoa train` from clean text; see
 `sohoa.diacritics.restore.train` for what it holds and `decoder` for how it is used.
+
+Provenance of the shipped model: `make train` — the train split (by document id, see
+`sohoa.synth.corpus`) of ../shared/corpus/vi_legal.jsonl.gz and vi_news.jsonl.gz, all of it, plus the
+clean seeds 001/003/004; OCR channel from 40 train-split pages rendered by `sohoa.synth.render` and
+read by Tesseract 5.3 `eng` (its `vie` pages are rendered too but not counted). No held-out document
+was read. The same line is stored in the file's `meta`.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ class Channel:
     """P(observed | true) for OCR tokens, and rewrite rules for unseen garble."""
 
     tokens: dict[str, dict[str, float]] = field(default_factory=dict)
-    """observed lower-case token → {true key: P(observed | true key)}"""
+    """observed lower-case token → {true key: P(observed | true key)}, its own key included"""
     rules: dict[str, dict[str, float]] = field(default_factory=dict)
     """observed substring (de-accented) → {true de-accented substring: P(rewrite)}"""
     garble_rate: float = 0.0
@@ -92,9 +92,9 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
         words += 1
         obs_key, true_key = strip_marks(observed), strip_marks(truth)
         true_counts[true_key] += 1
+        token_pairs[(observed, true_key)] += 1
         if obs_key != true_key:
             wrong += 1
-            token_pairs[(observed, true_key)] += 1
         for sub in _substrings(obs_key):
             sub_counts[sub] += 1
         if obs_key != true_key:

@@ -244,11 +244,19 @@ class Restorer:
             suspicious = self._suspicious(token)
         garble = profile.garble
         # Keeping the token as written is always a candidate: foreign words and names exist.
-        scores: dict[int, float] = {own: (1.0 - 0.98 * garble) if suspicious else 1.0 - garble * self.channel.garble_rate}
-        for key, p in self.channel.tokens.get(lower, {}).items():
+        seen = self.channel.tokens.get(lower, {})
+        own_key = self.model.keys[own] if own != UNKNOWN_ID else None
+        if own_key in seen:  # the pages saw this token read for its own key: use that rate
+            keep = (1.0 - garble) + garble * seen[own_key]
+        else:
+            keep = (1.0 - 0.98 * garble) if suspicious else 1.0 - garble * self.channel.garble_rate
+        scores: dict[int, float] = {own: keep}
+        for key, p in seen.items():
             kid = self._key_ids.get(key)
-            if kid is not None:
+            if kid is not None and kid != own:
                 scores[kid] = max(scores.get(kid, 0.0), p * garble)
+        # a token the pages saw often but never for some key is unlikely to stand for it
+        unseen_factor = 0.1 if sum(seen.values()) > 0 else 1.0
         if token[:1] in CAPITAL_PRIORS:
             rest = strip_marks(lower[1:])
             for first, p in CAPITAL_PRIORS[token[:1]].items():
@@ -262,7 +270,7 @@ class Restorer:
             for key, p in self.channel.rewrite_keys(token).items():
                 kid = self._key_ids.get(key)
                 if kid is not None and is_valid_key(key):
-                    scores[kid] = max(scores.get(kid, 0.0), p * garble)
+                    scores[kid] = max(scores.get(kid, 0.0), unseen_factor * p * garble)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:8]
         found = [(k, math.log(max(p, 1e-12))) for k, p in ranked] or [(UNKNOWN_ID, 0.0)]
         self._cand_cache[cache_key] = found
@@ -357,8 +365,8 @@ class Restorer:
             return None
         if observed < 0 and canonical(written.lower()) == self._targets[best]:
             return None
-        if not self._target_is_syllable(best):
-            return None  # never turn a word into a foreign one ('lỗgần' → 'logan')
+        if not self._target_is_syllable(best) and (profile.strip_rate < 0.5 or has_marks(written)):
+            return None  # never turn a word into a foreign one ('lỗgần' → 'logan'); 'ND' → 'NĐ' is fine
         marked = has_marks(written)
         if marked:
             valid = is_valid_syllable(written)
@@ -366,8 +374,8 @@ class Restorer:
                 return None  # 'đ', 'GĐ', a loanword: not a syllable to restore
         else:
             valid = observed >= 0
-            if not is_valid_key(strip_marks(written.lower())):
-                return None  # 'x', 'GD', 'Facebook'
+            if profile.strip_rate < 0.5 and not is_valid_key(strip_marks(written.lower())):
+                return None  # 'x', 'GD', 'Facebook' in text that keeps its marks
         shares = self.candidate_shares(key_id)
         best_share = shares.get(best, 0.0)
         # Posterior over {the context's choice, what was written, anything else}. The mark

@@ -216,6 +216,10 @@ def _fit_level(hashes, gold, prediction, confidence, offsets, rank, min_count, m
     return level, hit, hit_target, hit_prob
 
 
+CHANNEL_PROVENANCE = ("learned from {pages} rendered train-split pages read by Tesseract "
+                      "(the eng pages counted; vie pages rendered alongside)")
+
+
 def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_tokens_per_corpus: int | None = None,
                        ocr_pages: int = 0, work_dir: str | Path | None = None, quiet: bool = False) -> RestorerModel:
     """Train on the train split of `paths` and write the model file to `output`.
@@ -240,8 +244,8 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     model = build_model(texts(), quiet=quiet, provenance=f"train split of {names}{cap}")
     model.channel = _channel(paths, ocr_pages, Path(work_dir) if work_dir else Path(output).parent / "ocr_work",
                              quiet).to_json()
-    model.meta["channel"] = (f"learned from {ocr_pages} rendered train-split pages OCR'd with Tesseract eng/vie"
-                             if ocr_pages else "copied from the shipped model")
+    model.meta["channel"] = (CHANNEL_PROVENANCE.format(pages=ocr_pages) if ocr_pages
+                             else "copied from the shipped model")
     model.save(output)
     return model
 
@@ -258,7 +262,9 @@ def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool):
     from sohoa.diacritics.restore.ocrpairs import align_tokens, channel_samples
 
     samples = channel_samples(paths, ocr_pages, work_dir, quiet=quiet)
-    pairs = [pair for s in samples for pair in align_tokens(s.ocr, s.truth)]
+    # The channel serves English-model garble; the Vietnamese-model pages would only swamp
+    # its counts with words read right.
+    pairs = [pair for s in samples if s.lang == "eng" for pair in align_tokens(s.ocr, s.truth)]
     channel = learn_channel(pairs)
     _log(f"restore/train: channel from {len(pairs):,} aligned tokens: {len(channel.tokens):,} token "
          f"confusions, {sum(map(len, channel.rules.values())):,} rewrite rules", quiet)

@@ -131,7 +131,9 @@ def test_garbled_english_ocr_is_repaired(restorer):
 
 
 # -- laws ---------------------------------------------------------------------------
-words = st.sampled_from(TRAINING_TEXT.replace("\n", " ").split() + ["abc", "Zoom", "2021", ",", "X"])
+# words and numbers: a lone punctuation chunk at a line end is OCR junk and is removed on purpose
+words = st.sampled_from([w.strip(".,;%") for w in TRAINING_TEXT.split() if w.strip(".,;%-")]
+                        + ["abc", "Zoom", "2021", "X", "tỉnh,", "(GRDP)"])
 
 
 @settings(max_examples=60, deadline=None)
