@@ -20,13 +20,16 @@ from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.junk import junk_edits
 from sohoa.diacritics.restore.model import PAD, RestorerModel, window_hashes
-from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, parse, split_tone, strip_marks
+from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, key_and_target, tokenize_text
 
 FIXER_NAME = "restore.context"
 FOREIGN_WORD_COUNT = 20
 """A non-Vietnamese spelling seen this often in the corpus is a foreign word, not garble."""
 _OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o"})
+UNK_KEEP = 0.999
+"""In garbled text, how sure a word the model cannot place is garble rather than a name: a
+garbled token kept as <unk> would let the key model route around it too cheaply."""
 LONE_GARBLE = 0.3
 """How far a lone garbled-looking word is trusted to be OCR garble in otherwise clean text."""
 MARKED_SHARE = 0.75
@@ -184,9 +187,9 @@ class Restorer:
         if has_marks(word):
             if is_valid_syllable(word):
                 return tid < 0  # a form no text ever had: 'quéc'
-            # impossible marks on a syllable shape ('véi', 'quôc') are garble; a loanword the
-            # corpus knows ('êkip', 'ôliu') is not
-            return tid < 0 or parse(split_tone(word.lower())[0]) is not None
+            # impossible marks on a Vietnamese shape ('véi', 'quyét', 'quôc') are garble; a
+            # loanword the corpus knows ('êkip', 'ôliu') is not
+            return tid < 0 or is_valid_key(strip_marks(word.lower()))
         if is_valid_key(strip_marks(word.lower())):
             return kid == UNKNOWN_ID or self._key_counts[kid] < FOREIGN_WORD_COUNT
         return kid == UNKNOWN_ID or self._key_counts[kid] < FOREIGN_WORD_COUNT
@@ -249,7 +252,7 @@ class Restorer:
         if own_key in seen:  # the pages saw this token read for its own key: use that rate
             keep = (1.0 - garble) + garble * seen[own_key]
         else:
-            keep = (1.0 - 0.98 * garble) if suspicious else 1.0 - garble * self.channel.garble_rate
+            keep = (1.0 - UNK_KEEP * garble) if suspicious else 1.0 - garble * self.channel.garble_rate
         scores: dict[int, float] = {own: keep}
         for key, p in seen.items():
             kid = self._key_ids.get(key)
@@ -263,8 +266,10 @@ class Restorer:
                 kid = self._key_ids.get(first + rest)
                 if kid is not None:
                     scores[kid] = max(scores.get(kid, 0.0), p * garble)
-        letters_only_rewrite_ok = garble > LONE_GARBLE or not token.isalpha()
-        if (suspicious and letters_only_rewrite_ok) or garble > 0.5:
+        # capitals ('XIII', 'UBND', headings) keep their letters: only 'P'/'B' for 'Đ' may change
+        letters_only_rewrite_ok = (garble > LONE_GARBLE and not (token.isupper() and len(token) > 1)) \
+            or not token.isalpha()
+        if letters_only_rewrite_ok and (suspicious or garble > 0.5):
             # English-model OCR writes some mark ('é', 'ó') for any marked vowel: the letter
             # under it is as doubtful as the mark.
             for key, p in self.channel.rewrite_keys(token).items():
