@@ -65,7 +65,8 @@ def ink_words(ink: np.ndarray) -> tuple[list[Word], float]:
     words = []
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
-        if 0.4 * letter <= h <= 3.0 * letter:
+        # long thin blobs are what is left of erased rules and underlines, not words
+        if 0.4 * letter <= h <= 3.0 * letter and w <= 8 * h:
             words.append(Word(int(x), int(y), int(x + w), int(y + h)))
     return words, letter
 
@@ -171,8 +172,8 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
         return None
 
     def tt_ink(line: _Line) -> bool:
-        band = ink[line.y0:line.y1 + 1, edges[0]:edges[1]]
-        return int((band > 0).sum()) > 0.5 * height
+        # a word-sized blob in the first column (scan specks are not words)
+        return any(edges[0] <= (w.x0 + w.x1) / 2 < edges[1] for w in line.words)
 
     # rows: a line starts a row after a wide gap, or when it has a TT and the row has one
     groups: list[list[_Line]] = []

@@ -17,7 +17,7 @@ import numpy as np
 from sohoa.tables.values import TEXT, parse_value
 
 _NUMERIC_CHARS = "0123456789.,-<>%"
-_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "§": "8"})
 
 
 @dataclass(frozen=True)

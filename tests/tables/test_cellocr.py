@@ -27,7 +27,7 @@ def test_text_without_separators_is_untouched():
 
 
 @pytest.mark.parametrize("raw, clean", [
-    ("947.251, 8", "947.251,8"), ("3l", "31"), ("Dưới 3l", "Dưới 31"), ("8.I-9", "8.1-9"),
+    ("947.251, 8", "947.251,8"), ("3l", "31"), ("Dưới 3l", "Dưới 31"), ("8.I-9", "8.1-9"), ("§.5-11", "8.5-11"),
     ("(%c)", "(%)"), ("Tỷ lệ hộ nghèo", "Tỷ lệ hộ nghèo"), ("Sở Lao động", "Sở Lao động"),
 ])
 def test_clean_cell_text(raw, clean):
