@@ -4,7 +4,7 @@ long PDF never sits in memory whole), or one frame of an image file (multi-page 
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from sohoa.errors import InputError
 from sohoa.ingest.records import PageSource
@@ -43,7 +43,9 @@ def _image_frame(source: PageSource) -> tuple[np.ndarray, int]:
                                  f"{MAX_PIXELS // 1_000_000} megapixels")
             image.seek(source.page - 1)
             dpi = image.info.get("dpi", (source.dpi, source.dpi))[0] or source.dpi
-            return _as_array(image), int(round(float(dpi)))
+            # phone and camera pictures store their orientation as a tag, not in the pixels
+            upright = ImageOps.exif_transpose(image) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else image
+            return _as_array(upright), int(round(float(dpi)))
     except (OSError, Image.DecompressionBombError) as exc:
         raise InputError(f"unreadable image: {exc}") from exc
 
