@@ -22,8 +22,12 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sohoa.ingest.records import OcrWord
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sohoa.ingest.preprocess import Rules
 
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
 LIST_MARKER = re.compile(r"^(?:[-–•+*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[IVXLC]{1,5}[.)]\s|[A-Z][.)]\s)")
@@ -279,14 +283,29 @@ def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, lin
     return False
 
 
-def lay_out(words: list[OcrWord], width: int, height: int) -> PageLayout:
-    """Reading order and paragraphs of one page (see the module docstring)."""
+def lay_out(words: list[OcrWord], width: int, height: int, rules: "Rules | None" = None) -> PageLayout:
+    """Reading order and paragraphs of one page (see the module docstring).
+
+    rules: ruled lines found on the page image; where they form a grid, the words inside are
+    read as table rows (cells joined by ' | ') in their place in the page's flow.
+    """
     if not words:
         return PageLayout(())
     heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
     median_height = heights[len(heights) // 2]
     dropped = [i for i, w in enumerate(words) if _is_speck(w, median_height)]
-    keep = [i for i in range(len(words)) if i not in set(dropped)]
+    dropped_set = set(dropped)
+    grids = table_grids(rules) if rules is not None else []
+    in_grid: dict[int, int] = {}
+    for i, w in enumerate(words):
+        if i in dropped_set:
+            continue
+        cx, cy = (w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2
+        for g, grid in enumerate(grids):
+            if grid.contains(cx, cy):
+                in_grid[i] = g
+                break
+    keep = [i for i in range(len(words)) if i not in dropped_set and i not in in_grid]
     segs = []
     for seg in segments(words, keep):
         if all(words[i].conf < 20 for i in seg.words):  # scribble, seal residue: nothing legible
@@ -299,16 +318,33 @@ def lay_out(words: list[OcrWord], width: int, height: int) -> PageLayout:
         segs.remove(number)
         dropped.extend(number.words)
         label = re.sub(r"\D+", " ", number.text).strip().split(" ")[0]
-    if not segs:
+    if not segs and not in_grid:
         return PageLayout((), label, tuple(sorted(dropped)))
 
-    single = [s for s in segs if s.x1 - s.x0 > 0.5 * width] or segs
+    geometry = segs or [_segment(words, list(in_grid))]
+    single = [s for s in geometry if s.x1 - s.x0 > 0.5 * width] or geometry
     left = float(statistics.median(sorted(s.x0 for s in single)[: max(1, len(single) // 2)]))
     right = float(sorted(s.x1 for s in single)[int(len(single) * 0.9)])
-    body_height = float(statistics.median(s.height for s in segs))
+    body_height = float(statistics.median(s.height for s in geometry))
 
     blocks: list[TextBlock] = []
-    line_no = 0
+    counter = [0]
+    # the page's flow is cut into bands above, between and below the tables
+    remaining = list(segs)
+    for g, grid in sorted(enumerate(grids), key=lambda item: item[1].y0):
+        above = [s for s in remaining if (s.y0 + s.y1) / 2 < grid.y0]
+        remaining = [s for s in remaining if s not in above]
+        blocks += _flow_blocks(words, above, width, left, right, body_height, counter)
+        blocks += _grid_blocks(words, [i for i, k in in_grid.items() if k == g], grid, counter)
+    blocks += _flow_blocks(words, remaining, width, left, right, body_height, counter)
+    return PageLayout(tuple(b for b in blocks if b.text), label, tuple(sorted(dropped)))
+
+
+def _flow_blocks(words: list[OcrWord], segs: list[Segment], width: int, left: float, right: float,
+                 body_height: float, counter: list[int]) -> list[TextBlock]:
+    blocks: list[TextBlock] = []
+    if not segs:
+        return blocks
     for run in _runs(segs):
         multi = any(_overlaps_vertically(a, b) for a in run for b in run if a is not b)
         if multi and _column_count(run, width) == 2:
@@ -316,16 +352,16 @@ def lay_out(words: list[OcrWord], width: int, height: int) -> PageLayout:
             for column in (left_col, right_col):
                 for seg in sorted(column, key=lambda s: s.y0):
                     builder = _BlockBuilder(words, "column")
-                    builder.add_line(seg, line_no)
-                    line_no += 1
+                    builder.add_line(seg, counter[0])
+                    counter[0] += 1
                     blocks.append(builder.build())
             continue
         if multi:
             for row in _rows(run):
                 builder = _BlockBuilder(words, "table")
                 for k, seg in enumerate(sorted(row, key=lambda s: s.x0)):
-                    builder.add_line(seg, line_no, joiner=" | " if k else " ")
-                line_no += 1
+                    builder.add_line(seg, counter[0], joiner=" | " if k else " ")
+                counter[0] += 1
                 blocks.append(builder.build())
             continue
         run = sorted(run, key=lambda s: s.y0)
@@ -339,12 +375,114 @@ def lay_out(words: list[OcrWord], width: int, height: int) -> PageLayout:
                 if builder is not None:
                     blocks.append(builder.build())
                 builder = _BlockBuilder(words, "centred" if centred else "body")
-            builder.add_line(seg, line_no)
-            line_no += 1
+            builder.add_line(seg, counter[0])
+            counter[0] += 1
             prev = seg
         if builder is not None:
             blocks.append(builder.build())
-    return PageLayout(tuple(b for b in blocks if b.text), label, tuple(sorted(dropped)))
+    return blocks
+
+
+# ------------------------------------------------------------------ ruled tables
+@dataclass(frozen=True)
+class Grid:
+    """A ruled table: its box, the row separators (y) and the vertical rules (x, y0, y1)."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    rows: tuple[int, ...]
+    verticals: tuple[tuple[int, int, int], ...]
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
+
+
+def table_grids(rules: "Rules", tolerance: int = 6) -> list[Grid]:
+    """Grids formed by horizontal and vertical rules that cross each other (>= 2 of each)."""
+    hs, vs = list(rules.horizontal), list(rules.vertical)
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, (hx0, hy0, hx1, hy1) in enumerate(hs):
+        hy = (hy0 + hy1) / 2
+        for j, (vx0, vy0, vx1, vy1) in enumerate(vs):
+            vx = (vx0 + vx1) / 2
+            if hx0 - tolerance <= vx <= hx1 + tolerance and vy0 - tolerance <= hy <= vy1 + tolerance:
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i in range(len(hs)):
+        groups.setdefault(find(i), ([], []))[0].append(hs[i])
+    for j in range(len(vs)):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(vs[j])
+    grids = []
+    for h_lines, v_lines in groups.values():
+        if len(h_lines) < 2 or len(v_lines) < 2:
+            continue
+        boxes = h_lines + v_lines
+        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        # row separators: rules across at least half the table (partial ones split header cells)
+        ys = sorted((b[1] + b[3]) // 2 for b in h_lines if b[2] - b[0] >= 0.5 * (x1 - x0))
+        rows = tuple(y for k, y in enumerate(ys) if k == 0 or y - ys[k - 1] > tolerance)
+        verticals = tuple(sorted(((b[0] + b[2]) // 2, b[1], b[3]) for b in v_lines))
+        if len(rows) >= 2:
+            grids.append(Grid(x0, y0, x1, y1, rows, verticals))
+    return grids
+
+
+def _grid_blocks(words: list[OcrWord], indices: list[int], grid: Grid, counter: list[int]) -> list[TextBlock]:
+    """One block per table row: cells left to right (only the rules crossing that row split
+    it, so merged cells stay whole), joined by ' | '; words in a cell in reading order."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i in indices:
+        w = words[i]
+        cx, cy = (w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2
+        row = sum(1 for y in grid.rows if y < cy)
+        top = grid.rows[row - 1] if row > 0 else grid.y0
+        bottom = grid.rows[row] if row < len(grid.rows) else grid.y1
+        middle = (top + bottom) / 2
+        xs = [x for x, vy0, vy1 in grid.verticals if vy0 - 6 <= middle <= vy1 + 6]
+        column = sum(1 for x in xs if x < cx)
+        cells.setdefault((row, column), []).append(i)
+    blocks = []
+    for row in sorted({r for r, _ in cells}):
+        text, indices_out, spans, lines = "", [], [], []
+        for column in sorted(c for r, c in cells if r == row):
+            members = cells[(row, column)]
+            if text:
+                text += " | "
+            for n, i in enumerate(_reading_sorted(words, members)):
+                if n:
+                    text += " "
+                spans.append((len(text), len(text) + len(words[i].text)))
+                text += words[i].text
+                indices_out.append(i)
+                lines.append(counter[0])
+        counter[0] += 1
+        blocks.append(TextBlock("table", tuple(indices_out), text, tuple(spans), tuple(lines)))
+    return blocks
+
+
+def _reading_sorted(words: list[OcrWord], indices: list[int]) -> list[int]:
+    """Words of one cell: grouped into lines by vertical overlap, then left to right."""
+    lines: list[list[int]] = []
+    for i in sorted(indices, key=lambda i: words[i].bbox[1]):
+        box = words[i].bbox
+        for line in lines:
+            ref = words[line[0]].bbox
+            if min(box[3], ref[3]) - max(box[1], ref[1]) > 0.4 * min(box[3] - box[1], ref[3] - ref[1]):
+                line.append(i)
+                break
+        else:
+            lines.append([i])
+    return [i for line in lines for i in sorted(line, key=lambda i: words[i].bbox[0])]
 
 
 def _rows(run: list[Segment]) -> list[list[Segment]]:

@@ -101,16 +101,20 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
 
     pixels, dpi = load_page(source, timeout=_remaining(options, started))
     grey, rotation, skew = prepare(pixels, options)
-    words = engine.recognise(grey, timeout=_remaining(options, started))
+    rules, rule_mask = preprocess.find_rules(grey)
+    ocr_image = preprocess.erase_rules(grey, rule_mask)
+    words = engine.recognise(ocr_image, timeout=_remaining(options, started))
     if _looks_wrong_way_up(words):
         turn, confidence = engine.orientation(grey, timeout=_remaining(options, started))
         if turn and confidence >= 1.5:
             turned = preprocess.rotate_quarter(grey, turn)
-            turned_words = engine.recognise(turned, timeout=_remaining(options, started))
+            turned_rules, turned_mask = preprocess.find_rules(turned)
+            turned_words = engine.recognise(preprocess.erase_rules(turned, turned_mask),
+                                            timeout=_remaining(options, started))
             if _mean_conf(turned_words) > _mean_conf(words):
-                grey, words, rotation = turned, turned_words, (rotation + turn) % 360
+                grey, words, rotation, rules = turned, turned_words, (rotation + turn) % 360, turned_rules
     height, width = grey.shape[:2]
-    return _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr")
+    return _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules)
 
 
 def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, int, float]:
@@ -147,8 +151,9 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
 
 
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
-            rotation: int, skew: float, grey: np.ndarray | None, origin: str) -> PageResult:
-    layout = lay_out(words, width, height)
+            rotation: int, skew: float, grey: np.ndarray | None, origin: str,
+            rules: preprocess.Rules | None = None) -> PageResult:
+    layout = lay_out(words, width, height, rules)
     warnings = []
     text = " ".join(layout.paragraphs)
     if not text.strip():

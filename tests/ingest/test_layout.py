@@ -130,3 +130,27 @@ def test_replay_engine_cycles_recorded_pages():
     second = engine.recognise(None)
     assert first[0].text == "ỦY" and second != first
     assert all(w.bbox[0] <= w.bbox[2] and w.bbox[1] <= w.bbox[3] for w in first)
+
+
+def test_ruled_grid_is_read_row_by_row_with_merged_cells_whole():
+    from sohoa.ingest.preprocess import Rules
+
+    # 3 columns (x 300 | 700 | 1500 | 1900), rows at y 400 | 500 | 600; in the second row the
+    # rule at x=1500 stops, so 'Một số chỉ tiêu kinh tế' spans two columns
+    rules = Rules(horizontal=((300, 398, 1900, 402), (300, 498, 1900, 502), (300, 598, 1900, 602)),
+                  vertical=((298, 400, 302, 600), (698, 400, 702, 600), (1498, 400, 1502, 500),
+                            (1898, 400, 1902, 600)))
+    words = (_line("TT", 420, x=320) + _line("Chỉ tiêu", 420, x=720, block=2) + _line("Đơn vị", 420, x=1520, block=3)
+             + _line("I", 520, x=320, block=4) + _line("Một số chỉ tiêu kinh tế", 520, x=720, block=5)
+             + _line("Văn bản sau bảng kết thúc ở đây.", 700, x=300, block=6))
+    layout = lay_out(words, 2480, 3508, rules)
+    assert layout.paragraphs == ("TT | Chỉ tiêu | Đơn vị", "I | Một số chỉ tiêu kinh tế",
+                                 "Văn bản sau bảng kết thúc ở đây.")
+
+
+def test_underline_alone_is_not_a_table():
+    from sohoa.ingest.preprocess import Rules
+
+    rules = Rules(horizontal=((1300, 380, 1900, 383),), vertical=())
+    words = _justified(["Độc lập - Tự do - Hạnh phúc"], indent_first=False)
+    assert lay_out(words, 2480, 3508, rules).paragraphs == ("Độc lập - Tự do - Hạnh phúc",)
