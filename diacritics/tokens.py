@@ -34,13 +34,17 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 def token_kinds(text: str) -> list[tuple[int, int, str]]:
     """Every protected token with its kind ('url', 'email', 'date', 'code', 'number', 'abbreviation')."""
+    from sohoa.diacritics.restore.syllables import is_valid_key
     from sohoa.diacritics.syllables import is_syllable
 
     found = []
     for kind, pattern in PATTERNS.items():
         for m in pattern.finditer(text):
-            # an all-capital word that is a syllable ('TRUYEN', 'ĐẢNG') is a word in a heading
-            if kind == "abbreviation" and "." not in m.group() and is_syllable(m.group()):
+            # an all-capital word that is a syllable ('TRUYEN', 'ĐẢNG') is a word in a heading;
+            # de-accented ones ('KET', 'HIEN') are too, though without their marks they break
+            # the tone and vowel rules
+            word = m.group()
+            if kind == "abbreviation" and "." not in word and (is_syllable(word) or is_valid_key(word.lower())):
                 continue
             found.append((m.start(), m.end(), kind))
     return sorted(found)

@@ -1,10 +1,17 @@
 """Decode: restore the toned form of every word from the de-accented keys around it.
 
-The whole text is turned into one array of context-key ids; each decision-list level is looked
-up for all positions at once (hash + binary search in numpy), most specific level first. A
-word then changes only when the context's choice beats keeping what was written, weighed by
-how the text looks (see `TextProfile`): fully de-accented text trusts the context, text that
-already carries its marks changes only where the evidence is overwhelming.
+1. The text is profiled (`TextProfile`): has it lost its marks, does it look like English-model
+   OCR ('t6 chirc', 'dugc'), are its marks impossible?
+2. Garbled text first gets its keys decoded: each word's candidate keys come from the learned
+   OCR channel (whole-token confusions, character rewrites, the 'P'/'B' for 'Đ' prior), a key
+   bigram Viterbi picks the path, and a key trigram pass revisits the uncertain words. In text
+   that is not garbled overall, a lone garbled word is weighed against its neighbours only.
+3. Every decision-list level is looked up for all positions at once (hash + binary search in
+   numpy); the highest-ranked hit gives each word its toned form and probability.
+4. A word changes only when the context's choice beats keeping what was written, weighed by the
+   profile: de-accented text trusts the context, text that keeps its marks changes only where
+   the evidence is overwhelming. Stray OCR punctuation and small slips are removed alongside.
+Each edit carries the posterior of its choice as confidence.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import numpy as np
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.junk import junk_edits
+from sohoa.diacritics.restore.slips import slip_edits
 from sohoa.diacritics.restore.model import PAD, RestorerModel, window_hashes
 from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, key_and_target, tokenize_text
@@ -228,7 +236,10 @@ class Restorer:
                 change = decided[memo] = self._change_for(token.text, key_ids[i], memo[1], memo[2], profile)
             if change is not None:
                 edits.append(Edit(token.start, token.end, token.text, change[0], self.name, change[1]))
-        edits += junk_edits(text)
+        slips = junk_edits(text) + slip_edits(text)
+        if slips:
+            taken = [(e.start, e.end) for e in slips]
+            edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in taken)] + slips
         edits.sort(key=lambda e: e.start)
         return edits
 
@@ -305,6 +316,44 @@ class Restorer:
             confidence[i] = weights[choice] / sum(weights)
         return keys, confidence
 
+    def _trigram_logp(self, first: int, second: int, third: int) -> float:
+        """log P(third | first, second): trigram relative frequency, else 0.4 × the bigram (back-off)."""
+        n = self._n_keys
+        code = (first * n + second) * n + third
+        codes = self.model.trigram_codes
+        i = int(np.searchsorted(codes, code))
+        if i < len(codes) and codes[i] == code:
+            pair = first * n + second
+            j = int(np.searchsorted(self.model.bigram_codes, pair))
+            pair_count = float(self.model.bigram_counts[j]) if (
+                j < len(self.model.bigram_codes) and self.model.bigram_codes[j] == pair) else 0.0
+            if pair_count:
+                return math.log(min(1.0, float(self.model.trigram_counts[i]) / pair_count))
+        return math.log(0.4) + self._bigram_logp(second, third)
+
+    def _trigram_rescore(self, lattice, path: list[int], passes: int = 2) -> list[int]:
+        """Revisit each uncertain word with the trigram model, neighbours fixed (two sweeps)."""
+        tri = functools.lru_cache(maxsize=None)(self._trigram_logp)
+        path = list(path)
+        n = len(lattice)
+
+        def key(i: int) -> int:
+            return lattice[i][path[i]][0] if 0 <= i < n else BOUNDARY_ID
+
+        for _ in range(passes):
+            changed = False
+            for i, cands in enumerate(lattice):
+                if len(cands) < 2:
+                    continue
+                a, b, c, d = key(i - 2), key(i - 1), key(i + 1), key(i + 2)
+                scores = [ch + tri(a, b, k) + tri(b, k, c) + tri(k, c, d) for k, ch in cands]
+                top = scores.index(max(scores))
+                if top != path[i]:
+                    path[i], changed = top, True
+            if not changed:
+                break
+        return path
+
     def _bigram_logp(self, first: int, second: int) -> float:
         """log P(second | first), absolute discounting with Kneser–Ney style back-off."""
         n = self._n_keys
@@ -349,6 +398,8 @@ class Restorer:
         for i in range(len(lattice) - 1, 0, -1):
             path.append(back[i][path[-1]])
         path.reverse()
+        if len(self.model.trigram_codes):
+            path = self._trigram_rescore(lattice, path)
         keys = np.array([lattice[i][j][0] for i, j in enumerate(path)], dtype=np.int32)
         confidence = np.ones(len(keys))
         for i, cands in enumerate(lattice):

@@ -7,6 +7,8 @@
   `offsets` around a word to the toned form seen most often there, stored only where it beats
   what the lower-ranked levels predict on the training corpus. Decoding takes, per word, the
   hit of the highest rank (ties: the more confident entry).
+- key n-grams: bigram and trigram counts of the key stream, the language model that decides
+  which key a garbled OCR token stands for; `channel`: the OCR confusion tables.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ class RestorerModel:
     bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     """sorted key bigrams, coded first * n_keys + second (pruned to count >= 2)"""
     bigram_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    trigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """sorted key trigrams, coded (first * n_keys + second) * n_keys + third (pruned to count >= 3)"""
+    trigram_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
     channel: dict = field(default_factory=dict)
     """the OCR channel tables (`sohoa.diacritics.restore.channel.Channel.to_json`)"""
     meta: dict = field(default_factory=dict)
@@ -92,7 +97,8 @@ class RestorerModel:
             "cand_offsets": self.cand_offsets, "cand_targets": self.cand_targets,
             "cand_counts": self.cand_counts, "key_counts": self.key_counts,
             "key_followers": self.key_followers, "bigram_codes": self.bigram_codes,
-            "bigram_counts": self.bigram_counts,
+            "bigram_counts": self.bigram_counts, "trigram_codes": self.trigram_codes,
+            "trigram_counts": self.trigram_counts,
             "channel": np.frombuffer(json.dumps(self.channel, ensure_ascii=False).encode(), dtype=np.uint8),
         }
         for i, level in enumerate(self.levels):
@@ -126,6 +132,7 @@ class RestorerModel:
                     cand_counts=data["cand_counts"], levels=levels,
                     key_counts=_optional(data, "key_counts"), key_followers=_optional(data, "key_followers"),
                     bigram_codes=_optional(data, "bigram_codes"), bigram_counts=_optional(data, "bigram_counts"),
+                    trigram_codes=_optional(data, "trigram_codes"), trigram_counts=_optional(data, "trigram_counts"),
                     channel=json.loads(bytes(data["channel"]).decode()) if "channel" in data.files else {},
                     meta=meta,
                 )

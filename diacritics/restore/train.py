@@ -140,7 +140,8 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
         _log(f"restore/train: rank {rank}: train accuracy {np.mean(prediction == gold):.4f}", quiet)
 
     key_counts, key_followers, bigram_codes, bigram_counts = _key_bigrams(keys, len(new_keys), min_count)
-    _log(f"restore/train: {len(bigram_codes):,} key bigrams", quiet)
+    trigram_codes, trigram_counts = _key_trigrams(keys, len(new_keys), TRIGRAM_MIN_COUNT)
+    _log(f"restore/train: {len(bigram_codes):,} key bigrams, {len(trigram_codes):,} key trigrams", quiet)
     meta = {
         "created": _dt.date.today().isoformat(), "tokens": int(len(keys)),
         "min_count": min_count, "min_gain": min_gain, "provenance": provenance,
@@ -149,8 +150,21 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
         keys=new_keys, targets=new_targets, cand_offsets=cand_offsets,
         cand_targets=pair_targets.astype(np.int32), cand_counts=counts.astype(np.int64),
         levels=levels, key_counts=key_counts, key_followers=key_followers,
-        bigram_codes=bigram_codes, bigram_counts=bigram_counts, meta=meta,
+        bigram_codes=bigram_codes, bigram_counts=bigram_counts, trigram_codes=trigram_codes,
+        trigram_counts=trigram_counts, meta=meta,
     )
+
+
+TRIGRAM_MIN_COUNT = 3
+
+
+def _key_trigrams(keys: np.ndarray, n_keys: int, min_count: int):
+    """Key trigram counts (for rescoring OCR-garble decisions), pruned to `min_count`."""
+    wide = keys.astype(np.int64)
+    codes = (wide[:-2] * n_keys + wide[1:-1]) * n_keys + wide[2:]
+    codes, counts = np.unique(codes, return_counts=True)
+    keep = counts >= min_count
+    return codes[keep], counts[keep].astype(np.uint32)
 
 
 def _key_bigrams(keys: np.ndarray, n_keys: int, min_count: int):

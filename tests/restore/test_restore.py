@@ -245,3 +245,22 @@ def test_shipped_model_confidence_is_low_where_context_is_thin():
     assert min(sure.values()) > 0.5
     thin = restorer.find_edits("ban")  # 'bán', 'bạn', 'bàn', 'ban'... nothing to go on
     assert all(e.confidence < 0.8 for e in thin)
+
+
+# -- small OCR slips -------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("các cơ sỞ công nghiệp", "các cơ sở công nghiệp"),
+    ("ngày 14 tháng l1 năm2008", "ngày 14 tháng 11 năm 2008"),
+])
+def test_ocr_slips_are_fixed(text, expected):
+    from sohoa.diacritics.restore.slips import slip_edits
+
+    assert _apply(text, slip_edits(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["iPhone McLaren eBay", "Luật số 51/2024/QH15", "khóa XIII", "H5N1 COVID19",
+                                  "Điều I. Phạm vi", "DAng cOng"])
+def test_ocr_slips_leave_real_text(text):
+    from sohoa.diacritics.restore.slips import slip_edits
+
+    assert slip_edits(text) == []
