@@ -415,8 +415,14 @@ def _distinctive_share(line: str, encoding: str) -> float:
         marked = sum(1 for chunk in pieces if _VNI_SPELLING.search(chunk))
     else:
         marked = sum(1 for chunk in pieces
-                     if any(c in _DISTINCTIVE[encoding] for c in chunk) or _GLUED_SYMBOL.search(chunk))
+                     if any(c in _DISTINCTIVE[encoding] for c in chunk) or _GLUED_SYMBOL.search(chunk)
+                     or encoding == "tcvn3" and _TCVN3_MIXED_CASE.search(chunk))
     return marked / len(pieces)
+
+
+# TCVN3 keeps small letters with some tones at the code points of Latin-1 capitals: a capital
+# after a small letter inside a word ('cÊp' cấp, 'quyÒn' quyền, 'thÈm' thẩm) is its signature.
+_TCVN3_MIXED_CASE = re.compile(r"[a-zà-ÿ][À-Þ]")
 
 
 # A misread line must show this share of pieces with characters typical of the encoding

@@ -23,13 +23,14 @@ _VOWEL_BASES = "aăâeêioôơuưy"
 VOWELS = frozenset(_VOWEL_BASES + _VOWEL_BASES.upper())
 INITIALS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
             "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "q", "r", "s", "t", "v", "x")
-FINALS = frozenset(("", "c", "ch", "m", "n", "ng", "nh", "p", "t"))
+# 'k' ends syllables of place names of the Central Highlands ('Đắk Lắk', 'Krông Búk')
+FINALS = frozenset(("", "c", "ch", "k", "m", "n", "ng", "nh", "p", "t"))
 NUCLEI = frozenset((
     "a ă â e ê i o ô ơ u ư y "
     "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê "
     "iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu"
 ).split())
-_STOP_FINALS = frozenset(("c", "ch", "p", "t"))
+_STOP_FINALS = frozenset(("c", "ch", "k", "p", "t"))
 # Nuclei that end in a glide take no final consonant; these need one ('tiên', not 'tiê').
 _OPEN_ONLY = frozenset("ai ao au ay âu ây eo êu ia iu oi ôi ơi ui ưi ưu ưa ua iêu oai oao oay oeo uây uôi uya uyu ươi ươu yêu".split())
 _CLOSED_ONLY = frozenset("iê yê uô ươ uyê oo oă uâ".split())

@@ -44,3 +44,10 @@ def test_repair_is_idempotent_and_gives_nfc(text):
     once = repair(text, restore=False)
     assert unicodedata.is_normalized("NFC", once.text)
     assert repair(once.text, restore=False).text == once.text
+
+
+@pytest.mark.parametrize("text", ["\u06e7\u05ad", "a\u0323\u0302", "\u1100\u1161 Hangul jamo", "tha\u0309i"])
+def test_any_combining_marks_and_compositions_come_out_nfc(text):
+    result = repair(text, restore=False)
+    assert result.text == unicodedata.normalize("NFC", result.text)
+    assert all(text[e.start:e.end] == e.before for e in result.edits)

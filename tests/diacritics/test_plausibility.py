@@ -28,6 +28,7 @@ def test_gluing_non_words_together_is_not_rewarded():
     ("viqr", "Số: 107/2025/TT-BTC"),
     ("viqr", "LOẠI 1"),
     ("tcvn3", "188/2025/NĐ-CP."),  # no syllable at all: the most common encoding
+    ("tcvn3", "Đắk Lắk phát triển du lịch"),  # 'k' ends syllables of Central Highlands names
 ])
 def test_short_single_line_files_decode_right(name, text):
     decoded = decode_bytes(CODECS[name].encode(text))
@@ -44,3 +45,14 @@ def test_short_single_line_files_decode_right(name, text):
 def test_plain_and_unicode_text_stays_utf8(text):
     decoded = decode_bytes(text.encode("utf-8"))
     assert (decoded.text, decoded.encoding) == (text, "utf-8")
+
+
+@pytest.mark.parametrize("misread, truth", [
+    ("§¾k L¾k tËp trung ph¸t triÓn c¸c s¶n phÈm du lÞch mòi nhän",
+     "Đắk Lắk tập trung phát triển các sản phẩm du lịch mũi nhọn"),
+    ("cña cÊp cã thÈm quyÒn, ghi:", "của cấp có thẩm quyền, ghi:"),  # 'cÊp': a capital inside a small word
+])
+def test_tcvn3_misread_line_is_decoded_alone(misread, truth):
+    from sohoa.diacritics.pipeline import repair
+
+    assert repair(misread, restore=False).text == truth
