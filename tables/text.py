@@ -18,6 +18,14 @@ from sohoa.tables.records import Table
 
 _TT_CELL = re.compile(r"^(s[ốo]\s*)?s?tt\.?$", re.IGNORECASE)
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Characters no table cell of a report holds but garbled OCR is full of (curly quotes,
+# brackets, ligatures, stray symbols). Straight quotes, parentheses and '%/<>≥≤' are fine.
+_GARBLE_CHARS = frozenset("‘’“”„?{}[]~^*_=@#$¥§©®¢£€\\\ufb01\ufb02\ufb00\ufb03\ufb04")
+_NUMBER_TOKEN = re.compile(r"^[\d.,]+%?$")
+# Rows whose width is the table's usual one, and cells that may look implausible.
+_MIN_SHARE_USUAL_WIDTH = 0.8
+_MAX_SHARE_IMPLAUSIBLE_CELLS = 0.1
+_MAX_CELL_CHARS = 200
 
 
 @dataclass
@@ -96,14 +104,58 @@ def _split_pipe(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", body)]
 
 
+def _implausible_cell(cell: str) -> bool:
+    """A cell no table holds: garble symbols, an overlong run, or several numbers in a row
+    (columns run together, as when OCR read a table's line as one line of words)."""
+    if len(cell) > _MAX_CELL_CHARS or any(ch in _GARBLE_CHARS for ch in cell):
+        return True
+    tokens = cell.split()
+    numbers = sum(1 for token in tokens if _NUMBER_TOKEN.match(token))
+    return numbers >= 3
+
+
+def _header_like(cells: list[str]) -> bool:
+    """A header row: mostly filled, no numeric values except years, short labels."""
+    filled = [c for c in cells if c]
+    if len(filled) * 2 < len(cells):
+        return False
+    for cell in filled:
+        if len(cell) > 80:
+            return False
+        if _NUMBER_TOKEN.match(cell) and not re.fullmatch(r"(19|20)\d\d", cell):
+            return False
+    return True
+
+
+def _is_pipe_table(rows: list[list[str]], has_rule: bool) -> bool:
+    """Whether '|'-bearing lines form a table rather than garbled text with stray bars.
+
+    A table has one column structure (most rows the same number of cells, at least two), a
+    header-like first row or a '|---|' rule under it, and cells that look like table cells.
+    """
+    widths = [len(r) for r in rows]
+    usual = max(set(widths), key=widths.count)
+    if usual < 2 or widths.count(usual) < _MIN_SHARE_USUAL_WIDTH * len(widths):
+        return False
+    if not has_rule and not _header_like(rows[0]):
+        return False
+    cells = [c for r in rows for c in r if c]
+    if not cells:
+        return False
+    implausible = sum(1 for c in cells if _implausible_cell(c))
+    return implausible <= _MAX_SHARE_IMPLAUSIBLE_CELLS * len(cells)
+
+
 def _pipe_tables(lines: list[str], pages: list[int]) -> list[_Draft]:
     drafts: list[_Draft] = []
     block: list[tuple[int, str]] = []
 
     def flush() -> None:
         rows = [(n, line) for n, line in block if not _PIPE_RULE.match(line)]
-        if len(rows) >= 2:
-            cells = [_split_pipe(line) for _, line in rows]
+        # a rule counts when it sits under the first row, as Markdown puts it
+        has_rule = len(block) > 1 and bool(_PIPE_RULE.match(block[1][1]))
+        cells = [_split_pipe(line) for _, line in rows]
+        if len(rows) >= 2 and _is_pipe_table(cells, has_rule):
             width = max(len(c) for c in cells)
             cells = [c + [""] * (width - len(c)) for c in cells]
             drafts.append(_Draft(page=pages[rows[0][0]], line=rows[0][0], header=cells[0], rows=cells[1:]))

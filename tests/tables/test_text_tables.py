@@ -65,3 +65,42 @@ def test_seed_003_appendix_observations(tmp_path):
     assert [len(t.header) for t in tables] == [4, 3, 6]
     write_document_tables(doc_id, tables, tmp_path)
     pd.testing.assert_frame_equal(_read(tmp_path / "indicators.csv"), _read(DATA / "seed003_indicators.csv"))
+
+
+# Old OCR of a scanned table: words of several columns run together, with stray bars where
+# rules were. Written by hand after the kind of text seed 002's appendix pages hold.
+GARBLED_TABLE_TEXT = """\
+Ping by | 2020 2021 2022 ;1(‘)‘2?‘1“ Nghi quyét | 2024 | 2025 | déncudi [T§1é %[Danh gia
+tinh 202 3' (%) nhiém ky
+11 | Thu ngin sich Nha nuéc trong cin déi Ty 6.500 4.349 4690 | 4950 |  4.420 0,54 68| 6077| 102:2 | Vuot
+- tTrZ 16 huy dong tré em trong 46 tuoi dennba |, 25 9.40 1| 1470 19 ; 76 2 25 25| 100
+- g;eg?;g dong tre em diing 46 toi den 16p % 95 78,50 85| 86,60 93 - 97,89 94 95 95| 100
+. Ez)llsaﬁ‘ge fﬁgg hoc sinh di hoc ding do % 99.5 100,55 99.06 | 99.60 99.50 - 100 | 99,50 | 100
+13 | T¥ I¢ trwomg dat chuin Quéc gia % 85 70,08 7516 | 81,13 83 - 97,65 85 85 85| 100 | Dat
+"""
+
+
+def test_garbled_lines_with_stray_bars_are_no_table():
+    assert tables_from_text("d", GARBLED_TABLE_TEXT, repair_text=False) == []
+
+
+def test_garbled_lines_of_one_width_are_still_no_table():
+    # same number of bars on every line, but numbers of several columns run together in a cell
+    text = (
+        "Chi tieu | 2021 2022 2023 | Danh gia\n"
+        "Thu ngin sich 6.500 | 4.349 4690 4950 | Vuot\n"
+        "Ty le ho ngheo % 2-3 | 2,25 1,02 2,19 | Dat\n"
+    )
+    assert tables_from_text("d", text, repair_text=False) == []
+
+
+def test_pipe_table_without_rule_but_with_a_header_row_is_read():
+    text = "| TT | Chỉ tiêu | ĐVT | 2021 |\n| 1 | Tỷ lệ hộ nghèo | % | 2,25 |\n| 2 | Số bác sỹ/vạn dân | bác sỹ | 8,36 |\n"
+    (table,) = tables_from_text("d", text, repair_text=False)
+    assert table.header == ("TT", "Chỉ tiêu", "ĐVT", "2021")
+    assert table.rows[1][3] == "8,36"
+
+
+def test_numeric_first_row_without_rule_is_no_header():
+    text = "| 1 | 2 | 3 |\n| 4 | 5 | 6 |\n"
+    assert tables_from_text("d", text, repair_text=False) == []
