@@ -1,0 +1,44 @@
+"""The OCR channel: alignment of OCR output to truth, and what it learns from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from sohoa.diacritics.restore.channel import core, learn_channel
+from sohoa.diacritics.restore.ocrpairs import align_tokens
+
+
+def test_alignment_pairs_garbled_tokens_with_their_truth():
+    pairs = align_tokens("Nghi quyét Dai hoi Pang bo tinh", "Nghị quyết Đại hội Đảng bộ tỉnh")
+    assert ("quyét", "quyết") in pairs and ("Pang", "Đảng") in pairs and len(pairs) == 7
+
+
+def test_alignment_joins_split_tokens():
+    pairs = align_tokens("N gudi dan", "Người dân")
+    assert ("N gudi", "Người") in pairs
+
+
+def test_channel_learns_token_confusions_and_rewrites():
+    pairs = [("dugc", "được"), ("chirc", "chức"), ("tirc", "tức"), ("nirc", "nức"), ("t6", "tổ"), ("t6", "tổ")] * 2
+    channel = learn_channel(pairs, min_token_count=2, min_rule_count=3)
+    assert channel.tokens["dugc"]["duoc"] == 1.0
+    assert channel.rules["ir"]["u"] > 0.5
+    assert "chuc" in channel.rewrite_keys("chirc")
+    assert channel.garble_rate == 1.0
+
+
+def test_core_strips_surrounding_punctuation():
+    assert core("“Đoàn,") == "Đoàn"
+
+
+@pytest.mark.integration
+def test_real_english_model_ocr_of_a_rendered_page_teaches_the_channel():
+    from sohoa.diacritics.restore.ocrpairs import ocr_pages
+
+    text = ["Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XIV đã đề ra mục tiêu phát triển "
+            "kinh tế - xã hội của tỉnh trong nhiệm kỳ 2020 - 2025 với nhiều kết quả quan trọng."] * 3
+    samples = ocr_pages(text, lang="eng", level="clean", seed=1, max_pages=1)
+    pairs = [p for s in samples for p in align_tokens(s.ocr, s.truth)]
+    channel = learn_channel(pairs, min_token_count=1, min_rule_count=1)
+    assert len(pairs) > 40
+    assert channel.garble_rate > 0.1  # the English model really does lose Vietnamese letters
