@@ -176,14 +176,23 @@ def find_rules(grey: np.ndarray) -> tuple[Rules, np.ndarray]:
     rebuild table rows. Morphological opening with long thin kernels keeps only lines.
     """
     h, w = grey.shape[:2]
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(60, w // 20), 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(60, h // 40))))
+    scale = 2 if min(h, w) > 1500 else 1  # half resolution is plenty to find lines, and 4x cheaper
+    small = cv2.resize(grey, (w // scale, h // scale), interpolation=cv2.INTER_AREA) if scale > 1 else grey
+    sh, sw = small.shape[:2]
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (max(60 // scale, sw // 20), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(60 // scale, sh // 40))))
     boxes = []
     for mask in (horizontal, vertical):
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        boxes.append(tuple((int(x), int(y), int(x + bw), int(y + bh)) for x, y, bw, bh, _ in stats[1:count]))
-    return Rules(boxes[0], boxes[1]), cv2.bitwise_or(horizontal, vertical)
+        boxes.append(tuple((int(x * scale), int(y * scale), int((x + bw) * scale), int((y + bh) * scale))
+                           for x, y, bw, bh, _ in stats[1:count]))
+    mask = cv2.bitwise_or(horizontal, vertical)
+    if scale > 1:
+        mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+    return Rules(boxes[0], boxes[1]), mask
 
 
 def erase_rules(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
