@@ -21,6 +21,7 @@ import re
 import shutil
 import sys
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -97,12 +98,8 @@ def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = Ba
 
         TesseractEngine.check_installed(options.lang)
     progress.start(sum(d.pages for d in todo), len(documents), summary.skipped)
-    for document in todo:
-        if document.kind == "text":
-            results[document.doc_id] = _finish_text_document(document, out, options)
-            _append_manifest(out, results[document.doc_id])
-            progress.document_done(results[document.doc_id], pages=1)
-    _run_pages(page_docs, out, options, results, progress)
+    text_docs = [d for d in todo if d.kind == "text"]
+    _run_tasks(page_docs, text_docs, out, options, results, progress)
 
     summary.entries = [results[d.doc_id] for d in documents if d.doc_id in results]
     write_manifest(out, summary.entries, previous, [d.doc_id for d in documents])
@@ -111,66 +108,98 @@ def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = Ba
     return summary
 
 
-def _run_pages(documents: list[InputDocument], out: Path, options: BatchOptions, results: dict,
-               progress: "_Progress") -> None:
-    if not documents:
+def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], out: Path, options: BatchOptions,
+               results: dict, progress: "_Progress") -> None:
+    """Every unit of work goes through one pool: pages, then finishing a document whose pages
+    are all back (repair, tables, writing) ahead of further pages, and legacy text files last.
+    The main process only schedules and appends manifest lines (the single writer)."""
+    if not page_docs and not text_docs:
         return
     page_options = PageOptions(engine=options.engine, lang=options.lang, tables=options.tables,
                                timeout=options.page_timeout)
     jobs = options.jobs or os.cpu_count() or 1
-    pending_pages = {d.doc_id: {} for d in documents}
-    started = {d.doc_id: time.perf_counter() for d in documents}
-    by_id = {d.doc_id: d for d in documents}
-    sources = [PageSource(d.doc_id, d.path, d.kind, n, options.dpi) for d in documents for n in range(1, d.pages + 1)]
+    pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
+    started = {d.doc_id: time.perf_counter() for d in page_docs}
+    by_id = {d.doc_id: d for d in page_docs + text_docs}
+    queue: deque[tuple] = deque(("page", PageSource(d.doc_id, d.path, d.kind, n, options.dpi))
+                                for d in page_docs for n in range(1, d.pages + 1))
+    queue.extend(("text", d) for d in text_docs)
 
-    def collect(result: PageResult) -> None:
-        pages = pending_pages[result.doc_id]
-        pages[result.page] = result
-        progress.page_done()
-        document = by_id[result.doc_id]
-        if len(pages) == document.pages:
-            ordered = [pages[n] for n in range(1, document.pages + 1)]
-            entry = _finish_page_document(document, ordered, out, options, time.perf_counter() - started[document.doc_id])
-            results[document.doc_id] = entry
-            _append_manifest(out, entry)
-            progress.document_done(entry)
+    def call(task: tuple):
+        kind = task[0]
+        if kind == "page":
+            return process_page(task[1], page_options)
+        if kind == "finish":
+            return _finish_page_document(task[1], task[2], out, options, task[3])
+        return _finish_text_document(task[1], out, options)
+
+    def failed(task: tuple, reason: str):
+        if task[0] == "page":
+            return PageResult(task[1].doc_id, task[1].page, None, None, error=reason)
+        return _entry(task[1], "failed", task[1].pages, 0.0, reason)
+
+    def collect(task: tuple, result) -> None:
+        if task[0] == "page":
+            pages = pending_pages[result.doc_id]
+            pages[result.page] = result
+            progress.page_done()
+            document = by_id[result.doc_id]
+            if len(pages) == document.pages:
+                ordered = [pages[n] for n in range(1, document.pages + 1)]
+                queue.appendleft(("finish", document, ordered, time.perf_counter() - started[document.doc_id]))
+            return
+        results[task[1].doc_id] = result
+        _append_manifest(out, result)
+        progress.document_done(result, pages=1 if task[0] == "text" else 0)
 
     if jobs == 1:
-        for source in sources:
-            collect(process_page(source, page_options))
+        while queue:
+            task = queue.popleft()
+            collect(task, call(task))
         return
-    # Submit a bounded window of pages so memory stays flat however many pages there are.
+    # A bounded window of tasks in flight keeps memory flat however many pages there are.
     window = jobs * 2
-    queue = iter(sources)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        running: dict[Future, PageSource] = {}
+        running: dict[Future, tuple] = {}
+        broken = False
 
         def submit_more() -> None:
-            while len(running) < window:
-                source = next(queue, None)
-                if source is None:
-                    return
-                running[pool.submit(process_page, source, page_options)] = source
+            while queue and len(running) < window:
+                task = queue.popleft()
+                if task[0] == "page":
+                    future = pool.submit(process_page, task[1], page_options)
+                elif task[0] == "finish":
+                    future = pool.submit(_finish_page_document, task[1], task[2], out, options, task[3])
+                else:
+                    future = pool.submit(_finish_text_document, task[1], out, options)
+                running[future] = task
 
         submit_more()
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                source = running.pop(future)
+                task = running.pop(future)
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    result = PageResult(source.doc_id, source.page, None, None,
-                                        error="the page worker died (out of memory?)")
+                    broken = True
+                    result = failed(task, "the worker process died (out of memory?)")
                 except Exception as exc:  # noqa: BLE001
-                    result = PageResult(source.doc_id, source.page, None, None, error=f"{type(exc).__name__}: {exc}")
-                collect(result)
+                    result = failed(task, f"{type(exc).__name__}: {exc}")
+                collect(task, result)
+            if broken:
+                break
             try:
                 submit_more()
             except BrokenProcessPool:
-                for source in queue:
-                    collect(PageResult(source.doc_id, source.page, None, None,
-                                       error="not processed: the worker pool broke down"))
+                broken = True
+                break
+    if broken:  # what was in flight is lost; pages left are reported, documents finish here
+        for task in list(running.values()):
+            collect(task, failed(task, "not processed: the worker pool broke down"))
+        while queue:
+            task = queue.popleft()
+            collect(task, failed(task, "not processed: the worker pool broke down") if task[0] == "page" else call(task))
 
 
 # ------------------------------------------------------------------ documents
