@@ -134,6 +134,10 @@ def round_trip_lines(lines: list[str]) -> dict:
                           if repair(_misread(name, data), restore=False).text == _expected(line))
             entry["text_line_exact"] = text_ok / max(1, len(pairs))
         figures[name] = entry
+    # negative: correct UTF-8 files must come back as they are (no legacy or VIQR reading)
+    figures["utf-8"] = {"lines": len(lines),
+                        "bytes_line_exact": sum(_decoded_or_none(line.encode("utf-8")) == line for line in lines)
+                        / len(lines)}
     for label, misread in (("utf8-as-latin1", lambda b: b.decode("latin-1")), ("utf8-as-cp1252", None)):
         from sohoa.diacritics.legacy import cp1252_decode
 

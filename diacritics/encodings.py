@@ -1,9 +1,16 @@
 """Which encoding is this? Bytes of legacy files, and text that was already decoded wrongly.
 
-Detection decodes the candidates and asks which one reads as Vietnamese: the share of words
-with Vietnamese letters that are well-formed syllables ('Nghị' is, 'NghÞ' and 'Nghò' are not).
-Text-level detection only ever considers text made of characters a wrong decoding can
-produce, so correct Unicode (which has 'ư', 'ạ', 'đ'... outside Windows-1252) is never touched.
+Bytes: every candidate reading (UTF-8, TCVN3, VNI, Windows-1258, VISCII; VIQR for text without
+Vietnamese letters) is scored by how Vietnamese it reads, a syllable-bigram log-likelihood
+(`plausibility`), plus the log prior of its encoding (TCVN3 most common in archives, then
+VNI, Windows-1258, VISCII). Short lines decode right because 'Cơ quan' is common and 'Cụ quan'
+is not, even though both are syllables.
+
+Text already decoded wrongly: a line is decoded only when it shows characters typical of the
+encoding ('B¶o', 'cÊp'), its decoding reads clearly better (well-formed, attested syllables)
+and, among encodings, scores best; lines too short to tell follow their document's majority.
+Only text made of characters a wrong decoding can produce is considered, so correct Unicode
+(which has 'ư', 'ạ', 'đ'... outside Windows-1252) is never touched.
 """
 
 from __future__ import annotations
@@ -473,7 +480,7 @@ def line_candidates(line: str) -> list[str]:
 class LegacyEncodingFixer:
     """Decode runs of text written in a legacy encoding but read as Windows-1252/Latin-1.
 
-    Per line: a line changes only when its decoding reads clearly better (see `line_verdict`).
+    Per line: a line changes only when its decoding reads clearly better (see `line_candidates`).
     Per document: once some lines are clearly in one encoding, ambiguous lines of the same
     document ('Tªn' could be a word either way) follow when their decoding reads no worse.
     """
