@@ -81,7 +81,14 @@ def run_fixers(text: str, fixers: Sequence[Fixer], *, min_confidence: float = DE
             continue
         edits = compose(text, edits, current, accepted)
         current = apply_edits(current, accepted)
+    # a proposal whose region a later stage changed anyway is moot ('ti€u' flagged by the
+    # look-alike fixer, then restored by the statistical stage): the edit explains the region
+    flags = [f for f in flags if not any(_overlaps(f, e) for e in edits)]
     return RepairResult(source=text, text=current, edits=tuple(edits), flags=tuple(flags))
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    return a.start < b.end and b.start < a.end or (a.start == b.start and a.end == b.end)
 
 
 def _flag_in_source(source: str, edits: list[Edit], current: str, flag: Edit) -> Edit:

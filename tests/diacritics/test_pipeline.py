@@ -51,3 +51,18 @@ def test_any_combining_marks_and_compositions_come_out_nfc(text):
     result = repair(text, restore=False)
     assert result.text == unicodedata.normalize("NFC", result.text)
     assert all(text[e.start:e.end] == e.before for e in result.edits)
+
+
+class _GarbleRestorer:
+    name = "restore.fake"
+
+    def find_edits(self, text):
+        start = text.find("ti€u")
+        return [] if start < 0 else [Edit(start, start + 4, "ti€u", "tiêu", self.name, 0.9)]
+
+
+def test_a_proposal_a_later_stage_settles_is_not_left_as_a_flag(monkeypatch):
+    assert repair("chi ti€u", restore=False).flags  # proposed for review when nothing settles it
+    monkeypatch.setattr(pipeline, "_default_restorer", lambda: _GarbleRestorer())
+    result = repair("chi ti€u")
+    assert result.text == "chi tiêu" and not result.flags
