@@ -255,15 +255,17 @@ def _vline(draw: ImageDraw.ImageDraw, x: int, y0: int, y1: int, look: _Look) -> 
 
 
 def _draw_table(image: Image.Image, style: str, cols: list[_Column], rows: list[list[str]],
-                spans: list[tuple[int, int]], top: int, look: _Look, rng: random.Random) -> int:
-    """Draw the table from y=top; return its bottom y."""
+                spans: list[tuple[int, int]], top: int, look: _Look, rng: random.Random,
+                draw_header: bool = True) -> int:
+    """Draw the table from y=top; return its bottom y. Without `draw_header` the body starts
+    at `top` (a table continued from the previous page that does not repeat its header)."""
     draw = ImageDraw.Draw(image)
     left, width = 190, PAGE_W - 380
     total = sum(c.weight for c in cols)
     xs = [left]
     for c in cols:
         xs.append(xs[-1] + int(width * c.weight / total))
-    levels = max(len(c.path) for c in cols)
+    levels = max(len(c.path) for c in cols) if draw_header else 0
     ruled = style != "borderless"
     pad = look.pad
 
@@ -283,7 +285,7 @@ def _draw_table(image: Image.Image, style: str, cols: list[_Column], rows: list[
     for h in header_heights:
         level_tops.append(level_tops[-1] + h)
     header_bottom = level_tops[-1]
-    c_index = 0
+    c_index = 0 if draw_header else len(cols)
     while c_index < len(cols):
         col = cols[c_index]
         if len(col.path) == 1:  # spans every level
@@ -302,7 +304,8 @@ def _draw_table(image: Image.Image, style: str, cols: list[_Column], rows: list[
             if ruled and j > c_index:
                 _vline(draw, xs[j], level_tops[1], header_bottom, look)
         c_index = end + 1
-    _hline(draw, xs[0], xs[-1], header_bottom, look, "solid", rng)
+    if draw_header:
+        _hline(draw, xs[0], xs[-1], header_bottom, look, "solid", rng)
 
     y = header_bottom
     span_rows = {r for r, _ in spans}
@@ -333,8 +336,9 @@ def _draw_table(image: Image.Image, style: str, cols: list[_Column], rows: list[
         for c, x in enumerate(xs):
             inner_header = 0 < c < len(cols) and len(cols[c].path) > 1 and len(cols[c - 1].path) > 1 \
                 and cols[c].path[0] == cols[c - 1].path[0]
-            y_from = level_tops[1] if inner_header else top
-            _vline(draw, x, y_from, header_bottom, look)
+            if draw_header:
+                y_from = level_tops[1] if inner_header else top
+                _vline(draw, x, y_from, header_bottom, look)
             for r, y_row in enumerate(row_tops):
                 y_next = row_tops[r + 1] if r + 1 < len(row_tops) else bottom
                 if r in span_rows and 1 < c < len(cols):
@@ -355,11 +359,9 @@ def _text_block(draw, text, x0, x1, y0, y1, font, look: _Look, align: str, valig
         y += look.line_h
 
 
-def render_table_page(style: str, seed: int) -> TablePage:
-    """One clean page of `style`, reproducible from `seed`."""
-    rng = random.Random(f"{style}:{seed}")
+def _look(style: str, rng: random.Random) -> _Look:
     size = rng.choice((36, 38, 40, 42))
-    look = _Look(
+    return _Look(
         rule=rng.choice((2, 3, 3, 4)), rule_grey=rng.choice((0, 30, 60)),
         inner=rng.choice(("solid", "solid", "dotted", "broken", "faint")) if style == "wrapped" else
         rng.choice(("solid", "solid", "solid", "broken")),
@@ -368,11 +370,22 @@ def render_table_page(style: str, seed: int) -> TablePage:
         bold=ImageFont.truetype(font_path("bold") if _has_bold() else font_path("regular"), size),
         line_h=int(size * 1.25), pad=int(size * 0.35),
     )
+
+
+def _page_with_title() -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("L", (PAGE_W, PAGE_H), 255)
     draw = ImageDraw.Draw(image)
     title_font = ImageFont.truetype(font_path("bold") if _has_bold() else font_path("regular"), 46)
     title = "PHỤ LỤC: MỘT SỐ CHỈ TIÊU CHỦ YẾU"
     draw.text(((PAGE_W - title_font.getlength(title)) / 2, 200), title, font=title_font, fill=20)
+    return image, draw
+
+
+def render_table_page(style: str, seed: int) -> TablePage:
+    """One clean page of `style`, reproducible from `seed`."""
+    rng = random.Random(f"{style}:{seed}")
+    look = _look(style, rng)
+    image, draw = _page_with_title()
     tables: list[TruthTable] = []
     top = 340
     count = 2 if style == "two_tables" else 1
@@ -387,6 +400,29 @@ def render_table_page(style: str, seed: int) -> TablePage:
         if t == 0 and count == 2:
             draw.text((190, bottom + 70), "Ghi chú: số liệu sơ bộ.", font=look.font, fill=20)
     return TablePage(style=style, image=image, tables=tables)
+
+
+def render_continued_pages(seed: int, repeat_header: bool) -> tuple[TablePage, TablePage]:
+    """One `two_level` table running over two clean pages: the first page holds the header and
+    the first rows, the second page the rest (numbering goes on), with the header printed
+    again or not. The truth (on the first page) is the whole logical table; the second page
+    carries no truth table of its own."""
+    style = "two_level"
+    rng = random.Random(f"continued:{seed}:{repeat_header}")
+    look = _look(style, rng)
+    cols = _columns(style, rng)
+    rows, obs, spans = _body(style, cols, rng, rng.randint(10, 14))
+    split = len(rows) // 2
+    while split < len(rows) - 1 and not rows[split][0]:
+        split += 1  # a sub-row stays on the page of its parent
+    first_image, _ = _page_with_title()
+    _draw_table(first_image, style, cols, rows[:split], [], 340, look, rng)
+    second_image = Image.new("L", (PAGE_W, PAGE_H), 255)
+    _draw_table(second_image, style, cols, rows[split:], [], 200, look, rng, draw_header=repeat_header)
+    header = [" | ".join(c.path) for c in cols]
+    truth = TruthTable(header=header, rows=rows, observations=obs)
+    return (TablePage(style="continued", image=first_image, tables=[truth]),
+            TablePage(style="continued", image=second_image, tables=[]))
 
 
 def _has_bold() -> bool:

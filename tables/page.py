@@ -50,7 +50,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
         len(tables) + 1, ruled_boxes)
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
-    return [repair_text_cells(t) for t in tables] if repair else tables
+    return [repair_text_cells(t, label_marks=True) for t in tables] if repair else tables
 
 
 def _without_specks(ink: np.ndarray) -> np.ndarray:

@@ -78,3 +78,28 @@ def test_a_page_of_prose_yields_no_table():
     pages = render_document([Paragraph(text)] * 3, level="clean", seed=1)
     image = np.asarray(pages[0].image.convert("L"))
     assert find_page_tables(PageImage("prose", 1, image, 300), None) == []
+
+
+@pytest.mark.integration
+def test_a_table_continued_on_the_next_page_of_a_pdf_is_joined(runner, tmp_path):
+    """Two-page PDF, the second page going on with body rows and no repeated header: one
+    logical table, one wide CSV, observations from both pages under the first page's header."""
+    from sohoa.synth.tables_render import render_continued_pages
+
+    first, second = render_continued_pages(seed=1, repeat_header=False)
+    truth = first.tables[0]
+    path = tmp_path / "phu_luc.pdf"
+    first.image.convert("RGB").save(path, save_all=True, append_images=[second.image.convert("RGB")],
+                                    resolution=300)
+    result = runner.invoke(main, ["tables", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    tables_dir = tmp_path / "out" / "phu_luc" / "tables"
+    assert sorted(p.name for p in tables_dir.iterdir()) == ["p1_t1.csv"]
+    wide = pd.read_csv(tables_dir / "p1_t1.csv", dtype=str, keep_default_na=False)
+    assert list(wide.columns) == truth.header
+    assert len(wide) == len(truth.rows)
+    tidy = pd.read_csv(tmp_path / "out" / "phu_luc" / "indicators.csv", dtype=str, keep_default_na=False)
+    assert set(tidy.page) == {"1", "2"} and set(tidy.table) == {"1"}
+    expected = {(o.measure, o.period, o.value, o.value_min, o.qualifier) for o in truth.observations}
+    got = {(r.measure, r.period, r.value, r.value_min, r.qualifier) for r in tidy.itertuples()}
+    assert len(expected & got) >= 0.8 * len(expected)
