@@ -12,6 +12,7 @@ every stage's edits back into coordinates of the original input (`sohoa.diacriti
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Protocol, Sequence, runtime_checkable
@@ -61,8 +62,8 @@ class GuardedFixer:
         spans = self.protected_spans(text)
         if not spans:
             return edits
-        return [e for e in edits if not any(s < e.end and e.start < t or (e.start == e.end and s < e.start < t)
-                                            for s, t in spans)]
+        guard = _SpanIndex(spans)
+        return [e for e in edits if not guard.touches(e)]
 
 
 def run_fixers(text: str, fixers: Sequence[Fixer], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> RepairResult:
@@ -83,12 +84,41 @@ def run_fixers(text: str, fixers: Sequence[Fixer], *, min_confidence: float = DE
         current = apply_edits(current, accepted)
     # a proposal whose region a later stage changed anyway is moot ('ti€u' flagged by the
     # look-alike fixer, then restored by the statistical stage): the edit explains the region
-    flags = [f for f in flags if not any(_overlaps(f, e) for e in edits)]
+    if flags and edits:
+        applied = _SpanIndex([(e.start, e.end) for e in edits])
+        flags = [f for f in flags if not applied.overlaps(f)]
     return RepairResult(source=text, text=current, edits=tuple(edits), flags=tuple(flags))
 
 
-def _overlaps(a: Edit, b: Edit) -> bool:
-    return a.start < b.end and b.start < a.end or (a.start == b.start and a.end == b.end)
+class _SpanIndex:
+    """Sorted spans with binary-search overlap tests, so checking every edit of a long
+    document against every protected token (or applied edit) stays O(n log n)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+        # running maximum of ends: the furthest any span starting at or before i reaches
+        self._reach: list[int] = []
+        for _, t in self._spans:
+            self._reach.append(max(t, self._reach[-1]) if self._reach else t)
+        self._exact = set(self._spans)
+
+    def _reaches_past(self, limit_start: int, position: int, *, strict_start: bool) -> bool:
+        """Does a span with start < limit_start (<= when not strict) end after `position`?"""
+        k = bisect_left(self._starts, limit_start) if strict_start else bisect_right(self._starts, limit_start)
+        return k > 0 and self._reach[k - 1] > position
+
+    def touches(self, edit: Edit) -> bool:
+        """A span overlaps the edit, or strictly contains an insertion point."""
+        if edit.start == edit.end:
+            return self._reaches_past(edit.start, edit.start, strict_start=True)
+        return self._reaches_past(edit.end, edit.start, strict_start=True)
+
+    def overlaps(self, edit: Edit) -> bool:
+        """A span overlaps the edit, or has exactly its start and end."""
+        if (edit.start, edit.end) in self._exact:
+            return True
+        return self._reaches_past(edit.end, edit.start, strict_start=True)
 
 
 def _flag_in_source(source: str, edits: list[Edit], current: str, flag: Edit) -> Edit:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -76,21 +77,46 @@ def document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = froz
     return "".join(parts), spans_by_page
 
 
-def map_position(edits, position: int, side: str) -> int:
-    """Where input `position` lands in the repaired text. An edit straddling the position
-    takes it to the edit's start ('left') or end ('right'); insertions at a word's edge
-    belong to the word."""
-    delta = 0
-    for edit in edits:
-        length_change = len(edit.after) - (edit.end - edit.start)
-        insertion_here = edit.start == edit.end == position
-        if edit.end <= position and not (side == "left" and insertion_here):
-            delta += length_change
-        elif edit.start < position < edit.end:
-            return edit.start + delta + (len(edit.after) if side == "right" else 0)
+class PositionMap:
+    """Maps input positions to repaired-text positions through sorted, non-overlapping edits.
+
+    Built once per document: each lookup is a binary search, so mapping every word of a long
+    document costs O(words · log edits) rather than a scan of all edits per word.
+    """
+
+    def __init__(self, edits: Sequence) -> None:
+        self._edits = list(edits)
+        self._ends = [edit.end for edit in self._edits]
+        self._delta_before = [0]
+        for edit in self._edits:
+            self._delta_before.append(self._delta_before[-1] + len(edit.after) - (edit.end - edit.start))
+
+    @property
+    def has_edits(self) -> bool:
+        return bool(self._edits)
+
+    def __call__(self, position: int, side: str) -> int:
+        """Where input `position` lands in the repaired text. An edit straddling the position
+        takes it to the edit's start ('left') or end ('right'); insertions at a word's edge
+        belong to the word."""
+        if side == "right":
+            k = bisect_right(self._ends, position)
         else:
-            break
-    return position + delta
+            # edits ending at `position` count, except an insertion exactly there
+            k = bisect_left(self._ends, position)
+            while k < len(self._edits) and self._ends[k] == position and self._edits[k].start < position:
+                k += 1
+        delta = self._delta_before[k]
+        if k < len(self._edits):
+            edit = self._edits[k]
+            if edit.start < position < edit.end:
+                return edit.start + delta + (len(edit.after) if side == "right" else 0)
+        return position + delta
+
+
+def map_position(edits, position: int, side: str) -> int:
+    """Where input `position` lands in the repaired text (see PositionMap)."""
+    return PositionMap(edits)(position, side)
 
 
 def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None) -> AssembledDocument:
@@ -103,11 +129,11 @@ def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None
         text, edits = ocr_text, []
     lines = []
     for page, spans in zip(pages, spans_by_page):
-        lines.append(json.dumps(page_record(page, spans, text, edits), ensure_ascii=False))
+        lines.append(json.dumps(page_record(page, spans, text, PositionMap(edits)), ensure_ascii=False))
     return AssembledDocument(ocr_text, text, "\n".join(lines) + ("\n" if lines else ""), len(edits))
 
 
-def page_record(page: PageResult, spans, text: str, edits) -> dict:
+def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -> dict:
     ocr = page.ocr
     record = {
         "page": page.page,
@@ -133,8 +159,8 @@ def page_record(page: PageResult, spans, text: str, edits) -> dict:
     for i in order:
         word = ocr.words[i]
         span = spans[i]
-        if span is not None and edits:
-            repaired = text[map_position(edits, span[0], "left"):map_position(edits, span[1], "right")]
+        if span is not None and position_map.has_edits:
+            repaired = text[position_map(span[0], "left"):position_map(span[1], "right")]
         else:
             repaired = word.text
         line, block = line_of.get(i, (0, 0))

@@ -66,3 +66,22 @@ def test_a_proposal_a_later_stage_settles_is_not_left_as_a_flag(monkeypatch):
     monkeypatch.setattr(pipeline, "_default_restorer", lambda: _GarbleRestorer())
     result = repair("chi ti€u")
     assert result.text == "chi tiêu" and not result.flags
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from sohoa.diacritics.pipeline import _SpanIndex  # noqa: E402
+from sohoa.diacritics.records import Edit as _Edit  # noqa: E402
+
+_spans = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)).map(lambda p: (p[0], p[0] + p[1])), max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spans, st.integers(0, 35), st.integers(0, 6))
+def test_span_index_agrees_with_a_scan_of_every_span(spans, start, length):
+    edit = _Edit(start, start + length, "", "", "test")
+    index = _SpanIndex(spans)
+    touches = any(s < edit.end and edit.start < t or (edit.start == edit.end and s < edit.start < t) for s, t in spans)
+    overlaps = any(s < edit.end and edit.start < t or (s == edit.start and t == edit.end) for s, t in spans)
+    assert index.touches(edit) == touches
+    assert index.overlaps(edit) == overlaps

@@ -105,3 +105,45 @@ def test_running_header_repeated_on_pages_is_set_aside_but_one_off_top_line_is_k
     assert [w.get("set_aside", False) for w in first["words"]][:2] == [True, True]
     single = assemble([_page_with([("QUYẾT ĐỊNH", 120), ("Nội dung.", 900)], 1)], None)
     assert single.ocr_text.startswith("QUYẾT ĐỊNH")
+
+
+def _naive_map_position(edits, position, side):
+    """Reference: scan every edit in order (the definition PositionMap must agree with)."""
+    delta = 0
+    for edit in edits:
+        length_change = len(edit.after) - (edit.end - edit.start)
+        insertion_here = edit.start == edit.end == position
+        if edit.end <= position and not (side == "left" and insertion_here):
+            delta += length_change
+        elif edit.start < position < edit.end:
+            return edit.start + delta + (len(edit.after) if side == "right" else 0)
+        else:
+            break
+    return position + delta
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from sohoa.diacritics.records import Edit  # noqa: E402
+from sohoa.ingest.assemble import PositionMap  # noqa: E402
+
+
+@st.composite
+def _sorted_edits(draw):
+    length = draw(st.integers(0, 40))
+    cuts = sorted(draw(st.lists(st.integers(0, length), max_size=12)))
+    edits = []
+    for start, end in zip(cuts[::2], cuts[1::2]):
+        if edits and start < edits[-1].end:
+            continue
+        edits.append(Edit(start, end, "x" * (end - start), draw(st.text("ab", max_size=4)), "test"))
+    return length, edits
+
+
+@settings(max_examples=300, deadline=None)
+@given(_sorted_edits(), st.sampled_from(["left", "right"]))
+def test_position_map_agrees_with_a_scan_of_every_edit(case, side):
+    length, edits = case
+    mapping = PositionMap(edits)
+    for position in range(length + 1):
+        assert mapping(position, side) == _naive_map_position(edits, position, side)
