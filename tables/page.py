@@ -23,6 +23,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from sohoa.ingest.records import OcrPage, PageImage
 
 
+LABEL_MARKS = False
+"""Whether cell text gets the tone-mark check of `sohoa.tables.names`. Off: on the bench it
+turned the header 'Chỉ tiêu cả nước' into 'Chi tiêu' (spending), a valid word the context
+model prefers; `bench/tables_bench.py` reports F1 with it toggled."""
+
+
 def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repair: bool = True) -> list[Table]:
     grey = to_grey(page.image)
     dpi = page.dpi or 300
@@ -50,7 +56,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
         len(tables) + 1, ruled_boxes)
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
-    return [repair_text_cells(t, label_marks=True) for t in tables] if repair else tables
+    return [repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables
 
 
 def _without_specks(ink: np.ndarray) -> np.ndarray:
