@@ -39,6 +39,12 @@ UNK_KEEP = 0.999
 """In garbled text, how sure a word the model cannot place is garble rather than a name: a
 garbled token kept as <unk> would let the key model route around it too cheaply."""
 LONE_GARBLE = 0.3
+UNK_EMISSION = 0.02
+"""In garbled text, P(this very token | <unk>): the key model scores <unk> as one class lumping
+every unknown token of the corpus ('G6', names, foreign words), so P(<unk> | 'lg') = 0.42; one
+particular token is only a small share of that class, or garbled words hide in it ('LG ciing
+sẽ' kept 'ciing' instead of 'cũng'). Measured on the set-2 bench: 0.1 and 0.02 gain alike, 1
+(no share) is the old behaviour."""
 """How far a lone garbled-looking word is trusted to be OCR garble in otherwise clean text."""
 MARKED_SHARE = 0.75
 """Share of syllables that carry a mark in ordinary Vietnamese text (measured on the corpus)."""
@@ -264,6 +270,8 @@ class Restorer:
             keep = (1.0 - garble) + garble * seen[own_key]
         else:
             keep = (1.0 - UNK_KEEP * garble) if suspicious else 1.0 - garble * self.channel.garble_rate
+        if own == UNKNOWN_ID and garble > LONE_GARBLE:
+            keep *= UNK_EMISSION
         scores: dict[int, float] = {own: keep}
         for key, p in seen.items():
             kid = self._key_ids.get(key)

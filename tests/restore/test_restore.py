@@ -237,6 +237,20 @@ def test_profile_sees_english_model_garble(restorer):
 
 
 @shipped
+@pytest.mark.parametrize("garbled", [
+    "Mau dién thoai thé hé mdi cua LG ciing sé dugc ban t4i Viét Nam tir thang sau.",
+    "Nhiéu mau mdi ciia LG ciing sé dugc ban ra trong nim nay.",
+])
+def test_garbled_word_after_unknown_word_is_not_kept_as_unknown(garbled):
+    """After a word the key model knows mostly before unknown tokens ('LG G6'), a garbled word
+    ('ciing') must not hide in the <unk> class: one token is a small share of that class."""
+    from sohoa.diacritics.restore import load_default_restorer
+
+    out = restore(load_default_restorer(), garbled)
+    assert "LG cũng sẽ" in out
+
+
+@shipped
 def test_shipped_model_confidence_is_low_where_context_is_thin():
     from sohoa.diacritics.restore import load_default_restorer
 
