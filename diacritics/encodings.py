@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from sohoa.diacritics.compose import apply_edits
 from sohoa.diacritics.lexicon import is_attested
 from sohoa.diacritics.legacy import (CODECS, cp1252_decode, cp1252_encode, tcvn3_decode, viqr_decode_text,
                                      vni_decode_text)
@@ -276,15 +277,30 @@ def utf8_mojibake_edits(text: str, name: str = "encoding.utf8-mojibake") -> list
     that gives a plausible character on its own; so the result does not depend on where a
     run happens to end (and repairing twice changes nothing more).
     """
+    return _mojibake_edits(text, name, layers_left=3)
+
+
+def _mojibake_edits(text: str, name: str, layers_left: int) -> list[Edit]:
     edits = []
     for match in _LEGACY_RUN.finditer(text):
         run = match.group()
         fixed = _mojibake_fix(run)
         if fixed is not None:
-            edits.append(Edit(match.start(), match.end(), run, fixed, name, 0.99))
+            layer = [Edit(0, len(run), run, fixed, name, 0.99)]
+        else:
+            layer = [Edit(start, end, run[start:end], piece, name, 0.99)
+                     for start, end, piece in _mojibake_sequences(run)]
+        if not layer:
             continue
-        for start, end, piece in _mojibake_sequences(run):
-            edits.append(Edit(match.start() + start, match.start() + end, run[start:end], piece, name, 0.99))
+        # UTF-8 mis-decoded twice ('Ã\x82\xa0' → 'Â\xa0' → '\xa0') is undone in one go, so a
+        # second repair finds nothing more to do
+        decoded = apply_edits(run, layer)
+        deeper = _mojibake_edits(decoded, name, layers_left - 1) if layers_left > 1 else []
+        if deeper:
+            edits.append(Edit(match.start(), match.end(), run, apply_edits(decoded, deeper), name, 0.99))
+        else:
+            edits.extend(Edit(match.start() + e.start, match.start() + e.end, e.before, e.after, name, 0.99)
+                         for e in layer)
     return edits
 
 

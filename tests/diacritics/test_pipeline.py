@@ -85,3 +85,13 @@ def test_span_index_agrees_with_a_scan_of_every_span(spans, start, length):
     overlaps = any(s < edit.end and edit.start < t or (s == edit.start and t == edit.end) for s, t in spans)
     assert index.touches(edit) == touches
     assert index.overlaps(edit) == overlaps
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ã\x82\xa0", "\xa0"),                          # found by the idempotence property
+    ("NghÃ¡Â»â€¹ quyáº¿t", "Nghị quyết"),            # UTF-8 mis-decoded twice, then once
+])
+def test_mojibake_of_mojibake_is_undone_in_one_repair(text, expected):
+    once = repair(text, restore=False)
+    assert once.text == expected
+    assert repair(once.text, restore=False).text == once.text
