@@ -39,6 +39,8 @@ UNK_KEEP = 0.999
 """In garbled text, how sure a word the model cannot place is garble rather than a name: a
 garbled token kept as <unk> would let the key model route around it too cheaply."""
 LONE_GARBLE = 0.3
+MARKS_LOST_FLOOR = 0.2
+"""Strip rate a correct text shows anyway (see _change_for): only past it may written marks be doubted."""
 UNK_EMISSION = 0.02
 """In garbled text, P(this very token | <unk>): the key model scores <unk> as one class lumping
 every unknown token of the corpus ('G6', names, foreign words), so P(<unk> | 'lg') = 0.42; one
@@ -445,7 +447,11 @@ class Restorer:
         # Posterior over {the context's choice, what was written, anything else}. The mark
         # channel only opens when the text shows its marks are unreliable: marks lost
         # (strip_rate), English-model OCR (garble), impossible marks well above typo level.
-        mark_change = (0.3 * profile.strip_rate + 0.5 * profile.garble
+        # In text that keeps its marks the unmarked words are mostly ones Vietnamese writes
+        # unmarked ('thu', 'theo', 'quy'), so a strip rate below MARKS_LOST_FLOOR is no reason to
+        # doubt a written mark ('Tài khoản' stays, though 'tại khoản' is likelier in law texts)
+        marks_lost = max(0.0, profile.strip_rate - MARKS_LOST_FLOOR) / (1.0 - MARKS_LOST_FLOOR)
+        mark_change = (0.3 * marks_lost + 0.5 * profile.garble
                        + 0.5 * max(0.0, profile.mark_noise - 0.05) + 1e-5)
         if observed >= 0 and valid:
             # Floors: a context seen n times never proves a form impossible, and a rare
