@@ -458,7 +458,7 @@ class Restorer:
             # form is still a real word (finite counts, quantised probabilities).
             share_of_rest = shares.get(observed, 0.0) / max(1e-9, 1.0 - best_share)
             p_written_ctx = max(1.0 - prob, 0.02) * max(share_of_rest, 0.1)
-            change_channel = mark_change if marked else profile.strip_rate
+            change_channel = mark_change if marked else marks_lost
         elif valid:  # a well-formed marked word the corpus never had: rare, or an OCR slip
             p_written_ctx, change_channel = 0.01, mark_change
         else:  # impossible as written ('quôc', 'cac' without its tone)
