@@ -128,8 +128,11 @@ def tidy_rows(table: Table) -> list[dict]:
             parent = ""
             continue
         if not has_values and not unit:
-            if tt and _GROUP_ORDINAL.match(tt) and not tt[0].isdigit() and (name or len(nonempty) == 1):
-                section = f"{tt.rstrip('.')}. {name}".strip() if name else tt
+            # an untitled-cell group row: 'I' may come back as '|' or 'l', 'II' as 'H'; a digit
+            # TT stays a numbered indicator (one without figures yet)
+            label = tt if tt[:1].isdigit() else roman_label(tt)
+            if label and _GROUP_ORDINAL.match(label) and not label[0].isdigit() and (name or len(nonempty) == 1):
+                section = f"{label.rstrip('.')}. {name}".strip() if name else label
                 parent = ""
                 continue
             if len(nonempty) == 1 and _GROUP_TEXT.match(nonempty[0]) and not tt:

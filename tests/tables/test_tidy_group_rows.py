@@ -1,0 +1,36 @@
+"""Group rows whose Roman numeral OCR misread ('|' for 'I', 'H' for 'II') still set the section."""
+
+from sohoa.tables.records import Table
+from sohoa.tables.tidy import tidy_rows
+
+HEADER = ("TT", "Chỉ tiêu", "Đơn vị", "Năm 2023")
+
+
+def _table(rows):
+    return Table(doc_id="d", page=1, index=1, header=HEADER, rows=tuple(tuple(r) for r in rows))
+
+
+def test_misread_roman_numerals_open_sections():
+    rows = [
+        ("|", "Một số chỉ tiêu kinh tế vĩ mô", "", ""),
+        ("1", "Tỷ lệ nợ xấu nội bảng", "%", "< 3"),
+        ("H", "Một số chỉ tiêu về hạ tầng", "", ""),
+        ("2", "Tỷ lệ người sử dụng Internet", "%", "76"),
+    ]
+    observations = tidy_rows(_table(rows))
+    assert [(o["section"], o["indicator"]) for o in observations] == [
+        ("I. Một số chỉ tiêu kinh tế vĩ mô", "Tỷ lệ nợ xấu nội bảng"),
+        ("II. Một số chỉ tiêu về hạ tầng", "Tỷ lệ người sử dụng Internet"),
+    ]
+
+
+def test_a_numbered_row_without_figures_is_not_a_section():
+    rows = [
+        ("I", "Kinh tế", "", ""),
+        ("1", "Chỉ tiêu chưa có số liệu", "", ""),
+        ("2", "Tỷ lệ đô thị hóa", "%", "31,1"),
+    ]
+    observations = tidy_rows(_table(rows))
+    assert [(o["section"], o["indicator"], o["value"]) for o in observations] == [
+        ("I. Kinh tế", "Tỷ lệ đô thị hóa", "31.1"),
+    ]
