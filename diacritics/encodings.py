@@ -26,7 +26,7 @@ from sohoa.diacritics.legacy import (CODECS, cp1252_decode, cp1252_encode, tcvn3
                                      vni_decode_text)
 from sohoa.diacritics.plausibility import is_odd_character, log_likelihood
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.syllables import has_vietnamese_marks, is_syllable, place_tone, split_letter
+from sohoa.diacritics.syllables import has_vietnamese_marks, is_syllable, place_tone
 from sohoa.errors import InputError
 
 ENCODING_NAMES = ("utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr", "utf8-mojibake")
@@ -65,22 +65,12 @@ def readability(text: str) -> Readability:
             good += 1
         else:
             bad += 1
-    return Readability(good, bad + sum(1 for c in text if _is_odd(c)))
+    return Readability(good, bad + sum(1 for c in text if is_odd_character(c, _COMMON_SYMBOLS)))
 
 
-_VIETNAMESE_BASES = frozenset("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")
+# '§' and '№' are odd here (unlike in the syllable model): in a reading of legacy bytes they
+# are what a wrong decoding leaves behind
 _COMMON_SYMBOLS = frozenset("“”‘’–—…•°±×€%«»·\u00a0")
-
-
-def _is_odd(char: str) -> bool:
-    """A character unlikely in Vietnamese text: what a wrong decoding leaves behind ('§', 'Þ')."""
-    if char.isascii():
-        return char < " " and char not in "\t\n\r\f"
-    if char in _COMMON_SYMBOLS:
-        return False
-    if char.isalpha():
-        return split_letter(char)[0].lower() not in _VIETNAMESE_BASES
-    return True
 
 
 def _viqr_readability(text: str) -> tuple[int, int, int]:

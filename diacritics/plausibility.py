@@ -87,11 +87,14 @@ def syllable_model() -> SyllableModel:
     return SyllableModel(unigrams, pairs, max(total, 1))
 
 
-def is_odd_character(char: str) -> bool:
-    """A character unlikely in Vietnamese text: what a wrong decoding leaves behind ('§', 'Þ', '߽')."""
+def is_odd_character(char: str, common_symbols: frozenset[str] = COMMON_SYMBOLS) -> bool:
+    """A character unlikely in Vietnamese text: what a wrong decoding leaves behind ('Þ', '߽').
+
+    `common_symbols` are the non-ASCII symbols that count as ordinary text.
+    """
     if char.isascii():
         return char < " " and char not in "\t\n\r\f"
-    if char in COMMON_SYMBOLS:
+    if char in common_symbols:
         return False
     if char.isalpha():
         return split_letter(char)[0].lower() not in _VIETNAMESE_BASES
