@@ -21,7 +21,7 @@ class PageSource:
 
 @dataclass(frozen=True, eq=False)
 class PageImage:
-    """A page after preprocessing: upright, deskewed, cleaned; 8-bit grey or BGR."""
+    """A page after preprocessing: upright, deskewed, cleaned; 8-bit grey or RGB."""
 
     doc_id: str
     page: int

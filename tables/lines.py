@@ -25,12 +25,6 @@ class RuleMasks:
     ink: np.ndarray  # the binarised page (text and rules)
 
 
-def to_grey(image: np.ndarray) -> np.ndarray:
-    if image.ndim == 3:
-        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    return image
-
-
 def binarise(grey: np.ndarray) -> np.ndarray:
     """Ink as 255 on 0; local threshold so that faint rules and uneven light survive."""
     smooth = cv2.GaussianBlur(grey, (3, 3), 0)

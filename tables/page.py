@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
 from sohoa.tables.cells import repair_text_cells
 from sohoa.tables.grid import build_grid, find_regions
-from sohoa.tables.lines import estimate_skew, rule_masks, straighten, to_grey
+from sohoa.tables.lines import estimate_skew, rule_masks, straighten
 from sohoa.tables.records import Table
 from sohoa.tables.structure import table_from_cells
 
