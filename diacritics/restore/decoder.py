@@ -24,9 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
-from sohoa.diacritics.restore.junk import junk_edits
+from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel, look_of
+from sohoa.diacritics.restore.junk import _without_overlaps, junk_edits
 from sohoa.diacritics.restore.slips import slip_edits
+from sohoa.diacritics.restore.stray import stray_punctuation_edits
 from sohoa.diacritics.restore.model import PAD, RestorerModel, window_hashes
 from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, key_and_target, tokenize_text
@@ -48,6 +49,9 @@ particular token is only a small share of that class, or garbled words hide in i
 sẽ' kept 'ciing' instead of 'cũng'). Measured on the set-2 bench: 0.1 and 0.02 gain alike, 1
 (no share) is the old behaviour."""
 """How far a lone garbled-looking word is trusted to be OCR garble in otherwise clean text."""
+LOOK_CONTEXT_FLOOR = 0.02
+"""Least probability the context leaves to the forms it did not choose (as in `_change_for`:
+finite counts never prove a form impossible)."""
 MARKED_SHARE = 0.75
 """Share of syllables that carry a mark in ordinary Vietnamese text (measured on the corpus)."""
 
@@ -217,11 +221,14 @@ class Restorer:
         key_ids = [ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
         profile = self.profile(tokens)
         own_keys = np.array(key_ids, dtype=np.int32)
-        if profile.garble > 0 and self.channel.tokens:
+        garbled = profile.garble > 0 and bool(self.channel.tokens)
+        if garbled:
             keys, key_conf = self._decode_keys(text, tokens, own_keys, profile)
         else:
             keys, key_conf = self._fix_lone_garble(tokens, own_keys)
         best, prob = self.decide(keys)
+        if garbled and self.channel.looks:
+            best, prob = self._weigh_looks(tokens, keys, best, prob, profile.garble)
         edits = []
         changed_key = np.flatnonzero(keys != own_keys).tolist() if key_conf is not None else []
         for i in changed_key:
@@ -244,12 +251,48 @@ class Restorer:
                 change = decided[memo] = self._change_for(token.text, key_ids[i], memo[1], memo[2], profile)
             if change is not None:
                 edits.append(Edit(token.start, token.end, token.text, change[0], self.name, change[1]))
-        slips = junk_edits(text) + slip_edits(text)
+        slips = junk_edits(text) + slip_edits(text) + stray_punctuation_edits(
+            text, lambda word: self._ids(word)[0], self._bigram_logp)
+        slips = _without_overlaps(sorted(slips, key=lambda e: e.start))
         if slips:
             taken = [(e.start, e.end) for e in slips]
             edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in taken)] + slips
         edits.sort(key=lambda e: e.start)
         return edits
+
+    def _weigh_looks(self, tokens: list[Token], keys: np.ndarray, best: np.ndarray, prob: np.ndarray,
+                     garble: float) -> tuple[np.ndarray, np.ndarray]:
+        """In English-model OCR, weigh the context's choice by how the word looks as written.
+
+        The context gives P(form | context) (its choice, the rest shared by corpus frequency);
+        the channel gives P(look | form): 'muc' written plain is far likelier 'mục' than 'mức',
+        whose horn English-model OCR nearly always garbles ('mirc'). The product decides; the
+        channel counts only as far as the text is garbled.
+        """
+        best, prob = best.copy(), prob.copy()
+        key_strings, targets = self.model.keys, self._targets
+        for i in np.flatnonzero(best >= 0).tolist():
+            text = tokens[i].text
+            if not any(ch.isalpha() for ch in text):
+                continue
+            kid = int(keys[i])
+            shares = self.candidate_shares(kid)
+            if len(shares) < 2:
+                continue
+            look = look_of(text.lower(), key_strings[kid])
+            choice, p_choice = int(best[i]), float(prob[i])
+            rest = max(1e-9, 1.0 - shares.get(choice, 0.0))
+            p_other = max(1.0 - p_choice, LOOK_CONTEXT_FLOOR)
+            scores = {}
+            for target, share in shares.items():
+                # the context's choice is its likeliest form: no other form may outweigh it
+                p_ctx = p_choice if target == choice else min(p_choice, p_other * share / rest)
+                p_look = self.channel.look_prob(targets[target], look)
+                scores[target] = p_ctx * (1.0 - garble + garble * (p_look if p_look is not None else 1.0))
+            top = max(scores, key=scores.__getitem__)
+            if top != choice:
+                best[i], prob[i] = top, scores[top] / sum(scores.values())
+        return best, prob
 
     # -- OCR garble: choose the key of every word with a key bigram model ----------
     def _key_candidates(self, token: str, profile: TextProfile) -> list[tuple[int, float]]:

@@ -278,3 +278,38 @@ def test_ocr_slips_leave_real_text(text):
     from sohoa.diacritics.restore.slips import slip_edits
 
     assert slip_edits(text) == []
+
+
+# -- punctuation OCR invents inside a line ------------------------------------------------
+@shipped
+@pytest.mark.parametrize("text, expected", [
+    ("thúc đẩy các hoạt -\nđộng xúc tiến", "thúc đẩy các hoạt\nđộng xúc tiến"),
+    ("Chưa hết, người - —\nđẹp còn", "Chưa hết, người\nđẹp còn"),
+    ("cảnh báo khi `... người dùng", "cảnh báo khi người dùng"),
+    ("được sửa đổi. bổ sung một số điều", "được sửa đổi, bổ sung một số điều"),
+])
+def test_stray_punctuation_inside_lines_is_fixed(text, expected):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert restore(load_default_restorer(), text) == expected
+
+
+@shipped
+@pytest.mark.parametrize("text", [
+    "Tình hình kinh tế - xã hội ổn định",            # a real dash inside a line
+    "bảo đảm an ninh - quốc phòng.",                 # a dash the key model rarely saw
+    "Tổng công ty Bia – Rượu – Nước giải khát",
+    "Bổ sung cụm từ “, cung ứng” sau cụm từ",        # a quote opening on a comma
+    "ngày ... tháng ... năm 2024",                   # a form's dotted blanks
+    "tại khoản ___ Điều ____ Nghị định",
+    "Arsenal | Để Eden Hazard qua người",
+    "Allium sativum L. họ Hành",                     # abbreviations are no lost commas
+    "v.v. và các khoản khác",
+    "tại TP. Hồ Chí Minh",
+])
+def test_real_punctuation_inside_lines_stays(text):
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.stray import stray_punctuation_edits
+
+    restorer = load_default_restorer()
+    assert stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp) == []

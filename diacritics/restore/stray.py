@@ -1,0 +1,81 @@
+"""Punctuation that OCR invents inside a line: specks read as marks, commas read as full stops.
+
+Degraded scans come out of Tesseract with stray chunks of punctuation between words
+('các hoạt - động', 'tiếp “ tục', 'khi `... người dùng') and with the comma's tail lost
+('được sửa đổi. bổ sung'). Both are judged from the text alone:
+
+- a chunk of punctuation standing alone between two words is dropped when the key language
+  model finds the two words far likelier side by side than around the chunk — real dashes
+  and quotes sit where the model has seen them ('kinh tế - xã hội', 'nói: “ Tôi');
+- a full stop between two lower-case Vietnamese syllables becomes a comma: a sentence never
+  starts in lower case, and abbreviations ('v.v.', 'TP.', 'var.') are not syllables.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore.syllables import is_valid_syllable
+
+FIXER_NAME = "restore.ocr-punct"
+STRAY_LOG_RATIO = 9.0
+"""How much likelier (natural log: e^9 ≈ 8,000×) the key model must find two words side by side
+than around a punctuation chunk before the chunk is dropped as a speck."""
+
+_WORD = r"[^\W\d_]+"
+_INLINE_SPECKS = ".,:;_`ˆ˜„¦´¨"
+"""What specks and smudges come out as inside a line. Brackets, operators and signs ('(%)',
+'+', '=', '*') are left alone: formulas and table headings put them between words on purpose."""
+_LINE_END_SPECKS = _INLINE_SPECKS + "-–—|~'\"“”"
+"""At a line's end a dash, bar or quote standing alone is a speck too; inside a line it is text
+('an ninh - quốc phòng', 'Arsenal | Để', 'chiếc " xe điên "')."""
+_NEVER_TEXT = "`ˆ˜„¦´¨"
+_STANDALONE = re.compile(
+    rf"(?<![^\W_])({_WORD})((?:[ \t]+[{re.escape(_LINE_END_SPECKS)}]{{1,4}})+)"
+    rf"(?=(?:[ \t]*\n)?[ \t]*(?<=\s)({_WORD})(?![^\W_]))")
+"""A word, chunks of punctuation standing alone, and the next word (on this line or the next)."""
+_STOP_BEFORE_LOWER = re.compile(rf"(?<![\w.])({_WORD})\.(?= ({_WORD})(?![^\W_]))")
+
+
+def stray_punctuation_edits(text: str, key_id: Callable[[str], int],
+                            bigram_logp: Callable[[int, int], float]) -> list[Edit]:
+    """Edits dropping stray mid-line punctuation chunks and turning lost commas back (see module)."""
+    edits = []
+    for m in _STANDALONE.finditer(text):
+        left, chunk, right = m.group(1), "".join(m.group(2).split()), m.group(3)
+        if not _may_be_speck(m.group(2).split(), at_line_end=text[m.end(2):].lstrip(" \t")[:1] == "\n"):
+            continue
+        a, b = key_id(left.lower()), key_id(right.lower())
+        direct = bigram_logp(a, b)
+        around, prev = 0.0, a
+        for ch in chunk:
+            k = key_id(ch)
+            around += bigram_logp(prev, k)
+            prev = k
+        around += bigram_logp(prev, b)
+        if direct - around >= STRAY_LOG_RATIO:
+            edits.append(Edit(m.start(2), m.end(2), m.group(2), "", FIXER_NAME, 0.7))
+    for m in _STOP_BEFORE_LOWER.finditer(text):
+        left, right = m.group(1), m.group(2)
+        if left.islower() and right.islower() and len(left) > 1 and is_valid_syllable(left) \
+                and is_valid_syllable(right):
+            edits.append(Edit(m.end(1), m.end(1) + 1, ".", ",", FIXER_NAME, 0.7))
+    edits.sort(key=lambda e: e.start)
+    return edits
+
+
+def _may_be_speck(parts: list[str], *, at_line_end: bool) -> bool:
+    """Whether standalone punctuation chunks could be specks rather than text."""
+    allowed = _LINE_END_SPECKS if at_line_end else _INLINE_SPECKS
+    for part in parts:
+        if any(ch not in allowed for ch in part):
+            return False
+        if any(ch in _NEVER_TEXT for ch in part):
+            continue
+        if "..." in part or part.count("_") >= 3:
+            return False  # an ellipsis or a form's blank ('ngày ... tháng', 'khoản ___ Điều')
+        if len(part) > 1 and any(q in part for q in "'\"“”"):
+            return False  # '“,' opens a quoted phrase that starts with a comma ('cụm từ “, cung ứng”')
+    return True
