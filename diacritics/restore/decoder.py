@@ -49,6 +49,10 @@ particular token is only a small share of that class, or garbled words hide in i
 sẽ' kept 'ciing' instead of 'cũng'). Measured on the set-2 bench: 0.1 and 0.02 gain alike, 1
 (no share) is the old behaviour."""
 """How far a lone garbled-looking word is trusted to be OCR garble in otherwise clean text."""
+GLUED_PAIR_COUNT = 20
+"""A glued word is split only into syllables the corpus wrote side by side at least this often:
+names and loanwords ('Tucumán', 'boléro') cut into rare syllable pairs. Checked on train-split
+corpus text (splits per line) and on the set-3 pages, not chosen on either."""
 LOOK_CONTEXT_FLOOR = 0.02
 """Least probability the context leaves to the forms it did not choose (as in `_change_for`:
 finite counts never prove a form impossible)."""
@@ -215,7 +219,42 @@ class Restorer:
         return kid == UNKNOWN_ID or self._key_counts[kid] < FOREIGN_WORD_COUNT
 
     def find_edits(self, text: str) -> list[Edit]:
-        """Edits restoring `text`: one word each, with the decoder's confidence."""
+        """Edits restoring `text`: one word each, with the decoder's confidence.
+
+        Words OCR glued together are split first, so that their neighbours are restored in
+        the right context; an edit inside a split word is folded into the split's edit.
+        """
+        splits = self._glued_word_edits(tokenize_text(text))
+        if not splits:
+            return self._restore_edits(text)
+        split_text = _apply_edits(text, splits)
+        regions, shift = [], 0  # (start in split_text, end there, the split edit)
+        for edit in splits:
+            start = edit.start + shift
+            regions.append((start, start + len(edit.after), edit))
+            shift += len(edit.after) - (edit.end - edit.start)
+        inside: dict[int, list[Edit]] = {}
+        edits = []
+        for edit in self._restore_edits(split_text):
+            region = next((n for n, (a, b, _) in enumerate(regions) if a <= edit.start and edit.end <= b), None)
+            if region is not None:
+                inside.setdefault(region, []).append(edit)
+                continue
+            if any(a < edit.end and edit.start < b for a, b, _ in regions):
+                continue  # a change reaching across a split word: keep the split alone
+            offset = sum(len(e.after) - (e.end - e.start) for a, _, e in regions if a < edit.start)
+            edits.append(Edit(edit.start - offset, edit.end - offset, edit.before, edit.after, edit.fixer,
+                              edit.confidence))
+        for n, (a, _, split) in enumerate(regions):
+            after = split.after
+            for inner in sorted(inside.get(n, []), key=lambda e: -e.start):
+                after = after[:inner.start - a] + inner.after + after[inner.end - a:]
+            edits.append(Edit(split.start, split.end, split.before, after, split.fixer, split.confidence))
+        edits.sort(key=lambda e: e.start)
+        return edits
+
+    def _restore_edits(self, text: str) -> list[Edit]:
+        """`find_edits` on text whose words are already split."""
         tokens = tokenize_text(text)
         ids = self._ids
         key_ids = [ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
@@ -258,6 +297,39 @@ class Restorer:
             taken = [(e.start, e.end) for e in slips]
             edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in taken)] + slips
         edits.sort(key=lambda e: e.start)
+        return edits
+
+    def _glued_word_edits(self, tokens: list[Token]) -> list[Edit]:
+        """Split words OCR glued together ('antoàncho' → 'an toàn cho', 'trongnước' → 'trong nước').
+
+        Only a marked word that is no syllable and no word the corpus knows is split, into two
+        or three syllables the corpus has with exactly the marks written and has seen side by
+        side, choosing the split the key bigram model likes best. Unmarked runs ('Samsung', 'Facebook') are left alone: their
+        letters alone cannot tell a foreign word from glued syllables.
+        """
+        edits = []
+        for i, token in enumerate(tokens):
+            word = token.text
+            if len(word) < 4 or not word.isalpha() or not has_marks(word) or not word[1:].islower():
+                continue
+            if is_valid_syllable(word) or self._ids(word)[1] >= 0:
+                continue
+            left = int(self._ids(tokens[i - 1].text)[0]) if tokens[i - 1].text else BOUNDARY_ID
+            right = int(self._ids(tokens[i + 1].text)[0]) if tokens[i + 1].text else BOUNDARY_ID
+            best, best_score = None, -math.inf
+            for parts in _splits(word, max_parts=3):
+                ids = [self._ids(part) for part in parts]
+                if any(tid < 0 or not is_valid_syllable(part) for part, (_, tid) in zip(parts, ids)):
+                    continue
+                inner = [kid for kid, _ in ids]
+                if not all(self._bigram_count(a, b) >= GLUED_PAIR_COUNT for a, b in zip(inner, inner[1:])):
+                    continue  # pieces the corpus never wrote side by side: a name ('Tucumán', 'Kuăng')
+                chain = [left] + inner + [right]
+                score = sum(self._bigram_logp(a, b) for a, b in zip(chain, chain[1:]))
+                if score > best_score:
+                    best, best_score = parts, score
+            if best is not None:
+                edits.append(Edit(token.start, token.end, word, " ".join(best), "restore.ocr-split", 0.8))
         return edits
 
     def _weigh_looks(self, tokens: list[Token], keys: np.ndarray, best: np.ndarray, prob: np.ndarray,
@@ -368,6 +440,13 @@ class Restorer:
             keys[i] = cands[choice][0]
             confidence[i] = weights[choice] / sum(weights)
         return keys, confidence
+
+    def _bigram_count(self, first: int, second: int) -> int:
+        """Corpus count of a key bigram (0 where pruned or never seen)."""
+        code = first * self._n_keys + second
+        codes = self.model.bigram_codes
+        i = int(np.searchsorted(codes, code))
+        return int(self.model.bigram_counts[i]) if i < len(codes) and codes[i] == code else 0
 
     def _trigram_logp(self, first: int, second: int, third: int) -> float:
         """log P(third | first, second): trigram relative frequency, else 0.4 × the bigram (back-off)."""
@@ -515,6 +594,25 @@ class Restorer:
         if after == written:
             return None
         return after, round(float(confidence), 4)
+
+
+def _apply_edits(text: str, edits: list[Edit]) -> str:
+    out, pos = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        out += [text[pos:edit.start], edit.after]
+        pos = edit.end
+    return "".join(out) + text[pos:]
+
+
+def _splits(word: str, max_parts: int):
+    """Every way to cut `word` into 2..`max_parts` pieces of at least two letters ('toàncho' → 'toàn cho')."""
+    for cut in range(2, len(word) - 1):
+        head, tail = word[:cut], word[cut:]
+        yield [head, tail]
+        if max_parts > 2:
+            for rest in _splits(tail, max_parts - 1):
+                if len(rest) == 2:  # exactly one more cut: at most `max_parts` pieces
+                    yield [head] + rest
 
 
 def _isolated(text: str, token: Token) -> bool:

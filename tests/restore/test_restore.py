@@ -313,3 +313,30 @@ def test_real_punctuation_inside_lines_stays(text):
 
     restorer = load_default_restorer()
     assert stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp) == []
+
+
+# -- words OCR glued together -------------------------------------------------------------
+@shipped
+@pytest.mark.parametrize("text, expected", [
+    ("để giữ antoàncho con trai", "để giữ an toàn cho con trai"),
+    ("doanh nghiệp trongnước đang", "doanh nghiệp trong nước đang"),
+    ("xem nhữngtấmhình này", "xem những tấm hình này"),
+    ("cấu hìnhphần cứng", "cấu hình phần cứng"),  # the neighbours are judged after the split
+])
+def test_glued_words_are_split(text, expected):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert restore(load_default_restorer(), text) == expected
+
+
+@shipped
+@pytest.mark.parametrize("text", [
+    "Samsung Facebook WatchSye",          # unmarked: a foreign word for all we know
+    "thành phố Tucumán và điệu boléro",   # names and loanwords cut into rare syllable pairs
+    "tiếng Việt ở Đắk Lắk",
+])
+def test_words_that_only_look_glued_stay(text):
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    assert load_default_restorer()._glued_word_edits(tokenize_text(text)) == []
