@@ -55,7 +55,8 @@ def stray_punctuation_edits(text: str, key_id: Callable[[str], int],
             around += bigram_logp(prev, k)
             prev = k
         around += bigram_logp(prev, b)
-        if direct - around >= STRAY_LOG_RATIO:
+        never_text = all(any(ch in _NEVER_TEXT for ch in part) for part in m.group(2).split())
+        if never_text or direct - around >= STRAY_LOG_RATIO:
             edits.append(Edit(m.start(2), m.end(2), m.group(2), "", FIXER_NAME, 0.7))
     for m in _STOP_BEFORE_LOWER.finditer(text):
         left, right = m.group(1), m.group(2)

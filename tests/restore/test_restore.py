@@ -340,3 +340,14 @@ def test_words_that_only_look_glued_stay(text):
     from sohoa.diacritics.restore.tokens import tokenize_text
 
     assert load_default_restorer()._glued_word_edits(tokenize_text(text)) == []
+
+
+@shipped
+def test_punctuation_that_is_never_text_is_dropped_between_any_words():
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.stray import stray_punctuation_edits
+
+    restorer = load_default_restorer()
+    text = "Samsung ` Gear"  # the key model knows neither word: no odds to weigh
+    edits = stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp)
+    assert _apply(text, edits) == "Samsung Gear"
