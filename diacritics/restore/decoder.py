@@ -312,8 +312,8 @@ class Restorer:
             word = token.text
             if len(word) < 4 or not word.isalpha() or not has_marks(word) or not word[1:].islower():
                 continue
-            if is_valid_syllable(word) or self._ids(word)[1] >= 0:
-                continue
+            if is_valid_syllable(word) or self._ids(word)[1] >= 0 or is_valid_key(strip_marks(word.lower())):
+                continue  # a syllable, a known word, or one syllable with wrong marks ('chiém')
             left = int(self._ids(tokens[i - 1].text)[0]) if tokens[i - 1].text else BOUNDARY_ID
             right = int(self._ids(tokens[i + 1].text)[0]) if tokens[i + 1].text else BOUNDARY_ID
             best, best_score = None, -math.inf

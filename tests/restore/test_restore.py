@@ -351,3 +351,12 @@ def test_punctuation_that_is_never_text_is_dropped_between_any_words():
     text = "Samsung ` Gear"  # the key model knows neither word: no odds to weigh
     edits = stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp)
     assert _apply(text, edits) == "Samsung Gear"
+
+
+@shipped
+def test_one_syllable_with_wrong_marks_is_not_split():
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    # English-model OCR of 'chiếm', 'nghiệm': one syllable, not 'chi ém'
+    assert load_default_restorer()._glued_word_edits(tokenize_text("chiém 40% kinh nghiém")) == []
