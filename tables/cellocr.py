@@ -1,8 +1,10 @@
 """OCR of table cells: each cell crop (rules erased, trimmed to its ink, padded) is read by
 Tesseract `vie`. To keep one process call per table rather than one per cell, the crops are
 stacked one under the other with wide white gaps and read in a single pass (`--psm 6`, a
-uniform block); every word goes back to the crop it lies in. Cells that read as numbers but
-look doubtful are read again alone as a single line with a digits-only whitelist.
+uniform block); every word goes back to the crop it lies in. That pass asks for hOCR with the
+LSTM's per-character choices, which tell where a tone mark itself was in doubt (kept per cell
+for the mark check of indicator names). Cells that read as numbers but look doubtful are read
+again alone as a single line with a digits-only whitelist.
 """
 
 from __future__ import annotations
@@ -14,16 +16,22 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from sohoa.tables.hocr import HOCR_CONFIG, parse_hocr
 from sohoa.tables.values import TEXT, parse_value
 
 _NUMERIC_CHARS = "0123456789.,-<>%"
 _DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "§": "8"})
 
 
+MarkAlternatives = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
+"""Per word whose tone marks the OCR doubted: (word as read, ((other form, relative confidence), ...))."""
+
+
 @dataclass(frozen=True)
 class CellText:
     text: str
     conf: float  # 0-100; 100 for a cell without ink (certainly empty)
+    mark_alternatives: MarkAlternatives = ()
 
 
 def _tesseract_data(image: np.ndarray, config: str) -> dict:
@@ -31,6 +39,21 @@ def _tesseract_data(image: np.ndarray, config: str) -> dict:
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     return pytesseract.image_to_data(image, lang="vie", config=config, output_type=pytesseract.Output.DICT)
+
+
+def _tesseract_words(image: np.ndarray, config: str, choices: bool) -> list[tuple[int, int, int, int, int, str, float, tuple]]:
+    """(line key, top, left, height, width, text, conf, mark alternatives) of every word Tesseract reads;
+    with `choices`, from hOCR with the LSTM's per-character alternatives."""
+    if choices:
+        import pytesseract
+
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        hocr = pytesseract.image_to_pdf_or_hocr(image, lang="vie", config=f"{config} {HOCR_CONFIG}", extension="hocr")
+        return [(w.line, w.top, w.left, w.height, w.width, w.text, w.conf, w.mark_alternatives) for w in parse_hocr(hocr)]
+    data = _tesseract_data(image, config)
+    return [(data["block_num"][i] * 1000 + data["par_num"][i] * 100 + data["line_num"][i], data["top"][i],
+             data["left"][i], data["height"][i], data["width"][i], text.strip(), float(data["conf"][i]), ())
+            for i, text in enumerate(data["text"]) if text.strip()]
 
 
 def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] | None:
@@ -68,7 +91,10 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
-    first = _read_stack(crops, "--psm 6", gap)
+    first_words = _read_stack_words(crops, "--psm 6", gap, choices=True)
+    _reread_doubtful_words(crops, first_words, gap)
+    first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
+    alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
     # numbers that read doubtfully get a second, digits-only pass (again one call for all)
     numeric = [k for k, (text, conf) in enumerate(first)
                if crops[k] is not None and _PLAIN_NUMBER.match(text) and (conf < 90 or parse_value(text).qualifier == TEXT)]
@@ -97,7 +123,8 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         if not text and _is_dash(crop):
             results.append(CellText("-", 50.0))
             continue
-        results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf))
+        results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf,
+                                alternatives[k] if texts[k] == first[k] else ()))
     return results
 
 
@@ -105,11 +132,21 @@ _PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|S§]*\d[\d.,\s\-–<>%IlO|S§]*
 _MAX_GLYPH_RETRIES = 12
 
 
-def _read_stack(crops: list[np.ndarray | None], config: str, gap: int) -> list[tuple[str, float]]:
-    """Read the crops stacked one under another in one Tesseract call; (text, conf) per crop."""
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    conf: float
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 within its crop
+    alternatives: tuple = ()
+
+
+def _read_stack_words(crops: list[np.ndarray | None], config: str, gap: int,
+                      choices: bool = False) -> list[list[_Word]]:
+    """Read the crops stacked one under another in one Tesseract call; the words of each
+    crop in reading order (with `choices`, each with its doubted marks)."""
     present = [c for c in crops if c is not None]
     if not present:
-        return [("", 100.0) for _ in crops]
+        return [[] for _ in crops]
     width = max(c.shape[1] for c in present) + 2 * gap
     height = sum(c.shape[0] for c in present) + gap * (len(present) + 1)
     canvas = np.full((height, width), 255, dtype=np.uint8)
@@ -122,25 +159,60 @@ def _read_stack(crops: list[np.ndarray | None], config: str, gap: int) -> list[t
         canvas[y: y + crop.shape[0], gap: gap + crop.shape[1]] = crop
         slots.append((y, y + crop.shape[0]))
         y += crop.shape[0] + gap
-    data = _tesseract_data(canvas, config)
-    words: list[list[tuple[int, int, int, str, float]]] = [[] for _ in crops]
-    for i, text in enumerate(data["text"]):
-        text = text.strip()
-        if not text:
-            continue
-        cy = data["top"][i] + data["height"][i] / 2
+    words: list[list[tuple]] = [[] for _ in crops]
+    for line, top, left, h, w, text, conf, alts in _tesseract_words(canvas, config, choices):
+        cy = top + h / 2
         for k, slot in enumerate(slots):
             if slot and slot[0] - gap / 2 <= cy < slot[1] + gap / 2:
-                words[k].append((data["block_num"][i] * 1000 + data["par_num"][i] * 100 + data["line_num"][i],
-                                 data["top"][i], data["left"][i], text, float(data["conf"][i])))
+                box = (left - gap, top - slot[0], left - gap + w, top - slot[0] + h)
+                words[k].append((line, top, left, _Word(text, conf, box, alts)))
                 break
-    out = []
-    for k in range(len(crops)):
-        cell_words = _in_reading_order(words[k])
-        text = " ".join(w[3] for w in cell_words)
-        conf = float(np.mean([max(w[4], 0.0) for w in cell_words])) if cell_words else 0.0
-        out.append((text, conf))
-    return out
+    return [[w[3] for w in _in_reading_order(cell)] for cell in words]
+
+
+def _joined(words: list[_Word]) -> tuple[str, float]:
+    text = " ".join(w.text for w in words)
+    conf = float(np.mean([max(w.conf, 0.0) for w in words])) if words else 0.0
+    return text, conf
+
+
+def _read_stack(crops: list[np.ndarray | None], config: str, gap: int) -> list[tuple[str, float]]:
+    """Read the crops stacked one under another in one Tesseract call; (text, conf) per crop."""
+    if not any(c is not None for c in crops):
+        return [("", 100.0) for _ in crops]
+    return [_joined(words) for words in _read_stack_words(crops, config, gap)]
+
+
+def _reread_doubtful_words(crops: list[np.ndarray | None], words: list[list[_Word]], gap: int) -> None:
+    """Words of text cells that Tesseract read with little confidence (a bold '(%)' read as
+    '(te)') are read again alone, enlarged twice, in one call for all; the new reading replaces
+    the old one when it is clearly surer. `words` is updated in place."""
+    doubtful = sorted((w.conf, k, j) for k, cell in enumerate(words) if crops[k] is not None
+                      and not _PLAIN_NUMBER.match(_joined(cell)[0])
+                      for j, w in enumerate(cell) if w.conf < _REREAD_BELOW)[:_MAX_WORD_RETRIES]
+    if not doubtful:
+        return
+    pieces = []
+    for _, k, j in doubtful:
+        crop, (x0, y0, x1, y1) = crops[k], words[k][j].box
+        margin = max(2, (y1 - y0) // 6)
+        piece = crop[max(0, y0 - margin): y1 + margin, max(0, x0 - margin): x1 + margin]
+        piece = cv2.resize(piece, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) if piece.size else None
+        pieces.append(cv2.copyMakeBorder(piece, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+                      if piece is not None else None)
+    again = _read_stack_words(pieces, "--psm 6", 2 * gap)
+    for (_, k, j), new in zip(doubtful, again):
+        old = words[k][j]
+        text, conf = _joined(new)
+        if text and conf >= old.conf + _REREAD_MARGIN:
+            words[k][j] = _Word(text, conf, old.box)
+
+
+_REREAD_BELOW = 50.0
+"""A word read with less confidence than this (0-100) is read again on its own."""
+_REREAD_MARGIN = 15.0
+"""The second reading must be this much surer to replace the first."""
+_MAX_WORD_RETRIES = 24
 
 
 _SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
@@ -230,7 +302,7 @@ def _is_dash(crop: np.ndarray) -> bool:
     return w >= 2 * h and h <= 12 and w <= 80
 
 
-def _in_reading_order(words: list[tuple[int, int, int, str, float]]) -> list[tuple[int, int, int, str, float]]:
+def _in_reading_order(words: list[tuple]) -> list[tuple]:
     """Lines top to bottom (by their first word's top), words left to right within a line."""
     lines: dict[int, list] = {}
     for w in words:

@@ -1,19 +1,21 @@
 """Cell text clean-up shared by the text and image paths: text cells go through the repair
-pipeline, numeric cells are left exactly as read."""
+pipeline, numeric cells are left exactly as read; OCR'd indicator names also get the
+tone-mark check of `sohoa.tables.names`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
 
 
-def repair_cell(text: str, *, label_marks: bool = False) -> str:
+def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable = ()) -> str:
     """Repair a text cell; cells that read as numbers, ranges or missing markers stay as they are.
 
-    `label_marks`: also check the tone marks of the cell's words against the context model
-    (`sohoa.tables.names`), for cells read by OCR.
+    `name_marks`: the cell is an OCR'd indicator name; also check its words' tone marks
+    (`sohoa.tables.names`), with `alternatives` the marks the OCR itself doubted.
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
         return text
@@ -21,19 +23,37 @@ def repair_cell(text: str, *, label_marks: bool = False) -> str:
 
     try:
         text = repair(text).text
-        if label_marks:
-            from sohoa.tables.names import fix_label_marks
+        if name_marks:
+            from sohoa.tables.names import fix_name_marks
 
-            text = fix_label_marks(text)
+            text = fix_name_marks(text, alternatives)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
 
 
 def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
-    """The table with its header and text cells repaired (`label_marks`: see `repair_cell`)."""
+    """The table with its header and text cells repaired. `label_marks`: the table was read by
+    OCR; the body cells of its indicator-name column get the tone-mark check (headers, units
+    and other columns never do)."""
+    name_col = None
+    if label_marks:
+        from sohoa.tables.tidy import column_roles
+
+        name_col = column_roles(table.header, table.rows).name
+    doubts = {(r, c): alts for r, c, alts in table.mark_alternatives}
     return replace(
         table,
-        header=tuple(repair_cell(h, label_marks=label_marks) for h in table.header),
-        rows=tuple(tuple(repair_cell(c, label_marks=label_marks) for c in row) for row in table.rows),
+        header=tuple(repair_cell(h) for h in table.header),
+        rows=tuple(tuple(repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()))
+                         for c, v in enumerate(row)) for r, row in enumerate(table.rows)),
+        mark_alternatives=(),
     )
+
+
+def with_mark_alternatives(table: Table, reads: Iterable) -> Table:
+    """`table` carrying the OCR's mark doubts of its body cells, matched to the cells that
+    were read (`sohoa.tables.cellocr.CellText`) by their text."""
+    by_text = {read.text: read.mark_alternatives for read in reads if read.mark_alternatives}
+    found = tuple((r, c, by_text[v]) for r, row in enumerate(table.rows) for c, v in enumerate(row) if v in by_text)
+    return replace(table, mark_alternatives=found)

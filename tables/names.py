@@ -1,61 +1,138 @@
-"""Tone marks of OCR'd table labels, checked against the restorer's context model.
+"""Tone marks of OCR'd indicator names: the OCR's own doubt weighed against the context.
 
-Tesseract's Vietnamese model reads small, dense table text with the right letters but often
-the wrong tone mark ('chi' → 'chỉ', 'Tổng' → 'Tống'). The repair pipeline leaves such words
-alone in text that otherwise keeps its marks, as it should for prose: there a marked word is
-trusted. Table labels are different: short phrases read from small crops, where the OCR mark
-channel is measurably noisy. Here a word takes the context's toned form (same letters, other
-marks) when the restorer's context model prefers it clearly, weighed with a fixed prior of
-how often a mark is misread in cell OCR. Every change is explainable as an `Edit` with the
-context's confidence.
+Tesseract's Vietnamese model reads table text with the right letters but sometimes the wrong
+tone mark, and it does so even on clean print: it prefers the frequent word ('tổng chi cân
+đối' comes out 'tổng chỉ cân đối'; measured on the bench, upscaling the crop makes it worse,
+not better). The repair pipeline rightly trusts written marks in text that keeps its marks,
+so it leaves such words alone.
+
+This check changes a word of an indicator name only when both sides agree:
+- the OCR evidence for its mark is weak: at that very character the LSTM weighed the other
+  form, or another tone on the same vowel (`sohoa.tables.hocr`); that rival's confidence
+  relative to the read character is the OCR's odds against its mark. A character without
+  such a doubt keeps a small prior, `MARK_MISREAD_PRIOR`;
+- the restorer's context model prefers the other form, same letters, other marks.
+The two combine as a posterior (context odds times OCR odds); the word changes when that
+posterior reaches `MIN_CONFIDENCE`. Only body cells of the indicator-name column are checked
+(`sohoa.tables.cells`): headers such as 'Chỉ tiêu' (indicator) would otherwise be taken for
+the likelier 'Chi tiêu' (spending). Every change is an `Edit` carrying the posterior.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 
 from sohoa.diacritics.records import Edit
 
-MARK_MISREAD_RATE = 0.15
-"""Prior that a marked word in a cell was read with a wrong mark (cell OCR, Tesseract `vie`)."""
-MIN_CONFIDENCE = 0.8
-"""A label word changes only when the context's choice is at least this sure."""
-FIXER_NAME = "tables.label_marks"
+MARK_MISREAD_PRIOR = 0.03
+"""OCR odds for another mark where the LSTM did not weigh one: on the bench's name cells
+about 0.4% of the words read without an alternative had a wrong mark; kept generous."""
+MIN_CONFIDENCE = 0.7
+"""A name word changes only when the combined posterior of the other form reaches this."""
+CONTEXT_FLOOR = 0.02
+"""A context seen n times never proves the written form impossible (as in the restorer)."""
+FIXER_NAME = "tables.name_marks"
+
+Alternatives = Iterable[tuple[str, Iterable[tuple[str, float]]]]
 
 
-def label_mark_edits(text: str) -> list[Edit]:
-    """Edits putting the context's tone marks on words of a table label (letters unchanged)."""
+def _letters_only(word: str) -> str:
+    return re.sub(r"^[^\w]+|[^\w]+$", "", word)
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _toneless(char: str) -> str:
+    """The letter with its vowel marks but without its tone ('ổ' → 'ô', 'ạ' → 'a')."""
+    decomposed = unicodedata.normalize("NFD", char)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+
+
+Doubts = dict[int, dict[str, float]]
+"""Per character position: the odds the OCR gave each rival character there, and under the
+key '' the best odds of any rival that differs only in its tone."""
+
+
+def _doubts(alternatives: Alternatives | Mapping) -> dict[str, Doubts]:
+    """Per word as read (lower case, without punctuation around it), the OCR's doubts."""
+    items = alternatives.items() if isinstance(alternatives, Mapping) else alternatives
+    table: dict[str, Doubts] = {}
+    for word, forms in items:
+        word = unicodedata.normalize("NFC", _letters_only(word)).lower()
+        forms = forms.items() if isinstance(forms, Mapping) else forms
+        entry = table.setdefault(word, {})
+        for form, odds in forms:
+            form = unicodedata.normalize("NFC", _letters_only(form)).lower()
+            if len(form) != len(word):
+                continue
+            for i, (a, b) in enumerate(zip(word, form)):
+                if a != b:
+                    rivals = entry.setdefault(i, {})
+                    rivals[b] = max(rivals.get(b, 0.0), float(odds))
+                    if _toneless(a) == _toneless(b):
+                        rivals[""] = max(rivals.get("", 0.0), float(odds))
+    return table
+
+
+def ocr_odds(word: str, after: str, doubts: Doubts) -> float:
+    """The OCR's odds for `after` against `word` as read (same letters, other marks), per
+    character that differs: the odds the OCR gave that very rival; for another tone on the
+    same vowel also the best odds it gave any rival tone there (its short lists name one or
+    two rivals, not all); at least the prior."""
+    odds = 1.0
+    for i, (a, b) in enumerate(zip(word.lower(), after.lower())):
+        if a == b:
+            continue
+        rivals = doubts.get(i, {})
+        seen = max(rivals.get(b, 0.0), rivals.get("", 0.0) if _toneless(a) == _toneless(b) else 0.0)
+        odds *= min(1.0, max(seen, MARK_MISREAD_PRIOR))
+    return odds
+
+
+def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> list[Edit]:
+    """Edits giving words of an OCR'd indicator name the context's marks where the OCR doubted
+    its own (`alternatives`: per word as read, the other forms the OCR weighed and their odds
+    relative to the read form). Letters never change."""
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.decoder import TextProfile
-    from sohoa.diacritics.restore.syllables import strip_marks
+    from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, strip_marks
     from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
     restorer = load_default_restorer()
     if restorer is None or not text.strip():
         return []
+    doubts = _doubts(alternatives)
     tokens = tokenize_text(text)
     key_ids = [restorer._ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
     best, prob = restorer.decide(key_ids)
-    # mark_noise of MARK_MISREAD_RATE + 0.05 opens the decoder's mark channel at this rate
-    profile = TextProfile(strip_rate=0.0, garble=0.0, mark_noise=2 * MARK_MISREAD_RATE + 0.05)
     edits = []
     for i, token in enumerate(tokens):
-        if best[i] < 0 or not token.text.isalpha():
+        word = token.text
+        if best[i] < 0 or not word.isalpha():
             continue
-        change = restorer._change_for(token.text, key_ids[i], int(best[i]), float(prob[i]), profile)
-        if change is None or change[1] < MIN_CONFIDENCE:
+        after = apply_case(word, restorer.model.targets[int(best[i])])
+        if after == word or strip_marks(after.lower()) != strip_marks(word.lower()):
+            continue  # nothing to change, or letters would change: the pipeline's business
+        if not is_valid_syllable(after):
             continue
-        after, confidence = change
-        if strip_marks(after.lower()) != strip_marks(token.text.lower()):
-            continue  # only marks change here; letters are the pipeline's business
-        edits.append(Edit(token.start, token.end, token.text, after, FIXER_NAME, confidence))
+        p_best = float(prob[i])
+        shares = restorer.candidate_shares(key_ids[i])
+        written = restorer._ids(word)[1]
+        share_of_rest = shares.get(written, 0.0) / max(1e-9, 1.0 - shares.get(int(best[i]), 0.0))
+        p_written = max(1.0 - p_best, CONTEXT_FLOOR) * max(share_of_rest, 0.1)
+        odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}))
+        posterior = p_best * odds / (p_best * odds + p_written)
+        if posterior >= MIN_CONFIDENCE:
+            edits.append(Edit(token.start, token.end, word, after, FIXER_NAME, round(posterior, 4)))
     return edits
 
 
-def fix_label_marks(text: str) -> str:
-    """`text` with `label_mark_edits` applied."""
+def fix_name_marks(text: str, alternatives: Alternatives | Mapping = ()) -> str:
+    """`text` with `name_mark_edits` applied."""
     out, last = [], 0
-    for edit in label_mark_edits(text):
+    for edit in name_mark_edits(text, alternatives):
         out.append(text[last:edit.start])
         out.append(edit.after)
         last = edit.end

@@ -14,7 +14,7 @@ import numpy as np
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
-from sohoa.tables.cells import repair_text_cells
+from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
 from sohoa.tables.grid import build_grid, find_regions
 from sohoa.tables.lines import estimate_skew, rule_masks, straighten
 from sohoa.tables.records import Table
@@ -24,10 +24,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from sohoa.ingest.records import OcrPage, PageImage
 
 
-LABEL_MARKS = False
-"""Whether cell text gets the tone-mark check of `sohoa.tables.names`. Off: on the bench it
-turned the header 'Chỉ tiêu cả nước' into 'Chi tiêu' (spending), a valid word the context
-model prefers; `bench/tables_bench.py` reports F1 with it toggled."""
+LABEL_MARKS = True
+"""Whether the indicator names read here get the tone-mark check of `sohoa.tables.names`
+(body cells of the name column only, weighing the OCR's own doubt about each mark against
+the context); `bench/tables_bench.py` reports F1 with it toggled."""
 
 
 def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repair: bool = True) -> list[Table]:
@@ -49,12 +49,19 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
             continue
         read = read_cells(erased, ink, [cell.box for cell in grid.cells], dpi)
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf) for c, t in zip(grid.cells, read)]
-        tables.append(table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
-                                       cells, (region.x0, region.y0, region.x1, region.y1), "ruled"))
+        table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
+                                 cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
+        tables.append(with_mark_alternatives(table, read))
     ruled_boxes = [t.bbox for t in tables if t.bbox]
-    tables += find_borderless_tables(
-        page.doc_id, page.page, _without_specks(ink), lambda boxes: read_cells(erased, ink, boxes, dpi),
-        len(tables) + 1, ruled_boxes)
+    borderless_reads: list = []
+
+    def read_borderless(boxes):
+        read = read_cells(erased, ink, boxes, dpi)
+        borderless_reads.extend(read)
+        return read
+
+    tables += [with_mark_alternatives(t, borderless_reads) for t in find_borderless_tables(
+        page.doc_id, page.page, _without_specks(ink), read_borderless, len(tables) + 1, ruled_boxes)]
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
     return [repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables

@@ -33,6 +33,10 @@ class Table:
     bbox: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 on the page image
     source: str = "text"  # 'ruled' | 'borderless' | 'text'
     row_pages: tuple[int, ...] = ()  # page of every body row (set when tables are joined)
+    mark_alternatives: tuple[tuple[int, int, tuple], ...] = ()
+    """OCR'd tables before repair: (body row, column, words whose tone marks the OCR doubted,
+    as `sohoa.tables.cellocr.CellText.mark_alternatives`); used and emptied by the repair of
+    text cells (`sohoa.tables.cells`)."""
 
     @property
     def n_columns(self) -> int:
