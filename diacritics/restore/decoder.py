@@ -7,10 +7,13 @@
    bigram Viterbi picks the path, and a key trigram pass revisits the uncertain words. In text
    that is not garbled overall, a lone garbled word is weighed against its neighbours only.
 3. Every decision-list level is looked up for all positions at once (hash + binary search in
-   numpy); the highest-ranked hit gives each word its toned form and probability.
+   numpy); the highest-ranked hit gives each word its toned form and probability. In garbled
+   text that choice is weighed by how the word looks as written (`Channel.looks`: 'muc' plain
+   is likelier 'mục' than 'mức', whose horn English-model OCR garbles).
 4. A word changes only when the context's choice beats keeping what was written, weighed by the
    profile: de-accented text trusts the context, text that keeps its marks changes only where
-   the evidence is overwhelming. Stray OCR punctuation and small slips are removed alongside.
+   the evidence is overwhelming. Stray OCR punctuation (`stray`, `junk`) and small slips are
+   removed alongside; marked words OCR glued together are split before any of this.
 Each edit carries the posterior of its choice as confidence.
 """
 
