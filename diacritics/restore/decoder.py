@@ -225,10 +225,12 @@ class Restorer:
         """Edits restoring `text`: one word each, with the decoder's confidence.
 
         Words OCR glued together are split first, so that their neighbours are restored in
-        the right context; an edit inside a split word is folded into the split's edit.
+        the right context; an edit inside a split word is folded into the split's edit. Only a
+        text that shows other OCR damage (specks, slips) is split: in clean text a glued word is
+        the author's own ('lỗgần') and not ours to change.
         """
         splits = self._glued_word_edits(tokenize_text(text))
-        if not splits:
+        if not splits or not self._shows_ocr_damage(text):
             return self._restore_edits(text)
         split_text = _apply_edits(text, splits)
         regions, shift = [], 0  # (start in split_text, end there, the split edit)
@@ -301,6 +303,11 @@ class Restorer:
             edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in taken)] + slips
         edits.sort(key=lambda e: e.start)
         return edits
+
+    def _shows_ocr_damage(self, text: str) -> bool:
+        """Whether the text carries OCR specks or slips that prove it was read from a scan."""
+        return bool(junk_edits(text) or slip_edits(text)
+                    or stray_punctuation_edits(text, lambda word: self._ids(word)[0], self._bigram_logp))
 
     def _glued_word_edits(self, tokens: list[Token]) -> list[Edit]:
         """Split words OCR glued together ('antoàncho' → 'an toàn cho', 'trongnước' → 'trong nước').
