@@ -52,6 +52,9 @@ particular token is only a small share of that class, or garbled words hide in i
 sẽ' kept 'ciing' instead of 'cũng'). Measured on the set-2 bench: 0.1 and 0.02 gain alike, 1
 (no share) is the old behaviour."""
 """How far a lone garbled-looking word is trusted to be OCR garble in otherwise clean text."""
+_LONE_CAPITALS = set("BCDĐGHKLMNPQRSTVX")
+_CLUSTERS = {"ng", "nh", "th", "tr", "ch", "kh", "ph", "gh", "gi", "qu"}
+"""Capital consonants: alone they are no Vietnamese word, so a lone one may be a word's cut-off head."""
 GLUED_PAIR_COUNT = 20
 """A glued word is split only into syllables the corpus wrote side by side at least this often:
 names and loanwords ('Tucumán', 'boléro') cut into rare syllable pairs. Checked on train-split
@@ -224,13 +227,19 @@ class Restorer:
     def find_edits(self, text: str) -> list[Edit]:
         """Edits restoring `text`: one word each, with the decoder's confidence.
 
-        Words OCR glued together are split first, so that their neighbours are restored in
-        the right context; an edit inside a split word is folded into the split's edit. Only a
-        text that shows other OCR damage (specks, slips) is split: in clean text a glued word is
-        the author's own ('lỗgần') and not ours to change.
+        Word boundaries OCR got wrong are mended first, so that the neighbours are restored in
+        the right context: a capital OCR cut off its word is joined back ('N gudi' → 'Ngudi',
+        then 'Người'), and words OCR glued together are split ('antoàncho' → 'an toàn cho').
+        An edit inside a mended word is folded into the mending edit. Glued words are split
+        only in text that shows other OCR damage (specks, slips): in clean text a glued word
+        is the author's own ('lỗgần') and not ours to change.
         """
-        splits = self._glued_word_edits(tokenize_text(text))
-        if not splits or not self._shows_ocr_damage(text):
+        tokens = tokenize_text(text)
+        splits = self._letter_join_edits(tokens)
+        glued = self._glued_word_edits(tokens)
+        if glued and self._shows_ocr_damage(text):
+            splits = _without_overlaps(sorted(splits + glued, key=lambda e: e.start))
+        if not splits:
             return self._restore_edits(text)
         split_text = _apply_edits(text, splits)
         regions, shift = [], 0  # (start in split_text, end there, the split edit)
@@ -303,6 +312,54 @@ class Restorer:
             edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in taken)] + slips
         edits.sort(key=lambda e: e.start)
         return edits
+
+    def _letter_join_edits(self, tokens: list[Token]) -> list[Edit]:
+        """Join a capital consonant standing alone to the word after it ('N gudi', 'N ga' → 'Nga')
+        where the key bigram model finds the joined word likelier than the two pieces.
+
+        No Vietnamese word is a lone consonant. The join must make the letter the head of a
+        consonant cluster ('N g', 'T h') or of a word the rest alone is not ('V iệt'): a label
+        before a word ('phương án B gồm', 'điểm C trước') stays.
+        """
+        edits = []
+        for i in range(1, len(tokens) - 2):
+            letter, rest = tokens[i], tokens[i + 1]
+            if len(letter.text) != 1 or letter.text not in _LONE_CAPITALS or rest.start != letter.end + 1:
+                continue
+            if not rest.text[:1].isalpha() or not rest.text[:1].islower() or not rest.text.isalnum():
+                continue
+            before = tokens[i - 1]
+            if before.text and before.end == letter.start and before.text not in "'\"“‘([":
+                continue  # the tail of an abbreviation or code ('H.O.T huyền thoại', 'GD-ĐT ra')
+            head = strip_marks(letter.text.lower())
+            first = strip_marks(rest.text[0])
+            rest_kid = int(self._ids(rest.text)[0])
+            if not (head + first in _CLUSTERS or (first in "aeiouy" and (
+                    rest_kid == UNKNOWN_ID or self._key_counts[rest_kid] < FOREIGN_WORD_COUNT))):
+                continue  # 'B có', 'C trước': a label before a word, not a word cut in two
+            joined = letter.text + rest.text
+            key = self._best_known_key(joined)
+            if key is None or not self.model.keys[key[0]].startswith(head):
+                continue
+            left = int(self._ids(tokens[i - 1].text)[0]) if tokens[i - 1].text else BOUNDARY_ID
+            right = int(self._ids(tokens[i + 2].text)[0]) if tokens[i + 2].text else BOUNDARY_ID
+            kid, channel = key
+            together = channel + self._bigram_logp(left, kid) + self._bigram_logp(kid, right)
+            a, b = int(self._ids(letter.text)[0]), int(self._ids(rest.text)[0])
+            apart = self._bigram_logp(left, a) + self._bigram_logp(a, b) + self._bigram_logp(b, right)
+            if together > apart:
+                edits.append(Edit(letter.start, rest.end, f"{letter.text} {rest.text}", joined,
+                                  "restore.ocr-join", round(1.0 / (1.0 + math.exp(apart - together)), 4)))
+        return edits
+
+    def _best_known_key(self, token: str) -> tuple[int, float] | None:
+        """(key id, log P(token | key)) of the likeliest common Vietnamese key a token may stand for."""
+        profile = TextProfile(strip_rate=0.0, garble=1.0 if self._suspicious(token) else 0.0)
+        for kid, channel in self._key_candidates(token, profile):
+            if kid > NUMBER_ID and is_valid_key(self.model.keys[kid]) \
+                    and self._key_counts[kid] >= FOREIGN_WORD_COUNT:
+                return kid, channel
+        return None
 
     def _shows_ocr_damage(self, text: str) -> bool:
         """Whether the text carries OCR specks or slips that prove it was read from a scan."""

@@ -368,3 +368,31 @@ def test_one_syllable_with_wrong_marks_is_not_split():
 
     # English-model OCR of 'chiếm', 'nghiệm': one syllable, not 'chi ém'
     assert load_default_restorer()._glued_word_edits(tokenize_text("chiém 40% kinh nghiém")) == []
+
+
+# -- a capital OCR cut off its word ---------------------------------------------------------
+@shipped
+@pytest.mark.parametrize("text, expected", [
+    ("thí sinh 'N gười đẹp Kinh Bắc'", "thí sinh 'Người đẹp Kinh Bắc'"),
+    ("quan hệ Việt - N ga trong năm", "quan hệ Việt - Nga trong năm"),
+    ("thi sinh 'N gudi dep Kinh Bac' nam nay", "thí sinh 'Người đẹp Kinh Bắc' năm nay"),
+])
+def test_capital_cut_off_its_word_is_joined_back(text, expected):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert restore(load_default_restorer(), text) == expected
+
+
+@shipped
+@pytest.mark.parametrize("text", [
+    "phương án B gồm ba bước",       # a label before a word
+    "tại điểm C trước khi",
+    "trưởng nhóm H.O.T huyền thoại",  # the tail of an abbreviation
+    "Bộ GD-ĐT ra công văn",
+    "Nguyễn Văn A và ông T nói",
+])
+def test_lone_capitals_that_are_labels_stay(text):
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    assert load_default_restorer()._letter_join_edits(tokenize_text(text)) == []
