@@ -51,9 +51,33 @@ def tidy_frame(tables: list[Table]) -> "pd.DataFrame":
     return frame
 
 
+def table_sidecar(table: Table) -> dict:
+    """What the wide CSV cannot hold, for `tables/p<page>_t<k>.json` beside it: where the table
+    was found, and the OCR confidence (0-100) of every body cell, rows and columns as in the CSV
+    (100 for cells of text input and for cells without ink)."""
+    from sohoa.tables.records import unique_names
+
+    n_cols = len(table.header)
+    confidences = table.confidences or tuple((100.0,) * n_cols for _ in table.rows)
+    return {
+        "doc_id": table.doc_id,
+        "page": table.page,
+        "table": table.index,
+        "pages": list(table.pages or (table.page,)),
+        "source": table.source,
+        "bbox": [int(v) for v in table.bbox] if table.bbox else None,
+        "columns": unique_names(table.header),
+        "row_pages": list(table.row_pages) if table.row_pages else [table.page] * len(table.rows),
+        "confidences": [[round(float(c), 1) for c in row] for row in confidences],
+    }
+
+
 def write_document_tables(doc_id: str, tables: list[Table], doc_dir: Path) -> "pd.DataFrame":
-    """Join continued tables, write `tables/p<page>_t<k>.csv` and `indicators.csv` in doc_dir,
-    and return the document's tidy observations (columns TIDY_COLUMNS)."""
+    """Join continued tables, write `tables/p<page>_t<k>.csv` (with its `.json` sidecar, see
+    `table_sidecar`) and `indicators.csv` in doc_dir, and return the document's tidy
+    observations (columns TIDY_COLUMNS)."""
+    import json
+
     from sohoa.tables.join import join_continued
 
     doc_dir = Path(doc_dir)
@@ -61,7 +85,9 @@ def write_document_tables(doc_id: str, tables: list[Table], doc_dir: Path) -> "p
     if joined:
         (doc_dir / "tables").mkdir(parents=True, exist_ok=True)
     for table in joined:
-        table.df.to_csv(doc_dir / "tables" / f"p{table.page}_t{table.index}.csv", index=False)
+        stem = doc_dir / "tables" / f"p{table.page}_t{table.index}"
+        table.df.to_csv(stem.with_suffix(".csv"), index=False)
+        stem.with_suffix(".json").write_text(json.dumps(table_sidecar(table), ensure_ascii=False), encoding="utf-8")
     frame = tidy_frame(joined)
     doc_dir.mkdir(parents=True, exist_ok=True)
     frame.to_csv(doc_dir / "indicators.csv", index=False)

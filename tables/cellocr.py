@@ -20,7 +20,7 @@ from sohoa.tables.hocr import HOCR_CONFIG, parse_hocr
 from sohoa.tables.values import TEXT, parse_value
 
 _NUMERIC_CHARS = "0123456789.,-<>%"
-_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "§": "8"})
+_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "]": "1", "S": "5", "B": "8", "§": "8"})
 
 
 MarkAlternatives = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
@@ -70,8 +70,10 @@ def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] 
 
 
 def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, int, int]],
-               dpi: int = 300) -> list[CellText]:
-    """Read every cell box of the (rule-erased) grey page; one Tesseract pass for all of them."""
+               dpi: int = 300, bands: list[int] | None = None) -> list[CellText]:
+    """Read every cell box of the (rule-erased) grey page; one Tesseract pass for all of them,
+    or one per band when `bands` gives each box a band number (a table's header apart from
+    its body: bold header labels read in one block with body text come back worse)."""
     pad = max(8, dpi // 25)
     gap = max(30, dpi // 8)
     min_pixels = max(12, (dpi // 100) ** 2 * 4)
@@ -91,7 +93,7 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
-    first_words = _read_stack_words(crops, "--psm 6", gap, choices=True)
+    first_words = _read_band_words(crops, bands, "--psm 6", gap)
     _reread_doubtful_words(crops, first_words, gap)
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
@@ -104,8 +106,10 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         old_text, old_conf = texts[k]
         # only a fallback: the digits-only reader drops what it cannot place, so a first
         # reading that already makes a number stands
-        if parse_value(text).qualifier != TEXT and parse_value(old_text).qualifier == TEXT:
+        if parse_value(text).qualifier != TEXT and parse_value(clean_cell_text(old_text)).qualifier == TEXT:
             texts[k] = (text, conf)
+        elif _digits_fit(clean_cell_text(text), sharp[k]) and not _digits_fit(clean_cell_text(old_text), sharp[k]):
+            texts[k] = (text, conf)  # the two readings differ in digits: the crop counts them
     # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
     glyphs = sorted((texts[k][1], k) for k, crop in enumerate(crops)
                     if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
@@ -128,7 +132,7 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
     return results
 
 
-_PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|S§]*\d[\d.,\s\-–<>%IlO|S§]*$")
+_PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|\]S§]*\d[\d.,\s\-–<>%IlO|\]S§]*$")
 _MAX_GLYPH_RETRIES = 12
 
 
@@ -168,6 +172,21 @@ def _read_stack_words(crops: list[np.ndarray | None], config: str, gap: int,
                 words[k].append((line, top, left, _Word(text, conf, box, alts)))
                 break
     return [[w[3] for w in _in_reading_order(cell)] for cell in words]
+
+
+def _read_band_words(crops: list[np.ndarray | None], bands: list[int] | None, config: str,
+                     gap: int) -> list[list[_Word]]:
+    """`_read_stack_words` (with choices) once per band of crops, all in one band when `bands`
+    is None: a table's header read apart from its body, since bold header labels read in one
+    block with body text come back worse ('So sánh (%)' as '(tế)')."""
+    if bands is None or len(set(bands)) < 2:
+        return _read_stack_words(crops, config, gap, choices=True)
+    out: list[list[_Word]] = [[] for _ in crops]
+    for band in sorted(set(bands)):
+        members = [k for k, b in enumerate(bands) if b == band]
+        for k, words in zip(members, _read_stack_words([crops[k] for k in members], config, gap, choices=True)):
+            out[k] = words
+    return out
 
 
 def _joined(words: list[_Word]) -> tuple[str, float]:
@@ -235,9 +254,13 @@ def _separator_by_grammar(text: str, position: int) -> str:
 def fix_separators(text: str, crop: np.ndarray) -> str:
     """Tell '.' from ',' in numbers by their shape, which OCR often gets wrong: a comma reaches
     below the baseline and is taller than wide; a full stop sits on the baseline. The rightmost
-    small marks near the baseline of the crop are the number's separators, in order."""
+    small marks near the baseline of the crop are the number's separators, in order.
+
+    A cell that is a bare number whose digits the crop shows one by one (as many tall marks as
+    the text has digits) takes its separators from the crop instead: OCR also drops a comma
+    ('42.059,6' → '42.0596') or reads one that is not there."""
     seps = [m.start() for m in _SEPARATOR.finditer(text)]
-    if not seps:
+    if not seps and not _BARE_NUMBER.match(text):
         return text
     soft = cv2.GaussianBlur(crop, (0, 0), 0.9)  # averages scan noise away, keeps a comma's tail grey
     _, ink = cv2.threshold(soft, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -248,35 +271,120 @@ def fix_separators(text: str, crop: np.ndarray) -> str:
     tall_h = max(h for _, _, _, h in boxes)
     tall = [(x, y, w, h) for x, y, w, h in boxes if h >= 0.6 * tall_h]
     baseline = float(np.median([y + h for _, y, _, h in tall]))
+
     def between_digits(x: int, w: int) -> bool:
         # a separator has a digit close on either side; specks beyond the number do not
         reach = 0.6 * tall_h
         return any(0 <= x - (tx + tw) <= reach for tx, _, tw, _ in tall) and \
             any(0 <= tx - (x + w) <= reach for tx, _, _, _ in tall)
 
+    def inside_digit(x: int, w: int) -> bool:
+        # a broken stroke or serif of a digit lies under that digit, a separator between two
+        return any(min(x + w, tx + tw) - max(x, tx) > 0.3 * w for tx, _, tw, _ in tall)
+
     small = sorted(
         (x, y, w, h) for x, y, w, h in boxes
         if h < 0.45 * tall_h and w < 0.35 * tall_h and (y + h / 2) > baseline - 0.25 * tall_h
-        and between_digits(x, w)
+        and h >= 0.7 * w  # a dot is round, a comma tall; flat bits are broken strokes
+        and between_digits(x, w) and not inside_digit(x, w)
     )
-    if len(small) < len(seps):
-        return text
-    chars = list(text)
-    for position, (x, y, w, h) in zip(seps, small[-len(seps):]):
-        grammar = _separator_by_grammar(text, position)
-        if grammar:
-            chars[position] = grammar
-            continue
+
+    def is_comma(x: int, y: int, w: int, h: int) -> bool:
         # the baseline of the digits right beside the mark (robust to a slight residual tilt)
         near = [ty + th for tx, ty, tw, th in tall if abs((tx + tw / 2) - (x + w / 2)) < 1.5 * tall_h]
         local = float(np.median(near)) if near else baseline
         below = (y + h) - local
         # a full stop sits on the line (a blurred one may reach a pixel or two below it);
-        # a comma reaches further down, or is clearly taller than wide
-        comma = (below >= 0.1 * tall_h or (below >= 0.07 * tall_h and h > w)
-                 or (below >= 0.035 * tall_h and h >= 1.4 * w))
-        chars[position] = "," if comma else "."
+        # a comma reaches further down, or is clearly taller than wide. Heights over common
+        # fonts: a full stop is 0.14-0.27 of a digit, a comma 0.23-0.5, so a mark past 0.3 is
+        # a comma and one under 0.21 is not, wherever the (noisy) baseline puts it
+        return (below >= 0.1 * tall_h or (below >= 0.07 * tall_h and h > w)
+                or (below >= 0.035 * tall_h and h >= 1.4 * w)) and h >= 0.21 * tall_h or h >= 0.3 * tall_h
+
+    # a range's dash: a flat stroke at mid height between two digits (OCR drops it: '2-3' → '23')
+    dashes = [(x, y, w, h) for x, y, w, h in boxes
+              if w >= 1.5 * h and h < 0.3 * tall_h and w < 0.9 * tall_h
+              and baseline - 0.75 * tall_h < y + h / 2 < baseline - 0.2 * tall_h
+              and between_digits(x, w) and not inside_digit(x, w)]
+    rebuilt = _rebuild_number(text, tall, small, dashes, is_comma, tall_h)
+    if rebuilt is not None:
+        return rebuilt
+    chars = list(text)
+    marks = small[-len(seps):] if seps and len(small) >= len(seps) else [None] * len(seps)
+    for position, mark in zip(seps, marks):
+        # where the digits decide, the grammar does, with or without a visible mark
+        grammar = _separator_by_grammar(text, position)
+        if grammar or mark is not None:
+            chars[position] = grammar or ("," if is_comma(*mark) else ".")
     return "".join(chars)
+
+
+_BARE_NUMBER = re.compile(r"^\d[\d.,]*\d$|^\d$")
+
+
+def digit_marks(crop: np.ndarray) -> int | None:
+    """How many digits a crop of a bare number shows: its tall marks, when each is one digit
+    (None when some are too wide, i.e. touching digits, or the crop is empty)."""
+    soft = cv2.GaussianBlur(crop, (0, 0), 0.9)
+    _, ink = cv2.threshold(soft, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 8]
+    if not boxes:
+        return None
+    tall_h = max(h for _, _, _, h in boxes)
+    tall = [(x, w) for x, _, w, h in boxes if h >= 0.6 * tall_h]
+    if any(w > 0.9 * tall_h for _, w in tall):
+        return None
+    # pieces of one broken digit overlap in x; count columns of ink, not pieces
+    tall.sort()
+    columns = 0
+    right = -1
+    for x, w in tall:
+        if x >= right - 0.3 * w:
+            columns += 1
+        right = max(right, x + w)
+    return columns
+
+
+def _digits_fit(text: str, crop: np.ndarray | None) -> bool:
+    """Whether `text` is a bare number with as many digits as the crop shows."""
+    if crop is None or not _BARE_NUMBER.match(text):
+        return False
+    return digit_marks(crop) == sum(ch.isdigit() for ch in text)
+
+
+def _rebuild_number(text: str, tall: list, small: list, dashes: list, is_comma, tall_h: int) -> str | None:
+    """A bare number (or range) as the crop shows it: its digits in order, one per tall mark, a
+    separator at every small mark and a dash at every mid-height stroke between two digits.
+    None when the crop does not show the digits one by one (touching or broken digits) or the
+    marks make no number."""
+    if not _BARE_NUMBER.match(text.replace("-", "", 1)) or len(small) < len(_SEPARATOR.findall(text)):
+        return None  # a separator the crop does not show (too faint, or a digit's speck) stays
+    digits = [ch for ch in text if ch.isdigit()]
+    if len(tall) != len(digits) or len(dashes) > 1 or any(w > 0.9 * tall_h for _, _, w, _ in tall):
+        return None  # not one mark per digit
+    marks = sorted([(x, "digit", None) for x, _, _, _ in tall] + [(m[0], "mark", m) for m in small]
+                   + [(m[0], "dash", m) for m in dashes], key=lambda item: item[0])
+    out: list[str] = []
+    k = 0
+    for _, kind, mark in marks:
+        if kind == "digit":
+            out.append(digits[k])
+            k += 1
+        elif not out or not out[-1].isdigit():
+            return None
+        else:
+            out.append("-" if kind == "dash" else "," if is_comma(*mark) else ".")
+    parts = []
+    for part in "".join(out).split("-"):
+        chars = list(part)
+        for m in _SEPARATOR.finditer(part):
+            chars[m.start()] = _separator_by_grammar(part, m.start()) or chars[m.start()]
+        part = "".join(chars)
+        if not _BARE_NUMBER.match(part) or part.count(",") > 1 or ("," in part and "." in part.split(",", 1)[1]):
+            return None  # a decimal comma is the last separator of a number
+        parts.append(part)
+    return "-".join(parts)
 
 
 def _whiten(crop: np.ndarray, smooth: bool = True) -> np.ndarray:
@@ -336,6 +444,8 @@ def clean_cell_text(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"%c(?![a-zà-ỹ])", "%", text)  # Tesseract's usual reading of '%'
     if not _looks_numeric(text):
+        # a lone dash or stop after the words is a speck of a rule, not text ('nước sạch -')
+        text = re.sub(r"(?<=\w)\s+[-–_.,]$", "", text)
         return " ".join(_digit_token(t) for t in text.split(" "))
     # 947.251, 8 → 947.251,8 ; 1 234 → kept (a Vietnamese thousands gap is legal)
     text = re.sub(r"(?<=\d)\s*([.,])\s+(?=\d)", r"\1", text)
@@ -347,5 +457,8 @@ def _digit_token(token: str) -> str:
     """'3l' → '31', '1O0' → '100', '8.I-9' → '8.1-9': letters misread for digits in a number."""
     if sum(ch.isdigit() for ch in token) >= max(1, (len(token) + 1) // 2):
         return token.translate(_DIGIT_LIKE)
+    bound = re.match(r"^(\d[\d.,]*[-–])([OolI|\]SB§\d.,]+)$", token)
+    if bound:  # the upper bound of a range: '8,5-II' → '8,5-11'
+        return bound.group(1) + bound.group(2).translate(_DIGIT_LIKE)
     return re.sub(r"(?<=[\d.,])[OolI|](?=[\d.,-]|$)|(?<=[\d][.,])[OolI|]",
                   lambda m: m.group(0).translate(_DIGIT_LIKE), token)

@@ -146,3 +146,23 @@ def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
     if n_rows < 2 and n_cols < 2:
         return None
     return Grid(tuple(xs), tuple(ys), tuple(cells))
+
+
+def header_band_rows(grid: Grid) -> int:
+    """Rows that may form the header, from the cell spans alone (no text yet): the first row,
+    the rows its tall cells reach into, and the row under a label that spans some columns but
+    not the whole table. Only a guess for reading the header apart from the body; which rows
+    are header is decided on the text (`sohoa.tables.structure.header_row_count`)."""
+    if grid.n_rows < 2:
+        return 0
+    end = 1
+    while end < grid.n_rows:
+        reach = max((c.row + c.rowspan for c in grid.cells if c.row < end), default=end)
+        if reach > end:
+            end = reach
+            continue
+        if any(c.row == end - 1 and 1 < c.colspan < grid.n_cols - 1 for c in grid.cells):
+            end += 1
+            continue
+        break
+    return min(end, grid.n_rows - 1)

@@ -15,7 +15,7 @@ from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
-from sohoa.tables.grid import build_grid, find_regions
+from sohoa.tables.grid import build_grid, find_regions, header_band_rows
 from sohoa.tables.lines import estimate_skew, rule_masks, straighten
 from sohoa.tables.records import Table
 from sohoa.tables.structure import table_from_cells
@@ -47,7 +47,9 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
         grid = build_grid(masks, region, dpi)
         if grid is None or grid.n_cols < 2 or grid.n_rows < 2:
             continue
-        read = read_cells(erased, ink, [cell.box for cell in grid.cells], dpi)
+        band = header_band_rows(grid)
+        read = read_cells(erased, ink, [cell.box for cell in grid.cells], dpi,
+                          bands=[int(cell.row >= band) for cell in grid.cells])
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf) for c, t in zip(grid.cells, read)]
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")

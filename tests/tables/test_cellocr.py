@@ -5,7 +5,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from sohoa.synth.render import font_path
-from sohoa.tables.cellocr import clean_cell_text, fix_separators
+from sohoa.tables.cellocr import _digits_fit, _read_band_words, clean_cell_text, fix_separators
+from sohoa.tables import cellocr
 
 
 def _crop(text: str, size: int) -> np.ndarray:
@@ -29,6 +30,8 @@ def test_text_without_separators_is_untouched():
 @pytest.mark.parametrize("raw, clean", [
     ("947.251, 8", "947.251,8"), ("3l", "31"), ("Dưới 3l", "Dưới 31"), ("8.I-9", "8.1-9"), ("§.5-11", "8.5-11"),
     ("(%c)", "(%)"), ("Tỷ lệ hộ nghèo", "Tỷ lệ hộ nghèo"), ("Sở Lao động", "Sở Lao động"),
+    ("8,5-II", "8,5-11"), ("169.46]", "169.461"), ("Tỷ lệ hộ dân dùng nước sạch -", "Tỷ lệ hộ dân dùng nước sạch"),
+    ("-", "-"), ("- Cấp tỉnh", "- Cấp tỉnh"), ("Sở II", "Sở II"),
 ])
 def test_clean_cell_text(raw, clean):
     assert clean_cell_text(raw) == clean
@@ -61,3 +64,51 @@ def test_a_doubtful_word_is_read_again_alone():
     words = [[cellocr._Word("Tcng", 12.0, found[0].box), found[1]]]
     cellocr._reread_doubtful_words([crop], words, 40)
     assert [w.text for w in words[0]] == ["Tổng", "thu"] and words[0][0].conf > 50
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("42.0596", "42.059,6"),  # a dropped decimal comma is put back where the crop shows it
+    ("5652", "565,2"),
+    ("23", "2-3"),  # a range's dropped dash
+    ("8,710", "8,7-10"),
+])
+@pytest.mark.parametrize("size", [34, 42])
+def test_bare_numbers_take_their_marks_from_the_crop(read, printed, size):
+    assert fix_separators(read, _crop(printed, size)) == printed
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("48,17", "4817"),  # a separator the crop does not show stays as read
+    ("4817", "4817"),
+    ("35.363", "35.363"),
+])
+def test_numbers_without_visible_marks_keep_their_reading(read, printed):
+    assert fix_separators(read, _crop(printed, 40)) == read
+
+
+def test_flat_bits_of_broken_digits_are_no_separators():
+    crop = _crop("35.363", 40).copy()
+    ink_columns = np.flatnonzero((crop < 128).any(axis=0))
+    gaps = [x for x in range(ink_columns.min(), ink_columns.max()) if x not in set(ink_columns)]
+    last_gap = [x for x in gaps if x > gaps[-1] - 12]  # the white columns before the last digit
+    bottom = np.flatnonzero((crop < 128).any(axis=1)).max()
+    # a flat speck there, hanging a little below the line like a comma's tail would
+    crop[bottom + 2: bottom + 5, last_gap[0] - 3: last_gap[-1] + 3] = 20
+    assert fix_separators("35,363", crop) == "35.363"
+
+
+def test_digit_count_of_the_crop_arbitrates_between_readings():
+    crop = _crop("47,64", 40)
+    assert _digits_fit("47,64", crop)
+    assert not _digits_fit("47,604", crop)
+    assert not _digits_fit("Dưới 47", crop)
+
+
+def test_bands_are_read_apart(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda crops, config, gap, choices=False: calls.append(len(crops))
+                        or [[f"c{len(calls)}"]] * len(crops))
+    crops = [np.zeros((5, 5), np.uint8)] * 5
+    assert _read_band_words(crops, [0, 0, 1, 1, 1], "--psm 6", 30) == [["c1"]] * 2 + [["c2"]] * 3
+    assert calls == [2, 3]
+    assert _read_band_words(crops, None, "--psm 6", 30) == [["c3"]] * 5

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -94,10 +95,16 @@ def test_a_table_continued_on_the_next_page_of_a_pdf_is_joined(runner, tmp_path)
     result = runner.invoke(main, ["tables", str(path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     tables_dir = tmp_path / "out" / "phu_luc" / "tables"
-    assert sorted(p.name for p in tables_dir.iterdir()) == ["p1_t1.csv"]
+    assert sorted(p.name for p in tables_dir.iterdir()) == ["p1_t1.csv", "p1_t1.json"]
     wide = pd.read_csv(tables_dir / "p1_t1.csv", dtype=str, keep_default_na=False)
     assert list(wide.columns) == truth.header
     assert len(wide) == len(truth.rows)
+    sidecar = json.loads((tables_dir / "p1_t1.json").read_text(encoding="utf-8"))
+    assert sidecar["columns"] == list(wide.columns) and sidecar["pages"] == [1, 2]
+    assert sidecar["source"] == "ruled" and sidecar["row_pages"][0] == 1 and sidecar["row_pages"][-1] == 2
+    confidences = sidecar["confidences"]
+    assert len(confidences) == len(wide) and all(len(row) == len(wide.columns) for row in confidences)
+    assert all(0 <= c <= 100 for row in confidences for c in row)
     tidy = pd.read_csv(tmp_path / "out" / "phu_luc" / "indicators.csv", dtype=str, keep_default_na=False)
     assert set(tidy.page) == {"1", "2"} and set(tidy.table) == {"1"}
     expected = {(o.measure, o.period, o.value, o.value_min, o.qualifier) for o in truth.observations}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from sohoa.tables.grid import build_grid, find_regions
+from sohoa.tables.grid import Grid, GridCell, build_grid, find_regions, header_band_rows
 from sohoa.tables.join import join_continued
 from sohoa.tables.lines import estimate_skew, rule_masks, straighten
 from sohoa.tables.records import Table
@@ -46,6 +46,30 @@ def test_grid_with_spans_and_a_shorter_header_rule(dotted):
     assert spans[(0, 2)] == (1, 2)  # 'Năm' spans the two year columns
     assert spans[(1, 2)] == (1, 1) and spans[(1, 3)] == (1, 1)
     assert len(grid.cells) == 4 * 3 + 2 + 1 + 2
+
+
+def test_header_band_covers_a_two_level_header():
+    masks = rule_masks(_ruled_page(), dpi=300)
+    grid = build_grid(masks, find_regions(masks, dpi=300)[0], dpi=300)
+    assert header_band_rows(grid) == 2  # TT spans two rows; the years sit under 'Năm'
+
+
+def _plain_grid(n_rows: int, n_cols: int, spans: dict) -> Grid:
+    cells = []
+    covered = set()
+    for (r, c), (rs, cs) in spans.items():
+        covered |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
+        cells.append(GridCell(r, c, rs, cs, (0, 0, 1, 1)))
+    cells += [GridCell(r, c, 1, 1, (0, 0, 1, 1)) for r in range(n_rows) for c in range(n_cols) if (r, c) not in covered]
+    return Grid(tuple(range(n_cols + 1)), tuple(range(n_rows + 1)), tuple(cells))
+
+
+def test_header_band_is_one_row_without_spans_and_ignores_group_rows():
+    assert header_band_rows(_plain_grid(6, 5, {})) == 1
+    # a group title spanning the table under the header announces no level of labels
+    assert header_band_rows(_plain_grid(6, 5, {(1, 1): (1, 4)})) == 1
+    # a label over two of five columns does
+    assert header_band_rows(_plain_grid(6, 5, {(0, 2): (1, 2)})) == 2
 
 
 def test_skew_is_measured_and_removed():

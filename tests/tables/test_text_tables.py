@@ -32,6 +32,18 @@ def test_wide_csv_reads_back_with_header_paths(tmp_path):
     assert (tmp_path / "tables" / "p1_t2.csv").exists()
 
 
+def test_sidecar_holds_text_input_confidences_beside_an_unchanged_csv(tmp_path):
+    import json
+
+    tables = tables_from_text("d", (DATA / "dump_small.txt").read_text(encoding="utf-8"), repair_text=False)
+    write_document_tables("d", tables, tmp_path)
+    sidecar = json.loads((tmp_path / "tables" / "p1_t1.json").read_text(encoding="utf-8"))
+    wide = pd.read_csv(tmp_path / "tables" / "p1_t1.csv", dtype=str, keep_default_na=False)
+    assert sidecar["columns"] == list(wide.columns) and sidecar["source"] == "text" and sidecar["bbox"] is None
+    assert sidecar["confidences"] == [[100.0] * len(wide.columns)] * len(wide)
+    assert tuple(_read(tmp_path / "indicators.csv").columns) == TIDY_COLUMNS
+
+
 def test_sub_rows_sections_and_missing():
     tables = tables_from_text("d", (DATA / "dump_small.txt").read_text(encoding="utf-8"), repair_text=False)
     from sohoa.tables.api import tidy_frame
