@@ -8,15 +8,19 @@ Both go through the same tidy step, so the comparison is about detection, struct
 
 Figures: tidy observation precision / recall / F1 (an observation matches when indicator,
 measure, period and value agree), wide-grid cell accuracy (body cells and header paths of
-each truth table against the best-matching predicted table), seconds per page.
+each truth table against the best-matching predicted table), seconds per page; diagnostics:
+`f1_names_without_marks` (F1 with indicator names compared without tone and vowel marks) and
+`unit_accuracy` (share of the matched observations whose unit agrees too).
 
 The `continued` style is one table running over two pages (the header repeated on the second
 page for even page numbers, not for odd ones): both pages are read and the tables joined, so
 its figures show whether the table is put back together; its seconds are per image.
 
-Ablation: `f1_without_label_marks` is sohoa's F1 with the tone-mark check of table labels
-(`sohoa.tables.names`) toggled from `sohoa.tables.page.LABEL_MARKS` (the name says which
-way when it is on), on the same OCR of the same pages.
+Ablation: `f1_without_label_marks` (and `unit_accuracy_without_label_marks`) is sohoa's F1
+with the checks of OCR'd cells in `sohoa.tables.cells.repair_text_cells` (tone marks of
+indicator names, `sohoa.tables.names`; unit snapping, `sohoa.tables.units`) toggled from
+`sohoa.tables.page.LABEL_MARKS` (the name says which way when it is on), on the same OCR of
+the same pages.
 
 `PAGES=n` (default 2) pages per style and level; `TABLES_BENCH_ANCHOR=0` skips img2table;
 `TABLES_BENCH_STYLES=a,b` runs only those styles.
@@ -64,17 +68,19 @@ def _fold(key: tuple) -> tuple:
     return (name.replace("đ", "d"),) + key[1:]
 
 
-def truth_keys(page) -> Counter:
+def truth_keys(page, with_unit: bool = False) -> Counter:
     return Counter(_key(o.indicator, o.measure, o.period, o.value, o.value_min, o.value_max, o.qualifier)
+                   + ((_norm(o.unit),) if with_unit else ())
                    for t in page.tables for o in t.observations)
 
 
-def predicted_keys(tables: list[Table]) -> Counter:
+def predicted_keys(tables: list[Table], with_unit: bool = False) -> Counter:
     from sohoa.tables.api import tidy_frame
     from sohoa.tables.join import join_continued
 
     frame = tidy_frame(join_continued(tables))
     return Counter(_key(r.indicator, r.measure, r.period, r.value, r.value_min, r.value_max, r.qualifier)
+                   + ((_norm(r.unit),) if with_unit else ())
                    for r in frame.itertuples())
 
 
@@ -211,12 +217,17 @@ def main(out_dir: Path) -> dict:
                     seconds = time.perf_counter() - started
                     got = predicted_keys(tables)
                     unmarked_matched = sum((predicted_keys(unmarked) & truth).values()) if unmarked else 0
+                    unmarked_unit_matched = sum((predicted_keys(unmarked, True) & truth_keys(page, True)).values()) \
+                        if unmarked else 0
                     matched = sum((got & truth).values())
+                    # diagnostic: of the matched observations, how many also carry the right unit
+                    unit_matched = sum((predicted_keys(tables, True) & truth_keys(page, True)).values())
                     folded = sum((Counter(map(_fold, got.elements())) & Counter(map(_fold, truth.elements()))).values())
                     correct, cells = cell_accuracy(page.tables, join_continued(tables))
                     t = tally.setdefault((method, style, level), Counter())
-                    t.update(matched=matched, folded=folded, predicted=sum(got.values()), truth=sum(truth.values()),
+                    t.update(matched=matched, unit_matched=unit_matched, folded=folded, predicted=sum(got.values()), truth=sum(truth.values()),
                              cells_ok=correct, cells=cells, pages=len(images), unmarked_matched=unmarked_matched,
+                             unmarked_unit_matched=unmarked_unit_matched,
                              unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
                     t["seconds"] += seconds
                     details.append({"method": method, "style": style, "level": level, "page": n,
@@ -238,7 +249,10 @@ def main(out_dir: Path) -> dict:
         s["f1_names_without_marks"] = _score(total["folded"], total["predicted"], total["truth"])["f1"]
         if total["unmarked_predicted"]:
             s["f1_without_label_marks"] = _score(total["unmarked_matched"], total["unmarked_predicted"], total["truth"])["f1"]
+            s["unit_accuracy_without_label_marks"] = round(
+                total["unmarked_unit_matched"] / total["unmarked_matched"], 4) if total["unmarked_matched"] else 0.0
         s["cell_accuracy"] = round(total["cells_ok"] / total["cells"], 4) if total["cells"] else 0.0
+        s["unit_accuracy"] = round(total["unit_matched"] / total["matched"], 4) if total["matched"] else 0.0
         s["seconds_per_page"] = round(total["seconds"] / total["pages"], 2) if total["pages"] else 0.0
         s["observations"] = total["truth"]
         return s
@@ -261,9 +275,10 @@ def main(out_dir: Path) -> dict:
     for m in methods:
         for name, s in results["overall"][m].items():
             print(f"  {m:9s} {name:18s} {s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f}  "
-                  f"cells {s['cell_accuracy']:.3f}  {s['seconds_per_page']:.2f}s  "
+                  f"cells {s['cell_accuracy']:.3f}  units {s['unit_accuracy']:.3f}  {s['seconds_per_page']:.2f}s  "
                   f"(F1 with names compared without marks {s['f1_names_without_marks']:.3f}"
-                  + (f", label mark check toggled {s['f1_without_label_marks']:.3f}" if "f1_without_label_marks" in s else "")
+                  + (f", label mark check toggled {s['f1_without_label_marks']:.3f}"
+                     f" (units {s['unit_accuracy_without_label_marks']:.3f})" if "f1_without_label_marks" in s else "")
                   + ")")
     (out_dir / "details.json").write_text(json.dumps(details, ensure_ascii=False, indent=1))
     (out_dir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))

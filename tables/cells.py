@@ -34,19 +34,28 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
 
 def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
     """The table with its header and text cells repaired. `label_marks`: the table was read by
-    OCR; the body cells of its indicator-name column get the tone-mark check (headers, units
-    and other columns never do)."""
-    name_col = None
+    OCR; the body cells of its indicator-name column get the tone-mark check (headers and
+    other columns never do), and its unit cells are snapped to known units
+    (`sohoa.tables.units`)."""
+    name_col = unit_col = None
+    rows = table.rows
     if label_marks:
         from sohoa.tables.tidy import column_roles
+        from sohoa.tables.units import snap_unit_column
 
-        name_col = column_roles(table.header, table.rows).name
+        roles = column_roles(table.header, table.rows)
+        name_col, unit_col = roles.name, roles.unit
+        if unit_col is not None:
+            units = snap_unit_column([row[unit_col] if unit_col < len(row) else "" for row in rows])
+            rows = tuple(row[:unit_col] + (units[r],) + row[unit_col + 1:] if unit_col < len(row) else row
+                         for r, row in enumerate(rows))
     doubts = {(r, c): alts for r, c, alts in table.mark_alternatives}
     return replace(
         table,
         header=tuple(repair_cell(h) for h in table.header),
-        rows=tuple(tuple(repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()))
-                         for c, v in enumerate(row)) for r, row in enumerate(table.rows)),
+        rows=tuple(tuple(v if c == unit_col and v != table.rows[r][c] else
+                         repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()))
+                         for c, v in enumerate(row)) for r, row in enumerate(rows)),
         mark_alternatives=(),
     )
 
