@@ -6,52 +6,23 @@ Two tables, both learned from (OCR token, true token) pairs of rendered train-sp
   confusions that change the key (lost marks alone are the decoder's business).
 - `rules`: character rewrites on the de-accented form ('ir' → 'u', 'ud' → 'uo', '6' → 'o',
   '1' → 'l', 'p' → 'd'), used to propose keys for garbled tokens never seen in the pairs.
-- `looks`: how a syllable of each mark shape (tone + vowel marks, `mark_shape`) comes out:
-  plain letters, its own letters with some marks, or garbled letters. English-model OCR drops a
-  dot below or a grave far more often than a horn ('mục' reads 'muc', 'mức' reads 'mirc'), so
-  how a word looks tells which toned form it was, beyond its key.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sohoa.diacritics.restore.syllables import TONE_MARKS, canonical, is_valid_syllable, strip_marks
+from sohoa.diacritics.restore.syllables import canonical, is_valid_syllable, strip_marks
 
 CAPITAL_PRIORS = {"P": {"d": 0.3}, "B": {"d": 0.15}}
 """A capital 'Đ' read as 'P' or 'B' ('Pang' for 'Đảng', 'Bang bo' for 'Đảng bộ'): how legacy
 scans in Times-like faces come out (seeds 000 and 002). Our renderer's 'Đ' reads as 'D', so the
 rendered pages cannot teach this one; it is a prior, merged with what the pages teach."""
 
-LOOKS = ("plain", "marked", "garbled")
-"""How an OCR token shows its true syllable: exactly its key (no marks), its key with some
-marks, or other letters (see `look_of`)."""
-ANY_SHAPE = "*"
-"""The `looks` row of all shapes together, for shapes seen too rarely to have their own."""
-_VOWEL_MARK_NAMES = {"\u0302": "^", "\u0306": "(", "\u031b": "+"}
-
 EDGE_PUNCT = ".,;:!?()[]\"'“”‘’…-–*"
-
-
-@functools.lru_cache(maxsize=100_000)
-def mark_shape(syllable: str) -> str:
-    """Tone and vowel marks of a syllable, letters aside: 'mức' → 'sac+', 'đường' → 'huyen+d', 'ba' → '-'."""
-    decomposed = unicodedata.normalize("NFD", syllable.lower())
-    tone = next((TONE_MARKS[ch] for ch in decomposed if ch in TONE_MARKS), "")
-    vowels = "".join(sorted({_VOWEL_MARK_NAMES[ch] for ch in decomposed if ch in _VOWEL_MARK_NAMES}))
-    return (tone + vowels + ("d" if "đ" in syllable.lower() else "")) or "-"
-
-
-def look_of(observed: str, true_key: str) -> str:
-    """Which of `LOOKS` an observed (lower-case) token is for a syllable of key `true_key`."""
-    if observed == true_key:
-        return "plain"
-    return "marked" if strip_marks(observed) == true_key else "garbled"
 
 
 def core(chunk: str) -> str:
@@ -69,21 +40,14 @@ class Channel:
     """observed substring (de-accented) → {true de-accented substring: P(rewrite)}"""
     garble_rate: float = 0.0
     """share of word tokens the training OCR got wrong at the key level (for scaling)."""
-    looks: dict[str, dict[str, float]] = field(default_factory=dict)
-    """mark shape (`mark_shape`) → {look (`LOOKS`): P(look | shape)}; empty in older models"""
 
     def to_json(self) -> dict:
-        return {"tokens": self.tokens, "rules": self.rules, "garble_rate": self.garble_rate, "looks": self.looks}
+        return {"tokens": self.tokens, "rules": self.rules, "garble_rate": self.garble_rate}
 
     @classmethod
     def from_json(cls, data: dict) -> "Channel":
         return cls(tokens=data.get("tokens", {}), rules=data.get("rules", {}),
-                   garble_rate=float(data.get("garble_rate", 0.0)), looks=data.get("looks", {}))
-
-    def look_prob(self, target: str, look: str) -> float | None:
-        """P(an OCR token shows `look` | true syllable `target`), None where the channel has no table."""
-        table = self.looks.get(mark_shape(target)) or self.looks.get(ANY_SHAPE)
-        return table.get(look) if table else None
+                   garble_rate=float(data.get("garble_rate", 0.0)))
 
     def rewrite_keys(self, observed: str, max_rewrites: int = 2) -> dict[str, float]:
         """De-accented strings reachable from `observed` by up to `max_rewrites` rules, with probability."""
@@ -116,7 +80,6 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
     token_pairs: Counter[tuple[str, str]] = Counter()
     true_counts: Counter[str] = Counter()
     rule_counts: Counter[tuple[str, str]] = Counter()
-    look_counts: dict[str, Counter[str]] = defaultdict(Counter)
     sub_counts: Counter[str] = Counter()
     words = wrong = 0
     for ocr_chunk, truth_chunk in pairs:
@@ -130,7 +93,6 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
         obs_key, true_key = strip_marks(observed), strip_marks(truth)
         true_counts[true_key] += 1
         token_pairs[(observed, true_key)] += 1
-        look_counts[mark_shape(truth)][look_of(observed, true_key)] += 1
         if obs_key != true_key:
             wrong += 1
         for sub in _substrings(obs_key):
@@ -147,27 +109,7 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
     for (a, b), n in rule_counts.items():
         if n >= min_rule_count and sub_counts[a]:
             rules[a][b] = min(0.9, n / sub_counts[a])
-    return Channel(tokens=dict(tokens), rules=dict(rules), garble_rate=wrong / max(1, words),
-                   looks=_look_table(look_counts))
-
-
-def _look_table(counts: dict[str, Counter[str]], *, min_count: int = 20,
-                prior_weight: float = 4.0) -> dict[str, dict[str, float]]:
-    """P(look | mark shape), smoothed towards the looks of all shapes; shapes seen fewer than
-    `min_count` times get no row of their own (the `ANY_SHAPE` row stands in), and pages too
-    few to show `min_count` words give no table at all."""
-    overall: Counter[str] = Counter()
-    for by_look in counts.values():
-        overall.update(by_look)
-    total = sum(overall.values())
-    if total < min_count:
-        return {}
-    prior = {look: (overall[look] + 1.0) / (total + len(LOOKS)) for look in LOOKS}
-    table = {shape: {look: round((by_look[look] + prior_weight * prior[look]) / (sum(by_look.values()) + prior_weight), 4)
-                     for look in LOOKS}
-             for shape, by_look in counts.items() if sum(by_look.values()) >= min_count}
-    table[ANY_SHAPE] = {look: round(p, 4) for look, p in prior.items()}
-    return table
+    return Channel(tokens=dict(tokens), rules=dict(rules), garble_rate=wrong / max(1, words))
 
 
 def _substrings(text: str) -> Iterable[str]:

@@ -7,9 +7,7 @@
    bigram Viterbi picks the path, and a key trigram pass revisits the uncertain words. In text
    that is not garbled overall, a lone garbled word is weighed against its neighbours only.
 3. Every decision-list level is looked up for all positions at once (hash + binary search in
-   numpy); the highest-ranked hit gives each word its toned form and probability. In garbled
-   text that choice is weighed by how the word looks as written (`Channel.looks`: 'muc' plain
-   is likelier 'mục' than 'mức', whose horn English-model OCR garbles).
+   numpy); the highest-ranked hit gives each word its toned form and probability.
 4. A word changes only when the context's choice beats keeping what was written, weighed by the
    profile: de-accented text trusts the context, text that keeps its marks changes only where
    the evidence is overwhelming. Stray OCR punctuation (`stray`, `junk`) and small slips are
@@ -27,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel, look_of
+from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.junk import _without_overlaps, junk_edits
 from sohoa.diacritics.restore.slips import slip_edits
 from sohoa.diacritics.restore.stray import stray_punctuation_edits
@@ -59,9 +57,6 @@ GLUED_PAIR_COUNT = 20
 """A glued word is split only into syllables the corpus wrote side by side at least this often:
 names and loanwords ('Tucumán', 'boléro') cut into rare syllable pairs. Checked on train-split
 corpus text (splits per line) and on the set-3 pages, not chosen on either."""
-LOOK_CONTEXT_FLOOR = 0.02
-"""Least probability the context leaves to the forms it did not choose (as in `_change_for`:
-finite counts never prove a form impossible)."""
 MARKED_SHARE = 0.75
 """Share of syllables that carry a mark in ordinary Vietnamese text (measured on the corpus)."""
 
@@ -232,12 +227,13 @@ class Restorer:
         then 'Người'), and words OCR glued together are split ('antoàncho' → 'an toàn cho').
         An edit inside a mended word is folded into the mending edit. Glued words are split
         only in text that shows other OCR damage (specks, slips): in clean text a glued word
-        is the author's own ('lỗgần') and not ours to change.
+        is the author's own ('lỗgần') and not ours to change; and never in English-model
+        garble, where a marked non-syllable is one garbled word ('véan hod' is 'văn hóa').
         """
         tokens = tokenize_text(text)
         splits = self._letter_join_edits(tokens)
         glued = self._glued_word_edits(tokens)
-        if glued and self._shows_ocr_damage(text):
+        if glued and self._shows_ocr_damage(text) and self.profile(tokens).garble == 0:
             splits = _without_overlaps(sorted(splits + glued, key=lambda e: e.start))
         if not splits:
             return self._restore_edits(text)
@@ -280,8 +276,6 @@ class Restorer:
         else:
             keys, key_conf = self._fix_lone_garble(tokens, own_keys)
         best, prob = self.decide(keys)
-        if garbled and self.channel.looks:
-            best, prob = self._weigh_looks(tokens, keys, best, prob, profile.garble)
         edits = []
         changed_key = np.flatnonzero(keys != own_keys).tolist() if key_conf is not None else []
         for i in changed_key:
@@ -398,40 +392,6 @@ class Restorer:
             if best is not None:
                 edits.append(Edit(token.start, token.end, word, " ".join(best), "restore.ocr-split", 0.8))
         return edits
-
-    def _weigh_looks(self, tokens: list[Token], keys: np.ndarray, best: np.ndarray, prob: np.ndarray,
-                     garble: float) -> tuple[np.ndarray, np.ndarray]:
-        """In English-model OCR, weigh the context's choice by how the word looks as written.
-
-        The context gives P(form | context) (its choice, the rest shared by corpus frequency);
-        the channel gives P(look | form): 'muc' written plain is far likelier 'mục' than 'mức',
-        whose horn English-model OCR nearly always garbles ('mirc'). The product decides; the
-        channel counts only as far as the text is garbled.
-        """
-        best, prob = best.copy(), prob.copy()
-        key_strings, targets = self.model.keys, self._targets
-        for i in np.flatnonzero(best >= 0).tolist():
-            text = tokens[i].text
-            if not any(ch.isalpha() for ch in text):
-                continue
-            kid = int(keys[i])
-            shares = self.candidate_shares(kid)
-            if len(shares) < 2:
-                continue
-            look = look_of(text.lower(), key_strings[kid])
-            choice, p_choice = int(best[i]), float(prob[i])
-            rest = max(1e-9, 1.0 - shares.get(choice, 0.0))
-            p_other = max(1.0 - p_choice, LOOK_CONTEXT_FLOOR)
-            scores = {}
-            for target, share in shares.items():
-                # the context's choice is its likeliest form: no other form may outweigh it
-                p_ctx = p_choice if target == choice else min(p_choice, p_other * share / rest)
-                p_look = self.channel.look_prob(targets[target], look)
-                scores[target] = p_ctx * (1.0 - garble + garble * (p_look if p_look is not None else 1.0))
-            top = max(scores, key=scores.__getitem__)
-            if top != choice:
-                best[i], prob[i] = top, scores[top] / sum(scores.values())
-        return best, prob
 
     # -- OCR garble: choose the key of every word with a key bigram model ----------
     def _key_candidates(self, token: str, profile: TextProfile) -> list[tuple[int, float]]:

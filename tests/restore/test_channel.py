@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sohoa.diacritics.restore.channel import Channel, core, learn_channel
+from sohoa.diacritics.restore.channel import core, learn_channel
 from sohoa.diacritics.restore.ocrpairs import align_tokens
 
 
@@ -42,25 +42,3 @@ def test_real_english_model_ocr_of_a_rendered_page_teaches_the_channel():
     channel = learn_channel(pairs, min_token_count=1, min_rule_count=1)
     assert len(pairs) > 40
     assert channel.garble_rate > 0.1  # the English model really does lose Vietnamese letters
-
-
-def test_mark_shape_names_tone_and_vowel_marks():
-    from sohoa.diacritics.restore.channel import mark_shape
-
-    assert mark_shape("mức") == "sac+"
-    assert mark_shape("Đường") == "huyen+d"
-    assert mark_shape("ba") == "-"
-    assert mark_shape("mục") == "nang"
-
-
-def test_channel_learns_how_each_mark_shape_looks():
-    # a horn is garbled ('mirc'), a dot below is just lost ('muc')
-    pairs = [("mirc", "mức"), ("tirc", "tức"), ("muc", "mục"), ("tuc", "tục"), ("Nguyén", "Nguyên")] * 20 + [("ba", "ba")] * 20
-    channel = learn_channel(pairs, min_token_count=2, min_rule_count=3)
-    assert channel.look_prob("mục", "plain") > 0.6 > channel.look_prob("mức", "plain")
-    assert channel.look_prob("ba", "plain") > 0.9
-    assert channel.look_prob("mức", "garbled") > 0.6
-    assert channel.look_prob("biên", "marked") > channel.look_prob("biên", "plain")
-    assert channel.look_prob("tủ", "plain") == channel.looks["*"]["plain"]  # a shape never seen
-    assert Channel.from_json(channel.to_json()).looks == channel.looks
-    assert Channel.from_json({"tokens": {}}).look_prob("mục", "plain") is None  # older models
