@@ -3,15 +3,18 @@ Tesseract `vie`. To keep one process call per table rather than one per cell, th
 stacked one under the other with wide white gaps and read in a single pass (`--psm 6`, a
 uniform block); every word goes back to the crop it lies in. That pass asks for hOCR with the
 LSTM's per-character choices, which tell where a tone mark itself was in doubt (kept per cell
-for the mark check of indicator names). Cells that read as numbers but look doubtful are read
-again alone as a single line with a digits-only whitelist.
+for the mark check of indicator names); text cells are read once more, enlarged by half, for a
+second opinion on their marks only, and words read with little confidence are read again
+alone. Cells that read as numbers but look doubtful are read again alone as a single line
+with a digits-only whitelist.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -95,6 +98,7 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         sharp.append(_whiten(region, smooth=False))
     first_words = _read_band_words(crops, bands, "--psm 6", gap)
     _reread_doubtful_words(crops, first_words, gap)
+    _second_opinion_on_marks(crops, first_words, gap)
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
     # numbers that read doubtfully get a second, digits-only pass (again one call for all)
@@ -232,6 +236,43 @@ _REREAD_BELOW = 50.0
 _REREAD_MARGIN = 15.0
 """The second reading must be this much surer to replace the first."""
 _MAX_WORD_RETRIES = 24
+
+
+def _mark_key(word: str) -> str:
+    from sohoa.diacritics.restore.syllables import strip_marks
+
+    return strip_marks(re.sub(r"^\W+|\W+$", "", word)).lower()
+
+
+def _second_opinion_on_marks(crops: list[np.ndarray | None], words: list[list[_Word]], gap: int) -> None:
+    """Text cells read once more, enlarged by half, for a second opinion on tone marks only:
+    the LSTM's doubts about a mark come and go with the scale (it weighs 'chi' beside the
+    'chỉ' it reads at one size and not at another). Words of both readings with the same
+    letters are paired; a second reading with other marks, and every mark it doubted,
+    joins the word's alternatives (its own reading at odds 1). The text stays the first
+    reading's. `words` is updated in place."""
+    cells = [k for k, cell in enumerate(words) if crops[k] is not None
+             and sum(any(ch.isalpha() for ch in w.text) for w in cell) >= 2]
+    if not cells:
+        return
+    scaled = [cv2.resize(crops[k], None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC) for k in cells]
+    again = _read_stack_words(scaled, "--psm 6", gap, choices=True)
+    for k, second in zip(cells, again):
+        first = words[k]
+        matcher = difflib.SequenceMatcher(a=[_mark_key(w.text) for w in first],
+                                          b=[_mark_key(w.text) for w in second], autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for i in range(block.size):
+                old, new = first[block.a + i], second[block.b + i]
+                if not _mark_key(old.text):
+                    continue
+                found = dict(old.alternatives)
+                votes = ([(new.text, 1.0)] if new.text != old.text else []) + list(new.alternatives)
+                for form, odds in votes:
+                    if form != old.text and len(form) == len(old.text):
+                        found[form] = max(found.get(form, 0.0), odds)
+                if found != dict(old.alternatives):
+                    first[block.a + i] = replace(old, alternatives=tuple(sorted(found.items(), key=lambda kv: -kv[1])))
 
 
 _SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")

@@ -112,3 +112,35 @@ def test_bands_are_read_apart(monkeypatch):
     assert _read_band_words(crops, [0, 0, 1, 1, 1], "--psm 6", 30) == [["c1"]] * 2 + [["c2"]] * 3
     assert calls == [2, 3]
     assert _read_band_words(crops, None, "--psm 6", 30) == [["c3"]] * 5
+
+
+def _fake_words(*texts):
+    from sohoa.tables import cellocr
+
+    return [cellocr._Word(t, 90.0, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(texts)]
+
+
+def test_second_reading_adds_its_marks_as_alternatives_only(monkeypatch):
+    from sohoa.tables import cellocr
+
+    second = [_fake_words("tổng", "chi", "cân)"), _fake_words("Tỷ", "lệ")]
+    second[0][2] = cellocr._Word("cân)", 90.0, (20, 0, 28, 10), (("cần)", 0.3),))
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda crops, *a, **k: second[: len(crops)])
+    crop = np.full((20, 60), 255, np.uint8)
+    words = [_fake_words("tổng", "chỉ", "cân)"), _fake_words("12,5")]
+    cellocr._second_opinion_on_marks([crop, crop], words, 40)
+    assert [w.text for w in words[0]] == ["tổng", "chỉ", "cân)"]  # the text stays the first reading's
+    assert words[0][0].alternatives == ()
+    assert words[0][1].alternatives == (("chi", 1.0),)
+    assert words[0][2].alternatives == (("cần)", 0.3),)
+    assert words[1][0].alternatives == ()  # a number is no text cell: not read again
+
+
+def test_second_reading_with_other_letters_is_no_vote(monkeypatch):
+    from sohoa.tables import cellocr
+
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda crops, *a, **k: [_fake_words("tổng", "ch", "cần")])
+    words = [_fake_words("tổng", "chỉ", "cân")]
+    cellocr._second_opinion_on_marks([np.full((20, 60), 255, np.uint8)], words, 40)
+    assert words[0][1].alternatives == ()  # 'ch' is not the same letters as 'chỉ'
+    assert words[0][2].alternatives == (("cần", 1.0),)
