@@ -456,6 +456,16 @@ def viqr_margin(text: str, decoded: str) -> float:
     return log_likelihood(decoded) + evidence + VIQR_LOG_PRIOR["viqr"] - log_likelihood(text)
 
 
+def _made_a_word(line: str, decoded: str) -> bool:
+    """The decoding spells a marked word of two or more letters that the line did not have.
+
+    A lone symbol that decodes to a one-letter word ('´' → 'Ơ' in VISCII) is no evidence of an
+    encoding on its own: only the document's majority may decide such a line.
+    """
+    before = set(_WORD.findall(line))
+    return any(len(word) >= 2 and has_vietnamese_marks(word) for word in set(_WORD.findall(decoded)) - before)
+
+
 def line_candidates(line: str) -> list[str]:
     """The legacy encodings under which `line` reads clearly better decoded, best first.
 
@@ -473,6 +483,8 @@ def line_candidates(line: str) -> list[str]:
         if _distinctive_share(line, encoding) < MIN_DISTINCTIVE_SHARE:
             continue
         decoded = _decode_line(encoding, line)
+        if not _made_a_word(line, decoded):
+            continue
         after = readability(decoded)
         gain = after.score - before.score
         if after.good >= 1 and after.bad <= after.good // 5 and gain >= 0.75:

@@ -95,3 +95,10 @@ def test_mojibake_of_mojibake_is_undone_in_one_repair(text, expected):
     once = repair(text, restore=False)
     assert once.text == expected
     assert repair(once.text, restore=False).text == once.text
+
+
+@pytest.mark.parametrize("text", ["Â´", "´", "giá ´ 5"])
+def test_a_lone_symbol_is_no_evidence_of_a_legacy_encoding(text):
+    once = repair(text, restore=False)
+    assert "Ơ" not in once.text
+    assert repair(once.text, restore=False).text == once.text
