@@ -22,8 +22,18 @@ indicator names, `sohoa.tables.names`; unit snapping, `sohoa.tables.units`) togg
 `sohoa.tables.page.LABEL_MARKS` (the name says which way when it is on), on the same OCR of
 the same pages.
 
+Held-out variation: `TABLES_BENCH_FONTS=termes,freeserif,freesans,notoserif,notosans` renders
+the same tables in other typefaces (default `termes` only, the one the table code was
+developed on); `TABLES_BENCH_MAKERS=pil,pdf` adds the second page maker
+(`sohoa.synth.tables_pdf`: reportlab tables with other rule widths and paddings, portrait and
+landscape, written as PDF and rasterised by poppler at 300 dpi; default `pil` only; it takes
+the TrueType fonts of the list, FreeSerif where there is none). Each
+(maker, font) pair is a variant; with more than one, results are keyed
+`variant/style/level` and the overall block has `variant:…` entries.
+
 `PAGES=n` (default 2) pages per style and level; `TABLES_BENCH_ANCHOR=0` skips img2table;
-`TABLES_BENCH_STYLES=a,b` runs only those styles.
+`TABLES_BENCH_STYLES=a,b` runs only those styles; `TABLES_BENCH_LEVELS=light,heavy` only
+those levels.
 """
 
 from __future__ import annotations
@@ -149,15 +159,39 @@ def _score(matched: int, predicted: int, truth: int) -> dict:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def _pages_of(style: str, n: int):
+def _pages_of(style: str, n: int, font: str = "termes", maker: str = "pil"):
     """(truth page, images' pages): one page, or the two pages of a continued table."""
     from sohoa.synth.tables_render import render_continued_pages, render_table_page
 
+    if maker == "pdf":
+        from sohoa.synth.tables_pdf import render_pdf_continued_pages, render_pdf_table_page
+
+        if style == "continued":
+            first, second = render_pdf_continued_pages(n, repeat_header=n % 2 == 0, font=font)
+            return first, [first, second]
+        page = render_pdf_table_page(style, seed=n, font=font)
+        return page, [page]
     if style == "continued":
-        first, second = render_continued_pages(n, repeat_header=n % 2 == 0)
+        first, second = render_continued_pages(n, repeat_header=n % 2 == 0, font=font)
         return first, [first, second]
-    page = render_table_page(style, seed=n)
+    page = render_table_page(style, seed=n, font=font)
     return page, [page]
+
+
+def variants() -> list[tuple[str, str, str]]:
+    """(name, maker, font) of each page variant the run covers, from the environment."""
+    fonts = os.environ.get("TABLES_BENCH_FONTS", "termes").split(",")
+    makers = os.environ.get("TABLES_BENCH_MAKERS", "pil").split(",")
+    runs = []
+    for maker in makers:
+        if maker == "pil":
+            runs += [(font, maker, font) for font in fonts]
+        else:  # the PDF maker embeds TrueType faces only: `termes` stands for FreeSerif there
+            from sohoa.synth.tables_pdf import PDF_FONTS
+
+            ttf = [f for f in fonts if f in PDF_FONTS] or ["freeserif"]
+            runs += [(f"{maker}-{font}", maker, font) for font in ttf]
+    return runs
 
 
 def main(out_dir: Path) -> dict:
@@ -182,62 +216,62 @@ def main(out_dir: Path) -> dict:
 
         anchor_ocr = TesseractOCR(lang="vie", n_threads=1)
     methods = ["sohoa"] + (["img2table"] if with_anchor else [])
-    tally: dict[tuple[str, str, str], Counter] = {}
+    tally: dict[tuple[str, str, str, str], Counter] = {}
     details = []
     levels = tuple(os.environ.get("TABLES_BENCH_LEVELS", ",".join(LEVELS)).split(","))
-    for style in STYLES:
-        for level in levels:
-            for n in range(pages_per):
-                page, sheets = _pages_of(style, n)
-                images = []
-                for k, sheet in enumerate(sheets):
-                    suffix = "" if k == 0 else f":{k + 1}"
-                    image, _ = degrade(sheet.image, level, random.Random(f"degrade:{style}:{level}:{n}{suffix}"))
-                    images.append(image)
-                truth = truth_keys(page)
-                for method in methods:
-                    started = time.perf_counter()
-                    tables, unmarked = [], []
-                    for number, image in enumerate(images, start=1):
-                        if method == "sohoa":
-                            grey = np.asarray(image.convert("L"))
-                            read = find_tables_on_page(PageImage(f"{style}-{level}-{n}", number, grey, 300), None,
-                                                       repair=False)
-                            tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
-                            lap = time.perf_counter()
-                            unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]  # ablation, not timed
-                            started += time.perf_counter() - lap
-                        else:
-                            # img2table gets the page at 150 dpi: at 300 dpi with OCR it finds no
-                            # table on these pages at all (its detection works there only without OCR)
-                            buffer = io.BytesIO()
-                            image.convert("RGB").resize((image.width // 2, image.height // 2)).save(buffer, "PNG")
-                            tables += [Table(**{**t.__dict__, "page": number, "pages": (number,)})
-                                       for t in _img2table_tables(buffer.getvalue(), anchor_ocr)]
-                    seconds = time.perf_counter() - started
-                    got = predicted_keys(tables)
-                    unmarked_matched = sum((predicted_keys(unmarked) & truth).values()) if unmarked else 0
-                    unmarked_unit_matched = sum((predicted_keys(unmarked, True) & truth_keys(page, True)).values()) \
-                        if unmarked else 0
-                    matched = sum((got & truth).values())
-                    # diagnostic: of the matched observations, how many also carry the right unit
-                    unit_matched = sum((predicted_keys(tables, True) & truth_keys(page, True)).values())
-                    folded = sum((Counter(map(_fold, got.elements())) & Counter(map(_fold, truth.elements()))).values())
-                    correct, cells = cell_accuracy(page.tables, join_continued(tables))
-                    t = tally.setdefault((method, style, level), Counter())
-                    t.update(matched=matched, unit_matched=unit_matched, folded=folded, predicted=sum(got.values()), truth=sum(truth.values()),
-                             cells_ok=correct, cells=cells, pages=len(images), unmarked_matched=unmarked_matched,
-                             unmarked_unit_matched=unmarked_unit_matched,
-                             unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
-                    t["seconds"] += seconds
-                    details.append({"method": method, "style": style, "level": level, "page": n,
-                                    "matched": matched, "predicted": sum(got.values()),
-                                    "truth": sum(truth.values()), "seconds": round(seconds, 2),
-                                    "missed": sorted(map(list, (truth - got).keys()))[:8],
-                                    "spurious": sorted(map(list, (got - truth).keys()))[:8]})
-                print(f"  {style:10s} {level:5s} #{n}: " + "  ".join(
-                    f"{m} {d['matched']}/{d['truth']} ({d['predicted']} predicted, {d['seconds']}s)"
-                    for m, d in ((d["method"], d) for d in details[-len(methods):])), flush=True)
+    runs = variants()
+    for (variant, maker, font), style, level, n in (
+            (v, s, lv, n) for v in runs for s in STYLES for lv in levels for n in range(pages_per)):
+        page, sheets = _pages_of(style, n, font, maker)
+        images = []
+        for k, sheet in enumerate(sheets):
+            suffix = "" if k == 0 else f":{k + 1}"
+            image, _ = degrade(sheet.image, level, random.Random(f"degrade:{style}:{level}:{n}{suffix}"))
+            images.append(image)
+        truth = truth_keys(page)
+        for method in methods:
+            started = time.perf_counter()
+            tables, unmarked = [], []
+            for number, image in enumerate(images, start=1):
+                if method == "sohoa":
+                    grey = np.asarray(image.convert("L"))
+                    read = find_tables_on_page(PageImage(f"{variant}-{style}-{level}-{n}", number, grey, 300), None,
+                                               repair=False)
+                    tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
+                    lap = time.perf_counter()
+                    unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]  # ablation, not timed
+                    started += time.perf_counter() - lap
+                else:
+                    # img2table gets the page at 150 dpi: at 300 dpi with OCR it finds no
+                    # table on these pages at all (its detection works there only without OCR)
+                    buffer = io.BytesIO()
+                    image.convert("RGB").resize((image.width // 2, image.height // 2)).save(buffer, "PNG")
+                    tables += [Table(**{**t.__dict__, "page": number, "pages": (number,)})
+                               for t in _img2table_tables(buffer.getvalue(), anchor_ocr)]
+            seconds = time.perf_counter() - started
+            got = predicted_keys(tables)
+            unmarked_matched = sum((predicted_keys(unmarked) & truth).values()) if unmarked else 0
+            unmarked_unit_matched = sum((predicted_keys(unmarked, True) & truth_keys(page, True)).values()) \
+                if unmarked else 0
+            matched = sum((got & truth).values())
+            # diagnostic: of the matched observations, how many also carry the right unit
+            unit_matched = sum((predicted_keys(tables, True) & truth_keys(page, True)).values())
+            folded = sum((Counter(map(_fold, got.elements())) & Counter(map(_fold, truth.elements()))).values())
+            correct, cells = cell_accuracy(page.tables, join_continued(tables))
+            t = tally.setdefault((method, variant, style, level), Counter())
+            t.update(matched=matched, unit_matched=unit_matched, folded=folded, predicted=sum(got.values()), truth=sum(truth.values()),
+                     cells_ok=correct, cells=cells, pages=len(images), unmarked_matched=unmarked_matched,
+                     unmarked_unit_matched=unmarked_unit_matched,
+                     unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
+            t["seconds"] += seconds
+            details.append({"method": method, "variant": variant, "style": style, "level": level, "page": n,
+                            "matched": matched, "predicted": sum(got.values()),
+                            "truth": sum(truth.values()), "seconds": round(seconds, 2),
+                            "missed": sorted(map(list, (truth - got).keys()))[:8],
+                            "spurious": sorted(map(list, (got - truth).keys()))[:8]})
+        print(f"  {variant:10s} {style:10s} {level:5s} #{n}: " + "  ".join(
+            f"{m} {d['matched']}/{d['truth']} ({d['predicted']} predicted, {d['seconds']}s)"
+            for m, d in ((d["method"], d) for d in details[-len(methods):])), flush=True)
 
     results: dict = {"pages_per_style_and_level": pages_per, "by_style_level": {}, "overall": {}}
 
@@ -257,19 +291,27 @@ def main(out_dir: Path) -> dict:
         s["observations"] = total["truth"]
         return s
 
-    print(f"\n{'style':11s} {'level':6s} " + " ".join(f"{m + ' F1':>14s} {'cells':>6s} {'s/page':>6s}" for m in methods))
-    for style in STYLES:
-        for level in levels:
-            row = {m: summarise([(m, style, level)]) for m in methods}
-            results["by_style_level"][f"{style}/{level}"] = row
-            print(f"{style:11s} {level:6s} " + " ".join(
-                f"{row[m]['f1']:14.3f} {row[m]['cell_accuracy']:6.3f} {row[m]['seconds_per_page']:6.2f}" for m in methods))
+    print(f"\n{'variant':13s} {'style':11s} {'level':6s} "
+          + " ".join(f"{m + ' F1':>14s} {'cells':>6s} {'s/page':>6s}" for m in methods))
+    for variant, _, _ in runs:
+        for style in STYLES:
+            for level in levels:
+                row = {m: summarise([(m, variant, style, level)]) for m in methods}
+                key = f"{style}/{level}" if len(runs) == 1 else f"{variant}/{style}/{level}"
+                results["by_style_level"][key] = row
+                print(f"{variant:13s} {style:11s} {level:6s} " + " ".join(
+                    f"{row[m]['f1']:14.3f} {row[m]['cell_accuracy']:6.3f} {row[m]['seconds_per_page']:6.2f}"
+                    for m in methods))
     for m in methods:
         results["overall"][m] = {
             "all": summarise([k for k in tally if k[0] == m]),
-            "degraded": summarise([k for k in tally if k[0] == m and k[2] != "clean"]),
-            **{f"style:{s}": summarise([k for k in tally if k[0] == m and k[1] == s]) for s in STYLES},
-            **{f"level:{lv}": summarise([k for k in tally if k[0] == m and k[2] == lv]) for lv in LEVELS},
+            "degraded": summarise([k for k in tally if k[0] == m and k[3] != "clean"]),
+            **({f"variant:{v}": summarise([k for k in tally if k[0] == m and k[1] == v]) for v, _, _ in runs}
+               if len(runs) > 1 else {}),
+            **({f"variant:{v}/degraded": summarise([k for k in tally if k[0] == m and k[1] == v and k[3] != "clean"])
+                for v, _, _ in runs} if len(runs) > 1 else {}),
+            **{f"style:{s}": summarise([k for k in tally if k[0] == m and k[2] == s]) for s in STYLES},
+            **{f"level:{lv}": summarise([k for k in tally if k[0] == m and k[3] == lv]) for lv in levels},
         }
     print("\noverall (P / R / F1, cell accuracy, s/page):")
     for m in methods:

@@ -13,6 +13,11 @@ Styles (each a way real appendices are printed):
 `render_table_page(style, seed)` returns the page image and its truth: the wide grid (header
 paths + body rows as printed) and the observations (section, indicator, unit, measure,
 period, value, bounds, qualifier) computed from the generator's own model, not by parsing.
+
+`font` picks the typeface (`FONTS`): `termes` (TeX Gyre Termes, the default the table code
+was developed on) or one held out from that work — `freeserif`, `freesans`, `notoserif`,
+`notosans` (all with Vietnamese glyphs; Liberation lacks them). The same seed gives the same
+table in every font, so a font's figures differ from the default's by the typeface alone.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from PIL import Image, ImageDraw, ImageFont
+
+from pathlib import Path
 
 from sohoa.synth.render import font_path
 from sohoa.tables.values import format_decimal, format_vietnamese
@@ -52,6 +59,30 @@ _SECTIONS = ("Chỉ tiêu kinh tế", "Chỉ tiêu xã hội", "Chỉ tiêu môi
 _AGENCIES = ("Sở Tài chính", "Cục Thống kê", "Sở Y tế", "Sở Công Thương", "Sở Giáo dục và Đào tạo", "Sở Xây dựng")
 _ASSESS = ("Đạt", "Vượt", "Không đạt")
 _ROMAN = ("I", "II", "III", "IV", "V", "VI")
+
+_FREEFONT = "/usr/share/fonts/truetype/freefont"
+_NOTO = "/usr/share/fonts/truetype/noto"
+# typeface name → (regular, bold) font files; `termes` resolves through synth.render
+FONTS: dict[str, tuple[str, str]] = {
+    "termes": ("", ""),
+    "freeserif": (f"{_FREEFONT}/FreeSerif.ttf", f"{_FREEFONT}/FreeSerifBold.ttf"),
+    "freesans": (f"{_FREEFONT}/FreeSans.ttf", f"{_FREEFONT}/FreeSansBold.ttf"),
+    "notoserif": (f"{_NOTO}/NotoSerif-Regular.ttf", f"{_NOTO}/NotoSerif-Bold.ttf"),
+    "notosans": (f"{_NOTO}/NotoSans-Regular.ttf", f"{_NOTO}/NotoSans-Bold.ttf"),
+}
+
+
+def font_files(font: str = "termes") -> tuple[str, str]:
+    """(regular, bold) font files of the typeface `font` (a key of `FONTS`)."""
+    if font not in FONTS:
+        raise ValueError(f"unknown font {font!r}; one of {', '.join(FONTS)}")
+    if font == "termes":
+        return font_path("regular"), font_path("bold") if _has_bold() else font_path("regular")
+    regular, bold = FONTS[font]
+    for path in (regular, bold):
+        if not Path(path).exists():
+            raise FileNotFoundError(f"font file {path} missing; install fonts-freefont-ttf and fonts-noto-core")
+    return regular, bold
 
 
 @dataclass(frozen=True)
@@ -359,33 +390,34 @@ def _text_block(draw, text, x0, x1, y0, y1, font, look: _Look, align: str, valig
         y += look.line_h
 
 
-def _look(style: str, rng: random.Random) -> _Look:
+def _look(style: str, rng: random.Random, font: str = "termes") -> _Look:
     size = rng.choice((36, 38, 40, 42))
+    regular, bold = font_files(font)
     return _Look(
         rule=rng.choice((2, 3, 3, 4)), rule_grey=rng.choice((0, 30, 60)),
         inner=rng.choice(("solid", "solid", "dotted", "broken", "faint")) if style == "wrapped" else
         rng.choice(("solid", "solid", "solid", "broken")),
         valign="middle" if style == "wrapped" else rng.choice(("top", "middle")),
-        font=ImageFont.truetype(font_path("regular"), size),
-        bold=ImageFont.truetype(font_path("bold") if _has_bold() else font_path("regular"), size),
+        font=ImageFont.truetype(regular, size),
+        bold=ImageFont.truetype(bold, size),
         line_h=int(size * 1.25), pad=int(size * 0.35),
     )
 
 
-def _page_with_title() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+def _page_with_title(font: str = "termes") -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("L", (PAGE_W, PAGE_H), 255)
     draw = ImageDraw.Draw(image)
-    title_font = ImageFont.truetype(font_path("bold") if _has_bold() else font_path("regular"), 46)
+    title_font = ImageFont.truetype(font_files(font)[1], 46)
     title = "PHỤ LỤC: MỘT SỐ CHỈ TIÊU CHỦ YẾU"
     draw.text(((PAGE_W - title_font.getlength(title)) / 2, 200), title, font=title_font, fill=20)
     return image, draw
 
 
-def render_table_page(style: str, seed: int) -> TablePage:
-    """One clean page of `style`, reproducible from `seed`."""
+def render_table_page(style: str, seed: int, font: str = "termes") -> TablePage:
+    """One clean page of `style` in the typeface `font`, reproducible from `seed`."""
     rng = random.Random(f"{style}:{seed}")
-    look = _look(style, rng)
-    image, draw = _page_with_title()
+    look = _look(style, rng, font)
+    image, draw = _page_with_title(font)
     tables: list[TruthTable] = []
     top = 340
     count = 2 if style == "two_tables" else 1
@@ -402,20 +434,20 @@ def render_table_page(style: str, seed: int) -> TablePage:
     return TablePage(style=style, image=image, tables=tables)
 
 
-def render_continued_pages(seed: int, repeat_header: bool) -> tuple[TablePage, TablePage]:
+def render_continued_pages(seed: int, repeat_header: bool, font: str = "termes") -> tuple[TablePage, TablePage]:
     """One `two_level` table running over two clean pages: the first page holds the header and
     the first rows, the second page the rest (numbering goes on), with the header printed
     again or not. The truth (on the first page) is the whole logical table; the second page
     carries no truth table of its own."""
     style = "two_level"
     rng = random.Random(f"continued:{seed}:{repeat_header}")
-    look = _look(style, rng)
+    look = _look(style, rng, font)
     cols = _columns(style, rng)
     rows, obs, spans = _body(style, cols, rng, rng.randint(10, 14))
     split = len(rows) // 2
     while split < len(rows) - 1 and not rows[split][0]:
         split += 1  # a sub-row stays on the page of its parent
-    first_image, _ = _page_with_title()
+    first_image, _ = _page_with_title(font)
     _draw_table(first_image, style, cols, rows[:split], [], 340, look, rng)
     second_image = Image.new("L", (PAGE_W, PAGE_H), 255)
     _draw_table(second_image, style, cols, rows[split:], [], 200, look, rng, draw_header=repeat_header)
