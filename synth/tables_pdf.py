@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
 from pdf2image import convert_from_bytes
@@ -68,6 +68,30 @@ def _look(style: str, rng: random.Random, font: str) -> _PdfLook:
         body_rules=style == "borderless" or rng.random() > 0.3,
         landscape=rng.random() < 0.4,
     )
+
+
+def _fitting(look: _PdfLook, cols: list[_Column], rows: list[list[str]], width: float) -> _PdfLook:
+    """The look with padding (down to 3 pt), then font size, then padding lowered until every word fits its column, as an
+    author would do: a PDF writer lets an unbreakable word run over the rule."""
+    total = sum(c.weight for c in cols)
+    widths = [width * c.weight / total for c in cols]
+
+    def fits(look: _PdfLook) -> bool:
+        for c, col in enumerate(cols):
+            words = [(w, look.bold) for label in col.path for w in label.split()]
+            words += [(w, look.font) for row in rows for w in row[c].split()] if c != 1 else []
+            widest = max((pdfmetrics.stringWidth(w, face, look.size) for w, face in words), default=0)
+            if widest + 2 * look.pad > widths[c] - 1:
+                return False
+        return True
+
+    while not fits(look) and look.pad > 3:
+        look = replace(look, pad=look.pad - 1)
+    while not fits(look) and look.size > 7:
+        look = replace(look, size=look.size - 0.5)
+    while not fits(look) and look.pad > 1:
+        look = replace(look, pad=look.pad - 1)
+    return look
 
 
 def _paragraph(text: str, look: _PdfLook, bold: bool, align: int) -> Paragraph:
@@ -177,6 +201,7 @@ def render_pdf_table_page(style: str, seed: int, font: str = "freeserif") -> Tab
         # a landscape page holds fewer rows
         n_rows = rng.randint(4, 6) if count == 2 else rng.randint(6, 9) if look.landscape else rng.randint(9, 13)
         rows, obs, spans = _body(style, cols, rng, n_rows)
+        look = _fitting(look, cols, rows, _width(look))
         story.append(_table(style, cols, rows, spans, look, _width(look)))
         tables.append(TruthTable(header=[" | ".join(c.path) for c in cols], rows=rows, observations=obs))
         if t == 0 and count == 2:
@@ -198,6 +223,7 @@ def render_pdf_continued_pages(seed: int, repeat_header: bool, font: str = "free
     split = len(rows) // 2
     while split < len(rows) - 1 and not rows[split][0]:
         split += 1  # a sub-row stays on the page of its parent
+    look = _fitting(look, cols, rows, _width(look))
     story = _title(look) + [_table(style, cols, rows[:split], [], look, _width(look)), PageBreak(),
                             _table(style, cols, rows[split:], [], look, _width(look), with_header=repeat_header)]
     images = _rasterise(story, look)

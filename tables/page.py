@@ -18,6 +18,7 @@ from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
 from sohoa.tables.grid import build_grid, find_regions, header_band_rows
 from sohoa.tables.lines import estimate_skew, rule_masks, straighten
 from sohoa.tables.records import Table
+from sohoa.tables.rows import split_stacked_rows
 from sohoa.tables.structure import table_from_cells
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +41,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
     erased = grey.copy()
     erased[rules > 0] = 255
     ink = cv2.bitwise_and(masks.ink, cv2.bitwise_not(rules))
+    text_ink = _without_specks(ink)
     tables: list[Table] = []
     for region in find_regions(masks, dpi):
         if not region.ruled:
@@ -47,6 +49,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
         grid = build_grid(masks, region, dpi)
         if grid is None or grid.n_cols < 2 or grid.n_rows < 2:
             continue
+        grid = split_stacked_rows(grid, text_ink)  # body rows set apart by spacing, not rules
         band = header_band_rows(grid)
         read = read_cells(erased, ink, [cell.box for cell in grid.cells], dpi,
                           bands=[int(cell.row >= band) for cell in grid.cells])
@@ -63,7 +66,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
         return read
 
     tables += [with_mark_alternatives(t, borderless_reads) for t in find_borderless_tables(
-        page.doc_id, page.page, _without_specks(ink), read_borderless, len(tables) + 1, ruled_boxes)]
+        page.doc_id, page.page, text_ink, read_borderless, len(tables) + 1, ruled_boxes)]
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
     return [repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables

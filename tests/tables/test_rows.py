@@ -1,0 +1,63 @@
+"""Body rows set apart by spacing alone inside one ruled lattice row."""
+
+import numpy as np
+
+from sohoa.tables.grid import Grid, GridCell
+from sohoa.tables.rows import row_cuts, split_stacked_rows
+
+COLUMNS = [(0, 60), (60, 400), (400, 520), (520, 640), (640, 760)]
+LINE_H, LEADING = 30, 36  # text height and line pitch of a wrapped cell (px at 300 dpi)
+
+
+def _band(rows: list[list[int]], row_gap: int) -> np.ndarray:
+    """Ink of a lattice row: each body row lists how many lines each column prints."""
+    height = sum(max(r) * LEADING + row_gap for r in rows) + 20
+    band = np.zeros((height, COLUMNS[-1][1]), dtype=bool)
+    y = 10
+    for lines in rows:
+        for (x0, x1), n in zip(COLUMNS, lines):
+            for k in range(n):
+                band[y + k * LEADING:y + k * LEADING + LINE_H, x0 + 8:x1 - 8] = True
+        y += max(lines) * LEADING + row_gap
+    return band
+
+
+def test_rows_apart_by_spacing_are_cut():
+    rows = [[1, 2, 1, 1, 1], [1, 1, 1, 1, 1], [1, 3, 2, 1, 1], [0, 1, 1, 1, 1]]
+    cuts = row_cuts(_band(rows, row_gap=24), COLUMNS)
+    assert len(cuts) == 3
+
+
+def test_rows_without_wrapped_lines_are_cut_by_their_even_wide_gaps():
+    rows = [[1, 1, 1, 1, 1]] * 5
+    assert len(row_cuts(_band(rows, row_gap=24), COLUMNS)) == 4
+
+
+def test_one_row_with_a_wrapped_name_stays_whole():
+    # the name over four lines, the unit over two, the figures on one line: one row
+    assert row_cuts(_band([[1, 4, 2, 1, 1]], row_gap=24), COLUMNS) == []
+
+
+def test_one_row_of_a_long_name_with_wide_line_spacing_stays_whole():
+    band = np.zeros((400, COLUMNS[-1][1]), dtype=bool)
+    for k in range(4):  # four lines far apart in the name column only, one figure beside
+        band[10 + k * 80:10 + k * 80 + LINE_H, 68:392] = True
+    band[10:10 + LINE_H, 528:632] = True
+    assert row_cuts(band, COLUMNS) == []
+
+
+def test_split_stacked_rows_renumbers_the_grid():
+    band = _band([[1, 1, 1, 1, 1]] * 4, row_gap=24)
+    header_h = 60
+    ink = np.zeros((header_h + band.shape[0] + 20, COLUMNS[-1][1] + 20), dtype=np.uint8)
+    ink[header_h + 4:header_h + 4 + band.shape[0] - 8, :COLUMNS[-1][1]] = band[4:-4] * 255
+    xs = tuple(x for x, _ in COLUMNS) + (COLUMNS[-1][1],)
+    ys = (0, header_h, header_h + band.shape[0])
+    cells = tuple(GridCell(r, c, 1, 1, (xs[c] + 4, ys[r] + 4, xs[c + 1] - 4, ys[r + 1] - 4))
+                  for r in range(2) for c in range(len(COLUMNS)))
+    split = split_stacked_rows(Grid(xs, ys, cells), ink)
+    assert split.n_rows == 5 and split.n_cols == len(COLUMNS)
+    assert sorted({c.row for c in split.cells}) == list(range(5))
+    assert all(c.box[1] < c.box[3] for c in split.cells)
+    # a header-only grid (nothing below the header band) is left as it is
+    assert split_stacked_rows(Grid(xs, ys, cells), np.zeros_like(ink)) == Grid(xs, ys, cells)
