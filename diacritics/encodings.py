@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sohoa.diacritics.compose import apply_edits
+from sohoa.diacritics.compose import apply_edits, compose
 from sohoa.diacritics.lexicon import is_attested
 from sohoa.diacritics.legacy import (CODECS, cp1252_decode, cp1252_encode, tcvn3_decode, viqr_decode_text,
                                      vni_decode_text)
@@ -511,10 +511,20 @@ class LegacyEncodingFixer:
         self.forced = None if forced == "utf-8" else forced
 
     def find_edits(self, text: str) -> list[Edit]:
-        if self.forced == "utf8-mojibake" or self.forced is None:
+        if self.forced == "utf8-mojibake":
+            return utf8_mojibake_edits(text)
+        if self.forced is None:
             mojibake = utf8_mojibake_edits(text)
-            if mojibake or self.forced:
-                return mojibake
+            if mojibake:
+                # Legacy bytes read as Windows-1252, saved as UTF-8 and misread once more
+                # ('Â®o' → '®o' → TCVN3 'đo'): the legacy layer under the mojibake is undone
+                # in the same repair, so a second repair finds nothing left to do.
+                undone = apply_edits(text, mojibake)
+                legacy = self._legacy_edits(undone)
+                return compose(text, mojibake, undone, legacy) if legacy else mojibake
+        return self._legacy_edits(text)
+
+    def _legacy_edits(self, text: str) -> list[Edit]:
         lines = []
         offset = 0
         for line in text.split("\n"):

@@ -303,6 +303,8 @@ def viqr_encode_text(text: str) -> str:
             previous_vowel = previous_d = False
             continue
         if char in "đĐ":
+            if previous_d:  # 'd' + 'dd' would read back as 'đ' + 'd'
+                out[-1] = "\\" + out[-1]
             out.append("dd" if char == "đ" else "DD")
             previous_vowel, previous_d = False, False
             continue

@@ -101,3 +101,8 @@ def test_heldout_corpus_lines_pass_through_unchanged():
 def test_tcvn3_quote_bytes_between_letters(text):
     # the bytes of ’ … ” are also TCVN3 capitals; between small letters they are punctuation
     assert CODECS["tcvn3"].decode(CODECS["tcvn3"].encode(text)) == text
+
+
+@pytest.mark.parametrize("text", ["dĐ", "dđa", "Dđ", "ddđ", "đd"])
+def test_viqr_d_before_a_crossed_d_reads_back(text):
+    assert CODECS["viqr"].decode(CODECS["viqr"].encode(text)) == text

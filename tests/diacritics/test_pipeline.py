@@ -102,3 +102,15 @@ def test_a_lone_symbol_is_no_evidence_of_a_legacy_encoding(text):
     once = repair(text, restore=False)
     assert "Ơ" not in once.text
     assert repair(once.text, restore=False).text == once.text
+
+
+def test_legacy_bytes_under_utf8_mojibake_are_undone_in_one_repair():
+    # TCVN3 'đo' (b'\xaeo') read as Windows-1252 ('®o'), saved as UTF-8 and misread again
+    once = repair("Â®o", restore=False)
+    assert once.text == "đo"
+    assert [e.fixer for e in once.edits] == ["encoding.utf8-mojibake+encoding.tcvn3"]
+    assert repair(once.text, restore=False).text == "đo"
+
+
+def test_plain_mojibake_of_a_symbol_stays_a_symbol():
+    assert repair("Â®o lường", restore=False).text == "®o lường"
