@@ -65,7 +65,7 @@ def _look(style: str, rng: random.Random, font: str) -> _PdfLook:
         font=regular, bold=bold, size=rng.choice((9, 10, 11, 12)), rule=rule,
         box=rng.choice((rule, rule, 1.5)), pad=rng.choice((1.5, 3.0, 4.0, 7.0)),
         valign=rng.choice(("TOP", "MIDDLE")),
-        body_rules=style == "borderless" or rng.random() > 0.3,
+        body_rules=style.startswith("borderless") or rng.random() > 0.3,
         landscape=rng.random() < 0.4,
     )
 
@@ -147,7 +147,7 @@ def _table(style: str, cols: list[_Column], rows: list[list[str]], spans: list[t
             cells.append(_paragraph(text, look, r in span_rows, align))
         data.append(cells)
     last = len(data) - 1
-    if style == "borderless":
+    if style.startswith("borderless"):
         commands += [("LINEABOVE", (0, 0), (-1, 0), look.box, colors.black),
                      ("LINEBELOW", (0, max(levels - 1, 0)), (-1, max(levels - 1, 0)), look.rule, colors.black),
                      ("LINEBELOW", (0, last), (-1, last), look.box, colors.black)]

@@ -8,7 +8,9 @@ Styles (each a way real appendices are printed):
 - `wrapped`: long indicator names wrapped over several lines, header text wrapped too,
   values vertically centred, dotted or faint inner rules;
 - `borderless`: no vertical rules and no body rules, only rules above and below the header;
-- `two_tables`: two smaller ruled tables on one page.
+- `two_tables`: two smaller ruled tables on one page;
+- `borderless_two` (in `EXTRA_STYLES`, not run by default): a borderless table of an indicator
+  column and one value column only.
 
 `render_table_page(style, seed)` returns the page image and its truth: the wide grid (header
 paths + body rows as printed) and the observations (section, indicator, unit, measure,
@@ -34,6 +36,7 @@ from sohoa.synth.render import font_path
 from sohoa.tables.values import format_decimal, format_vietnamese
 
 STYLES = ("two_level", "groups", "wrapped", "borderless", "two_tables")
+EXTRA_STYLES = ("borderless_two",)  # rendered on request (bench: TABLES_BENCH_STYLES), not by default
 DPI = 300
 PAGE_W, PAGE_H = 2480, 3508
 
@@ -173,6 +176,8 @@ def _columns(style: str, rng: random.Random) -> list[_Column]:
                 _Column((f"Ước thực hiện năm {years[-1]}",), 1.3, "value", "Ước thực hiện", str(years[-1])),
                 _Column((f"Kế hoạch năm {plan}",), 1.3, "value", "Kế hoạch", str(plan)),
                 _Column((f"So sánh {plan}/{years[-1]} (%)",), 1.2, "value", "So sánh (%)", f"{plan}/{years[-1]}")]
+    if style == "borderless_two":  # an indicator column and one value column, nothing else
+        return [_Column(("Chỉ tiêu",), 3.0, "name"), _Column((f"Năm {years[-1]}",), 1.0, "value", "", str(years[-1]))]
     if style == "borderless":
         return [_Column(("TT",), 0.5, "tt"), _Column(("Chỉ tiêu",), 3.0, "name"),
                 _Column((unit_label,), 1.2, "unit")]+ [
@@ -297,7 +302,7 @@ def _draw_table(image: Image.Image, style: str, cols: list[_Column], rows: list[
     for c in cols:
         xs.append(xs[-1] + int(width * c.weight / total))
     levels = max(len(c.path) for c in cols) if draw_header else 0
-    ruled = style != "borderless"
+    ruled = not style.startswith("borderless")
     pad = look.pad
 
     # header: level by level; a cell spans the columns that share its label at that level
@@ -310,7 +315,7 @@ def _draw_table(image: Image.Image, style: str, cols: list[_Column], rows: list[
                 h = max(h, len(_wrap(col.path[level], look.bold, span_w)))
         header_heights.append(h * look.line_h + 2 * pad)
     y = top
-    if ruled or style == "borderless":
+    if ruled or style.startswith("borderless"):
         _hline(draw, xs[0], xs[-1], y, look, "solid", rng)
     level_tops = [y]
     for h in header_heights:

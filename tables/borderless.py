@@ -2,7 +2,9 @@
 
 Word boxes come from the page's ink itself (letters merged with their marks), not from page
 OCR, which drops the lone digits of a TT column and turns scan noise into words. Boxes are
-regrouped into visual lines; a table is a run of lines with three or more phrases. Columns are
+regrouped into visual lines; a table is a run of lines with three or more phrases, or with two
+parted by a wide gutter when the right one holds the figures of the left (an indicator column
+and one value column: `_figures_column`). Columns are
 the spans between gutters: x ranges that no body line writes into (group titles and the
 wrapped ends of names may cross them). A line close under the previous one without a TT of
 its own continues that row (wrapped names and units). Every cell is then read like a ruled
@@ -24,6 +26,8 @@ from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_TWO_COLUMN_GUTTER = 3.0  # text heights of white between an indicator and its only figure
+_MIN_COLUMNS = 2
 
 Box = tuple[int, int, int, int]
 
@@ -100,6 +104,16 @@ def _phrases(line: _Line, gap: float, cuts: list[int] = ()) -> list[list[Word]]:
     return phrases
 
 
+def _column_count(line: _Line, gap: float, height: float) -> int:
+    """How many columns a line prints: its phrases, where a line of two phrases counts as
+    two columns only when a wide gutter parts them (an indicator and its figure), since
+    prose and headings part two phrases by little more than a word space."""
+    phrases = _phrases(line, gap)
+    if len(phrases) == 2 and phrases[1][0].x0 - phrases[0][-1].x1 < _TWO_COLUMN_GUTTER * height:
+        return 1
+    return len(phrases)
+
+
 def _is_number(text: str) -> bool:
     return parse_value(text).qualifier not in (TEXT, "missing") and not _YEAR.match(text.strip())
 
@@ -134,22 +148,22 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
     height = median(w.y1 - w.y0 for w in words)
     gap = 1.0 * height
     lines = _visual_lines(words)
-    counts = [len(_phrases(line, gap)) for line in lines]
+    counts = [_column_count(line, gap, height) for line in lines]
     tables: list[Table] = []
     i = 0
     while i < len(lines):
-        if counts[i] < 3:
+        if counts[i] < _MIN_COLUMNS:
             i += 1
             continue
         j, last = i, i
         while j + 1 < len(lines) and lines[j + 1].y0 - lines[j].y1 < 2.0 * height:
             j += 1
-            if counts[j] >= 3:
+            if counts[j] >= _MIN_COLUMNS:
                 last = j
             elif j - last > 2:
                 break
         block = lines[i:last + 1]
-        if sum(c >= 3 for c in counts[i:last + 1]) >= 3:
+        if sum(c >= _MIN_COLUMNS for c in counts[i:last + 1]) >= 3:
             table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read)
             if table is not None:
                 tables.append(table)
@@ -159,7 +173,7 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
 
 def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float, gap: float,
            ink: np.ndarray, read: Callable[[list[Box]], list]) -> Table | None:
-    tabular = [line for line in block if len(_phrases(line, gap)) >= 3]
+    tabular = [line for line in block if _column_count(line, gap, height) >= _MIN_COLUMNS]
     # the first lines may be a header whose labels span several columns: leave them out
     body_like = tabular[3:] if len(tabular) >= 6 else tabular[1:] if len(tabular) >= 4 else tabular
     x_min = min(w.x0 for line in block for w in line.words)
@@ -168,7 +182,7 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     cuts = [int((g0 + g1) / 2) for g0, g1 in gutters]
     edges = [x_min - 2] + cuts + [x_max + 2]
     n_cols = len(edges) - 1
-    if n_cols < 3:
+    if n_cols < _MIN_COLUMNS:
         return None
 
     def tt_ink(line: _Line) -> bool:
@@ -193,6 +207,8 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     if len(numeric_rows) < 2:
         return None
     body_start = numeric_rows[0]
+    if n_cols == 2 and not _figures_column(texts[body_start:]):
+        return None
     header_groups = groups[max(0, body_start - 4):body_start]
     header = _header_paths(header_groups, edges, cuts, gap, read) if header_groups else \
         [f"Cột {k}" for k in range(1, n_cols + 1)]
@@ -202,6 +218,20 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
                  confidences=tuple(tuple(c) for c in confs[body_start:]), pages=(page,),
                  has_header=bool(header_groups), bbox=(x_min, y_top, x_max, block[-1].y1),
                  source="borderless")
+
+
+def _figures_column(rows: list[list[str]]) -> bool:
+    """Whether two columns are an indicator and its figures: the right column is numbers (or
+    a dash) in most rows and at least three, the left one words. Two columns of a letterhead,
+    a signature block fail one of these; so does a table of contents, whose right column is
+    whole numbers that never go down (page numbers)."""
+    figures = sum(1 for row in rows if _is_number(row[1]) or row[1].strip() in ("-", "–"))
+    numbers = [row[1].strip() for row in rows if _is_number(row[1])]
+    words = sum(1 for row in rows if re.search(r"[^\W\d_]{2,}", row[0]))
+    if re.fullmatch(r"(\d{1,4} )*\d{1,4}", " ".join(numbers)) and \
+            all(int(a) <= int(b) for a, b in zip(numbers, numbers[1:])):
+        return False
+    return len(numbers) >= 3 and figures >= 0.75 * len(rows) and words >= 0.75 * len(rows)
 
 
 def _header_paths(groups: list[list[_Line]], edges: list[int], cuts: list[int], gap: float,

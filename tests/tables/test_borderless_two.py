@@ -1,0 +1,61 @@
+"""Borderless tables of an indicator column and one value column."""
+
+import random
+
+import numpy as np
+import pytest
+
+from sohoa.tables.borderless import Word, _column_count, _figures_column, _Line
+
+H = 30  # text height, px
+
+
+def _line(*spans):
+    return _Line([Word(x0, 100, x1, 100 + H) for x0, x1 in spans])
+
+
+def test_two_phrases_count_as_two_columns_only_across_a_wide_gutter():
+    assert _column_count(_line((100, 300), (320, 500), (1800, 1900)), gap=H, height=H) == 2
+    assert _column_count(_line((100, 300), (320, 500), (560, 700)), gap=H, height=H) == 1  # a wide word space
+    assert _column_count(_line((100, 300), (400, 500), (900, 1000)), gap=H, height=H) == 3
+
+
+def test_indicator_and_figures_make_a_table():
+    rows = [["Tỷ lệ hộ nghèo", "3,5"], ["Thu nội địa", "1.234"], ["GRDP bình quân", "-"],
+            ["Số bác sỹ trên vạn dân", "12,4"]]
+    assert _figures_column(rows)
+
+
+@pytest.mark.parametrize("rows", [
+    # letterhead: agency and number on the left, motto and date on the right
+    [["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], ["TỈNH TRÀ VINH", "Độc lập - Tự do - Hạnh phúc"],
+     ["Số: 125/KH-UBND", "Trà Vinh, ngày 15 tháng 02 năm 2023"]],
+    # a table of contents: page numbers never go down
+    [["Chương I. Quy định chung", "3"], ["Chương II. Nhiệm vụ", "7"], ["Chương III. Tổ chức thực hiện", "12"]],
+    # two figures only
+    [["Tổng thu", "12"], ["Thu nội địa", "Đạt"], ["Ghi chú", "Không"], ["Nguồn", "Cục Thống kê"]],
+    # numbers on the left, words on the right
+    [["12", "Sở Y tế"], ["13", "Sở Tài chính"], ["14", "Cục Thống kê"]],
+])
+def test_two_columns_that_are_no_indicator_table(rows):
+    assert not _figures_column(rows)
+
+
+@pytest.mark.integration
+def test_two_column_borderless_page_read_and_prose_page_left_alone():
+    from sohoa.ingest.records import PageImage
+    from sohoa.synth.render import Closing, OfficialHeader, render_document
+    from sohoa.synth.tables_render import render_table_page
+    from sohoa.tables.page import find_tables_on_page
+
+    page = render_table_page("borderless_two", seed=1)
+    tables = find_tables_on_page(PageImage("t", 1, np.asarray(page.image), 300), None)
+    assert len(tables) == 1 and len(tables[0].header) == 2
+    truth = page.tables[0].rows
+    assert sum(a[0] == b[0] and a[1] == b[1] for a, b in zip(tables[0].rows, truth)) >= len(truth) - 2
+
+    text = ("Năm 2023, tổng thu ngân sách nhà nước trên địa bàn đạt 1.234 tỷ đồng, tăng 12,5% so với cùng kỳ; "
+            "tỷ lệ hộ nghèo giảm còn 3,2%. ") * 6
+    prose = render_document([text, text], header=OfficialHeader.random(random.Random(3), ("BÁO CÁO",)),
+                            closing=Closing(), level="clean", seed=3, max_pages=1)
+    assert find_tables_on_page(PageImage("p", 1, np.asarray(prose[0].image.convert("L")), 300), None) == []
