@@ -32,8 +32,9 @@ the TrueType fonts of the list, FreeSerif where there is none). Each
 `variant/style/level` and the overall block has `variant:…` entries.
 
 `PAGES=n` (default 2) pages per style and level; `TABLES_BENCH_ANCHOR=0` skips img2table;
-`TABLES_BENCH_STYLES=a,b` runs only those styles; `TABLES_BENCH_LEVELS=light,heavy` only
-those levels.
+`TABLES_BENCH_STYLES=a,b` runs only those styles (`borderless_two`, an indicator column and
+one value column without rules, runs only when named here); `TABLES_BENCH_LEVELS=light,heavy`
+only those levels.
 """
 
 from __future__ import annotations

@@ -4,11 +4,21 @@ tone-mark check of `sohoa.tables.names`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
 from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
+
+
+_SPACE_IN_BRACKETS = re.compile(r"(?<=[(\[])\s+|\s+(?=[)\]])")
+
+
+def tidy_brackets(text: str) -> str:
+    """No white space just inside round or square brackets ('(% )' → '(%)'): Vietnamese print
+    never sets one there, OCR of a degraded crop does."""
+    return _SPACE_IN_BRACKETS.sub("", text)
 
 
 def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable = ()) -> str:
@@ -19,6 +29,7 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
         return text
+    text = tidy_brackets(text)
     from sohoa.diacritics import repair
 
     try:

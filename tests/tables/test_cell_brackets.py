@@ -1,0 +1,21 @@
+"""White space OCR puts just inside brackets of header and text cells."""
+
+from sohoa.tables.cells import repair_cell, tidy_brackets
+from sohoa.tables.tidy import split_period
+
+
+def test_space_inside_brackets_is_dropped():
+    assert tidy_brackets("So sánh 2024/2023 (% )") == "So sánh 2024/2023 (%)"
+    assert tidy_brackets("Tổng chi ( không bao gồm chi trả nợ )") == "Tổng chi (không bao gồm chi trả nợ)"
+    assert tidy_brackets("[ a ]") == "[a]"
+
+
+def test_header_measure_agrees_after_repair():
+    assert split_period(repair_cell("So sánh 2024/2023 (% )")) == ("So sánh (%)", "2024/2023")
+
+
+def test_other_spacing_and_numbers_are_left_alone():
+    assert tidy_brackets("Tỷ lệ (%) năm 2023") == "Tỷ lệ (%) năm 2023"
+    assert tidy_brackets("a (b) c") == "a (b) c"
+    assert repair_cell("( 12 )") == "(12)"  # a bracketed figure is text, not a number
+    assert repair_cell("1.234,5") == "1.234,5"
