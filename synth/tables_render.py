@@ -242,7 +242,8 @@ def _body(style: str, cols: list[_Column], rng: random.Random, n_rows: int) -> t
             else:
                 raw, (value, low, high, qualifier) = _value(rng, unit)
                 row.append(raw)
-                obs.append(TruthObservation(section, indicator, unit, col.measure, col.period,
+                printed_unit = unit if any(c.role == "unit" for c in cols) else ""  # no unit column, no unit
+                obs.append(TruthObservation(section, indicator, printed_unit, col.measure, col.period,
                                             value, low, high, qualifier, raw))
         rows.append(row)
     return rows, obs, spans

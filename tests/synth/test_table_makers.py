@@ -54,3 +54,10 @@ def test_pdf_maker_page_and_truth():
     assert ink.mean() > 0.005  # drawn, not blank
     first, second = render_pdf_continued_pages(1, repeat_header=False, font="freesans")
     assert first.tables and not second.tables and len(first.tables[0].rows) >= 10
+
+
+def test_table_without_unit_column_has_no_unit_in_its_truth():
+    page = render_table_page("borderless_two", seed=0)
+    assert page.tables[0].header[0] == "Chỉ tiêu" and len(page.tables[0].header) == 2
+    assert {o.unit for o in page.tables[0].observations} == {""}
+    assert all(o.unit for o in render_table_page("groups", seed=0).tables[0].observations)
