@@ -32,7 +32,7 @@ class RepairOptions:
 def _read(path: str, encoding: str | None) -> tuple[str, str]:
     """Text of one input and the encoding it was read in."""
     if path == "-":
-        data = click.get_binary_stream("stdin").read()
+        data = click.open_file("-", "rb").read()
     else:
         try:
             data = Path(path).read_bytes()
@@ -78,7 +78,7 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
     """Repair every input in `paths` and write the results to `output` ('-' for stdout)."""
     documents: list[ReviewedDocument] = []
     to_stdout = output == "-"
-    sink = click.get_text_stream("stdout") if to_stdout else open(output, "w", encoding="utf-8", newline="")
+    sink = click.open_file("-", "w", encoding="utf-8") if to_stdout else open(output, "w", encoding="utf-8", newline="")
     try:
         for path in paths:
             name = "<stdin>" if path == "-" else path
