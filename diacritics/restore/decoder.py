@@ -7,7 +7,8 @@
    bigram Viterbi picks the path, and a key trigram pass revisits the uncertain words. In text
    that is not garbled overall, a lone garbled word is weighed against its neighbours only.
 3. Every decision-list level is looked up for all positions at once (hash + binary search in
-   numpy); the highest-ranked hit gives each word its toned form and probability.
+   numpy); the hit with the best probability + rank bonus gives each word its toned form and
+   probability, and a second pass looks up the toned levels with the neighbours' chosen forms.
 4. A word changes only when the context's choice beats keeping what was written, weighed by the
    profile: de-accented text trusts the context, text that keeps its marks changes only where
    the evidence is overwhelming. Stray OCR punctuation (`stray`, `junk`) and small slips are
@@ -29,7 +30,9 @@ from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.junk import _without_overlaps, junk_edits
 from sohoa.diacritics.restore.slips import slip_edits
 from sohoa.diacritics.restore.stray import stray_punctuation_edits
-from sohoa.diacritics.restore.model import PAD, RestorerModel, window_hashes
+from sohoa.diacritics.restore.model import (
+    PAD, RANK_BONUS, RestorerModel, capitalised, cased_stream, toned_stream, window_hashes,
+)
 from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, key_and_target, tokenize_text
 
@@ -140,8 +143,13 @@ class Restorer:
             shares = self._cand_share[key_id] = {t: c / total for t, c in cands}
         return shares
 
-    def decide(self, key_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Best target id and its probability for every position of `key_ids` (-1 where no choice)."""
+    def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Best target id and its probability for every position of `key_ids` (-1 where no choice).
+
+        First pass: the key windows, rank by rank (the cased ones where `capitals` tells which
+        words were written with a capital). Second pass: the toned windows, which read the
+        neighbours by the forms the first pass gave them.
+        """
         key_ids = np.asarray(key_ids, dtype=np.int32)
         target = self._best[key_ids].copy()
         prob = self._best_prob[key_ids].copy()
@@ -151,21 +159,48 @@ class Restorer:
             return target, prob
         padded = np.concatenate([np.full(PAD, BOUNDARY_ID, np.int32), key_ids, np.full(PAD, BOUNDARY_ID, np.int32)])
         levels = list(enumerate(self.model.levels))
+        padded_toned = None
+        padded_cased = None
+        if capitals is not None:
+            cased = cased_stream(key_ids, np.asarray(capitals, dtype=bool))
+            padded_cased = np.concatenate([np.zeros(PAD, np.int64), cased, np.zeros(PAD, np.int64)])
+        score = np.zeros(len(where))  # of the hit deciding each word so far: prob + RANK_BONUS * rank
+        votes: list[tuple[np.ndarray, np.ndarray]] = []
         for rank in sorted({level.rank for _, level in levels}):
             rank_target = np.full(len(where), -1, dtype=np.int32)
             rank_prob = np.zeros(len(where))
+            toned_rank = False
             for level_no, level in levels:
-                if level.rank != rank or not len(level.hashes):
+                if level.rank != rank or not len(level.hashes) or (level.cased and padded_cased is None):
                     continue
-                hashes = window_hashes(padded, level.offsets, level_no)[where]
+                if level.toned and padded_toned is None:
+                    toned = toned_stream(key_ids, target, self._n_keys)
+                    padded_toned = np.concatenate([np.zeros(PAD, np.int64), toned, np.zeros(PAD, np.int64)])
+                toned_rank = level.toned
+                context = padded_toned if level.toned else None
+                stream = padded_cased if level.cased else padded
+                hashes = window_hashes(stream, level.offsets, level_no, context)[where]
                 idx = np.searchsorted(level.hashes, hashes).clip(max=len(level.hashes) - 1)
                 level_prob = np.where(level.hashes[idx] == hashes, level.probs[idx] / 255.0, 0.0)
                 take = level_prob > rank_prob
                 rank_target[take] = level.targets[idx[take]]
                 rank_prob[take] = level_prob[take]
             hit = rank_target >= 0
+            votes.append((rank_target, rank_prob))
+            if not toned_rank:
+                # a wider window overrides a narrower one unless the narrower is much surer
+                rank_score = rank_prob + RANK_BONUS * rank
+                hit &= rank_score > score
+                score[hit] = rank_score[hit]
             target[where[hit]] = rank_target[hit]
             prob[where[hit]] = rank_prob[hit]
+        # The probability of the choice is that of the surest window agreeing with it: a wide
+        # window seen a few times decides, but 'gồm chi' seen a thousand times says how sure.
+        chosen, sure = target[where], prob[where]
+        for rank_target, rank_prob in votes:
+            agree = rank_target == chosen
+            sure[agree] = np.maximum(sure[agree], rank_prob[agree])
+        prob[where] = sure
         return target, prob
 
     # -- the Fixer interface --------------------------------------------------
@@ -275,7 +310,7 @@ class Restorer:
             keys, key_conf = self._decode_keys(text, tokens, own_keys, profile)
         else:
             keys, key_conf = self._fix_lone_garble(tokens, own_keys)
-        best, prob = self.decide(keys)
+        best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool))
         edits = []
         changed_key = np.flatnonzero(keys != own_keys).tolist() if key_conf is not None else []
         for i in changed_key:

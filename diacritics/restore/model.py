@@ -4,9 +4,11 @@
   reserved ids) and of toned lower-case syllables.
 - candidates: for each key, its toned forms with their corpus counts (most frequent first).
 - levels: decision lists over context windows of keys. A level maps the hash of the keys at
-  `offsets` around a word to the toned form seen most often there, stored only where it beats
-  what the lower-ranked levels predict on the training corpus. Decoding takes, per word, the
-  hit of the highest rank (ties: the more confident entry).
+  `offsets` around a word to the toned form seen most often there, stored where it beats what
+  the lower-ranked levels predict on the training corpus, or where it makes that choice much
+  surer. Decoding weighs each word's hits by probability plus a bonus per rank (`RANK_BONUS`).
+  Cased levels read the keys with their capitalisation; toned levels (a second pass) read the
+  neighbours by the toned forms the first pass chose.
 - key n-grams: bigram and trigram counts of the key stream, the language model that decides
   which key a garbled OCR token stands for; `channel`: the OCR confusion tables.
 """
@@ -25,30 +27,67 @@ from sohoa.errors import ModelError
 FORMAT = "sohoa-restorer"
 VERSION = 2
 
-# Context windows and their rank, general to specific. A word takes the decision of the
-# highest-ranked window that has an entry for its context (equal ranks: the more confident
-# entry). Measured: one window per rank (a plain decision list) beats grouping the one-sided
-# windows of equal width into one rank on held-out text.
+# Context windows and their rank, general to specific. A word takes the decision of the hit
+# with the best probability + RANK_BONUS * rank (equal ranks: the more confident entry).
+# Measured: one window per rank beats grouping the one-sided windows of equal width into one
+# rank on held-out text.
 LEVEL_OFFSETS: tuple[tuple[int, ...], ...] = (
     (-1, 0), (0, 1), (-2, -1, 0), (0, 1, 2), (-1, 0, 1),
     (-2, -1, 0, 1), (-1, 0, 1, 2), (-2, -1, 0, 1, 2),
 )
 LEVEL_RANKS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
+RANK_BONUS = 0.1
+"""How a word's key-window hits are weighed: a hit of rank r scores prob + RANK_BONUS * r and the
+best score decides, so a wider window overrides a narrower one unless the narrower is much
+surer ('vào vai' 0.99 against 'vai tì' 0.6). Measured on held-out news outside the benchmark:
+0.1 beats a plain decision list (first hit of the highest rank) and the surest hit alone (0)."""
+TONED_LEVEL_OFFSETS: tuple[tuple[int, ...], ...] = (
+    (-1, 0), (0, 1), (-1, 0, 1), (-2, -1, 0), (0, 1, 2),
+)
+"""Second-pass windows: the word's key between the *toned* forms of its neighbours, as the
+first pass restored them ('vai tì' → 'vai', where the keys 'vai ti' say 'vài tỉ'). They rank
+above every key window and are looked up once the key windows have decided the neighbours."""
+CASED_LEVEL_OFFSETS: tuple[tuple[int, ...], ...] = ((-1, 0), (0, 1), (-1, 0, 1))
+"""Windows over keys that keep whether each word was written with a capital (`cased_stream`):
+'Hồ Văn Hải' against 'họ vẫn', 'Đỗ An' against 'đỗ ăn'. They rank above the plain key windows."""
 PAD = 2  # widest reach of a window on either side
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
-def window_hashes(padded_keys: np.ndarray, offsets: tuple[int, ...], level: int) -> np.ndarray:
-    """64-bit hash of the keys at `offsets` around every position of `padded_keys[PAD:-PAD]`."""
+def window_hashes(padded_keys: np.ndarray, offsets: tuple[int, ...], level: int,
+                  padded_context: np.ndarray | None = None) -> np.ndarray:
+    """64-bit hash of the keys at `offsets` around every position of `padded_keys[PAD:-PAD]`.
+
+    padded_context: for a toned level, the stream the neighbours (offsets other than 0) are read
+    from (`toned_stream`); the word itself is always read by its key.
+    """
     n = len(padded_keys) - 2 * PAD
     h = np.full(n, np.uint64(level * 0x1F3D5B79 + 0x51ED27), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for off in offsets:
-            h ^= padded_keys[PAD + off: PAD + off + n].astype(np.uint64)
+            stream = padded_keys if off == 0 or padded_context is None else padded_context
+            h ^= stream[PAD + off: PAD + off + n].astype(np.uint64)
             h *= _MULT
             h ^= h >> np.uint64(29)
     return h
+
+
+def toned_stream(keys: np.ndarray, targets: np.ndarray, n_keys: int) -> np.ndarray:
+    """Context ids of a token stream whose words carry their toned form: `n_keys + target id`
+    for words with a known toned form, the key id for everything else (punctuation, numbers,
+    <unk>). The ids of the two kinds never collide."""
+    return np.where(targets >= 0, targets.astype(np.int64) + n_keys, keys.astype(np.int64))
+
+
+def capitalised(token: str) -> bool:
+    """Does a word start with a capital letter ('Văn', 'HẢI')? Case survives lost marks."""
+    return token[:1].isupper()
+
+
+def cased_stream(keys: np.ndarray, capitals: np.ndarray) -> np.ndarray:
+    """Context ids that tell a capitalised word from the same word in lower case: 2 × key + capital."""
+    return keys.astype(np.int64) * 2 + capitals.astype(np.int64)
 
 
 @dataclass
@@ -58,6 +97,8 @@ class Level:
     hashes: np.ndarray   # uint64, sorted
     targets: np.ndarray  # int32 target id per hash
     probs: np.ndarray    # uint8: P(target | context) * 255
+    toned: bool = False  # neighbours read by their restored toned form (second pass)
+    cased: bool = False  # keys read with their capitalisation (`cased_stream`)
 
 
 @dataclass
@@ -107,7 +148,9 @@ class RestorerModel:
             arrays[f"level{i}_probs"] = level.probs
         meta = dict(self.meta, format=FORMAT, version=VERSION,
                     level_offsets=[list(lv.offsets) for lv in self.levels],
-                    level_ranks=[lv.rank for lv in self.levels])
+                    level_ranks=[lv.rank for lv in self.levels],
+                    level_toned=[lv.toned for lv in self.levels],
+                    level_cased=[lv.cased for lv in self.levels])
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
@@ -121,9 +164,11 @@ class RestorerModel:
                 if meta.get("format") != FORMAT or meta.get("version") != VERSION:
                     raise ModelError(f"{path}: not a sohoa restorer model of version {VERSION}",
                                      hint="rebuild it with `sohoa train`")
+                toned = meta.get("level_toned") or [False] * len(meta["level_offsets"])
+                cased = meta.get("level_cased") or [False] * len(meta["level_offsets"])
                 levels = [
                     Level(tuple(offsets), rank, data[f"level{i}_hashes"], data[f"level{i}_targets"],
-                          data[f"level{i}_probs"])
+                          data[f"level{i}_probs"], bool(toned[i]), bool(cased[i]))
                     for i, (offsets, rank) in enumerate(zip(meta["level_offsets"], meta["level_ranks"]))
                 ]
                 return cls(
