@@ -46,8 +46,29 @@ def token_kinds(text: str) -> list[tuple[int, int, str]]:
             word = m.group()
             if kind == "abbreviation" and "." not in word and (is_syllable(word) or is_valid_key(word.lower())):
                 continue
+            if kind == "number" and _is_misread_word(text, m.start(), m.end(), is_valid_key):
+                continue
             found.append((m.start(), m.end(), kind))
     return sorted(found)
+
+
+# Digits English-model OCR writes for letters ('1anh' lãnh, '1am' làm, 'c6ng' công)
+_OCR_DIGIT_LETTERS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a"})
+_WORD_TAIL = re.compile(r"[^\W_]*")
+
+
+def _is_misread_word(text: str, start: int, end: int, is_valid_key) -> bool:
+    """The digits at text[start:end] open a word that reads as a Vietnamese syllable once OCR's
+    digit-for-letter slips are undone ('1anh', '1am'): a word for the restorer, not a number.
+
+    A label with one letter ('Điều 10a', 'khoản 2b') and units ('5km') stay numbers.
+    """
+    word = text[start:end] + _WORD_TAIL.match(text, end).group()
+    letters = sum(ch.isalpha() for ch in word)
+    if letters < 2 or not word[0].isdigit():
+        return False
+    mapped = word.lower().translate(_OCR_DIGIT_LETTERS)
+    return mapped.isalpha() and is_valid_key(mapped)
 
 
 # Code parts whose 'D' can only be 'Đ': (part, what follows it or None, fixed, confidence).
