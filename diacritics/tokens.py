@@ -52,8 +52,6 @@ def token_kinds(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-# Digits English-model OCR writes for letters ('1anh' lãnh, '1am' làm, 'c6ng' công)
-_OCR_DIGIT_LETTERS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a"})
 _WORD_TAIL = re.compile(r"[^\W_]*")
 
 
@@ -67,7 +65,9 @@ def _is_misread_word(text: str, start: int, end: int, is_valid_key) -> bool:
     letters = sum(ch.isalpha() for ch in word)
     if letters < 2 or not word[0].isdigit():
         return False
-    mapped = word.lower().translate(_OCR_DIGIT_LETTERS)
+    from sohoa.diacritics.restore.tokens import OCR_LETTERS
+
+    mapped = word.lower().translate(OCR_LETTERS)
     return mapped.isalpha() and is_valid_key(mapped)
 
 

@@ -34,12 +34,13 @@ from sohoa.diacritics.restore.model import (
     PAD, RANK_BONUS, RestorerModel, capitalised, cased_stream, toned_stream, window_hashes,
 )
 from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, strip_marks
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, key_and_target, tokenize_text
+from sohoa.diacritics.restore.tokens import (
+    BOUNDARY_ID, NUMBER_ID, OCR_LETTERS, UNKNOWN_ID, Token, key_and_target, tokenize_text,
+)
 
 FIXER_NAME = "restore.context"
 FOREIGN_WORD_COUNT = 20
 """A non-Vietnamese spelling seen this often in the corpus is a foreign word, not garble."""
-_OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o"})
 UNK_KEEP = 0.999
 """In garbled text, how sure a word the model cannot place is garble rather than a name: a
 garbled token kept as <unk> would let the key model route around it too cheaply."""
@@ -241,7 +242,7 @@ class Restorer:
             return False
         if not word.isalpha():
             # letters mixed with the digits/symbols English-model OCR puts for vowels: 't6', '1anh'
-            mapped = strip_marks(word.lower().translate(_OCR_DIGITS))
+            mapped = strip_marks(word.lower().translate(OCR_LETTERS))
             return mapped.isalpha() and is_valid_key(mapped)
         kid, tid = self._ids(word)
         if has_marks(word):

@@ -15,6 +15,10 @@ from sohoa.diacritics.restore.syllables import canonical, strip_marks
 TOKEN_RE = re.compile(r"(?:[^\W_]|[€&])+|[^\w\s]")
 """Letters/digits (and the '€' '&' that English-model OCR puts for 'ệ', 'á') or one mark."""
 
+# What English-model OCR writes for a letter: digits and symbols for vowels and 'l' ('1anh'
+# lãnh, 'c6ng' công, 'nhi€m' nhiệm, 't&t' tất)
+OCR_LETTERS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o"})
+
 BOUNDARY = "<s>"   # line start/end; also pads the context windows
 UNKNOWN = "<unk>"  # a rare or foreign word
 NUMBER = "<num>"   # any run of digits
