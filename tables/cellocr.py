@@ -292,6 +292,14 @@ def _separator_by_grammar(text: str, position: int) -> str:
     return ""
 
 
+def _ink_boxes(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of every blob of ink in a cell crop, specks under 8 pixels left out."""
+    soft = cv2.GaussianBlur(crop, (0, 0), 0.9)  # averages scan noise away, keeps a comma's tail grey
+    _, ink = cv2.threshold(soft, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    return [tuple(int(v) for v in stats[i, :4]) for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 8]
+
+
 def fix_separators(text: str, crop: np.ndarray) -> str:
     """Tell '.' from ',' in numbers by their shape, which OCR often gets wrong: a comma reaches
     below the baseline and is taller than wide; a full stop sits on the baseline. The rightmost
@@ -303,10 +311,7 @@ def fix_separators(text: str, crop: np.ndarray) -> str:
     seps = [m.start() for m in _SEPARATOR.finditer(text)]
     if not seps and not _BARE_NUMBER.match(text):
         return text
-    soft = cv2.GaussianBlur(crop, (0, 0), 0.9)  # averages scan noise away, keeps a comma's tail grey
-    _, ink = cv2.threshold(soft, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 8]
+    boxes = _ink_boxes(crop)
     if not boxes:
         return text
     tall_h = max(h for _, _, _, h in boxes)
@@ -366,10 +371,7 @@ _BARE_NUMBER = re.compile(r"^\d[\d.,]*\d$|^\d$")
 def digit_marks(crop: np.ndarray) -> int | None:
     """How many digits a crop of a bare number shows: its tall marks, when each is one digit
     (None when some are too wide, i.e. touching digits, or the crop is empty)."""
-    soft = cv2.GaussianBlur(crop, (0, 0), 0.9)
-    _, ink = cv2.threshold(soft, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 8]
+    boxes = _ink_boxes(crop)
     if not boxes:
         return None
     tall_h = max(h for _, _, _, h in boxes)
