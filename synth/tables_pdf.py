@@ -30,7 +30,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from sohoa.synth.tables_render import FONTS, TablePage, TruthTable, _body, _Column, _columns, font_files
+from sohoa.synth.tables_render import (
+    FONTS, TablePage, TruthTable, _body, _Column, _columns, continued_table, font_files,
+)
 
 PDF_FONTS = tuple(f for f in FONTS if f != "termes")
 DPI = 300
@@ -218,11 +220,7 @@ def render_pdf_continued_pages(seed: int, repeat_header: bool, font: str = "free
     style = "two_level"
     rng = random.Random(f"pdf:continued:{seed}:{repeat_header}")
     look = _look(style, rng, font)
-    cols = _columns(style, rng)
-    rows, obs, spans = _body(style, cols, rng, rng.randint(10, 14))
-    split = len(rows) // 2
-    while split < len(rows) - 1 and not rows[split][0]:
-        split += 1  # a sub-row stays on the page of its parent
+    cols, rows, obs, split = continued_table(rng)
     look = _fitting(look, cols, rows, _width(look))
     story = _title(look) + [_table(style, cols, rows[:split], [], look, _width(look)), PageBreak(),
                             _table(style, cols, rows[split:], [], look, _width(look), with_header=repeat_header)]

@@ -440,6 +440,17 @@ def render_table_page(style: str, seed: int, font: str = "termes") -> TablePage:
     return TablePage(style=style, image=image, tables=tables)
 
 
+def continued_table(rng: random.Random) -> tuple[list[_Column], list[list[str]], list[TruthObservation], int]:
+    """The `two_level` table of a continued pair: its columns, rows and truth, and the row its
+    second page starts with (half way, a sub-row staying on the page of its parent)."""
+    cols = _columns("two_level", rng)
+    rows, obs, _ = _body("two_level", cols, rng, rng.randint(10, 14))
+    split = len(rows) // 2
+    while split < len(rows) - 1 and not rows[split][0]:
+        split += 1
+    return cols, rows, obs, split
+
+
 def render_continued_pages(seed: int, repeat_header: bool, font: str = "termes") -> tuple[TablePage, TablePage]:
     """One `two_level` table running over two clean pages: the first page holds the header and
     the first rows, the second page the rest (numbering goes on), with the header printed
@@ -448,11 +459,7 @@ def render_continued_pages(seed: int, repeat_header: bool, font: str = "termes")
     style = "two_level"
     rng = random.Random(f"continued:{seed}:{repeat_header}")
     look = _look(style, rng, font)
-    cols = _columns(style, rng)
-    rows, obs, spans = _body(style, cols, rng, rng.randint(10, 14))
-    split = len(rows) // 2
-    while split < len(rows) - 1 and not rows[split][0]:
-        split += 1  # a sub-row stays on the page of its parent
+    cols, rows, obs, split = continued_table(rng)
     first_image, _ = _page_with_title(font)
     _draw_table(first_image, style, cols, rows[:split], [], 340, look, rng)
     second_image = Image.new("L", (PAGE_W, PAGE_H), 255)

@@ -36,12 +36,16 @@ def test_toned_window_reads_the_word_by_its_key_and_neighbours_by_context():
     assert window_hashes(padded, (-1, 0), 3, centre_changed)[1] == changed[1]
 
 
-def _restore(model: RestorerModel, text: str) -> str:
-    """The context's choice for every word of de-accented `text` (lower case)."""
+def _restore(model: RestorerModel, text: str, *, cased: bool = False) -> str:
+    """The context's choice for every word of de-accented `text`, in lower case (with `cased`,
+    the decoder is told which words were written with a capital)."""
+    from sohoa.diacritics.restore.model import capitalised
+
     restorer = Restorer(model)
     words = text.split()
-    target, _ = restorer.decide(np.array([restorer._ids(w)[0] for w in words], np.int32))
-    return " ".join(model.targets[t] if t >= 0 else w for w, t in zip(words, target.tolist()))
+    capitals = np.array([capitalised(w) for w in words], bool) if cased else None
+    target, _ = restorer.decide(np.array([restorer._ids(w)[0] for w in words], np.int32), capitals)
+    return " ".join(model.targets[t] if t >= 0 else w.lower() for w, t in zip(words, target.tolist()))
 
 
 def test_second_pass_decides_a_word_by_the_tone_restored_for_its_neighbour(tmp_path):
@@ -92,31 +96,21 @@ def test_a_wider_window_overrides_a_narrower_one_unless_that_is_much_surer(narro
 CASED_TEXT = "\n".join(["Hôm qua Hồ Văn đi .", "Hôm qua họ vẫn đi .", "Hôm qua họ vẫn đi ."] * 4)
 
 
-def _restore_cased(model: RestorerModel, text: str) -> str:
-    from sohoa.diacritics.restore.model import capitalised
-
-    restorer = Restorer(model)
-    words = text.split()
-    target, _ = restorer.decide(np.array([restorer._ids(w)[0] for w in words], np.int32),
-                                np.array([capitalised(w) for w in words], bool))
-    return " ".join(model.targets[t] if t >= 0 else w.lower() for w, t in zip(words, target.tolist()))
-
-
 def test_cased_windows_tell_a_name_from_the_same_keys_in_running_text(tmp_path):
     model = build_model([CASED_TEXT], min_count=2, min_gain=1)
     assert any(level.cased for level in model.levels)
     path = tmp_path / "cased.npz"
     model.save(path)
     model = RestorerModel.load(path)
-    assert _restore_cased(model, "Hom qua Ho Van di .") == "hôm qua hồ văn đi ."
-    assert _restore_cased(model, "Hom qua ho van di .") == "hôm qua họ vẫn đi ."
+    assert _restore(model, "Hom qua Ho Van di .", cased=True) == "hôm qua hồ văn đi ."
+    assert _restore(model, "Hom qua ho van di .", cased=True) == "hôm qua họ vẫn đi ."
 
 
 def test_without_cased_windows_the_name_takes_the_common_reading(monkeypatch):
     monkeypatch.setattr(train_module, "CASED_LEVEL_OFFSETS", ())
     model = build_model([CASED_TEXT], min_count=2, min_gain=1)
     assert not any(level.cased for level in model.levels)
-    assert _restore_cased(model, "Hom qua Ho Van di .") == "hôm qua họ vẫn đi ."
+    assert _restore(model, "Hom qua Ho Van di .", cased=True) == "hôm qua họ vẫn đi ."
 
 
 @pytest.mark.parametrize("wide_target, expected_prob", [(0, 0.95), (1, 0.6)])
