@@ -32,7 +32,7 @@ WORK = ROOT / "bench" / "work" / "restore"
 LEGAL, NEWS = CORPUS / "vi_legal.jsonl.gz", CORPUS / "vi_news.jsonl.gz"
 SET1_SYLLABLES = {"legal": 150_000, "news": 60_000}  # legal: every held-out legal document
 SET4_LINES = 4_000
-OCR_PAGES = 6                 # per OCR set
+OCR_PAGES = 12                # per OCR set
 _WORD = re.compile(r"[^\W_]+")
 _EDGE = ".,;:!?()[]\"'“”‘’…-–*"
 

@@ -11,6 +11,12 @@
   neighbours by the toned forms the first pass chose.
 - key n-grams: bigram and trigram counts of the key stream, the language model that decides
   which key a garbled OCR token stands for; `channel`: the OCR confusion tables.
+- `lm`: a trigram model over toned forms (`sohoa.diacritics.restore.lm`) that re-weighs the
+  candidates of the words the decision lists are unsure of.
+
+Window hashes are 64-bit in a model fresh from training and kept to their top `STORED_HASH_BITS`
+bits in the file: with at most a few hundred thousand entries per level, a lookup of an unseen
+window meets a stored one by chance once in millions of words, and the file is a quarter smaller.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sohoa.diacritics.restore.lm import TonedLM
 from sohoa.errors import ModelError
 
 FORMAT = "sohoa-restorer"
@@ -51,6 +58,8 @@ CASED_LEVEL_OFFSETS: tuple[tuple[int, ...], ...] = ((-1, 0), (0, 1), (-1, 0, 1))
 """Windows over keys that keep whether each word was written with a capital (`cased_stream`):
 'Hồ Văn Hải' against 'họ vẫn', 'Đỗ An' against 'đỗ ăn'. They rank above the plain key windows."""
 PAD = 2  # widest reach of a window on either side
+STORED_HASH_BITS = 40
+_HASH_BYTES = STORED_HASH_BITS // 8
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
@@ -121,6 +130,14 @@ class RestorerModel:
     channel: dict = field(default_factory=dict)
     """the OCR channel tables (`sohoa.diacritics.restore.channel.Channel.to_json`)"""
     meta: dict = field(default_factory=dict)
+    lm: TonedLM | None = None
+    hash_bits: int = 64
+    """how many top bits of each window hash the levels keep (`hash_shift` drops the rest)"""
+
+    @property
+    def hash_shift(self) -> np.uint64:
+        """Right shift that turns a 64-bit window hash into the levels' stored form."""
+        return np.uint64(64 - self.hash_bits)
 
     def __post_init__(self) -> None:
         self.key_ids = {k: i for i, k in enumerate(self.keys)}
@@ -142,15 +159,18 @@ class RestorerModel:
             "trigram_counts": self.trigram_counts,
             "channel": np.frombuffer(json.dumps(self.channel, ensure_ascii=False).encode(), dtype=np.uint8),
         }
+        if self.lm is not None:
+            arrays.update(self.lm.to_arrays())
+        shift = np.uint64(64 - STORED_HASH_BITS) - self.hash_shift
         for i, level in enumerate(self.levels):
-            arrays[f"level{i}_hashes"] = level.hashes
+            arrays[f"level{i}_hashes"] = _pack_hashes(level.hashes >> shift)
             arrays[f"level{i}_targets"] = level.targets
             arrays[f"level{i}_probs"] = level.probs
         meta = dict(self.meta, format=FORMAT, version=VERSION,
                     level_offsets=[list(lv.offsets) for lv in self.levels],
                     level_ranks=[lv.rank for lv in self.levels],
                     level_toned=[lv.toned for lv in self.levels],
-                    level_cased=[lv.cased for lv in self.levels])
+                    level_cased=[lv.cased for lv in self.levels], hash_bits=STORED_HASH_BITS)
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
@@ -166,8 +186,9 @@ class RestorerModel:
                                      hint="rebuild it with `sohoa train`")
                 toned = meta.get("level_toned") or [False] * len(meta["level_offsets"])
                 cased = meta.get("level_cased") or [False] * len(meta["level_offsets"])
+                hash_bits = int(meta.get("hash_bits", 64))
                 levels = [
-                    Level(tuple(offsets), rank, data[f"level{i}_hashes"], data[f"level{i}_targets"],
+                    Level(tuple(offsets), rank, _unpack_hashes(data[f"level{i}_hashes"]), data[f"level{i}_targets"],
                           data[f"level{i}_probs"], bool(toned[i]), bool(cased[i]))
                     for i, (offsets, rank) in enumerate(zip(meta["level_offsets"], meta["level_ranks"]))
                 ]
@@ -179,7 +200,7 @@ class RestorerModel:
                     bigram_codes=_optional(data, "bigram_codes"), bigram_counts=_optional(data, "bigram_counts"),
                     trigram_codes=_optional(data, "trigram_codes"), trigram_counts=_optional(data, "trigram_counts"),
                     channel=json.loads(bytes(data["channel"]).decode()) if "channel" in data.files else {},
-                    meta=meta,
+                    meta=meta, lm=TonedLM.from_arrays(data), hash_bits=hash_bits,
                 )
         except ModelError:
             raise
@@ -191,6 +212,19 @@ class RestorerModel:
 def _optional(data, name: str) -> np.ndarray:
     """An array that a model without the OCR channel parts may lack (empty then)."""
     return data[name] if name in data.files else np.zeros(0, np.int64)
+
+
+def _pack_hashes(hashes: np.ndarray) -> np.ndarray:
+    """Hashes of at most STORED_HASH_BITS bits as rows of bytes (random bits do not compress)."""
+    return hashes.astype("<u8").view(np.uint8).reshape(-1, 8)[:, :_HASH_BYTES].copy()
+
+
+def _unpack_hashes(stored: np.ndarray) -> np.ndarray:
+    if stored.ndim == 1:  # a file with full 64-bit hashes
+        return stored
+    rows = np.zeros((len(stored), 8), np.uint8)
+    rows[:, :stored.shape[1]] = stored
+    return rows.view("<u8").ravel().astype(np.uint64)
 
 
 def _pack_strings(items: list[str]) -> np.ndarray:

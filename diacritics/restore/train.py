@@ -11,6 +11,7 @@
    against running text, 'họ vẫn'), kept only where they correct the levels before them.
 5. Toned levels: the same, with the neighbours read by their true toned forms, kept only where
    they correct the key levels' choice (the decoder feeds them the key levels' choices).
+6. A trigram model over the toned forms (`lm`), for the words the levels leave unsure.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Iterable
 
 import numpy as np
 
+from sohoa.diacritics.restore.lm import build_toned_lm, lm_tokens
 from sohoa.diacritics.restore.model import (
     CASED_LEVEL_OFFSETS, LEVEL_OFFSETS, LEVEL_RANKS, PAD, RANK_BONUS, TONED_LEVEL_OFFSETS, Level, RestorerModel,
     capitalised, cased_stream, toned_stream, window_hashes,
@@ -199,6 +201,8 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
     key_counts, key_followers, bigram_codes, bigram_counts = _key_bigrams(keys, len(new_keys), min_count)
     trigram_codes, trigram_counts = _key_trigrams(keys, len(new_keys), TRIGRAM_MIN_COUNT)
     _log(f"restore/train: {len(bigram_codes):,} key bigrams, {len(trigram_codes):,} key trigrams", quiet)
+    lm = build_toned_lm(lm_tokens(keys, targets, len(new_targets)), len(new_targets) + len(new_keys))
+    _log(f"restore/train: toned LM: {len(lm.bigram_codes):,} bigrams, {len(lm.trigram_codes):,} trigrams", quiet)
     meta = {
         "created": _dt.date.today().isoformat(), "tokens": int(len(keys)),
         "min_count": min_count, "min_gain": min_gain, "provenance": provenance,
@@ -208,7 +212,7 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
         cand_targets=pair_targets.astype(np.int32), cand_counts=counts.astype(np.int64),
         levels=levels, key_counts=key_counts, key_followers=key_followers,
         bigram_codes=bigram_codes, bigram_counts=bigram_counts, trigram_codes=trigram_codes,
-        trigram_counts=trigram_counts, meta=meta,
+        trigram_counts=trigram_counts, meta=meta, lm=lm,
     )
 
 

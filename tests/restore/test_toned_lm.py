@@ -1,0 +1,102 @@
+"""The toned trigram model and how the decoder uses it on the words the decision lists leave unsure."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sohoa.diacritics.restore.decoder import Restorer
+from sohoa.diacritics.restore.lm import TonedLM, build_toned_lm, lm_tokens
+from sohoa.diacritics.restore.model import RestorerModel
+from sohoa.diacritics.restore.train import build_model
+
+# 'de' is 'để' twice as often as 'dễ', and only the word after it tells which: 'để làm', 'dễ dàng'.
+UNSURE_TEXT = "\n".join(["Họ ở đây để làm việc ."] * 8 + ["Việc này rất dễ dàng ."] * 4)
+
+
+def test_lm_tokens_keep_toned_words_and_move_other_keys_past_the_targets():
+    keys = np.array([0, 5, 7, 3], dtype=np.int32)
+    targets = np.array([-1, 2, -1, 0], dtype=np.int32)
+    assert lm_tokens(keys, targets, n_targets=10).tolist() == [10, 2, 17, 0]
+
+
+def test_a_seen_trigram_is_likelier_than_an_unseen_one():
+    stream = np.array([0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 4, 3, 0, 2, 1, 3])
+    lm = build_toned_lm(stream, vocab=5, trigram_min_count=1)
+    seen, unseen = lm.logp3(np.array([0, 0]), np.array([1, 1]), np.array([2, 3]))
+    assert seen > unseen
+    assert lm.logp3(np.array([0]), np.array([1]), np.array([2]))[0] > lm.logp3(np.array([0]), np.array([1]), np.array([4]))[0]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=6), min_size=4, max_size=80),
+       st.integers(min_value=0, max_value=6), st.integers(min_value=0, max_value=6))
+def test_the_next_token_probabilities_sum_to_one(stream, a, b):
+    """Law: after any two tokens, the probabilities of every possible next token sum to 1 (up to
+    the one-byte quantisation of the stored log probabilities)."""
+    vocab = 7
+    lm = build_toned_lm(np.array(stream), vocab=vocab, trigram_min_count=1)
+    every = np.arange(vocab)
+    total = np.exp(lm.logp3(np.full(vocab, a), np.full(vocab, b), every)).sum()
+    assert 0.9 < total < 1.1
+
+
+def test_the_compact_arrays_give_back_the_same_model():
+    rng = np.random.default_rng(3)
+    stream = rng.integers(0, 40, size=3000)
+    lm = build_toned_lm(stream, vocab=40)
+    again = TonedLM.from_arrays(lm.to_arrays())
+    a, b, c = (rng.integers(0, 40, size=500) for _ in range(3))
+    assert np.array_equal(lm.logp3(a, b, c), again.logp3(a, b, c))
+    assert TonedLM.from_arrays({}) is None
+
+
+def _decide(model: RestorerModel, text: str) -> str:
+    restorer = Restorer(model)
+    words = text.split()
+    target, _ = restorer.decide(np.array([restorer._ids(w)[0] for w in words], np.int32))
+    return " ".join(model.targets[t] if t >= 0 else w for w, t in zip(words, target.tolist()))
+
+
+def _without_levels(tmp_path) -> RestorerModel:
+    """The model of UNSURE_TEXT with its decision lists removed: only the word's own candidate
+    counts and the trigram model are left to decide."""
+    model = build_model([UNSURE_TEXT], min_count=2, min_gain=1)
+    model.levels = []
+    path = tmp_path / "unsure.npz"
+    model.save(path)
+    return RestorerModel.load(path)
+
+
+def test_the_trigram_model_decides_a_word_the_decision_lists_leave_unsure(tmp_path):
+    model = _without_levels(tmp_path)
+    assert model.lm is not None
+    assert _decide(model, "rat de dang .") == "rất dễ dàng ."
+    assert _decide(model, "o day de lam") == "ở đây để làm"
+
+
+def test_without_the_trigram_model_the_most_frequent_form_wins(tmp_path):
+    model = _without_levels(tmp_path)
+    model.lm = None
+    assert _decide(model, "rat de dang .") == "rất để dàng ."
+
+
+def test_a_sure_decision_is_not_reweighed(tmp_path, monkeypatch):
+    import sohoa.diacritics.restore.decoder as decoder_module
+
+    model = _without_levels(tmp_path)
+    monkeypatch.setattr(decoder_module, "LM_UNSURE", 0.5)  # 'để' at 8/12 counts as sure now
+    assert _decide(model, "rat de dang .") == "rất để dàng ."
+
+
+def test_the_model_file_keeps_hash_prefixes_that_find_the_same_entries(tmp_path):
+    model = build_model([UNSURE_TEXT], min_count=2, min_gain=1)
+    assert model.hash_bits == 64
+    path = tmp_path / "m.npz"
+    model.save(path)
+    loaded = RestorerModel.load(path)
+    assert loaded.hash_bits == 40
+    assert all((a.hashes >> np.uint64(24) == b.hashes).all() for a, b in zip(model.levels, loaded.levels))
+    for text in ("rat de dang .", "o day de lam viec .", "viec nay rat de dang"):
+        assert _decide(model, text) == _decide(loaded, text)
