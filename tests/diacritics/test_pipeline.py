@@ -22,16 +22,21 @@ def test_unknown_tone_style_is_refused():
         repair("a", tone_style="newest")
 
 
-class _FakeRestorer:
+class _OneWordRestorer:
+    """A restorer stand-in that changes the first `before` of a text into `after`."""
+
     name = "restore.fake"
 
+    def __init__(self, before: str, after: str):
+        self.before, self.after = before, after
+
     def find_edits(self, text):
-        start = text.find("Dang")
-        return [] if start < 0 else [Edit(start, start + 4, "Dang", "Đảng", self.name, 0.9)]
+        start = text.find(self.before)
+        return [] if start < 0 else [Edit(start, start + len(self.before), self.before, self.after, self.name, 0.9)]
 
 
 def test_restorer_runs_as_a_stage_and_can_be_switched_off(monkeypatch):
-    monkeypatch.setattr(pipeline, "_default_restorer", lambda: _FakeRestorer())
+    monkeypatch.setattr(pipeline, "_default_restorer", lambda: _OneWordRestorer("Dang", "Đảng"))
     assert repair("Dang bo").text == "Đảng bo"
     assert repair("Dang bo", restore=False).text == "Dang bo"
     flagged = repair("Dang bo", min_confidence=0.95)
@@ -53,17 +58,9 @@ def test_any_combining_marks_and_compositions_come_out_nfc(text):
     assert all(text[e.start:e.end] == e.before for e in result.edits)
 
 
-class _GarbleRestorer:
-    name = "restore.fake"
-
-    def find_edits(self, text):
-        start = text.find("ti€u")
-        return [] if start < 0 else [Edit(start, start + 4, "ti€u", "tiêu", self.name, 0.9)]
-
-
 def test_a_proposal_a_later_stage_settles_is_not_left_as_a_flag(monkeypatch):
     assert repair("chi ti€u", restore=False).flags  # proposed for review when nothing settles it
-    monkeypatch.setattr(pipeline, "_default_restorer", lambda: _GarbleRestorer())
+    monkeypatch.setattr(pipeline, "_default_restorer", lambda: _OneWordRestorer("ti€u", "tiêu"))
     result = repair("chi ti€u")
     assert result.text == "chi tiêu" and not result.flags
 

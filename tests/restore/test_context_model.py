@@ -36,94 +36,35 @@ def test_toned_window_reads_the_word_by_its_key_and_neighbours_by_context():
     assert window_hashes(padded, (-1, 0), 3, centre_changed)[1] == changed[1]
 
 
-def _restore(model: RestorerModel, text: str, *, cased: bool = False) -> str:
-    """The context's choice for every word of de-accented `text`, in lower case (with `cased`,
-    the decoder is told which words were written with a capital)."""
-    from sohoa.diacritics.restore.model import capitalised
-
-    restorer = Restorer(model)
-    words = text.split()
-    capitals = np.array([capitalised(w) for w in words], bool) if cased else None
-    target, _ = restorer.decide(np.array([restorer._ids(w)[0] for w in words], np.int32), capitals)
-    return " ".join(model.targets[t] if t >= 0 else w.lower() for w, t in zip(words, target.tolist()))
-
-
-def test_second_pass_decides_a_word_by_the_tone_restored_for_its_neighbour(tmp_path):
+def test_second_pass_decides_a_word_by_the_tone_restored_for_its_neighbour(tmp_path, context_choice):
     model = build_model([TONED_CONTEXT_TEXT], min_count=2, min_gain=1)
     assert any(level.toned for level in model.levels)
     path = tmp_path / "toned.npz"
     model.save(path)
     model = RestorerModel.load(path)
     assert [lv.toned for lv in model.levels].count(True) == len(train_module.TONED_LEVEL_OFFSETS)
-    assert _restore(model, "mat ba ti vai .") == "mặt bà tì vai ."
-    assert _restore(model, "so bo ti vai .") == "số bò tỉ vài ."
+    assert context_choice(model, "mat ba ti vai .") == "mặt bà tì vai ."
+    assert context_choice(model, "so bo ti vai .") == "số bò tỉ vài ."
 
 
-def test_without_the_second_pass_the_key_windows_cannot_tell(monkeypatch):
+def test_without_the_second_pass_the_key_windows_cannot_tell(monkeypatch, context_choice):
     monkeypatch.setattr(train_module, "TONED_LEVEL_OFFSETS", ())
     model = build_model([TONED_CONTEXT_TEXT], min_count=2, min_gain=1)
     assert not any(level.toned for level in model.levels)
     model.lm = None  # the trigram model can tell (see test_toned_lm): here the windows alone
-    outputs = {_restore(model, "mat ba ti vai ."), _restore(model, "so bo ti vai .")}
+    outputs = {context_choice(model, "mat ba ti vai ."), context_choice(model, "so bo ti vai .")}
     assert outputs != {"mặt bà tì vai .", "số bò tỉ vài ."}
 
 
-@pytest.mark.parametrize("narrow_prob, expected", [(0.99, "narrow"), (0.70, "wide")])
-def test_a_wider_window_overrides_a_narrower_one_unless_that_is_much_surer(narrow_prob, expected):
-    """Two key windows disagree: rank 1 ('narrow') and rank 2 ('wide', 0.8 sure)."""
-    from sohoa.diacritics.restore.model import Level
-
-    keys = ["<s>", "<unk>", "<num>", "a", "b"]
-    targets = ["á", "à"]
-    stream = np.array([3, 4], dtype=np.int32)  # 'a b': decide 'a'
-    padded = np.concatenate([np.zeros(PAD, np.int32), stream, np.zeros(PAD, np.int32)])
-
-    def level(offsets, rank, level_no, target, prob):
-        h = window_hashes(padded, offsets, level_no)[:1]
-        return Level(offsets, rank, h.astype(np.uint64), np.array([target], np.int32),
-                     np.array([round(prob * 255)], np.uint8))
-
-    model = RestorerModel(
-        keys=keys, targets=targets,
-        cand_offsets=np.array([0, 0, 0, 0, 2, 2], np.int64),
-        cand_targets=np.array([0, 1], np.int32), cand_counts=np.array([5, 4], np.int64),
-        levels=[level((-1, 0), 1, 0, 0, narrow_prob), level((0, 1), 2, 1, 1, 0.8)],
-    )
-    target, _ = Restorer(model).decide(stream)
-    assert targets[int(target[0])] == ("á" if expected == "narrow" else "à")
-
-
-# 'ho van' is 'họ vẫn' in running text and 'Hồ Văn' in a name: only the capitals tell.
-CASED_TEXT = "\n".join(["Hôm qua Hồ Văn đi .", "Hôm qua họ vẫn đi .", "Hôm qua họ vẫn đi ."] * 4)
-
-
-def test_cased_windows_tell_a_name_from_the_same_keys_in_running_text(tmp_path):
-    model = build_model([CASED_TEXT], min_count=2, min_gain=1)
-    assert any(level.cased for level in model.levels)
-    path = tmp_path / "cased.npz"
-    model.save(path)
-    model = RestorerModel.load(path)
-    assert _restore(model, "Hom qua Ho Van di .", cased=True) == "hôm qua hồ văn đi ."
-    assert _restore(model, "Hom qua ho van di .", cased=True) == "hôm qua họ vẫn đi ."
-
-
-def test_without_cased_windows_the_name_takes_the_common_reading(monkeypatch):
-    monkeypatch.setattr(train_module, "CASED_LEVEL_OFFSETS", ())
-    model = build_model([CASED_TEXT], min_count=2, min_gain=1)
-    assert not any(level.cased for level in model.levels)
-    assert _restore(model, "Hom qua Ho Van di .", cased=True) == "hôm qua họ vẫn đi ."
-
-
-@pytest.mark.parametrize("wide_target, expected_prob", [(0, 0.95), (1, 0.6)])
-def test_the_choice_is_as_sure_as_the_surest_window_agreeing_with_it(wide_target, expected_prob):
-    """A wide window (rank 5, 0.6) outranks a narrow one (rank 1, 0.95); when both say the same
-    the choice is 0.95 sure, when they disagree only the wide one's 0.6 counts."""
+def _two_window_model(narrow: tuple[int, int, float], wide: tuple[int, int, float]):
+    """A model of keys 'a' (candidates 'á' 5×, 'à' 4×) and 'b', and the stream 'a b', with one
+    entry for 'a' in a window (-1, 0) and one in (0, 1), each given as (rank, target, prob)."""
     from sohoa.diacritics.restore.model import Level
 
     stream = np.array([3, 4], dtype=np.int32)
     padded = np.concatenate([np.zeros(PAD, np.int32), stream, np.zeros(PAD, np.int32)])
 
-    def level(offsets, rank, level_no, target, prob):
+    def level(offsets, level_no, rank, target, prob):
         h = window_hashes(padded, offsets, level_no)[:1]
         return Level(offsets, rank, h.astype(np.uint64), np.array([target], np.int32),
                      np.array([round(prob * 255)], np.uint8))
@@ -132,8 +73,45 @@ def test_the_choice_is_as_sure_as_the_surest_window_agreeing_with_it(wide_target
         keys=["<s>", "<unk>", "<num>", "a", "b"], targets=["á", "à"],
         cand_offsets=np.array([0, 0, 0, 0, 2, 2], np.int64),
         cand_targets=np.array([0, 1], np.int32), cand_counts=np.array([5, 4], np.int64),
-        levels=[level((-1, 0), 1, 0, 0, 0.95), level((0, 1), 5, 1, wide_target, 0.6)],
+        levels=[level((-1, 0), 0, *narrow), level((0, 1), 1, *wide)],
     )
+    return model, stream
+
+
+@pytest.mark.parametrize("narrow_prob, expected", [(0.99, "narrow"), (0.70, "wide")])
+def test_a_wider_window_overrides_a_narrower_one_unless_that_is_much_surer(narrow_prob, expected):
+    """Two key windows disagree: rank 1 ('narrow') and rank 2 ('wide', 0.8 sure)."""
+    model, stream = _two_window_model((1, 0, narrow_prob), (2, 1, 0.8))
+    target, _ = Restorer(model).decide(stream)
+    assert model.targets[int(target[0])] == ("á" if expected == "narrow" else "à")
+
+
+# 'ho van' is 'họ vẫn' in running text and 'Hồ Văn' in a name: only the capitals tell.
+CASED_TEXT = "\n".join(["Hôm qua Hồ Văn đi .", "Hôm qua họ vẫn đi .", "Hôm qua họ vẫn đi ."] * 4)
+
+
+def test_cased_windows_tell_a_name_from_the_same_keys_in_running_text(tmp_path, context_choice):
+    model = build_model([CASED_TEXT], min_count=2, min_gain=1)
+    assert any(level.cased for level in model.levels)
+    path = tmp_path / "cased.npz"
+    model.save(path)
+    model = RestorerModel.load(path)
+    assert context_choice(model, "Hom qua Ho Van di .", cased=True) == "hôm qua hồ văn đi ."
+    assert context_choice(model, "Hom qua ho van di .", cased=True) == "hôm qua họ vẫn đi ."
+
+
+def test_without_cased_windows_the_name_takes_the_common_reading(monkeypatch, context_choice):
+    monkeypatch.setattr(train_module, "CASED_LEVEL_OFFSETS", ())
+    model = build_model([CASED_TEXT], min_count=2, min_gain=1)
+    assert not any(level.cased for level in model.levels)
+    assert context_choice(model, "Hom qua Ho Van di .", cased=True) == "hôm qua họ vẫn đi ."
+
+
+@pytest.mark.parametrize("wide_target, expected_prob", [(0, 0.95), (1, 0.6)])
+def test_the_choice_is_as_sure_as_the_surest_window_agreeing_with_it(wide_target, expected_prob):
+    """A wide window (rank 5, 0.6) outranks a narrow one (rank 1, 0.95); when both say the same
+    the choice is 0.95 sure, when they disagree only the wide one's 0.6 counts."""
+    model, stream = _two_window_model((1, 0, 0.95), (5, wide_target, 0.6))
     target, prob = Restorer(model).decide(stream)
     assert int(target[0]) == wide_target
     assert prob[0] == pytest.approx(expected_prob, abs=0.01)

@@ -6,7 +6,6 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sohoa.diacritics.restore.decoder import Restorer
 from sohoa.diacritics.restore.lm import TonedLM, build_toned_lm, lm_tokens
 from sohoa.diacritics.restore.model import RestorerModel
 from sohoa.diacritics.restore.train import build_model
@@ -52,13 +51,6 @@ def test_the_compact_arrays_give_back_the_same_model():
     assert TonedLM.from_arrays({}) is None
 
 
-def _decide(model: RestorerModel, text: str) -> str:
-    restorer = Restorer(model)
-    words = text.split()
-    target, _ = restorer.decide(np.array([restorer._ids(w)[0] for w in words], np.int32))
-    return " ".join(model.targets[t] if t >= 0 else w for w, t in zip(words, target.tolist()))
-
-
 def _without_levels(tmp_path) -> RestorerModel:
     """The model of UNSURE_TEXT with its decision lists removed: only the word's own candidate
     counts and the trigram model are left to decide."""
@@ -69,28 +61,28 @@ def _without_levels(tmp_path) -> RestorerModel:
     return RestorerModel.load(path)
 
 
-def test_the_trigram_model_decides_a_word_the_decision_lists_leave_unsure(tmp_path):
+def test_the_trigram_model_decides_a_word_the_decision_lists_leave_unsure(tmp_path, context_choice):
     model = _without_levels(tmp_path)
     assert model.lm is not None
-    assert _decide(model, "rat de dang .") == "rất dễ dàng ."
-    assert _decide(model, "o day de lam") == "ở đây để làm"
+    assert context_choice(model, "rat de dang .") == "rất dễ dàng ."
+    assert context_choice(model, "o day de lam") == "ở đây để làm"
 
 
-def test_without_the_trigram_model_the_most_frequent_form_wins(tmp_path):
+def test_without_the_trigram_model_the_most_frequent_form_wins(tmp_path, context_choice):
     model = _without_levels(tmp_path)
     model.lm = None
-    assert _decide(model, "rat de dang .") == "rất để dàng ."
+    assert context_choice(model, "rat de dang .") == "rất để dàng ."
 
 
-def test_a_sure_decision_is_not_reweighed(tmp_path, monkeypatch):
+def test_a_sure_decision_is_not_reweighed(tmp_path, monkeypatch, context_choice):
     import sohoa.diacritics.restore.decoder as decoder_module
 
     model = _without_levels(tmp_path)
     monkeypatch.setattr(decoder_module, "LM_UNSURE", 0.5)  # 'để' at 8/12 counts as sure now
-    assert _decide(model, "rat de dang .") == "rất để dàng ."
+    assert context_choice(model, "rat de dang .") == "rất để dàng ."
 
 
-def test_the_model_file_keeps_hash_prefixes_that_find_the_same_entries(tmp_path):
+def test_the_model_file_keeps_hash_prefixes_that_find_the_same_entries(tmp_path, context_choice):
     model = build_model([UNSURE_TEXT], min_count=2, min_gain=1)
     assert model.hash_bits == 64
     path = tmp_path / "m.npz"
@@ -99,4 +91,4 @@ def test_the_model_file_keeps_hash_prefixes_that_find_the_same_entries(tmp_path)
     assert loaded.hash_bits == 40
     assert all((a.hashes >> np.uint64(24) == b.hashes).all() for a, b in zip(model.levels, loaded.levels))
     for text in ("rat de dang .", "o day de lam viec .", "viec nay rat de dang"):
-        assert _decide(model, text) == _decide(loaded, text)
+        assert context_choice(model, text) == context_choice(loaded, text)
