@@ -30,7 +30,7 @@ from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.junk import _without_overlaps, junk_edits
 from sohoa.diacritics.restore.slips import slip_edits
-from sohoa.diacritics.restore.stray import stray_punctuation_edits
+from sohoa.diacritics.restore.stray import is_speckled, stray_punctuation_edits
 from sohoa.diacritics.restore.model import (
     PAD, RANK_BONUS, RestorerModel, capitalised, cased_stream, toned_stream, window_hashes,
 )
@@ -464,7 +464,7 @@ class Restorer:
             if change is not None:
                 edits.append(Edit(token.start, token.end, token.text, change[0], self.name, change[1]))
         slips = junk_edits(text) + slip_edits(text) + stray_punctuation_edits(
-            text, lambda word: self._ids(word)[0], self._bigram_logp)
+            text, lambda word: self._ids(word)[0], self._bigram_logp, speckled=is_speckled(text))
         slips = _without_overlaps(sorted(slips, key=lambda e: e.start))
         if slips:
             taken = [(e.start, e.end) for e in slips]

@@ -3,7 +3,8 @@
 Scanner noise next to the margins comes out of Tesseract as a stray chunk of punctuation
 separated by spaces from the text ('về Hội .', '_ Tổ chức'). Clean text almost never has such a
 chunk at a line end or start (≈0.005 % of corpus lines for ' .'), so removing it is safe;
-ellipses, '+' list marks, quotes and dashes are real text and stay.
+ellipses, '+' list marks, quotes and dashes are real text and stay, and so does a full stop
+opening a line before a capital (a sentence's end wrapped); before a lower-case word it is a speck.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ def junk_edits(text: str) -> list[Edit]:
     for pattern in (_AT_END, _AT_START):
         for m in pattern.finditer(text):
             chunk = m.group(1)
-            if chunk in ("...", "..") or (pattern is _AT_START and chunk in ".,"):
-                continue
+            before_lower = pattern is _AT_START and text[m.end():m.end() + 1].islower()
+            if chunk == "..." or (chunk == ".." and not before_lower) \
+                    or (pattern is _AT_START and chunk in ".," and not before_lower):
+                continue  # an ellipsis, or a full stop wrapped from the line before (". Theo"; not ". đổi")
             confidence = _CONFIDENCE.get(chunk, 0.9)
             edits.append(Edit(m.start(), m.end(), m.group(), "", FIXER_NAME, confidence))
     for m in _LONE_SYMBOL.finditer(text):

@@ -205,6 +205,8 @@ def test_shipped_model_leaves_correct_text(line):
     ("Lắk. _", "Lắk."),
     ("| Tổ chức", "Tổ chức"),
     ("đã ˆ ˆ Theo đó", "đã Theo đó"),
+    ("thay\n. đổi chính sách", "thay\nđổi chính sách"),      # no sentence starts in lower case
+    ("tài\n .. khoản", "tài\nkhoản"),
 ])
 def test_stray_ocr_punctuation_is_removed(text, expected):
     from sohoa.diacritics.restore.junk import junk_edits
@@ -212,7 +214,9 @@ def test_stray_ocr_punctuation_is_removed(text, expected):
     assert _apply(text, junk_edits(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["như sau:", "kinh tế -", "hướng ...", "+ Tăng 5%", "nhiệt độ 30 ° C", "“Đoàn kết”"])
+@pytest.mark.parametrize("text", ["như sau:", "kinh tế -", "hướng ...", "+ Tăng 5%", "nhiệt độ 30 ° C", "“Đoàn kết”",
+                                  "Chính phủ sửa\n. Theo điều tra",   # a full stop wrapped to the next line
+                                  "đoạn trích\n... và các khoản"])
 def test_real_punctuation_stays(text):
     from sohoa.diacritics.restore.junk import junk_edits
 
@@ -350,6 +354,53 @@ def test_words_that_only_look_glued_stay(text):
     from sohoa.diacritics.restore.tokens import tokenize_text
 
     assert load_default_restorer()._glued_word_edits(tokenize_text(text)) == []
+
+
+SPECKLED_PAGE = ("Ủy ban nhân dân tỉnh ban hành kế hoạch .\n_ thực hiện nghị quyết của Hội đồng nhân dân :\n"
+                 "tỉnh về phát triển kinh tế ˆ xã hội năm 2024 .\n")
+"""A page with the sure specks of a noisy scan at its line ends and a symbol that is never text."""
+
+
+def test_a_page_with_specks_at_its_edges_is_speckled_and_clean_text_is_not():
+    from sohoa.diacritics.restore.stray import is_speckled
+
+    assert is_speckled(SPECKLED_PAGE)
+    clean = SPECKLED_PAGE.replace(" .", ".").replace("_ ", "").replace(" :", ":").replace(" ˆ", " -")
+    assert not is_speckled(clean)
+    assert not is_speckled("Hội nghị .\n")  # one speck is no pattern
+
+
+@shipped
+@pytest.mark.parametrize("line, expected", [
+    ("các cơ quan chức năng thay .... đổi chính sách", "các cơ quan chức năng thay đổi chính sách"),
+    ("nên nhiều chuyên .... gia dự đoán giá", "nên nhiều chuyên gia dự đoán giá"),
+    ("hàng hóa trên đường vận chuyển “ hàng tới Úc", "hàng hóa trên đường vận chuyển hàng tới Úc"),
+])
+def test_specks_between_words_go_in_a_speckled_text_only(line, expected):
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.stray import stray_punctuation_edits
+
+    restorer = load_default_restorer()
+
+    def edits(text, speckled):
+        return stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp, speckled=speckled)
+
+    assert _apply(line, edits(line, speckled=True)) == expected
+    assert edits(line, speckled=False) == []  # clean text: the chunk might be the author's
+    assert restore(restorer, SPECKLED_PAGE + line).endswith(expected)
+
+
+@shipped
+@pytest.mark.parametrize("line", [
+    "Tình hình kinh tế - xã hội ổn định",
+    "doanh thu từ 8 - 10 tỉ đồng",
+    "hai nhà cung cấp – Samsung SDI và Amperex",
+    "doanh nghiệp Hàn - Quốc cũng sẽ mở",  # a speck, maybe; a dash is as often the author's
+])
+def test_real_dashes_stay_in_a_speckled_text(line):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert restore(load_default_restorer(), SPECKLED_PAGE + line).endswith(line)
 
 
 @shipped
