@@ -95,9 +95,11 @@ def training_paragraphs(docs: Iterable[str], *, min_chars: int = 60, limit: int 
     return out
 
 
-CHANNEL_JOBS = (("eng", "light"), ("eng", "clean"), ("eng", "heavy"), ("vie", "heavy"), ("vie", "light"))
-"""(language, degradation) of the pages OCR'd to learn the channel, drawn in turn."""
-_SHARES = (0.45, 0.15, 0.1, 0.2, 0.1)
+CHANNEL_JOBS = (("eng", "light"), ("eng", "clean"), ("eng", "heavy"), ("vie", "heavy"), ("vie", "light"),
+                ("vie", "heavy"), ("vie", "light"))
+"""(language, degradation) of the pages OCR'd to learn the channels, drawn in turn; the last two
+were added for the Vietnamese-model mark channel (appended, so the pages before them stay)."""
+_SHARES = (0.45, 0.15, 0.1, 0.2, 0.1, 0.3, 0.15)
 
 
 def channel_samples(paths: Sequence[str | Path], pages: int, work_dir: Path, *, quiet: bool = True) -> list[OcrSample]:

@@ -303,7 +303,7 @@ def _fit_level(hashes, gold, prediction, confidence, offsets, rank, min_count, m
 
 
 CHANNEL_PROVENANCE = ("learned from {pages} rendered train-split pages read by Tesseract "
-                      "(the eng pages counted; vie pages rendered alongside)")
+                      "(eng pages: garble channel; vie pages: mark channel)")
 
 
 def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_tokens_per_corpus: int | None = None,
@@ -328,30 +328,32 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     names = ", ".join(Path(p).name for p in paths)
     cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
     model = build_model(texts(), quiet=quiet, provenance=f"train split of {names}{cap}")
-    model.channel = _channel(paths, ocr_pages, Path(work_dir) if work_dir else Path(output).parent / "ocr_work",
-                             quiet).to_json()
-    model.meta["channel"] = (CHANNEL_PROVENANCE.format(pages=ocr_pages) if ocr_pages
-                             else "copied from the shipped model")
+    model.channel, pages = _channel(paths, ocr_pages,
+                                    Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet)
+    model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=pages) if pages else "copied from the shipped model"
     model.save(output)
     return model
 
 
-def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool):
-    from sohoa.diacritics.restore.channel import Channel, learn_channel
+def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool) -> tuple[dict, int]:
+    """The OCR channel tables (JSON: the English-model garble channel and, under "marks", the
+    Vietnamese-model mark channel) and how many pages taught them."""
+    from sohoa.diacritics.restore.channel import learn_channel
+    from sohoa.diacritics.restore.marks import learn_mark_channel
 
     if ocr_pages <= 0:
         from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
 
-        if DEFAULT_MODEL_PATH.exists():
-            return Channel.from_json(RestorerModel.load(DEFAULT_MODEL_PATH).channel)
-        return Channel()
+        return (RestorerModel.load(DEFAULT_MODEL_PATH).channel if DEFAULT_MODEL_PATH.exists() else {}), 0
     from sohoa.diacritics.restore.ocrpairs import align_tokens, channel_samples
 
     samples = channel_samples(paths, ocr_pages, work_dir, quiet=quiet)
-    # The channel serves English-model garble; the Vietnamese-model pages would only swamp
-    # its counts with words read right.
+    # The garble channel serves English-model garble; the Vietnamese-model pages would only
+    # swamp its counts with words read right. They teach the mark channel instead.
     pairs = [pair for s in samples if s.lang == "eng" for pair in align_tokens(s.ocr, s.truth)]
     channel = learn_channel(pairs)
     _log(f"restore/train: channel from {len(pairs):,} aligned tokens: {len(channel.tokens):,} token "
          f"confusions, {sum(map(len, channel.rules.values())):,} rewrite rules", quiet)
-    return channel
+    marks = learn_mark_channel(pair for s in samples if s.lang == "vie" for pair in align_tokens(s.ocr, s.truth))
+    _log(f"restore/train: mark channel from {marks.syllables:,} syllables of Vietnamese-model pages", quiet)
+    return {**channel.to_json(), "marks": marks.to_json()}, len(samples)
