@@ -80,6 +80,8 @@ counted this many times (the choice itself counts it LM_WEIGHT times): the sharp
 promises more than it keeps. Held-out news outside the benchmark, words by stated probability
 (stated → right): with 2, 0.60 → 0.44 and 0.75 → 0.55; with 0.5, 0.87 → 0.87, 0.93 → 0.94,
 0.98 → 0.98 and below 0.8 it promises less than it keeps."""
+_MARK_SIGNS = frozenset("034678@€&")
+"""What English-model OCR writes for a marked vowel besides a marked letter ('t6' tổ, 'c4' cá)."""
 MARKED_SHARE = 0.75
 """Share of syllables that carry a mark in ordinary Vietnamese text (measured on the corpus)."""
 
@@ -135,6 +137,7 @@ class Restorer:
         self.channel = Channel.from_json(model.channel)
         self.marks = MarkChannel.from_json(model.channel.get("marks"))
         self._mark_logp: dict[tuple[str, int], float] = {}
+        self._target_marked: np.ndarray | None = None
         self._n_keys = n_keys
         self._key_counts = model.key_counts if len(model.key_counts) else np.ones(n_keys, np.int64)
         self._total_keys = float(self._key_counts.sum()) + 0.5 * n_keys
@@ -165,12 +168,16 @@ class Restorer:
             shares = self._cand_share[key_id] = {t: c / total for t, c in cands}
         return shares
 
-    def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
+               shows_mark: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Best target id and its probability for every position of `key_ids` (-1 where no choice).
 
         First pass: the key windows, rank by rank (the cased ones where `capitals` tells which
         words were written with a capital). Second pass: the toned windows, which read the
-        neighbours by the forms the first pass gave them.
+        neighbours by the forms the first pass gave them. `shows_mark`: words whose garbled
+        spelling shows a mark, which rules out their unmarked forms: English-model OCR never
+        invents a mark (on the train-split eng pages, 0 of 2,148 unmarked syllables came out
+        showing one, 4,613 of 13,918 marked ones did), so 'ché' is 'chở' or 'chế', not 'cho'.
         """
         key_ids = np.asarray(key_ids, dtype=np.int32)
         target = self._best[key_ids].copy()
@@ -179,6 +186,8 @@ class Restorer:
         where = np.flatnonzero(ambiguous)
         if not len(where):
             return target, prob
+        if shows_mark is not None:
+            shows_mark = np.asarray(shows_mark, dtype=bool) & ambiguous
         padded = np.concatenate([np.full(PAD, BOUNDARY_ID, np.int32), key_ids, np.full(PAD, BOUNDARY_ID, np.int32)])
         levels = list(enumerate(self.model.levels))
         padded_toned = None
@@ -229,11 +238,11 @@ class Restorer:
         if self.model.lm is not None:
             cased_choice = np.zeros(len(key_ids), dtype=bool)
             cased_choice[where[by_cased]] = True
-            self._rescore_unsure(key_ids, target, prob, keep=cased_choice)
+            self._rescore_unsure(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark)
         return target, prob
 
     def _rescore_unsure(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
-                        keep: np.ndarray | None = None) -> None:
+                        keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
         model: a choice scores its log prior + LM_WEIGHT · log P(its trigrams).
 
@@ -250,11 +259,19 @@ class Restorer:
         unsure = (self._n_cands[key_ids] >= 2) & (target >= 0) & (prob < LM_UNSURE)
         if keep is not None:
             unsure &= ~keep
+        if shows_mark is not None:
+            unsure |= shows_mark & (target >= 0) & ~self._marked_targets()[np.maximum(target, 0)]
         unsure = np.flatnonzero(unsure)
         if not len(unsure):
             return
         n_targets = len(self._targets)
         cands, prior = self._candidate_matrix(key_ids[unsure], target[unsure], prob[unsure])
+        if shows_mark is not None:
+            valid = cands >= 0
+            marked = valid & self._marked_targets()[np.maximum(cands, 0)]
+            # unmarked forms are out where the spelling shows a mark and a marked form is in
+            ruled_out = valid & ~marked & (shows_mark[unsure] & marked.any(axis=1))[:, None]
+            prior = np.where(ruled_out, -np.inf, prior)
         boundary = np.full(2, n_targets + BOUNDARY_ID, np.int64)
         padded = np.concatenate([boundary, np.where(target >= 0, target.astype(np.int64),
                                                     n_targets + key_ids.astype(np.int64)), boundary])
@@ -277,6 +294,12 @@ class Restorer:
         target[unsure] = cands[rows, pick]
         posterior = np.where(valid, prior + LM_POSTERIOR_WEIGHT * fit, -np.inf)
         prob[unsure] = 1.0 / np.exp(posterior - posterior[rows, pick][:, None]).sum(axis=1)
+
+    def _marked_targets(self) -> np.ndarray:
+        """Per target id: whether the toned form carries a mark (computed once)."""
+        if self._target_marked is None:
+            self._target_marked = np.array([has_marks(t) for t in self._targets], dtype=bool)
+        return self._target_marked
 
     @staticmethod
     def _viterbi_chain(lm, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
@@ -445,14 +468,15 @@ class Restorer:
             keys, key_conf = self._decode_keys(text, tokens, own_keys, profile)
         else:
             keys, key_conf = self._fix_lone_garble(tokens, own_keys)
-        best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool))
+        shows_mark = np.array([_shows_mark(t.text) for t in tokens], dtype=bool) if garbled else None
+        best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool), shows_mark)
         edits = []
         changed_key = np.flatnonzero(keys != own_keys).tolist() if key_conf is not None else []
         for i in changed_key:
             token, target = tokens[i], int(best[i])
             if target < 0:
                 continue  # kept as written ('<unk>') or a key with no known toned form
-            after = apply_case(token.text, self._targets[target])
+            after = apply_case(_ocr_case_pattern(token.text, tokens[i - 1].text), self._targets[target])
             if after != token.text:
                 confidence = key_conf[i] * (prob[i] if target >= 0 else 1.0)
                 edits.append(Edit(token.start, token.end, token.text, after, self.name, round(float(confidence), 4)))
@@ -881,3 +905,18 @@ def _isolated(text: str, token: Token) -> bool:
     before = text[token.start - 1] if token.start else " "
     after = text[token.end] if token.end < len(text) else " "
     return before.isspace() and (after.isspace() or after in ",;:")
+
+
+def _shows_mark(token: str) -> bool:
+    """Whether a garbled token shows some mark: a marked letter ('ché') or a digit or sign OCR
+    writes for a marked vowel ('t6', 'c4'); '1' for 'l' is no mark."""
+    return any(ch in _MARK_SIGNS or (ch.isalpha() and not ch.isascii()) for ch in token) \
+        and any(ch.isalpha() for ch in token)
+
+
+def _ocr_case_pattern(token: str, before: str) -> str:
+    """The case a garbled token was written in: a capital 'I' English-model OCR read for an 'l'
+    after a lower-case word is the 'l' of a lower-case word ('bao Idi' is 'bao lợi')."""
+    if token[:1] == "I" and before[-1:].islower():
+        return token.lower()
+    return token

@@ -149,8 +149,9 @@ def canonical(token: str) -> str:
 
 
 def apply_case(pattern: str, word: str) -> str:
-    """Give `word` the case pattern of `pattern`: 'KET' → UPPER, 'Pang' → Title, else lower."""
-    if len(pattern) > 1 and pattern.isupper():
+    """Give `word` the case pattern of `pattern`: 'KET' → UPPER, 'Pang' → Title, else lower.
+    Only letters count: 'B6' (OCR of 'Bộ') is Title, '1A' (of 'là') lower."""
+    if sum(ch.isupper() for ch in pattern) > 1 and pattern.isupper():
         return word.upper()
     if pattern[:1].isupper():
         return word[:1].upper() + word[1:].lower()

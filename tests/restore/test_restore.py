@@ -82,7 +82,8 @@ def test_invalid_syllables(word):
 
 
 @pytest.mark.parametrize("pattern, word, expected", [("KET", "kết", "KẾT"), ("Pang", "đảng", "Đảng"),
-                                                     ("nam", "năm", "năm"), ("A", "á", "Á")])
+                                                     ("nam", "năm", "năm"), ("A", "á", "Á"),
+                                                     ("B6", "bộ", "Bộ"), ("1A", "là", "là"), ("T6NG", "tổng", "TỔNG")])
 def test_case_pattern_is_kept(pattern, word, expected):
     assert apply_case(pattern, word) == expected
 
@@ -252,6 +253,43 @@ def test_garbled_word_after_unknown_word_is_not_kept_as_unknown(garbled):
 
     out = restore(load_default_restorer(), garbled)
     assert "LG cũng sẽ" in out
+
+
+@shipped
+def test_a_garbled_word_that_shows_a_mark_gets_a_marked_form():
+    """English-model OCR drops marks but does not invent them: where 'ché' was decoded to the
+    key 'cho', the word is 'chở' or 'chờ', never 'cho', though 'cho' is likeliest there."""
+    import numpy as np
+
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.syllables import has_marks
+
+    restorer = load_default_restorer()
+    words = ["mỗi", "xe", "sẽ", "cho", "nhiều", "cán", "bộ"]
+    keys = np.array([0] + [restorer._ids(w)[0] for w in words] + [0], dtype=np.int32)
+    shows = np.zeros(len(keys), dtype=bool)
+    plain, _ = restorer.decide(keys, None, shows)
+    assert restorer._targets[plain[4]] == "cho"
+    shows[4] = True
+    marked, _ = restorer.decide(keys, None, shows)
+    assert has_marks(restorer._targets[marked[4]])
+    assert [restorer._targets[t] for t in marked[1:4]] == words[:3]  # the neighbours stay
+
+
+@shipped
+def test_an_unmarked_garbled_spelling_may_stay_unmarked():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    out = restore(load_default_restorer(), "Mdi ban nganh déu cé xe cho can b6 di cong tac.")
+    assert "xe cho cán bộ" in out or "xe chở cán bộ" in out
+
+
+@shipped
+def test_a_capital_i_read_for_l_mid_sentence_is_lower_case():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    out = restore(load_default_restorer(), "Ngan hang bao vé quyén Idi cua khach hang va tinh Iai hang thang.")
+    assert "quyền lợi" in out and "Lợi" not in out
 
 
 @shipped
