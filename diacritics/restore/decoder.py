@@ -80,6 +80,8 @@ counted this many times (the choice itself counts it LM_WEIGHT times): the sharp
 promises more than it keeps. Held-out news outside the benchmark, words by stated probability
 (stated → right): with 2, 0.60 → 0.44 and 0.75 → 0.55; with 0.5, 0.87 → 0.87, 0.93 → 0.94,
 0.98 → 0.98 and below 0.8 it promises less than it keeps."""
+_LETTER_SIGNS = frozenset("€&")
+"""Signs English-model OCR writes for a letter, read into words by the tokenizer ('1€' is 'lệ')."""
 _MARK_SIGNS = frozenset("034678@€&")
 """What English-model OCR writes for a marked vowel besides a marked letter ('t6' tổ, 'c4' cá)."""
 MARKED_SHARE = 0.75
@@ -394,7 +396,7 @@ class Restorer:
         return flag
 
     def _looks_garbled(self, word: str) -> bool:
-        letters = sum(ch.isalpha() for ch in word)
+        letters = sum(ch.isalpha() or ch in _LETTER_SIGNS for ch in word)
         if letters == 0 or len(word) < 2 or (word.isupper() and letters > 1):
             return False
         if not word.isalpha():
@@ -787,7 +789,7 @@ class Restorer:
         """Viterbi over candidate keys; returns the keys and a per-position confidence."""
         lattice = []
         for token, own in zip(tokens, own_keys.tolist()):
-            if token.text and (any(ch.isalpha() for ch in token.text)
+            if token.text and (any(ch.isalpha() or ch in _LETTER_SIGNS for ch in token.text)
                                or (token.text.isdigit() and len(token.text) <= 2 and _isolated(text, token))):
                 lattice.append(self._key_candidates(token.text, profile))
             else:

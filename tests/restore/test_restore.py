@@ -277,6 +277,15 @@ def test_a_garbled_word_that_shows_a_mark_gets_a_marked_form():
 
 
 @shipped
+def test_a_sign_read_for_a_letter_makes_a_word():
+    """'€' is what English-model OCR writes for 'ệ': '1€' is a garbled word, not a symbol."""
+    from sohoa.diacritics.restore import load_default_restorer
+
+    out = restore(load_default_restorer(), "Muc do 3: 619 dich vu, ty 1€ 33,32%; muc do 4: 944 dich vu, ty 1€ 50,81%")
+    assert out.count("tỷ lệ") == 2
+
+
+@shipped
 def test_an_unmarked_garbled_spelling_may_stay_unmarked():
     from sohoa.diacritics.restore import load_default_restorer
 
