@@ -268,8 +268,8 @@ class Restorer:
             return
         n_targets = len(self._targets)
         cands, prior = self._candidate_matrix(key_ids[unsure], target[unsure], prob[unsure])
+        valid = cands >= 0
         if shows_mark is not None:
-            valid = cands >= 0
             marked = valid & self._marked_targets()[np.maximum(cands, 0)]
             # unmarked forms are out where the spelling shows a mark and a marked form is in
             ruled_out = valid & ~marked & (shows_mark[unsure] & marked.any(axis=1))[:, None]
@@ -286,7 +286,6 @@ class Restorer:
         # every word's share given its neighbours as chosen (for a lone word, also its choice)
         at = unsure + 2
         a2, a1, b1, b2 = (padded[at + d][:, None] for d in (-2, -1, 1, 2))
-        valid = cands >= 0
         c = np.where(valid, cands, 0)
         fit = lm.logp3(a2, a1, c) + lm.logp3(a1, c, b1) + lm.logp3(c, b1, b2)
         total = np.where(valid, prior + LM_WEIGHT * fit, -np.inf)
@@ -494,12 +493,12 @@ class Restorer:
                 change = decided[memo] = self._change_for(token.text, key_ids[i], memo[1], memo[2], profile)
             if change is not None:
                 edits.append(Edit(token.start, token.end, token.text, change[0], self.name, change[1]))
-        speckled = is_speckled(text)
+        junk = junk_edits(text)
+        speckled = is_speckled(text, junk)
         if speckled and not garbled and profile.strip_rate < 0.5:
             taken = {e.start for e in edits}
             edits += [e for e in self._mark_slip_edits(tokens, best) if e.start not in taken]
-        slips = junk_edits(text) + slip_edits(text) + stray_punctuation_edits(
-            text, lambda word: self._ids(word)[0], self._bigram_logp, speckled=speckled)
+        slips = junk + slip_edits(text) + self._stray_edits(text, speckled=speckled)
         slips = _without_overlaps(sorted(slips, key=lambda e: e.start))
         if slips:
             taken = [(e.start, e.end) for e in slips]
@@ -617,8 +616,11 @@ class Restorer:
 
     def _shows_ocr_damage(self, text: str) -> bool:
         """Whether the text carries OCR specks or slips that prove it was read from a scan."""
-        return bool(junk_edits(text) or slip_edits(text)
-                    or stray_punctuation_edits(text, lambda word: self._ids(word)[0], self._bigram_logp))
+        return bool(junk_edits(text) or slip_edits(text) or self._stray_edits(text))
+
+    def _stray_edits(self, text: str, *, speckled: bool = False) -> list[Edit]:
+        """`stray_punctuation_edits` of `text`, weighed with the key bigram model."""
+        return stray_punctuation_edits(text, lambda word: self._ids(word)[0], self._bigram_logp, speckled=speckled)
 
     def _glued_word_edits(self, tokens: list[Token]) -> list[Edit]:
         """Split words OCR glued together ('antoàncho' → 'an toàn cho', 'trongnước' → 'trong nước').

@@ -93,10 +93,10 @@ def stray_punctuation_edits(text: str, key_id: Callable[[str], int],
     return edits
 
 
-def is_speckled(text: str) -> bool:
+def is_speckled(text: str, junk: list[Edit] | None = None) -> bool:
     """Whether a text shows the specks of a noisy scan: lone chunks at line edges, symbols
-    that are never text standing alone."""
-    sure = len(junk_edits(text)) + len(_NEVER_TEXT_CHUNK.findall(text))
+    that are never text standing alone. `junk`: the text's `junk_edits`, where the caller has them."""
+    sure = len(junk_edits(text) if junk is None else junk) + len(_NEVER_TEXT_CHUNK.findall(text))
     words = len(re.findall(_WORD, text))
     return sure >= SPECKLED_MIN and sure >= SPECKLED_SHARE * words
 

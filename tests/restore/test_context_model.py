@@ -36,12 +36,17 @@ def test_toned_window_reads_the_word_by_its_key_and_neighbours_by_context():
     assert window_hashes(padded, (-1, 0), 3, centre_changed)[1] == changed[1]
 
 
+def _saved_and_loaded(model: RestorerModel, tmp_path) -> RestorerModel:
+    """The model as it comes back from its file: what a user of the saved model gets."""
+    path = tmp_path / "model.npz"
+    model.save(path)
+    return RestorerModel.load(path)
+
+
 def test_second_pass_decides_a_word_by_the_tone_restored_for_its_neighbour(tmp_path, context_choice):
     model = build_model([TONED_CONTEXT_TEXT], min_count=2, min_gain=1)
     assert any(level.toned for level in model.levels)
-    path = tmp_path / "toned.npz"
-    model.save(path)
-    model = RestorerModel.load(path)
+    model = _saved_and_loaded(model, tmp_path)
     assert [lv.toned for lv in model.levels].count(True) == len(train_module.TONED_LEVEL_OFFSETS)
     assert context_choice(model, "mat ba ti vai .") == "mặt bà tì vai ."
     assert context_choice(model, "so bo ti vai .") == "số bò tỉ vài ."
@@ -93,9 +98,7 @@ CASED_TEXT = "\n".join(["Hôm qua Hồ Văn đi .", "Hôm qua họ vẫn đi .",
 def test_cased_windows_tell_a_name_from_the_same_keys_in_running_text(tmp_path, context_choice):
     model = build_model([CASED_TEXT], min_count=2, min_gain=1)
     assert any(level.cased for level in model.levels)
-    path = tmp_path / "cased.npz"
-    model.save(path)
-    model = RestorerModel.load(path)
+    model = _saved_and_loaded(model, tmp_path)
     assert context_choice(model, "Hom qua Ho Van di .", cased=True) == "hôm qua hồ văn đi ."
     assert context_choice(model, "Hom qua ho van di .", cased=True) == "hôm qua họ vẫn đi ."
 

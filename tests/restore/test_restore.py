@@ -360,10 +360,8 @@ def test_stray_punctuation_inside_lines_is_fixed(text, expected):
 ])
 def test_real_punctuation_inside_lines_stays(text):
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.stray import stray_punctuation_edits
 
-    restorer = load_default_restorer()
-    assert stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp) == []
+    assert load_default_restorer()._stray_edits(text) == []
 
 
 # -- words OCR glued together -------------------------------------------------------------
@@ -425,15 +423,10 @@ def test_a_page_with_specks_at_its_edges_is_speckled_and_clean_text_is_not():
 ])
 def test_specks_between_words_go_in_a_speckled_text_only(line, expected):
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.stray import stray_punctuation_edits
 
     restorer = load_default_restorer()
-
-    def edits(text, speckled):
-        return stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp, speckled=speckled)
-
-    assert _apply(line, edits(line, speckled=True)) == expected
-    assert edits(line, speckled=False) == []  # clean text: the chunk might be the author's
+    assert _apply(line, restorer._stray_edits(line, speckled=True)) == expected
+    assert restorer._stray_edits(line) == []  # clean text: the chunk might be the author's
     assert restore(restorer, SPECKLED_PAGE + line).endswith(expected)
 
 
@@ -450,15 +443,55 @@ def test_real_dashes_stay_in_a_speckled_text(line):
     assert restore(load_default_restorer(), SPECKLED_PAGE + line).endswith(line)
 
 
+# -- marks a Vietnamese OCR model swapped for other real marks ------------------------------
+def _mark_restorer():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    if not restorer.marks:
+        pytest.skip("shipped model without a mark channel")
+    return restorer
+
+
+@shipped
+@pytest.mark.parametrize("line, expected", [
+    ("Chính phủ ban hành quy định chỉ tiết về chỉ phí đầu tư.", "Chính phủ ban hành quy định chi tiết về chi phí đầu tư."),
+    ("Ủy ban nhân dân Thành phó Hồ Chí Minh ban hành kế hoạch.", "Ủy ban nhân dân Thành phố Hồ Chí Minh ban hành kế hoạch."),
+    ("Luật sửa đối, bố sung một số điều của Luật Đất đai.", "Luật sửa đổi, bổ sung một số điều của Luật Đất đai."),
+])
+def test_swapped_marks_are_mended_in_text_from_a_noisy_scan(line, expected):
+    restorer = _mark_restorer()
+    assert restore(restorer, SPECKLED_PAGE + line) == restore(restorer, SPECKLED_PAGE) + expected
+    edits = [e for e in restorer.find_edits(SPECKLED_PAGE + line) if e.start >= len(SPECKLED_PAGE)]
+    assert all(e.fixer == "restore.ocr-marks" and 0.5 < e.confidence <= 1 for e in edits)
+
+
+@shipped
+@pytest.mark.parametrize("line", [
+    "Chính phủ ban hành quy định chỉ tiết về chỉ phí đầu tư.",  # clean text: marks as written are trusted
+    "Ủy ban nhân dân Thành phó Hồ Chí Minh ban hành kế hoạch.",
+])
+def test_clean_text_keeps_its_marks(line):
+    assert _mark_restorer().find_edits(line) == []
+
+
+@shipped
+@pytest.mark.parametrize("line", [
+    "Thượng tướng Tô Lâm phát biểu tại hội nghị.",        # a name: capitalised words stay
+    "Hà Nội chỉ tiêu tăng trưởng năm nay đạt 7%.",        # 'chỉ tiêu' is right
+    "Ông ấy chỉ nói rằng sẽ đổi mới chính sách.",
+])
+def test_right_marks_in_a_noisy_scan_stay(line):
+    restorer = _mark_restorer()
+    assert [e for e in restorer.find_edits(SPECKLED_PAGE + line) if e.start >= len(SPECKLED_PAGE)] == []
+
+
 @shipped
 def test_punctuation_that_is_never_text_is_dropped_between_any_words():
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.stray import stray_punctuation_edits
 
-    restorer = load_default_restorer()
     text = "Samsung ` Gear"  # the key model knows neither word: no odds to weigh
-    edits = stray_punctuation_edits(text, lambda w: restorer._ids(w)[0], restorer._bigram_logp)
-    assert _apply(text, edits) == "Samsung Gear"
+    assert _apply(text, load_default_restorer()._stray_edits(text)) == "Samsung Gear"
 
 
 @shipped
