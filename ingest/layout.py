@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
 LIST_MARKER = re.compile(r"^(?:[-–•+*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[IVXLC]{1,5}[.)]\s|[A-Z][.)]\s)")
+WORD_GAP = 1.5  # widest gap between two words of one line, in text heights (justified lines)
+SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\b")
+# the lines that open a row of the official header: the document number and the place and date
+HEADER_ROW_START = re.compile(r"^(?:Số\s*[:.;]|So\s*:)|^[^\d,]{2,40},\s*ngày\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.:;!?…)”\"]$")
 
 
@@ -114,7 +118,7 @@ def segments(words: list[OcrWord], keep: list[int], gap_factor: float = 2.5) -> 
         w = words[i]
         by_line.setdefault((w.block, w.par, w.line), []).append(i)
     result: list[Segment] = []
-    for indices in by_line.values():
+    for indices in (row for line in by_line.values() for row in _physical_rows(words, line)):
         indices.sort(key=lambda i: words[i].bbox[0])
         heights = [words[i].bbox[3] - words[i].bbox[1] for i in indices]
         line_height = statistics.median(heights)
@@ -126,7 +130,62 @@ def segments(words: list[OcrWord], keep: list[int], gap_factor: float = 2.5) -> 
                 current = []
             current.append(nxt)
         result.append(_segment(words, current))
-    return result
+    return _join_split_lines(words, result, gap_factor)
+
+
+def _physical_rows(words: list[OcrWord], indices: list[int]) -> list[list[int]]:
+    """One engine line cut into the rows of text it really holds.
+
+    On skewed or tightly set scans Tesseract sometimes gives two printed lines one line id;
+    read left to right, their words would interleave. Words whose vertical centres lie more
+    than half a text height apart are on different rows."""
+    if len(indices) < 2:
+        return [indices]
+    centre = {i: (words[i].bbox[1] + words[i].bbox[3]) / 2 for i in indices}
+    height = statistics.median(words[i].bbox[3] - words[i].bbox[1] for i in indices)
+    ordered = sorted(indices, key=centre.__getitem__)
+    rows = [[ordered[0]]]
+    for prev, nxt in zip(ordered, ordered[1:]):
+        if centre[nxt] - centre[prev] > 0.5 * height:
+            rows.append([])
+        rows[-1].append(nxt)
+    return rows
+
+
+def _word_height(words: list[OcrWord], seg: Segment) -> float:
+    return statistics.median(words[i].bbox[3] - words[i].bbox[1] for i in seg.words)
+
+
+def _join_split_lines(words: list[OcrWord], segs: list[Segment], gap_factor: float) -> list[Segment]:
+    """Join segments that the engine gave different line ids although they sit on one text row
+    with no more than a word gap (`WORD_GAP` text heights; a justified line's widest) between them.
+
+    On real scans Tesseract's page segmentation sometimes cuts a justified line in two blocks
+    (a wide word gap, a seal's edge); read as two columns, the second half of a paragraph came
+    before its first line. A column gutter is wider than `gap_factor` text heights; anything
+    narrower is a word gap, whatever the engine's line ids say."""
+    merged = True
+    segs = list(segs)
+    while merged:
+        merged = False
+        segs.sort(key=lambda s: (s.x0, s.y0))
+        for a_index, a in enumerate(segs):
+            for b_index in range(a_index + 1, len(segs)):
+                b = segs[b_index]
+                height = min(a.height, b.height)
+                same_row = min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * height
+                gap = b.x0 - a.x1
+                text_height = min(_word_height(words, a), _word_height(words, b))
+                if same_row and -0.5 * height <= gap <= WORD_GAP * text_height \
+                        and max(a.height, b.height) < 2.5 * height:
+                    indices = sorted(a.words + b.words, key=lambda i: words[i].bbox[0])
+                    segs[a_index] = _segment(words, indices)
+                    del segs[b_index]
+                    merged = True
+                    break
+            if merged:
+                break
+    return segs
 
 
 def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
@@ -151,6 +210,15 @@ def _overlaps_vertically(a: Segment, b: Segment) -> bool:
     return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.3 * min(a.height, b.height)
 
 
+def _side_by_side(a: Segment, b: Segment) -> bool:
+    """Two segments on one text row, next to each other: their heights overlap and their
+    widths do not. Consecutive lines of a paragraph overlap in width, and on a scan their
+    boxes (tone marks stacked above, descenders below, a trace of skew) can overlap in height
+    too: they are one above the other, never side by side."""
+    x_overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return _overlaps_vertically(a, b) and x_overlap <= 0.1 * min(a.x1 - a.x0, b.x1 - b.x0)
+
+
 def _column_count(segs: list[Segment], width: int) -> int:
     """How many columns the side-by-side segments of a run form (by clustering their x-starts)."""
     starts = sorted(s.x0 for s in segs)
@@ -167,7 +235,8 @@ def _runs(segs: list[Segment]) -> list[list[Segment]]:
     segs = sorted(segs, key=lambda s: (s.y0, s.x0))
     rows: list[list[Segment]] = []
     for seg in segs:
-        if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]):
+        if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]) \
+                and all(_side_by_side(seg, other) for other in rows[-1]):
             rows[-1].append(seg)
         else:
             rows.append([seg])
@@ -216,6 +285,42 @@ def _split_columns(run: list[Segment]) -> tuple[list[Segment], list[Segment]]:
         middle = statistics.median(s.centre for s in run)
         return [s for s in run if s.centre < middle], [s for s in run if s.centre >= middle]
     return [s for s in run if s.x0 < cut], [s for s in run if s.x0 >= cut]
+
+
+def _column_groups(column: list[Segment]) -> list[list[Segment]]:
+    """A column's lines cut into groups at white space wider than a line's, and before the lines
+    that open a header row whatever the spacing: the number ('Số: …'), the place and date
+    ('Hà Nội, ngày …') and the subject ('V/v …')."""
+    column = sorted(column, key=lambda s: s.y0)
+    if not column:
+        return []
+    height = statistics.median(s.height for s in column)
+    groups = [[column[0]]]
+    for prev, seg in zip(column, column[1:]):
+        if seg.y0 - prev.y1 > 0.8 * height or SUBJECT.match(seg.text) or HEADER_ROW_START.match(seg.text):
+            groups.append([])
+        groups[-1].append(seg)
+    return groups
+
+
+def _row_by_row(left: list[Segment], right: list[Segment]) -> list[list[Segment]]:
+    """The groups of a two-column run in the order legal-text databases print them: row by row
+    (agency, national motto; number, place and date; then the subject), left before right
+    where two groups start on the same line."""
+    groups = [(g, 0) for g in _column_groups(left)] + [(g, 1) for g in _column_groups(right)]
+    if not groups:
+        return []
+    height = statistics.median(s.height for g, _ in groups for s in g)
+    groups.sort(key=lambda item: (item[0][0].y0, item[1]))
+    ordered: list[list[Segment]] = []
+    pending = list(groups)
+    while pending:
+        top = min(item[0][0].y0 for item in pending)
+        row = [item for item in pending if item[0][0].y0 <= top + 0.8 * height]
+        row.sort(key=lambda item: item[1])
+        ordered += [g for g, _ in row]
+        pending = [item for item in pending if item not in row]
+    return ordered
 
 
 # ------------------------------------------------------------------ paragraphs
@@ -346,11 +451,10 @@ def _flow_blocks(words: list[OcrWord], segs: list[Segment], width: int, left: fl
     if not segs:
         return blocks
     for run in _runs(segs):
-        multi = any(_overlaps_vertically(a, b) for a in run for b in run if a is not b)
+        multi = any(_side_by_side(a, b) for a in run for b in run if a is not b)
         if multi and _column_count(run, width) == 2:
-            left_col, right_col = _split_columns(run)
-            for column in (left_col, right_col):
-                for seg in sorted(column, key=lambda s: s.y0):
+            for group in _row_by_row(*_split_columns(run)):
+                for seg in group:
                     builder = _BlockBuilder(words, "column")
                     builder.add_line(seg, counter[0])
                     counter[0] += 1
@@ -488,7 +592,8 @@ def _reading_sorted(words: list[OcrWord], indices: list[int]) -> list[int]:
 def _rows(run: list[Segment]) -> list[list[Segment]]:
     rows: list[list[Segment]] = []
     for seg in sorted(run, key=lambda s: (s.y0, s.x0)):
-        if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]):
+        if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]) \
+                and all(_side_by_side(seg, other) for other in rows[-1]):
             rows[-1].append(seg)
         else:
             rows.append([seg])

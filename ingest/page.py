@@ -18,11 +18,14 @@ from sohoa.errors import SohoaError
 from sohoa.ingest import preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
 from sohoa.ingest.ocr import OcrEngine, make_engine
-from sohoa.ingest.records import OcrPage, OcrWord, PageImage, PageSource
-from sohoa.ingest.textlayer import is_real_text, page_words, vietnamese_share
+from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageImage, PageSource
+from sohoa.ingest.textlayer import (ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
+                                   vietnamese_share)
 
 LOW_CONFIDENCE = 55.0  # mean word confidence below which the page may be upside down
 NOISY = 2.5  # noise_level (grey levels) above which a median denoise helps Tesseract
+SCANNED_PAGE = 0.5  # share of a PDF page covered by raster images that makes it a scan
+LAYER_COVERS_PAGE = 0.9  # share of a scan's text ink a text layer must cover to be used instead of OCR
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,30 @@ def _remaining(options: PageOptions, started: float) -> float:
 
 
 def _process(source: PageSource, options: PageOptions, engine: OcrEngine, started: float) -> PageResult:
+    stamps: list[Annotation] = []
+    layer: list[OcrWord] = []
+    scanned = 0.0
     if source.kind == "pdf" and options.text_layer:
         words, width, height = page_words(source.path, source.page, source.dpi, timeout=_remaining(options, started))
-        if words and is_real_text(" ".join(w.text for w in words)):
-            return _finish(source, options, words, width, height, source.dpi, 0, 0.0, None, "text-layer")
+        stamps, layer = split_stamps(words)
+        if layer and is_real_text(" ".join(w.text for w in layer)):
+            scanned, _ = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
+                                       height * 72.0 / source.dpi, timeout=_remaining(options, started))
+            if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
+                return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",
+                               annotations=stamps)
+        else:
+            layer = []
 
     from sohoa.ingest.rasterize import load_page
 
     pixels, dpi = load_page(source, timeout=_remaining(options, started))
+    if layer and ink_coverage(preprocess.to_grey(pixels), [w.bbox for w in layer]) >= LAYER_COVERS_PAGE:
+        # a scan under a complete text layer of its own (an earlier good OCR): keep the layer
+        height, width = pixels.shape[:2]
+        return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps)
+    if stamps:  # drawn over the scan as text: read from the layer, so keep them out of the picture
+        pixels = preprocess.paint_out(pixels, [a.bbox for a in stamps])
     grey, rotation, skew = prepare(pixels, options)
     rules, rule_mask = preprocess.find_rules(grey)
     ocr_image = preprocess.erase_rules(grey, rule_mask)
@@ -114,7 +133,8 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
             if _mean_conf(turned_words) > _mean_conf(words):
                 grey, words, rotation, rules = turned, turned_words, (rotation + turn) % 360, turned_rules
     height, width = grey.shape[:2]
-    return _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules)
+    return _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules,
+                   annotations=stamps)
 
 
 def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, int, float]:
@@ -152,7 +172,7 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
 
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
             rotation: int, skew: float, grey: np.ndarray | None, origin: str,
-            rules: preprocess.Rules | None = None) -> PageResult:
+            rules: preprocess.Rules | None = None, annotations: list[Annotation] = ()) -> PageResult:
     layout = lay_out(words, width, height, rules)
     warnings = []
     text = " ".join(layout.paragraphs)
@@ -163,7 +183,7 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
     ocr = OcrPage(
         doc_id=source.doc_id, page=source.page, width=width, height=height, dpi=dpi,
         words=tuple(words), paragraphs=layout.paragraphs, skew=skew, rotation=rotation,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), annotations=tuple(annotations),
     )
     tables: tuple = ()
     if options.tables and layout.blocks:

@@ -53,6 +53,20 @@ class OcrWord:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    """Something on a page that is not body text: a digital-signature stamp drawn over the scan,
+    a received stamp, a seal, a signature. Kept as page metadata (pages.jsonl), never in text."""
+
+    kind: str  # 'signature-stamp' | 'stamp' | 'seal' | 'signature'
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+    text: str = ""  # what can be read of it
+    fields: tuple[tuple[str, str], ...] = ()  # e.g. (('signer', ...), ('agency', ...), ('time', ...))
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "bbox": list(self.bbox), "text": self.text, **dict(self.fields)}
+
+
+@dataclass(frozen=True)
 class OcrPage:
     """The OCR result of one page, words in reading order, paragraphs rebuilt."""
 
@@ -66,3 +80,4 @@ class OcrPage:
     skew: float = 0.0
     rotation: int = 0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    annotations: tuple[Annotation, ...] = ()

@@ -1,9 +1,16 @@
-"""Born-digital PDFs: use a page's text layer when it holds real text, OCR otherwise.
+"""Born-digital PDFs: use a page's text layer when it holds the page's real text, OCR otherwise.
 
 Words come from poppler's `pdftotext -bbox-layout` (points), scaled to page pixels at the run's
 DPI, so they enter the same reading-order code as OCR words. 'Real text' means enough letters,
 no undecodable glyphs, and - for Vietnamese - diacritics present: an old invisible OCR layer
 made with an English model has none, and is worse than OCR-ing again.
+
+Most PDFs that ministries and provinces publish are scans with a digital-signature stamp
+('Ký bởi: …', 'Cơ quan: …', 'Thời gian ký: …') drawn as real text over the page. Such a layer
+is real Vietnamese but holds a few lines of a page of text, so a layer is trusted on a scanned
+page (one that is mostly a raster image) only when it covers the page's ink
+(`ink_coverage`); signature stamps are taken out of the layer as page annotations
+(`split_stamps`) and painted out of the picture before OCR, so they never reach the body.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 
-from sohoa.ingest.records import OcrWord
+import numpy as np
+
+from sohoa.ingest.records import Annotation, OcrWord
 
 VIETNAMESE_MARKED = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
 _NS = "{http://www.w3.org/1999/xhtml}"
@@ -65,3 +74,118 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
                     bbox = tuple(int(round(float(word.get(k)) * scale)) for k in ("xMin", "yMin", "xMax", "yMax"))
                     words.append(OcrWord(text=text, conf=100.0, bbox=bbox, block=b, par=1, line=l, word=n))
     return words, width, height
+
+
+# ------------------------------------------------------------------ stamps and coverage
+# Lines that only a digital-signature or publication stamp prints: the signer, the signing
+# agency and time, the stamp's e-mail address, a timestamp with its zone.
+_STAMP_LINE = re.compile(
+    r"^(?:(?:Ký|Người ký|Signed by|Ký bởi)\b.*|Cơ quan\s*:.*|Thời gian(?: ký)?\s*:.*|Email\s*:.*|SAO Y\b.*"
+    r"|\S+@\S+\.(?:gov|edu)\.vn|[+-]\d{2}:?\d{2}"
+    r"|.*\b\d{1,2}[./]\d{1,2}[./]\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[+-]\d{2}:?\d{2})?)$",
+    re.IGNORECASE)
+_STAMP_FIELDS = (
+    ("signer", re.compile(r"^(?:Ký bởi|Người ký|Signed by)\s*:\s*(.+)$", re.IGNORECASE)),
+    ("agency", re.compile(r"^Cơ quan\s*:\s*(.+)$", re.IGNORECASE)),
+    ("time", re.compile(r"^Thời gian(?: ký)?\s*:\s*(.+)$", re.IGNORECASE)),
+    ("email", re.compile(r"^(?:Email\s*:\s*)?(\S+@\S+)$", re.IGNORECASE)),
+)
+
+
+def _lines(words: list[OcrWord]) -> list[list[OcrWord]]:
+    lines: dict[tuple[int, int], list[OcrWord]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.line), []).append(w)
+    return list(lines.values())
+
+
+def split_stamps(words: list[OcrWord]) -> tuple[list[Annotation], list[OcrWord]]:
+    """(signature/publication stamps, the other words) of a text layer.
+
+    A stamp is a text-layer block in which at least half the lines are lines only a stamp
+    prints (signer, agency, signing time, the stamp's e-mail, a date with a clock time, 'SAO Y');
+    the whole block is the stamp (its agency name lines too).
+    """
+    blocks: dict[int, list[OcrWord]] = {}
+    for w in words:
+        blocks.setdefault(w.block, []).append(w)
+    stamps: list[Annotation] = []
+    rest: list[OcrWord] = []
+    for block_words in blocks.values():
+        lines = [" ".join(w.text for w in line) for line in _lines(block_words)]
+        stamp_lines = sum(1 for line in lines if _STAMP_LINE.match(line.strip()))
+        if stamp_lines and stamp_lines * 2 >= len(lines):
+            fields = []
+            for line in lines:
+                for name, pattern in _STAMP_FIELDS:
+                    found = pattern.match(line.strip())
+                    if found and name not in dict(fields):
+                        fields.append((name, found.group(1).strip()))
+            boxes = [w.bbox for w in block_words]
+            bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                    max(b[3] for b in boxes))
+            stamps.append(Annotation("signature-stamp", bbox, "\n".join(lines), tuple(fields)))
+        else:
+            rest.extend(block_words)
+    return stamps, rest
+
+
+def scanned_share(path: str, page: int, page_width_pt: float, page_height_pt: float,
+                  timeout: float | None = None) -> tuple[float, float]:
+    """(share of the page covered by raster images, the largest image's resolution in ppi).
+
+    From `pdfimages -list`: each image's size in pixels over its drawn resolution is its size
+    on the page. 0.0 when the page holds no images (born-digital)."""
+    try:
+        listing = subprocess.run(["pdfimages", "-list", "-f", str(page), "-l", str(page), path, ],
+                                 capture_output=True, timeout=timeout, check=True).stdout.decode("utf-8", "replace")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError):
+        return 0.0, 0.0
+    page_area = page_width_pt * page_height_pt / 72.0 / 72.0
+    covered, best_area, best_ppi = 0.0, 0.0, 0.0
+    for line in listing.splitlines()[2:]:
+        cols = line.split()
+        if len(cols) < 14 or cols[2] != "image":
+            continue
+        try:
+            width, height, xppi, yppi = int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
+        except ValueError:
+            continue
+        if xppi <= 0 or yppi <= 0:
+            continue
+        area = (width / xppi) * (height / yppi)
+        covered += area
+        if area > best_area:
+            best_area, best_ppi = area, min(xppi, yppi)
+    return (min(1.0, covered / page_area) if page_area > 0 else 0.0), best_ppi
+
+
+def ink_coverage(grey: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> float:
+    """Share of the page's text-like ink that lies under the given word boxes.
+
+    A text layer that is the page's real text covers nearly all of it; a stamp's few lines
+    over a scanned page cover a small part."""
+    import cv2
+
+    h, w = grey.shape[:2]
+    scale = 0.5 if min(h, w) > 1500 else 1.0
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1.0 else grey
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return 1.0
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    sizes = stats[1:, cv2.CC_STAT_AREA]
+    limit = max(8.0, 6 * float(np.median(heights)))
+    textlike = np.zeros(count, bool)
+    textlike[1:] = (heights <= limit) & (sizes >= 3)  # glyphs, not rules, images or specks
+    text_ink = textlike[labels]
+    total = int(text_ink.sum())
+    if total == 0:
+        return 1.0
+    covered = np.zeros_like(text_ink)
+    for x0, y0, x1, y1 in boxes:
+        pad = max(2, int(0.3 * (y1 - y0) * scale))
+        covered[max(0, int(y0 * scale) - pad): int(y1 * scale) + pad,
+                max(0, int(x0 * scale) - pad): int(x1 * scale) + pad] = True
+    return float((text_ink & covered).sum()) / total

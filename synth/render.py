@@ -87,8 +87,10 @@ class OfficialHeader:
         )
 
     def truth_lines(self) -> list[str]:
-        return [*self.agency, self.number, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                "Độc lập - Tự do - Hạnh phúc", self.place_date, *self.title]
+        """Row by row, as legal-text databases print a header: agency, national motto; number,
+        place and date; then the title."""
+        return [*self.agency, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                self.number, self.place_date, *self.title]
 
 
 @dataclass(frozen=True)
@@ -350,8 +352,7 @@ class _PageWriter:
         self.draw_words(header.place_date.split(), right_x, right_w, "italic", "center", "header",
                         size=self.layout.pt(13))
         self.y = max(left_bottom, self.y + int(small * 1.2)) + self.line_height
-        for line in [*header.agency, header.number, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "Độc lập - Tự do - Hạnh phúc", header.place_date]:
+        for line in header.truth_lines()[: len(header.truth_lines()) - len(header.title)]:
             self.add_truth_line(normalise(line))
         for title in header.title:
             self.paragraph(normalise(title), "center")

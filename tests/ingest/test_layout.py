@@ -29,11 +29,12 @@ def test_recorded_pages_read_back_in_truth_order(name):
     assert _cer(text, truth) < 0.02
 
 
-def test_header_columns_read_left_then_right():
+def test_header_read_row_by_row():
     words, _ = _fixture("header_page")
     paragraphs = lay_out(words, 2480, 3508).paragraphs
-    assert paragraphs[:5] == ("ỦY BAN NHÂN DÂN", "TỈNH TRÀ VINH", "Số: 125/KH-UBND",
-                              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+    assert paragraphs[:5] == ("ỦY BAN NHÂN DÂN", "TỈNH TRÀ VINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                              "Độc lập - Tự do - Hạnh phúc", "Số: 125/KH-UBND")
+    assert paragraphs[5].endswith("ngày 15 tháng 02 năm 2023")  # place and date: the header's second row
 
 
 def test_page_number_is_set_aside_not_spliced():

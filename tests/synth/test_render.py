@@ -29,13 +29,13 @@ def test_truth_is_one_paragraph_per_line_in_nfc():
     assert page.truth_text.split("\n") == ["Nghị quyết của Tỉnh ủy", PARAGRAPH]
 
 
-def test_header_reads_left_column_then_right_then_title():
+def test_header_truth_is_row_by_row_then_title():
     header = OfficialHeader.example(title=("KẾ HOẠCH", "Phát triển kinh tế - xã hội năm 2023"))
     (page,) = render_document([PARAGRAPH], header=header, level="clean", layout=FAST)
     assert page.truth_text.split("\n") == [
-        "ỦY BAN NHÂN DÂN", "TỈNH TRÀ VINH", "Số: 125/KH-UBND",
+        "ỦY BAN NHÂN DÂN", "TỈNH TRÀ VINH",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-        "Trà Vinh, ngày 15 tháng 02 năm 2023",
+        "Số: 125/KH-UBND", "Trà Vinh, ngày 15 tháng 02 năm 2023",
         "KẾ HOẠCH", "Phát triển kinh tế - xã hội năm 2023", PARAGRAPH,
     ]
 
