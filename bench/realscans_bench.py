@@ -86,8 +86,11 @@ def tesseract_text(entry: dict, work: Path) -> str:
 
 
 def sohoa_texts(pages: list[dict], inputs: Path, out: Path, *extra: str) -> dict[str, str]:
-    cmd = [sys.executable, "-m", "sohoa.cli", "run", str(inputs), "-o", str(out), "--force", "--jobs", "2", *extra]
-    subprocess.run(cmd, env=ENV, capture_output=True)
+    cmd = [str(Path(sys.executable).parent / "sohoa"), "run", str(inputs), "-o", str(out), "--force", "--jobs", "2",
+           *extra]
+    finished = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
+    if finished.returncode not in (0, 1):
+        print(f"sohoa run failed ({finished.returncode}): {finished.stderr[-2000:]}")
     texts = {}
     for entry in pages:
         path = out / entry["id"] / "text.txt"

@@ -20,12 +20,16 @@ from sohoa.ingest.layout import PageLayout, lay_out
 from sohoa.ingest.ocr import OcrEngine, make_engine
 from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageImage, PageSource
 from sohoa.ingest.textlayer import (ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
-                                   vietnamese_share)
+                                   vietnamese_share, words_agree)
 
 LOW_CONFIDENCE = 55.0  # mean word confidence below which the page may be upside down
 NOISY = 2.5  # noise_level (grey levels) above which a median denoise helps Tesseract
 SCANNED_PAGE = 0.5  # share of a PDF page covered by raster images that makes it a scan
 LAYER_COVERS_PAGE = 0.9  # share of a scan's text ink a text layer must cover to be used instead of OCR
+# share of words a scan's text layer and the OCR of its picture must share for the layer to be
+# trusted: an old invisible OCR layer of poor quality (wrong model, garbled marks) reads
+# differently from the page, and is replaced by OCR
+LAYER_AGREES = 0.8
 
 
 @dataclass(frozen=True)
@@ -113,10 +117,8 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
     from sohoa.ingest.rasterize import load_page
 
     pixels, dpi = load_page(source, timeout=_remaining(options, started))
-    if layer and ink_coverage(preprocess.to_grey(pixels), [w.bbox for w in layer]) >= LAYER_COVERS_PAGE:
-        # a scan under a complete text layer of its own (an earlier good OCR): keep the layer
-        height, width = pixels.shape[:2]
-        return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps)
+    if layer and ink_coverage(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
+        layer = []  # a few lines of text over a scan: not the page's text
     if stamps:  # drawn over the scan as text: read from the layer, so keep them out of the picture
         pixels = preprocess.paint_out(pixels, [a.bbox for a in stamps])
     grey, rotation, skew = prepare(pixels, options)
@@ -132,6 +134,11 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
                                             timeout=_remaining(options, started))
             if _mean_conf(turned_words) > _mean_conf(words):
                 grey, words, rotation, rules = turned, turned_words, (rotation + turn) % 360, turned_rules
+    if layer and words_agree(layer, words) >= LAYER_AGREES:
+        # a scan under a complete text layer that reads as our OCR does (born-digital text over
+        # a background picture, or an earlier good OCR): the layer's exact text is kept
+        height, width = pixels.shape[:2]
+        return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps)
     height, width = grey.shape[:2]
     return _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules,
                    annotations=stamps)

@@ -189,3 +189,16 @@ def ink_coverage(grey: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> fl
         covered[max(0, int(y0 * scale) - pad): int(y1 * scale) + pad,
                 max(0, int(x0 * scale) - pad): int(x1 * scale) + pad] = True
     return float((text_ink & covered).sum()) / total
+
+
+def words_agree(first: list[OcrWord], second: list[OcrWord]) -> float:
+    """Share of words two readings of one page have in common, order aside (NFC, case kept)."""
+    import unicodedata
+    from collections import Counter
+
+    def bag(words: list[OcrWord]) -> Counter:
+        return Counter(unicodedata.normalize("NFC", w.text) for w in words if w.text.strip())
+
+    a, b = bag(first), bag(second)
+    larger = max(sum(a.values()), sum(b.values()))
+    return sum((a & b).values()) / larger if larger else 0.0
