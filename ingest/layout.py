@@ -24,7 +24,7 @@ import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sohoa.ingest.records import OcrWord
+from sohoa.ingest.records import Annotation, OcrWord
 
 if TYPE_CHECKING:  # pragma: no cover
     from sohoa.ingest.preprocess import Rules
@@ -90,7 +90,8 @@ class TextBlock:
 class PageLayout:
     blocks: tuple[TextBlock, ...]
     page_label: str = ""  # the page number as printed, when found
-    dropped: tuple[int, ...] = ()  # word indices set aside (page number, specks)
+    dropped: tuple[int, ...] = ()  # word indices set aside (page number, specks, stamps, marks)
+    annotations: tuple[Annotation, ...] = ()  # received stamps, signature marks: not body text
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -106,6 +107,8 @@ def _is_speck(word: OcrWord, median_height: float) -> bool:
     width = word.bbox[2] - word.bbox[0]
     if not has_alnum and text.strip("-–—") and max(width, height) < 0.35 * median_height:
         return True  # a lone dot or colon the size of a speck (dashes are real: list markers)
+    if has_alnum and height < 0.25 * median_height:
+        return True  # no letter or digit is this flat: a phantom read off an erased rule's edge
     small = height < 0.45 * median_height
     return (not has_alnum and word.conf < 40) or (small and word.conf < 30 and len(text) <= 2)
 
@@ -130,7 +133,22 @@ def segments(words: list[OcrWord], keep: list[int], gap_factor: float = 2.5) -> 
                 current = []
             current.append(nxt)
         result.append(_segment(words, current))
-    return _join_split_lines(words, result, gap_factor)
+    return _split_at_motto(words, _join_split_lines(words, result, gap_factor))
+
+
+def _split_at_motto(words: list[OcrWord], segs: list[Segment]) -> list[Segment]:
+    """Cut a line where the national motto starts ('CỘNG HÒA XÃ HỘI …' opens the right column of
+    every official header): a narrow header gutter can leave it one line with the agency."""
+    result = []
+    for seg in segs:
+        texts = [words[i].text.upper() for i in seg.words]
+        cut = next((k for k in range(1, len(texts) - 1)
+                    if texts[k] == "CỘNG" and texts[k + 1] in ("HÒA", "HOÀ")), None)
+        if cut is None:
+            result.append(seg)
+        else:
+            result += [_segment(words, list(seg.words[:cut])), _segment(words, list(seg.words[cut:]))]
+    return result
 
 
 def _physical_rows(words: list[OcrWord], indices: list[int]) -> list[list[int]]:
@@ -192,6 +210,52 @@ def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
     boxes = [words[i].bbox for i in indices]
     bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
     return Segment(tuple(indices), bbox, " ".join(words[i].text for i in indices))
+
+
+# ------------------------------------------------------------------ stamps and marks
+RECEIVED_STAMP = re.compile(r"^(?:ĐẾN|Đến|ĐÊN|DEN|Giờ|Ngày|Chuyển|CÔNG\s*VĂN|Số)\b", re.IGNORECASE)
+
+
+def _received_stamps(words: list[OcrWord], grids: list["Grid"], width: int, height: int,
+                     dropped: set[int]) -> tuple[list["Grid"], list[int], list[Annotation]]:
+    """(the grids that are tables, the words of received stamps, the stamps).
+
+    A received stamp ('ĐẾN / Số: … / Ngày: … / Chuyển: …', filled in by hand) is a small ruled
+    box, narrower than a third of the page and shorter than a tenth of it, in which a line
+    opens with the stamp's own words. A table is wider or taller, and never opens so."""
+    tables, stamp_words, stamps = [], [], []
+    for grid in grids:
+        small = grid.x1 - grid.x0 < width / 3 and grid.y1 - grid.y0 < height / 10
+        inside = [i for i, w in enumerate(words) if i not in dropped
+                  and grid.contains((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)]
+        texts = [words[i].text for i in sorted(inside, key=lambda i: (words[i].bbox[1], words[i].bbox[0]))]
+        if small and any(RECEIVED_STAMP.match(t) for t in texts):
+            stamp_words += inside
+            stamps.append(Annotation("received-stamp", (grid.x0, grid.y0, grid.x1, grid.y1), " ".join(texts)))
+        else:
+            tables.append(grid)
+    return tables, stamp_words, stamps
+
+
+_PLAIN_TOKEN = re.compile(r"^[\W_]*([^\W\d_]+)[\W_]*$")
+
+
+def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
+    """A signature, a seal's ring or a scribble read as text: strokes far taller than the page's
+    text, or a lone scrap of one or two characters the engine doubts that is no Vietnamese
+    syllable ('SN', 'L4', '—\\LauL———')."""
+    from sohoa.diacritics.syllables import is_syllable
+
+    heights = [words[i].bbox[3] - words[i].bbox[1] for i in seg.words]
+    confs = [words[i].conf for i in seg.words]
+    if len(seg.words) <= 2 and max(heights) > 2.0 * median_height and min(confs) < 90:
+        return True
+    alnum = sum(ch.isalnum() for ch in seg.text)
+    if len(seg.words) == 1 and alnum <= 2 and any(ch.isalpha() for ch in seg.text) and confs[0] < 90:
+        plain = _PLAIN_TOKEN.match(seg.text)
+        too_small = heights[0] < 0.7 * median_height
+        return plain is None or not is_syllable(plain.group(1)) or too_small
+    return False
 
 
 # ------------------------------------------------------------------ page numbers
@@ -401,6 +465,11 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: "Rules | None"
     dropped = [i for i, w in enumerate(words) if _is_speck(w, median_height)]
     dropped_set = set(dropped)
     grids = table_grids(rules) if rules is not None else []
+    annotations: list[Annotation] = []
+    grids, stamp_words, stamps = _received_stamps(words, grids, width, height, dropped_set)
+    dropped += stamp_words
+    dropped_set.update(stamp_words)
+    annotations += stamps
     in_grid: dict[int, int] = {}
     for i, w in enumerate(words):
         if i in dropped_set:
@@ -413,8 +482,9 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: "Rules | None"
     keep = [i for i in range(len(words)) if i not in dropped_set and i not in in_grid]
     segs = []
     for seg in segments(words, keep):
-        if all(words[i].conf < 20 for i in seg.words):  # scribble, seal residue: nothing legible
-            dropped.extend(seg.words)
+        if all(words[i].conf < 20 for i in seg.words) or _is_mark(words, seg, median_height):
+            dropped.extend(seg.words)  # scribble, seal residue: nothing legible
+            annotations.append(Annotation("mark", seg.bbox, seg.text))
         else:
             segs.append(seg)
     label = ""
@@ -424,7 +494,7 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: "Rules | None"
         dropped.extend(number.words)
         label = re.sub(r"\D+", " ", number.text).strip().split(" ")[0]
     if not segs and not in_grid:
-        return PageLayout((), label, tuple(sorted(dropped)))
+        return PageLayout((), label, tuple(sorted(dropped)), tuple(annotations))
 
     geometry = segs or [_segment(words, list(in_grid))]
     single = [s for s in geometry if s.x1 - s.x0 > 0.5 * width] or geometry
@@ -442,7 +512,7 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: "Rules | None"
         blocks += _flow_blocks(words, above, width, left, right, body_height, counter)
         blocks += _grid_blocks(words, [i for i, k in in_grid.items() if k == g], grid, counter)
     blocks += _flow_blocks(words, remaining, width, left, right, body_height, counter)
-    return PageLayout(tuple(b for b in blocks if b.text), label, tuple(sorted(dropped)))
+    return PageLayout(tuple(b for b in blocks if b.text), label, tuple(sorted(dropped)), tuple(annotations))
 
 
 def _flow_blocks(words: list[OcrWord], segs: list[Segment], width: int, left: float, right: float,
@@ -503,9 +573,29 @@ class Grid:
         return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
 
 
+def _mend_broken_rules(boxes: list[tuple[int, int, int, int]], axis: int, tolerance: int,
+                       max_gap: int = 24) -> list[tuple[int, int, int, int]]:
+    """Pieces of one rule, broken by a photocopy or a faint scan, joined again: boxes on one line
+    (within `tolerance` across it) whose ends overlap or lie `max_gap` pixels apart at most.
+    axis 0: horizontal rules, 1: vertical."""
+    along0, across0, along1, across1 = (0, 1, 2, 3) if axis == 0 else (1, 0, 3, 2)
+    mended: list[list[int]] = []
+    for box in sorted(boxes, key=lambda b: (b[across0], b[along0])):
+        for other in mended:
+            same_line = abs((other[across0] + other[across1]) / 2 - (box[across0] + box[across1]) / 2) <= tolerance
+            if same_line and box[along0] <= other[along1] + max_gap and box[along1] >= other[along0] - max_gap:
+                other[along0], other[along1] = min(other[along0], box[along0]), max(other[along1], box[along1])
+                other[across0], other[across1] = min(other[across0], box[across0]), max(other[across1], box[across1])
+                break
+        else:
+            mended.append(list(box))
+    return [tuple(b) for b in mended]
+
+
 def table_grids(rules: "Rules", tolerance: int = 6) -> list[Grid]:
     """Grids formed by horizontal and vertical rules that cross each other (>= 2 of each)."""
-    hs, vs = list(rules.horizontal), list(rules.vertical)
+    hs = _mend_broken_rules(list(rules.horizontal), axis=0, tolerance=tolerance)
+    vs = _mend_broken_rules(list(rules.vertical), axis=1, tolerance=tolerance)
     parent = list(range(len(hs) + len(vs)))
 
     def find(a: int) -> int:

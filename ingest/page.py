@@ -190,7 +190,7 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
     ocr = OcrPage(
         doc_id=source.doc_id, page=source.page, width=width, height=height, dpi=dpi,
         words=tuple(words), paragraphs=layout.paragraphs, skew=skew, rotation=rotation,
-        warnings=tuple(warnings), annotations=tuple(annotations),
+        warnings=tuple(warnings), annotations=tuple(annotations) + layout.annotations,
     )
     tables: tuple = ()
     if options.tables and layout.blocks:
