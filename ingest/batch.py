@@ -31,7 +31,7 @@ from sohoa.ingest.assemble import assemble
 from sohoa.ingest.inputs import InputDocument, discover_files, name_documents, page_pixels, probe, source_key
 from sohoa.ingest.layout import PageLayout, TextBlock
 from sohoa.ingest.page import PageOptions, PageResult, process_page
-from sohoa.ingest.pool import WorkerPool
+from sohoa.ingest.pool import TaskNotSent, WorkerPool
 from sohoa.ingest.rasterize import MAX_PIXELS
 from sohoa.ingest.records import OcrPage, OcrWord, PageSource
 
@@ -234,15 +234,19 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
                     collect(task, task[1])
                     continue
                 serial += 1
+                try:
+                    if task[0] == "page":
+                        pool.submit(serial, options.page_timeout + TIMEOUT_GRACE, process_page, task[1], page_options)
+                    elif task[0] == "finish":
+                        pool.submit(serial, options.page_timeout * max(1, len(task[2])) + TIMEOUT_GRACE,
+                                    _finish_page_document, task[1], task[2], out, options, task[3])
+                    else:
+                        pool.submit(serial, options.page_timeout * _text_pages(task[1]) + TIMEOUT_GRACE,
+                                    _finish_text_document, task[1], out, options)
+                except TaskNotSent as exc:
+                    collect(task, failed(task, str(exc)))
+                    continue
                 running[serial] = task
-                if task[0] == "page":
-                    pool.submit(serial, options.page_timeout + TIMEOUT_GRACE, process_page, task[1], page_options)
-                elif task[0] == "finish":
-                    pool.submit(serial, options.page_timeout * max(1, len(task[2])) + TIMEOUT_GRACE,
-                                _finish_page_document, task[1], task[2], out, options, task[3])
-                else:
-                    pool.submit(serial, options.page_timeout * _text_pages(task[1]) + TIMEOUT_GRACE,
-                                _finish_text_document, task[1], out, options)
             for outcome in pool.outcomes():
                 task = running.pop(outcome.key)
                 if outcome.error is None:
@@ -292,9 +296,11 @@ def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[str
     warnings = [f"page {p.page}: {w}" for p in pages for w in p.warnings]
     readable = [p for p in pages if not p.error]
     if not readable:
-        return "failed", "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)", warnings
+        return "failed", _joined(errors), warnings
     with_text = [p for p in readable if p.layout and p.layout.blocks]
     if not with_text:
+        if errors:
+            return "failed", _joined(errors) + "; no text found on the other pages", warnings
         return "failed", "empty document: no text found on any page (blank or unreadable scan)", warnings
     vietnamese = [p for p in with_text if not any(w.startswith("non-Vietnamese") for w in p.warnings)]
     if not vietnamese:
@@ -302,6 +308,10 @@ def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[str
     if errors:
         return "partial", "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""), warnings
     return "ok", None, warnings
+
+
+def _joined(errors: list[str]) -> str:
+    return "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)"
 
 
 def _finish_page_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,

@@ -122,8 +122,9 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
 def source_key(path: str | Path) -> str:
-    """The identity of an input across runs: its absolute path, NFC."""
-    return unicodedata.normalize("NFC", os.path.abspath(path))
+    """The identity of an input across runs: its absolute path (as stored: an NFC and an NFD
+    spelling are two files)."""
+    return os.path.abspath(path)
 
 
 def _clean_part(part: str) -> str:

@@ -28,6 +28,10 @@ class TaskOutcome:
     error: str | None = None
 
 
+class TaskNotSent(Exception):
+    """A task that could not be handed to a worker."""
+
+
 class _Worker:
     def __init__(self, context, memory_limit: int | None):
         self.conn, child = context.Pipe()
@@ -68,9 +72,13 @@ class WorkerPool:
         return len(self.workers) - self.idle
 
     def submit(self, key: Hashable, timeout: float, fn: Callable, *args) -> None:
+        """Hand a task to an idle worker; TaskNotSent when it cannot travel (does not pickle)."""
         worker = next(w for w in self.workers if w.key is None)
+        try:
+            worker.conn.send((fn, args))
+        except Exception as exc:  # noqa: BLE001 - pickling raises many types
+            raise TaskNotSent(f"the task could not be sent to a worker: {type(exc).__name__}: {exc}") from exc
         worker.key, worker.limit, worker.deadline = key, timeout, time.monotonic() + timeout
-        worker.conn.send((fn, args))
 
     def outcomes(self) -> Iterator[TaskOutcome]:
         """Wait for at least one busy task to end; yield every task that has."""
