@@ -104,6 +104,7 @@ def _make_output_folder(out: Path) -> None:
 
 
 def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path) -> BatchSummary:
+    _remove_leftovers(out)
     previous = read_manifest(out)
     known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
     documents = name_documents(discover_files(inputs, exclude=out), known, options.password)
@@ -143,6 +144,13 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     write_run_indicators(out, summary.entries)
     progress.finish(summary)
     return summary
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of an interrupted run (only this run can write here now: it holds the lock)."""
+    for pattern in (".partial-*", ".old-*"):
+        for leftover in out.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 class OutputLock:

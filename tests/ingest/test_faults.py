@@ -410,6 +410,7 @@ def test_kill_9_then_resume_gives_the_outputs_of_a_clean_run_and_no_orphan_worke
     manifest = tmp_path / "out" / "manifest.jsonl"
     assert _wait_for(lambda: manifest.exists() and manifest.read_text().count("\n") >= 2, 120)
     workers = _children(run.pid)
+    assert workers  # the pool's processes
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     assert _wait_for(lambda: not any(Path(f"/proc/{pid}").exists() and
