@@ -85,11 +85,21 @@ def _inside(path: Path, fence: Path | None) -> bool:
 
 
 def _walk(folder: Path, fence: Path | None):
-    """Regular files under `folder`, not descending into `fence` nor following folder links
-    (a link loop cannot make the walk endless)."""
-    for current, dirs, files in os.walk(folder, onerror=lambda exc: None):
+    """Regular files under `folder`, following folder links but entering each real folder once
+    (a link loop cannot make the walk endless), never descending into `fence`."""
+    visited: set[tuple[int, int]] = set()
+    for current, dirs, files in os.walk(folder, onerror=lambda exc: None, followlinks=True):
         here = Path(current)
-        dirs[:] = [d for d in dirs if not _inside(here / d, fence)]
+        try:
+            stat = here.stat()
+        except OSError:
+            dirs[:] = []
+            continue
+        if (stat.st_dev, stat.st_ino) in visited:
+            dirs[:] = []
+            continue
+        visited.add((stat.st_dev, stat.st_ino))
+        dirs[:] = [d for d in dirs if not _inside(here / d, fence) and not _inside((here / d).resolve(), fence)]
         for name in files:
             candidate = here / name
             if candidate.is_file():

@@ -284,6 +284,14 @@ def test_nfc_and_nfd_spellings_of_a_name_give_distinct_nfc_ids(tmp_path):
     assert unicodedata.normalize("NFC", name) in ids
 
 
+def test_folder_links_are_followed_once_and_loops_end(tmp_path):
+    _text(tmp_path / "in" / "sub" / "report.txt")
+    (tmp_path / "in" / "sub" / "up").symlink_to("..")
+    (tmp_path / "in" / "again").symlink_to(tmp_path / "in")
+    summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+    assert [e["doc_id"] for e in summary.entries] == ["sub__report"]
+
+
 def test_output_folder_inside_the_input_is_never_read(tmp_path):
     folder = tmp_path / "in"
     _text(folder / "report.txt")
