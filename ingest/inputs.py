@@ -70,11 +70,18 @@ def discover_files(inputs: list[str], exclude: Path | None = None) -> list[Found
         else:
             candidates = [] if _inside(path, fence) else [path]
         for candidate in candidates:
-            resolved = candidate.resolve()
+            resolved = _resolved(candidate)
             if resolved not in seen and not _inside(resolved, fence):
                 seen.add(resolved)
                 found.append(FoundFile(candidate, path))
     return found
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop: the file is reported as unreadable later
+        return Path(os.path.abspath(path))
 
 
 def _inside(path: Path, fence: Path | None) -> bool:
@@ -99,7 +106,7 @@ def _walk(folder: Path, fence: Path | None):
             dirs[:] = []
             continue
         visited.add((stat.st_dev, stat.st_ino))
-        dirs[:] = [d for d in dirs if not _inside(here / d, fence) and not _inside((here / d).resolve(), fence)]
+        dirs[:] = [d for d in dirs if not _inside(here / d, fence) and not _inside(_resolved(here / d), fence)]
         for name in files:
             candidate = here / name
             if candidate.is_file():
