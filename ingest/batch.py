@@ -1,16 +1,19 @@
 """The batch job behind `sohoa run`: inputs → pages in a process pool → documents in OUT.
 
 Read as a list of stages:
-    discover + name + fingerprint inputs        (inputs.py)
+    lock OUT (one run at a time)                 (OutputLock)
+    discover + name + fingerprint inputs         (inputs.py; OUT itself is never an input)
     skip documents already complete (sha256)     (manifest.jsonl)
-    count pages; bad inputs become 'failed'      (inputs.count_pages)
-    pages → worker pool                          (page.process_page)
+    open, count and size pages; bad inputs and   (inputs.probe)
+      oversized pages become 'failed'
+    pages → killable workers with time limits    (pool.py, page.process_page)
     finished document → repair, tables, files    (assemble.py, tables.api) written atomically
     run-level indicators.csv and a compacted manifest
 
-Atomic writes: a document is written into OUT/.partial-<doc_id>/ and renamed into place; its
-manifest line is appended only after that, so an interrupted run never leaves a document that
-looks complete. A document whose manifest line is missing or not 'ok' is done again next time.
+Atomic writes: a document is written into OUT/.partial-<doc_id>-<pid>/ and renamed into place;
+its manifest line is appended only after that, so an interrupted run never leaves a document
+that looks complete. A document whose manifest line is missing or not 'ok' is done again next
+time, and the next run removes the staging folders an interrupted one left.
 """
 
 from __future__ import annotations
