@@ -23,6 +23,9 @@ class _Group(click.Group):
         except SohoaError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\nsohoa: interrupted (a new run resumes where this one stopped)", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,14 +47,20 @@ def main() -> None:
               help="Rasterisation resolution for PDFs.")
 @click.option("--page-timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds allowed for one page before it is recorded as failed.")
+@click.option("--max-megapixels", type=click.FloatRange(min=1), default=180.0, show_default=True,
+              help="Largest page accepted, in millions of pixels at --dpi; larger pages are refused before "
+                   "they are rendered.")
+@click.option("--password", default=None, envvar="SOHOA_PDF_PASSWORD",
+              help="User password of encrypted PDFs (or set SOHOA_PDF_PASSWORD).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
-def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, quiet):
+def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
+                quiet):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.ingest.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
-        dpi=dpi, page_timeout=page_timeout, quiet=quiet,
+        dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)

@@ -26,6 +26,10 @@ class UsageError(SohoaError):
     exit_code = 2
 
 
+class OutputBusyError(UsageError):
+    """The output folder is being written by another run."""
+
+
 class InputError(SohoaError):
     """One input cannot be read: corrupt, encrypted, empty, too large, unsupported."""
 

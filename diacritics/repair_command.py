@@ -6,9 +6,11 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import click
 
+from sohoa.diacritics.chunked import joined, repair_in_chunks
 from sohoa.diacritics.encodings import decode_bytes
 from sohoa.diacritics.pipeline import repair
 from sohoa.diacritics.records import Edit, RepairResult
@@ -29,24 +31,101 @@ class RepairOptions:
     restore: bool = True
 
 
-def _read(path: str, encoding: str | None) -> tuple[str, str]:
-    """Text of one input and the encoding it was read in."""
+BLOCK_LINES = 256  # lines repaired together: context for the fixers, bounded memory and output as it goes
+BLOCK_BYTES = 256 * 1024
+
+
+def _open(path: str):
     if path == "-":
-        data = click.open_file("-", "rb").read()
-    else:
+        return click.open_file("-", "rb")
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _blocks(handle) -> Iterator[bytes]:
+    """The input as blocks of whole lines (at most BLOCK_LINES lines or about BLOCK_BYTES bytes;
+    a longer line is a block of its own). A UTF-16 input (it has a BOM) is one block: its line
+    breaks are not single bytes."""
+    first = handle.readline()
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield first + handle.read()
+        return
+    block, size = [first] if first else [], len(first)
+    for line in iter(handle.readline, b""):
+        if block and (len(block) >= BLOCK_LINES or size + len(line) > BLOCK_BYTES):
+            yield b"".join(block)
+            block, size = [], 0
+        block.append(line)
+        size += len(line)
+    if block:
+        yield b"".join(block)
+
+
+class _Decoder:
+    """Bytes → text, block by block. The encoding is detected on the first block with non-ASCII
+    bytes and kept for the rest; in UTF-8 input, undecodable bytes are replaced (U+FFFD) in
+    their line only, with a warning on stderr."""
+
+    def __init__(self, name: str, forced: str | None):
+        self.name, self.forced = name, forced
+        self.encoding: str | None = "utf-8" if forced == "utf-8" else None
+        self.first = True
+
+    def decode(self, data: bytes, first_line: int) -> str:
+        if self.first:
+            self.first = False
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                self.encoding = "utf-16"
+                return self._said(decode_bytes(data).text)
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+        if self.forced in _BYTE_ENCODINGS:
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                return self._said(decode_bytes(data, self.forced).text, self.forced)
+        if self.encoding is None:
+            if data.isascii():
+                decoded = decode_bytes(data)
+                if decoded.encoding == "utf-8":
+                    return decoded.text  # nothing to tell encodings apart yet
+                self.encoding = decoded.encoding
+                return self._said(decoded.text)
+            try:
+                decoded = decode_bytes(data)
+            except InputError:
+                self.encoding = "utf-8"  # neither UTF-8 nor a legacy encoding: keep what reads
+            else:
+                self.encoding = decoded.encoding
+                return self._said(decoded.text)
+        if self.encoding in ("utf-8", "utf8-mojibake"):
+            return self._utf8(data, first_line)
+        if self.encoding == "viqr":
+            return decode_bytes(self._utf8(data, first_line).encode("utf-8"), "viqr").text
+        return decode_bytes(data, self.encoding).text
+
+    def _utf8(self, data: bytes, first_line: int) -> str:
         try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    if encoding in _BYTE_ENCODINGS:
-        try:
-            text = data.decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError:
-            decoded = decode_bytes(data, encoding)
-            return decoded.text, decoded.encoding
-        return text, "utf-8"  # already Unicode: the forced encoding applies to the text
-    decoded = decode_bytes(data, "utf-8" if encoding == "utf-8" else None)
-    return decoded.text, decoded.encoding
+            pass
+        lines = data.split(b"\n")
+        for number, line in enumerate(lines, start=first_line):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                click.echo(f"{self.name}:{number}: invalid UTF-8 byte(s) at column {exc.start + 1} "
+                           "replaced by U+FFFD", err=True)
+        return data.decode("utf-8", errors="replace")
+
+    def _said(self, text: str, encoding: str | None = None) -> str:
+        if encoding:
+            self.encoding = encoding
+        if self.encoding not in (None, "utf-8"):
+            click.echo(f"{self.name}: read as {self.encoding}", err=True)
+        return text
 
 
 def _line_results(result: RepairResult) -> list[tuple[str, list[Edit], list[Edit]]]:
@@ -68,39 +147,42 @@ def _line_results(result: RepairResult) -> list[tuple[str, list[Edit], list[Edit
 def _repair_text(text: str, options: RepairOptions) -> RepairResult:
     kwargs = dict(tone_style=options.tone_style, min_confidence=options.min_confidence,
                   encoding=None if options.encoding in (None, "utf-8") else options.encoding, restore=options.restore)
-    result = repair(text, **kwargs)
+    result = repair_in_chunks(text, repair, **kwargs)
     if result.text.count("\n") != text.count("\n"):  # pragma: no cover - fixers never touch line breaks
         raise RuntimeError("repair changed the number of lines")
     return result
 
 
 def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
-    """Repair every input in `paths` and write the results to `output` ('-' for stdout)."""
+    """Repair every input in `paths` and write the results to `output` ('-' for stdout).
+
+    Streams: each input is read, repaired and written a block of lines at a time, so memory
+    stays bounded however long the input (except with --html, whose page shows whole texts)."""
     documents: list[ReviewedDocument] = []
     to_stdout = output == "-"
     sink = click.open_file("-", "w", encoding="utf-8") if to_stdout else open(output, "w", encoding="utf-8", newline="")
     try:
         for path in paths:
             name = "<stdin>" if path == "-" else path
-            text, encoding = _read(path, options.encoding)
-            if encoding != "utf-8":
-                click.echo(f"{name}: read as {encoding}", err=True)
-            result = _repair_text(text, options)
-            documents.append(ReviewedDocument(name, result, encoding))
-            if options.fmt == "json":
-                for number, (line, edits, flags) in enumerate(_line_results(result), start=1):
-                    if number == len(result.text.split("\n")) and line == "" and text.endswith("\n"):
-                        break
-                    sink.write(json.dumps({"file": name, "line": number, "text": line,
-                                           "edits": [e.to_dict() for e in edits],
-                                           "flags": [e.to_dict() for e in flags]}, ensure_ascii=False) + "\n")
-            else:
-                sink.write(result.text)
-                if not result.text.endswith("\n") and result.text:
-                    sink.write("\n")
-            if options.explain:
-                for line in explain_lines(name, result):
-                    click.echo(line, err=to_stdout, file=None if to_stdout else sys.stdout)
+            handle = _open(path)
+            decoder = _Decoder(name, options.encoding)
+            kept: list[RepairResult] = []
+            first_line = 1
+            try:
+                for block in _blocks(handle):
+                    text = decoder.decode(block, first_line)
+                    result = _repair_text(text, options)
+                    _write(sink, name, result, first_line, options, to_stdout)
+                    sink.flush()
+                    if options.html_path:
+                        kept.append(result)
+                    first_line += text.count("\n")
+            finally:
+                if path != "-":
+                    handle.close()
+            if options.html_path:
+                documents.append(ReviewedDocument(name, joined(kept) if kept else RepairResult("", ""),
+                                                  decoder.encoding or "utf-8"))
         sink.flush()
     finally:
         if not to_stdout:
@@ -108,3 +190,21 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
     if options.html_path:
         Path(options.html_path).write_text(review_page(documents), encoding="utf-8")
         click.echo(f"review page: {options.html_path}", err=True)
+
+
+def _write(sink, name: str, result: RepairResult, first_line: int, options: RepairOptions, to_stdout: bool) -> None:
+    if options.fmt == "json":
+        lines = _line_results(result)
+        if result.source.endswith("\n"):
+            lines = lines[:-1]  # the empty rest after the last line break
+        for number, (line, edits, flags) in enumerate(lines, start=first_line):
+            sink.write(json.dumps({"file": name, "line": number, "text": line,
+                                   "edits": [e.to_dict() for e in edits],
+                                   "flags": [e.to_dict() for e in flags]}, ensure_ascii=False) + "\n")
+    else:
+        sink.write(result.text)
+        if result.text and not result.text.endswith("\n"):
+            sink.write("\n")
+    if options.explain:
+        for line in explain_lines(name, result, first_line):
+            click.echo(line, err=to_stdout, file=None if to_stdout else sys.stdout)

@@ -26,15 +26,16 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-def explain_lines(name: str, result: RepairResult) -> list[str]:
-    """'name:line:col fixer 'before' → 'after' (confidence)' for every edit and flag."""
+def explain_lines(name: str, result: RepairResult, first_line: int = 1) -> list[str]:
+    """'name:line:col fixer 'before' → 'after' (confidence)' for every edit and flag; `first_line`:
+    the number of the result's first line in its file."""
     starts = line_starts(result.source)
     out = []
     for kind, edits in (("", result.edits), ("not applied: ", result.flags)):
         for edit in edits:
             line = bisect_right(starts, edit.start)
             column = edit.start - starts[line - 1] + 1
-            out.append(f"{name}:{line}:{column} {kind}{edit.fixer} {edit.before!r} → {edit.after!r} "
+            out.append(f"{name}:{line + first_line - 1}:{column} {kind}{edit.fixer} {edit.before!r} → {edit.after!r} "
                        f"({edit.confidence:.2f})")
     return out
 

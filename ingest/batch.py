@@ -1,16 +1,19 @@
 """The batch job behind `sohoa run`: inputs → pages in a process pool → documents in OUT.
 
 Read as a list of stages:
-    discover + name + fingerprint inputs        (inputs.py)
+    lock OUT (one run at a time)                 (OutputLock)
+    discover + name + fingerprint inputs         (inputs.py; OUT itself is never an input)
     skip documents already complete (sha256)     (manifest.jsonl)
-    count pages; bad inputs become 'failed'      (inputs.count_pages)
-    pages → worker pool                          (page.process_page)
+    open, count and size pages; bad inputs and   (inputs.probe)
+      oversized pages become 'failed'
+    pages → killable workers with time limits    (pool.py, page.process_page)
     finished document → repair, tables, files    (assemble.py, tables.api) written atomically
     run-level indicators.csv and a compacted manifest
 
-Atomic writes: a document is written into OUT/.partial-<doc_id>/ and renamed into place; its
-manifest line is appended only after that, so an interrupted run never leaves a document that
-looks complete. A document whose manifest line is missing or not 'ok' is done again next time.
+Atomic writes: a document is written into OUT/.partial-<doc_id>-<pid>/ and renamed into place;
+its manifest line is appended only after that, so an interrupted run never leaves a document
+that looks complete. A document whose manifest line is missing or not 'ok' is done again next
+time, and the next run removes the staging folders an interrupted one left.
 """
 
 from __future__ import annotations
@@ -20,21 +23,23 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sohoa.errors import InputError, SohoaError
+from sohoa.errors import InputError, OutputBusyError, SohoaError, UsageError
 from sohoa.ingest.assemble import assemble
-from sohoa.ingest.inputs import InputDocument, count_pages, discover, name_documents
+from sohoa.ingest.inputs import InputDocument, discover_files, name_documents, page_pixels, probe, source_key
 from sohoa.ingest.layout import PageLayout, TextBlock
 from sohoa.ingest.page import PageOptions, PageResult, process_page
+from sohoa.ingest.pool import TaskNotSent, WorkerPool
+from sohoa.ingest.rasterize import MAX_PIXELS
 from sohoa.ingest.records import OcrPage, OcrWord, PageSource
 
 MANIFEST = "manifest.jsonl"
+LOCK = ".sohoa.lock"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,23 @@ class BatchOptions:
     quiet: bool = False
     engine: str = "tesseract"
     lang: str = "vie"
+    password: str | None = field(default=None, repr=False)  # user password of encrypted PDFs
+    max_megapixels: float = MAX_PIXELS / 1_000_000  # a page larger than this at --dpi is refused
+    worker_memory: int | None = None  # bytes of address space per worker; None: WORKER_MEMORY_BASE + 12 bytes a pixel
+
+    @property
+    def max_pixels(self) -> int:
+        return int(self.max_megapixels * 1_000_000)
+
+    @property
+    def memory_limit(self) -> int:
+        return self.worker_memory or WORKER_MEMORY_BASE + 12 * self.max_pixels
+
+
+WORKER_MEMORY_BASE = 3 << 30  # address space of a worker with its libraries, model and OCR
+TIMEOUT_GRACE = 5.0  # seconds past --page-timeout before a page's worker is killed (its own limits come first)
+REPAIR_CHUNK_LINES, REPAIR_CHUNK_CHARS = 2000, 200_000  # a document's text is repaired in pieces this big
+TEXT_PAGE_CHARS = 64_000  # a text input counts one page (of --page-timeout) per this many characters
 
 
 @dataclass
@@ -68,11 +90,29 @@ class BatchSummary:
 def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = BatchOptions()) -> BatchSummary:
     """Process every input into `out_dir`; bad inputs are recorded, never fatal."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _make_output_folder(out)
+    with OutputLock(out), tempfile.TemporaryDirectory(prefix="sohoa-") as work:
+        return _run_locked(inputs, out, options, Path(work))
+
+
+def _make_output_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe_file = out / f".write-test-{os.getpid()}"
+        probe_file.write_bytes(b"")
+        probe_file.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write the output folder {out}: {exc.strerror or exc}",
+                         hint="choose a folder you can write with -o") from exc
+
+
+def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path) -> BatchSummary:
+    _remove_leftovers(out)
     previous = read_manifest(out)
-    documents = name_documents(discover(inputs))
+    known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
+    documents = name_documents(discover_files(inputs, exclude=out), known, options.password)
     if not documents:
-        raise InputError("no PDF, image or .txt files found in the inputs")
+        raise InputError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
     summary = BatchSummary()
     progress = _Progress(options.quiet)
     results: dict[str, dict] = {}
@@ -86,9 +126,10 @@ def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = Ba
             summary.skipped += 1
             continue
         try:
-            todo.append(replace(document, pages=count_pages(document)))
-        except InputError as exc:
-            results[document.doc_id] = _entry(document, "failed", 0, 0.0, str(exc))
+            todo.append(probe(document, work, options.max_pixels))
+        except Exception as exc:  # noqa: BLE001 - one document's problem is its own 'failed' line
+            reason = str(exc) if isinstance(exc, SohoaError) else f"cannot open the file: {type(exc).__name__}: {exc}"
+            results[document.doc_id] = _entry(document, "failed", 0, 0.0, reason)
             _append_manifest(out, results[document.doc_id])
             progress.rejected(results[document.doc_id])
 
@@ -102,36 +143,76 @@ def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = Ba
     _run_tasks(page_docs, text_docs, out, options, results, progress)
 
     summary.entries = [results[d.doc_id] for d in documents if d.doc_id in results]
-    write_manifest(out, summary.entries, previous, [d.doc_id for d in documents])
+    write_manifest(out, summary.entries, read_manifest(out), [d.doc_id for d in documents])
     write_run_indicators(out, summary.entries)
     progress.finish(summary)
     return summary
 
 
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of an interrupted run (only this run can write here now: it holds the lock)."""
+    for pattern in (".partial-*", ".old-*"):
+        for leftover in out.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+class OutputLock:
+    """One run at a time per output folder: a second run stops at once with a clear message
+    instead of mixing its documents and manifest lines with the first one's."""
+
+    def __init__(self, out: Path):
+        self.path = out / LOCK
+        self.handle = None
+
+    def __enter__(self) -> "OutputLock":
+        import fcntl
+
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise OutputBusyError(f"the output folder {self.path.parent} is in use by another sohoa run ({holder})",
+                                  hint="wait for it to finish, or choose another folder with -o")
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import fcntl
+
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
 def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], out: Path, options: BatchOptions,
                results: dict, progress: "_Progress") -> None:
-    """Every unit of work goes through one pool: pages, then finishing a document whose pages
-    are all back (repair, tables, writing) ahead of further pages, and legacy text files last.
-    The main process only schedules and appends manifest lines (the single writer)."""
+    """Every unit of work goes through one pool of killable workers: pages, then finishing a
+    document whose pages are all back (repair, tables, writing) ahead of further pages, and
+    legacy text files last. Every task has a time limit; a worker that overruns it is killed
+    and replaced, and the task's page or document records why. The main process only
+    schedules and appends manifest lines (the single writer)."""
     if not page_docs and not text_docs:
         return
     page_options = PageOptions(engine=options.engine, lang=options.lang, tables=options.tables,
-                               timeout=options.page_timeout)
-    jobs = options.jobs or os.cpu_count() or 1
+                               timeout=options.page_timeout, max_pixels=options.max_pixels)
     pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
     started = {d.doc_id: time.perf_counter() for d in page_docs}
     by_id = {d.doc_id: d for d in page_docs + text_docs}
-    queue: deque[tuple] = deque(("page", PageSource(d.doc_id, d.path, d.kind, n, options.dpi))
-                                for d in page_docs for n in range(1, d.pages + 1))
+    queue: deque[tuple] = deque()
+    for document in page_docs:
+        for number in range(1, document.pages + 1):
+            refused = _too_large(document, number, options)
+            if refused:
+                queue.append(("refused", PageResult(document.doc_id, number, None, None, error=refused)))
+            else:
+                queue.append(("page", PageSource(document.doc_id, document.readable_path, document.kind, number,
+                                                 options.dpi)))
     queue.extend(("text", d) for d in text_docs)
-
-    def call(task: tuple):
-        kind = task[0]
-        if kind == "page":
-            return process_page(task[1], page_options)
-        if kind == "finish":
-            return _finish_page_document(task[1], task[2], out, options, task[3])
-        return _finish_text_document(task[1], out, options)
 
     def failed(task: tuple, reason: str):
         if task[0] == "page":
@@ -139,74 +220,81 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         return _entry(task[1], "failed", task[1].pages, 0.0, reason)
 
     def collect(task: tuple, result) -> None:
-        if task[0] == "page":
+        if task[0] in ("page", "refused"):
             pages = pending_pages[result.doc_id]
             pages[result.page] = result
             progress.page_done()
             document = by_id[result.doc_id]
             if len(pages) == document.pages:
                 ordered = [pages[n] for n in range(1, document.pages + 1)]
+                del pending_pages[result.doc_id]
                 queue.appendleft(("finish", document, ordered, time.perf_counter() - started[document.doc_id]))
             return
         results[task[1].doc_id] = result
         _append_manifest(out, result)
         progress.document_done(result, pages=1 if task[0] == "text" else 0)
 
-    if jobs == 1:
-        while queue:
-            task = queue.popleft()
-            collect(task, call(task))
-        return
-    # A bounded window of tasks in flight keeps memory flat however many pages there are.
-    window = jobs * 2
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        running: dict[Future, tuple] = {}
-        broken = False
-
-        def submit_more() -> None:
-            while queue and len(running) < window:
+    jobs = options.jobs or os.cpu_count() or 1
+    with WorkerPool(jobs, options.memory_limit) as pool:
+        running: dict[int, tuple] = {}
+        serial = 0
+        while queue or running:
+            while queue and pool.idle:
                 task = queue.popleft()
-                if task[0] == "page":
-                    future = pool.submit(process_page, task[1], page_options)
-                elif task[0] == "finish":
-                    future = pool.submit(_finish_page_document, task[1], task[2], out, options, task[3])
-                else:
-                    future = pool.submit(_finish_text_document, task[1], out, options)
-                running[future] = task
-
-        submit_more()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = running.pop(future)
+                if task[0] == "refused":
+                    collect(task, task[1])
+                    continue
+                serial += 1
                 try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    result = failed(task, "the worker process died (out of memory?)")
-                except Exception as exc:  # noqa: BLE001
-                    result = failed(task, f"{type(exc).__name__}: {exc}")
-                collect(task, result)
-            if broken:
-                break
-            try:
-                submit_more()
-            except BrokenProcessPool:
-                broken = True
-                break
-    if broken:  # what was in flight is lost; pages left are reported, documents finish here
-        for task in list(running.values()):
-            collect(task, failed(task, "not processed: the worker pool broke down"))
-        while queue:
-            task = queue.popleft()
-            collect(task, failed(task, "not processed: the worker pool broke down") if task[0] == "page" else call(task))
+                    if task[0] == "page":
+                        pool.submit(serial, options.page_timeout + TIMEOUT_GRACE, process_page, task[1], page_options)
+                    elif task[0] == "finish":
+                        pool.submit(serial, options.page_timeout * max(1, len(task[2])) + TIMEOUT_GRACE,
+                                    _finish_page_document, task[1], task[2], out, options, task[3])
+                    else:
+                        pool.submit(serial, options.page_timeout * _text_pages(task[1]) + TIMEOUT_GRACE,
+                                    _finish_text_document, task[1], out, options)
+                except TaskNotSent as exc:
+                    collect(task, failed(task, str(exc)))
+                    continue
+                running[serial] = task
+            for outcome in pool.outcomes():
+                task = running.pop(outcome.key)
+                if outcome.error is None:
+                    collect(task, outcome.value)
+                elif outcome.error.startswith("timed out"):
+                    what = "page" if task[0] == "page" else "document"
+                    collect(task, failed(task, f"{outcome.error} (the {what} was stopped; --page-timeout)"))
+                else:
+                    collect(task, failed(task, outcome.error))
+
+
+def _too_large(document: InputDocument, page: int, options: BatchOptions) -> str | None:
+    """Why a PDF page is refused before rendering: its size at --dpi is over --max-megapixels."""
+    if document.kind != "pdf" or len(document.page_sizes) < page:
+        return None
+    size = document.page_sizes[page - 1]
+    width, height = page_pixels(size, options.dpi)
+    if width * height <= options.max_pixels:
+        return None
+    return (f"page too large: {size[0]:.0f}×{size[1]:.0f} pt at {options.dpi} dpi would be {width}×{height} pixels "
+            f"({width * height / 1e6:.0f} megapixels), over the limit of {options.max_megapixels:g} "
+            "(lower --dpi or raise --max-megapixels)")
+
+
+def _text_pages(document: InputDocument) -> int:
+    try:
+        size = Path(document.readable_path).stat().st_size
+    except OSError:
+        size = 0
+    return max(1, -(-size // TEXT_PAGE_CHARS))
 
 
 # ------------------------------------------------------------------ documents
 def _entry(document: InputDocument, status: str, pages: int, seconds: float, error: str | None = None,
            warnings: list[str] | None = None) -> dict:
     entry = {"doc_id": document.doc_id, "source": document.path, "status": status, "pages": pages,
-             "seconds": round(seconds, 2), "sha256": document.sha256}
+             "seconds": round(seconds, 2), "sha256": document.sha256, "path": source_key(document.path)}
     if error:
         entry["error"] = error
     if warnings:
@@ -219,9 +307,11 @@ def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[str
     warnings = [f"page {p.page}: {w}" for p in pages for w in p.warnings]
     readable = [p for p in pages if not p.error]
     if not readable:
-        return "failed", "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)", warnings
+        return "failed", _joined(errors), warnings
     with_text = [p for p in readable if p.layout and p.layout.blocks]
     if not with_text:
+        if errors:
+            return "failed", _joined(errors) + "; no text found on the other pages", warnings
         return "failed", "empty document: no text found on any page (blank or unreadable scan)", warnings
     vietnamese = [p for p in with_text if not any(w.startswith("non-Vietnamese") for w in p.warnings)]
     if not vietnamese:
@@ -229,6 +319,10 @@ def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[str
     if errors:
         return "partial", "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""), warnings
     return "ok", None, warnings
+
+
+def _joined(errors: list[str]) -> str:
+    return "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)"
 
 
 def _finish_page_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
@@ -257,7 +351,7 @@ def _finish_text_document(document: InputDocument, out: Path, options: BatchOpti
         if not reason.lower().startswith(("unknown", "text", "cannot")):
             reason = f"unknown text encoding: {reason}"
         return _entry(document, "failed", 1, time.perf_counter() - started, reason)
-    paragraphs = reflow(decoded.text)
+    paragraphs = reflow(_CONTROL.sub("", decoded.text))
     if not paragraphs:
         return _entry(document, "failed", 1, time.perf_counter() - started, "empty document: the text file has no text")
     page = text_page(document.doc_id, paragraphs)
@@ -267,6 +361,9 @@ def _finish_text_document(document: InputDocument, out: Path, options: BatchOpti
         return _entry(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
     warnings = [] if decoded.encoding in ("utf-8", "ascii") else [f"decoded as {decoded.encoding}"]
     return _entry(document, "ok", 1, time.perf_counter() - started, None, warnings)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other controls a text file may hold; not \t \n \f \r
 
 
 def text_page(doc_id: str, paragraphs: list[str]) -> PageResult:
@@ -288,9 +385,14 @@ def _write_document(document: InputDocument, pages: list[PageResult], out: Path,
                     tables: list, text_for_tables: str | None) -> None:
     repair = None
     if options.repair:
-        from sohoa.diacritics import repair
+        from sohoa.diacritics import repair as repair_text
+        from sohoa.diacritics.chunked import repair_in_chunks
+
+        def repair(text: str):  # bounded pieces: a huge text costs time in proportion, never more
+            return repair_in_chunks(text, repair_text, max_lines=REPAIR_CHUNK_LINES, max_chars=REPAIR_CHUNK_CHARS)
     assembled = assemble(pages, repair)
-    staging = out / f".partial-{document.doc_id}"
+    # one staging folder per run and document: two processes never write into the same one
+    staging = out / f".partial-{document.doc_id}-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)

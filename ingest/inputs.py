@@ -7,7 +7,10 @@ with the other documents.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sohoa.errors import InputError
@@ -20,33 +23,94 @@ SUPPORTED = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES
 
 @dataclass(frozen=True)
 class InputDocument:
-    """One input file, named and fingerprinted; `pages` is 0 until probed."""
+    """One input file, named and fingerprinted; `pages` is 0 until probed.
+
+    `page_sizes`: each PDF page's (width, height) in points, when known; `password`: the PDF's
+    user password given with --password (never written anywhere)."""
 
     doc_id: str
     path: str
     kind: str  # 'pdf' | 'image' | 'text' | 'unsupported'
     sha256: str
     pages: int = 0
+    page_sizes: tuple[tuple[float, float], ...] = ()
+    password: str | None = field(default=None, repr=False)
+    read_from: str | None = None  # a decrypted copy of `path`, when one was needed
+
+    @property
+    def readable_path(self) -> str:
+        return self.read_from or self.path
 
 
-def discover(inputs: list[str]) -> list[Path]:
+@dataclass(frozen=True)
+class FoundFile:
+    """A file to process and the input (file or folder) it was found under."""
+
+    path: Path
+    root: Path  # the folder given by the user, or the file itself when given directly
+
+
+def discover(inputs: list[str], exclude: Path | None = None) -> list[Path]:
     """Files named directly, plus supported files under folders (recursive, sorted, hidden skipped)."""
-    found: list[Path] = []
+    return [found.path for found in discover_files(inputs, exclude)]
+
+
+def discover_files(inputs: list[str], exclude: Path | None = None) -> list[FoundFile]:
+    """Like `discover`, keeping the input each file came from. Nothing at or under `exclude`
+    (the output folder) is ever taken, so a run's own outputs never become inputs."""
+    found: list[FoundFile] = []
     seen: set[Path] = set()
+    fence = Path(os.path.abspath(exclude)) if exclude is not None else None
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*")
-                                if p.is_file() and p.suffix.lower() in SUPPORTED
+            candidates = sorted(p for p in _walk(path, fence)
+                                if p.suffix.lower() in SUPPORTED
                                 and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
-            candidates = [path]
+            candidates = [] if _inside(path, fence) else [path]
         for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved not in seen:
+            resolved = _resolved(candidate)
+            if resolved not in seen and not _inside(resolved, fence):
                 seen.add(resolved)
-                found.append(candidate)
+                found.append(FoundFile(candidate, path))
     return found
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop: the file is reported as unreadable later
+        return Path(os.path.abspath(path))
+
+
+def _inside(path: Path, fence: Path | None) -> bool:
+    if fence is None:
+        return False
+    absolute = Path(os.path.abspath(path))
+    return absolute == fence or fence in absolute.parents
+
+
+def _walk(folder: Path, fence: Path | None):
+    """Regular files under `folder`, following folder links but entering each real folder once
+    (a link loop cannot make the walk endless), never descending into `fence`."""
+    visited: set[tuple[int, int]] = set()
+    for current, dirs, files in os.walk(folder, onerror=lambda exc: None, followlinks=True):
+        here = Path(current)
+        try:
+            stat = here.stat()
+        except OSError:
+            dirs[:] = []
+            continue
+        if (stat.st_dev, stat.st_ino) in visited:
+            dirs[:] = []
+            continue
+        visited.add((stat.st_dev, stat.st_ino))
+        dirs[:] = [d for d in dirs if not _inside(here / d, fence) and not _inside(_resolved(here / d), fence)]
+        for name in files:
+            candidate = here / name
+            if candidate.is_file():
+                yield candidate
 
 
 def kind_of(path: Path) -> str:
@@ -68,27 +132,84 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def name_documents(paths: list[Path]) -> list[InputDocument]:
-    """doc_id = file stem, made unique within the run ('report', 'report-2', ...)."""
-    used: set[str] = set()
+# ------------------------------------------------------------------ doc_ids
+SEPARATOR = "__"  # joins the folders of a nested file: 'sub/report.pdf' → 'sub__report'
+MAX_ID_BYTES = 120  # longer ids are cut and end in a hash of the whole name (file names stop at 255 bytes)
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def source_key(path: str | Path) -> str:
+    """The identity of an input across runs: its absolute path (as stored: an NFC and an NFD
+    spelling are two files)."""
+    return os.path.abspath(path)
+
+
+def _clean_part(part: str) -> str:
+    part = _UNSAFE.sub("_", unicodedata.normalize("NFC", part)).strip(" .")
+    return part
+
+
+def preferred_id(path: Path, root: Path) -> str:
+    """The doc_id a file asks for: its stem when it is the input itself or directly inside the
+    input folder, else its path below that folder joined with SEPARATOR; NFC, without path
+    separators or control characters, no leading dot, at most MAX_ID_BYTES bytes."""
+    if path == root:
+        parts = [path.stem]
+    else:
+        relative = path.relative_to(root)
+        parts = [*relative.parts[:-1], relative.stem] if relative.parts else [path.stem]
+    cleaned = [c for c in (_clean_part(p) for p in parts) if c]
+    doc_id = SEPARATOR.join(cleaned) or "document"
+    return _capped(doc_id, doc_id)
+
+
+def _capped(doc_id: str, whole: str) -> str:
+    if len(doc_id.encode("utf-8")) <= MAX_ID_BYTES:
+        return doc_id
+    head = doc_id.encode("utf-8")[: MAX_ID_BYTES - 9].decode("utf-8", errors="ignore").rstrip(" .")
+    return f"{head}-{_short_hash(whole)}"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def name_documents(paths: list[Path] | list[FoundFile], known: dict[str, str] | None = None,
+                   password: str | None = None) -> list[InputDocument]:
+    """Name every input: `preferred_id`, unless another source already holds that id (in
+    `known`, source_key → doc_id from earlier runs into the same output folder, or earlier in
+    this run): then the id ends in a hash of the source's path ('report-1a2b3c4d'). A source
+    named in an earlier run keeps its id, whatever else is in the run."""
+    known = dict(known or {})
+    taken: dict[str, str] = {doc_id.lower(): key for key, doc_id in known.items()}
     documents = []
-    for path in paths:
-        stem = path.stem or "document"
-        doc_id, n = stem, 1
-        while doc_id.lower() in used:
-            n += 1
-            doc_id = f"{stem}-{n}"
-        used.add(doc_id.lower())
+    for item in paths:
+        found = item if isinstance(item, FoundFile) else FoundFile(Path(item), Path(item))
+        key = source_key(found.path)
+        doc_id = known.get(key)
+        if doc_id is None:
+            doc_id = preferred_id(found.path, found.root)
+            if taken.get(doc_id.lower(), key) != key:
+                doc_id = _capped(f"{doc_id}-{_short_hash(key)}", key)
+            known[key] = doc_id
+            taken[doc_id.lower()] = key
         try:
-            digest = sha256_of(path)
+            digest = sha256_of(found.path)
         except OSError:
             digest = ""
-        documents.append(InputDocument(doc_id, str(path), kind_of(path), digest))
+        documents.append(InputDocument(doc_id, str(found.path), kind_of(found.path), digest, password=password))
     return documents
 
 
 def count_pages(document: InputDocument) -> int:
     """Open the document just enough to count its pages; InputError with the reason if it cannot."""
+    return probe(document).pages
+
+
+def probe(document: InputDocument, work_dir: Path | None = None, max_pixels: int | None = None) -> InputDocument:
+    """The document with its pages counted (and a PDF's page sizes); InputError with the reason if
+    it cannot be opened. A PDF that opens only with the user's --password is copied decrypted
+    into `work_dir` (a private folder of the run), where the page workers read it."""
     path = Path(document.path)
     try:
         size = path.stat().st_size
@@ -99,13 +220,13 @@ def count_pages(document: InputDocument) -> int:
     if document.kind == "unsupported":
         raise InputError(f"unsupported file type '{path.suffix}' (use PDF, PNG, JPEG, TIFF or .txt)")
     if document.kind == "text":
-        return 1
+        return replace(document, pages=1)
     if document.kind == "pdf":
-        return _pdf_pages(path)
-    return _image_frames(path)
+        return _probe_pdf(document, path, work_dir)
+    return replace(document, pages=_image_frames(path, max_pixels))
 
 
-def _pdf_pages(path: Path) -> int:
+def _probe_pdf(document: InputDocument, path: Path, work_dir: Path | None) -> InputDocument:
     import logging
 
     from pypdf import PdfReader
@@ -116,39 +237,76 @@ def _pdf_pages(path: Path) -> int:
     with open(path, "rb") as handle:
         if b"%PDF-" not in handle.read(1024):
             raise InputError("corrupt PDF: no PDF header (the file is not a PDF or is damaged)")
+    read_from = None
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported crypto
-                opened = 0
-            if not opened:
-                raise InputError("encrypted PDF: a password is needed to open it",
-                                 hint="decrypt it first, e.g. qpdf --decrypt --password=… in.pdf out.pdf")
+            read_from = _open_encrypted(reader, document, work_dir)
         pages = len(reader.pages)
+        sizes = tuple(_page_size(page) for page in reader.pages)
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError) as exc:
-        raise InputError(f"corrupt PDF: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for damaged files
+        raise InputError(f"corrupt PDF: {type(exc).__name__}: {exc}") from exc
     if pages == 0:
         raise InputError("corrupt PDF: it has no pages")
-    return pages
+    return replace(document, pages=pages, page_sizes=sizes, read_from=read_from)
 
 
-def _image_frames(path: Path) -> int:
+def _open_encrypted(reader, document: InputDocument, work_dir: Path | None) -> str | None:
+    """Decrypt as poppler does: an empty user password opens a PDF that has only an owner
+    password (nothing to copy); else the user's --password, and a decrypted copy is made."""
+    from pypdf import PdfWriter
+    from pypdf.errors import DependencyError
+
+    hint = "give it with --password, or decrypt it first: qpdf --decrypt --password=… in.pdf out.pdf"
+    try:
+        if reader.decrypt(""):
+            return None
+        if document.password is None:
+            raise InputError("encrypted PDF: a password is needed to open it", hint=hint)
+        if not reader.decrypt(document.password):
+            raise InputError("encrypted PDF: the password given with --password does not open it", hint=hint)
+    except DependencyError as exc:
+        raise InputError(f"encrypted PDF: its encryption is not supported here ({exc})") from exc
+    except NotImplementedError as exc:
+        raise InputError(f"encrypted PDF: unsupported encryption ({exc})") from exc
+    if work_dir is None:
+        raise InputError("encrypted PDF: a password is needed to open it", hint=hint)
+    writer = PdfWriter(clone_from=reader)
+    copy = Path(work_dir) / f"{hashlib.sha1(document.path.encode('utf-8')).hexdigest()}.pdf"
+    with open(copy, "wb") as handle:
+        writer.write(handle)
+    return str(copy)
+
+
+def _page_size(page) -> tuple[float, float]:
+    """A page's (width, height) in points, as poppler renders it (crop box, user unit)."""
+    box = page.cropbox
+    unit = float(page.get("/UserUnit", 1) or 1)
+    return abs(float(box.width)) * unit, abs(float(box.height)) * unit
+
+
+def page_pixels(size: tuple[float, float], dpi: int) -> tuple[int, int]:
+    """The pixels a page of `size` points becomes at `dpi`."""
+    return int(round(size[0] * dpi / 72)), int(round(size[1] * dpi / 72))
+
+
+def _image_frames(path: Path, max_pixels: int | None = None) -> int:
     from PIL import Image
 
-    from sohoa.ingest.rasterize import MAX_PIXELS
+    from sohoa.ingest.rasterize import MAX_PIXELS, open_image
 
-    Image.MAX_IMAGE_PIXELS = None  # we apply our own, clearer limit below
+    limit = max_pixels or MAX_PIXELS
     try:
-        with Image.open(path) as image:
-            if image.width * image.height > MAX_PIXELS:
+        with open_image(path, limit) as image:
+            if image.width * image.height > limit:
                 raise InputError(f"huge image: {image.width}×{image.height} pixels exceeds the limit of "
-                                 f"{MAX_PIXELS // 1_000_000} megapixels")
+                                 f"{limit / 1_000_000:g} megapixels (--max-megapixels)")
             return int(getattr(image, "n_frames", 1))
     except InputError:
         raise
+    except Image.DecompressionBombError as exc:
+        raise InputError(f"huge image: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - PIL raises many types for broken files
         raise InputError(f"unreadable image: {exc}") from exc

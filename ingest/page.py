@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -40,6 +40,7 @@ class PageOptions:
     lang: str = "vie"
     tables: bool = True
     timeout: float = 300.0
+    max_pixels: int = 180_000_000  # a page bigger than this is refused before it is decoded
     text_layer: bool = True
     flatten: bool = True
     deskew: bool = True
@@ -89,8 +90,6 @@ def process_page(source: PageSource, options: PageOptions, engine: OcrEngine | N
 
 
 def _with_seconds(result: PageResult, seconds: float) -> PageResult:
-    from dataclasses import replace
-
     return replace(result, seconds=round(seconds, 3))
 
 
@@ -114,9 +113,9 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
         else:
             layer = []
 
-    from sohoa.ingest.rasterize import load_page
+    from sohoa.ingest.rasterize import load_page_noted
 
-    pixels, dpi = load_page(source, timeout=_remaining(options, started))
+    pixels, dpi, notes = load_page_noted(source, timeout=_remaining(options, started), max_pixels=options.max_pixels)
     if layer and ink_coverage(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
         layer = []  # a few lines of text over a scan: not the page's text
     if stamps:  # drawn over the scan as text: read from the layer, so keep them out of the picture
@@ -140,8 +139,9 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
         height, width = pixels.shape[:2]
         return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps)
     height, width = grey.shape[:2]
-    return _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules,
-                   annotations=stamps)
+    result = _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules,
+                     annotations=stamps)
+    return replace(result, warnings=tuple(notes) + result.warnings) if notes else result
 
 
 def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, int, float]:
@@ -209,7 +209,8 @@ def _find_tables(source: PageSource, options: PageOptions, ocr: OcrPage, grey: n
     if grey is None:  # text-layer page: tables still need the picture of the page
         from sohoa.ingest.rasterize import load_page
 
-        pixels, dpi = load_page(PageSource(source.doc_id, source.path, "pdf", source.page, source.dpi))
+        pixels, dpi = load_page(PageSource(source.doc_id, source.path, "pdf", source.page, source.dpi),
+                                max_pixels=options.max_pixels)
         grey = preprocess.to_grey(pixels)
     image = PageImage(doc_id=source.doc_id, page=source.page, image=grey, dpi=dpi, rotation=rotation, skew=skew)
     return tuple(find_page_tables(image, ocr))

@@ -1,9 +1,17 @@
 """Fetch one page as pixels: a PDF page through poppler (pdf2image, one page at a time, so a
-long PDF never sits in memory whole), or one frame of an image file (multi-page TIFF too)."""
+long PDF never sits in memory whole), or one frame of an image file (multi-page TIFF too).
+
+Every image mode becomes 8-bit grey or RGB without losing the picture: 16- and 32-bit grey is
+scaled (not clipped) to 8 bits, transparency is laid on white paper. A stored resolution no
+scanner writes (Pillow's default of 1 dpi, 72 dpi on a page-sized bitmap) is replaced by one
+estimated from the page size, with a note, since sizes in the layout and tables follow it.
+"""
 
 from __future__ import annotations
 
 import subprocess
+import warnings
+from contextlib import contextmanager
 
 import cv2
 import numpy as np
@@ -13,14 +21,24 @@ from sohoa.errors import InputError
 from sohoa.ingest.records import PageSource
 
 MAX_PIXELS = 180_000_000  # ~ A0 at 300 DPI; beyond that a page is a mistake or a bomb
+MIN_SIDE = 16  # pixels: a smaller picture cannot hold a line of text
+PLAUSIBLE_DPI = (100, 1200)
+A4_LONG_SIDE_INCHES = 11.69
 
 
-def load_page(source: PageSource, timeout: float | None = None) -> tuple[np.ndarray, int]:
+def load_page(source: PageSource, timeout: float | None = None, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int]:
     """(RGB or grey uint8 array, dpi) of one page."""
+    pixels, dpi, _ = load_page_noted(source, timeout, max_pixels)
+    return pixels, dpi
+
+
+def load_page_noted(source: PageSource, timeout: float | None = None,
+                    max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[str, ...]]:
+    """`load_page` plus notes for the user (a resolution that was estimated)."""
     if source.kind == "pdf":
-        return _pdf_page(source, timeout), source.dpi
+        return _pdf_page(source, timeout), source.dpi, ()
     if source.kind == "image":
-        return _image_frame(source)
+        return _image_frame(source, max_pixels)
     raise ValueError(f"cannot rasterise a {source.kind!r} page")
 
 
@@ -65,36 +83,98 @@ def scan_resolution(path: str, page: int, timeout: float | None = None) -> int |
 
 def _render(source: PageSource, dpi: int, timeout: float | None) -> np.ndarray:
     from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+    from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 
     try:
         images = convert_from_path(source.path, dpi=dpi, first_page=source.page, last_page=source.page,
                                    thread_count=1, timeout=timeout)
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise InputError(f"corrupt PDF: page {source.page} cannot be rendered ({exc})") from exc
+    except PDFPopplerTimeoutError as exc:
+        raise InputError(f"timed out after {timeout:.0f} s while rendering") from exc
     if not images:
         raise InputError(f"corrupt PDF: page {source.page} rendered to nothing")
     return _as_array(images[0])
 
 
-def _image_frame(source: PageSource) -> tuple[np.ndarray, int]:
+@contextmanager
+def open_image(path, max_pixels: int = MAX_PIXELS):
+    """Image.open with Pillow's decompression-bomb guard moved to our own limit for this call
+    only (Pillow refuses at twice its MAX_IMAGE_PIXELS); the process-wide setting is restored."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max(previous or 0, max_pixels // 2 + 1)
     try:
-        with Image.open(source.path) as image:
-            if image.width * image.height > MAX_PIXELS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                yield image
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[str, ...]]:
+    try:
+        with open_image(source.path, max_pixels) as image:
+            if image.width * image.height > max_pixels:
                 raise InputError(f"huge image: {image.width}×{image.height} pixels exceeds the limit of "
-                                 f"{MAX_PIXELS // 1_000_000} megapixels")
+                                 f"{max_pixels // 1_000_000} megapixels")
             image.seek(source.page - 1)
-            dpi = image.info.get("dpi", (source.dpi, source.dpi))[0] or source.dpi
+            if min(image.size) < MIN_SIDE:
+                raise InputError(f"image too small to hold text: {image.width}×{image.height} pixels")
+            stored = image.info.get("dpi", (0, 0))[0]
             # phone and camera pictures store their orientation as a tag, not in the pixels
             upright = ImageOps.exif_transpose(image) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else image
-            return _as_array(upright), int(round(float(dpi)))
-    except (OSError, Image.DecompressionBombError) as exc:
+            pixels = _as_array(upright)
+    except (OSError, Image.DecompressionBombError, ValueError, EOFError) as exc:
         raise InputError(f"unreadable image: {exc}") from exc
+    dpi, note = plausible_dpi(stored, pixels.shape[1], pixels.shape[0], source.dpi)
+    return pixels, dpi, (note,) if note else ()
+
+
+def plausible_dpi(stored, width: int, height: int, default: int = 300) -> tuple[int, str | None]:
+    """(the resolution to use, a note when the stored one was replaced). No stored resolution:
+    `default`, as before. One outside PLAUSIBLE_DPI: estimated as if the picture were an A4
+    page (a government report), kept within PLAUSIBLE_DPI."""
+    try:
+        value = float(stored or 0)
+    except (TypeError, ValueError):
+        value = 0.0
+    if not value:
+        return default, None
+    if PLAUSIBLE_DPI[0] <= value <= PLAUSIBLE_DPI[1]:
+        return int(round(value)), None
+    estimate = int(round(max(width, height) / A4_LONG_SIDE_INCHES))
+    estimate = min(max(estimate, PLAUSIBLE_DPI[0]), PLAUSIBLE_DPI[1])
+    return estimate, (f"stored resolution {value:g} dpi is implausible for a {width}×{height} scan; "
+                      f"used {estimate} dpi, estimated from the page size")
 
 
 def _as_array(image: Image.Image) -> np.ndarray:
-    if image.mode in ("L", "RGB"):
+    """8-bit grey or RGB pixels of any Pillow mode, keeping the picture."""
+    mode = image.mode
+    if mode in ("L", "RGB"):
         return np.asarray(image).copy()
-    if image.mode in ("1", "I;16", "I", "F"):
+    if mode == "1":
         return np.asarray(image.convert("L")).copy()
+    if mode.startswith("I") or mode == "F":
+        return _scaled_grey(np.asarray(image), mode)
+    if mode in ("LA", "PA", "RGBA", "La", "RGBa") or (mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(paper, rgba).convert("RGB")).copy()
     return np.asarray(image.convert("RGB")).copy()
+
+
+def _scaled_grey(values: np.ndarray, mode: str) -> np.ndarray:
+    """16/32-bit integer or float grey → 8 bits, by the range the mode can hold (16-bit data is
+    stored in Pillow's 'I' mode too), so mid-grey stays mid-grey and white stays white."""
+    values = values.astype(np.float64)
+    if mode == "F":
+        top = 1.0 if values.size and values.max() <= 1.0 else 255.0
+        low = 0.0
+    else:
+        top = float(values.max()) if values.size else 255.0
+        low = 0.0
+        top = 255.0 if top <= 255 else 65535.0 if top <= 65535 else top
+    scaled = np.clip((values - low) * (255.0 / top), 0, 255)
+    return np.round(scaled).astype(np.uint8)

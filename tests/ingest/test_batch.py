@@ -23,7 +23,8 @@ def test_bad_inputs_are_reported_and_the_good_ones_complete(bad_batch, tmp_path)
     summary = run_batch([str(bad_batch)], out, BatchOptions(jobs=1, engine="null", quiet=True))
     assert not summary.all_ok
     manifest = _manifest(out)
-    assert manifest["good"]["status"] == "ok" and manifest["legacy"]["status"] == "ok"
+    # a file in a sub-folder of an input folder is named by its path below that folder
+    assert manifest["good"]["status"] == "ok" and manifest["sub__legacy"]["status"] == "ok"
     assert manifest["zero"]["status"] == "failed" and "0 bytes" in manifest["zero"]["error"]
     assert manifest["corrupt"]["status"] == "failed" and "corrupt PDF" in manifest["corrupt"]["error"]
     assert manifest["locked"]["status"] == "failed" and "encrypted PDF" in manifest["locked"]["error"]
@@ -32,7 +33,7 @@ def test_bad_inputs_are_reported_and_the_good_ones_complete(bad_batch, tmp_path)
     for entry in manifest.values():
         assert set(entry) >= {"doc_id", "source", "status", "pages", "seconds", "sha256"}
     # the good documents are complete, the bad ones leave nothing that looks complete
-    for doc_id in ("good", "legacy"):
+    for doc_id in ("good", "sub__legacy"):
         for name in ("text.txt", "ocr.txt", "pages.jsonl", "indicators.csv"):
             assert (out / doc_id / name).exists()
     assert not (out / "corrupt").exists() and not list(out.glob(".partial-*"))
@@ -93,14 +94,17 @@ def test_same_stem_in_two_folders_gets_unique_ids(tmp_path):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "report.txt").write_text(f"Báo cáo {folder}.\n", encoding="utf-8")
     run_batch([str(tmp_path / "a"), str(tmp_path / "b")], tmp_path / "out", BatchOptions(jobs=1, quiet=True))
+    manifest = _manifest(tmp_path / "out")
     assert (tmp_path / "out" / "report" / "text.txt").read_text(encoding="utf-8") == "Báo cáo a.\n"
-    assert (tmp_path / "out" / "report-2" / "text.txt").read_text(encoding="utf-8") == "Báo cáo b.\n"
+    second = next(doc_id for doc_id in manifest if doc_id != "report")
+    assert second.startswith("report-") and manifest[second]["source"].endswith("b/report.txt")
+    assert (tmp_path / "out" / second / "text.txt").read_text(encoding="utf-8") == "Báo cáo b.\n"
 
 
 def test_pool_of_two_workers_gives_the_same_result(bad_batch, tmp_path):
     run_batch([str(bad_batch)], tmp_path / "one", BatchOptions(jobs=1, engine="null", quiet=True))
     run_batch([str(bad_batch)], tmp_path / "two", BatchOptions(jobs=2, engine="null", quiet=True))
-    for doc in ("good", "legacy"):
+    for doc in ("good", "sub__legacy"):
         assert (tmp_path / "one" / doc / "text.txt").read_text() == (tmp_path / "two" / doc / "text.txt").read_text()
     strip = lambda m: {k: {f: v for f, v in e.items() if f != "seconds"} for k, e in m.items()}  # noqa: E731
     assert strip(_manifest(tmp_path / "one")) == strip(_manifest(tmp_path / "two"))

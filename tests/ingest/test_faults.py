@@ -1,0 +1,447 @@
+"""Fault injection: inputs, names, sizes and runs that must never crash a batch, lose a result or
+mark an incomplete document 'ok'. The fast ones use the null OCR engine and tiny pages; the
+ones that start real `sohoa` processes are marked integration."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from sohoa.cli import main
+from sohoa.errors import OutputBusyError
+from sohoa.ingest.batch import BatchOptions, OutputLock, run_batch
+from sohoa.ingest.inputs import MAX_ID_BYTES, preferred_id
+from sohoa.ingest.pool import WorkerPool
+from sohoa.ingest.rasterize import load_page_noted
+from sohoa.ingest.records import PageSource
+
+from .conftest import BODY, make_born_digital_pdf, wrap
+
+FAST = BatchOptions(jobs=1, engine="null", quiet=True)
+SOHOA = [sys.executable, "-m", "sohoa.cli"]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def _manifest(out: Path) -> dict[str, dict]:
+    return {e["doc_id"]: e for e in map(json.loads, (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines())}
+
+
+def _good(folder: Path, name: str = "good.pdf") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return make_born_digital_pdf(folder / name, wrap(BODY))
+
+
+def _text(path: Path, text: str = "Báo cáo tình hình kinh tế - xã hội năm 2023.\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _encrypt(source: Path, target: Path, user: str, owner: str = "owner") -> Path:
+    """AES-256, as qpdf encrypts by default."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt(user_password=user, owner_password=owner, algorithm="AES-256")
+    with open(target, "wb") as handle:
+        writer.write(handle)
+    return target
+
+
+# ------------------------------------------------------------------ encrypted PDFs
+def test_aes256_pdf_fails_alone_and_opens_with_its_password(tmp_path, runner):
+    good = _good(tmp_path / "in")
+    locked = _encrypt(good, tmp_path / "in" / "aes.pdf", user="s3cr3t-pw")
+    owner_only = _encrypt(good, tmp_path / "in" / "owner_only.pdf", user="")
+    out = tmp_path / "out"
+    summary = run_batch([str(locked), str(good), str(owner_only)], out, FAST)
+    manifest = _manifest(out)
+    assert not summary.all_ok
+    assert manifest["aes"]["status"] == "failed" and "password" in manifest["aes"]["error"]
+    assert manifest["good"]["status"] == "ok"
+    assert manifest["owner_only"]["status"] == "ok"  # poppler opens it: so do we
+    result = runner.invoke(main, ["run", str(locked), "-o", str(tmp_path / "o2"), "-q", "--jobs", "1",
+                                  "--password", "wrong"])
+    assert result.exit_code == 1 and "does not open it" in _manifest(tmp_path / "o2")["aes"]["error"]
+    run_batch([str(locked)], tmp_path / "o3", BatchOptions(jobs=1, engine="null", quiet=True, password="s3cr3t-pw"))
+    entry = _manifest(tmp_path / "o3")["aes"]
+    assert entry["status"] == "ok" and "s3cr3t-pw" not in json.dumps(entry)  # the password is not recorded
+    assert "Thực hiện Nghị quyết" in (tmp_path / "o3" / "aes" / "text.txt").read_text(encoding="utf-8")
+
+
+def test_an_exception_while_opening_one_document_is_that_documents_failed_line(tmp_path, monkeypatch):
+    import sohoa.ingest.batch as batch
+
+    real = batch.probe
+
+    def flaky(document, *args, **kwargs):
+        if document.doc_id == "bad":
+            raise RuntimeError("something unexpected")
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "probe", flaky)
+    _text(tmp_path / "in" / "bad.txt")
+    _text(tmp_path / "in" / "fine.txt")
+    run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+    manifest = _manifest(tmp_path / "out")
+    assert manifest["fine"]["status"] == "ok"
+    assert manifest["bad"]["status"] == "failed" and "something unexpected" in manifest["bad"]["error"]
+
+
+# ------------------------------------------------------------------ one run at a time
+def test_a_second_run_on_a_busy_output_folder_stops_with_a_usage_error(tmp_path, runner):
+    source = _text(tmp_path / "in" / "report.txt")
+    out = tmp_path / "out"
+    out.mkdir()
+    with OutputLock(out):
+        with pytest.raises(OutputBusyError):
+            run_batch([str(source)], out, FAST)
+        result = runner.invoke(main, ["run", str(source), "-o", str(out), "-q"])
+        assert result.exit_code == 2 and "in use by another sohoa run" in result.stderr
+        assert "Traceback" not in result.output
+    assert not (out / "manifest.jsonl").exists()
+    run_batch([str(source)], out, FAST)  # the lock is released with its holder
+    assert _manifest(out)["report"]["status"] == "ok"
+
+
+@pytest.mark.integration
+def test_two_concurrent_runs_never_lose_a_line_or_mark_an_incomplete_document_ok(tmp_path):
+    for group in ("a", "b"):
+        for n in range(6):
+            _text(tmp_path / group / f"{group}{n}.txt", f"Báo cáo số {n} của nhóm {group}.\n")
+    out = tmp_path / "out"
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    runs = [subprocess.Popen([*SOHOA, "run", str(tmp_path / g), "-o", str(out), "-q", "--jobs", "1", "--no-repair"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for g in ("a", "b")]
+    codes = [run.wait(120) for run in runs]
+    busy = [run.stderr.read().decode() for run, code in zip(runs, codes) if code == 2]
+    assert sorted(codes) in ([0, 0], [0, 2])
+    assert all("in use by another sohoa run" in message for message in busy)
+    for group, code in zip(("a", "b"), codes):  # the run that went through left all its lines
+        if code == 2:
+            subprocess.run([*SOHOA, "run", str(tmp_path / group), "-o", str(out), "-q", "--jobs", "1", "--no-repair"],
+                           env=env, check=True)
+    manifest = _manifest(out)
+    assert len(manifest) == 12 and len((out / "manifest.jsonl").read_text().splitlines()) == 12
+    for doc_id, entry in manifest.items():
+        assert entry["status"] == "ok"
+        assert {"text.txt", "ocr.txt", "pages.jsonl", "indicators.csv"} <= {p.name for p in (out / doc_id).iterdir()}
+    assert not list(out.glob(".partial-*"))
+
+
+# ------------------------------------------------------------------ size limits
+def test_huge_pdf_page_is_refused_before_rendering(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(5000, 5000)
+    writer.add_blank_page(595, 842)
+    writer.write(tmp_path / "poster.pdf")
+    assert (tmp_path / "poster.pdf").stat().st_size < 2000
+    run_batch([str(tmp_path / "poster.pdf")], tmp_path / "out",
+              BatchOptions(jobs=1, engine="null", quiet=True, page_timeout=5))
+    entry = _manifest(tmp_path / "out")["poster"]
+    assert entry["status"] == "failed"
+    assert "page 1: page too large" in entry["error"] and "434 megapixels" in entry["error"]
+    assert entry["pages"] == 2 and "no text found on the other pages" in entry["error"]
+
+
+def test_huge_image_limit_follows_max_megapixels_and_pillows_own_limit_stays(tmp_path):
+    from PIL import Image
+
+    before = Image.MAX_IMAGE_PIXELS
+    Image.new("L", (3000, 2000), 255).save(tmp_path / "scan.png")
+    run_batch([str(tmp_path / "scan.png")], tmp_path / "out",
+              BatchOptions(jobs=1, engine="null", quiet=True, max_megapixels=5))
+    entry = _manifest(tmp_path / "out")["scan"]
+    assert entry["status"] == "failed" and "huge image" in entry["error"] and "5 megapixels" in entry["error"]
+    assert Image.MAX_IMAGE_PIXELS == before
+
+
+def test_a_task_that_overruns_is_killed_and_its_worker_replaced():
+    with WorkerPool(1) as pool:
+        first = pool.workers[0].process.pid
+        pool.submit("slow", 0.5, time.sleep, 30)
+        outcomes = list(pool.outcomes())
+        assert [(o.key, o.error) for o in outcomes] == [("slow", "timed out after 0.5 s")]
+        assert pool.workers[0].process.pid != first and pool.idle == 1
+        pool.submit("next", 10, pow, 2, 10)
+        assert [(o.key, o.value) for o in pool.outcomes()] == [("next", 1024)]
+
+
+def test_a_worker_over_its_memory_limit_fails_its_task_only():
+    with WorkerPool(1, memory_limit=1 << 30) as pool:
+        pool.submit("greedy", 30, np.ones, (1 << 31,), np.uint8)  # 2 GiB
+        [outcome] = list(pool.outcomes())
+        assert outcome.error and "memory" in outcome.error
+        pool.submit("small", 30, len, "abc")
+        assert [o.value for o in pool.outcomes()] == [3]
+
+
+def test_a_worker_that_dies_costs_only_its_task():
+    with WorkerPool(1) as pool:
+        pool.submit("dies", 30, os._exit, 3)
+        [outcome] = list(pool.outcomes())
+        assert "died" in outcome.error
+        pool.submit("after", 30, len, "ab")
+        assert [o.value for o in pool.outcomes()] == [2]
+
+
+def _stuck(source, options):
+    time.sleep(60)
+
+
+def test_page_timeout_covers_the_whole_page_task(tmp_path, monkeypatch):
+    import sohoa.ingest.batch as batch
+
+    monkeypatch.setattr(batch, "process_page", _stuck)
+    monkeypatch.setattr(batch, "TIMEOUT_GRACE", 0.0)
+    good = _good(tmp_path / "in")
+    run_batch([str(good)], tmp_path / "out", BatchOptions(jobs=1, engine="null", quiet=True, page_timeout=1))
+    entry = _manifest(tmp_path / "out")["good"]
+    assert entry["status"] == "failed" and "page 1: timed out after 1 s" in entry["error"]
+
+
+def test_a_long_single_line_text_is_repaired_in_bounded_pieces():
+    from sohoa.diacritics.chunked import pieces, repair_in_chunks
+    from sohoa.diacritics.records import RepairResult
+
+    line = "hoà bình " * 5000
+    spans = list(pieces(line, max_chars=1000))
+    assert len(spans) > 40 and all(end - start <= 1000 for start, end in spans)
+    assert "".join(line[a:b] for a, b in spans) == line
+    seen = []
+
+    def fake_repair(text):
+        seen.append(len(text))
+        return RepairResult(text, text.replace("hoà", "hòa"))
+
+    result = repair_in_chunks(line, fake_repair, max_chars=1000)
+    assert result.text == line.replace("hoà", "hòa") and max(seen) <= 1000
+
+
+# ------------------------------------------------------------------ names and ids
+def test_doc_ids_are_stable_whatever_else_is_in_the_run(tmp_path):
+    a = _text(tmp_path / "a" / "report.txt", "Báo cáo của huyện A.\n")
+    b = _text(tmp_path / "b" / "report.txt", "Báo cáo của huyện B.\n")
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "a"), str(tmp_path / "b")], out, FAST)
+    first = _manifest(out)
+    b_id = next(d for d, e in first.items() if e["source"] == str(b))
+    assert first["report"]["source"] == str(a) and b_id != "report"
+    run_batch([str(tmp_path / "b")], out, FAST)  # b alone: same id, a's results stay
+    second = _manifest(out)
+    assert set(second) == set(first)
+    assert second["report"]["source"] == str(a)
+    assert (out / "report" / "text.txt").read_text(encoding="utf-8") == "Báo cáo của huyện A.\n"
+    assert (out / b_id / "text.txt").read_text(encoding="utf-8") == "Báo cáo của huyện B.\n"
+
+
+def test_nested_files_are_named_by_their_path_below_the_input(tmp_path):
+    _text(tmp_path / "in" / "2023" / "quy 1" / "report.txt")
+    _text(tmp_path / "in" / "report.txt")
+    run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+    assert set(_manifest(tmp_path / "out")) == {"report", "2023__quy 1__report"}
+
+
+def test_odd_names_give_safe_ids(tmp_path):
+    folder = tmp_path / "in"
+    long_name = ("bao-cao-" * 40)[:246] + ".txt"  # 250 characters: '.partial-' + it is over 255 bytes
+    for name in ("...txt", "..txt", "a:b*c.txt", "tab\there.txt", long_name):
+        _text(folder / name)
+    summary = run_batch([str(folder)], tmp_path / "out", FAST)
+    assert summary.all_ok, summary.entries
+    for entry in summary.entries:
+        doc_id = entry["doc_id"]
+        assert doc_id not in ("", ".", "..") and not doc_id.startswith(".") and "/" not in doc_id
+        assert len(doc_id.encode("utf-8")) <= MAX_ID_BYTES
+        assert (tmp_path / "out" / doc_id / "text.txt").exists()
+    assert preferred_id(folder / long_name, folder) != preferred_id(folder / (long_name[:-5] + "x.txt"), folder)
+
+
+def test_nfc_and_nfd_spellings_of_a_name_give_distinct_nfc_ids(tmp_path):
+    name = "Báo cáo tổng kết"
+    _text(tmp_path / "in" / (unicodedata.normalize("NFC", name) + ".txt"))
+    _text(tmp_path / "in" / (unicodedata.normalize("NFD", name) + ".txt"))
+    summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+    ids = [e["doc_id"] for e in summary.entries]
+    assert len(set(ids)) == 2 and all(unicodedata.is_normalized("NFC", i) for i in ids)
+    assert unicodedata.normalize("NFC", name) in ids
+
+
+def test_folder_links_are_followed_once_and_loops_end(tmp_path):
+    _text(tmp_path / "in" / "sub" / "report.txt")
+    (tmp_path / "in" / "sub" / "up").symlink_to("..")
+    (tmp_path / "in" / "again").symlink_to(tmp_path / "in")
+    summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+    assert [e["doc_id"] for e in summary.entries] == ["sub__report"]
+
+
+def test_output_folder_inside_the_input_is_never_read(tmp_path):
+    folder = tmp_path / "in"
+    _text(folder / "report.txt")
+    out = folder / "out"
+    for _ in range(2):
+        summary = run_batch([str(folder)], out, BatchOptions(jobs=1, engine="null", quiet=True, force=True))
+        assert [e["doc_id"] for e in summary.entries] == ["report"]
+    assert set(_manifest(out)) == {"report"}
+
+
+# ------------------------------------------------------------------ pages silently emptied
+def test_sixteen_bit_grey_keeps_its_picture(tmp_path):
+    from PIL import Image
+
+    values = np.full((40, 60), 65535, np.uint16)
+    values[10:30, 10:50] = 0  # black text on white paper
+    values[0:5, :] = 32768  # mid grey
+    for name in ("grey16.png", "grey16.tif"):
+        Image.fromarray(values).save(tmp_path / name, dpi=(300, 300))
+        pixels, dpi, notes = load_page_noted(PageSource("g", str(tmp_path / name), "image", 1, 300))
+        assert pixels.dtype == np.uint8 and dpi == 300 and notes == ()
+        assert pixels[20, 20] == 0 and pixels[35, 5] == 255 and 120 <= pixels[2, 2] <= 135
+
+
+def test_cmyk_float_and_transparent_images_keep_their_picture(tmp_path):
+    from PIL import Image
+
+    Image.new("CMYK", (40, 40), (0, 0, 0, 255)).save(tmp_path / "cmyk.tif")
+    ink = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    ink.paste((0, 0, 0, 255), (10, 10, 30, 30))
+    ink.save(tmp_path / "alpha.png")
+    Image.fromarray(np.full((40, 40), 0.5, np.float32), mode="F").save(tmp_path / "float.tif")
+    cmyk, _, _ = load_page_noted(PageSource("c", str(tmp_path / "cmyk.tif"), "image", 1, 300))
+    alpha, _, _ = load_page_noted(PageSource("a", str(tmp_path / "alpha.png"), "image", 1, 300))
+    grey, _, _ = load_page_noted(PageSource("f", str(tmp_path / "float.tif"), "image", 1, 300))
+    assert cmyk.mean() < 10
+    assert alpha[0, 0].tolist() == [255, 255, 255] and alpha[20, 20].tolist() == [0, 0, 0]
+    assert 120 <= grey.mean() <= 135
+
+
+def test_implausible_stored_resolution_is_replaced_with_a_note(tmp_path):
+    from PIL import Image
+
+    Image.new("L", (2480, 3508), 255).save(tmp_path / "a4.tif", dpi=(1, 1))  # an A4 scan at 300 dpi
+    pixels, dpi, notes = load_page_noted(PageSource("t", str(tmp_path / "a4.tif"), "image", 1, 300))
+    assert dpi == 300 and "implausible" in notes[0]
+    Image.new("L", (1240, 1754), 255).save(tmp_path / "ok.tif", dpi=(150, 150))
+    assert load_page_noted(PageSource("t", str(tmp_path / "ok.tif"), "image", 1, 300))[1:] == (150, ())
+
+
+def test_a_one_pixel_image_fails_with_a_readable_reason(tmp_path):
+    from PIL import Image
+
+    Image.new("L", (1, 1), 0).save(tmp_path / "dot.png")
+    run_batch([str(tmp_path / "dot.png")], tmp_path / "out", FAST)
+    entry = _manifest(tmp_path / "out")["dot"]
+    assert entry["status"] == "failed" and "too small" in entry["error"] and "cv2" not in entry["error"]
+
+
+# ------------------------------------------------------------------ usage errors, text hygiene, repair
+@pytest.mark.parametrize("where", ["file/sub", "/proc/sohoa-out"])
+def test_unwritable_output_is_a_usage_error(tmp_path, runner, where):
+    source = _text(tmp_path / "report.txt")
+    (tmp_path / "file").write_text("x")
+    target = where if where.startswith("/") else str(tmp_path / where)
+    result = runner.invoke(main, ["run", str(source), "-o", target, "-q"])
+    assert result.exit_code == 2 and "cannot write the output folder" in result.stderr
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+
+
+def test_nul_bytes_never_reach_the_text(tmp_path):
+    (tmp_path / "nul.txt").write_bytes("Báo cáo\x00 tình hình\x01 năm 2023.\n".encode("utf-8"))
+    run_batch([str(tmp_path / "nul.txt")], tmp_path / "out", FAST)
+    text = (tmp_path / "out" / "nul" / "text.txt").read_text(encoding="utf-8")
+    assert "\x00" not in text and "\x01" not in text and "tình hình" in text
+
+
+def test_repair_replaces_an_invalid_byte_in_its_line_only(runner):
+    data = "hoà bình\n".encode() + b"abc \xff def\n" + "đúng rồi\n".encode() * 600
+    result = runner.invoke(main, ["repair"], input=data)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.split("\n")
+    assert lines[0] == "hòa bình" and lines[1] == "abc \ufffd def" and len(lines) == 603
+    assert "<stdin>:2: invalid UTF-8" in result.stderr
+
+
+def test_repair_streams_blocks_and_keeps_one_line_per_line_and_line_numbers(runner):
+    import sohoa.diacritics.repair_command as command
+
+    lines = [f"dòng {n}: hoà bình" for n in range(1, 700)]
+    result = runner.invoke(main, ["repair", "--explain"], input="\n".join(lines) + "\n")
+    out = result.stdout.split("\n")
+    assert len(out) == 700 and out[-1] == "" and out[650] == "dòng 651: hòa bình"
+    assert f"<stdin>:651:" in result.stderr and command.BLOCK_LINES < 651
+    records = runner.invoke(main, ["repair", "--format", "json"], input="\n".join(lines) + "\n").stdout.splitlines()
+    assert [json.loads(r)["line"] for r in records] == list(range(1, 700))
+
+
+# ------------------------------------------------------------------ processes: kill -9, Ctrl-C
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.integration
+def test_kill_9_then_resume_gives_the_outputs_of_a_clean_run_and_no_orphan_workers(tmp_path):
+    for n in range(8):
+        _text(tmp_path / "in" / f"doc{n}.txt", f"Báo cáo số {n}: tình hình kinh tế - xã hội năm 2023.\n" * 20)
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    command = [*SOHOA, "run", str(tmp_path / "in"), "-q", "--jobs", "2", "--no-repair"]
+    subprocess.run([*command, "-o", str(tmp_path / "clean")], env=env, check=True, timeout=300)
+    run = subprocess.Popen([*command, "-o", str(tmp_path / "out")], env=env)
+    manifest = tmp_path / "out" / "manifest.jsonl"
+    assert _wait_for(lambda: manifest.exists() and manifest.read_text().count("\n") >= 2, 120)
+    workers = _children(run.pid)
+    assert workers  # the pool's processes
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    assert _wait_for(lambda: not any(Path(f"/proc/{pid}").exists() and
+                                     "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+                                     for pid in workers), 10)
+    subprocess.run([*command, "-o", str(tmp_path / "out")], env=env, check=True, timeout=300)
+    clean, resumed = _manifest(tmp_path / "clean"), _manifest(tmp_path / "out")
+    assert set(clean) == set(resumed)
+    for doc_id in clean:
+        assert resumed[doc_id]["status"] == "ok"
+        for name in ("text.txt", "ocr.txt", "pages.jsonl", "indicators.csv"):
+            assert (tmp_path / "out" / doc_id / name).read_bytes() == (tmp_path / "clean" / doc_id / name).read_bytes()
+    assert not list((tmp_path / "out").glob(".partial-*"))
+
+
+@pytest.mark.integration
+def test_ctrl_c_exits_130(tmp_path):
+    for n in range(6):
+        _text(tmp_path / "in" / f"doc{n}.txt", "Báo cáo tình hình kinh tế - xã hội năm 2023.\n" * 50)
+    run = subprocess.Popen([*SOHOA, "run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q", "--jobs", "1"],
+                           env=dict(os.environ, OMP_THREAD_LIMIT="1"), stderr=subprocess.PIPE)
+    assert _wait_for(lambda: (tmp_path / "out" / ".sohoa.lock").exists(), 60)
+    time.sleep(0.5)
+    run.send_signal(signal.SIGINT)
+    assert run.wait(60) == 130
+    assert b"Traceback" not in run.stderr.read()
