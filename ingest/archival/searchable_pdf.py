@@ -1,0 +1,220 @@
+"""searchable.pdf: the original scan, untouched, with the repaired words laid over it as
+invisible text (render mode 3), saved as PDF/A-2b.
+
+A PDF input keeps its page objects as they are (the image streams are copied byte for byte;
+the page's own content runs first, wrapped in q/Q, then the text layer); a page that already
+had real text (born-digital) gets no second layer. An image input becomes one page per frame
+at its resolution: a JPEG is embedded as it is (DCTDecode), other images losslessly (Flate).
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from pathlib import Path
+from typing import Sequence
+
+import pikepdf
+
+from sohoa.ingest.archival import font
+from sohoa.ingest.archival.geometry import to_original
+
+FONT_NAME = "FSohoaText"
+FONT_KEY = pikepdf.Name("/" + FONT_NAME)
+
+
+def layer_words(record: dict) -> list[list[dict]]:
+    """The words of text.txt on this page, in reading order, grouped into lines."""
+    lines: list[list[dict]] = []
+    last = None
+    for word in record.get("words", ()):
+        if word.get("set_aside") or not word.get("text", "").strip() or word["bbox"][2] <= word["bbox"][0]:
+            continue
+        key = (word.get("block"), word.get("line"))
+        if key != last or not lines:
+            lines.append([])
+            last = key
+        lines[-1].append(word)
+    return lines
+
+
+class _Frame:
+    """Maps top-down points on the displayed page (after /Rotate) to the page's user space."""
+
+    def __init__(self, page: pikepdf.Page):
+        box = [float(v) for v in page.mediabox]
+        self.x0, self.y0 = min(box[0], box[2]), min(box[1], box[3])
+        self.x1, self.y1 = max(box[0], box[2]), max(box[1], box[3])
+        self.rotate = int(page.obj.get("/Rotate", 0)) % 360
+        mw, mh = self.x1 - self.x0, self.y1 - self.y0
+        self.width, self.height = (mh, mw) if self.rotate in (90, 270) else (mw, mh)
+
+    def point(self, u: float, v: float) -> tuple[float, float]:
+        if self.rotate == 90:
+            return self.x0 + v, self.y0 + u
+        if self.rotate == 180:
+            return self.x1 - u, self.y0 + v
+        if self.rotate == 270:
+            return self.x1 - v, self.y1 - u
+        return self.x0 + u, self.y1 - v
+
+    def axes(self) -> tuple[float, float, float, float]:
+        """The text matrix's a b c d: text runs left to right on the displayed page."""
+        ox, oy = self.point(0, 0)
+        ux, uy = self.point(1, 0)
+        vx, vy = self.point(0, 1)
+        return ux - ox, uy - oy, ox - vx, oy - vy
+
+
+def text_layer(record: dict, frame: _Frame) -> bytes:
+    """The content stream that writes the page's words invisibly over their boxes."""
+    a, b, c, d = frame.axes()
+    ops = ["BT", "3 Tr"]
+    half = font.ADVANCE / 1000
+    descent = -font.DESCENT / 1000
+    for line in layer_words(record):
+        for k, word in enumerate(line):
+            left, top, right, bottom = to_original(record, word["bbox"])
+            u0, u1 = left * frame.width, right * frame.width
+            v0, v1 = top * frame.height, bottom * frame.height
+            size = max(v1 - v0, 0.5)
+            text = word["text"]
+            x, y = frame.point(u0, v1 - descent * size)
+            ops.append(f"/{FONT_NAME} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
+            ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
+            if k + 1 < len(line):  # a space stretched over the gap to the next word
+                next_left = to_original(record, line[k + 1]["bbox"])[0] * frame.width
+                gap = max(next_left - u1, 0.1 * size)
+                ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
+    ops.append("ET")
+    return ("\n".join(ops) + "\n").encode("ascii")
+
+
+def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, font_obj: pikepdf.Object) -> None:
+    page.add_resource(font_obj, pikepdf.Name.Font, FONT_KEY, replace_existing=True)
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + text_layer(record, _Frame(page))), prepend=False)
+
+
+_SHOW = {"Tj", "TJ", "'", '"'}
+
+
+def strip_invisible_text(pdf: pikepdf.Pdf, page: pikepdf.Page) -> bool:
+    """Drop the text objects that only show invisible text (render mode 3): an earlier OCR's
+    layer, which would otherwise be found and copied beside the repaired one. Visible text
+    and everything else stay. Returns whether anything was dropped."""
+    instructions = pikepdf.parse_content_stream(page)
+    kept, block, render, saved = [], None, 0, []
+    invisible_only = True
+    dropped = False
+    for operands, operator in instructions:
+        op = str(operator)
+        if op == "q":
+            saved.append(render)
+        elif op == "Q" and saved:
+            render = saved.pop()
+        elif op == "Tr" and operands:
+            render = int(operands[0])
+        if op == "BT":
+            block, invisible_only = [], True
+        if block is not None:
+            block.append((operands, operator))
+            if op in _SHOW and render != 3:
+                invisible_only = False
+            if op == "ET":
+                if invisible_only and any(str(o) in _SHOW for _, o in block):
+                    dropped = True
+                else:
+                    kept.extend(block)
+                block = None
+            continue
+        kept.append((operands, operator))
+    if block:
+        kept.extend(block)
+    if dropped:
+        page.obj.Contents = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(kept))
+        page.remove_unreferenced_resources()
+    return dropped
+
+
+def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> list:
+    original = pikepdf.open(source)
+    pdf._sohoa_keep = original  # the copied pages read their streams from the source until saved
+    for n, source_page in enumerate(original.pages):
+        pdf.pages.append(source_page)
+        page = pdf.pages[-1]
+        for key in ("/Annots", "/AA"):  # form fields and signatures of the old file do not carry over
+            if key in page.obj:
+                del page.obj[key]
+        record = records[n] if n < len(records) else None
+        if record and record.get("source") != "text-layer" and record.get("words"):
+            strip_invisible_text(pdf, page)
+            _add_layer(pdf, page, record, font_obj)
+    return [original]
+
+
+def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
+    from PIL import Image, ImageOps
+
+    with Image.open(source) as image:
+        image.seek(frame)
+        dpi = image.info.get("dpi", (0, 0))[0] or 300
+        orientation = image.getexif().get(0x0112, 1) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else 1
+        if image.format == "JPEG" and orientation == 1 and image.mode in ("L", "RGB"):
+            data = source.read_bytes()
+            space = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
+            xobject = pikepdf.Stream(pdf, data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                     Width=image.width, Height=image.height, ColorSpace=space,
+                                     BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+            return xobject, image.width, image.height, float(dpi)
+        upright = ImageOps.exif_transpose(image) if orientation != 1 else image
+        if upright.mode == "1":
+            # PDF's 1-bit grey has 0 = black like PIL; rows are padded to whole bytes in both
+            raw, bits, space = upright.tobytes(), 1, pikepdf.Name.DeviceGray
+        elif upright.mode in ("L", "I;16", "I", "F"):
+            raw, bits, space = upright.convert("L").tobytes(), 8, pikepdf.Name.DeviceGray
+        else:
+            raw, bits, space = upright.convert("RGB").tobytes(), 8, pikepdf.Name.DeviceRGB
+        xobject = pikepdf.Stream(pdf, zlib.compress(raw, 6), Type=pikepdf.Name.XObject,
+                                 Subtype=pikepdf.Name.Image, Width=upright.width, Height=upright.height,
+                                 ColorSpace=space, BitsPerComponent=bits, Filter=pikepdf.Name.FlateDecode)
+        return xobject, upright.width, upright.height, float(dpi)
+
+
+def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> None:
+    for n, record in enumerate(records):
+        xobject, width, height, dpi = _image_xobject(pdf, source, n)
+        w, h = width * 72 / dpi, height * 72 / dpi
+        content = f"q {w:.4f} 0 0 {h:.4f} 0 0 cm /Im0 Do Q\n".encode("ascii")
+        page = pikepdf.Page(pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, round(w, 4), round(h, 4)],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject)),
+            Contents=pikepdf.Stream(pdf, content))))
+        pdf.pages.append(page)
+        if record.get("words"):
+            _add_layer(pdf, pdf.pages[-1], record, font_obj)
+
+
+def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title: str = "") -> bytes:
+    """The PDF/A-2b bytes of the searchable scan. `records` are the pages.jsonl records."""
+    from pikepdf import pdfa
+
+    source = Path(source)
+    pdf = pikepdf.new()
+    font_obj = font.add_font(pdf)
+    opened = []
+    try:
+        if kind == "pdf":
+            opened = _pdf_pages(pdf, source, records, font_obj)
+        else:
+            _image_pages(pdf, source, records, font_obj)
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = title or source.stem
+            meta["xmp:CreatorTool"] = "sohoa"
+            meta["pdf:Producer"] = "sohoa (pikepdf)"
+        buffer = io.BytesIO()
+        pdfa.save(pdf, buffer, "2b")
+        return buffer.getvalue()
+    finally:
+        for handle in opened:
+            handle.close()
