@@ -21,6 +21,7 @@ from sohoa.ingest.archival.geometry import to_original
 
 FONT_NAME = "FSohoaText"
 FONT_KEY = pikepdf.Name("/" + FONT_NAME)
+MIN_GAP = 0.25  # least gap between two words, in font sizes, that extractors read as a space
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -73,18 +74,22 @@ def text_layer(record: dict, frame: _Frame) -> bytes:
     half = font.ADVANCE / 1000
     descent = -font.DESCENT / 1000
     for line in layer_words(record):
+        boxes = [to_original(record, word["bbox"]) for word in line]
         for k, word in enumerate(line):
-            left, top, right, bottom = to_original(record, word["bbox"])
+            left, top, right, bottom = boxes[k]
             u0, u1 = left * frame.width, right * frame.width
             v0, v1 = top * frame.height, bottom * frame.height
             size = max(v1 - v0, 0.5)
+            next_left = boxes[k + 1][0] * frame.width if k + 1 < len(line) else None
+            if next_left is not None and next_left - u1 < MIN_GAP * size:
+                # touching or overlapping boxes: a text extractor would join the two words
+                u1 = max(u0 + (u1 - u0) / 2, next_left - MIN_GAP * size)
             text = word["text"]
             x, y = frame.point(u0, v1 - descent * size)
             ops.append(f"/{FONT_NAME} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
             ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
-            if k + 1 < len(line):  # a space stretched over the gap to the next word
-                next_left = to_original(record, line[k + 1]["bbox"])[0] * frame.width
-                gap = max(next_left - u1, 0.1 * size)
+            if next_left is not None:  # a space stretched over the gap to the next word
+                gap = max(next_left - u1, 0.05 * size)
                 ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
     ops.append("ET")
     return ("\n".join(ops) + "\n").encode("ascii")
