@@ -48,6 +48,8 @@ class BatchOptions:
     quiet: bool = False
     engine: str = "tesseract"
     lang: str = "vie"
+    pdf: bool = True  # searchable.pdf beside the text (alto.xml and hocr.html are always written)
+    html: bool = False  # review.html: each change shown on the scan
 
 
 @dataclass
@@ -298,6 +300,9 @@ def _write_document(document: InputDocument, pages: list[PageResult], out: Path,
     (staging / "text.txt").write_text(assembled.text + "\n", encoding="utf-8")
     (staging / "pages.jsonl").write_text(assembled.pages_jsonl, encoding="utf-8")
     _write_tables(document, staging, options, tables, text_for_tables, assembled.text)
+    from sohoa.ingest.archival import ArchivalOptions, write_archival
+
+    write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html))
     final = out / document.doc_id
     if final.exists():
         trash = out / f".old-{document.doc_id}-{os.getpid()}"
