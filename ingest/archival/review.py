@@ -115,8 +115,8 @@ def render_scans(source: str | Path, kind: str, count: int, folder: Path) -> lis
 
 _STYLE = """
 body { font-family: "Noto Serif", "TeX Gyre Termes", serif; margin: 0; color: #111; }
-header { padding: .6em 1em; border-bottom: 1px solid #ccc; font: 14px sans-serif; position: sticky; top: 0;
-  background: #fff; z-index: 5; }
+header { padding: .6em 1em; border-bottom: 1px solid #ccc; font: 14px sans-serif;
+  background: #fff; }
 section.page { display: flex; gap: 1.5em; padding: 1em; border-bottom: 2px solid #ddd; align-items: flex-start; }
 .scan { position: relative; flex: 0 0 48%; }
 .scan img { width: 100%; display: block; border: 1px solid #bbb; }
@@ -139,8 +139,8 @@ function activate(id) {
   if (mark) mark.classList.add('active');
   if (box) {
     box.classList.add('active');
-    box.scrollIntoView({block: 'center'});
-    const r = box.getBoundingClientRect();
+    let r = box.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > innerHeight) { box.scrollIntoView({block: 'center'}); r = box.getBoundingClientRect(); }
     document.body.dataset.activeBox = [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
   }
   document.body.dataset.active = id;

@@ -200,8 +200,19 @@ def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_o
             _add_layer(pdf, pdf.pages[-1], record, font_obj)
 
 
+class NotPdfA(Exception):
+    """The searchable PDF was written but does not pass PDF/A-2b (e.g. a born-digital input
+    whose own fonts are not embedded); `data` holds it, `reason` says why."""
+
+    def __init__(self, data: bytes, reason: str):
+        super().__init__(reason)
+        self.data, self.reason = data, reason
+
+
 def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title: str = "") -> bytes:
-    """The PDF/A-2b bytes of the searchable scan. `records` are the pages.jsonl records."""
+    """The PDF/A-2b bytes of the searchable scan. `records` are the pages.jsonl records.
+    Validated as it is written (pikepdf.pdfa, which implements the veraPDF rules); a
+    document that cannot pass raises NotPdfA carrying the plain PDF."""
     from pikepdf import pdfa
 
     source = Path(source)
@@ -218,7 +229,15 @@ def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title
             meta["xmp:CreatorTool"] = "sohoa"
             meta["pdf:Producer"] = "sohoa (pikepdf)"
         buffer = io.BytesIO()
-        pdfa.save(pdf, buffer, "2b")
+        try:
+            pdfa.save(pdf, buffer, "2b")
+        except pdfa.PdfaError as exc:
+            plain = io.BytesIO()
+            pdf.save(plain)
+            findings = exc.report.findings
+            reason = (f"{findings[0].rule} at {findings[0].where}: {findings[0].message}" if findings
+                      else str(exc).splitlines()[0])
+            raise NotPdfA(plain.getvalue(), reason) from exc
         return buffer.getvalue()
     finally:
         for handle in opened:

@@ -43,15 +43,21 @@ def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptio
         try:
             write()
         except Exception as exc:  # noqa: BLE001 - a view of the results must not lose the results
-            problems.append(f"{name} not written: {type(exc).__name__}: {exc}")
+            reason = str(exc) if isinstance(exc, RuntimeError) else f"not written: {type(exc).__name__}: {exc}"
+            problems.append(f"{name} {reason}")
             print(f"sohoa: {doc_dir.name.removeprefix('.partial-')}: {problems[-1]}", file=sys.stderr)
     return problems
 
 
 def _pdf(source: str, kind: str, records: list[dict], doc_dir: Path) -> None:
-    from sohoa.ingest.archival.searchable_pdf import searchable_pdf
+    from sohoa.ingest.archival.searchable_pdf import NotPdfA, searchable_pdf
 
-    (doc_dir / "searchable.pdf").write_bytes(searchable_pdf(source, kind, records, title=Path(source).stem))
+    try:
+        data = searchable_pdf(source, kind, records, title=Path(source).stem)
+    except NotPdfA as exc:  # still searchable, only not archival: keep it and say so
+        (doc_dir / "searchable.pdf").write_bytes(exc.data)
+        raise RuntimeError(f"written, but it is not PDF/A-2b: {exc.reason}") from exc
+    (doc_dir / "searchable.pdf").write_bytes(data)
 
 
 def _alto(records: list[dict], source: str, doc_dir: Path) -> None:
