@@ -148,7 +148,7 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj
     for n, source_page in enumerate(original.pages):
         pdf.pages.append(source_page)
         page = pdf.pages[-1]
-        for key in ("/Annots", "/AA"):  # form fields and signatures of the old file do not carry over
+        for key in ("/Annots", "/AA", "/Trans"):  # form fields, signatures, slide-show effects stay behind
             if key in page.obj:
                 del page.obj[key]
         record = records[n] if n < len(records) else None
@@ -234,7 +234,7 @@ def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title
         except pdfa.PdfaError as exc:
             plain = io.BytesIO()
             pdf.save(plain)
-            findings = exc.report.findings
+            findings = sorted(exc.report.findings, key=lambda f: f.kind != "violation")
             reason = (f"{findings[0].rule} at {findings[0].where}: {findings[0].message}" if findings
                       else str(exc).splitlines()[0])
             raise NotPdfA(plain.getvalue(), reason) from exc
