@@ -34,17 +34,13 @@ def pdftotext_pages(pdf: str | Path, raw: bool = False) -> list[str]:
 
 
 def page_cer(pdf: str | Path, text_txt: str, records: Sequence[dict], raw: bool = False) -> list[float | None]:
-    """Per page, the CER of pdftotext's words against text.txt's (words joined by one space);
-    None for a page that kept its own text (born-digital)."""
+    """Per page, the CER of pdftotext's words against text.txt's (words joined by one space)."""
     from rapidfuzz.distance import Levenshtein
 
     got = pdftotext_pages(pdf, raw)
     want = text_txt.rstrip("\n").split("\f")
     rates: list[float | None] = []
     for n, record in enumerate(records):
-        if record.get("source") == "text-layer":
-            rates.append(None)
-            continue
         a = " ".join(text_words(got[n] if n < len(got) else ""))
         b = " ".join(text_words(want[n] if n < len(want) else ""))
         rates.append(Levenshtein.distance(a, b) / max(1, len(b)))
@@ -60,7 +56,7 @@ def box_agreement(pdf: str | Path, records: Sequence[dict], threshold: float = 0
     good = total = 0
     with pikepdf.open(pdf) as document:
         for n, record in enumerate(records):
-            if record.get("source") == "text-layer" or n >= len(pages):
+            if n >= len(pages):
                 continue
             page = document.pages[n]
             box = [float(v) for v in page.mediabox]

@@ -142,6 +142,25 @@ def strip_invisible_text(pdf: pikepdf.Pdf, page: pikepdf.Page) -> bool:
     return dropped
 
 
+def shows_text(page: pikepdf.Page) -> bool:
+    """Whether the page's content (or a form it draws) shows any text."""
+    def walk(owner, seen) -> bool:
+        for operands, operator in pikepdf.parse_content_stream(owner):
+            if str(operator) in _SHOW:
+                return True
+            if str(operator) == "Do" and operands:
+                xobjects = owner.get("/Resources", {}).get("/XObject", {}) if not isinstance(owner, pikepdf.Page) \
+                    else owner.resources.get("/XObject", {})
+                form = xobjects.get(operands[0])
+                if form is not None and form.get("/Subtype") == "/Form" and form.objgen not in seen:
+                    seen.add(form.objgen)
+                    if walk(form, seen):
+                        return True
+        return False
+
+    return walk(page, set())
+
+
 def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> list:
     original = pikepdf.open(source)
     pdf._sohoa_keep = original  # the copied pages read their streams from the source until saved
@@ -152,9 +171,16 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj
             if key in page.obj:
                 del page.obj[key]
         record = records[n] if n < len(records) else None
-        if record and record.get("source") != "text-layer" and record.get("words"):
-            strip_invisible_text(pdf, page)
-            _add_layer(pdf, page, record, font_obj)
+        if not record or not record.get("words"):
+            continue
+        if record.get("source") == "text-layer":
+            # born digital: its own text stays and gets no second layer, unless that text was
+            # only in the annotations just left out (a signature stamp on a scanned page)
+            if not shows_text(page):
+                _add_layer(pdf, page, record, font_obj)
+            continue
+        strip_invisible_text(pdf, page)
+        _add_layer(pdf, page, record, font_obj)
     return [original]
 
 
