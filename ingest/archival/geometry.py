@@ -19,6 +19,25 @@ def original_size(record: dict) -> tuple[int, int]:
     return (height, width) if record.get("rotation", 0) % 180 == 90 else (width, height)
 
 
+def point_to_original(record: dict, x: float, y: float) -> tuple[float, float]:
+    """A processed-frame point as fractions (0-1) of the original page, top-down."""
+    width, height = record["width"], record["height"]
+    skew = math.radians(record.get("skew", 0.0) or 0.0)
+    if skew:
+        a, b = math.cos(skew), math.sin(skew)
+        dx, dy = x - width / 2, y - height / 2
+        x, y = a * dx + b * dy + width / 2, -b * dx + a * dy + height / 2
+    rotation = record.get("rotation", 0) % 360
+    W0, H0 = original_size(record)
+    if rotation == 90:
+        x, y = y, H0 - x
+    elif rotation == 180:
+        x, y = W0 - x, H0 - y
+    elif rotation == 270:
+        x, y = W0 - y, x
+    return x / W0, y / H0
+
+
 def to_original(record: dict, bbox) -> Box:
     """A processed-frame box as fractions (0-1) of the original page, top-down:
     (left, top, right, bottom)."""

@@ -67,25 +67,76 @@ class _Frame:
         return ux - ox, uy - oy, ox - vx, oy - vy
 
 
+def _runs(boxes: list[tuple[float, float, float, float]], gap: float = 2.0) -> list[tuple[int, int]]:
+    """(start, end) of the runs of a line's words separated by more than `gap` word heights:
+    the two columns of a letterhead set on one line, each in its own size."""
+    height = _median([b[3] - b[1] for b in boxes]) if boxes else 0.0
+    runs, start = [], 0
+    for k in range(1, len(boxes)):
+        if boxes[k][0] - boxes[k - 1][2] > gap * height:
+            runs.append((start, k))
+            start = k
+    return runs + [(start, len(boxes))] if boxes else []
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[float, float]:
+    """One font size and baseline for a whole line, as (size, baseline), from the words'
+    (top, bottom) spans.
+
+    Text extractors (poppler, pdf.js) keep words on one line only when they share size and
+    baseline; words of different sizes are split into separate lines and read out of order.
+    Of the spans the words suggest (each word's own, and tops and bottoms taken from the
+    line's spread), the one that covers the most words' boxes well (intersection over union
+    >= 0.5, ties to the larger total overlap) is taken."""
+    def cover(top: float, bottom: float) -> tuple[int, float]:
+        good, total = 0, 0.0
+        for t, b in spans:
+            inter = max(0.0, min(b, bottom) - max(t, top))
+            union = max(b, bottom) - min(t, top)
+            iou = inter / union if union > 0 else 0.0
+            good += iou >= 0.5
+            total += iou
+        return good, total
+
+    tops = sorted(t for t, _ in spans)
+    bottoms = sorted(b for _, b in spans)
+    spread = [int(q * (len(spans) - 1)) for q in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    candidates = set(spans) | {(tops[i], bottoms[j]) for i in spread for j in spread if bottoms[j] > tops[i]}
+    score, top, bottom = max((cover(t, b), t, b) for t, b in candidates)
+    size = max(bottom - top, 0.5)
+    return size, bottom - descent * size
+
+
 def text_layer(record: dict, frame: _Frame) -> bytes:
-    """The content stream that writes the page's words invisibly over their boxes."""
+    """The content stream that writes the page's words invisibly over their boxes.
+
+    Lines are set level on the displayed page, each word at the place its box has on the
+    original scan. (Following a scan's slight tilt would fit the boxes a little better, but
+    extractors then break the lines apart and read them out of order.)"""
     a, b, c, d = frame.axes()
     ops = ["BT", "3 Tr"]
     half = font.ADVANCE / 1000
     descent = -font.DESCENT / 1000
     for line in layer_words(record):
         boxes = [to_original(record, word["bbox"]) for word in line]
+        boxes = [(l * frame.width, t * frame.height, r * frame.width, b_ * frame.height) for l, t, r, b_ in boxes]
+        metrics = [line_metrics([(box[1], box[3]) for box in boxes[start:end]], descent)
+                   for start, end in _runs(boxes) for _ in range(start, end)]
         for k, word in enumerate(line):
-            left, top, right, bottom = boxes[k]
-            u0, u1 = left * frame.width, right * frame.width
-            v0, v1 = top * frame.height, bottom * frame.height
-            size = max(v1 - v0, 0.5)
-            next_left = boxes[k + 1][0] * frame.width if k + 1 < len(line) else None
+            u0, _, u1, _ = boxes[k]
+            size, baseline = metrics[k]
+            next_left = boxes[k + 1][0] if k + 1 < len(line) else None
             if next_left is not None and next_left - u1 < MIN_GAP * size:
                 # touching or overlapping boxes: a text extractor would join the two words
                 u1 = max(u0 + (u1 - u0) / 2, next_left - MIN_GAP * size)
             text = word["text"]
-            x, y = frame.point(u0, v1 - descent * size)
+            x, y = frame.point(u0, baseline)
             ops.append(f"/{FONT_NAME} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
             ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
             if next_left is not None:  # a space stretched over the gap to the next word
