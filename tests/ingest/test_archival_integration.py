@@ -2,6 +2,7 @@
 Chromium (marked: `pytest -m integration`; `make setup` installs chromium)."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,16 +90,28 @@ def test_review_page_in_headless_chromium_outlines_the_clicked_change(run_out, t
     shot = tmp_path / "review.png"
     subprocess.run(chrome + [f"--screenshot={shot}", url], capture_output=True, timeout=120, check=True)
     dom = subprocess.run(chrome + ["--dump-dom", url], capture_output=True, text=True, timeout=120, check=True).stdout
-    body = etree.HTML(dom).find("body")
-    assert body.get("data-active") == "change-0"
-    left, top, right, bottom = (int(v) for v in body.get("data-active-box").split(","))
+    assert etree.HTML(dom).find("body").get("data-active") == "change-0"  # the click was handled
 
+    # where the box must be: its place on the scan (percentages) inside the scan's picture
+    style = etree.HTML((doc / "review.html").read_text(encoding="utf-8")).xpath("//div[@id='box-change-0']/@style")[0]
+    place = {k: float(v) / 100 for k, v in re.findall(r"(left|top|width|height):([\d.]+)%", style)}
     pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+    below_header = 40
+    left_column = pixels[below_header:-5, :660]  # the scan is the left column (48 % of the width)
+    paper = np.nonzero(np.all(left_column < 250, axis=2))  # the scanned page is grey, the page white
+    img_left, img_top = paper[1].min(), paper[0].min() + below_header
+    paper = (paper[0] + below_header, paper[1])
+    img_width = paper[1].max() + 1 - img_left
+    with Image.open(doc / "review" / "page-1.jpg") as scan:  # the picture may run below the window
+        img_height = img_width * scan.height / scan.width
+    expected = (img_left + place["left"] * img_width, img_top + place["top"] * img_height,
+                img_left + (place["left"] + place["width"]) * img_width,
+                img_top + (place["top"] + place["height"]) * img_height)
+
     magenta = np.all(np.abs(pixels - MAGENTA) <= 40, axis=2)
-    ys, xs = np.nonzero(magenta[:, :700])  # the scan is the left half
+    ys, xs = np.nonzero(magenta[:, :660])
     assert len(xs) > 50, "no outlined box on the scan"
-    assert abs(xs.min() - left) <= 4 and abs(xs.max() + 1 - right) <= 4
-    assert abs(ys.min() - top) <= 4 and abs(ys.max() + 1 - bottom) <= 4
-    assert magenta[:, 700:].sum() > 20  # and the change is marked in the text beside it
-    scan = np.asarray(Image.open(shot).convert("L"))[:, :700]
-    assert (scan < 100).sum() > 2000  # the scan itself is shown (dark text pixels)
+    found = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+    assert all(abs(f - e) <= 6 for f, e in zip(found, expected)), (found, expected)
+    assert magenta[:, 660:].sum() > 20  # and the change is marked in the text beside it
+    assert (np.asarray(Image.open(shot).convert("L"))[:, :660] < 100).sum() > 2000  # the scan's text shows
