@@ -38,6 +38,34 @@ class Change:
     applied: bool = True
 
 
+def apply_changes(ocr_text: str, changes: Sequence[Change]) -> str:
+    """ocr.txt with the changes that were made: text.txt, when they are the run's changes."""
+    out, cursor = [], 0
+    for change in sorted((c for c in changes if c.applied), key=lambda c: c.start):
+        if change.start < cursor:
+            continue
+        out += [ocr_text[cursor:change.start], change.after]
+        cursor = change.end
+    return "".join(out) + ocr_text[cursor:]
+
+
+def word_changes(ocr_text: str, records: Sequence[dict]) -> list[Change]:
+    """Changes read off the words (raw → text) when the repair's own list is not at hand."""
+    return [Change(start, end, word["raw"], word["text"], "repair", float("nan"))
+            for start, end, _, word in word_spans(ocr_text, records) if word["text"] != word["raw"]]
+
+
+def document_changes(doc_dir: Path, ocr_text: str, text: str, records: Sequence[dict]) -> list[Change]:
+    """The changes to show: edits.jsonl or a fresh repair of ocr.txt when they give text.txt
+    back; none for a run without repair; else (another model since the run) each changed word."""
+    if ocr_text == text and not (doc_dir / "edits.jsonl").exists():
+        return []  # --no-repair, or nothing to repair
+    changes = load_changes(doc_dir, ocr_text)
+    if apply_changes(ocr_text, changes) == text:
+        return changes
+    return word_changes(ocr_text, records)
+
+
 def load_changes(doc_dir: Path, ocr_text: str) -> list[Change]:
     """The document's changes, made and proposed, in text order."""
     path = doc_dir / "edits.jsonl"
@@ -157,7 +185,8 @@ window.addEventListener('load', () => {
 
 def _tip(change: Change) -> str:
     state = "" if change.applied else "proposed, not made — "
-    return f"{state}{change.before!r} → {change.after!r}  {change.fixer} (confidence {change.confidence:.2f})"
+    confidence = "n/a" if change.confidence != change.confidence else f"{change.confidence:.2f}"
+    return f"{state}{change.before!r} → {change.after!r}  {change.fixer} (confidence {confidence})"
 
 
 def review_html(title: str, records: Sequence[dict], ocr_text: str, changes: Sequence[Change],
@@ -179,7 +208,7 @@ def review_html(title: str, records: Sequence[dict], ocr_text: str, changes: Seq
             if change.start < cursor or change.end > end or change.start < start:
                 continue
             pieces.append(html.escape(ocr_text[cursor:change.start]))
-            low = " low" if change.confidence < 0.8 else ""
+            low = " low" if change.confidence < 0.8 else ""  # (NaN, unknown, is not low)
             pieces.append(f'<span class="change{low}" id="change-{k}" data-change="change-{k}" '
                           f'title="{html.escape(_tip(change))}">{html.escape(change.after) or "∅"}</span>')
             cursor = change.end
@@ -215,7 +244,8 @@ def write_review(doc_dir: Path, source: str | Path, kind: str) -> Path:
     doc_dir = Path(doc_dir)
     records = read_records((doc_dir / "pages.jsonl").read_text(encoding="utf-8"))
     ocr_text = (doc_dir / "ocr.txt").read_text(encoding="utf-8").removesuffix("\n")
-    changes = load_changes(doc_dir, ocr_text)
+    text = (doc_dir / "text.txt").read_text(encoding="utf-8").removesuffix("\n")
+    changes = document_changes(doc_dir, ocr_text, text, records)
     scans = render_scans(source, kind, len(records), doc_dir / "review")
     title = doc_dir.name.removeprefix(".partial-")
     path = doc_dir / "review.html"

@@ -261,12 +261,14 @@ def test_review_command_writes_the_page_next_to_the_document(tmp_path):
     doc.mkdir(parents=True)
     (doc / "pages.jsonl").write_text(json.dumps(record(), ensure_ascii=False) + "\n", encoding="utf-8")
     (doc / "ocr.txt").write_text("Nghi quyét số 12/NQ-HĐND\nỦy ban nhân dân\nTăng trưởng | 7,5\n", encoding="utf-8")
+    (doc / "text.txt").write_text("Nghị quyét số 12/NQ-HĐND\nỦy ban nhân dân\nTăng trưởng | 7,5\n", encoding="utf-8")
     (doc / "edits.jsonl").write_text(json.dumps({"start": 0, "end": 4, "before": "Nghi", "after": "Nghị",
                                                  "fixer": "restore", "confidence": 0.9}) + "\n")
     (out / "manifest.jsonl").write_text(json.dumps({"doc_id": "scan", "source": str(source), "status": "ok"}) + "\n")
     result = CliRunner().invoke(main, ["review", str(doc)])
     assert result.exit_code == 0, result.output
     assert (doc / "review.html").exists() and (doc / "review" / "page-1.jpg").exists()
+    assert 'id="box-change-0"' in (doc / "review.html").read_text(encoding="utf-8")
     with Image.open(doc / "review" / "page-1.jpg") as scan:
         assert scan.size == (826, 1169)  # the 150 dpi scan shown at 100 dpi
 
@@ -280,3 +282,16 @@ def test_help_of_the_new_options_and_command():
     assert "--html" in runner.invoke(main, ["run", "--help"]).output
     result = runner.invoke(main, ["review", "--help"])
     assert result.exit_code == 0 and "review.html" in result.output
+
+
+def test_review_shows_no_changes_for_a_run_without_repair_and_word_changes_when_the_model_moved(tmp_path):
+    from sohoa.ingest.archival.review import document_changes
+
+    rec = record()
+    ocr = "Nghi quyét số 12/NQ-HĐND\nỦy ban nhân dân\nTăng trưởng | 7,5"
+    assert document_changes(tmp_path, ocr, ocr, [rec]) == []
+    (tmp_path / "edits.jsonl").write_text(json.dumps({"start": 0, "end": 4, "before": "Nghi", "after": "Nghị",
+                                                      "fixer": "restore", "confidence": 0.9}) + "\n")
+    text = ocr.replace("Nghi quyét", "Nghị quyết")  # the run also changed 'quyét': the list is stale
+    changes = document_changes(tmp_path, ocr, text, [rec])
+    assert [(c.before, c.after, c.fixer) for c in changes] == [("Nghi", "Nghị", "repair"), ("quyét", "quyết", "repair")]
