@@ -71,16 +71,20 @@ def test_alto_and_hocr_hold_every_word(run_out):
     strings = alto.findall(".//{http://www.loc.gov/standards/alto/ns-v4#}String")
     assert len(strings) == words and all(s.get("WC") and s.get("WIDTH") for s in strings)
     assert len(parse_hocr((doc / "hocr.html").read_bytes())) == words
+    assert (doc / "review.html").exists()  # --html
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by `make setup`")
 def test_review_page_in_headless_chromium_outlines_the_clicked_change(run_out, tmp_path):
-    _, doc = run_out
+    source, run_doc = run_out
+    doc = tmp_path / "scan"
+    shutil.copytree(run_doc, doc)
     ocr = (doc / "ocr.txt").read_text(encoding="utf-8")
     first = ocr.split()[0]
     (doc / "edits.jsonl").write_text(json.dumps({"start": 0, "end": len(first), "before": first,
                                                  "after": first.upper(), "fixer": "test", "confidence": 0.9}) + "\n")
-    result = CliRunner().invoke(main, ["review", str(doc)])
+    (doc / "text.txt").write_text(first.upper() + ocr[len(first):], encoding="utf-8")
+    result = CliRunner().invoke(main, ["review", str(doc), "--source", str(source)])
     assert result.exit_code == 0, result.output
     url = (doc / "review.html").as_uri() + "#change-0"  # opening it clicks change 0 (the page's own handler)
     chrome = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
