@@ -214,7 +214,6 @@ def shows_text(page: pikepdf.Page) -> bool:
 
 def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> list:
     original = pikepdf.open(source)
-    pdf._sohoa_keep = original  # the copied pages read their streams from the source until saved
     for n, source_page in enumerate(original.pages):
         pdf.pages.append(source_page)
         page = pdf.pages[-1]
