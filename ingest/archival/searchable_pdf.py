@@ -113,19 +113,54 @@ def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[floa
     return size, bottom - descent * size
 
 
+def _upright(box: tuple[float, float, float, float], rotation: int) -> tuple[float, float, float, float]:
+    """A box in fractions of the original page, turned as the page was turned upright."""
+    left, top, right, bottom = box
+    if rotation == 90:
+        return 1 - bottom, left, 1 - top, right
+    if rotation == 180:
+        return 1 - right, 1 - bottom, 1 - left, 1 - top
+    if rotation == 270:
+        return top, 1 - right, bottom, 1 - left
+    return box
+
+
+def _upright_to_displayed(rotation: int, width: float, height: float):
+    """Upright-page points (top-down) → displayed-page points, for a page turned `rotation`
+    degrees clockwise to be upright; `width`, `height` are the displayed page's."""
+    if rotation == 90:
+        return lambda u, v: (v, height - u)
+    if rotation == 180:
+        return lambda u, v: (width - u, height - v)
+    if rotation == 270:
+        return lambda u, v: (width - v, u)
+    return lambda u, v: (u, v)
+
+
 def text_layer(record: dict, frame: _Frame) -> bytes:
     """The content stream that writes the page's words invisibly over their boxes.
 
-    Lines are set level on the displayed page, each word at the place its box has on the
-    original scan. (Following a scan's slight tilt would fit the boxes a little better, but
-    extractors then break the lines apart and read them out of order.)"""
-    a, b, c, d = frame.axes()
+    Lines are set level on the upright page (a sideways scan gets text running along its
+    lines), each word at the place its box has on the original scan. Following a scan's
+    slight tilt would fit the boxes a little better, but extractors then break the lines
+    apart and read them out of order."""
+    rotation = record.get("rotation", 0) % 360
+    width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
+    displayed = _upright_to_displayed(rotation, frame.width, frame.height)
+
+    def point(u: float, v: float) -> tuple[float, float]:
+        return frame.point(*displayed(u, v))
+
+    ox, oy = point(0, 0)
+    ax, ay = point(1, 0)
+    bx, by = point(0, 1)
+    a, b, c, d = ax - ox, ay - oy, ox - bx, oy - by
     ops = ["BT", "3 Tr"]
     half = font.ADVANCE / 1000
     descent = -font.DESCENT / 1000
     for line in layer_words(record):
-        boxes = [to_original(record, word["bbox"]) for word in line]
-        boxes = [(l * frame.width, t * frame.height, r * frame.width, b_ * frame.height) for l, t, r, b_ in boxes]
+        boxes = [_upright(to_original(record, word["bbox"]), rotation) for word in line]
+        boxes = [(l * width, t * height, r * width, b_ * height) for l, t, r, b_ in boxes]
         metrics = [line_metrics([(box[1], box[3]) for box in boxes[start:end]], descent)
                    for start, end in _runs(boxes) for _ in range(start, end)]
         for k, word in enumerate(line):
@@ -136,7 +171,7 @@ def text_layer(record: dict, frame: _Frame) -> bytes:
                 # touching or overlapping boxes: a text extractor would join the two words
                 u1 = max(u0 + (u1 - u0) / 2, next_left - MIN_GAP * size)
             text = word["text"]
-            x, y = frame.point(u0, baseline)
+            x, y = point(u0, baseline)
             ops.append(f"/{FONT_NAME} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
             ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
             if next_left is not None:  # a space stretched over the gap to the next word

@@ -295,3 +295,15 @@ def test_review_shows_no_changes_for_a_run_without_repair_and_word_changes_when_
     text = ocr.replace("Nghi quyét", "Nghị quyết")  # the run also changed 'quyét': the list is stale
     changes = document_changes(tmp_path, ocr, text, [rec])
     assert [(c.before, c.after, c.fixer) for c in changes] == [("Nghi", "Nghị", "repair"), ("quyét", "quyết", "repair")]
+
+
+@needs_poppler
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_sideways_scan_gets_text_running_along_its_lines(tmp_path, rotation):
+    source = jpeg(tmp_path / "sideways.jpg", size=(1754, 1240))  # scanned on its side
+    rec = dict(record(), rotation=rotation)  # the words are boxes on the page turned upright
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [rec]))
+    assert pdftotext_pages(pdf, raw=True)[0].split() == page_text(rec).split()
+    good, total = box_agreement(pdf, [rec])
+    assert good == total == 11
