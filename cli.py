@@ -53,14 +53,17 @@ def main() -> None:
 @click.option("--password", default=None, envvar="SOHOA_PDF_PASSWORD",
               help="User password of encrypted PDFs (or set SOHOA_PDF_PASSWORD).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
+@click.option("--no-pdf", is_flag=True, help="Skip searchable.pdf (the scan with the repaired text as a PDF/A).")
+@click.option("--html", is_flag=True, help="Also write review.html: every change shown beside the scan.")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet):
+                quiet, no_pdf, html):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.ingest.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
+        pdf=not no_pdf, html=html,
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)
@@ -92,6 +95,18 @@ def repair_command(files, output, explain, fmt, html_path, encoding, tone_style,
     options = RepairOptions(explain=explain, fmt=fmt, html_path=html_path, encoding=encoding,
                             tone_style=tone_style, min_confidence=min_confidence, restore=not no_restore)
     run_repair(list(files) or ["-"], output, options)
+
+
+@main.command("review")
+@click.argument("doc_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--source", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The scanned input (default: the source recorded in OUT/manifest.jsonl).")
+def review_command(doc_dir, source):
+    """Write OUT/<doc_id>/review.html: each page's scan beside its text, every change outlined."""
+    from sohoa.ingest.archival.review import review_document
+
+    path = review_document(doc_dir, source=source)
+    click.echo(f"review page written to {path}", err=True)
 
 
 @main.command("tables")

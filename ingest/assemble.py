@@ -146,6 +146,7 @@ def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -
         "page_label": page.layout.page_label if page.layout else "",
         "warnings": list(page.warnings) + ([page.error] if page.error else []),
         "annotations": [a.as_dict() for a in ocr.annotations] if ocr else [],
+        "block_roles": [block.role for block in page.layout.blocks] if page.layout else [],
         "words": [],
     }
     if not ocr:

@@ -56,6 +56,8 @@ class BatchOptions:
     password: str | None = field(default=None, repr=False)  # user password of encrypted PDFs
     max_megapixels: float = MAX_PIXELS / 1_000_000  # a page larger than this at --dpi is refused
     worker_memory: int | None = None  # bytes of address space per worker; None: WORKER_MEMORY_BASE + 12 bytes a pixel
+    pdf: bool = True  # searchable.pdf beside the text (alto.xml and hocr.html are always written)
+    html: bool = False  # review.html: each change shown on the scan
 
     @property
     def max_pixels(self) -> int:
@@ -400,6 +402,9 @@ def _write_document(document: InputDocument, pages: list[PageResult], out: Path,
     (staging / "text.txt").write_text(assembled.text + "\n", encoding="utf-8")
     (staging / "pages.jsonl").write_text(assembled.pages_jsonl, encoding="utf-8")
     _write_tables(document, staging, options, tables, text_for_tables, assembled.text)
+    from sohoa.ingest.archival import ArchivalOptions, write_archival
+
+    write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html))
     final = out / document.doc_id
     if final.exists():
         trash = out / f".old-{document.doc_id}-{os.getpid()}"

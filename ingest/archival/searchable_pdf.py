@@ -1,0 +1,355 @@
+"""searchable.pdf: the original scan, untouched, with the repaired words laid over it as
+invisible text (render mode 3), saved as PDF/A-2b.
+
+A PDF input keeps its page objects as they are (the image streams are copied byte for byte;
+the page's own content runs first, wrapped in q/Q, then the text layer); a page that already
+had real text (born-digital) gets no second layer. An image input becomes one page per frame
+at its resolution: a JPEG is embedded as it is (DCTDecode), other images losslessly (Flate).
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from pathlib import Path
+from typing import Sequence
+
+import pikepdf
+
+from sohoa.ingest.archival import font
+from sohoa.ingest.archival.geometry import to_original
+
+FONT_NAME = "FSohoaText"
+FONT_KEY = pikepdf.Name("/" + FONT_NAME)
+MIN_GAP = 0.25  # least gap between two words, in font sizes, that extractors read as a space
+
+
+def layer_words(record: dict) -> list[list[dict]]:
+    """The words of text.txt on this page, in reading order, grouped into lines."""
+    lines: list[list[dict]] = []
+    last = None
+    for word in record.get("words", ()):
+        if word.get("set_aside") or not word.get("text", "").strip() or word["bbox"][2] <= word["bbox"][0]:
+            continue
+        key = (word.get("block"), word.get("line"))
+        if key != last or not lines:
+            lines.append([])
+            last = key
+        lines[-1].append(word)
+    return lines
+
+
+class _Frame:
+    """Maps top-down points on the displayed page (after /Rotate) to the page's user space."""
+
+    def __init__(self, page: pikepdf.Page):
+        box = [float(v) for v in page.mediabox]
+        self.x0, self.y0 = min(box[0], box[2]), min(box[1], box[3])
+        self.x1, self.y1 = max(box[0], box[2]), max(box[1], box[3])
+        self.rotate = int(page.obj.get("/Rotate", 0)) % 360
+        mw, mh = self.x1 - self.x0, self.y1 - self.y0
+        self.width, self.height = (mh, mw) if self.rotate in (90, 270) else (mw, mh)
+
+    def point(self, u: float, v: float) -> tuple[float, float]:
+        if self.rotate == 90:
+            return self.x0 + v, self.y0 + u
+        if self.rotate == 180:
+            return self.x1 - u, self.y0 + v
+        if self.rotate == 270:
+            return self.x1 - v, self.y1 - u
+        return self.x0 + u, self.y1 - v
+
+    def axes(self) -> tuple[float, float, float, float]:
+        """The text matrix's a b c d: text runs left to right on the displayed page."""
+        ox, oy = self.point(0, 0)
+        ux, uy = self.point(1, 0)
+        vx, vy = self.point(0, 1)
+        return ux - ox, uy - oy, ox - vx, oy - vy
+
+
+def _runs(boxes: list[tuple[float, float, float, float]], gap: float = 2.0) -> list[tuple[int, int]]:
+    """(start, end) of the runs of a line's words separated by more than `gap` word heights:
+    the two columns of a letterhead set on one line, each in its own size."""
+    height = _median([b[3] - b[1] for b in boxes]) if boxes else 0.0
+    runs, start = [], 0
+    for k in range(1, len(boxes)):
+        if boxes[k][0] - boxes[k - 1][2] > gap * height:
+            runs.append((start, k))
+            start = k
+    return runs + [(start, len(boxes))] if boxes else []
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[float, float]:
+    """One font size and baseline for a whole line, as (size, baseline), from the words'
+    (top, bottom) spans.
+
+    Text extractors (poppler, pdf.js) keep words on one line only when they share size and
+    baseline; words of different sizes are split into separate lines and read out of order.
+    Of the spans the words suggest (each word's own, and tops and bottoms taken from the
+    line's spread), the one that covers the most words' boxes well (intersection over union
+    >= 0.5, ties to the larger total overlap) is taken."""
+    def cover(top: float, bottom: float) -> tuple[int, float]:
+        good, total = 0, 0.0
+        for t, b in spans:
+            inter = max(0.0, min(b, bottom) - max(t, top))
+            union = max(b, bottom) - min(t, top)
+            iou = inter / union if union > 0 else 0.0
+            good += iou >= 0.5
+            total += iou
+        return good, total
+
+    tops = sorted(t for t, _ in spans)
+    bottoms = sorted(b for _, b in spans)
+    spread = [int(q * (len(spans) - 1)) for q in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    candidates = set(spans) | {(tops[i], bottoms[j]) for i in spread for j in spread if bottoms[j] > tops[i]}
+    score, top, bottom = max((cover(t, b), t, b) for t, b in candidates)
+    size = max(bottom - top, 0.5)
+    return size, bottom - descent * size
+
+
+def _upright(box: tuple[float, float, float, float], rotation: int) -> tuple[float, float, float, float]:
+    """A box in fractions of the original page, turned as the page was turned upright."""
+    left, top, right, bottom = box
+    if rotation == 90:
+        return 1 - bottom, left, 1 - top, right
+    if rotation == 180:
+        return 1 - right, 1 - bottom, 1 - left, 1 - top
+    if rotation == 270:
+        return top, 1 - right, bottom, 1 - left
+    return box
+
+
+def _upright_to_displayed(rotation: int, width: float, height: float):
+    """Upright-page points (top-down) → displayed-page points, for a page turned `rotation`
+    degrees clockwise to be upright; `width`, `height` are the displayed page's."""
+    if rotation == 90:
+        return lambda u, v: (v, height - u)
+    if rotation == 180:
+        return lambda u, v: (width - u, height - v)
+    if rotation == 270:
+        return lambda u, v: (width - v, u)
+    return lambda u, v: (u, v)
+
+
+def text_layer(record: dict, frame: _Frame) -> bytes:
+    """The content stream that writes the page's words invisibly over their boxes.
+
+    Lines are set level on the upright page (a sideways scan gets text running along its
+    lines), each word at the place its box has on the original scan. Following a scan's
+    slight tilt would fit the boxes a little better, but extractors then break the lines
+    apart and read them out of order."""
+    rotation = record.get("rotation", 0) % 360
+    width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
+    displayed = _upright_to_displayed(rotation, frame.width, frame.height)
+
+    def point(u: float, v: float) -> tuple[float, float]:
+        return frame.point(*displayed(u, v))
+
+    ox, oy = point(0, 0)
+    ax, ay = point(1, 0)
+    bx, by = point(0, 1)
+    a, b, c, d = ax - ox, ay - oy, ox - bx, oy - by
+    ops = ["BT", "3 Tr"]
+    half = font.ADVANCE / 1000
+    descent = -font.DESCENT / 1000
+    for line in layer_words(record):
+        boxes = [_upright(to_original(record, word["bbox"]), rotation) for word in line]
+        boxes = [(l * width, t * height, r * width, b_ * height) for l, t, r, b_ in boxes]
+        metrics = [line_metrics([(box[1], box[3]) for box in boxes[start:end]], descent)
+                   for start, end in _runs(boxes) for _ in range(start, end)]
+        for k, word in enumerate(line):
+            u0, _, u1, _ = boxes[k]
+            size, baseline = metrics[k]
+            next_left = boxes[k + 1][0] if k + 1 < len(line) else None
+            if next_left is not None and next_left - u1 < MIN_GAP * size:
+                # touching or overlapping boxes: a text extractor would join the two words
+                u1 = max(u0 + (u1 - u0) / 2, next_left - MIN_GAP * size)
+            text = word["text"]
+            x, y = point(u0, baseline)
+            ops.append(f"/{FONT_NAME} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
+            ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
+            if next_left is not None:  # a space stretched over the gap to the next word
+                gap = max(next_left - u1, 0.05 * size)
+                ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
+    ops.append("ET")
+    return ("\n".join(ops) + "\n").encode("ascii")
+
+
+def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, font_obj: pikepdf.Object) -> None:
+    page.add_resource(font_obj, pikepdf.Name.Font, FONT_KEY, replace_existing=True)
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + text_layer(record, _Frame(page))), prepend=False)
+
+
+_SHOW = {"Tj", "TJ", "'", '"'}
+
+
+def strip_invisible_text(pdf: pikepdf.Pdf, page: pikepdf.Page) -> bool:
+    """Drop the text objects that only show invisible text (render mode 3): an earlier OCR's
+    layer, which would otherwise be found and copied beside the repaired one. Visible text
+    and everything else stay. Returns whether anything was dropped."""
+    instructions = pikepdf.parse_content_stream(page)
+    kept, block, render, saved = [], None, 0, []
+    invisible_only = True
+    dropped = False
+    for operands, operator in instructions:
+        op = str(operator)
+        if op == "q":
+            saved.append(render)
+        elif op == "Q" and saved:
+            render = saved.pop()
+        elif op == "Tr" and operands:
+            render = int(operands[0])
+        if op == "BT":
+            block, invisible_only = [], True
+        if block is not None:
+            block.append((operands, operator))
+            if op in _SHOW and render != 3:
+                invisible_only = False
+            if op == "ET":
+                if invisible_only and any(str(o) in _SHOW for _, o in block):
+                    dropped = True
+                else:
+                    kept.extend(block)
+                block = None
+            continue
+        kept.append((operands, operator))
+    if block:
+        kept.extend(block)
+    if dropped:
+        page.obj.Contents = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(kept))
+        page.remove_unreferenced_resources()
+    return dropped
+
+
+def shows_text(page: pikepdf.Page) -> bool:
+    """Whether the page's content (or a form it draws) shows any text."""
+    def walk(owner, seen) -> bool:
+        for operands, operator in pikepdf.parse_content_stream(owner):
+            if str(operator) in _SHOW:
+                return True
+            if str(operator) == "Do" and operands:
+                xobjects = owner.get("/Resources", {}).get("/XObject", {}) if not isinstance(owner, pikepdf.Page) \
+                    else owner.resources.get("/XObject", {})
+                form = xobjects.get(operands[0])
+                if form is not None and form.get("/Subtype") == "/Form" and form.objgen not in seen:
+                    seen.add(form.objgen)
+                    if walk(form, seen):
+                        return True
+        return False
+
+    return walk(page, set())
+
+
+def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> list:
+    original = pikepdf.open(source)
+    for n, source_page in enumerate(original.pages):
+        pdf.pages.append(source_page)
+        page = pdf.pages[-1]
+        for key in ("/Annots", "/AA", "/Trans"):  # form fields, signatures, slide-show effects stay behind
+            if key in page.obj:
+                del page.obj[key]
+        record = records[n] if n < len(records) else None
+        if not record or not record.get("words"):
+            continue
+        if record.get("source") == "text-layer":
+            # born digital: its own text stays and gets no second layer, unless that text was
+            # only in the annotations just left out (a signature stamp on a scanned page)
+            if not shows_text(page):
+                _add_layer(pdf, page, record, font_obj)
+            continue
+        strip_invisible_text(pdf, page)
+        _add_layer(pdf, page, record, font_obj)
+    return [original]
+
+
+def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
+    from PIL import Image, ImageOps
+
+    with Image.open(source) as image:
+        image.seek(frame)
+        dpi = image.info.get("dpi", (0, 0))[0] or 300
+        orientation = image.getexif().get(0x0112, 1) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else 1
+        if image.format == "JPEG" and orientation == 1 and image.mode in ("L", "RGB"):
+            data = source.read_bytes()
+            space = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
+            xobject = pikepdf.Stream(pdf, data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                     Width=image.width, Height=image.height, ColorSpace=space,
+                                     BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+            return xobject, image.width, image.height, float(dpi)
+        upright = ImageOps.exif_transpose(image) if orientation != 1 else image
+        if upright.mode == "1":
+            # PDF's 1-bit grey has 0 = black like PIL; rows are padded to whole bytes in both
+            raw, bits, space = upright.tobytes(), 1, pikepdf.Name.DeviceGray
+        elif upright.mode in ("L", "I;16", "I", "F"):
+            raw, bits, space = upright.convert("L").tobytes(), 8, pikepdf.Name.DeviceGray
+        else:
+            raw, bits, space = upright.convert("RGB").tobytes(), 8, pikepdf.Name.DeviceRGB
+        xobject = pikepdf.Stream(pdf, zlib.compress(raw, 6), Type=pikepdf.Name.XObject,
+                                 Subtype=pikepdf.Name.Image, Width=upright.width, Height=upright.height,
+                                 ColorSpace=space, BitsPerComponent=bits, Filter=pikepdf.Name.FlateDecode)
+        return xobject, upright.width, upright.height, float(dpi)
+
+
+def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> None:
+    for n, record in enumerate(records):
+        xobject, width, height, dpi = _image_xobject(pdf, source, n)
+        w, h = width * 72 / dpi, height * 72 / dpi
+        content = f"q {w:.4f} 0 0 {h:.4f} 0 0 cm /Im0 Do Q\n".encode("ascii")
+        page = pikepdf.Page(pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, round(w, 4), round(h, 4)],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject)),
+            Contents=pikepdf.Stream(pdf, content))))
+        pdf.pages.append(page)
+        if record.get("words"):
+            _add_layer(pdf, pdf.pages[-1], record, font_obj)
+
+
+class NotPdfA(Exception):
+    """The searchable PDF was written but does not pass PDF/A-2b (e.g. a born-digital input
+    whose own fonts are not embedded); `data` holds it, `reason` says why."""
+
+    def __init__(self, data: bytes, reason: str):
+        super().__init__(reason)
+        self.data, self.reason = data, reason
+
+
+def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title: str = "") -> bytes:
+    """The PDF/A-2b bytes of the searchable scan. `records` are the pages.jsonl records.
+    Validated as it is written (pikepdf.pdfa, which implements the veraPDF rules); a
+    document that cannot pass raises NotPdfA carrying the plain PDF."""
+    from pikepdf import pdfa
+
+    source = Path(source)
+    pdf = pikepdf.new()
+    font_obj = font.add_font(pdf)
+    opened = []
+    try:
+        if kind == "pdf":
+            opened = _pdf_pages(pdf, source, records, font_obj)
+        else:
+            _image_pages(pdf, source, records, font_obj)
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = title or source.stem
+            meta["xmp:CreatorTool"] = "sohoa"
+            meta["pdf:Producer"] = "sohoa (pikepdf)"
+        buffer = io.BytesIO()
+        try:
+            pdfa.save(pdf, buffer, "2b")
+        except pdfa.PdfaError as exc:
+            plain = io.BytesIO()
+            pdf.save(plain)
+            findings = sorted(exc.report.findings, key=lambda f: f.kind != "violation")
+            reason = (f"{findings[0].rule} at {findings[0].where}: {findings[0].message}" if findings
+                      else str(exc).splitlines()[0])
+            raise NotPdfA(plain.getvalue(), reason) from exc
+        return buffer.getvalue()
+    finally:
+        for handle in opened:
+            handle.close()

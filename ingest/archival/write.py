@@ -1,0 +1,78 @@
+"""The one entry point the batch calls: every archival file of a document, written into the
+document's staging folder (before it is renamed into place, so atomicity holds)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ArchivalOptions:
+    pdf: bool = True  # searchable.pdf
+    alto: bool = True  # alto.xml
+    hocr: bool = True  # hocr.html
+    review: bool = False  # review.html
+
+
+def read_records(pages_jsonl: str) -> list[dict]:
+    return [json.loads(line) for line in pages_jsonl.splitlines() if line.strip()]
+
+
+def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptions = ArchivalOptions()
+                   ) -> list[str]:
+    """Write the archival files of the document in `doc_dir` (which holds pages.jsonl).
+    A writer that fails leaves its file out and is reported, never failing the document:
+    the text and tables are the product, these are views of it. Returns the problems."""
+    if kind not in ("pdf", "image"):
+        return []  # a text input has no scan to show or lay text over
+    records = read_records((doc_dir / "pages.jsonl").read_text(encoding="utf-8"))
+    problems = []
+    writers = []
+    if options.pdf:
+        writers.append(("searchable.pdf", lambda: _pdf(source, kind, records, doc_dir)))
+    if options.alto:
+        writers.append(("alto.xml", lambda: _alto(records, source, doc_dir)))
+    if options.hocr:
+        writers.append(("hocr.html", lambda: _hocr(records, source, doc_dir)))
+    if options.review:
+        writers.append(("review.html", lambda: _review(doc_dir, source, kind)))
+    for name, write in writers:
+        try:
+            write()
+        except Exception as exc:  # noqa: BLE001 - a view of the results must not lose the results
+            reason = str(exc) if isinstance(exc, RuntimeError) else f"not written: {type(exc).__name__}: {exc}"
+            problems.append(f"{name} {reason}")
+            print(f"sohoa: {doc_dir.name.removeprefix('.partial-')}: {problems[-1]}", file=sys.stderr)
+    return problems
+
+
+def _pdf(source: str, kind: str, records: list[dict], doc_dir: Path) -> None:
+    from sohoa.ingest.archival.searchable_pdf import NotPdfA, searchable_pdf
+
+    try:
+        data = searchable_pdf(source, kind, records, title=Path(source).stem)
+    except NotPdfA as exc:  # still searchable, only not archival: keep it and say so
+        (doc_dir / "searchable.pdf").write_bytes(exc.data)
+        raise RuntimeError(f"written, but it is not PDF/A-2b: {exc.reason}") from exc
+    (doc_dir / "searchable.pdf").write_bytes(data)
+
+
+def _alto(records: list[dict], source: str, doc_dir: Path) -> None:
+    from sohoa.ingest.archival.alto import alto_xml
+
+    (doc_dir / "alto.xml").write_bytes(alto_xml(records, source_name=Path(source).name))
+
+
+def _hocr(records: list[dict], source: str, doc_dir: Path) -> None:
+    from sohoa.ingest.archival.hocr import hocr_html
+
+    (doc_dir / "hocr.html").write_bytes(hocr_html(records, source_name=Path(source).name))
+
+
+def _review(doc_dir: Path, source: str, kind: str) -> None:
+    from sohoa.ingest.archival.review import write_review
+
+    write_review(doc_dir, source=source, kind=kind)

@@ -1,0 +1,309 @@
+"""Archival outputs from page records (no OCR): the searchable PDF/A read back with poppler,
+ALTO against the ALTO 4 schema, hOCR through an hOCR reader, the review page's content."""
+
+import io
+import json
+import math
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from PIL import Image
+
+from sohoa.cli import main
+from sohoa.ingest.archival import ArchivalOptions, write_archival
+from sohoa.ingest.archival.alto import alto_xml
+from sohoa.ingest.archival.check import box_agreement, image_digests, page_cer, pdftotext_pages, validate_pdfa
+from sohoa.ingest.archival.geometry import to_original
+from sohoa.ingest.archival.hocr import hocr_html
+from sohoa.ingest.archival.review import Change, load_changes, review_html, word_spans
+from sohoa.ingest.archival.searchable_pdf import searchable_pdf
+from sohoa.tables.hocr import parse_hocr
+
+DATA = Path(__file__).parent / "data"
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+# (repaired, as read, confidence, bbox) on a 1240 × 1754 page (A4 at 150 dpi), two lines, a table row
+LINE_1 = [("Nghị", "Nghi", 71.0, (100, 100, 190, 140)), ("quyết", "quyét", 64.5, (200, 100, 310, 140)),
+          ("số", "số", 95.0, (320, 100, 370, 140)), ("12/NQ-HĐND", "12/NQ-HĐND", 90.0, (380, 100, 640, 140))]
+LINE_2 = [("Ủy", "Ủy", 93.0, (100, 160, 160, 200)), ("ban", "ban", 96.0, (170, 160, 240, 200)),
+          ("nhân", "nhân", 96.0, (250, 160, 350, 200)), ("dân", "dân", 92.0, (360, 160, 440, 200))]
+ROW = [("Tăng", "Tăng", 88.0, (100, 300, 200, 340)), ("trưởng", "trưởng", 90.0, (210, 300, 380, 340)),
+       ("7,5", "7,5", 85.0, (900, 300, 960, 340))]
+
+
+def _words(line, number, block):
+    return [{"text": t, "raw": r, "conf": c, "bbox": list(b), "line": number, "block": block} for t, r, c, b in line]
+
+
+def record(page=1, skew=0.0, rotation=0):
+    words = _words(LINE_1, 1, 1) + _words(LINE_2, 2, 1) + _words(ROW, 3, 2)
+    words.append({"text": "2", "raw": "2", "conf": 90.0, "bbox": [600, 1680, 620, 1710], "line": 0, "block": 0,
+                  "set_aside": True})
+    return {"page": page, "width": 1240, "height": 1754, "dpi": 150, "skew": skew, "rotation": rotation,
+            "source": "ocr", "page_label": "2", "warnings": [], "block_roles": ["body", "table"], "words": words}
+
+
+def page_text(rec):
+    blocks = {}
+    for w in rec["words"]:
+        if not w.get("set_aside"):
+            blocks.setdefault(w["block"], []).append(w["text"])
+    return "\n".join(" ".join(ws) for ws in blocks.values())
+
+
+def jpeg(path: Path, size=(1240, 1754)) -> Path:
+    Image.new("L", size, 235).save(path, "JPEG", dpi=(150, 150), quality=75)
+    return path
+
+
+def image_only_pdf(path: Path, pages: int = 2) -> Path:
+    """An image-only PDF as a scanner writes it, with an earlier OCR's invisible text layer."""
+    pdf = pikepdf.new()
+    helvetica = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    for n in range(pages):
+        pixels = np.full((1754, 1240), 230 - 10 * n, np.uint8)
+        pixels[100:140, 100:640] = 20
+        image = pikepdf.Stream(pdf, __import__("zlib").compress(pixels.tobytes()), Type=pikepdf.Name.XObject,
+                               Subtype=pikepdf.Name.Image, Width=1240, Height=1754,
+                               ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)
+        content = b"q 595.2 0 0 841.92 0 0 cm /Im0 Do Q BT 3 Tr /F1 12 Tf 50 770 Td (Nghi quyet so cu) Tj ET"
+        pdf.pages.append(pikepdf.Page(pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, 595.2, 841.92],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image), Font=pikepdf.Dictionary(F1=helvetica)),
+            Contents=pikepdf.Stream(pdf, content)))))
+    pdf.save(path)
+    return path
+
+
+# ------------------------------------------------------------------ geometry
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+@pytest.mark.parametrize("skew", [0.0, 1.7, -2.3])
+def test_boxes_map_back_through_deskew_and_quarter_turns(rotation, skew):
+    import cv2
+
+    from sohoa.ingest import preprocess
+
+    original = np.full((400, 300), 255, np.uint8)
+    original[100:110, 60:80] = 0  # a word-sized blot
+    turned = preprocess.rotate_quarter(original, rotation)
+    processed = preprocess.rotate(turned, -skew) if skew else turned
+    ys, xs = np.nonzero(processed < 128)
+    rec = {"width": processed.shape[1], "height": processed.shape[0], "skew": skew, "rotation": rotation}
+    left, top, right, bottom = to_original(rec, (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))
+    assert math.isclose((left + right) / 2 * 300, 70, abs_tol=2.0)
+    assert math.isclose((top + bottom) / 2 * 400, 105, abs_tol=2.0)
+    assert cv2 is not None
+
+
+# ------------------------------------------------------------------ searchable PDF
+@needs_poppler
+def test_jpeg_becomes_a_searchable_pdfa_with_the_repaired_words(tmp_path):
+    source = jpeg(tmp_path / "scan.jpg")
+    rec = record()
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [rec]))
+
+    text = pdftotext_pages(pdf, raw=True)[0]
+    assert text.split() == page_text(rec).split()  # repaired words, reading order, no page number
+    assert "Nghị quyết" in text and unicodedata.is_normalized("NFC", text)
+    assert page_cer(pdf, page_text(rec), [rec]) == [0.0]
+    good, total = box_agreement(pdf, [rec])
+    assert (good, total) == (11, 11)
+    with pikepdf.open(pdf) as document:
+        (image,) = pikepdf.Page(document.pages[0]).get_images().values()
+        assert image.read_raw_bytes() == source.read_bytes()  # the JPEG as it was
+        assert image.Filter == pikepdf.Name.DCTDecode
+        assert [float(v) for v in document.pages[0].mediabox] == pytest.approx([0, 0, 595.2, 841.92])
+        meta = document.open_metadata()
+        assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+        assert document.Root.OutputIntents[0].S == pikepdf.Name.GTS_PDFA1
+    assert validate_pdfa(pdf).verdict == "pass"
+    assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
+
+
+@needs_poppler
+def test_image_only_pdf_keeps_its_images_and_loses_the_old_invisible_text(tmp_path):
+    source = image_only_pdf(tmp_path / "scan.pdf")
+    records = [record(1), record(2, skew=0.8)]
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "pdf", records))
+
+    assert image_digests(pdf) == image_digests(source)
+    pages = pdftotext_pages(pdf, raw=True)
+    assert len(pages) == 2 and all("cu" not in p.split() for p in pages)  # the earlier OCR's text is gone
+    assert page_cer(pdf, "\f".join(page_text(r) for r in records), records, raw=True) == [0.0, 0.0]
+    good, total = box_agreement(pdf, records)
+    assert good == total == 22
+    assert validate_pdfa(pdf).verdict == "pass"
+
+
+@needs_poppler
+def test_born_digital_page_keeps_its_own_text_and_gets_no_second_layer(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    source = tmp_path / "letter.pdf"
+    letter = canvas.Canvas(str(source), pagesize=(595.2, 841.92))
+    letter.setFont("Helvetica", 13)  # a standard font, not embedded: fine to read, not PDF/A
+    letter.drawString(85, 780, "Born digital text")
+    letter.showPage()
+    letter.save()
+    rec = dict(record(), source="text-layer")
+    doc = tmp_path / "doc"
+    doc.mkdir()
+    (doc / "pages.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    problems = write_archival(doc, str(source), "pdf", ArchivalOptions(alto=False, hocr=False))
+    assert len(problems) == 1 and "not PDF/A-2b" in problems[0] and "6.2.11.4.1" in problems[0]
+    assert pdftotext_pages(doc / "searchable.pdf")[0].split() == ["Born", "digital", "text"]
+
+
+@needs_poppler
+def test_rotated_pdf_page_gets_its_words_on_the_displayed_page(tmp_path):
+    source = image_only_pdf(tmp_path / "scan.pdf", pages=1)
+    with pikepdf.open(source, allow_overwriting_input=True) as document:
+        document.pages[0].Rotate = 90  # shown in landscape: the words are read on the turned page
+        document.save(source)
+    rec = record()
+    rec["width"], rec["height"] = 1754, 1240
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "pdf", [rec]))
+    assert pdftotext_pages(pdf, raw=True)[0].split() == page_text(rec).split()
+    good, total = box_agreement(pdf, [rec])
+    assert good == total
+
+
+# ------------------------------------------------------------------ ALTO and hOCR
+def test_alto_validates_against_the_alto_4_schema_and_holds_every_word():
+    records = [record(1), record(2, skew=0.0)]
+    document = etree.fromstring(alto_xml(records, "scan.pdf"))
+    schema = etree.XMLSchema(etree.parse(str(DATA / "alto" / "alto-4-2.xsd")))
+    assert schema.validate(document), schema.error_log
+    ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
+    strings = document.findall(".//a:String", ns)
+    assert len(strings) == sum(len(r["words"]) for r in records)
+    first = strings[0]
+    assert (first.get("CONTENT"), first.get("WC")) == ("Nghị", "0.71")
+    assert [first.get(k) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT")] == ["100", "100", "90", "40"]
+    assert first.find("a:ALTERNATIVE", ns).text == "Nghi" and first.get("PROCESSINGREFS") == "repair"
+    assert strings[2].find("a:ALTERNATIVE", ns) is None  # unchanged words carry no alternative
+    tables = document.findall(".//a:ComposedBlock[@TYPE='table']", ns)
+    assert len(tables) == 2 and tables[0].find(".//a:String", ns).get("CONTENT") == "Tăng"
+
+
+def test_hocr_reads_back_with_every_word_box_and_confidence():
+    records = [record(1), record(2)]
+    words = parse_hocr(hocr_html(records, "scan.pdf"))
+    assert len(words) == sum(len(r["words"]) for r in records)
+    assert (words[0].text, words[0].conf, words[0].left, words[0].top, words[0].width) == ("Nghị", 71.0, 100, 100, 90)
+    html = etree.HTML(hocr_html(records))
+    assert len(html.xpath("//*[@class='ocr_page']")) == 2
+    assert html.xpath("//*[@class='ocrx_word']")[1].get("data-ocr") == "quyét"
+    assert len(html.xpath("//*[@class='ocr_table']")) == 2
+
+
+# ------------------------------------------------------------------ the document write
+def test_archival_files_are_written_and_a_failing_writer_is_reported(tmp_path, monkeypatch):
+    source = jpeg(tmp_path / "scan.jpg")
+    doc = tmp_path / ".partial-scan"
+    doc.mkdir()
+    (doc / "pages.jsonl").write_text(json.dumps(record(), ensure_ascii=False) + "\n", encoding="utf-8")
+    assert write_archival(doc, str(source), "image") == []
+    assert {p.name for p in doc.iterdir()} == {"pages.jsonl", "searchable.pdf", "alto.xml", "hocr.html"}
+
+    import sohoa.ingest.archival.alto as alto
+
+    monkeypatch.setattr(alto, "alto_xml", lambda *a, **k: 1 / 0)
+    (doc / "alto.xml").unlink()
+    problems = write_archival(doc, str(source), "image", ArchivalOptions(pdf=False))
+    assert problems and problems[0].startswith("alto.xml not written: ZeroDivisionError")
+    assert write_archival(doc, str(tmp_path / "legacy.txt"), "text") == []
+
+
+# ------------------------------------------------------------------ review page
+def test_review_page_marks_each_change_in_the_text_and_on_the_scan():
+    rec = record()
+    ocr = "Nghi quyét số 12/NQ-HĐND\nỦy ban nhân dân\nTăng trưởng | 7,5"
+    changes = [Change(0, 4, "Nghi", "Nghị", "restore", 0.93), Change(5, 10, "quyét", "quyết", "restore", 0.64),
+               Change(34, 38, "nhân", "nhăn", "restore", 0.2, applied=False)]
+    assert [s[:2] for s in word_spans(ocr, [rec])][:3] == [(0, 4), (5, 10), (11, 13)]
+    page = review_html("scan", [rec], ocr, changes, ["review/page-1.jpg"])
+    tree = etree.HTML(page)
+    marks = tree.xpath("//span[contains(@class,'change')]")
+    assert [m.text for m in marks] == ["Nghị", "quyết"] and "low" in marks[1].get("class")
+    box = tree.xpath("//div[@id='box-change-0']")[0]
+    assert "left:8.065%" in box.get("style") and "top:5.701%" in box.get("style")
+    assert "'Nghi' → 'Nghị'  restore (confidence 0.93)" in box.get("title")
+    proposal = tree.xpath("//div[@class='box proposal']")
+    assert len(proposal) == 1 and "proposed, not made" in proposal[0].get("title")
+    assert tree.xpath("//img/@src") == ["review/page-1.jpg"]
+
+
+def test_changes_come_from_edits_jsonl_when_it_exists(tmp_path):
+    (tmp_path / "edits.jsonl").write_text(
+        json.dumps({"start": 5, "end": 10, "before": "quyét", "after": "quyết", "fixer": "restore",
+                    "confidence": 0.7}) + "\n"
+        + json.dumps({"start": 0, "end": 4, "before": "Nghi", "after": "Nghị", "fixer": "restore",
+                      "confidence": 0.3, "applied": False}) + "\n", encoding="utf-8")
+    changes = load_changes(tmp_path, "Nghi quyét")
+    assert [(c.after, c.applied) for c in changes] == [("Nghị", False), ("quyết", True)]
+
+
+def test_review_command_writes_the_page_next_to_the_document(tmp_path):
+    source = jpeg(tmp_path / "scan.jpg")
+    out = tmp_path / "out"
+    doc = out / "scan"
+    doc.mkdir(parents=True)
+    (doc / "pages.jsonl").write_text(json.dumps(record(), ensure_ascii=False) + "\n", encoding="utf-8")
+    (doc / "ocr.txt").write_text("Nghi quyét số 12/NQ-HĐND\nỦy ban nhân dân\nTăng trưởng | 7,5\n", encoding="utf-8")
+    (doc / "text.txt").write_text("Nghị quyét số 12/NQ-HĐND\nỦy ban nhân dân\nTăng trưởng | 7,5\n", encoding="utf-8")
+    (doc / "edits.jsonl").write_text(json.dumps({"start": 0, "end": 4, "before": "Nghi", "after": "Nghị",
+                                                 "fixer": "restore", "confidence": 0.9}) + "\n")
+    (out / "manifest.jsonl").write_text(json.dumps({"doc_id": "scan", "source": str(source), "status": "ok"}) + "\n")
+    result = CliRunner().invoke(main, ["review", str(doc)])
+    assert result.exit_code == 0, result.output
+    assert (doc / "review.html").exists() and (doc / "review" / "page-1.jpg").exists()
+    assert 'id="box-change-0"' in (doc / "review.html").read_text(encoding="utf-8")
+    with Image.open(doc / "review" / "page-1.jpg") as scan:
+        assert scan.size == (826, 1169)  # the 150 dpi scan shown at 100 dpi
+
+    missing = CliRunner().invoke(main, ["review", str(tmp_path)])
+    assert missing.exit_code != 0 and "pages.jsonl" in missing.output
+
+
+def test_help_of_the_new_options_and_command():
+    runner = CliRunner()
+    assert "--no-pdf" in runner.invoke(main, ["run", "--help"]).output
+    assert "--html" in runner.invoke(main, ["run", "--help"]).output
+    result = runner.invoke(main, ["review", "--help"])
+    assert result.exit_code == 0 and "review.html" in result.output
+
+
+def test_review_shows_no_changes_for_a_run_without_repair_and_word_changes_when_the_model_moved(tmp_path):
+    from sohoa.ingest.archival.review import document_changes
+
+    rec = record()
+    ocr = "Nghi quyét số 12/NQ-HĐND\nỦy ban nhân dân\nTăng trưởng | 7,5"
+    assert document_changes(tmp_path, ocr, ocr, [rec]) == []
+    (tmp_path / "edits.jsonl").write_text(json.dumps({"start": 0, "end": 4, "before": "Nghi", "after": "Nghị",
+                                                      "fixer": "restore", "confidence": 0.9}) + "\n")
+    text = ocr.replace("Nghi quyét", "Nghị quyết")  # the run also changed 'quyét': the list is stale
+    changes = document_changes(tmp_path, ocr, text, [rec])
+    assert [(c.before, c.after, c.fixer) for c in changes] == [("Nghi", "Nghị", "repair"), ("quyét", "quyết", "repair")]
+
+
+@needs_poppler
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_sideways_scan_gets_text_running_along_its_lines(tmp_path, rotation):
+    source = jpeg(tmp_path / "sideways.jpg", size=(1754, 1240))  # scanned on its side
+    rec = dict(record(), rotation=rotation)  # the words are boxes on the page turned upright
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [rec]))
+    assert pdftotext_pages(pdf, raw=True)[0].split() == page_text(rec).split()
+    good, total = box_agreement(pdf, [rec])
+    assert good == total == 11
