@@ -27,7 +27,9 @@ import time
 import unicodedata
 from pathlib import Path
 
-CORPUS_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+from bench.heldout_sources import correct_sources, shared_dir
+
+CORPUS_DIR = shared_dir() / "corpus"
 ENCODINGS = ("tcvn3", "vni", "viscii", "cp1258", "viqr")
 
 
@@ -116,6 +118,30 @@ def _untouched(lines: list[str], restore: bool) -> tuple[float, float, list[dict
             changed.append({"line": line, "out": result.text, "edits": [e.to_dict() for e in result.edits]})
     elapsed = time.perf_counter() - started
     return 1 - len(changed) / len(lines), len(lines) / elapsed, changed
+
+
+def negative_sources(sources: dict[str, list[list[str]]] | None = None) -> dict:
+    """Per source of correct text the model never read: share of lines `repair` (default options,
+    restorer on) returns byte-identical, each line alone and each document as one text; and the
+    same without the restorer. The changed lines are listed for the eye."""
+    from sohoa.diacritics.pipeline import repair
+
+    figures = {}
+    for name, documents in (correct_sources() if sources is None else sources).items():
+        lines = [line for doc in documents for line in doc]
+        entry: dict = {"documents": len(documents), "lines": len(lines)}
+        for label, restore in (("", True), ("_no_restore", False)):
+            alone = [line for line in lines if repair(line, restore=restore).text != line]
+            in_doc = 0
+            for doc in documents:
+                out = repair("\n".join(doc), restore=restore).text.split("\n")
+                in_doc += sum(a != b for a, b in zip(out, doc))
+            entry[f"unchanged_line_alone{label}"] = 1 - len(alone) / max(1, len(lines))
+            entry[f"unchanged_in_document{label}"] = 1 - in_doc / max(1, len(lines))
+            if restore:
+                entry["changed_examples"] = [[line, repair(line).text] for line in alone[:8]]
+        figures[name] = entry
+    return figures
 
 
 def round_trip_lines(lines: list[str]) -> dict:

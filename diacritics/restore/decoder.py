@@ -30,6 +30,7 @@ import numpy as np
 
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
+from sohoa.diacritics.restore.evidence import damaged_lines, on_damaged_lines
 from sohoa.diacritics.restore.junk import _without_overlaps, junk_edits
 from sohoa.diacritics.restore.marks import MarkChannel
 from sohoa.diacritics.restore.slips import slip_edits
@@ -494,11 +495,18 @@ class Restorer:
             if change is not None:
                 edits.append(Edit(token.start, token.end, token.text, change[0], self.name, change[1]))
         junk = junk_edits(text)
-        speckled = is_speckled(text, junk)
+        damaged = damaged_lines(text, tokens, self._suspicious)
+        speckled = is_speckled(text, junk) and bool(damaged)
         if speckled and not garbled and profile.strip_rate < 0.5:
             taken = {e.start for e in edits}
             edits += [e for e in self._mark_slip_edits(tokens, best) if e.start not in taken]
-        slips = junk + slip_edits(text) + self._stray_edits(text, speckled=speckled)
+        punctuation = junk + self._stray_edits(text, speckled=speckled)
+        if not speckled:
+            # the author's typography ('trong Trường .', 'tối thiểu: ___') stays where nothing
+            # around it shows OCR damage; a few words the model does not know ('https', 'hust')
+            # make a text look garbled but prove nothing
+            punctuation = on_damaged_lines(text, punctuation, damaged)
+        slips = punctuation + slip_edits(text)
         slips = _without_overlaps(sorted(slips, key=lambda e: e.start))
         if slips:
             taken = [(e.start, e.end) for e in slips]
@@ -615,8 +623,10 @@ class Restorer:
         return None
 
     def _shows_ocr_damage(self, text: str) -> bool:
-        """Whether the text carries OCR specks or slips that prove it was read from a scan."""
-        return bool(junk_edits(text) or slip_edits(text) or self._stray_edits(text))
+        """Whether the text carries OCR specks or slips that prove it was read from a scan:
+        punctuation alone proves nothing, it may be the author's ('trong Trường .')."""
+        damaged = damaged_lines(text, tokenize_text(text), self._suspicious)
+        return bool(slip_edits(text) or on_damaged_lines(text, junk_edits(text) + self._stray_edits(text), damaged))
 
     def _stray_edits(self, text: str, *, speckled: bool = False) -> list[Edit]:
         """`stray_punctuation_edits` of `text`, weighed with the key bigram model."""
