@@ -5,13 +5,18 @@ Figures:
   for the deterministic stages and, when a restorer model is shipped, the full pipeline;
 - detection false positives: share of correct lines on which the encoding stage proposes any
   edit, and whether it fires on the correct lines joined into one document;
-- round trip per legacy encoding, with our own encoders:
+- correct text from sources the model never read (`bench.heldout_sources`: real-scan gold
+  transcriptions, another register with the author's own typography), per source: share of lines
+  `repair` with default options returns byte-identical, each line alone and in its document;
+- round trip per legacy encoding, with our own encoders (TCVN3 also as some converters write its
+  capitals with a tone: the plain capital, then the toned small letter):
   * bytes, per line: each held-out line its own file → `decode_bytes` → exact match;
   * bytes, per document: each held-out document one file → exact match of the document and of
     its lines;
   * misread text (the bytes shown through Windows-1252, or VIQR as typed) → `repair`, per line
     (each line alone) and per document (lines in their document), compared with what `repair`
-    makes of the true text (the same text in the pipeline's tone style, 'hoà' → 'hòa');
+    makes of the true text without the restorer, and, per line, with default options (restorer
+    on) compared with the true text itself;
   Typographic quotes and dashes an encoding lacks are typed plain ('"', '-') as its users did;
 - lines/s of `repair` on correct text.
 
@@ -30,7 +35,17 @@ from pathlib import Path
 from bench.heldout_sources import correct_sources, shared_dir
 
 CORPUS_DIR = shared_dir() / "corpus"
-ENCODINGS = ("tcvn3", "vni", "viscii", "cp1258", "viqr")
+ENCODINGS = ("tcvn3", "tcvn3-split-capitals", "vni", "viscii", "cp1258", "viqr")
+
+
+def _codec(name: str):
+    """Our codec for `name`; 'tcvn3-split-capitals' is TCVN3 as some converters write capitals
+    with a tone (the plain capital, then the toned small letter: 'A¹' for 'Ạ')."""
+    from sohoa.diacritics.legacy import CODECS, LegacyCodec, tcvn3_decode, tcvn3_encode_split_capitals
+
+    if name == "tcvn3-split-capitals":
+        return LegacyCodec(name, "TCVN3, capitals split", tcvn3_encode_split_capitals, tcvn3_decode)
+    return CODECS[name]
 
 
 def _corpus_paths() -> list[Path]:
@@ -144,14 +159,14 @@ def negative_sources(sources: dict[str, list[list[str]]] | None = None) -> dict:
     return figures
 
 
-def round_trip_lines(lines: list[str]) -> dict:
+def round_trip_lines(lines: list[str], with_restorer: bool = False) -> dict:
     """Per encoding: each line its own file (bytes) and each line alone as misread text."""
     from sohoa.diacritics.legacy import CODECS
     from sohoa.diacritics.pipeline import repair
 
     figures = {}
     for name in ENCODINGS:
-        pairs = [found for line in lines if (found := _encodable(CODECS[name], line)) is not None]
+        pairs = [found for line in lines if (found := _encodable(_codec(name), line)) is not None]
         bytes_ok = sum(1 for line, data in pairs if _decoded_or_none(data) == line)
         entry = {"lines": len(pairs), "unencodable": len(lines) - len(pairs),
                  "bytes_line_exact": bytes_ok / max(1, len(pairs))}
@@ -159,6 +174,9 @@ def round_trip_lines(lines: list[str]) -> dict:
             text_ok = sum(1 for line, data in pairs
                           if repair(_misread(name, data), restore=False).text == _expected(line))
             entry["text_line_exact"] = text_ok / max(1, len(pairs))
+            if with_restorer:  # default options: the text must come back as the author wrote it
+                entry["text_line_exact_with_restorer"] = sum(
+                    1 for line, data in pairs if repair(_misread(name, data)).text == line) / max(1, len(pairs))
         figures[name] = entry
     # negative: correct UTF-8 files must come back as they are (no legacy or VIQR reading)
     figures["utf-8"] = {"lines": len(lines),
@@ -182,7 +200,7 @@ def round_trip_documents(documents: list[list[str]]) -> dict:
     for name in ENCODINGS:
         docs = bytes_docs = bytes_lines = text_docs = text_lines = total_lines = 0
         for original in documents:
-            found = _encodable(CODECS[name], "\n".join(original))
+            found = _encodable(_codec(name), "\n".join(original))
             if found is None:
                 continue
             text, data = found
@@ -240,7 +258,11 @@ def main(out_dir: Path) -> dict:
     results["detection_false_positive_rate"] = false_positives / len(lines)
     results["detection_fires_on_whole_text"] = bool(detector.find_edits("\n".join(lines)))
 
-    results["round_trip_lines"] = round_trip_lines(lines)
+    results["round_trip_lines"] = round_trip_lines(lines, with_restorer=_default_restorer() is not None)
+    source_lines = [line for docs in correct_sources().values() for doc in docs for line in doc]
+    if source_lines:
+        results["round_trip_lines_other_sources"] = round_trip_lines(source_lines, with_restorer=True)
+    results["negative_sources"] = negative_sources()
     results["round_trip_documents"] = round_trip_documents(documents)
     results["seconds"] = time.perf_counter() - started
 
@@ -267,6 +289,18 @@ def _print(results: dict) -> None:
     for name, figures in results["round_trip_lines"].items():
         print(f"  {name:15s} " + "  ".join(
             f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    if "round_trip_lines_other_sources" in results:
+        print("round trip of lines from sources the model never read, each line alone:")
+        for name, figures in results["round_trip_lines_other_sources"].items():
+            print(f"  {name:15s} " + "  ".join(
+                f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    print("correct text from sources the model never read, unchanged by repair (bar: >= 99.9%):")
+    for name, figures in results.get("negative_sources", {}).items():
+        print(f"  {name:30s} " + "  ".join(
+            f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
+            if k != "changed_examples"))
+        for line, out in figures.get("changed_examples", []):
+            print(f"      {line!r}\n   -> {out!r}")
     print("round trip, each document one file / one text:")
     for name, figures in results["round_trip_documents"].items():
         print(f"  {name:15s} " + "  ".join(
