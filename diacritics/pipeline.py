@@ -23,6 +23,7 @@ from sohoa.diacritics.records import Edit, RepairResult
 
 TONE_STYLES = ("keep", "old", "new")
 DEFAULT_MIN_CONFIDENCE = 0.5
+_ACRONYM_FIXERS = frozenset({"restore.acronym"})
 
 
 @runtime_checkable
@@ -51,6 +52,9 @@ class GuardedFixer:
 
     inner: Fixer
     protected_spans: Callable[[str], Sequence[tuple[int, int]]]
+    abbreviation_fixers: frozenset[str] = frozenset()
+    """Fixers whose edits may change an abbreviation itself ('restore.acronym': 'GDDT' → 'GDĐT');
+    they are still kept off URLs, codes, numbers and the rest."""
 
     @property
     def name(self) -> str:
@@ -64,7 +68,12 @@ class GuardedFixer:
         if not spans:
             return edits
         guard = _SpanIndex(spans)
-        return [e for e in edits if not guard.touches(e)]
+        if not any(e.fixer in self.abbreviation_fixers for e in edits):
+            return [e for e in edits if not guard.touches(e)]
+        from sohoa.diacritics.tokens import token_kinds
+
+        loose = _SpanIndex([(a, b) for a, b, kind in token_kinds(text) if kind != "abbreviation"] or [(-1, -1)])
+        return [e for e in edits if not (loose if e.fixer in self.abbreviation_fixers else guard).touches(e)]
 
 
 @dataclass(frozen=True)
@@ -192,9 +201,9 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
     if restorer is not None:
         if tone_style == "keep":
             # restored words follow the placement the text itself uses; the author's stay
-            fixers.append(GuardedFixer(TextStyleRestorer(restorer), protected_spans))
+            fixers.append(GuardedFixer(TextStyleRestorer(restorer), protected_spans, _ACRONYM_FIXERS))
         else:
-            fixers.append(GuardedFixer(restorer, protected_spans))
+            fixers.append(GuardedFixer(restorer, protected_spans, _ACRONYM_FIXERS))
             # the restorer may place marks its own way: settle them in the chosen style
             fixers.append(TonePlacementFixer(tone_style, name="tone.style"))
     return fixers
