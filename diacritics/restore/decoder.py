@@ -88,6 +88,9 @@ _LETTER_SIGNS = frozenset("€&")
 """Signs English-model OCR writes for a letter, read into words by the tokenizer ('1€' is 'lệ')."""
 _MARK_SIGNS = frozenset("034678@€&")
 """What English-model OCR writes for a marked vowel besides a marked letter ('t6' tổ, 'c4' cá)."""
+ENG_MARK_LOSS = 0.67
+"""Share of marked syllables English-model OCR writes without any mark (train-split eng pages:
+9,305 of 13,918; see `decide`)."""
 MARKED_SHARE = 0.75
 """Share of syllables that carry a mark in ordinary Vietnamese text (measured on the corpus)."""
 
@@ -911,6 +914,10 @@ class Restorer:
         # unmarked ('thu', 'theo', 'quy'), so a strip rate below MARKS_LOST_FLOOR is no reason to
         # doubt a written mark ('Tài khoản' stays, though 'tại khoản' is likelier in law texts)
         marks_lost = max(0.0, profile.strip_rate - MARKS_LOST_FLOOR) / (1.0 - MARKS_LOST_FLOOR)
+        # English-model OCR loses most marks even where it shows some ('phat trién bén'): a short
+        # garbled line's strip rate says little, its garble says how far to doubt unmarked words
+        if profile.garble > LONE_GARBLE:  # a few unknown words ('https') prove no OCR
+            marks_lost = max(marks_lost, ENG_MARK_LOSS * profile.garble)
         mark_change = (0.3 * marks_lost + 0.5 * profile.garble
                        + 0.5 * max(0.0, profile.mark_noise - 0.05) + 1e-5)
         if observed >= 0 and valid:

@@ -563,3 +563,21 @@ def test_correct_text_comes_out_unchanged(text):
     from sohoa.diacritics.pipeline import repair
 
     assert repair(text).text == text
+
+
+# -- short lines of English-model garble, each repaired on its own ---------------------------
+@shipped
+@pytest.mark.parametrize("line, expected", [
+    ("Day 1a mot van dé quan trong", "Đây là một vấn đề quan trọng"),
+    ("t6 chirc 14 co quan", "tổ chức là cơ quan"),
+    ("gia tang 1én 5%", "gia tăng lên 5%"),
+    ("ban 4n cua toa", "bản án của tòa"),
+    ("sb lieu thong ké", "số liệu thống kê"),
+    ("mot khoan 16n", "một khoản lớn"),
+    ("chudi cung tmg bi dut gay", "chuỗi cung ứng bị đứt gãy"),
+    ("phat trién bén vimg", "phát triển bền vững"),
+])
+def test_short_garbled_lines_are_decoded_alone(line, expected):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert restore(load_default_restorer(), line) == expected
