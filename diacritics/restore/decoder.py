@@ -88,6 +88,13 @@ _LETTER_SIGNS = frozenset("€&")
 """Signs English-model OCR writes for a letter, read into words by the tokenizer ('1€' is 'lệ')."""
 _MARK_SIGNS = frozenset("034678@€&")
 """What English-model OCR writes for a marked vowel besides a marked letter ('t6' tổ, 'c4' cá)."""
+DOC_SURE = 0.95
+DOC_MIN = 2
+DOC_AGREE = 0.9
+DOC_LOG_BONUS = math.log(4.0)
+"""Document context (`_document_choices`): a key's reading the context chose with at least
+DOC_SURE probability in DOC_MIN places of the document (DOC_AGREE of its sure places) is four
+times likelier a priori where the context is unsure. Set before measuring, not tuned."""
 ENG_MARK_LOSS = 0.67
 """Share of marked syllables English-model OCR writes without any mark (train-split eng pages:
 9,305 of 13,918; see `decide`)."""
@@ -249,11 +256,34 @@ class Restorer:
         if self.model.lm is not None:
             cased_choice = np.zeros(len(key_ids), dtype=bool)
             cased_choice[where[by_cased]] = True
-            self._rescore_unsure(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark)
+            self._rescore_unsure(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
+                                 document=self._document_choices(key_ids, target, prob))
         return target, prob
 
+    def _document_choices(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray) -> np.ndarray | None:
+        """Per position: the toned form this document gives the word's key where the context is
+        sure of it (-1 where it has none). A document says what it is about: where 'bang' is
+        'bảng' in 'bảng số liệu' and 'bảng tổng hợp', an unsure 'bang' is likelier 'bảng' too,
+        whatever the corpus' commonest reading ('bằng'). Kept only where the sure choices of
+        the key agree (DOC_AGREE) and there are at least DOC_MIN of them."""
+        sure = np.flatnonzero((prob >= DOC_SURE) & (target >= 0) & (self._n_cands[key_ids] >= 2))
+        if len(sure) < DOC_MIN:
+            return None
+        by_key: dict[int, Counter] = {}
+        for k, t in zip(key_ids[sure].tolist(), target[sure].tolist()):
+            by_key.setdefault(k, Counter())[t] += 1
+        choice = {}
+        for k, counts in by_key.items():
+            t, n = counts.most_common(1)[0]
+            if n >= DOC_MIN and n >= DOC_AGREE * sum(counts.values()):
+                choice[k] = t
+        if not choice:
+            return None
+        return np.array([choice.get(k, -1) for k in key_ids.tolist()], dtype=np.int64)
+
     def _rescore_unsure(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
-                        keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None) -> None:
+                        keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
+                        document: np.ndarray | None = None) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
         model: a choice scores its log prior + LM_WEIGHT · log P(its trigrams).
 
@@ -277,6 +307,8 @@ class Restorer:
             return
         n_targets = len(self._targets)
         cands, prior = self._candidate_matrix(key_ids[unsure], target[unsure], prob[unsure])
+        if document is not None:  # the document's own sure reading of the key weighs in
+            prior = prior + np.where(cands == document[unsure][:, None], DOC_LOG_BONUS, 0.0)
         valid = cands >= 0
         if shows_mark is not None:
             marked = valid & self._marked_targets()[np.maximum(cands, 0)]
