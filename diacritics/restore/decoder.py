@@ -95,6 +95,12 @@ DOC_LOG_BONUS = math.log(4.0)
 """Document context (`_document_choices`): a key's reading the context chose with at least
 DOC_SURE probability in DOC_MIN places of the document (DOC_AGREE of its sure places) is four
 times likelier a priori where the context is unsure. Set before measuring, not tuned."""
+STRIP_PRIOR = 4.0
+STRIP_PRIOR_MARKED = 12.0
+"""Pseudo-counts of ordinarily marked words behind the strip-rate estimate (`profile`): 4 for a
+text without a mark (a de-accented line of four words is de-accented), 12 once the text shows a
+mark and is not English-model garble (the author's own unmarked words in a short line, a name,
+prove nothing; 'ké' in garble is no sign of a clean text)."""
 ENG_MARK_LOSS = 0.67
 """Share of marked syllables English-model OCR writes without any mark (train-split eng pages:
 9,305 of 13,918; see `decide`)."""
@@ -420,10 +426,12 @@ class Restorer:
                     n_marked += n
                     if not is_valid_syllable(word):
                         n_bad_marks += n
-        prior = 4.0
+        # A text that shows right marks is clean until enough unmarked words say otherwise: in a
+        # short line ('Lê Trung Chinh') two unmarked words prove no lost marks
+        garble = min(1.0, max(0.0, (n_suspicious / (n_words + STRIP_PRIOR) - 0.08) / 0.12))
+        prior = STRIP_PRIOR_MARKED if n_marked and garble <= LONE_GARBLE else STRIP_PRIOR
         share = (n_marked + prior * MARKED_SHARE) / (n_ambiguous + prior)
         strip_rate = min(1.0, max(1e-3, 1.0 - share / MARKED_SHARE))
-        garble = min(1.0, max(0.0, (n_suspicious / (n_words + prior) - 0.08) / 0.12))
         mark_noise = n_bad_marks / (n_marked + 20.0)
         return TextProfile(strip_rate=float(strip_rate), garble=float(garble), mark_noise=float(mark_noise))
 
