@@ -4,7 +4,10 @@ Sets, all built deterministically from the held-out split of ../shared/corpus:
 1. de-accented lines of legal/administrative text and of news (case kept);
 2. synthetic legacy OCR: held-out paragraphs rendered ('light' scans) and read with `tesseract -l eng`;
 3. `tesseract -l vie` on 'heavy' (degraded) renders;
-4. correct text: held-out lines that must come out unchanged.
+4. correct text: held-out lines that must come out unchanged;
+5. text from sources the model never read (`bench.heldout_sources`), per source: de-accented
+   (each document, and each line alone) and as written (must come out unchanged).
+RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: all).
 Anchor: pyvi's `ViUtils.add_accents` on sets 1-2, in the same run. OCR output is cached under
 bench/work/restore/. Figures: syllable accuracy (case-insensitive and exact), CER before/after,
 lines exact, syllables per second of CPU time of this process (one core; model load excluded —
