@@ -581,3 +581,22 @@ def test_short_garbled_lines_are_decoded_alone(line, expected):
     from sohoa.diacritics.restore import load_default_restorer
 
     assert restore(load_default_restorer(), line) == expected
+
+
+# -- a document's own sure readings ----------------------------------------------------------
+@shipped
+def test_document_choices_need_agreeing_sure_readings():
+    import numpy as np
+
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    key = restorer._ids("bang")[0]
+    bang, bang2 = restorer._target_ids["bảng"], restorer._target_ids["bằng"]
+    keys = np.array([key] * 4, np.int32)
+    doc = restorer._document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99, 0.99, 0.6, 0.5]))
+    assert doc.tolist() == [bang] * 4
+    # sure readings that disagree settle nothing
+    assert restorer._document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99] * 4)) is None
+    # one sure reading is not enough
+    assert restorer._document_choices(keys, np.array([bang, bang2, bang2, bang2]), np.array([0.99, 0.5, 0.5, 0.5])) is None
