@@ -552,7 +552,8 @@ class Restorer:
             # mark at all): an acronym lost its 'Đ' too
             edits = self._acronym_edits(tokens, best, edits)
         junk = junk_edits(text)
-        damaged = damaged_lines(text, tokens, self._suspicious)
+        slipped = slip_edits(text)
+        damaged = damaged_lines(text, tokens, self._suspicious, slipped)
         speckled = is_speckled(text, junk) and bool(damaged)
         if speckled and not garbled and profile.strip_rate < 0.5:
             taken = {e.start for e in edits}
@@ -563,7 +564,7 @@ class Restorer:
             # around it shows OCR damage; a few words the model does not know ('https', 'hust')
             # make a text look garbled but prove nothing
             punctuation = on_damaged_lines(text, punctuation, damaged)
-        slips = punctuation + slip_edits(text)
+        slips = punctuation + slipped
         slips = _without_overlaps(sorted(slips, key=lambda e: e.start))
         if slips:
             taken = [(e.start, e.end) for e in slips]

@@ -38,11 +38,13 @@ def line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
-def damaged_lines(text: str, tokens: Iterable[Token], garbled_token: Callable[[str], bool]) -> set[int]:
+def damaged_lines(text: str, tokens: Iterable[Token], garbled_token: Callable[[str], bool],
+                  slips: list[Edit] | None = None) -> set[int]:
     """Numbers of the lines (0-based) that show OCR damage themselves or next to them.
 
     `garbled_token`: whether a token cannot be Vietnamese as written (the restorer's judgement);
-    only tokens with a digit or sign among letters, or with impossible marks, are asked."""
+    only tokens with a digit or sign among letters, or with impossible marks, are asked.
+    `slips`: the text's `slip_edits`, where the caller has them."""
     starts = line_starts(text)
     shown: set[int] = set()
     for token in tokens:
@@ -54,7 +56,7 @@ def damaged_lines(text: str, tokens: Iterable[Token], garbled_token: Callable[[s
         impossible = word.isalpha() and not word.isascii() and is_valid_key(strip_marks(word.lower()))
         if (odd or impossible) and garbled_token(word):
             shown.add(bisect_right(starts, token.start) - 1)
-    for edit in slip_edits(text):
+    for edit in slip_edits(text) if slips is None else slips:
         shown.add(bisect_right(starts, edit.start) - 1)
     for m in _SURE_CHUNK.finditer(text):
         shown.add(bisect_right(starts, m.start()) - 1)
