@@ -8,6 +8,7 @@ Figures:
 - correct text from sources the model never read (`bench.heldout_sources`: real-scan gold
   transcriptions, another register with the author's own typography), per source: share of lines
   `repair` with default options returns byte-identical, each line alone and in its document;
+  and the same texts as `.txt` inputs of `sohoa run` (paragraphs repair changed);
 - round trip per legacy encoding, with our own encoders (TCVN3 also as some converters write its
   capitals with a tone: the plain capital, then the toned small letter):
   * bytes, per line: each held-out line its own file → `decode_bytes` → exact match;
@@ -159,6 +160,42 @@ def negative_sources(sources: dict[str, list[list[str]]] | None = None) -> dict:
     return figures
 
 
+def run_txt_sources(sources: dict[str, list[list[str]]] | None = None) -> dict:
+    """Correct text from other sources as `.txt` inputs of `sohoa run` (default options): per source,
+    the paragraphs `repair` changed (text.txt against ocr.txt, which `run` writes before repair)
+    and the documents whose words differ from the input. (`run` joins a text file's lines into
+    paragraphs: that is ingest's layout, not repair's doing, so paragraphs are compared.)"""
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from sohoa.cli import main as cli
+
+    figures = {}
+    for name, documents in (correct_sources() if sources is None else sources).items():
+        with tempfile.TemporaryDirectory() as tmp:
+            inputs, out = Path(tmp) / "in", Path(tmp) / "out"
+            inputs.mkdir()
+            for n, lines in enumerate(documents):
+                (inputs / f"d{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            CliRunner().invoke(cli, ["run", str(inputs), "-o", str(out), "--jobs", "1", "--no-tables"])
+            paragraphs = changed = words_differ = 0
+            for n, lines in enumerate(documents):
+                folder = out / f"d{n}"
+                if not (folder / "text.txt").exists():
+                    words_differ += 1
+                    continue
+                before = (folder / "ocr.txt").read_text(encoding="utf-8").split("\n")
+                after = (folder / "text.txt").read_text(encoding="utf-8").split("\n")
+                paragraphs += sum(1 for line in before if line.strip())
+                changed += sum(a != b for a, b in zip(before, after))
+                words_differ += " ".join(lines).split() != " ".join(after).split()
+        figures[name] = {"documents": len(documents), "paragraphs": paragraphs,
+                         "unchanged_paragraphs": 1 - changed / max(1, paragraphs),
+                         "documents_whose_words_differ": words_differ}
+    return figures
+
+
 def round_trip_lines(lines: list[str], with_restorer: bool = False) -> dict:
     """Per encoding: each line its own file (bytes) and each line alone as misread text."""
     from sohoa.diacritics.legacy import CODECS
@@ -263,6 +300,7 @@ def main(out_dir: Path) -> dict:
     if source_lines:
         results["round_trip_lines_other_sources"] = round_trip_lines(source_lines, with_restorer=True)
     results["negative_sources"] = negative_sources()
+    results["negative_sources_sohoa_run"] = run_txt_sources()
     results["round_trip_documents"] = round_trip_documents(documents)
     results["seconds"] = time.perf_counter() - started
 
@@ -301,6 +339,10 @@ def _print(results: dict) -> None:
             if k != "changed_examples"))
         for line, out in figures.get("changed_examples", []):
             print(f"      {line!r}\n   -> {out!r}")
+    print("the same through `sohoa run` as .txt inputs (paragraphs repair changed):")
+    for name, figures in results.get("negative_sources_sohoa_run", {}).items():
+        print(f"  {name:30s} " + "  ".join(
+            f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
     print("round trip, each document one file / one text:")
     for name, figures in results["round_trip_documents"].items():
         print(f"  {name:15s} " + "  ".join(
