@@ -141,3 +141,23 @@ def test_capital_vowel_before_another_letter_is_not_joined(text):
     from sohoa.diacritics.legacy import tcvn3_decode, tcvn3_encode
 
     assert tcvn3_decode(tcvn3_encode(text)) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- Các sở, ban, ngành;", "- Các sở, ban, ngành;"),
+    ("Sở Tài chính", "Sở Tài chính"),
+])
+def test_viscii_letter_read_as_a_glued_middle_dot_is_decoded(text, expected):
+    misread = cp1252_decode(CODECS["viscii"].encode(text))
+    assert "·" in misread
+    assert repair(misread, restore=False).text == expected
+
+
+@pytest.mark.parametrize("text", ["giá trị 5 ± 0,2", "a · b", "điểm 9·10"])
+def test_middle_dot_and_plus_minus_as_symbols_stay(text):
+    assert repair(text, restore=False).text == text
+
+
+def test_a_legacy_spelling_behind_look_alike_letters_is_decoded_at_once():
+    once = repair("ӏÌ", restore=False).text  # Cyrillic 'ӏ' for 'l', then a TCVN3 capital inside a word
+    assert repair(once, restore=False).text == once
