@@ -80,8 +80,8 @@ def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_ti
               help="Also write an HTML review page with every change highlighted.")
 @click.option("--encoding", type=click.Choice(["utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr", "utf8-mojibake"]),
               default=None, help="Force the legacy encoding instead of detecting it.")
-@click.option("--tone-style", type=click.Choice(["old", "new"]), default="old", show_default=True,
-              help="Tone-mark placement: old 'hòa, thủy' or new 'hoà, thuỷ'.")
+@click.option("--tone-style", type=click.Choice(["keep", "old", "new"]), default="keep", show_default=True,
+              help="Tone-mark placement: keep the text's own, or rewrite all as old 'hòa, thủy' or new 'hoà, thuỷ'.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Changes less certain than this are only reported (--explain, --html, json), not made.")
 @click.option("--no-restore", is_flag=True, help="Skip the statistical diacritic restorer.")

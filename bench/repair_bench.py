@@ -5,13 +5,19 @@ Figures:
   for the deterministic stages and, when a restorer model is shipped, the full pipeline;
 - detection false positives: share of correct lines on which the encoding stage proposes any
   edit, and whether it fires on the correct lines joined into one document;
-- round trip per legacy encoding, with our own encoders:
+- correct text from sources the model never read (`bench.heldout_sources`: real-scan gold
+  transcriptions, another register with the author's own typography), per source: share of lines
+  `repair` with default options returns byte-identical, each line alone and in its document;
+  and the same texts as `.txt` inputs of `sohoa run` (paragraphs repair changed);
+- round trip per legacy encoding, with our own encoders (TCVN3 also as some converters write its
+  capitals with a tone: the plain capital, then the toned small letter):
   * bytes, per line: each held-out line its own file → `decode_bytes` → exact match;
   * bytes, per document: each held-out document one file → exact match of the document and of
     its lines;
   * misread text (the bytes shown through Windows-1252, or VIQR as typed) → `repair`, per line
     (each line alone) and per document (lines in their document), compared with what `repair`
-    makes of the true text (the same text in the pipeline's tone style, 'hoà' → 'hòa');
+    makes of the true text without the restorer, and, per line, with default options (restorer
+    on) compared with the true text itself;
   Typographic quotes and dashes an encoding lacks are typed plain ('"', '-') as its users did;
 - lines/s of `repair` on correct text.
 
@@ -27,8 +33,20 @@ import time
 import unicodedata
 from pathlib import Path
 
-CORPUS_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-ENCODINGS = ("tcvn3", "vni", "viscii", "cp1258", "viqr")
+from bench.heldout_sources import correct_sources, shared_dir
+
+CORPUS_DIR = shared_dir() / "corpus"
+ENCODINGS = ("tcvn3", "tcvn3-split-capitals", "vni", "viscii", "cp1258", "viqr")
+
+
+def _codec(name: str):
+    """Our codec for `name`; 'tcvn3-split-capitals' is TCVN3 as some converters write capitals
+    with a tone (the plain capital, then the toned small letter: 'A¹' for 'Ạ')."""
+    from sohoa.diacritics.legacy import CODECS, LegacyCodec, tcvn3_decode, tcvn3_encode_split_capitals
+
+    if name == "tcvn3-split-capitals":
+        return LegacyCodec(name, "TCVN3, capitals split", tcvn3_encode_split_capitals, tcvn3_decode)
+    return CODECS[name]
 
 
 def _corpus_paths() -> list[Path]:
@@ -118,14 +136,74 @@ def _untouched(lines: list[str], restore: bool) -> tuple[float, float, list[dict
     return 1 - len(changed) / len(lines), len(lines) / elapsed, changed
 
 
-def round_trip_lines(lines: list[str]) -> dict:
+def negative_sources(sources: dict[str, list[list[str]]] | None = None) -> dict:
+    """Per source of correct text the model never read: share of lines `repair` (default options,
+    restorer on) returns byte-identical, each line alone and each document as one text; and the
+    same without the restorer. The changed lines are listed for the eye."""
+    from sohoa.diacritics.pipeline import repair
+
+    figures = {}
+    for name, documents in (correct_sources() if sources is None else sources).items():
+        lines = [line for doc in documents for line in doc]
+        entry: dict = {"documents": len(documents), "lines": len(lines)}
+        for label, restore in (("", True), ("_no_restore", False)):
+            alone = [line for line in lines if repair(line, restore=restore).text != line]
+            in_doc = 0
+            for doc in documents:
+                out = repair("\n".join(doc), restore=restore).text.split("\n")
+                in_doc += sum(a != b for a, b in zip(out, doc))
+            entry[f"unchanged_line_alone{label}"] = 1 - len(alone) / max(1, len(lines))
+            entry[f"unchanged_in_document{label}"] = 1 - in_doc / max(1, len(lines))
+            if restore:
+                entry["changed_examples"] = [[line, repair(line).text] for line in alone[:8]]
+        figures[name] = entry
+    return figures
+
+
+def run_txt_sources(sources: dict[str, list[list[str]]] | None = None) -> dict:
+    """Correct text from other sources as `.txt` inputs of `sohoa run` (default options): per source,
+    the paragraphs `repair` changed (text.txt against ocr.txt, which `run` writes before repair)
+    and the documents whose words differ from the input. (`run` joins a text file's lines into
+    paragraphs: that is ingest's layout, not repair's doing, so paragraphs are compared.)"""
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from sohoa.cli import main as cli
+
+    figures = {}
+    for name, documents in (correct_sources() if sources is None else sources).items():
+        with tempfile.TemporaryDirectory() as tmp:
+            inputs, out = Path(tmp) / "in", Path(tmp) / "out"
+            inputs.mkdir()
+            for n, lines in enumerate(documents):
+                (inputs / f"d{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            CliRunner().invoke(cli, ["run", str(inputs), "-o", str(out), "--jobs", "1", "--no-tables"])
+            paragraphs = changed = words_differ = 0
+            for n, lines in enumerate(documents):
+                folder = out / f"d{n}"
+                if not (folder / "text.txt").exists():
+                    words_differ += 1
+                    continue
+                before = (folder / "ocr.txt").read_text(encoding="utf-8").split("\n")
+                after = (folder / "text.txt").read_text(encoding="utf-8").split("\n")
+                paragraphs += sum(1 for line in before if line.strip())
+                changed += sum(a != b for a, b in zip(before, after))
+                words_differ += " ".join(lines).split() != " ".join(after).split()
+        figures[name] = {"documents": len(documents), "paragraphs": paragraphs,
+                         "unchanged_paragraphs": 1 - changed / max(1, paragraphs),
+                         "documents_whose_words_differ": words_differ}
+    return figures
+
+
+def round_trip_lines(lines: list[str], with_restorer: bool = False) -> dict:
     """Per encoding: each line its own file (bytes) and each line alone as misread text."""
     from sohoa.diacritics.legacy import CODECS
     from sohoa.diacritics.pipeline import repair
 
     figures = {}
     for name in ENCODINGS:
-        pairs = [found for line in lines if (found := _encodable(CODECS[name], line)) is not None]
+        pairs = [found for line in lines if (found := _encodable(_codec(name), line)) is not None]
         bytes_ok = sum(1 for line, data in pairs if _decoded_or_none(data) == line)
         entry = {"lines": len(pairs), "unencodable": len(lines) - len(pairs),
                  "bytes_line_exact": bytes_ok / max(1, len(pairs))}
@@ -133,6 +211,9 @@ def round_trip_lines(lines: list[str]) -> dict:
             text_ok = sum(1 for line, data in pairs
                           if repair(_misread(name, data), restore=False).text == _expected(line))
             entry["text_line_exact"] = text_ok / max(1, len(pairs))
+            if with_restorer:  # default options: the text must come back as the author wrote it
+                entry["text_line_exact_with_restorer"] = sum(
+                    1 for line, data in pairs if repair(_misread(name, data)).text == line) / max(1, len(pairs))
         figures[name] = entry
     # negative: correct UTF-8 files must come back as they are (no legacy or VIQR reading)
     figures["utf-8"] = {"lines": len(lines),
@@ -156,7 +237,7 @@ def round_trip_documents(documents: list[list[str]]) -> dict:
     for name in ENCODINGS:
         docs = bytes_docs = bytes_lines = text_docs = text_lines = total_lines = 0
         for original in documents:
-            found = _encodable(CODECS[name], "\n".join(original))
+            found = _encodable(_codec(name), "\n".join(original))
             if found is None:
                 continue
             text, data = found
@@ -214,7 +295,12 @@ def main(out_dir: Path) -> dict:
     results["detection_false_positive_rate"] = false_positives / len(lines)
     results["detection_fires_on_whole_text"] = bool(detector.find_edits("\n".join(lines)))
 
-    results["round_trip_lines"] = round_trip_lines(lines)
+    results["round_trip_lines"] = round_trip_lines(lines, with_restorer=_default_restorer() is not None)
+    source_lines = [line for docs in correct_sources().values() for doc in docs for line in doc]
+    if source_lines:
+        results["round_trip_lines_other_sources"] = round_trip_lines(source_lines, with_restorer=True)
+    results["negative_sources"] = negative_sources()
+    results["negative_sources_sohoa_run"] = run_txt_sources()
     results["round_trip_documents"] = round_trip_documents(documents)
     results["seconds"] = time.perf_counter() - started
 
@@ -240,6 +326,22 @@ def _print(results: dict) -> None:
     print("round trip, each line alone (bar: >= 99.9% bytes_line_exact):")
     for name, figures in results["round_trip_lines"].items():
         print(f"  {name:15s} " + "  ".join(
+            f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    if "round_trip_lines_other_sources" in results:
+        print("round trip of lines from sources the model never read, each line alone:")
+        for name, figures in results["round_trip_lines_other_sources"].items():
+            print(f"  {name:15s} " + "  ".join(
+                f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    print("correct text from sources the model never read, unchanged by repair (bar: >= 99.9%):")
+    for name, figures in results.get("negative_sources", {}).items():
+        print(f"  {name:30s} " + "  ".join(
+            f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
+            if k != "changed_examples"))
+        for line, out in figures.get("changed_examples", []):
+            print(f"      {line!r}\n   -> {out!r}")
+    print("the same through `sohoa run` as .txt inputs (paragraphs repair changed):")
+    for name, figures in results.get("negative_sources_sohoa_run", {}).items():
+        print(f"  {name:30s} " + "  ".join(
             f"{k}={v:.4%}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
     print("round trip, each document one file / one text:")
     for name, figures in results["round_trip_documents"].items():

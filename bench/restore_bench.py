@@ -4,7 +4,10 @@ Sets, all built deterministically from the held-out split of ../shared/corpus:
 1. de-accented lines of legal/administrative text and of news (case kept);
 2. synthetic legacy OCR: held-out paragraphs rendered ('light' scans) and read with `tesseract -l eng`;
 3. `tesseract -l vie` on 'heavy' (degraded) renders;
-4. correct text: held-out lines that must come out unchanged.
+4. correct text: held-out lines that must come out unchanged;
+5. text from sources the model never read (`bench.heldout_sources`), per source: de-accented
+   (each document, and each line alone) and as written (must come out unchanged).
+RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: all).
 Anchor: pyvi's `ViUtils.add_accents` on sets 1-2, in the same run. OCR output is cached under
 bench/work/restore/. Figures: syllable accuracy (case-insensitive and exact), CER before/after,
 lines exact, syllables per second of CPU time of this process (one core; model load excluded —
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -26,8 +30,10 @@ from rapidfuzz.distance import Levenshtein
 from sohoa.diacritics.restore.syllables import canonical, strip_marks
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-SEEDS = ROOT.parent / "shared" / "seeds"
+from bench.heldout_sources import correct_sources, shared_dir  # noqa: E402
+
+CORPUS = shared_dir() / "corpus"
+SEEDS = shared_dir() / "seeds"
 WORK = ROOT / "bench" / "work" / "restore"
 LEGAL, NEWS = CORPUS / "vi_legal.jsonl.gz", CORPUS / "vi_news.jsonl.gz"
 SET1_SYLLABLES = {"legal": 150_000, "news": 60_000}  # legal: every held-out legal document
@@ -173,6 +179,16 @@ def run_pyvi(text: str) -> tuple[str, float]:
     return out, time.process_time() - started
 
 
+def run_lines_alone(restorer, text: str) -> tuple[str, float]:
+    """The restorer on each line of `text` on its own, as a line-by-line pipe sees it."""
+    outputs, seconds = [], 0.0
+    for line in text.split("\n"):
+        out, spent = run_restorer(restorer, line)
+        outputs.append(out)
+        seconds += spent
+    return "\n".join(outputs), seconds
+
+
 def run_pipeline(text: str) -> tuple[str, float]:
     from sohoa.diacritics import repair
 
@@ -224,40 +240,60 @@ def main(out_dir: Path) -> dict:
     results: dict = {"model": str(DEFAULT_MODEL_PATH.relative_to(ROOT)), "model_load_s": round(load_seconds, 2),
                      "model_mb": round(DEFAULT_MODEL_PATH.stat().st_size / 2**20, 1)}
     restore = lambda text: run_restorer(restorer, text)  # noqa: E731
+    wanted = set(os.environ.get("RESTORE_BENCH_SETS", "1,2,3,4,5").split(","))
 
     # set 1: de-accented held-out lines, one document at a time
-    for name, path in (("set1_legal", LEGAL), ("set1_news", NEWS)):
+    for name, path in (("set1_legal", LEGAL), ("set1_news", NEWS)) if "1" in wanted else ():
         docs = heldout_lines(path, SET1_SYLLABLES[name.removeprefix("set1_")])
         pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in docs]
         results[name] = {"input": _before(pairs), "sohoa": _score(pairs, restore), "pyvi": _score(pairs, run_pyvi),
                          "confidence": calibration(restorer, pairs)}
         _print(name, results[name])
 
-    # set 2: English-model OCR of held-out renders
-    pages = ocr_set("eng", "light", seed=7)
-    results["set2_eng_ocr"] = {"input": _before([(o, t) for o, t in pages]),
-                               "sohoa": _score(pages, restore), "pyvi": _score(pages, run_pyvi)}
-    _print("set2_eng_ocr", results["set2_eng_ocr"])
+    # set 2: English-model OCR of held-out renders (pages, and each line alone)
+    pages = ocr_set("eng", "light", seed=7) if "2" in wanted else []
+    if pages:
+        results["set2_eng_ocr"] = {"input": _before([(o, t) for o, t in pages]),
+                                   "sohoa": _score(pages, restore),
+                                   "sohoa_lines_alone": _score(pages, lambda t: run_lines_alone(restorer, t)),
+                                   "pyvi": _score(pages, run_pyvi)}
+        _print("set2_eng_ocr", results["set2_eng_ocr"])
 
     # set 3: Vietnamese-model OCR of degraded held-out renders
-    pages = ocr_set("vie", "heavy", seed=11)
-    results["set3_vie_ocr"] = {"input": _before(pages), "sohoa": _score(pages, restore),
-                               "sohoa_pipeline": _score(pages, run_pipeline)}
-    before, after = results["set3_vie_ocr"]["input"]["cer"], results["set3_vie_ocr"]["sohoa"]["cer"]
-    results["set3_vie_ocr"]["cer_reduction"] = round(1 - after / before, 4) if before else None
-    _print("set3_vie_ocr", results["set3_vie_ocr"])
+    pages = ocr_set("vie", "heavy", seed=11) if "3" in wanted else []
+    if pages:
+        results["set3_vie_ocr"] = {"input": _before(pages), "sohoa": _score(pages, restore),
+                                   "sohoa_pipeline": _score(pages, run_pipeline)}
+        before, after = results["set3_vie_ocr"]["input"]["cer"], results["set3_vie_ocr"]["sohoa"]["cer"]
+        results["set3_vie_ocr"]["cer_reduction"] = round(1 - after / before, 4) if before else None
+        _print("set3_vie_ocr", results["set3_vie_ocr"])
+
+    # set 5: text from sources the model never read (bench.heldout_sources): de-accented, and as written
+    if "5" in wanted:
+        for source, documents in correct_sources().items():
+            pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in documents]
+            unchanged = sum(a == b for lines in documents
+                            for a, b in zip(run_restorer(restorer, "\n".join(lines))[0].split("\n"), lines))
+            total = sum(len(lines) for lines in documents)
+            results[f"set5_{source}"] = {
+                "input": _before(pairs), "sohoa": _score(pairs, restore),
+                "sohoa_lines_alone": _score(pairs, lambda t: run_lines_alone(restorer, t)),
+                "pyvi": _score(pairs, run_pyvi),
+                "correct_text": {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}}
+            _print(f"set5_{source}", results[f"set5_{source}"])
 
     # set 4: correct text must stay as it is
     unchanged = total = 0
-    for path in (LEGAL, NEWS):
+    for path in (LEGAL, NEWS) if "4" in wanted else ():
         for lines in heldout_lines(path, SET4_LINES * 6)[:200]:
             text = "\n".join(lines)
             output, _ = run_restorer(restorer, text)
             out_lines = output.split("\n")
             total += len(lines)
             unchanged += sum(a == b for a, b in zip(out_lines, lines))
-    results["set4_correct"] = {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
-    _print("set4_correct", results["set4_correct"])
+    if total:
+        results["set4_correct"] = {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
+        _print("set4_correct", results["set4_correct"])
 
     # seeds 000 and 002: no truth; a few lines before/after for the eye
     examples = []

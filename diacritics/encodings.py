@@ -65,7 +65,13 @@ def readability(text: str) -> Readability:
             good += 1
         else:
             bad += 1
-    return Readability(good, bad + sum(1 for c in text if is_odd_character(c, _COMMON_SYMBOLS)))
+    odd = sum(1 for c in text if is_odd_character(c, _COMMON_SYMBOLS)) + len(_LETTER_THEN_DOT.findall(text))
+    return Readability(good, bad + odd)
+
+
+_LETTER_THEN_DOT = re.compile(r"(?<=[^\W\d_])[·±]")
+"""A middle dot or plus-minus glued to a letter ('s·', 'S±'): what VISCII's 'ở', 'ổ' look like read
+as Windows-1252; no one types it ('·' and '±' alone are common symbols)."""
 
 
 # '§' and '№' are odd here (unlike in the syllable model): in a reading of legacy bytes they
@@ -525,10 +531,17 @@ class LegacyEncodingFixer:
         return self._legacy_edits(text)
 
     def _legacy_edits(self, text: str) -> list[Edit]:
+        from sohoa.diacritics.unicode_fixes import _HOMOGLYPHS
+
+        # Cyrillic and Greek look-alikes ('ӏÌ') are judged as the Latin letters the homoglyph
+        # stage will make of them: else a legacy spelling shows only after that stage, and
+        # repairing twice would differ from repairing once
+        latin = str.maketrans(_HOMOGLYPHS)
+        originals = text.split("\n")
         lines = []
         offset = 0
-        for line in text.split("\n"):
-            lines.append((offset, line))
+        for line in originals:
+            lines.append((offset, line.translate(latin)))
             offset += len(line) + 1
         verdicts: dict[int, tuple[str, float]] = {}
         if self.forced:
@@ -573,5 +586,6 @@ class LegacyEncodingFixer:
                 decoded = _decode_chunk(encoding, chunk)
                 if decoded != chunk:
                     at = start + chunk_offset
-                    edits.append(Edit(at, at + len(chunk), chunk, decoded, f"encoding.{encoding}", confidence))
+                    original = originals[i][chunk_offset:chunk_offset + len(chunk)]
+                    edits.append(Edit(at, at + len(chunk), original, decoded, f"encoding.{encoding}", confidence))
         return edits

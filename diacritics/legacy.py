@@ -98,7 +98,41 @@ def tcvn3_decode(data: bytes) -> str:
                 out.append(bytes([byte]).decode("cp1252"))
         else:
             out.append(cp1252_decode(bytes([byte])))
-    return unicodedata.normalize("NFC", "".join(out))
+    return _join_split_capitals(unicodedata.normalize("NFC", "".join(out)))
+
+
+_PLAIN_CAPITAL_VOWELS = "AĂÂEÊIOÔƠUƯY"
+
+
+def _join_split_capitals(text: str) -> str:
+    """A capital with a tone that a converter wrote as the plain capital followed by the toned
+    small letter ('A¹' → 'Aạ' → 'Ạ', '£Õ' → 'Êế' → 'Ế'): no Vietnamese word has a capital vowel
+    followed by the same vowel toned, so the pair is one letter."""
+    if not any(c in text for c in _PLAIN_CAPITAL_VOWELS):
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in _PLAIN_CAPITAL_VOWELS and i + 1 < len(text):
+            base, tone = split_letter(text[i + 1])
+            if tone and base == char.lower():
+                out.append(with_tone(char, tone))
+                i += 2
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def tcvn3_encode_split_capitals(text: str) -> bytes:
+    """Unicode → TCVN3 bytes the way some converters write capitals with a tone: the plain
+    capital, then the toned small letter ('Ạ' → 'A' + the byte of 'ạ'); `tcvn3_decode` reads both."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        base, tone = split_letter(char)
+        out.append(base + char.lower() if tone and char.isupper() and base in "AĂÂEÊIOÔƠUƯY" else char)
+    return tcvn3_encode("".join(out))
 
 
 def _tcvn_char(byte: int) -> str:

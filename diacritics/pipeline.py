@@ -3,7 +3,8 @@
 Reads as its list of stages (see `default_fixers`):
 
     legacy encoding → Unicode hygiene (NFC, stray/doubled marks, look-alikes, split syllables)
-    → tone placement (canonical) → document codes → statistical restorer → tone style
+    → tone placement (only impossible placements with 'keep', the default; else the chosen
+    style) → document codes → statistical restorer → tone style
 
 Every stage is a `Fixer`: it looks at its input and reports edits on that input. The pipeline
 applies the edits that are confident enough, keeps the others as review flags, and composes
@@ -20,8 +21,9 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 from sohoa.diacritics.compose import apply_edits, check_edits, compose
 from sohoa.diacritics.records import Edit, RepairResult
 
-TONE_STYLES = ("old", "new")
+TONE_STYLES = ("keep", "old", "new")
 DEFAULT_MIN_CONFIDENCE = 0.5
+_ACRONYM_FIXERS = frozenset({"restore.acronym"})
 
 
 @runtime_checkable
@@ -50,6 +52,9 @@ class GuardedFixer:
 
     inner: Fixer
     protected_spans: Callable[[str], Sequence[tuple[int, int]]]
+    abbreviation_fixers: frozenset[str] = frozenset()
+    """Fixers whose edits may change an abbreviation itself ('restore.acronym': 'GDDT' → 'GDĐT');
+    they are still kept off URLs, codes, numbers and the rest."""
 
     @property
     def name(self) -> str:
@@ -63,7 +68,43 @@ class GuardedFixer:
         if not spans:
             return edits
         guard = _SpanIndex(spans)
-        return [e for e in edits if not guard.touches(e)]
+        if not any(e.fixer in self.abbreviation_fixers for e in edits):
+            return [e for e in edits if not guard.touches(e)]
+        from sohoa.diacritics.tokens import token_kinds
+
+        loose = _SpanIndex([(a, b) for a, b, kind in token_kinds(text) if kind != "abbreviation"] or [(-1, -1)])
+        return [e for e in edits if not (loose if e.fixer in self.abbreviation_fixers else guard).touches(e)]
+
+
+@dataclass(frozen=True)
+class TextStyleRestorer:
+    """Runs the statistical restorer `inner` and writes the words it changes with the tone-mark
+    placement the text itself mostly uses ('thuỷ lợi' in a text that writes 'hoà'), so that
+    `tone_style='keep'` needs no pass over the author's own words."""
+
+    inner: Fixer
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def find_edits(self, text: str) -> list[Edit]:
+        import re
+
+        from sohoa.diacritics.syllables import place_tone
+        from sohoa.diacritics.unicode_fixes import dominant_tone_style
+
+        edits = self.inner.find_edits(text)
+        if not edits:
+            return edits
+        style = dominant_tone_style(text)
+
+        def placed(match: "re.Match[str]") -> str:
+            return place_tone(match.group(), style) or match.group()
+
+        styled = [Edit(e.start, e.end, e.before, re.sub(r"[^\W\d_]+", placed, e.after), e.fixer, e.confidence)
+                  if e.after else e for e in edits]
+        return [e for e in styled if e.after != e.before]
 
 
 def run_fixers(text: str, fixers: Sequence[Fixer], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> RepairResult:
@@ -138,7 +179,7 @@ def _default_restorer() -> Fixer | None:
     return load_default_restorer()
 
 
-def default_fixers(*, tone_style: str = "old", encoding: str | None = None, restore: bool = True) -> list[Fixer]:
+def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, restore: bool = True) -> list[Fixer]:
     """The stages of `repair`, in order."""
     if tone_style not in TONE_STYLES:
         raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {tone_style!r}")
@@ -158,17 +199,23 @@ def default_fixers(*, tone_style: str = "old", encoding: str | None = None, rest
     ]
     restorer = _default_restorer() if restore else None
     if restorer is not None:
-        fixers.append(GuardedFixer(restorer, protected_spans))
-        # the restorer may place marks its own way: settle them in the chosen style
-        fixers.append(TonePlacementFixer(tone_style, name="tone.style"))
+        if tone_style == "keep":
+            # restored words follow the placement the text itself uses; the author's stay
+            fixers.append(GuardedFixer(TextStyleRestorer(restorer), protected_spans, _ACRONYM_FIXERS))
+        else:
+            fixers.append(GuardedFixer(restorer, protected_spans, _ACRONYM_FIXERS))
+            # the restorer may place marks its own way: settle them in the chosen style
+            fixers.append(TonePlacementFixer(tone_style, name="tone.style"))
     return fixers
 
 
-def repair(text: str, *, tone_style: str = "old", min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+def repair(text: str, *, tone_style: str = "keep", min_confidence: float = DEFAULT_MIN_CONFIDENCE,
            encoding: str | None = None, restore: bool = True) -> RepairResult:
     """Repair Vietnamese text; every change is explained in `RepairResult.edits`.
 
-    tone_style: 'old' ('hòa', 'thủy') or 'new' ('hoà', 'thuỷ') tone-mark placement.
+    tone_style: 'keep' (default: the author's placement stays, both are correct Vietnamese;
+        words the restorer changes take the placement the text mostly uses), or 'old'
+        ('hòa', 'thủy') / 'new' ('hoà', 'thuỷ') to rewrite every word in one placement.
     min_confidence: edits below it are not applied but returned in `RepairResult.flags`.
     encoding: force a legacy encoding for text that was decoded wrongly ('tcvn3', 'vni',
         'viqr', 'viscii', 'cp1258', 'utf8-mojibake'); None detects it per run of text.

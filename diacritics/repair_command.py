@@ -26,7 +26,7 @@ class RepairOptions:
     fmt: str = "text"
     html_path: str | None = None
     encoding: str | None = None
-    tone_style: str = "old"
+    tone_style: str = "keep"
     min_confidence: float = 0.5
     restore: bool = True
 

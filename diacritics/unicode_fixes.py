@@ -217,6 +217,9 @@ class TonePlacementFixer:
 
         edits = []
         check_attested = bool(attested_syllables())
+        # 'keep': both placements are correct Vietnamese, so a mark moves only from where
+        # neither puts it ('muà' → 'mùa'), to where the text's own style does
+        style = dominant_tone_style(text) if self.style == "keep" else self.style
         for line in re.finditer(r"[^\n]+", text):
             words = list(re.finditer(r"[^\W\d_]+", line.group()))
             moves = []
@@ -224,8 +227,10 @@ class TonePlacementFixer:
                 word = match.group()
                 if word.isascii():
                     continue
-                fixed = place_tone(word, self.style)
+                fixed = place_tone(word, style)
                 if fixed is None or fixed == word:
+                    continue
+                if self.style == "keep" and word == place_tone(word, "new" if style == "old" else "old"):
                     continue
                 if [split_letter(c)[0] for c in fixed] != [split_letter(c)[0] for c in word]:
                     continue  # pragma: no cover - place_tone only moves marks
@@ -240,3 +245,22 @@ class TonePlacementFixer:
                 start = line.start() + match.start()
                 edits.append(Edit(start, start + len(match.group()), match.group(), fixed, self.name, confidence))
         return edits
+
+
+def dominant_tone_style(text: str) -> str:
+    """'new' when the text places more of its marks the new way ('hoà', 'thuỷ') than the old way
+    ('hòa', 'thủy'), else 'old'; counted over the words whose placement differs between the two."""
+    from sohoa.diacritics.syllables import place_tone
+
+    counts = {"old": 0, "new": 0}
+    for word in set(re.findall(r"[^\W\d_]+", text)):
+        if word.isascii():
+            continue
+        old, new = place_tone(word, "old"), place_tone(word, "new")
+        if old is None or old == new:
+            continue
+        if word == old:
+            counts["old"] += 1
+        elif word == new:
+            counts["new"] += 1
+    return "new" if counts["new"] > counts["old"] else "old"

@@ -22,6 +22,13 @@ CAPITAL_PRIORS = {"P": {"d": 0.3}, "B": {"d": 0.15}}
 scans in Times-like faces come out (seeds 000 and 002). Our renderer's 'Đ' reads as 'D', so the
 rendered pages cannot teach this one; it is a prior, merged with what the pages teach."""
 
+PRIOR_RULES = {"mg": {"ng": 0.5}}
+"""Rewrites legacy English-model scans show that our rendered pages do not teach: 'n' before 'g'
+read as 'm' ('tmg' for 'ứng', 'vimg' for 'vững', seed 002). No Vietnamese word spells 'mg', so
+the rewrite costs no real word anything."""
+FINAL_PRIORS = {"b": {"o": 0.2}}
+"""A final 'ố'/'ó' read as 'b' ('sb' for 'số'): no Vietnamese word ends in 'b'."""
+
 EDGE_PUNCT = ".,;:!?()[]\"'“”‘’…-–*"
 
 
@@ -49,6 +56,13 @@ class Channel:
         return cls(tokens=data.get("tokens", {}), rules=data.get("rules", {}),
                    garble_rate=float(data.get("garble_rate", 0.0)))
 
+    def _rules_for(self, sub: str) -> dict[str, float]:
+        learned = self.rules.get(sub, {})
+        prior = PRIOR_RULES.get(sub)
+        if not prior:
+            return learned
+        return {**learned, **{b: max(p, learned.get(b, 0.0)) for b, p in prior.items()}}
+
     def rewrite_keys(self, observed: str, max_rewrites: int = 2) -> dict[str, float]:
         """De-accented strings reachable from `observed` by up to `max_rewrites` rules, with probability."""
         start = strip_marks(observed.lower())
@@ -56,6 +70,9 @@ class Channel:
         frontier = {start: 1.0}
         for repl, p in CAPITAL_PRIORS.get(observed[:1], {}).items():
             frontier[repl + start[1:]] = found[repl + start[1:]] = p
+        if len(start) > 1:
+            for repl, p in FINAL_PRIORS.get(start[-1], {}).items():
+                frontier[start[:-1] + repl] = found[start[:-1] + repl] = max(p, found.get(start[:-1] + repl, 0.0))
         for _ in range(max_rewrites):
             nxt: dict[str, float] = {}
             for form, prob in frontier.items():
@@ -64,7 +81,7 @@ class Channel:
                         sub = form[i:i + width]
                         if len(sub) < width:
                             break
-                        for repl, p in self.rules.get(sub, {}).items():
+                        for repl, p in self._rules_for(sub).items():
                             new = form[:i] + repl + form[i + width:]
                             score = prob * p
                             if score > nxt.get(new, 0.0) and score > found.get(new, 0.0):

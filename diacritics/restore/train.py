@@ -332,6 +332,11 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
                                     Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet)
     model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=pages) if pages else "copied from the shipped model"
     model.save(output)
+    from sohoa.diacritics.restore.acronyms import build_table, table_path, write_table
+
+    acronyms = build_table(texts())
+    write_table(acronyms, table_path(output))
+    _log(f"restore/train: {len(acronyms):,} acronyms with 'Đ' → {table_path(output).name}", quiet)
     return model
 
 

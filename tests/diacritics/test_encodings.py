@@ -1,10 +1,11 @@
 """Legacy encodings: our encoders, byte detection, text-level detection, and what must stay untouched."""
 
+import re
 import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from sohoa.diacritics.encodings import LegacyEncodingFixer, decode_bytes
 from sohoa.diacritics.legacy import CODECS, cp1252_decode
@@ -61,10 +62,16 @@ def test_detection_never_fires_on_correct_unicode():
 def test_codecs_round_trip_any_vietnamese_text(name, text):
     if name == "tcvn3":  # capitals that share a byte with quotes and dashes: see the xfail below
         text = text.translate({ord(c): None for c in _TCVN_QUOTE_CAPITALS})
+        # a plain capital vowel before the same vowel toned ('Aạ') is how converters write the
+        # toned capital ('Ạ'), and is read so: no Vietnamese word spells it
+        assume(not _SPLIT_PAIR.search(text))
     assert CODECS[name].decode(CODECS[name].encode(text)) == text
 
 
 _TCVN_QUOTE_CAPITALS = "ẶỊÒỎÕÓỌỘ"
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_SPLIT_PAIR = re.compile("|".join(
+    c + "[" + "".join(unicodedata.normalize("NFC", c.lower() + t) for t in _TONES) + "]" for c in "AĂÂEÊIOÔƠUƯY"))
 
 
 @pytest.mark.xfail(strict=True, reason="TCVN3 stores these capitals on the bytes Windows uses for quotes "
@@ -106,3 +113,51 @@ def test_tcvn3_quote_bytes_between_letters(text):
 @pytest.mark.parametrize("text", ["dĐ", "dđa", "Dđ", "ddđ", "đd"])
 def test_viqr_d_before_a_crossed_d_reads_back(text):
     assert CODECS["viqr"].decode(CODECS["viqr"].encode(text)) == text
+
+
+# -- TCVN3 capitals written as the plain capital and the toned small letter --------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("A¹I", "ẠI"), ("§£ÕN", "ĐẾN"), ("C¤éNG HOAµ", "CỘNG HOÀ"), ("VI£ÖT NAM", "VIỆT NAM"),
+])
+def test_tcvn3_capitals_split_by_converters_are_joined(raw, expected):
+    from sohoa.diacritics.legacy import tcvn3_decode
+
+    assert tcvn3_decode(raw.encode("cp1252")) == expected
+
+
+def test_tcvn3_split_capitals_round_trip_as_bytes_and_as_misread_text():
+    from sohoa.diacritics.encodings import decode_bytes
+    from sohoa.diacritics.legacy import cp1252_decode, tcvn3_encode_split_capitals
+    from sohoa.diacritics.pipeline import repair
+
+    text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nỦy ban nhân dân tỉnh ban hành QUY ĐỊNH về ƯỚC TÍNH"
+    data = tcvn3_encode_split_capitals(text)
+    assert decode_bytes(data).text == text
+    assert repair(cp1252_decode(data), restore=False).text == text
+
+
+@pytest.mark.parametrize("text", ["Aaron", "Ooc Eo", "Ưu tiên", "ƯU TIÊN", "Iâ"])
+def test_capital_vowel_before_another_letter_is_not_joined(text):
+    from sohoa.diacritics.legacy import tcvn3_decode, tcvn3_encode
+
+    assert tcvn3_decode(tcvn3_encode(text)) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- Các sở, ban, ngành;", "- Các sở, ban, ngành;"),
+    ("Sở Tài chính", "Sở Tài chính"),
+])
+def test_viscii_letter_read_as_a_glued_middle_dot_is_decoded(text, expected):
+    misread = cp1252_decode(CODECS["viscii"].encode(text))
+    assert "·" in misread
+    assert repair(misread, restore=False).text == expected
+
+
+@pytest.mark.parametrize("text", ["giá trị 5 ± 0,2", "a · b", "điểm 9·10"])
+def test_middle_dot_and_plus_minus_as_symbols_stay(text):
+    assert repair(text, restore=False).text == text
+
+
+def test_a_legacy_spelling_behind_look_alike_letters_is_decoded_at_once():
+    once = repair("ӏÌ", restore=False).text  # Cyrillic 'ӏ' for 'l', then a TCVN3 capital inside a word
+    assert repair(once, restore=False).text == once

@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 from sohoa.diacritics import pipeline
 from sohoa.diacritics.pipeline import repair
 from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
 
 
 def test_decomposed_text_is_composed_with_an_edit_in_input_coordinates():
@@ -111,3 +112,20 @@ def test_legacy_bytes_under_utf8_mojibake_are_undone_in_one_repair():
 
 def test_plain_mojibake_of_a_symbol_stays_a_symbol():
     assert repair("Â®o lường", restore=False).text == "®o lường"
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
+@pytest.mark.parametrize("text, expected", [
+    ("Hoà giải tai xa, thuy loi va thuy san cua tinh", "Hoà giải tại xã, thuỷ lợi và thuỷ sản của tỉnh"),
+    ("Hòa giải tai xa, thuy loi va thuy san cua tinh", "Hòa giải tại xã, thủy lợi và thủy sản của tỉnh"),
+])
+def test_restored_words_follow_the_texts_own_tone_placement(text, expected):
+    assert repair(text).text == expected
+
+
+def test_dominant_tone_style():
+    from sohoa.diacritics.unicode_fixes import dominant_tone_style
+
+    assert dominant_tone_style("hoà bình, thuỷ lợi, hòa giải") == "new"
+    assert dominant_tone_style("hòa bình, thủy lợi") == "old"
+    assert dominant_tone_style("không có dấu phân biệt") == "old"

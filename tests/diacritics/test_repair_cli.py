@@ -24,7 +24,14 @@ def test_stdin_is_line_preserving(runner):
     result = runner.invoke(main, ["repair"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     out = result.stdout.split("\n")
-    assert out[:-1] == ["Nghị quyết", "", "hòa bình", "15/QĐ-TTg", "   ", "đúng rồi"] and out[-1] == ""
+    assert out[:-1] == ["Nghị quyết", "", "hoà bình", "15/QĐ-TTg", "   ", "đúng rồi"] and out[-1] == ""
+
+
+@pytest.mark.parametrize("line", ["hoà bình, thuỷ lợi", "hòa bình, thủy lợi", "tích luỹ, khoá học", "Uỷ ban",
+                                  "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+def test_tone_style_keep_is_the_default(runner, line):
+    result = runner.invoke(main, ["repair"], input=line + "\n")
+    assert result.stdout == line + "\n"
 
 
 def test_tone_style_new(runner):
@@ -33,10 +40,10 @@ def test_tone_style_new(runner):
 
 
 def test_explain_goes_to_stderr_and_json_has_edits(runner):
-    result = runner.invoke(main, ["repair", "--explain"], input="hoà\n")
+    result = runner.invoke(main, ["repair", "--explain", "--tone-style", "old"], input="hoà\n")
     assert result.stdout == "hòa\n"
     assert "tone.placement 'hoà' → 'hòa'" in result.stderr
-    result = runner.invoke(main, ["repair", "--format", "json"], input="ok\nhoà\n")
+    result = runner.invoke(main, ["repair", "--format", "json", "--tone-style", "old"], input="ok\nhoà\n")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in records] == ["ok", "hòa"]
     assert records[1]["edits"][0]["before"] == "hoà" and records[1]["edits"][0]["start"] == 0
@@ -46,7 +53,7 @@ def test_legacy_file_to_output_file_and_html_review(runner, tmp_path):
     source = tmp_path / "old.txt"
     source.write_bytes(CODECS["tcvn3"].encode("Nghị quyết của Tỉnh ủy\nvề hoà bình\n"))
     out, page = tmp_path / "new.txt", tmp_path / "review.html"
-    result = runner.invoke(main, ["repair", str(source), "-o", str(out), "--html", str(page)])
+    result = runner.invoke(main, ["repair", str(source), "-o", str(out), "--html", str(page), "--tone-style", "old"])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == "Nghị quyết của Tỉnh ủy\nvề hòa bình\n"
     assert "read as tcvn3" in result.stderr
@@ -55,7 +62,8 @@ def test_legacy_file_to_output_file_and_html_review(runner, tmp_path):
 
 
 def test_low_confidence_changes_are_flagged_not_made(runner):
-    result = runner.invoke(main, ["repair", "--format", "json", "--min-confidence", "0.99"], input="hoà\n")
+    result = runner.invoke(main, ["repair", "--format", "json", "--min-confidence", "0.99", "--tone-style", "old"],
+                           input="hoà\n")
     record = json.loads(result.stdout)
     assert record["text"] == "hoà" and record["flags"][0]["after"] == "hòa"
 

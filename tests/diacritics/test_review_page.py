@@ -119,7 +119,8 @@ def test_cli_page_for_a_legacy_file_names_its_encoding(tmp_path):
     source = tmp_path / "abc.txt"
     source.write_bytes(CODECS["tcvn3"].encode("Cộng hoà xã hội\n"))
     page_path = tmp_path / "review.html"
-    result = CliRunner().invoke(main, ["repair", str(source), "-o", str(tmp_path / "out.txt"), "--html", str(page_path)])
+    result = CliRunner().invoke(main, ["repair", str(source), "-o", str(tmp_path / "out.txt"), "--html", str(page_path),
+                                       "--tone-style", "old"])
     assert result.exit_code == 0, result.output
     page = _parse(page_path.read_text(encoding="utf-8"))
     assert page.lines_after == [["Cộng hòa xã hội"]] and page.spans["d0e0"]["del"] == "hoà"

@@ -371,7 +371,7 @@ def test_nul_bytes_never_reach_the_text(tmp_path):
 
 def test_repair_replaces_an_invalid_byte_in_its_line_only(runner):
     data = "hoà bình\n".encode() + b"abc \xff def\n" + "đúng rồi\n".encode() * 600
-    result = runner.invoke(main, ["repair"], input=data)
+    result = runner.invoke(main, ["repair", "--tone-style", "old"], input=data)
     assert result.exit_code == 0, result.output
     lines = result.stdout.split("\n")
     assert lines[0] == "hòa bình" and lines[1] == "abc \ufffd def" and len(lines) == 603
@@ -382,11 +382,12 @@ def test_repair_streams_blocks_and_keeps_one_line_per_line_and_line_numbers(runn
     import sohoa.diacritics.repair_command as command
 
     lines = [f"dòng {n}: hoà bình" for n in range(1, 700)]
-    result = runner.invoke(main, ["repair", "--explain"], input="\n".join(lines) + "\n")
+    result = runner.invoke(main, ["repair", "--explain", "--tone-style", "old"], input="\n".join(lines) + "\n")
     out = result.stdout.split("\n")
     assert len(out) == 700 and out[-1] == "" and out[650] == "dòng 651: hòa bình"
     assert f"<stdin>:651:" in result.stderr and command.BLOCK_LINES < 651
-    records = runner.invoke(main, ["repair", "--format", "json"], input="\n".join(lines) + "\n").stdout.splitlines()
+    records = runner.invoke(main, ["repair", "--format", "json", "--tone-style", "old"],
+                            input="\n".join(lines) + "\n").stdout.splitlines()
     assert [json.loads(r)["line"] for r in records] == list(range(1, 700))
 
 

@@ -1,0 +1,114 @@
+"""Acronyms with 'Đ': a table learned from clean text, and the acronyms a document spells out.
+
+De-accented and English-model text writes 'GDDT', 'BKHDT', 'VND' for 'GDĐT', 'BKHĐT', 'VNĐ'.
+The context windows restore the common ones; an acronym in a context the corpus never showed
+('Giá gói thầu: ........ VND'), or inside a document code ('1250/QĐ-DHBK'), needs the acronym
+itself. The table maps an acronym's plain key ('GDDT') to the form clean text writes
+('GDĐT'), kept only where that form is nearly the only one (so 'VND'/'VNĐ', which both occur,
+stays out unless one dominates) and where the key is no Vietnamese syllable ('DA', 'DO').
+
+A document that spells an acronym out settles it for that document whatever the table says:
+'chương trình đào tạo (CTĐT)', or its de-accented 'chuong trinh dao tao (CTDT)' once the words
+before the bracket are restored, gives 'CTĐT' to every 'CTDT' of the document.
+
+The table is built by `sohoa train` (written beside the model as `<model>.acronyms.tsv`:
+key, form, count, share); `python -m sohoa.diacritics.restore.acronyms --corpus ... -o PATH`
+rebuilds only it from the same train split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable
+
+from sohoa.diacritics.restore.syllables import is_valid_key
+
+_ACRONYM = re.compile(r"(?<![^\W\d_])[A-ZĐ]{2,8}(?![^\W\d_])")
+MIN_COUNT = 5
+MIN_SHARE = 0.9
+"""An acronym enters the table when its form with 'Đ' was written at least MIN_COUNT times and
+is at least MIN_SHARE of the writings of its key (the rest: 'D' typed for 'Đ', or another word)."""
+
+
+def key_of(acronym: str) -> str:
+    return acronym.replace("Đ", "D")
+
+
+def count_acronyms(texts: Iterable[str]) -> dict[str, Counter]:
+    """key → Counter of the capital-letter forms written for it."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for m in _ACRONYM.finditer(text):
+            counts[key_of(m.group())][m.group()] += 1
+    return counts
+
+
+def build_table(texts: Iterable[str], *, min_count: int = MIN_COUNT, min_share: float = MIN_SHARE) -> dict[str, tuple[str, int, float]]:
+    """key → (form with 'Đ', count, share) for the acronyms clean text writes with 'Đ'."""
+    table = {}
+    for key, forms in count_acronyms(texts).items():
+        if "D" not in key or is_valid_key(key.lower()):
+            continue
+        form, n = forms.most_common(1)[0]
+        share = n / sum(forms.values())
+        if "Đ" in form and n >= min_count and share >= min_share:
+            table[key] = (form, n, round(share, 4))
+    return table
+
+
+def write_table(table: dict[str, tuple[str, int, float]], path: str | Path) -> None:
+    lines = ["# key\tform\tcount\tshare (built by sohoa train from the train split; see restore.acronyms)"]
+    lines += [f"{key}\t{form}\t{n}\t{share}" for key, (form, n, share) in sorted(table.items())]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_table(path: str | Path) -> dict[str, str]:
+    """key → form, from a table file; empty when there is none."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, form = line.split("\t")[:2]
+            table[key] = form
+    return table
+
+
+def table_path(model_path: str | Path) -> Path:
+    """Where the acronym table of a model file lives: beside it."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.stem + ".acronyms.tsv")
+
+
+def spelled_out(words: list[str], acronym: str) -> str | None:
+    """The acronym as the words before its bracket spell it ('đào tạo' … → 'CTĐT'), or None when
+    their initials do not give the acronym's key."""
+    n = len(acronym)
+    if len(words) < n:
+        return None
+    initials = "".join(w[:1] for w in words[-n:]).upper()
+    if key_of(initials) != key_of(acronym) or any(not w[:1].isalpha() for w in words[-n:]):
+        return None
+    return initials
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from sohoa.synth.corpus import iter_corpus
+
+    parser = argparse.ArgumentParser(description="Rebuild only the acronym table of a restorer model.")
+    parser.add_argument("--corpus", action="append", required=True)
+    parser.add_argument("-o", "--output", required=True, help="the table file (e.g. restorer.acronyms.tsv)")
+    args = parser.parse_args(argv)
+    table = build_table(doc.text for path in args.corpus for doc in iter_corpus([path], split="train"))
+    write_table(table, args.output)
+    print(f"{len(table)} acronyms → {args.output}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Acronyms that lost their 'Đ': the learned table and the acronyms a document spells out."""
+
+import pytest
+
+from sohoa.diacritics.restore.acronyms import build_table, read_table, spelled_out, table_path, write_table
+
+from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+
+shipped = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
+
+
+def test_table_keeps_forms_clean_text_writes_with_d_stroke(tmp_path):
+    texts = ["Sở GDĐT và HĐND tỉnh"] * 6 + ["giá 100 VNĐ", "giá 100 VND", "DA Dự án", "ĐA"] * 3
+    table = build_table(texts)
+    assert table["GDDT"][0] == "GDĐT" and table["HDND"][0] == "HĐND"
+    assert "VND" not in table  # written both ways: no rule
+    assert "DA" not in table  # a syllable's key
+    path = table_path(tmp_path / "model.npz")
+    write_table(table, path)
+    assert read_table(path) == {"GDDT": "GDĐT", "HDND": "HĐND"}
+
+
+@pytest.mark.parametrize("words, acronym, expected", [
+    (["chương", "trình", "đào", "tạo"], "CTDT", "CTĐT"),
+    (["Quy", "chế", "chương", "trình", "đào", "tạo"], "CTĐT", "CTĐT"),
+    (["trình", "đào", "tạo"], "CTDT", None),
+    (["kế", "hoạch", "đầu", "tư"], "CTDT", None),
+])
+def test_spelled_out(words, acronym, expected):
+    assert spelled_out(words, acronym) == expected
+
+
+@shipped
+def test_a_document_settles_its_own_acronyms():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    text = "Theo chuong trinh dao tao (CTDT) moi, cac CTDT duoc ra soat hang nam"
+    after = {e.before: e.after for e in restorer.find_edits(text) if e.before.isupper()}
+    assert after == {"CTDT": "CTĐT"}
+
+
+@shipped
+def test_acronyms_of_the_table_are_restored_in_text_without_marks():
+    from sohoa.diacritics.pipeline import repair
+
+    assert repair("So GDDT va BGDDT, ve DBSCL").text == "Sở GDĐT và BGDĐT, về ĐBSCL"
+
+
+@shipped
+@pytest.mark.parametrize("text", ["Giá gói thầu 100 triệu VND", "đề án GDDT của trường", "(CTĐT)",
+                                  "chương trình đào tạo (CTĐT)"])
+def test_acronyms_in_text_that_keeps_its_marks_stay(text):
+    from sohoa.diacritics.pipeline import repair
+
+    assert repair(text).text == text
