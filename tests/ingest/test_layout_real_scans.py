@@ -1,0 +1,148 @@
+"""Reading order on the geometry of real scans: what Tesseract's page segmentation does to them
+(two printed rows under one line id, one line cut in two blocks), official headers whose rows
+sit close together, received stamps, signatures and phantom words."""
+
+from sohoa.ingest.layout import lay_out, table_grids
+from sohoa.ingest.preprocess import Rules
+from sohoa.ingest.records import OcrWord
+
+WIDTH, HEIGHT = 2480, 3508
+H = 44  # text height in pixels at 300 dpi
+
+
+def _words(text: str, x: int, y: int, block: int, line: int, conf: float = 95.0, height: int = H,
+           char: int = 22, gap: int = 18) -> list[OcrWord]:
+    words = []
+    for n, token in enumerate(text.split(), start=1):
+        width = char * len(token)
+        words.append(OcrWord(token, conf, (x, y, x + width, y + height), block, 1, line, n))
+        x += width + gap
+    return words
+
+
+def _paragraph_lines(first_y: int, block: int) -> list[OcrWord]:
+    lines = ["Ủy ban nhân dân tỉnh yêu cầu các sở ban ngành tập trung triển khai thực hiện",
+             "có hiệu quả các nhiệm vụ giải pháp đã đề ra trong kế hoạch năm 2025 của tỉnh",
+             "và báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 năm 2025."]
+    words = []
+    for k, text in enumerate(lines):
+        words += _words(text, 300, first_y + k * 70, block, k + 1)
+    return words
+
+
+def test_an_engine_line_holding_two_printed_rows_is_read_as_two_lines():
+    words = _paragraph_lines(1000, 1)
+    # the engine gave the second and third printed rows one line id
+    merged = [OcrWord(w.text, w.conf, w.bbox, w.block, w.par, 2 if w.line == 3 else w.line, w.word) for w in words]
+    text = "\n".join(lay_out(merged, WIDTH, HEIGHT).paragraphs)
+    assert text == " ".join(w.text for w in words)  # one paragraph, in printed order, no ' | '
+
+
+def test_a_line_the_engine_cut_into_two_blocks_is_joined_again():
+    words = _paragraph_lines(1000, 1)
+    second_row = [w for w in words if w.line == 2]
+    half = len(second_row) // 2
+    cut = [OcrWord(w.text, w.conf, w.bbox, 7, 1, 1, n) for n, w in enumerate(second_row[half:], start=1)]
+    words = [w for w in words if w.line != 2] + second_row[:half] + cut
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert len(layout.paragraphs) == 1 and " | " not in layout.paragraphs[0]
+    assert "năm 2025 của tỉnh và báo cáo" in layout.paragraphs[0]
+
+
+def test_consecutive_lines_whose_boxes_overlap_in_height_are_not_side_by_side():
+    words = []
+    for k, text in enumerate(["Thực hiện nội dung Công văn số 5633 của Văn phòng Chính phủ về việc báo cáo",
+                              "tháng công tác cải cách thủ tục hành chính, Ủy ban nhân dân tỉnh báo cáo kết"]):
+        # tall boxes: tone marks stacked above and descenders below overlap the next line
+        words += _words(text, 300, 1000 + k * 52, 1, k + 1, height=66)
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert [b.role for b in layout.blocks] == ["body"]
+    assert " | " not in layout.paragraphs[0]
+
+
+def _header(row_gap: int) -> list[OcrWord]:
+    words = _words("ỦY BAN NHÂN DÂN", 420, 200, 1, 1)
+    words += _words("TỈNH QUẢNG NGÃI", 430, 200 + 66, 1, 2)
+    words += _words("Số: 22/BC-UBND", 440, 200 + 132 + row_gap, 1, 3)
+    words += _words("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1100, 200, 2, 1)
+    words += _words("Độc lập - Tự do - Hạnh phúc", 1300, 200 + 66, 2, 2)
+    words += _words("Quảng Ngãi, ngày 23 tháng 01 năm 2025", 1200, 200 + 132 + row_gap, 2, 3)
+    words += _words("V/v báo cáo kết quả cải cách", 400, 200 + 200 + row_gap, 1, 4)
+    words += _words("thủ tục hành chính tháng 01", 410, 200 + 266 + row_gap, 1, 5)
+    return words
+
+
+def test_header_is_read_row_by_row_even_when_its_rows_sit_close():
+    expected = ("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Độc lập - Tự do - Hạnh phúc", "Số: 22/BC-UBND", "Quảng Ngãi, ngày 23 tháng 01 năm 2025",
+                "V/v báo cáo kết quả cải cách thủ tục hành chính tháng 01")  # the subject whole
+    for row_gap in (0, 60):
+        assert lay_out(_header(row_gap), WIDTH, HEIGHT).paragraphs == expected
+
+
+def test_motto_run_together_with_the_agency_opens_its_own_column():
+    words = _words("THỦ TƯỚNG CHÍNH PHỦ", 390, 250, 1, 1) + _words("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 840, 250, 1, 1)
+    words = [OcrWord(w.text, w.conf, w.bbox, 1, 1, 1, n) for n, w in enumerate(words, start=1)]
+    words += _words("Độc lập - Tự do - Hạnh phúc", 1100, 320, 1, 2)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[:3] == ("THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+def _stamp_box(x0: int, y0: int, x1: int, y1: int) -> Rules:
+    # a photocopied box: its top and bottom rules broken in two pieces each
+    mid = (x0 + x1) // 2
+    horizontal = ((x0 + 8, y0, mid, y0 + 4), (mid + 10, y0 + 2, x1, y0 + 6),
+                  (x0, y1 - 4, mid - 6, y1), (mid + 4, y1 - 4, x1, y1), (x0 + 60, (y0 + y1) // 2, x1, (y0 + y1) // 2 + 4))
+    vertical = ((x0, y0 + 4, x0 + 6, y1), (x1 - 6, y0 + 4, x1, y1))
+    return Rules(horizontal, vertical)
+
+
+def test_broken_rules_of_a_box_are_mended_into_a_grid():
+    assert len(table_grids(_stamp_box(200, 580, 770, 810))) == 1
+
+
+def test_received_stamp_box_is_an_annotation_not_text():
+    rules = _stamp_box(200, 580, 770, 810)
+    words = _words("CÔNG THÔNG TIN ĐIỆN TỬ", 230, 600, 1, 1, height=30, char=16)
+    words += _words("ĐẾN Giờ: ..... Ngày: 27/6/2025", 230, 700, 1, 2, conf=60, char=14, gap=10)
+    words += _paragraph_lines(1000, 2)
+    layout = lay_out(words, WIDTH, HEIGHT, rules)
+    text = "\n".join(layout.paragraphs)
+    assert "ĐẾN" not in text and "THÔNG TIN" not in text and text.startswith("Ủy ban nhân dân")
+    assert [a.kind for a in layout.annotations] == ["received-stamp"]
+
+
+def test_a_ruled_table_is_no_received_stamp():
+    rules = Rules(((200, 1000, 2200, 1004), (200, 1100, 2200, 1104), (200, 1200, 2200, 1204)),
+                  ((200, 1000, 204, 1204), (1000, 1000, 1004, 1204), (2196, 1000, 2200, 1204)))
+    words = _words("Số hộ nghèo", 230, 1030, 1, 1) + _words("1.250", 1030, 1030, 1, 1)
+    words += _words("Số hộ cận nghèo", 230, 1130, 1, 2) + _words("980", 1030, 1130, 1, 2)
+    layout = lay_out(words, WIDTH, HEIGHT, rules)
+    assert not layout.annotations
+    assert any(" | " in p for p in layout.paragraphs)
+
+
+def test_signature_strokes_and_doubtful_scraps_in_the_signer_block_are_marks():
+    words = _words("KT. CHỦ TỊCH", 1600, 3000, 1, 1)
+    words += _words("—\\LauL————", 1500, 3070, 1, 2, conf=50, height=100)  # a signature read as text
+    words += _words("L4", 1930, 3180, 1, 3, conf=81, char=10)
+    words += _words("Trần Hoàng Tuấn", 1530, 3260, 1, 4)
+    words += _paragraph_lines(1000, 2)
+    layout = lay_out(words, WIDTH, HEIGHT)
+    text = "\n".join(layout.paragraphs)
+    assert "LauL" not in text and "L4" not in text
+    assert text.endswith("KT. CHỦ TỊCH\nTrần Hoàng Tuấn")
+    assert {a.kind for a in layout.annotations} == {"mark"}
+
+
+def test_short_words_that_are_text_stay():
+    words = _paragraph_lines(1000, 1) + _words("a)", 300, 1300, 2, 1) + _words("Về việc tổ chức", 360, 1300, 2, 1)
+    words += _words("Điều 5.", 300, 1400, 3, 1)
+    text = "\n".join(lay_out(words, WIDTH, HEIGHT).paragraphs)
+    assert "a) Về việc tổ chức" in text and "Điều 5." in text
+
+
+def test_a_flat_phantom_word_on_an_erased_rule_is_set_aside():
+    words = _paragraph_lines(1000, 1) + [OcrWord("6", 95.6, (1841, 1240, 1874, 1241), 5, 1, 1, 1)]
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert "6" not in "\n".join(layout.paragraphs).split() and len(layout.paragraphs) == 1
