@@ -19,7 +19,6 @@ prefers it by a clear margin (`MARGIN`, chosen on the dev pages of the real-scan
 
 from __future__ import annotations
 
-import itertools
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,8 +40,16 @@ CHANNEL_WEIGHT = 0.5
 """weight of the mark channel's log odds of the slip (written | alternative) against (written | written)"""
 MIN_ALTERNATIVE = 0.05
 """alternatives the engine scored below this share of the reading are not considered"""
-MAX_PER_WORD = 5
-MAX_COMBINATIONS = 400
+SLIP_WEIGHT = 0.3
+"""weight of the mark channel's log odds for a form the engine did not weigh (a slip it made
+with no doubt: 'sô' for 'số'); the channel, learned on rendered pages, is far surer of the
+engine than real scans allow, hence a weight below one"""
+SLIP_PENALTY = -1.0
+SLIP_MARGIN = 5.0
+"""the margin for a form the engine did not weigh"""
+SLIP_CANDIDATES = 4
+SLIP_CASED = True
+MAX_PER_WORD = 6
 _PUNCT = ".,;:!?()[]{}\"'“”‘’«»…-–—/"
 
 
@@ -97,10 +104,11 @@ class OcrMarkFixer:
         self.restorer = restorer
         self.evidence = evidence
         self.margin = MARGIN if margin is None else margin
+        self.slip_margin = SLIP_MARGIN
 
     def find_edits(self, text: str) -> list[Edit]:
         restorer, lm = self.restorer, self.restorer.model.lm
-        if lm is None or not self.evidence.alternatives:
+        if lm is None:
             return []
         tokens = tokenize_text(text)
         n_targets = len(restorer._targets)
@@ -110,22 +118,27 @@ class OcrMarkFixer:
         for i, token in enumerate(tokens):
             if not token.text.isalpha() or len(token.text) < 2:
                 continue
-            forms = self.evidence.forms(token.text)
-            if not forms:
-                continue
             written = token.text.lower()
-            cands = [(int(stream[i]), written, 0.0)]
-            for form, conf in forms:
+            cands = {int(stream[i]): (written, 0.0)}
+            engine_forms: set[int] = set()
+            for form, conf in self.evidence.forms(token.text):
                 lower = form.lower()
                 if conf < MIN_ALTERNATIVE or strip_marks(lower) != strip_marks(written) or not is_valid_syllable(lower):
                     continue
                 tid = restorer._ids(lower)[1]
-                if tid < 0 or tid == cands[0][0]:
+                if tid < 0 or tid in cands:
                     continue
-                prior = ENGINE_WEIGHT * math.log(min(conf, 1.0)) + CHANNEL_WEIGHT * self._channel(written, tid)
-                cands.append((tid, form, prior))
+                engine_forms.add(tid)
+                cands[tid] = (lower, ENGINE_WEIGHT * math.log(min(conf, 1.0)) + CHANNEL_WEIGHT * self._channel(written, tid))
+            if SLIP_WEIGHT > 0 and (SLIP_CASED or token.text.islower()) and ids[i][1] >= 0 \
+                    and is_valid_syllable(written):
+                for tid, _count in restorer.model.candidates(ids[i][0])[:SLIP_CANDIDATES]:
+                    tid = int(tid)
+                    if tid in cands or not restorer._target_is_syllable(tid):
+                        continue
+                    cands[tid] = (restorer._targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
             if len(cands) > 1:
-                sites.append((i, cands))
+                sites.append((i, [(tid, form, prior, tid in engine_forms) for tid, (form, prior) in cands.items()]))
         if not sites:
             return []
         padded = np.concatenate([np.full(2, n_targets + BOUNDARY_ID, np.int64), stream,
@@ -136,36 +149,65 @@ class OcrMarkFixer:
         return edits
 
     def _decide_run(self, run, tokens, padded, lm) -> list[Edit]:
-        """Choose jointly for a run of neighbouring doubted words ('chuyên đồi số'): every
-        combination of their candidates is scored by the trigrams it touches plus its priors."""
+        """Choose jointly for a run of neighbouring words ('chuyên đồi số'): an exact Viterbi
+        search over their candidates under the trigram model (a state is the last two choices),
+        then each change is kept only if undoing it alone costs the path at least the margin."""
         first, last = run[0][0], run[-1][0]
-        options = [cands[:MAX_PER_WORD] for _, cands in run]
-        combos = list(itertools.islice(itertools.product(*[range(len(o)) for o in options]), MAX_COMBINATIONS))
         window = padded[first:last + 5].copy()  # two before the run, the run, two after
-        table = np.tile(window, (len(combos), 1))
-        priors = np.zeros(len(combos))
-        for row, combo in enumerate(combos):
-            for (i, _), cands, pick in zip(run, options, combo):
-                table[row, i - first + 2] = cands[pick][0]
-                priors[row] += cands[pick][2]
-        fit = np.zeros(len(combos))
-        for k in range(2, table.shape[1]):
-            fit += lm.logp3(table[:, k - 2], table[:, k - 1], table[:, k])
-        score = fit + priors
-        best = int(score.argmax())
-        if best == 0 or score[best] - score[0] < self.margin:
+        options = [cands[:MAX_PER_WORD] for _, cands in run]
+        # states: (choice index at k-1, at k) → (score, path)
+        states: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(-1, -1): (0.0, ())}
+        for k, cands in enumerate(options):
+            pos = k + 2
+            grown: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {}
+            keys = list(states)
+            a = np.array([window[pos - 2] if k < 2 else options[k - 2][key[0]][0] for key in keys], np.int64)
+            b = np.array([window[pos - 1] if k < 1 else options[k - 1][key[1]][0] for key in keys], np.int64)
+            for j, (tid, _, prior, _) in enumerate(cands):
+                gain = lm.logp3(a, b, np.full(len(keys), tid, np.int64)) + prior
+                for key, g in zip(keys, gain):
+                    score, path = states[key]
+                    new = (key[1], j)
+                    if new not in grown or grown[new][0] < score + g:
+                        grown[new] = (score + float(g), path + (j,))
+            states = grown
+        n = len(options)
+        after1, after2 = window[n + 2], window[n + 3]
+
+        def tail(path) -> float:
+            y = options[n - 1][path[-1]][0]
+            x = options[n - 2][path[-2]][0] if n >= 2 else window[1]
+            return float(lm.logp3(np.array([x]), np.array([y]), np.array([after1]))[0]
+                         + lm.logp3(np.array([y]), np.array([after1]), np.array([after2]))[0])
+
+        best_path = max((score + tail(path), path) for score, path in states.values())[1]
+        if not any(best_path):
             return []
-        share = 1.0 / float(np.exp(score - score[best]).sum())
+        best_score = self._path_score(best_path, options, window, lm)
         edits = []
-        for (i, _), cands, pick in zip(run, options, combos[best]):
+        for k, pick in enumerate(best_path):
             if not pick:
                 continue
-            token = tokens[i]
-            form = cands[pick][1].lower()
+            undone = best_path[:k] + (0,) + best_path[k + 1:]
+            gap = best_score - self._path_score(undone, options, window, lm)
+            if gap < (self.margin if options[k][pick][3] else self.slip_margin):
+                continue
+            token = tokens[run[k][0]]
+            form = options[k][pick][1].lower()
             after = form if token.text.islower() else apply_case(token.text, form)
             if after != token.text:
-                edits.append(Edit(token.start, token.end, token.text, after, self.name, round(min(share, 0.99), 4)))
+                confidence = min(1.0 / (1.0 + math.exp(-gap)), 0.99)
+                edits.append(Edit(token.start, token.end, token.text, after, self.name, round(confidence, 4)))
         return edits
+
+    @staticmethod
+    def _path_score(path, options, window, lm) -> float:
+        seq = window.copy()
+        prior = 0.0
+        for k, pick in enumerate(path):
+            seq[k + 2] = options[k][pick][0]
+            prior += options[k][pick][2]
+        return float(lm.logp3(seq[:-2], seq[1:-1], seq[2:]).sum()) + prior
 
     def _channel(self, written: str, target: int) -> float:
         """The mark channel's log odds of reading `written` for the target against for itself."""
