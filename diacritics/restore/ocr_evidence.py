@@ -27,7 +27,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, strip_marks
+from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, split_tone, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
 FIXER_NAME = "restore.ocr-evidence"
@@ -45,9 +45,12 @@ SLIP_WEIGHT = 0.3
 with no doubt: 'sô' for 'số'); the channel, learned on rendered pages, is far surer of the
 engine than real scans allow, hence a weight below one"""
 SLIP_PENALTY = -1.0
-SLIP_MARGIN = 5.0
+SLIP_MARGIN = 8.0
 """the margin for a form the engine did not weigh"""
 SLIP_CANDIDATES = 4
+SLIP_LOST_MARKS_ONLY = True
+"""slips the engine did not doubt are only marks it dropped ('sô' for 'số', 'thuê' for 'thuế',
+'HỌI' for 'HỘI'), the commonest on real scans; other swaps need the engine's own doubt"""
 SLIP_CASED = True
 MAX_PER_WORD = 6
 _PUNCT = ".,;:!?()[]{}\"'“”‘’«»…-–—/"
@@ -136,6 +139,8 @@ class OcrMarkFixer:
                     tid = int(tid)
                     if tid in cands or not restorer._target_is_syllable(tid):
                         continue
+                    if SLIP_LOST_MARKS_ONLY and not _lost_marks(written, restorer._targets[tid]):
+                        continue
                     cands[tid] = (restorer._targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
             if len(cands) > 1:
                 sites.append((i, [(tid, form, prior, tid in engine_forms) for tid, (form, prior) in cands.items()]))
@@ -218,6 +223,25 @@ class OcrMarkFixer:
         slip = restorer._mark_log_prob(written, target)
         stay = restorer.marks.log_prob(written, written) if own < 0 else restorer._mark_log_prob(written, own)
         return slip - stay
+
+
+def _lost_marks(written: str, form: str) -> bool:
+    """`form` is `written` with marks added and none taken away: a tone ('sô' → 'số'), a
+    circumflex, breve or horn ('họi' → 'hội'), the stroke of 'đ' ('dộng' → 'động')."""
+    if len(written) != len(form) or written == form:
+        return False
+    for w, f in zip(unicodedata.normalize("NFC", written), unicodedata.normalize("NFC", form)):
+        if w == f or (w == "d" and f == "đ"):
+            continue
+        w_parts, f_parts = unicodedata.normalize("NFD", w), unicodedata.normalize("NFD", f)
+        if w_parts[0] != f_parts[0] or not _is_subsequence(w_parts[1:], f_parts[1:]):
+            return False
+    return True
+
+
+def _is_subsequence(small: str, large: str) -> bool:
+    rest = iter(large)
+    return all(ch in rest for ch in small)
 
 
 def _runs(sites: list) -> list[list]:
