@@ -143,12 +143,15 @@ def tables_command(inputs, out_dir, dpi, quiet):
                    "channel (0: keep the channels of the shipped model).")
 @click.option("--work-dir", type=click.Path(file_okay=False), default=None,
               help="Cache for the rendered/OCR'd pages (default: next to the output).")
-def train_command(corpora, model_path, max_tokens, ocr_pages, work_dir):
+@click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,
+              help="Tesseract Vietnamese model that reads the rendered pages of the mark channel: the one "
+                   "`sohoa run --ocr-model` will use.")
+def train_command(corpora, model_path, max_tokens, ocr_pages, work_dir, ocr_model):
     """Rebuild the repair model from a clean corpus (its train split; held-out docs are never read)."""
     from sohoa.diacritics.restore.train import train_from_corpora
 
     train_from_corpora(list(corpora), model_path, max_tokens_per_corpus=max_tokens,
-                       ocr_pages=ocr_pages, work_dir=work_dir)
+                       ocr_pages=ocr_pages, work_dir=work_dir, ocr_model=ocr_model)
     click.echo(f"model written to {model_path}", err=True)
 
 

@@ -83,3 +83,22 @@ def test_min_confidence_respected():
 def test_evidence_keys_strip_punctuation():
     ev = evidence(**{"số;": (("sô;", 0.4), ("sổ;", 0.1))})
     assert ev.forms("số") == (("sô", 0.4), ("sổ", 0.1))
+
+
+def test_train_reads_the_mark_channel_pages_with_the_model_asked(tmp_path, monkeypatch):
+    """`sohoa train --ocr-model` reaches the Tesseract call of the Vietnamese pages only."""
+    import sohoa.diacritics.restore.ocrpairs as ocrpairs
+
+    calls = []
+
+    def fake_ocr_pages(paragraphs, **kwargs):
+        calls.append(kwargs)
+        return []
+
+    monkeypatch.setattr(ocrpairs, "ocr_pages", fake_ocr_pages)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(["Ủy ban nhân dân tỉnh triển khai chuyển đổi số trên địa bàn toàn tỉnh năm nay."] * 400),
+                      encoding="utf-8")
+    ocrpairs.channel_samples([corpus], 6, tmp_path / "work", ocr_model="best")
+    assert calls and all(c.get("ocr_model") == "best" for c in calls if c["lang"] == "vie")
+    assert all("ocr_model" not in c for c in calls if c["lang"] == "eng")
