@@ -8,13 +8,17 @@ where the engine's slips are ('triên khai', 'chuyên đồi số', 'phô cập'
 syllables, so no spelling rule can see them.
 
 `OcrEvidence` carries those alternatives from the OCR words to the repair stage, keyed by the
-word as read (a document's text is repaired as text, not as word records). `OcrMarkFixer`
-gives every word with alternatives the candidates its spelling and its alternatives allow, and
-picks among them with the toned trigram model over its neighbours (re-chosen twice, so that two
-slips side by side — 'chuyên đồi số' — are judged in each other's mended context), plus the
-alternative's own score from the engine and the learned mark channel's odds of that slip
-(`marks`). A word changes only when the pixels allowed the other reading *and* the context
-prefers it by a clear margin (`MARGIN`, chosen on the dev pages of the real-scan bench).
+word as read (a document's text is repaired as text, not as word records), together with the
+engine and model that read it. `OcrMarkFixer` gives each word the candidates that its spelling
+and its alternatives allow (scored by the engine's own confidence in them and the mark
+channel's odds of the slip, `marks`) and, where the engine had no doubt, the forms that only
+add a mark it may have dropped ('sô' → 'số', 'HỌI' → 'HỘI'; the mark channel's odds, scaled
+down because it was learned on rendered pages, cleaner than real scans). A run of
+neighbouring words is decided jointly by an exact search under the toned trigram model, so
+that two slips side by side ('chuyên đồi số') are judged in each other's mended context; a
+change is kept only where undoing it alone costs the best reading at least `MARGIN` nats
+(`SLIP_MARGIN` for a form the engine did not weigh). The thresholds were chosen on the dev
+pages of the real-scan bench and on correct train-split lines.
 """
 
 from __future__ import annotations
