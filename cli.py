@@ -55,15 +55,20 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 @click.option("--no-pdf", is_flag=True, help="Skip searchable.pdf (the scan with the repaired text as a PDF/A).")
 @click.option("--html", is_flag=True, help="Also write review.html: every change shown beside the scan.")
+@click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,
+              help="Tesseract's Vietnamese model: 'best' (tessdata_best, shipped with sohoa; more accurate, "
+                   "slower) or 'fast' (the system's tesseract-ocr-vie).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Repair edits below this confidence are not applied (kept as review flags).")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet, no_pdf, html):
+                quiet, no_pdf, html, ocr_model, min_confidence):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.ingest.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
-        pdf=not no_pdf, html=html,
+        pdf=not no_pdf, html=html, ocr_model=ocr_model, min_confidence=min_confidence,
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)
@@ -138,12 +143,15 @@ def tables_command(inputs, out_dir, dpi, quiet):
                    "channel (0: keep the channels of the shipped model).")
 @click.option("--work-dir", type=click.Path(file_okay=False), default=None,
               help="Cache for the rendered/OCR'd pages (default: next to the output).")
-def train_command(corpora, model_path, max_tokens, ocr_pages, work_dir):
+@click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,
+              help="Tesseract Vietnamese model that reads the rendered pages of the mark channel: the one "
+                   "`sohoa run --ocr-model` will use.")
+def train_command(corpora, model_path, max_tokens, ocr_pages, work_dir, ocr_model):
     """Rebuild the repair model from a clean corpus (its train split; held-out docs are never read)."""
     from sohoa.diacritics.restore.train import train_from_corpora
 
     train_from_corpora(list(corpora), model_path, max_tokens_per_corpus=max_tokens,
-                       ocr_pages=ocr_pages, work_dir=work_dir)
+                       ocr_pages=ocr_pages, work_dir=work_dir, ocr_model=ocr_model)
     click.echo(f"model written to {model_path}", err=True)
 
 

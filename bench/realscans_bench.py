@@ -13,6 +13,8 @@ signature text layer, as a user's file does), and both sides read that page:
 - sohoa: `sohoa run PAGES -o OUT` (defaults; `--no-repair` as a second run) → text.txt
 - anchor: `pdftoppm -r 300 -gray` then `tesseract PAGE stdout -l vie` (OMP_THREAD_LIMIT=1);
   an image input goes to tesseract as it is.
+The words the repair changed (the run against its --no-repair twin, one for one) are judged by
+the gold word aligned to them: right, wrong, or unaligned (reported apart, not in the precision).
 Scores (sohoa.ingest.evaluate): CER (NFC, whitespace runs collapsed, so line breaks and
 paragraph joins do not count, order does) and an order-free word error (bag of words: the
 larger of missing and extra words over the gold's words), per page and totals per split;
@@ -107,6 +109,47 @@ def bag_errors(hypothesis: str, reference: str) -> tuple[int, int]:
     return max(missing, extra), sum(ref.values())
 
 
+_PUNCT = ".,;:!?()[]{}\"'“”‘’«»…-–—/"
+
+
+def _words(text: str) -> list[str]:
+    from sohoa.ingest.evaluate import normalise
+
+    return [w.strip(_PUNCT) for w in normalise(text).split()]
+
+
+def repair_edits(before: str, after: str, gold: str) -> tuple[int, int, int]:
+    """(right, wrong, unaligned) words the repair changed: the words of `before` (the run with
+    --no-repair) that `after` replaced one for one, each judged by the gold word aligned to it
+    (both alignments by letters without marks, case-blind). Right: the new word is the gold's."""
+    import difflib
+
+    from sohoa.diacritics.restore.syllables import strip_marks
+
+    def keys(words):
+        return [strip_marks(w.lower()) for w in words]
+
+    b, a, g = _words(before), _words(after), _words(gold)
+    to_gold = {}
+    for x, y, n in difflib.SequenceMatcher(None, keys(b), keys(g), autojunk=False).get_matching_blocks():
+        to_gold.update({x + k: y + k for k in range(n)})
+    right = wrong = unaligned = 0
+    for op, b1, b2, a1, a2 in difflib.SequenceMatcher(None, b, a, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op != "replace" or b2 - b1 != a2 - a1:
+            unaligned += max(b2 - b1, a2 - a1)
+            continue
+        for k in range(b2 - b1):
+            if b1 + k not in to_gold:
+                unaligned += 1
+            elif a[a1 + k] == g[to_gold[b1 + k]]:
+                right += 1
+            else:
+                wrong += 1
+    return right, wrong, unaligned
+
+
 def main(out_dir: Path) -> dict:
     from sohoa.ingest.evaluate import score
 
@@ -140,6 +183,9 @@ def main(out_dir: Path) -> dict:
             bag, words = bag_errors(texts[entry["id"]], gold)
             row[name] = {"char_errors": s.char_errors, "chars": s.chars, "cer": round(s.cer, 4),
                          "bag_errors": bag, "words": words, "bag_wer": round(bag / max(words, 1), 4)}
+        if "sohoa_no_repair" in variants:
+            row["edits"] = dict(zip(("right", "wrong", "unaligned"),
+                                    repair_edits(variants["sohoa_no_repair"][entry["id"]], sohoa[entry["id"]], gold)))
         rows.append(row)
         (out_dir / "work" / f"{entry['id']}.sohoa.txt").write_text(sohoa[entry["id"]], encoding="utf-8")
         (out_dir / "work" / f"{entry['id']}.tesseract.txt").write_text(anchor[entry["id"]], encoding="utf-8")
@@ -164,6 +210,16 @@ def main(out_dir: Path) -> dict:
         ratio = figures["sohoa"]["cer"] / figures["tesseract"]["cer"] if figures["tesseract"]["cer"] else 0.0
         summary[split] = {"pages": len(chosen), **figures, "cer_ratio_vs_tesseract": round(ratio, 3),
                           "pages_worse": len(worse), "pages_worse_by_1pt": much_worse}
+        if "sohoa_no_repair" in figures:
+            edits = {k: sum(r["edits"][k] for r in chosen) for k in ("right", "wrong", "unaligned")}
+            base = figures["sohoa_no_repair"]["cer"]
+            summary[split]["repair"] = {
+                **edits, "precision": round(edits["right"] / max(1, edits["right"] + edits["wrong"]), 4),
+                "cer_reduction_vs_no_repair": round(1 - figures["sohoa"]["cer"] / base, 4) if base else None}
+            print(f"[{split}] repair: CER {base:.4f} → {figures['sohoa']['cer']:.4f} "
+                  f"({summary[split]['repair']['cer_reduction_vs_no_repair']:+.1%} relative, as a reduction); "
+                  f"words changed right {edits['right']}, wrong {edits['wrong']} (precision "
+                  f"{summary[split]['repair']['precision']:.1%}), unaligned {edits['unaligned']}")
         print(f"\n[{split}] {len(chosen)} pages: " + ", ".join(
             f"{n} CER {figures[n]['cer']:.4f} bag WER {figures[n]['bag_wer']:.4f}" for n in names))
         print(f"[{split}] sohoa/tesseract CER ratio {ratio:.3f}; pages worse: {len(worse)}/{len(chosen)}; "

@@ -189,6 +189,27 @@ def run_lines_alone(restorer, text: str) -> tuple[str, float]:
     return "\n".join(outputs), seconds
 
 
+def set4_as_vie_ocr(restorer) -> dict:
+    """Set 4's correct lines as if Tesseract `vie` had read them without a doubt: the share of
+    lines the OCR-evidence stage (sohoa.diacritics.restore.ocr_evidence: the mark channel's
+    slips, decided in context) leaves as they are. sohoa run puts every OCR'd page through it."""
+    from sohoa.diacritics.pipeline import DEFAULT_MIN_CONFIDENCE
+    from sohoa.diacritics.restore.ocr_evidence import OcrEvidence, OcrMarkFixer
+
+    fixer = OcrMarkFixer(restorer, OcrEvidence("tesseract-vie-best"))
+    unchanged = total = 0
+    examples = []
+    for path in (LEGAL, NEWS):
+        for lines in heldout_lines(path, SET4_LINES * 6)[:200]:
+            text = "\n".join(lines)
+            edits = [e for e in fixer.find_edits(text) if e.confidence >= DEFAULT_MIN_CONFIDENCE]
+            touched = {text.count("\n", 0, e.start) for e in edits}
+            total += len(lines)
+            unchanged += len(lines) - len(touched)
+            examples += [f"{e.before}→{e.after}" for e in edits][: max(0, 20 - len(examples))]
+    return {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5), "examples": examples}
+
+
 def run_pipeline(text: str) -> tuple[str, float]:
     from sohoa.diacritics import repair
 
@@ -294,6 +315,8 @@ def main(out_dir: Path) -> dict:
     if total:
         results["set4_correct"] = {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
         _print("set4_correct", results["set4_correct"])
+        results["set4_correct_as_vie_ocr"] = set4_as_vie_ocr(restorer)
+        _print("set4_correct_as_vie_ocr", results["set4_correct_as_vie_ocr"])
 
     # seeds 000 and 002: no truth; a few lines before/after for the eye
     examples = []

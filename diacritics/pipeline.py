@@ -179,8 +179,9 @@ def _default_restorer() -> Fixer | None:
     return load_default_restorer()
 
 
-def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, restore: bool = True) -> list[Fixer]:
-    """The stages of `repair`, in order."""
+def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, restore: bool = True,
+                   ocr=None) -> list[Fixer]:
+    """The stages of `repair`, in order (`ocr`: see `repair`)."""
     if tone_style not in TONE_STYLES:
         raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {tone_style!r}")
     from sohoa.diacritics.encodings import LegacyEncodingFixer
@@ -204,13 +205,18 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
             fixers.append(GuardedFixer(TextStyleRestorer(restorer), protected_spans, _ACRONYM_FIXERS))
         else:
             fixers.append(GuardedFixer(restorer, protected_spans, _ACRONYM_FIXERS))
+        if ocr is not None and ocr.is_vietnamese_tesseract:
+            from sohoa.diacritics.restore.ocr_evidence import OcrMarkFixer
+
+            fixers.append(GuardedFixer(OcrMarkFixer(restorer, ocr), protected_spans))
+        if tone_style != "keep":
             # the restorer may place marks its own way: settle them in the chosen style
             fixers.append(TonePlacementFixer(tone_style, name="tone.style"))
     return fixers
 
 
 def repair(text: str, *, tone_style: str = "keep", min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-           encoding: str | None = None, restore: bool = True) -> RepairResult:
+           encoding: str | None = None, restore: bool = True, ocr=None) -> RepairResult:
     """Repair Vietnamese text; every change is explained in `RepairResult.edits`.
 
     tone_style: 'keep' (default: the author's placement stays, both are correct Vietnamese;
@@ -220,6 +226,9 @@ def repair(text: str, *, tone_style: str = "keep", min_confidence: float = DEFAU
     encoding: force a legacy encoding for text that was decoded wrongly ('tcvn3', 'vni',
         'viqr', 'viscii', 'cp1258', 'utf8-mojibake'); None detects it per run of text.
     restore: run the statistical diacritic restorer when a model is available.
+    ocr: an `OcrEvidence` (sohoa.diacritics.restore.ocr_evidence) when the text was read by an
+        OCR engine: which one, and the marks it weighed for each word; Tesseract `vie` text then
+        has the marks the engine doubted re-chosen in context.
     """
-    fixers = default_fixers(tone_style=tone_style, encoding=encoding, restore=restore)
+    fixers = default_fixers(tone_style=tone_style, encoding=encoding, restore=restore, ocr=ocr)
     return run_fixers(text, fixers, min_confidence=min_confidence)

@@ -168,6 +168,8 @@ def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -
         line, block = line_of.get(i, (0, 0))
         entry = {"text": repaired, "raw": word.text, "conf": round(word.conf, 2), "bbox": list(word.bbox),
                  "line": line, "block": block}
+        if word.alternatives:  # the other marks the OCR weighed (extension; absent when none)
+            entry["alternatives"] = [[form, round(conf, 3)] for form, conf in word.alternatives]
         if span is None:
             entry["set_aside"] = True  # page number or speck: not part of the text
         record["words"].append(entry)

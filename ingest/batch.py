@@ -53,6 +53,8 @@ class BatchOptions:
     quiet: bool = False
     engine: str = "tesseract"
     lang: str = "vie"
+    ocr_model: str = "best"  # 'best' (shipped tessdata_best vie, integer weights) or 'fast' (the system's)
+    min_confidence: float = 0.5  # repair edits below it are kept as flags, not applied
     password: str | None = field(default=None, repr=False)  # user password of encrypted PDFs
     max_megapixels: float = MAX_PIXELS / 1_000_000  # a page larger than this at --dpi is refused
     worker_memory: int | None = None  # bytes of address space per worker; None: WORKER_MEMORY_BASE + 12 bytes a pixel
@@ -139,7 +141,7 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     if page_docs and options.engine == "tesseract":
         from sohoa.ingest.ocr import TesseractEngine
 
-        TesseractEngine.check_installed(options.lang)
+        TesseractEngine.check_installed(options.lang, options.ocr_model)
     progress.start(sum(d.pages for d in todo), len(documents), summary.skipped)
     text_docs = [d for d in todo if d.kind == "text"]
     _run_tasks(page_docs, text_docs, out, options, results, progress)
@@ -200,7 +202,8 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
     schedules and appends manifest lines (the single writer)."""
     if not page_docs and not text_docs:
         return
-    page_options = PageOptions(engine=options.engine, lang=options.lang, tables=options.tables,
+    page_options = PageOptions(engine=options.engine, lang=options.lang, ocr_model=options.ocr_model,
+                               tables=options.tables,
                                timeout=options.page_timeout, max_pixels=options.max_pixels)
     pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
     started = {d.doc_id: time.perf_counter() for d in page_docs}
@@ -383,6 +386,17 @@ def text_page(doc_id: str, paragraphs: list[str]) -> PageResult:
     return PageResult(doc_id, 1, ocr, PageLayout(tuple(blocks)), source="text")
 
 
+def ocr_evidence(pages: list[PageResult], options: BatchOptions):
+    """What the repair stage is told about the OCR: the engine and model that read the pages,
+    and the mark alternatives of their words (None when no page was read by OCR)."""
+    if options.engine != "tesseract" or not any(p.source == "ocr" and p.ocr for p in pages):
+        return None
+    from sohoa.diacritics.restore.ocr_evidence import OcrEvidence
+
+    model = f"tesseract-{options.lang}-{options.ocr_model if options.lang == 'vie' else 'system'}"
+    return OcrEvidence.from_words(model, (w for p in pages if p.source == "ocr" and p.ocr for w in p.ocr.words))
+
+
 def _write_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
                     tables: list, text_for_tables: str | None) -> None:
     repair = None
@@ -390,8 +404,11 @@ def _write_document(document: InputDocument, pages: list[PageResult], out: Path,
         from sohoa.diacritics import repair as repair_text
         from sohoa.diacritics.chunked import repair_in_chunks
 
+        evidence = ocr_evidence(pages, options)
+
         def repair(text: str):  # bounded pieces: a huge text costs time in proportion, never more
-            return repair_in_chunks(text, repair_text, max_lines=REPAIR_CHUNK_LINES, max_chars=REPAIR_CHUNK_CHARS)
+            return repair_in_chunks(text, repair_text, max_lines=REPAIR_CHUNK_LINES, max_chars=REPAIR_CHUNK_CHARS,
+                                    min_confidence=options.min_confidence, ocr=evidence)
     assembled = assemble(pages, repair)
     # one staging folder per run and document: two processes never write into the same one
     staging = out / f".partial-{document.doc_id}-{os.getpid()}"

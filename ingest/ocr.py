@@ -2,6 +2,13 @@
 
 `TesseractEngine` runs the real Tesseract through pytesseract (one process per call, with
 OMP_THREAD_LIMIT=1: parallelism comes from the page pool, Tesseract's own threading is slower).
+It reads hOCR with the LSTM's per-character choices (`lstm_choice_mode=2`), so that every word
+carries the other marks the network weighed for its letters (`OcrWord.alternatives`): the
+repair stage takes them as the page's own evidence of a doubtful mark.
+
+Models (`OCR_MODELS`): 'best' is tessdata_best's `vie` network with integer weights, shipped in
+`tessdata/best/` (see PROVENANCE.md there); 'fast' is the system's `vie` (Debian's
+tesseract-ocr-vie, the small 'fast' network).
 `ReplayEngine` serves recorded Tesseract TSV for fast tests; `NullEngine` reads nothing.
 """
 
@@ -35,6 +42,94 @@ class OcrEngine(Protocol):
         """(degrees clockwise the page must be rotated to be upright, confidence)."""
 
 
+OCR_MODELS = ("best", "fast")
+DEFAULT_OCR_MODEL = "best"
+_SHIPPED_TESSDATA = Path(__file__).resolve().parent / "tessdata"
+
+
+def tessdata_dir(model: str, lang: str = "vie") -> Path | None:
+    """The folder to pass as `--tessdata-dir` for `model` (None: the system's own)."""
+    if model not in OCR_MODELS:
+        raise ValueError(f"unknown OCR model {model!r}; one of {OCR_MODELS}")
+    if model == "fast":
+        return None
+    folder = _SHIPPED_TESSDATA / model
+    if not (folder / f"{lang}.traineddata").exists():
+        raise MissingDependencyError(f"the '{model}' Tesseract model for '{lang}' is not installed",
+                                     hint=f"expected {folder / (lang + '.traineddata')}; use --ocr-model fast")
+    return folder
+
+
+def parse_hocr_words(hocr: str | bytes) -> list[OcrWord]:
+    """Tesseract's hOCR (with or without LSTM choices) → words, numbered as in its TSV
+    (block = ocr_carea, par = ocr_par, line, word), each with its mark alternatives."""
+    import xml.etree.ElementTree as ET
+
+    from sohoa.tables.hocr import mark_alternatives
+
+    root = ET.fromstring(hocr if isinstance(hocr, bytes) else hocr.encode("utf-8"))
+    words: list[OcrWord] = []
+    counters = {"block": 0, "par": 0, "line": 0, "word": 0}
+
+    def walk(node, block: int, par: int, line: int) -> None:
+        for child in node:
+            classes = child.get("class", "").split()
+            if "ocr_carea" in classes:
+                counters["block"] += 1
+                counters["par"] = 0
+                walk(child, counters["block"], 0, 0)
+            elif "ocr_par" in classes:
+                counters["par"] += 1
+                counters["line"] = 0
+                walk(child, block, counters["par"], 0)
+            elif any(k in classes for k in ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat")):
+                counters["line"] += 1
+                counters["word"] = 0
+                walk(child, block, par, counters["line"])
+            elif "ocrx_word" in classes:
+                counters["word"] += 1
+                word = _hocr_word(child, block, par, line, counters["word"], mark_alternatives)
+                if word is not None:
+                    words.append(word)
+            else:
+                walk(child, block, par, line)
+
+    walk(root, 0, 0, 0)
+    return words
+
+
+_BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
+_WCONF = re.compile(r"x_wconf (-?[\d.]+)")
+_XCONF = re.compile(r"x_confs ([\d.]+)")
+
+
+def _hocr_word(node, block: int, par: int, line: int, number: int, alternatives_of) -> OcrWord | None:
+    steps, text_parts = [], []
+    for child in node.iter():
+        classes = child.get("class", "")
+        if "ocrx_cinfo" in classes and (child.get("id") or "").startswith("lstm_choices"):
+            steps.append([(choice.text or "", float(m.group(1)) if (m := _XCONF.search(choice.get("title", ""))) else 0.0)
+                          for choice in child])
+    # the word's text: every text node not inside the LSTM choices
+    def text_of(element) -> None:
+        if element.text and not ("ocrx_cinfo" in element.get("class", "")):
+            text_parts.append(element.text)
+        for child in element:
+            if "ocrx_cinfo" not in child.get("class", ""):
+                text_of(child)
+            if child.tail:
+                text_parts.append(child.tail)
+    text_of(node)
+    text = "".join(text_parts).strip()
+    box = _BBOX.search(node.get("title", ""))
+    if not text or not box:
+        return None
+    wconf = _WCONF.search(node.get("title", ""))
+    x0, y0, x1, y1 = (int(v) for v in box.groups())
+    return OcrWord(text=text, conf=float(wconf.group(1)) if wconf else 0.0, bbox=(x0, y0, x1, y1),
+                   block=block, par=par, line=line, word=number, alternatives=alternatives_of(text, steps))
+
+
 def parse_tsv(tsv: str) -> list[OcrWord]:
     """Tesseract's TSV (image_to_data) → words; empty and whitespace-only rows dropped."""
     words: list[OcrWord] = []
@@ -59,17 +154,28 @@ def parse_tsv(tsv: str) -> list[OcrWord]:
 
 
 class TesseractEngine:
-    """Tesseract through pytesseract. lang 'vie' by default; psm 3 (automatic layout)."""
+    """Tesseract through pytesseract. lang 'vie' by default; psm 3 (automatic layout);
+    `model` one of `OCR_MODELS`; `choices`: read hOCR with the LSTM's per-character choices."""
 
     name = "tesseract"
 
-    def __init__(self, lang: str = "vie", psm: int = 3, extra_config: str = ""):
+    def __init__(self, lang: str = "vie", psm: int = 3, extra_config: str = "", model: str = DEFAULT_OCR_MODEL,
+                 choices: bool = True):
         self.lang = lang
         self.psm = psm
         self.extra_config = extra_config
+        self.model = model
+        self.choices = choices
+        folder = tessdata_dir(model, lang) if lang == "vie" else None
+        self._tessdata = f'--tessdata-dir "{folder}"' if folder else ""
+
+    @property
+    def model_name(self) -> str:
+        """What read the text, for the repair stage ('tesseract-vie-best')."""
+        return f"tesseract-{self.lang}-{self.model if self.lang == 'vie' else 'system'}"
 
     @staticmethod
-    def check_installed(lang: str = "vie") -> None:
+    def check_installed(lang: str = "vie", model: str = "fast") -> None:
         """Raise MissingDependencyError with the fix when tesseract or its language is missing."""
         import pytesseract
 
@@ -79,21 +185,31 @@ class TesseractEngine:
         if lang not in pytesseract.get_languages(config=""):
             raise MissingDependencyError(f"the Tesseract language model '{lang}' is not installed",
                                          hint=f"apt-get install tesseract-ocr-{lang}")
+        if lang == "vie":
+            tessdata_dir(model, lang)
 
     def recognise(self, image: np.ndarray, *, timeout: float | None = None) -> list[OcrWord]:
+        if self.choices:
+            return parse_hocr_words(self.hocr(image, timeout=timeout))
         return parse_tsv(self.tsv(image, timeout=timeout))
+
+    def _config(self) -> str:
+        return f"{self._tessdata} --psm {self.psm} {self.extra_config}".strip()
 
     def tsv(self, image: np.ndarray, *, timeout: float | None = None) -> str:
         """The raw TSV, as recorded for the replay fixtures."""
         import pytesseract
 
-        config = f"--psm {self.psm} {self.extra_config}".strip()
-        try:
-            return pytesseract.image_to_data(image, lang=self.lang, config=config, timeout=timeout or 0)
-        except RuntimeError as exc:  # pytesseract signals its timeout this way
-            if "timeout" in str(exc).lower():
-                raise PageTimeoutError(f"OCR took longer than {timeout:.0f} s") from exc
-            raise
+        return _timed(lambda: pytesseract.image_to_data(image, lang=self.lang, config=self._config(),
+                                                        timeout=timeout or 0), timeout)
+
+    def hocr(self, image: np.ndarray, *, timeout: float | None = None) -> bytes:
+        """The raw hOCR with the LSTM's per-character choices."""
+        import pytesseract
+
+        config = f"{self._config()} -c lstm_choice_mode=2"
+        return _timed(lambda: pytesseract.image_to_pdf_or_hocr(image, lang=self.lang, config=config, extension="hocr",
+                                                               timeout=timeout or 0), timeout)
 
     def orientation(self, image: np.ndarray, *, timeout: float | None = None) -> tuple[int, float]:
         import pytesseract
@@ -105,6 +221,15 @@ class TesseractEngine:
         rotate = re.search(r"Rotate:\s+(\d+)", osd)
         confidence = re.search(r"Orientation confidence:\s+([\d.]+)", osd)
         return (int(rotate.group(1)) if rotate else 0), (float(confidence.group(1)) if confidence else 0.0)
+
+
+def _timed(call, timeout: float | None):
+    try:
+        return call()
+    except RuntimeError as exc:  # pytesseract signals its timeout this way
+        if "timeout" in str(exc).lower():
+            raise PageTimeoutError(f"OCR took longer than {timeout:.0f} s") from exc
+        raise
 
 
 class ReplayEngine:

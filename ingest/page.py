@@ -38,6 +38,7 @@ class PageOptions:
 
     engine: str = "tesseract"
     lang: str = "vie"
+    ocr_model: str = "best"  # Tesseract model for `lang`: 'best' (shipped) or 'fast' (the system's)
     tables: bool = True
     timeout: float = 300.0
     max_pixels: int = 180_000_000  # a page bigger than this is refused before it is decoded
@@ -64,14 +65,14 @@ class PageResult:
     seconds: float = 0.0
 
 
-_ENGINES: dict[tuple[str, str], OcrEngine] = {}
+_ENGINES: dict[tuple[str, str, str], OcrEngine] = {}
 
 
 def _engine(options: PageOptions) -> OcrEngine:
-    key = (options.engine, options.lang)
+    key = (options.engine, options.lang, options.ocr_model)
     if key not in _ENGINES:
-        _ENGINES[key] = make_engine(options.engine, lang=options.lang) if options.engine == "tesseract" \
-            else make_engine(options.engine)
+        _ENGINES[key] = make_engine(options.engine, lang=options.lang, model=options.ocr_model) \
+            if options.engine == "tesseract" else make_engine(options.engine)
     return _ENGINES[key]
 
 

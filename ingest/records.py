@@ -50,6 +50,10 @@ class OcrWord:
     par: int
     line: int
     word: int
+    alternatives: tuple[tuple[str, float], ...] = ()
+    """Forms of the word that differ in one character's marks which the engine's LSTM weighed
+    at that character, each with its confidence relative to the one read (0-1); empty where
+    the engine gave none (no evidence either way)."""
 
 
 @dataclass(frozen=True)

@@ -31,18 +31,24 @@ class OcrSample:
     level: str
 
 
-def ocr_pages(paragraphs: Sequence[str], *, lang: str, level: str, seed: int, max_pages: int) -> list[OcrSample]:
-    """Render `paragraphs` as pages and OCR each with Tesseract `lang` (OMP_THREAD_LIMIT=1)."""
+def ocr_pages(paragraphs: Sequence[str], *, lang: str, level: str, seed: int, max_pages: int,
+              ocr_model: str = "fast") -> list[OcrSample]:
+    """Render `paragraphs` as pages and OCR each with Tesseract `lang` (OMP_THREAD_LIMIT=1);
+    `vie` pages with the Tesseract model `ocr_model` (sohoa.ingest.ocr.OCR_MODELS)."""
     import pytesseract
+
+    from sohoa.ingest.ocr import tessdata_dir
 
     from sohoa.synth.render import render_document
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     pages = render_document(list(paragraphs), level=level, seed=seed, page_numbers=False, seal="none",
                             max_pages=max_pages)
+    folder = tessdata_dir(ocr_model, lang) if lang == "vie" else None
+    config = f'--tessdata-dir "{folder}" --psm 6' if folder else "--psm 6"
     samples = []
     for page in pages:
-        text = pytesseract.image_to_string(page.image.convert("L"), lang=lang, config="--psm 6")
+        text = pytesseract.image_to_string(page.image.convert("L"), lang=lang, config=config)
         samples.append(OcrSample(ocr=text, truth=page.truth_text, lang=lang, level=level))
     return samples
 
@@ -102,8 +108,10 @@ were added for the Vietnamese-model mark channel (appended, so the pages before 
 _SHARES = (0.45, 0.15, 0.1, 0.2, 0.1, 0.3, 0.15)
 
 
-def channel_samples(paths: Sequence[str | Path], pages: int, work_dir: Path, *, quiet: bool = True) -> list[OcrSample]:
-    """OCR samples of about `pages` pages of train-split text of `paths` (cached in `work_dir`).
+def channel_samples(paths: Sequence[str | Path], pages: int, work_dir: Path, *, quiet: bool = True,
+                    ocr_model: str = "fast") -> list[OcrSample]:
+    """OCR samples of about `pages` pages of train-split text of `paths` (cached in `work_dir`);
+    the `vie` pages are read with the Tesseract model `ocr_model`, the one `sohoa run` uses.
 
     Paragraphs are drawn round-robin from the corpora, a few per document, so the pages mix
     legal, news and report text like the documents the channel will meet.
@@ -132,7 +140,10 @@ def channel_samples(paths: Sequence[str | Path], pages: int, work_dir: Path, *, 
             cursor += 16 * n
             if not chunk:
                 break
-            samples += cached_ocr_pages(work_dir, chunk, lang=lang, level=level, seed=1000 + cursor, max_pages=n)
+            # 'fast' adds no argument, so pages cached before the model setting are found again
+            model = {"ocr_model": ocr_model} if lang == "vie" and ocr_model != "fast" else {}
+            samples += cached_ocr_pages(work_dir, chunk, lang=lang, level=level, seed=1000 + cursor, max_pages=n,
+                                        **model)
             if not quiet:
                 print(f"restore/train: OCR'd {len(samples)} pages ({lang}, {level})", file=sys.stderr, flush=True)
     return samples

@@ -303,15 +303,18 @@ def _fit_level(hashes, gold, prediction, confidence, offsets, rank, min_count, m
 
 
 CHANNEL_PROVENANCE = ("learned from {pages} rendered train-split pages read by Tesseract "
-                      "(eng pages: garble channel; vie pages: mark channel)")
+                      "(eng pages: garble channel; vie pages, model '{ocr_model}': mark channel)")
 
 
 def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_tokens_per_corpus: int | None = None,
-                       ocr_pages: int = 0, work_dir: str | Path | None = None, quiet: bool = False) -> RestorerModel:
+                       ocr_pages: int = 0, work_dir: str | Path | None = None, quiet: bool = False,
+                       ocr_model: str = "best") -> RestorerModel:
     """Train on the train split of `paths` and write the model file to `output`.
 
     ocr_pages: pages of train-split text to render and OCR to learn the OCR channel; 0 keeps
     the channel of the shipped model (learning it needs Tesseract and a few minutes).
+    ocr_model: the Tesseract `vie` model that reads the pages of the mark channel ('best' or
+    'fast', as `sohoa run --ocr-model`): the channel describes the engine that will be used.
     """
     from sohoa.synth.corpus import iter_corpus
 
@@ -329,8 +332,9 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
     model = build_model(texts(), quiet=quiet, provenance=f"train split of {names}{cap}")
     model.channel, pages = _channel(paths, ocr_pages,
-                                    Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet)
-    model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=pages) if pages else "copied from the shipped model"
+                                    Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model)
+    model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=pages, ocr_model=ocr_model) if pages \
+        else "copied from the shipped model"
     model.save(output)
     from sohoa.diacritics.restore.acronyms import build_table, table_path, write_table
 
@@ -340,7 +344,7 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     return model
 
 
-def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool) -> tuple[dict, int]:
+def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool, ocr_model: str = "best") -> tuple[dict, int]:
     """The OCR channel tables (JSON: the English-model garble channel and, under "marks", the
     Vietnamese-model mark channel) and how many pages taught them."""
     from sohoa.diacritics.restore.channel import learn_channel
@@ -352,7 +356,7 @@ def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool) -> tuple[dict, 
         return (RestorerModel.load(DEFAULT_MODEL_PATH).channel if DEFAULT_MODEL_PATH.exists() else {}), 0
     from sohoa.diacritics.restore.ocrpairs import align_tokens, channel_samples
 
-    samples = channel_samples(paths, ocr_pages, work_dir, quiet=quiet)
+    samples = channel_samples(paths, ocr_pages, work_dir, quiet=quiet, ocr_model=ocr_model)
     # The garble channel serves English-model garble; the Vietnamese-model pages would only
     # swamp its counts with words read right. They teach the mark channel instead.
     pairs = [pair for s in samples if s.lang == "eng" for pair in align_tokens(s.ocr, s.truth)]

@@ -147,3 +147,14 @@ def test_position_map_agrees_with_a_scan_of_every_edit(case, side):
     mapping = PositionMap(edits)
     for position in range(length + 1):
         assert mapping(position, side) == _naive_map_position(edits, position, side)
+
+
+def test_words_keep_the_marks_the_ocr_weighed():
+    from dataclasses import replace
+
+    page = text_page("d", ["triên khai"])
+    words = (replace(page.ocr.words[0], alternatives=(("triển", 0.8123),)),) + page.ocr.words[1:]
+    page = replace(page, ocr=replace(page.ocr, words=words))
+    records = json.loads(assemble([page], None).pages_jsonl)["words"]
+    assert records[0]["alternatives"] == [["triển", 0.812]]
+    assert "alternatives" not in records[1]  # none weighed: the key is left out

@@ -1,0 +1,259 @@
+"""Tesseract's own doubt as evidence for a word's marks.
+
+Tesseract's `vie` network reads a syllable one character at a time and, with
+`lstm_choice_mode=2`, lists the other characters it weighed at each step. Where one of them is
+the same letter with another mark ('chuyên' read, 'chuyển' weighed at 0.53 of its score), the
+page's pixels allowed the other reading: the mark itself was in doubt. On real scans that is
+where the engine's slips are ('triên khai', 'chuyên đồi số', 'phô cập'), and they are real
+syllables, so no spelling rule can see them.
+
+`OcrEvidence` carries those alternatives from the OCR words to the repair stage, keyed by the
+word as read (a document's text is repaired as text, not as word records), together with the
+engine and model that read it. `OcrMarkFixer` gives each word the candidates that its spelling
+and its alternatives allow (scored by the engine's own confidence in them and the mark
+channel's odds of the slip, `marks`) and, where the engine had no doubt, the forms that only
+add a mark it may have dropped ('sô' → 'số', 'HỌI' → 'HỘI'; the mark channel's odds, scaled
+down because it was learned on rendered pages, cleaner than real scans). A run of
+neighbouring words is decided jointly by an exact search under the toned trigram model, so
+that two slips side by side ('chuyên đồi số') are judged in each other's mended context; a
+change is kept only where undoing it alone costs the best reading at least `MARGIN` nats
+(`SLIP_MARGIN` for a form the engine did not weigh). The thresholds were chosen on the dev
+pages of the real-scan bench and on correct train-split lines.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, split_tone, strip_marks
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
+
+FIXER_NAME = "restore.ocr-evidence"
+MARGIN = 3.0
+"""log-odds the context must give an alternative over the word as read (after the engine's
+and the channel's terms) before it is taken."""
+ENGINE_WEIGHT = 1.0
+"""weight of log(relative confidence) of the alternative, as the engine scored it"""
+CHANNEL_WEIGHT = 0.5
+"""weight of the mark channel's log odds of the slip (written | alternative) against (written | written)"""
+MIN_ALTERNATIVE = 0.05
+"""alternatives the engine scored below this share of the reading are not considered"""
+SLIP_WEIGHT = 0.3
+"""weight of the mark channel's log odds for a form the engine did not weigh (a slip it made
+with no doubt: 'sô' for 'số'); the channel, learned on rendered pages, is far surer of the
+engine than real scans allow, hence a weight below one"""
+SLIP_PENALTY = -1.0
+SLIP_MARGIN = 8.0
+"""the margin for a form the engine did not weigh"""
+SLIP_CANDIDATES = 4
+SLIP_LOST_MARKS_ONLY = True
+"""slips the engine did not doubt are only marks it dropped ('sô' for 'số', 'thuê' for 'thuế',
+'HỌI' for 'HỘI'), the commonest on real scans; other swaps need the engine's own doubt"""
+SLIP_CASED = True
+MAX_PER_WORD = 6
+_PUNCT = ".,;:!?()[]{}\"'“”‘’«»…-–—/"
+
+
+def _bare(word: str) -> str:
+    return unicodedata.normalize("NFC", word.strip(_PUNCT))
+
+
+@dataclass(frozen=True)
+class OcrEvidence:
+    """What read the text, and the engine's mark alternatives per word as read.
+
+    `model`: e.g. 'tesseract-vie-best'; `alternatives`: word (surrounding punctuation stripped,
+    NFC) → ((other form, confidence relative to the reading), ...), the best confidence seen
+    for that form anywhere in the document.
+    """
+
+    model: str
+    alternatives: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_words(cls, model: str, words: Iterable) -> "OcrEvidence":
+        """Collect the alternatives of OCR words (anything with `.text` and `.alternatives`)."""
+        found: dict[str, dict[str, float]] = {}
+        for word in words:
+            alternatives = getattr(word, "alternatives", ()) or ()
+            if not alternatives:
+                continue
+            key = _bare(word.text)
+            if not key.isalpha():
+                continue
+            forms = found.setdefault(key, {})
+            for form, conf in alternatives:
+                form = _bare(form)
+                if form.isalpha() and form != key and len(form) == len(key):
+                    forms[form] = max(forms.get(form, 0.0), float(conf))
+        return cls(model, {k: tuple(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in found.items() if v})
+
+    def forms(self, word: str) -> tuple[tuple[str, float], ...]:
+        return self.alternatives.get(unicodedata.normalize("NFC", word), ())
+
+    @property
+    def is_vietnamese_tesseract(self) -> bool:
+        return self.model.startswith("tesseract-vie")
+
+
+class OcrMarkFixer:
+    """A repair stage: mends marks the OCR doubted where the context prefers another reading."""
+
+    name = FIXER_NAME
+
+    def __init__(self, restorer, evidence: OcrEvidence, *, margin: float | None = None):
+        self.restorer = restorer
+        self.evidence = evidence
+        self.margin = MARGIN if margin is None else margin
+        self.slip_margin = SLIP_MARGIN
+
+    def find_edits(self, text: str) -> list[Edit]:
+        restorer, lm = self.restorer, self.restorer.model.lm
+        if lm is None:
+            return []
+        tokens = tokenize_text(text)
+        n_targets = len(restorer._targets)
+        ids = [restorer._ids(t.text) if t.text else (BOUNDARY_ID, -1) for t in tokens]
+        stream = np.array([tid if tid >= 0 else n_targets + kid for kid, tid in ids], dtype=np.int64)
+        sites = []  # (token index, [(target id, form, prior)])
+        for i, token in enumerate(tokens):
+            if not token.text.isalpha() or len(token.text) < 2:
+                continue
+            written = token.text.lower()
+            cands = {int(stream[i]): (written, 0.0)}
+            engine_forms: set[int] = set()
+            for form, conf in self.evidence.forms(token.text):
+                lower = form.lower()
+                if conf < MIN_ALTERNATIVE or strip_marks(lower) != strip_marks(written) or not is_valid_syllable(lower):
+                    continue
+                tid = restorer._ids(lower)[1]
+                if tid < 0 or tid in cands:
+                    continue
+                engine_forms.add(tid)
+                cands[tid] = (lower, ENGINE_WEIGHT * math.log(min(conf, 1.0)) + CHANNEL_WEIGHT * self._channel(written, tid))
+            if SLIP_WEIGHT > 0 and (SLIP_CASED or token.text.islower()) and ids[i][1] >= 0 \
+                    and is_valid_syllable(written):
+                for tid, _count in restorer.model.candidates(ids[i][0])[:SLIP_CANDIDATES]:
+                    tid = int(tid)
+                    if tid in cands or not restorer._target_is_syllable(tid):
+                        continue
+                    if SLIP_LOST_MARKS_ONLY and not _lost_marks(written, restorer._targets[tid]):
+                        continue
+                    cands[tid] = (restorer._targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
+            if len(cands) > 1:
+                sites.append((i, [(tid, form, prior, tid in engine_forms) for tid, (form, prior) in cands.items()]))
+        if not sites:
+            return []
+        padded = np.concatenate([np.full(2, n_targets + BOUNDARY_ID, np.int64), stream,
+                                 np.full(2, n_targets + BOUNDARY_ID, np.int64)])
+        edits = []
+        for run in _runs(sites):
+            edits += self._decide_run(run, tokens, padded, lm)
+        return edits
+
+    def _decide_run(self, run, tokens, padded, lm) -> list[Edit]:
+        """Choose jointly for a run of neighbouring words ('chuyên đồi số'): an exact Viterbi
+        search over their candidates under the trigram model (a state is the last two choices),
+        then each change is kept only if undoing it alone costs the path at least the margin."""
+        first, last = run[0][0], run[-1][0]
+        window = padded[first:last + 5].copy()  # two before the run, the run, two after
+        options = [cands[:MAX_PER_WORD] for _, cands in run]
+        # states: (choice index at k-1, at k) → (score, path)
+        states: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(-1, -1): (0.0, ())}
+        for k, cands in enumerate(options):
+            pos = k + 2
+            grown: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {}
+            keys = list(states)
+            a = np.array([window[pos - 2] if k < 2 else options[k - 2][key[0]][0] for key in keys], np.int64)
+            b = np.array([window[pos - 1] if k < 1 else options[k - 1][key[1]][0] for key in keys], np.int64)
+            for j, (tid, _, prior, _) in enumerate(cands):
+                gain = lm.logp3(a, b, np.full(len(keys), tid, np.int64)) + prior
+                for key, g in zip(keys, gain):
+                    score, path = states[key]
+                    new = (key[1], j)
+                    if new not in grown or grown[new][0] < score + g:
+                        grown[new] = (score + float(g), path + (j,))
+            states = grown
+        n = len(options)
+        after1, after2 = window[n + 2], window[n + 3]
+
+        def tail(path) -> float:
+            y = options[n - 1][path[-1]][0]
+            x = options[n - 2][path[-2]][0] if n >= 2 else window[1]
+            return float(lm.logp3(np.array([x]), np.array([y]), np.array([after1]))[0]
+                         + lm.logp3(np.array([y]), np.array([after1]), np.array([after2]))[0])
+
+        best_path = max((score + tail(path), path) for score, path in states.values())[1]
+        if not any(best_path):
+            return []
+        best_score = self._path_score(best_path, options, window, lm)
+        edits = []
+        for k, pick in enumerate(best_path):
+            if not pick:
+                continue
+            undone = best_path[:k] + (0,) + best_path[k + 1:]
+            gap = best_score - self._path_score(undone, options, window, lm)
+            if gap < (self.margin if options[k][pick][3] else self.slip_margin):
+                continue
+            token = tokens[run[k][0]]
+            form = options[k][pick][1].lower()
+            after = form if token.text.islower() else apply_case(token.text, form)
+            if after != token.text:
+                confidence = min(1.0 / (1.0 + math.exp(-gap)), 0.99)
+                edits.append(Edit(token.start, token.end, token.text, after, self.name, round(confidence, 4)))
+        return edits
+
+    @staticmethod
+    def _path_score(path, options, window, lm) -> float:
+        seq = window.copy()
+        prior = 0.0
+        for k, pick in enumerate(path):
+            seq[k + 2] = options[k][pick][0]
+            prior += options[k][pick][2]
+        return float(lm.logp3(seq[:-2], seq[1:-1], seq[2:]).sum()) + prior
+
+    def _channel(self, written: str, target: int) -> float:
+        """The mark channel's log odds of reading `written` for the target against for itself."""
+        restorer = self.restorer
+        if not restorer.marks:
+            return 0.0
+        own = restorer._ids(written)[1]
+        slip = restorer._mark_log_prob(written, target)
+        stay = restorer.marks.log_prob(written, written) if own < 0 else restorer._mark_log_prob(written, own)
+        return slip - stay
+
+
+def _lost_marks(written: str, form: str) -> bool:
+    """`form` is `written` with marks added and none taken away: a tone ('sô' → 'số'), a
+    circumflex, breve or horn ('họi' → 'hội'), the stroke of 'đ' ('dộng' → 'động')."""
+    if len(written) != len(form) or written == form:
+        return False
+    for w, f in zip(unicodedata.normalize("NFC", written), unicodedata.normalize("NFC", form)):
+        if w == f or (w == "d" and f == "đ"):
+            continue
+        w_parts, f_parts = unicodedata.normalize("NFD", w), unicodedata.normalize("NFD", f)
+        if w_parts[0] != f_parts[0] or not _is_subsequence(w_parts[1:], f_parts[1:]):
+            return False
+    return True
+
+
+def _is_subsequence(small: str, large: str) -> bool:
+    rest = iter(large)
+    return all(ch in rest for ch in small)
+
+
+def _runs(sites: list) -> list[list]:
+    """Sites grouped into runs of words next to each other (token indices one apart)."""
+    runs: list[list] = []
+    for site in sites:
+        if runs and site[0] == runs[-1][-1][0] + 1:
+            runs[-1].append(site)
+        else:
+            runs.append([site])
+    return runs

@@ -1,0 +1,104 @@
+"""The OCR-evidence stage: a mark the engine doubted is re-chosen in context, nothing else moves."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from sohoa.diacritics import repair
+from sohoa.diacritics.restore import load_default_restorer
+from sohoa.diacritics.restore.ocr_evidence import OcrEvidence, OcrMarkFixer
+
+pytestmark = pytest.mark.skipif(load_default_restorer() is None, reason="no shipped restorer model")
+
+
+def evidence(**forms) -> OcrEvidence:
+    words = [SimpleNamespace(text=word, alternatives=alts) for word, alts in forms.items()]
+    return OcrEvidence.from_words("tesseract-vie-best", words)
+
+
+def fixer(ev: OcrEvidence) -> OcrMarkFixer:
+    return OcrMarkFixer(load_default_restorer(), ev)
+
+
+def test_doubted_marks_are_rechosen_in_context():
+    ev = OcrEvidence.from_words("tesseract-vie-best", [
+        SimpleNamespace(text="triên", alternatives=(("triền", 0.99), ("triển", 0.98))),
+        SimpleNamespace(text="chuyên", alternatives=(("chuyền", 0.6), ("chuyển", 0.5))),
+        SimpleNamespace(text="đồi", alternatives=(("đôi", 0.85), ("đổi", 0.83))),
+    ])
+    result = repair("Các xã triên khai chuyên đồi số trên địa bàn.", ocr=ev)
+    assert result.text == "Các xã triển khai chuyển đổi số trên địa bàn."
+    assert {e.fixer for e in result.edits} == {"restore.ocr-evidence"}
+
+
+def test_case_is_kept():
+    ev = evidence(**{"TRIÊN": (("TRIỂN", 0.9),)})
+    assert repair("KẾ HOẠCH TRIÊN KHAI", ocr=ev).text == "KẾ HOẠCH TRIỂN KHAI"
+
+
+def test_correct_words_stay_even_when_doubted():
+    ev = evidence(**{"triển": (("triên", 0.9),), "số": (("sô", 0.9), ("sổ", 0.9)), "đổi": (("đồi", 0.9),)})
+    text = "Các xã triển khai chuyển đổi số trên địa bàn."
+    assert repair(text, ocr=ev).text == text
+
+
+CORRECT_LINES = [
+    "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả các nhiệm vụ.",
+    "Đẩy mạnh chuyển đổi số, phát triển hạ tầng số và phổ cập kỹ năng số cho người dân.",
+    "Tổ chức kiểm tra, đánh giá việc thực hiện và bổ sung kinh phí để bảo đảm đầy đủ, kịp thời.",
+    "Giao Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan tham mưu đề xuất giải pháp.",
+    "Cổng thông tin điện tử tỉnh đăng tải đầy đủ các văn bản quy phạm pháp luật.",
+    "Thủ tướng Chính phủ phê duyệt Đề án phát triển thanh toán không dùng tiền mặt.",
+]
+
+
+@pytest.mark.parametrize("line", CORRECT_LINES)
+def test_correct_ocr_text_stays(line):
+    """Correct text read by Tesseract, with or without the engine's doubts, comes back as it was."""
+    assert repair(line, ocr=evidence()).text == repair(line).text == line
+    doubted = evidence(**{"triển": (("triên", 0.9),), "số": (("sô", 0.9), ("sổ", 0.5)), "đổi": (("đồi", 0.9),),
+                          "kiểm": (("kiếm", 0.9),), "đầy": (("đây", 0.9),), "Cổng": (("Cộng", 0.9),),
+                          "bổ": (("bồ", 0.9),), "để": (("đề", 0.9),), "Đề": (("Để", 0.9),)})
+    assert repair(line, ocr=doubted).text == line
+
+
+def test_slip_the_engine_did_not_doubt_is_mended_by_the_mark_channel():
+    """'sô' for 'số' with no alternative: the learned mark channel proposes the slip, the context decides."""
+    result = repair("Đẩy mạnh chuyển đổi sô trong cơ quan nhà nước.", ocr=evidence())
+    assert result.text == "Đẩy mạnh chuyển đổi số trong cơ quan nhà nước."
+
+
+def test_only_for_vietnamese_tesseract():
+    ev = OcrEvidence.from_words("tesseract-eng-system", [SimpleNamespace(text="triên", alternatives=(("triển", 0.9),))])
+    assert repair("Các xã triên khai nhiệm vụ.", ocr=ev).text == repair("Các xã triên khai nhiệm vụ.").text
+
+
+def test_min_confidence_respected():
+    ev = evidence(**{"triên": (("triển", 0.9),)})
+    result = repair("Các xã triên khai nhiệm vụ.", ocr=ev, min_confidence=1.0)
+    assert "triên" in result.text
+    assert any(f.fixer == "restore.ocr-evidence" for f in result.flags)
+
+
+def test_evidence_keys_strip_punctuation():
+    ev = evidence(**{"số;": (("sô;", 0.4), ("sổ;", 0.1))})
+    assert ev.forms("số") == (("sô", 0.4), ("sổ", 0.1))
+
+
+def test_train_reads_the_mark_channel_pages_with_the_model_asked(tmp_path, monkeypatch):
+    """`sohoa train --ocr-model` reaches the Tesseract call of the Vietnamese pages only."""
+    import sohoa.diacritics.restore.ocrpairs as ocrpairs
+
+    calls = []
+
+    def fake_ocr_pages(paragraphs, **kwargs):
+        calls.append(kwargs)
+        return []
+
+    monkeypatch.setattr(ocrpairs, "ocr_pages", fake_ocr_pages)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(["Ủy ban nhân dân tỉnh triển khai chuyển đổi số trên địa bàn toàn tỉnh năm nay."] * 400),
+                      encoding="utf-8")
+    ocrpairs.channel_samples([corpus], 6, tmp_path / "work", ocr_model="best")
+    assert calls and all(c.get("ocr_model") == "best" for c in calls if c["lang"] == "vie")
+    assert all("ocr_model" not in c for c in calls if c["lang"] == "eng")

@@ -1,0 +1,16 @@
+"""The real-scan bench's judge of repair edits (no scans needed)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.realscans_bench import repair_edits  # noqa: E402
+
+
+def test_edits_are_judged_by_the_aligned_gold_word():
+    before = "Các xã triên khai chuyên đồi sô, tô chức."
+    gold = "Các xã triển khai chuyển đổi số, tổ chức."
+    assert repair_edits(before, gold, gold) == (5, 0, 0)
+    assert repair_edits("a đề xuất b", "a để xuất b", "a đề xuất b") == (0, 1, 0)
+    assert repair_edits(gold, gold, gold) == (0, 0, 0)  # nothing changed, nothing judged
