@@ -110,6 +110,7 @@ def tidy_rows(table: Table) -> list[dict]:
         return _clean(row[c]) if c is not None and c < len(row) else ""
 
     n_cols = len(table.header)
+    as_read = {(r, c): text for r, c, text in table.raw_cells}
     # an empty TT marks a sub-row only where numbered rows do carry their TT (OCR may lose it)
     tt_cells = [row[roles.tt].strip() for row in table.rows if roles.tt is not None and roles.tt < len(row)]
     tt_reliable = bool(tt_cells) and sum(bool(v) for v in tt_cells) >= 0.6 * len(tt_cells)
@@ -157,6 +158,8 @@ def tidy_rows(table: Table) -> list[dict]:
             if not has_values:
                 break
             parsed = parse_value(raw)
+            confidence = (table.confidences[r - 1][c] if r - 1 < len(table.confidences)
+                          and c < len(table.confidences[r - 1]) else 100.0)
             if parsed.qualifier == TEXT:
                 continue
             measure, period = split_period(table.header[c])
@@ -174,6 +177,8 @@ def tidy_rows(table: Table) -> list[dict]:
                 "value_min": format_decimal(parsed.low),
                 "value_max": format_decimal(parsed.high),
                 "qualifier": parsed.qualifier,
-                "raw": raw,
+                "raw": as_read.get((r - 1, c), raw),
+                "source": table.source,
+                "confidence": round(float(confidence), 1),
             })
     return out
