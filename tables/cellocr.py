@@ -61,6 +61,8 @@ def _tesseract_words(image: np.ndarray, config: str, choices: bool) -> list[tupl
 
 def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] | None:
     """Bounding box of the ink of a cell, ignoring stray specks; None when the cell is empty."""
+    if crop_ink.size == 0:
+        return None
     count, _, stats, _ = cv2.connectedComponentsWithStats(crop_ink, connectivity=8)
     keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 6]
     if not keep or sum(stats[i, cv2.CC_STAT_AREA] for i in keep) < min_pixels:
@@ -82,7 +84,11 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
     min_pixels = max(12, (dpi // 100) ** 2 * 4)
     crops: list[np.ndarray | None] = []
     sharp: list[np.ndarray | None] = []  # unsmoothed, for the shapes of separators
+    height, width = ink.shape[:2]
     for x0, y0, x1, y1 in boxes:
+        # a box may reach past the page (a column guessed beyond the last word): read what is on it
+        x0, x1 = max(0, min(x0, width)), max(0, min(x1, width))
+        y0, y1 = max(0, min(y0, height)), max(0, min(y1, height))
         if x1 - x0 < 4 or y1 - y0 < 4:
             crops.append(None)
             sharp.append(None)
