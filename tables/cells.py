@@ -43,6 +43,26 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
         return text
 
 
+_ONE_MISREAD = frozenset({"l", "I", "|", "i", "!", "]", "[", "l.", "I.", "|."})
+
+
+def fix_ordinal_one(cells: list[str]) -> list[str]:
+    """A TT column with its '1' put back where OCR read a bar or a letter ('l', '|', 'I'):
+    only in a column of numbered rows, and only where the next numbered row below is 2, so a
+    group row's Roman 'I' (followed by '1') stays as read."""
+    digits = [c for c in cells if re.fullmatch(r"\d{1,3}\.?", c.strip())]
+    if len(digits) < 2:
+        return cells
+    out = list(cells)
+    for k, cell in enumerate(cells):
+        if cell.strip() not in _ONE_MISREAD:
+            continue
+        below = next((c.strip().rstrip(".") for c in cells[k + 1:] if c.strip()), "")
+        if below == "2":
+            out[k] = "1" + ("." if cell.strip().endswith(".") else "")
+    return out
+
+
 def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
     """The table with its header and text cells repaired. `label_marks`: the table was read by
     OCR; the body cells of its indicator-name column get the tone-mark check (headers and
@@ -56,6 +76,10 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
 
         roles = column_roles(table.header, table.rows)
         name_col, unit_col = roles.name, roles.unit
+        if roles.tt is not None:
+            tts = fix_ordinal_one([row[roles.tt] if roles.tt < len(row) else "" for row in rows])
+            rows = tuple(row[:roles.tt] + (tts[r],) + row[roles.tt + 1:] if roles.tt < len(row) else row
+                         for r, row in enumerate(rows))
         if unit_col is not None:
             units = snap_unit_column([row[unit_col] if unit_col < len(row) else "" for row in rows])
             rows = tuple(row[:unit_col] + (units[r],) + row[unit_col + 1:] if unit_col < len(row) else row

@@ -19,3 +19,13 @@ def test_other_spacing_and_numbers_are_left_alone():
     assert tidy_brackets("a (b) c") == "a (b) c"
     assert repair_cell("( 12 )") == "(12)"  # a bracketed figure is text, not a number
     assert repair_cell("1.234,5") == "1.234,5"
+
+
+def test_a_tt_of_one_read_as_a_bar_or_letter_is_put_back():
+    from sohoa.tables.cells import fix_ordinal_one
+
+    assert fix_ordinal_one(["l", "2", "3"]) == ["1", "2", "3"]
+    assert fix_ordinal_one(["|", "", "2", "3"]) == ["1", "", "2", "3"]
+    # a group row's Roman 'I' above a '1' stays
+    assert fix_ordinal_one(["I", "1", "2", "II", "1"]) == ["I", "1", "2", "II", "1"]
+    assert fix_ordinal_one(["l", "x"]) == ["l", "x"]
