@@ -37,10 +37,24 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
         if name_marks:
             from sohoa.tables.names import fix_name_marks
 
-            text = fix_name_marks(text, alternatives)
+            text = fix_name_marks(sentence_case_start(text), alternatives)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
+
+
+# A capital with a tone mark read in place of the small letter: 'TỶ lệ' for 'Tỷ lệ'. Vietnamese
+# acronyms (GRDP, USD, THCS) carry no marks, so a marked capital after the first letter of a
+# word followed by lower-case words is the OCR's case error.
+_SHOUTED_WORD = re.compile(r"^([A-ZĐ])([A-ZĐÀ-Ỹ]*[À-ỸĐ][A-ZĐÀ-Ỹ]*)(?=\s+[a-zđà-ỹ])")
+
+
+def sentence_case_start(text: str) -> str:
+    """'TỶ lệ hộ nghèo' → 'Tỷ lệ hộ nghèo'; names in capitals and acronyms stay as read."""
+    match = _SHOUTED_WORD.match(text)
+    if not match or not any(ch.islower() for ch in text[match.end():]):
+        return text
+    return match.group(1) + match.group(2).lower() + text[match.end():]
 
 
 _ONE_MISREAD = frozenset({"l", "I", "|", "i", "!", "]", "[", "l.", "I.", "|."})

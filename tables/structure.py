@@ -10,15 +10,19 @@ from sohoa.tables.values import TEXT, parse_value
 
 _BODY_ORDINAL = re.compile(r"^\d{1,3}[.)]?$")
 _YEARISH = re.compile(r"^(19|20)\d\d$")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(19|20)\d\d\b|\b\d{1,2}/(19|20)\d\d\b")
 
 
 def _is_body_row(texts: list[str]) -> bool:
-    """A row of data: an ordinal first and at least one number that is not a year."""
+    """A row of data: an ordinal first and at least one number that is not a year, a date, or
+    a second ordinal (a list of people or projects numbered overall and within a group, whose
+    other cells are words: the continuation of such a list on a page without its header)."""
     if not texts or not _BODY_ORDINAL.match(texts[0].strip()):
         return False
-    numbers = [t for t in texts[1:] if t.strip() and parse_value(t).qualifier not in (TEXT, "missing")
-               and not _YEARISH.match(t.strip())]
-    return bool(numbers)
+    rest = [t.strip() for t in texts[1:] if t.strip()]
+    numbers = [t for t in rest if parse_value(t).qualifier not in (TEXT, "missing") and not _YEARISH.match(t)]
+    dates = [t for t in rest if _DATE.search(t)]
+    return bool(numbers or dates) or (bool(rest) and bool(_BODY_ORDINAL.match(rest[0])) and len(rest) >= 2)
 
 
 def header_row_count(n_rows: int, cells: list[tuple[int, int, int, int, str]]) -> int:

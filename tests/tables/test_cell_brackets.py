@@ -29,3 +29,12 @@ def test_a_tt_of_one_read_as_a_bar_or_letter_is_put_back():
     # a group row's Roman 'I' above a '1' stays
     assert fix_ordinal_one(["I", "1", "2", "II", "1"]) == ["I", "1", "2", "II", "1"]
     assert fix_ordinal_one(["l", "x"]) == ["l", "x"]
+
+
+def test_a_marked_capital_read_for_a_small_letter_is_lowered():
+    from sohoa.tables.cells import sentence_case_start
+
+    assert sentence_case_start("TỶ lệ hộ nghèo") == "Tỷ lệ hộ nghèo"
+    assert sentence_case_start("- TỶ lệ") == "- TỶ lệ"  # only the start of a name
+    for kept in ("GRDP bình quân", "TỔNG THU NGÂN SÁCH", "Tỷ lệ", "USD"):
+        assert sentence_case_start(kept) == kept
