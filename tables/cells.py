@@ -37,7 +37,7 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
         if name_marks:
             from sohoa.tables.names import fix_name_marks
 
-            text = fix_name_marks(sentence_case_start(text), alternatives)
+            text = fix_name_marks(spaced_year_span(sentence_case_start(text)), alternatives)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
@@ -55,6 +55,15 @@ def sentence_case_start(text: str) -> str:
     if not match or not any(ch.islower() for ch in text[match.end():]):
         return text
     return match.group(1) + match.group(2).lower() + text[match.end():]
+
+
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+
+
+def spaced_year_span(text: str) -> str:
+    """'giai đoạn 2021-2025' → 'giai đoạn 2021 - 2025': OCR drops the spaces around the dash
+    of a period in a name, which reports print spaced; one form keeps one indicator one name."""
+    return _YEAR_SPAN.sub(r"\1 - \2", text)
 
 
 _ONE_MISREAD = frozenset({"l", "I", "|", "i", "!", "]", "[", "l.", "I.", "|."})

@@ -22,7 +22,8 @@ def _is_body_row(texts: list[str]) -> bool:
     rest = [t.strip() for t in texts[1:] if t.strip()]
     numbers = [t for t in rest if parse_value(t).qualifier not in (TEXT, "missing") and not _YEARISH.match(t)]
     dates = [t for t in rest if _DATE.search(t)]
-    return bool(numbers or dates) or (bool(rest) and bool(_BODY_ORDINAL.match(rest[0])) and len(rest) >= 2)
+    second_ordinal = bool(rest) and bool(re.fullmatch(r"\d{1,3}[.,)]?", rest[0]))
+    return bool(numbers or dates) or (second_ordinal and len(rest) >= 2)
 
 
 def header_row_count(n_rows: int, cells: list[tuple[int, int, int, int, str]]) -> int:

@@ -38,3 +38,11 @@ def test_a_marked_capital_read_for_a_small_letter_is_lowered():
     assert sentence_case_start("- TỶ lệ") == "- TỶ lệ"  # only the start of a name
     for kept in ("GRDP bình quân", "TỔNG THU NGÂN SÁCH", "Tỷ lệ", "USD"):
         assert sentence_case_start(kept) == kept
+
+
+def test_a_period_in_a_name_is_written_with_a_spaced_dash():
+    from sohoa.tables.cells import spaced_year_span
+
+    assert spaced_year_span("giai đoạn 2021-2025") == "giai đoạn 2021 - 2025"
+    assert spaced_year_span("giai đoạn 2021 – 2025") == "giai đoạn 2021 - 2025"
+    assert spaced_year_span("mã 12-34") == "mã 12-34"

@@ -146,3 +146,16 @@ def test_a_new_table_on_the_next_page_is_not_joined():
     restart = _piece(2, header, (("1", "X", "9"),))
     other_shape = _piece(3, ("TT", "Tên"), (("5", "Y"),), has_header=False)
     assert len(join_continued([first, restart, other_shape])) == 3
+
+
+def test_a_continued_list_of_people_starts_with_body_rows():
+    from sohoa.tables.structure import header_row_count
+
+    # a page of a list continued without its header: overall number, number in group, words
+    cells = [(0, 0, 1, 1, "88"), (0, 1, 1, 1, "9,"), (0, 2, 1, 1, "Đào Văn Song"),
+             (0, 3, 1, 1, "Đội viên Du kích"), (1, 0, 1, 1, "89"), (1, 1, 1, 1, "10."),
+             (1, 2, 1, 1, "Đàm Văn Tuyển"), (1, 3, 1, 1, "Đội viên Du kích")]
+    assert header_row_count(2, cells) == 0
+    dated = [(0, 0, 1, 1, "19"), (0, 1, 1, 1, "Nguyễn Anh Sô"), (0, 2, 1, 1, "07/9/1980"),
+             (1, 0, 1, 1, "20"), (1, 1, 1, 1, "Đinh Khiêm"), (1, 2, 1, 1, "06/3/1951")]
+    assert header_row_count(2, dated) == 0
