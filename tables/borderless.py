@@ -165,10 +165,29 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
         block = lines[i:last + 1]
         if sum(c >= _MIN_COLUMNS for c in counts[i:last + 1]) >= 3:
             table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read)
-            if table is not None:
+            if table is not None and tables and _goes_on(tables[-1], table, height):
+                tables[-1] = _joined(tables[-1], table)
+            elif table is not None:
                 tables.append(table)
         i = last + 1
     return tables
+
+
+def _goes_on(above: Table, below: Table, height: float) -> bool:
+    """Whether a headerless block continues the table just above it on the page: same number
+    of columns and no more than a few lines of white between (a wide gap inside a table, as
+    before a group row, must not start a second table with placeholder headers)."""
+    return (not below.has_header and below.n_columns == above.n_columns
+            and above.bbox is not None and below.bbox is not None
+            and below.bbox[1] - above.bbox[3] < 6 * height)
+
+
+def _joined(above: Table, below: Table) -> Table:
+    x0, y0, x1, _ = above.bbox
+    return Table(doc_id=above.doc_id, page=above.page, index=above.index, header=above.header,
+                 rows=above.rows + below.rows, confidences=above.confidences + below.confidences,
+                 pages=above.pages, has_header=above.has_header,
+                 bbox=(min(x0, below.bbox[0]), y0, max(x1, below.bbox[2]), below.bbox[3]), source="borderless")
 
 
 def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float, gap: float,

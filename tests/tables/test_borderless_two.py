@@ -59,3 +59,18 @@ def test_two_column_borderless_page_read_and_prose_page_left_alone():
     prose = render_document([text, text], header=OfficialHeader.random(random.Random(3), ("BÁO CÁO",)),
                             closing=Closing(), level="clean", seed=3, max_pages=1)
     assert find_tables_on_page(PageImage("p", 1, np.asarray(prose[0].image.convert("L")), 300), None) == []
+
+
+def test_a_headerless_block_under_a_borderless_table_goes_on_with_it():
+    from sohoa.tables.borderless import _goes_on, _joined
+    from sohoa.tables.records import Table
+
+    above = Table("d", 1, 1, ("TT", "Chỉ tiêu", "2021"), (("1", "A", "5"),), ((90.0,) * 3,),
+                  bbox=(100, 100, 900, 400), source="borderless")
+    below = Table("d", 1, 2, ("Cột 1", "Cột 2", "Cột 3"), (("2", "B", "6"),), ((90.0,) * 3,),
+                  has_header=False, bbox=(100, 480, 900, 700), source="borderless")
+    assert _goes_on(above, below, height=30)
+    joined = _joined(above, below)
+    assert joined.header == above.header and joined.rows == (("1", "A", "5"), ("2", "B", "6"))
+    far = Table(**{**below.__dict__, "bbox": (100, 900, 900, 1000)})
+    assert not _goes_on(above, far, height=30)
