@@ -159,3 +159,16 @@ def test_a_continued_list_of_people_starts_with_body_rows():
     dated = [(0, 0, 1, 1, "19"), (0, 1, 1, 1, "Nguyễn Anh Sô"), (0, 2, 1, 1, "07/9/1980"),
              (1, 0, 1, 1, "20"), (1, 1, 1, 1, "Đinh Khiêm"), (1, 2, 1, 1, "06/3/1951")]
     assert header_row_count(2, dated) == 0
+
+
+def test_a_column_cut_by_a_stray_stroke_is_put_back():
+    from sohoa.tables.structure import table_from_cells
+
+    cells = [(0, 0, 1, 1, "STT", 90.0), (0, 1, 1, 2, "Nguyên quán", 90.0), (0, 3, 1, 1, "Ngày", 90.0),
+             (0, 4, 1, 1, "Ghi chú", 90.0)]
+    for r in range(1, 6):
+        cells += [(r, 0, 1, 1, str(r), 90.0), (r, 1, 1, 1, f"Xã {r}", 90.0), (r, 2, 1, 1, "", 100.0),
+                  (r, 3, 1, 1, f"0{r}/5/1950", 90.0), (r, 4, 1, 1, "x" if r == 1 else "", 90.0)]
+    table = table_from_cells("d", 1, 1, 6, 5, cells, None, "ruled")
+    assert table.header == ("STT", "Nguyên quán", "Ngày", "Ghi chú")
+    assert table.rows[0] == ("1", "Xã 1", "01/5/1950", "x")
