@@ -198,7 +198,9 @@ def variants() -> list[tuple[str, str, str]]:
     runs = []
     for maker in makers:
         if maker == "pil":
-            runs += [(font, maker, font) for font in fonts]
+            from sohoa.synth.tables_render import FONTS
+
+            runs += [(font, maker, font) for font in [f for f in fonts if f in FONTS] or ["termes"]]
         elif maker == "html":  # the browser maker's own typefaces, never used in development
             from sohoa.synth.tables_html import HTML_FONTS
 
