@@ -21,6 +21,17 @@ def tidy_brackets(text: str) -> str:
     return _SPACE_IN_BRACKETS.sub("", text)
 
 
+def undouble_letters(text: str) -> str:
+    """'ChỉỈ tiêu' → 'Chỉ tiêu': Tesseract sometimes writes a marked vowel twice, the second
+    time as a capital; no Vietnamese word has a letter followed by its own capital."""
+    out = []
+    for k, ch in enumerate(text):
+        if k and ch.isupper() and out and out[-1].islower() and out[-1].upper() == ch:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable = ()) -> str:
     """Repair a text cell; cells that read as numbers, ranges or missing markers stay as they are.
 
@@ -29,7 +40,7 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
         return text
-    text = tidy_brackets(text)
+    text = undouble_letters(tidy_brackets(text))
     from sohoa.diacritics import repair
 
     try:

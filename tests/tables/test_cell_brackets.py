@@ -46,3 +46,11 @@ def test_a_period_in_a_name_is_written_with_a_spaced_dash():
     assert spaced_year_span("giai đoạn 2021-2025") == "giai đoạn 2021 - 2025"
     assert spaced_year_span("giai đoạn 2021 – 2025") == "giai đoạn 2021 - 2025"
     assert spaced_year_span("mã 12-34") == "mã 12-34"
+
+
+def test_a_marked_vowel_written_twice_as_a_capital_is_kept_once():
+    from sohoa.tables.cells import undouble_letters
+
+    assert undouble_letters("ChỉỈ tiêu cả nước") == "Chỉ tiêu cả nước"
+    for kept in ("Chỉ tiêu", "TT", "GRDP", "aA"[:1]):
+        assert undouble_letters(kept) == kept
