@@ -107,7 +107,7 @@ def _without_stray_columns(header: list[str], texts: list[list[str]], confs: lis
     while c < len(header) and texts:
         empty = sum(1 for row in texts if not row[c].strip())
         own_label = has_header and header[c].strip() and header[c].strip() != header[c - 1].strip()
-        if empty >= 0.8 * len(texts) and not own_label and not any(sc <= c < sc + cs and cs > 1 for _, sc, _, cs in spans):
+        if empty >= 0.8 * len(texts) and not own_label:
             for row, conf in zip(texts, confs):
                 if row[c].strip():
                     row[c - 1] = (row[c - 1] + " " + row[c]).strip() if row[c].strip() != row[c - 1].strip() else row[c - 1]
@@ -115,7 +115,8 @@ def _without_stray_columns(header: list[str], texts: list[list[str]], confs: lis
                 del row[c]
                 del conf[c]
             del header[c]
-            spans = [(r, sc - (sc > c), rs, cs) for r, sc, rs, cs in spans]
+            # a span over the stray column loses it; spans right of it move left
+            spans = [(r, sc - (sc > c), rs, cs - (sc < c < sc + cs)) for r, sc, rs, cs in spans]
             continue
         c += 1
     return header, texts, confs, spans
