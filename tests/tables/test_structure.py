@@ -172,3 +172,15 @@ def test_a_column_cut_by_a_stray_stroke_is_put_back():
     table = table_from_cells("d", 1, 1, 6, 5, cells, None, "ruled")
     assert table.header == ("STT", "Nguyên quán", "Ngày", "Ghi chú")
     assert table.rows[0] == ("1", "Xã 1", "01/5/1950", "x")
+
+
+def test_a_continuation_page_whose_first_rows_were_taken_for_a_header_is_joined():
+    from sohoa.tables.join import join_continued
+    from sohoa.tables.records import Table
+
+    first = Table("d", 1, 1, ("STT", "TT", "Họ tên"), (("1", "1.", "A"), ("2", "2.", "B")), ((90.0,) * 3,) * 2, source="ruled")
+    second = Table("d", 2, 1, ("76 4. | 77 5.", "4. | 5.", "C | D"), (("78", "6.", "E"),), ((90.0,) * 3,), source="ruled")
+    (joined,) = join_continued([first, second])
+    assert joined.pages == (1, 2)
+    assert joined.rows[2:] == (("76 4.", "4.", "C"), ("77 5.", "5.", "D"), ("78", "6.", "E"))
+    assert len(joined.confidences) == len(joined.rows)
