@@ -173,6 +173,18 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
     return tables
 
 
+def _opens_next_row(block: list[_Line], k: int, tt_ink, height: float) -> bool:
+    """Whether line k, without a TT of its own, is the first line of the next row's name
+    rather than the last of the row above: rows set their TT and figures beside the middle
+    of a wrapped name, so a name's first line sits above its TT, closer to the line below it
+    than to the row above (which the cell padding parts from it)."""
+    if k == 0 or k + 1 >= len(block) or tt_ink(block[k]) or not tt_ink(block[k + 1]):
+        return False
+    above = block[k].y0 - block[k - 1].y1
+    below = block[k + 1].y0 - block[k].y1
+    return above > below + 0.15 * height
+
+
 def _goes_on(above: Table, below: Table, height: float) -> bool:
     """Whether a headerless block continues the table just above it on the page: same number
     of columns and no more than a few lines of white between (a wide gap inside a table, as
@@ -210,9 +222,9 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
 
     # rows: a line starts a row after a wide gap, or when it has a TT and the row has one
     groups: list[list[_Line]] = []
-    for line in block:
+    for k, line in enumerate(block):
         if not groups or line.y0 - groups[-1][-1].y1 > 0.55 * height or (
-                tt_ink(line) and any(tt_ink(l) for l in groups[-1])):
+                tt_ink(line) and any(tt_ink(l) for l in groups[-1])) or _opens_next_row(block, k, tt_ink, height):
             groups.append([])
         groups[-1].append(line)
     boxes = []

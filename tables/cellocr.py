@@ -157,8 +157,9 @@ def _reread_ordinals(crops: list[np.ndarray | None], texts: dict, ordinals: list
         if crop is None or not ordinals[k]:
             continue
         text = texts[k][0].strip()
-        if not text or _ORDINAL.match(text) or len(text) > 2 or (len(text) == 2 and text.isalpha()):
-            continue
+        if not text or _ORDINAL.match(text) or len(text) > 2 or (
+                len(text) == 2 and text.isalpha() and not re.fullmatch(r"[HIl]{2}", text)):
+            continue  # a word ('TT'); but 'HH' is how a bold 'II' often reads
         if text in ("|", "l", "I", "1", "!", "i"):
             continue  # a bar: '1' or a group's 'I', which only the numbering around it tells
         if crop.shape[1] > 3 * crop.shape[0]:

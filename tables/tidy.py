@@ -56,7 +56,7 @@ def split_period(path: str) -> tuple[str, str]:
     return " | ".join(kept), period
 
 
-_ROMAN_MISREAD = {"1": "I", "l": "I", "|": "I", "11": "II", "H": "II", "Il": "II", "lI": "II",
+_ROMAN_MISREAD = {"1": "I", "l": "I", "|": "I", "11": "II", "H": "II", "HH": "II", "lH": "II", "Hl": "II", "Il": "II", "lI": "II",
                   "111": "III", "IlI": "III", "lV": "IV", "1V": "IV", "Vl": "VI", "V1": "VI"}
 
 
