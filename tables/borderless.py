@@ -173,6 +173,32 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
     return tables
 
 
+def _is_prose(line: _Line, x_min: int, x_max: int, gap: float) -> bool:
+    """A line of running text: one phrase over more than half the table's width, or one of
+    five words or more over more than a quarter of it (header labels are a few words in
+    their columns)."""
+    width = x_max - x_min
+    return any(p[-1].x1 - p[0].x0 > 0.5 * width or (len(p) >= 5 and p[-1].x1 - p[0].x0 > 0.25 * width)
+               for p in _phrases(line, gap))
+
+
+def _without_prose(groups: list[list[_Line]], x_min: int, x_max: int, gap: float,
+                   height: float) -> list[list[_Line]]:
+    """The header's lines without a paragraph of prose set just above the table: a header
+    label is short, a paragraph's lines run over most of the width, and its last line starts
+    at the paragraph's left margin with at most a few phrases; the header starts below it."""
+    lines = [line for group in groups for line in group]
+    last_prose, margin = -1, None
+    for k, line in enumerate(lines):
+        if _is_prose(line, x_min, x_max, gap):
+            last_prose, margin = k, line.words[0].x0
+        elif (margin is not None and last_prose == k - 1 and abs(line.words[0].x0 - margin) < 1.5 * height
+              and len(_phrases(line, gap)) <= 3):
+            last_prose = k  # the paragraph's short last line
+    keep = {id(line) for line in lines[last_prose + 1:]}
+    return [kept for kept in ([line for line in group if id(line) in keep] for group in groups) if kept]
+
+
 def _opens_next_row(block: list[_Line], k: int, tt_ink, height: float) -> bool:
     """Whether line k, without a TT of its own, is the first line of the next row's name
     rather than the last of the row above: rows set their TT and figures beside the middle
@@ -240,7 +266,8 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     body_start = numeric_rows[0]
     if n_cols == 2 and not _figures_column(texts[body_start:]):
         return None
-    header_groups = groups[max(0, body_start - 4):body_start]
+    # the header: the last few line groups above the body, after any paragraph of prose
+    header_groups = _without_prose(groups[:body_start], x_min, x_max, gap, height)[-4:]
     header = _header_paths(header_groups, edges, cuts, gap, read) if header_groups else \
         [f"Cột {k}" for k in range(1, n_cols + 1)]
     rows = tuple(tuple(row) for row in texts[body_start:])

@@ -53,6 +53,16 @@ def split_period(path: str) -> tuple[str, str]:
                 kept.append(rest)
         elif part:
             kept.append(part)
+    if not period:
+        # a year with a footnote mark read as a digit after it ('năm 20235')
+        for k, part in enumerate(kept):
+            match = re.search(r"(?<![\d.,])((?:19|20)\d\d)\d$", part)
+            if match:
+                period = match.group(1)
+                rest = _YEAR_WORDS.sub("", part[: match.start()]).strip(" ,:-")
+                kept[k] = rest
+                kept = [p for p in kept if p]
+                break
     return " | ".join(kept), period
 
 
@@ -64,6 +74,18 @@ def roman_label(tt: str) -> str:
     """The group label as printed, undoing OCR's usual misreadings of Roman numerals."""
     tt = tt.strip().rstrip(".")
     return _ROMAN_MISREAD.get(tt, tt)
+
+
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def _next_in_sequence(label: str, last: str) -> str:
+    """A group's Roman numeral that repeats or goes back from the one before it ('I' read for
+    'II' after 'I') is the next one: groups are numbered in order."""
+    if label in _ROMANS and last in _ROMANS and _ROMANS.index(label) <= _ROMANS.index(last) \
+            and _ROMANS.index(last) + 1 < len(_ROMANS):
+        return _ROMANS[_ROMANS.index(last) + 1]
+    return label
 
 
 def column_roles(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> ColumnRoles:
@@ -103,6 +125,7 @@ def tidy_rows(table: Table) -> list[dict]:
     header = unique_names(table.header)
     value_set = set(roles.values)
     section = ""
+    last_label = ""  # the Roman numeral of the last group row
     parent = ""  # name of the last numbered (or plain) indicator row, for sub-rows
     out: list[dict] = []
 
@@ -123,7 +146,8 @@ def tidy_rows(table: Table) -> list[dict]:
         has_values = any(v for _, v in values)
         nonempty = [_clean(v) for v in row if v.strip()]
         if r in title_rows and not has_values and nonempty:
-            label = roman_label(tt)
+            label = _next_in_sequence(roman_label(tt), last_label)
+            last_label = label or last_label
             title = name or " ".join(nonempty[1:] if tt else nonempty)
             section = f"{label}. {title}" if label else title
             parent = ""
@@ -133,6 +157,8 @@ def tidy_rows(table: Table) -> list[dict]:
             # TT stays a numbered indicator (one without figures yet)
             label = tt if tt[:1].isdigit() else roman_label(tt)
             if label and _GROUP_ORDINAL.match(label) and not label[0].isdigit() and (name or len(nonempty) == 1):
+                label = _next_in_sequence(label, last_label)
+                last_label = label
                 section = f"{label.rstrip('.')}. {name}".strip() if name else label
                 parent = ""
                 continue
