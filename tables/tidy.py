@@ -94,7 +94,10 @@ def column_roles(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> 
     columns = [[r[c].strip() for r in rows if c < len(r)] for c in range(n)]
     filled = [[v for v in col if v] for col in columns]
     tt = next((c for c in range(n) if _TT_HEADER.match(header[c].strip())), None)
-    if tt is None and n and filled[0] and sum(bool(_ORDINAL.match(v)) for v in filled[0]) >= 0.8 * len(filled[0]):
+    # a first column of ordinals is the TT column whatever its header reads ('1' for 'TT'),
+    # counting a group's Roman numeral in its usual misreadings ('|', 'lI')
+    if tt is None and n and filled[0] and \
+            sum(bool(_ORDINAL.match(roman_label(v))) for v in filled[0]) >= 0.8 * len(filled[0]):
         tt = 0
     unit = next((c for c in range(n) if _UNIT_HEADER.match(header[c].split(" | ")[-1].strip())), None)
     numeric_share = []
