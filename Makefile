@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 JOBS   ?= $(shell nproc)
 APT_PACKAGES = tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                poppler-utils qpdf fonts-texgyre fonts-freefont-ttf fonts-noto-core \
-               chromium
+               chromium fonts-liberation fonts-dejavu-core
 
 .PHONY: run test test-fast bench setup system-deps samples train clean-out
 

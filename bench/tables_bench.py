@@ -27,7 +27,11 @@ the same tables in other typefaces (default `termes` only, the one the table cod
 developed on); `TABLES_BENCH_MAKERS=pil,pdf` adds the second page maker
 (`sohoa.synth.tables_pdf`: reportlab tables with other rule widths and paddings, portrait and
 landscape, written as PDF and rasterised by poppler at 300 dpi; default `pil` only; it takes
-the TrueType fonts of the list, FreeSerif where there is none). Each
+the TrueType fonts of the list, FreeSerif where there is none); `html` adds the third
+(`sohoa.synth.tables_html`: HTML/CSS tables printed by headless Chromium, in typefaces of its
+own, Liberation Serif and DejaVu Sans unless the font list names others of `HTML_FONTS`,
+with prose above and below the tables and a landscape 12–13-column `wide` style that runs
+for this maker only; never tuned on). Each
 (maker, font) pair is a variant; with more than one, results are keyed
 `variant/style/level` and the overall block has `variant:…` entries.
 
@@ -164,6 +168,14 @@ def _pages_of(style: str, n: int, font: str = "termes", maker: str = "pil"):
     """(truth page, images' pages): one page, or the two pages of a continued table."""
     from sohoa.synth.tables_render import render_continued_pages, render_table_page
 
+    if maker == "html":
+        from sohoa.synth.tables_html import render_html_continued_pages, render_html_table_page
+
+        if style == "continued":
+            first, second = render_html_continued_pages(n, repeat_header=n % 2 == 0, font=font)
+            return first, [first, second]
+        page = render_html_table_page(style, seed=n, font=font)
+        return page, [page]
     if maker == "pdf":
         from sohoa.synth.tables_pdf import render_pdf_continued_pages, render_pdf_table_page
 
@@ -186,7 +198,14 @@ def variants() -> list[tuple[str, str, str]]:
     runs = []
     for maker in makers:
         if maker == "pil":
-            runs += [(font, maker, font) for font in fonts]
+            from sohoa.synth.tables_render import FONTS
+
+            runs += [(font, maker, font) for font in [f for f in fonts if f in FONTS] or ["termes"]]
+        elif maker == "html":  # the browser maker's own typefaces, never used in development
+            from sohoa.synth.tables_html import HTML_FONTS
+
+            faces = [f for f in fonts if f in HTML_FONTS] or ["liberationserif", "dejavusans"]
+            runs += [(f"html-{font}", maker, font) for font in faces]
         else:  # the PDF maker embeds TrueType faces only: `termes` stands for FreeSerif there
             from sohoa.synth.tables_pdf import PDF_FONTS
 
@@ -204,6 +223,9 @@ def main(out_dir: Path) -> dict:
     from sohoa.tables.page import LABEL_MARKS, find_tables_on_page
 
     STYLES = STYLES + ("continued",)
+    runs = variants()
+    if any(maker == "html" for _, maker, _ in runs):
+        STYLES = STYLES + ("wide",)  # the browser maker's landscape mid-term review table
     if os.environ.get("TABLES_BENCH_STYLES"):
         STYLES = tuple(os.environ["TABLES_BENCH_STYLES"].split(","))
 
@@ -220,9 +242,9 @@ def main(out_dir: Path) -> dict:
     tally: dict[tuple[str, str, str, str], Counter] = {}
     details = []
     levels = tuple(os.environ.get("TABLES_BENCH_LEVELS", ",".join(LEVELS)).split(","))
-    runs = variants()
     for (variant, maker, font), style, level, n in (
-            (v, s, lv, n) for v in runs for s in STYLES for lv in levels for n in range(pages_per)):
+            (v, s, lv, n) for v in runs for s in STYLES for lv in levels for n in range(pages_per)
+            if s != "wide" or v[1] == "html"):
         page, sheets = _pages_of(style, n, font, maker)
         images = []
         for k, sheet in enumerate(sheets):
@@ -301,6 +323,8 @@ def main(out_dir: Path) -> dict:
     for variant, _, _ in runs:
         for style in STYLES:
             for level in levels:
+                if ("sohoa", variant, style, level) not in tally:
+                    continue
                 row = {m: summarise([(m, variant, style, level)]) for m in methods}
                 key = f"{style}/{level}" if len(runs) == 1 else f"{variant}/{style}/{level}"
                 results["by_style_level"][key] = row
@@ -316,6 +340,8 @@ def main(out_dir: Path) -> dict:
             **({f"variant:{v}/degraded": summarise([k for k in tally if k[0] == m and k[1] == v and k[3] != "clean"])
                 for v, _, _ in runs} if len(runs) > 1 else {}),
             **{f"style:{s}": summarise([k for k in tally if k[0] == m and k[2] == s]) for s in STYLES},
+            **({f"{v}/style:{s}": summarise([k for k in tally if k[0] == m and k[1] == v and k[2] == s])
+                for v, _, _ in runs for s in STYLES if (m, v, s, levels[0]) in tally} if len(runs) > 1 else {}),
             **{f"level:{lv}": summarise([k for k in tally if k[0] == m and k[3] == lv]) for lv in levels},
         }
     print("\noverall (P / R / F1, cell accuracy, s/page):")

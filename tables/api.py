@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # pragma: no cover
 TIDY_COLUMNS = (
     "doc_id", "page", "table", "row", "section", "indicator", "unit", "measure", "period",
     "value", "value_min", "value_max", "qualifier", "raw",
+    # extension: how the observation was read ('ruled', 'borderless', 'text', 'flattened-text')
+    # and the confidence 0-100 of its cell
+    "source", "confidence",
 )
 
 
@@ -69,6 +72,7 @@ def table_sidecar(table: Table) -> dict:
         "columns": unique_names(table.header),
         "row_pages": list(table.row_pages) if table.row_pages else [table.page] * len(table.rows),
         "confidences": [[round(float(c), 1) for c in row] for row in confidences],
+        **{key: value for key, value in table.notes.items() if key != "line"},
     }
 
 

@@ -165,10 +165,67 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
         block = lines[i:last + 1]
         if sum(c >= _MIN_COLUMNS for c in counts[i:last + 1]) >= 3:
             table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read)
-            if table is not None:
+            if table is not None and tables and _goes_on(tables[-1], table, height):
+                tables[-1] = _joined(tables[-1], table)
+            elif table is not None:
                 tables.append(table)
         i = last + 1
     return tables
+
+
+def _is_prose(line: _Line, x_min: int, x_max: int, gap: float) -> bool:
+    """A line of running text: one phrase over more than half the table's width, or one of
+    five words or more over more than a quarter of it (header labels are a few words in
+    their columns)."""
+    width = x_max - x_min
+    return any(p[-1].x1 - p[0].x0 > 0.5 * width or (len(p) >= 5 and p[-1].x1 - p[0].x0 > 0.25 * width)
+               for p in _phrases(line, gap))
+
+
+def _without_prose(groups: list[list[_Line]], x_min: int, x_max: int, gap: float,
+                   height: float) -> list[list[_Line]]:
+    """The header's lines without a paragraph of prose set just above the table: a header
+    label is short, a paragraph's lines run over most of the width, and its last line starts
+    at the paragraph's left margin with at most a few phrases; the header starts below it."""
+    lines = [line for group in groups for line in group]
+    last_prose, margin = -1, None
+    for k, line in enumerate(lines):
+        if _is_prose(line, x_min, x_max, gap):
+            last_prose, margin = k, line.words[0].x0
+        elif (margin is not None and last_prose == k - 1 and abs(line.words[0].x0 - margin) < 1.5 * height
+              and len(_phrases(line, gap)) <= 3):
+            last_prose = k  # the paragraph's short last line
+    keep = {id(line) for line in lines[last_prose + 1:]}
+    return [kept for kept in ([line for line in group if id(line) in keep] for group in groups) if kept]
+
+
+def _opens_next_row(block: list[_Line], k: int, tt_ink, height: float) -> bool:
+    """Whether line k, without a TT of its own, is the first line of the next row's name
+    rather than the last of the row above: rows set their TT and figures beside the middle
+    of a wrapped name, so a name's first line sits above its TT, closer to the line below it
+    than to the row above (which the cell padding parts from it)."""
+    if k == 0 or k + 1 >= len(block) or tt_ink(block[k]) or not tt_ink(block[k + 1]):
+        return False
+    above = block[k].y0 - block[k - 1].y1
+    below = block[k + 1].y0 - block[k].y1
+    return above > below + 0.15 * height
+
+
+def _goes_on(above: Table, below: Table, height: float) -> bool:
+    """Whether a headerless block continues the table just above it on the page: same number
+    of columns and no more than a few lines of white between (a wide gap inside a table, as
+    before a group row, must not start a second table with placeholder headers)."""
+    return (not below.has_header and below.n_columns == above.n_columns
+            and above.bbox is not None and below.bbox is not None
+            and below.bbox[1] - above.bbox[3] < 6 * height)
+
+
+def _joined(above: Table, below: Table) -> Table:
+    x0, y0, x1, _ = above.bbox
+    return Table(doc_id=above.doc_id, page=above.page, index=above.index, header=above.header,
+                 rows=above.rows + below.rows, confidences=above.confidences + below.confidences,
+                 pages=above.pages, has_header=above.has_header,
+                 bbox=(min(x0, below.bbox[0]), y0, max(x1, below.bbox[2]), below.bbox[3]), source="borderless")
 
 
 def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float, gap: float,
@@ -191,9 +248,9 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
 
     # rows: a line starts a row after a wide gap, or when it has a TT and the row has one
     groups: list[list[_Line]] = []
-    for line in block:
+    for k, line in enumerate(block):
         if not groups or line.y0 - groups[-1][-1].y1 > 0.55 * height or (
-                tt_ink(line) and any(tt_ink(l) for l in groups[-1])):
+                tt_ink(line) and any(tt_ink(l) for l in groups[-1])) or _opens_next_row(block, k, tt_ink, height):
             groups.append([])
         groups[-1].append(line)
     boxes = []
@@ -209,7 +266,8 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     body_start = numeric_rows[0]
     if n_cols == 2 and not _figures_column(texts[body_start:]):
         return None
-    header_groups = groups[max(0, body_start - 4):body_start]
+    # the header: the last few line groups above the body, after any paragraph of prose
+    header_groups = _without_prose(groups[:body_start], x_min, x_max, gap, height)[-4:]
     header = _header_paths(header_groups, edges, cuts, gap, read) if header_groups else \
         [f"Cột {k}" for k in range(1, n_cols + 1)]
     rows = tuple(tuple(row) for row in texts[body_start:])

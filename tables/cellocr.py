@@ -61,6 +61,8 @@ def _tesseract_words(image: np.ndarray, config: str, choices: bool) -> list[tupl
 
 def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] | None:
     """Bounding box of the ink of a cell, ignoring stray specks; None when the cell is empty."""
+    if crop_ink.size == 0:
+        return None
     count, _, stats, _ = cv2.connectedComponentsWithStats(crop_ink, connectivity=8)
     keep = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= 6]
     if not keep or sum(stats[i, cv2.CC_STAT_AREA] for i in keep) < min_pixels:
@@ -73,7 +75,8 @@ def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] 
 
 
 def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, int, int]],
-               dpi: int = 300, bands: list[int] | None = None) -> list[CellText]:
+               dpi: int = 300, bands: list[int] | None = None,
+               ordinals: list[bool] | None = None) -> list[CellText]:
     """Read every cell box of the (rule-erased) grey page; one Tesseract pass for all of them,
     or one per band when `bands` gives each box a band number (a table's header apart from
     its body: bold header labels read in one block with body text come back worse)."""
@@ -82,7 +85,11 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
     min_pixels = max(12, (dpi // 100) ** 2 * 4)
     crops: list[np.ndarray | None] = []
     sharp: list[np.ndarray | None] = []  # unsmoothed, for the shapes of separators
+    height, width = ink.shape[:2]
     for x0, y0, x1, y1 in boxes:
+        # a box may reach past the page (a column guessed beyond the last word): read what is on it
+        x0, x1 = max(0, min(x0, width)), max(0, min(x1, width))
+        y0, y1 = max(0, min(y0, height)), max(0, min(y1, height))
         if x1 - x0 < 4 or y1 - y0 < 4:
             crops.append(None)
             sharp.append(None)
@@ -122,6 +129,8 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         retry = _read_single(crops[k], "--psm 10")
         if retry.text and retry.conf > texts[k][1]:
             texts[k] = (retry.text, retry.conf)
+    if ordinals:
+        _reread_ordinals(crops, texts, ordinals)
     results = []
     for k, crop in enumerate(crops):
         if crop is None:
@@ -134,6 +143,30 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf,
                                 alternatives[k] if texts[k] == first[k] else ()))
     return results
+
+
+_ORDINAL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5})[.)]?$")
+_ORDINAL_CHARS = "0123456789IVX.)"
+
+
+def _reread_ordinals(crops: list[np.ndarray | None], texts: dict, ordinals: list[bool]) -> None:
+    """Cells of a TT column that did not read as a number or a Roman numeral ('|' for '1',
+    'ñ' for '2', 'H' for 'II') are read again with only digits and Roman numerals allowed;
+    the new reading is kept when it is an ordinal. Words ('TT', 'STT') are left alone."""
+    for k, crop in enumerate(crops):
+        if crop is None or not ordinals[k]:
+            continue
+        text = texts[k][0].strip()
+        if not text or _ORDINAL.match(text) or len(text) > 2 or (
+                len(text) == 2 and text.isalpha() and not re.fullmatch(r"[HIl]{2}", text)):
+            continue  # a word ('TT'); but 'HH' is how a bold 'II' often reads
+        if text in ("|", "l", "I", "1", "!", "i"):
+            continue  # a bar: '1' or a group's 'I', which only the numbering around it tells
+        if crop.shape[1] > 3 * crop.shape[0]:
+            continue  # a wide cell: a title, not a number
+        retry = _read_single(crop, f"--psm 8 -c tessedit_char_whitelist={_ORDINAL_CHARS}")
+        if _ORDINAL.match(retry.text.strip()):
+            texts[k] = (retry.text.strip(), min(retry.conf, 60.0))
 
 
 _PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|\]S§]*\d[\d.,\s\-–<>%IlO|\]S§]*$")

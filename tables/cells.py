@@ -21,6 +21,17 @@ def tidy_brackets(text: str) -> str:
     return _SPACE_IN_BRACKETS.sub("", text)
 
 
+def undouble_letters(text: str) -> str:
+    """'ChỉỈ tiêu' → 'Chỉ tiêu': Tesseract sometimes writes a marked vowel twice, the second
+    time as a capital; no Vietnamese word has a letter followed by its own capital."""
+    out = []
+    for k, ch in enumerate(text):
+        if k and ch.isupper() and out and out[-1].islower() and out[-1].upper() == ch:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable = ()) -> str:
     """Repair a text cell; cells that read as numbers, ranges or missing markers stay as they are.
 
@@ -29,7 +40,7 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
         return text
-    text = tidy_brackets(text)
+    text = undouble_letters(tidy_brackets(text))
     from sohoa.diacritics import repair
 
     try:
@@ -37,10 +48,53 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
         if name_marks:
             from sohoa.tables.names import fix_name_marks
 
-            text = fix_name_marks(text, alternatives)
+            text = fix_name_marks(spaced_year_span(sentence_case_start(text)), alternatives)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
+
+
+# A capital with a tone mark read in place of the small letter: 'TỶ lệ' for 'Tỷ lệ'. Vietnamese
+# acronyms (GRDP, USD, THCS) carry no marks, so a marked capital after the first letter of a
+# word followed by lower-case words is the OCR's case error.
+_SHOUTED_WORD = re.compile(r"^([A-ZĐ])([A-ZĐÀ-Ỹ]*[À-ỸĐ][A-ZĐÀ-Ỹ]*)(?=\s+[a-zđà-ỹ])")
+
+
+def sentence_case_start(text: str) -> str:
+    """'TỶ lệ hộ nghèo' → 'Tỷ lệ hộ nghèo'; names in capitals and acronyms stay as read."""
+    match = _SHOUTED_WORD.match(text)
+    if not match or not any(ch.islower() for ch in text[match.end():]):
+        return text
+    return match.group(1) + match.group(2).lower() + text[match.end():]
+
+
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+
+
+def spaced_year_span(text: str) -> str:
+    """'giai đoạn 2021-2025' → 'giai đoạn 2021 - 2025': OCR drops the spaces around the dash
+    of a period in a name, which reports print spaced; one form keeps one indicator one name."""
+    return _YEAR_SPAN.sub(r"\1 - \2", text)
+
+
+_ONE_MISREAD = frozenset({"l", "I", "|", "i", "!", "]", "[", "l.", "I.", "|."})
+
+
+def fix_ordinal_one(cells: list[str]) -> list[str]:
+    """A TT column with its '1' put back where OCR read a bar or a letter ('l', '|', 'I'):
+    only in a column of numbered rows, and only where the next numbered row below is 2, so a
+    group row's Roman 'I' (followed by '1') stays as read."""
+    digits = [c for c in cells if re.fullmatch(r"\d{1,3}\.?", c.strip())]
+    if len(digits) < 2:
+        return cells
+    out = list(cells)
+    for k, cell in enumerate(cells):
+        if cell.strip() not in _ONE_MISREAD:
+            continue
+        below = next((c.strip().rstrip(".") for c in cells[k + 1:] if c.strip()), "")
+        if below == "2":
+            out[k] = "1" + ("." if cell.strip().endswith(".") else "")
+    return out
 
 
 def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
@@ -56,6 +110,10 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
 
         roles = column_roles(table.header, table.rows)
         name_col, unit_col = roles.name, roles.unit
+        if roles.tt is not None:
+            tts = fix_ordinal_one([row[roles.tt] if roles.tt < len(row) else "" for row in rows])
+            rows = tuple(row[:roles.tt] + (tts[r],) + row[roles.tt + 1:] if roles.tt < len(row) else row
+                         for r, row in enumerate(rows))
         if unit_col is not None:
             units = snap_unit_column([row[unit_col] if unit_col < len(row) else "" for row in rows])
             rows = tuple(row[:unit_col] + (units[r],) + row[unit_col + 1:] if unit_col < len(row) else row

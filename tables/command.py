@@ -40,7 +40,10 @@ def _document_tables(document, dpi: int) -> list:
         pixels, page_dpi = load_page(PageSource(document.doc_id, document.path, document.kind, number, dpi))
         grey, rotation, skew = prepare(pixels)
         image = PageImage(document.doc_id, number, grey, page_dpi or dpi, rotation, skew)
-        tables += find_page_tables(image, None)
+        try:
+            tables += find_page_tables(image, None)
+        except Exception as exc:  # noqa: BLE001 - one page's failure must not lose the others
+            print(f"{document.doc_id}: page {number}: table extraction failed: {exc}", file=sys.stderr)
     return tables
 
 

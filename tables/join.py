@@ -24,13 +24,35 @@ def _continues(previous: Table, table: Table, last_index_on_page: dict[int, int]
         return False  # only the bottom table of a page runs on
     if table.n_columns != previous.n_columns or table.source == "text":
         return False
-    if not table.has_header:
+    if not table.has_header or _header_is_body(table):
         return True
     if tuple(table.header) != tuple(previous.header) or not table.rows:
         return False
     roles = column_roles(table.header, table.rows)
     first_tt = table.rows[0][roles.tt].strip() if roles.tt is not None else ""
     return not _RESTART.match(first_tt)
+
+
+_NUMBERED = re.compile(r"^\W{0,2}(\d{1,4})\S{0,2}\s+\d{1,3}\s*[.,)]")
+
+
+def _header_is_body(table: Table) -> bool:
+    """A continuation page whose first rows were taken for a header: its first 'label' starts
+    with two numbers, a row number and a number within a group ('76 4.'), as no header does."""
+    first = table.header[0].strip() if table.header else ""
+    return bool(_NUMBERED.match(first)) and int(_NUMBERED.match(first).group(1)) > 1
+
+
+def _header_rows(table: Table) -> tuple[tuple[str, ...], ...]:
+    """The header paths of `table` put back as the body rows they were read from."""
+    levels = [path.split(" | ") for path in table.header]
+    depth = max(len(lv) for lv in levels)
+    rows = []
+    for k in range(depth):
+        row = [lv[k] if k < len(lv) else "" for lv in levels]
+        # a cell spanning several columns is written once, in its first column
+        rows.append(tuple("" if c and v == row[c - 1] else v for c, v in enumerate(row)))
+    return tuple(rows)
 
 
 def join_continued(tables: list[Table]) -> list[Table]:
@@ -43,6 +65,11 @@ def join_continued(tables: list[Table]) -> list[Table]:
     for table in ordered:
         table = table if table.pages else replace(table, pages=(table.page,))
         if joined and _continues(joined[-1], table, last_index):
+            if table.has_header and _header_is_body(table):
+                extra = _header_rows(table)
+                table = replace(table, rows=extra + table.rows,
+                                confidences=tuple((50.0,) * table.n_columns for _ in extra) + table.confidences,
+                                spans=tuple((r + len(extra), c, rs, cs) for r, c, rs, cs in table.spans))
             prev = joined[-1]
             prev_row_pages = prev.row_pages or tuple(prev.page for _ in prev.rows)
             offset = len(prev.rows)

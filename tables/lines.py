@@ -68,7 +68,7 @@ def estimate_skew(grey: np.ndarray, dpi: int = 300) -> float:
     segments = cv2.HoughLinesP(lines_mask, 1, math.pi / 1800, threshold=80,
                                minLineLength=width // 6, maxLineGap=12)
     if segments is None:
-        return 0.0
+        return text_skew(grey)
     angles, weights = [], []
     for x0, y0, x1, y1 in segments.reshape(-1, 4):
         if x1 == x0:
@@ -78,11 +78,33 @@ def estimate_skew(grey: np.ndarray, dpi: int = 300) -> float:
             angles.append(angle)
             weights.append(math.hypot(x1 - x0, y1 - y0))
     if not angles:
-        return 0.0
+        return text_skew(grey)
     order = np.argsort(angles)
     cumulative = np.cumsum(np.asarray(weights)[order])
     median = float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
     return median
+
+
+def text_skew(grey: np.ndarray, max_angle: float = 3.0) -> float:
+    """Skew in degrees (as `estimate_skew`) of a page without long rules, from its lines of
+    text: the angle that, undone, makes the edges of the rows of ink sharpest (the projection
+    profile whose steps have the largest sum of squares), searched coarse then fine. A
+    borderless table is told apart from its neighbour rows by a few pixels of white, which a
+    degree of tilt across the page closes."""
+    small = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    ink = (binarise(small) > 0).astype(np.float32)
+    if ink.sum() < 500:
+        return 0.0
+    h, w = ink.shape
+
+    def sharpness(angle: float) -> float:
+        rotation = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+        rows = cv2.warpAffine(ink, rotation, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)
+        return float((np.diff(rows) ** 2).sum())
+
+    best = max(np.arange(-max_angle, max_angle + 0.01, 0.25), key=sharpness)
+    best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=sharpness)
+    return round(float(best), 2)
 
 
 def straighten(image: np.ndarray, angle: float) -> np.ndarray:

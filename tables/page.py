@@ -52,7 +52,8 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
         grid = split_stacked_rows(grid, text_ink)  # body rows set apart by spacing, not rules
         band = header_band_rows(grid)
         read = read_cells(erased, ink, [cell.box for cell in grid.cells], dpi,
-                          bands=[int(cell.row >= band) for cell in grid.cells])
+                          bands=[int(cell.row >= band) for cell in grid.cells],
+                          ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells])
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf) for c, t in zip(grid.cells, read)]
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
@@ -61,7 +62,9 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
     borderless_reads: list = []
 
     def read_borderless(boxes):
-        read = read_cells(erased, ink, boxes, dpi)
+        # the first column of a borderless grid is its TT column when it has one
+        left = min((b[0] for b in boxes), default=0)
+        read = read_cells(erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes])
         borderless_reads.extend(read)
         return read
 

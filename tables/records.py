@@ -31,12 +31,18 @@ class Table:
     has_header: bool = True
     spans: tuple[tuple[int, int, int, int], ...] = ()
     bbox: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 on the page image
-    source: str = "text"  # 'ruled' | 'borderless' | 'text'
+    source: str = "text"  # 'ruled' | 'borderless' | 'text' | 'flattened-text'
     row_pages: tuple[int, ...] = ()  # page of every body row (set when tables are joined)
     mark_alternatives: tuple[tuple[int, int, tuple], ...] = ()
     """OCR'd tables before repair: (body row, column, words whose tone marks the OCR doubted,
     as `sohoa.tables.cellocr.CellText.mark_alternatives`); used and emptied by the repair of
     text cells (`sohoa.tables.cells`)."""
+    raw_cells: tuple[tuple[int, int, str], ...] = ()
+    """(body row, column, text as read) of cells whose CSV text differs from what was read
+    (a decimal comma put back in a flattened text table); the tidy `raw` keeps what was read."""
+    notes: dict = field(default_factory=dict, compare=False, hash=False)
+    """Extra sidecar entries (for flattened text tables: header lines, restored commas, lines
+    that could not be aligned)."""
 
     @property
     def n_columns(self) -> int:

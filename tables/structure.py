@@ -10,15 +10,24 @@ from sohoa.tables.values import TEXT, parse_value
 
 _BODY_ORDINAL = re.compile(r"^\d{1,3}[.)]?$")
 _YEARISH = re.compile(r"^(19|20)\d\d$")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(19|20)\d\d\b|\b\d{1,2}/(19|20)\d\d\b")
 
 
 def _is_body_row(texts: list[str]) -> bool:
-    """A row of data: an ordinal first and at least one number that is not a year."""
-    if not texts or not _BODY_ORDINAL.match(texts[0].strip()):
+    """A row of data: an ordinal first and at least one number that is not a year, a date, or
+    a second ordinal (a list of people or projects numbered overall and within a group, whose
+    other cells are words: the continuation of such a list on a page without its header)."""
+    if not texts:
         return False
-    numbers = [t for t in texts[1:] if t.strip() and parse_value(t).qualifier not in (TEXT, "missing")
-               and not _YEARISH.match(t.strip())]
-    return bool(numbers)
+    rest = [t.strip() for t in texts[1:] if t.strip()]
+    if not _BODY_ORDINAL.match(texts[0].strip()):
+        # an overall number misread ('8' as '§'), before a number within the group and a date
+        return (len(texts[0].strip()) <= 2 and bool(rest) and bool(re.fullmatch(r"\d{1,3}[.,)]", rest[0]))
+                and any(_DATE.search(t) for t in rest))
+    numbers = [t for t in rest if parse_value(t).qualifier not in (TEXT, "missing") and not _YEARISH.match(t)]
+    dates = [t for t in rest if _DATE.search(t)]
+    second_ordinal = bool(rest) and bool(re.fullmatch(r"\d{1,3}[.,)]?", rest[0]))
+    return bool(numbers or dates) or (second_ordinal and len(rest) >= 2)
 
 
 def header_row_count(n_rows: int, cells: list[tuple[int, int, int, int, str]]) -> int:
@@ -80,8 +89,34 @@ def table_from_cells(doc_id: str, page: int, index: int, n_rows: int, n_cols: in
         confs[br][c] = conf
         if rs > 1 or cs > 1:
             spans.append((br, c, rs, cs))
+    header, texts, confs, spans = _without_stray_columns(header, texts, confs, spans, n_header > 0)
     return Table(
         doc_id=doc_id, page=page, index=index, header=tuple(header),
         rows=tuple(tuple(row) for row in texts), confidences=tuple(tuple(row) for row in confs),
         pages=(page,), has_header=n_header > 0, spans=tuple(spans), bbox=bbox, source=source,
     )
+
+
+def _without_stray_columns(header: list[str], texts: list[list[str]], confs: list[list[float]],
+                           spans: list, has_header: bool):
+    """The grid without the columns a stray vertical stroke (a pen mark, a scan streak) cut
+    out of a real one: a column empty in most body rows whose header is no label of its own
+    (none, or the same as its left neighbour's, as a cell cut in two reads) is put back into
+    the column on its left. A sparse column with its own header ('Ghi chú') stays."""
+    c = 1
+    while c < len(header) and texts:
+        empty = sum(1 for row in texts if not row[c].strip())
+        own_label = has_header and header[c].strip() and header[c].strip() != header[c - 1].strip()
+        if empty >= 0.8 * len(texts) and not own_label:
+            for row, conf in zip(texts, confs):
+                if row[c].strip():
+                    row[c - 1] = (row[c - 1] + " " + row[c]).strip() if row[c].strip() != row[c - 1].strip() else row[c - 1]
+                    conf[c - 1] = min(conf[c - 1], conf[c])
+                del row[c]
+                del conf[c]
+            del header[c]
+            # a span over the stray column loses it; spans right of it move left
+            spans = [(r, sc - (sc > c), rs, cs - (sc < c < sc + cs)) for r, sc, rs, cs in spans]
+            continue
+        c += 1
+    return header, texts, confs, spans

@@ -12,7 +12,7 @@ Pages are counted by form feeds so that `page` means the same as for scanned inp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sohoa.tables.records import Table
 
@@ -176,16 +176,22 @@ def parse_text_tables(doc_id: str, text: str) -> list[Table]:
     lines = [line.replace("\f", "") for line in text.split("\n")]
     pages = _pages(text)
     drafts = sorted(_dump_tables(lines, pages) + _pipe_tables(lines, pages), key=lambda d: d.line)
-    tables: list[Table] = []
-    per_page: dict[int, int] = {}
+    found: list[tuple[int, Table]] = []
     for draft in drafts:
-        per_page[draft.page] = per_page.get(draft.page, 0) + 1
         width = len(draft.header)
         rows = tuple(tuple((r + [""] * width)[:width]) for r in draft.rows)
-        tables.append(Table(
-            doc_id=doc_id, page=draft.page, index=per_page[draft.page],
+        found.append((draft.line, Table(
+            doc_id=doc_id, page=draft.page, index=1,
             header=tuple(draft.header), rows=rows,
             confidences=tuple(tuple(100.0 for _ in r) for r in rows),
             pages=(draft.page,), source="text",
-        ))
+        )))
+    from sohoa.tables.flattened import parse_flattened_tables
+
+    found += [(t.notes.get("line", 0), t) for t in parse_flattened_tables(doc_id, text, pages)]
+    tables: list[Table] = []
+    per_page: dict[int, int] = {}
+    for _, table in sorted(found, key=lambda item: item[0]):
+        per_page[table.page] = per_page.get(table.page, 0) + 1
+        tables.append(replace(table, index=per_page[table.page]))
     return tables

@@ -53,10 +53,20 @@ def split_period(path: str) -> tuple[str, str]:
                 kept.append(rest)
         elif part:
             kept.append(part)
+    if not period:
+        # a year with a footnote mark read as a digit after it ('năm 20235')
+        for k, part in enumerate(kept):
+            match = re.search(r"(?<![\d.,])((?:19|20)\d\d)\d$", part)
+            if match:
+                period = match.group(1)
+                rest = _YEAR_WORDS.sub("", part[: match.start()]).strip(" ,:-")
+                kept[k] = rest
+                kept = [p for p in kept if p]
+                break
     return " | ".join(kept), period
 
 
-_ROMAN_MISREAD = {"1": "I", "l": "I", "|": "I", "11": "II", "H": "II", "Il": "II", "lI": "II",
+_ROMAN_MISREAD = {"1": "I", "l": "I", "|": "I", "11": "II", "H": "II", "HH": "II", "lH": "II", "Hl": "II", "Il": "II", "lI": "II",
                   "111": "III", "IlI": "III", "lV": "IV", "1V": "IV", "Vl": "VI", "V1": "VI"}
 
 
@@ -66,13 +76,28 @@ def roman_label(tt: str) -> str:
     return _ROMAN_MISREAD.get(tt, tt)
 
 
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def _next_in_sequence(label: str, last: str) -> str:
+    """A group's Roman numeral that repeats or goes back from the one before it ('I' read for
+    'II' after 'I') is the next one: groups are numbered in order."""
+    if label in _ROMANS and last in _ROMANS and _ROMANS.index(label) <= _ROMANS.index(last) \
+            and _ROMANS.index(last) + 1 < len(_ROMANS):
+        return _ROMANS[_ROMANS.index(last) + 1]
+    return label
+
+
 def column_roles(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> ColumnRoles:
     """Decide which column is TT, name, unit, and which hold values."""
     n = len(header)
     columns = [[r[c].strip() for r in rows if c < len(r)] for c in range(n)]
     filled = [[v for v in col if v] for col in columns]
     tt = next((c for c in range(n) if _TT_HEADER.match(header[c].strip())), None)
-    if tt is None and n and filled[0] and sum(bool(_ORDINAL.match(v)) for v in filled[0]) >= 0.8 * len(filled[0]):
+    # a first column of ordinals is the TT column whatever its header reads ('1' for 'TT'),
+    # counting a group's Roman numeral in its usual misreadings ('|', 'lI')
+    if tt is None and n and filled[0] and \
+            sum(bool(_ORDINAL.match(roman_label(v))) for v in filled[0]) >= 0.8 * len(filled[0]):
         tt = 0
     unit = next((c for c in range(n) if _UNIT_HEADER.match(header[c].split(" | ")[-1].strip())), None)
     numeric_share = []
@@ -103,6 +128,7 @@ def tidy_rows(table: Table) -> list[dict]:
     header = unique_names(table.header)
     value_set = set(roles.values)
     section = ""
+    last_label = ""  # the Roman numeral of the last group row
     parent = ""  # name of the last numbered (or plain) indicator row, for sub-rows
     out: list[dict] = []
 
@@ -110,6 +136,7 @@ def tidy_rows(table: Table) -> list[dict]:
         return _clean(row[c]) if c is not None and c < len(row) else ""
 
     n_cols = len(table.header)
+    as_read = {(r, c): text for r, c, text in table.raw_cells}
     # an empty TT marks a sub-row only where numbered rows do carry their TT (OCR may lose it)
     tt_cells = [row[roles.tt].strip() for row in table.rows if roles.tt is not None and roles.tt < len(row)]
     tt_reliable = bool(tt_cells) and sum(bool(v) for v in tt_cells) >= 0.6 * len(tt_cells)
@@ -122,7 +149,8 @@ def tidy_rows(table: Table) -> list[dict]:
         has_values = any(v for _, v in values)
         nonempty = [_clean(v) for v in row if v.strip()]
         if r in title_rows and not has_values and nonempty:
-            label = roman_label(tt)
+            label = _next_in_sequence(roman_label(tt), last_label)
+            last_label = label or last_label
             title = name or " ".join(nonempty[1:] if tt else nonempty)
             section = f"{label}. {title}" if label else title
             parent = ""
@@ -132,6 +160,8 @@ def tidy_rows(table: Table) -> list[dict]:
             # TT stays a numbered indicator (one without figures yet)
             label = tt if tt[:1].isdigit() else roman_label(tt)
             if label and _GROUP_ORDINAL.match(label) and not label[0].isdigit() and (name or len(nonempty) == 1):
+                label = _next_in_sequence(label, last_label)
+                last_label = label
                 section = f"{label.rstrip('.')}. {name}".strip() if name else label
                 parent = ""
                 continue
@@ -157,6 +187,8 @@ def tidy_rows(table: Table) -> list[dict]:
             if not has_values:
                 break
             parsed = parse_value(raw)
+            confidence = (table.confidences[r - 1][c] if r - 1 < len(table.confidences)
+                          and c < len(table.confidences[r - 1]) else 100.0)
             if parsed.qualifier == TEXT:
                 continue
             measure, period = split_period(table.header[c])
@@ -174,6 +206,8 @@ def tidy_rows(table: Table) -> list[dict]:
                 "value_min": format_decimal(parsed.low),
                 "value_max": format_decimal(parsed.high),
                 "qualifier": parsed.qualifier,
-                "raw": raw,
+                "raw": as_read.get((r - 1, c), raw),
+                "source": table.source,
+                "confidence": round(float(confidence), 1),
             })
     return out

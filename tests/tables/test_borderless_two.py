@@ -59,3 +59,33 @@ def test_two_column_borderless_page_read_and_prose_page_left_alone():
     prose = render_document([text, text], header=OfficialHeader.random(random.Random(3), ("BÁO CÁO",)),
                             closing=Closing(), level="clean", seed=3, max_pages=1)
     assert find_tables_on_page(PageImage("p", 1, np.asarray(prose[0].image.convert("L")), 300), None) == []
+
+
+def test_a_headerless_block_under_a_borderless_table_goes_on_with_it():
+    from sohoa.tables.borderless import _goes_on, _joined
+    from sohoa.tables.records import Table
+
+    above = Table("d", 1, 1, ("TT", "Chỉ tiêu", "2021"), (("1", "A", "5"),), ((90.0,) * 3,),
+                  bbox=(100, 100, 900, 400), source="borderless")
+    below = Table("d", 1, 2, ("Cột 1", "Cột 2", "Cột 3"), (("2", "B", "6"),), ((90.0,) * 3,),
+                  has_header=False, bbox=(100, 480, 900, 700), source="borderless")
+    assert _goes_on(above, below, height=30)
+    joined = _joined(above, below)
+    assert joined.header == above.header and joined.rows == (("1", "A", "5"), ("2", "B", "6"))
+    far = Table(**{**below.__dict__, "bbox": (100, 900, 900, 1000)})
+    assert not _goes_on(above, far, height=30)
+
+
+def test_a_name_line_above_its_tt_opens_the_next_row():
+    from sohoa.tables.borderless import Word, _Line, _opens_next_row
+
+    def line(y0, y1, x0=200):
+        return _Line([Word(x0, y0, x0 + 300, y1)])
+
+    tt = lambda l: l.words[0].x0 < 150  # noqa: E731 - a TT word sits left of 150
+    # row 9 (TT and figures), then row 10's first name line nearer its TT line than row 9
+    block = [line(100, 130, 100), line(190, 220), line(232, 262, 100)]
+    assert _opens_next_row(block, 1, tt, height=30)
+    # a name's second line under its own TT line, as far from the next row as from its own
+    block = [line(100, 130, 100), line(142, 172), line(230, 260, 100)]
+    assert not _opens_next_row(block, 1, tt, height=30)

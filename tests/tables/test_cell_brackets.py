@@ -19,3 +19,38 @@ def test_other_spacing_and_numbers_are_left_alone():
     assert tidy_brackets("a (b) c") == "a (b) c"
     assert repair_cell("( 12 )") == "(12)"  # a bracketed figure is text, not a number
     assert repair_cell("1.234,5") == "1.234,5"
+
+
+def test_a_tt_of_one_read_as_a_bar_or_letter_is_put_back():
+    from sohoa.tables.cells import fix_ordinal_one
+
+    assert fix_ordinal_one(["l", "2", "3"]) == ["1", "2", "3"]
+    assert fix_ordinal_one(["|", "", "2", "3"]) == ["1", "", "2", "3"]
+    # a group row's Roman 'I' above a '1' stays
+    assert fix_ordinal_one(["I", "1", "2", "II", "1"]) == ["I", "1", "2", "II", "1"]
+    assert fix_ordinal_one(["l", "x"]) == ["l", "x"]
+
+
+def test_a_marked_capital_read_for_a_small_letter_is_lowered():
+    from sohoa.tables.cells import sentence_case_start
+
+    assert sentence_case_start("TỶ lệ hộ nghèo") == "Tỷ lệ hộ nghèo"
+    assert sentence_case_start("- TỶ lệ") == "- TỶ lệ"  # only the start of a name
+    for kept in ("GRDP bình quân", "TỔNG THU NGÂN SÁCH", "Tỷ lệ", "USD"):
+        assert sentence_case_start(kept) == kept
+
+
+def test_a_period_in_a_name_is_written_with_a_spaced_dash():
+    from sohoa.tables.cells import spaced_year_span
+
+    assert spaced_year_span("giai đoạn 2021-2025") == "giai đoạn 2021 - 2025"
+    assert spaced_year_span("giai đoạn 2021 – 2025") == "giai đoạn 2021 - 2025"
+    assert spaced_year_span("mã 12-34") == "mã 12-34"
+
+
+def test_a_marked_vowel_written_twice_as_a_capital_is_kept_once():
+    from sohoa.tables.cells import undouble_letters
+
+    assert undouble_letters("ChỉỈ tiêu cả nước") == "Chỉ tiêu cả nước"
+    for kept in ("Chỉ tiêu", "TT", "GRDP", "aA"[:1]):
+        assert undouble_letters(kept) == kept

@@ -144,3 +144,15 @@ def test_second_reading_with_other_letters_is_no_vote(monkeypatch):
     cellocr._second_opinion_on_marks([np.full((20, 60), 255, np.uint8)], words, 40)
     assert words[0][1].alternatives == ()  # 'ch' is not the same letters as 'chỉ'
     assert words[0][2].alternatives == (("cần", 1.0),)
+
+
+def test_a_tt_cell_read_as_a_bar_or_a_word_is_not_read_again():
+    import numpy as np
+
+    from sohoa.tables.cellocr import _reread_ordinals
+
+    crop = np.full((60, 40), 255, np.uint8)
+    texts = {0: ("|", 80.0), 1: ("TT", 90.0), 2: ("12", 95.0), 3: ("ñ", 60.0)}
+    wide = np.full((60, 400), 255, np.uint8)
+    _reread_ordinals([crop, crop, crop, wide], texts, [True, True, True, True])
+    assert texts == {0: ("|", 80.0), 1: ("TT", 90.0), 2: ("12", 95.0), 3: ("ñ", 60.0)}

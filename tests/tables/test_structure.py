@@ -146,3 +146,41 @@ def test_a_new_table_on_the_next_page_is_not_joined():
     restart = _piece(2, header, (("1", "X", "9"),))
     other_shape = _piece(3, ("TT", "Tên"), (("5", "Y"),), has_header=False)
     assert len(join_continued([first, restart, other_shape])) == 3
+
+
+def test_a_continued_list_of_people_starts_with_body_rows():
+    from sohoa.tables.structure import header_row_count
+
+    # a page of a list continued without its header: overall number, number in group, words
+    cells = [(0, 0, 1, 1, "88"), (0, 1, 1, 1, "9,"), (0, 2, 1, 1, "Đào Văn Song"),
+             (0, 3, 1, 1, "Đội viên Du kích"), (1, 0, 1, 1, "89"), (1, 1, 1, 1, "10."),
+             (1, 2, 1, 1, "Đàm Văn Tuyển"), (1, 3, 1, 1, "Đội viên Du kích")]
+    assert header_row_count(2, cells) == 0
+    dated = [(0, 0, 1, 1, "19"), (0, 1, 1, 1, "Nguyễn Anh Sô"), (0, 2, 1, 1, "07/9/1980"),
+             (1, 0, 1, 1, "20"), (1, 1, 1, 1, "Đinh Khiêm"), (1, 2, 1, 1, "06/3/1951")]
+    assert header_row_count(2, dated) == 0
+
+
+def test_a_column_cut_by_a_stray_stroke_is_put_back():
+    from sohoa.tables.structure import table_from_cells
+
+    cells = [(0, 0, 1, 1, "STT", 90.0), (0, 1, 1, 2, "Nguyên quán", 90.0), (0, 3, 1, 1, "Ngày", 90.0),
+             (0, 4, 1, 1, "Ghi chú", 90.0)]
+    for r in range(1, 6):
+        cells += [(r, 0, 1, 1, str(r), 90.0), (r, 1, 1, 1, f"Xã {r}", 90.0), (r, 2, 1, 1, "", 100.0),
+                  (r, 3, 1, 1, f"0{r}/5/1950", 90.0), (r, 4, 1, 1, "x" if r == 1 else "", 90.0)]
+    table = table_from_cells("d", 1, 1, 6, 5, cells, None, "ruled")
+    assert table.header == ("STT", "Nguyên quán", "Ngày", "Ghi chú")
+    assert table.rows[0] == ("1", "Xã 1", "01/5/1950", "x")
+
+
+def test_a_continuation_page_whose_first_rows_were_taken_for_a_header_is_joined():
+    from sohoa.tables.join import join_continued
+    from sohoa.tables.records import Table
+
+    first = Table("d", 1, 1, ("STT", "TT", "Họ tên"), (("1", "1.", "A"), ("2", "2.", "B")), ((90.0,) * 3,) * 2, source="ruled")
+    second = Table("d", 2, 1, ("76 4. | 77 5.", "4. | 5.", "C | D"), (("78", "6.", "E"),), ((90.0,) * 3,), source="ruled")
+    (joined,) = join_continued([first, second])
+    assert joined.pages == (1, 2)
+    assert joined.rows[2:] == (("76 4.", "4.", "C"), ("77 5.", "5.", "D"), ("78", "6.", "E"))
+    assert len(joined.confidences) == len(joined.rows)

@@ -34,3 +34,23 @@ def test_a_numbered_row_without_figures_is_not_a_section():
     assert [(o["section"], o["indicator"], o["value"]) for o in observations] == [
         ("I. Kinh tế", "Tỷ lệ đô thị hóa", "31.1"),
     ]
+
+
+def test_a_group_numeral_that_repeats_the_one_before_is_the_next():
+    from sohoa.tables.tidy import _next_in_sequence, split_period
+
+    assert _next_in_sequence("I", "I") == "II"
+    assert _next_in_sequence("III", "II") == "III"
+    assert _next_in_sequence("I", "") == "I"
+    assert split_period("Chỉ tiêu cả nước năm 20235") == ("Chỉ tiêu cả nước", "2023")
+    assert split_period("Kế hoạch 12345") == ("Kế hoạch 12345", "")
+
+
+def test_a_tt_column_whose_header_and_group_numerals_were_misread_is_still_tt():
+    from sohoa.tables.tidy import column_roles
+
+    header = ("1", "Chỉ tiêu", "Đơn vị tính", "Năm 2023")
+    rows = (("|", "Chỉ tiêu kinh tế", "", ""), ("1", "A", "%", "5"), ("2", "B", "%", "6"),
+            ("lI", "Chỉ tiêu xã hội", "", ""), ("3", "C", "%", "7"))
+    roles = column_roles(header, rows)
+    assert roles.tt == 0 and roles.values == (3,)
