@@ -141,9 +141,9 @@ def _split_at_motto(words: list[OcrWord], segs: list[Segment]) -> list[Segment]:
     every official header): a narrow header gutter can leave it one line with the agency."""
     result = []
     for seg in segs:
-        texts = [words[i].text.upper() for i in seg.words]
-        cut = next((k for k in range(1, len(texts) - 1)
-                    if texts[k] == "CỘNG" and texts[k + 1] in ("HÒA", "HOÀ")), None)
+        texts = [words[i].text for i in seg.words]  # the motto is printed in capitals; 'nước Cộng hòa' is prose
+        cut = next((k for k in range(1, len(texts) - 2)
+                    if texts[k] == "CỘNG" and texts[k + 1] in ("HÒA", "HOÀ") and texts[k + 2] == "XÃ"), None)
         if cut is None:
             result.append(seg)
         else:

@@ -146,3 +146,9 @@ def test_a_flat_phantom_word_on_an_erased_rule_is_set_aside():
     words = _paragraph_lines(1000, 1) + [OcrWord("6", 95.6, (1841, 1240, 1874, 1241), 5, 1, 1, 1)]
     layout = lay_out(words, WIDTH, HEIGHT)
     assert "6" not in "\n".join(layout.paragraphs).split() and len(layout.paragraphs) == 1
+
+
+def test_the_country_named_in_a_sentence_is_no_motto():
+    words = _words("Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam đã được sửa đổi bổ sung", 300, 1000, 1, 1)
+    words += _words("một số điều theo Nghị quyết số 203/2025/QH15 của Quốc hội khóa XV", 300, 1070, 1, 2)
+    assert len(lay_out(words, WIDTH, HEIGHT).paragraphs) == 1
