@@ -21,6 +21,7 @@ class AssembledDocument:
     text: str
     pages_jsonl: str
     edits: int
+    edits_jsonl: str = ""  # every change of the repair, made or only proposed (see `edit_records`)
 
 
 MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and footers sit
@@ -122,15 +123,32 @@ def map_position(edits, position: int, side: str) -> int:
 def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None) -> AssembledDocument:
     """Build the document texts and pages.jsonl; `repair` is None for --no-repair."""
     ocr_text, spans_by_page = document_text(pages, running_headers(pages))
+    flags: list = []
     if repair is not None:
         result = repair(ocr_text)
         text, edits = result.text, sorted(result.edits, key=lambda e: (e.start, e.end))
+        flags = list(getattr(result, "flags", ()))
     else:
         text, edits = ocr_text, []
     lines = []
     for page, spans in zip(pages, spans_by_page):
         lines.append(json.dumps(page_record(page, spans, text, PositionMap(edits)), ensure_ascii=False))
-    return AssembledDocument(ocr_text, text, "\n".join(lines) + ("\n" if lines else ""), len(edits))
+    records = edit_records(ocr_text, edits, flags)
+    return AssembledDocument(ocr_text, text, "\n".join(lines) + ("\n" if lines else ""), len(edits),
+                             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
+def edit_records(ocr_text: str, edits: Sequence, flags: Sequence = ()) -> list[dict]:
+    """edits.jsonl: one record per change of the repair, in text order, so that an archivist can
+    check each one: `page` (1-based), `start`/`end` in ocr.txt and `before` (= ocr.txt[start:end]),
+    `after`, `fixer`, `confidence`, and `applied` (false: proposed below --min-confidence, not made).
+    Replacing the applied records' spans of ocr.txt by their `after` gives text.txt."""
+    records = []
+    for edit, applied in [(e, True) for e in edits] + [(e, False) for e in flags]:
+        records.append({"page": ocr_text.count(PAGE_SEPARATOR, 0, edit.start) + 1, "start": edit.start,
+                        "end": edit.end, "before": edit.before, "after": edit.after, "fixer": edit.fixer,
+                        "confidence": round(float(edit.confidence), 4), "applied": applied})
+    return sorted(records, key=lambda r: (r["start"], r["end"], not r["applied"]))
 
 
 def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -> dict:

@@ -418,6 +418,8 @@ def _write_document(document: InputDocument, pages: list[PageResult], out: Path,
     (staging / "ocr.txt").write_text(assembled.ocr_text + "\n", encoding="utf-8")
     (staging / "text.txt").write_text(assembled.text + "\n", encoding="utf-8")
     (staging / "pages.jsonl").write_text(assembled.pages_jsonl, encoding="utf-8")
+    if options.repair:
+        (staging / "edits.jsonl").write_text(assembled.edits_jsonl, encoding="utf-8")
     _write_tables(document, staging, options, tables, text_for_tables, assembled.text)
     from sohoa.ingest.archival import ArchivalOptions, write_archival
 
