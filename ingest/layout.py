@@ -304,6 +304,7 @@ def _runs(segs: list[Segment]) -> list[list[Segment]]:
             rows[-1].append(seg)
         else:
             rows.append([seg])
+    rows = _mend_holed_lines(rows)
     runs: list[list[Segment]] = []
     kinds: list[bool] = []
     for row in rows:
@@ -316,6 +317,24 @@ def _runs(segs: list[Segment]) -> list[list[Segment]]:
             runs.append(list(row))
             kinds.append(multi)
     return [run for run in runs]
+
+
+def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
+    """One line of a paragraph with a hole in it (a seal, a blot, a scrap set aside as a mark)
+    is not two columns: a row of side-by-side pieces between two single lines that each span
+    the gap is read as one line."""
+    mended = list(rows)
+    for k in range(1, len(rows) - 1):
+        row, above, below = rows[k], rows[k - 1], rows[k + 1]
+        if len(row) < 2 or len(above) != 1 or len(below) != 1:
+            continue
+        pieces = sorted(row, key=lambda s: s.x0)
+        spans = all(line.x0 <= pieces[0].x1 and line.x1 >= pieces[-1].x0 for line in (above[0], below[0]))
+        if spans:
+            bbox = (min(s.x0 for s in pieces), min(s.y0 for s in pieces), max(s.x1 for s in pieces),
+                    max(s.y1 for s in pieces))
+            mended[k] = [Segment(tuple(i for s in pieces for i in s.words), bbox, " ".join(s.text for s in pieces))]
+    return mended
 
 
 def _continues_column(seg: Segment, run: list[Segment]) -> bool:

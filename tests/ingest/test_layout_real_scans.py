@@ -152,3 +152,14 @@ def test_the_country_named_in_a_sentence_is_no_motto():
     words = _words("Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam đã được sửa đổi bổ sung", 300, 1000, 1, 1)
     words += _words("một số điều theo Nghị quyết số 203/2025/QH15 của Quốc hội khóa XV", 300, 1070, 1, 2)
     assert len(lay_out(words, WIDTH, HEIGHT).paragraphs) == 1
+
+
+def test_a_line_with_a_hole_in_it_stays_one_line_of_its_paragraph():
+    words = _paragraph_lines(1000, 1)
+    middle = [w for w in words if w.line == 2]
+    # a seal took three words out of the middle line: a gap far wider than a column gutter
+    holed = [w for w in middle if not 900 < w.bbox[0] < 1500]
+    words = [w for w in words if w.line != 2] + holed
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert len(layout.paragraphs) == 1 and " | " not in layout.paragraphs[0]
+    assert layout.paragraphs[0].startswith("Ủy ban nhân dân") and layout.paragraphs[0].endswith("năm 2025.")
