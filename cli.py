@@ -55,15 +55,18 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 @click.option("--no-pdf", is_flag=True, help="Skip searchable.pdf (the scan with the repaired text as a PDF/A).")
 @click.option("--html", is_flag=True, help="Also write review.html: every change shown beside the scan.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT | local:N",
+              help="Send the page tasks to a Dask distributed cluster (pip install 'sohoa[dask]'); documents are "
+                   "still finished and written here. local:N starts a cluster of N workers on this machine.")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet, no_pdf, html):
+                quiet, no_pdf, html, scheduler):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.ingest.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
-        pdf=not no_pdf, html=html,
+        pdf=not no_pdf, html=html, scheduler=scheduler,
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)
