@@ -47,7 +47,7 @@ def connect(scheduler: str):
         if not count.isdigit() or int(count) < 1:
             raise UsageError(f"--scheduler {scheduler}: expected local:N with N ≥ 1 worker processes")
         cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
-                               dashboard_address=None, env={"OMP_THREAD_LIMIT": "1"})
+                               dashboard_address=":0", env={"OMP_THREAD_LIMIT": "1"})
         return Client(cluster)
     try:
         return Client(scheduler, timeout="30s")
