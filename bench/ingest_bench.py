@@ -34,7 +34,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = [REPO / ".." / "shared" / "corpus" / "vi_legal.jsonl.gz"]
+SHARED = next((p for p in (REPO / ".." / "shared", REPO / ".." / ".." / "shared") if p.exists()), REPO / ".." / "shared")
+CORPUS = [SHARED / "corpus" / "vi_legal.jsonl.gz"]
 LEVELS = ("clean", "light", "heavy")
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
