@@ -7,9 +7,11 @@ stays on the client, so a cluster run writes the same files as a local one.
 `DaskPages` offers the local pool's interface (`idle`, `submit`, `outcomes`, `close`), so the
 batch loop schedules both the same way. A worker lost mid-run costs only the pages it held:
 the scheduler hands them to another worker (up to `distributed.scheduler.allowed-failures`
-times, then the page is recorded as failed). A page still out past its time limit is given up
-(its future cancelled) and recorded as timed out; the page's own limits (Tesseract's timeout,
-the rendering timeout) normally stop it first.
+times, then the page is recorded as failed). A page still out past its time limit (counted
+from when it was sent, so doubled: it may wait on its worker behind another) is given up (its
+future cancelled) and recorded as timed out; the page's own limits (Tesseract's timeout, the
+rendering timeout) normally stop it first. Memory is bounded by the Dask workers' own
+`--memory-limit`, not by sohoa's per-worker address-space limit.
 
 Inputs travel by path when every worker can read the same file there (a shared folder, or a
 `local:N` cluster), otherwise as bytes: sent once per document to the cluster and written to
@@ -110,7 +112,8 @@ class DaskPages:
             future = self.client.submit(fn, *args, key=f"sohoa-{uuid.uuid4().hex}", pure=False)
         except Exception as exc:  # noqa: BLE001 - serialisation raises many types
             raise TaskNotSent(f"the task could not be sent to the cluster: {type(exc).__name__}: {exc}") from exc
-        self.futures[future] = (key, time.monotonic() + timeout, timeout)
+        # a task may wait on its worker behind QUEUED_PER_THREAD - 1 others before it starts
+        self.futures[future] = (key, time.monotonic() + timeout * QUEUED_PER_THREAD, timeout)
 
     def outcomes(self, max_wait: float | None = None) -> Iterator[TaskOutcome]:
         """Wait (at most until the nearest deadline, or `max_wait`) for tasks to end; yield them."""
