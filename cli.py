@@ -60,15 +60,18 @@ def main() -> None:
                    "slower) or 'fast' (the system's tesseract-ocr-vie).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Repair edits below this confidence are not applied (kept as review flags).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT | local:N",
+              help="Send the page tasks to a Dask distributed cluster (pip install 'sohoa[dask]'); documents are "
+                   "still finished and written here. local:N starts a cluster of N workers on this machine.")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet, no_pdf, html, ocr_model, min_confidence):
+                quiet, no_pdf, html, ocr_model, min_confidence, scheduler):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.ingest.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
-        pdf=not no_pdf, html=html, ocr_model=ocr_model, min_confidence=min_confidence,
+        pdf=not no_pdf, html=html, ocr_model=ocr_model, min_confidence=min_confidence, scheduler=scheduler,
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)

@@ -60,6 +60,7 @@ class BatchOptions:
     worker_memory: int | None = None  # bytes of address space per worker; None: WORKER_MEMORY_BASE + 12 bytes a pixel
     pdf: bool = True  # searchable.pdf beside the text (alto.xml and hocr.html are always written)
     html: bool = False  # review.html: each change shown on the scan
+    scheduler: str | None = None  # Dask scheduler for the page tasks: 'tcp://HOST:PORT' or 'local:N'
 
     @property
     def max_pixels(self) -> int:
@@ -240,30 +241,74 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         progress.document_done(result, pages=1 if task[0] == "text" else 0)
 
     jobs = options.jobs or os.cpu_count() or 1
+    if options.scheduler:
+        from sohoa.ingest import dask_scheduler
+
+        client = dask_scheduler.connect(options.scheduler)
+        try:
+            pages = dask_scheduler.DaskPages(client)
+            shared = pages.shared_paths(sorted({d.readable_path for d in page_docs}))
+            # documents are finished on this machine, one at a time beside the cluster
+            with WorkerPool(options.jobs or 1, options.memory_limit) as local:
+                _schedule(queue, collect, failed, out, options, page_options, local, pages, shared)
+            pages.close()
+        finally:
+            dask_scheduler.close(client)
+        return
     with WorkerPool(jobs, options.memory_limit) as pool:
-        running: dict[int, tuple] = {}
-        serial = 0
-        while queue or running:
-            while queue and pool.idle:
-                task = queue.popleft()
-                if task[0] == "refused":
-                    collect(task, task[1])
-                    continue
-                serial += 1
-                try:
-                    if task[0] == "page":
-                        pool.submit(serial, options.page_timeout + TIMEOUT_GRACE, process_page, task[1], page_options)
-                    elif task[0] == "finish":
-                        pool.submit(serial, options.page_timeout * max(1, len(task[2])) + TIMEOUT_GRACE,
-                                    _finish_page_document, task[1], task[2], out, options, task[3])
-                    else:
-                        pool.submit(serial, options.page_timeout * _text_pages(task[1]) + TIMEOUT_GRACE,
-                                    _finish_text_document, task[1], out, options)
-                except TaskNotSent as exc:
-                    collect(task, failed(task, str(exc)))
-                    continue
-                running[serial] = task
-            for outcome in pool.outcomes():
+        _schedule(queue, collect, failed, out, options, page_options, pool)
+
+
+def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, page_options: PageOptions, pool: WorkerPool,
+              page_pool=None, shared: set[str] | None = None) -> None:
+    """Hand out tasks until the queue is empty and every task has ended. Page tasks go to
+    `page_pool` when there is one (a Dask cluster), everything else to `pool`."""
+    page_pool = page_pool or pool
+    running: dict[int, tuple] = {}
+    serial = 0
+
+    def submit(task: tuple) -> None:
+        if task[0] == "page":
+            source, limit = task[1], options.page_timeout + TIMEOUT_GRACE
+            if page_pool is pool or source.path in shared:
+                page_pool.submit(serial, limit, process_page, source, page_options)
+            else:
+                from sohoa.ingest.dask_scheduler import process_sent_page
+
+                page_pool.submit(serial, limit, process_sent_page, source, page_options, *page_pool.payload(source.path))
+        elif task[0] == "finish":
+            pool.submit(serial, options.page_timeout * max(1, len(task[2])) + TIMEOUT_GRACE,
+                        _finish_page_document, task[1], task[2], out, options, task[3])
+        else:
+            pool.submit(serial, options.page_timeout * _text_pages(task[1]) + TIMEOUT_GRACE,
+                        _finish_text_document, task[1], out, options)
+
+    while queue or running:
+        blocked = []
+        while queue:
+            task = queue.popleft()
+            if task[0] == "refused":
+                collect(task, task[1])
+                continue
+            target = page_pool if task[0] == "page" else pool
+            if not target.idle:
+                blocked.append(task)
+                if page_pool is pool or not (page_pool.idle or pool.idle):
+                    break
+                continue  # the other pool may take a later task
+            serial += 1
+            try:
+                submit(task)
+            except TaskNotSent as exc:
+                collect(task, failed(task, str(exc)))
+                continue
+            running[serial] = task
+        queue.extendleft(reversed(blocked))
+        both = page_pool is not pool and page_pool.busy and pool.busy
+        for source in ((page_pool, pool) if page_pool is not pool else (pool,)):
+            if not source.busy:
+                continue
+            for outcome in source.outcomes(0.05) if both else source.outcomes():
                 task = running.pop(outcome.key)
                 if outcome.error is None:
                     collect(task, outcome.value)
@@ -567,5 +612,6 @@ class _Progress:
             return
         self._clear()
         ok = sum(1 for e in summary.entries if e["status"] == "ok")
+        seconds = time.perf_counter() - self.started
         print(f"sohoa: {ok}/{len(summary.entries)} documents ok, {self.done} pages in "
-              f"{time.perf_counter() - self.started:.1f} s", file=sys.stderr)
+              f"{seconds:.1f} s ({self.done / max(seconds, 1e-6):.2f} pages/s)", file=sys.stderr)

@@ -194,13 +194,51 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
         warnings=tuple(warnings), annotations=tuple(annotations) + layout.annotations,
     )
     tables: tuple = ()
-    if options.tables and layout.blocks:
+    if options.tables and layout.blocks and may_hold_table(words, rules):
         try:
             tables = _find_tables(source, options, ocr, grey, dpi, rotation, skew)
         except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
             warnings.append(f"table extraction failed: {type(exc).__name__}: {exc}")
     return PageResult(source.doc_id, source.page, ocr, layout, tables=tables, source=origin,
                       warnings=tuple(warnings))  # warnings may have grown after `ocr` was made
+
+
+TABLE_GAP = 0.8  # a gap between words this many word heights wide may part two table columns
+TABLE_LINES = 3  # lines with such a gap a borderless table has at least ...
+TABLE_FIGURE_LINES = 2  # ... and lines with a figure past the gap (the table step asks for two rows of numbers)
+
+
+def may_hold_table(words: list[OcrWord], rules: preprocess.Rules | None) -> bool:
+    """Whether a page is worth the table step (geometry of rules and words only, no OCR): a
+    vertical rule or three horizontal ones (a ruled grid), or TABLE_LINES lines of words with a
+    column-wide gap in them, TABLE_FIGURE_LINES of them with a figure just right of a gap (a
+    borderless table; the table step itself asks for a wider gap). Prose, and the two columns
+    of an official letterhead, have neither, and are spared the table step's image analysis and
+    cell OCR. Without rules (a text-layer page) the table step always runs."""
+    if rules is None or rules.vertical or len(rules.horizontal) >= 3:
+        return True
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    if not heights:
+        return False
+    gap = TABLE_GAP * heights[len(heights) // 2]
+    lines: list[list[OcrWord]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        if lines and abs(middle - (lines[-1][0].bbox[1] + lines[-1][0].bbox[3]) / 2) <= gap:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    gapped = figures = 0
+    for line in lines:
+        line.sort(key=lambda w: w.bbox[0])
+        after_gaps = [b.text for a, b in zip(line, line[1:]) if b.bbox[0] - a.bbox[2] >= gap]
+        if not after_gaps:
+            continue
+        gapped += 1
+        figures += any(any(ch.isdigit() for ch in text) for text in after_gaps)
+        if gapped >= TABLE_LINES and figures >= TABLE_FIGURE_LINES:
+            return True
+    return False
 
 
 def _find_tables(source: PageSource, options: PageOptions, ocr: OcrPage, grey: np.ndarray | None, dpi: int,

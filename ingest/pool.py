@@ -80,12 +80,14 @@ class WorkerPool:
             raise TaskNotSent(f"the task could not be sent to a worker: {type(exc).__name__}: {exc}") from exc
         worker.key, worker.limit, worker.deadline = key, timeout, time.monotonic() + timeout
 
-    def outcomes(self) -> Iterator[TaskOutcome]:
-        """Wait for at least one busy task to end; yield every task that has."""
+    def outcomes(self, max_wait: float | None = None) -> Iterator[TaskOutcome]:
+        """Wait for at least one busy task to end (or `max_wait` seconds); yield every task that has."""
         busy = [w for w in self.workers if w.key is not None]
         if not busy:
             return
         wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        if max_wait is not None:
+            wait_for = min(wait_for, max_wait)
         ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
         now = time.monotonic()
         for worker in busy:

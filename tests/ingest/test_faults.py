@@ -410,16 +410,22 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.integration
 def test_kill_9_then_resume_gives_the_outputs_of_a_clean_run_and_no_orphan_workers(tmp_path):
-    for n in range(8):
-        _text(tmp_path / "in" / f"doc{n}.txt", f"Báo cáo số {n}: tình hình kinh tế - xã hội năm 2023.\n" * 20)
+    for n in range(12):
+        _text(tmp_path / "in" / f"doc{n}.txt", f"Bao cao so {n}: tinh hinh kinh te - xa hoi nam 2023.\n" * 40)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    command = [*SOHOA, "run", str(tmp_path / "in"), "-q", "--jobs", "2", "--no-repair"]
+    command = [*SOHOA, "run", str(tmp_path / "in"), "-q", "--jobs", "2"]  # repair on: each document takes a while
     subprocess.run([*command, "-o", str(tmp_path / "clean")], env=env, check=True, timeout=300)
     run = subprocess.Popen([*command, "-o", str(tmp_path / "out")], env=env)
     manifest = tmp_path / "out" / "manifest.jsonl"
-    assert _wait_for(lambda: manifest.exists() and manifest.read_text().count("\n") >= 2, 120)
-    workers = _children(run.pid)
-    assert workers  # the pool's processes
+    seen: set[int] = set()
+
+    def started_and_busy() -> bool:
+        seen.update(_children(run.pid))
+        return bool(seen) and manifest.exists() and manifest.read_text().count("\n") >= 2
+
+    assert _wait_for(started_and_busy, 120)
+    workers = sorted(seen)
+    assert workers and run.poll() is None  # the pool's processes, while the run is still going
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     assert _wait_for(lambda: not any(Path(f"/proc/{pid}").exists() and

@@ -1,0 +1,148 @@
+"""`sohoa run --scheduler`: page tasks on a real loopback Dask cluster, compared byte for byte
+with a local run (marked: `pytest -m integration`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from sohoa.ingest.batch import BatchOptions, run_batch  # noqa: E402
+from sohoa.synth.render import OfficialHeader, render_document, write_image_pdf  # noqa: E402
+from sohoa.synth.tables_render import render_table_page  # noqa: E402
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
+                       reason="tesseract / poppler not installed"),
+]
+
+PARAGRAPHS = [
+    "Năm 2023, tình hình kinh tế - xã hội của tỉnh tiếp tục phục hồi; tốc độ tăng trưởng kinh tế đạt 7,5%, "
+    "thu ngân sách nhà nước trên địa bàn vượt dự toán được giao.",
+    "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả các nhiệm vụ, "
+    "giải pháp đã đề ra.",
+]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    """Two scanned prose documents (one of two pages), a scanned table page and a text file."""
+    folder = tmp_path_factory.mktemp("in")
+    header = OfficialHeader.example(("KẾ HOẠCH",))
+    write_image_pdf(render_document(PARAGRAPHS, header=header, level="light", seed=7), folder / "plan.pdf")
+    long_pages = render_document([" ".join(PARAGRAPHS * 22)], level="clean", seed=9, max_pages=2)
+    write_image_pdf(long_pages, folder / "report.pdf")
+    write_image_pdf([render_table_page("groups", 3).image], folder / "table.pdf")
+    (folder / "note.txt").write_text("Báo cáo tình hình\nkinh tế - xã hội năm 2023.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_run(inputs, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("local")
+    run_batch([str(inputs)], out, BatchOptions(jobs=2, quiet=True, pdf=False))
+    return out
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  env={"OMP_THREAD_LIMIT": "1"}) as cluster:
+        yield cluster
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    """Every text and table file of a run (the run's own bookkeeping left out)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix in (".txt", ".csv", ".jsonl", ".json") and p.name != "manifest.jsonl"}
+
+
+def _statuses(out: Path) -> dict[str, tuple]:
+    entries = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    return {e["doc_id"]: (e["status"], e["pages"], e["sha256"], e.get("error")) for e in entries}
+
+
+def _assert_same(local: Path, out: Path) -> None:
+    expected, got = _files(local), _files(out)
+    assert sorted(got) == sorted(expected)
+    assert any(name.startswith("table/tables/") for name in expected)  # the table page gave a table
+    for name in expected:
+        assert got[name] == expected[name], name
+    assert _statuses(out) == _statuses(local)
+
+
+def test_cluster_run_writes_the_same_files_as_a_local_run(inputs, local_run, cluster, tmp_path):
+    out = tmp_path / "out"
+    summary = run_batch([str(inputs)], out, BatchOptions(quiet=True, pdf=False, scheduler=cluster.scheduler_address))
+    assert summary.all_ok
+    _assert_same(local_run, out)
+    # resume by sha256 works the same: nothing is redone
+    again = run_batch([str(inputs)], out, BatchOptions(quiet=True, pdf=False, scheduler=cluster.scheduler_address))
+    assert again.skipped == 4
+
+
+def test_inputs_travel_as_bytes_when_workers_cannot_read_them(inputs, local_run, cluster, tmp_path, monkeypatch):
+    from sohoa.ingest import dask_scheduler
+
+    monkeypatch.setattr(dask_scheduler.DaskPages, "shared_paths", lambda self, paths: set())
+    sent = []
+    original = dask_scheduler.DaskPages.payload
+    monkeypatch.setattr(dask_scheduler.DaskPages, "payload",
+                        lambda self, path: sent.append(path) or original(self, path))
+    out = tmp_path / "out"
+    run_batch([str(inputs)], out, BatchOptions(quiet=True, pdf=False, scheduler=cluster.scheduler_address))
+    assert len(set(sent)) == 3 and len(sent) == 4  # every page sent its document's bytes, each document once
+    _assert_same(local_run, out)
+
+
+def test_local_cluster_from_the_command_line(inputs, local_run, tmp_path):
+    from click.testing import CliRunner
+
+    from sohoa.cli import main
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inputs), "-o", str(out), "--scheduler", "local:2", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert "pages/s" in result.output
+    _assert_same(local_run, out)
+
+
+def test_a_worker_killed_mid_run_costs_only_its_pages(inputs, local_run, tmp_path):
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  env={"OMP_THREAD_LIMIT": "1"}) as cluster, distributed.Client(cluster) as client:
+        out = tmp_path / "out"
+        done: dict = {}
+        runner = threading.Thread(target=lambda: done.setdefault("summary", run_batch(
+            [str(inputs)], out, BatchOptions(quiet=True, pdf=False, scheduler=cluster.scheduler_address))))
+        runner.start()
+        victim = None
+        deadline = time.monotonic() + 120
+        while victim is None and time.monotonic() < deadline and runner.is_alive():
+            busy = [address for address, tasks in client.processing().items() if tasks]
+            if busy:
+                victim = client.run(os.getpid, workers=[busy[0]])[busy[0]]
+            else:
+                time.sleep(0.05)
+        assert victim is not None, "no page task was seen running"
+        os.kill(victim, signal.SIGKILL)
+        runner.join(600)
+        assert not runner.is_alive()
+    assert done["summary"].all_ok
+    _assert_same(local_run, out)
+
+
+def test_a_bad_scheduler_address_is_a_usage_error():
+    from sohoa.errors import UsageError
+    from sohoa.ingest.dask_scheduler import connect
+
+    with pytest.raises(UsageError):
+        connect("local:zero")
