@@ -237,13 +237,14 @@ def _received_stamps(words: list[OcrWord], grids: list["Grid"], width: int, heig
     return tables, stamp_words, stamps
 
 
+SEPARATOR = re.compile(r"^[-–—_=*.·\s]{3,}$")
 _PLAIN_TOKEN = re.compile(r"^[\W_]*([^\W\d_]+)[\W_]*$")
 
 
 def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
     """A signature, a seal's ring or a scribble read as text: strokes far taller than the page's
-    text, or a lone scrap of one or two characters the engine doubts that is no Vietnamese
-    syllable ('SN', 'L4', '—\\LauL———')."""
+    text, a lone scrap of punctuation, or a lone scrap of one or two characters the engine doubts
+    that is no Vietnamese syllable ('SN', 'L4', '—\\LauL———') or a single letter ('À')."""
     from sohoa.diacritics.syllables import is_syllable
 
     heights = [words[i].bbox[3] - words[i].bbox[1] for i in seg.words]
@@ -251,6 +252,11 @@ def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
     if len(seg.words) <= 2 and max(heights) > 2.0 * median_height and min(confs) < 90:
         return True
     alnum = sum(ch.isalnum() for ch in seg.text)
+    if alnum == 0:  # punctuation alone: a doubtful stroke, or a typed separator ('-----*-----')
+        return min(confs) < 60 or bool(SEPARATOR.match(seg.text))
+    if len(seg.words) == 1 and alnum == 1 and seg.text.strip(".,;:-–").isalpha() \
+            and (confs[0] < 90 or heights[0] < 0.7 * median_height):
+        return True  # one letter alone, doubtful or undersized: a stroke of a signature ('À')
     if len(seg.words) == 1 and alnum <= 2 and any(ch.isalpha() for ch in seg.text) and confs[0] < 90:
         plain = _PLAIN_TOKEN.match(seg.text)
         too_small = heights[0] < 0.7 * median_height

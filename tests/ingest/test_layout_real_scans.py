@@ -163,3 +163,22 @@ def test_a_line_with_a_hole_in_it_stays_one_line_of_its_paragraph():
     layout = lay_out(words, WIDTH, HEIGHT)
     assert len(layout.paragraphs) == 1 and " | " not in layout.paragraphs[0]
     assert layout.paragraphs[0].startswith("Ủy ban nhân dân") and layout.paragraphs[0].endswith("năm 2025.")
+
+
+def test_closing_with_stroke_scraps_beside_it_reads_recipients_then_signer():
+    words = _paragraph_lines(1000, 9)
+    small = dict(height=34, char=14, gap=12)  # the list is printed smaller than the body
+    words += _words("Nơi nhận:", 300, 2900, 1, 1, **small)
+    words += _words("- Các sở, ngành, đơn vị trực thuộc tỉnh;", 300, 2960, 1, 2, **small)
+    words += _words("- Kho bạc Nhà nước Quảng Ngãi;", 300, 3020, 1, 3, **small)
+    words += _words("- Lưu: VT, KT.", 300, 3080, 1, 4, **small)
+    words += _words("CHỦ TỊCH", 1700, 2900, 2, 1)
+    words += _words(".", 2090, 2955, 3, 1, conf=47, height=90, char=16)  # a stroke of the seal
+    words += _words("À", 1650, 3025, 4, 1, conf=91, height=23, char=18)  # a piece of the signature
+    words += _words("Trần Ngọc Căng", 1600, 3080, 5, 1)
+    words += _words("-----*-----", 800, 850, 6, 1)  # a typed separator under the title
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert not any(" | " in p for p in paragraphs)
+    assert paragraphs[-6:] == ("Nơi nhận:", "- Các sở, ngành, đơn vị trực thuộc tỉnh;", "- Kho bạc Nhà nước Quảng Ngãi;",
+                               "- Lưu: VT, KT.", "CHỦ TỊCH", "Trần Ngọc Căng")
+    assert "-----*-----" not in paragraphs
