@@ -204,7 +204,7 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
     if not page_docs and not text_docs:
         return
     page_options = PageOptions(engine=options.engine, lang=options.lang, ocr_model=options.ocr_model,
-                               tables=options.tables,
+                               tables=options.tables, repair=options.repair,
                                timeout=options.page_timeout, max_pixels=options.max_pixels)
     pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
     started = {d.doc_id: time.perf_counter() for d in page_docs}
@@ -489,7 +489,7 @@ def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions,
     from sohoa.tables.api import tables_from_text, write_document_tables
 
     if text_for_tables is not None:
-        tables = list(tables) + list(tables_from_text(document.doc_id, text_for_tables))
+        tables = list(tables) + list(tables_from_text(document.doc_id, text_for_tables, repair_text=options.repair))
     (doc_dir / "tables").mkdir(exist_ok=True)
     write_document_tables(document.doc_id, tables, doc_dir)
     if not (doc_dir / "indicators.csv").exists():

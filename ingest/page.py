@@ -44,6 +44,7 @@ class PageOptions:
     lang: str = "vie"
     ocr_model: str = "best"  # Tesseract model for `lang`: 'best' (shipped) or 'fast' (the system's)
     tables: bool = True
+    repair: bool = True  # False (--no-repair): table cells are left as read, like the text
     timeout: float = 300.0
     max_pixels: int = 180_000_000  # a page bigger than this is refused before it is decoded
     text_layer: bool = True
@@ -257,4 +258,4 @@ def _find_tables(source: PageSource, options: PageOptions, ocr: OcrPage, grey: n
                                 max_pixels=options.max_pixels)
         grey = preprocess.to_grey(pixels)
     image = PageImage(doc_id=source.doc_id, page=source.page, image=grey, dpi=dpi, rotation=rotation, skew=skew)
-    return tuple(find_page_tables(image, ocr))
+    return tuple(find_page_tables(image, ocr, repair=options.repair))

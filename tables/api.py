@@ -21,15 +21,16 @@ TIDY_COLUMNS = (
 )
 
 
-def find_page_tables(page: "PageImage", ocr: "OcrPage | None" = None) -> list[Table]:
+def find_page_tables(page: "PageImage", ocr: "OcrPage | None" = None, *, repair: bool = True) -> list[Table]:
     """Tables on one preprocessed page image (runs in the page worker).
 
     Ruled tables come from the page's lines; where there are none, borderless tables are
-    looked for in the positions of the page's OCR words (`ocr`).
+    looked for in the positions of the page's OCR words (`ocr`). `repair`: False leaves every
+    cell as read (`sohoa run --no-repair`).
     """
     from sohoa.tables.page import find_tables_on_page
 
-    return find_tables_on_page(page, ocr)
+    return find_tables_on_page(page, ocr, repair=repair)
 
 
 def tables_from_text(doc_id: str, text: str, *, repair_text: bool = True) -> list[Table]:
