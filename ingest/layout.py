@@ -325,6 +325,13 @@ def _runs(segs: list[Segment]) -> list[list[Segment]]:
     return [run for run in runs]
 
 
+def _is_table(run: list[Segment]) -> bool:
+    """A run of side-by-side text is a table (rows of cells joined by ' | ') only when at least
+    two of its rows hold three pieces or more; a stray scrap beside a two-column header or
+    closing adds a third column start on one row, never on two."""
+    return sum(1 for row in _rows(run) if len(row) >= 3) >= 2
+
+
 def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
     """One line of a paragraph with a hole in it (a seal, a blot, a scrap set aside as a mark)
     is not two columns: a row of side-by-side pieces between two single lines that each span
@@ -547,7 +554,7 @@ def _flow_blocks(words: list[OcrWord], segs: list[Segment], width: int, left: fl
         return blocks
     for run in _runs(segs):
         multi = any(_side_by_side(a, b) for a in run for b in run if a is not b)
-        if multi and _column_count(run, width) == 2:
+        if multi and (_column_count(run, width) == 2 or not _is_table(run)):
             for group in _row_by_row(*_split_columns(run)):
                 for seg in group:
                     builder = _BlockBuilder(words, "column")

@@ -182,3 +182,11 @@ def test_closing_with_stroke_scraps_beside_it_reads_recipients_then_signer():
     assert paragraphs[-6:] == ("Nơi nhận:", "- Các sở, ngành, đơn vị trực thuộc tỉnh;", "- Kho bạc Nhà nước Quảng Ngãi;",
                                "- Lưu: VT, KT.", "CHỦ TỊCH", "Trần Ngọc Căng")
     assert "-----*-----" not in paragraphs
+
+
+def test_a_scrap_beside_one_header_row_does_not_make_the_header_a_table():
+    words = _header(0)
+    words += _words("67", 2250, 200, 9, 1, conf=95)  # a number written by hand beside the motto
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert not any(" | " in p for p in paragraphs)
+    assert paragraphs[:2] == ("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI")
