@@ -133,7 +133,7 @@ def segments(words: list[OcrWord], keep: list[int], gap_factor: float = 2.5) -> 
                 current = []
             current.append(nxt)
         result.append(_segment(words, current))
-    return _split_at_motto(words, _join_split_lines(words, result, gap_factor))
+    return _split_at_motto(words, _join_split_lines(words, result))
 
 
 def _split_at_motto(words: list[OcrWord], segs: list[Segment]) -> list[Segment]:
@@ -174,36 +174,32 @@ def _word_height(words: list[OcrWord], seg: Segment) -> float:
     return statistics.median(words[i].bbox[3] - words[i].bbox[1] for i in seg.words)
 
 
-def _join_split_lines(words: list[OcrWord], segs: list[Segment], gap_factor: float) -> list[Segment]:
+def _join_split_lines(words: list[OcrWord], segs: list[Segment]) -> list[Segment]:
     """Join segments that the engine gave different line ids although they sit on one text row
     with no more than a word gap (`WORD_GAP` text heights; a justified line's widest) between them.
 
     On real scans Tesseract's page segmentation sometimes cuts a justified line in two blocks
     (a wide word gap, a seal's edge); read as two columns, the second half of a paragraph came
-    before its first line. A column gutter is wider than `gap_factor` text heights; anything
-    narrower is a word gap, whatever the engine's line ids say."""
-    merged = True
-    segs = list(segs)
-    while merged:
-        merged = False
-        segs.sort(key=lambda s: (s.x0, s.y0))
-        for a_index, a in enumerate(segs):
-            for b_index in range(a_index + 1, len(segs)):
-                b = segs[b_index]
-                height = min(a.height, b.height)
-                same_row = min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * height
-                gap = b.x0 - a.x1
-                text_height = min(_word_height(words, a), _word_height(words, b))
-                if same_row and -0.5 * height <= gap <= WORD_GAP * text_height \
-                        and max(a.height, b.height) < 2.5 * height:
-                    indices = sorted(a.words + b.words, key=lambda i: words[i].bbox[0])
-                    segs[a_index] = _segment(words, indices)
-                    del segs[b_index]
-                    merged = True
-                    break
-            if merged:
+    before its first line. A column gutter is wider than `segments`' gap factor; anything
+    narrower is a word gap, whatever the engine's line ids say. Taken from left to right, each
+    segment joins the first one to its left it continues."""
+    joined: list[Segment] = []
+    for seg in sorted(segs, key=lambda s: (s.x0, s.y0)):
+        for k, left in enumerate(joined):
+            if _continues_line(words, left, seg):
+                joined[k] = _segment(words, sorted(left.words + seg.words, key=lambda i: words[i].bbox[0]))
                 break
-    return segs
+        else:
+            joined.append(seg)
+    return joined
+
+
+def _continues_line(words: list[OcrWord], left: Segment, right: Segment) -> bool:
+    height = min(left.height, right.height)
+    same_row = min(left.y1, right.y1) - max(left.y0, right.y0) > 0.5 * height
+    gap = right.x0 - left.x1
+    text_height = min(_word_height(words, left), _word_height(words, right))
+    return same_row and -0.5 * height <= gap <= WORD_GAP * text_height and max(left.height, right.height) < 2.5 * height
 
 
 def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
