@@ -106,12 +106,11 @@ def _remaining(options: PageOptions, started: float) -> float:
 def _process(source: PageSource, options: PageOptions, engine: OcrEngine, started: float) -> PageResult:
     stamps: list[Annotation] = []
     layer: list[OcrWord] = []
-    scanned = 0.0
     if source.kind == "pdf" and options.text_layer:
         words, width, height = page_words(source.path, source.page, source.dpi, timeout=_remaining(options, started))
         stamps, layer = split_stamps(words)
         if layer and is_real_text(" ".join(w.text for w in layer)):
-            scanned, _ = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
+            scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
                                        height * 72.0 / source.dpi, timeout=_remaining(options, started))
             if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
                 return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",

@@ -52,6 +52,7 @@ def load_page_noted(source: PageSource, timeout: float | None = None,
 TEXT_HEIGHT = 28  # median glyph height (pixels) of body text at 300 dpi on real scans: what Tesseract reads well
 SMALL_TEXT = 0.6  # text below this share of TEXT_HEIGHT is enlarged to it (at most MAX_ENLARGE times)
 MAX_ENLARGE = 4.0
+MIN_ENLARGE = 1.25  # a smaller enlargement is not worth the pixels
 MAX_LONG_SIDE = 4000  # pixels: an A4 page at 300 dpi is 3508 long
 
 
@@ -77,12 +78,14 @@ def text_scale(pixels: np.ndarray) -> tuple[float, float | None]:
     a photo or a low-resolution scan without a true resolution stored. 1.0 for text of ordinary
     size, and for a page already the size of an A4 page at 300 dpi (its small ink is print too
     small or a noisy scan's broken glyphs, which enlarging does not mend)."""
+    room = MAX_LONG_SIDE / max(pixels.shape[:2])
+    if room < MIN_ENLARGE:
+        return 1.0, None  # a full-size page: nothing to measure (and no blob analysis on the hot path)
     height = text_height(pixels)
     if height is None or height >= SMALL_TEXT * TEXT_HEIGHT:
         return 1.0, height
-    room = MAX_LONG_SIDE / max(pixels.shape[:2])
     scale = min(MAX_ENLARGE, TEXT_HEIGHT / height, room)
-    return (scale if scale >= 1.25 else 1.0), height
+    return (scale if scale >= MIN_ENLARGE else 1.0), height
 
 
 def _pdf_page(source: PageSource, timeout: float | None) -> np.ndarray:
@@ -105,23 +108,44 @@ def scan_resolution(path: str, page: int, timeout: float | None = None) -> int |
     Measured on real 100 and 200 ppi portal scans against hand-made gold text, Tesseract read
     the picture at its own pixels enlarged with Lanczos with fewer errors than poppler's
     rendering of the same page at 300 dpi (bench/realscans_bench.py)."""
+    best, best_pixels = None, 250_000
+    for width, height, xppi, yppi in page_images(path, page, timeout):
+        if width * height >= best_pixels:
+            best, best_pixels = int(round(min(xppi, yppi))), width * height
+    return best
+
+
+_PAGE_IMAGES: dict[tuple[str, int], tuple[tuple[int, int, float, float], ...]] = {}
+
+
+def page_images(path: str, page: int, timeout: float | None = None) -> tuple[tuple[int, int, float, float], ...]:
+    """(width, height, x ppi, y ppi) of every picture drawn on a PDF page, from `pdfimages -list`.
+
+    The text-layer decision and the rasteriser both ask, once each per page: the answer is kept
+    for the last pages this process looked at."""
+    key = (path, page)
+    if key in _PAGE_IMAGES:
+        return _PAGE_IMAGES[key]
     try:
         listing = subprocess.run(["pdfimages", "-list", "-f", str(page), "-l", str(page), path],
                                  capture_output=True, timeout=timeout, check=True).stdout.decode("utf-8", "replace")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError):
-        return None
-    best, best_pixels = None, 250_000
+        return ()
+    images = []
     for line in listing.splitlines()[2:]:
         cols = line.split()
         if len(cols) < 14 or cols[2] != "image":
             continue
         try:
-            pixels, ppi = int(cols[3]) * int(cols[4]), min(float(cols[12]), float(cols[13]))
+            width, height, xppi, yppi = int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
         except ValueError:
             continue
-        if pixels >= best_pixels and ppi > 0:
-            best, best_pixels = int(round(ppi)), pixels
-    return best
+        if xppi > 0 and yppi > 0:
+            images.append((width, height, xppi, yppi))
+    if len(_PAGE_IMAGES) >= 8:
+        _PAGE_IMAGES.pop(next(iter(_PAGE_IMAGES)))
+    _PAGE_IMAGES[key] = tuple(images)
+    return _PAGE_IMAGES[key]
 
 
 def _render(source: PageSource, dpi: int, timeout: float | None) -> np.ndarray:

@@ -131,33 +131,14 @@ def split_stamps(words: list[OcrWord]) -> tuple[list[Annotation], list[OcrWord]]
 
 
 def scanned_share(path: str, page: int, page_width_pt: float, page_height_pt: float,
-                  timeout: float | None = None) -> tuple[float, float]:
-    """(share of the page covered by raster images, the largest image's resolution in ppi).
+                  timeout: float | None = None) -> float:
+    """Share of the page covered by raster images: each image's size in pixels over its drawn
+    resolution is its size on the page. 0.0 when the page holds no images (born-digital)."""
+    from sohoa.ingest.rasterize import page_images
 
-    From `pdfimages -list`: each image's size in pixels over its drawn resolution is its size
-    on the page. 0.0 when the page holds no images (born-digital)."""
-    try:
-        listing = subprocess.run(["pdfimages", "-list", "-f", str(page), "-l", str(page), path, ],
-                                 capture_output=True, timeout=timeout, check=True).stdout.decode("utf-8", "replace")
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError):
-        return 0.0, 0.0
     page_area = page_width_pt * page_height_pt / 72.0 / 72.0
-    covered, best_area, best_ppi = 0.0, 0.0, 0.0
-    for line in listing.splitlines()[2:]:
-        cols = line.split()
-        if len(cols) < 14 or cols[2] != "image":
-            continue
-        try:
-            width, height, xppi, yppi = int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
-        except ValueError:
-            continue
-        if xppi <= 0 or yppi <= 0:
-            continue
-        area = (width / xppi) * (height / yppi)
-        covered += area
-        if area > best_area:
-            best_area, best_ppi = area, min(xppi, yppi)
-    return (min(1.0, covered / page_area) if page_area > 0 else 0.0), best_ppi
+    covered = sum((width / xppi) * (height / yppi) for width, height, xppi, yppi in page_images(path, page, timeout))
+    return min(1.0, covered / page_area) if page_area > 0 else 0.0
 
 
 def ink_coverage(grey: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> float:
