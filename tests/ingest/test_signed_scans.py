@@ -71,33 +71,45 @@ def test_ink_coverage_tells_a_complete_layer_from_a_stamp():
     assert ink_coverage(page, boxes[:2]) < 0.2
 
 
-@pytest.mark.integration
-@pytest.mark.skipif(shutil.which("tesseract") is None or not FONT.exists(), reason="tesseract or font missing")
-def test_signed_scan_keeps_its_body_and_the_stamp_goes_to_pages_jsonl(tmp_path):
+BODY = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả "
+        "các nhiệm vụ, giải pháp đã đề ra; tăng cường kỷ luật, kỷ cương hành chính trong năm 2025.")
+PAGE_SIZE = (595.0, 842.0)  # A4 in points
+
+
+def _scan_pdf(tmp_path: Path, name: str, page, draw_over) -> Path:
+    """A one-page PDF of the rendered `page` drawn as a picture over the whole page, with
+    `draw_over(pdf, page)` drawing real text on top of it; returns the folder holding it."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    from sohoa.synth.render import render_document
-
-    body = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả "
-            "các nhiệm vụ, giải pháp đã đề ra; tăng cường kỷ luật, kỷ cương hành chính trong năm 2025.")
-    (page,) = render_document([body], level="light", seed=3)
     scan = tmp_path / "scan.png"
     page.image.convert("L").save(scan)
     inputs = tmp_path / "in"
     inputs.mkdir()
-    pdfmetrics.registerFont(TTFont("StampSerif", str(FONT)))
-    width, height = 595.0, 842.0
-    pdf = canvas.Canvas(str(inputs / "signed.pdf"), pagesize=(width, height))
-    pdf.drawImage(ImageReader(str(scan)), 0, 0, width, height)
-    pdf.setFont("StampSerif", 7)
-    for n, line in enumerate(("Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", "Cơ quan: Tỉnh Quảng Ngãi",
-                              "Thời gian ký: 24/01/2025 14:23:43")):
-        pdf.drawString(430, height - 12 - 8 * n, line)
+    pdfmetrics.registerFont(TTFont("OverSerif", str(FONT)))
+    pdf = canvas.Canvas(str(inputs / f"{name}.pdf"), pagesize=PAGE_SIZE)
+    pdf.drawImage(ImageReader(str(scan)), 0, 0, *PAGE_SIZE)
+    draw_over(pdf, page)
     pdf.showPage()
     pdf.save()
+    return inputs
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(shutil.which("tesseract") is None or not FONT.exists(), reason="tesseract or font missing")
+def test_signed_scan_keeps_its_body_and_the_stamp_goes_to_pages_jsonl(tmp_path):
+    from sohoa.synth.render import render_document
+
+    def stamp(pdf, page):
+        pdf.setFont("OverSerif", 7)
+        for n, line in enumerate(("Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", "Cơ quan: Tỉnh Quảng Ngãi",
+                                  "Thời gian ký: 24/01/2025 14:23:43")):
+            pdf.drawString(430, PAGE_SIZE[1] - 12 - 8 * n, line)
+
+    (page,) = render_document([BODY], level="light", seed=3)
+    inputs = _scan_pdf(tmp_path, "signed", page, stamp)
 
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(inputs), "-o", str(out), "-q", "--no-tables"])
@@ -122,40 +134,27 @@ def test_words_agree_counts_shared_words_order_aside():
 def _scan_with_invisible_layer(tmp_path: Path, garble) -> tuple[Path, str]:
     """An image-only page with an invisible text layer over its printed lines, as an earlier
     OCR leaves it; `garble` turns each printed line into the layer's text."""
-    from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
 
     from sohoa.synth.render import render_document
 
-    body = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả "
-            "các nhiệm vụ, giải pháp đã đề ra; tăng cường kỷ luật, kỷ cương hành chính trong năm 2025.")
-    (page,) = render_document([body, body], level="clean", seed=5)
-    scan = tmp_path / "scan.png"
-    page.image.convert("L").save(scan)
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    pdfmetrics.registerFont(TTFont("LayerSerif", str(FONT)))
-    width, height = 595.0, 842.0
-    scale = width / page.image.width
-    pdf = canvas.Canvas(str(inputs / "layered.pdf"), pagesize=(width, height))
-    pdf.drawImage(ImageReader(str(scan)), 0, 0, width, height)
-    for line in page.lines:
-        x0, y0, x1, y1 = line.bbox
-        text = pdf.beginText()
-        text.setTextRenderMode(3)
-        size = (y1 - y0) * scale * 0.8
-        text.setFont("LayerSerif", size)
-        layer_text = garble(line.text)
-        natural = pdfmetrics.stringWidth(layer_text, "LayerSerif", size)
-        text.setHorizScale(100.0 * (x1 - x0) * scale / max(natural, 1.0))
-        text.setTextOrigin(x0 * scale, height - y1 * scale + 0.2 * size)
-        text.textOut(layer_text)
-        pdf.drawText(text)
-    pdf.showPage()
-    pdf.save()
-    return inputs, page.truth_text
+    def invisible_layer(pdf, page):
+        scale = PAGE_SIZE[0] / page.image.width
+        for line in page.lines:
+            x0, y0, x1, y1 = line.bbox
+            text = pdf.beginText()
+            text.setTextRenderMode(3)
+            size = (y1 - y0) * scale * 0.8
+            text.setFont("OverSerif", size)
+            layer_text = garble(line.text)
+            natural = pdfmetrics.stringWidth(layer_text, "OverSerif", size)
+            text.setHorizScale(100.0 * (x1 - x0) * scale / max(natural, 1.0))
+            text.setTextOrigin(x0 * scale, PAGE_SIZE[1] - y1 * scale + 0.2 * size)
+            text.textOut(layer_text)
+            pdf.drawText(text)
+
+    (page,) = render_document([BODY, BODY], level="clean", seed=5)
+    return _scan_pdf(tmp_path, "layered", page, invisible_layer), page.truth_text
 
 
 @pytest.mark.integration
