@@ -19,7 +19,7 @@ Scores (sohoa.ingest.evaluate): CER (NFC, whitespace runs collapsed, so line bre
 paragraph joins do not count, order does) and an order-free word error (bag of words: the
 larger of missing and extra words over the gold's words), per page and totals per split;
 the share of pages where sohoa's CER is worse than Tesseract's, and by more than 1 point.
-BENCH_REALSCANS_SPLITS (default 'dev,heldout') picks splits; BENCH_REALSCANS_NO_REPAIR=0 skips
+BENCH_REALSCANS_SPLITS (default 'dev,heldout,heldout2') picks splits; BENCH_REALSCANS_NO_REPAIR=0 skips
 the --no-repair run.
 """
 
@@ -154,7 +154,7 @@ def main(out_dir: Path) -> dict:
     from sohoa.ingest.evaluate import score
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    splits = set(os.environ.get("BENCH_REALSCANS_SPLITS", "dev,heldout").split(","))
+    splits = set(os.environ.get("BENCH_REALSCANS_SPLITS", "dev,heldout,heldout2").split(","))
     pages = gold_pages(splits)
     if not pages:
         print("no gold pages found (is ../shared/realscans there?)")

@@ -163,6 +163,7 @@ class TesseractEngine:
     `model` one of `OCR_MODELS`; `choices`: read hOCR with the LSTM's per-character choices."""
 
     name = "tesseract"
+    second_reading = True  # doubtful words inside confident rows may be read again (ingest/reread.py)
 
     def __init__(self, lang: str = "vie", psm: int = 3, extra_config: str = "", model: str = DEFAULT_OCR_MODEL,
                  choices: bool = True):

@@ -19,7 +19,8 @@ from sohoa.ingest import preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
 from sohoa.ingest.ocr import OcrEngine, make_engine
 from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageImage, PageSource
-from sohoa.ingest.textlayer import (ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
+from sohoa.ingest.reread import reread_doubtful
+from sohoa.ingest.textlayer import (boxes_on_ink, ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
 
 LOW_CONFIDENCE = 55.0  # mean word confidence below which the page may be upside down
@@ -29,6 +30,7 @@ NOISY = 2.5  # noise_level (grey levels) above which a median denoise helps Tess
 # 0.0088, bench/ingest_bench.py ablation 'denoise_never', same runs); real scans measured none
 DENOISED_MODELS = ("fast",)
 SCANNED_PAGE = 0.5  # share of a PDF page covered by raster images that makes it a scan
+LAYER_ON_INK = 0.5  # share of a layer's words with ink under them in the picture: below, the words are drawn
 LAYER_COVERS_PAGE = 0.9  # share of a scan's text ink a text layer must cover to be used instead of OCR
 # share of words a scan's text layer and the OCR of its picture must share for the layer to be
 # trusted: an old invisible OCR layer of poor quality (wrong model, garbled marks) reads
@@ -106,12 +108,13 @@ def _remaining(options: PageOptions, started: float) -> float:
 def _process(source: PageSource, options: PageOptions, engine: OcrEngine, started: float) -> PageResult:
     stamps: list[Annotation] = []
     layer: list[OcrWord] = []
+    scanned = 0.0
     if source.kind == "pdf" and options.text_layer:
         words, width, height = page_words(source.path, source.page, source.dpi, timeout=_remaining(options, started))
         stamps, layer = split_stamps(words)
+        scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
+                                height * 72.0 / source.dpi, timeout=_remaining(options, started))
         if layer and is_real_text(" ".join(w.text for w in layer)):
-            scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
-                                       height * 72.0 / source.dpi, timeout=_remaining(options, started))
             if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
                 return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",
                                annotations=stamps)
@@ -120,10 +123,19 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
 
     from sohoa.ingest.rasterize import load_page_noted
 
-    pixels, dpi, notes = load_page_noted(source, timeout=_remaining(options, started), max_pixels=options.max_pixels)
+    # a scan is drawn without what lies over its picture (stamps, watermarks, an old layer):
+    # those cross the printed words, and painting them out would erase the words under them
+    picture_only = scanned >= SCANNED_PAGE
+    pixels, dpi, notes = load_page_noted(source, timeout=_remaining(options, started), max_pixels=options.max_pixels,
+                                         picture_only=picture_only)
+    if layer and picture_only and boxes_on_ink(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_ON_INK:
+        # the layer's words lie on blank parts of the picture: text drawn over a background
+        # image, not a reading of a scan, so the layer is the page's text
+        return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",
+                       annotations=stamps)
     if layer and ink_coverage(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
         layer = []  # a few lines of text over a scan: not the page's text
-    if stamps:  # drawn over the scan as text: read from the layer, so keep them out of the picture
+    if stamps and not picture_only:  # drawn over the scan as text: read from the layer, so keep them out
         pixels = preprocess.paint_out(pixels, [a.bbox for a in stamps])
     grey, rotation, skew = prepare(pixels, options)
     rules, rule_mask = preprocess.find_rules(grey)
@@ -134,10 +146,13 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
         if turn and confidence >= 1.5:
             turned = preprocess.rotate_quarter(grey, turn)
             turned_rules, turned_mask = preprocess.find_rules(turned)
-            turned_words = engine.recognise(preprocess.erase_rules(turned, turned_mask),
-                                            timeout=_remaining(options, started))
+            turned_image = preprocess.erase_rules(turned, turned_mask)
+            turned_words = engine.recognise(turned_image, timeout=_remaining(options, started))
             if _mean_conf(turned_words) > _mean_conf(words):
                 grey, words, rotation, rules = turned, turned_words, (rotation + turn) % 360, turned_rules
+                ocr_image = turned_image
+    if getattr(engine, "second_reading", False):
+        words, _ = reread_doubtful(engine, ocr_image, words, timeout=_remaining(options, started))
     if layer and words_agree(layer, words) >= LAYER_AGREES:
         # a scan under a complete text layer that reads as our OCR does (born-digital text over
         # a background picture, or an earlier good OCR): the layer's exact text is kept

@@ -10,8 +10,11 @@ estimated from the page size, with a note, since sizes in the layout and tables 
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import warnings
 from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -32,11 +35,14 @@ def load_page(source: PageSource, timeout: float | None = None, max_pixels: int 
     return pixels, dpi
 
 
-def load_page_noted(source: PageSource, timeout: float | None = None,
-                    max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[str, ...]]:
-    """`load_page` plus notes for the user (a resolution that was estimated)."""
+def load_page_noted(source: PageSource, timeout: float | None = None, max_pixels: int = MAX_PIXELS,
+                    picture_only: bool = False) -> tuple[np.ndarray, int, tuple[str, ...]]:
+    """`load_page` plus notes for the user (a resolution that was estimated).
+
+    `picture_only` draws a scanned PDF page without the text and annotations laid over its
+    picture (see `picture_only_page`)."""
     if source.kind == "pdf":
-        pixels, dpi, notes = _pdf_page(source, timeout), source.dpi, ()
+        pixels, dpi, notes = _pdf_page(source, timeout, picture_only), source.dpi, ()
     elif source.kind == "image":
         pixels, dpi, notes = _image_frame(source, max_pixels)
     else:
@@ -88,17 +94,78 @@ def text_scale(pixels: np.ndarray) -> tuple[float, float | None]:
     return (scale if scale >= MIN_ENLARGE else 1.0), height
 
 
-def _pdf_page(source: PageSource, timeout: float | None) -> np.ndarray:
+def _pdf_page(source: PageSource, timeout: float | None, picture_only: bool = False) -> np.ndarray:
     """The page at `source.dpi`. A scanned page whose picture has fewer pixels than that is
     drawn at the picture's own resolution and enlarged with Lanczos resampling: poppler's own
     enlargement of a 100-200 ppi scan blurs the tone marks that Tesseract must tell apart
     (see `scan_resolution`)."""
     native = scan_resolution(source.path, source.page, timeout)
+    if picture_only:
+        with tempfile.TemporaryDirectory(prefix="sohoa-page-") as scratch:
+            stripped = picture_only_page(source.path, source.page, Path(scratch) / "page.pdf")
+            if stripped is not None:
+                return _scaled_render(replace(source, path=str(stripped), page=1), native, timeout)
+    return _scaled_render(source, native, timeout)
+
+
+def _scaled_render(source: PageSource, native: int | None, timeout: float | None) -> np.ndarray:
     if native and native < source.dpi * 0.95:
         pixels = _render(source, native, timeout)
         scale = source.dpi / native
         return cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_LANCZOS4)
     return _render(source, source.dpi, timeout)
+
+
+def picture_only_page(path: str, page: int, target: Path) -> Path | None:
+    """A one-page copy of a PDF page without its text objects and annotations, or None when the
+    file cannot be rewritten (the caller then draws the page as it is).
+
+    On a scan, text drawn over the picture is an invisible old OCR layer, a signature or copy
+    stamp ('Ký bởi', 'SAO Y') or a download watermark running across the body: none of it is
+    the scanned document, and stamps and watermarks cross printed words. Leaving them out of
+    the drawing keeps every scanned pixel, where painting a stamp's box white would also erase
+    the printed words under it."""
+    try:
+        import pikepdf
+
+        with pikepdf.open(path) as pdf:
+            copy = pikepdf.new()
+            copy.pages.append(pdf.pages[page - 1])
+            only = copy.pages[0]
+            _drop_text(copy, only, set())
+            if "/Annots" in only.obj:
+                del only.obj["/Annots"]
+            copy.save(target)
+        return target
+    except Exception:  # noqa: BLE001 - any file pikepdf cannot rewrite is drawn as it is
+        return None
+
+
+def _drop_text(pdf, holder, seen: set) -> None:
+    """Remove BT…ET text objects from a page's or form's content, and from the forms it draws."""
+    import pikepdf
+
+    kept, in_text = [], False
+    for operands, operator in pikepdf.parse_content_stream(holder):
+        name = str(operator)
+        if name == "BT":
+            in_text = True
+        elif name == "ET":
+            in_text = False
+        elif not in_text:
+            kept.append((operands, operator))
+    data = pikepdf.unparse_content_stream(kept)
+    if isinstance(holder, pikepdf.Page):
+        holder.obj.Contents = pdf.make_stream(data)
+        resources = holder.obj.get("/Resources", {})
+    else:
+        holder.write(data)
+        resources = holder.get("/Resources", {})
+    for xobject in dict(resources.get("/XObject", {})).values():
+        key = xobject.objgen
+        if xobject.get("/Subtype") == "/Form" and key not in seen:
+            seen.add(key)
+            _drop_text(pdf, xobject, seen)
 
 
 def scan_resolution(path: str, page: int, timeout: float | None = None) -> int | None:

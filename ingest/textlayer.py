@@ -141,6 +141,22 @@ def scanned_share(path: str, page: int, page_width_pt: float, page_height_pt: fl
     return min(1.0, covered / page_area) if page_area > 0 else 0.0
 
 
+def boxes_on_ink(grey: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> float:
+    """Share of the word boxes under which the picture holds ink (at least 2 % of the box's
+    pixels clearly darker than the paper). Words of a reading of the scan lie on their printed
+    letters; words of text drawn over a background picture lie on blank paper."""
+    if not boxes:
+        return 0.0
+    paper = float(np.percentile(grey[::8, ::8], 90))
+    dark = grey < paper - 80
+    on_ink = 0
+    for x0, y0, x1, y1 in boxes:
+        area = dark[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+        if area.size and area.mean() >= 0.02:
+            on_ink += 1
+    return on_ink / len(boxes)
+
+
 def ink_coverage(grey: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> float:
     """Share of the page's text-like ink that lies under the given word boxes.
 

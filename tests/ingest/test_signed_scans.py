@@ -172,3 +172,71 @@ def test_scan_under_a_complete_layer_keeps_it_only_when_it_reads_like_the_page(t
     assert record["source"] == source
     text = (out / "layered" / "text.txt").read_text(encoding="utf-8")
     assert score("layered", text, truth).cer < 0.05, text
+
+
+def _first_text_row_pt(page) -> float:
+    """PDF y (points from the bottom) of the middle of the page's first printed row."""
+    grey = np.asarray(page.image.convert("L"))
+    rows = np.where((grey < 128).sum(axis=1) > 20)[0]
+    top = rows[0]
+    bottom = top
+    while bottom + 1 < len(grey) and (grey[bottom + 1] < 128).sum() > 20:
+        bottom += 1
+    return PAGE_SIZE[1] * (1 - (top + bottom) / 2 / grey.shape[0])
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(shutil.which("tesseract") is None or not FONT.exists(), reason="tesseract or font missing")
+def test_a_stamp_drawn_across_printed_words_leaves_them_readable(tmp_path):
+    """The stamp is left out of the picture by drawing the scan without it, not by painting
+    its box white: the printed words under it are part of the document."""
+    from sohoa.synth.render import render_document
+
+    (page,) = render_document([BODY], level="clean", seed=4)
+    row_y = _first_text_row_pt(page)
+
+    def stamp(pdf, page):
+        pdf.setFont("OverSerif", 9)
+        for n, line in enumerate(("SAO Y", "Thời gian ký: 24/01/2025 14:23:43 +07:00")):
+            pdf.drawString(150, row_y + 4 - 10 * n, line)
+
+    inputs = _scan_pdf(tmp_path, "stamped", page, stamp)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inputs), "-o", str(out), "-q", "--no-tables", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    text = (out / "stamped" / "text.txt").read_text(encoding="utf-8")
+    assert "Thời gian ký" not in text
+    assert score("stamped", text, page.truth_text).cer < 0.03, text
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not FONT.exists(), reason="font missing")
+def test_text_drawn_over_a_background_picture_is_the_pages_text(tmp_path):
+    """A born-digital page laid over a full-page picture (a tinted paper, a letterhead without
+    words) keeps its own text: its words lie on blank parts of the picture."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+    from PIL import Image
+
+    paper = tmp_path / "paper.png"
+    Image.new("RGB", (1240, 1754), (246, 240, 222)).save(paper)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pdfmetrics.registerFont(TTFont("OverSerif", str(FONT)))
+    pdf = canvas.Canvas(str(inputs / "drawn.pdf"), pagesize=PAGE_SIZE)
+    pdf.drawImage(ImageReader(str(paper)), 0, 0, *PAGE_SIZE)
+    pdf.setFont("OverSerif", 12)
+    lines = ["Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai",
+             "thực hiện có hiệu quả các nhiệm vụ, giải pháp đã đề ra trong năm 2025."] * 6
+    for n, line in enumerate(lines):
+        pdf.drawString(72, 760 - 18 * n, line)
+    pdf.showPage()
+    pdf.save()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inputs), "-o", str(out), "-q", "--no-tables", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "drawn" / "pages.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert record["source"] == "text-layer"
+    assert "triển khai" in (out / "drawn" / "text.txt").read_text(encoding="utf-8")
