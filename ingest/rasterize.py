@@ -39,7 +39,7 @@ def load_page_noted(source: PageSource, timeout: float | None = None, max_pixels
                     picture_only: bool = False) -> tuple[np.ndarray, int, tuple[str, ...]]:
     """`load_page` plus notes for the user (a resolution that was estimated).
 
-    `picture_only` draws a scanned PDF page without the text and annotations laid over its
+    `picture_only` draws a scanned PDF page without the text and signature widgets laid over its
     picture (see `picture_only_page`)."""
     if source.kind == "pdf":
         pixels, dpi, notes = _pdf_page(source, timeout, picture_only), source.dpi, ()
@@ -117,8 +117,9 @@ def _scaled_render(source: PageSource, native: int | None, timeout: float | None
 
 
 def picture_only_page(path: str, page: int, target: Path) -> Path | None:
-    """A one-page copy of a PDF page without its text objects and annotations, or None when the
-    file cannot be rewritten (the caller then draws the page as it is).
+    """A one-page copy of a PDF page without its text objects and its widget annotations (form
+    fields, the appearance of a digital signature), or None when the file cannot be rewritten
+    (the caller then draws the page as it is).
 
     On a scan, text drawn over the picture is an invisible old OCR layer, a signature or copy
     stamp ('Ký bởi', 'SAO Y') or a download watermark running across the body: none of it is
@@ -128,13 +129,15 @@ def picture_only_page(path: str, page: int, target: Path) -> Path | None:
     try:
         import pikepdf
 
-        with pikepdf.open(path) as pdf:
+        with pikepdf.open(path) as pdf, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # widgets without /AcroForm: they are removed below
             copy = pikepdf.new()
             copy.pages.append(pdf.pages[page - 1])
             only = copy.pages[0]
             _drop_text(copy, only, set())
-            if "/Annots" in only.obj:
-                del only.obj["/Annots"]
+            if "/Annots" in only.obj:  # notes typed onto the page (FreeText) stay: the reader sees them
+                kept = [a for a in only.obj.Annots if a.get("/Subtype") != "/Widget"]
+                only.obj.Annots = pikepdf.Array(kept)
             copy.save(target)
         return target
     except Exception:  # noqa: BLE001 - any file pikepdf cannot rewrite is drawn as it is

@@ -240,3 +240,39 @@ def test_text_drawn_over_a_background_picture_is_the_pages_text(tmp_path):
     record = json.loads((out / "drawn" / "pages.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert record["source"] == "text-layer"
     assert "triển khai" in (out / "drawn" / "text.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.filterwarnings("ignore:.*form widget")  # the test page has no /AcroForm, as real ones may lack
+def test_the_picture_only_copy_keeps_the_picture_and_typed_notes(tmp_path):
+    """Text objects and signature widgets leave the copy drawn for OCR; the picture and a note
+    typed onto the page (FreeText, which the reader sees as part of the page) stay."""
+    import pikepdf
+    from PIL import Image
+
+    from sohoa.ingest.rasterize import picture_only_page
+
+    pdf = pikepdf.new()
+    picture = tmp_path / "scan.png"
+    Image.new("L", (200, 280), 200).save(picture)
+    pdf.add_blank_page(page_size=(200, 280))
+    page = pdf.pages[0]
+    image = pikepdf.Stream(pdf, b"\x80" * (20 * 28), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                           Width=20, Height=28, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image),
+                                            Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"q 200 0 0 280 0 0 cm /Im0 Do Q BT /F1 9 Tf 10 10 Td (SAO Y) Tj ET")
+    widget = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=[0, 0, 50, 20])
+    note = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FreeText, Rect=[0, 200, 100, 220],
+                              Contents=pikepdf.String("1. Gửi các đơn vị"))
+    page.obj.Annots = pikepdf.Array([pdf.make_indirect(widget), pdf.make_indirect(note)])
+    source = tmp_path / "signed.pdf"
+    pdf.save(source)
+
+    copy = picture_only_page(str(source), 1, tmp_path / "copy.pdf")
+    with pikepdf.open(copy) as result:
+        only = result.pages[0]
+        operators = [str(op) for _, op in pikepdf.parse_content_stream(only)]
+        assert "Do" in operators and "BT" not in operators and "Tj" not in operators
+        assert [str(a.Subtype) for a in only.obj.Annots] == ["/FreeText"]
