@@ -75,12 +75,19 @@ class OcrEvidence:
 
     model: str
     alternatives: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    readings: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    """word exactly as read (NFC) → the other readings of its characters the engine weighed in
+    codes, numbers and dates ('0]' → (('01', 0.61), ...); `OcrWord.readings`), for `codes`."""
 
     @classmethod
     def from_words(cls, model: str, words: Iterable) -> "OcrEvidence":
         """Collect the alternatives of OCR words (anything with `.text` and `.alternatives`)."""
         found: dict[str, dict[str, float]] = {}
+        readings: dict[str, dict[str, float]] = {}
         for word in words:
+            for form, conf in getattr(word, "readings", ()) or ():
+                forms = readings.setdefault(unicodedata.normalize("NFC", word.text), {})
+                forms[form] = max(forms.get(form, 0.0), float(conf))
             alternatives = getattr(word, "alternatives", ()) or ()
             if not alternatives:
                 continue
@@ -92,7 +99,8 @@ class OcrEvidence:
                 form = _bare(form)
                 if form.isalpha() and form != key and len(form) == len(key):
                     forms[form] = max(forms.get(form, 0.0), float(conf))
-        return cls(model, {k: tuple(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in found.items() if v})
+        return cls(model, {k: tuple(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in found.items() if v},
+                   {k: tuple(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in readings.items()})
 
     def forms(self, word: str) -> tuple[tuple[str, float], ...]:
         return self.alternatives.get(unicodedata.normalize("NFC", word), ())
