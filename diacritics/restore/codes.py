@@ -336,10 +336,13 @@ class CodeReadingFixer:
             return _Slot("date", start, start + len(core))
         if _CAPITALS.fullmatch(core) and not self._stands("acronym", core, capitals):
             return _Slot("acronym", start, start + len(core))
+        prev, nxt = _word(before), _word(after)
         broken = has_digit or any(ch in _BROKEN_NUMBER_SIGNS for ch in core)
+        if not broken and len(core) <= 2 and (prev in _DAY_WORDS | _MONTH_WORDS or nxt in _MONTH_WORDS):
+            # a day or month read as letters ('lổ' for '18'): only where the engine weighed digits
+            broken = any(any(ch.isdigit() for ch in form) for form, _ in self.readings.get(chunk, ()))
         if not broken or len(core) > 4:
             return None
-        prev, nxt = _word(before), _word(after)
         if line_start and chunk[end:end + 1] in (".", ")") and len(core) <= 3:
             return _Slot("item", start, start + len(core))
         if prev in _MONTH_WORDS and len(core) <= 3:

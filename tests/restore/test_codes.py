@@ -51,6 +51,11 @@ def test_day_month_and_numbers_of_a_date():
         == "Luật số 12/2024/QH15"
 
 
+def test_a_day_read_as_letters_is_a_number_only_where_the_engine_weighed_digits():
+    assert mended("ngày lổ tháng 02 năm 2025", **{"lổ": [("1ổ", 0.69), ("l8", 0.63)]}) == "ngày 18 tháng 02 năm 2025"
+    assert mended("ngày lổ tháng 02 năm 2025") == "ngày lổ tháng 02 năm 2025"
+
+
 def test_an_item_number_at_the_start_of_a_line():
     assert mended("Mở đầu\n]. Rà soát, kiện toàn tổ chức") == "Mở đầu\n1. Rà soát, kiện toàn tổ chức"
 
