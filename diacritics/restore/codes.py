@@ -11,22 +11,26 @@ month 1-12, a code is a number, perhaps a year, a type and issuers from a known 
 `CodeReadingFixer` changes a token only where
 1. the token as read breaks the grammar of its slot (a code, a date, the day after 'ngày' or
    before 'tháng', the month after 'tháng', the year after 'năm', an item's number at the start
-   of a line, the number after 'Điều' or 'khoản');
+   of a line, the number after 'Điều' or 'khoản', an acronym neither known nor used again in the
+   text);
 2. another reading that the engine itself weighed for its characters (`OcrWord.readings`,
-   carried by `OcrEvidence.readings`; up to `MAX_CHANGES` characters at once), or the one
-   confusion this engine is known to make inside codes (a 'Đ' read twice, 'ĐÐ'), fits the
-   grammar; and
+   carried by `OcrEvidence.readings`; up to `MAX_CHANGES` characters at once), or where a digit
+   must be a confusion this engine is known to make (`learn_confusions`: ']' for '1'), or a
+   'Đ' read twice ('QĐÐ', once as the look-alike eth), fits the grammar; and
 3. that reading changes only the pieces that were broken: a number part that is not a number,
    a code part that is neither in the vocabulary nor an acronym clean text writes.
-Unknown codes (no reading makes every part known) stay as read. The confidence of a change is
-the engine's weight for the chosen reading against all the readings that fit, scaled by
+Unknown codes (no reading makes every part known) stay as read. A character's weight is the
+engine's share for it times P(what was read | it) from the confusions (each a small floor where
+it says nothing); a reading's weight is the product over its changed characters, and the
+confidence of a change its weight against all the readings that fit, scaled by
 `MAX_CONFIDENCE`: two readings that fit equally ('15' or '16') give 0.475 and stay a proposal.
 
-The vocabulary (`CodeVocabulary`: the first parts of codes (types: 'QĐ', 'TTr', 'QH15'), their
-later parts (issuers: 'UBND', 'TTg', 'CP'), and the capital-letter acronyms of clean text) is
-counted on the train split by `sohoa train` and written beside the model as
-`<model>.codes.tsv`; `python -m sohoa.diacritics.restore.codes --corpus ... -o PATH` rebuilds
-only it.
+The table beside the model, `<model>.codes.tsv` (`CodeVocabulary`: the first parts of codes
+(types: 'QĐ', 'TTr', 'QH15'), their later parts (issuers: 'UBND', 'TTg', 'CP') and the
+capital-letter acronyms of clean text, counted on the train split; and the confusions, counted
+on train-split codes and dates rendered as photocopied scans and read by Tesseract) is written
+by `sohoa train`; `python -m sohoa.diacritics.restore.codes --corpus ... [--ocr-pages N] -o PATH`
+rebuilds only it.
 """
 
 from __future__ import annotations
