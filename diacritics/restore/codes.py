@@ -507,13 +507,12 @@ def _single_change(word: str, form: str) -> tuple[int, str] | None:
 
 
 def code_fixer(evidence) -> CodeReadingFixer | None:
-    """The stage for text read by OCR (`evidence`: an `OcrEvidence`), or None when there is no
-    vocabulary or the OCR left no readings."""
+    """The stage for text read by OCR (`evidence`: an `OcrEvidence`), or None when no code table
+    is shipped. Without readings it still knows the engine's confusions and the doubled 'Đ'."""
     vocabulary = default_vocabulary()
-    readings = getattr(evidence, "readings", None)
     if not vocabulary:
         return None
-    return CodeReadingFixer(vocabulary, readings or {})
+    return CodeReadingFixer(vocabulary, getattr(evidence, "readings", None) or {})
 
 
 def main(argv: list[str] | None = None) -> int:
