@@ -143,7 +143,8 @@ def tables_command(inputs, out_dir, dpi, quiet):
 @click.option("--ocr-pages", type=click.IntRange(min=0), default=0, show_default=True,
               help="Render this many pages of the corpus and OCR them with Tesseract to learn the "
                    "OCR confusion channel, plus 45% more read by the Vietnamese model for the mark "
-                   "channel (0: keep the channels of the shipped model).")
+                   "channel, and as many of its codes and dates as photocopied scans for the code "
+                   "confusions (0: keep the channels of the shipped model).")
 @click.option("--work-dir", type=click.Path(file_okay=False), default=None,
               help="Cache for the rendered/OCR'd pages (default: next to the output).")
 @click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,

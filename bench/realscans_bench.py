@@ -121,7 +121,8 @@ def _words(text: str) -> list[str]:
 def repair_edits(before: str, after: str, gold: str) -> tuple[int, int, int]:
     """(right, wrong, unaligned) words the repair changed: the words of `before` (the run with
     --no-repair) that `after` replaced one for one, each judged by the gold word aligned to it
-    (both alignments by letters without marks, case-blind). Right: the new word is the gold's."""
+    (both alignments by letters without marks, case-blind; a run of words between aligned ones
+    that the gold has as many of is aligned word for word). Right: the new word is the gold's."""
     import difflib
 
     from sohoa.diacritics.restore.syllables import strip_marks
@@ -131,8 +132,10 @@ def repair_edits(before: str, after: str, gold: str) -> tuple[int, int, int]:
 
     b, a, g = _words(before), _words(after), _words(gold)
     to_gold = {}
-    for x, y, n in difflib.SequenceMatcher(None, keys(b), keys(g), autojunk=False).get_matching_blocks():
-        to_gold.update({x + k: y + k for k in range(n)})
+    for op, x1, x2, y1, y2 in difflib.SequenceMatcher(None, keys(b), keys(g), autojunk=False).get_opcodes():
+        # the same letters, or a run of as many words read otherwise ('J5' where the gold has '15')
+        if op == "equal" or (op == "replace" and x2 - x1 == y2 - y1):
+            to_gold.update({x1 + k: y1 + k for k in range(x2 - x1)})
     right = wrong = unaligned = 0
     for op, b1, b2, a1, a2 in difflib.SequenceMatcher(None, b, a, autojunk=False).get_opcodes():
         if op == "equal":

@@ -192,17 +192,21 @@ def run_lines_alone(restorer, text: str) -> tuple[str, float]:
 def set4_as_vie_ocr(restorer) -> dict:
     """Set 4's correct lines as if Tesseract `vie` had read them without a doubt: the share of
     lines the OCR-evidence stage (sohoa.diacritics.restore.ocr_evidence: the mark channel's
-    slips, decided in context) leaves as they are. sohoa run puts every OCR'd page through it."""
+    slips, decided in context) and the code stage (sohoa.diacritics.restore.codes: the engine's
+    known confusions inside codes, numbers and dates) leave as they are. sohoa run puts every
+    OCR'd page through both."""
     from sohoa.diacritics.pipeline import DEFAULT_MIN_CONFIDENCE
+    from sohoa.diacritics.restore.codes import code_fixer
     from sohoa.diacritics.restore.ocr_evidence import OcrEvidence, OcrMarkFixer
 
-    fixer = OcrMarkFixer(restorer, OcrEvidence("tesseract-vie-best"))
+    evidence = OcrEvidence("tesseract-vie-best")
+    fixers = [OcrMarkFixer(restorer, evidence)] + [f for f in [code_fixer(evidence)] if f is not None]
     unchanged = total = 0
     examples = []
     for path in (LEGAL, NEWS):
         for lines in heldout_lines(path, SET4_LINES * 6)[:200]:
             text = "\n".join(lines)
-            edits = [e for e in fixer.find_edits(text) if e.confidence >= DEFAULT_MIN_CONFIDENCE]
+            edits = [e for f in fixers for e in f.find_edits(text) if e.confidence >= DEFAULT_MIN_CONFIDENCE]
             touched = {text.count("\n", 0, e.start) for e in edits}
             total += len(lines)
             unchanged += len(lines) - len(touched)

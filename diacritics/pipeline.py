@@ -6,6 +6,10 @@ Reads as its list of stages (see `default_fixers`):
     → tone placement (only impossible placements with 'keep', the default; else the chosen
     style) → document codes → statistical restorer → tone style
 
+Text read by OCR also has its codes, numbers and dates mended from the engine's own readings
+right after Unicode normalisation (`restore.codes`), and the marks the engine doubted
+re-chosen after the restorer (`restore.ocr_evidence`).
+
 Every stage is a `Fixer`: it looks at its input and reports edits on that input. The pipeline
 applies the edits that are confident enough, keeps the others as review flags, and composes
 every stage's edits back into coordinates of the original input (`sohoa.diacritics.compose`).
@@ -198,6 +202,12 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
         TonePlacementFixer(tone_style),
         DocumentCodeFixer(),
     ]
+    if ocr is not None:  # codes, numbers and dates the OCR misread (before look-alikes change them)
+        from sohoa.diacritics.restore.codes import code_fixer
+
+        codes = code_fixer(ocr)
+        if codes is not None:
+            fixers.insert(2, codes)
     restorer = _default_restorer() if restore else None
     if restorer is not None:
         if tone_style == "keep":

@@ -188,6 +188,8 @@ def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -
                  "line": line, "block": block}
         if word.alternatives:  # the other marks the OCR weighed (extension; absent when none)
             entry["alternatives"] = [[form, round(conf, 3)] for form, conf in word.alternatives]
+        if word.readings:  # other characters the OCR weighed in a code, number or date (extension)
+            entry["readings"] = [[form, round(conf, 3)] for form, conf in word.readings]
         if span is None:
             entry["set_aside"] = True  # page number or speck: not part of the text
         record["words"].append(entry)

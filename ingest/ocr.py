@@ -4,7 +4,8 @@
 OMP_THREAD_LIMIT=1: parallelism comes from the page pool, Tesseract's own threading is slower).
 It reads hOCR with the LSTM's per-character choices (`lstm_choice_mode=2`), so that every word
 carries the other marks the network weighed for its letters (`OcrWord.alternatives`): the
-repair stage takes them as the page's own evidence of a doubtful mark.
+repair stage takes them as the page's own evidence of a doubtful mark; codes, numbers and dates
+also carry the other characters it weighed (`OcrWord.readings`: '0]' read, '01' weighed).
 
 Models (`OCR_MODELS`): 'best' is tessdata_best's `vie` network with integer weights, shipped in
 `tessdata/best/` (see PROVENANCE.md there); 'fast' is the system's `vie` (Debian's
@@ -70,7 +71,7 @@ def parse_hocr_words(hocr: str | bytes) -> list[OcrWord]:
     (block = ocr_carea, par = ocr_par, line, word), each with its mark alternatives."""
     import xml.etree.ElementTree as ET
 
-    from sohoa.tables.hocr import mark_alternatives
+    from sohoa.tables.hocr import character_readings, mark_alternatives
 
     root = ET.fromstring(hocr if isinstance(hocr, bytes) else hocr.encode("utf-8"))
     words: list[OcrWord] = []
@@ -93,7 +94,7 @@ def parse_hocr_words(hocr: str | bytes) -> list[OcrWord]:
                 walk(child, block, par, counters["line"])
             elif "ocrx_word" in classes:
                 counters["word"] += 1
-                word = _hocr_word(child, block, par, line, counters["word"], mark_alternatives)
+                word = _hocr_word(child, block, par, line, counters["word"], mark_alternatives, character_readings)
                 if word is not None:
                     words.append(word)
             else:
@@ -108,7 +109,8 @@ _WCONF = re.compile(r"x_wconf (-?[\d.]+)")
 _XCONF = re.compile(r"x_confs ([\d.]+)")
 
 
-def _hocr_word(node, block: int, par: int, line: int, number: int, alternatives_of) -> OcrWord | None:
+def _hocr_word(node, block: int, par: int, line: int, number: int, alternatives_of,
+               readings_of=lambda text, steps: ()) -> OcrWord | None:
     steps, text_parts = [], []
     for child in node.iter():
         classes = child.get("class", "")
@@ -132,7 +134,8 @@ def _hocr_word(node, block: int, par: int, line: int, number: int, alternatives_
     wconf = _WCONF.search(node.get("title", ""))
     x0, y0, x1, y1 = (int(v) for v in box.groups())
     return OcrWord(text=text, conf=float(wconf.group(1)) if wconf else 0.0, bbox=(x0, y0, x1, y1),
-                   block=block, par=par, line=line, word=number, alternatives=alternatives_of(text, steps))
+                   block=block, par=par, line=line, word=number, alternatives=alternatives_of(text, steps),
+                   readings=readings_of(text, steps))
 
 
 def parse_tsv(tsv: str) -> list[OcrWord]:

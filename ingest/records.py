@@ -54,6 +54,9 @@ class OcrWord:
     """Forms of the word that differ in one character's marks which the engine's LSTM weighed
     at that character, each with its confidence relative to the one read (0-1); empty where
     the engine gave none (no evidence either way)."""
+    readings: tuple[tuple[str, float], ...] = ()
+    """Other readings of a code, number or date that the engine weighed, one character read as
+    another ('J5' → '15', '0]' → '01'), with relative confidence (`tables.hocr.character_readings`)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,12 @@ Levels (parameters are ranges drawn per page):
 | scan  | 0.2–0.8   | 0.5–0.7                  | 1.5–2.5     | 0–6 %         | 50–60  | few      |
 | light | 0.2–1.0   | 0.4–0.8                  | 4–8         | 0–10 %        | 70–85  | few      |
 | heavy | 1.0–2.5   | 0.9–1.4                  | 10–18       | 15–30 %       | 35–55  | many     |
+| photocopy | 0.1–0.6 | 0.3–0.6                  | 2–5         | 0–5 %         | 40–70  | few      |
+
+`photocopy` is what real published scans look like: scanned at 150–200 dpi in black and white
+(greys pushed to ink or paper around a threshold drawn per page, so strokes come out thicker or
+thinner and thin marks break), saved as JPEG at that resolution and enlarged back to 300 dpi
+with Lanczos resampling, as `sohoa run` enlarges such scans.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ class Degradation:
     jpeg: tuple[int, int] | None
     speckles: int
     paper: tuple[int, int]  # grey level of the paper
+    scan_dpi: tuple[int, int] | None = None  # scanned at this resolution, then enlarged to 300 dpi
+    threshold: tuple[float, float] | None = None  # photocopy contrast: where ink turns to paper (0-1)
 
 
 LEVELS: dict[str, Degradation] = {
@@ -41,6 +49,8 @@ LEVELS: dict[str, Degradation] = {
     "scan": Degradation((0.2, 0.8), (0.5, 0.7), (1.5, 2.5), (0.0, 0.06), (50, 60), 60, (240, 250)),
     "light": Degradation((0.2, 1.0), (0.4, 0.8), (4, 8), (0.0, 0.10), (70, 85), 150, (238, 250)),
     "heavy": Degradation((1.0, 2.5), (0.9, 1.4), (10, 18), (0.15, 0.30), (35, 55), 1500, (215, 235)),
+    "photocopy": Degradation((0.1, 0.6), (0.3, 0.6), (2, 5), (0.0, 0.05), (40, 70), 40, (235, 250),
+                             scan_dpi=(150, 200), threshold=(0.35, 0.65)),
 }
 
 
@@ -74,6 +84,19 @@ def degrade(image: Image.Image, level: str, rng: random.Random) -> tuple[Image.I
         ys = (np.arange(h, dtype=np.float32) / h - 0.5) * math.sin(angle)
         light = 1.0 - falloff * (ys[:, None] + xs[None, :] + 0.5)
         pixels *= light[..., None]
+    scale = 1.0
+    if spec.scan_dpi is not None:
+        scale = rng.uniform(*spec.scan_dpi) / 300.0
+        pixels = cv2.resize(pixels, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        h, w = pixels.shape[:2]
+        if pixels.ndim == 2:
+            pixels = pixels[..., None]
+    if spec.threshold is not None:
+        # a photocopy scanned in black and white: a steep curve around a threshold drawn per
+        # page (strokes thicker or thinner, thin marks broken), at the scan's resolution
+        cut = ink + rng.uniform(*spec.threshold) * (paper - ink)
+        steepness = rng.uniform(0.15, 0.5)
+        pixels = ink + (paper - ink) / (1.0 + np.exp(-np.clip((pixels - cut) * steepness, -50, 50)))
     sigma = rng.uniform(*spec.noise)
     if sigma > 0:
         pixels += np_rng.standard_normal(size=(h, w, 1), dtype=np.float32) * sigma
@@ -88,6 +111,8 @@ def degrade(image: Image.Image, level: str, rng: random.Random) -> tuple[Image.I
         image.save(buffer, "JPEG", quality=rng.randint(*spec.jpeg))
         buffer.seek(0)
         image = Image.open(buffer).convert("RGB")
+    if scale != 1.0:
+        image = image.resize((round(w / scale), round(h / scale)), Image.LANCZOS)
     return image, skew
 
 

@@ -74,6 +74,44 @@ def mark_alternatives(word: str, steps: list[list[tuple[str, float]]]) -> tuple[
     return tuple(sorted(found.items(), key=lambda kv: -kv[1]))
 
 
+READING_MIN = 0.05
+"""Characters the engine weighed below this share of the one it read are not kept as readings."""
+MAX_READINGS = 12
+
+
+def character_readings(word: str, steps: list[list[tuple[str, float]]]) -> tuple[tuple[str, float], ...]:
+    """Other readings of a code, number or date the engine weighed: forms of `word` with one
+    character read as another that is no mark variant of it ('J5' → '15', '0]' → '01',
+    '77g' → 'T7g'), or dropped where the engine weighed nothing there ('QH715' → 'QH15'), each
+    with the confidence of that choice relative to the one read (0-1). Kept for words with a
+    digit, a bracket or slash, or two capitals (document codes, numbers, dates), and for any
+    word where the engine weighed a digit; empty where the steps do not spell the word."""
+    steps = [s for s in steps if s and s[0][0].strip()]
+    word = unicodedata.normalize("NFC", word)
+    tops = [unicodedata.normalize("NFC", s[0][0]) for s in steps]
+    if "".join(tops) != word or any(len(t) != 1 for t in tops):
+        return ()
+    code_like = any(ch.isdigit() or ch in "[]{}|/\\" for ch in word) or sum(ch.isupper() for ch in word) >= 2
+    found: dict[str, float] = {}
+    for i, step in enumerate(steps):
+        top, top_conf = tops[i], step[0][1]
+        if top_conf <= 0:
+            continue
+        for char, conf in step[1:]:
+            char = unicodedata.normalize("NFC", char)
+            share = min(1.0, conf / top_conf)
+            if share < READING_MIN or len(char) != 1 or char == top:
+                continue
+            if char.isalpha() and top.isalpha() and (char.lower() == top.lower() or _base(char) == _base(top)):
+                continue  # case or marks: not another character
+            if not (code_like or char.isdigit()):
+                continue
+            form = word[:i] + ("" if char.isspace() else char) + word[i + 1:]
+            if form:
+                found[form] = max(found.get(form, 0.0), share)
+    return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:MAX_READINGS])
+
+
 def parse_hocr(hocr: str | bytes) -> list[HocrWord]:
     """The words of an hOCR page in document order."""
     root = ET.fromstring(hocr if isinstance(hocr, bytes) else hocr.encode("utf-8"))

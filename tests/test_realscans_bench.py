@@ -14,3 +14,11 @@ def test_edits_are_judged_by_the_aligned_gold_word():
     assert repair_edits(before, gold, gold) == (5, 0, 0)
     assert repair_edits("a đề xuất b", "a để xuất b", "a đề xuất b") == (0, 1, 0)
     assert repair_edits(gold, gold, gold) == (0, 0, 0)  # nothing changed, nothing judged
+
+
+def test_a_number_read_as_other_characters_is_judged_by_its_place():
+    before = "ngày J5 tháng 0] năm 2025"
+    gold = "ngày 15 tháng 01 năm 2025"
+    assert repair_edits(before, gold, gold) == (2, 0, 0)
+    assert repair_edits(before, "ngày 15 tháng 07 năm 2025", gold) == (1, 1, 0)
+    assert repair_edits("ngày J5 xx tháng", "ngày 15 xx tháng", "ngày 15 tháng") == (0, 0, 1)  # no place in the gold

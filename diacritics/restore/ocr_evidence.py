@@ -52,6 +52,15 @@ SLIP_PENALTY = -1.0
 SLIP_MARGIN = 8.0
 """the margin for a form the engine did not weigh"""
 SLIP_CANDIDATES = 4
+LOSSY_EVIDENCE = 2
+LOSSY_SLIP_MARGIN = 4.0
+"""A text where the engine dropped marks beyond doubt at least LOSSY_EVIDENCE times (a form
+clean text all but never writes, 'sô', 'thây', 'câp', beside a common form of its letters with
+the marks added: `lost_mark_forms`) is one this scan makes it drop marks in: there a dropped mark
+the engine did not weigh needs LOSSY_SLIP_MARGIN rather than SLIP_MARGIN. Correct text shows no
+such forms and keeps the higher margin."""
+RARE_SHARE = 0.002
+COMMON_SHARE = 0.05
 SLIP_LOST_MARKS_ONLY = True
 """slips the engine did not doubt are only marks it dropped ('sô' for 'số', 'thuê' for 'thuế',
 'HỌI' for 'HỘI'), the commonest on real scans; other swaps need the engine's own doubt"""
@@ -75,12 +84,19 @@ class OcrEvidence:
 
     model: str
     alternatives: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    readings: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    """word exactly as read (NFC) → the other readings of its characters the engine weighed in
+    codes, numbers and dates ('0]' → (('01', 0.61), ...); `OcrWord.readings`), for `codes`."""
 
     @classmethod
     def from_words(cls, model: str, words: Iterable) -> "OcrEvidence":
         """Collect the alternatives of OCR words (anything with `.text` and `.alternatives`)."""
         found: dict[str, dict[str, float]] = {}
+        readings: dict[str, dict[str, float]] = {}
         for word in words:
+            for form, conf in getattr(word, "readings", ()) or ():
+                forms = readings.setdefault(unicodedata.normalize("NFC", word.text), {})
+                forms[form] = max(forms.get(form, 0.0), float(conf))
             alternatives = getattr(word, "alternatives", ()) or ()
             if not alternatives:
                 continue
@@ -92,7 +108,8 @@ class OcrEvidence:
                 form = _bare(form)
                 if form.isalpha() and form != key and len(form) == len(key):
                     forms[form] = max(forms.get(form, 0.0), float(conf))
-        return cls(model, {k: tuple(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in found.items() if v})
+        return cls(model, {k: tuple(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in found.items() if v},
+                   {k: tuple(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in readings.items()})
 
     def forms(self, word: str) -> tuple[tuple[str, float], ...]:
         return self.alternatives.get(unicodedata.normalize("NFC", word), ())
@@ -121,6 +138,7 @@ class OcrMarkFixer:
         n_targets = len(restorer._targets)
         ids = [restorer._ids(t.text) if t.text else (BOUNDARY_ID, -1) for t in tokens]
         stream = np.array([tid if tid >= 0 else n_targets + kid for kid, tid in ids], dtype=np.int64)
+        slip_margin = LOSSY_SLIP_MARGIN if self.lost_mark_forms(tokens) >= LOSSY_EVIDENCE else self.slip_margin
         sites = []  # (token index, [(target id, form, prior)])
         for i, token in enumerate(tokens):
             if not token.text.isalpha() or len(token.text) < 2:
@@ -154,10 +172,28 @@ class OcrMarkFixer:
                                  np.full(2, n_targets + BOUNDARY_ID, np.int64)])
         edits = []
         for run in _runs(sites):
-            edits += self._decide_run(run, tokens, padded, lm)
+            edits += self._decide_run(run, tokens, padded, lm, slip_margin)
         return edits
 
-    def _decide_run(self, run, tokens, padded, lm) -> list[Edit]:
+    def lost_mark_forms(self, tokens) -> int:
+        """How many words of the text are forms clean text all but never writes (at most
+        RARE_SHARE of their letters' writings) beside a common form (COMMON_SHARE) that only adds
+        marks: 'sô' beside 'số', 'thây' beside 'thấy'."""
+        restorer = self.restorer
+        found = 0
+        for token in tokens:
+            word = token.text.lower()
+            if not token.text.isalpha() or len(word) < 2 or not is_valid_syllable(word):
+                continue
+            kid, tid = restorer._ids(word)
+            shares = restorer.candidate_shares(kid)
+            if shares.get(tid, 0.0) > RARE_SHARE:
+                continue
+            if any(share >= COMMON_SHARE and _lost_marks(word, restorer._targets[t]) for t, share in shares.items()):
+                found += 1
+        return found
+
+    def _decide_run(self, run, tokens, padded, lm, slip_margin: float | None = None) -> list[Edit]:
         """Choose jointly for a run of neighbouring words ('chuyên đồi số'): an exact Viterbi
         search over their candidates under the trigram model (a state is the last two choices),
         then each change is kept only if undoing it alone costs the path at least the margin."""
@@ -199,7 +235,7 @@ class OcrMarkFixer:
                 continue
             undone = best_path[:k] + (0,) + best_path[k + 1:]
             gap = best_score - self._path_score(undone, options, window, lm)
-            if gap < (self.margin if options[k][pick][3] else self.slip_margin):
+            if gap < (self.margin if options[k][pick][3] else (slip_margin or self.slip_margin)):
                 continue
             token = tokens[run[k][0]]
             form = options[k][pick][1].lower()

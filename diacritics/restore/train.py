@@ -341,6 +341,13 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     acronyms = build_table(texts())
     write_table(acronyms, table_path(output))
     _log(f"restore/train: {len(acronyms):,} acronyms with 'Đ' → {table_path(output).name}", quiet)
+    from sohoa.diacritics.restore import codes
+
+    vocabulary = codes.build_table(paths, codes.table_path(output), ocr_pages=ocr_pages,
+                                   work_dir=Path(work_dir) if work_dir else Path(output).parent / "ocr_work",
+                                   quiet=quiet, ocr_model=ocr_model)
+    _log(f"restore/train: code vocabulary ({len(vocabulary.types):,} types, {len(vocabulary.issuers):,} issuers, "
+         f"{len(vocabulary.acronyms):,} acronyms) → {codes.table_path(output).name}", quiet)
     return model
 
 

@@ -158,3 +158,14 @@ def test_words_keep_the_marks_the_ocr_weighed():
     records = json.loads(assemble([page], None).pages_jsonl)["words"]
     assert records[0]["alternatives"] == [["triển", 0.812]]
     assert "alternatives" not in records[1]  # none weighed: the key is left out
+
+
+def test_codes_keep_the_characters_the_ocr_weighed():
+    from dataclasses import replace
+
+    page = text_page("d", ["ngày 0] tháng"])
+    words = page.ocr.words[:1] + (replace(page.ocr.words[1], readings=(("01", 0.6056),)),) + page.ocr.words[2:]
+    page = replace(page, ocr=replace(page.ocr, words=words))
+    records = json.loads(assemble([page], None).pages_jsonl)["words"]
+    assert records[1]["readings"] == [["01", 0.606]]
+    assert "readings" not in records[0]

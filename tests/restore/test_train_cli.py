@@ -32,6 +32,10 @@ def test_train_writes_a_loadable_model(runner, tmp_path):
     restorer = load_restorer(model)
     after = [e.after for e in restorer.find_edits("Nghi quyet Dai hoi")]
     assert after == ["Nghị", "quyết", "Đại", "hội"]
+    from sohoa.diacritics.restore.codes import default_vocabulary, read_vocabulary
+
+    codes = read_vocabulary(tmp_path / "model.codes.tsv")  # the code table beside it
+    assert codes.acronyms == {} and codes.confusions == default_vocabulary().confusions  # no OCR pages: kept
 
 
 def test_train_on_an_empty_corpus_fails_clearly(runner, tmp_path):

@@ -75,7 +75,19 @@ def test_same_seed_same_pixels_other_seed_other_pixels():
     assert not np.array_equal(np.asarray(a.image), np.asarray(c.image))
 
 
-@pytest.mark.parametrize("level,skew_range", [("clean", (0, 0)), ("light", (0.2, 1.0)), ("heavy", (1.0, 2.5))])
+def test_photocopy_is_scanned_small_in_black_and_white_and_enlarged_back():
+    (page,) = render_document([PARAGRAPH], level="photocopy", seed=1, layout=FAST, seal="none")
+    (clean,) = render_document([PARAGRAPH], level="clean", seed=1, layout=FAST, seal="none")
+    assert abs(page.image.width - clean.image.width) <= 2 and abs(page.image.height - clean.image.height) <= 2
+    grey = np.asarray(page.image.convert("L"))
+    between = ((grey > 90) & (grey < 180)).mean()  # a photocopy has little grey besides edges
+    assert between < ((np.asarray(clean.image.convert("L")) > 90) & (np.asarray(clean.image.convert("L")) < 180)).mean() * 3
+    again = render_document([PARAGRAPH], level="photocopy", seed=1, layout=FAST, seal="none")[0]
+    assert np.array_equal(np.asarray(page.image), np.asarray(again.image))
+
+
+@pytest.mark.parametrize("level,skew_range", [("clean", (0, 0)), ("light", (0.2, 1.0)), ("heavy", (1.0, 2.5)),
+                                              ("photocopy", (0.1, 0.6))])
 def test_levels_skew_within_their_range(level, skew_range):
     (page,) = render_document([PARAGRAPH], level=level, seed=1, layout=FAST, seal="none")
     assert skew_range[0] <= abs(page.skew) <= skew_range[1]

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sohoa.tables.hocr import mark_alternatives, parse_hocr
+from sohoa.tables.hocr import character_readings, mark_alternatives, parse_hocr
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,3 +29,20 @@ def test_blank_steps_are_skipped_and_misaligned_words_get_nothing():
     assert mark_alternatives("chỉ", steps) == (("chi", 43.0 / 95.0),)
     assert mark_alternatives("chỉ:", steps) == ()  # the steps do not spell the word
     assert mark_alternatives("chỉ", [[("c", 90.0)], [("h", 90.0)], [("ỉ", 95.0), ("i", 0.0)]]) == ()
+
+
+def test_codes_and_numbers_get_the_other_characters_weighed():
+    # a day read 'J5': the engine weighed '1' and 'l' for the 'J'
+    steps = [[("J", 76.7), ("1", 61.3), ("l", 66.2), ("}", 1.0)], [("5", 95.0), ("S", 0.0)]]
+    assert character_readings("J5", steps) == (("l5", 66.2 / 76.7), ("15", 61.3 / 76.7))
+    # a code: another letter, and a character weighed as nothing ('QH715' → 'QH15')
+    steps = [[("Q", 90.0)], [("H", 90.0)], [("7", 80.0), (" ", 40.0)], [("1", 90.0)], [("5", 90.0)]]
+    assert character_readings("QH715", steps) == (("QH15", 0.5),)
+    # marks and case are the mark alternatives' business, not readings
+    assert character_readings("TỔ", [[("T", 90.0), ("t", 80.0)], [("Ổ", 90.0), ("Ố", 80.0)]]) == ()
+
+
+def test_plain_words_get_readings_only_for_a_digit():
+    steps = [[("c", 90.0), ("e", 60.0)], [("ó", 90.0), ("6", 50.0)]]
+    assert character_readings("có", steps) == (("c6", 50.0 / 90.0),)
+    assert character_readings("có:", steps) == ()  # the steps do not spell the word
