@@ -42,7 +42,7 @@ GRID = 2.5  # font size, in line heights, wanted for units that sit beside other
 REACH = 1.4  # largest distance between baselines, in font sizes, that keeps lines in one block (1.5)
 BAND = 1.7  # largest font size, in baselines' distance, that keeps two lines apart (poppler: 2)
 BRIDGE = 0.65  # widest gap inside a line, in font sizes, that poppler keeps in one block (0.7)
-RAW_SPACE = 0.2  # least gap between two words, in font sizes, that poppler -raw reads as a space (0.15)
+RAW_SPACE = 0.17  # least gap between two words, in font sizes, that poppler -raw reads as a space (0.15)
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -137,7 +137,7 @@ def units(parts: list[Piece]) -> list[list[int]]:
         if result and _under(parts[result[-1][-1]], piece):
             box = _union([parts[k].box for k in result[-1]] + [piece.box])
             members = set(result[-1]) | {n}
-            if not any(_overlap(box, q.box) for m, q in enumerate(parts) if m not in members):
+            if not any(_inside(q.box, box) for m, q in enumerate(parts) if m not in members):
                 result[-1].append(n)
                 continue
         result.append([n])
@@ -145,14 +145,18 @@ def units(parts: list[Piece]) -> list[list[int]]:
 
 
 def _under(above: Piece, piece: Piece) -> bool:
+    """Whether `piece` is the next line under `above`: overlapping it across, its baseline
+    lower by half a line or more, and less than STACK_GAP lines of white space between."""
     l, t, r, _ = piece.box
-    step = min(above.height, piece.height)
-    return (min(r, above.box[2]) - max(l, above.box[0]) > 0 and t > above.box[1] + 0.5 * step
+    return (min(r, above.box[2]) - max(l, above.box[0]) > 0
+            and piece.baseline - above.baseline > 0.5 * min(above.height, piece.height)
             and t - above.box[3] <= STACK_GAP * max(above.height, piece.height))
 
 
-def _overlap(a: Box, b: Box) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+def _inside(a: Box, b: Box) -> bool:
+    """Whether the centre of box a lies inside box b."""
+    x, y = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    return b[0] < x < b[2] and b[1] < y < b[3]
 
 
 def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
@@ -244,25 +248,36 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     ops = ["BT", "3 Tr"]
     for group, size in zip(groups, unit_sizes(parts, groups)):
         for line in (parts[n] for n in group):
+            spans = _spaced(line, size)
             for k, word in enumerate(line.words):
-                u0, _, u1, _ = line.boxes[k]
-                box_height, baseline = line.metrics[k]
+                (u0, u1), (box_height, baseline) = spans[k], line.metrics[k]
                 name, obj = fonts.variant(box_height / size)
                 used[name] = obj
-                min_gap = max(MIN_GAP * box_height, RAW_SPACE * size)
-                next_left = line.boxes[k + 1][0] if k + 1 < len(line.words) else None
-                if next_left is not None and next_left - u1 < min_gap:
-                    # touching or overlapping boxes: a text extractor would join the two words
-                    u1 = max(u0 + (u1 - u0) / 2, next_left - min_gap)
                 text = word["text"]
                 x, y = point(u0, baseline)
                 ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
                 ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
-                if next_left is not None:  # a space stretched over the gap to the next word
-                    gap = max(next_left - u1, 0.05 * size)
+                if k + 1 < len(spans):  # a space stretched over the gap to the next word
+                    gap = max(spans[k + 1][0] - u1, 0.05 * size)
                     ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
     ops.append("ET")
     return ops, used
+
+
+def _spaced(piece: Piece, size: float) -> list[tuple[float, float]]:
+    """Each word's (left, right) as set: its box's, except where two words touch or stand
+    closer than extractors need to see a space between them (MIN_GAP box heights; RAW_SPACE
+    font sizes for poppler's -raw): both give up an equal share, each at most a quarter of its
+    width, so a word keeps at least half its box."""
+    spans = [[box[0], box[2]] for box in piece.boxes]
+    for k in range(len(spans) - 1):
+        need = max(MIN_GAP * piece.metrics[k][0], RAW_SPACE * size) - (spans[k + 1][0] - spans[k][1])
+        if need > 0:
+            left = min(need / 2, (piece.boxes[k][2] - piece.boxes[k][0]) / 4)
+            right = min(need - left, (piece.boxes[k + 1][2] - piece.boxes[k + 1][0]) / 4)
+            spans[k][1] -= left
+            spans[k + 1][0] += right
+    return [(left, right) for left, right in spans]
 
 
 def _runs(boxes: list[Box], gap: float = 2.0) -> list[tuple[int, int]]:
