@@ -1,22 +1,27 @@
 """The invisible text layer of one page: where each word of text.txt goes, and in which font
 size, so that text extractors read the words back in text.txt's order.
 
-An extractor that analyses the page (poppler's pdftotext without -raw, a viewer's copy) does
-not read text in the order it is written. Poppler cuts the page into blocks of nearby words of
-one font size (lines less than 1.5 font sizes apart whose sizes differ by less than 5 %), orders
-the blocks by geometry (a block before the blocks under it that it overlaps, a column before the
-column to its right, the cells of a grid of aligned blocks row by row) and reads each block's
-lines top down. Font sizes are the one thing the layer is free to choose, so it chooses them to
-make that analysis find text.txt's blocks:
+A viewer's copy follows the order the text is written in, which is text.txt's. Poppler's
+pdftotext (without -raw) works out an order of its own: it cuts the page into blocks of nearby
+words of one font size (lines less than 1.5 font sizes apart whose sizes differ by less than
+5 %, and every word of a similar size inside a block's box), orders the blocks by geometry (a
+block before the blocks under it that it overlaps, a column before the column to its right, the
+cells of a grid of aligned blocks row by row) and reads each block's lines top down. Where each
+word goes is fixed by its box; the font size is the layer's to choose, so it is chosen to make
+that analysis find text.txt's blocks:
 
-- each line of a page record is set on one baseline, each word over its box;
-- text.txt blocks that follow each other one under the other (the lines of a paragraph, a
-  header column, a list of recipients) form one stack with one font size, so the extractor
-  keeps them in one block even where their letters differ in height (a list cut into blocks
-  lets a signer's title slip in between its lines);
-- stacks near each other get font sizes at least 12 % apart, so the extractor never merges
-  them: a letterhead's agency, number, motto and date stay four blocks, which it reads as the
-  rows of a grid (agency, motto, number, date), as text.txt does.
+- each line of the page is set on one baseline (a table cell's lines, cell by cell), every
+  word over its box, words apart by a space an extractor sees;
+- the lines text.txt reads one under the other (a paragraph, a header column, a list of
+  recipients, a table cell) form a unit with one font size, so poppler keeps them in one block
+  even where their letters differ in height (a list cut into blocks lets the signer's title
+  slip in between its lines), as long as the unit's box takes in no other words;
+- units near each other get font sizes at least 12 % apart, so poppler never merges them: a
+  letterhead's agency, motto, number and date stay four blocks;
+- units that stand beside others get larger sizes, so that poppler tolerates the small
+  misalignments of the grid they form and reads it row by row (agency, motto, number, date),
+  as text.txt does; a line's inner gap (the blank left for a document's number) is bridged
+  the same way. Sizes stay small enough to keep every other line out of a unit's reach.
 
 A word's box keeps its own height whatever the font size: the font variant declares how high a
 box is in font sizes (font.GlyphlessFonts).
@@ -34,7 +39,7 @@ from sohoa.ingest.archival.geometry import to_original
 Box = tuple[float, float, float, float]  # left, top, right, bottom on the upright page, top-down
 
 MIN_GAP = 0.25  # least gap between two words, in box heights, that extractors read as a space
-SEPARATION = 1.12  # least ratio of font sizes between neighbouring stacks (poppler joins below 1.05)
+SEPARATION = 1.12  # least ratio of font sizes between neighbouring units (poppler joins below 1.05)
 FACTORS = (1.0, SEPARATION, 1 / SEPARATION, SEPARATION ** 2, SEPARATION ** -2, SEPARATION ** 3)
 STACK_GAP = 1.2  # widest white space, in line heights, between two pieces of one unit
 CELL_GAP = 2.0  # gap, in word heights, that starts the next cell of a table row
@@ -228,8 +233,10 @@ def _largest_size(parts: list[Piece], group: list[int], target: float) -> float:
 
 
 def _near(a: Box, b: Box, reach: float) -> bool:
-    """Whether two boxes come within `reach` of each other (an extractor could join them)."""
-    return a[0] - reach < b[2] and b[0] - reach < a[2] and a[1] - reach < b[3] and b[1] - reach < a[3]
+    """Whether poppler could join two units one above the other: they overlap across and come
+    within `reach` of each other in height. (Units side by side are kept apart by the gap
+    between them, see `_largest_size`.)"""
+    return min(a[2], b[2]) > max(a[0], b[0]) and a[1] - reach < b[3] and b[1] - reach < a[3]
 
 
 def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
