@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from sohoa.ingest.archival.geometry import to_original
-from sohoa.ingest.archival.searchable_pdf import layer_words
+from sohoa.ingest.archival.layer import layer_words
 
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 

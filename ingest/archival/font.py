@@ -52,24 +52,45 @@ def _to_unicode_cmap() -> bytes:
             + "\n".join(chunks) + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode("ascii")
 
 
-def add_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
-    """The Type0 font object, added to `pdf` (once per document)."""
-    program = font_program()
-    font_file = pikepdf.Stream(pdf, program)
-    font_file.Length1 = len(program)
-    descriptor = pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + FONT_NAME), Flags=4,
-        FontBBox=[0, DESCENT, ADVANCE, ASCENT], ItalicAngle=0, Ascent=ASCENT, Descent=DESCENT,
-        CapHeight=ASCENT, StemV=80, FontFile2=font_file))
-    cid_to_gid = pikepdf.Stream(pdf, zlib.compress(b"\x00\x01" * 65536), Filter=pikepdf.Name.FlateDecode)
-    cid_font = pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + FONT_NAME),
-        CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
-        FontDescriptor=descriptor, DW=ADVANCE, CIDToGIDMap=cid_to_gid))
-    return pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + FONT_NAME),
-        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[cid_font],
-        ToUnicode=pikepdf.Stream(pdf, _to_unicode_cmap())))
+class GlyphlessFonts:
+    """The glyphless font of one document in the vertical proportions its lines need.
+
+    A text extractor sizes a word's box from the font size and the font's ascent and
+    descent, but measures everything else (how far apart two words may be and still share a
+    line, which lines make one block, how well blocks line up) in font sizes alone. Each
+    variant declares the ascent and descent of `proportion` (box height / font size), so a
+    line can be given the font size that groups it with its neighbours while its words keep
+    the height of their boxes. The variants share one font program, width table and
+    ToUnicode map; only the small descriptor and font dictionaries differ."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        program = font_program()
+        self._program = pikepdf.Stream(pdf, program)
+        self._program.Length1 = len(program)
+        self._cid_to_gid = pikepdf.Stream(pdf, zlib.compress(b"\x00\x01" * 65536), Filter=pikepdf.Name.FlateDecode)
+        self._to_unicode = pikepdf.Stream(pdf, _to_unicode_cmap())
+        self._variants: dict[int, tuple[str, pikepdf.Object]] = {}
+
+    def variant(self, proportion: float) -> tuple[str, pikepdf.Object]:
+        """(resource name, font object) of the variant whose box is `proportion` font sizes
+        high (rounded to a per cent, kept between 0.05 and 3)."""
+        key = min(300, max(5, round(proportion * 100)))
+        if key not in self._variants:
+            ascent, descent = round(ASCENT * key / 100), round(DESCENT * key / 100)
+            descriptor = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + FONT_NAME), Flags=4,
+                FontBBox=[0, descent, ADVANCE, ascent], ItalicAngle=0, Ascent=ascent, Descent=descent,
+                CapHeight=ascent, StemV=80, FontFile2=self._program))
+            cid_font = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name("/" + FONT_NAME),
+                CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
+                FontDescriptor=descriptor, DW=ADVANCE, CIDToGIDMap=self._cid_to_gid))
+            obj = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + FONT_NAME),
+                Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[cid_font], ToUnicode=self._to_unicode))
+            self._variants[key] = (f"FSohoaText{key}", obj)
+        return self._variants[key]
 
 
 def encode(text: str) -> bytes:

@@ -17,27 +17,7 @@ from typing import Sequence
 import pikepdf
 
 from sohoa.ingest.archival import font
-from sohoa.ingest.archival.geometry import to_original
-
-FONT_NAME = "FSohoaText"
-FONT_KEY = pikepdf.Name("/" + FONT_NAME)
-MIN_GAP = 0.25  # least gap between two words, in font sizes, that extractors read as a space
-
-
-def layer_words(record: dict) -> list[list[dict]]:
-    """The words of text.txt on this page, in reading order, grouped into lines."""
-    lines: list[list[dict]] = []
-    last = None
-    for word in record.get("words", ()):
-        if word.get("set_aside") or not word.get("text", "").strip() or word["bbox"][2] <= word["bbox"][0]:
-            continue
-        key = (word.get("block"), word.get("line"))
-        if key != last or not lines:
-            lines.append([])
-            last = key
-        lines[-1].append(word)
-    return lines
-
+from sohoa.ingest.archival.layer import layer_ops
 
 class _Frame:
     """Maps top-down points on the displayed page (after /Rotate) to the page's user space."""
@@ -67,64 +47,6 @@ class _Frame:
         return ux - ox, uy - oy, ox - vx, oy - vy
 
 
-def _runs(boxes: list[tuple[float, float, float, float]], gap: float = 2.0) -> list[tuple[int, int]]:
-    """(start, end) of the runs of a line's words separated by more than `gap` word heights:
-    the two columns of a letterhead set on one line, each in its own size."""
-    height = _median([b[3] - b[1] for b in boxes]) if boxes else 0.0
-    runs, start = [], 0
-    for k in range(1, len(boxes)):
-        if boxes[k][0] - boxes[k - 1][2] > gap * height:
-            runs.append((start, k))
-            start = k
-    return runs + [(start, len(boxes))] if boxes else []
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[float, float]:
-    """One font size and baseline for a whole line, as (size, baseline), from the words'
-    (top, bottom) spans.
-
-    Text extractors (poppler, pdf.js) keep words on one line only when they share size and
-    baseline; words of different sizes are split into separate lines and read out of order.
-    Of the spans the words suggest (each word's own, and tops and bottoms taken from the
-    line's spread), the one that covers the most words' boxes well (intersection over union
-    >= 0.5, ties to the larger total overlap) is taken."""
-    def cover(top: float, bottom: float) -> tuple[int, float]:
-        good, total = 0, 0.0
-        for t, b in spans:
-            inter = max(0.0, min(b, bottom) - max(t, top))
-            union = max(b, bottom) - min(t, top)
-            iou = inter / union if union > 0 else 0.0
-            good += iou >= 0.5
-            total += iou
-        return good, total
-
-    tops = sorted(t for t, _ in spans)
-    bottoms = sorted(b for _, b in spans)
-    spread = [int(q * (len(spans) - 1)) for q in (0.1, 0.3, 0.5, 0.7, 0.9)]
-    candidates = set(spans) | {(tops[i], bottoms[j]) for i in spread for j in spread if bottoms[j] > tops[i]}
-    score, top, bottom = max((cover(t, b), t, b) for t, b in candidates)
-    size = max(bottom - top, 0.5)
-    return size, bottom - descent * size
-
-
-def _upright(box: tuple[float, float, float, float], rotation: int) -> tuple[float, float, float, float]:
-    """A box in fractions of the original page, turned as the page was turned upright."""
-    left, top, right, bottom = box
-    if rotation == 90:
-        return 1 - bottom, left, 1 - top, right
-    if rotation == 180:
-        return 1 - right, 1 - bottom, 1 - left, 1 - top
-    if rotation == 270:
-        return top, 1 - right, bottom, 1 - left
-    return box
-
-
 def _upright_to_displayed(rotation: int, width: float, height: float):
     """Upright-page points (top-down) → displayed-page points, for a page turned `rotation`
     degrees clockwise to be upright; `width`, `height` are the displayed page's."""
@@ -137,8 +59,9 @@ def _upright_to_displayed(rotation: int, width: float, height: float):
     return lambda u, v: (u, v)
 
 
-def text_layer(record: dict, frame: _Frame) -> bytes:
-    """The content stream that writes the page's words invisibly over their boxes.
+def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts) -> tuple[bytes, dict]:
+    """The content stream that writes the page's words invisibly over their boxes (see
+    layer.py), and the fonts it uses.
 
     Lines are set level on the upright page (a sideways scan gets text running along its
     lines), each word at the place its box has on the original scan. Following a scan's
@@ -147,44 +70,16 @@ def text_layer(record: dict, frame: _Frame) -> bytes:
     rotation = record.get("rotation", 0) % 360
     width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
     displayed = _upright_to_displayed(rotation, frame.width, frame.height)
-
-    def point(u: float, v: float) -> tuple[float, float]:
-        return frame.point(*displayed(u, v))
-
-    ox, oy = point(0, 0)
-    ax, ay = point(1, 0)
-    bx, by = point(0, 1)
-    a, b, c, d = ax - ox, ay - oy, ox - bx, oy - by
-    ops = ["BT", "3 Tr"]
-    half = font.ADVANCE / 1000
-    descent = -font.DESCENT / 1000
-    for line in layer_words(record):
-        boxes = [_upright(to_original(record, word["bbox"]), rotation) for word in line]
-        boxes = [(l * width, t * height, r * width, b_ * height) for l, t, r, b_ in boxes]
-        metrics = [line_metrics([(box[1], box[3]) for box in boxes[start:end]], descent)
-                   for start, end in _runs(boxes) for _ in range(start, end)]
-        for k, word in enumerate(line):
-            u0, _, u1, _ = boxes[k]
-            size, baseline = metrics[k]
-            next_left = boxes[k + 1][0] if k + 1 < len(line) else None
-            if next_left is not None and next_left - u1 < MIN_GAP * size:
-                # touching or overlapping boxes: a text extractor would join the two words
-                u1 = max(u0 + (u1 - u0) / 2, next_left - MIN_GAP * size)
-            text = word["text"]
-            x, y = point(u0, baseline)
-            ops.append(f"/{FONT_NAME} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
-            ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
-            if next_left is not None:  # a space stretched over the gap to the next word
-                gap = max(next_left - u1, 0.05 * size)
-                ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
-    ops.append("ET")
-    return ("\n".join(ops) + "\n").encode("ascii")
+    ops, used = layer_ops(record, width, height, lambda u, v: frame.point(*displayed(u, v)), fonts)
+    return ("\n".join(ops) + "\n").encode("ascii"), used
 
 
-def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, font_obj: pikepdf.Object) -> None:
-    page.add_resource(font_obj, pikepdf.Name.Font, FONT_KEY, replace_existing=True)
+def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, fonts: font.GlyphlessFonts) -> None:
+    content, used = text_layer(record, _Frame(page), fonts)
+    for name, font_obj in used.items():
+        page.add_resource(font_obj, pikepdf.Name.Font, pikepdf.Name("/" + name), replace_existing=True)
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + text_layer(record, _Frame(page))), prepend=False)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + content), prepend=False)
 
 
 _SHOW = {"Tj", "TJ", "'", '"'}
@@ -247,7 +142,7 @@ def shows_text(page: pikepdf.Page) -> bool:
     return walk(page, set())
 
 
-def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> list:
+def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts) -> list:
     original = pikepdf.open(source)
     for n, source_page in enumerate(original.pages):
         pdf.pages.append(source_page)
@@ -262,10 +157,10 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj
             # born digital: its own text stays and gets no second layer, unless that text was
             # only in the annotations just left out (a signature stamp on a scanned page)
             if not shows_text(page):
-                _add_layer(pdf, page, record, font_obj)
+                _add_layer(pdf, page, record, fonts)
             continue
         strip_invisible_text(pdf, page)
-        _add_layer(pdf, page, record, font_obj)
+        _add_layer(pdf, page, record, fonts)
     return [original]
 
 
@@ -297,7 +192,7 @@ def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
         return xobject, upright.width, upright.height, float(dpi)
 
 
-def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_obj: pikepdf.Object) -> None:
+def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts) -> None:
     for n, record in enumerate(records):
         xobject, width, height, dpi = _image_xobject(pdf, source, n)
         w, h = width * 72 / dpi, height * 72 / dpi
@@ -308,7 +203,7 @@ def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], font_o
             Contents=pikepdf.Stream(pdf, content))))
         pdf.pages.append(page)
         if record.get("words"):
-            _add_layer(pdf, pdf.pages[-1], record, font_obj)
+            _add_layer(pdf, pdf.pages[-1], record, fonts)
 
 
 class NotPdfA(Exception):
@@ -328,13 +223,13 @@ def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title
 
     source = Path(source)
     pdf = pikepdf.new()
-    font_obj = font.add_font(pdf)
+    fonts = font.GlyphlessFonts(pdf)
     opened = []
     try:
         if kind == "pdf":
-            opened = _pdf_pages(pdf, source, records, font_obj)
+            opened = _pdf_pages(pdf, source, records, fonts)
         else:
-            _image_pages(pdf, source, records, font_obj)
+            _image_pages(pdf, source, records, fonts)
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = title or source.stem
             meta["xmp:CreatorTool"] = "sohoa"

@@ -1,0 +1,348 @@
+"""The invisible text layer of one page: where each word of text.txt goes, and in which font
+size, so that text extractors read the words back in text.txt's order.
+
+A viewer's copy follows the order the text is written in, which is text.txt's. Poppler's
+pdftotext (without -raw) works out an order of its own: it cuts the page into blocks of nearby
+words of one font size (lines less than 1.5 font sizes apart whose sizes differ by less than
+5 %, and every word of a similar size inside a block's box), orders the blocks by geometry (a
+block before the blocks under it that it overlaps, a column before the column to its right, the
+cells of a grid of aligned blocks row by row) and reads each block's lines top down. Where each
+word goes is fixed by its box; the font size is the layer's to choose, so it is chosen to make
+that analysis find text.txt's blocks:
+
+- each line of the page is set on one baseline (a table cell's lines, cell by cell), every
+  word over its box, words apart by a space an extractor sees;
+- the lines text.txt reads one under the other (a paragraph, a header column, a list of
+  recipients, a table cell) form a unit with one font size, so poppler keeps them in one block
+  even where their letters differ in height (a list cut into blocks lets the signer's title
+  slip in between its lines), as long as the unit's box takes in no other words;
+- units near each other get font sizes at least 12 % apart, so poppler never merges them: a
+  letterhead's agency, motto, number and date stay four blocks;
+- units that stand beside others get larger sizes, so that poppler tolerates the small
+  misalignments of the grid they form and reads it row by row (agency, motto, number, date),
+  as text.txt does; a line's inner gap (the blank left for a document's number) is bridged
+  the same way. Sizes stay small enough to keep every other line out of a unit's reach.
+
+A word's box keeps its own height whatever the font size: the font variant declares how high a
+box is in font sizes (font.GlyphlessFonts).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Callable
+
+from sohoa.ingest.archival import font
+from sohoa.ingest.archival.geometry import to_original
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom on the upright page, top-down
+
+MIN_GAP = 0.25  # least gap between two words, in box heights, that extractors read as a space
+SEPARATION = 1.12  # least ratio of font sizes between neighbouring units (poppler joins below 1.05)
+FACTORS = (1.0, SEPARATION, 1 / SEPARATION, SEPARATION ** 2, SEPARATION ** -2, SEPARATION ** 3)
+STACK_GAP = 1.2  # widest white space, in line heights, between two pieces of one unit
+CELL_GAP = 1.5  # gap, in word heights, wider than any space of a justified line: the next cell
+GRID = 2.5  # font size, in line heights, wanted for units that sit beside others
+REACH = 1.4  # largest distance between baselines, in font sizes, that keeps lines in one block (1.5)
+BAND = 1.7  # largest font size, in baselines' distance, that keeps two lines apart (poppler: 2)
+BRIDGE = 0.65  # widest gap inside a line, in font sizes, that poppler keeps in one block (0.7)
+RAW_SPACE = 0.17  # least gap between two words, in font sizes, that poppler -raw reads as a space (0.15)
+
+
+def layer_words(record: dict) -> list[list[dict]]:
+    """The words of text.txt on this page, in reading order, grouped into lines."""
+    lines: list[list[dict]] = []
+    last = None
+    for word in record.get("words", ()):
+        if word.get("set_aside") or not word.get("text", "").strip() or word["bbox"][2] <= word["bbox"][0]:
+            continue
+        key = (word.get("block"), word.get("line"))
+        if key != last or not lines:
+            lines.append([])
+            last = key
+        lines[-1].append(word)
+    return lines
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The words of one text.txt line that sit on one line of the page (a line of a table
+    cell, a whole line elsewhere), as the layer sets them: each word's box, and per word the
+    height and baseline of the run of the piece it belongs to."""
+
+    words: tuple[dict, ...]
+    boxes: tuple[Box, ...]
+    metrics: tuple[tuple[float, float], ...]  # (box height, baseline)
+
+    @property
+    def box(self) -> Box:
+        return _union(self.boxes)
+
+    @property
+    def height(self) -> float:
+        return _median([h for h, _ in self.metrics])
+
+    @property
+    def baseline(self) -> float:
+        return _median([y for _, y in self.metrics])
+
+    @property
+    def widest_gap(self) -> float:
+        return max((self.boxes[k + 1][0] - self.boxes[k][2] for k in range(len(self.boxes) - 1)), default=0.0)
+
+
+def pieces(record: dict, width: float, height: float) -> list[Piece]:
+    """The page's lines cut into pieces, in text order, with their words' boxes on the upright
+    page (`width` × `height`). A line is cut where its next word sits on another line of the
+    page (the lines of a table cell, read cell by cell) and, in a table row, where a gap of
+    more than CELL_GAP word heights opens (the next cell)."""
+    rotation = record.get("rotation", 0) % 360
+    roles = record.get("block_roles") or []
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    result = []
+    for line in layer_words(record):
+        boxes = [_upright(to_original(record, word["bbox"]), rotation) for word in line]
+        boxes = [(l * width, t * height, r * width, b * height) for l, t, r, b in boxes]
+        block = line[0].get("block")
+        table = isinstance(block, int) and 0 < block <= len(roles) and roles[block - 1] == "table"
+        for start, end in _cuts(boxes, table):
+            part = boxes[start:end]
+            metrics = [line_metrics([(box[1], box[3]) for box in part[a:b]], descent)
+                       for a, b in _runs(part) for _ in range(a, b)]
+            result.append(Piece(tuple(line[start:end]), tuple(part), tuple(metrics)))
+    return result
+
+
+def _cuts(boxes: list[Box], table: bool) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of one line's words (see `pieces`): a word that shares less
+    than a third of its height (or of the piece's) with the piece so far starts another."""
+    cuts, start = [], 0
+    for k in range(1, len(boxes)):
+        part = boxes[start:k]
+        top, bottom = _median([b[1] for b in part]), _median([b[3] for b in part])
+        shared = min(bottom, boxes[k][3]) - max(top, boxes[k][1])
+        step = min(bottom - top, boxes[k][3] - boxes[k][1])
+        if shared < step / 3 or (table and boxes[k][0] - boxes[k - 1][2] > CELL_GAP * max(bottom - top, step)):
+            cuts.append((start, k))
+            start = k
+    return cuts + [(start, len(boxes))] if boxes else []
+
+
+def units(parts: list[Piece]) -> list[list[int]]:
+    """The pieces (indices) grouped into the units an extractor should see as blocks: runs of
+    consecutive pieces each of which starts right under the one before and overlaps it across
+    (the lines of a paragraph and the paragraphs after it, a header column, a list of
+    recipients, the lines of a table cell), as long as the unit's box takes in no other
+    piece. An extractor draws into a block every word of a similar size lying within the
+    block's box: a unit of the last paragraph and the list of recipients under it would
+    swallow the signer's title set beside the list."""
+    result: list[list[int]] = []
+    for n, piece in enumerate(parts):
+        if result and _under(parts[result[-1][-1]], piece):
+            box = _union([parts[k].box for k in result[-1]] + [piece.box])
+            members = set(result[-1]) | {n}
+            if not any(_inside(q.box, box) for m, q in enumerate(parts) if m not in members):
+                result[-1].append(n)
+                continue
+        result.append([n])
+    return result
+
+
+def _under(above: Piece, piece: Piece) -> bool:
+    """Whether `piece` is the next line under `above`: overlapping it across, its baseline
+    lower by half a line or more, and less than STACK_GAP lines of white space between."""
+    l, t, r, _ = piece.box
+    return (min(r, above.box[2]) - max(l, above.box[0]) > 0
+            and piece.baseline - above.baseline > 0.5 * min(above.height, piece.height)
+            and t - above.box[3] <= STACK_GAP * max(above.height, piece.height))
+
+
+def _inside(a: Box, b: Box) -> bool:
+    """Whether the centre of box a lies inside box b."""
+    x, y = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    return b[0] < x < b[2] and b[1] < y < b[3]
+
+
+def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
+    """One font size per unit, taken in text order.
+
+    It starts from the unit's line height and is raised (as far as `_largest_size` allows) to
+    bridge the widest gap inside its lines (an extractor keeps a line's words in one block
+    only when they are less than BRIDGE font sizes apart: 'Số: 12 /CT-UBND' leaves a gap for
+    the number), and for a unit with another beside it, to GRID line heights, so that an
+    extractor tolerates the small misalignments of the grid such units form (it reads a grid
+    row by row only where the blocks line up within half a font size). Last, a unit near one
+    already sized gets a size at least SEPARATION apart from it."""
+    boxes = [_union([parts[n].box for n in group]) for group in groups]
+    sizes: list[float] = []
+    for k, group in enumerate(groups):
+        base = _median([parts[n].height for n in group])
+        beside = any(j != k and _beside(boxes[j], boxes[k], base) for j in range(len(groups)))
+        baselines = [parts[n].baseline for n in group]
+        pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
+        target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, GRID * base if beside else base,
+                     pitch / REACH)
+        limit = max(base, _largest_size(parts, group, target))
+        size = min(target, limit)
+        near = [sizes[j] for j in range(k) if _near(boxes[j], boxes[k], 2.0 * max(sizes[j], size))]
+
+        def clearance(candidate: float) -> float:
+            return min((max(candidate, other) / min(candidate, other) for other in near), default=SEPARATION)
+
+        candidates = [size * f for f in FACTORS if size * f <= limit * 1.001] or [size]
+        sizes.append(next((c for c in candidates if clearance(c) >= SEPARATION - 1e-9),
+                          max(candidates, key=clearance)))
+    return sizes
+
+
+def _beside(other: Box, box: Box, step: float) -> bool:
+    """Whether `other` sits beside `box` on the page: apart across, and in height overlapping
+    it or less than half a line away (the number and the date under a letterhead's two
+    columns are seldom level)."""
+    return min(other[3], box[3]) - max(other[1], box[1]) > -0.5 * step and (other[0] >= box[2] or other[2] <= box[0])
+
+
+def _largest_size(parts: list[Piece], group: list[int], target: float) -> float:
+    """The largest font size (up to `target`) at which an extractor still reads the unit as
+    the lines it is. Poppler puts on one line the words less than half a font size apart in
+    height, so the unit's lines must lie further apart than that; and it draws into a block
+    every word of a similar size whose baseline lies within the block's baselines (half a
+    font size beyond) and which comes within 0.7 font sizes of it across (one font size
+    beside a line), so every other piece must lie beyond that reach."""
+    members = set(group)
+    baselines = sorted(parts[n].baseline for n in group)
+    limit = min((BAND * (b - a) for a, b in zip(baselines, baselines[1:]) if b - a > 0.3 * parts[group[0]].height),
+                default=float("inf"))
+    box = _union([parts[n].box for n in group])
+    low, high = baselines[0], baselines[-1]
+    for m, q in enumerate(parts):
+        if m in members:
+            continue
+        across = max(q.box[0] - box[2], box[0] - q.box[2])
+        if q.baseline < low:
+            height = (low - q.baseline) * BAND
+        elif q.baseline > high:
+            height = (q.baseline - high) * BAND
+        else:
+            height = 0.0
+        if height >= target or across >= target:
+            continue
+        limit = min(limit, max(height, across / 1.05))
+    return limit
+
+
+def _near(a: Box, b: Box, reach: float) -> bool:
+    """Whether poppler could join two units one above the other: they overlap across and come
+    within `reach` of each other in height. (Units side by side are kept apart by the gap
+    between them, see `_largest_size`.)"""
+    return min(a[2], b[2]) > max(a[0], b[0]) and a[1] - reach < b[3] and b[1] - reach < a[3]
+
+
+def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
+              fonts: font.GlyphlessFonts) -> tuple[list[str], dict[str, object]]:
+    """The content-stream operators that write the page's words invisibly over their boxes,
+    and the fonts (resource name → font object) they use. `point` maps a point of the upright
+    page (top-down) to user space."""
+    ox, oy = point(0, 0)
+    ax, ay = point(1, 0)
+    bx, by = point(0, 1)
+    a, b, c, d = ax - ox, ay - oy, ox - bx, oy - by
+    half = font.ADVANCE / 1000
+    parts = pieces(record, width, height)
+    groups = units(parts)
+    used: dict[str, object] = {}
+    ops = ["BT", "3 Tr"]
+    for group, size in zip(groups, unit_sizes(parts, groups)):
+        for line in (parts[n] for n in group):
+            spans = _spaced(line, size)
+            for k, word in enumerate(line.words):
+                (u0, u1), (box_height, baseline) = spans[k], line.metrics[k]
+                name, obj = fonts.variant(box_height / size)
+                used[name] = obj
+                text = word["text"]
+                x, y = point(u0, baseline)
+                ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
+                ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
+                if k + 1 < len(spans):  # a space stretched over the gap to the next word
+                    gap = max(spans[k + 1][0] - u1, 0.05 * size)
+                    ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
+    ops.append("ET")
+    return ops, used
+
+
+def _spaced(piece: Piece, size: float) -> list[tuple[float, float]]:
+    """Each word's (left, right) as set: its box's, except where two words touch or stand
+    closer than extractors need to see a space between them (MIN_GAP box heights; RAW_SPACE
+    font sizes for poppler's -raw): both give up an equal share, each at most a quarter of its
+    width, so a word keeps at least half its box."""
+    spans = [[box[0], box[2]] for box in piece.boxes]
+    for k in range(len(spans) - 1):
+        need = max(MIN_GAP * piece.metrics[k][0], RAW_SPACE * size) - (spans[k + 1][0] - spans[k][1])
+        if need > 0:
+            left = min(need / 2, (piece.boxes[k][2] - piece.boxes[k][0]) / 4)
+            right = min(need - left, (piece.boxes[k + 1][2] - piece.boxes[k + 1][0]) / 4)
+            spans[k][1] -= left
+            spans[k + 1][0] += right
+    return [(left, right) for left, right in spans]
+
+
+def _runs(boxes: list[Box], gap: float = 2.0) -> list[tuple[int, int]]:
+    """(start, end) of the runs of a line's words separated by more than `gap` word heights:
+    the two columns of a letterhead set on one line, each at its own height."""
+    height = _median([b[3] - b[1] for b in boxes]) if boxes else 0.0
+    runs, start = [], 0
+    for k in range(1, len(boxes)):
+        if boxes[k][0] - boxes[k - 1][2] > gap * height:
+            runs.append((start, k))
+            start = k
+    return runs + [(start, len(boxes))] if boxes else []
+
+
+def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[float, float]:
+    """One box height and baseline for a whole line, as (height, baseline), from the words'
+    (top, bottom) spans; `descent` is the share of the box below the baseline.
+
+    Text extractors keep words on one line only when they share size and baseline; words of
+    different sizes are split into separate lines and read out of order. Of the spans the
+    words suggest (each word's own, and tops and bottoms taken from the line's spread), the
+    one that covers the most words' boxes well (intersection over union >= 0.5, ties to the
+    larger total overlap) is taken."""
+    def cover(top: float, bottom: float) -> tuple[int, float]:
+        good, total = 0, 0.0
+        for t, b in spans:
+            inter = max(0.0, min(b, bottom) - max(t, top))
+            union = max(b, bottom) - min(t, top)
+            iou = inter / union if union > 0 else 0.0
+            good += iou >= 0.5
+            total += iou
+        return good, total
+
+    tops = sorted(t for t, _ in spans)
+    bottoms = sorted(b for _, b in spans)
+    spread = [int(q * (len(spans) - 1)) for q in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    candidates = set(spans) | {(tops[i], bottoms[j]) for i in spread for j in spread if bottoms[j] > tops[i]}
+    _, top, bottom = max((cover(t, b), t, b) for t, b in candidates)
+    size = max(bottom - top, 0.5)
+    return size, bottom - descent * size
+
+
+def _upright(box: Box, rotation: int) -> Box:
+    """A box in fractions of the original page, turned as the page was turned upright."""
+    left, top, right, bottom = box
+    if rotation == 90:
+        return 1 - bottom, left, 1 - top, right
+    if rotation == 180:
+        return 1 - right, 1 - bottom, 1 - left, 1 - top
+    if rotation == 270:
+        return top, 1 - right, bottom, 1 - left
+    return box
+
+
+def _union(boxes) -> Box:
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values)) if values else 0.0

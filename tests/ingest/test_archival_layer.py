@@ -1,0 +1,163 @@
+"""The searchable PDF's text layer read back by plain pdftotext (poppler's own reading order,
+no -raw): a page laid out as official letters are, with a two-column letterhead, a closing
+of recipients beside the signer, and a ruled table of two-line cells, comes back in
+text.txt's order, every word over its box."""
+
+import shutil
+
+import pytest
+from PIL import Image
+
+from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
+from sohoa.ingest.archival.layer import SEPARATION, pieces, unit_sizes, units
+from sohoa.ingest.archival.searchable_pdf import searchable_pdf
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+WIDTH, HEIGHT = 2480, 3508  # A4 at 300 dpi
+
+
+class Page:
+    """Builds a page record as the pipeline writes it: words in text order with their block
+    and line, laid evenly across the span each line takes on the scan."""
+
+    def __init__(self):
+        self.words, self.roles, self.lines = [], [], 0
+
+    def block(self, role: str, *lines: tuple[str, int, int, int, int]) -> "Page":
+        """A block of text.txt: lines of (text, left, top, right, height) in pixels."""
+        self.roles.append(role)
+        for text, left, top, right, height in lines:
+            self.lines += 1
+            tokens = text.split()
+            gap = 0.3 * height
+            unit = (right - left - gap * (len(tokens) - 1)) / sum(len(t) for t in tokens)
+            x = left
+            for token in tokens:
+                width = unit * len(token)
+                self.words.append({"text": token, "raw": token, "conf": 90.0, "line": self.lines,
+                                   "block": len(self.roles), "bbox": [round(x), top, round(x + width), top + height]})
+                x += width + gap
+        return self
+
+    def cells(self, *cells: tuple[str, int, int, int, int]) -> "Page":
+        """A table row (one text.txt line, cells joined by ' | ') of cells whose lines are
+        given as (text, left, top, right, height); a cell's lines are separated by '/'."""
+        self.roles.append("table")
+        self.lines += 1
+        for text, left, top, right, height in cells:
+            for k, part in enumerate(text.split(" / ")):
+                tokens = part.split()
+                gap = 0.3 * height
+                unit = (right - left - gap * (len(tokens) - 1)) / sum(len(t) for t in tokens)
+                x, y = left, top + k * round(1.35 * height)
+                for token in tokens:
+                    width = unit * len(token)
+                    self.words.append({"text": token, "raw": token, "conf": 90.0, "line": self.lines,
+                                       "block": len(self.roles), "bbox": [round(x), y, round(x + width), y + height]})
+                    x += width + gap
+        return self
+
+    def record(self) -> dict:
+        return {"page": 1, "width": WIDTH, "height": HEIGHT, "dpi": 300, "skew": 0.0, "rotation": 0,
+                "source": "ocr", "page_label": "", "warnings": [], "block_roles": self.roles, "words": self.words}
+
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+
+def official_letter() -> Page:
+    """A letter's first page in the order the layout reads it: the letterhead's rows (agency,
+    motto; number, place and date, a little lower than the number), the title, a paragraph,
+    then the closing's rows (recipients beside the signer's title; the signer's name)."""
+    page = Page()
+    page.block("column", ("ỦY BAN NHÂN DÂN", 484, 244, 992, 52), ("TỈNH QUẢNG NGÃI", 486, 306, 990, 50))
+    page.block("column", ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1171, 246, 2240, 55),
+               ("Độc lập - Tự do - Hạnh phúc", 1373, 315, 2037, 55))
+    page.block("column", ("Số: 12", 488, 407, 664, 50))
+    # the number is handwritten after signing: a wide blank before the code
+    page.words.append({"text": "/CT-UBND", "raw": "/CT-UBND", "conf": 90.0, "line": page.lines,
+                       "block": len(page.roles), "bbox": [733, 407, 988, 457]})
+    page.block("column", ("Quảng Ngãi, ngày 20 tháng 5 năm 2021", 1244, 440, 2163, 50))
+    page.block("centred", ("CHỈ THỊ", 1197, 622, 1424, 60))
+    page.block("body", ("Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính", 533, 1018, 2239, 52),
+               ("phủ quy định về hóa đơn, chứng từ; theo đó, kể từ ngày 01/7/2022, các tổ chức,", 383, 1085, 2239, 52),
+               ("cá nhân phải chuyển sang sử dụng hóa đơn điện tử trong giao dịch.", 385, 1152, 1900, 52))
+    page.block("column", ("Nơi nhận:", 472, 1400, 685, 44), ("- Thường trực Tỉnh ủy;", 459, 1454, 1024, 44),
+               ("- Thường trực HĐND tỉnh;", 459, 1507, 952, 44), ("- CT, PCT UBND tỉnh;", 458, 1560, 883, 44),
+               ("- Các Sở, ban ngành tỉnh;", 457, 1613, 921, 44), ("- Lưu: VT, KT.", 453, 1666, 871, 44))
+    page.block("column", ("CHỦ TỊCH", 1734, 1405, 2004, 56))
+    page.block("column", ("Đặng Văn Minh", 1662, 1865, 2064, 52))
+    return page
+
+
+def ruled_table() -> Page:
+    """A paragraph and a ruled table read row by row, cell by cell, whose cells hold two lines."""
+    page = Page()
+    page.block("body", ("Tiến độ thực hiện các nội dung như sau:", 330, 400, 1400, 48))
+    page.cells(("TT", 390, 600, 450, 46), ("Nội dung công việc", 700, 600, 1120, 46),
+               ("Thời gian", 1400, 600, 1600, 46), ("Đơn vị chủ trì", 1700, 600, 2050, 46))
+    page.cells(("1", 395, 760, 410, 46), ("Ban hành kế hoạch; rà soát / danh sách sinh viên", 500, 760, 1250, 46),
+               ("Trước ngày / 27/6/2026", 1400, 760, 1620, 46), ("Phòng Đào tạo; / Trung tâm QLCL", 1700, 760, 2130, 46))
+    page.cells(("2", 392, 960, 410, 46), ("Chọn mẫu ngẫu nhiên, chuẩn bị / tài khoản và hướng dẫn", 500, 960, 1330, 46),
+               ("Trước ngày / 30/6/2026", 1400, 960, 1620, 46), ("Trung tâm QLCL; / các khoa", 1700, 960, 2100, 46))
+    page.block("body", ("Các đơn vị triển khai thực hiện kế hoạch này.", 330, 1200, 1500, 48))
+    return page
+
+
+def _write(tmp_path, page: Page):
+    source = tmp_path / "scan.jpg"
+    Image.new("L", (WIDTH, HEIGHT), 235).save(source, "JPEG", dpi=(300, 300), quality=60)
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [page.record()]))
+    return pdf
+
+
+@needs_poppler
+@pytest.mark.parametrize("make", [official_letter, ruled_table])
+def test_plain_pdftotext_reads_the_page_in_text_order(tmp_path, make):
+    page = make()
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()  # poppler's reading order
+    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()  # content order
+    assert page_cer(pdf, page.text(), [page.record()]) == [0.0]
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total == len(page.words)
+
+
+@needs_poppler
+def test_letterhead_rows_come_out_row_by_row(tmp_path):
+    text = pdftotext_pages(_write(tmp_path, official_letter()))[0]
+    order = [text.index(s) for s in ("ỦY BAN", "CỘNG HÒA", "Số: 12 /CT-UBND", "Quảng Ngãi, ngày", "CHỈ THỊ")]
+    assert order == sorted(order)  # agency, motto, number, date: not both left lines first
+    order = [text.index(s) for s in ("- Lưu: VT, KT.", "CHỦ TỊCH", "Đặng Văn Minh")]
+    assert order == sorted(order)  # the signer's title never slips in among the recipients
+
+
+def test_units_follow_the_blocks_and_neighbours_get_sizes_apart():
+    record = official_letter().record()
+    parts = pieces(record, WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    texts = [" ".join(w["text"] for n in g for w in parts[n].words) for g in groups]
+    assert texts[0] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert texts[2] == "Số: 12 /CT-UBND"  # one unit, one line, the blank bridged
+    recipients = next(t for t in texts if t.startswith("Nơi nhận:"))
+    assert recipients.endswith("- Lưu: VT, KT.")  # one unit: beside the signer, away from the paragraph
+    assert not any("Thực hiện" in t and "Nơi nhận" in t for t in texts)
+    sizes = unit_sizes(parts, groups)
+    agency, motto, number, date = sizes[:4]
+    assert min(agency, number) * SEPARATION <= max(agency, number) + 1e-6  # one above the other
+    assert min(motto, date) * SEPARATION <= max(motto, date) + 1e-6
+    # a unit beside another is set large, so that the grid they form is recognised
+    assert number > 1.5 * (parts[groups[2][0]].height)
+
+
+def test_a_cell_of_two_lines_is_two_pieces_of_one_unit():
+    record = ruled_table().record()
+    parts = pieces(record, WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    texts = [" ".join(w["text"] for w in p.words) for p in parts]
+    assert "danh sách sinh viên" in texts and "27/6/2026" in texts  # each line of a cell on its own baseline
+    assert "Trước ngày" in texts and "Thời gian" in texts  # cells of one row cut apart
+    cells = [" ".join(w["text"] for n in g for w in parts[n].words) for g in units(parts)]
+    assert any(c.endswith("Ban hành kế hoạch; rà soát danh sách sinh viên") for c in cells)
+    assert "Trước ngày 27/6/2026" in cells and "Phòng Đào tạo; Trung tâm QLCL" in cells
