@@ -17,7 +17,7 @@ import numpy as np
 from sohoa.errors import SohoaError
 from sohoa.ingest import preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
-from sohoa.ingest.ocr import OcrEngine, make_engine
+from sohoa.ingest.ocr import CELL_OCR_MODEL, OcrEngine, TesseractEngine, make_engine, within
 from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageImage, PageSource
 from sohoa.ingest.textlayer import (ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
@@ -103,6 +103,15 @@ def _remaining(options: PageOptions, started: float) -> float:
     return max(1.0, options.timeout - (time.perf_counter() - started))
 
 
+
+def _cell_engine(options: PageOptions, started: float) -> OcrEngine:
+    """The engine that reads table cells, every call of it within what is left of the page's time."""
+    key = ("tesseract", options.lang, CELL_OCR_MODEL)
+    if key not in _ENGINES:
+        _ENGINES[key] = TesseractEngine(lang=options.lang, model=CELL_OCR_MODEL)
+    return within(_ENGINES[key], _remaining(options, started))
+
+
 def _process(source: PageSource, options: PageOptions, engine: OcrEngine, started: float) -> PageResult:
     stamps: list[Annotation] = []
     layer: list[OcrWord] = []
@@ -114,7 +123,7 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
                                        height * 72.0 / source.dpi, timeout=_remaining(options, started))
             if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
                 return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",
-                               annotations=stamps)
+                               annotations=stamps, cells=_cell_engine(options, started))
         else:
             layer = []
 
@@ -142,10 +151,11 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
         # a scan under a complete text layer that reads as our OCR does (born-digital text over
         # a background picture, or an earlier good OCR): the layer's exact text is kept
         height, width = pixels.shape[:2]
-        return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps)
+        return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps,
+                       cells=_cell_engine(options, started))
     height, width = grey.shape[:2]
     result = _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules,
-                     annotations=stamps)
+                     annotations=stamps, cells=_cell_engine(options, started))
     return replace(result, warnings=tuple(notes) + result.warnings) if notes else result
 
 
@@ -185,7 +195,8 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
 
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
             rotation: int, skew: float, grey: np.ndarray | None, origin: str,
-            rules: preprocess.Rules | None = None, annotations: list[Annotation] = ()) -> PageResult:
+            rules: preprocess.Rules | None = None, annotations: list[Annotation] = (),
+            cells: OcrEngine | None = None) -> PageResult:
     layout = lay_out(words, width, height, rules)
     warnings = []
     text = " ".join(layout.paragraphs)
@@ -201,7 +212,7 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
     tables: tuple = ()
     if options.tables and layout.blocks and may_hold_table(words, rules):
         try:
-            tables = _find_tables(source, options, ocr, grey, dpi, rotation, skew)
+            tables = _find_tables(source, options, cells, grey, dpi, rotation, skew)
         except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
             warnings.append(f"table extraction failed: {type(exc).__name__}: {exc}")
     return PageResult(source.doc_id, source.page, ocr, layout, tables=tables, source=origin,
@@ -246,7 +257,7 @@ def may_hold_table(words: list[OcrWord], rules: preprocess.Rules | None) -> bool
     return False
 
 
-def _find_tables(source: PageSource, options: PageOptions, ocr: OcrPage, grey: np.ndarray | None, dpi: int,
+def _find_tables(source: PageSource, options: PageOptions, cells: OcrEngine | None, grey: np.ndarray | None, dpi: int,
                  rotation: int, skew: float) -> tuple:
     from sohoa.tables.api import find_page_tables
 
@@ -257,4 +268,4 @@ def _find_tables(source: PageSource, options: PageOptions, ocr: OcrPage, grey: n
                                 max_pixels=options.max_pixels)
         grey = preprocess.to_grey(pixels)
     image = PageImage(doc_id=source.doc_id, page=source.page, image=grey, dpi=dpi, rotation=rotation, skew=skew)
-    return tuple(find_page_tables(image, ocr, repair=options.repair))
+    return tuple(find_page_tables(image, engine=cells, repair=options.repair))

@@ -41,19 +41,38 @@ class PageImage:
 
 @dataclass(frozen=True)
 class OcrWord:
-    """One word as the OCR engine read it, on the fixed word-level table every backend maps to."""
+    """One word on the fixed word-level table every reader maps to: an OCR engine's word, a
+    word of a PDF's text layer, or a word-sized blob of ink whose text is not read yet (text
+    '', found by the table step before its cells are read). Numbered as in Tesseract's TSV:
+    block, paragraph, line within the paragraph, word within the line (0: not numbered)."""
 
     text: str
     conf: float
-    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
-    block: int
-    par: int
-    line: int
-    word: int
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the image read
+    block: int = 0
+    par: int = 0
+    line: int = 0
+    word: int = 0
     alternatives: tuple[tuple[str, float], ...] = ()
     """Forms of the word that differ in one character's marks which the engine's LSTM weighed
     at that character, each with its confidence relative to the one read (0-1); empty where
     the engine gave none (no evidence either way)."""
+
+    @property
+    def x0(self) -> int:
+        return self.bbox[0]
+
+    @property
+    def y0(self) -> int:
+        return self.bbox[1]
+
+    @property
+    def x1(self) -> int:
+        return self.bbox[2]
+
+    @property
+    def y1(self) -> int:
+        return self.bbox[3]
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def _document_tables(document, dpi: int) -> list:
         grey, rotation, skew = prepare(pixels)
         image = PageImage(document.doc_id, number, grey, page_dpi or dpi, rotation, skew)
         try:
-            tables += find_page_tables(image, None)
+            tables += find_page_tables(image)
         except Exception as exc:  # noqa: BLE001 - one page's failure must not lose the others
             print(f"{document.doc_id}: page {number}: table extraction failed: {exc}", file=sys.stderr)
     return tables

@@ -1,8 +1,9 @@
 """Tables on one page image: straighten, find rules, read ruled grids cell by cell, and look
 for borderless tables in the layout of the remaining ink.
 
-The page's OCR words (`ocr`) are not needed: cells are read from their own crops, which is
-more accurate and keeps the lone digits and dashes that page OCR tends to drop."""
+The page's OCR words are not needed: cells are read from their own crops by the page's OCR
+engine, which is more accurate and keeps the lone digits and dashes that page OCR tends to
+drop."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from sohoa.tables.rows import split_stacked_rows
 from sohoa.tables.structure import table_from_cells
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sohoa.ingest.records import OcrPage, PageImage
+    from sohoa.ingest.ocr import OcrEngine
+    from sohoa.ingest.records import PageImage
 
 
 LABEL_MARKS = True
@@ -31,7 +33,13 @@ LABEL_MARKS = True
 the context); `bench/tables_bench.py` reports F1 with it toggled."""
 
 
-def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repair: bool = True) -> list[Table]:
+def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True) -> list[Table]:
+    """Tables on one preprocessed page image; cells read with `engine` (default: Tesseract
+    `vie`, `sohoa.ingest.ocr.CELL_OCR_MODEL`); `repair`: False leaves every cell as read."""
+    if engine is None:
+        from sohoa.ingest.ocr import CELL_OCR_MODEL, TesseractEngine
+
+        engine = TesseractEngine(model=CELL_OCR_MODEL)
     grey = to_grey(page.image)
     dpi = page.dpi or 300
     angle = estimate_skew(grey, dpi)
@@ -51,7 +59,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
             continue
         grid = split_stacked_rows(grid, text_ink)  # body rows set apart by spacing, not rules
         band = header_band_rows(grid)
-        read = read_cells(erased, ink, [cell.box for cell in grid.cells], dpi,
+        read = read_cells(engine, erased, ink, [cell.box for cell in grid.cells], dpi,
                           bands=[int(cell.row >= band) for cell in grid.cells],
                           ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells])
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf) for c, t in zip(grid.cells, read)]
@@ -64,7 +72,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
     def read_borderless(boxes):
         # the first column of a borderless grid is its TT column when it has one
         left = min((b[0] for b in boxes), default=0)
-        read = read_cells(erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes])
+        read = read_cells(engine, erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes])
         borderless_reads.extend(read)
         return read
 

@@ -16,7 +16,7 @@ from PIL import Image
 from sohoa.cli import main
 from sohoa.ingest.archival.check import box_agreement, image_digests, page_cer, validate_pdfa
 from sohoa.synth.render import render_document, write_image_pdf
-from sohoa.tables.hocr import parse_hocr
+from sohoa.ingest.tesseract_output import parse_hocr_words
 
 pytestmark = [
     pytest.mark.integration,
@@ -70,7 +70,7 @@ def test_alto_and_hocr_hold_every_word(run_out):
     assert schema.validate(alto), schema.error_log
     strings = alto.findall(".//{http://www.loc.gov/standards/alto/ns-v4#}String")
     assert len(strings) == words and all(s.get("WC") and s.get("WIDTH") for s in strings)
-    assert len(parse_hocr((doc / "hocr.html").read_bytes())) == words
+    assert len(parse_hocr_words((doc / "hocr.html").read_bytes())) == words
     assert (doc / "review.html").exists()  # --html
 
 

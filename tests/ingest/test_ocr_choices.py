@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from sohoa.errors import MissingDependencyError
-from sohoa.ingest.ocr import OCR_MODELS, TesseractEngine, parse_hocr_words, tessdata_dir
+from sohoa.ingest.ocr import OCR_MODELS, TesseractEngine, tessdata_dir
+from sohoa.ingest.tesseract_output import parse_hocr_words
 
 HOCR = """<?xml version="1.0" encoding="UTF-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml"><body>

@@ -69,7 +69,8 @@ def test_tesseract_gets_an_uncompressed_copy_that_is_removed_afterwards():
 def test_the_uncompressed_hand_over_reads_the_same_words_as_a_png():
     import pytesseract
 
-    from sohoa.ingest.ocr import TesseractEngine, parse_tsv
+    from sohoa.ingest.ocr import TesseractEngine
+    from sohoa.ingest.tesseract_output import parse_tsv
     from sohoa.synth.render import render_document
 
     page = render_document(["Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện các chỉ tiêu kinh tế - xã hội "

@@ -78,7 +78,7 @@ def test_a_page_of_prose_yields_no_table():
             "hằng quý báo cáo kết quả về Sở Kế hoạch và Đầu tư để tổng hợp, báo cáo theo quy định. ") * 6
     pages = render_document([Paragraph(text)] * 3, level="clean", seed=1)
     image = np.asarray(pages[0].image.convert("L"))
-    assert find_page_tables(PageImage("prose", 1, image, 300), None) == []
+    assert find_page_tables(PageImage("prose", 1, image, 300)) == []
 
 
 @pytest.mark.integration
