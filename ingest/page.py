@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from sohoa.errors import SohoaError
-from sohoa.ingest import preprocess
+from sohoa.ingest import geometry, preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
 from sohoa.ingest.ocr import CELL_OCR_MODEL, OcrEngine, TesseractEngine, make_engine, within
-from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageImage, PageSource
+from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageGeometry, PageImage, PageSource, Rules
 from sohoa.ingest.textlayer import (ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
 
@@ -122,7 +122,7 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
             scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
                                        height * 72.0 / source.dpi, timeout=_remaining(options, started))
             if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
-                return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",
+                return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
                                annotations=stamps, cells=_cell_engine(options, started))
         else:
             layer = []
@@ -134,33 +134,36 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
         layer = []  # a few lines of text over a scan: not the page's text
     if stamps:  # drawn over the scan as text: read from the layer, so keep them out of the picture
         pixels = preprocess.paint_out(pixels, [a.bbox for a in stamps])
-    grey, rotation, skew = prepare(pixels, options)
-    rules, rule_mask = preprocess.find_rules(grey)
-    ocr_image = preprocess.erase_rules(grey, rule_mask)
-    words = engine.recognise(ocr_image, timeout=_remaining(options, started))
+    grey, turned_and_tilted = prepare(pixels, options)
+    rules, rule_mask = geometry.find_rules(grey)
+    page_geometry = replace(turned_and_tilted, rules=rules)
+    words = engine.recognise(geometry.erase_rules(grey, rule_mask), timeout=_remaining(options, started))
     if _looks_wrong_way_up(words):
         turn, confidence = engine.orientation(grey, timeout=_remaining(options, started))
         if turn and confidence >= 1.5:
-            turned = preprocess.rotate_quarter(grey, turn)
-            turned_rules, turned_mask = preprocess.find_rules(turned)
-            turned_words = engine.recognise(preprocess.erase_rules(turned, turned_mask),
+            turned = geometry.rotate_quarter(grey, turn)
+            turned_rules, turned_mask = geometry.find_rules(turned)
+            turned_words = engine.recognise(geometry.erase_rules(turned, turned_mask),
                                             timeout=_remaining(options, started))
             if _mean_conf(turned_words) > _mean_conf(words):
-                grey, words, rotation, rules = turned, turned_words, (rotation + turn) % 360, turned_rules
+                grey, words = turned, turned_words
+                page_geometry = replace(page_geometry, rotation=(page_geometry.rotation + turn) % 360,
+                                        rules=turned_rules)
     if layer and words_agree(layer, words) >= LAYER_AGREES:
         # a scan under a complete text layer that reads as our OCR does (born-digital text over
         # a background picture, or an earlier good OCR): the layer's exact text is kept
         height, width = pixels.shape[:2]
-        return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps,
-                       cells=_cell_engine(options, started))
+        return _finish(source, options, layer, width, height, dpi, PageGeometry(), None, "text-layer",
+                       annotations=stamps, cells=_cell_engine(options, started))
     height, width = grey.shape[:2]
-    result = _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules,
+    result = _finish(source, options, words, width, height, dpi, page_geometry, grey, "ocr",
                      annotations=stamps, cells=_cell_engine(options, started))
     return replace(result, warnings=tuple(notes) + result.warnings) if notes else result
 
 
-def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, int, float]:
-    """Preprocess a page: (grey upright deskewed image, rotation applied, skew corrected)."""
+def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, PageGeometry]:
+    """Preprocess a page: (grey upright deskewed image, the rotation and skew undone; its rules
+    are not looked for yet)."""
     if options.remove_colour and preprocess.has_colour(pixels):
         grey = preprocess.remove_coloured_ink(pixels)
     else:
@@ -168,20 +171,20 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
     if options.flatten:
         grey = preprocess.flatten_background(grey)
     rotation = 0
-    if preprocess.quarter_turn(grey) == 90:
-        grey = preprocess.rotate_quarter(grey, 90)
+    if geometry.quarter_turn(grey) == 90:
+        grey = geometry.rotate_quarter(grey, 90)
         rotation = 90
     skew = 0.0
     if options.deskew:
-        skew = preprocess.estimate_skew(grey)
+        skew = geometry.page_skew(grey)
         if abs(skew) >= 0.1:
-            grey = preprocess.rotate(grey, -skew)
+            grey = geometry.rotate(grey, -skew)
     if options.denoise is True or (options.denoise == "auto" and options.ocr_model in DENOISED_MODELS
                                    and preprocess.noise_level(grey) > NOISY):
         grey = preprocess.denoise(grey)
     if options.binarise:
         grey = preprocess.binarise(grey)
-    return grey, rotation, skew
+    return grey, PageGeometry(rotation, skew)
 
 
 def _mean_conf(words: list[OcrWord]) -> float:
@@ -194,10 +197,9 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
 
 
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
-            rotation: int, skew: float, grey: np.ndarray | None, origin: str,
-            rules: preprocess.Rules | None = None, annotations: list[Annotation] = (),
+            page_geometry: PageGeometry, grey: np.ndarray | None, origin: str, annotations: list[Annotation] = (),
             cells: OcrEngine | None = None) -> PageResult:
-    layout = lay_out(words, width, height, rules)
+    layout = lay_out(words, width, height, page_geometry.rules)
     warnings = []
     text = " ".join(layout.paragraphs)
     if not text.strip():
@@ -206,13 +208,13 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
         warnings.append("non-Vietnamese page: almost no Vietnamese diacritics were read")
     ocr = OcrPage(
         doc_id=source.doc_id, page=source.page, width=width, height=height, dpi=dpi,
-        words=tuple(words), paragraphs=layout.paragraphs, skew=skew, rotation=rotation,
+        words=tuple(words), paragraphs=layout.paragraphs, skew=page_geometry.skew, rotation=page_geometry.rotation,
         warnings=tuple(warnings), annotations=tuple(annotations) + layout.annotations,
     )
     tables: tuple = ()
-    if options.tables and layout.blocks and may_hold_table(words, rules):
+    if options.tables and layout.blocks and may_hold_table(words, page_geometry.rules):
         try:
-            tables = _find_tables(source, options, cells, grey, dpi, rotation, skew)
+            tables = _find_tables(source, options, cells, grey, dpi, page_geometry)
         except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
             warnings.append(f"table extraction failed: {type(exc).__name__}: {exc}")
     return PageResult(source.doc_id, source.page, ocr, layout, tables=tables, source=origin,
@@ -224,7 +226,7 @@ TABLE_LINES = 3  # lines with such a gap a borderless table has at least ...
 TABLE_FIGURE_LINES = 2  # ... and lines with a figure past the gap (the table step asks for two rows of numbers)
 
 
-def may_hold_table(words: list[OcrWord], rules: preprocess.Rules | None) -> bool:
+def may_hold_table(words: list[OcrWord], rules: Rules | None) -> bool:
     """Whether a page is worth the table step (geometry of rules and words only, no OCR): a
     vertical rule or three horizontal ones (a ruled grid), or TABLE_LINES lines of words with a
     column-wide gap in them, TABLE_FIGURE_LINES of them with a figure just right of a gap (a
@@ -258,7 +260,7 @@ def may_hold_table(words: list[OcrWord], rules: preprocess.Rules | None) -> bool
 
 
 def _find_tables(source: PageSource, options: PageOptions, cells: OcrEngine | None, grey: np.ndarray | None, dpi: int,
-                 rotation: int, skew: float) -> tuple:
+                 page_geometry: PageGeometry) -> tuple:
     from sohoa.tables.api import find_page_tables
 
     if grey is None:  # text-layer page: tables still need the picture of the page
@@ -267,5 +269,5 @@ def _find_tables(source: PageSource, options: PageOptions, cells: OcrEngine | No
         pixels, dpi = load_page(PageSource(source.doc_id, source.path, "pdf", source.page, source.dpi),
                                 max_pixels=options.max_pixels)
         grey = preprocess.to_grey(pixels)
-    image = PageImage(doc_id=source.doc_id, page=source.page, image=grey, dpi=dpi, rotation=rotation, skew=skew)
+    image = PageImage(doc_id=source.doc_id, page=source.page, image=grey, dpi=dpi, geometry=page_geometry)
     return tuple(find_page_tables(image, engine=cells, repair=options.repair))

@@ -19,6 +19,24 @@ class PageSource:
     dpi: int = 300
 
 
+@dataclass(frozen=True)
+class Rules:
+    """Long ruled lines on a page: table grids, underlines. Boxes are (x0, y0, x1, y1)."""
+
+    horizontal: tuple[tuple[int, int, int, int], ...] = ()
+    vertical: tuple[tuple[int, int, int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Where a page's content sits, measured once by the page worker (`sohoa.ingest.geometry`)
+    and carried to the layout and the table step."""
+
+    rotation: int = 0  # degrees clockwise applied to make the page upright
+    skew: float = 0.0  # degrees of skew that were corrected
+    rules: Rules | None = None  # ruled lines of the upright, deskewed page; None: not looked for
+
+
 @dataclass(frozen=True, eq=False)
 class PageImage:
     """A page after preprocessing: upright, deskewed, cleaned; 8-bit grey or RGB."""
@@ -27,8 +45,7 @@ class PageImage:
     page: int
     image: np.ndarray
     dpi: int
-    rotation: int = 0  # degrees clockwise applied to make the page upright
-    skew: float = 0.0  # degrees of skew that were corrected
+    geometry: PageGeometry = PageGeometry()
 
     @property
     def height(self) -> int:

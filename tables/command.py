@@ -38,8 +38,8 @@ def _document_tables(document, dpi: int) -> list:
     tables = []
     for number in range(1, pages + 1):
         pixels, page_dpi = load_page(PageSource(document.doc_id, document.path, document.kind, number, dpi))
-        grey, rotation, skew = prepare(pixels)
-        image = PageImage(document.doc_id, number, grey, page_dpi or dpi, rotation, skew)
+        grey, page_geometry = prepare(pixels)
+        image = PageImage(document.doc_id, number, grey, page_dpi or dpi, page_geometry)
         try:
             tables += find_page_tables(image)
         except Exception as exc:  # noqa: BLE001 - one page's failure must not lose the others

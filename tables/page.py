@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from sohoa.ingest.geometry import rule_masks, rule_skew, straighten
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
 from sohoa.tables.grid import build_grid, find_regions, header_band_rows
-from sohoa.tables.lines import estimate_skew, rule_masks, straighten
 from sohoa.tables.records import Table
 from sohoa.tables.rows import split_stacked_rows
 from sohoa.tables.structure import table_from_cells
@@ -42,8 +42,8 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         engine = TesseractEngine(model=CELL_OCR_MODEL)
     grey = to_grey(page.image)
     dpi = page.dpi or 300
-    angle = estimate_skew(grey, dpi)
-    grey = straighten(grey, angle)
+    # the page worker levelled the page by its text; the rules may still tilt a little
+    grey = straighten(grey, rule_skew(grey, dpi))
     masks = rule_masks(grey, dpi)
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()

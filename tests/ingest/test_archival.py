@@ -88,12 +88,12 @@ def image_only_pdf(path: Path, pages: int = 2) -> Path:
 def test_boxes_map_back_through_deskew_and_quarter_turns(rotation, skew):
     import cv2
 
-    from sohoa.ingest import preprocess
+    from sohoa.ingest import geometry
 
     original = np.full((400, 300), 255, np.uint8)
     original[100:110, 60:80] = 0  # a word-sized blot
-    turned = preprocess.rotate_quarter(original, rotation)
-    processed = preprocess.rotate(turned, -skew) if skew else turned
+    turned = geometry.rotate_quarter(original, rotation)
+    processed = geometry.rotate(turned, -skew) if skew else turned
     ys, xs = np.nonzero(processed < 128)
     rec = {"width": processed.shape[1], "height": processed.shape[0], "skew": skew, "rotation": rotation}
     left, top, right, bottom = to_original(rec, (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))

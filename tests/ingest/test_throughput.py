@@ -12,7 +12,7 @@ import pytest
 
 from sohoa.ingest.ocr import uncompressed_file
 from sohoa.ingest.page import may_hold_table
-from sohoa.ingest.preprocess import Rules
+from sohoa.ingest.records import Rules
 from sohoa.ingest.records import OcrWord, PageSource
 
 HEIGHT = 40
