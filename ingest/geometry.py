@@ -3,7 +3,8 @@
 Every building block once, for the page worker and the table step alike:
 
 - ink: `paper_level`, `otsu_ink` (one global threshold), `adaptive_ink` (a local threshold that
-  keeps faint rules under uneven light);
+  keeps faint rules under uneven light), `ink_blobs` (8-connected blobs of ink and their boxes,
+  which tell the height of a page's text and how much of its ink a text layer covers);
 - turn and tilt: `level_angle`, the projection-profile search (rows of ink are sharpest when
   level), which measures the skew of a page's text (`page_skew`, `text_skew`) and whether it
   lies on its side (`quarter_turn`); `rule_skew` measures the tilt of long rules (Hough);
@@ -45,6 +46,13 @@ def adaptive_ink(grey: np.ndarray) -> np.ndarray:
     """Ink as 255 on 0; local threshold so that faint rules and uneven light survive."""
     smooth = cv2.GaussianBlur(grey, (3, 3), 0)
     return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 35, 18)
+
+
+def ink_blobs(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, stats) of the blobs of Otsu ink of a page, 8-connected; row 0 of stats is the
+    paper, the others x, y, width, height, area of each blob (cv2.CC_STAT_*)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(otsu_ink(grey), connectivity=8)
+    return labels, stats
 
 
 # ------------------------------------------------------------------ turn and tilt

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from sohoa.errors import InputError
+from sohoa.ingest.geometry import ink_blobs
 from sohoa.ingest.records import PageSource
 
 MAX_PIXELS = 180_000_000  # ~ A0 at 300 DPI; beyond that a page is a mistake or a bomb
@@ -58,9 +59,7 @@ MAX_LONG_SIDE = 4000  # pixels: an A4 page at 300 dpi is 3508 long
 
 def text_height(pixels: np.ndarray) -> float | None:
     """Median height of the glyph-like ink blobs of a page (None when it holds too few)."""
-    grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, stats = ink_blobs(pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     areas = stats[1:, cv2.CC_STAT_AREA]
