@@ -36,7 +36,7 @@ from sohoa.ingest.layout import PageLayout, TextBlock
 from sohoa.ingest.page import PageOptions, PageResult, process_page
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
 from sohoa.ingest.rasterize import MAX_PIXELS
-from sohoa.ingest.records import OcrPage, OcrWord, PageSource
+from sohoa.ingest.records import OcrPage, OcrWord, PageSource, PageWarning, WarningCode
 
 MANIFEST = "manifest.jsonl"
 LOCK = ".sohoa.lock"
@@ -342,19 +342,21 @@ def _text_pages(document: InputDocument) -> int:
 
 # ------------------------------------------------------------------ documents
 def _entry(document: InputDocument, status: str, pages: int, seconds: float, error: str | None = None,
-           warnings: list[str] | None = None) -> dict:
+           warnings: list[tuple[int | None, PageWarning]] | None = None) -> dict:
+    """A manifest line; `warnings` as (page number or None for the whole document, warning)."""
     entry = {"doc_id": document.doc_id, "source": document.path, "status": status, "pages": pages,
              "seconds": round(seconds, 2), "sha256": document.sha256, "path": source_key(document.path)}
     if error:
         entry["error"] = error
     if warnings:
-        entry["warnings"] = warnings
+        entry["warnings"] = [f"page {page}: {w.message}" if page else w.message for page, w in warnings]
+        entry["warning_codes"] = [w.code.value for _, w in warnings]
     return entry
 
 
-def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[str]]:
+def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[tuple[int, PageWarning]]]:
     errors = [f"page {p.page}: {p.error}" for p in pages if p.error]
-    warnings = [f"page {p.page}: {w}" for p in pages for w in p.warnings]
+    warnings = [(p.page, w) for p in pages for w in p.warnings]
     readable = [p for p in pages if not p.error]
     if not readable:
         return "failed", _joined(errors), warnings
@@ -363,7 +365,7 @@ def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[str
         if errors:
             return "failed", _joined(errors) + "; no text found on the other pages", warnings
         return "failed", "empty document: no text found on any page (blank or unreadable scan)", warnings
-    vietnamese = [p for p in with_text if not any(w.startswith("non-Vietnamese") for w in p.warnings)]
+    vietnamese = [p for p in with_text if not any(w.code == WarningCode.NOT_VIETNAMESE for w in p.warnings)]
     if not vietnamese:
         return "failed", "non-Vietnamese document: the text read has almost no Vietnamese diacritics", warnings
     if errors:
@@ -409,7 +411,8 @@ def _finish_text_document(document: InputDocument, out: Path, options: BatchOpti
         _write_document(document, [page], out, options, [], text_for_tables=decoded.text)
     except Exception as exc:  # noqa: BLE001
         return _entry(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
-    warnings = [] if decoded.encoding in ("utf-8", "ascii") else [f"decoded as {decoded.encoding}"]
+    warnings = [] if decoded.encoding in ("utf-8", "ascii") else \
+        [(None, PageWarning(WarningCode.LEGACY_ENCODING, f"decoded as {decoded.encoding}"))]
     return _entry(document, "ok", 1, time.perf_counter() - started, None, warnings)
 
 

@@ -18,7 +18,8 @@ from sohoa.errors import SohoaError
 from sohoa.ingest import geometry, preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
 from sohoa.ingest.ocr import CELL_OCR_MODEL, OcrEngine, TesseractEngine, make_engine, within
-from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageGeometry, PageImage, PageSource, Rules
+from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, PageImage, PageSource, PageWarning, Rules,
+                                  WarningCode)
 from sohoa.ingest.textlayer import (ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
 
@@ -66,7 +67,7 @@ class PageResult:
     tables: tuple = ()
     source: str = "ocr"  # 'ocr' | 'text-layer'
     error: str | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[PageWarning, ...] = field(default_factory=tuple)
     seconds: float = 0.0
 
 
@@ -203,9 +204,10 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
     warnings = []
     text = " ".join(layout.paragraphs)
     if not text.strip():
-        warnings.append("empty page: no text found")
+        warnings.append(PageWarning(WarningCode.EMPTY_PAGE, "empty page: no text found"))
     elif len(text.split()) >= 30 and vietnamese_share(text) < 0.08:
-        warnings.append("non-Vietnamese page: almost no Vietnamese diacritics were read")
+        warnings.append(PageWarning(WarningCode.NOT_VIETNAMESE,
+                                    "non-Vietnamese page: almost no Vietnamese diacritics were read"))
     ocr = OcrPage(
         doc_id=source.doc_id, page=source.page, width=width, height=height, dpi=dpi,
         words=tuple(words), paragraphs=layout.paragraphs, skew=page_geometry.skew, rotation=page_geometry.rotation,
@@ -216,7 +218,7 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
         try:
             tables = _find_tables(source, options, cells, grey, dpi, page_geometry)
         except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
-            warnings.append(f"table extraction failed: {type(exc).__name__}: {exc}")
+            warnings.append(PageWarning(WarningCode.TABLES_FAILED, f"table extraction failed: {type(exc).__name__}: {exc}"))
     return PageResult(source.doc_id, source.page, ocr, layout, tables=tables, source=origin,
                       warnings=tuple(warnings))  # warnings may have grown after `ocr` was made
 

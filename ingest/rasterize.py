@@ -19,7 +19,7 @@ from PIL import Image, ImageOps
 
 from sohoa.errors import InputError
 from sohoa.ingest.geometry import ink_blobs
-from sohoa.ingest.records import PageSource
+from sohoa.ingest.records import PageSource, PageWarning, WarningCode
 
 MAX_PIXELS = 180_000_000  # ~ A0 at 300 DPI; beyond that a page is a mistake or a bomb
 MIN_SIDE = 16  # pixels: a smaller picture cannot hold a line of text
@@ -34,7 +34,7 @@ def load_page(source: PageSource, timeout: float | None = None, max_pixels: int 
 
 
 def load_page_noted(source: PageSource, timeout: float | None = None,
-                    max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[str, ...]]:
+                    max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[PageWarning, ...]]:
     """`load_page` plus notes for the user (a resolution that was estimated)."""
     if source.kind == "pdf":
         pixels, dpi, notes = _pdf_page(source, timeout), source.dpi, ()
@@ -45,7 +45,8 @@ def load_page_noted(source: PageSource, timeout: float | None = None,
     scale, height = text_scale(pixels)
     if scale > 1.0 and pixels.shape[0] * pixels.shape[1] * scale * scale <= max_pixels:
         pixels = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_LANCZOS4)
-        notes = notes + (f"text {height:.0f} px high: page enlarged {scale:.1f}x for OCR",)
+        notes = notes + (PageWarning(WarningCode.PAGE_ENLARGED,
+                                     f"text {height:.0f} px high: page enlarged {scale:.1f}x for OCR"),)
         dpi = source.dpi  # text now has the height it has at the run's resolution: so do pads and gaps
     return pixels, dpi, notes
 
@@ -178,7 +179,7 @@ def open_image(path, max_pixels: int = MAX_PIXELS):
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[str, ...]]:
+def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[PageWarning, ...]]:
     try:
         with open_image(source.path, max_pixels) as image:
             if image.width * image.height > max_pixels:
@@ -194,7 +195,7 @@ def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.n
     except (OSError, Image.DecompressionBombError, ValueError, EOFError) as exc:
         raise InputError(f"unreadable image: {exc}") from exc
     dpi, note = plausible_dpi(stored, pixels.shape[1], pixels.shape[0], source.dpi)
-    return pixels, dpi, (note,) if note else ()
+    return pixels, dpi, (PageWarning(WarningCode.RESOLUTION_ESTIMATED, note),) if note else ()
 
 
 def plausible_dpi(stored, width: int, height: int, default: int = 300) -> tuple[int, str | None]:

@@ -4,8 +4,34 @@ cleanly so a page can travel to a worker process and back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
+
+
+class WarningCode(str, Enum):
+    """What kind of thing a warning reports: the stable code beside its readable message
+    (pages.jsonl, manifest.jsonl: `warning_codes`). Decisions are taken on the code, never on
+    the message's wording."""
+
+    EMPTY_PAGE = "empty-page"  # no text was found on the page
+    NOT_VIETNAMESE = "not-vietnamese"  # the text read has almost no Vietnamese diacritics
+    TABLES_FAILED = "tables-failed"  # the table step failed on the page; its text stands
+    PAGE_ENLARGED = "page-enlarged"  # text too small for OCR: the page was enlarged first
+    RESOLUTION_ESTIMATED = "resolution-estimated"  # an implausible stored resolution was replaced
+    LEGACY_ENCODING = "legacy-encoding"  # a text input was decoded from a legacy encoding
+    PAGE_FAILED = "page-failed"  # the page could not be processed (its error)
+
+
+@dataclass(frozen=True)
+class PageWarning:
+    """Something noticed on a page that did not stop it: a code and a message for people."""
+
+    code: WarningCode
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -119,5 +145,5 @@ class OcrPage:
     paragraphs: tuple[str, ...] = ()
     skew: float = 0.0
     rotation: int = 0
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[PageWarning, ...] = field(default_factory=tuple)
     annotations: tuple[Annotation, ...] = ()

@@ -24,7 +24,7 @@ from sohoa.ingest.batch import BatchOptions, OutputLock, run_batch
 from sohoa.ingest.inputs import MAX_ID_BYTES, preferred_id
 from sohoa.ingest.pool import WorkerPool
 from sohoa.ingest.rasterize import load_page_noted
-from sohoa.ingest.records import PageSource
+from sohoa.ingest.records import PageSource, WarningCode
 
 from .conftest import BODY, make_born_digital_pdf, wrap
 
@@ -337,7 +337,8 @@ def test_implausible_stored_resolution_is_replaced_with_a_note(tmp_path):
 
     Image.new("L", (2480, 3508), 255).save(tmp_path / "a4.tif", dpi=(1, 1))  # an A4 scan at 300 dpi
     pixels, dpi, notes = load_page_noted(PageSource("t", str(tmp_path / "a4.tif"), "image", 1, 300))
-    assert dpi == 300 and "implausible" in notes[0]
+    assert dpi == 300 and "implausible" in notes[0].message
+    assert notes[0].code == WarningCode.RESOLUTION_ESTIMATED
     Image.new("L", (1240, 1754), 255).save(tmp_path / "ok.tif", dpi=(150, 150))
     assert load_page_noted(PageSource("t", str(tmp_path / "ok.tif"), "image", 1, 300))[1:] == (150, ())
 

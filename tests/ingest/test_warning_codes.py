@@ -1,0 +1,37 @@
+"""Warnings carry a code beside their message; decisions are taken on the code."""
+
+from sohoa.ingest.assemble import page_record
+from sohoa.ingest.layout import PageLayout, TextBlock
+from sohoa.ingest.page import PageResult
+from sohoa.ingest.records import OcrPage, OcrWord, PageWarning, WarningCode
+
+
+def _page(number: int, *warnings: PageWarning, error: str | None = None) -> PageResult:
+    words = (OcrWord("Hà", 95.0, (0, 0, 10, 10), 1, 1, 1, 1), OcrWord("Nội", 95.0, (12, 0, 30, 10), 1, 1, 1, 2))
+    layout = PageLayout((TextBlock("body", (0, 1), "Hà Nội", ((0, 2), (3, 6)), (0, 0)),))
+    return PageResult("d", number, OcrPage("d", number, 100, 100, 300, words, ("Hà Nội",)), layout,
+                      warnings=warnings, error=error)
+
+
+def test_a_document_fails_on_the_code_whatever_the_message_says():
+    from sohoa.ingest.batch import _document_status
+
+    reworded = PageWarning(WarningCode.NOT_VIETNAMESE, "the page reads as English")
+    assert _document_status([_page(1, reworded)])[0] == "failed"
+    worded_alike = PageWarning(WarningCode.TABLES_FAILED, "non-Vietnamese page: a table cell said so")
+    status, error, warnings = _document_status([_page(1, worded_alike)])
+    assert status == "ok" and error is None and warnings == [(1, worded_alike)]
+
+
+def test_the_manifest_and_pages_jsonl_carry_each_code_beside_its_message():
+    from sohoa.ingest.batch import _entry
+    from sohoa.ingest.inputs import InputDocument
+
+    enlarged = PageWarning(WarningCode.PAGE_ENLARGED, "text 12 px high: page enlarged 2.3x for OCR")
+    document = InputDocument("d", "/tmp/d.png", "image", "0" * 64)
+    entry = _entry(document, "ok", 2, 1.0, None, [(2, enlarged)])
+    assert entry["warnings"] == ["page 2: text 12 px high: page enlarged 2.3x for OCR"]
+    assert entry["warning_codes"] == ["page-enlarged"]
+    record = page_record(_page(2, enlarged, error="timed out after 300 s"), [None, None], "", None)
+    assert record["warnings"] == [enlarged.message, "timed out after 300 s"]
+    assert record["warning_codes"] == ["page-enlarged", "page-failed"]
