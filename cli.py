@@ -66,7 +66,7 @@ def main() -> None:
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
                 quiet, no_pdf, html, ocr_model, min_confidence, scheduler):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
-    from sohoa.ingest.batch import BatchOptions, run_batch
+    from sohoa.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,

@@ -15,7 +15,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from sohoa.ingest.batch import BatchOptions, run_batch  # noqa: E402
+from sohoa.batch import BatchOptions, run_batch  # noqa: E402
 from sohoa.synth.render import OfficialHeader, render_document, write_image_pdf  # noqa: E402
 from sohoa.synth.tables_render import render_table_page  # noqa: E402
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from sohoa.cli import main
 from sohoa.errors import OutputBusyError
-from sohoa.ingest.batch import BatchOptions, OutputLock, run_batch
+from sohoa.batch import BatchOptions, OutputLock, run_batch
 from sohoa.ingest.inputs import MAX_ID_BYTES, preferred_id
 from sohoa.ingest.pool import WorkerPool
 from sohoa.ingest.rasterize import load_page_noted
@@ -85,7 +85,7 @@ def test_aes256_pdf_fails_alone_and_opens_with_its_password(tmp_path, runner):
 
 
 def test_an_exception_while_opening_one_document_is_that_documents_failed_line(tmp_path, monkeypatch):
-    import sohoa.ingest.batch as batch
+    import sohoa.batch as batch
 
     real = batch.probe
 
@@ -207,7 +207,7 @@ def _stuck(source, options):
 
 
 def test_page_timeout_covers_the_whole_page_task(tmp_path, monkeypatch):
-    import sohoa.ingest.batch as batch
+    import sohoa.batch as batch
 
     monkeypatch.setattr(batch, "process_page", _stuck)
     monkeypatch.setattr(batch, "TIMEOUT_GRACE", 0.0)

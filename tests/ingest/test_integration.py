@@ -78,7 +78,8 @@ def test_blank_scanned_page_is_reported_empty(tmp_path):
 
 
 def test_page_timeout_is_reported_not_fatal(tmp_path):
-    from sohoa.ingest.page import PageOptions, process_page
+    from sohoa.ingest.page import PageOptions
+    from sohoa.pipeline import process_page
     from sohoa.ingest.records import PageSource
 
     page = render_document([" ".join(PARAGRAPHS * 12)], level="clean", seed=3)[0]

@@ -58,7 +58,7 @@ def test_missing_best_model_says_how_to_fix(tmp_path, monkeypatch):
 
 
 def test_repair_is_told_what_read_the_pages():
-    from sohoa.ingest.batch import BatchOptions, ocr_evidence
+    from sohoa.pipeline import BatchOptions, ocr_evidence
     from sohoa.ingest.records import OcrPage, OcrWord
 
     word = OcrWord("triên", 90.0, (0, 0, 1, 1), 1, 1, 1, 1, alternatives=(("triển", 0.8),))

@@ -88,12 +88,16 @@ def test_an_input_sent_as_bytes_is_cached_by_its_sha256(tmp_path, monkeypatch):
 
     monkeypatch.setattr(dask_scheduler, "_CACHE", tmp_path / "cache")
     seen = []
-    monkeypatch.setattr("sohoa.ingest.page.process_page", lambda source, options: seen.append(source) or "done")
+
+    def process_page(source, options):
+        seen.append(source)
+        return "done"
+
     data = b"%PDF-1.4 not really"
     sha = hashlib.sha256(data).hexdigest()
     source = PageSource("doc", "/elsewhere/doc.pdf", "pdf", 2)
-    assert dask_scheduler.process_sent_page(source, None, data, sha, ".pdf") == "done"
-    assert dask_scheduler.process_sent_page(replace(source, page=3), None, data, sha, ".pdf") == "done"
+    assert dask_scheduler.process_sent_page(process_page, source, None, data, sha, ".pdf") == "done"
+    assert dask_scheduler.process_sent_page(process_page, replace(source, page=3), None, data, sha, ".pdf") == "done"
     cached = tmp_path / "cache" / f"{sha}.pdf"
     assert cached.read_bytes() == data
     assert [(s.path, s.page) for s in seen] == [(str(cached), 2), (str(cached), 3)]

@@ -1,13 +1,15 @@
-"""The batch job behind `sohoa run`: inputs → pages in a process pool → documents in OUT.
+"""The batch runner behind `sohoa run` and `sohoa tables`: inputs → pages in a process pool →
+documents in OUT. What happens to a page and to a document is `sohoa.pipeline`; this module
+schedules it and keeps the manifest.
 
-Read as a list of stages:
+Read as a list of steps:
     lock OUT (one run at a time)                 (OutputLock)
-    discover + name + fingerprint inputs         (inputs.py; OUT itself is never an input)
+    discover + name + fingerprint inputs         (ingest/inputs.py; OUT itself is never an input)
     skip documents already complete (sha256)     (manifest.jsonl)
     open, count and size pages; bad inputs and   (inputs.probe)
       oversized pages become 'failed'
-    pages → killable workers with time limits    (pool.py, page.process_page)
-    finished document → repair, tables, files    (assemble.py, tables.api) written atomically
+    pages → killable workers with time limits    (ingest/pool.py, pipeline.process_page)
+    finished document → repair, tables, files    (pipeline.finish_page_document) written atomically
     run-level indicators.csv and a compacted manifest
 
 Atomic writes: a document is written into OUT/.partial-<doc_id>-<pid>/ and renamed into place;
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -30,50 +31,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sohoa.errors import InputError, OutputBusyError, SohoaError, UsageError
-from sohoa.ingest.assemble import assemble
 from sohoa.ingest.inputs import InputDocument, discover_files, name_documents, page_pixels, probe, source_key
-from sohoa.ingest.layout import PageLayout, TextBlock
-from sohoa.ingest.page import PageOptions, PageResult, process_page
+from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
-from sohoa.ingest.rasterize import MAX_PIXELS
-from sohoa.ingest.records import OcrPage, OcrWord, PageSource, PageWarning, WarningCode
+from sohoa.ingest.records import PageSource
+from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, manifest_entry, process_page
 
 MANIFEST = "manifest.jsonl"
 LOCK = ".sohoa.lock"
 
-
-@dataclass(frozen=True)
-class BatchOptions:
-    jobs: int | None = None
-    force: bool = False
-    repair: bool = True
-    tables: bool = True
-    dpi: int = 300
-    page_timeout: float = 300.0
-    quiet: bool = False
-    engine: str = "tesseract"
-    lang: str = "vie"
-    ocr_model: str = "best"  # 'best' (shipped tessdata_best vie, integer weights) or 'fast' (the system's)
-    min_confidence: float = 0.5  # repair edits below it are kept as flags, not applied
-    password: str | None = field(default=None, repr=False)  # user password of encrypted PDFs
-    max_megapixels: float = MAX_PIXELS / 1_000_000  # a page larger than this at --dpi is refused
-    worker_memory: int | None = None  # bytes of address space per worker; None: WORKER_MEMORY_BASE + 12 bytes a pixel
-    pdf: bool = True  # searchable.pdf beside the text (alto.xml and hocr.html are always written)
-    html: bool = False  # review.html: each change shown on the scan
-    scheduler: str | None = None  # Dask scheduler for the page tasks: 'tcp://HOST:PORT' or 'local:N'
-
-    @property
-    def max_pixels(self) -> int:
-        return int(self.max_megapixels * 1_000_000)
-
-    @property
-    def memory_limit(self) -> int:
-        return self.worker_memory or WORKER_MEMORY_BASE + 12 * self.max_pixels
-
-
-WORKER_MEMORY_BASE = 3 << 30  # address space of a worker with its libraries, model and OCR
 TIMEOUT_GRACE = 5.0  # seconds past --page-timeout before a page's worker is killed (its own limits come first)
-REPAIR_CHUNK_LINES, REPAIR_CHUNK_CHARS = 2000, 200_000  # a document's text is repaired in pieces this big
 TEXT_PAGE_CHARS = 64_000  # a text input counts one page (of --page-timeout) per this many characters
 
 
@@ -134,7 +101,7 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
             todo.append(probe(document, work, options.max_pixels))
         except Exception as exc:  # noqa: BLE001 - one document's problem is its own 'failed' line
             reason = str(exc) if isinstance(exc, SohoaError) else f"cannot open the file: {type(exc).__name__}: {exc}"
-            results[document.doc_id] = _entry(document, "failed", 0, 0.0, reason)
+            results[document.doc_id] = manifest_entry(document, "failed", 0, 0.0, reason)
             _append_manifest(out, results[document.doc_id])
             progress.rejected(results[document.doc_id])
 
@@ -203,9 +170,7 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
     schedules and appends manifest lines (the single writer)."""
     if not page_docs and not text_docs:
         return
-    page_options = PageOptions(engine=options.engine, lang=options.lang, ocr_model=options.ocr_model,
-                               tables=options.tables, repair=options.repair,
-                               timeout=options.page_timeout, max_pixels=options.max_pixels)
+    page_options = options.page_options
     pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
     started = {d.doc_id: time.perf_counter() for d in page_docs}
     by_id = {d.doc_id: d for d in page_docs + text_docs}
@@ -223,7 +188,7 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
     def failed(task: tuple, reason: str):
         if task[0] == "page":
             return PageResult(task[1].doc_id, task[1].page, None, None, error=reason)
-        return _entry(task[1], "failed", task[1].pages, 0.0, reason)
+        return manifest_entry(task[1], "failed", task[1].pages, 0.0, reason)
 
     def collect(task: tuple, result) -> None:
         if task[0] in ("page", "refused"):
@@ -275,13 +240,14 @@ def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, p
             else:
                 from sohoa.ingest.dask_scheduler import process_sent_page
 
-                page_pool.submit(serial, limit, process_sent_page, source, page_options, *page_pool.payload(source.path))
+                page_pool.submit(serial, limit, process_sent_page, process_page, source, page_options,
+                                 *page_pool.payload(source.path))
         elif task[0] == "finish":
             pool.submit(serial, options.page_timeout * max(1, len(task[2])) + TIMEOUT_GRACE,
-                        _finish_page_document, task[1], task[2], out, options, task[3])
+                        finish_page_document, task[1], task[2], out, options, task[3])
         else:
             pool.submit(serial, options.page_timeout * _text_pages(task[1]) + TIMEOUT_GRACE,
-                        _finish_text_document, task[1], out, options)
+                        finish_text_document, task[1], out, options)
 
     while queue or running:
         blocked = []
@@ -338,165 +304,6 @@ def _text_pages(document: InputDocument) -> int:
     except OSError:
         size = 0
     return max(1, -(-size // TEXT_PAGE_CHARS))
-
-
-# ------------------------------------------------------------------ documents
-def _entry(document: InputDocument, status: str, pages: int, seconds: float, error: str | None = None,
-           warnings: list[tuple[int | None, PageWarning]] | None = None) -> dict:
-    """A manifest line; `warnings` as (page number or None for the whole document, warning)."""
-    entry = {"doc_id": document.doc_id, "source": document.path, "status": status, "pages": pages,
-             "seconds": round(seconds, 2), "sha256": document.sha256, "path": source_key(document.path)}
-    if error:
-        entry["error"] = error
-    if warnings:
-        entry["warnings"] = [f"page {page}: {w.message}" if page else w.message for page, w in warnings]
-        entry["warning_codes"] = [w.code.value for _, w in warnings]
-    return entry
-
-
-def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[tuple[int, PageWarning]]]:
-    errors = [f"page {p.page}: {p.error}" for p in pages if p.error]
-    warnings = [(p.page, w) for p in pages for w in p.warnings]
-    readable = [p for p in pages if not p.error]
-    if not readable:
-        return "failed", _joined(errors), warnings
-    with_text = [p for p in readable if p.layout and p.layout.blocks]
-    if not with_text:
-        if errors:
-            return "failed", _joined(errors) + "; no text found on the other pages", warnings
-        return "failed", "empty document: no text found on any page (blank or unreadable scan)", warnings
-    vietnamese = [p for p in with_text if not any(w.code == WarningCode.NOT_VIETNAMESE for w in p.warnings)]
-    if not vietnamese:
-        return "failed", "non-Vietnamese document: the text read has almost no Vietnamese diacritics", warnings
-    if errors:
-        return "partial", "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""), warnings
-    return "ok", None, warnings
-
-
-def _joined(errors: list[str]) -> str:
-    return "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)"
-
-
-def _finish_page_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
-                          seconds: float) -> dict:
-    status, error, warnings = _document_status(pages)
-    if status == "failed":
-        return _entry(document, status, len(pages), seconds, error, warnings)
-    try:
-        tables = [t for p in pages for t in p.tables]
-        _write_document(document, pages, out, options, tables, text_for_tables=None)
-    except Exception as exc:  # noqa: BLE001 - one document's writing problem must not stop the batch
-        return _entry(document, "failed", len(pages), seconds, f"could not write the results: {exc}", warnings)
-    return _entry(document, status, len(pages), seconds, error, warnings)
-
-
-def _finish_text_document(document: InputDocument, out: Path, options: BatchOptions) -> dict:
-    """Legacy .txt: decode, re-join lines into paragraphs, then the same writing path."""
-    from sohoa.diacritics.encodings import decode_bytes
-    from sohoa.ingest.legacy import reflow
-
-    started = time.perf_counter()
-    try:
-        decoded = decode_bytes(Path(document.path).read_bytes())
-    except (InputError, OSError) as exc:
-        reason = str(exc)
-        if not reason.lower().startswith(("unknown", "text", "cannot")):
-            reason = f"unknown text encoding: {reason}"
-        return _entry(document, "failed", 1, time.perf_counter() - started, reason)
-    paragraphs = reflow(_CONTROL.sub("", decoded.text))
-    if not paragraphs:
-        return _entry(document, "failed", 1, time.perf_counter() - started, "empty document: the text file has no text")
-    page = text_page(document.doc_id, paragraphs)
-    try:
-        _write_document(document, [page], out, options, [], text_for_tables=decoded.text)
-    except Exception as exc:  # noqa: BLE001
-        return _entry(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
-    warnings = [] if decoded.encoding in ("utf-8", "ascii") else \
-        [(None, PageWarning(WarningCode.LEGACY_ENCODING, f"decoded as {decoded.encoding}"))]
-    return _entry(document, "ok", 1, time.perf_counter() - started, None, warnings)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other controls a text file may hold; not \t \n \f \r
-
-
-def text_page(doc_id: str, paragraphs: list[str]) -> PageResult:
-    """A text input as one page of words (no boxes), so it is written like a scanned one."""
-    words: list[OcrWord] = []
-    blocks = []
-    for b, paragraph in enumerate(paragraphs):
-        indices, spans = [], []
-        for match in re.finditer(r"\S+", paragraph):
-            indices.append(len(words))
-            spans.append((match.start(), match.end()))
-            words.append(OcrWord(match.group(), 100.0, (0, 0, 0, 0), b + 1, 1, 1, len(indices)))
-        blocks.append(TextBlock("body", tuple(indices), paragraph, tuple(spans), tuple([b] * len(indices))))
-    ocr = OcrPage(doc_id, 1, 0, 0, 0, tuple(words), tuple(paragraphs))
-    return PageResult(doc_id, 1, ocr, PageLayout(tuple(blocks)), source="text")
-
-
-def ocr_evidence(pages: list[PageResult], options: BatchOptions):
-    """What the repair stage is told about the OCR: the engine and model that read the pages,
-    and the mark alternatives of their words (None when no page was read by OCR)."""
-    if options.engine != "tesseract" or not any(p.source == "ocr" and p.ocr for p in pages):
-        return None
-    from sohoa.diacritics.restore.ocr_evidence import OcrEvidence
-
-    model = f"tesseract-{options.lang}-{options.ocr_model if options.lang == 'vie' else 'system'}"
-    return OcrEvidence.from_words(model, (w for p in pages if p.source == "ocr" and p.ocr for w in p.ocr.words))
-
-
-def _write_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
-                    tables: list, text_for_tables: str | None) -> None:
-    repair = None
-    if options.repair:
-        from sohoa.diacritics import repair as repair_text
-        from sohoa.diacritics.chunked import repair_in_chunks
-
-        evidence = ocr_evidence(pages, options)
-
-        def repair(text: str):  # bounded pieces: a huge text costs time in proportion, never more
-            return repair_in_chunks(text, repair_text, max_lines=REPAIR_CHUNK_LINES, max_chars=REPAIR_CHUNK_CHARS,
-                                    min_confidence=options.min_confidence, ocr=evidence)
-    assembled = assemble(pages, repair)
-    # one staging folder per run and document: two processes never write into the same one
-    staging = out / f".partial-{document.doc_id}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    (staging / "ocr.txt").write_text(assembled.ocr_text + "\n", encoding="utf-8")
-    (staging / "text.txt").write_text(assembled.text + "\n", encoding="utf-8")
-    (staging / "pages.jsonl").write_text(assembled.pages_jsonl, encoding="utf-8")
-    if options.repair:
-        (staging / "edits.jsonl").write_text(assembled.edits_jsonl, encoding="utf-8")
-    _write_tables(document, staging, options, tables, text_for_tables, assembled.text)
-    from sohoa.ingest.archival import ArchivalOptions, write_archival
-
-    write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html))
-    final = out / document.doc_id
-    if final.exists():
-        trash = out / f".old-{document.doc_id}-{os.getpid()}"
-        final.rename(trash)
-        staging.rename(final)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        staging.rename(final)
-
-
-def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions, tables: list,
-                  text_for_tables: str | None, repaired_text: str) -> None:
-    from sohoa.tables.api import TIDY_COLUMNS
-
-    if not options.tables:
-        (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
-        return
-    from sohoa.tables.api import tables_from_text, write_document_tables
-
-    if text_for_tables is not None:
-        tables = list(tables) + list(tables_from_text(document.doc_id, text_for_tables, repair_text=options.repair))
-    (doc_dir / "tables").mkdir(exist_ok=True)
-    write_document_tables(document.doc_id, tables, doc_dir)
-    if not (doc_dir / "indicators.csv").exists():
-        (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------------ manifest and run files
