@@ -20,7 +20,6 @@ time, and the next run removes the staging folders an interrupted one left.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -35,9 +34,9 @@ from sohoa.ingest.inputs import InputDocument, discover_files, name_documents, p
 from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
 from sohoa.ingest.records import PageSource
-from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, manifest_entry, process_page
+from sohoa.manifest import ManifestEntry, append_manifest, read_manifest, write_manifest
+from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, process_page
 
-MANIFEST = "manifest.jsonl"
 LOCK = ".sohoa.lock"
 
 TIMEOUT_GRACE = 5.0  # seconds past --page-timeout before a page's worker is killed (its own limits come first)
@@ -46,16 +45,50 @@ TEXT_PAGE_CHARS = 64_000  # a text input counts one page (of --page-timeout) per
 
 @dataclass
 class BatchSummary:
-    entries: list[dict] = field(default_factory=list)
+    entries: list[ManifestEntry] = field(default_factory=list)
     skipped: int = 0
 
     @property
     def all_ok(self) -> bool:
-        return all(entry["status"] == "ok" for entry in self.entries)
+        return all(entry.ok for entry in self.entries)
 
     @property
-    def failed(self) -> list[dict]:
-        return [entry for entry in self.entries if entry["status"] != "ok"]
+    def failed(self) -> list[ManifestEntry]:
+        return [entry for entry in self.entries if not entry.ok]
+
+
+# ------------------------------------------------------------------ tasks
+@dataclass(frozen=True)
+class PageTask:
+    """A page for a worker (`pipeline.process_page`)."""
+
+    source: PageSource
+
+
+@dataclass(frozen=True)
+class RefusedPage:
+    """A page refused before it was rendered (too large): its result says why."""
+
+    result: PageResult
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """A document whose pages are all back, to finish (`pipeline.finish_page_document`)."""
+
+    document: InputDocument
+    pages: tuple[PageResult, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TextTask:
+    """A text input, read and finished in one task (`pipeline.finish_text_document`)."""
+
+    document: InputDocument
+
+
+Task = PageTask | RefusedPage | DocumentTask | TextTask
 
 
 # ------------------------------------------------------------------ the job
@@ -87,22 +120,22 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
         raise InputError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
     summary = BatchSummary()
     progress = _Progress(options.quiet)
-    results: dict[str, dict] = {}
+    results: dict[str, ManifestEntry] = {}
 
     todo: list[InputDocument] = []
     for document in documents:
         done = previous.get(document.doc_id)
         if (not options.force and done and done.get("status") == "ok" and done.get("sha256") == document.sha256
                 and (out / document.doc_id / "text.txt").exists()):
-            results[document.doc_id] = done
+            results[document.doc_id] = ManifestEntry.from_dict(done)
             summary.skipped += 1
             continue
         try:
             todo.append(probe(document, work, options.max_pixels))
         except Exception as exc:  # noqa: BLE001 - one document's problem is its own 'failed' line
             reason = str(exc) if isinstance(exc, SohoaError) else f"cannot open the file: {type(exc).__name__}: {exc}"
-            results[document.doc_id] = manifest_entry(document, "failed", 0, 0.0, reason)
-            _append_manifest(out, results[document.doc_id])
+            results[document.doc_id] = ManifestEntry.of(document, "failed", 0, 0.0, reason)
+            append_manifest(out, results[document.doc_id])
             progress.rejected(results[document.doc_id])
 
     page_docs = [d for d in todo if d.kind in ("pdf", "image")]
@@ -174,36 +207,36 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
     pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
     started = {d.doc_id: time.perf_counter() for d in page_docs}
     by_id = {d.doc_id: d for d in page_docs + text_docs}
-    queue: deque[tuple] = deque()
+    queue: deque[Task] = deque()
     for document in page_docs:
         for number in range(1, document.pages + 1):
             refused = _too_large(document, number, options)
             if refused:
-                queue.append(("refused", PageResult(document.doc_id, number, None, None, error=refused)))
+                queue.append(RefusedPage(PageResult(document.doc_id, number, None, None, error=refused)))
             else:
-                queue.append(("page", PageSource(document.doc_id, document.readable_path, document.kind, number,
+                queue.append(PageTask(PageSource(document.doc_id, document.readable_path, document.kind, number,
                                                  options.dpi)))
-    queue.extend(("text", d) for d in text_docs)
+    queue.extend(TextTask(d) for d in text_docs)
 
-    def failed(task: tuple, reason: str):
-        if task[0] == "page":
-            return PageResult(task[1].doc_id, task[1].page, None, None, error=reason)
-        return manifest_entry(task[1], "failed", task[1].pages, 0.0, reason)
+    def failed(task: Task, reason: str) -> PageResult | ManifestEntry:
+        if isinstance(task, PageTask):
+            return PageResult(task.source.doc_id, task.source.page, None, None, error=reason)
+        return ManifestEntry.of(task.document, "failed", task.document.pages, 0.0, reason)
 
-    def collect(task: tuple, result) -> None:
-        if task[0] in ("page", "refused"):
+    def collect(task: Task, result: PageResult | ManifestEntry) -> None:
+        if isinstance(task, (PageTask, RefusedPage)):
             pages = pending_pages[result.doc_id]
             pages[result.page] = result
             progress.page_done()
             document = by_id[result.doc_id]
             if len(pages) == document.pages:
-                ordered = [pages[n] for n in range(1, document.pages + 1)]
+                ordered = tuple(pages[n] for n in range(1, document.pages + 1))
                 del pending_pages[result.doc_id]
-                queue.appendleft(("finish", document, ordered, time.perf_counter() - started[document.doc_id]))
+                queue.appendleft(DocumentTask(document, ordered, time.perf_counter() - started[document.doc_id]))
             return
-        results[task[1].doc_id] = result
-        _append_manifest(out, result)
-        progress.document_done(result, pages=1 if task[0] == "text" else 0)
+        results[task.document.doc_id] = result
+        append_manifest(out, result)
+        progress.document_done(result, pages=1 if isinstance(task, TextTask) else 0)
 
     jobs = options.jobs or os.cpu_count() or 1
     if options.scheduler:
@@ -229,12 +262,12 @@ def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, p
     """Hand out tasks until the queue is empty and every task has ended. Page tasks go to
     `page_pool` when there is one (a Dask cluster), everything else to `pool`."""
     page_pool = page_pool or pool
-    running: dict[int, tuple] = {}
+    running: dict[int, Task] = {}
     serial = 0
 
-    def submit(task: tuple) -> None:
-        if task[0] == "page":
-            source, limit = task[1], options.page_timeout + TIMEOUT_GRACE
+    def submit(task: Task) -> None:
+        if isinstance(task, PageTask):
+            source, limit = task.source, options.page_timeout + TIMEOUT_GRACE
             if page_pool is pool or source.path in shared:
                 page_pool.submit(serial, limit, process_page, source, page_options)
             else:
@@ -242,21 +275,21 @@ def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, p
 
                 page_pool.submit(serial, limit, process_sent_page, process_page, source, page_options,
                                  *page_pool.payload(source.path))
-        elif task[0] == "finish":
-            pool.submit(serial, options.page_timeout * max(1, len(task[2])) + TIMEOUT_GRACE,
-                        finish_page_document, task[1], task[2], out, options, task[3])
+        elif isinstance(task, DocumentTask):
+            pool.submit(serial, options.page_timeout * max(1, len(task.pages)) + TIMEOUT_GRACE,
+                        finish_page_document, task.document, list(task.pages), out, options, task.seconds)
         else:
-            pool.submit(serial, options.page_timeout * _text_pages(task[1]) + TIMEOUT_GRACE,
-                        finish_text_document, task[1], out, options)
+            pool.submit(serial, options.page_timeout * _text_pages(task.document) + TIMEOUT_GRACE,
+                        finish_text_document, task.document, out, options)
 
     while queue or running:
         blocked = []
         while queue:
             task = queue.popleft()
-            if task[0] == "refused":
-                collect(task, task[1])
+            if isinstance(task, RefusedPage):
+                collect(task, task.result)
                 continue
-            target = page_pool if task[0] == "page" else pool
+            target = page_pool if isinstance(task, PageTask) else pool
             if not target.idle:
                 blocked.append(task)
                 if page_pool is pool or not (page_pool.idle or pool.idle):
@@ -279,7 +312,7 @@ def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, p
                 if outcome.error is None:
                     collect(task, outcome.value)
                 elif outcome.error.startswith("timed out"):
-                    what = "page" if task[0] == "page" else "document"
+                    what = "page" if isinstance(task, PageTask) else "document"
                     collect(task, failed(task, f"{outcome.error} (the {what} was stopped; --page-timeout)"))
                 else:
                     collect(task, failed(task, outcome.error))
@@ -306,39 +339,8 @@ def _text_pages(document: InputDocument) -> int:
     return max(1, -(-size // TEXT_PAGE_CHARS))
 
 
-# ------------------------------------------------------------------ manifest and run files
-def read_manifest(out: Path) -> dict[str, dict]:
-    """doc_id → its last manifest entry (a torn last line from a crash is ignored)."""
-    entries: dict[str, dict] = {}
-    path = out / MANIFEST
-    if not path.exists():
-        return entries
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(entry, dict) and "doc_id" in entry:
-            entries[entry["doc_id"]] = entry
-    return entries
-
-
-def _append_manifest(out: Path, entry: dict) -> None:
-    with open(out / MANIFEST, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def write_manifest(out: Path, entries: list[dict], previous: dict[str, dict], order: list[str]) -> None:
-    """One line per document: this run's entries, plus earlier documents not in this run."""
-    current = {e["doc_id"]: e for e in entries}
-    kept = [e for doc_id, e in previous.items() if doc_id not in current]
-    lines = [json.dumps(e, ensure_ascii=False) for e in kept + [current[d] for d in order if d in current]]
-    _atomic_write(out / MANIFEST, "\n".join(lines) + "\n")
-
-
-def write_run_indicators(out: Path, entries: list[dict]) -> None:
+# ------------------------------------------------------------------ run files
+def write_run_indicators(out: Path, entries: list[ManifestEntry]) -> None:
     """OUT/indicators.csv: every written document's tidy observations, in manifest order."""
     import pandas as pd
 
@@ -358,12 +360,6 @@ def write_run_indicators(out: Path, entries: list[dict]) -> None:
     tmp = out / ".indicators.csv.tmp"
     combined[list(TIDY_COLUMNS) + [c for c in combined.columns if c not in TIDY_COLUMNS]].to_csv(tmp, index=False)
     os.replace(tmp, out / "indicators.csv")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # ------------------------------------------------------------------ progress
@@ -388,20 +384,20 @@ class _Progress:
         self.done += 1
         self._show()
 
-    def document_done(self, entry: dict, pages: int = 0) -> None:
+    def document_done(self, entry: ManifestEntry, pages: int = 0) -> None:
         self.done += pages
         self.docs_done += 1
-        if entry["status"] != "ok":
+        if not entry.ok:
             self.failed += 1
             if not self.quiet:
                 self._clear()
-                print(f"sohoa: {entry['doc_id']}: {entry['status']}: {entry.get('error', '')}", file=sys.stderr)
+                print(f"sohoa: {entry.doc_id}: {entry.status}: {entry.error or ''}", file=sys.stderr)
         self._show()
 
-    def rejected(self, entry: dict) -> None:
+    def rejected(self, entry: ManifestEntry) -> None:
         self.failed += 1
         if not self.quiet:
-            print(f"sohoa: {entry['doc_id']}: failed: {entry['error']}", file=sys.stderr)
+            print(f"sohoa: {entry.doc_id}: failed: {entry.error}", file=sys.stderr)
 
     def _clear(self) -> None:
         if self.tty:
@@ -421,7 +417,7 @@ class _Progress:
         if self.quiet:
             return
         self._clear()
-        ok = sum(1 for e in summary.entries if e["status"] == "ok")
+        ok = sum(1 for e in summary.entries if e.ok)
         seconds = time.perf_counter() - self.started
         print(f"sohoa: {ok}/{len(summary.entries)} documents ok, {self.done} pages in "
               f"{seconds:.1f} s ({self.done / max(seconds, 1e-6):.2f} pages/s)", file=sys.stderr)

@@ -33,12 +33,13 @@ from pathlib import Path
 from sohoa.errors import InputError, SohoaError
 from sohoa.ingest import page as ingest_page
 from sohoa.ingest.assemble import assemble
-from sohoa.ingest.inputs import InputDocument, source_key
+from sohoa.ingest.inputs import InputDocument
 from sohoa.ingest.layout import PageLayout, TextBlock
 from sohoa.ingest.ocr import CELL_OCR_MODEL, OcrEngine, within
 from sohoa.ingest.page import PageOptions, PageResult, ReadPage
 from sohoa.ingest.rasterize import MAX_PIXELS
 from sohoa.ingest.records import OcrPage, OcrWord, PageSource, PageWarning, WarningCode
+from sohoa.manifest import ManifestEntry
 
 
 # ------------------------------------------------------------------ a page
@@ -82,19 +83,6 @@ def _cell_engine(options: PageOptions) -> OcrEngine:
 
 
 # ------------------------------------------------------------------ a document
-def manifest_entry(document: InputDocument, status: str, pages: int, seconds: float, error: str | None = None,
-                   warnings: list[tuple[int | None, PageWarning]] | None = None) -> dict:
-    """A manifest line; `warnings` as (page number or None for the whole document, warning)."""
-    entry = {"doc_id": document.doc_id, "source": document.path, "status": status, "pages": pages,
-             "seconds": round(seconds, 2), "sha256": document.sha256, "path": source_key(document.path)}
-    if error:
-        entry["error"] = error
-    if warnings:
-        entry["warnings"] = [f"page {page}: {w.message}" if page else w.message for page, w in warnings]
-        entry["warning_codes"] = [w.code.value for _, w in warnings]
-    return entry
-
-
 def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[tuple[int, PageWarning]]]:
     errors = [f"page {p.page}: {p.error}" for p in pages if p.error]
     warnings = [(p.page, w) for p in pages for w in p.warnings]
@@ -119,22 +107,22 @@ def _joined(errors: list[str]) -> str:
 
 
 def finish_page_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
-                          seconds: float) -> dict:
+                          seconds: float) -> ManifestEntry:
     """A document whose pages are all back: its status from theirs; unless it failed, its
     repair, text files, tables and archival files written into OUT (see the module docstring).
     Returns its manifest line."""
     status, error, warnings = _document_status(pages)
     if status == "failed":
-        return manifest_entry(document, status, len(pages), seconds, error, warnings)
+        return ManifestEntry.of(document, status, len(pages), seconds, error, warnings)
     try:
         tables = [t for p in pages for t in p.tables]
         _write_document(document, pages, out, options, tables, text_for_tables=None)
     except Exception as exc:  # noqa: BLE001 - one document's writing problem must not stop the batch
-        return manifest_entry(document, "failed", len(pages), seconds, f"could not write the results: {exc}", warnings)
-    return manifest_entry(document, status, len(pages), seconds, error, warnings)
+        return ManifestEntry.of(document, "failed", len(pages), seconds, f"could not write the results: {exc}", warnings)
+    return ManifestEntry.of(document, status, len(pages), seconds, error, warnings)
 
 
-def finish_text_document(document: InputDocument, out: Path, options: BatchOptions) -> dict:
+def finish_text_document(document: InputDocument, out: Path, options: BatchOptions) -> ManifestEntry:
     """Legacy .txt: decode, re-join lines into paragraphs, then the same writing path."""
     from sohoa.diacritics.encodings import decode_bytes
     from sohoa.ingest.legacy import reflow
@@ -146,18 +134,18 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
         reason = str(exc)
         if not reason.lower().startswith(("unknown", "text", "cannot")):
             reason = f"unknown text encoding: {reason}"
-        return manifest_entry(document, "failed", 1, time.perf_counter() - started, reason)
+        return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, reason)
     paragraphs = reflow(_CONTROL.sub("", decoded.text))
     if not paragraphs:
-        return manifest_entry(document, "failed", 1, time.perf_counter() - started, "empty document: the text file has no text")
+        return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, "empty document: the text file has no text")
     page = text_page(document.doc_id, paragraphs)
     try:
         _write_document(document, [page], out, options, [], text_for_tables=decoded.text)
     except Exception as exc:  # noqa: BLE001
-        return manifest_entry(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
+        return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
     warnings = [] if decoded.encoding in ("utf-8", "ascii") else \
         [(None, PageWarning(WarningCode.LEGACY_ENCODING, f"decoded as {decoded.encoding}"))]
-    return manifest_entry(document, "ok", 1, time.perf_counter() - started, None, warnings)
+    return ManifestEntry.of(document, "ok", 1, time.perf_counter() - started, None, warnings)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other controls a text file may hold; not \t \n \f \r

@@ -5,7 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from sohoa.cli import main
-from sohoa.batch import BatchOptions, read_manifest, run_batch
+from sohoa.batch import BatchOptions, run_batch
+from sohoa.manifest import read_manifest
 from sohoa.tables.api import TIDY_COLUMNS
 
 

@@ -266,7 +266,7 @@ def test_odd_names_give_safe_ids(tmp_path):
         _text(folder / name)
     summary = run_batch([str(folder)], tmp_path / "out", FAST)
     assert summary.all_ok, summary.entries
-    for entry in summary.entries:
+    for entry in (e.as_dict() for e in summary.entries):
         doc_id = entry["doc_id"]
         assert doc_id not in ("", ".", "..") and not doc_id.startswith(".") and "/" not in doc_id
         assert len(doc_id.encode("utf-8")) <= MAX_ID_BYTES
@@ -279,7 +279,7 @@ def test_nfc_and_nfd_spellings_of_a_name_give_distinct_nfc_ids(tmp_path):
     _text(tmp_path / "in" / (unicodedata.normalize("NFC", name) + ".txt"))
     _text(tmp_path / "in" / (unicodedata.normalize("NFD", name) + ".txt"))
     summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
-    ids = [e["doc_id"] for e in summary.entries]
+    ids = [e.doc_id for e in summary.entries]
     assert len(set(ids)) == 2 and all(unicodedata.is_normalized("NFC", i) for i in ids)
     assert unicodedata.normalize("NFC", name) in ids
 
@@ -289,7 +289,7 @@ def test_folder_links_are_followed_once_and_loops_end(tmp_path):
     (tmp_path / "in" / "sub" / "up").symlink_to("..")
     (tmp_path / "in" / "again").symlink_to(tmp_path / "in")
     summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
-    assert [e["doc_id"] for e in summary.entries] == ["sub__report"]
+    assert [e.doc_id for e in summary.entries] == ["sub__report"]
 
 
 def test_output_folder_inside_the_input_is_never_read(tmp_path):
@@ -298,7 +298,7 @@ def test_output_folder_inside_the_input_is_never_read(tmp_path):
     out = folder / "out"
     for _ in range(2):
         summary = run_batch([str(folder)], out, BatchOptions(jobs=1, engine="null", quiet=True, force=True))
-        assert [e["doc_id"] for e in summary.entries] == ["report"]
+        assert [e.doc_id for e in summary.entries] == ["report"]
     assert set(_manifest(out)) == {"report"}
 
 

@@ -24,12 +24,12 @@ def test_a_document_fails_on_the_code_whatever_the_message_says():
 
 
 def test_the_manifest_and_pages_jsonl_carry_each_code_beside_its_message():
-    from sohoa.pipeline import manifest_entry
     from sohoa.ingest.inputs import InputDocument
+    from sohoa.manifest import ManifestEntry
 
     enlarged = PageWarning(WarningCode.PAGE_ENLARGED, "text 12 px high: page enlarged 2.3x for OCR")
     document = InputDocument("d", "/tmp/d.png", "image", "0" * 64)
-    entry = manifest_entry(document, "ok", 2, 1.0, None, [(2, enlarged)])
+    entry = ManifestEntry.of(document, "ok", 2, 1.0, None, [(2, enlarged)]).as_dict()
     assert entry["warnings"] == ["page 2: text 12 px high: page enlarged 2.3x for OCR"]
     assert entry["warning_codes"] == ["page-enlarged"]
     record = page_record(_page(2, enlarged, error="timed out after 300 s"), [None, None], "", None)
