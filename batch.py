@@ -20,6 +20,7 @@ time, and the next run removes the staging folders an interrupted one left.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -38,6 +39,7 @@ from sohoa.manifest import ManifestEntry, append_manifest, read_manifest, write_
 from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, process_page
 
 LOCK = ".sohoa.lock"
+log = logging.getLogger(__name__)
 
 TIMEOUT_GRACE = 5.0  # seconds past --page-timeout before a page's worker is killed (its own limits come first)
 TEXT_PAGE_CHARS = 64_000  # a text input counts one page (of --page-timeout) per this many characters
@@ -364,7 +366,8 @@ def write_run_indicators(out: Path, entries: list[ManifestEntry]) -> None:
 
 # ------------------------------------------------------------------ progress
 class _Progress:
-    """A one-line progress bar on stderr (never stdout)."""
+    """A one-line progress bar on stderr (never stdout), on a terminal; what happens to documents
+    is logged (logger `sohoa.batch`; the CLI shows it on stderr)."""
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
@@ -377,7 +380,7 @@ class _Progress:
         self.total, self.docs_total = pages, documents
         self.docs_done = skipped + self.failed
         if skipped and not self.quiet:
-            print(f"sohoa: {skipped} document(s) already complete, skipped (use --force to redo)", file=sys.stderr)
+            log.info("%d document(s) already complete, skipped (use --force to redo)", skipped)
         self._show()
 
     def page_done(self) -> None:
@@ -391,13 +394,13 @@ class _Progress:
             self.failed += 1
             if not self.quiet:
                 self._clear()
-                print(f"sohoa: {entry.doc_id}: {entry.status}: {entry.error or ''}", file=sys.stderr)
+                log.warning("%s: %s: %s", entry.doc_id, entry.status, entry.error or "")
         self._show()
 
     def rejected(self, entry: ManifestEntry) -> None:
         self.failed += 1
         if not self.quiet:
-            print(f"sohoa: {entry.doc_id}: failed: {entry.error}", file=sys.stderr)
+            log.warning("%s: failed: %s", entry.doc_id, entry.error)
 
     def _clear(self) -> None:
         if self.tty:
@@ -419,5 +422,5 @@ class _Progress:
         self._clear()
         ok = sum(1 for e in summary.entries if e.ok)
         seconds = time.perf_counter() - self.started
-        print(f"sohoa: {ok}/{len(summary.entries)} documents ok, {self.done} pages in "
-              f"{seconds:.1f} s ({self.done / max(seconds, 1e-6):.2f} pages/s)", file=sys.stderr)
+        log.info("%d/%d documents ok, %d pages in %.1f s (%.2f pages/s)", ok, len(summary.entries), self.done,
+                 seconds, self.done / max(seconds, 1e-6))

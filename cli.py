@@ -1,17 +1,38 @@
 """The `sohoa` command line: one click group, one function per sub-command.
 
 Heavy imports live inside each command body so that `sohoa --help` stays instant.
-Errors from the library arrive as `SohoaError` and are translated here, in one place.
+Errors from the library arrive as `SohoaError` and are translated here, in one place; what the
+library reports as it goes (logger `sohoa`) goes to stderr from here too, prefixed 'sohoa: '.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 
 from sohoa import __version__
 from sohoa.errors import SohoaError
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (a test runner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
+
+
+def _configure_logging() -> None:
+    """The `sohoa` logger's records, INFO and above, on stderr (never stdout: output may be piped)."""
+    logger = logging.getLogger("sohoa")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("sohoa: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(logging.INFO)
 
 
 class _Group(click.Group):
@@ -32,6 +53,7 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="sohoa")
 def main() -> None:
     """sohoa: scanned Vietnamese reports to clean text and tidy indicator tables."""
+    _configure_logging()
 
 
 @main.command("run")
