@@ -18,11 +18,9 @@ from sohoa.ingest.archival.check import box_agreement, image_digests, page_cer, 
 from sohoa.synth.render import render_document, write_image_pdf
 from sohoa.ingest.tesseract_output import parse_hocr_words
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                       reason="tesseract / poppler not installed"),
-]
+from .conftest import REAL_TOOLS
+
+pytestmark = REAL_TOOLS
 
 DATA = Path(__file__).parent / "data"
 PARAGRAPHS = [

@@ -1,7 +1,6 @@
 """Real Tesseract and poppler on a few small pages (marked: `pytest -m integration`)."""
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -10,18 +9,9 @@ from sohoa.cli import main
 from sohoa.ingest.evaluate import score
 from sohoa.synth.render import OfficialHeader, document_truth, render_document, write_image_pdf
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                       reason="tesseract / poppler not installed"),
-]
+from .conftest import PARAGRAPHS, REAL_TOOLS
 
-PARAGRAPHS = [
-    "Năm 2023, tình hình kinh tế - xã hội của tỉnh tiếp tục phục hồi; tốc độ tăng trưởng kinh tế đạt 7,5%, "
-    "thu ngân sách nhà nước trên địa bàn vượt dự toán được giao.",
-    "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả các nhiệm vụ, "
-    "giải pháp đã đề ra.",
-]
+pytestmark = REAL_TOOLS
 
 
 def test_scanned_pdf_png_and_tiff_end_to_end(tmp_path):
