@@ -39,6 +39,7 @@ from sohoa.manifest import ManifestEntry, append_manifest, read_manifest, write_
 from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, process_page
 
 LOCK = ".sohoa.lock"
+_COMPLETE = {True: "text.txt", False: "tables"}  # what a complete document has, text on and off (`sohoa tables`)
 log = logging.getLogger(__name__)
 
 TIMEOUT_GRACE = 5.0  # seconds past --page-timeout before a page's worker is killed (its own limits come first)
@@ -128,7 +129,7 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     for document in documents:
         done = previous.get(document.doc_id)
         if (not options.force and done and done.get("status") == "ok" and done.get("sha256") == document.sha256
-                and (out / document.doc_id / "text.txt").exists()):
+                and (out / document.doc_id / _COMPLETE[options.text]).exists()):
             results[document.doc_id] = ManifestEntry.from_dict(done)
             summary.skipped += 1
             continue

@@ -142,18 +142,31 @@ def review_command(doc_dir, source):
 @main.command("tables")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for pages (default: all cores).")
+@click.option("--force", is_flag=True, help="Re-process documents already complete in OUT.")
 @click.option("--dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
               help="Rasterisation resolution for PDFs.")
+@click.option("--page-timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds allowed for one page before it is recorded as failed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def tables_command(inputs, out_dir, dpi, quiet):
-    """Tables only: wide + tidy CSV for every table found."""
-    from sohoa.tables.command import run_tables
+def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, quiet):
+    """Tables only: wide + tidy CSV for every table found (the batch job of `sohoa run` without
+    its text files: same manifest, same resume)."""
+    from sohoa.batch import BatchOptions, run_batch
 
-    summary = run_tables(list(inputs), out_dir, dpi=dpi, quiet=quiet)
+    options = BatchOptions(jobs=jobs, force=force, text=False, dpi=dpi, page_timeout=page_timeout, quiet=quiet)
+    summary = run_batch(list(inputs), out_dir, options)
     if not quiet:
-        click.echo(f"{summary.documents} documents, {summary.tables} tables, "
-                   f"{summary.observations} observations → {out_dir}", err=True)
-    sys.exit(1 if summary.failed else 0)
+        import csv
+        from pathlib import Path
+
+        done = [e for e in summary.entries if e.status != "failed"]
+        tables = sum(len(list((Path(out_dir) / e.doc_id / "tables").glob("*.csv"))) for e in done)
+        with open(Path(out_dir) / "indicators.csv", encoding="utf-8", newline="") as handle:
+            observations = max(0, sum(1 for _ in csv.reader(handle)) - 1)
+        click.echo(f"{len(done)} documents, {tables} tables, {observations} observations → {out_dir}", err=True)
+    sys.exit(0 if summary.all_ok else 1)
 
 
 @main.command("train")

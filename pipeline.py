@@ -83,47 +83,24 @@ def _cell_engine(options: PageOptions) -> OcrEngine:
 
 
 # ------------------------------------------------------------------ a document
-def _document_status(pages: list[PageResult]) -> tuple[str, str | None, list[tuple[int, PageWarning]]]:
-    errors = [f"page {p.page}: {p.error}" for p in pages if p.error]
-    warnings = [(p.page, w) for p in pages for w in p.warnings]
-    readable = [p for p in pages if not p.error]
-    if not readable:
-        return "failed", _joined(errors), warnings
-    with_text = [p for p in readable if p.layout and p.layout.blocks]
-    if not with_text:
-        if errors:
-            return "failed", _joined(errors) + "; no text found on the other pages", warnings
-        return "failed", "empty document: no text found on any page (blank or unreadable scan)", warnings
-    vietnamese = [p for p in with_text if not any(w.code == WarningCode.NOT_VIETNAMESE for w in p.warnings)]
-    if not vietnamese:
-        return "failed", "non-Vietnamese document: the text read has almost no Vietnamese diacritics", warnings
-    if errors:
-        return "partial", "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""), warnings
-    return "ok", None, warnings
-
-
-def _joined(errors: list[str]) -> str:
-    return "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)"
-
-
 def finish_page_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
-                          seconds: float) -> ManifestEntry:
+                         seconds: float) -> ManifestEntry:
     """A document whose pages are all back: its status from theirs; unless it failed, its
     repair, text files, tables and archival files written into OUT (see the module docstring).
     Returns its manifest line."""
-    status, error, warnings = _document_status(pages)
+    status, error, warnings = document_status(pages, options.text)
     if status == "failed":
         return ManifestEntry.of(document, status, len(pages), seconds, error, warnings)
     try:
-        tables = [t for p in pages for t in p.tables]
-        _write_document(document, pages, out, options, tables, text_for_tables=None)
+        _write_document(document, out, options, pages, [t for p in pages for t in p.tables])
     except Exception as exc:  # noqa: BLE001 - one document's writing problem must not stop the batch
         return ManifestEntry.of(document, "failed", len(pages), seconds, f"could not write the results: {exc}", warnings)
     return ManifestEntry.of(document, status, len(pages), seconds, error, warnings)
 
 
 def finish_text_document(document: InputDocument, out: Path, options: BatchOptions) -> ManifestEntry:
-    """Legacy .txt: decode, re-join lines into paragraphs, then the same writing path."""
+    """Legacy .txt: decode, re-join lines into paragraphs (one page of text), then the same
+    writing path; its tables are found in the decoded text."""
     from sohoa.diacritics.encodings import decode_bytes
     from sohoa.ingest.legacy import reflow
 
@@ -135,17 +112,45 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
         if not reason.lower().startswith(("unknown", "text", "cannot")):
             reason = f"unknown text encoding: {reason}"
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, reason)
-    paragraphs = reflow(_CONTROL.sub("", decoded.text))
-    if not paragraphs:
-        return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, "empty document: the text file has no text")
-    page = text_page(document.doc_id, paragraphs)
+    paragraphs = reflow(_CONTROL.sub("", decoded.text)) if options.text else []
+    if options.text and not paragraphs:
+        return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started,
+                                "empty document: the text file has no text")
     try:
-        _write_document(document, [page], out, options, [], text_for_tables=decoded.text)
+        pages = [text_page(document.doc_id, paragraphs)] if options.text else []
+        _write_document(document, out, options, pages, [], text_for_tables=decoded.text)
     except Exception as exc:  # noqa: BLE001
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
     warnings = [] if decoded.encoding in ("utf-8", "ascii") else \
         [(None, PageWarning(WarningCode.LEGACY_ENCODING, f"decoded as {decoded.encoding}"))]
     return ManifestEntry.of(document, "ok", 1, time.perf_counter() - started, None, warnings)
+
+
+def document_status(pages: list[PageResult], text: bool = True) -> tuple[str, str | None, list[tuple[int, PageWarning]]]:
+    """(status, error, warnings with their page) of a document from its pages: failed when no
+    page could be read, or (`text`) none has text or all of them read as another language;
+    partial when some pages failed; else ok. Decided on errors and warning codes only."""
+    errors = [f"page {p.page}: {p.error}" for p in pages if p.error]
+    warnings = [(p.page, w) for p in pages for w in p.warnings]
+    readable = [p for p in pages if not p.error]
+    if not readable:
+        return "failed", _joined(errors), warnings
+    if text:
+        with_text = [p for p in readable if p.layout and p.layout.blocks]
+        if not with_text:
+            if errors:
+                return "failed", _joined(errors) + "; no text found on the other pages", warnings
+            return "failed", "empty document: no text found on any page (blank or unreadable scan)", warnings
+        vietnamese = [p for p in with_text if not any(w.code == WarningCode.NOT_VIETNAMESE for w in p.warnings)]
+        if not vietnamese:
+            return "failed", "non-Vietnamese document: the text read has almost no Vietnamese diacritics", warnings
+    if errors:
+        return "partial", "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""), warnings
+    return "ok", None, warnings
+
+
+def _joined(errors: list[str]) -> str:
+    return "; ".join(errors) if len(errors) <= 3 else f"{errors[0]} (and {len(errors) - 1} more pages)"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other controls a text file may hold; not \t \n \f \r
@@ -177,8 +182,32 @@ def ocr_evidence(pages: list[PageResult], options: BatchOptions):
     return OcrEvidence.from_words(model, (w for p in pages if p.source == "ocr" and p.ocr for w in p.ocr.words))
 
 
-def _write_document(document: InputDocument, pages: list[PageResult], out: Path, options: BatchOptions,
-                    tables: list, text_for_tables: str | None) -> None:
+# ------------------------------------------------------------------ writing a document
+def _write_document(document: InputDocument, out: Path, options: BatchOptions, pages: list[PageResult],
+                    tables: list, text_for_tables: str | None = None) -> None:
+    """Everything of a document written into a staging folder (one per run and document: two
+    processes never write into the same one), then renamed into OUT/<doc_id>; a failure leaves
+    nothing behind. Text off (`sohoa tables`): the tables alone."""
+    staging = out / f".partial-{document.doc_id}-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        if options.text:
+            _write_text(staging, pages, options)
+        _write_tables(document, staging, options, tables, text_for_tables)
+        if options.text:
+            from sohoa.ingest.archival import ArchivalOptions, write_archival
+
+            write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _commit(staging, out, document)
+
+
+def _write_text(staging: Path, pages: list[PageResult], options: BatchOptions) -> None:
+    """Repair (unless --no-repair) and the text files: ocr.txt, text.txt, pages.jsonl, edits.jsonl."""
     repair = None
     if options.repair:
         from sohoa.diacritics import repair as repair_text
@@ -190,32 +219,16 @@ def _write_document(document: InputDocument, pages: list[PageResult], out: Path,
             return repair_in_chunks(text, repair_text, max_lines=REPAIR_CHUNK_LINES, max_chars=REPAIR_CHUNK_CHARS,
                                     min_confidence=options.min_confidence, ocr=evidence)
     assembled = assemble(pages, repair)
-    # one staging folder per run and document: two processes never write into the same one
-    staging = out / f".partial-{document.doc_id}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
     (staging / "ocr.txt").write_text(assembled.ocr_text + "\n", encoding="utf-8")
     (staging / "text.txt").write_text(assembled.text + "\n", encoding="utf-8")
     (staging / "pages.jsonl").write_text(assembled.pages_jsonl, encoding="utf-8")
     if options.repair:
         (staging / "edits.jsonl").write_text(assembled.edits_jsonl, encoding="utf-8")
-    _write_tables(document, staging, options, tables, text_for_tables, assembled.text)
-    from sohoa.ingest.archival import ArchivalOptions, write_archival
-
-    write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html))
-    final = out / document.doc_id
-    if final.exists():
-        trash = out / f".old-{document.doc_id}-{os.getpid()}"
-        final.rename(trash)
-        staging.rename(final)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        staging.rename(final)
 
 
 def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions, tables: list,
-                  text_for_tables: str | None, repaired_text: str) -> None:
+                  text_for_tables: str | None) -> None:
+    """tables/*.csv and their sidecars, indicators.csv (only its header with --no-tables)."""
     from sohoa.tables.api import TIDY_COLUMNS
 
     if not options.tables:
@@ -229,6 +242,18 @@ def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions,
     write_document_tables(document.doc_id, tables, doc_dir)
     if not (doc_dir / "indicators.csv").exists():
         (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
+
+
+def _commit(staging: Path, out: Path, document: InputDocument) -> None:
+    """The staging folder renamed into OUT/<doc_id>, replacing an earlier one only then."""
+    final = out / document.doc_id
+    if final.exists():
+        trash = out / f".old-{document.doc_id}-{os.getpid()}"
+        final.rename(trash)
+        staging.rename(final)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        staging.rename(final)
 
 
 # ------------------------------------------------------------------ settings

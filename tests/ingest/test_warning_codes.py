@@ -14,12 +14,12 @@ def _page(number: int, *warnings: PageWarning, error: str | None = None) -> Page
 
 
 def test_a_document_fails_on_the_code_whatever_the_message_says():
-    from sohoa.pipeline import _document_status
+    from sohoa.pipeline import document_status
 
     reworded = PageWarning(WarningCode.NOT_VIETNAMESE, "the page reads as English")
-    assert _document_status([_page(1, reworded)])[0] == "failed"
+    assert document_status([_page(1, reworded)])[0] == "failed"
     worded_alike = PageWarning(WarningCode.TABLES_FAILED, "non-Vietnamese page: a table cell said so")
-    status, error, warnings = _document_status([_page(1, worded_alike)])
+    status, error, warnings = document_status([_page(1, worded_alike)])
     assert status == "ok" and error is None and warnings == [(1, worded_alike)]
 
 
