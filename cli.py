@@ -78,22 +78,25 @@ def main() -> None:
 @click.option("--no-pdf", is_flag=True, help="Skip searchable.pdf (the scan with the repaired text as a PDF/A).")
 @click.option("--html", is_flag=True, help="Also write review.html: every change shown beside the scan.")
 @click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,
-              help="Tesseract's Vietnamese model: 'best' (tessdata_best, shipped with sohoa; more accurate, "
-                   "slower) or 'fast' (the system's tesseract-ocr-vie).")
+              help="Tesseract's Vietnamese model for pages: 'best' (tessdata_best, shipped with sohoa; more "
+                   "accurate, slower) or 'fast' (the system's tesseract-ocr-vie).")
+@click.option("--cell-ocr-model", type=click.Choice(["best", "fast"]), default="fast", show_default=True,
+              help="Tesseract's Vietnamese model for the cells of tables (the table step is measured with 'fast').")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Repair edits below this confidence are not applied (kept as review flags).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT | local:N",
               help="Send the page tasks to a Dask distributed cluster (pip install 'sohoa[dask]'); documents are "
                    "still finished and written here. local:N starts a cluster of N workers on this machine.")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet, no_pdf, html, ocr_model, min_confidence, scheduler):
+                quiet, no_pdf, html, ocr_model, cell_ocr_model, min_confidence, scheduler):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
-        pdf=not no_pdf, html=html, ocr_model=ocr_model, min_confidence=min_confidence, scheduler=scheduler,
+        pdf=not no_pdf, html=html, ocr_model=ocr_model, cell_ocr_model=cell_ocr_model, min_confidence=min_confidence,
+        scheduler=scheduler,
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)
@@ -149,13 +152,16 @@ def review_command(doc_dir, source):
               help="Rasterisation resolution for PDFs.")
 @click.option("--page-timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds allowed for one page before it is recorded as failed.")
+@click.option("--cell-ocr-model", type=click.Choice(["best", "fast"]), default="fast", show_default=True,
+              help="Tesseract's Vietnamese model for the cells of tables (the table step is measured with 'fast').")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, quiet):
+def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_model, quiet):
     """Tables only: wide + tidy CSV for every table found (the batch job of `sohoa run` without
     its text files: same manifest, same resume)."""
     from sohoa.batch import BatchOptions, run_batch
 
-    options = BatchOptions(jobs=jobs, force=force, text=False, dpi=dpi, page_timeout=page_timeout, quiet=quiet)
+    options = BatchOptions(jobs=jobs, force=force, text=False, dpi=dpi, page_timeout=page_timeout, quiet=quiet,
+                           cell_ocr_model=cell_ocr_model)
     summary = run_batch(list(inputs), out_dir, options)
     if not quiet:
         import csv

@@ -5,8 +5,9 @@ Per page, in a worker process (`process_page`):
                                     geometry (turn, skew, rules) → OCR → reading order
                                     [`sohoa tables`: ingest.page.read_page_image, fetch → clean → geometry]
     tables.api.find_page_tables     on a page that may hold a table: rules → grids → cells, read
-                                    by the page's OCR engine within the page's time limit; a
-                                    failure is a `tables-failed` warning, never the page's
+                                    by the page's OCR engine (model --cell-ocr-model) within the
+                                    page's time limit; a failure is a `tables-failed` warning,
+                                    never the page's
 Per document, once all its pages are back (`finish_page_document`; a .txt input:
 `finish_text_document`, which decodes and reflows it into one page first):
     status                          from the pages' errors and warning codes
@@ -35,7 +36,7 @@ from sohoa.ingest import page as ingest_page
 from sohoa.ingest.assemble import assemble
 from sohoa.ingest.inputs import InputDocument
 from sohoa.ingest.layout import PageLayout, TextBlock
-from sohoa.ingest.ocr import CELL_OCR_MODEL, OcrEngine, within
+from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, DEFAULT_OCR_MODEL, OcrEngine, within
 from sohoa.ingest.page import PageOptions, PageResult, ReadPage
 from sohoa.ingest.rasterize import MAX_PIXELS
 from sohoa.ingest.records import OcrPage, OcrWord, PageSource, PageWarning, WarningCode
@@ -53,7 +54,7 @@ def process_page(source: PageSource, options: PageOptions, engine: OcrEngine | N
             read = ingest_page.read_page(source, options, started, engine)
         else:
             read = ingest_page.read_page_image(source, options, started)
-        result = _with_tables(read, source, options, started) if read.wants_tables else read.result
+        result = _with_tables(read, source, options, started, engine) if read.wants_tables else read.result
     except SohoaError as exc:
         result = PageResult(source.doc_id, source.page, None, None, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a page must never take the batch down
@@ -62,24 +63,21 @@ def process_page(source: PageSource, options: PageOptions, engine: OcrEngine | N
     return replace(result, seconds=round(time.perf_counter() - started, 3))
 
 
-def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, started: float) -> PageResult:
-    """The page's result with its tables; a failure of the table step is a warning, and the
-    page's text stands."""
+def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, started: float,
+                 engine: OcrEngine | None = None) -> PageResult:
+    """The page's result with its tables, their cells read by the page's engine; a failure of
+    the table step is a warning, and the page's text stands."""
     from sohoa.tables.api import find_page_tables
 
     try:
         image = read.image if read.image is not None else ingest_page.layer_page_image(source, options)
-        cells = within(_cell_engine(options), ingest_page.time_left(options, started))
+        reader = engine or ingest_page.engine_for(replace(options, ocr_model=options.cell_ocr_model))
+        cells = within(reader, ingest_page.time_left(options, started))
         tables = tuple(find_page_tables(image, engine=cells, repair=options.repair))
     except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
         failed = PageWarning(WarningCode.TABLES_FAILED, f"table extraction failed: {type(exc).__name__}: {exc}")
         return replace(read.result, warnings=read.result.warnings + (failed,))
     return replace(read.result, tables=tables)
-
-
-def _cell_engine(options: PageOptions) -> OcrEngine:
-    """What reads table cells: Tesseract with CELL_OCR_MODEL, whatever read the page."""
-    return ingest_page.engine_for(replace(options, engine="tesseract", ocr_model=CELL_OCR_MODEL))
 
 
 # ------------------------------------------------------------------ a document
@@ -271,7 +269,8 @@ class BatchOptions:
     quiet: bool = False
     engine: str = "tesseract"
     lang: str = "vie"
-    ocr_model: str = "best"  # 'best' (shipped tessdata_best vie, integer weights) or 'fast' (the system's)
+    ocr_model: str = DEFAULT_OCR_MODEL  # 'best' (shipped tessdata_best vie, integer weights) or 'fast' (the system's)
+    cell_ocr_model: str = DEFAULT_CELL_OCR_MODEL  # the model that reads table cells
     min_confidence: float = 0.5  # repair edits below it are kept as flags, not applied
     password: str | None = field(default=None, repr=False)  # user password of encrypted PDFs
     max_megapixels: float = MAX_PIXELS / 1_000_000  # a page larger than this at --dpi is refused
@@ -291,8 +290,9 @@ class BatchOptions:
     @property
     def page_options(self) -> PageOptions:
         """What every page worker is told."""
-        return PageOptions(engine=self.engine, lang=self.lang, ocr_model=self.ocr_model, tables=self.tables,
-                           text=self.text, repair=self.repair, timeout=self.page_timeout, max_pixels=self.max_pixels)
+        return PageOptions(engine=self.engine, lang=self.lang, ocr_model=self.ocr_model,
+                           cell_ocr_model=self.cell_ocr_model, tables=self.tables, text=self.text, repair=self.repair,
+                           timeout=self.page_timeout, max_pixels=self.max_pixels)
 
 
 WORKER_MEMORY_BASE = 3 << 30  # address space of a worker with its libraries, model and OCR

@@ -17,7 +17,7 @@ import numpy as np
 
 from sohoa.ingest import geometry, preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
-from sohoa.ingest.ocr import OcrEngine, make_engine
+from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, DEFAULT_OCR_MODEL, OcrEngine, make_engine
 from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, PageImage, PageSource, PageWarning, Rules,
                                   WarningCode)
 from sohoa.ingest.textlayer import (ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
@@ -43,7 +43,8 @@ class PageOptions:
 
     engine: str = "tesseract"
     lang: str = "vie"
-    ocr_model: str = "best"  # Tesseract model for `lang`: 'best' (shipped) or 'fast' (the system's)
+    ocr_model: str = DEFAULT_OCR_MODEL  # Tesseract model for `lang`: 'best' (shipped) or 'fast' (the system's)
+    cell_ocr_model: str = DEFAULT_CELL_OCR_MODEL  # the model of the engine that reads table cells
     tables: bool = True
     text: bool = True  # False (`sohoa tables`): no text layer, no page OCR, the table step on every page
     repair: bool = True  # False (--no-repair): table cells are left as read, like the text
@@ -87,7 +88,8 @@ _ENGINES: dict[tuple[str, str, str], OcrEngine] = {}
 
 
 def engine_for(options: PageOptions) -> OcrEngine:
-    """The page's OCR engine (one per worker process and setting)."""
+    """The page's OCR engine (one per worker process and setting); the engine of its table
+    cells is `engine_for(replace(options, ocr_model=options.cell_ocr_model))`."""
     key = (options.engine, options.lang, options.ocr_model)
     if key not in _ENGINES:
         _ENGINES[key] = make_engine(options.engine, lang=options.lang, model=options.ocr_model) \

@@ -35,11 +35,12 @@ the context); `bench/tables_bench.py` reports F1 with it toggled."""
 
 def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True) -> list[Table]:
     """Tables on one preprocessed page image; cells read with `engine` (default: Tesseract
-    `vie`, `sohoa.ingest.ocr.CELL_OCR_MODEL`); `repair`: False leaves every cell as read."""
+    `vie` with `sohoa.ingest.ocr.DEFAULT_CELL_OCR_MODEL`, as `sohoa run` reads them); `repair`:
+    False leaves every cell as read."""
     if engine is None:
-        from sohoa.ingest.ocr import CELL_OCR_MODEL, TesseractEngine
+        from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, TesseractEngine
 
-        engine = TesseractEngine(model=CELL_OCR_MODEL)
+        engine = TesseractEngine(model=DEFAULT_CELL_OCR_MODEL)
     grey = to_grey(page.image)
     dpi = page.dpi or 300
     # the page worker levelled the page by its text; the rules may still tilt a little

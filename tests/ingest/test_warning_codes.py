@@ -35,3 +35,25 @@ def test_the_manifest_and_pages_jsonl_carry_each_code_beside_its_message():
     record = page_record(_page(2, enlarged, error="timed out after 300 s"), [None, None], "", None)
     assert record["warnings"] == [enlarged.message, "timed out after 300 s"]
     assert record["warning_codes"] == ["page-enlarged", "page-failed"]
+
+
+def test_a_failing_table_step_is_a_warning_and_the_text_stands(monkeypatch):
+    import numpy as np
+
+    import sohoa.tables.api as tables_api
+    from sohoa.ingest.ocr import NullEngine
+    from sohoa.ingest.page import PageOptions, ReadPage
+    from sohoa.ingest.records import PageImage, PageSource
+    from sohoa.pipeline import _with_tables
+
+    def broken(image, *, engine, repair):
+        assert repair is False  # --no-repair reaches the table step
+        raise ValueError("no grid")
+
+    monkeypatch.setattr(tables_api, "find_page_tables", broken)
+    page = _page(1)
+    read = ReadPage(page, True, PageImage("d", 1, np.full((40, 40), 255, np.uint8), 300))
+    result = _with_tables(read, PageSource("d", "d.png", "image", 1), PageOptions(repair=False), 0.0, NullEngine())
+    assert result.ocr == page.ocr and result.tables == ()
+    assert [(w.code, w.message) for w in result.warnings] == [
+        (WarningCode.TABLES_FAILED, "table extraction failed: ValueError: no grid")]
