@@ -1,17 +1,38 @@
 """The `sohoa` command line: one click group, one function per sub-command.
 
 Heavy imports live inside each command body so that `sohoa --help` stays instant.
-Errors from the library arrive as `SohoaError` and are translated here, in one place.
+Errors from the library arrive as `SohoaError` and are translated here, in one place; what the
+library reports as it goes (logger `sohoa`) goes to stderr from here too, prefixed 'sohoa: '.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 
 from sohoa import __version__
 from sohoa.errors import SohoaError
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (a test runner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
+
+
+def _configure_logging() -> None:
+    """The `sohoa` logger's records, INFO and above, on stderr (never stdout: output may be piped)."""
+    logger = logging.getLogger("sohoa")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("sohoa: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(logging.INFO)
 
 
 class _Group(click.Group):
@@ -32,6 +53,7 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="sohoa")
 def main() -> None:
     """sohoa: scanned Vietnamese reports to clean text and tidy indicator tables."""
+    _configure_logging()
 
 
 @main.command("run")
@@ -56,22 +78,25 @@ def main() -> None:
 @click.option("--no-pdf", is_flag=True, help="Skip searchable.pdf (the scan with the repaired text as a PDF/A).")
 @click.option("--html", is_flag=True, help="Also write review.html: every change shown beside the scan.")
 @click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,
-              help="Tesseract's Vietnamese model: 'best' (tessdata_best, shipped with sohoa; more accurate, "
-                   "slower) or 'fast' (the system's tesseract-ocr-vie).")
+              help="Tesseract's Vietnamese model for pages: 'best' (tessdata_best, shipped with sohoa; more "
+                   "accurate, slower) or 'fast' (the system's tesseract-ocr-vie).")
+@click.option("--cell-ocr-model", type=click.Choice(["best", "fast"]), default="fast", show_default=True,
+              help="Tesseract's Vietnamese model for the cells of tables (the table step is measured with 'fast').")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Repair edits below this confidence are not applied (kept as review flags).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT | local:N",
               help="Send the page tasks to a Dask distributed cluster (pip install 'sohoa[dask]'); documents are "
                    "still finished and written here. local:N starts a cluster of N workers on this machine.")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet, no_pdf, html, ocr_model, min_confidence, scheduler):
+                quiet, no_pdf, html, ocr_model, cell_ocr_model, min_confidence, scheduler):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
-    from sohoa.ingest.batch import BatchOptions, run_batch
+    from sohoa.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
-        pdf=not no_pdf, html=html, ocr_model=ocr_model, min_confidence=min_confidence, scheduler=scheduler,
+        pdf=not no_pdf, html=html, ocr_model=ocr_model, cell_ocr_model=cell_ocr_model, min_confidence=min_confidence,
+        scheduler=scheduler,
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)
@@ -120,18 +145,34 @@ def review_command(doc_dir, source):
 @main.command("tables")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for pages (default: all cores).")
+@click.option("--force", is_flag=True, help="Re-process documents already complete in OUT.")
 @click.option("--dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
               help="Rasterisation resolution for PDFs.")
+@click.option("--page-timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds allowed for one page before it is recorded as failed.")
+@click.option("--cell-ocr-model", type=click.Choice(["best", "fast"]), default="fast", show_default=True,
+              help="Tesseract's Vietnamese model for the cells of tables (the table step is measured with 'fast').")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def tables_command(inputs, out_dir, dpi, quiet):
-    """Tables only: wide + tidy CSV for every table found."""
-    from sohoa.tables.command import run_tables
+def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_model, quiet):
+    """Tables only: wide + tidy CSV for every table found (the batch job of `sohoa run` without
+    its text files: same manifest, same resume)."""
+    from sohoa.batch import BatchOptions, run_batch
 
-    summary = run_tables(list(inputs), out_dir, dpi=dpi, quiet=quiet)
+    options = BatchOptions(jobs=jobs, force=force, text=False, dpi=dpi, page_timeout=page_timeout, quiet=quiet,
+                           cell_ocr_model=cell_ocr_model)
+    summary = run_batch(list(inputs), out_dir, options)
     if not quiet:
-        click.echo(f"{summary.documents} documents, {summary.tables} tables, "
-                   f"{summary.observations} observations → {out_dir}", err=True)
-    sys.exit(1 if summary.failed else 0)
+        import csv
+        from pathlib import Path
+
+        done = [e for e in summary.entries if e.status != "failed"]
+        tables = sum(len(list((Path(out_dir) / e.doc_id / "tables").glob("*.csv"))) for e in done)
+        with open(Path(out_dir) / "indicators.csv", encoding="utf-8", newline="") as handle:
+            observations = max(0, sum(1 for _ in csv.reader(handle)) - 1)
+        click.echo(f"{len(done)} documents, {tables} tables, {observations} observations → {out_dir}", err=True)
+    sys.exit(0 if summary.all_ok else 1)
 
 
 @main.command("train")

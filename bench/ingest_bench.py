@@ -117,7 +117,7 @@ def plain_tesseract(pngs: list[Path], processes: int = 2) -> tuple[dict[Path, st
 
 def _variant_text(args) -> str:
     png, options = args
-    from sohoa.ingest.page import process_page
+    from sohoa.pipeline import process_page
     from sohoa.ingest.records import PageSource
 
     result = process_page(PageSource(png.stem, str(png), "image", 1, 300), options)

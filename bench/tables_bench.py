@@ -258,7 +258,7 @@ def main(out_dir: Path) -> dict:
             for number, image in enumerate(images, start=1):
                 if method == "sohoa":
                     grey = np.asarray(image.convert("L"))
-                    read = find_tables_on_page(PageImage(f"{variant}-{style}-{level}-{n}", number, grey, 300), None,
+                    read = find_tables_on_page(PageImage(f"{variant}-{style}-{level}-{n}", number, grey, 300),
                                                repair=False)
                     tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
                     lap = time.perf_counter()

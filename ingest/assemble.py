@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from sohoa.ingest.page import PageResult
+from sohoa.ingest.records import WarningCode
 
 PAGE_SEPARATOR = "\f"
 
@@ -162,7 +163,9 @@ def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -
         "rotation": ocr.rotation if ocr else 0,
         "source": page.source,
         "page_label": page.layout.page_label if page.layout else "",
-        "warnings": list(page.warnings) + ([page.error] if page.error else []),
+        "warnings": [w.message for w in page.warnings] + ([page.error] if page.error else []),
+        # (extension) the code of each warning, in the same order
+        "warning_codes": [w.code.value for w in page.warnings] + ([WarningCode.PAGE_FAILED.value] if page.error else []),
         "annotations": [a.as_dict() for a in ocr.annotations] if ocr else [],
         "block_roles": [block.role for block in page.layout.blocks] if page.layout else [],
         "words": [],

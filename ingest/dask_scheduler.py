@@ -1,7 +1,7 @@
 """Pages on a Dask distributed cluster (`sohoa run … --scheduler tcp://HOST:PORT | local:N`).
 
-Only the page tasks leave the client: each is `process_page` on a worker, exactly the
-function the local pool runs. Finishing a document (repair, tables, writing OUT, the manifest)
+Only the page tasks leave the client: each is `sohoa.pipeline.process_page` on a worker,
+exactly the function the local pool runs. Finishing a document (repair, tables, writing OUT, the manifest)
 stays on the client, so a cluster run writes the same files as a local one.
 
 `DaskPages` offers the local pool's interface (`idle`, `submit`, `outcomes`, `close`), so the
@@ -178,11 +178,9 @@ def _sizes(paths: list[str]) -> dict[str, int | None]:  # runs on each worker
 _CACHE = Path(tempfile.gettempdir()) / "sohoa-dask-inputs"
 
 
-def process_sent_page(source, options, data: bytes, sha256: str, suffix: str):
-    """`process_page` for an input sent as bytes: written once per worker to a cache file named
-    by its sha256 (every page of the document reads the same file)."""
-    from sohoa.ingest.page import process_page
-
+def process_sent_page(process_page: Callable, source, options, data: bytes, sha256: str, suffix: str):
+    """`process_page(source, options)` for an input sent as bytes: written once per worker to a
+    cache file named by its sha256 (every page of the document reads the same file)."""
     _CACHE.mkdir(parents=True, exist_ok=True)
     path = _CACHE / f"{sha256}{suffix}"
     if not path.exists() or path.stat().st_size != len(data):

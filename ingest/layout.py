@@ -22,12 +22,9 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sohoa.ingest.records import Annotation, OcrWord
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sohoa.ingest.preprocess import Rules
+from sohoa.ingest.geometry import Grid, table_grids
+from sohoa.ingest.records import Annotation, OcrWord, Rules
 
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
 LIST_MARKER = re.compile(r"^(?:[-–•+*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[IVXLC]{1,5}[.)]\s|[A-Z][.)]\s)")
@@ -212,8 +209,8 @@ def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
 RECEIVED_STAMP = re.compile(r"^(?:ĐẾN|Đến|ĐÊN|DEN|Giờ|Ngày|Chuyển|CÔNG\s*VĂN|Số)\b", re.IGNORECASE)
 
 
-def _received_stamps(words: list[OcrWord], grids: list["Grid"], width: int, height: int,
-                     dropped: set[int]) -> tuple[list["Grid"], list[int], list[Annotation]]:
+def _received_stamps(words: list[OcrWord], grids: list[Grid], width: int, height: int,
+                     dropped: set[int]) -> tuple[list[Grid], list[int], list[Annotation]]:
     """(the grids that are tables, the words of received stamps, the stamps).
 
     A received stamp ('ĐẾN / Số: … / Ngày: … / Chuyển: …', filled in by hand) is a small ruled
@@ -480,7 +477,7 @@ def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, lin
     return False
 
 
-def lay_out(words: list[OcrWord], width: int, height: int, rules: "Rules | None" = None) -> PageLayout:
+def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None = None) -> PageLayout:
     """Reading order and paragraphs of one page (see the module docstring).
 
     rules: ruled lines found on the page image; where they form a grid, the words inside are
@@ -586,79 +583,6 @@ def _flow_blocks(words: list[OcrWord], segs: list[Segment], width: int, left: fl
 
 
 # ------------------------------------------------------------------ ruled tables
-@dataclass(frozen=True)
-class Grid:
-    """A ruled table: its box, the row separators (y) and the vertical rules (x, y0, y1)."""
-
-    x0: int
-    y0: int
-    x1: int
-    y1: int
-    rows: tuple[int, ...]
-    verticals: tuple[tuple[int, int, int], ...]
-
-    def contains(self, x: float, y: float) -> bool:
-        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
-
-
-def _mend_broken_rules(boxes: list[tuple[int, int, int, int]], axis: int, tolerance: int,
-                       max_gap: int = 24) -> list[tuple[int, int, int, int]]:
-    """Pieces of one rule, broken by a photocopy or a faint scan, joined again: boxes on one line
-    (within `tolerance` across it) whose ends overlap or lie `max_gap` pixels apart at most.
-    axis 0: horizontal rules, 1: vertical."""
-    along0, across0, along1, across1 = (0, 1, 2, 3) if axis == 0 else (1, 0, 3, 2)
-    mended: list[list[int]] = []
-    for box in sorted(boxes, key=lambda b: (b[across0], b[along0])):
-        for other in mended:
-            same_line = abs((other[across0] + other[across1]) / 2 - (box[across0] + box[across1]) / 2) <= tolerance
-            if same_line and box[along0] <= other[along1] + max_gap and box[along1] >= other[along0] - max_gap:
-                other[along0], other[along1] = min(other[along0], box[along0]), max(other[along1], box[along1])
-                other[across0], other[across1] = min(other[across0], box[across0]), max(other[across1], box[across1])
-                break
-        else:
-            mended.append(list(box))
-    return [tuple(b) for b in mended]
-
-
-def table_grids(rules: "Rules", tolerance: int = 6) -> list[Grid]:
-    """Grids formed by horizontal and vertical rules that cross each other (>= 2 of each)."""
-    hs = _mend_broken_rules(list(rules.horizontal), axis=0, tolerance=tolerance)
-    vs = _mend_broken_rules(list(rules.vertical), axis=1, tolerance=tolerance)
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for i, (hx0, hy0, hx1, hy1) in enumerate(hs):
-        hy = (hy0 + hy1) / 2
-        for j, (vx0, vy0, vx1, vy1) in enumerate(vs):
-            vx = (vx0 + vx1) / 2
-            if hx0 - tolerance <= vx <= hx1 + tolerance and vy0 - tolerance <= hy <= vy1 + tolerance:
-                parent[find(i)] = find(len(hs) + j)
-    groups: dict[int, tuple[list, list]] = {}
-    for i in range(len(hs)):
-        groups.setdefault(find(i), ([], []))[0].append(hs[i])
-    for j in range(len(vs)):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(vs[j])
-    grids = []
-    for h_lines, v_lines in groups.values():
-        if len(h_lines) < 2 or len(v_lines) < 2:
-            continue
-        boxes = h_lines + v_lines
-        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        # row separators: rules across at least half the table (partial ones split header cells)
-        ys = sorted((b[1] + b[3]) // 2 for b in h_lines if b[2] - b[0] >= 0.5 * (x1 - x0))
-        rows = tuple(y for k, y in enumerate(ys) if k == 0 or y - ys[k - 1] > tolerance)
-        verticals = tuple(sorted(((b[0] + b[2]) // 2, b[1], b[3]) for b in v_lines))
-        if len(rows) >= 2:
-            grids.append(Grid(x0, y0, x1, y1, rows, verticals))
-    return grids
-
-
 def _grid_blocks(words: list[OcrWord], indices: list[int], grid: Grid, counter: list[int]) -> list[TextBlock]:
     """One block per table row: cells left to right (only the rules crossing that row split
     it, so merged cells stay whole), joined by ' | '; words in a cell in reading order."""

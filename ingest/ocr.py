@@ -1,5 +1,12 @@
 """OCR engines behind one small interface, mapped onto the fixed word table (`OcrWord`).
 
+Every OCR call of sohoa goes through `OcrEngine`: whole pages, table cells (read with their
+own page segmentation mode and character whitelist) and the rendered pages `sohoa train`
+reads. A call names the image and, where it differs from the engine's own setting, the page
+segmentation mode, a character whitelist, whether to ask for per-character alternatives, and
+a time limit; the engine itself holds the language and model. `within` bounds every call of
+an engine by one deadline (the table step inside a page's --page-timeout).
+
 `TesseractEngine` runs the real Tesseract through pytesseract (one process per call, with
 OMP_THREAD_LIMIT=1: parallelism comes from the page pool, Tesseract's own threading is slower).
 It reads hOCR with the LSTM's per-character choices (`lstm_choice_mode=2`), so that every word
@@ -18,12 +25,11 @@ a page's time, and Tesseract reads the same pixels either way.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -32,17 +38,24 @@ import numpy as np
 
 from sohoa.errors import MissingDependencyError, PageTimeoutError
 from sohoa.ingest.records import OcrWord
+from sohoa.ingest.tesseract_output import parse_hocr_words, parse_tsv
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 class OcrEngine(Protocol):
-    """What the page pipeline needs from an OCR engine."""
+    """What sohoa needs from an OCR engine. `psm`, `whitelist` and `choices` left as None take
+    the engine's own settings; `timeout` (seconds) bounds the call (PageTimeoutError)."""
 
     name: str
 
-    def recognise(self, image: np.ndarray, *, timeout: float | None = None) -> list[OcrWord]:
-        """Words of an upright, deskewed page image (grey or BGR), in the engine's order."""
+    def recognise(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
+                  choices: bool | None = None, timeout: float | None = None) -> list[OcrWord]:
+        """Words of an upright, deskewed image (grey or BGR), in the engine's order; with
+        `choices`, each with the mark alternatives the engine weighed."""
+
+    def read_text(self, image: np.ndarray, *, psm: int | None = None, timeout: float | None = None) -> str:
+        """The engine's plain text of an image, lines and blank lines as it lays them out."""
 
     def orientation(self, image: np.ndarray, *, timeout: float | None = None) -> tuple[int, float]:
         """(degrees clockwise the page must be rotated to be upright, confidence)."""
@@ -50,6 +63,10 @@ class OcrEngine(Protocol):
 
 OCR_MODELS = ("best", "fast")
 DEFAULT_OCR_MODEL = "best"
+# the model table cells are read with unless set otherwise (--cell-ocr-model): the table step's
+# checks were developed on it; cells read with 'best' scored tidy F1 0.929 against 0.975 on the
+# tables bench (bench/tables_bench.py, same pages; the 'wrapped' style fell to 0.62-0.78)
+DEFAULT_CELL_OCR_MODEL = "fast"
 _SHIPPED_TESSDATA = Path(__file__).resolve().parent / "tessdata"
 
 
@@ -66,104 +83,10 @@ def tessdata_dir(model: str, lang: str = "vie") -> Path | None:
     return folder
 
 
-def parse_hocr_words(hocr: str | bytes) -> list[OcrWord]:
-    """Tesseract's hOCR (with or without LSTM choices) → words, numbered as in its TSV
-    (block = ocr_carea, par = ocr_par, line, word), each with its mark alternatives."""
-    import xml.etree.ElementTree as ET
-
-    from sohoa.tables.hocr import character_readings, mark_alternatives
-
-    root = ET.fromstring(hocr if isinstance(hocr, bytes) else hocr.encode("utf-8"))
-    words: list[OcrWord] = []
-    counters = {"block": 0, "par": 0, "line": 0, "word": 0}
-
-    def walk(node, block: int, par: int, line: int) -> None:
-        for child in node:
-            classes = child.get("class", "").split()
-            if "ocr_carea" in classes:
-                counters["block"] += 1
-                counters["par"] = 0
-                walk(child, counters["block"], 0, 0)
-            elif "ocr_par" in classes:
-                counters["par"] += 1
-                counters["line"] = 0
-                walk(child, block, counters["par"], 0)
-            elif any(k in classes for k in ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat")):
-                counters["line"] += 1
-                counters["word"] = 0
-                walk(child, block, par, counters["line"])
-            elif "ocrx_word" in classes:
-                counters["word"] += 1
-                word = _hocr_word(child, block, par, line, counters["word"], mark_alternatives, character_readings)
-                if word is not None:
-                    words.append(word)
-            else:
-                walk(child, block, par, line)
-
-    walk(root, 0, 0, 0)
-    return words
-
-
-_BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
-_WCONF = re.compile(r"x_wconf (-?[\d.]+)")
-_XCONF = re.compile(r"x_confs ([\d.]+)")
-
-
-def _hocr_word(node, block: int, par: int, line: int, number: int, alternatives_of,
-               readings_of=lambda text, steps: ()) -> OcrWord | None:
-    steps, text_parts = [], []
-    for child in node.iter():
-        classes = child.get("class", "")
-        if "ocrx_cinfo" in classes and (child.get("id") or "").startswith("lstm_choices"):
-            steps.append([(choice.text or "", float(m.group(1)) if (m := _XCONF.search(choice.get("title", ""))) else 0.0)
-                          for choice in child])
-    # the word's text: every text node not inside the LSTM choices
-    def text_of(element) -> None:
-        if element.text and not ("ocrx_cinfo" in element.get("class", "")):
-            text_parts.append(element.text)
-        for child in element:
-            if "ocrx_cinfo" not in child.get("class", ""):
-                text_of(child)
-            if child.tail:
-                text_parts.append(child.tail)
-    text_of(node)
-    text = "".join(text_parts).strip()
-    box = _BBOX.search(node.get("title", ""))
-    if not text or not box:
-        return None
-    wconf = _WCONF.search(node.get("title", ""))
-    x0, y0, x1, y1 = (int(v) for v in box.groups())
-    return OcrWord(text=text, conf=float(wconf.group(1)) if wconf else 0.0, bbox=(x0, y0, x1, y1),
-                   block=block, par=par, line=line, word=number, alternatives=alternatives_of(text, steps),
-                   readings=readings_of(text, steps))
-
-
-def parse_tsv(tsv: str) -> list[OcrWord]:
-    """Tesseract's TSV (image_to_data) → words; empty and whitespace-only rows dropped."""
-    words: list[OcrWord] = []
-    reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    for row in reader:
-        if row.get("level") != "5":
-            continue
-        text = (row.get("text") or "").strip()
-        if not text:
-            continue
-        left, top = int(row["left"]), int(row["top"])
-        words.append(OcrWord(
-            text=text,
-            conf=float(row["conf"]),
-            bbox=(left, top, left + int(row["width"]), top + int(row["height"])),
-            block=int(row["block_num"]),
-            par=int(row["par_num"]),
-            line=int(row["line_num"]),
-            word=int(row["word_num"]),
-        ))
-    return words
-
-
 class TesseractEngine:
     """Tesseract through pytesseract. lang 'vie' by default; psm 3 (automatic layout);
-    `model` one of `OCR_MODELS`; `choices`: read hOCR with the LSTM's per-character choices."""
+    `model` one of `OCR_MODELS` (for 'vie'; other languages use the system's model);
+    `choices`: read hOCR with the LSTM's per-character choices."""
 
     name = "tesseract"
     second_reading = True  # doubtful words inside confident rows may be read again (ingest/reread.py)
@@ -197,30 +120,41 @@ class TesseractEngine:
         if lang == "vie":
             tessdata_dir(model, lang)
 
-    def recognise(self, image: np.ndarray, *, timeout: float | None = None) -> list[OcrWord]:
-        if self.choices:
-            return parse_hocr_words(self.hocr(image, timeout=timeout))
-        return parse_tsv(self.tsv(image, timeout=timeout))
+    def recognise(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
+                  choices: bool | None = None, timeout: float | None = None) -> list[OcrWord]:
+        if self.choices if choices is None else choices:
+            return parse_hocr_words(self.hocr(image, psm=psm, whitelist=whitelist, timeout=timeout))
+        return parse_tsv(self.tsv(image, psm=psm, whitelist=whitelist, timeout=timeout))
 
-    def _config(self) -> str:
-        return f"{self._tessdata} --psm {self.psm} {self.extra_config}".strip()
+    def _config(self, psm: int | None = None, whitelist: str | None = None) -> str:
+        config = f"{self._tessdata} --psm {self.psm if psm is None else psm} {self.extra_config}".strip()
+        return f"{config} -c tessedit_char_whitelist={whitelist}" if whitelist else config
 
-    def tsv(self, image: np.ndarray, *, timeout: float | None = None) -> str:
+    def tsv(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
+            timeout: float | None = None) -> str:
         """The raw TSV, as recorded for the replay fixtures."""
         import pytesseract
 
         with uncompressed_file(image) as path:
-            return _timed(lambda: pytesseract.image_to_data(path, lang=self.lang, config=self._config(),
+            return _timed(lambda: pytesseract.image_to_data(path, lang=self.lang, config=self._config(psm, whitelist),
                                                             timeout=timeout or 0), timeout)
 
-    def hocr(self, image: np.ndarray, *, timeout: float | None = None) -> bytes:
+    def hocr(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
+             timeout: float | None = None) -> bytes:
         """The raw hOCR with the LSTM's per-character choices."""
         import pytesseract
 
-        config = f"{self._config()} -c lstm_choice_mode=2"
+        config = f"{self._config(psm, whitelist)} -c lstm_choice_mode=2"
         with uncompressed_file(image) as path:
             return _timed(lambda: pytesseract.image_to_pdf_or_hocr(path, lang=self.lang, config=config,
                                                                    extension="hocr", timeout=timeout or 0), timeout)
+
+    def read_text(self, image: np.ndarray, *, psm: int | None = None, timeout: float | None = None) -> str:
+        import pytesseract
+
+        with uncompressed_file(image) as path:
+            return _timed(lambda: pytesseract.image_to_string(path, lang=self.lang, config=self._config(psm),
+                                                              timeout=timeout or 0), timeout)
 
     def orientation(self, image: np.ndarray, *, timeout: float | None = None) -> tuple[int, float]:
         import pytesseract
@@ -283,13 +217,23 @@ class ReplayEngine:
         self._calls = 0
         self._rotation = rotation
 
-    def recognise(self, image: np.ndarray, *, timeout: float | None = None) -> list[OcrWord]:
+    def recognise(self, image: np.ndarray, **request) -> list[OcrWord]:
         tsv = self._tsv[self._calls % len(self._tsv)]
         self._calls += 1
         return parse_tsv(tsv)
 
+    def read_text(self, image: np.ndarray, **request) -> str:
+        return "\n".join(" ".join(w.text for w in words) for words in _lines(self.recognise(image)))
+
     def orientation(self, image: np.ndarray, *, timeout: float | None = None) -> tuple[int, float]:
         return self._rotation
+
+
+def _lines(words: list[OcrWord]) -> list[list[OcrWord]]:
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault((word.block, word.par, word.line), []).append(word)
+    return list(lines.values())
 
 
 class NullEngine:
@@ -297,15 +241,48 @@ class NullEngine:
 
     name = "null"
 
-    def recognise(self, image: np.ndarray, *, timeout: float | None = None) -> list[OcrWord]:
+    def recognise(self, image: np.ndarray, **request) -> list[OcrWord]:
         return []
+
+    def read_text(self, image: np.ndarray, **request) -> str:
+        return ""
 
     def orientation(self, image: np.ndarray, *, timeout: float | None = None) -> tuple[int, float]:
         return 0, 0.0
 
 
+class _Bounded:
+    """An engine whose every call ends by one deadline: each call is given the time left."""
+
+    def __init__(self, engine: OcrEngine, seconds: float):
+        self.engine = engine
+        self.name = engine.name
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+
+    def _left(self, timeout: float | None) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise PageTimeoutError(f"OCR took longer than {self.seconds:.0f} s")
+        return left if timeout is None else min(left, timeout)
+
+    def recognise(self, image: np.ndarray, *, timeout: float | None = None, **request) -> list[OcrWord]:
+        return self.engine.recognise(image, timeout=self._left(timeout), **request)
+
+    def read_text(self, image: np.ndarray, *, timeout: float | None = None, **request) -> str:
+        return self.engine.read_text(image, timeout=self._left(timeout), **request)
+
+    def orientation(self, image: np.ndarray, *, timeout: float | None = None) -> tuple[int, float]:
+        return self.engine.orientation(image, timeout=self._left(timeout))
+
+
+def within(engine: OcrEngine, seconds: float) -> OcrEngine:
+    """`engine`, every call of which must end within `seconds` from now, all calls together."""
+    return _Bounded(engine, seconds)
+
+
 def make_engine(name: str = "tesseract", **kwargs) -> OcrEngine:
-    """Engine by name: 'tesseract' (default) or 'null'."""
+    """Engine by name: 'tesseract' (default; `lang`, `model`, ... as TesseractEngine) or 'null'."""
     if name == "tesseract":
         return TesseractEngine(**kwargs)
     if name == "null":

@@ -1,24 +1,25 @@
-"""One page, start to finish, in a worker process: fetch → preprocess → OCR → reading order
-→ tables. Everything in and out pickles, and a page never raises: a failure comes back as
-`PageResult.error` with a readable reason, so the batch can go on.
+"""The ingest stage of one page, in a worker process: fetch → clean → geometry → OCR →
+reading order (`read_page`). What it hands on (`ReadPage`) holds the page's result so far and,
+on a page that may hold a table, the page image the table step reads (`sohoa.pipeline` runs
+that step and turns any failure into the page's `PageResult.error`).
 
-    rasterize.load_page  →  preprocess.*  →  engine.recognise  →  layout.lay_out  →  tables
+    rasterize.load_page → prepare (preprocess, geometry) → geometry.find_rules → engine.recognise → layout.lay_out
     (or, for a born-digital PDF page with real text: textlayer.page_words → layout.lay_out)
+    (or, tables only, `read_page_image`: rasterize.load_page → prepare)
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from sohoa.errors import SohoaError
-from sohoa.ingest import preprocess
+from sohoa.ingest import geometry, preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
-from sohoa.ingest.ocr import OcrEngine, make_engine
-from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageImage, PageSource
+from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, DEFAULT_OCR_MODEL, OcrEngine, make_engine
+from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, PageImage, PageSource, PageWarning, Rules,
+                                  WarningCode)
 from sohoa.ingest.reread import reread_doubtful
 from sohoa.ingest.textlayer import (boxes_on_ink, ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
@@ -44,8 +45,10 @@ class PageOptions:
 
     engine: str = "tesseract"
     lang: str = "vie"
-    ocr_model: str = "best"  # Tesseract model for `lang`: 'best' (shipped) or 'fast' (the system's)
+    ocr_model: str = DEFAULT_OCR_MODEL  # Tesseract model for `lang`: 'best' (shipped) or 'fast' (the system's)
+    cell_ocr_model: str = DEFAULT_CELL_OCR_MODEL  # the model of the engine that reads table cells
     tables: bool = True
+    text: bool = True  # False (`sohoa tables`): no text layer, no page OCR, the table step on every page
     repair: bool = True  # False (--no-repair): table cells are left as read, like the text
     timeout: float = 300.0
     max_pixels: int = 180_000_000  # a page bigger than this is refused before it is decoded
@@ -65,17 +68,30 @@ class PageResult:
     page: int
     ocr: OcrPage | None
     layout: PageLayout | None
-    tables: tuple = ()
-    source: str = "ocr"  # 'ocr' | 'text-layer'
+    tables: tuple = ()  # sohoa.tables.records.Table of the page
+    source: str = "ocr"  # 'ocr' | 'text-layer' | 'image' (tables only) | 'text' (a text input)
     error: str | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[PageWarning, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class ReadPage:
+    """What the ingest stage hands on inside the worker: the page's result so far, and whether
+    it may hold a table with the page image the table step reads (None on a text-layer page:
+    `layer_page_image` draws it when the step runs)."""
+
+    result: PageResult
+    wants_tables: bool = False
+    image: PageImage | None = None
 
 
 _ENGINES: dict[tuple[str, str, str], OcrEngine] = {}
 
 
-def _engine(options: PageOptions) -> OcrEngine:
+def engine_for(options: PageOptions) -> OcrEngine:
+    """The page's OCR engine (one per worker process and setting); the engine of its table
+    cells is `engine_for(replace(options, ocr_model=options.cell_ocr_model))`."""
     key = (options.engine, options.lang, options.ocr_model)
     if key not in _ENGINES:
         _ENGINES[key] = make_engine(options.engine, lang=options.lang, model=options.ocr_model) \
@@ -83,40 +99,26 @@ def _engine(options: PageOptions) -> OcrEngine:
     return _ENGINES[key]
 
 
-def process_page(source: PageSource, options: PageOptions, engine: OcrEngine | None = None) -> PageResult:
-    """Run one page; never raises."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    started = time.perf_counter()
-    try:
-        result = _process(source, options, engine or _engine(options), started)
-    except SohoaError as exc:
-        result = PageResult(source.doc_id, source.page, None, None, error=str(exc))
-    except Exception as exc:  # noqa: BLE001 - a page must never take the batch down
-        result = PageResult(source.doc_id, source.page, None, None,
-                            error=f"page could not be processed: {type(exc).__name__}: {exc}")
-    return _with_seconds(result, time.perf_counter() - started)
-
-
-def _with_seconds(result: PageResult, seconds: float) -> PageResult:
-    return replace(result, seconds=round(seconds, 3))
-
-
-def _remaining(options: PageOptions, started: float) -> float:
+def time_left(options: PageOptions, started: float) -> float:
+    """Seconds of the page's --page-timeout left (a second at least: each call gets a chance)."""
     return max(1.0, options.timeout - (time.perf_counter() - started))
 
 
-def _process(source: PageSource, options: PageOptions, engine: OcrEngine, started: float) -> PageResult:
+def read_page(source: PageSource, options: PageOptions, started: float, engine: OcrEngine | None = None) -> ReadPage:
+    """The page's text: its PDF text layer where that is the page's real text, else OCR of its
+    cleaned, levelled picture; then the reading order. Raises on what stops the page."""
+    engine = engine or engine_for(options)
     stamps: list[Annotation] = []
     layer: list[OcrWord] = []
     scanned = 0.0
     if source.kind == "pdf" and options.text_layer:
-        words, width, height = page_words(source.path, source.page, source.dpi, timeout=_remaining(options, started))
+        words, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
         stamps, layer = split_stamps(words)
         scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
-                                height * 72.0 / source.dpi, timeout=_remaining(options, started))
+                                height * 72.0 / source.dpi, timeout=time_left(options, started))
         if layer and is_real_text(" ".join(w.text for w in layer)):
             if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
-                return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",
+                return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
                                annotations=stamps)
         else:
             layer = []
@@ -126,46 +128,62 @@ def _process(source: PageSource, options: PageOptions, engine: OcrEngine, starte
     # a scan is drawn without what lies over its picture (stamps, watermarks, an old layer):
     # those cross the printed words, and painting them out would erase the words under them
     picture_only = scanned >= SCANNED_PAGE
-    pixels, dpi, notes = load_page_noted(source, timeout=_remaining(options, started), max_pixels=options.max_pixels,
+    pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels,
                                          picture_only=picture_only)
     if layer and picture_only and boxes_on_ink(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_ON_INK:
         # the layer's words lie on blank parts of the picture: text drawn over a background
         # image, not a reading of a scan, so the layer is the page's text
-        return _finish(source, options, layer, width, height, source.dpi, 0, 0.0, None, "text-layer",
+        return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
                        annotations=stamps)
     if layer and ink_coverage(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
         layer = []  # a few lines of text over a scan: not the page's text
     if stamps and not picture_only:  # drawn over the scan as text: read from the layer, so keep them out
         pixels = preprocess.paint_out(pixels, [a.bbox for a in stamps])
-    grey, rotation, skew = prepare(pixels, options)
-    rules, rule_mask = preprocess.find_rules(grey)
-    ocr_image = preprocess.erase_rules(grey, rule_mask)
-    words = engine.recognise(ocr_image, timeout=_remaining(options, started))
+    grey, turned_and_tilted = prepare(pixels, options)
+    rules, rule_mask = geometry.find_rules(grey)
+    page_geometry = replace(turned_and_tilted, rules=rules)
+    ocr_image = geometry.erase_rules(grey, rule_mask)
+    words = engine.recognise(ocr_image, timeout=time_left(options, started))
     if _looks_wrong_way_up(words):
-        turn, confidence = engine.orientation(grey, timeout=_remaining(options, started))
+        turn, confidence = engine.orientation(grey, timeout=time_left(options, started))
         if turn and confidence >= 1.5:
-            turned = preprocess.rotate_quarter(grey, turn)
-            turned_rules, turned_mask = preprocess.find_rules(turned)
-            turned_image = preprocess.erase_rules(turned, turned_mask)
-            turned_words = engine.recognise(turned_image, timeout=_remaining(options, started))
+            turned = geometry.rotate_quarter(grey, turn)
+            turned_rules, turned_mask = geometry.find_rules(turned)
+            turned_image = geometry.erase_rules(turned, turned_mask)
+            turned_words = engine.recognise(turned_image, timeout=time_left(options, started))
             if _mean_conf(turned_words) > _mean_conf(words):
-                grey, words, rotation, rules = turned, turned_words, (rotation + turn) % 360, turned_rules
-                ocr_image = turned_image
+                grey, words, ocr_image = turned, turned_words, turned_image
+                page_geometry = replace(page_geometry, rotation=(page_geometry.rotation + turn) % 360,
+                                        rules=turned_rules)
     if getattr(engine, "second_reading", False):
-        words, _ = reread_doubtful(engine, ocr_image, words, timeout=_remaining(options, started))
+        words, _ = reread_doubtful(engine, ocr_image, words, timeout=time_left(options, started))
     if layer and words_agree(layer, words) >= LAYER_AGREES:
         # a scan under a complete text layer that reads as our OCR does (born-digital text over
         # a background picture, or an earlier good OCR): the layer's exact text is kept
         height, width = pixels.shape[:2]
-        return _finish(source, options, layer, width, height, dpi, 0, 0.0, None, "text-layer", annotations=stamps)
+        return _finish(source, options, layer, width, height, dpi, PageGeometry(), None, "text-layer",
+                       annotations=stamps)
     height, width = grey.shape[:2]
-    result = _finish(source, options, words, width, height, dpi, rotation, skew, grey, "ocr", rules,
-                     annotations=stamps)
-    return replace(result, warnings=tuple(notes) + result.warnings) if notes else result
+    read = _finish(source, options, words, width, height, dpi, page_geometry, grey, "ocr", annotations=stamps)
+    if not notes:
+        return read
+    return replace(read, result=replace(read.result, warnings=tuple(notes) + read.result.warnings))
 
 
-def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, int, float]:
-    """Preprocess a page: (grey upright deskewed image, rotation applied, skew corrected)."""
+def read_page_image(source: PageSource, options: PageOptions, started: float) -> ReadPage:
+    """Tables only (`sohoa tables`): the page's cleaned, levelled picture for the table step,
+    without a text layer or OCR."""
+    from sohoa.ingest.rasterize import load_page_noted
+
+    pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels)
+    grey, page_geometry = prepare(pixels, options)
+    result = PageResult(source.doc_id, source.page, None, None, source="image", warnings=tuple(notes))
+    return ReadPage(result, True, PageImage(source.doc_id, source.page, grey, dpi, page_geometry))
+
+
+def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, PageGeometry]:
+    """Preprocess a page: (grey upright deskewed image, the rotation and skew undone; its rules
+    are not looked for yet)."""
     if options.remove_colour and preprocess.has_colour(pixels):
         grey = preprocess.remove_coloured_ink(pixels)
     else:
@@ -173,20 +191,20 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
     if options.flatten:
         grey = preprocess.flatten_background(grey)
     rotation = 0
-    if preprocess.quarter_turn(grey) == 90:
-        grey = preprocess.rotate_quarter(grey, 90)
+    if geometry.quarter_turn(grey) == 90:
+        grey = geometry.rotate_quarter(grey, 90)
         rotation = 90
     skew = 0.0
     if options.deskew:
-        skew = preprocess.estimate_skew(grey)
+        skew = geometry.page_skew(grey)
         if abs(skew) >= 0.1:
-            grey = preprocess.rotate(grey, -skew)
+            grey = geometry.rotate(grey, -skew)
     if options.denoise is True or (options.denoise == "auto" and options.ocr_model in DENOISED_MODELS
                                    and preprocess.noise_level(grey) > NOISY):
         grey = preprocess.denoise(grey)
     if options.binarise:
         grey = preprocess.binarise(grey)
-    return grey, rotation, skew
+    return grey, PageGeometry(rotation, skew)
 
 
 def _mean_conf(words: list[OcrWord]) -> float:
@@ -199,28 +217,25 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
 
 
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
-            rotation: int, skew: float, grey: np.ndarray | None, origin: str,
-            rules: preprocess.Rules | None = None, annotations: list[Annotation] = ()) -> PageResult:
-    layout = lay_out(words, width, height, rules)
+            page_geometry: PageGeometry, grey: np.ndarray | None, origin: str,
+            annotations: list[Annotation] = ()) -> ReadPage:
+    layout = lay_out(words, width, height, page_geometry.rules)
     warnings = []
     text = " ".join(layout.paragraphs)
     if not text.strip():
-        warnings.append("empty page: no text found")
+        warnings.append(PageWarning(WarningCode.EMPTY_PAGE, "empty page: no text found"))
     elif len(text.split()) >= 30 and vietnamese_share(text) < 0.08:
-        warnings.append("non-Vietnamese page: almost no Vietnamese diacritics were read")
+        warnings.append(PageWarning(WarningCode.NOT_VIETNAMESE,
+                                    "non-Vietnamese page: almost no Vietnamese diacritics were read"))
     ocr = OcrPage(
         doc_id=source.doc_id, page=source.page, width=width, height=height, dpi=dpi,
-        words=tuple(words), paragraphs=layout.paragraphs, skew=skew, rotation=rotation,
+        words=tuple(words), paragraphs=layout.paragraphs, skew=page_geometry.skew, rotation=page_geometry.rotation,
         warnings=tuple(warnings), annotations=tuple(annotations) + layout.annotations,
     )
-    tables: tuple = ()
-    if options.tables and layout.blocks and may_hold_table(words, rules):
-        try:
-            tables = _find_tables(source, options, ocr, grey, dpi, rotation, skew)
-        except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
-            warnings.append(f"table extraction failed: {type(exc).__name__}: {exc}")
-    return PageResult(source.doc_id, source.page, ocr, layout, tables=tables, source=origin,
-                      warnings=tuple(warnings))  # warnings may have grown after `ocr` was made
+    result = PageResult(source.doc_id, source.page, ocr, layout, source=origin, warnings=tuple(warnings))
+    wants_tables = bool(options.tables and layout.blocks and may_hold_table(words, page_geometry.rules))
+    image = PageImage(source.doc_id, source.page, grey, dpi, page_geometry) if wants_tables and grey is not None else None
+    return ReadPage(result, wants_tables, image)
 
 
 TABLE_GAP = 0.8  # a gap between words this many word heights wide may part two table columns
@@ -228,7 +243,7 @@ TABLE_LINES = 3  # lines with such a gap a borderless table has at least ...
 TABLE_FIGURE_LINES = 2  # ... and lines with a figure past the gap (the table step asks for two rows of numbers)
 
 
-def may_hold_table(words: list[OcrWord], rules: preprocess.Rules | None) -> bool:
+def may_hold_table(words: list[OcrWord], rules: Rules | None) -> bool:
     """Whether a page is worth the table step (geometry of rules and words only, no OCR): a
     vertical rule or three horizontal ones (a ruled grid), or TABLE_LINES lines of words with a
     column-wide gap in them, TABLE_FIGURE_LINES of them with a figure just right of a gap (a
@@ -261,15 +276,11 @@ def may_hold_table(words: list[OcrWord], rules: preprocess.Rules | None) -> bool
     return False
 
 
-def _find_tables(source: PageSource, options: PageOptions, ocr: OcrPage, grey: np.ndarray | None, dpi: int,
-                 rotation: int, skew: float) -> tuple:
-    from sohoa.tables.api import find_page_tables
+def layer_page_image(source: PageSource, options: PageOptions) -> PageImage:
+    """The picture of a page whose text came from its text layer, for the table step: drawn as
+    it is (the layer's boxes are in its coordinates)."""
+    from sohoa.ingest.rasterize import load_page
 
-    if grey is None:  # text-layer page: tables still need the picture of the page
-        from sohoa.ingest.rasterize import load_page
-
-        pixels, dpi = load_page(PageSource(source.doc_id, source.path, "pdf", source.page, source.dpi),
-                                max_pixels=options.max_pixels)
-        grey = preprocess.to_grey(pixels)
-    image = PageImage(doc_id=source.doc_id, page=source.page, image=grey, dpi=dpi, rotation=rotation, skew=skew)
-    return tuple(find_page_tables(image, ocr, repair=options.repair))
+    pixels, dpi = load_page(PageSource(source.doc_id, source.path, "pdf", source.page, source.dpi),
+                            max_pixels=options.max_pixels)
+    return PageImage(source.doc_id, source.page, preprocess.to_grey(pixels), dpi)

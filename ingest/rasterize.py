@@ -21,7 +21,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from sohoa.errors import InputError
-from sohoa.ingest.records import PageSource
+from sohoa.ingest.geometry import ink_blobs
+from sohoa.ingest.records import PageSource, PageWarning, WarningCode
 
 MAX_PIXELS = 180_000_000  # ~ A0 at 300 DPI; beyond that a page is a mistake or a bomb
 MIN_SIDE = 16  # pixels: a smaller picture cannot hold a line of text
@@ -36,7 +37,7 @@ def load_page(source: PageSource, timeout: float | None = None, max_pixels: int 
 
 
 def load_page_noted(source: PageSource, timeout: float | None = None, max_pixels: int = MAX_PIXELS,
-                    picture_only: bool = False) -> tuple[np.ndarray, int, tuple[str, ...]]:
+                    picture_only: bool = False) -> tuple[np.ndarray, int, tuple[PageWarning, ...]]:
     """`load_page` plus notes for the user (a resolution that was estimated).
 
     `picture_only` draws a scanned PDF page without the text and signature widgets laid over its
@@ -50,7 +51,8 @@ def load_page_noted(source: PageSource, timeout: float | None = None, max_pixels
     scale, height = text_scale(pixels)
     if scale > 1.0 and pixels.shape[0] * pixels.shape[1] * scale * scale <= max_pixels:
         pixels = cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_LANCZOS4)
-        notes = notes + (f"text {height:.0f} px high: page enlarged {scale:.1f}x for OCR",)
+        notes = notes + (PageWarning(WarningCode.PAGE_ENLARGED,
+                                     f"text {height:.0f} px high: page enlarged {scale:.1f}x for OCR"),)
         dpi = source.dpi  # text now has the height it has at the run's resolution: so do pads and gaps
     return pixels, dpi, notes
 
@@ -64,9 +66,7 @@ MAX_LONG_SIDE = 4000  # pixels: an A4 page at 300 dpi is 3508 long
 
 def text_height(pixels: np.ndarray) -> float | None:
     """Median height of the glyph-like ink blobs of a page (None when it holds too few)."""
-    grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, stats = ink_blobs(pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     areas = stats[1:, cv2.CC_STAT_AREA]
@@ -249,7 +249,7 @@ def open_image(path, max_pixels: int = MAX_PIXELS):
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[str, ...]]:
+def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[PageWarning, ...]]:
     try:
         with open_image(source.path, max_pixels) as image:
             if image.width * image.height > max_pixels:
@@ -265,7 +265,7 @@ def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.n
     except (OSError, Image.DecompressionBombError, ValueError, EOFError) as exc:
         raise InputError(f"unreadable image: {exc}") from exc
     dpi, note = plausible_dpi(stored, pixels.shape[1], pixels.shape[0], source.dpi)
-    return pixels, dpi, (note,) if note else ()
+    return pixels, dpi, (PageWarning(WarningCode.RESOLUTION_ESTIMATED, note),) if note else ()
 
 
 def plausible_dpi(stored, width: int, height: int, default: int = 300) -> tuple[int, str | None]:

@@ -4,8 +4,34 @@ cleanly so a page can travel to a worker process and back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
+
+
+class WarningCode(str, Enum):
+    """What kind of thing a warning reports: the stable code beside its readable message
+    (pages.jsonl, manifest.jsonl: `warning_codes`). Decisions are taken on the code, never on
+    the message's wording."""
+
+    EMPTY_PAGE = "empty-page"  # no text was found on the page
+    NOT_VIETNAMESE = "not-vietnamese"  # the text read has almost no Vietnamese diacritics
+    TABLES_FAILED = "tables-failed"  # the table step failed on the page; its text stands
+    PAGE_ENLARGED = "page-enlarged"  # text too small for OCR: the page was enlarged first
+    RESOLUTION_ESTIMATED = "resolution-estimated"  # an implausible stored resolution was replaced
+    LEGACY_ENCODING = "legacy-encoding"  # a text input was decoded from a legacy encoding
+    PAGE_FAILED = "page-failed"  # the page could not be processed (its error)
+
+
+@dataclass(frozen=True)
+class PageWarning:
+    """Something noticed on a page that did not stop it: a code and a message for people."""
+
+    code: WarningCode
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -19,6 +45,24 @@ class PageSource:
     dpi: int = 300
 
 
+@dataclass(frozen=True)
+class Rules:
+    """Long ruled lines on a page: table grids, underlines. Boxes are (x0, y0, x1, y1)."""
+
+    horizontal: tuple[tuple[int, int, int, int], ...] = ()
+    vertical: tuple[tuple[int, int, int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Where a page's content sits, measured once by the page worker (`sohoa.ingest.geometry`)
+    and carried to the layout and the table step."""
+
+    rotation: int = 0  # degrees clockwise applied to make the page upright
+    skew: float = 0.0  # degrees of skew that were corrected
+    rules: Rules | None = None  # ruled lines of the upright, deskewed page; None: not looked for
+
+
 @dataclass(frozen=True, eq=False)
 class PageImage:
     """A page after preprocessing: upright, deskewed, cleaned; 8-bit grey or RGB."""
@@ -27,8 +71,7 @@ class PageImage:
     page: int
     image: np.ndarray
     dpi: int
-    rotation: int = 0  # degrees clockwise applied to make the page upright
-    skew: float = 0.0  # degrees of skew that were corrected
+    geometry: PageGeometry = PageGeometry()
 
     @property
     def height(self) -> int:
@@ -41,22 +84,41 @@ class PageImage:
 
 @dataclass(frozen=True)
 class OcrWord:
-    """One word as the OCR engine read it, on the fixed word-level table every backend maps to."""
+    """One word on the fixed word-level table every reader maps to: an OCR engine's word, a
+    word of a PDF's text layer, or a word-sized blob of ink whose text is not read yet (text
+    '', found by the table step before its cells are read). Numbered as in Tesseract's TSV:
+    block, paragraph, line within the paragraph, word within the line (0: not numbered)."""
 
     text: str
     conf: float
-    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
-    block: int
-    par: int
-    line: int
-    word: int
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the image read
+    block: int = 0
+    par: int = 0
+    line: int = 0
+    word: int = 0
     alternatives: tuple[tuple[str, float], ...] = ()
     """Forms of the word that differ in one character's marks which the engine's LSTM weighed
     at that character, each with its confidence relative to the one read (0-1); empty where
     the engine gave none (no evidence either way)."""
     readings: tuple[tuple[str, float], ...] = ()
     """Other readings of a code, number or date that the engine weighed, one character read as
-    another ('J5' → '15', '0]' → '01'), with relative confidence (`tables.hocr.character_readings`)."""
+    another ('J5' → '15', '0]' → '01'), with relative confidence (`ingest.tesseract_output.character_readings`)."""
+
+    @property
+    def x0(self) -> int:
+        return self.bbox[0]
+
+    @property
+    def y0(self) -> int:
+        return self.bbox[1]
+
+    @property
+    def x1(self) -> int:
+        return self.bbox[2]
+
+    @property
+    def y1(self) -> int:
+        return self.bbox[3]
 
 
 @dataclass(frozen=True)
@@ -86,5 +148,5 @@ class OcrPage:
     paragraphs: tuple[str, ...] = ()
     skew: float = 0.0
     rotation: int = 0
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[PageWarning, ...] = field(default_factory=tuple)
     annotations: tuple[Annotation, ...] = ()

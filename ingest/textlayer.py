@@ -164,11 +164,13 @@ def ink_coverage(grey: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> fl
     over a scanned page cover a small part."""
     import cv2
 
+    from sohoa.ingest.geometry import ink_blobs
+
     h, w = grey.shape[:2]
     scale = 0.5 if min(h, w) > 1500 else 1.0
     small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1.0 else grey
-    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    labels, stats = ink_blobs(small)
+    count = len(stats)
     if count <= 1:
         return 1.0
     heights = stats[1:, cv2.CC_STAT_HEIGHT]

@@ -10,7 +10,8 @@ from sohoa.tables.records import Table
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from sohoa.ingest.records import OcrPage, PageImage
+    from sohoa.ingest.ocr import OcrEngine
+    from sohoa.ingest.records import PageImage
 
 TIDY_COLUMNS = (
     "doc_id", "page", "table", "row", "section", "indicator", "unit", "measure", "period",
@@ -21,16 +22,17 @@ TIDY_COLUMNS = (
 )
 
 
-def find_page_tables(page: "PageImage", ocr: "OcrPage | None" = None, *, repair: bool = True) -> list[Table]:
+def find_page_tables(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True) -> list[Table]:
     """Tables on one preprocessed page image (runs in the page worker).
 
-    Ruled tables come from the page's lines; where there are none, borderless tables are
-    looked for in the positions of the page's OCR words (`ocr`). `repair`: False leaves every
-    cell as read (`sohoa run --no-repair`).
+    Ruled tables come from the page's lines; borderless tables from the layout of the ink
+    outside them. Cells are read with `engine` (the page's OCR engine, bounded by the page's
+    time limit; see `sohoa.tables.page` for the default). `repair`: False leaves every cell as
+    read (`sohoa run --no-repair`).
     """
     from sohoa.tables.page import find_tables_on_page
 
-    return find_tables_on_page(page, ocr, repair=repair)
+    return find_tables_on_page(page, engine=engine, repair=repair)
 
 
 def tables_from_text(doc_id: str, text: str, *, repair_text: bool = True) -> list[Table]:

@@ -1,7 +1,8 @@
 """Tables without vertical rules, from the layout of the ink.
 
-Word boxes come from the page's ink itself (letters merged with their marks), not from page
-OCR, which drops the lone digits of a TT column and turns scan noise into words. Boxes are
+Word boxes come from the page's ink itself (letters merged with their marks; `OcrWord` records
+without text, read later cell by cell), not from page OCR, which drops the lone digits of a TT
+column and turns scan noise into words. Boxes are
 regrouped into visual lines; a table is a run of lines with three or more phrases, or with two
 parted by a wide gutter when the right one holds the figures of the left (an indicator column
 and one value column: `_figures_column`). Columns are
@@ -22,6 +23,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from sohoa.ingest.records import OcrWord
 from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
 
@@ -32,19 +34,9 @@ _MIN_COLUMNS = 2
 Box = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class Word:
-    """A word-sized ink blob (text unknown until its cell is read)."""
-
-    x0: int
-    y0: int
-    x1: int
-    y1: int
-
-
 @dataclass
 class _Line:
-    words: list[Word]
+    words: list[OcrWord]
 
     @property
     def y0(self) -> int:
@@ -55,8 +47,9 @@ class _Line:
         return max(w.y1 for w in self.words)
 
 
-def ink_words(ink: np.ndarray) -> tuple[list[Word], float]:
-    """Word boxes from ink (letters and their diacritics merged) and the typical text height."""
+def ink_words(ink: np.ndarray) -> tuple[list[OcrWord], float]:
+    """Word boxes from ink (letters and their diacritics merged), as words not read yet, and
+    the typical text height."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights = [stats[i, cv2.CC_STAT_HEIGHT] for i in range(1, count)
                if 20 <= stats[i, cv2.CC_STAT_AREA] and stats[i, cv2.CC_STAT_HEIGHT] < 150]
@@ -71,11 +64,11 @@ def ink_words(ink: np.ndarray) -> tuple[list[Word], float]:
         x, y, w, h, _ = stats[i]
         # long thin blobs are what is left of erased rules and underlines, not words
         if 0.4 * letter <= h <= 3.0 * letter and w <= 8 * h:
-            words.append(Word(int(x), int(y), int(x + w), int(y + h)))
+            words.append(OcrWord("", 0.0, (int(x), int(y), int(x + w), int(y + h))))
     return words, letter
 
 
-def _visual_lines(words: list[Word]) -> list[_Line]:
+def _visual_lines(words: list[OcrWord]) -> list[_Line]:
     lines: list[_Line] = []
     for word in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
         cy = (word.y0 + word.y1) / 2
@@ -91,8 +84,8 @@ def _visual_lines(words: list[Word]) -> list[_Line]:
     return lines
 
 
-def _phrases(line: _Line, gap: float, cuts: list[int] = ()) -> list[list[Word]]:
-    phrases: list[list[Word]] = []
+def _phrases(line: _Line, gap: float, cuts: list[int] = ()) -> list[list[OcrWord]]:
+    phrases: list[list[OcrWord]] = []
     for word in line.words:
         if phrases:
             prev = phrases[-1][-1]

@@ -1,25 +1,28 @@
-"""OCR of table cells: each cell crop (rules erased, trimmed to its ink, padded) is read by
-Tesseract `vie`. To keep one process call per table rather than one per cell, the crops are
-stacked one under the other with wide white gaps and read in a single pass (`--psm 6`, a
-uniform block); every word goes back to the crop it lies in. That pass asks for hOCR with the
+"""OCR of table cells: each cell crop (rules erased, trimmed to its ink, padded) is read by the
+OCR engine it is given (`sohoa.ingest.ocr`). To keep one call per table rather than one per
+cell, the crops are stacked one under the other with wide white gaps and read in a single pass
+(`--psm 6`, a uniform block); every word goes back to the crop it lies in. That pass asks for hOCR with the
 LSTM's per-character choices, which tell where a tone mark itself was in doubt (kept per cell
 for the mark check of indicator names); text cells are read once more, enlarged by half, for a
 second opinion on their marks only, and words read with little confidence are read again
 alone. Cells that read as numbers but look doubtful are read again alone as a single line
 with a digits-only whitelist.
+
+Confidences are whole numbers (0-100) from every reading, as Tesseract's hOCR gives them: the
+word table's decimals are dropped, so the thresholds below mean the same for both.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
-from sohoa.tables.hocr import HOCR_CONFIG, parse_hocr
+from sohoa.ingest.ocr import OcrEngine
+from sohoa.ingest.records import OcrWord
 from sohoa.tables.values import TEXT, parse_value
 
 _NUMERIC_CHARS = "0123456789.,-<>%"
@@ -37,26 +40,12 @@ class CellText:
     mark_alternatives: MarkAlternatives = ()
 
 
-def _tesseract_data(image: np.ndarray, config: str) -> dict:
-    import pytesseract
-
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    return pytesseract.image_to_data(image, lang="vie", config=config, output_type=pytesseract.Output.DICT)
-
-
-def _tesseract_words(image: np.ndarray, config: str, choices: bool) -> list[tuple[int, int, int, int, int, str, float, tuple]]:
-    """(line key, top, left, height, width, text, conf, mark alternatives) of every word Tesseract reads;
-    with `choices`, from hOCR with the LSTM's per-character alternatives."""
-    if choices:
-        import pytesseract
-
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        hocr = pytesseract.image_to_pdf_or_hocr(image, lang="vie", config=f"{config} {HOCR_CONFIG}", extension="hocr")
-        return [(w.line, w.top, w.left, w.height, w.width, w.text, w.conf, w.mark_alternatives) for w in parse_hocr(hocr)]
-    data = _tesseract_data(image, config)
-    return [(data["block_num"][i] * 1000 + data["par_num"][i] * 100 + data["line_num"][i], data["top"][i],
-             data["left"][i], data["height"][i], data["width"][i], text.strip(), float(data["conf"][i]), ())
-            for i, text in enumerate(data["text"]) if text.strip()]
+def _words(engine: OcrEngine, image: np.ndarray, psm: int, whitelist: str | None = None,
+           choices: bool = False) -> list[OcrWord]:
+    """Every word the engine reads in `image` (with `choices`, each with its doubted marks),
+    confidences whole numbers."""
+    words = engine.recognise(image, psm=psm, whitelist=whitelist, choices=choices)
+    return [w if w.conf == int(w.conf) else replace(w, conf=float(int(w.conf))) for w in words]
 
 
 def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] | None:
@@ -74,12 +63,12 @@ def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] 
     return int(xs0), int(ys0), int(xs1), int(ys1)
 
 
-def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, int, int]],
+def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, int, int]],
                dpi: int = 300, bands: list[int] | None = None,
                ordinals: list[bool] | None = None) -> list[CellText]:
-    """Read every cell box of the (rule-erased) grey page; one Tesseract pass for all of them,
-    or one per band when `bands` gives each box a band number (a table's header apart from
-    its body: bold header labels read in one block with body text come back worse)."""
+    """Read every cell box of the (rule-erased) grey page with `engine`; one pass for all of
+    them, or one per band when `bands` gives each box a band number (a table's header apart
+    from its body: bold header labels read in one block with body text come back worse)."""
     pad = max(8, dpi // 25)
     gap = max(30, dpi // 8)
     min_pixels = max(12, (dpi // 100) ** 2 * 4)
@@ -103,15 +92,15 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
-    first_words = _read_band_words(crops, bands, "--psm 6", gap)
-    _reread_doubtful_words(crops, first_words, gap)
-    _second_opinion_on_marks(crops, first_words, gap)
+    first_words = _read_band_words(engine, crops, bands, gap)
+    _reread_doubtful_words(engine, crops, first_words, gap)
+    _second_opinion_on_marks(engine, crops, first_words, gap)
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
     # numbers that read doubtfully get a second, digits-only pass (again one call for all)
     numeric = [k for k, (text, conf) in enumerate(first)
                if crops[k] is not None and _PLAIN_NUMBER.match(text) and (conf < 90 or parse_value(text).qualifier == TEXT)]
-    second = _read_stack([crops[k] for k in numeric], f"--psm 6 -c tessedit_char_whitelist={_NUMERIC_CHARS}", gap)
+    second = _read_stack(engine, [crops[k] for k in numeric], gap, whitelist=_NUMERIC_CHARS)
     texts = {k: t for k, t in enumerate(first)}
     for k, (text, conf) in zip(numeric, second):
         old_text, old_conf = texts[k]
@@ -126,11 +115,11 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
                     if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
                     and (texts[k][1] < 80 or not texts[k][0].isalnum()))
     for _, k in glyphs[:_MAX_GLYPH_RETRIES]:
-        retry = _read_single(crops[k], "--psm 10")
+        retry = _read_single(engine, crops[k], psm=10)
         if retry.text and retry.conf > texts[k][1]:
             texts[k] = (retry.text, retry.conf)
     if ordinals:
-        _reread_ordinals(crops, texts, ordinals)
+        _reread_ordinals(engine, crops, texts, ordinals)
     results = []
     for k, crop in enumerate(crops):
         if crop is None:
@@ -149,7 +138,7 @@ _ORDINAL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5})[.)]?$")
 _ORDINAL_CHARS = "0123456789IVX.)"
 
 
-def _reread_ordinals(crops: list[np.ndarray | None], texts: dict, ordinals: list[bool]) -> None:
+def _reread_ordinals(engine: OcrEngine, crops: list[np.ndarray | None], texts: dict, ordinals: list[bool]) -> None:
     """Cells of a TT column that did not read as a number or a Roman numeral ('|' for '1',
     'ñ' for '2', 'H' for 'II') are read again with only digits and Roman numerals allowed;
     the new reading is kept when it is an ordinal. Words ('TT', 'STT') are left alone."""
@@ -164,7 +153,7 @@ def _reread_ordinals(crops: list[np.ndarray | None], texts: dict, ordinals: list
             continue  # a bar: '1' or a group's 'I', which only the numbering around it tells
         if crop.shape[1] > 3 * crop.shape[0]:
             continue  # a wide cell: a title, not a number
-        retry = _read_single(crop, f"--psm 8 -c tessedit_char_whitelist={_ORDINAL_CHARS}")
+        retry = _read_single(engine, crop, psm=8, whitelist=_ORDINAL_CHARS)
         if _ORDINAL.match(retry.text.strip()):
             texts[k] = (retry.text.strip(), min(retry.conf, 60.0))
 
@@ -173,18 +162,11 @@ _PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|\]S§]*\d[\d.,\s\-–<>%IlO|\]S
 _MAX_GLYPH_RETRIES = 12
 
 
-@dataclass(frozen=True)
-class _Word:
-    text: str
-    conf: float
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1 within its crop
-    alternatives: tuple = ()
-
-
-def _read_stack_words(crops: list[np.ndarray | None], config: str, gap: int,
-                      choices: bool = False) -> list[list[_Word]]:
-    """Read the crops stacked one under another in one Tesseract call; the words of each
-    crop in reading order (with `choices`, each with its doubted marks)."""
+def _read_stack_words(engine: OcrEngine, crops: list[np.ndarray | None], gap: int, whitelist: str | None = None,
+                      choices: bool = False) -> list[list[OcrWord]]:
+    """Read the crops stacked one under another in one call (`--psm 6`, a uniform block); the
+    words of each crop in reading order, boxes within the crop (with `choices`, each with its
+    doubted marks)."""
     present = [c for c in crops if c is not None]
     if not present:
         return [[] for _ in crops]
@@ -200,46 +182,48 @@ def _read_stack_words(crops: list[np.ndarray | None], config: str, gap: int,
         canvas[y: y + crop.shape[0], gap: gap + crop.shape[1]] = crop
         slots.append((y, y + crop.shape[0]))
         y += crop.shape[0] + gap
-    words: list[list[tuple]] = [[] for _ in crops]
-    for line, top, left, h, w, text, conf, alts in _tesseract_words(canvas, config, choices):
-        cy = top + h / 2
+    words: list[list[OcrWord]] = [[] for _ in crops]
+    for word in _words(engine, canvas, 6, whitelist, choices):
+        cy = word.y0 + (word.y1 - word.y0) / 2
         for k, slot in enumerate(slots):
             if slot and slot[0] - gap / 2 <= cy < slot[1] + gap / 2:
-                box = (left - gap, top - slot[0], left - gap + w, top - slot[0] + h)
-                words[k].append((line, top, left, _Word(text, conf, box, alts)))
+                box = (word.x0 - gap, word.y0 - slot[0], word.x1 - gap, word.y1 - slot[0])
+                words[k].append(replace(word, bbox=box))
                 break
-    return [[w[3] for w in _in_reading_order(cell)] for cell in words]
+    return [_in_reading_order(cell) for cell in words]
 
 
-def _read_band_words(crops: list[np.ndarray | None], bands: list[int] | None, config: str,
-                     gap: int) -> list[list[_Word]]:
+def _read_band_words(engine: OcrEngine, crops: list[np.ndarray | None], bands: list[int] | None,
+                     gap: int) -> list[list[OcrWord]]:
     """`_read_stack_words` (with choices) once per band of crops, all in one band when `bands`
     is None: a table's header read apart from its body, since bold header labels read in one
     block with body text come back worse ('So sánh (%)' as '(tế)')."""
     if bands is None or len(set(bands)) < 2:
-        return _read_stack_words(crops, config, gap, choices=True)
-    out: list[list[_Word]] = [[] for _ in crops]
+        return _read_stack_words(engine, crops, gap, choices=True)
+    out: list[list[OcrWord]] = [[] for _ in crops]
     for band in sorted(set(bands)):
         members = [k for k, b in enumerate(bands) if b == band]
-        for k, words in zip(members, _read_stack_words([crops[k] for k in members], config, gap, choices=True)):
+        for k, words in zip(members, _read_stack_words(engine, [crops[k] for k in members], gap, choices=True)):
             out[k] = words
     return out
 
 
-def _joined(words: list[_Word]) -> tuple[str, float]:
+def _joined(words: list[OcrWord]) -> tuple[str, float]:
     text = " ".join(w.text for w in words)
     conf = float(np.mean([max(w.conf, 0.0) for w in words])) if words else 0.0
     return text, conf
 
 
-def _read_stack(crops: list[np.ndarray | None], config: str, gap: int) -> list[tuple[str, float]]:
-    """Read the crops stacked one under another in one Tesseract call; (text, conf) per crop."""
+def _read_stack(engine: OcrEngine, crops: list[np.ndarray | None], gap: int,
+                whitelist: str | None = None) -> list[tuple[str, float]]:
+    """Read the crops stacked one under another in one call; (text, conf) per crop."""
     if not any(c is not None for c in crops):
         return [("", 100.0) for _ in crops]
-    return [_joined(words) for words in _read_stack_words(crops, config, gap)]
+    return [_joined(words) for words in _read_stack_words(engine, crops, gap, whitelist)]
 
 
-def _reread_doubtful_words(crops: list[np.ndarray | None], words: list[list[_Word]], gap: int) -> None:
+def _reread_doubtful_words(engine: OcrEngine, crops: list[np.ndarray | None], words: list[list[OcrWord]],
+                           gap: int) -> None:
     """Words of text cells that Tesseract read with little confidence (a bold '(%)' read as
     '(te)') are read again alone, enlarged twice, in one call for all; the new reading replaces
     the old one when it is clearly surer. `words` is updated in place."""
@@ -250,18 +234,18 @@ def _reread_doubtful_words(crops: list[np.ndarray | None], words: list[list[_Wor
         return
     pieces = []
     for _, k, j in doubtful:
-        crop, (x0, y0, x1, y1) = crops[k], words[k][j].box
+        crop, (x0, y0, x1, y1) = crops[k], words[k][j].bbox
         margin = max(2, (y1 - y0) // 6)
         piece = crop[max(0, y0 - margin): y1 + margin, max(0, x0 - margin): x1 + margin]
         piece = cv2.resize(piece, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) if piece.size else None
         pieces.append(cv2.copyMakeBorder(piece, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
                       if piece is not None else None)
-    again = _read_stack_words(pieces, "--psm 6", 2 * gap)
+    again = _read_stack_words(engine, pieces, 2 * gap)
     for (_, k, j), new in zip(doubtful, again):
         old = words[k][j]
         text, conf = _joined(new)
         if text and conf >= old.conf + _REREAD_MARGIN:
-            words[k][j] = _Word(text, conf, old.box)
+            words[k][j] = OcrWord(text, conf, old.bbox)
 
 
 _REREAD_BELOW = 50.0
@@ -277,7 +261,8 @@ def _mark_key(word: str) -> str:
     return strip_marks(re.sub(r"^\W+|\W+$", "", word)).lower()
 
 
-def _second_opinion_on_marks(crops: list[np.ndarray | None], words: list[list[_Word]], gap: int) -> None:
+def _second_opinion_on_marks(engine: OcrEngine, crops: list[np.ndarray | None], words: list[list[OcrWord]],
+                             gap: int) -> None:
     """Text cells read once more, enlarged by half, for a second opinion on tone marks only:
     the LSTM's doubts about a mark come and go with the scale (it weighs 'chi' beside the
     'chỉ' it reads at one size and not at another). Words of both readings with the same
@@ -289,7 +274,7 @@ def _second_opinion_on_marks(crops: list[np.ndarray | None], words: list[list[_W
     if not cells:
         return
     scaled = [cv2.resize(crops[k], None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC) for k in cells]
-    again = _read_stack_words(scaled, "--psm 6", gap, choices=True)
+    again = _read_stack_words(engine, scaled, gap, choices=True)
     for k, second in zip(cells, again):
         first = words[k]
         matcher = difflib.SequenceMatcher(a=[_mark_key(w.text) for w in first],
@@ -486,25 +471,20 @@ def _is_dash(crop: np.ndarray) -> bool:
     return w >= 2 * h and h <= 12 and w <= 80
 
 
-def _in_reading_order(words: list[tuple]) -> list[tuple]:
+def _in_reading_order(words: list[OcrWord]) -> list[OcrWord]:
     """Lines top to bottom (by their first word's top), words left to right within a line."""
-    lines: dict[int, list] = {}
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for w in words:
-        lines.setdefault(w[0], []).append(w)
-    ordered = sorted(lines.values(), key=lambda ws: min(w[1] for w in ws))
-    return [w for line in ordered for w in sorted(line, key=lambda w: w[2])]
+        lines.setdefault((w.block, w.par, w.line), []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: min(w.y0 for w in ws))
+    return [w for line in ordered for w in sorted(line, key=lambda w: w.x0)]
 
 
-def _read_single_line(crop: np.ndarray) -> CellText:
-    return _read_single(crop, "--psm 7")
-
-
-def _read_single(crop: np.ndarray, config: str) -> CellText:
-    data = _tesseract_data(crop, config)
-    words = [(t.strip(), float(c)) for t, c in zip(data["text"], data["conf"]) if t.strip()]
+def _read_single(engine: OcrEngine, crop: np.ndarray, psm: int, whitelist: str | None = None) -> CellText:
+    words = _words(engine, crop, psm, whitelist)
     if not words:
         return CellText("", 0.0)
-    return CellText(" ".join(t for t, _ in words), float(np.mean([max(c, 0.0) for _, c in words])))
+    return CellText(" ".join(w.text for w in words), float(np.mean([max(w.conf, 0.0) for w in words])))
 
 
 def _looks_numeric(text: str) -> bool:

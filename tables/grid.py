@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sohoa.tables.lines import RuleMasks
+from sohoa.ingest.geometry import RuleMasks
 
 
 @dataclass(frozen=True)

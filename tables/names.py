@@ -8,7 +8,7 @@ so it leaves such words alone.
 
 This check changes a word of an indicator name only when both sides agree:
 - the OCR evidence for its mark is weak: at that very character the LSTM weighed the other
-  form, or another tone on the same vowel (`sohoa.tables.hocr`); that rival's confidence
+  form, or another tone on the same vowel (`sohoa.ingest.tesseract_output`); that rival's confidence
   relative to the read character is the OCR's odds against its mark. A character without
   such a doubt keeps a small prior, `MARK_MISREAD_PRIOR`;
 - the restorer's context model prefers the other form, same letters, other marks.

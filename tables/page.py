@@ -1,8 +1,9 @@
 """Tables on one page image: straighten, find rules, read ruled grids cell by cell, and look
 for borderless tables in the layout of the remaining ink.
 
-The page's OCR words (`ocr`) are not needed: cells are read from their own crops, which is
-more accurate and keeps the lone digits and dashes that page OCR tends to drop."""
+The page's OCR words are not needed: cells are read from their own crops by the page's OCR
+engine, which is more accurate and keeps the lone digits and dashes that page OCR tends to
+drop."""
 
 from __future__ import annotations
 
@@ -11,18 +12,19 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from sohoa.ingest.geometry import rule_masks, rule_skew, straighten
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
 from sohoa.tables.grid import build_grid, find_regions, header_band_rows
-from sohoa.tables.lines import estimate_skew, rule_masks, straighten
 from sohoa.tables.records import Table
 from sohoa.tables.rows import split_stacked_rows
 from sohoa.tables.structure import table_from_cells
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sohoa.ingest.records import OcrPage, PageImage
+    from sohoa.ingest.ocr import OcrEngine
+    from sohoa.ingest.records import PageImage
 
 
 LABEL_MARKS = True
@@ -31,11 +33,18 @@ LABEL_MARKS = True
 the context); `bench/tables_bench.py` reports F1 with it toggled."""
 
 
-def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repair: bool = True) -> list[Table]:
+def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True) -> list[Table]:
+    """Tables on one preprocessed page image; cells read with `engine` (default: Tesseract
+    `vie` with `sohoa.ingest.ocr.DEFAULT_CELL_OCR_MODEL`, as `sohoa run` reads them); `repair`:
+    False leaves every cell as read."""
+    if engine is None:
+        from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, TesseractEngine
+
+        engine = TesseractEngine(model=DEFAULT_CELL_OCR_MODEL)
     grey = to_grey(page.image)
     dpi = page.dpi or 300
-    angle = estimate_skew(grey, dpi)
-    grey = straighten(grey, angle)
+    # the page worker levelled the page by its text; the rules may still tilt a little
+    grey = straighten(grey, rule_skew(grey, dpi))
     masks = rule_masks(grey, dpi)
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
@@ -51,7 +60,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
             continue
         grid = split_stacked_rows(grid, text_ink)  # body rows set apart by spacing, not rules
         band = header_band_rows(grid)
-        read = read_cells(erased, ink, [cell.box for cell in grid.cells], dpi,
+        read = read_cells(engine, erased, ink, [cell.box for cell in grid.cells], dpi,
                           bands=[int(cell.row >= band) for cell in grid.cells],
                           ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells])
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf) for c, t in zip(grid.cells, read)]
@@ -64,7 +73,7 @@ def find_tables_on_page(page: "PageImage", ocr: "OcrPage | None" = None, *, repa
     def read_borderless(boxes):
         # the first column of a borderless grid is its TT column when it has one
         left = min((b[0] for b in boxes), default=0)
-        read = read_cells(erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes])
+        read = read_cells(engine, erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes])
         borderless_reads.extend(read)
         return read
 

@@ -27,3 +27,16 @@ def test_run_offers_the_ocr_model_and_min_confidence(runner):
     assert "--ocr-model [best|fast]" in result.output and "--min-confidence" in result.output
     bad = runner.invoke(main, ["run", ".", "-o", "out", "--ocr-model", "tiny"])
     assert bad.exit_code == 2
+
+
+def test_what_a_run_reports_goes_to_stderr_through_the_sohoa_logger(tmp_path):
+    (tmp_path / "bao_cao.txt").write_text("Báo cáo tình hình kinh tế - xã hội năm 2023 của tỉnh.\n", encoding="utf-8")
+    (tmp_path / "trong.txt").write_bytes(b"")
+    runner = CliRunner()  # stderr apart from stdout (click 8.2)
+    args = ["run", str(tmp_path / "bao_cao.txt"), str(tmp_path / "trong.txt"), "-o", str(tmp_path / "out"),
+            "--no-repair", "--jobs", "1"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "sohoa: trong: failed:" in result.stderr and "sohoa: 1/2 documents ok" in result.stderr
+    again = runner.invoke(main, args + ["--quiet"])
+    assert again.exit_code == 1 and again.stderr == ""

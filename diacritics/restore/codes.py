@@ -55,7 +55,7 @@ MAX_OPTIONS = 4
 confusions come on top)."""
 MAX_CONFIDENCE = 0.95
 READING_FLOOR = 0.025
-"""The engine's share for a character it did not list (half of `tables.hocr.READING_MIN`)."""
+"""The engine's share for a character it did not list (half of `ingest.tesseract_output.READING_MIN`)."""
 CONFUSION_FLOOR = 1e-4
 """P(read | true) for a confusion the photocopied pages never showed (two in some 6,500
 characters, the rarest kept, is 3e-4)."""

@@ -33,22 +33,21 @@ class OcrSample:
 
 def ocr_pages(paragraphs: Sequence[str], *, lang: str, level: str, seed: int, max_pages: int,
               ocr_model: str = "fast") -> list[OcrSample]:
-    """Render `paragraphs` as pages and OCR each with Tesseract `lang` (OMP_THREAD_LIMIT=1);
-    `vie` pages with the Tesseract model `ocr_model` (sohoa.ingest.ocr.OCR_MODELS)."""
-    import pytesseract
+    """Render `paragraphs` as pages and read each with the OCR engine: Tesseract `lang`
+    (OMP_THREAD_LIMIT=1), `vie` pages with the model `ocr_model` (sohoa.ingest.ocr.OCR_MODELS),
+    as one uniform block of text (psm 6)."""
+    import numpy as np
 
-    from sohoa.ingest.ocr import tessdata_dir
-
+    from sohoa.ingest.ocr import TesseractEngine
     from sohoa.synth.render import render_document
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     pages = render_document(list(paragraphs), level=level, seed=seed, page_numbers=False, seal="none",
                             max_pages=max_pages)
-    folder = tessdata_dir(ocr_model, lang) if lang == "vie" else None
-    config = f'--tessdata-dir "{folder}" --psm 6' if folder else "--psm 6"
+    engine = TesseractEngine(lang=lang, psm=6, model=ocr_model)
     samples = []
     for page in pages:
-        text = pytesseract.image_to_string(page.image.convert("L"), lang=lang, config=config)
+        text = engine.read_text(np.asarray(page.image.convert("L")))
         samples.append(OcrSample(ocr=text, truth=page.truth_text, lang=lang, level=level))
     return samples
 

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+REAL_TOOLS = [
+    pytest.mark.integration,
+    pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
+                       reason="tesseract / poppler not installed"),
+]
+"""`pytestmark` of the test modules that run real Tesseract and poppler (`pytest -m integration`)."""
+
+PARAGRAPHS = [
+    "Năm 2023, tình hình kinh tế - xã hội của tỉnh tiếp tục phục hồi; tốc độ tăng trưởng kinh tế đạt 7,5%, "
+    "thu ngân sách nhà nước trên địa bàn vượt dự toán được giao.",
+    "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả các nhiệm vụ, "
+    "giải pháp đã đề ra.",
+]
+"""Two paragraphs of report prose for the scanned pages the integration tests render."""
 
 BODY = ("Thực hiện Nghị quyết của Hội đồng nhân dân tỉnh về nhiệm vụ phát triển kinh tế - xã hội năm 2023, "
         "Ủy ban nhân dân tỉnh ban hành kế hoạch hành động với các nhiệm vụ, giải pháp chủ yếu sau đây.")

@@ -31,7 +31,7 @@ BODY = [
 
 
 def record(name: str, page) -> None:
-    grey, _, _ = prepare(np.asarray(page.image))
+    grey, _ = prepare(np.asarray(page.image))
     tsv = TesseractEngine().tsv(grey)
     (HERE / f"{name}.tsv").write_text(tsv, encoding="utf-8")
     (HERE / f"{name}.truth.txt").write_text(page.truth_text + "\n", encoding="utf-8")

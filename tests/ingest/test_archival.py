@@ -24,7 +24,7 @@ from sohoa.ingest.archival.geometry import to_original
 from sohoa.ingest.archival.hocr import hocr_html
 from sohoa.ingest.archival.review import Change, load_changes, review_html, word_spans
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
-from sohoa.tables.hocr import parse_hocr
+from sohoa.ingest.tesseract_output import parse_hocr_words
 
 DATA = Path(__file__).parent / "data"
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -88,12 +88,12 @@ def image_only_pdf(path: Path, pages: int = 2) -> Path:
 def test_boxes_map_back_through_deskew_and_quarter_turns(rotation, skew):
     import cv2
 
-    from sohoa.ingest import preprocess
+    from sohoa.ingest import geometry
 
     original = np.full((400, 300), 255, np.uint8)
     original[100:110, 60:80] = 0  # a word-sized blot
-    turned = preprocess.rotate_quarter(original, rotation)
-    processed = preprocess.rotate(turned, -skew) if skew else turned
+    turned = geometry.rotate_quarter(original, rotation)
+    processed = geometry.rotate(turned, -skew) if skew else turned
     ys, xs = np.nonzero(processed < 128)
     rec = {"width": processed.shape[1], "height": processed.shape[0], "skew": skew, "rotation": rotation}
     left, top, right, bottom = to_original(rec, (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))
@@ -198,9 +198,9 @@ def test_alto_validates_against_the_alto_4_schema_and_holds_every_word():
 
 def test_hocr_reads_back_with_every_word_box_and_confidence():
     records = [record(1), record(2)]
-    words = parse_hocr(hocr_html(records, "scan.pdf"))
+    words = parse_hocr_words(hocr_html(records, "scan.pdf"))
     assert len(words) == sum(len(r["words"]) for r in records)
-    assert (words[0].text, words[0].conf, words[0].left, words[0].top, words[0].width) == ("Nghị", 71.0, 100, 100, 90)
+    assert (words[0].text, words[0].conf, words[0].bbox) == ("Nghị", 71.0, (100, 100, 190, 140))
     html = etree.HTML(hocr_html(records))
     assert len(html.xpath("//*[@class='ocr_page']")) == 2
     assert html.xpath("//*[@class='ocrx_word']")[1].get("data-ocr") == "quyét"

@@ -16,13 +16,11 @@ from PIL import Image
 from sohoa.cli import main
 from sohoa.ingest.archival.check import box_agreement, image_digests, page_cer, validate_pdfa
 from sohoa.synth.render import render_document, write_image_pdf
-from sohoa.tables.hocr import parse_hocr
+from sohoa.ingest.tesseract_output import parse_hocr_words
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                       reason="tesseract / poppler not installed"),
-]
+from .conftest import REAL_TOOLS
+
+pytestmark = REAL_TOOLS
 
 DATA = Path(__file__).parent / "data"
 PARAGRAPHS = [
@@ -70,7 +68,7 @@ def test_alto_and_hocr_hold_every_word(run_out):
     assert schema.validate(alto), schema.error_log
     strings = alto.findall(".//{http://www.loc.gov/standards/alto/ns-v4#}String")
     assert len(strings) == words and all(s.get("WC") and s.get("WIDTH") for s in strings)
-    assert len(parse_hocr((doc / "hocr.html").read_bytes())) == words
+    assert len(parse_hocr_words((doc / "hocr.html").read_bytes())) == words
     assert (doc / "review.html").exists()  # --html
 
 

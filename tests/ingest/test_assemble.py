@@ -4,7 +4,7 @@ from hypothesis import given, strategies as st
 
 from sohoa.diacritics.records import Edit, RepairResult
 from sohoa.ingest.assemble import assemble, map_position
-from sohoa.ingest.batch import text_page
+from sohoa.pipeline import text_page
 
 
 def _apply(text, edits):

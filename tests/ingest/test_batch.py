@@ -5,7 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from sohoa.cli import main
-from sohoa.ingest.batch import BatchOptions, read_manifest, run_batch
+from sohoa.batch import BatchOptions, run_batch
+from sohoa.manifest import read_manifest
 from sohoa.tables.api import TIDY_COLUMNS
 
 
@@ -130,12 +131,12 @@ def test_unsupported_file_named_directly_is_reported(tmp_path):
 
 
 def test_interrupted_write_leaves_nothing_that_looks_complete(bad_batch, tmp_path, monkeypatch):
-    import sohoa.ingest.batch as batch
+    import sohoa.pipeline as pipeline
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(batch, "_write_tables", broken)
+    monkeypatch.setattr(pipeline, "_write_tables", broken)
     out = tmp_path / "out"
     run_batch([str(bad_batch / "good.pdf")], out, BatchOptions(jobs=1, engine="null", quiet=True))
     entry = _manifest(out)["good"]

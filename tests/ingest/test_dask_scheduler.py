@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import threading
 import time
@@ -15,22 +14,13 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from sohoa.ingest.batch import BatchOptions, run_batch  # noqa: E402
+from sohoa.batch import BatchOptions, run_batch  # noqa: E402
 from sohoa.synth.render import OfficialHeader, render_document, write_image_pdf  # noqa: E402
 from sohoa.synth.tables_render import render_table_page  # noqa: E402
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                       reason="tesseract / poppler not installed"),
-]
+from .conftest import PARAGRAPHS, REAL_TOOLS  # noqa: E402
 
-PARAGRAPHS = [
-    "Năm 2023, tình hình kinh tế - xã hội của tỉnh tiếp tục phục hồi; tốc độ tăng trưởng kinh tế đạt 7,5%, "
-    "thu ngân sách nhà nước trên địa bàn vượt dự toán được giao.",
-    "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả các nhiệm vụ, "
-    "giải pháp đã đề ra.",
-]
+pytestmark = REAL_TOOLS
 
 
 @pytest.fixture(scope="module")

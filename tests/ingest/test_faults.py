@@ -20,11 +20,11 @@ from click.testing import CliRunner
 
 from sohoa.cli import main
 from sohoa.errors import OutputBusyError
-from sohoa.ingest.batch import BatchOptions, OutputLock, run_batch
+from sohoa.batch import BatchOptions, OutputLock, run_batch
 from sohoa.ingest.inputs import MAX_ID_BYTES, preferred_id
 from sohoa.ingest.pool import WorkerPool
 from sohoa.ingest.rasterize import load_page_noted
-from sohoa.ingest.records import PageSource
+from sohoa.ingest.records import PageSource, WarningCode
 
 from .conftest import BODY, make_born_digital_pdf, wrap
 
@@ -85,7 +85,7 @@ def test_aes256_pdf_fails_alone_and_opens_with_its_password(tmp_path, runner):
 
 
 def test_an_exception_while_opening_one_document_is_that_documents_failed_line(tmp_path, monkeypatch):
-    import sohoa.ingest.batch as batch
+    import sohoa.batch as batch
 
     real = batch.probe
 
@@ -207,7 +207,7 @@ def _stuck(source, options):
 
 
 def test_page_timeout_covers_the_whole_page_task(tmp_path, monkeypatch):
-    import sohoa.ingest.batch as batch
+    import sohoa.batch as batch
 
     monkeypatch.setattr(batch, "process_page", _stuck)
     monkeypatch.setattr(batch, "TIMEOUT_GRACE", 0.0)
@@ -266,7 +266,7 @@ def test_odd_names_give_safe_ids(tmp_path):
         _text(folder / name)
     summary = run_batch([str(folder)], tmp_path / "out", FAST)
     assert summary.all_ok, summary.entries
-    for entry in summary.entries:
+    for entry in (e.as_dict() for e in summary.entries):
         doc_id = entry["doc_id"]
         assert doc_id not in ("", ".", "..") and not doc_id.startswith(".") and "/" not in doc_id
         assert len(doc_id.encode("utf-8")) <= MAX_ID_BYTES
@@ -279,7 +279,7 @@ def test_nfc_and_nfd_spellings_of_a_name_give_distinct_nfc_ids(tmp_path):
     _text(tmp_path / "in" / (unicodedata.normalize("NFC", name) + ".txt"))
     _text(tmp_path / "in" / (unicodedata.normalize("NFD", name) + ".txt"))
     summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
-    ids = [e["doc_id"] for e in summary.entries]
+    ids = [e.doc_id for e in summary.entries]
     assert len(set(ids)) == 2 and all(unicodedata.is_normalized("NFC", i) for i in ids)
     assert unicodedata.normalize("NFC", name) in ids
 
@@ -289,7 +289,7 @@ def test_folder_links_are_followed_once_and_loops_end(tmp_path):
     (tmp_path / "in" / "sub" / "up").symlink_to("..")
     (tmp_path / "in" / "again").symlink_to(tmp_path / "in")
     summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
-    assert [e["doc_id"] for e in summary.entries] == ["sub__report"]
+    assert [e.doc_id for e in summary.entries] == ["sub__report"]
 
 
 def test_output_folder_inside_the_input_is_never_read(tmp_path):
@@ -298,7 +298,7 @@ def test_output_folder_inside_the_input_is_never_read(tmp_path):
     out = folder / "out"
     for _ in range(2):
         summary = run_batch([str(folder)], out, BatchOptions(jobs=1, engine="null", quiet=True, force=True))
-        assert [e["doc_id"] for e in summary.entries] == ["report"]
+        assert [e.doc_id for e in summary.entries] == ["report"]
     assert set(_manifest(out)) == {"report"}
 
 
@@ -337,7 +337,8 @@ def test_implausible_stored_resolution_is_replaced_with_a_note(tmp_path):
 
     Image.new("L", (2480, 3508), 255).save(tmp_path / "a4.tif", dpi=(1, 1))  # an A4 scan at 300 dpi
     pixels, dpi, notes = load_page_noted(PageSource("t", str(tmp_path / "a4.tif"), "image", 1, 300))
-    assert dpi == 300 and "implausible" in notes[0]
+    assert dpi == 300 and "implausible" in notes[0].message
+    assert notes[0].code == WarningCode.RESOLUTION_ESTIMATED
     Image.new("L", (1240, 1754), 255).save(tmp_path / "ok.tif", dpi=(150, 150))
     assert load_page_noted(PageSource("t", str(tmp_path / "ok.tif"), "image", 1, 300))[1:] == (150, ())
 

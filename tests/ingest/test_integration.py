@@ -1,7 +1,6 @@
 """Real Tesseract and poppler on a few small pages (marked: `pytest -m integration`)."""
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -10,18 +9,9 @@ from sohoa.cli import main
 from sohoa.ingest.evaluate import score
 from sohoa.synth.render import OfficialHeader, document_truth, render_document, write_image_pdf
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                       reason="tesseract / poppler not installed"),
-]
+from .conftest import PARAGRAPHS, REAL_TOOLS
 
-PARAGRAPHS = [
-    "Năm 2023, tình hình kinh tế - xã hội của tỉnh tiếp tục phục hồi; tốc độ tăng trưởng kinh tế đạt 7,5%, "
-    "thu ngân sách nhà nước trên địa bàn vượt dự toán được giao.",
-    "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả các nhiệm vụ, "
-    "giải pháp đã đề ra.",
-]
+pytestmark = REAL_TOOLS
 
 
 def test_scanned_pdf_png_and_tiff_end_to_end(tmp_path):
@@ -78,7 +68,8 @@ def test_blank_scanned_page_is_reported_empty(tmp_path):
 
 
 def test_page_timeout_is_reported_not_fatal(tmp_path):
-    from sohoa.ingest.page import PageOptions, process_page
+    from sohoa.ingest.page import PageOptions
+    from sohoa.pipeline import process_page
     from sohoa.ingest.records import PageSource
 
     page = render_document([" ".join(PARAGRAPHS * 12)], level="clean", seed=3)[0]

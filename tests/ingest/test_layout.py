@@ -134,7 +134,7 @@ def test_replay_engine_cycles_recorded_pages():
 
 
 def test_ruled_grid_is_read_row_by_row_with_merged_cells_whole():
-    from sohoa.ingest.preprocess import Rules
+    from sohoa.ingest.records import Rules
 
     # 3 columns (x 300 | 700 | 1500 | 1900), rows at y 400 | 500 | 600; in the second row the
     # rule at x=1500 stops, so 'Một số chỉ tiêu kinh tế' spans two columns
@@ -150,7 +150,7 @@ def test_ruled_grid_is_read_row_by_row_with_merged_cells_whole():
 
 
 def test_underline_alone_is_not_a_table():
-    from sohoa.ingest.preprocess import Rules
+    from sohoa.ingest.records import Rules
 
     rules = Rules(horizontal=((1300, 380, 1900, 383),), vertical=())
     words = _justified(["Độc lập - Tự do - Hạnh phúc"], indent_first=False)

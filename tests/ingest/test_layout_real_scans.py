@@ -2,8 +2,9 @@
 (two printed rows under one line id, one line cut in two blocks), official headers whose rows
 sit close together, received stamps, signatures and phantom words."""
 
-from sohoa.ingest.layout import lay_out, table_grids
-from sohoa.ingest.preprocess import Rules
+from sohoa.ingest.geometry import table_grids
+from sohoa.ingest.layout import lay_out
+from sohoa.ingest.records import Rules
 from sohoa.ingest.records import OcrWord
 
 WIDTH, HEIGHT = 2480, 3508

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from sohoa.errors import MissingDependencyError
-from sohoa.ingest.ocr import OCR_MODELS, TesseractEngine, parse_hocr_words, tessdata_dir
+from sohoa.ingest.ocr import OCR_MODELS, TesseractEngine, tessdata_dir
+from sohoa.ingest.tesseract_output import parse_hocr_words
 
 HOCR = """<?xml version="1.0" encoding="UTF-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml"><body>
@@ -57,7 +58,7 @@ def test_missing_best_model_says_how_to_fix(tmp_path, monkeypatch):
 
 
 def test_repair_is_told_what_read_the_pages():
-    from sohoa.ingest.batch import BatchOptions, ocr_evidence
+    from sohoa.pipeline import BatchOptions, ocr_evidence
     from sohoa.ingest.records import OcrPage, OcrWord
 
     word = OcrWord("triên", 90.0, (0, 0, 1, 1), 1, 1, 1, 1, alternatives=(("triển", 0.8),))

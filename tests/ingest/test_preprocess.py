@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 import pytest
 
-from sohoa.ingest import preprocess
+from sohoa.ingest import geometry, preprocess
 
 
 def _page_with_text_lines(angle: float = 0.0) -> np.ndarray:
@@ -11,19 +11,19 @@ def _page_with_text_lines(angle: float = 0.0) -> np.ndarray:
         for x in range(100, 880, 40):
             cv2.rectangle(page, (x, y), (x + 26, y + 22), 0, -1)  # 'words'
     if angle:
-        page = preprocess.rotate(page, angle)
+        page = geometry.rotate(page, angle)
     return page
 
 
 @pytest.mark.parametrize("angle", [-2.0, -0.7, 0.0, 1.3, 3.0])
 def test_skew_is_found_to_a_fraction_of_a_degree(angle):
-    assert preprocess.estimate_skew(_page_with_text_lines(angle)) == pytest.approx(angle, abs=0.25)
+    assert geometry.page_skew(_page_with_text_lines(angle)) == pytest.approx(angle, abs=0.25)
 
 
 def test_sideways_page_is_detected():
     page = _page_with_text_lines()
-    assert preprocess.quarter_turn(page) == 0
-    assert preprocess.quarter_turn(cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)) == 90
+    assert geometry.quarter_turn(page) == 0
+    assert geometry.quarter_turn(cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)) == 90
 
 
 def test_red_seal_goes_black_text_under_it_stays():
@@ -58,7 +58,7 @@ def test_ruled_lines_are_found_and_erased_text_kept():
     for x in (100, 600, 1100):
         cv2.line(page, (x, 200), (x, 400), 0, 3)
     cv2.putText(page, "Ty le", (150, 270), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
-    rules, mask = preprocess.find_rules(page)
+    rules, mask = geometry.find_rules(page)
     assert len(rules.horizontal) == 3 and len(rules.vertical) == 3
-    cleaned = preprocess.erase_rules(page, mask)
+    cleaned = geometry.erase_rules(page, mask)
     assert cleaned[300, 300] > 200 and cleaned[250:275, 150:260].min() < 50

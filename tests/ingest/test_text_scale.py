@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image
 
 from sohoa.ingest.rasterize import TEXT_HEIGHT, load_page_noted, text_height, text_scale
-from sohoa.ingest.records import PageSource
+from sohoa.ingest.records import PageSource, WarningCode
 
 
 def _page(glyph: int, width: int = 1200, height: int = 1600) -> np.ndarray:
@@ -38,4 +38,4 @@ def test_a_small_photo_without_a_stored_resolution_is_enlarged_with_a_note(tmp_p
     Image.fromarray(_page(8, 600, 900)).save(path)
     pixels, dpi, notes = load_page_noted(PageSource("photo", str(path), "image", 1, 300))
     assert pixels.shape[0] > 3000 and dpi == 300
-    assert notes and "enlarged" in notes[-1]
+    assert notes and "enlarged" in notes[-1].message and notes[-1].code == WarningCode.PAGE_ENLARGED

@@ -12,7 +12,7 @@ import pytest
 
 from sohoa.ingest.ocr import uncompressed_file
 from sohoa.ingest.page import may_hold_table
-from sohoa.ingest.preprocess import Rules
+from sohoa.ingest.records import Rules
 from sohoa.ingest.records import OcrWord, PageSource
 
 HEIGHT = 40
@@ -69,7 +69,8 @@ def test_tesseract_gets_an_uncompressed_copy_that_is_removed_afterwards():
 def test_the_uncompressed_hand_over_reads_the_same_words_as_a_png():
     import pytesseract
 
-    from sohoa.ingest.ocr import TesseractEngine, parse_tsv
+    from sohoa.ingest.ocr import TesseractEngine
+    from sohoa.ingest.tesseract_output import parse_tsv
     from sohoa.synth.render import render_document
 
     page = render_document(["Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện các chỉ tiêu kinh tế - xã hội "
@@ -87,12 +88,16 @@ def test_an_input_sent_as_bytes_is_cached_by_its_sha256(tmp_path, monkeypatch):
 
     monkeypatch.setattr(dask_scheduler, "_CACHE", tmp_path / "cache")
     seen = []
-    monkeypatch.setattr("sohoa.ingest.page.process_page", lambda source, options: seen.append(source) or "done")
+
+    def process_page(source, options):
+        seen.append(source)
+        return "done"
+
     data = b"%PDF-1.4 not really"
     sha = hashlib.sha256(data).hexdigest()
     source = PageSource("doc", "/elsewhere/doc.pdf", "pdf", 2)
-    assert dask_scheduler.process_sent_page(source, None, data, sha, ".pdf") == "done"
-    assert dask_scheduler.process_sent_page(replace(source, page=3), None, data, sha, ".pdf") == "done"
+    assert dask_scheduler.process_sent_page(process_page, source, None, data, sha, ".pdf") == "done"
+    assert dask_scheduler.process_sent_page(process_page, replace(source, page=3), None, data, sha, ".pdf") == "done"
     cached = tmp_path / "cache" / f"{sha}.pdf"
     assert cached.read_bytes() == data
     assert [(s.path, s.page) for s in seen] == [(str(cached), 2), (str(cached), 3)]

@@ -5,13 +5,14 @@ import random
 import numpy as np
 import pytest
 
-from sohoa.tables.borderless import Word, _column_count, _figures_column, _Line
+from sohoa.ingest.records import OcrWord
+from sohoa.tables.borderless import _column_count, _figures_column, _Line
 
 H = 30  # text height, px
 
 
 def _line(*spans):
-    return _Line([Word(x0, 100, x1, 100 + H) for x0, x1 in spans])
+    return _Line([OcrWord("", 0.0, (x0, 100, x1, 100 + H)) for x0, x1 in spans])
 
 
 def test_two_phrases_count_as_two_columns_only_across_a_wide_gutter():
@@ -49,7 +50,7 @@ def test_two_column_borderless_page_read_and_prose_page_left_alone():
     from sohoa.tables.page import find_tables_on_page
 
     page = render_table_page("borderless_two", seed=1)
-    tables = find_tables_on_page(PageImage("t", 1, np.asarray(page.image), 300), None)
+    tables = find_tables_on_page(PageImage("t", 1, np.asarray(page.image), 300))
     assert len(tables) == 1 and len(tables[0].header) == 2
     truth = page.tables[0].rows
     assert sum(a[0] == b[0] and a[1] == b[1] for a, b in zip(tables[0].rows, truth)) >= len(truth) - 2
@@ -58,7 +59,7 @@ def test_two_column_borderless_page_read_and_prose_page_left_alone():
             "tỷ lệ hộ nghèo giảm còn 3,2%. ") * 6
     prose = render_document([text, text], header=OfficialHeader.random(random.Random(3), ("BÁO CÁO",)),
                             closing=Closing(), level="clean", seed=3, max_pages=1)
-    assert find_tables_on_page(PageImage("p", 1, np.asarray(prose[0].image.convert("L")), 300), None) == []
+    assert find_tables_on_page(PageImage("p", 1, np.asarray(prose[0].image.convert("L")), 300)) == []
 
 
 def test_a_headerless_block_under_a_borderless_table_goes_on_with_it():
@@ -77,10 +78,10 @@ def test_a_headerless_block_under_a_borderless_table_goes_on_with_it():
 
 
 def test_a_name_line_above_its_tt_opens_the_next_row():
-    from sohoa.tables.borderless import Word, _Line, _opens_next_row
+    from sohoa.tables.borderless import _Line, _opens_next_row
 
     def line(y0, y1, x0=200):
-        return _Line([Word(x0, y0, x0 + 300, y1)])
+        return _Line([OcrWord("", 0.0, (x0, y0, x0 + 300, y1))])
 
     tt = lambda l: l.words[0].x0 < 150  # noqa: E731 - a TT word sits left of 150
     # row 9 (TT and figures), then row 10's first name line nearer its TT line than row 9

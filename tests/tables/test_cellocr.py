@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from sohoa.ingest.ocr import NullEngine, TesseractEngine
+from sohoa.ingest.records import OcrWord
 from sohoa.synth.render import font_path
 from sohoa.tables.cellocr import _digits_fit, _read_band_words, clean_cell_text, fix_separators
 from sohoa.tables import cellocr
@@ -48,8 +50,8 @@ def test_sure_words_are_not_read_again(monkeypatch):
     from sohoa.tables import cellocr
 
     monkeypatch.setattr(cellocr, "_read_stack_words", lambda *a, **k: pytest.fail("read again"))
-    words = [[cellocr._Word("Tổng", 91.0, (12, 10, 100, 50))], [cellocr._Word("1.234", 20.0, (12, 10, 90, 50))]]
-    cellocr._reread_doubtful_words([_whitened("Tổng"), _whitened("1.234")], words, 40)  # a number is no text word
+    words = [[OcrWord("Tổng", 91.0, (12, 10, 100, 50))], [OcrWord("1.234", 20.0, (12, 10, 90, 50))]]
+    cellocr._reread_doubtful_words(NullEngine(), [_whitened("Tổng"), _whitened("1.234")], words, 40)  # a number is no text word
     assert words[0][0].text == "Tổng" and words[1][0].text == "1.234"
 
 
@@ -57,12 +59,13 @@ def test_sure_words_are_not_read_again(monkeypatch):
 def test_a_doubtful_word_is_read_again_alone():
     from sohoa.tables import cellocr
 
+    engine = TesseractEngine(model="fast")
     crop = _whitened("Tổng thu")
-    found = cellocr._read_stack_words([crop], "--psm 6", 40)[0]
+    found = cellocr._read_stack_words(engine, [crop], 40)[0]
     assert [w.text for w in found] == ["Tổng", "thu"]
     # as if the block reader had garbled the first word with little confidence
-    words = [[cellocr._Word("Tcng", 12.0, found[0].box), found[1]]]
-    cellocr._reread_doubtful_words([crop], words, 40)
+    words = [[OcrWord("Tcng", 12.0, found[0].bbox), found[1]]]
+    cellocr._reread_doubtful_words(engine, [crop], words, 40)
     assert [w.text for w in words[0]] == ["Tổng", "thu"] and words[0][0].conf > 50
 
 
@@ -106,29 +109,27 @@ def test_digit_count_of_the_crop_arbitrates_between_readings():
 
 def test_bands_are_read_apart(monkeypatch):
     calls = []
-    monkeypatch.setattr(cellocr, "_read_stack_words", lambda crops, config, gap, choices=False: calls.append(len(crops))
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda engine, crops, gap, choices=False: calls.append(len(crops))
                         or [[f"c{len(calls)}"]] * len(crops))
     crops = [np.zeros((5, 5), np.uint8)] * 5
-    assert _read_band_words(crops, [0, 0, 1, 1, 1], "--psm 6", 30) == [["c1"]] * 2 + [["c2"]] * 3
+    assert _read_band_words(NullEngine(), crops, [0, 0, 1, 1, 1], 30) == [["c1"]] * 2 + [["c2"]] * 3
     assert calls == [2, 3]
-    assert _read_band_words(crops, None, "--psm 6", 30) == [["c3"]] * 5
+    assert _read_band_words(NullEngine(), crops, None, 30) == [["c3"]] * 5
 
 
 def _fake_words(*texts):
-    from sohoa.tables import cellocr
-
-    return [cellocr._Word(t, 90.0, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(texts)]
+    return [OcrWord(t, 90.0, (10 * i, 0, 10 * i + 8, 10)) for i, t in enumerate(texts)]
 
 
 def test_second_reading_adds_its_marks_as_alternatives_only(monkeypatch):
     from sohoa.tables import cellocr
 
     second = [_fake_words("tổng", "chi", "cân)"), _fake_words("Tỷ", "lệ")]
-    second[0][2] = cellocr._Word("cân)", 90.0, (20, 0, 28, 10), (("cần)", 0.3),))
-    monkeypatch.setattr(cellocr, "_read_stack_words", lambda crops, *a, **k: second[: len(crops)])
+    second[0][2] = OcrWord("cân)", 90.0, (20, 0, 28, 10), alternatives=(("cần)", 0.3),))
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda engine, crops, *a, **k: second[: len(crops)])
     crop = np.full((20, 60), 255, np.uint8)
     words = [_fake_words("tổng", "chỉ", "cân)"), _fake_words("12,5")]
-    cellocr._second_opinion_on_marks([crop, crop], words, 40)
+    cellocr._second_opinion_on_marks(NullEngine(), [crop, crop], words, 40)
     assert [w.text for w in words[0]] == ["tổng", "chỉ", "cân)"]  # the text stays the first reading's
     assert words[0][0].alternatives == ()
     assert words[0][1].alternatives == (("chi", 1.0),)
@@ -139,9 +140,9 @@ def test_second_reading_adds_its_marks_as_alternatives_only(monkeypatch):
 def test_second_reading_with_other_letters_is_no_vote(monkeypatch):
     from sohoa.tables import cellocr
 
-    monkeypatch.setattr(cellocr, "_read_stack_words", lambda crops, *a, **k: [_fake_words("tổng", "ch", "cần")])
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda engine, crops, *a, **k: [_fake_words("tổng", "ch", "cần")])
     words = [_fake_words("tổng", "chỉ", "cân")]
-    cellocr._second_opinion_on_marks([np.full((20, 60), 255, np.uint8)], words, 40)
+    cellocr._second_opinion_on_marks(NullEngine(), [np.full((20, 60), 255, np.uint8)], words, 40)
     assert words[0][1].alternatives == ()  # 'ch' is not the same letters as 'chỉ'
     assert words[0][2].alternatives == (("cần", 1.0),)
 
@@ -154,5 +155,5 @@ def test_a_tt_cell_read_as_a_bar_or_a_word_is_not_read_again():
     crop = np.full((60, 40), 255, np.uint8)
     texts = {0: ("|", 80.0), 1: ("TT", 90.0), 2: ("12", 95.0), 3: ("ñ", 60.0)}
     wide = np.full((60, 400), 255, np.uint8)
-    _reread_ordinals([crop, crop, crop, wide], texts, [True, True, True, True])
+    _reread_ordinals(NullEngine(), [crop, crop, crop, wide], texts, [True, True, True, True])
     assert texts == {0: ("|", 80.0), 1: ("TT", 90.0), 2: ("12", 95.0), 3: ("ñ", 60.0)}

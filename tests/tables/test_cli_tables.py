@@ -31,6 +31,21 @@ def test_tables_from_a_text_file(runner, tmp_path):
     assert (tmp_path / "out" / "dump_small" / "indicators.csv").exists()
 
 
+def test_tables_only_is_the_batch_job_without_text_files(runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["tables", str(DATA / "dump_small.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (entry,) = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert entry["doc_id"] == "dump_small" and entry["status"] == "ok"
+    assert sorted(p.name for p in (out / "dump_small").iterdir()) == ["indicators.csv", "tables"]
+    again = runner.invoke(main, ["tables", str(DATA / "dump_small.txt"), "-o", str(out)])
+    assert again.exit_code == 0 and "already complete" in again.output  # the same resume as `sohoa run`
+    # a complete tables-only document is not a complete `sohoa run` document: that one is done again
+    run = runner.invoke(main, ["run", str(DATA / "dump_small.txt"), "-o", str(out), "--no-repair"])
+    assert run.exit_code == 0 and "already complete" not in run.output
+    assert (out / "dump_small" / "text.txt").exists()
+
+
 def test_unreadable_input_is_reported_and_the_rest_completes(runner, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -78,7 +93,7 @@ def test_a_page_of_prose_yields_no_table():
             "hằng quý báo cáo kết quả về Sở Kế hoạch và Đầu tư để tổng hợp, báo cáo theo quy định. ") * 6
     pages = render_document([Paragraph(text)] * 3, level="clean", seed=1)
     image = np.asarray(pages[0].image.convert("L"))
-    assert find_page_tables(PageImage("prose", 1, image, 300), None) == []
+    assert find_page_tables(PageImage("prose", 1, image, 300)) == []
 
 
 @pytest.mark.integration

@@ -6,7 +6,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from sohoa.tables.grid import Grid, GridCell, build_grid, find_regions, header_band_rows
 from sohoa.tables.join import join_continued
-from sohoa.tables.lines import estimate_skew, rule_masks, straighten
+from sohoa.ingest.geometry import rule_masks, rule_skew, straighten
 from sohoa.tables.records import Table
 from sohoa.tables.structure import flatten_header, header_row_count, table_from_cells
 from sohoa.tables.tidy import split_period, tidy_rows
@@ -74,7 +74,7 @@ def test_header_band_is_one_row_without_spans_and_ignores_group_rows():
 
 def test_skew_is_measured_and_removed():
     page = _ruled_page(skew=1.5)
-    angle = estimate_skew(page)
+    angle = rule_skew(page)
     assert abs(abs(angle) - 1.5) < 0.3
     masks = rule_masks(straighten(page, angle), dpi=300)
     grid = build_grid(masks, find_regions(masks, dpi=300)[0], dpi=300)

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from sohoa.tables.lines import estimate_skew, straighten, text_skew
+from sohoa.ingest.geometry import rule_skew, straighten, text_skew
 
 
 def _text_page() -> np.ndarray:
@@ -20,7 +20,7 @@ def test_text_skew_finds_the_tilt_of_text_lines(angle):
     tilted = straighten(_text_page(), angle)
     assert text_skew(tilted) == pytest.approx(-angle, abs=0.15)
     # a page without long rules falls back on its text
-    assert estimate_skew(tilted) == pytest.approx(-angle, abs=0.15)
+    assert rule_skew(tilted) == pytest.approx(-angle, abs=0.15)
 
 
 def test_blank_page_has_no_skew():

@@ -2,20 +2,20 @@
 
 from pathlib import Path
 
-from sohoa.tables.hocr import character_readings, mark_alternatives, parse_hocr
+from sohoa.ingest.tesseract_output import character_readings, mark_alternatives, parse_hocr_words
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "tables" / "data"
 
 
 def test_recorded_hocr_gives_words_with_their_doubted_marks():
     # Tesseract 5.3 `vie`, --psm 6 -c lstm_choice_mode=2, on a crop printed 'tổng chi cân'
-    words = parse_hocr((DATA / "name_choices.hocr").read_bytes())
+    words = parse_hocr_words((DATA / "name_choices.hocr").read_bytes())
     assert [w.text for w in words] == ["tổng", "chỉ", "cân"]
-    assert words[0].mark_alternatives == ()  # no rival mark weighed: the OCR was sure
-    (form, odds), = words[1].mark_alternatives
+    assert words[0].alternatives == ()  # no rival mark weighed: the OCR was sure
+    (form, odds), = words[1].alternatives
     assert form == "chi" and 0.4 < odds < 0.5
-    assert words[1].conf == 96.0 and (words[1].left, words[1].top, words[1].width) == (596, 17, 41)
-    assert {w.line for w in words} == {1}
+    assert words[1].conf == 96.0 and words[1].bbox[:3] == (596, 17, 637)
+    assert {(w.block, w.par, w.line) for w in words} == {(1, 1, 1)}
 
 
 def test_alternatives_keep_letters_and_case():

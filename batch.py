@@ -1,0 +1,427 @@
+"""The batch runner behind `sohoa run` and `sohoa tables`: inputs → pages in a process pool →
+documents in OUT. What happens to a page and to a document is `sohoa.pipeline`; this module
+schedules it and keeps the manifest.
+
+Read as a list of steps:
+    lock OUT (one run at a time)                 (OutputLock)
+    discover + name + fingerprint inputs         (ingest/inputs.py; OUT itself is never an input)
+    skip documents already complete (sha256)     (manifest.jsonl)
+    open, count and size pages; bad inputs and   (inputs.probe)
+      oversized pages become 'failed'
+    pages → killable workers with time limits    (ingest/pool.py, pipeline.process_page)
+    finished document → repair, tables, files    (pipeline.finish_page_document) written atomically
+    run-level indicators.csv and a compacted manifest
+
+Atomic writes: a document is written into OUT/.partial-<doc_id>-<pid>/ and renamed into place;
+its manifest line is appended only after that, so an interrupted run never leaves a document
+that looks complete. A document whose manifest line is missing or not 'ok' is done again next
+time, and the next run removes the staging folders an interrupted one left.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sohoa.errors import InputError, OutputBusyError, SohoaError, UsageError
+from sohoa.ingest.inputs import InputDocument, discover_files, name_documents, page_pixels, probe, source_key
+from sohoa.ingest.page import PageOptions, PageResult
+from sohoa.ingest.pool import TaskNotSent, WorkerPool
+from sohoa.ingest.records import PageSource
+from sohoa.manifest import ManifestEntry, append_manifest, read_manifest, write_manifest
+from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, process_page
+
+LOCK = ".sohoa.lock"
+_COMPLETE = {True: "text.txt", False: "tables"}  # what a complete document has, text on and off (`sohoa tables`)
+log = logging.getLogger(__name__)
+
+TIMEOUT_GRACE = 5.0  # seconds past --page-timeout before a page's worker is killed (its own limits come first)
+TEXT_PAGE_CHARS = 64_000  # a text input counts one page (of --page-timeout) per this many characters
+
+
+@dataclass
+class BatchSummary:
+    entries: list[ManifestEntry] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def all_ok(self) -> bool:
+        return all(entry.ok for entry in self.entries)
+
+    @property
+    def failed(self) -> list[ManifestEntry]:
+        return [entry for entry in self.entries if not entry.ok]
+
+
+# ------------------------------------------------------------------ tasks
+@dataclass(frozen=True)
+class PageTask:
+    """A page for a worker (`pipeline.process_page`)."""
+
+    source: PageSource
+
+
+@dataclass(frozen=True)
+class RefusedPage:
+    """A page refused before it was rendered (too large): its result says why."""
+
+    result: PageResult
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """A document whose pages are all back, to finish (`pipeline.finish_page_document`)."""
+
+    document: InputDocument
+    pages: tuple[PageResult, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TextTask:
+    """A text input, read and finished in one task (`pipeline.finish_text_document`)."""
+
+    document: InputDocument
+
+
+Task = PageTask | RefusedPage | DocumentTask | TextTask
+
+
+# ------------------------------------------------------------------ the job
+def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = BatchOptions()) -> BatchSummary:
+    """Process every input into `out_dir`; bad inputs are recorded, never fatal."""
+    out = Path(out_dir)
+    _make_output_folder(out)
+    with OutputLock(out), tempfile.TemporaryDirectory(prefix="sohoa-") as work:
+        return _run_locked(inputs, out, options, Path(work))
+
+
+def _make_output_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe_file = out / f".write-test-{os.getpid()}"
+        probe_file.write_bytes(b"")
+        probe_file.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write the output folder {out}: {exc.strerror or exc}",
+                         hint="choose a folder you can write with -o") from exc
+
+
+def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path) -> BatchSummary:
+    _remove_leftovers(out)
+    previous = read_manifest(out)
+    known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
+    documents = name_documents(discover_files(inputs, exclude=out), known, options.password)
+    if not documents:
+        raise InputError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
+    summary = BatchSummary()
+    progress = _Progress(options.quiet)
+    results: dict[str, ManifestEntry] = {}
+
+    todo: list[InputDocument] = []
+    for document in documents:
+        done = previous.get(document.doc_id)
+        if (not options.force and done and done.get("status") == "ok" and done.get("sha256") == document.sha256
+                and (out / document.doc_id / _COMPLETE[options.text]).exists()):
+            results[document.doc_id] = ManifestEntry.from_dict(done)
+            summary.skipped += 1
+            continue
+        try:
+            todo.append(probe(document, work, options.max_pixels))
+        except Exception as exc:  # noqa: BLE001 - one document's problem is its own 'failed' line
+            reason = str(exc) if isinstance(exc, SohoaError) else f"cannot open the file: {type(exc).__name__}: {exc}"
+            results[document.doc_id] = ManifestEntry.of(document, "failed", 0, 0.0, reason)
+            append_manifest(out, results[document.doc_id])
+            progress.rejected(results[document.doc_id])
+
+    page_docs = [d for d in todo if d.kind in ("pdf", "image")]
+    if page_docs and options.engine == "tesseract":
+        from sohoa.ingest.ocr import TesseractEngine
+
+        TesseractEngine.check_installed(options.lang, options.ocr_model)
+    progress.start(sum(d.pages for d in todo), len(documents), summary.skipped)
+    text_docs = [d for d in todo if d.kind == "text"]
+    _run_tasks(page_docs, text_docs, out, options, results, progress)
+
+    summary.entries = [results[d.doc_id] for d in documents if d.doc_id in results]
+    write_manifest(out, summary.entries, read_manifest(out), [d.doc_id for d in documents])
+    write_run_indicators(out, summary.entries)
+    progress.finish(summary)
+    return summary
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of an interrupted run (only this run can write here now: it holds the lock)."""
+    for pattern in (".partial-*", ".old-*"):
+        for leftover in out.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+class OutputLock:
+    """One run at a time per output folder: a second run stops at once with a clear message
+    instead of mixing its documents and manifest lines with the first one's."""
+
+    def __init__(self, out: Path):
+        self.path = out / LOCK
+        self.handle = None
+
+    def __enter__(self) -> "OutputLock":
+        import fcntl
+
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise OutputBusyError(f"the output folder {self.path.parent} is in use by another sohoa run ({holder})",
+                                  hint="wait for it to finish, or choose another folder with -o")
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import fcntl
+
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], out: Path, options: BatchOptions,
+               results: dict, progress: "_Progress") -> None:
+    """Every unit of work goes through one pool of killable workers: pages, then finishing a
+    document whose pages are all back (repair, tables, writing) ahead of further pages, and
+    legacy text files last. Every task has a time limit; a worker that overruns it is killed
+    and replaced, and the task's page or document records why. The main process only
+    schedules and appends manifest lines (the single writer)."""
+    if not page_docs and not text_docs:
+        return
+    page_options = options.page_options
+    pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
+    started = {d.doc_id: time.perf_counter() for d in page_docs}
+    by_id = {d.doc_id: d for d in page_docs + text_docs}
+    queue: deque[Task] = deque()
+    for document in page_docs:
+        for number in range(1, document.pages + 1):
+            refused = _too_large(document, number, options)
+            if refused:
+                queue.append(RefusedPage(PageResult(document.doc_id, number, None, None, error=refused)))
+            else:
+                queue.append(PageTask(PageSource(document.doc_id, document.readable_path, document.kind, number,
+                                                 options.dpi)))
+    queue.extend(TextTask(d) for d in text_docs)
+
+    def failed(task: Task, reason: str) -> PageResult | ManifestEntry:
+        if isinstance(task, PageTask):
+            return PageResult(task.source.doc_id, task.source.page, None, None, error=reason)
+        return ManifestEntry.of(task.document, "failed", task.document.pages, 0.0, reason)
+
+    def collect(task: Task, result: PageResult | ManifestEntry) -> None:
+        if isinstance(task, (PageTask, RefusedPage)):
+            pages = pending_pages[result.doc_id]
+            pages[result.page] = result
+            progress.page_done()
+            document = by_id[result.doc_id]
+            if len(pages) == document.pages:
+                ordered = tuple(pages[n] for n in range(1, document.pages + 1))
+                del pending_pages[result.doc_id]
+                queue.appendleft(DocumentTask(document, ordered, time.perf_counter() - started[document.doc_id]))
+            return
+        results[task.document.doc_id] = result
+        append_manifest(out, result)
+        progress.document_done(result, pages=1 if isinstance(task, TextTask) else 0)
+
+    jobs = options.jobs or os.cpu_count() or 1
+    if options.scheduler:
+        from sohoa.ingest import dask_scheduler
+
+        client = dask_scheduler.connect(options.scheduler)
+        try:
+            pages = dask_scheduler.DaskPages(client)
+            shared = pages.shared_paths(sorted({d.readable_path for d in page_docs}))
+            # documents are finished on this machine, one at a time beside the cluster
+            with WorkerPool(options.jobs or 1, options.memory_limit) as local:
+                _schedule(queue, collect, failed, out, options, page_options, local, pages, shared)
+            pages.close()
+        finally:
+            dask_scheduler.close(client)
+        return
+    with WorkerPool(jobs, options.memory_limit) as pool:
+        _schedule(queue, collect, failed, out, options, page_options, pool)
+
+
+def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, page_options: PageOptions, pool: WorkerPool,
+              page_pool=None, shared: set[str] | None = None) -> None:
+    """Hand out tasks until the queue is empty and every task has ended. Page tasks go to
+    `page_pool` when there is one (a Dask cluster), everything else to `pool`."""
+    page_pool = page_pool or pool
+    running: dict[int, Task] = {}
+    serial = 0
+
+    def submit(task: Task) -> None:
+        if isinstance(task, PageTask):
+            source, limit = task.source, options.page_timeout + TIMEOUT_GRACE
+            if page_pool is pool or source.path in shared:
+                page_pool.submit(serial, limit, process_page, source, page_options)
+            else:
+                from sohoa.ingest.dask_scheduler import process_sent_page
+
+                page_pool.submit(serial, limit, process_sent_page, process_page, source, page_options,
+                                 *page_pool.payload(source.path))
+        elif isinstance(task, DocumentTask):
+            pool.submit(serial, options.page_timeout * max(1, len(task.pages)) + TIMEOUT_GRACE,
+                        finish_page_document, task.document, list(task.pages), out, options, task.seconds)
+        else:
+            pool.submit(serial, options.page_timeout * _text_pages(task.document) + TIMEOUT_GRACE,
+                        finish_text_document, task.document, out, options)
+
+    while queue or running:
+        blocked = []
+        while queue:
+            task = queue.popleft()
+            if isinstance(task, RefusedPage):
+                collect(task, task.result)
+                continue
+            target = page_pool if isinstance(task, PageTask) else pool
+            if not target.idle:
+                blocked.append(task)
+                if page_pool is pool or not (page_pool.idle or pool.idle):
+                    break
+                continue  # the other pool may take a later task
+            serial += 1
+            try:
+                submit(task)
+            except TaskNotSent as exc:
+                collect(task, failed(task, str(exc)))
+                continue
+            running[serial] = task
+        queue.extendleft(reversed(blocked))
+        both = page_pool is not pool and page_pool.busy and pool.busy
+        for source in ((page_pool, pool) if page_pool is not pool else (pool,)):
+            if not source.busy:
+                continue
+            for outcome in source.outcomes(0.05) if both else source.outcomes():
+                task = running.pop(outcome.key)
+                if outcome.error is None:
+                    collect(task, outcome.value)
+                elif outcome.error.startswith("timed out"):
+                    what = "page" if isinstance(task, PageTask) else "document"
+                    collect(task, failed(task, f"{outcome.error} (the {what} was stopped; --page-timeout)"))
+                else:
+                    collect(task, failed(task, outcome.error))
+
+
+def _too_large(document: InputDocument, page: int, options: BatchOptions) -> str | None:
+    """Why a PDF page is refused before rendering: its size at --dpi is over --max-megapixels."""
+    if document.kind != "pdf" or len(document.page_sizes) < page:
+        return None
+    size = document.page_sizes[page - 1]
+    width, height = page_pixels(size, options.dpi)
+    if width * height <= options.max_pixels:
+        return None
+    return (f"page too large: {size[0]:.0f}×{size[1]:.0f} pt at {options.dpi} dpi would be {width}×{height} pixels "
+            f"({width * height / 1e6:.0f} megapixels), over the limit of {options.max_megapixels:g} "
+            "(lower --dpi or raise --max-megapixels)")
+
+
+def _text_pages(document: InputDocument) -> int:
+    try:
+        size = Path(document.readable_path).stat().st_size
+    except OSError:
+        size = 0
+    return max(1, -(-size // TEXT_PAGE_CHARS))
+
+
+# ------------------------------------------------------------------ run files
+def write_run_indicators(out: Path, entries: list[ManifestEntry]) -> None:
+    """OUT/indicators.csv: every written document's tidy observations, in manifest order."""
+    import pandas as pd
+
+    from sohoa.tables.api import TIDY_COLUMNS
+
+    frames = []
+    for entry in read_manifest(out).values():
+        path = out / entry["doc_id"] / "indicators.csv"
+        if entry.get("status") in ("ok", "partial") and path.exists():
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            if len(frame):
+                frames.append(frame)
+    combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(TIDY_COLUMNS))
+    for column in TIDY_COLUMNS:
+        if column not in combined.columns:
+            combined[column] = ""
+    tmp = out / ".indicators.csv.tmp"
+    combined[list(TIDY_COLUMNS) + [c for c in combined.columns if c not in TIDY_COLUMNS]].to_csv(tmp, index=False)
+    os.replace(tmp, out / "indicators.csv")
+
+
+# ------------------------------------------------------------------ progress
+class _Progress:
+    """A one-line progress bar on stderr (never stdout), on a terminal; what happens to documents
+    is logged (logger `sohoa.batch`; the CLI shows it on stderr)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.total = self.done = 0
+        self.docs_total = self.docs_done = self.failed = 0
+        self.started = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+
+    def start(self, pages: int, documents: int, skipped: int) -> None:
+        self.total, self.docs_total = pages, documents
+        self.docs_done = skipped + self.failed
+        if skipped and not self.quiet:
+            log.info("%d document(s) already complete, skipped (use --force to redo)", skipped)
+        self._show()
+
+    def page_done(self) -> None:
+        self.done += 1
+        self._show()
+
+    def document_done(self, entry: ManifestEntry, pages: int = 0) -> None:
+        self.done += pages
+        self.docs_done += 1
+        if not entry.ok:
+            self.failed += 1
+            if not self.quiet:
+                self._clear()
+                log.warning("%s: %s: %s", entry.doc_id, entry.status, entry.error or "")
+        self._show()
+
+    def rejected(self, entry: ManifestEntry) -> None:
+        self.failed += 1
+        if not self.quiet:
+            log.warning("%s: failed: %s", entry.doc_id, entry.error)
+
+    def _clear(self) -> None:
+        if self.tty:
+            print("\r\033[K", end="", file=sys.stderr)
+
+    def _show(self) -> None:
+        if self.quiet or not self.tty:
+            return
+        width = 30
+        filled = int(width * self.done / self.total) if self.total else width
+        rate = self.done / max(1e-6, time.perf_counter() - self.started)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} pages, "
+              f"{self.docs_done}/{self.docs_total} documents, {self.failed} failed, {rate:.2f} pages/s",
+              end="", file=sys.stderr, flush=True)
+
+    def finish(self, summary: BatchSummary) -> None:
+        if self.quiet:
+            return
+        self._clear()
+        ok = sum(1 for e in summary.entries if e.ok)
+        seconds = time.perf_counter() - self.started
+        log.info("%d/%d documents ok, %d pages in %.1f s (%.2f pages/s)", ok, len(summary.entries), self.done,
+                 seconds, self.done / max(seconds, 1e-6))
