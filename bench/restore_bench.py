@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from sohoa.diacritics.restore.syllables import canonical, strip_marks
+from sohoa.diacritics.syllables import canonical, strip_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 from bench.heldout_sources import correct_sources, shared_dir  # noqa: E402

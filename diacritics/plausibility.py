@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from sohoa.diacritics.syllables import has_vietnamese_marks, parse, split_letter
+from sohoa.diacritics.syllables import has_marks, parse, split_letter
 
 TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|\S")
 NUMBER = "<num>"  # every number is this one word for the model ('Mục 1', 'năm 2021')
@@ -145,4 +145,4 @@ def marked_syllables(text: str) -> int:
     """How many words of `text` are syllables with Vietnamese marks ('quyết', 'đi')."""
     return sum(1 for token in TOKEN.findall(text)
                if len(token) > 1 or token.isalpha()
-               if has_vietnamese_marks(token) and _word_kind(token)[0] is not None and _word_kind(token)[1] == 0)
+               if has_marks(token) and _word_kind(token)[0] is not None and _word_kind(token)[1] == 0)

@@ -34,8 +34,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 def token_kinds(text: str) -> list[tuple[int, int, str]]:
     """Every protected token with its kind ('url', 'email', 'date', 'code', 'number', 'abbreviation')."""
-    from sohoa.diacritics.restore.syllables import is_valid_key
-    from sohoa.diacritics.syllables import is_syllable
+    from sohoa.diacritics.syllables import is_syllable, is_valid_key
 
     found = []
     for kind, pattern in PATTERNS.items():

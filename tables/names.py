@@ -97,7 +97,7 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
     its own (`alternatives`: per word as read, the other forms the OCR weighed and their odds
     relative to the read form). Letters never change."""
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, strip_marks
+    from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
     from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
     restorer = load_default_restorer()
@@ -115,7 +115,7 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
         after = apply_case(word, restorer.model.targets[int(best[i])])
         if after == word or strip_marks(after.lower()) != strip_marks(word.lower()):
             continue  # nothing to change, or letters would change: the pipeline's business
-        if not is_valid_syllable(after):
+        if not is_syllable(after):
             continue
         p_best = float(prob[i])
         shares = restorer.candidate_shares(key_ids[i])

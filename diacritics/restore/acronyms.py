@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
-from sohoa.diacritics.restore.syllables import is_valid_key
+from sohoa.diacritics.syllables import is_valid_key
 
 _ACRONYM = re.compile(r"(?<![^\W\d_])[A-ZĐ]{2,8}(?![^\W\d_])")
 MIN_COUNT = 5

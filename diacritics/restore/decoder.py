@@ -40,7 +40,7 @@ from sohoa.diacritics.restore.stray import is_speckled, stray_punctuation_edits
 from sohoa.diacritics.restore.model import (
     PAD, RANK_BONUS, RestorerModel, capitalised, cased_stream, toned_stream, window_hashes,
 )
-from sohoa.diacritics.restore.syllables import apply_case, canonical, has_marks, is_valid_key, is_valid_syllable, strip_marks
+from sohoa.diacritics.syllables import apply_case, canonical, has_marks, is_valid_key, is_syllable, strip_marks
 from sohoa.diacritics.restore.tokens import (
     BOUNDARY_ID, NUMBER_ID, OCR_LETTERS, UNKNOWN_ID, Token, key_and_target, tokenize_text,
 )
@@ -183,7 +183,7 @@ class Restorer:
     def _target_is_syllable(self, target: int) -> bool:
         flag = self._syllable_targets.get(target)
         if flag is None:
-            flag = self._syllable_targets[target] = is_valid_syllable(self._targets[target])
+            flag = self._syllable_targets[target] = is_syllable(self._targets[target])
         return flag
 
     def candidate_shares(self, key_id: int) -> dict[int, float]:
@@ -429,7 +429,7 @@ class Restorer:
                 n_ambiguous += n
                 if has_marks(word):
                     n_marked += n
-                    if not is_valid_syllable(word):
+                    if not is_syllable(word):
                         n_bad_marks += n
         # A text that shows right marks is clean until enough unmarked words say otherwise: in a
         # short line ('Lê Trung Chinh') two unmarked words prove no lost marks
@@ -458,7 +458,7 @@ class Restorer:
             return mapped.isalpha() and is_valid_key(mapped)
         kid, tid = self._ids(word)
         if has_marks(word):
-            if is_valid_syllable(word):
+            if is_syllable(word):
                 return tid < 0  # a form no text ever had: 'quéc'
             # impossible marks on a Vietnamese shape ('véi', 'quyét', 'quôc') are garble; a
             # loanword the corpus knows ('êkip', 'ôliu') is not
@@ -623,7 +623,7 @@ class Restorer:
         stream = np.array([tid if tid >= 0 else n_targets + kid for kid, tid in ids], dtype=np.int64)
         at = [i for i, t in enumerate(tokens)
               if t.text.isalpha() and t.text.islower() and ids[i][1] >= 0 and self._n_cands[ids[i][0]] >= 2
-              and is_valid_syllable(t.text)]
+              and is_syllable(t.text)]
         if not at:
             return []
         at = np.array(at)
@@ -733,14 +733,14 @@ class Restorer:
             word = token.text
             if len(word) < 4 or not word.isalpha() or not has_marks(word) or not word[1:].islower():
                 continue
-            if is_valid_syllable(word) or self._ids(word)[1] >= 0 or is_valid_key(strip_marks(word.lower())):
+            if is_syllable(word) or self._ids(word)[1] >= 0 or is_valid_key(strip_marks(word.lower())):
                 continue  # a syllable, a known word, or one syllable with wrong marks ('chiém')
             left = int(self._ids(tokens[i - 1].text)[0]) if tokens[i - 1].text else BOUNDARY_ID
             right = int(self._ids(tokens[i + 1].text)[0]) if tokens[i + 1].text else BOUNDARY_ID
             best, best_score = None, -math.inf
             for parts in _splits(word, max_parts=3):
                 ids = [self._ids(part) for part in parts]
-                if any(tid < 0 or not is_valid_syllable(part) for part, (_, tid) in zip(parts, ids)):
+                if any(tid < 0 or not is_syllable(part) for part, (_, tid) in zip(parts, ids)):
                     continue
                 inner = [kid for kid, _ in ids]
                 if not all(self._bigram_count(a, b) >= GLUED_PAIR_COUNT for a, b in zip(inner, inner[1:])):
@@ -944,7 +944,7 @@ class Restorer:
             return None  # never turn a word into a foreign one ('lỗgần' → 'logan'); 'ND' → 'NĐ' is fine
         marked = has_marks(written)
         if marked:
-            valid = is_valid_syllable(written)
+            valid = is_syllable(written)
             if not valid and not self._suspicious(written):
                 return None  # 'đ', 'GĐ', a loanword: not a syllable to restore
         else:

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, split_tone, strip_marks
+from sohoa.diacritics.syllables import apply_case, is_syllable, split_tone, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
 FIXER_NAME = "restore.ocr-evidence"
@@ -130,7 +130,7 @@ class OcrMarkFixer:
             engine_forms: set[int] = set()
             for form, conf in self.evidence.forms(token.text):
                 lower = form.lower()
-                if conf < MIN_ALTERNATIVE or strip_marks(lower) != strip_marks(written) or not is_valid_syllable(lower):
+                if conf < MIN_ALTERNATIVE or strip_marks(lower) != strip_marks(written) or not is_syllable(lower):
                     continue
                 tid = restorer._ids(lower)[1]
                 if tid < 0 or tid in cands:
@@ -138,7 +138,7 @@ class OcrMarkFixer:
                 engine_forms.add(tid)
                 cands[tid] = (lower, ENGINE_WEIGHT * math.log(min(conf, 1.0)) + CHANNEL_WEIGHT * self._channel(written, tid))
             if SLIP_WEIGHT > 0 and (SLIP_CASED or token.text.islower()) and ids[i][1] >= 0 \
-                    and is_valid_syllable(written):
+                    and is_syllable(written):
                 for tid, _count in restorer.model.candidates(ids[i][0])[:SLIP_CANDIDATES]:
                     tid = int(tid)
                     if tid in cands or not restorer._target_is_syllable(tid):

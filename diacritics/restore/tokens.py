@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from sohoa.diacritics.restore.syllables import canonical, strip_marks
+from sohoa.diacritics.syllables import canonical, strip_marks
 
 TOKEN_RE = re.compile(r"(?:[^\W_]|[€&])+|[^\w\s]")
 """Letters/digits (and the '€' '&' that English-model OCR puts for 'ệ', 'á') or one mark."""

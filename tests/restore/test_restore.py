@@ -11,7 +11,7 @@ from sohoa.diacritics.restore import DEFAULT_MODEL_PATH, load_restorer
 from sohoa.diacritics.restore.channel import learn_channel
 from sohoa.diacritics.restore.decoder import Restorer
 from sohoa.diacritics.restore.model import RestorerModel
-from sohoa.diacritics.restore.syllables import apply_case, canonical, is_valid_syllable, key_of, strip_marks
+from sohoa.diacritics.syllables import apply_case, canonical, is_syllable, key_of, strip_marks
 from sohoa.diacritics.restore.train import build_model
 
 TRAINING_TEXT = """\
@@ -73,12 +73,12 @@ def test_tone_placement_is_canonical_old_style(word, canon):
 
 @pytest.mark.parametrize("word", ["quyết", "người", "Đảng", "khuỷu", "gì", "nghiêng"])
 def test_valid_syllables(word):
-    assert is_valid_syllable(word)
+    assert is_syllable(word)
 
 
 @pytest.mark.parametrize("word", ["quôc", "véi", "chirc", "c6", "nhitng", "tàc"])
 def test_invalid_syllables(word):
-    assert not is_valid_syllable(word)
+    assert not is_syllable(word)
 
 
 @pytest.mark.parametrize("pattern, word, expected", [("KET", "kết", "KẾT"), ("Pang", "đảng", "Đảng"),
@@ -262,7 +262,7 @@ def test_a_garbled_word_that_shows_a_mark_gets_a_marked_form():
     import numpy as np
 
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.syllables import has_marks
+    from sohoa.diacritics.syllables import has_marks
 
     restorer = load_default_restorer()
     words = ["mỗi", "xe", "sẽ", "cho", "nhiều", "cán", "bộ"]
