@@ -159,9 +159,9 @@ def _guess_ocr_symbol(text: str, start: int, end: int, word: str) -> str | None:
         if not is_attested(candidate):
             continue
         lower = candidate.lower()
-        score = model.log_pair(previous, lower) if previous else model.log_unigram(lower)
+        score = model.logp2(previous, lower)
         if following:
-            score += model.log_pair(lower, following)
+            score += model.logp2(lower, following)
         if best_score is None or score > best_score:
             best, best_score = candidate, score
     return best

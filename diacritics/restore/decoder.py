@@ -166,8 +166,7 @@ class Restorer:
         self._mark_logp: dict[tuple[str, int], float] = {}
         self._target_marked: np.ndarray | None = None
         self._n_keys = n_keys
-        self._key_counts = model.key_counts if len(model.key_counts) else np.ones(n_keys, np.int64)
-        self._total_keys = float(self._key_counts.sum()) + 0.5 * n_keys
+        self._key_counts = model.key_lm.unigram_counts
 
     # -- lookup -------------------------------------------------------------
     def _ids(self, token: str) -> tuple[int, int]:
@@ -262,7 +261,7 @@ class Restorer:
             agree = rank_target == chosen
             sure[agree] = np.maximum(sure[agree], rank_prob[agree])
         prob[where] = sure
-        if self.model.lm is not None:
+        if self.model.toned_lm is not None:
             cased_choice = np.zeros(len(key_ids), dtype=bool)
             cased_choice[where[by_cased]] = True
             self._rescore_unsure(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
@@ -305,7 +304,7 @@ class Restorer:
         lets neighbours flip against each other: 'vạn dân' → 'vẫn dẫn'). A word's probability
         is then its choice's share among its candidates, the neighbours as chosen.
         """
-        lm = self.model.lm
+        lm = self.model.toned_lm
         unsure = (self._n_cands[key_ids] >= 2) & (target >= 0) & (prob < LM_UNSURE)
         if keep is not None:
             unsure &= ~keep
@@ -615,7 +614,7 @@ class Restorer:
         many for text nobody garbled. Capitalised words are left alone: the trigram model is
         case-blind, and with them 13 names more changed there ('Thành' → 'Thanh').
         """
-        lm, marks = self.model.lm, self.marks
+        lm, marks = self.model.toned_lm, self.marks
         if lm is None or not marks:
             return []
         n_targets = len(self._targets)
@@ -829,26 +828,10 @@ class Restorer:
         return keys, confidence
 
     def _bigram_count(self, first: int, second: int) -> int:
-        """Corpus count of a key bigram (0 where pruned or never seen)."""
-        code = first * self._n_keys + second
-        codes = self.model.bigram_codes
-        i = int(np.searchsorted(codes, code))
-        return int(self.model.bigram_counts[i]) if i < len(codes) and codes[i] == code else 0
+        return self.model.key_lm.count2(first, second)
 
     def _trigram_logp(self, first: int, second: int, third: int) -> float:
-        """log P(third | first, second): trigram relative frequency, else 0.4 × the bigram (back-off)."""
-        n = self._n_keys
-        code = (first * n + second) * n + third
-        codes = self.model.trigram_codes
-        i = int(np.searchsorted(codes, code))
-        if i < len(codes) and codes[i] == code:
-            pair = first * n + second
-            j = int(np.searchsorted(self.model.bigram_codes, pair))
-            pair_count = float(self.model.bigram_counts[j]) if (
-                j < len(self.model.bigram_codes) and self.model.bigram_codes[j] == pair) else 0.0
-            if pair_count:
-                return math.log(min(1.0, float(self.model.trigram_counts[i]) / pair_count))
-        return math.log(0.4) + self._bigram_logp(second, third)
+        return self.model.key_lm.logp3(first, second, third)
 
     def _trigram_rescore(self, lattice, path: list[int], passes: int = 2) -> list[int]:
         """Revisit each uncertain word with the trigram model, neighbours fixed (two sweeps)."""
@@ -874,16 +857,7 @@ class Restorer:
         return path
 
     def _bigram_logp(self, first: int, second: int) -> float:
-        """log P(second | first), absolute discounting with Kneser–Ney style back-off."""
-        n = self._n_keys
-        code = first * n + second
-        codes = self.model.bigram_codes
-        i = int(np.searchsorted(codes, code))
-        count = float(self.model.bigram_counts[i]) if i < len(codes) and codes[i] == code else 0.0
-        first_total = float(self._key_counts[first]) or 1.0
-        backoff = 0.75 * float(self.model.key_followers[first]) / first_total
-        unigram = (float(self._key_counts[second]) + 0.5) / self._total_keys
-        return math.log(max(count - 0.75, 0.0) / first_total + max(backoff, 1e-3) * unigram)
+        return self.model.key_lm.logp2(first, second)
 
     def _decode_keys(self, text: str, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile):
         """Viterbi over candidate keys; returns the keys and a per-position confidence."""
@@ -917,7 +891,7 @@ class Restorer:
         for i in range(len(lattice) - 1, 0, -1):
             path.append(back[i][path[-1]])
         path.reverse()
-        if len(self.model.trigram_codes):
+        if self.model.key_lm.has_trigrams:
             path = self._trigram_rescore(lattice, path)
         keys = np.array([lattice[i][j][0] for i, j in enumerate(path)], dtype=np.int32)
         confidence = np.ones(len(keys))

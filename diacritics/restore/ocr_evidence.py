@@ -114,7 +114,7 @@ class OcrMarkFixer:
         self.slip_margin = SLIP_MARGIN
 
     def find_edits(self, text: str) -> list[Edit]:
-        restorer, lm = self.restorer, self.restorer.model.lm
+        restorer, lm = self.restorer, self.restorer.model.toned_lm
         if lm is None:
             return []
         tokens = tokenize_text(text)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sohoa.diacritics.restore.lm import TonedLM, build_toned_lm, lm_tokens
+from sohoa.diacritics.restore.toned_lm import TonedLM, build_toned_lm, lm_tokens
 from sohoa.diacritics.restore.model import RestorerModel
 from sohoa.diacritics.restore.train import build_model
 
@@ -63,14 +63,14 @@ def _without_levels(tmp_path) -> RestorerModel:
 
 def test_the_trigram_model_decides_a_word_the_decision_lists_leave_unsure(tmp_path, context_choice):
     model = _without_levels(tmp_path)
-    assert model.lm is not None
+    assert model.toned_lm is not None
     assert context_choice(model, "rat de dang .") == "rất dễ dàng ."
     assert context_choice(model, "o day de lam") == "ở đây để làm"
 
 
 def test_without_the_trigram_model_the_most_frequent_form_wins(tmp_path, context_choice):
     model = _without_levels(tmp_path)
-    model.lm = None
+    model.toned_lm = None
     assert context_choice(model, "rat de dang .") == "rất để dàng ."
 
 
