@@ -38,15 +38,24 @@ def check_edits(text: str, edits: Sequence[Edit]) -> list[Edit]:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Replace every edit's span of `text` by its `after` (edits sorted, non-overlapping)."""
+    """Replace every edit's span of `text` by its `after` (edits non-overlapping, in any order)."""
     pieces: list[str] = []
     cursor = 0
-    for edit in edits:
+    for edit in sorted(edits, key=lambda e: e.start):
         pieces.append(text[cursor:edit.start])
         pieces.append(edit.after)
         cursor = edit.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def without_overlaps(edits: Iterable[Edit]) -> list[Edit]:
+    """`edits` (sorted by start) less each one that overlaps an edit kept before it."""
+    kept: list[Edit] = []
+    for edit in edits:
+        if not kept or edit.start >= kept[-1].end:
+            kept.append(edit)
+    return kept
 
 
 @dataclass

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sohoa.diacritics.compose import apply_edits, without_overlaps
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.acronyms import key_of as acronym_key, spelled_out
 from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.evidence import damaged_lines, on_damaged_lines
-from sohoa.diacritics.restore.junk import _without_overlaps, junk_edits
+from sohoa.diacritics.restore.junk import junk_edits
 from sohoa.diacritics.restore.marks import MarkChannel
 from sohoa.diacritics.restore.slips import slip_edits
 from sohoa.diacritics.restore.stray import is_speckled, stray_punctuation_edits
@@ -481,10 +482,10 @@ class Restorer:
         splits = self._letter_join_edits(tokens)
         glued = self._glued_word_edits(tokens)
         if glued and self._shows_ocr_damage(text) and self.profile(tokens).garble == 0:
-            splits = _without_overlaps(sorted(splits + glued, key=lambda e: e.start))
+            splits = without_overlaps(sorted(splits + glued, key=lambda e: e.start))
         if not splits:
             return self._restore_edits(text)
-        split_text = _apply_edits(text, splits)
+        split_text = apply_edits(text, splits)
         regions, shift = [], 0  # (start in split_text, end there, the split edit)
         for edit in splits:
             start = edit.start + shift
@@ -564,7 +565,7 @@ class Restorer:
             # make a text look garbled but prove nothing
             punctuation = on_damaged_lines(text, punctuation, damaged)
         slips = punctuation + slipped
-        slips = _without_overlaps(sorted(slips, key=lambda e: e.start))
+        slips = without_overlaps(sorted(slips, key=lambda e: e.start))
         if slips:
             taken = [(e.start, e.end) for e in slips]
             edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in taken)] + slips
@@ -959,14 +960,6 @@ class Restorer:
         if after == written:
             return None
         return after, round(float(confidence), 4)
-
-
-def _apply_edits(text: str, edits: list[Edit]) -> str:
-    out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: e.start):
-        out += [text[pos:edit.start], edit.after]
-        pos = edit.end
-    return "".join(out) + text[pos:]
 
 
 def _splits(word: str, max_parts: int):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from sohoa.diacritics.compose import without_overlaps
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.syllables import has_marks, is_syllable
 
@@ -34,12 +35,7 @@ def slip_edits(text: str) -> list[Edit]:
     for m in _WORD_GLUED_TO_YEAR.finditer(text):
         if is_syllable(m.group(1)):
             edits.append(Edit(m.start(), m.end(), m.group(), f"{m.group(1)} {m.group(2)}", "restore.ocr-split", 0.9))
-    edits.sort(key=lambda e: e.start)
-    kept: list[Edit] = []
-    for edit in edits:
-        if not kept or edit.start >= kept[-1].end:
-            kept.append(edit)
-    return kept
+    return without_overlaps(sorted(edits, key=lambda e: e.start))
 
 
 def _one_case(text: str, start: int, word: str) -> str:

@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings, strategies as st
 
-from sohoa.diacritics.compose import apply_edits, check_edits, compose
+from sohoa.diacritics.compose import apply_edits, check_edits, compose, without_overlaps
 from sohoa.diacritics.pipeline import Fixer, run_fixers
 from sohoa.diacritics.records import Edit
 
@@ -86,3 +86,11 @@ def test_composition_equals_sequential_application(data):
         checked = check_edits(source, edits)
         assert apply_edits(source, checked) == current
         assert all(e.before != e.after for e in edits)
+
+
+def test_edits_apply_in_any_order_and_overlaps_are_dropped_first_come():
+    text = "mot hai ba"
+    one, two = Edit(0, 3, "mot", "một", "x"), Edit(8, 10, "ba", "bà", "x")
+    assert apply_edits(text, [two, one]) == apply_edits(text, [one, two]) == "một hai bà"
+    wide = Edit(0, 7, "mot hai", "một hai", "y")
+    assert without_overlaps([wide, one, two]) == [wide, two]

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sohoa.diacritics.compose import apply_edits, check_edits
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore import DEFAULT_MODEL_PATH, load_restorer
 from sohoa.diacritics.restore.channel import learn_channel
@@ -30,13 +31,8 @@ Các cấp ủy, chính quyền tập trung chỉ đạo hoàn thành các chỉ
 
 
 def _apply(text: str, edits: list[Edit]) -> str:
-    out, pos = [], 0
-    for e in sorted(edits, key=lambda e: e.start):
-        assert text[e.start:e.end] == e.before
-        out.append(text[pos:e.start])
-        out.append(e.after)
-        pos = e.end
-    return "".join(out) + text[pos:]
+    """`edits` applied to `text`, after checking they fit it and do not overlap."""
+    return apply_edits(text, check_edits(text, edits))
 
 
 @pytest.fixture(scope="module")
