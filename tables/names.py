@@ -105,7 +105,7 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
         return []
     doubts = _doubts(alternatives)
     tokens = tokenize_text(text)
-    key_ids = [restorer._ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
+    key_ids = [restorer.vocabulary.ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
     best, prob = restorer.decide(key_ids)
     edits = []
     for i, token in enumerate(tokens):
@@ -119,7 +119,7 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
             continue
         p_best = float(prob[i])
         shares = restorer.candidate_shares(key_ids[i])
-        written = restorer._ids(word)[1]
+        written = restorer.vocabulary.ids(word)[1]
         share_of_rest = shares.get(written, 0.0) / max(1e-9, 1.0 - shares.get(int(best[i]), 0.0))
         p_written = max(1.0 - p_best, CONTEXT_FLOOR) * max(share_of_rest, 0.1)
         odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}))

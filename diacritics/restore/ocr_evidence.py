@@ -118,8 +118,9 @@ class OcrMarkFixer:
         if lm is None:
             return []
         tokens = tokenize_text(text)
-        n_targets = len(restorer._targets)
-        ids = [restorer._ids(t.text) if t.text else (BOUNDARY_ID, -1) for t in tokens]
+        vocabulary = restorer.vocabulary
+        n_targets = len(vocabulary.targets)
+        ids = [vocabulary.ids(t.text) if t.text else (BOUNDARY_ID, -1) for t in tokens]
         stream = np.array([tid if tid >= 0 else n_targets + kid for kid, tid in ids], dtype=np.int64)
         sites = []  # (token index, [(target id, form, prior)])
         for i, token in enumerate(tokens):
@@ -132,7 +133,7 @@ class OcrMarkFixer:
                 lower = form.lower()
                 if conf < MIN_ALTERNATIVE or strip_marks(lower) != strip_marks(written) or not is_syllable(lower):
                     continue
-                tid = restorer._ids(lower)[1]
+                tid = vocabulary.ids(lower)[1]
                 if tid < 0 or tid in cands:
                     continue
                 engine_forms.add(tid)
@@ -141,11 +142,11 @@ class OcrMarkFixer:
                     and is_syllable(written):
                 for tid, _count in restorer.model.candidates(ids[i][0])[:SLIP_CANDIDATES]:
                     tid = int(tid)
-                    if tid in cands or not restorer._target_is_syllable(tid):
+                    if tid in cands or not vocabulary.target_is_syllable(tid):
                         continue
-                    if SLIP_LOST_MARKS_ONLY and not _lost_marks(written, restorer._targets[tid]):
+                    if SLIP_LOST_MARKS_ONLY and not _lost_marks(written, vocabulary.targets[tid]):
                         continue
-                    cands[tid] = (restorer._targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
+                    cands[tid] = (vocabulary.targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
             if len(cands) > 1:
                 sites.append((i, [(tid, form, prior, tid in engine_forms) for tid, (form, prior) in cands.items()]))
         if not sites:
@@ -223,9 +224,9 @@ class OcrMarkFixer:
         restorer = self.restorer
         if not restorer.marks:
             return 0.0
-        own = restorer._ids(written)[1]
-        slip = restorer._mark_log_prob(written, target)
-        stay = restorer.marks.log_prob(written, written) if own < 0 else restorer._mark_log_prob(written, own)
+        own = restorer.vocabulary.ids(written)[1]
+        slip = restorer.mark_odds.log_prob(written, target)
+        stay = restorer.marks.log_prob(written, written) if own < 0 else restorer.mark_odds.log_prob(written, own)
         return slip - stay
 
 
