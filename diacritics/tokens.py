@@ -64,9 +64,9 @@ def _is_misread_word(text: str, start: int, end: int, is_valid_key) -> bool:
     letters = sum(ch.isalpha() for ch in word)
     if letters < 2 or not word[0].isdigit():
         return False
-    from sohoa.diacritics.restore.tokens import OCR_LETTERS
+    from sohoa.diacritics.restore.tokens import ocr_letters
 
-    mapped = word.lower().translate(OCR_LETTERS)
+    mapped = ocr_letters(word.lower())
     return mapped.isalpha() and is_valid_key(mapped)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sohoa.diacritics.restore.key_lm import KeyNgrams
 from sohoa.diacritics.restore.settings import RestorerSettings
-from sohoa.diacritics.restore.tokens import OCR_LETTERS, UNKNOWN_ID, Token
+from sohoa.diacritics.restore.tokens import UNKNOWN_ID, Token, ocr_letters
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.syllables import has_marks, is_syllable, is_valid_key, strip_marks
 
@@ -82,7 +82,7 @@ class DamageProfiler:
             return False
         if not word.isalpha():
             # letters mixed with the digits/symbols English-model OCR puts for vowels: 't6', '1anh'
-            mapped = strip_marks(word.lower().translate(OCR_LETTERS))
+            mapped = ocr_letters(strip_marks(word.lower()))
             return mapped.isalpha() and is_valid_key(mapped)
         kid, tid = self.vocabulary.ids(word)
         if has_marks(word):
