@@ -63,8 +63,8 @@ class Restorer:
         self.mark_odds = MarkOdds(self.marks, model.targets)
         self.damage = DamageProfiler(vocabulary, model.key_lm, settings)
         self.decisions = DecisionLists(model, vocabulary, settings)
-        self.keys = KeyDecoder(vocabulary, model.key_lm, self.channel, self.damage, settings)
-        self.words = WordMender(vocabulary, model.key_lm, self.keys, self.damage, settings)
+        self.key_decoder = KeyDecoder(vocabulary, model.key_lm, self.channel, self.damage, settings)
+        self.word_mender = WordMender(vocabulary, model.key_lm, self.key_decoder, self.damage, settings)
         self.policy = ChangePolicy(vocabulary, self.damage, settings, FIXER_NAME)
         self.cleaner = OcrCleaner(vocabulary, model.key_lm, self.damage)
 
@@ -95,8 +95,8 @@ class Restorer:
         garble, where a marked non-syllable is one garbled word ('véan hod' is 'văn hóa').
         """
         tokens = tokenize_text(text)
-        mending = self.words.join_edits(tokens)
-        glued = self.words.split_edits(tokens)
+        mending = self.word_mender.join_edits(tokens)
+        glued = self.word_mender.split_edits(tokens)
         if glued and self.cleaner.shows_ocr_damage(text) and self.profile(tokens).garble == 0:
             mending = without_overlaps(sorted(mending + glued, key=lambda e: e.start))
         if not mending:
@@ -111,9 +111,9 @@ class Restorer:
         profile = self.profile(tokens)
         garbled = profile.garble > 0 and bool(self.channel.tokens)
         if garbled:
-            keys, key_confidence = self.keys.decode(text, tokens, own_keys, profile)
+            keys, key_confidence = self.key_decoder.decode(text, tokens, own_keys, profile)
         else:
-            keys, key_confidence = self.keys.fix_lone_garble(tokens, own_keys)
+            keys, key_confidence = self.key_decoder.fix_lone_garble(tokens, own_keys)
         marks_shown = np.array([shows_mark(t.text) for t in tokens], dtype=bool) if garbled else None
         best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool), marks_shown)
         words = self.policy.edits(tokens, own_keys, keys, key_confidence, best, prob, profile)

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.syllables import apply_case, is_syllable, split_tone, strip_marks
+from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
 FIXER_NAME = "restore.ocr-evidence"

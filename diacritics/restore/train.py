@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as _dt
 from array import array
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
@@ -34,7 +33,7 @@ from sohoa.diacritics.restore.model import (
     capitalised, cased_stream, toned_stream, window_hashes,
 )
 from sohoa.diacritics.restore.tokens import (
-    BOUNDARY_ID, NUMBER, RESERVED_KEYS, UNKNOWN_ID, key_and_target, tokenize,
+    BOUNDARY_ID, RESERVED_KEYS, UNKNOWN_ID, key_and_target, tokenize,
 )
 
 

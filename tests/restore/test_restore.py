@@ -396,7 +396,7 @@ def test_words_that_only_look_glued_stay(text):
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.restore.tokens import tokenize_text
 
-    assert load_default_restorer().words.split_edits(tokenize_text(text)) == []
+    assert load_default_restorer().word_mender.split_edits(tokenize_text(text)) == []
 
 
 SPECKLED_PAGE = ("Ủy ban nhân dân tỉnh ban hành kế hoạch .\n_ thực hiện nghị quyết của Hội đồng nhân dân :\n"
@@ -498,7 +498,7 @@ def test_one_syllable_with_wrong_marks_is_not_split():
     from sohoa.diacritics.restore.tokens import tokenize_text
 
     # English-model OCR of 'chiếm', 'nghiệm': one syllable, not 'chi ém'
-    assert load_default_restorer().words.split_edits(tokenize_text("chiém 40% kinh nghiém")) == []
+    assert load_default_restorer().word_mender.split_edits(tokenize_text("chiém 40% kinh nghiém")) == []
 
 
 # -- a capital OCR cut off its word ---------------------------------------------------------
@@ -526,7 +526,7 @@ def test_lone_capitals_that_are_labels_stay(text):
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.restore.tokens import tokenize_text
 
-    assert load_default_restorer().words.join_edits(tokenize_text(text)) == []
+    assert load_default_restorer().word_mender.join_edits(tokenize_text(text)) == []
 
 
 @shipped
