@@ -125,7 +125,7 @@ def repair_edits(before: str, after: str, gold: str) -> tuple[int, int, int]:
     that the gold has as many of is aligned word for word). Right: the new word is the gold's."""
     import difflib
 
-    from sohoa.diacritics.restore.syllables import strip_marks
+    from sohoa.diacritics.syllables import strip_marks
 
     def keys(words):
         return [strip_marks(w.lower()) for w in words]

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from sohoa.diacritics.restore.syllables import canonical, strip_marks
+from sohoa.diacritics.compose import apply_edits
+from sohoa.diacritics.syllables import canonical, strip_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 from bench.heldout_sources import correct_sources, shared_dir  # noqa: E402
@@ -110,16 +111,6 @@ def cer(output: str, truth: str) -> float:
     return Levenshtein.distance(a, b) / max(1, len(b))
 
 
-def _apply(text: str, edits) -> str:
-    out, pos = [], 0
-    for e in sorted(edits, key=lambda e: e.start):
-        out.append(text[pos:e.start])
-        out.append(e.after)
-        pos = e.end
-    out.append(text[pos:])
-    return "".join(out)
-
-
 class Scores:
     def __init__(self) -> None:
         self.n = self.insensitive = self.exact = 0
@@ -154,7 +145,7 @@ class Scores:
 def run_restorer(restorer, text: str) -> tuple[str, float]:
     started = time.process_time()
     edits = restorer.find_edits(text)
-    return _apply(text, edits), time.process_time() - started
+    return apply_edits(text, edits), time.process_time() - started
 
 
 PYVI_FAILURES = {"lines": 0}

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from sohoa.diacritics.syllables import has_vietnamese_marks, parse
+from sohoa.diacritics.syllables import has_marks, parse
 
 OUTPUT = Path(__file__).resolve().parent / "data" / "syllables.txt"
 
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             if not word.isascii() or len(word) <= 7:
                 counts[word] += 1
     kept = sorted(w for w, n in counts.items() if n >= args.min_count and parse(w) is not None
-                  and (has_vietnamese_marks(w) or w.isascii()))
+                  and (has_marks(w) or w.isascii()))
     names = ", ".join(Path(p).name for p in args.corpus)
     header = f"# Vietnamese syllables seen >= {args.min_count} times in the training split of: {names}\n"
     OUTPUT.write_text(header + "\n".join(kept) + "\n", encoding="utf-8")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import collections
 import gzip
-import re
 import unicodedata
 from pathlib import Path
 

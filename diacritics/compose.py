@@ -1,4 +1,5 @@
-"""Edit algebra: apply edits to a text, and compose the edits of successive stages.
+"""Edit algebra: apply edits to a text, combine the edits of proposers that look at the same
+text, and compose the edits of successive stages.
 
 Each fixer reports edits on *its own input*. To explain the final output in terms of the
 original input (so the batch runner can map repaired text back onto OCR words and the review
@@ -9,7 +10,7 @@ fixer names ('encoding.tcvn3+tone.old') and the lowest confidence of the chain.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -38,15 +39,41 @@ def check_edits(text: str, edits: Sequence[Edit]) -> list[Edit]:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Replace every edit's span of `text` by its `after` (edits sorted, non-overlapping)."""
+    """Replace every edit's span of `text` by its `after` (edits non-overlapping, in any order)."""
     pieces: list[str] = []
     cursor = 0
-    for edit in edits:
+    for edit in sorted(edits, key=lambda e: e.start):
         pieces.append(text[cursor:edit.start])
         pieces.append(edit.after)
         cursor = edit.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def without_overlaps(edits: Iterable[Edit]) -> list[Edit]:
+    """`edits` (sorted by start) less each one that overlaps an edit kept before it."""
+    kept: list[Edit] = []
+    for edit in edits:
+        if not kept or edit.start >= kept[-1].end:
+            kept.append(edit)
+    return kept
+
+
+def combine(*layers: Iterable[Edit]) -> list[Edit]:
+    """The edits of several proposers as one list, sorted and non-overlapping: where edits of
+    two layers overlap, the earlier layer's wins (each layer's own edits must not overlap)."""
+    kept: list[Edit] = []
+    for layer in layers:
+        taken = sorted((e.start, e.end) for e in kept)
+        starts = [a for a, _ in taken]
+        for edit in layer:
+            # kept spans do not overlap, so the last one starting before this edit's end
+            # reaches furthest: it alone can overlap it
+            k = bisect_left(starts, edit.end)
+            if k and taken[k - 1][1] > edit.start:
+                continue
+            kept.append(edit)
+    return sorted(kept, key=lambda e: e.start)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from sohoa.diacritics.legacy import (CODECS, cp1252_decode, cp1252_encode, tcvn3
                                      vni_decode_text)
 from sohoa.diacritics.plausibility import is_odd_character, log_likelihood
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.syllables import has_vietnamese_marks, is_syllable, place_tone
+from sohoa.diacritics.syllables import has_marks, is_syllable, place_tone
 from sohoa.errors import InputError
 
 ENCODING_NAMES = ("utf-8", "tcvn3", "vni", "viscii", "cp1258", "viqr", "utf8-mojibake")
@@ -60,7 +60,7 @@ def readability(text: str) -> Readability:
         if word.isascii() or word.isupper() and all(c.isascii() or c == "Đ" for c in word):
             continue  # plain and abbreviations ('UBND', 'HĐND', 'NĐ') say nothing either way
         well_cased = word.islower() or word.isupper() or word.istitle()
-        if well_cased and has_vietnamese_marks(word) and is_attested(word) \
+        if well_cased and has_marks(word) and is_attested(word) \
                 and word in (place_tone(word, "old"), place_tone(word, "new")):
             good += 1
         else:
@@ -136,7 +136,7 @@ def viqr_evidence(text: str) -> int:
         if not strong and not weak:
             continue
         if weak:
-            words = [w for w in _WORD.findall(viqr_decode_protected(chunk)) if has_vietnamese_marks(w)]
+            words = [w for w in _WORD.findall(viqr_decode_protected(chunk)) if has_marks(w)]
             if not (words and all(is_attested(w) for w in words)):
                 weak = 0
         count += strong + weak
@@ -214,7 +214,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
     except UnicodeDecodeError as exc:
         utf8_error = exc
     else:
-        if not any(has_vietnamese_marks(w) for w in _WORD.findall(text)):
+        if not any(has_marks(w) for w in _WORD.findall(text)):
             # no Vietnamese letter: plain text, or VIQR ('Nghi. quye^'t') if that reads far better
             viqr = viqr_decode_protected(text)
             if viqr != text:  # a file may be VIQR by its escapes alone ('congbao@chinhphu\\.vn')
@@ -453,7 +453,7 @@ TIE_MARGIN = 3.0
 
 def _viqr_made_letters(text: str, decoded: str) -> bool:
     """The VIQR reading differs and spells some Vietnamese letter (not just undone escapes)."""
-    return decoded != text and any(has_vietnamese_marks(w) for w in _WORD.findall(decoded))
+    return decoded != text and any(has_marks(w) for w in _WORD.findall(decoded))
 
 
 def viqr_margin(text: str, decoded: str) -> float:
@@ -469,7 +469,7 @@ def _made_a_word(line: str, decoded: str) -> bool:
     encoding on its own: only the document's majority may decide such a line.
     """
     before = set(_WORD.findall(line))
-    return any(len(word) >= 2 and has_vietnamese_marks(word) for word in set(_WORD.findall(decoded)) - before)
+    return any(len(word) >= 2 and has_marks(word) for word in set(_WORD.findall(decoded)) - before)
 
 
 def line_candidates(line: str) -> list[str]:
@@ -477,7 +477,7 @@ def line_candidates(line: str) -> list[str]:
 
     More than one when their readings are about equally plausible (a tie for the document).
     """
-    if not any(has_vietnamese_marks(w) for w in _WORD.findall(line)):
+    if not any(has_marks(w) for w in _WORD.findall(line)):
         decoded = viqr_decode_protected(line)
         if _viqr_made_letters(line, decoded) and viqr_margin(line, decoded) > 0:
             return ["viqr"]
@@ -565,7 +565,7 @@ class LegacyEncodingFixer:
                     if i in verdicts:
                         continue
                     if dominant == "viqr":
-                        if any(has_vietnamese_marks(w) for w in _WORD.findall(line)):
+                        if any(has_marks(w) for w in _WORD.findall(line)):
                             continue
                         decoded = viqr_decode_protected(line)
                         # in a VIQR document, undone escapes ('chinhphu\\.vn') count too

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from sohoa.diacritics.syllables import has_vietnamese_marks, parse, split_letter
+from sohoa.diacritics.syllables import has_marks, parse, split_letter
 
 TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|\S")
 NUMBER = "<num>"  # every number is this one word for the model ('Mục 1', 'năm 2021')
@@ -40,25 +40,35 @@ PAIR_WEIGHT = 0.6          # interpolation weight of the pair estimate
 
 @dataclass(frozen=True)
 class SyllableModel:
-    """Counts of syllables and adjacent syllable pairs (lower case)."""
+    """Counts of syllables and adjacent syllable pairs (lower case): a bigram model over
+    syllables as strings, with the n-gram interface of the restorer's models
+    (`sohoa.diacritics.restore.ngrams.NgramModel`). The pair estimate is interpolated with the
+    unigram one (PAIR_WEIGHT), so a reading is not rewarded for pairs the table pruned."""
 
     unigrams: dict[str, int]
     pairs: dict[tuple[str, str], int]
     total: int
 
-    def log_unigram(self, word: str) -> float:
+    def logp1(self, word: str) -> float:
+        """log P(word)."""
         count = self.unigrams.get(word, 0)
         if count:
             return math.log(count / self.total)
         return math.log(1 / self.total) - UNSEEN_SYLLABLE
 
-    def log_pair(self, previous: str, word: str) -> float:
-        """log P(word | previous), interpolating the pair estimate with the unigram one."""
-        unigram = math.exp(self.log_unigram(word))
+    def logp2(self, previous: str | None, word: str) -> float:
+        """log P(word | previous); log P(word) at the start of a run of syllables (`previous` None)."""
+        if not previous:
+            return self.logp1(word)
+        unigram = math.exp(self.logp1(word))
         pair = self.pairs.get((previous, word), 0)
         if not pair:
             return math.log((1 - PAIR_WEIGHT) * unigram)
         return math.log(PAIR_WEIGHT * pair / max(pair, self.unigrams.get(previous, pair)) + (1 - PAIR_WEIGHT) * unigram)
+
+    def logp3(self, before: str | None, previous: str | None, word: str) -> float:
+        """log P(word | before previous): a bigram model reads only the word before."""
+        return self.logp2(previous, word)
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +133,7 @@ def log_likelihood(text: str, model: SyllableModel | None = None) -> float:
         previous = None
         for token in TOKEN.findall(line):
             if token[0].isdigit():
-                score += model.log_pair(previous, NUMBER) if previous else model.log_unigram(NUMBER)
+                score += model.logp2(previous, NUMBER)
                 previous = NUMBER
                 continue
             if len(token) == 1 and not token.isalpha():
@@ -136,7 +146,7 @@ def log_likelihood(text: str, model: SyllableModel | None = None) -> float:
             if syllable is None:
                 previous = None
                 continue
-            score += model.log_pair(previous, syllable) if previous else model.log_unigram(syllable)
+            score += model.logp2(previous, syllable)
             previous = syllable
     return score
 
@@ -145,4 +155,4 @@ def marked_syllables(text: str) -> int:
     """How many words of `text` are syllables with Vietnamese marks ('quyết', 'đi')."""
     return sum(1 for token in TOKEN.findall(text)
                if len(token) > 1 or token.isalpha()
-               if has_vietnamese_marks(token) and _word_kind(token)[0] is not None and _word_kind(token)[1] == 0)
+               if has_marks(token) and _word_kind(token)[0] is not None and _word_kind(token)[1] == 0)

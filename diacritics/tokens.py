@@ -34,8 +34,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 def token_kinds(text: str) -> list[tuple[int, int, str]]:
     """Every protected token with its kind ('url', 'email', 'date', 'code', 'number', 'abbreviation')."""
-    from sohoa.diacritics.restore.syllables import is_valid_key
-    from sohoa.diacritics.syllables import is_syllable
+    from sohoa.diacritics.syllables import is_syllable, is_valid_key
 
     found = []
     for kind, pattern in PATTERNS.items():
@@ -65,9 +64,9 @@ def _is_misread_word(text: str, start: int, end: int, is_valid_key) -> bool:
     letters = sum(ch.isalpha() for ch in word)
     if letters < 2 or not word[0].isdigit():
         return False
-    from sohoa.diacritics.restore.tokens import OCR_LETTERS
+    from sohoa.diacritics.restore.tokens import ocr_letters
 
-    mapped = word.lower().translate(OCR_LETTERS)
+    mapped = ocr_letters(word.lower())
     return mapped.isalpha() and is_valid_key(mapped)
 
 

@@ -159,9 +159,9 @@ def _guess_ocr_symbol(text: str, start: int, end: int, word: str) -> str | None:
         if not is_attested(candidate):
             continue
         lower = candidate.lower()
-        score = model.log_pair(previous, lower) if previous else model.log_unigram(lower)
+        score = model.logp2(previous, lower)
         if following:
-            score += model.log_pair(lower, following)
+            score += model.logp2(lower, following)
         if best_score is None or score > best_score:
             best, best_score = candidate, score
     return best
@@ -183,13 +183,13 @@ class StraySpaceFixer:
 
     def find_edits(self, text: str) -> list[Edit]:
         from sohoa.diacritics.lexicon import is_attested
-        from sohoa.diacritics.syllables import VOWELS, has_vietnamese_marks, is_syllable, split_letter
+        from sohoa.diacritics.syllables import VOWELS, has_marks, is_syllable, split_letter
 
         edits = []
         for match in _SPLIT_SYLLABLE.finditer(text):
             head, tail = match.group(1), match.group(2)
             first_base = split_letter(tail[0])[0]
-            if first_base not in VOWELS or not has_vietnamese_marks(tail[0]):
+            if first_base not in VOWELS or not has_marks(tail[0]):
                 continue
             if head.isupper() != tail.isupper() and not (head.isupper() and len(head) == 1):
                 continue
@@ -213,7 +213,7 @@ class TonePlacementFixer:
 
     def find_edits(self, text: str) -> list[Edit]:
         from sohoa.diacritics.lexicon import attested_syllables, is_attested
-        from sohoa.diacritics.syllables import has_vietnamese_marks, place_tone, split_letter
+        from sohoa.diacritics.syllables import has_marks, place_tone, split_letter
 
         edits = []
         check_attested = bool(attested_syllables())
@@ -239,7 +239,7 @@ class TonePlacementFixer:
                 moves.append((match, fixed))
             if not moves:
                 continue
-            marked = sum(1 for m in words if has_vietnamese_marks(m.group()))
+            marked = sum(1 for m in words if has_marks(m.group()))
             confidence = 0.95 if marked >= 0.5 * len(words) else 0.4
             for match, fixed in moves:
                 start = line.start() + match.start()

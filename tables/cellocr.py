@@ -256,7 +256,7 @@ _MAX_WORD_RETRIES = 24
 
 
 def _mark_key(word: str) -> str:
-    from sohoa.diacritics.restore.syllables import strip_marks
+    from sohoa.diacritics.syllables import strip_marks
 
     return strip_marks(re.sub(r"^\W+|\W+$", "", word)).lower()
 

@@ -97,7 +97,7 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
     its own (`alternatives`: per word as read, the other forms the OCR weighed and their odds
     relative to the read form). Letters never change."""
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, strip_marks
+    from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
     from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
     restorer = load_default_restorer()
@@ -105,7 +105,7 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
         return []
     doubts = _doubts(alternatives)
     tokens = tokenize_text(text)
-    key_ids = [restorer._ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
+    key_ids = [restorer.vocabulary.ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
     best, prob = restorer.decide(key_ids)
     edits = []
     for i, token in enumerate(tokens):
@@ -115,11 +115,11 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
         after = apply_case(word, restorer.model.targets[int(best[i])])
         if after == word or strip_marks(after.lower()) != strip_marks(word.lower()):
             continue  # nothing to change, or letters would change: the pipeline's business
-        if not is_valid_syllable(after):
+        if not is_syllable(after):
             continue
         p_best = float(prob[i])
         shares = restorer.candidate_shares(key_ids[i])
-        written = restorer._ids(word)[1]
+        written = restorer.vocabulary.ids(word)[1]
         share_of_rest = shares.get(written, 0.0) / max(1e-9, 1.0 - shares.get(int(best[i]), 0.0))
         p_written = max(1.0 - p_best, CONTEXT_FLOOR) * max(share_of_rest, 0.1)
         odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}))

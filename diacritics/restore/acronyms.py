@@ -23,7 +23,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
-from sohoa.diacritics.restore.syllables import is_valid_key
+from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore.tokens import Token
+from sohoa.diacritics.syllables import is_valid_key
 
 _ACRONYM = re.compile(r"(?<![^\W\d_])[A-ZĐ]{2,8}(?![^\W\d_])")
 MIN_COUNT = 5
@@ -93,6 +95,41 @@ def spelled_out(words: list[str], acronym: str) -> str | None:
     if key_of(initials) != key_of(acronym) or any(not w[:1].isalpha() for w in words[-n:]):
         return None
     return initials
+
+
+FIXER_NAME = "restore.acronym"
+ACRONYM_TOKEN = re.compile(r"[A-ZĐ]{2,8}")
+SPELLED_OUT_CONFIDENCE = 0.95
+TABLE_CONFIDENCE = 0.9
+
+
+def acronym_edits(tokens: list[Token], words: list[str], table: dict[str, str]) -> list[Edit]:
+    """Edits writing every acronym that lost its 'Đ' ('GDDT') as the document spells it out
+    ('giáo dục và đào tạo (GDĐT)'), else as `table` has it. `words`: each token's text as
+    restored (the words before a bracket spell the acronym out once their marks are back)."""
+    settled: dict[str, str] = {}
+    for j in range(1, len(tokens) - 2):
+        if tokens[j].text != "(" or tokens[j + 2].text != ")" or not ACRONYM_TOKEN.fullmatch(tokens[j + 1].text):
+            continue
+        before, k = [], j - 1
+        while k >= 0 and tokens[k].text.isalpha() and len(before) < len(tokens[j + 1].text):
+            before.insert(0, words[k])
+            k -= 1
+        form = spelled_out(before, tokens[j + 1].text)
+        if form and "Đ" in form:
+            settled[key_of(form)] = form
+    if not settled and not table:
+        return []
+    found = []
+    for token in tokens:
+        word = token.text
+        if "D" not in word or not ACRONYM_TOKEN.fullmatch(word):
+            continue
+        key = key_of(word)
+        form, confidence = (settled[key], SPELLED_OUT_CONFIDENCE) if key in settled else (table.get(key), TABLE_CONFIDENCE)
+        if form and form != word:
+            found.append(Edit(token.start, token.end, word, form, FIXER_NAME, confidence))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sohoa.diacritics.restore.syllables import canonical, is_valid_syllable, strip_marks
+from sohoa.diacritics.syllables import canonical, is_syllable, strip_marks
 
 CAPITAL_PRIORS = {"P": {"d": 0.3}, "B": {"d": 0.15}}
 """A capital 'Đ' read as 'P' or 'B' ('Pang' for 'Đảng', 'Bang bo' for 'Đảng bộ'): how legacy
@@ -104,7 +104,7 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
         if not truth or " " in truth or " " in observed or not truth.isalpha():
             continue
         truth = canonical(truth)
-        if not is_valid_syllable(truth):
+        if not is_syllable(truth):
             continue
         words += 1
         obs_key, true_key = strip_marks(observed), strip_marks(truth)

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.slips import slip_edits
-from sohoa.diacritics.restore.syllables import is_valid_key, strip_marks
+from sohoa.diacritics.syllables import is_valid_key, strip_marks
 from sohoa.diacritics.restore.tokens import Token
 
 _SURE_CHUNK = re.compile(

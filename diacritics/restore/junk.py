@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from sohoa.diacritics.compose import without_overlaps
 from sohoa.diacritics.records import Edit
 
 FIXER_NAME = "restore.ocr-junk"
@@ -36,13 +37,4 @@ def junk_edits(text: str) -> list[Edit]:
             edits.append(Edit(m.start(), m.end(), m.group(), "", FIXER_NAME, confidence))
     for m in _LONE_SYMBOL.finditer(text):
         edits.append(Edit(m.start(), m.end(), m.group(), "", FIXER_NAME, 0.9))
-    edits.sort(key=lambda e: e.start)
-    return _without_overlaps(edits)
-
-
-def _without_overlaps(edits: list[Edit]) -> list[Edit]:
-    kept: list[Edit] = []
-    for edit in edits:
-        if not kept or edit.start >= kept[-1].end:
-            kept.append(edit)
-    return kept
+    return without_overlaps(sorted(edits, key=lambda e: e.start))

@@ -20,9 +20,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sohoa.diacritics.restore.syllables import is_valid_syllable, split_tone, strip_marks
+from sohoa.diacritics.syllables import TONES, is_syllable, split_tone, strip_marks
 
-TONES = ("", "huyen", "sac", "nga", "hoi", "nang")
 LETTER_GROUPS = ("aăâ", "eê", "oôơ", "uư", "dđ")
 _GROUP_OF = {ch: group for group in LETTER_GROUPS for ch in group}
 SMOOTHING = 0.5
@@ -77,7 +76,7 @@ def learn_mark_channel(pairs: Iterable[tuple[str, str]]) -> MarkChannel:
     syllables = 0
     for observed, truth in pairs:
         written, true = observed.lower().strip(".,;:!?()\"'“”"), truth.lower().strip(".,;:!?()\"'“”")
-        if not written.isalpha() or not is_valid_syllable(true) or not is_valid_syllable(written) \
+        if not written.isalpha() or not is_syllable(true) or not is_syllable(written) \
                 or strip_marks(written) != strip_marks(true):
             continue
         syllables += 1

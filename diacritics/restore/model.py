@@ -9,10 +9,11 @@
   surer. Decoding weighs each word's hits by probability plus a bonus per rank (`RANK_BONUS`).
   Cased levels read the keys with their capitalisation; toned levels (a second pass) read the
   neighbours by the toned forms the first pass chose.
-- key n-grams: bigram and trigram counts of the key stream, the language model that decides
-  which key a garbled OCR token stands for; `channel`: the OCR confusion tables.
-- `lm`: a trigram model over toned forms (`sohoa.diacritics.restore.lm`) that re-weighs the
-  candidates of the words the decision lists are unsure of.
+- `key_lm`: bigram and trigram counts of the key stream (`sohoa.diacritics.restore.key_lm`),
+  the language model that decides which key a garbled OCR token stands for; `channel`: the
+  OCR confusion tables.
+- `toned_lm`: a trigram model over toned forms (`sohoa.diacritics.restore.toned_lm`) that
+  re-weighs the candidates of the words the decision lists are unsure of.
 
 Window hashes are 64-bit in a model fresh from training and kept to their top `STORED_HASH_BITS`
 bits in the file: with at most a few hundred thousand entries per level, a lookup of an unseen
@@ -28,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sohoa.diacritics.restore.lm import TonedLM
+from sohoa.diacritics.restore.key_lm import KeyNgrams
+from sohoa.diacritics.restore.toned_lm import TonedLM
 from sohoa.errors import ModelError
 
 FORMAT = "sohoa-restorer"
@@ -118,19 +120,13 @@ class RestorerModel:
     cand_targets: np.ndarray   # int32
     cand_counts: np.ndarray    # int64
     levels: list[Level]
-    key_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    key_followers: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    """number of distinct keys seen after each key (Kneser–Ney style back-off weight)"""
-    bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    """sorted key bigrams, coded first * n_keys + second (pruned to count >= 2)"""
-    bigram_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    trigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    """sorted key trigrams, coded (first * n_keys + second) * n_keys + third (pruned to count >= 3)"""
-    trigram_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    key_lm: KeyNgrams | None = None
+    """the key n-gram model (`key_lm`); None: no key counts (every key counts once)"""
     channel: dict = field(default_factory=dict)
     """the OCR channel tables (`sohoa.diacritics.restore.channel.Channel.to_json`)"""
     meta: dict = field(default_factory=dict)
-    lm: TonedLM | None = None
+    toned_lm: TonedLM | None = None
+    """the toned trigram model (`toned_lm`), when the file has one"""
     hash_bits: int = 64
     """how many top bits of each window hash the levels keep (`hash_shift` drops the rest)"""
 
@@ -140,6 +136,8 @@ class RestorerModel:
         return np.uint64(64 - self.hash_bits)
 
     def __post_init__(self) -> None:
+        if self.key_lm is None:
+            self.key_lm = KeyNgrams(len(self.keys))
         self.key_ids = {k: i for i, k in enumerate(self.keys)}
         self.target_ids = {t: i for i, t in enumerate(self.targets)}
 
@@ -153,14 +151,11 @@ class RestorerModel:
         arrays = {
             "keys": _pack_strings(self.keys), "targets": _pack_strings(self.targets),
             "cand_offsets": self.cand_offsets, "cand_targets": self.cand_targets,
-            "cand_counts": self.cand_counts, "key_counts": self.key_counts,
-            "key_followers": self.key_followers, "bigram_codes": self.bigram_codes,
-            "bigram_counts": self.bigram_counts, "trigram_codes": self.trigram_codes,
-            "trigram_counts": self.trigram_counts,
+            "cand_counts": self.cand_counts, **self.key_lm.to_arrays(),
             "channel": np.frombuffer(json.dumps(self.channel, ensure_ascii=False).encode(), dtype=np.uint8),
         }
-        if self.lm is not None:
-            arrays.update(self.lm.to_arrays())
+        if self.toned_lm is not None:
+            arrays.update(self.toned_lm.to_arrays())
         shift = np.uint64(64 - STORED_HASH_BITS) - self.hash_shift
         for i, level in enumerate(self.levels):
             arrays[f"level{i}_hashes"] = _pack_hashes(level.hashes >> shift)
@@ -192,26 +187,20 @@ class RestorerModel:
                           data[f"level{i}_probs"], bool(toned[i]), bool(cased[i]))
                     for i, (offsets, rank) in enumerate(zip(meta["level_offsets"], meta["level_ranks"]))
                 ]
+                keys = _unpack_strings(data["keys"])
                 return cls(
-                    keys=_unpack_strings(data["keys"]), targets=_unpack_strings(data["targets"]),
+                    keys=keys, targets=_unpack_strings(data["targets"]),
                     cand_offsets=data["cand_offsets"], cand_targets=data["cand_targets"],
                     cand_counts=data["cand_counts"], levels=levels,
-                    key_counts=_optional(data, "key_counts"), key_followers=_optional(data, "key_followers"),
-                    bigram_codes=_optional(data, "bigram_codes"), bigram_counts=_optional(data, "bigram_counts"),
-                    trigram_codes=_optional(data, "trigram_codes"), trigram_counts=_optional(data, "trigram_counts"),
+                    key_lm=KeyNgrams.from_arrays(data, len(keys)),
                     channel=json.loads(bytes(data["channel"]).decode()) if "channel" in data.files else {},
-                    meta=meta, lm=TonedLM.from_arrays(data), hash_bits=hash_bits,
+                    meta=meta, toned_lm=TonedLM.from_arrays(data), hash_bits=hash_bits,
                 )
         except ModelError:
             raise
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot read restorer model {path}: {exc}",
                              hint="rebuild it with `sohoa train`") from exc
-
-
-def _optional(data, name: str) -> np.ndarray:
-    """An array that a model without the OCR channel parts may lack (empty then)."""
-    return data[name] if name in data.files else np.zeros(0, np.int64)
 
 
 def _pack_hashes(hashes: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.syllables import apply_case, is_valid_syllable, split_tone, strip_marks
+from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
 FIXER_NAME = "restore.ocr-evidence"
@@ -131,12 +131,13 @@ class OcrMarkFixer:
         self.slip_margin = SLIP_MARGIN
 
     def find_edits(self, text: str) -> list[Edit]:
-        restorer, lm = self.restorer, self.restorer.model.lm
+        restorer, lm = self.restorer, self.restorer.model.toned_lm
         if lm is None:
             return []
         tokens = tokenize_text(text)
-        n_targets = len(restorer._targets)
-        ids = [restorer._ids(t.text) if t.text else (BOUNDARY_ID, -1) for t in tokens]
+        vocabulary = restorer.vocabulary
+        n_targets = len(vocabulary.targets)
+        ids = [vocabulary.ids(t.text) if t.text else (BOUNDARY_ID, -1) for t in tokens]
         stream = np.array([tid if tid >= 0 else n_targets + kid for kid, tid in ids], dtype=np.int64)
         slip_margin = LOSSY_SLIP_MARGIN if self.lost_mark_forms(tokens) >= LOSSY_EVIDENCE else self.slip_margin
         sites = []  # (token index, [(target id, form, prior)])
@@ -148,22 +149,22 @@ class OcrMarkFixer:
             engine_forms: set[int] = set()
             for form, conf in self.evidence.forms(token.text):
                 lower = form.lower()
-                if conf < MIN_ALTERNATIVE or strip_marks(lower) != strip_marks(written) or not is_valid_syllable(lower):
+                if conf < MIN_ALTERNATIVE or strip_marks(lower) != strip_marks(written) or not is_syllable(lower):
                     continue
-                tid = restorer._ids(lower)[1]
+                tid = vocabulary.ids(lower)[1]
                 if tid < 0 or tid in cands:
                     continue
                 engine_forms.add(tid)
                 cands[tid] = (lower, ENGINE_WEIGHT * math.log(min(conf, 1.0)) + CHANNEL_WEIGHT * self._channel(written, tid))
             if SLIP_WEIGHT > 0 and (SLIP_CASED or token.text.islower()) and ids[i][1] >= 0 \
-                    and is_valid_syllable(written):
+                    and is_syllable(written):
                 for tid, _count in restorer.model.candidates(ids[i][0])[:SLIP_CANDIDATES]:
                     tid = int(tid)
-                    if tid in cands or not restorer._target_is_syllable(tid):
+                    if tid in cands or not vocabulary.target_is_syllable(tid):
                         continue
-                    if SLIP_LOST_MARKS_ONLY and not _lost_marks(written, restorer._targets[tid]):
+                    if SLIP_LOST_MARKS_ONLY and not _lost_marks(written, vocabulary.targets[tid]):
                         continue
-                    cands[tid] = (restorer._targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
+                    cands[tid] = (vocabulary.targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
             if len(cands) > 1:
                 sites.append((i, [(tid, form, prior, tid in engine_forms) for tid, (form, prior) in cands.items()]))
         if not sites:
@@ -259,9 +260,9 @@ class OcrMarkFixer:
         restorer = self.restorer
         if not restorer.marks:
             return 0.0
-        own = restorer._ids(written)[1]
-        slip = restorer._mark_log_prob(written, target)
-        stay = restorer.marks.log_prob(written, written) if own < 0 else restorer._mark_log_prob(written, own)
+        own = restorer.vocabulary.ids(written)[1]
+        slip = restorer.mark_odds.log_prob(written, target)
+        stay = restorer.marks.log_prob(written, written) if own < 0 else restorer.mark_odds.log_prob(written, own)
         return slip - stay
 
 

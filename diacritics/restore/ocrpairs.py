@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from sohoa.diacritics.restore.syllables import strip_marks
+from sohoa.diacritics.syllables import strip_marks
 
 _CHUNK_RE = re.compile(r"\S+")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from sohoa.diacritics.compose import without_overlaps
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.syllables import has_marks, is_valid_syllable
+from sohoa.diacritics.syllables import has_marks, is_syllable
 
 _WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}(?![^\W\d_])")
 _NUMBER_WITH_ONES = re.compile(r"(?<![\w.,/-])(?=[lI|]*\d)[\dlI|]*[lI|][\dlI|]*(?![\w])")
@@ -27,19 +28,14 @@ def slip_edits(text: str) -> list[Edit]:
         if word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()) or not has_marks(word):
             continue  # unmarked mixed case ('DAng', 'cOng') is English-model garble: the restorer's
         fixed = _one_case(text, m.start(), word)
-        if fixed and is_valid_syllable(fixed):
+        if fixed and is_syllable(fixed):
             edits.append(Edit(m.start(), m.end(), word, fixed, "restore.ocr-case", 0.9))
     for m in _NUMBER_WITH_ONES.finditer(text):
         edits.append(Edit(m.start(), m.end(), m.group(), re.sub(r"[lI|]", "1", m.group()), "restore.ocr-digits", 0.8))
     for m in _WORD_GLUED_TO_YEAR.finditer(text):
-        if is_valid_syllable(m.group(1)):
+        if is_syllable(m.group(1)):
             edits.append(Edit(m.start(), m.end(), m.group(), f"{m.group(1)} {m.group(2)}", "restore.ocr-split", 0.9))
-    edits.sort(key=lambda e: e.start)
-    kept: list[Edit] = []
-    for edit in edits:
-        if not kept or edit.start >= kept[-1].end:
-            kept.append(edit)
-    return kept
+    return without_overlaps(sorted(edits, key=lambda e: e.start))
 
 
 def _one_case(text: str, start: int, word: str) -> str:

@@ -25,7 +25,7 @@ from typing import Callable
 
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.junk import junk_edits
-from sohoa.diacritics.restore.syllables import is_valid_syllable
+from sohoa.diacritics.syllables import is_syllable
 from sohoa.diacritics.restore.tokens import UNKNOWN_ID
 
 FIXER_NAME = "restore.ocr-punct"
@@ -86,8 +86,8 @@ def stray_punctuation_edits(text: str, key_id: Callable[[str], int],
             edits.append(Edit(m.start(2), m.end(2), m.group(2), "", FIXER_NAME, 0.7))
     for m in _STOP_BEFORE_LOWER.finditer(text):
         left, right = m.group(1), m.group(2)
-        if left.islower() and right.islower() and len(left) > 1 and is_valid_syllable(left) \
-                and is_valid_syllable(right):
+        if left.islower() and right.islower() and len(left) > 1 and is_syllable(left) \
+                and is_syllable(right):
             edits.append(Edit(m.end(1), m.end(1) + 1, ".", ",", FIXER_NAME, 0.7))
     edits.sort(key=lambda e: e.start)
     return edits

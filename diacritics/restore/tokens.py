@@ -10,14 +10,28 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from sohoa.diacritics.restore.syllables import canonical, strip_marks
+from sohoa.diacritics.syllables import canonical, strip_marks
 
 TOKEN_RE = re.compile(r"(?:[^\W_]|[€&])+|[^\w\s]")
 """Letters/digits (and the '€' '&' that English-model OCR puts for 'ệ', 'á') or one mark."""
 
 # What English-model OCR writes for a letter: digits and symbols for vowels and 'l' ('1anh'
 # lãnh, 'c6ng' công, 'nhi€m' nhiệm, 't&t' tất)
-OCR_LETTERS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o"})
+OCR_LETTERS = {"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o"}
+
+
+def ocr_letters(word: str) -> str:
+    """A lower-case word with the digits and signs English-model OCR writes for letters read as
+    letters ('c6ng' → 'cong', '1anh' → 'lanh'). A sign right after the vowel it stands for is
+    that vowel's mark, read with it ('to6' tổ → 'to', 'ho6i' hội → 'hoi')."""
+    out: list[str] = []
+    for ch in word:
+        letter = OCR_LETTERS.get(ch)
+        if letter is None:
+            out.append(ch)
+        elif not (out and out[-1] == letter and letter in "aeo"):
+            out.append(letter)
+    return "".join(out)
 
 BOUNDARY = "<s>"   # line start/end; also pads the context windows
 UNKNOWN = "<unk>"  # a rare or foreign word

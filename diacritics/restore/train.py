@@ -11,7 +11,9 @@
    against running text, 'họ vẫn'), kept only where they correct the levels before them.
 5. Toned levels: the same, with the neighbours read by their true toned forms, kept only where
    they correct the key levels' choice (the decoder feeds them the key levels' choices).
-6. A trigram model over the toned forms (`lm`), for the words the levels leave unsure.
+6. The two n-gram models (`ngrams`): key bigrams and trigrams (`key_lm`), for OCR garble and
+   mending words, and a trigram model over the toned forms (`toned_lm`), for the words the
+   levels leave unsure.
 """
 
 from __future__ import annotations
@@ -19,19 +21,19 @@ from __future__ import annotations
 import datetime as _dt
 from array import array
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
-from sohoa.diacritics.restore.lm import build_toned_lm, lm_tokens
+from sohoa.diacritics.restore.key_lm import build_key_ngrams
+from sohoa.diacritics.restore.toned_lm import build_toned_lm, lm_tokens
 from sohoa.diacritics.restore.model import (
     CASED_LEVEL_OFFSETS, LEVEL_OFFSETS, LEVEL_RANKS, PAD, RANK_BONUS, TONED_LEVEL_OFFSETS, Level, RestorerModel,
     capitalised, cased_stream, toned_stream, window_hashes,
 )
 from sohoa.diacritics.restore.tokens import (
-    BOUNDARY_ID, NUMBER, RESERVED_KEYS, UNKNOWN_ID, key_and_target, tokenize,
+    BOUNDARY_ID, RESERVED_KEYS, UNKNOWN_ID, key_and_target, tokenize,
 )
 
 
@@ -198,11 +200,11 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
         _log(f"restore/train: toned level {offsets}: {len(level.hashes):,} entries, "
              f"train accuracy {np.mean(prediction == gold):.4f}", quiet)
 
-    key_counts, key_followers, bigram_codes, bigram_counts = _key_bigrams(keys, len(new_keys), min_count)
-    trigram_codes, trigram_counts = _key_trigrams(keys, len(new_keys), TRIGRAM_MIN_COUNT)
-    _log(f"restore/train: {len(bigram_codes):,} key bigrams, {len(trigram_codes):,} key trigrams", quiet)
-    lm = build_toned_lm(lm_tokens(keys, targets, len(new_targets)), len(new_targets) + len(new_keys))
-    _log(f"restore/train: toned LM: {len(lm.bigram_codes):,} bigrams, {len(lm.trigram_codes):,} trigrams", quiet)
+    key_lm = build_key_ngrams(keys, len(new_keys), bigram_min_count=min_count)
+    _log(f"restore/train: {len(key_lm.bigram_codes):,} key bigrams, {len(key_lm.trigram_codes):,} key trigrams", quiet)
+    toned_lm = build_toned_lm(lm_tokens(keys, targets, len(new_targets)), len(new_targets) + len(new_keys))
+    _log(f"restore/train: toned LM: {len(toned_lm.bigram_codes):,} bigrams, {len(toned_lm.trigram_codes):,} trigrams",
+         quiet)
     meta = {
         "created": _dt.date.today().isoformat(), "tokens": int(len(keys)),
         "min_count": min_count, "min_gain": min_gain, "provenance": provenance,
@@ -210,32 +212,8 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
     return RestorerModel(
         keys=new_keys, targets=new_targets, cand_offsets=cand_offsets,
         cand_targets=pair_targets.astype(np.int32), cand_counts=counts.astype(np.int64),
-        levels=levels, key_counts=key_counts, key_followers=key_followers,
-        bigram_codes=bigram_codes, bigram_counts=bigram_counts, trigram_codes=trigram_codes,
-        trigram_counts=trigram_counts, meta=meta, lm=lm,
+        levels=levels, key_lm=key_lm, meta=meta, toned_lm=toned_lm,
     )
-
-
-TRIGRAM_MIN_COUNT = 3
-
-
-def _key_trigrams(keys: np.ndarray, n_keys: int, min_count: int):
-    """Key trigram counts (for rescoring OCR-garble decisions), pruned to `min_count`."""
-    wide = keys.astype(np.int64)
-    codes = (wide[:-2] * n_keys + wide[1:-1]) * n_keys + wide[2:]
-    codes, counts = np.unique(codes, return_counts=True)
-    keep = counts >= min_count
-    return codes[keep], counts[keep].astype(np.uint32)
-
-
-def _key_bigrams(keys: np.ndarray, n_keys: int, min_count: int):
-    """Unigram counts, distinct-follower counts and pruned bigram counts of the key stream."""
-    codes = keys[:-1].astype(np.int64) * n_keys + keys[1:]
-    codes, counts = np.unique(codes, return_counts=True)
-    followers = np.bincount(codes // n_keys, minlength=n_keys)
-    keep = counts >= min_count
-    return (np.bincount(keys, minlength=n_keys).astype(np.int64), followers.astype(np.int64),
-            codes[keep], counts[keep].astype(np.int64))
 
 
 CONFIDENCE_MIN_COUNT = 3

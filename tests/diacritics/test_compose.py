@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings, strategies as st
 
-from sohoa.diacritics.compose import apply_edits, check_edits, compose
+from sohoa.diacritics.compose import apply_edits, check_edits, combine, compose, without_overlaps
 from sohoa.diacritics.pipeline import Fixer, run_fixers
 from sohoa.diacritics.records import Edit
 
@@ -86,3 +86,21 @@ def test_composition_equals_sequential_application(data):
         checked = check_edits(source, edits)
         assert apply_edits(source, checked) == current
         assert all(e.before != e.after for e in edits)
+
+
+def test_edits_apply_in_any_order_and_overlaps_are_dropped_first_come():
+    text = "mot hai ba"
+    one, two = Edit(0, 3, "mot", "một", "x"), Edit(8, 10, "ba", "bà", "x")
+    assert apply_edits(text, [two, one]) == apply_edits(text, [one, two]) == "một hai bà"
+    wide = Edit(0, 7, "mot hai", "một hai", "y")
+    assert without_overlaps([wide, one, two]) == [wide, two]
+
+
+def test_combine_lets_the_earlier_layer_win_where_edits_overlap():
+    text = "So GDDT va"
+    cleanup = [Edit(2, 3, " ", "", "junk")]
+    acronym = [Edit(3, 7, "GDDT", "GDĐT", "acronym")]
+    words = [Edit(0, 2, "So", "Sở", "word"), Edit(3, 7, "GDDT", "Gddt", "word"), Edit(8, 10, "va", "và", "word")]
+    combined = combine(cleanup, acronym, words)
+    assert [e.fixer for e in combined] == ["word", "junk", "acronym", "word"]
+    assert apply_edits(text, check_edits(text, combined)) == "SởGDĐT và"

@@ -56,7 +56,7 @@ def test_without_the_second_pass_the_key_windows_cannot_tell(monkeypatch, contex
     monkeypatch.setattr(train_module, "TONED_LEVEL_OFFSETS", ())
     model = build_model([TONED_CONTEXT_TEXT], min_count=2, min_gain=1)
     assert not any(level.toned for level in model.levels)
-    model.lm = None  # the trigram model can tell (see test_toned_lm): here the windows alone
+    model.toned_lm = None  # the trigram model can tell (see test_toned_lm): here the windows alone
     outputs = {context_choice(model, "mat ba ti vai ."), context_choice(model, "so bo ti vai .")}
     assert outputs != {"mặt bà tì vai .", "số bò tỉ vài ."}
 

@@ -13,7 +13,7 @@ shipped = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped
 def _damaged(text):
     from sohoa.diacritics.restore import load_default_restorer
 
-    return damaged_lines(text, tokenize_text(text), load_default_restorer()._suspicious)
+    return damaged_lines(text, tokenize_text(text), load_default_restorer().damage.suspicious)
 
 
 @shipped

@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sohoa.diacritics.compose import apply_edits, check_edits
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore import DEFAULT_MODEL_PATH, load_restorer
 from sohoa.diacritics.restore.channel import learn_channel
 from sohoa.diacritics.restore.decoder import Restorer
 from sohoa.diacritics.restore.model import RestorerModel
-from sohoa.diacritics.restore.syllables import apply_case, canonical, is_valid_syllable, key_of, strip_marks
+from sohoa.diacritics.syllables import apply_case, canonical, is_syllable, key_of, strip_marks
 from sohoa.diacritics.restore.train import build_model
 
 TRAINING_TEXT = """\
@@ -30,13 +31,8 @@ Các cấp ủy, chính quyền tập trung chỉ đạo hoàn thành các chỉ
 
 
 def _apply(text: str, edits: list[Edit]) -> str:
-    out, pos = [], 0
-    for e in sorted(edits, key=lambda e: e.start):
-        assert text[e.start:e.end] == e.before
-        out.append(text[pos:e.start])
-        out.append(e.after)
-        pos = e.end
-    return "".join(out) + text[pos:]
+    """`edits` applied to `text`, after checking they fit it and do not overlap."""
+    return apply_edits(text, check_edits(text, edits))
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +69,12 @@ def test_tone_placement_is_canonical_old_style(word, canon):
 
 @pytest.mark.parametrize("word", ["quyết", "người", "Đảng", "khuỷu", "gì", "nghiêng"])
 def test_valid_syllables(word):
-    assert is_valid_syllable(word)
+    assert is_syllable(word)
 
 
 @pytest.mark.parametrize("word", ["quôc", "véi", "chirc", "c6", "nhitng", "tàc"])
 def test_invalid_syllables(word):
-    assert not is_valid_syllable(word)
+    assert not is_syllable(word)
 
 
 @pytest.mark.parametrize("pattern, word, expected", [("KET", "kết", "KẾT"), ("Pang", "đảng", "Đảng"),
@@ -262,18 +258,18 @@ def test_a_garbled_word_that_shows_a_mark_gets_a_marked_form():
     import numpy as np
 
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.restore.syllables import has_marks
+    from sohoa.diacritics.syllables import has_marks
 
     restorer = load_default_restorer()
     words = ["mỗi", "xe", "sẽ", "cho", "nhiều", "cán", "bộ"]
-    keys = np.array([0] + [restorer._ids(w)[0] for w in words] + [0], dtype=np.int32)
+    keys = np.array([0] + [restorer.vocabulary.ids(w)[0] for w in words] + [0], dtype=np.int32)
     shows = np.zeros(len(keys), dtype=bool)
     plain, _ = restorer.decide(keys, None, shows)
-    assert restorer._targets[plain[4]] == "cho"
+    assert restorer.vocabulary.targets[plain[4]] == "cho"
     shows[4] = True
     marked, _ = restorer.decide(keys, None, shows)
-    assert has_marks(restorer._targets[marked[4]])
-    assert [restorer._targets[t] for t in marked[1:4]] == words[:3]  # the neighbours stay
+    assert has_marks(restorer.vocabulary.targets[marked[4]])
+    assert [restorer.vocabulary.targets[t] for t in marked[1:4]] == words[:3]  # the neighbours stay
 
 
 @shipped
@@ -363,7 +359,7 @@ def test_stray_punctuation_inside_lines_is_fixed(text, expected):
 def test_real_punctuation_inside_lines_stays(text):
     from sohoa.diacritics.restore import load_default_restorer
 
-    assert load_default_restorer()._stray_edits(text) == []
+    assert load_default_restorer().cleaner.stray_edits(text) == []
 
 
 # -- words OCR glued together -------------------------------------------------------------
@@ -400,7 +396,7 @@ def test_words_that_only_look_glued_stay(text):
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.restore.tokens import tokenize_text
 
-    assert load_default_restorer()._glued_word_edits(tokenize_text(text)) == []
+    assert load_default_restorer().word_mender.split_edits(tokenize_text(text)) == []
 
 
 SPECKLED_PAGE = ("Ủy ban nhân dân tỉnh ban hành kế hoạch .\n_ thực hiện nghị quyết của Hội đồng nhân dân :\n"
@@ -427,8 +423,8 @@ def test_specks_between_words_go_in_a_speckled_text_only(line, expected):
     from sohoa.diacritics.restore import load_default_restorer
 
     restorer = load_default_restorer()
-    assert _apply(line, restorer._stray_edits(line, speckled=True)) == expected
-    assert restorer._stray_edits(line) == []  # clean text: the chunk might be the author's
+    assert _apply(line, restorer.cleaner.stray_edits(line, speckled=True)) == expected
+    assert restorer.cleaner.stray_edits(line) == []  # clean text: the chunk might be the author's
     assert restore(restorer, SPECKLED_PAGE + line).endswith(expected)
 
 
@@ -493,7 +489,7 @@ def test_punctuation_that_is_never_text_is_dropped_between_any_words():
     from sohoa.diacritics.restore import load_default_restorer
 
     text = "Samsung ` Gear"  # the key model knows neither word: no odds to weigh
-    assert _apply(text, load_default_restorer()._stray_edits(text)) == "Samsung Gear"
+    assert _apply(text, load_default_restorer().cleaner.stray_edits(text)) == "Samsung Gear"
 
 
 @shipped
@@ -502,7 +498,7 @@ def test_one_syllable_with_wrong_marks_is_not_split():
     from sohoa.diacritics.restore.tokens import tokenize_text
 
     # English-model OCR of 'chiếm', 'nghiệm': one syllable, not 'chi ém'
-    assert load_default_restorer()._glued_word_edits(tokenize_text("chiém 40% kinh nghiém")) == []
+    assert load_default_restorer().word_mender.split_edits(tokenize_text("chiém 40% kinh nghiém")) == []
 
 
 # -- a capital OCR cut off its word ---------------------------------------------------------
@@ -530,7 +526,7 @@ def test_lone_capitals_that_are_labels_stay(text):
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.restore.tokens import tokenize_text
 
-    assert load_default_restorer()._letter_join_edits(tokenize_text(text)) == []
+    assert load_default_restorer().word_mender.join_edits(tokenize_text(text)) == []
 
 
 @shipped
@@ -591,12 +587,12 @@ def test_document_choices_need_agreeing_sure_readings():
     from sohoa.diacritics.restore import load_default_restorer
 
     restorer = load_default_restorer()
-    key = restorer._ids("bang")[0]
-    bang, bang2 = restorer._target_ids["bảng"], restorer._target_ids["bằng"]
+    key = restorer.vocabulary.ids("bang")[0]
+    bang, bang2 = restorer.vocabulary.target_ids["bảng"], restorer.vocabulary.target_ids["bằng"]
     keys = np.array([key] * 4, np.int32)
-    doc = restorer._document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99, 0.99, 0.6, 0.5]))
+    doc = restorer.decisions.document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99, 0.99, 0.6, 0.5]))
     assert doc.tolist() == [bang] * 4
     # sure readings that disagree settle nothing
-    assert restorer._document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99] * 4)) is None
+    assert restorer.decisions.document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99] * 4)) is None
     # one sure reading is not enough
-    assert restorer._document_choices(keys, np.array([bang, bang2, bang2, bang2]), np.array([0.99, 0.5, 0.5, 0.5])) is None
+    assert restorer.decisions.document_choices(keys, np.array([bang, bang2, bang2, bang2]), np.array([0.99, 0.5, 0.5, 0.5])) is None

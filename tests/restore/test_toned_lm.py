@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sohoa.diacritics.restore.lm import TonedLM, build_toned_lm, lm_tokens
+from sohoa.diacritics.restore.toned_lm import TonedLM, build_toned_lm, lm_tokens
 from sohoa.diacritics.restore.model import RestorerModel
+from sohoa.diacritics.restore.settings import SETTINGS
 from sohoa.diacritics.restore.train import build_model
 
 # 'de' is 'để' twice as often as 'dễ', and only the word after it tells which: 'để làm', 'dễ dàng'.
@@ -63,23 +66,21 @@ def _without_levels(tmp_path) -> RestorerModel:
 
 def test_the_trigram_model_decides_a_word_the_decision_lists_leave_unsure(tmp_path, context_choice):
     model = _without_levels(tmp_path)
-    assert model.lm is not None
+    assert model.toned_lm is not None
     assert context_choice(model, "rat de dang .") == "rất dễ dàng ."
     assert context_choice(model, "o day de lam") == "ở đây để làm"
 
 
 def test_without_the_trigram_model_the_most_frequent_form_wins(tmp_path, context_choice):
     model = _without_levels(tmp_path)
-    model.lm = None
+    model.toned_lm = None
     assert context_choice(model, "rat de dang .") == "rất để dàng ."
 
 
-def test_a_sure_decision_is_not_reweighed(tmp_path, monkeypatch, context_choice):
-    import sohoa.diacritics.restore.decoder as decoder_module
-
+def test_a_sure_decision_is_not_reweighed(tmp_path, context_choice):
     model = _without_levels(tmp_path)
-    monkeypatch.setattr(decoder_module, "LM_UNSURE", 0.5)  # 'để' at 8/12 counts as sure now
-    assert context_choice(model, "rat de dang .") == "rất để dàng ."
+    sure_from_half = replace(SETTINGS, lm_unsure=0.5)  # 'để' at 8/12 counts as sure now
+    assert context_choice(model, "rat de dang .", settings=sure_from_half) == "rất để dàng ."
 
 
 def test_the_model_file_keeps_hash_prefixes_that_find_the_same_entries(tmp_path, context_choice):

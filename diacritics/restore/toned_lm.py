@@ -1,4 +1,5 @@
-"""A syllable trigram language model over toned forms, with absolute-discount back-off.
+"""The toned n-gram model: a syllable trigram model over toned forms, with absolute-discount
+back-off (an `NgramModel`, see `ngrams`).
 
 The decision lists pick each word's toned form from the keys around it; where they are unsure,
 this model weighs the candidates by how well each fits between the toned forms chosen for its
@@ -21,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DISCOUNT = 0.75
-TRIGRAM_MIN_COUNT = 2
+from sohoa.diacritics.restore.ngrams import DISCOUNT
+
+TONED_TRIGRAM_MIN_COUNT = 2
 """Trigrams seen once are dropped: on held-out news outside the benchmark, keeping them gains
 0.05 points of words for three times the size."""
 LOG_FLOOR = -20.0
@@ -53,7 +55,7 @@ class TonedLM:
     trigram_codes: np.ndarray     # int64, sorted: bigram index * vocab + c
     trigram_logp: np.ndarray      # uint8 quantised log P(c | a b)
 
-    # -- scoring ------------------------------------------------------------
+    # -- scoring (elementwise over arrays of ids) ---------------------------------
     def logp2(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         """log P(c | b), elementwise."""
         idx, hit = _find(self.bigram_codes, b * self.vocab + c)
@@ -115,7 +117,7 @@ def _find(table: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return idx, table[idx] == codes
 
 
-def build_toned_lm(tokens: np.ndarray, vocab: int, *, trigram_min_count: int = TRIGRAM_MIN_COUNT,
+def build_toned_lm(tokens: np.ndarray, vocab: int, *, trigram_min_count: int = TONED_TRIGRAM_MIN_COUNT,
                    discount: float = DISCOUNT) -> TonedLM:
     """Count the n-grams of an `lm_tokens` stream and turn them into a `TonedLM`."""
     t = np.asarray(tokens, dtype=np.int64)

@@ -1,0 +1,102 @@
+"""How a text was damaged, estimated from the text itself: lost marks, English-model OCR
+garble, impossible marks (`TextProfile`), and which words cannot be Vietnamese as written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sohoa.diacritics.restore.key_lm import KeyNgrams
+from sohoa.diacritics.restore.settings import RestorerSettings
+from sohoa.diacritics.restore.tokens import UNKNOWN_ID, Token, ocr_letters
+from sohoa.diacritics.restore.vocabulary import Vocabulary
+from sohoa.diacritics.syllables import has_marks, is_syllable, is_valid_key, strip_marks
+
+LETTER_SIGNS = frozenset("€&")
+"""Signs English-model OCR writes for a letter, read into words by the tokenizer ('1€' is 'lệ')."""
+MARK_SIGNS = frozenset("034678@€&")
+"""What English-model OCR writes for a marked vowel besides a marked letter ('t6' tổ, 'c4' cá)."""
+
+
+@dataclass(frozen=True)
+class TextProfile:
+    """How a text was damaged, estimated from the text itself.
+
+    strip_rate: probability that a mark was lost (≈1 for fully de-accented text, ≈0 for clean).
+    """
+
+    strip_rate: float
+    garble: float = 0.0
+    """0..1: how much the text looks like English-model OCR (letters mixed with digits, bad spelling)."""
+    mark_noise: float = 0.0
+    """share of marked words whose marks are impossible ('quôc'): marks are unreliable."""
+
+
+class DamageProfiler:
+    """Tells garbled words ('t6', 'chirc', 'véi') from words, and profiles a text's damage."""
+
+    def __init__(self, vocabulary: Vocabulary, key_lm: KeyNgrams, settings: RestorerSettings):
+        self.vocabulary, self.key_lm, self.settings = vocabulary, key_lm, settings
+        self._suspicion: dict[str, bool] = {}
+
+    def profile(self, tokens: list[Token]) -> TextProfile:
+        """Estimate, from the text itself, how it was damaged (see `TextProfile`)."""
+        settings, vocabulary = self.settings, self.vocabulary
+        counts = Counter(t.text for t in tokens if t.text)
+        n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = 0
+        for word, n in counts.items():
+            if not any(ch.isalpha() for ch in word):
+                continue
+            n_words += n
+            if self.suspicious(word):
+                n_suspicious += n
+            if word.isalpha() and vocabulary.n_cands[vocabulary.ids(word)[0]] >= 2:
+                n_ambiguous += n
+                if has_marks(word):
+                    n_marked += n
+                    if not is_syllable(word):
+                        n_bad_marks += n
+        # A text that shows right marks is clean until enough unmarked words say otherwise: in a
+        # short line ('Lê Trung Chinh') two unmarked words prove no lost marks
+        garble = min(1.0, max(0.0, (n_suspicious / (n_words + settings.strip_prior) - 0.08) / 0.12))
+        prior = settings.strip_prior_marked if n_marked and garble <= settings.lone_garble else settings.strip_prior
+        share = (n_marked + prior * settings.marked_share) / (n_ambiguous + prior)
+        strip_rate = min(1.0, max(1e-3, 1.0 - share / settings.marked_share))
+        mark_noise = n_bad_marks / (n_marked + 20.0)
+        return TextProfile(strip_rate=float(strip_rate), garble=float(garble), mark_noise=float(mark_noise))
+
+    def suspicious(self, word: str) -> bool:
+        """A token that cannot be Vietnamese as written: 't6', 'chirc', 'véi' (not 'COVID', 'b', 'Facebook')."""
+        flag = self._suspicion.get(word)
+        if flag is None:
+            flag = self._suspicion[word] = self._looks_garbled(word)
+        return flag
+
+    def is_common(self, key_id: int) -> bool:
+        """Whether the corpus wrote a key often enough for it to be a word, not garble or a name."""
+        return key_id != UNKNOWN_ID and self.key_lm.count1(key_id) >= self.settings.foreign_word_count
+
+    def _looks_garbled(self, word: str) -> bool:
+        letters = sum(ch.isalpha() or ch in LETTER_SIGNS for ch in word)
+        if letters == 0 or len(word) < 2 or (word.isupper() and letters > 1):
+            return False
+        if not word.isalpha():
+            # letters mixed with the digits/symbols English-model OCR puts for vowels: 't6', '1anh'
+            mapped = ocr_letters(strip_marks(word.lower()))
+            return mapped.isalpha() and is_valid_key(mapped)
+        kid, tid = self.vocabulary.ids(word)
+        if has_marks(word):
+            if is_syllable(word):
+                return tid < 0  # a form no text ever had: 'quéc'
+            # impossible marks on a Vietnamese shape ('véi', 'quyét', 'quôc') are garble; a
+            # loanword the corpus knows ('êkip', 'ôliu') is not
+            return tid < 0 or is_valid_key(strip_marks(word.lower()))
+        # an unmarked word the corpus rarely or never wrote: garble, or a rare name
+        return not self.is_common(kid)
+
+
+def shows_mark(token: str) -> bool:
+    """Whether a garbled token shows some mark: a marked letter ('ché') or a digit or sign OCR
+    writes for a marked vowel ('t6', 'c4'); '1' for 'l' is no mark."""
+    return any(ch in MARK_SIGNS or (ch.isalpha() and not ch.isascii()) for ch in token) \
+        and any(ch.isalpha() for ch in token)

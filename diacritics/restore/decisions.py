@@ -1,0 +1,128 @@
+"""The decision lists: each word's toned form from the windows of keys around it.
+
+Every level of the model (`model.Level`) is looked up for all positions at once (a hash of
+the window, then a binary search in numpy). A word takes the form of the hit with the best
+probability + `model.RANK_BONUS` × rank, so a wider window overrides a narrower one unless the
+narrower is much surer; cased windows read which words were written with a capital; toned
+windows, looked up last, read the neighbours by the forms the key windows gave them. The
+words still unsure afterwards are re-weighed by the toned trigram model (`rescore`), with the
+document's own sure readings of their keys as evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from sohoa.diacritics.restore.model import PAD, RANK_BONUS, RestorerModel, cased_stream, toned_stream, window_hashes
+from sohoa.diacritics.restore.rescore import ToneRescorer
+from sohoa.diacritics.restore.settings import RestorerSettings
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID
+from sohoa.diacritics.restore.vocabulary import Vocabulary
+
+
+class DecisionLists:
+    """Chooses every word's toned form from its context (see the module)."""
+
+    def __init__(self, model: RestorerModel, vocabulary: Vocabulary, settings: RestorerSettings):
+        self.model, self.vocabulary, self.settings = model, vocabulary, settings
+        self.rescorer = ToneRescorer(model.toned_lm, vocabulary, settings) if model.toned_lm is not None else None
+
+    def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
+               shows_mark: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Best target id and its probability for every position of `key_ids` (-1 where no choice).
+
+        First pass: the key windows, rank by rank (the cased ones where `capitals` tells which
+        words were written with a capital). Second pass: the toned windows, which read the
+        neighbours by the forms the first pass gave them. `shows_mark`: words whose garbled
+        spelling shows a mark, which rules out their unmarked forms: English-model OCR never
+        invents a mark (on the train-split eng pages, 0 of 2,148 unmarked syllables came out
+        showing one, 4,613 of 13,918 marked ones did), so 'ché' is 'chở' or 'chế', not 'cho'.
+        """
+        vocabulary = self.vocabulary
+        key_ids = np.asarray(key_ids, dtype=np.int32)
+        target = vocabulary.best[key_ids].copy()
+        prob = vocabulary.best_prob[key_ids].copy()
+        ambiguous = vocabulary.n_cands[key_ids] >= 2
+        where = np.flatnonzero(ambiguous)
+        if not len(where):
+            return target, prob
+        if shows_mark is not None:
+            shows_mark = np.asarray(shows_mark, dtype=bool) & ambiguous
+        padded = np.concatenate([np.full(PAD, BOUNDARY_ID, np.int32), key_ids, np.full(PAD, BOUNDARY_ID, np.int32)])
+        levels = list(enumerate(self.model.levels))
+        padded_toned = None
+        padded_cased = None
+        if capitals is not None:
+            cased = cased_stream(key_ids, np.asarray(capitals, dtype=bool))
+            padded_cased = np.concatenate([np.zeros(PAD, np.int64), cased, np.zeros(PAD, np.int64)])
+        shift = self.model.hash_shift
+        n_keys = len(self.model.keys)
+        score = np.zeros(len(where))  # of the hit deciding each word so far: prob + RANK_BONUS * rank
+        votes: list[tuple[np.ndarray, np.ndarray]] = []
+        by_cased = np.zeros(len(where), dtype=bool)  # decided by a cased window
+        for rank in sorted({level.rank for _, level in levels}):
+            rank_target = np.full(len(where), -1, dtype=np.int32)
+            rank_prob = np.zeros(len(where))
+            toned_rank = cased_rank = False
+            for level_no, level in levels:
+                if level.rank != rank or not len(level.hashes) or (level.cased and padded_cased is None):
+                    continue
+                if level.toned and padded_toned is None:
+                    toned = toned_stream(key_ids, target, n_keys)
+                    padded_toned = np.concatenate([np.zeros(PAD, np.int64), toned, np.zeros(PAD, np.int64)])
+                toned_rank, cased_rank = level.toned, level.cased
+                context = padded_toned if level.toned else None
+                stream = padded_cased if level.cased else padded
+                hashes = window_hashes(stream, level.offsets, level_no, context)[where] >> shift
+                idx = np.searchsorted(level.hashes, hashes).clip(max=len(level.hashes) - 1)
+                level_prob = np.where(level.hashes[idx] == hashes, level.probs[idx] / 255.0, 0.0)
+                take = level_prob > rank_prob
+                rank_target[take] = level.targets[idx[take]]
+                rank_prob[take] = level_prob[take]
+            hit = rank_target >= 0
+            votes.append((rank_target, rank_prob))
+            if not toned_rank:
+                # a wider window overrides a narrower one unless the narrower is much surer
+                rank_score = rank_prob + RANK_BONUS * rank
+                hit &= rank_score > score
+                score[hit] = rank_score[hit]
+            target[where[hit]] = rank_target[hit]
+            prob[where[hit]] = rank_prob[hit]
+            by_cased[hit] = cased_rank
+        # The probability of the choice is that of the surest window agreeing with it: a wide
+        # window seen a few times decides, but 'gồm chi' seen a thousand times says how sure.
+        chosen, sure = target[where], prob[where]
+        for rank_target, rank_prob in votes:
+            agree = rank_target == chosen
+            sure[agree] = np.maximum(sure[agree], rank_prob[agree])
+        prob[where] = sure
+        if self.rescorer is not None:
+            cased_choice = np.zeros(len(key_ids), dtype=bool)
+            cased_choice[where[by_cased]] = True
+            self.rescorer.rescore(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
+                                  document=self.document_choices(key_ids, target, prob))
+        return target, prob
+
+    def document_choices(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray) -> np.ndarray | None:
+        """Per position: the toned form this document gives the word's key where the context is
+        sure of it (-1 where it has none). A document says what it is about: where 'bang' is
+        'bảng' in 'bảng số liệu' and 'bảng tổng hợp', an unsure 'bang' is likelier 'bảng' too,
+        whatever the corpus' commonest reading ('bằng'). Kept only where the sure choices of
+        the key agree (`doc_agree`) and there are at least `doc_min` of them."""
+        settings = self.settings
+        sure = np.flatnonzero((prob >= settings.doc_sure) & (target >= 0) & (self.vocabulary.n_cands[key_ids] >= 2))
+        if len(sure) < settings.doc_min:
+            return None
+        by_key: dict[int, Counter] = {}
+        for k, t in zip(key_ids[sure].tolist(), target[sure].tolist()):
+            by_key.setdefault(k, Counter())[t] += 1
+        choice = {}
+        for k, counts in by_key.items():
+            t, n = counts.most_common(1)[0]
+            if n >= settings.doc_min and n >= settings.doc_agree * sum(counts.values()):
+                choice[k] = t
+        if not choice:
+            return None
+        return np.array([choice.get(k, -1) for k in key_ids.tolist()], dtype=np.int64)

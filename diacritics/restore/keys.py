@@ -1,0 +1,207 @@
+"""Reading OCR garble: which key each written token stands for ('dugc' → 'duoc', 't6' → 'to').
+
+Each token's candidate keys come from the learned OCR channel (whole-token confusions,
+character rewrites, the 'P'/'B' for 'Đ' prior), each with log P(token | key). In text that is
+garbled overall a key bigram Viterbi search picks the path and a key trigram pass revisits the
+uncertain words (`decode`); in text that is not, a lone garbled word is weighed against its two
+neighbours only (`fix_lone_garble`). The decision lists then restore the chosen keys' marks.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
+from sohoa.diacritics.restore.damage import LETTER_SIGNS, DamageProfiler, TextProfile
+from sohoa.diacritics.restore.key_lm import KeyNgrams
+from sohoa.diacritics.restore.settings import RestorerSettings
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token
+from sohoa.diacritics.restore.vocabulary import Vocabulary
+from sohoa.diacritics.syllables import is_valid_key, strip_marks
+
+TRIGRAM_SWEEPS = 2
+"""Sweeps of the key trigram pass over the Viterbi path (it stops early when one changes nothing)."""
+MAX_CANDIDATES = 8
+
+
+class KeyDecoder:
+    """Chooses the key of every garbled word (see the module)."""
+
+    def __init__(self, vocabulary: Vocabulary, key_lm: KeyNgrams, channel: Channel, damage: DamageProfiler,
+                 settings: RestorerSettings):
+        self.vocabulary, self.key_lm, self.channel = vocabulary, key_lm, channel
+        self.damage, self.settings = damage, settings
+        self._candidates: dict[tuple[str, float], list[tuple[int, float]]] = {}
+
+    def candidates(self, token: str, profile: TextProfile) -> list[tuple[int, float]]:
+        """(key id, log P(token | key)) for the keys a written token may stand for."""
+        cache_key = (token, round(profile.garble, 2))
+        found = self._candidates.get(cache_key)
+        if found is not None:
+            return found
+        settings, key_ids = self.settings, self.vocabulary.key_ids
+        lower = token.lower()
+        if token.isdigit():
+            own, suspicious = NUMBER_ID, False
+        else:
+            own = self.vocabulary.ids(token)[0] if token.isalpha() else UNKNOWN_ID
+            suspicious = self.damage.suspicious(token)
+        garble = profile.garble
+        # Keeping the token as written is always a candidate: foreign words and names exist.
+        seen = self.channel.tokens.get(lower, {})
+        own_key = self.vocabulary.keys[own] if own != UNKNOWN_ID else None
+        if own_key in seen:  # the pages saw this token read for its own key: use that rate
+            keep = (1.0 - garble) + garble * seen[own_key]
+        else:
+            keep = (1.0 - settings.unk_keep * garble) if suspicious else 1.0 - garble * self.channel.garble_rate
+        if own == UNKNOWN_ID and garble > settings.lone_garble:
+            keep *= settings.unk_emission
+        scores: dict[int, float] = {own: keep}
+        for key, p in seen.items():
+            kid = key_ids.get(key)
+            if kid is not None and kid != own:
+                scores[kid] = max(scores.get(kid, 0.0), p * garble)
+        # a token the pages saw often but never for some key is unlikely to stand for it
+        unseen_factor = 0.1 if sum(seen.values()) > 0 else 1.0
+        if token[:1] in CAPITAL_PRIORS:
+            rest = strip_marks(lower[1:])
+            for first, p in CAPITAL_PRIORS[token[:1]].items():
+                kid = key_ids.get(first + rest)
+                if kid is not None:
+                    scores[kid] = max(scores.get(kid, 0.0), p * garble)
+        # capitals ('XIII', 'UBND', headings) keep their letters: only 'P'/'B' for 'Đ' may change
+        letters_only_rewrite_ok = (garble > settings.lone_garble and not (token.isupper() and len(token) > 1)) \
+            or not token.isalpha()
+        if letters_only_rewrite_ok and (suspicious or garble > 0.5):
+            # English-model OCR writes some mark ('é', 'ó') for any marked vowel: the letter
+            # under it is as doubtful as the mark.
+            for key, p in self.channel.rewrite_keys(token).items():
+                kid = key_ids.get(key)
+                if kid is not None and is_valid_key(key):
+                    scores[kid] = max(scores.get(kid, 0.0), unseen_factor * p * garble)
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]
+        found = [(k, math.log(max(p, 1e-12))) for k, p in ranked] or [(UNKNOWN_ID, 0.0)]
+        self._candidates[cache_key] = found
+        return found
+
+    def best_known_key(self, token: str) -> tuple[int, float] | None:
+        """(key id, log P(token | key)) of the likeliest common Vietnamese key a token may stand for."""
+        profile = TextProfile(strip_rate=0.0, garble=1.0 if self.damage.suspicious(token) else 0.0)
+        for kid, channel in self.candidates(token, profile):
+            if kid > NUMBER_ID and is_valid_key(self.vocabulary.keys[kid]) and self.damage.is_common(kid):
+                return kid, channel
+        return None
+
+    def fix_lone_garble(self, tokens: list[Token], own_keys: np.ndarray):
+        """In text that is not garbled overall, weigh each garbled-looking word on its own
+        ('Pang' among clean words) against its two neighbours; everything else stays.
+        Returns the keys and a per-position confidence (None: nothing changed)."""
+        keys, confidence = own_keys, None
+        profile = TextProfile(strip_rate=0.0, garble=self.settings.lone_garble)
+        bigram = self.key_lm.logp2
+        for i, token in enumerate(tokens):
+            if not token.text or not self.damage.suspicious(token.text):
+                continue
+            cands = self.candidates(token.text, profile)
+            if len(cands) < 2:
+                continue
+            left, right = int(own_keys[i - 1]), int(own_keys[i + 1])
+            local = [c + bigram(left, k) + bigram(k, right) for k, c in cands]
+            top = max(local)
+            weights = [math.exp(v - top) for v in local]
+            choice = local.index(top)
+            if cands[choice][0] == own_keys[i]:
+                continue
+            if confidence is None:
+                keys, confidence = own_keys.copy(), np.ones(len(own_keys))
+            keys[i] = cands[choice][0]
+            confidence[i] = weights[choice] / sum(weights)
+        return keys, confidence
+
+    def decode(self, text: str, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile):
+        """Viterbi over candidate keys; returns the keys and a per-position confidence."""
+        lattice = []
+        for token, own in zip(tokens, own_keys.tolist()):
+            if token.text and (any(ch.isalpha() or ch in LETTER_SIGNS for ch in token.text)
+                               or (token.text.isdigit() and len(token.text) <= 2 and _isolated(text, token))):
+                lattice.append(self.candidates(token.text, profile))
+            else:
+                lattice.append([(own, 0.0)])
+        bigram = functools.lru_cache(maxsize=None)(self.key_lm.logp2)
+        scores = [c for _, c in lattice[0]]
+        back: list[list[int]] = [[0] * len(lattice[0])]
+        for i in range(1, len(lattice)):
+            prev, cur = lattice[i - 1], lattice[i]
+            if len(prev) == 1 and prev[0][0] == BOUNDARY_ID and len(cur) == 1:
+                scores = [scores[0] + cur[0][1]]
+                back.append([0])
+                continue
+            new_scores, pointers = [], []
+            for key, channel in cur:
+                best_j, best = 0, -1e300
+                for j, (pkey, _) in enumerate(prev):
+                    s = scores[j] + bigram(pkey, key)
+                    if s > best:
+                        best_j, best = j, s
+                new_scores.append(best + channel)
+                pointers.append(best_j)
+            scores, back = new_scores, back + [pointers]
+        path = [max(range(len(scores)), key=scores.__getitem__)]
+        for i in range(len(lattice) - 1, 0, -1):
+            path.append(back[i][path[-1]])
+        path.reverse()
+        if self.key_lm.has_trigrams:
+            path = self._trigram_sweeps(lattice, path)
+        keys = np.array([lattice[i][j][0] for i, j in enumerate(path)], dtype=np.int32)
+        confidence = np.ones(len(keys))
+        for i, cands in enumerate(lattice):
+            if len(cands) < 2:
+                continue
+            left = keys[i - 1] if i else BOUNDARY_ID
+            right = keys[i + 1] if i + 1 < len(keys) else BOUNDARY_ID
+            local = [c + bigram(int(left), k) + bigram(k, int(right)) for k, c in cands]
+            top = max(local)
+            weights = [math.exp(v - top) for v in local]
+            confidence[i] = weights[path[i]] / sum(weights)
+        return keys, confidence
+
+    def _trigram_sweeps(self, lattice, path: list[int]) -> list[int]:
+        """Revisit each uncertain word with the key trigram model, neighbours fixed."""
+        tri = functools.lru_cache(maxsize=None)(self.key_lm.logp3)
+        path = list(path)
+        n = len(lattice)
+
+        def key(i: int) -> int:
+            return lattice[i][path[i]][0] if 0 <= i < n else BOUNDARY_ID
+
+        for _ in range(TRIGRAM_SWEEPS):
+            changed = False
+            for i, cands in enumerate(lattice):
+                if len(cands) < 2:
+                    continue
+                a, b, c, d = key(i - 2), key(i - 1), key(i + 1), key(i + 2)
+                scores = [ch + tri(a, b, k) + tri(b, k, c) + tri(k, c, d) for k, ch in cands]
+                top = scores.index(max(scores))
+                if top != path[i]:
+                    path[i], changed = top, True
+            if not changed:
+                break
+        return path
+
+
+def _isolated(text: str, token: Token) -> bool:
+    """A token standing alone between spaces (a lone '6' read for 'ở'), not part of '6/2' or '1.5'."""
+    before = text[token.start - 1] if token.start else " "
+    after = text[token.end] if token.end < len(text) else " "
+    return before.isspace() and (after.isspace() or after in ",;:")
+
+
+def ocr_case_pattern(token: str, before: str) -> str:
+    """The case a garbled token was written in: a capital 'I' English-model OCR read for an 'l'
+    after a lower-case word is the 'l' of a lower-case word ('bao Idi' is 'bao lợi')."""
+    if token[:1] == "I" and before[-1:].islower():
+        return token.lower()
+    return token

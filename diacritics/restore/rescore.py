@@ -1,0 +1,112 @@
+"""The toned trigram model's second opinion on the words the decision lists are unsure of."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sohoa.diacritics.restore.settings import RestorerSettings
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID
+from sohoa.diacritics.restore.toned_lm import TonedLM
+from sohoa.diacritics.restore.vocabulary import Vocabulary
+
+
+class ToneRescorer:
+    """Re-weighs unsure choices with a `TonedLM` (see `rescore`)."""
+
+    def __init__(self, lm: TonedLM, vocabulary: Vocabulary, settings: RestorerSettings):
+        self.lm, self.vocabulary, self.settings = lm, vocabulary, settings
+
+    def rescore(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
+                keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
+                document: np.ndarray | None = None) -> None:
+        """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
+        model: a choice scores its log prior + `lm_weight` · log P(its trigrams).
+
+        The prior is the decision lists' own: `prob` for their choice, the rest of the mass
+        shared by corpus frequency; the words they are sure of stay as chosen, and so do those
+        marked in `keep` (the choices of the cased windows: the trigram model cannot tell a name
+        from a word, 'Hồ Văn' from 'họ vẫn'). Unsure words within two places of each other read
+        each other through the trigrams, so they are chosen together, by Viterbi search over
+        their candidates (choosing them one at a time lets neighbours flip against each other:
+        'vạn dân' → 'vẫn dẫn'). A word's probability is then its choice's share among its
+        candidates, the neighbours as chosen. `shows_mark` and `document`: see `decisions`.
+        """
+        lm, vocabulary, settings = self.lm, self.vocabulary, self.settings
+        unsure = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0) & (prob < settings.lm_unsure)
+        if keep is not None:
+            unsure &= ~keep
+        if shows_mark is not None:
+            unsure |= shows_mark & (target >= 0) & ~vocabulary.marked_targets()[np.maximum(target, 0)]
+        if document is not None:  # a choice the document reads otherwise where it is sure
+            unsure |= (document >= 0) & (document != target) & (target >= 0) & (prob < settings.doc_sure)
+        unsure = np.flatnonzero(unsure)
+        if not len(unsure):
+            return
+        n_targets = len(vocabulary.targets)
+        cands, prior = vocabulary.candidate_matrix(key_ids[unsure], target[unsure], prob[unsure],
+                                                   settings.lm_candidates)
+        if document is not None:  # the document's own sure reading of the key weighs in
+            prior = prior + np.where(cands == document[unsure][:, None], settings.doc_log_bonus, 0.0)
+        valid = cands >= 0
+        if shows_mark is not None:
+            marked = valid & vocabulary.marked_targets()[np.maximum(cands, 0)]
+            # unmarked forms are out where the spelling shows a mark and a marked form is in
+            ruled_out = valid & ~marked & (shows_mark[unsure] & marked.any(axis=1))[:, None]
+            prior = np.where(ruled_out, -np.inf, prior)
+        boundary = np.full(2, n_targets + BOUNDARY_ID, np.int64)
+        padded = np.concatenate([boundary, np.where(target >= 0, target.astype(np.int64),
+                                                    n_targets + key_ids.astype(np.int64)), boundary])
+        chain_start = np.r_[True, np.diff(unsure) > 2]
+        chain_id = np.cumsum(chain_start) - 1
+        chain_size = np.bincount(chain_id)
+        for first in np.flatnonzero(chain_start & (chain_size[chain_id] > 1)):
+            rows = np.arange(first, first + chain_size[chain_id[first]])
+            self._viterbi_chain(padded, unsure[rows] + 2, cands[rows], prior[rows])
+        # every word's share given its neighbours as chosen (for a lone word, also its choice)
+        at = unsure + 2
+        a2, a1, b1, b2 = (padded[at + d][:, None] for d in (-2, -1, 1, 2))
+        c = np.where(valid, cands, 0)
+        fit = lm.logp3(a2, a1, c) + lm.logp3(a1, c, b1) + lm.logp3(c, b1, b2)
+        total = np.where(valid, prior + settings.lm_weight * fit, -np.inf)
+        lone = (chain_size[chain_id] == 1)
+        pick = np.where(lone, total.argmax(axis=1), (cands == padded[at][:, None]).argmax(axis=1))
+        rows = np.arange(len(unsure))
+        target[unsure] = cands[rows, pick]
+        posterior = np.where(valid, prior + settings.lm_posterior_weight * fit, -np.inf)
+        prob[unsure] = 1.0 / np.exp(posterior - posterior[rows, pick][:, None]).sum(axis=1)
+
+    def _viterbi_chain(self, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
+        """Best joint choice for unsure words at padded positions `at` (each within two places of
+        the next), written into `padded`; the words between and around them stay as they are."""
+        lm, weight = self.lm, self.settings.lm_weight
+        positions = np.arange(at[0], at[-1] + 3)  # through the two words after the last unsure one
+        options, scores = [], []
+        row_of = {int(p): n for n, p in enumerate(at)}
+        for p in positions:
+            n = row_of.get(int(p))
+            if n is None:
+                options.append(padded[p:p + 1])
+                scores.append(np.zeros(1))
+            else:
+                keep = cands[n] >= 0
+                options.append(cands[n][keep])
+                scores.append(prior[n][keep])
+        # delta[i, j]: best score so far with the word before last = prev_opts[i] and the last
+        # = cur_opts[j]; it starts from the two fixed words before the chain
+        prev_opts, cur_opts = padded[at[0] - 2:at[0] - 1], padded[at[0] - 1:at[0]]
+        delta = np.zeros((1, 1))
+        back = []
+        for opts, score in zip(options, scores):
+            step = weight * lm.logp3(prev_opts[:, None, None], cur_opts[None, :, None], opts[None, None, :])
+            total = delta[:, :, None] + step + score[None, None, :]
+            back.append(total.argmax(axis=0))      # best previous-previous for each (previous, this)
+            delta = total.max(axis=0)
+            prev_opts, cur_opts = cur_opts, opts
+        # trace back from the best last pair; back[t][j, k] is the choice two before (j, k)
+        last = len(options) - 1
+        chosen = [0] * len(options)
+        chosen[last - 1], chosen[last] = np.unravel_index(int(delta.argmax()), delta.shape)
+        for t in range(last, 1, -1):
+            chosen[t - 2] = int(back[t][chosen[t - 1], chosen[t]])
+        for p, opts, index in zip(positions, options, chosen):
+            padded[p] = opts[index]
