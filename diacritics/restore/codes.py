@@ -484,7 +484,7 @@ class CodeReadingFixer:
 
 def _is_capital_word(token: str) -> bool:
     """A Vietnamese word in capitals ('HOA', 'CHU'), marks lost or not: a heading's, not an acronym."""
-    from sohoa.diacritics.restore.syllables import is_valid_key, strip_marks
+    from sohoa.diacritics.syllables import is_valid_key, strip_marks
 
     return is_valid_key(strip_marks(token.lower().replace("ð", "đ")))
 

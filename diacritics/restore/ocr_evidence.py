@@ -184,7 +184,7 @@ class OcrMarkFixer:
         found = 0
         for token in tokens:
             word = token.text.lower()
-            if not token.text.isalpha() or len(word) < 2 or not is_valid_syllable(word):
+            if not token.text.isalpha() or len(word) < 2 or not is_syllable(word):
                 continue
             kid, tid = restorer._ids(word)
             shares = restorer.candidate_shares(kid)
