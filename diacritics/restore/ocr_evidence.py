@@ -186,11 +186,11 @@ class OcrMarkFixer:
             word = token.text.lower()
             if not token.text.isalpha() or len(word) < 2 or not is_syllable(word):
                 continue
-            kid, tid = restorer._ids(word)
+            kid, tid = restorer.vocabulary.ids(word)
             shares = restorer.candidate_shares(kid)
             if shares.get(tid, 0.0) > RARE_SHARE:
                 continue
-            if any(share >= COMMON_SHARE and _lost_marks(word, restorer._targets[t]) for t, share in shares.items()):
+            if any(share >= COMMON_SHARE and _lost_marks(word, restorer.vocabulary.targets[t]) for t, share in shares.items()):
                 found += 1
         return found
 
