@@ -118,26 +118,33 @@ def _base(char: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def mark_alternatives(word: str, steps: list[list[tuple[str, float]]]) -> tuple[tuple[str, float], ...]:
-    """Alternative forms of `word` from the LSTM's choices: `steps` holds, per emitted step,
-    the (character, confidence) choices, the one read first. Steps that read a blank are
-    skipped; if the remaining first choices do not spell `word`, nothing is returned."""
+def _rivals(word: str, steps: list[list[tuple[str, float]]]):
+    """(position, character read, another character the engine weighed there, its confidence
+    relative to the one read) for every choice of the LSTM's `steps` (per emitted step, the
+    (character, confidence) choices, the one read first) of the NFC `word`. Steps that read a
+    blank are skipped; if the remaining first choices do not spell `word`, nothing is given."""
     steps = [s for s in steps if s and s[0][0].strip()]
-    word = unicodedata.normalize("NFC", word)
     tops = [unicodedata.normalize("NFC", s[0][0]) for s in steps]
     if "".join(tops) != word or any(len(t) != 1 for t in tops):
-        return ()
-    found: dict[str, float] = {}
+        return
     for i, step in enumerate(steps):
         top, top_conf = tops[i], step[0][1]
         if top_conf <= 0:
             continue
         for char, conf in step[1:]:
-            char = unicodedata.normalize("NFC", char)
-            if conf <= 0 or len(char) != 1 or char.lower() == top.lower() or _base(char) != _base(top):
-                continue
-            form = word[:i] + (char.upper() if top.isupper() else char.lower()) + word[i + 1:]
-            found[form] = max(found.get(form, 0.0), min(1.0, conf / top_conf))
+            yield i, top, unicodedata.normalize("NFC", char), conf / top_conf
+
+
+def mark_alternatives(word: str, steps: list[list[tuple[str, float]]]) -> tuple[tuple[str, float], ...]:
+    """Alternative forms of `word` from the LSTM's choices (see `_rivals`): one letter with
+    other marks, each with its confidence relative to the one read."""
+    word = unicodedata.normalize("NFC", word)
+    found: dict[str, float] = {}
+    for i, top, char, share in _rivals(word, steps):
+        if share <= 0 or len(char) != 1 or char.lower() == top.lower() or _base(char) != _base(top):
+            continue
+        form = word[:i] + (char.upper() if top.isupper() else char.lower()) + word[i + 1:]
+        found[form] = max(found.get(form, 0.0), min(1.0, share))
     return tuple(sorted(found.items(), key=lambda kv: -kv[1]))
 
 
@@ -153,27 +160,18 @@ def character_readings(word: str, steps: list[list[tuple[str, float]]]) -> tuple
     with the confidence of that choice relative to the one read (0-1). Kept for words with a
     digit, a bracket or slash, or two capitals (document codes, numbers, dates), and for any
     word where the engine weighed a digit; empty where the steps do not spell the word."""
-    steps = [s for s in steps if s and s[0][0].strip()]
     word = unicodedata.normalize("NFC", word)
-    tops = [unicodedata.normalize("NFC", s[0][0]) for s in steps]
-    if "".join(tops) != word or any(len(t) != 1 for t in tops):
-        return ()
     code_like = any(ch.isdigit() or ch in "[]{}|/\\" for ch in word) or sum(ch.isupper() for ch in word) >= 2
     found: dict[str, float] = {}
-    for i, step in enumerate(steps):
-        top, top_conf = tops[i], step[0][1]
-        if top_conf <= 0:
+    for i, top, char, share in _rivals(word, steps):
+        share = min(1.0, share)
+        if share < READING_MIN or len(char) != 1 or char == top:
             continue
-        for char, conf in step[1:]:
-            char = unicodedata.normalize("NFC", char)
-            share = min(1.0, conf / top_conf)
-            if share < READING_MIN or len(char) != 1 or char == top:
-                continue
-            if char.isalpha() and top.isalpha() and (char.lower() == top.lower() or _base(char) == _base(top)):
-                continue  # case or marks: not another character
-            if not (code_like or char.isdigit()):
-                continue
-            form = word[:i] + ("" if char.isspace() else char) + word[i + 1:]
-            if form:
-                found[form] = max(found.get(form, 0.0), share)
+        if char.isalpha() and top.isalpha() and (char.lower() == top.lower() or _base(char) == _base(top)):
+            continue  # case or marks: not another character
+        if not (code_like or char.isdigit()):
+            continue
+        form = word[:i] + ("" if char.isspace() else char) + word[i + 1:]
+        if form:
+            found[form] = max(found.get(form, 0.0), share)
     return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:MAX_READINGS])
