@@ -118,7 +118,7 @@ def segments(words: list[OcrWord], keep: list[int], gap_factor: float = 2.5) -> 
         w = words[i]
         by_line.setdefault((w.block, w.par, w.line), []).append(i)
     result: list[Segment] = []
-    for indices in (row for line in by_line.values() for row in _physical_rows(words, line)):
+    for indices in (row for line in by_line.values() for row in physical_rows(words, line)):
         indices.sort(key=lambda i: words[i].bbox[0])
         heights = [words[i].bbox[3] - words[i].bbox[1] for i in indices]
         line_height = statistics.median(heights)
@@ -148,12 +148,13 @@ def _split_at_motto(words: list[OcrWord], segs: list[Segment]) -> list[Segment]:
     return result
 
 
-def _physical_rows(words: list[OcrWord], indices: list[int]) -> list[list[int]]:
-    """One engine line cut into the rows of text it really holds.
+def physical_rows(words: list[OcrWord], indices: list[int]) -> list[list[int]]:
+    """The words at `indices` (one engine line, or a whole page) grouped into printed rows.
 
     On skewed or tightly set scans Tesseract sometimes gives two printed lines one line id;
     read left to right, their words would interleave. Words whose vertical centres lie more
-    than half a text height apart are on different rows."""
+    than half a text height (the median word height: a tall seal scrap does not stretch it)
+    apart are on different rows."""
     if len(indices) < 2:
         return [indices]
     centre = {i: (words[i].bbox[1] + words[i].bbox[3]) / 2 for i in indices}

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from sohoa.ingest.layout import physical_rows
 from sohoa.ingest.records import OcrWord
 
 DOUBTFUL = 50.0  # engine confidence below which a word is worth a second reading
@@ -44,8 +45,8 @@ def reread_doubtful(engine, image: np.ndarray, words: list[OcrWord],
                min(width, words[right].bbox[2] + pad), min(height, max(words[left].bbox[3], words[right].bbox[3]) + pad))
         crops.append(image[box[1]:box[3], box[0]:box[2]])
         boxes.append(box)
-    sheet, tops = _stack(crops, image)
-    half = _half_gap(crops)
+    half = max(c.shape[0] for c in crops) // 2 + 1  # paper around each strip: half the tallest one
+    sheet, tops = _stack(crops, image, half)
     read = engine.recognise(sheet, timeout=timeout)
     by_strip: list[list[OcrWord]] = [[] for _ in crops]
     for word in read:
@@ -85,15 +86,10 @@ def reread_doubtful(engine, image: np.ndarray, words: list[OcrWord],
 _MARGIN = 20  # pixels of paper left of each strip on the sheet
 
 
-def _half_gap(crops: list[np.ndarray]) -> int:
-    """Half the paper between two strips on the sheet: half the tallest strip's height."""
-    return max(c.shape[0] for c in crops) // 2 + 1
-
-
-def _stack(crops: list[np.ndarray], like: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """The crops one under another on white paper, a strip's height of paper around each;
+def _stack(crops: list[np.ndarray], like: np.ndarray, half: int) -> tuple[np.ndarray, list[int]]:
+    """The crops one under another on white paper, `half` rows of paper above and below each;
     (sheet, the top row of each crop on the sheet)."""
-    gap = 2 * _half_gap(crops)
+    gap = 2 * half
     width = max(c.shape[1] for c in crops) + 2 * _MARGIN
     height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
     sheet = np.full((height, width) + like.shape[2:], 255, dtype=like.dtype)
@@ -108,7 +104,8 @@ def _stack(crops: list[np.ndarray], like: np.ndarray) -> tuple[np.ndarray, list[
 def _doubtful_runs(words: list[OcrWord]) -> list[tuple[int, list[int], int]]:
     """(left anchor, doubtful words, right anchor) index triples: runs of doubtful words on one
     printed row between two confident words of the row's text height, no wider than a few words."""
-    rows = _rows(words)
+    usable = [i for i, w in enumerate(words) if w.text.strip() and w.bbox[3] > w.bbox[1]]
+    rows = physical_rows(words, usable) if usable else []
     runs = []
     for row in rows:
         row.sort(key=lambda i: words[i].bbox[0])
@@ -133,21 +130,3 @@ def _doubtful_runs(words: list[OcrWord]) -> list[tuple[int, list[int], int]]:
 def _body_sized(word: OcrWord, text_h: float) -> bool:
     """A word as high as the row's text (ascenders, descenders and marks allowed for)."""
     return 0.5 * text_h <= word.bbox[3] - word.bbox[1] <= 2.0 * text_h
-
-
-def _rows(words: list[OcrWord]) -> list[list[int]]:
-    """Indices of words grouped into printed rows: each word's vertical centre within half a
-    text height of the one above it."""
-    usable = [i for i, w in enumerate(words) if w.text.strip() and w.bbox[3] > w.bbox[1]]
-    if not usable:
-        return []
-    centre = {i: (words[i].bbox[1] + words[i].bbox[3]) / 2 for i in usable}
-    ordered = sorted(usable, key=centre.__getitem__)
-    height = {i: words[i].bbox[3] - words[i].bbox[1] for i in usable}
-    rows = [[ordered[0]]]
-    for prev, index in zip(ordered, ordered[1:]):
-        # the smaller of two heights: a tall seal scrap must not pull the next row into its own
-        if centre[index] - centre[prev] > 0.5 * min(height[prev], height[index]):
-            rows.append([])
-        rows[-1].append(index)
-    return rows

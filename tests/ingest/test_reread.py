@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from sohoa.ingest.records import OcrWord
-from sohoa.ingest.reread import _doubtful_runs, _rows, reread_doubtful
+from sohoa.ingest.layout import physical_rows
+from sohoa.ingest.reread import _doubtful_runs, reread_doubtful
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
 
@@ -58,7 +59,7 @@ def test_rows_keep_apart_lines_a_tall_scrap_touches():
     upper = _row([("một", 95), ("hai", 95)], y=100)
     scrap = [OcrWord("|", 10, (300, 95, 310, 200), 1, 1, 1, 9)]
     lower = _row([("ba", 95), ("bốn", 95)], y=160)
-    rows = _rows(upper + scrap + lower)
+    rows = physical_rows(upper + scrap + lower, list(range(len(upper + scrap + lower))))
     texts = sorted(sorted(w for w in [(upper + scrap + lower)[i].text for i in row]) for row in rows)
     assert ["ba", "bốn"] in texts and any("một" in row for row in texts)
 
