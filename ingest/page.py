@@ -130,12 +130,13 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     picture_only = scanned >= SCANNED_PAGE
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels,
                                          picture_only=picture_only)
-    if layer and picture_only and boxes_on_ink(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_ON_INK:
+    page_grey = preprocess.to_grey(pixels) if layer else None  # what the layer is held against
+    if layer and picture_only and boxes_on_ink(page_grey, [w.bbox for w in layer]) < LAYER_ON_INK:
         # the layer's words lie on blank parts of the picture: text drawn over a background
         # image, not a reading of a scan, so the layer is the page's text
         return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
                        annotations=stamps)
-    if layer and ink_coverage(preprocess.to_grey(pixels), [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
+    if layer and ink_coverage(page_grey, [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
         layer = []  # a few lines of text over a scan: not the page's text
     if stamps and not picture_only:  # drawn over the scan as text: read from the layer, so keep them out
         pixels = preprocess.paint_out(pixels, [a.bbox for a in stamps])
