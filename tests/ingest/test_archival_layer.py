@@ -29,16 +29,20 @@ class Page:
         self.roles.append(role)
         for text, left, top, right, height in lines:
             self.lines += 1
-            tokens = text.split()
-            gap = 0.3 * height
-            unit = (right - left - gap * (len(tokens) - 1)) / sum(len(t) for t in tokens)
-            x = left
-            for token in tokens:
-                width = unit * len(token)
-                self.words.append({"text": token, "raw": token, "conf": 90.0, "line": self.lines,
-                                   "block": len(self.roles), "bbox": [round(x), top, round(x + width), top + height]})
-                x += width + gap
+            self._spread(text, left, top, right, height)
         return self
+
+    def _spread(self, text: str, left: int, top: int, right: int, height: int) -> None:
+        """The words of `text` on the current line, laid evenly from `left` to `right`."""
+        tokens = text.split()
+        gap = 0.3 * height
+        unit = (right - left - gap * (len(tokens) - 1)) / sum(len(t) for t in tokens)
+        x = left
+        for token in tokens:
+            width = unit * len(token)
+            self.words.append({"text": token, "raw": token, "conf": 90.0, "line": self.lines,
+                               "block": len(self.roles), "bbox": [round(x), top, round(x + width), top + height]})
+            x += width + gap
 
     def cells(self, *cells: tuple[str, int, int, int, int]) -> "Page":
         """A table row (one text.txt line, cells joined by ' | ') of cells whose lines are
@@ -47,15 +51,7 @@ class Page:
         self.lines += 1
         for text, left, top, right, height in cells:
             for k, part in enumerate(text.split(" / ")):
-                tokens = part.split()
-                gap = 0.3 * height
-                unit = (right - left - gap * (len(tokens) - 1)) / sum(len(t) for t in tokens)
-                x, y = left, top + k * round(1.35 * height)
-                for token in tokens:
-                    width = unit * len(token)
-                    self.words.append({"text": token, "raw": token, "conf": 90.0, "line": self.lines,
-                                       "block": len(self.roles), "bbox": [round(x), y, round(x + width), y + height]})
-                    x += width + gap
+                self._spread(part, left, top + k * round(1.35 * height), right, height)
         return self
 
     def record(self) -> dict:
