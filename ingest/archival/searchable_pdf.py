@@ -161,8 +161,9 @@ def text_layer(record: dict, frame: _Frame) -> bytes:
     for line in layer_words(record):
         boxes = [_upright(to_original(record, word["bbox"]), rotation) for word in line]
         boxes = [(l * width, t * height, r * width, b_ * height) for l, t, r, b_ in boxes]
-        metrics = [line_metrics([(box[1], box[3]) for box in boxes[start:end]], descent)
-                   for start, end in _runs(boxes) for _ in range(start, end)]
+        metrics = []  # one size and baseline per run of words, repeated for each of its words
+        for start, end in _runs(boxes):
+            metrics += [line_metrics([(box[1], box[3]) for box in boxes[start:end]], descent)] * (end - start)
         for k, word in enumerate(line):
             u0, _, u1, _ = boxes[k]
             size, baseline = metrics[k]
