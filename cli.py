@@ -60,11 +60,16 @@ def main() -> None:
                    "slower) or 'fast' (the system's tesseract-ocr-vie).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Repair edits below this confidence are not applied (kept as review flags).")
+@click.option("--ocr-engine", type=click.Choice(["pytesseract", "libtesseract"]), default="pytesseract",
+              show_default=True,
+              help="How Tesseract is run: 'pytesseract' starts the tesseract command for every page and table "
+                   "read; 'libtesseract' calls the same library inside each worker, which loads each model once "
+                   "(the same readings, less CPU: table pages make many small reads).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT | local:N",
               help="Send the page tasks to a Dask distributed cluster (pip install 'sohoa[dask]'); documents are "
                    "still finished and written here. local:N starts a cluster of N workers on this machine.")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet, no_pdf, html, ocr_model, min_confidence, scheduler):
+                quiet, no_pdf, html, ocr_model, min_confidence, ocr_engine, scheduler):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.ingest.batch import BatchOptions, run_batch
 
@@ -72,6 +77,7 @@ def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_ti
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
         pdf=not no_pdf, html=html, ocr_model=ocr_model, min_confidence=min_confidence, scheduler=scheduler,
+        in_process_ocr=ocr_engine == "libtesseract",
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)

@@ -61,6 +61,7 @@ class BatchOptions:
     pdf: bool = True  # searchable.pdf beside the text (alto.xml and hocr.html are always written)
     html: bool = False  # review.html: each change shown on the scan
     scheduler: str | None = None  # Dask scheduler for the page tasks: 'tcp://HOST:PORT' or 'local:N'
+    in_process_ocr: bool = False  # --ocr-engine libtesseract: Tesseract's library in each worker, not the command
 
     @property
     def max_pixels(self) -> int:
@@ -205,7 +206,8 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         return
     page_options = PageOptions(engine=options.engine, lang=options.lang, ocr_model=options.ocr_model,
                                tables=options.tables, repair=options.repair,
-                               timeout=options.page_timeout, max_pixels=options.max_pixels)
+                               timeout=options.page_timeout, max_pixels=options.max_pixels,
+                               in_process_ocr=options.in_process_ocr)
     pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
     started = {d.doc_id: time.perf_counter() for d in page_docs}
     by_id = {d.doc_id: d for d in page_docs + text_docs}

@@ -30,6 +30,7 @@ from typing import Protocol
 import numpy as np
 
 from sohoa.errors import MissingDependencyError, PageTimeoutError
+from sohoa.ingest import tesseract_api
 from sohoa.ingest.records import OcrWord
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -205,6 +206,11 @@ class TesseractEngine:
         """The raw TSV, as recorded for the replay fixtures."""
         import pytesseract
 
+        if tesseract_api.in_use():
+            try:
+                return tesseract_api.output(image, "tsv", self.lang, self._config(), timeout)
+            except tesseract_api.Unsupported:
+                pass
         with uncompressed_file(image) as path:
             return _timed(lambda: pytesseract.image_to_data(path, lang=self.lang, config=self._config(),
                                                             timeout=timeout or 0), timeout)
@@ -214,6 +220,11 @@ class TesseractEngine:
         import pytesseract
 
         config = f"{self._config()} -c lstm_choice_mode=2"
+        if tesseract_api.in_use():
+            try:
+                return tesseract_api.output(image, "hocr", self.lang, config, timeout)
+            except tesseract_api.Unsupported:
+                pass
         with uncompressed_file(image) as path:
             return _timed(lambda: pytesseract.image_to_pdf_or_hocr(path, lang=self.lang, config=config,
                                                                    extension="hocr", timeout=timeout or 0), timeout)

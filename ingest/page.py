@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from sohoa.errors import SohoaError
-from sohoa.ingest import preprocess
+from sohoa.ingest import preprocess, tesseract_api
 from sohoa.ingest.layout import PageLayout, lay_out
 from sohoa.ingest.ocr import OcrEngine, make_engine
 from sohoa.ingest.records import Annotation, OcrPage, OcrWord, PageImage, PageSource
@@ -53,6 +53,7 @@ class PageOptions:
     remove_colour: bool = True
     denoise: bool | str = "auto"  # 'auto': only grainy pages (noise_level above NOISY)
     binarise: bool = False
+    in_process_ocr: bool = False  # Tesseract through its library in this worker (models loaded once), not the command
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def _engine(options: PageOptions) -> OcrEngine:
 def process_page(source: PageSource, options: PageOptions, engine: OcrEngine | None = None) -> PageResult:
     """Run one page; never raises."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    tesseract_api.use(options.in_process_ocr)  # the page's OCR and its table cells' alike
     started = time.perf_counter()
     try:
         result = _process(source, options, engine or _engine(options), started)

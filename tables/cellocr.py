@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from sohoa.ingest import tesseract_api
 from sohoa.ingest.ocr import uncompressed_file
 from sohoa.tables.hocr import HOCR_CONFIG, parse_hocr
 from sohoa.tables.values import TEXT, parse_value
@@ -42,6 +43,11 @@ def _tesseract_data(image: np.ndarray, config: str) -> dict:
     import pytesseract
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if tesseract_api.in_use():
+        try:
+            return pytesseract.pytesseract.file_to_dict(tesseract_api.output(image, "tsv", "vie", config), "\t", -1)
+        except tesseract_api.Unsupported:
+            pass
     with uncompressed_file(image) as path:  # the pixels as they are, not encoded as PNG for every call
         return pytesseract.image_to_data(path, lang="vie", config=config, output_type=pytesseract.Output.DICT)
 
@@ -53,8 +59,16 @@ def _tesseract_words(image: np.ndarray, config: str, choices: bool) -> list[tupl
         import pytesseract
 
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        with uncompressed_file(image) as path:
-            hocr = pytesseract.image_to_pdf_or_hocr(path, lang="vie", config=f"{config} {HOCR_CONFIG}", extension="hocr")
+        hocr = None
+        if tesseract_api.in_use():
+            try:
+                hocr = tesseract_api.output(image, "hocr", "vie", f"{config} {HOCR_CONFIG}")
+            except tesseract_api.Unsupported:
+                pass
+        if hocr is None:
+            with uncompressed_file(image) as path:
+                hocr = pytesseract.image_to_pdf_or_hocr(path, lang="vie", config=f"{config} {HOCR_CONFIG}",
+                                                        extension="hocr")
         return [(w.line, w.top, w.left, w.height, w.width, w.text, w.conf, w.mark_alternatives) for w in parse_hocr(hocr)]
     data = _tesseract_data(image, config)
     return [(data["block_num"][i] * 1000 + data["par_num"][i] * 100 + data["line_num"][i], data["top"][i],
