@@ -9,6 +9,7 @@ BENCH_THROUGHPUT_MODEL=fast compares with the system's model and passes `--ocr-m
 sohoa is timed end to end on the same image-only PDFs, rasterising included:
   full   `sohoa run --jobs 2` (OCR, layout, repair, tables, searchable PDF: the defaults)
   lean   `sohoa run --jobs 2 --no-repair --no-tables`
+  library  `sohoa run --jobs 2 --ocr-engine libtesseract` (full, Tesseract in the workers)
   dask   `sohoa run --scheduler local:2` (a LocalCluster of 2 single-threaded workers, started
          by the run and counted in its time), against `full`
 on two page sets: prose (held-out legal text, no tables) and table pages (synthetic ruled and
@@ -36,6 +37,7 @@ from bench.ingest_bench import ENV, REPO, heldout_documents
 RUNS = {
     "full": ("--jobs", "2"),
     "lean": ("--jobs", "2", "--no-repair", "--no-tables"),
+    "library": ("--jobs", "2", "--ocr-engine", "libtesseract"),
     "dask": ("--scheduler", "local:2"),
 }
 
