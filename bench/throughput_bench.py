@@ -57,7 +57,7 @@ def prose_pdfs(folder: Path, pages: int) -> list[Path]:
     for k, (_, paragraphs) in enumerate(heldout_documents((pages + 1) // 2)):
         rendered = render_document(paragraphs[8:], level="light", seed=500 + k, max_pages=2)[:2]
         pdfs.append(write_image_pdf(rendered, folder / f"prose_{k:02d}.pdf"))
-        if sum(1 for _ in folder.glob("prose_*.pdf")) * 2 >= pages:
+        if len(pdfs) * 2 >= pages:  # the PDFs made here: a folder may hold those of an earlier run
             break
     return pdfs
 
