@@ -242,6 +242,7 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         progress.document_done(result, pages=1 if isinstance(task, TextTask) else 0)
 
     jobs = options.jobs or os.cpu_count() or 1
+    _load_before_fork(options, bool(page_docs))
     if options.scheduler:
         from sohoa.ingest import dask_scheduler
 
@@ -258,6 +259,26 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         return
     with WorkerPool(jobs, options.memory_limit) as pool:
         _schedule(queue, collect, failed, out, options, page_options, pool)
+
+
+def _load_before_fork(options: BatchOptions, pages: bool) -> None:
+    """Load in this process what every worker would otherwise load for itself: the workers are
+    forked from it and share what it holds (copy on write). The restorer model alone costs a
+    worker about 1.5 s of CPU to read, and the OCR and table modules a few tenths more."""
+    import gc
+    import importlib
+
+    modules = ["sohoa.ingest.assemble"]
+    if pages:
+        modules += ["pytesseract", "pdf2image", "sohoa.tables.api", "sohoa.tables.page",
+                    "sohoa.ingest.archival.searchable_pdf", "sohoa.ingest.archival.alto", "sohoa.ingest.archival.hocr"]
+    for name in modules:
+        importlib.import_module(name)
+    if options.repair:
+        from sohoa.diacritics.restore import load_default_restorer
+
+        load_default_restorer()  # kept for the process (lru_cache): the text repair and the table names use it
+    gc.freeze()  # what is loaded so far stays out of the workers' garbage collections, which would copy its pages
 
 
 def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, page_options: PageOptions, pool: WorkerPool,

@@ -56,6 +56,13 @@ def main() -> None:
     _configure_logging()
 
 
+_ocr_engine_option = click.option(
+    "--ocr-engine", type=click.Choice(["pytesseract", "libtesseract"]), default="pytesseract", show_default=True,
+    help="How Tesseract is run: 'pytesseract' starts the tesseract command for every page and table read; "
+         "'libtesseract' calls the same library inside each worker, which loads each model once (the same "
+         "readings, less CPU: table pages make many small reads).")
+
+
 @main.command("run")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -84,11 +91,12 @@ def main() -> None:
               help="Tesseract's Vietnamese model for the cells of tables (the table step is measured with 'fast').")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Repair edits below this confidence are not applied (kept as review flags).")
+@_ocr_engine_option
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT | local:N",
               help="Send the page tasks to a Dask distributed cluster (pip install 'sohoa[dask]'); documents are "
                    "still finished and written here. local:N starts a cluster of N workers on this machine.")
 def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_timeout, max_megapixels, password,
-                quiet, no_pdf, html, ocr_model, cell_ocr_model, min_confidence, scheduler):
+                quiet, no_pdf, html, ocr_model, cell_ocr_model, min_confidence, ocr_engine, scheduler):
     """Batch job: every PDF / image / legacy text file under INPUTS → OUT."""
     from sohoa.batch import BatchOptions, run_batch
 
@@ -96,7 +104,7 @@ def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_ti
         jobs=jobs, force=force, repair=not no_repair, tables=not no_tables,
         dpi=dpi, page_timeout=page_timeout, quiet=quiet, max_megapixels=max_megapixels, password=password,
         pdf=not no_pdf, html=html, ocr_model=ocr_model, cell_ocr_model=cell_ocr_model, min_confidence=min_confidence,
-        scheduler=scheduler,
+        scheduler=scheduler, in_process_ocr=ocr_engine == "libtesseract",
     )
     summary = run_batch(list(inputs), out_dir, options)
     sys.exit(0 if summary.all_ok else 1)
@@ -154,14 +162,15 @@ def review_command(doc_dir, source):
               help="Seconds allowed for one page before it is recorded as failed.")
 @click.option("--cell-ocr-model", type=click.Choice(["best", "fast"]), default="fast", show_default=True,
               help="Tesseract's Vietnamese model for the cells of tables (the table step is measured with 'fast').")
+@_ocr_engine_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_model, quiet):
+def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_model, ocr_engine, quiet):
     """Tables only: wide + tidy CSV for every table found (the batch job of `sohoa run` without
     its text files: same manifest, same resume)."""
     from sohoa.batch import BatchOptions, run_batch
 
     options = BatchOptions(jobs=jobs, force=force, text=False, dpi=dpi, page_timeout=page_timeout, quiet=quiet,
-                           cell_ocr_model=cell_ocr_model)
+                           cell_ocr_model=cell_ocr_model, in_process_ocr=ocr_engine == "libtesseract")
     summary = run_batch(list(inputs), out_dir, options)
     if not quiet:
         import csv

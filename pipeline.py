@@ -278,6 +278,7 @@ class BatchOptions:
     pdf: bool = True  # searchable.pdf beside the text (alto.xml and hocr.html are always written)
     html: bool = False  # review.html: each change shown on the scan
     scheduler: str | None = None  # Dask scheduler for the page tasks: 'tcp://HOST:PORT' or 'local:N'
+    in_process_ocr: bool = False  # --ocr-engine libtesseract: Tesseract's library in each worker, not the command
 
     @property
     def max_pixels(self) -> int:
@@ -292,7 +293,7 @@ class BatchOptions:
         """What every page worker is told."""
         return PageOptions(engine=self.engine, lang=self.lang, ocr_model=self.ocr_model,
                            cell_ocr_model=self.cell_ocr_model, tables=self.tables, text=self.text, repair=self.repair,
-                           timeout=self.page_timeout, max_pixels=self.max_pixels)
+                           timeout=self.page_timeout, max_pixels=self.max_pixels, in_process_ocr=self.in_process_ocr)
 
 
 WORKER_MEMORY_BASE = 3 << 30  # address space of a worker with its libraries, model and OCR

@@ -3,10 +3,13 @@
     make bench BENCH=throughput          (figures printed, and in bench/out/throughput/throughput.json)
 
 Anchor: two plain `tesseract PAGE stdout -l vie` processes (OMP_THREAD_LIMIT=1) on the pages
-rasterised beforehand (untimed) to uncompressed 300-dpi PGM, the cheapest input Tesseract has.
+rasterised beforehand (untimed) to uncompressed 300-dpi PGM, the cheapest input Tesseract has,
+with the OCR model `sohoa run` uses by default (`--tessdata-dir` of the shipped 'best' model;
+BENCH_THROUGHPUT_MODEL=fast compares with the system's model and passes `--ocr-model fast`).
 sohoa is timed end to end on the same image-only PDFs, rasterising included:
   full   `sohoa run --jobs 2` (OCR, layout, repair, tables, searchable PDF: the defaults)
   lean   `sohoa run --jobs 2 --no-repair --no-tables`
+  library  `sohoa run --jobs 2 --ocr-engine libtesseract` (full, Tesseract in the workers)
   dask   `sohoa run --scheduler local:2` (a LocalCluster of 2 single-threaded workers, started
          by the run and counted in its time), against `full`
 on two page sets: prose (held-out legal text, no tables) and table pages (synthetic ruled and
@@ -34,6 +37,7 @@ from bench.ingest_bench import ENV, REPO, heldout_documents
 RUNS = {
     "full": ("--jobs", "2"),
     "lean": ("--jobs", "2", "--no-repair", "--no-tables"),
+    "library": ("--jobs", "2", "--ocr-engine", "libtesseract"),
     "dask": ("--scheduler", "local:2"),
 }
 
@@ -53,7 +57,7 @@ def prose_pdfs(folder: Path, pages: int) -> list[Path]:
     for k, (_, paragraphs) in enumerate(heldout_documents((pages + 1) // 2)):
         rendered = render_document(paragraphs[8:], level="light", seed=500 + k, max_pages=2)[:2]
         pdfs.append(write_image_pdf(rendered, folder / f"prose_{k:02d}.pdf"))
-        if sum(1 for _ in folder.glob("prose_*.pdf")) * 2 >= pages:
+        if len(pdfs) * 2 >= pages:  # the PDFs made here: a folder may hold those of an earlier run
             break
     return pdfs
 
@@ -75,10 +79,21 @@ def rasterise_pgm(pdfs: list[Path], folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pgm"))
 
 
-def tesseract_timed(pages: list[Path], processes: int = 2) -> tuple[float, float]:
-    """(wall, CPU seconds) of plain tesseract over the pages, `processes` at a time."""
+def model_args(model: str) -> list[str]:
+    """The tesseract arguments that select `model`, as `sohoa run --ocr-model` does."""
+    from sohoa.ingest.ocr import tessdata_dir
+
+    folder = tessdata_dir(model)
+    return ["--tessdata-dir", str(folder)] if folder else []
+
+
+def tesseract_timed(pages: list[Path], processes: int = 2, model: str = "best") -> tuple[float, float]:
+    """(wall, CPU seconds) of plain tesseract with `model` over the pages, `processes` at a time."""
+    extra = model_args(model)
+
     def one(page: Path) -> None:
-        subprocess.run(["tesseract", str(page), "stdout", "-l", "vie"], capture_output=True, env=ENV, check=False)
+        subprocess.run(["tesseract", str(page), "stdout", "-l", "vie", *extra], capture_output=True, env=ENV,
+                       check=True)
 
     cpu, started = _children_cpu(), time.perf_counter()
     with ThreadPoolExecutor(processes) as pool:
@@ -93,23 +108,23 @@ def sohoa_timed(pdfs: list[Path], out: Path, args: tuple[str, ...]) -> tuple[flo
     return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def measure(name: str, pdfs: list[Path], folder: Path, repeats: int, runs: dict) -> dict:
+def measure(name: str, pdfs: list[Path], folder: Path, repeats: int, runs: dict, model: str = "best") -> dict:
     pgms = rasterise_pgm(pdfs, folder / "pgm")
     n = len(pgms)
     timings: dict[str, list[tuple[float, float]]] = {"tesseract": [], **{k: [] for k in runs}}
     for _ in range(repeats):  # alternate, so slow spells of a shared CPU fall on every side
-        timings["tesseract"].append(tesseract_timed(pgms))
+        timings["tesseract"].append(tesseract_timed(pgms, model=model))
         for run, args in runs.items():
-            timings[run].append(sohoa_timed(pdfs, folder / f"run_{run}", args))
+            timings[run].append(sohoa_timed(pdfs, folder / f"run_{run}", (*args, "--ocr-model", model)))
     best = {k: min(v) for k, v in timings.items()}
-    result = {"pages": n, "repeats": repeats,
+    result = {"pages": n, "repeats": repeats, "model": model, "load_average": round(os.getloadavg()[0], 1),
               "pages_per_s": {k: round(n / v[0], 3) for k, v in best.items()},
               "cpu_s_per_page": {k: round(v[1] / n, 2) for k, v in best.items()}}
     result["ratio_to_tesseract"] = {k: round(best["tesseract"][0] / best[k][0], 3) for k in runs}
     result["cpu_ratio_to_tesseract"] = {k: round(best["tesseract"][1] / max(best[k][1], 1e-9), 3) for k in runs}
     if "dask" in runs and "full" in runs:
         result["dask_vs_jobs2"] = round(best["full"][0] / best["dask"][0], 3)
-    print(f"{name}: {n} pages, best of {repeats}; pages/s " +
+    print(f"{name}: {n} pages, model {model}, best of {repeats}; pages/s " +
           ", ".join(f"{k} {v:.3f}" for k, v in result["pages_per_s"].items()) +
           "; ratio to 2x tesseract " + ", ".join(f"{k} {v:.2f}" for k, v in result["ratio_to_tesseract"].items()) +
           "; CPU s/page " + ", ".join(f"{k} {v:.2f}" for k, v in result["cpu_s_per_page"].items()) +
@@ -121,14 +136,15 @@ def measure(name: str, pdfs: list[Path], folder: Path, repeats: int, runs: dict)
 def main(out_dir: Path) -> dict:
     out_dir = Path(out_dir)
     repeats = int(os.environ.get("BENCH_THROUGHPUT_REPEATS", "2"))
+    model = os.environ.get("BENCH_THROUGHPUT_MODEL", "best")
     prose_dir, table_dir = out_dir / "prose", out_dir / "tables"
     for folder in (prose_dir, table_dir):
         folder.mkdir(parents=True, exist_ok=True)
     results = {
         "prose": measure("prose", prose_pdfs(prose_dir, int(os.environ.get("BENCH_THROUGHPUT_PROSE", "10"))),
-                         prose_dir, repeats, RUNS),
+                         prose_dir, repeats, RUNS, model),
         "tables": measure("tables", table_pdfs(table_dir, int(os.environ.get("BENCH_THROUGHPUT_TABLES", "5"))),
-                          table_dir, repeats, {k: v for k, v in RUNS.items() if k != "dask"}),
+                          table_dir, repeats, {k: v for k, v in RUNS.items() if k != "dask"}, model),
     }
     memory_pages = int(os.environ.get("BENCH_THROUGHPUT_MEMORY_PAGES", "50"))
     if memory_pages:

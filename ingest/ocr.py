@@ -37,6 +37,7 @@ from typing import Protocol
 import numpy as np
 
 from sohoa.errors import MissingDependencyError, PageTimeoutError
+from sohoa.ingest import tesseract_api
 from sohoa.ingest.records import OcrWord
 from sohoa.ingest.tesseract_output import parse_hocr_words, parse_tsv
 
@@ -86,14 +87,17 @@ def tessdata_dir(model: str, lang: str = "vie") -> Path | None:
 class TesseractEngine:
     """Tesseract through pytesseract. lang 'vie' by default; psm 3 (automatic layout);
     `model` one of `OCR_MODELS` (for 'vie'; other languages use the system's model);
-    `choices`: read hOCR with the LSTM's per-character choices."""
+    `choices`: read hOCR with the LSTM's per-character choices; `in_process`: through the
+    system's libtesseract inside this process (ingest/tesseract_api.py: each model loaded once
+    per process, the same output), else the `tesseract` command for every call."""
 
     name = "tesseract"
     second_reading = True  # doubtful words inside confident rows may be read again (ingest/reread.py)
 
     def __init__(self, lang: str = "vie", psm: int = 3, extra_config: str = "", model: str = DEFAULT_OCR_MODEL,
-                 choices: bool = True):
+                 choices: bool = True, in_process: bool = False):
         self.lang = lang
+        self.in_process = in_process
         self.psm = psm
         self.extra_config = extra_config
         self.model = model
@@ -130,13 +134,27 @@ class TesseractEngine:
         config = f"{self._tessdata} --psm {self.psm if psm is None else psm} {self.extra_config}".strip()
         return f"{config} -c tessedit_char_whitelist={whitelist}" if whitelist else config
 
+    def _in_process(self, image: np.ndarray, extension: str, config: str, timeout: float | None):
+        """The output of the library in this process (`in_process`), or None where the command
+        is to run: not asked for, the library not loadable, or a config it does not take."""
+        if not (self.in_process and tesseract_api.available()):
+            return None
+        try:
+            return tesseract_api.output(image, extension, self.lang, config, timeout)
+        except tesseract_api.Unsupported:
+            return None
+
     def tsv(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
             timeout: float | None = None) -> str:
         """The raw TSV, as recorded for the replay fixtures."""
         import pytesseract
 
+        config = self._config(psm, whitelist)
+        in_process = self._in_process(image, "tsv", config, timeout)
+        if in_process is not None:
+            return in_process
         with uncompressed_file(image) as path:
-            return _timed(lambda: pytesseract.image_to_data(path, lang=self.lang, config=self._config(psm, whitelist),
+            return _timed(lambda: pytesseract.image_to_data(path, lang=self.lang, config=config,
                                                             timeout=timeout or 0), timeout)
 
     def hocr(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
@@ -145,6 +163,9 @@ class TesseractEngine:
         import pytesseract
 
         config = f"{self._config(psm, whitelist)} -c lstm_choice_mode=2"
+        in_process = self._in_process(image, "hocr", config, timeout)
+        if in_process is not None:
+            return in_process
         with uncompressed_file(image) as path:
             return _timed(lambda: pytesseract.image_to_pdf_or_hocr(path, lang=self.lang, config=config,
                                                                    extension="hocr", timeout=timeout or 0), timeout)

@@ -58,6 +58,7 @@ class PageOptions:
     remove_colour: bool = True
     denoise: bool | str = "auto"  # 'auto': only grainy pages (noise_level above NOISY)
     binarise: bool = False
+    in_process_ocr: bool = False  # Tesseract through its library in this worker (models loaded once), not the command
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,16 @@ class ReadPage:
     image: PageImage | None = None
 
 
-_ENGINES: dict[tuple[str, str, str], OcrEngine] = {}
+_ENGINES: dict[tuple[str, str, str, bool], OcrEngine] = {}
 
 
 def engine_for(options: PageOptions) -> OcrEngine:
     """The page's OCR engine (one per worker process and setting); the engine of its table
     cells is `engine_for(replace(options, ocr_model=options.cell_ocr_model))`."""
-    key = (options.engine, options.lang, options.ocr_model)
+    key = (options.engine, options.lang, options.ocr_model, options.in_process_ocr)
     if key not in _ENGINES:
-        _ENGINES[key] = make_engine(options.engine, lang=options.lang, model=options.ocr_model) \
+        _ENGINES[key] = make_engine(options.engine, lang=options.lang, model=options.ocr_model,
+                                    in_process=options.in_process_ocr) \
             if options.engine == "tesseract" else make_engine(options.engine)
     return _ENGINES[key]
 

@@ -110,10 +110,71 @@ def _pdf_page(source: PageSource, timeout: float | None, picture_only: bool = Fa
 
 def _scaled_render(source: PageSource, native: int | None, timeout: float | None) -> np.ndarray:
     if native and native < source.dpi * 0.95:
-        pixels = _render(source, native, timeout)
+        pixels = _drawn_picture(source, native)
+        pixels = _render(source, native, timeout) if pixels is None else pixels
         scale = source.dpi / native
         return cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_LANCZOS4)
-    return _render(source, source.dpi, timeout)
+    pixels = _drawn_picture(source, source.dpi) if native else None
+    return _render(source, source.dpi, timeout) if pixels is None else pixels
+
+
+_WHOLE_PAGE_OPS = {"q", "Q", "cm", "Do"}
+
+
+def _drawn_picture(source: PageSource, dpi: int) -> np.ndarray | None:
+    """The page's pixels straight from its JPEG, when the page is that JPEG and nothing else, drawn
+    over the whole page pixel for pixel at `dpi` (the common scanner PDF): poppler would render
+    exactly these pixels, decoding the same JPEG, at several times the cost. None otherwise
+    (rotation, annotations, anything else drawn, a mask, a colour space other than plain grey or
+    RGB, a scale that is not one to one), and the page is rendered."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(source.path) as pdf:
+            page = pdf.pages[source.page - 1]
+            if int(page.obj.get("/Rotate", 0)) % 360 or "/Annots" in page.obj:
+                return None
+            box = [float(v) for v in page.mediabox]
+            if "/CropBox" in page.obj and [float(v) for v in page.obj.CropBox] != box:
+                return None
+            drawn = [(str(op), operands) for operands, op in pikepdf.parse_content_stream(page)]
+            if {op for op, _ in drawn} - _WHOLE_PAGE_OPS or [op for op, _ in drawn].count("Do") != 1:
+                return None
+            matrices = [[float(v) for v in operands] for op, operands in drawn if op == "cm"]
+            width, height = box[2] - box[0], box[3] - box[1]
+            if len(matrices) != 1 or any(abs(a - b) > 1e-3 for a, b in
+                                         zip(matrices[0], (width, 0, 0, height, box[0], box[1]))):
+                return None
+            name = next(operands[0] for op, operands in drawn if op == "Do")
+            image = page.resources.get("/XObject", {}).get(name)
+            if image is None or image.get("/Subtype") != "/Image" or not _plain_jpeg(image):
+                return None
+            # poppler draws ceil(points * dpi / 72) pixels: the picture must be exactly that, no resampling
+            if any(not (pixels - 1e-3 < points * dpi / 72 <= pixels)
+                   for points, pixels in ((width, int(image.Width)), (height, int(image.Height)))):
+                return None
+            data = image.read_raw_bytes()
+    except Exception:  # noqa: BLE001 - anything unexpected: poppler renders the page as before
+        return None
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if pixels is None or pixels.shape[:2] != (int(image.Height), int(image.Width)):
+        return None
+    if pixels.ndim == 3:
+        if pixels.shape[2] != 3 or image.ColorSpace != "/DeviceRGB":
+            return None
+        return cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
+    return pixels if image.ColorSpace == "/DeviceGray" else None
+
+
+def _plain_jpeg(image) -> bool:
+    """An 8-bit grey or RGB JPEG with nothing that changes its pixels on the way to the page."""
+    import pikepdf
+
+    filters = image.get("/Filter")
+    filters = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+    return (len(filters) == 1 and str(filters[0]) == "/DCTDecode" and "/DecodeParms" not in image
+            and image.get("/ColorSpace") in ("/DeviceGray", "/DeviceRGB") and int(image.get("/BitsPerComponent", 0)) == 8
+            and not any(key in image for key in ("/Decode", "/SMask", "/Mask", "/ImageMask", "/Alternates")))
 
 
 def picture_only_page(path: str, page: int, target: Path) -> Path | None:

@@ -40,3 +40,19 @@ def test_what_a_run_reports_goes_to_stderr_through_the_sohoa_logger(tmp_path):
     assert "sohoa: trong: failed:" in result.stderr and "sohoa: 1/2 documents ok" in result.stderr
     again = runner.invoke(main, args + ["--quiet"])
     assert again.exit_code == 1 and again.stderr == ""
+
+
+def test_run_passes_the_ocr_engine_on(runner, monkeypatch, tmp_path):
+    import sohoa.batch as batch
+
+    seen = []
+    monkeypatch.setattr(batch, "run_batch", lambda inputs, out, options: seen.append(options) or batch.BatchSummary())
+    for args, in_process in (([], False), (["--ocr-engine", "libtesseract"], True), (["--ocr-engine", "pytesseract"], False)):
+        result = runner.invoke(main, ["run", str(tmp_path), "-o", str(tmp_path / "out"), *args])
+        assert result.exit_code == 0, result.output
+        assert seen[-1].in_process_ocr is in_process and seen[-1].page_options.in_process_ocr is in_process
+    tables = runner.invoke(main, ["tables", str(tmp_path), "-o", str(tmp_path / "out"), "--quiet",
+                                  "--ocr-engine", "libtesseract"])
+    assert tables.exit_code == 0, tables.output
+    assert seen[-1].in_process_ocr is True and seen[-1].text is False
+    assert runner.invoke(main, ["run", str(tmp_path), "-o", "out", "--ocr-engine", "tesserocr"]).exit_code == 2

@@ -108,8 +108,9 @@ def pieces(record: dict, width: float, height: float) -> list[Piece]:
         table = isinstance(block, int) and 0 < block <= len(roles) and roles[block - 1] == "table"
         for start, end in _cuts(boxes, table):
             part = boxes[start:end]
-            metrics = [line_metrics([(box[1], box[3]) for box in part[a:b]], descent)
-                       for a, b in _runs(part) for _ in range(a, b)]
+            metrics = []  # one size and baseline per run of words, repeated for each of its words
+            for a, b in _runs(part):
+                metrics += [line_metrics([(box[1], box[3]) for box in part[a:b]], descent)] * (b - a)
             result.append(Piece(tuple(line[start:end]), tuple(part), tuple(metrics)))
     return result
 

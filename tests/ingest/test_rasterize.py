@@ -23,3 +23,63 @@ def test_second_frame_of_a_multipage_tiff(tmp_path):
     second, _ = load_page(PageSource("t", str(tmp_path / "two.tiff"), "image", 2, 300))
     assert first.mean() == 255 and second.mean() == 0
     assert np.asarray(second).dtype == np.uint8
+
+
+def _scan_pdf(path, image: Image.Image, dpi: int = 300):
+    """An image-only PDF of one page (as a scanner writes it): the JPEG over the whole page."""
+    from sohoa.synth.render import write_image_pdf
+
+    return write_image_pdf([image], path, dpi=dpi, grey=image.mode == "L")
+
+
+def _page_picture(width: int = 620, height: int = 877, mode: str = "L") -> Image.Image:
+    rng = np.random.default_rng(7)
+    pixels = np.full((height, width, 3), 250, np.uint8)
+    pixels[100:140, 60:500] = 20  # a line of 'text'
+    pixels[300:330, 60:300] = (200, 30, 30)  # a red seal stroke
+    pixels = np.clip(pixels.astype(int) + rng.integers(-6, 6, pixels.shape), 0, 255).astype(np.uint8)
+    return Image.fromarray(pixels).convert(mode)
+
+
+def test_a_scanned_page_is_its_jpeg_decoded_without_rendering(tmp_path):
+    import cv2
+    import pikepdf
+
+    from sohoa.ingest import rasterize
+    from sohoa.ingest.preprocess import to_grey
+
+    for mode in ("L", "RGB"):
+        pdf = _scan_pdf(tmp_path / f"scan_{mode}.pdf", _page_picture(mode=mode), dpi=150)
+        with pikepdf.open(pdf) as opened:
+            image = next(iter(opened.pages[0].resources.XObject.values()))
+            jpeg = cv2.imdecode(np.frombuffer(image.read_raw_bytes(), np.uint8), cv2.IMREAD_UNCHANGED)
+        drawn = rasterize._drawn_picture(PageSource("s", str(pdf), "pdf", 1, 300), 150)
+        expected = jpeg if mode == "L" else cv2.cvtColor(jpeg, cv2.COLOR_BGR2RGB)
+        assert drawn is not None and np.array_equal(drawn, expected)  # the picture's own pixels, RGB order
+        assert rasterize._drawn_picture(PageSource("s", str(pdf), "pdf", 1, 300), 300) is None  # not 1:1
+        pixels, dpi = load_page(PageSource("s", str(pdf), "pdf", 1, 300))
+        assert pixels.shape[:2] == (877 * 2, 620 * 2) and dpi == 300  # 150 ppi enlarged to the run's 300 dpi
+        rendered = rasterize._render(PageSource("s", str(pdf), "pdf", 1, 300), 150, None)
+        difference = np.abs(to_grey(rendered).astype(int) - to_grey(drawn).astype(int))
+        assert rendered.shape[:2] == drawn.shape[:2] and difference.mean() < 8  # what poppler draws, near enough
+
+
+def test_a_page_with_anything_else_on_it_is_rendered(tmp_path):
+    import pikepdf
+
+    from sohoa.ingest import rasterize
+
+    pdf = _scan_pdf(tmp_path / "scan.pdf", _page_picture(), dpi=150)
+    source = lambda path: PageSource("s", str(path), "pdf", 1, 300)  # noqa: E731
+    assert rasterize._drawn_picture(source(pdf), 150) is not None
+    variants = {
+        "text": lambda page, doc: page.contents_add(pikepdf.Stream(doc, b"BT /F1 12 Tf (x) Tj ET"), prepend=False),
+        "annotation": lambda page, doc: page.obj.__setitem__("/Annots", doc.make_indirect(pikepdf.Array([]))),
+        "rotation": lambda page, doc: page.obj.__setitem__("/Rotate", 90),
+        "mask": lambda page, doc: next(iter(page.resources.XObject.values())).__setitem__("/Decode", pikepdf.Array([1, 0])),
+    }
+    for name, change in variants.items():
+        with pikepdf.open(pdf) as doc:
+            change(doc.pages[0], doc)
+            doc.save(tmp_path / f"{name}.pdf")
+        assert rasterize._drawn_picture(source(tmp_path / f"{name}.pdf"), 150) is None, name

@@ -110,3 +110,22 @@ def test_scheduler_option_is_offered_by_sohoa_run():
 
     result = CliRunner().invoke(main, ["run", "--help"])
     assert result.exit_code == 0 and "--scheduler" in result.output
+
+
+def test_the_restorer_and_page_modules_are_loaded_once_before_the_workers_fork():
+    import gc
+    import sys
+
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.batch import BatchOptions, _load_before_fork
+
+    load_default_restorer.cache_clear()
+    try:
+        _load_before_fork(BatchOptions(repair=True), pages=True)
+        assert load_default_restorer.cache_info().currsize == 1  # the forked workers find it loaded
+        assert {"sohoa.tables.page", "sohoa.ingest.archival.searchable_pdf", "pytesseract"} <= set(sys.modules)
+        load_default_restorer.cache_clear()
+        _load_before_fork(BatchOptions(repair=False), pages=True)
+        assert load_default_restorer.cache_info().currsize == 0  # --no-repair never reads the model
+    finally:
+        gc.unfreeze()
