@@ -224,6 +224,7 @@ def _joined(above: Table, below: Table) -> Table:
     x0, y0, x1, _ = above.bbox
     return Table(doc_id=above.doc_id, page=above.page, index=above.index, header=above.header,
                  rows=above.rows + below.rows, confidences=above.confidences + below.confidences,
+                 alternatives=above.alternatives_grid() + below.alternatives_grid(),
                  pages=above.pages, has_header=above.has_header,
                  bbox=(min(x0, below.bbox[0]), y0, max(x1, below.bbox[2]), below.bbox[3]), source="borderless")
 
@@ -260,6 +261,7 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     found = read(boxes)
     texts = [[found[r * n_cols + c].text for c in range(n_cols)] for r in range(len(groups))]
     confs = [[found[r * n_cols + c].conf for c in range(n_cols)] for r in range(len(groups))]
+    alts = [tuple(tuple(found[r * n_cols + c].alternatives) for c in range(n_cols)) for r in range(len(groups))]
     numeric_rows = [r for r, row in enumerate(texts) if any(_is_number(t) for t in row[1:])]
     if len(numeric_rows) < 2:
         return None
@@ -274,6 +276,7 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     y_top = min(l.y0 for g in (header_groups or groups[body_start:body_start + 1]) for l in g)
     return Table(doc_id=doc_id, page=page, index=index, header=tuple(header), rows=rows,
                  confidences=tuple(tuple(c) for c in confs[body_start:]), pages=(page,),
+                 alternatives=tuple(alts[body_start:]),
                  has_header=bool(header_groups), bbox=(x_min, y_top, x_max, block[-1].y1),
                  source="borderless")
 

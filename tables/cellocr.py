@@ -35,6 +35,10 @@ class CellText:
     text: str
     conf: float  # 0-100; 100 for a cell without ink (certainly empty)
     mark_alternatives: MarkAlternatives = ()
+    alternatives: tuple[tuple[str, float], ...] = ()
+    """Other readings of the whole cell the OCR weighed, each with its confidence relative to
+    the reading kept (0-1), likeliest first: a character the LSTM weighed beside the one it
+    read, or what another pass over the crop read (`_cell_alternatives`)."""
 
 
 def _tesseract_data(image: np.ndarray, config: str) -> dict:
@@ -44,18 +48,20 @@ def _tesseract_data(image: np.ndarray, config: str) -> dict:
     return pytesseract.image_to_data(image, lang="vie", config=config, output_type=pytesseract.Output.DICT)
 
 
-def _tesseract_words(image: np.ndarray, config: str, choices: bool) -> list[tuple[int, int, int, int, int, str, float, tuple]]:
-    """(line key, top, left, height, width, text, conf, mark alternatives) of every word Tesseract reads;
-    with `choices`, from hOCR with the LSTM's per-character alternatives."""
+def _tesseract_words(image: np.ndarray, config: str, choices: bool) -> list[tuple[int, int, int, int, int, str, float, tuple, tuple]]:
+    """(line key, top, left, height, width, text, conf, mark alternatives, character alternatives)
+    of every word Tesseract reads; with `choices`, from hOCR with the LSTM's per-character
+    alternatives."""
     if choices:
         import pytesseract
 
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         hocr = pytesseract.image_to_pdf_or_hocr(image, lang="vie", config=f"{config} {HOCR_CONFIG}", extension="hocr")
-        return [(w.line, w.top, w.left, w.height, w.width, w.text, w.conf, w.mark_alternatives) for w in parse_hocr(hocr)]
+        return [(w.line, w.top, w.left, w.height, w.width, w.text, w.conf, w.mark_alternatives, w.alternatives)
+                for w in parse_hocr(hocr)]
     data = _tesseract_data(image, config)
     return [(data["block_num"][i] * 1000 + data["par_num"][i] * 100 + data["line_num"][i], data["top"][i],
-             data["left"][i], data["height"][i], data["width"][i], text.strip(), float(data["conf"][i]), ())
+             data["left"][i], data["height"][i], data["width"][i], text.strip(), float(data["conf"][i]), (), ())
             for i, text in enumerate(data["text"]) if text.strip()]
 
 
@@ -104,6 +110,7 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
     first_words = _read_band_words(crops, bands, "--psm 6", gap)
+    other_readings: list[list[tuple[str, float]]] = [[] for _ in crops]  # what other passes read
     _reread_doubtful_words(crops, first_words, gap)
     _second_opinion_on_marks(crops, first_words, gap)
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
@@ -115,6 +122,7 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
     texts = {k: t for k, t in enumerate(first)}
     for k, (text, conf) in zip(numeric, second):
         old_text, old_conf = texts[k]
+        other_readings[k] += [(text, conf), (old_text, old_conf)]
         # only a fallback: the digits-only reader drops what it cannot place, so a first
         # reading that already makes a number stands
         if parse_value(text).qualifier != TEXT and parse_value(clean_cell_text(old_text)).qualifier == TEXT:
@@ -127,10 +135,15 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
                     and (texts[k][1] < 80 or not texts[k][0].isalnum()))
     for _, k in glyphs[:_MAX_GLYPH_RETRIES]:
         retry = _read_single(crops[k], "--psm 10")
+        other_readings[k] += [(retry.text, retry.conf), texts[k]]
         if retry.text and retry.conf > texts[k][1]:
             texts[k] = (retry.text, retry.conf)
     if ordinals:
+        before = dict(texts)
         _reread_ordinals(crops, texts, ordinals)
+        for k in texts:
+            if texts[k] != before[k]:
+                other_readings[k].append(before[k])
     results = []
     for k, crop in enumerate(crops):
         if crop is None:
@@ -140,9 +153,35 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
         if not text and _is_dash(crop):
             results.append(CellText("-", 50.0))
             continue
-        results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf,
-                                alternatives[k] if texts[k] == first[k] else ()))
+        final = fix_separators(clean_cell_text(text), sharp[k])
+        results.append(CellText(final, conf, alternatives[k] if texts[k] == first[k] else (),
+                                _cell_alternatives(final, conf, first_words[k] if texts[k] == first[k] else [],
+                                                   other_readings[k], sharp[k])))
     return results
+
+
+_MAX_CELL_ALTERNATIVES = 5
+
+
+def _cell_alternatives(final: str, conf: float, words: list["_Word"], readings: list[tuple[str, float]],
+                       sharp: np.ndarray | None) -> tuple[tuple[str, float], ...]:
+    """Other readings of a cell, each cleaned as the kept one was, with its confidence relative
+    to it (0-1): the cell with one word changed to a form the LSTM weighed for it (`words`: the
+    words of the kept reading, when it is the first pass's), and what the other passes read
+    (`readings`, (text, confidence 0-100))."""
+    found: dict[str, float] = {}
+
+    def add(text: str, odds: float) -> None:
+        text = fix_separators(clean_cell_text(text), sharp) if sharp is not None else clean_cell_text(text)
+        if text and text != final and odds > 0:
+            found[text] = max(found.get(text, 0.0), round(min(1.0, odds), 3))
+
+    for j, word in enumerate(words):
+        for form, odds in word.choices:
+            add(" ".join(form if i == j else w.text for i, w in enumerate(words)), odds)
+    for text, other_conf in readings:
+        add(text, max(other_conf, 0.0) / max(conf, 1.0))
+    return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:_MAX_CELL_ALTERNATIVES])
 
 
 _ORDINAL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5})[.)]?$")
@@ -178,7 +217,8 @@ class _Word:
     text: str
     conf: float
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 within its crop
-    alternatives: tuple = ()
+    alternatives: tuple = ()  # forms with another mark the LSTM weighed (MarkAlternatives entry)
+    choices: tuple = ()  # forms with any one character changed the LSTM weighed, or an earlier reading
 
 
 def _read_stack_words(crops: list[np.ndarray | None], config: str, gap: int,
@@ -201,12 +241,12 @@ def _read_stack_words(crops: list[np.ndarray | None], config: str, gap: int,
         slots.append((y, y + crop.shape[0]))
         y += crop.shape[0] + gap
     words: list[list[tuple]] = [[] for _ in crops]
-    for line, top, left, h, w, text, conf, alts in _tesseract_words(canvas, config, choices):
+    for line, top, left, h, w, text, conf, alts, others in _tesseract_words(canvas, config, choices):
         cy = top + h / 2
         for k, slot in enumerate(slots):
             if slot and slot[0] - gap / 2 <= cy < slot[1] + gap / 2:
                 box = (left - gap, top - slot[0], left - gap + w, top - slot[0] + h)
-                words[k].append((line, top, left, _Word(text, conf, box, alts)))
+                words[k].append((line, top, left, _Word(text, conf, box, alts, others)))
                 break
     return [[w[3] for w in _in_reading_order(cell)] for cell in words]
 
@@ -261,7 +301,7 @@ def _reread_doubtful_words(crops: list[np.ndarray | None], words: list[list[_Wor
         old = words[k][j]
         text, conf = _joined(new)
         if text and conf >= old.conf + _REREAD_MARGIN:
-            words[k][j] = _Word(text, conf, old.box)
+            words[k][j] = _Word(text, conf, old.box, choices=((old.text, max(old.conf, 0.0) / max(conf, 1.0)),))
 
 
 _REREAD_BELOW = 50.0

@@ -156,3 +156,16 @@ def test_a_tt_cell_read_as_a_bar_or_a_word_is_not_read_again():
     wide = np.full((60, 400), 255, np.uint8)
     _reread_ordinals([crop, crop, crop, wide], texts, [True, True, True, True])
     assert texts == {0: ("|", 80.0), 1: ("TT", 90.0), 2: ("12", 95.0), 3: ("ñ", 60.0)}
+
+
+def test_cell_alternatives_are_whole_cells_cleaned_as_the_kept_reading():
+    crop = _crop("151.513", 40)
+    words = [cellocr._Word("151.513", 85.0, (10, 13, 150, 50), choices=(("181.513", 0.33), ("151,513", 0.2)))]
+    readings = [("15l.5l3", 40.0), ("151513", 70.0), ("157.513", 90.0)]
+    alternatives = cellocr._cell_alternatives("151.513", 85.0, words, readings, crop)
+    # the comma rival, the reading without its stop and 'l' read for '1' are the kept number
+    # once cleaned and their separators read from the crop; a reading surer than the kept one
+    # counts as 1
+    assert alternatives == (("157.513", 1.0), ("181.513", 0.33))
+    words = [cellocr._Word("Tỷ", 96.0, (0, 0, 1, 1)), cellocr._Word("lệ", 90.0, (0, 0, 1, 1), choices=(("lê", 0.4),))]
+    assert cellocr._cell_alternatives("Tỷ lệ", 93.0, words, [], None) == (("Tỷ lê", 0.4),)

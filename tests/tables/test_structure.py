@@ -184,3 +184,30 @@ def test_a_continuation_page_whose_first_rows_were_taken_for_a_header_is_joined(
     assert joined.pages == (1, 2)
     assert joined.rows[2:] == (("76 4.", "4.", "C"), ("77 5.", "5.", "D"), ("78", "6.", "E"))
     assert len(joined.confidences) == len(joined.rows)
+
+
+def test_cell_alternatives_follow_their_cells_through_stray_columns_and_joins():
+    from sohoa.tables.api import table_sidecar
+
+    # (row, col, rowspan, colspan, text, conf, alternatives); column 3 is a stray cut of column 2
+    cells = [(0, 0, 1, 1, "TT", 95.0), (0, 1, 1, 1, "Chỉ tiêu", 95.0), (0, 2, 1, 2, "Năm 2023", 95.0),
+             (1, 0, 1, 1, "1", 95.0), (1, 1, 1, 1, "GRDP", 96.0, (("GRDB", 0.2),)),
+             (1, 2, 1, 1, "151.513", 85.0, (("181.513", 0.33),)), (1, 3, 1, 1, "", 100.0),
+             (2, 0, 1, 1, "2", 60.0), (2, 1, 1, 1, "Thu ngân sách", 97.0), (2, 2, 1, 1, "4,5", 96.0)]
+    table = table_from_cells("d", 1, 1, 3, 4, cells, (0, 0, 10, 10), "ruled")
+    assert table.header == ("TT", "Chỉ tiêu", "Năm 2023")
+    assert table.alternatives == (((), (("GRDB", 0.2),), (("181.513", 0.33),)), ((), (), ()))
+    second = table_from_cells("d", 2, 1, 1, 3, [(0, 0, 1, 1, "3", 90.0), (0, 1, 1, 1, "Xuất khẩu", 92.0),
+                                               (0, 2, 1, 1, "7,1", 70.0, (("7,7", 0.6),))], None, "ruled")
+    (joined,) = join_continued([table, second])
+    assert len(joined.alternatives) == len(joined.rows) == 3
+    assert joined.alternatives[2][2] == (("7,7", 0.6),)
+    sidecar = table_sidecar(joined)
+    assert [(u["row"], u["column"], u["text"]) for u in sidecar["uncertain_cells"]] == [
+        (1, "Chỉ tiêu", "GRDP"), (1, "Năm 2023", "151.513"), (2, "TT", "2"), (3, "Năm 2023", "7,1")]
+    assert sidecar["uncertain_cells"][1]["alternatives"] == [["181.513", 0.33]]
+    assert sidecar["uncertain_cells"][2] == {"row": 2, "column": "TT", "text": "2", "confidence": 60.0,
+                                             "alternatives": []}
+    # text input: no OCR, nothing uncertain
+    text_table = Table("d", 1, 1, ("Chỉ tiêu", "2023"), (("GRDP", "6,5"),), ((50.0, 50.0),), source="text")
+    assert table_sidecar(text_table)["uncertain_cells"] == []
