@@ -81,6 +81,26 @@ def test_skew_is_measured_and_removed():
     assert (grid.n_rows, grid.n_cols) == (5, 4)
 
 
+def test_rules_of_a_warped_scan_that_stray_from_their_mean_position_still_part_cells():
+    # a photocopied list (as QĐ 1380's landscape pages): the first inner rule leans 24 px over
+    # the table and a row rule sags 24 px across it, so each strays up to 12 px from its mean
+    # position at its ends; every lattice cell stays one cell
+    image = Image.new("L", (1600, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    xs, ys = [100, 250, 400, 1000, 1500], [100, 230, 360, 490, 620, 750, 880]
+    for y in ys:
+        sag = 24 if y == ys[2] else 0
+        draw.line([(xs[0], y), (xs[-1], y + sag)], fill=0, width=5)
+    for x in xs:
+        lean = 24 if x == xs[1] else 0
+        draw.line([(x + lean, ys[0]), (x, ys[-1])], fill=0, width=5)
+    masks = rule_masks(np.asarray(image), dpi=300)
+    (region,) = find_regions(masks, dpi=300)
+    grid = build_grid(masks, region, dpi=300)
+    assert (grid.n_rows, grid.n_cols) == (6, 4)
+    assert all(c.rowspan == c.colspan == 1 for c in grid.cells)
+
+
 def test_blank_page_has_no_regions():
     assert find_regions(rule_masks(np.full((800, 800), 255, np.uint8)), dpi=300) == []
 
