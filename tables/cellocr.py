@@ -196,15 +196,16 @@ def _reread_ordinals(crops: list[np.ndarray | None], texts: dict, ordinals: list
         if crop is None or not ordinals[k]:
             continue
         text = texts[k][0].strip()
-        if not text or _ORDINAL.match(text) or len(text) > 2 or (
+        if not text or _ORDINAL.match(text) or _ORDINAL.match(clean_cell_text(text)) or len(text) > 2 or (
                 len(text) == 2 and text.isalpha() and not re.fullmatch(r"[HIl]{2}", text)):
-            continue  # a word ('TT'); but 'HH' is how a bold 'II' often reads
+            continue  # a number once cleaned ('S0'), or a word ('TT'); but 'HH' is how a bold 'II' often reads
         if text in ("|", "l", "I", "1", "!", "i"):
             continue  # a bar: '1' or a group's 'I', which only the numbering around it tells
         if crop.shape[1] > 3 * crop.shape[0]:
             continue  # a wide cell: a title, not a number
         retry = _read_single(crop, f"--psm 8 -c tessedit_char_whitelist={_ORDINAL_CHARS}")
-        if _ORDINAL.match(retry.text.strip()):
+        marks = digit_marks(crop)  # a reading with fewer or more glyphs than the crop shows is no reading of it
+        if _ORDINAL.match(retry.text.strip()) and (marks is None or sum(ch.isalnum() for ch in retry.text) == marks):
             texts[k] = (retry.text.strip(), min(retry.conf, 60.0))
 
 

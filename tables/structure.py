@@ -92,6 +92,7 @@ def table_from_cells(doc_id: str, page: int, index: int, n_rows: int, n_cols: in
         alts[br][c] = tuple(rest[0]) if rest else ()
         if rs > 1 or cs > 1:
             spans.append((br, c, rs, cs))
+    texts, confs, alts, spans = _without_split_lines(texts, confs, alts, spans)
     header, texts, confs, spans = _without_stray_columns(header, texts, confs, spans, n_header > 0, alts)
     return Table(
         doc_id=doc_id, page=page, index=index, header=tuple(header),
@@ -99,6 +100,32 @@ def table_from_cells(doc_id: str, page: int, index: int, n_rows: int, n_cols: in
         alternatives=tuple(tuple(row) for row in alts) if any(a for row in alts for a in row) else (),
         pages=(page,), has_header=n_header > 0, spans=tuple(spans), bbox=bbox, source=source,
     )
+
+
+def _without_split_lines(texts: list[list[str]], confs: list[list[float]], alts: list[list[tuple]],
+                         spans: list[tuple[int, int, int, int]]):
+    """The body without lattice rows that only carry on the lines of the row above: a row that
+    a cell of the row above reaches into (the line under it is missing in that column), with no
+    TT of its own and no figure, is the wrapped end of the row above cut off by a stray line
+    across it (a dashed guide a copier drew under a line of print), not a row of its own; its
+    words are appended to the cells above them (scraps without a letter or digit, bits of the
+    stray line, are dropped). A lower row with figures (an indicator's second unit under one
+    TT) or a TT stays a row."""
+    k = 1
+    while k < len(texts):
+        covered = {c + j for r, c, rs, cs in spans if r < k < r + rs for j in range(cs)}
+        own = [c for c in range(len(texts[k])) if c not in covered and texts[k][c].strip()]
+        if not covered or 0 in own or any(parse_value(texts[k][c]).qualifier not in (TEXT, "missing") for c in own):
+            k += 1
+            continue
+        for c in own:
+            if any(ch.isalnum() for ch in texts[k][c]):
+                texts[k - 1][c] = (texts[k - 1][c] + " " + texts[k][c]).strip()
+                confs[k - 1][c] = min(confs[k - 1][c], confs[k][c])
+                alts[k - 1][c] = ()  # readings of one line are no readings of the joined cell
+        del texts[k], confs[k], alts[k]
+        spans = [(r - (r > k), c, rs - (r < k < r + rs), cs) for r, c, rs, cs in spans if r != k]
+    return texts, confs, alts, [s for s in spans if s[2] > 1 or s[3] > 1]
 
 
 def _without_stray_columns(header: list[str], texts: list[list[str]], confs: list[list[float]],

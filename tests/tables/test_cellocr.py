@@ -169,3 +169,15 @@ def test_cell_alternatives_are_whole_cells_cleaned_as_the_kept_reading():
     assert alternatives == (("157.513", 1.0), ("181.513", 0.33))
     words = [cellocr._Word("Tỷ", 96.0, (0, 0, 1, 1)), cellocr._Word("lệ", 90.0, (0, 0, 1, 1), choices=(("lê", 0.4),))]
     assert cellocr._cell_alternatives("Tỷ lệ", 93.0, words, [], None) == (("Tỷ lê", 0.4),)
+
+
+def test_a_tt_cell_is_not_read_again_into_fewer_glyphs_than_it_shows(monkeypatch):
+    crop = _whitened("80", 44)
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("0", 0.0))
+    texts = {0: ("S0", 64.0), 1: ("ñ", 40.0)}
+    cellocr._reread_ordinals([crop, crop], texts, [True, True])
+    # 'S0' is a number once cleaned: not read again; 'ñ' is, but '0' is one glyph of two
+    assert texts == {0: ("S0", 64.0), 1: ("ñ", 40.0)}
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("80", 70.0))
+    cellocr._reread_ordinals([crop, crop], texts, [True, True])
+    assert texts[1] == ("80", 60.0)

@@ -231,3 +231,31 @@ def test_cell_alternatives_follow_their_cells_through_stray_columns_and_joins():
     # text input: no OCR, nothing uncertain
     text_table = Table("d", 1, 1, ("Chỉ tiêu", "2023"), (("GRDP", "6,5"),), ((50.0, 50.0),), source="text")
     assert table_sidecar(text_table)["uncertain_cells"] == []
+
+
+def test_a_row_cut_by_a_stray_line_under_its_first_line_is_put_back_together():
+    # QĐ 1380 p. 7: a dashed line under the first line of row 56 was taken for a rule in the
+    # columns where it is dense; below it only the wrapped end of the place ('Quảng Nam')
+    header = [(0, c, 1, 1, t, 95.0) for c, t in enumerate(["STT", "TT", "Họ tên", "Đơn vị", "Quê quán", "Ngày"])]
+    body = [(1, 0, 2, 1, "56", 90.0), (1, 1, 2, 1, "55.", 90.0), (1, 2, 2, 1, "Trần Ái", 90.0),
+            (1, 3, 1, 1, "Chiến sĩ huyện đội Hoà Vang", 90.0), (1, 4, 1, 1, "Xã Điện Thọ, huyện Điện Bàn, tỉnh", 90.0),
+            (1, 5, 2, 1, "26/02/1966", 90.0), (2, 3, 1, 1, "", 100.0), (2, 4, 1, 1, "Quảng Nam", 80.0),
+            (3, 0, 1, 1, "57", 90.0), (3, 1, 1, 1, "56.", 90.0), (3, 2, 1, 1, "Võ Ngọc Tuyên", 90.0),
+            (3, 3, 1, 1, "Tổ trưởng trinh sát", 90.0), (3, 4, 1, 1, "Xã Cẩm Kim", 90.0), (3, 5, 1, 1, "1950", 90.0)]
+    table = table_from_cells("d", 7, 1, 4, 6, header + body, None, "ruled")
+    assert [row[0] for row in table.rows] == ["56", "57"]
+    assert table.rows[0][4] == "Xã Điện Thọ, huyện Điện Bàn, tỉnh Quảng Nam"
+    assert table.confidences[0][4] == 80.0 and table.spans == ()
+    # the line also crossed the TT column (p. 9): an empty TT cell of its own, the same
+    body[6:8] = [(2, 0, 1, 1, "", 100.0), (2, 3, 1, 1, "| -", 40.0), (2, 4, 1, 1, "Quảng Nam", 80.0)]
+    body[0] = (1, 0, 1, 1, "56", 90.0)
+    table = table_from_cells("d", 7, 1, 4, 6, header + body, None, "ruled")
+    assert [row[0] for row in table.rows] == ["56", "57"] and table.rows[0][3] == "Chiến sĩ huyện đội Hoà Vang"
+
+
+def test_a_second_unit_row_under_one_tt_stays_a_row():
+    header = [(0, c, 1, 1, t, 95.0) for c, t in enumerate(["TT", "Chỉ tiêu", "ĐVT", "2023"])]
+    body = [(1, 0, 2, 1, "1", 90.0), (1, 1, 2, 1, "Hộ nghèo", 90.0), (1, 2, 1, 1, "%", 90.0), (1, 3, 1, 1, "2,5", 90.0),
+            (2, 2, 1, 1, "hộ", 90.0), (2, 3, 1, 1, "12.000", 90.0)]
+    table = table_from_cells("d", 1, 1, 3, 4, header + body, None, "ruled")
+    assert table.rows == (("1", "Hộ nghèo", "%", "2,5"), ("", "", "hộ", "12.000"))
