@@ -15,6 +15,7 @@ import difflib
 import os
 import re
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -115,9 +116,14 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
     _second_opinion_on_marks(crops, first_words, gap)
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
-    # numbers that read doubtfully get a second, digits-only pass (again one call for all)
+    # numbers that read doubtfully get a second, digits-only pass (again one call for all):
+    # read with little confidence, not a number, with other than as many digits as the crop
+    # shows, or written unlike the other figures of their column (`off_format`)
+    off_format = _off_format([clean_cell_text(text) for text, _ in first], [b[0] for b in boxes])
     numeric = [k for k, (text, conf) in enumerate(first)
-               if crops[k] is not None and _PLAIN_NUMBER.match(text) and (conf < 90 or parse_value(text).qualifier == TEXT)]
+               if crops[k] is not None and _PLAIN_NUMBER.match(text) and (
+                   conf < 90 or parse_value(text).qualifier == TEXT or k in off_format
+                   or _digits_disagree(clean_cell_text(text), sharp[k]))]
     second = _read_stack([crops[k] for k in numeric], f"--psm 6 -c tessedit_char_whitelist={_NUMERIC_CHARS}", gap)
     texts = {k: t for k, t in enumerate(first)}
     for k, (text, conf) in zip(numeric, second):
@@ -129,6 +135,21 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
             texts[k] = (text, conf)
         elif _digits_fit(clean_cell_text(text), sharp[k]) and not _digits_fit(clean_cell_text(old_text), sharp[k]):
             texts[k] = (text, conf)  # the two readings differ in digits: the crop counts them
+        elif k in off_format and off_format[k](clean_cell_text(text)) and not _digits_disagree(
+                clean_cell_text(text), sharp[k]) and _digits_fit(clean_cell_text(text), sharp[k]) == _digits_fit(
+                clean_cell_text(old_text), sharp[k]):
+            texts[k] = (text, conf)  # written as its column is, and no worse by the crop's count
+    # a number still at odds with its crop's digit count: read again alone without the page
+    # layout analysis, as a raw line, then as one word (Tesseract's line finding drops or
+    # doubles digits of some crops that these read whole: '51513' and '1515513' for '151.513')
+    stubborn = [k for k in numeric if _digits_disagree(clean_cell_text(texts[k][0]), sharp[k])]
+    for k in stubborn[:_MAX_NUMBER_RETRIES]:
+        for mode in ("13", "8"):
+            retry = _read_single(crops[k], f"--psm {mode} -c tessedit_char_whitelist={_NUMERIC_CHARS}")
+            other_readings[k].append((retry.text, retry.conf))
+            if _digits_fit(clean_cell_text(retry.text), sharp[k]):
+                texts[k] = (retry.text, retry.conf)
+                break
     # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
     glyphs = sorted((texts[k][1], k) for k, crop in enumerate(crops)
                     if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
@@ -209,6 +230,8 @@ def _reread_ordinals(crops: list[np.ndarray | None], texts: dict, ordinals: list
             texts[k] = (retry.text.strip(), min(retry.conf, 60.0))
 
 
+_MAX_NUMBER_RETRIES = 8
+"""Numbers read again one by one, at most, on one table (each is a Tesseract call of its own)."""
 _PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|\]S§]*\d[\d.,\s\-–<>%IlO|\]S§]*$")
 _MAX_GLYPH_RETRIES = 12
 
@@ -443,24 +466,81 @@ _BARE_NUMBER = re.compile(r"^\d[\d.,]*\d$|^\d$")
 
 
 def digit_marks(crop: np.ndarray) -> int | None:
-    """How many digits a crop of a bare number shows: its tall marks, when each is one digit
-    (None when some are too wide, i.e. touching digits, or the crop is empty)."""
+    """How many digits a crop of a bare number shows: its tall marks, one digit each, and a
+    mark as wide as several digits (digits that touch) as many as its width holds lone digits
+    of the crop ('64' touching beside a lone '4' and '7'). None when the crop is empty, or when
+    touching digits cannot be measured (fewer than two lone digits of full width beside them,
+    or a width that is no whole number of digits)."""
     boxes = _ink_boxes(crop)
     if not boxes:
         return None
     tall_h = max(h for _, _, _, h in boxes)
     tall = [(x, w) for x, _, w, h in boxes if h >= 0.6 * tall_h]
-    if any(w > 0.9 * tall_h for _, w in tall):
-        return None
+    # lone digits of full width ('1' is narrow): the measure of a digit in this crop
+    lone = sorted(w for _, w in tall if 0.45 * tall_h <= w <= 0.9 * tall_h)
     # pieces of one broken digit overlap in x; count columns of ink, not pieces
     tall.sort()
     columns = 0
     right = -1
     for x, w in tall:
         if x >= right - 0.3 * w:
-            columns += 1
+            if w > 0.9 * tall_h:
+                if len(lone) < 2:
+                    return None
+                digit = lone[len(lone) // 2]
+                space = 0.1 * tall_h  # the usual white between two digits
+                many = (w + space) / (digit + space)
+                if abs(many - round(many)) > 0.3:
+                    return None
+                columns += max(1, round(many))
+            else:
+                columns += 1
         right = max(right, x + w)
     return columns
+
+
+def _digits_disagree(text: str, crop: np.ndarray | None) -> bool:
+    """Whether `text` is a bare number whose digits the crop, which shows its digits one by
+    one, counts otherwise (False where the crop cannot count them: touching digits)."""
+    if crop is None or not _BARE_NUMBER.match(text):
+        return False
+    marks = digit_marks(crop)
+    return marks is not None and marks != sum(ch.isdigit() for ch in text)
+
+
+_DECIMALS = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,(\d+))?$|^\d+(?:,(\d+))?$")
+
+
+def _decimals(text: str) -> int | None:
+    """Decimals of a plain Vietnamese number ('78,50' → 2, '6.500' → 0), None for anything else."""
+    match = _DECIMALS.match(text)
+    if not match:
+        return None
+    digits = match.group(1) or match.group(2) or ""
+    return len(digits)
+
+
+def _off_format(texts: list[str], columns: list[int]) -> dict[int, Callable[[str], bool]]:
+    """Cells written unlike the other figures of their column: where at least four of a
+    column's plain numbers and three in four of them have one number of decimals (a column of
+    percentages to two places), a plain number with another ('7850' or '78,5' among '78,50')
+    is off its column's format. Cell index → the test a reading of it must pass to fit."""
+    by_column: dict[int, list[int]] = {}
+    for k, column in enumerate(columns):
+        by_column.setdefault(column, []).append(k)
+    out = {}
+    for members in by_column.values():
+        decimals = {k: _decimals(texts[k]) for k in members}
+        known = [d for d in decimals.values() if d is not None]
+        if len(known) < 4:
+            continue
+        usual, count = max(((d, known.count(d)) for d in set(known)), key=lambda dc: dc[1])
+        if count < 0.75 * len(known):
+            continue
+        for k, d in decimals.items():
+            if d is not None and d != usual:
+                out[k] = lambda text, usual=usual: _decimals(text) == usual
+    return out
 
 
 def _digits_fit(text: str, crop: np.ndarray | None) -> bool:

@@ -181,3 +181,54 @@ def test_a_tt_cell_is_not_read_again_into_fewer_glyphs_than_it_shows(monkeypatch
     monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("80", 70.0))
     cellocr._reread_ordinals([crop, crop], texts, [True, True])
     assert texts[1] == ("80", 60.0)
+
+
+def _glyphs(parts: list[tuple[str, int]], size: int = 40) -> np.ndarray:
+    """Glyphs drawn one by one, each moved by its offset in pixels (negative: into the one before)."""
+    font = ImageFont.truetype(font_path("regular"), size)
+    image = Image.new("L", (size * 8, size * 2), 255)
+    draw = ImageDraw.Draw(image)
+    x = 10
+    for text, offset in parts:
+        x += offset
+        draw.text((x, size // 3), text, font=font, fill=20)
+        x += int(font.getlength(text))
+    return np.asarray(image)
+
+
+def test_touching_digits_are_counted_by_their_width():
+    from sohoa.tables.cellocr import _digits_disagree, digit_marks
+
+    apart = _glyphs([("4", 0), ("7", 2), (",", 2), ("6", 2), ("4", 2)])
+    touching = _glyphs([("4", 0), ("7", 2), (",", 2), ("6", 2), ("4", -3)])
+    assert digit_marks(apart) == 4 and digit_marks(touching) == 4
+    assert _digits_disagree("47,604", touching) and not _digits_disagree("47,64", touching)
+    # without two lone digits beside them, touching digits cannot be measured
+    assert digit_marks(_glyphs([("6", 0), ("4", -3)])) is None
+
+
+def test_a_figure_written_unlike_its_column_is_off_format():
+    from sohoa.tables.cellocr import _off_format
+
+    texts = ["78,50", "85,00", "7850", "93,10", "Tỷ lệ", "1.234", "97,65"]
+    columns = [5, 5, 5, 5, 1, 9, 5]
+    found = _off_format(texts, columns)
+    assert set(found) == {2} and found[2]("78,50") and not found[2]("785,0")
+    # a column of mixed figures has no format to keep
+    assert _off_format(["85", "78,5", "6.500", "0,54", "12"], [3] * 5) == {}
+
+
+@pytest.mark.integration
+def test_a_number_whose_reading_miscounts_its_digits_is_read_again_whole():
+    # a cell of a generated page (browser maker, Liberation Sans, light degradation): the
+    # block reader gives '51513' at confidence 37, the digits-only pass no better; the crop
+    # shows six digits one by one, and a reading as a raw line gets them all
+    from pathlib import Path
+
+    from sohoa.tables.lines import binarise
+
+    region = np.asarray(Image.open(Path(__file__).parent / "data" / "number_151513.png").convert("L"))
+    page = np.full((region.shape[0] + 80, region.shape[1] + 80), 255, np.uint8)
+    page[40:40 + region.shape[0], 40:40 + region.shape[1]] = region
+    (cell,) = cellocr.read_cells(page, binarise(page), [(10, 10, page.shape[1] - 10, page.shape[0] - 10)])
+    assert cell.text == "151.513"
