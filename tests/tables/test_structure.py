@@ -259,3 +259,17 @@ def test_a_second_unit_row_under_one_tt_stays_a_row():
             (2, 2, 1, 1, "hộ", 90.0), (2, 3, 1, 1, "12.000", 90.0)]
     table = table_from_cells("d", 1, 1, 3, 4, header + body, None, "ruled")
     assert table.rows == (("1", "Hộ nghèo", "%", "2,5"), ("", "", "hộ", "12.000"))
+
+
+def test_a_stamp_sized_ruled_box_is_no_table():
+    from sohoa.ingest.records import PageImage
+    from sohoa.tables.page import find_tables_on_page
+
+    # a received stamp: a 2 x 3 ruled box of 2.2 by 0.8 inches in the top corner of an A4 page
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (600, 680, 760, 840):
+        draw.rectangle([60, y, 720, y + 3], fill=0)
+    for x in (60, 300, 720):
+        draw.rectangle([x, 600, x + 3, 843], fill=0)
+    assert find_tables_on_page(PageImage("d", 1, np.asarray(image), 300)) == []
