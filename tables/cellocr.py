@@ -150,6 +150,16 @@ def read_cells(grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, in
             if _digits_fit(clean_cell_text(retry.text), sharp[k]):
                 texts[k] = (retry.text, retry.conf)
                 break
+    # a digit the network nearly read otherwise ('3' with '5' at 0.8 of its score): the crop is
+    # read once more as a raw line, and the rival is taken where that reading gives it
+    rivals = {k: _digit_rivals(first_words[k], sharp[k]) for k in range(len(crops))
+              if crops[k] is not None and texts[k] == first[k] and _BARE_NUMBER.match(clean_cell_text(texts[k][0]))}
+    for k in [k for k, found in rivals.items() if found][:_MAX_NUMBER_RETRIES]:
+        retry = _read_single(crops[k], f"--psm 13 -c tessedit_char_whitelist={_NUMERIC_CHARS}")
+        raw = retry.text.strip(".,")  # a speck read as a stop after the number
+        other_readings[k].append((raw, retry.conf))
+        if fix_separators(clean_cell_text(raw), sharp[k]) in rivals[k]:
+            texts[k] = (raw, retry.conf)
     # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
     glyphs = sorted((texts[k][1], k) for k, crop in enumerate(crops)
                     if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
@@ -497,6 +507,26 @@ def digit_marks(crop: np.ndarray) -> int | None:
                 columns += 1
         right = max(right, x + w)
     return columns
+
+
+_RIVAL_ODDS = 0.5
+"""A digit's rival that the network scored at least this share of the digit it read is worth
+a second reading of the crop."""
+
+
+def _digit_rivals(words: list["_Word"], sharp: np.ndarray | None) -> set[str]:
+    """The cell's number with one digit changed to a rival the LSTM scored close to it (at least
+    `_RIVAL_ODDS` of the read digit), cleaned as the cell is."""
+    found = set()
+    for j, word in enumerate(words):
+        for form, odds in word.choices:
+            changed = [i for i, (a, b) in enumerate(zip(word.text, form)) if a != b]
+            if odds < _RIVAL_ODDS or len(form) != len(word.text) or len(changed) != 1 \
+                    or not (word.text[changed[0]].isdigit() and form[changed[0]].isdigit()):
+                continue
+            text = " ".join(form if i == j else w.text for i, w in enumerate(words))
+            found.add(fix_separators(clean_cell_text(text), sharp) if sharp is not None else clean_cell_text(text))
+    return found
 
 
 def _digits_disagree(text: str, crop: np.ndarray | None) -> bool:

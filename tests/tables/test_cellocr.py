@@ -232,3 +232,31 @@ def test_a_number_whose_reading_miscounts_its_digits_is_read_again_whole():
     page[40:40 + region.shape[0], 40:40 + region.shape[1]] = region
     (cell,) = cellocr.read_cells(page, binarise(page), [(10, 10, page.shape[1] - 10, page.shape[0] - 10)])
     assert cell.text == "151.513"
+
+
+def test_digit_rivals_are_the_network_s_close_second_digits():
+    crop = _crop("546.890", 40)
+    words = [cellocr._Word("346.890", 81.0, (10, 13, 150, 50),
+                           choices=(("546.890", 0.85), ("346.590", 0.23), ("346,890", 0.9), ("3A6.890", 0.7)))]
+    # a letter or a separator is no digit rival, nor a digit scored far below the one read
+    assert cellocr._digit_rivals(words, crop) == {"546.890"}
+    assert cellocr._digit_rivals([cellocr._Word("Tỷ lệ", 90.0, (0, 0, 1, 1), choices=(("Tỷ lê", 0.9),))], None) == set()
+
+
+@pytest.mark.integration
+def test_a_digit_the_network_nearly_read_otherwise_is_settled_by_a_raw_reading(monkeypatch):
+    # the block reader takes '5' for '3' with '5' its close second; a raw-line reading of the
+    # crop gives '5': the rival stands. Where the raw reading agrees with the first, it stays.
+    crop = _whitened("546.890", 40)
+    page = np.full((crop.shape[0] + 80, crop.shape[1] + 80), 255, np.uint8)
+    page[40:40 + crop.shape[0], 40:40 + crop.shape[1]] = crop
+    from sohoa.tables.lines import binarise
+
+    first = [[cellocr._Word("346.890", 81.0, (12, 13, 150, 50), choices=(("546.890", 0.85),))]]
+    monkeypatch.setattr(cellocr, "_read_band_words", lambda *a, **k: [list(w) for w in first])
+    box = [(10, 10, page.shape[1] - 10, page.shape[0] - 10)]
+    (cell,) = cellocr.read_cells(page, binarise(page), box)
+    assert cell.text == "546.890" and ("346.890", 1.0) in cell.alternatives
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("346.890", 90.0))
+    (cell,) = cellocr.read_cells(page, binarise(page), box)
+    assert cell.text == "346.890"
