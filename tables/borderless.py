@@ -160,8 +160,14 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
             j += 1
             if counts[j] >= _MIN_COLUMNS:
                 last = j
-            elif j - last > 2:
+            elif j - last > (_MAX_INSIDE_RUN if all(_inside(lines[k], lines, i, last, counts, height)
+                                                    for k in range(last + 1, j + 1)) else 2):
                 break
+        # the last row's name may wrap below its figures: close lines inside the table go with it
+        while last + 1 < len(lines) and counts[last + 1] < _MIN_COLUMNS \
+                and lines[last + 1].y0 - lines[last].y1 < 0.55 * height \
+                and _inside(lines[last + 1], lines, i, last, counts, height):
+            last += 1
         block = lines[i:last + 1]
         if sum(c >= _MIN_COLUMNS for c in counts[i:last + 1]) >= 3:
             table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read)
@@ -171,6 +177,23 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
                 tables.append(table)
         i = last + 1
     return tables
+
+
+_MAX_INSIDE_RUN = 4
+"""Lines of one phrase in a row that a table may hold between two lines of figures, where they
+lie inside it (`_inside`): the wrapped lines of a name set beside the middle of its figures,
+above and below them, and a group title between two rows."""
+
+
+def _inside(line: _Line, lines: list[_Line], first: int, last: int, counts: list[int], height: float) -> bool:
+    """Whether a line of one phrase lies inside the table whose lines of figures run from
+    `first` to `last`: it starts no further left than they do and ends before their last
+    column, as a name's wrapped line or a group title does (its numeral may stand a little left of
+    the row numbers); prose and notes run across."""
+    figured = [lines[k] for k in range(first, last + 1) if counts[k] >= _MIN_COLUMNS]
+    left = min(l.words[0].x0 for l in figured)
+    last_column = min(l.words[-1].x0 for l in figured)
+    return line.words[0].x0 >= left - 1.5 * height and line.words[-1].x1 < last_column
 
 
 def _is_prose(line: _Line, x_min: int, x_max: int, gap: float) -> bool:
@@ -268,6 +291,10 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     body_start = numeric_rows[0]
     if n_cols == 2 and not _figures_column(texts[body_start:]):
         return None
+    # a group title right above the first row ('I  Chỉ tiêu kinh tế', no figures) opens the
+    # body, under the header
+    if body_start >= 2 and _is_group_title(texts[body_start - 1]):
+        body_start -= 1
     # the header: the last few line groups above the body, after any paragraph of prose
     header_groups = _without_prose(groups[:body_start], x_min, x_max, gap, height)[-4:]
     header = _header_paths(header_groups, edges, cuts, gap, read) if header_groups else \
@@ -279,6 +306,14 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
                  alternatives=tuple(alts[body_start:]),
                  has_header=bool(header_groups), bbox=(x_min, y_top, x_max, block[-1].y1),
                  source="borderless")
+
+
+def _is_group_title(row: list[str]) -> bool:
+    """A group row: a Roman numeral or capital letter first (as OCR reads them: 'H' for 'II'),
+    words after it, nothing in the columns of figures."""
+    from sohoa.tables.tidy import is_group_label
+
+    return len(row) >= 3 and is_group_label(row[0]) and bool(row[1].strip()) and not any(t.strip() for t in row[2:])
 
 
 def _figures_column(rows: list[list[str]]) -> bool:

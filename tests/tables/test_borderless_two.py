@@ -89,3 +89,48 @@ def test_a_name_line_above_its_tt_opens_the_next_row():
     # a name's second line under its own TT line, as far from the next row as from its own
     block = [line(100, 130, 100), line(142, 172), line(230, 260, 100)]
     assert not _opens_next_row(block, 1, tt, height=30)
+
+
+def _borderless_page(words):
+    """An ink page of solid word blobs, and a reader giving each box the words inside it."""
+    from sohoa.tables.cellocr import CellText
+
+    ink = np.zeros((1400, 2400), np.uint8)
+    for x0, y0, x1, _, _ in words:
+        for start in range(x0, x1, 140):  # blobs the size of printed words, a word space apart
+            ink[y0:y0 + 40, start:min(x1, start + 125)] = 255
+
+    def read(boxes):
+        out = []
+        for bx0, by0, bx1, by1 in boxes:
+            inside = sorted((y0, x0, text) for x0, y0, x1, _, text in words
+                            if bx0 <= (x0 + x1) / 2 <= bx1 and by0 <= y0 + 20 <= by1)
+            out.append(CellText(" ".join(t for _, _, t in inside), 90.0))
+        return out
+    return ink, read
+
+
+def test_names_wrapped_round_their_figures_and_group_titles_stay_in_one_table():
+    # as the browser maker sets a simple table: each name on two lines with its TT and figures
+    # between them, group titles between rows, a note under the table
+    from sohoa.tables.borderless import find_borderless_tables
+
+    words = [(250, 100, 300, 0, "TT"), (600, 100, 760, 0, "Chỉ tiêu"), (1250, 100, 1370, 0, "Đơn vị"),
+             (1560, 100, 1650, 0, "2019"), (1830, 100, 1920, 0, "2020"), (2100, 100, 2190, 0, "2021")]
+    y = 190
+    for group, rows in (("I", (1, 2)), ("II", (3, 4))):
+        words += [(216 if group == "II" else 230, y, 255, 0, group), (350, y, 640, 0, "Chỉ tiêu nhóm " + group)]
+        y += 90
+        for n in rows:
+            words += [(350, y, 900, 0, f"Tên chỉ tiêu số {n} phần đầu"), (258, y + 30, 285, 0, str(n)),
+                      (1250, y + 30, 1370, 0, "tỷ đồng"), (1600, y + 30, 1730, 0, f"{n}1,5"),
+                      (1870, y + 30, 1999, 0, f"{n}2,5"), (2140, y + 30, 2268, 0, f"{n}3,5"),
+                      (350, y + 60, 800, 0, "phần cuối")]
+            y += 140
+    words.append((200, y + 40, 2200, 0, "Ghi chú: số liệu năm cuối là số ước thực hiện"))
+    ink, read = _borderless_page(words)
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.header == ("TT", "Chỉ tiêu", "Đơn vị", "2019", "2020", "2021")
+    assert [row[0] for row in table.rows] == ["I", "1", "2", "II", "3", "4"]
+    assert table.rows[1][1] == "Tên chỉ tiêu số 1 phần đầu phần cuối"
+    assert table.rows[5][1:] == ("Tên chỉ tiêu số 4 phần đầu phần cuối", "tỷ đồng", "41,5", "42,5", "43,5")
