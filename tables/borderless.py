@@ -28,6 +28,11 @@ from sohoa.tables.values import TEXT, parse_value
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _TWO_COLUMN_GUTTER = 3.0  # text heights of white between an indicator and its only figure
 _MIN_COLUMNS = 2
+_MIN_GUTTER = 0.45
+"""Text heights of white that every body line leaves at one place for it to part two columns:
+a tightly set table leaves little more than half a text height between a name wrapped at its
+column's edge and the unit beside it, while a word space in a name is a third of one and does
+not line up from line to line."""
 
 Box = tuple[int, int, int, int]
 
@@ -226,12 +231,22 @@ def _opens_next_row(block: list[_Line], k: int, tt_ink, height: float) -> bool:
     """Whether line k, without a TT of its own, is the first line of the next row's name
     rather than the last of the row above: rows set their TT and figures beside the middle
     of a wrapped name, so a name's first line sits above its TT, closer to the line below it
-    than to the row above (which the cell padding parts from it)."""
+    than to the row above (which the cell padding parts from it), or, in a table set without
+    padding, nearer the middle of the next row's TT line than of the row above's."""
     if k == 0 or k + 1 >= len(block) or tt_ink(block[k]) or not tt_ink(block[k + 1]):
         return False
     above = block[k].y0 - block[k - 1].y1
     below = block[k + 1].y0 - block[k].y1
-    return above > below + 0.15 * height
+    if above > below + 0.15 * height:
+        return True
+    previous = next((line for line in reversed(block[:k]) if tt_ink(line)), None)
+    if previous is None:
+        return False
+
+    def middle(line: _Line) -> float:
+        return (line.y0 + line.y1) / 2
+
+    return middle(block[k + 1]) - middle(block[k]) + 0.25 * height < middle(block[k]) - middle(previous)
 
 
 def _goes_on(above: Table, below: Table, height: float) -> bool:
@@ -259,7 +274,7 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     body_like = tabular[3:] if len(tabular) >= 6 else tabular[1:] if len(tabular) >= 4 else tabular
     x_min = min(w.x0 for line in block for w in line.words)
     x_max = max(w.x1 for line in block for w in line.words)
-    gutters = _gutters(ink, body_like, x_min, x_max, 0.6 * height)
+    gutters = _gutters(ink, body_like, x_min, x_max, _MIN_GUTTER * height)
     cuts = [int((g0 + g1) / 2) for g0, g1 in gutters]
     edges = [x_min - 2] + cuts + [x_max + 2]
     n_cols = len(edges) - 1

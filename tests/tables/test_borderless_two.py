@@ -134,3 +134,35 @@ def test_names_wrapped_round_their_figures_and_group_titles_stay_in_one_table():
     assert [row[0] for row in table.rows] == ["I", "1", "2", "II", "3", "4"]
     assert table.rows[1][1] == "Tên chỉ tiêu số 1 phần đầu phần cuối"
     assert table.rows[5][1:] == ("Tên chỉ tiêu số 4 phần đầu phần cuối", "tỷ đồng", "41,5", "42,5", "43,5")
+
+
+def test_in_a_table_without_padding_a_name_line_goes_with_the_nearer_row():
+    from sohoa.tables.borderless import Word, _Line, _opens_next_row
+
+    def line(y0, y1, x0=200):
+        return _Line([Word(x0, y0, x0 + 300, y1)])
+
+    tt = lambda l: l.words[0].x0 < 150  # noqa: E731 - a TT word sits left of 150
+    # no white between rows: row 6 (two name lines round its TT), row 7's first name line,
+    # row 7's TT line with its second name line; the gaps tell nothing, the middles do
+    block = [line(60, 160, 100), line(160, 190), line(188, 240, 100)]
+    assert _opens_next_row(block, 1, tt, height=30)
+    # a name set from the top of its row: its second line is as near its own TT line
+    block = [line(60, 100, 100), line(100, 130), line(130, 170, 100)]
+    assert not _opens_next_row(block, 1, tt, height=30)
+
+
+def test_a_name_column_set_close_to_its_unit_column_stays_apart():
+    # names wrapped at their column's edge end 28 px (about half a word box's height) from the units
+    from sohoa.tables.borderless import find_borderless_tables
+
+    words = [(250, 100, 300, 0, "TT"), (600, 100, 760, 0, "Chỉ tiêu"), (1250, 100, 1370, 0, "ĐVT"),
+             (1560, 100, 1650, 0, "2021"), (1830, 100, 1920, 0, "2022"), (2100, 100, 2190, 0, "2023")]
+    for n in range(1, 7):
+        y = 110 + 60 * n
+        words += [(258, y, 285, 0, str(n)), (350, y, 1222 if n % 2 else 900, 0, f"Tên chỉ tiêu {n}"),
+                  (1250, y, 1420, 0, "giường bệnh"), (1600, y, 1730, 0, f"{n}1,5"),
+                  (1870, y, 1999, 0, f"{n}2,5"), (2140, y, 2268, 0, f"{n}3,5")]
+    ink, read = _borderless_page(words)
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.n_columns == 6 and table.rows[0][1:3] == ("Tên chỉ tiêu 1", "giường bệnh")
