@@ -228,8 +228,10 @@ def _reread_ordinals(crops: list[np.ndarray | None], texts: dict, ordinals: list
             continue
         text = texts[k][0].strip()
         if not text or _ORDINAL.match(text) or _ORDINAL.match(clean_cell_text(text)) or len(text) > 2 or (
-                len(text) == 2 and text.isalpha() and not re.fullmatch(r"[HIl]{2}", text)):
-            continue  # a number once cleaned ('S0'), or a word ('TT'); but 'HH' is how a bold 'II' often reads
+                len(text) == 2 and text.isalpha() and not re.fullmatch(r"[HIl]{2}", text)
+                and digit_marks(crop) != 1):
+            continue  # a number once cleaned ('S0'), or a word ('TT'); but 'HH' is how a bold 'II'
+            # often reads, and two letters read from one glyph ('Vú' for '7') are no word
         if text in ("|", "l", "I", "1", "!", "i"):
             continue  # a bar: '1' or a group's 'I', which only the numbering around it tells
         if crop.shape[1] > 3 * crop.shape[0]:

@@ -9,7 +9,7 @@ from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
 
 _BODY_ORDINAL = re.compile(r"^\d{1,3}[.)]?$")
-_YEARISH = re.compile(r"^(19|20)\d\d$")
+_YEARISH = re.compile(r"^(19|20)\d\d(\s*[-–/]\s*(19|20)\d\d)?$")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(19|20)\d\d\b|\b\d{1,2}/(19|20)\d\d\b")
 
 
@@ -20,11 +20,14 @@ def _is_body_row(texts: list[str]) -> bool:
     if not texts:
         return False
     rest = [t.strip() for t in texts[1:] if t.strip()]
-    if not _BODY_ORDINAL.match(texts[0].strip()):
-        # an overall number misread ('8' as '§'), before a number within the group and a date
-        return (len(texts[0].strip()) <= 2 and bool(rest) and bool(re.fullmatch(r"\d{1,3}[.,)]", rest[0]))
-                and any(_DATE.search(t) for t in rest))
     numbers = [t for t in rest if parse_value(t).qualifier not in (TEXT, "missing") and not _YEARISH.match(t)]
+    if not _BODY_ORDINAL.match(texts[0].strip()):
+        # a row number misread ('8' as '§', '7' as 'Vú'): before a number within the group and
+        # a date, or before two figures (no header label row holds two figures besides years)
+        misread = len(texts[0].strip()) <= 2
+        return misread and bool(rest) and (
+            (bool(re.fullmatch(r"\d{1,3}[.,)]", rest[0])) and any(_DATE.search(t) for t in rest))
+            or len(numbers) >= 2)
     dates = [t for t in rest if _DATE.search(t)]
     second_ordinal = bool(rest) and bool(re.fullmatch(r"\d{1,3}[.,)]?", rest[0]))
     return bool(numbers or dates) or (second_ordinal and len(rest) >= 2)

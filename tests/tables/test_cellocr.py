@@ -260,3 +260,11 @@ def test_a_digit_the_network_nearly_read_otherwise_is_settled_by_a_raw_reading(m
     monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("346.890", 90.0))
     (cell,) = cellocr.read_cells(page, binarise(page), box)
     assert cell.text == "346.890"
+
+
+def test_two_letters_read_from_one_glyph_of_a_tt_cell_are_read_again(monkeypatch):
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("7", 80.0))
+    one, two = _whitened("7", 44), _whitened("TT", 44)
+    texts = {0: ("Vú", 50.0), 1: ("TT", 90.0)}
+    cellocr._reread_ordinals([one, two], texts, [True, True])
+    assert texts == {0: ("7", 60.0), 1: ("TT", 90.0)}

@@ -273,3 +273,16 @@ def test_a_stamp_sized_ruled_box_is_no_table():
     for x in (60, 300, 720):
         draw.rectangle([x, 600, x + 3, 843], fill=0)
     assert find_tables_on_page(PageImage("d", 1, np.asarray(image), 300)) == []
+
+
+def test_a_continuation_page_whose_first_row_number_is_misread_starts_with_body_rows():
+    # the second page of a continued table without its header: row 7's TT read as 'Vú'
+    cells = [(0, 0, 1, 1, "Vú"), (0, 1, 1, 1, "Tỷ lệ huy động trẻ em đi nhà trẻ"), (0, 2, 1, 1, "ha"),
+             (0, 3, 1, 1, "883.457"), (0, 4, 1, 1, ">21"), (1, 0, 1, 1, "8"), (1, 1, 1, 1, "Thu nội địa"),
+             (1, 2, 1, 1, "tỷ đồng"), (1, 3, 1, 1, "12,5"), (1, 4, 1, 1, "13")]
+    assert header_row_count(2, cells) == 0
+    # a header row of labels and year spans stays a header
+    header = [(0, 0, 1, 1, "TT"), (0, 1, 1, 1, "Chỉ tiêu"), (0, 2, 1, 1, "ĐVT"), (0, 3, 1, 1, "2021-2025"),
+              (0, 4, 1, 1, "2026"), (1, 0, 1, 1, "1"), (1, 1, 1, 1, "GRDP"), (1, 2, 1, 1, "%"), (1, 3, 1, 1, "6,5"),
+              (1, 4, 1, 1, "7")]
+    assert header_row_count(2, header) == 1
