@@ -306,6 +306,8 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     body_start = numeric_rows[0]
     if n_cols == 2 and not _figures_column(texts[body_start:]):
         return None
+    if n_cols > 2 and not _has_column_of_figures(texts[body_start:]):
+        return None
     # a group title right above the first row ('I  Chỉ tiêu kinh tế', no figures) opens the
     # body, under the header
     if body_start >= 2 and _is_group_title(texts[body_start - 1]):
@@ -321,6 +323,18 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
                  alternatives=tuple(alts[body_start:]),
                  has_header=bool(header_groups), bbox=(x_min, y_top, x_max, block[-1].y1),
                  source="borderless")
+
+
+def _has_column_of_figures(rows: list[list[str]]) -> bool:
+    """Whether the body has a column of figures: one column right of the first holds a number
+    (or a dash) in three in five of the rows that hold anything right of their name. Scraps a
+    seal, a signature or handwriting leave on a page read as a few digits scattered over many
+    narrow columns."""
+    filled = [row for row in rows if any(t.strip() for t in row[2:])]
+    if len(filled) < 2:
+        return False
+    return any(sum(1 for row in filled if _is_number(row[c]) or row[c].strip() in ("-", "–")) >= 0.6 * len(filled)
+               for c in range(1, len(rows[0])))
 
 
 def _is_group_title(row: list[str]) -> bool:

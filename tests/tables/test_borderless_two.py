@@ -166,3 +166,17 @@ def test_a_name_column_set_close_to_its_unit_column_stays_apart():
     ink, read = _borderless_page(words)
     (table,) = find_borderless_tables("d", 1, ink, read)
     assert table.n_columns == 6 and table.rows[0][1:3] == ("Tên chỉ tiêu 1", "giường bệnh")
+
+
+def test_scraps_scattered_over_narrow_columns_are_no_table():
+    from sohoa.tables.borderless import _has_column_of_figures
+
+    # what a seal and handwriting on a 1999 decision read as: a few digits in many columns
+    scraps = [["b) Ông, bà: Nông", "- Dự", "1h", "Hi", "tân", "CÓ tì", "ác", "*h1", "1", "L"],
+              ["LỄ... ^ ĐA", "¬", "_1_", "rà", "-", "", "-~", "LIÊN", "1", "`"],
+              ["màu. công khai", "huy", "rời", "ìứ", "iếu", "có) \\", "rà", "nội", "2 tiền", "đ"],
+              ["_ 1 1 ° 1!", "2.", "`", "-", "“4", "— ÁN", "ư®", "-", "", "'"]]
+    assert not _has_column_of_figures(scraps)
+    table = [["I", "Chỉ tiêu kinh tế", "", "", ""], ["1", "GRDP", "%", "6,5", "7"], ["2", "Thu ngân sách", "tỷ đồng", "-", "1.234"],
+             ["II", "Chỉ tiêu xã hội", "", "", ""], ["3", "Hộ nghèo", "%", "2,1", "Dưới 2"]]
+    assert _has_column_of_figures(table)
