@@ -217,9 +217,11 @@ def _received_stamps(words: list[OcrWord], grids: list[Grid], width: int, height
     A received stamp ('ĐẾN / Số: … / Ngày: … / Chuyển: …', filled in by hand) is a small ruled
     box, narrower than a third of the page and shorter than a tenth of it, in which a line
     opens with the stamp's own words. A table is wider or taller, and never opens so."""
+    from sohoa.tables.grid import stamp_sized
+
     tables, stamp_words, stamps = [], [], []
     for grid in grids:
-        small = grid.x1 - grid.x0 < width / 3 and grid.y1 - grid.y0 < height / 10
+        small = stamp_sized((grid.x0, grid.y0, grid.x1, grid.y1), width, height)
         inside = [i for i, w in enumerate(words) if i not in dropped
                   and grid.contains((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)]
         texts = [words[i].text for i in sorted(inside, key=lambda i: (words[i].bbox[1], words[i].bbox[0]))]

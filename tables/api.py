@@ -57,10 +57,39 @@ def tidy_frame(tables: list[Table]) -> "pd.DataFrame":
     return frame
 
 
+UNCERTAIN_BELOW = 80.0
+"""A body cell read with less confidence than this (0-100), or one the OCR weighed other
+readings for, is listed among the sidecar's `uncertain_cells`."""
+
+
+def uncertain_cells(table: Table) -> list[dict]:
+    """Every body cell the OCR was unsure of: read from a page image with confidence under
+    `UNCERTAIN_BELOW`, or with other readings weighed. Row (1-based, as in the CSV), column name, the cell as written,
+    its confidence (0-100) and its alternatives ([form, confidence relative to the written
+    reading 0-1], likeliest first; a cell's text is as read, before the repair of text cells)."""
+    from sohoa.tables.records import unique_names
+
+    names = unique_names(table.header)
+    grid = table.alternatives_grid()
+    read_from_image = table.source in ("ruled", "borderless")  # text input has no OCR confidence to doubt
+    out = []
+    for r, row in enumerate(table.rows):
+        for c, text in enumerate(row):
+            conf = table.confidences[r][c] if r < len(table.confidences) and c < len(table.confidences[r]) else 100.0
+            alternatives = grid[r][c] if r < len(grid) and c < len(grid[r]) else ()
+            if not alternatives and (conf >= UNCERTAIN_BELOW or not read_from_image):
+                continue
+            out.append({"row": r + 1, "column": names[c] if c < len(names) else f"Cột {c + 1}", "text": text,
+                        "confidence": round(float(conf), 1),
+                        "alternatives": [[form, round(float(odds), 3)] for form, odds in alternatives]})
+    return out
+
+
 def table_sidecar(table: Table) -> dict:
     """What the wide CSV cannot hold, for `tables/p<page>_t<k>.json` beside it: where the table
-    was found, and the OCR confidence (0-100) of every body cell, rows and columns as in the CSV
-    (100 for cells of text input and for cells without ink)."""
+    was found, the OCR confidence (0-100) of every body cell, rows and columns as in the CSV
+    (100 for cells of text input and for cells without ink), and the cells the OCR was unsure
+    of with the other readings it weighed (`uncertain_cells`)."""
     from sohoa.tables.records import unique_names
 
     n_cols = len(table.header)
@@ -75,6 +104,7 @@ def table_sidecar(table: Table) -> dict:
         "columns": unique_names(table.header),
         "row_pages": list(table.row_pages) if table.row_pages else [table.page] * len(table.rows),
         "confidences": [[round(float(c), 1) for c in row] for row in confidences],
+        "uncertain_cells": uncertain_cells(table),
         **{key: value for key, value in table.notes.items() if key != "line"},
     }
 

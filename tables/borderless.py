@@ -30,6 +30,11 @@ from sohoa.tables.values import TEXT, parse_value
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _TWO_COLUMN_GUTTER = 3.0  # text heights of white between an indicator and its only figure
 _MIN_COLUMNS = 2
+_MIN_GUTTER = 0.45
+"""Text heights of white that every body line leaves at one place for it to part two columns:
+a tightly set table leaves little more than half a text height between a name wrapped at its
+column's edge and the unit beside it, while a word space in a name is a third of one and does
+not line up from line to line."""
 
 Box = tuple[int, int, int, int]
 
@@ -153,8 +158,14 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
             j += 1
             if counts[j] >= _MIN_COLUMNS:
                 last = j
-            elif j - last > 2:
+            elif j - last > (_MAX_INSIDE_RUN if all(_inside(lines[k], lines, i, last, counts, height)
+                                                    for k in range(last + 1, j + 1)) else 2):
                 break
+        # the last row's name may wrap below its figures: close lines inside the table go with it
+        while last + 1 < len(lines) and counts[last + 1] < _MIN_COLUMNS \
+                and lines[last + 1].y0 - lines[last].y1 < 0.55 * height \
+                and _inside(lines[last + 1], lines, i, last, counts, height):
+            last += 1
         block = lines[i:last + 1]
         if sum(c >= _MIN_COLUMNS for c in counts[i:last + 1]) >= 3:
             table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read)
@@ -164,6 +175,23 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
                 tables.append(table)
         i = last + 1
     return tables
+
+
+_MAX_INSIDE_RUN = 4
+"""Lines of one phrase in a row that a table may hold between two lines of figures, where they
+lie inside it (`_inside`): the wrapped lines of a name set beside the middle of its figures,
+above and below them, and a group title between two rows."""
+
+
+def _inside(line: _Line, lines: list[_Line], first: int, last: int, counts: list[int], height: float) -> bool:
+    """Whether a line of one phrase lies inside the table whose lines of figures run from
+    `first` to `last`: it starts no further left than they do and ends before their last
+    column, as a name's wrapped line or a group title does (its numeral may stand a little left of
+    the row numbers); prose and notes run across."""
+    figured = [lines[k] for k in range(first, last + 1) if counts[k] >= _MIN_COLUMNS]
+    left = min(l.words[0].x0 for l in figured)
+    last_column = min(l.words[-1].x0 for l in figured)
+    return line.words[0].x0 >= left - 1.5 * height and line.words[-1].x1 < last_column
 
 
 def _is_prose(line: _Line, x_min: int, x_max: int, gap: float) -> bool:
@@ -196,12 +224,22 @@ def _opens_next_row(block: list[_Line], k: int, tt_ink, height: float) -> bool:
     """Whether line k, without a TT of its own, is the first line of the next row's name
     rather than the last of the row above: rows set their TT and figures beside the middle
     of a wrapped name, so a name's first line sits above its TT, closer to the line below it
-    than to the row above (which the cell padding parts from it)."""
+    than to the row above (which the cell padding parts from it), or, in a table set without
+    padding, nearer the middle of the next row's TT line than of the row above's."""
     if k == 0 or k + 1 >= len(block) or tt_ink(block[k]) or not tt_ink(block[k + 1]):
         return False
     above = block[k].y0 - block[k - 1].y1
     below = block[k + 1].y0 - block[k].y1
-    return above > below + 0.15 * height
+    if above > below + 0.15 * height:
+        return True
+    previous = next((line for line in reversed(block[:k]) if tt_ink(line)), None)
+    if previous is None:
+        return False
+
+    def middle(line: _Line) -> float:
+        return (line.y0 + line.y1) / 2
+
+    return middle(block[k + 1]) - middle(block[k]) + 0.25 * height < middle(block[k]) - middle(previous)
 
 
 def _goes_on(above: Table, below: Table, height: float) -> bool:
@@ -217,6 +255,7 @@ def _joined(above: Table, below: Table) -> Table:
     x0, y0, x1, _ = above.bbox
     return Table(doc_id=above.doc_id, page=above.page, index=above.index, header=above.header,
                  rows=above.rows + below.rows, confidences=above.confidences + below.confidences,
+                 alternatives=above.alternatives_grid() + below.alternatives_grid(),
                  pages=above.pages, has_header=above.has_header,
                  bbox=(min(x0, below.bbox[0]), y0, max(x1, below.bbox[2]), below.bbox[3]), source="borderless")
 
@@ -228,7 +267,7 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     body_like = tabular[3:] if len(tabular) >= 6 else tabular[1:] if len(tabular) >= 4 else tabular
     x_min = min(w.x0 for line in block for w in line.words)
     x_max = max(w.x1 for line in block for w in line.words)
-    gutters = _gutters(ink, body_like, x_min, x_max, 0.6 * height)
+    gutters = _gutters(ink, body_like, x_min, x_max, _MIN_GUTTER * height)
     cuts = [int((g0 + g1) / 2) for g0, g1 in gutters]
     edges = [x_min - 2] + cuts + [x_max + 2]
     n_cols = len(edges) - 1
@@ -253,12 +292,19 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     found = read(boxes)
     texts = [[found[r * n_cols + c].text for c in range(n_cols)] for r in range(len(groups))]
     confs = [[found[r * n_cols + c].conf for c in range(n_cols)] for r in range(len(groups))]
+    alts = [tuple(tuple(found[r * n_cols + c].alternatives) for c in range(n_cols)) for r in range(len(groups))]
     numeric_rows = [r for r, row in enumerate(texts) if any(_is_number(t) for t in row[1:])]
     if len(numeric_rows) < 2:
         return None
     body_start = numeric_rows[0]
     if n_cols == 2 and not _figures_column(texts[body_start:]):
         return None
+    if n_cols > 2 and not _has_column_of_figures(texts[body_start:]):
+        return None
+    # a group title right above the first row ('I  Chỉ tiêu kinh tế', no figures) opens the
+    # body, under the header
+    if body_start >= 2 and _is_group_title(texts[body_start - 1]):
+        body_start -= 1
     # the header: the last few line groups above the body, after any paragraph of prose
     header_groups = _without_prose(groups[:body_start], x_min, x_max, gap, height)[-4:]
     header = _header_paths(header_groups, edges, cuts, gap, read) if header_groups else \
@@ -267,8 +313,29 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     y_top = min(l.y0 for g in (header_groups or groups[body_start:body_start + 1]) for l in g)
     return Table(doc_id=doc_id, page=page, index=index, header=tuple(header), rows=rows,
                  confidences=tuple(tuple(c) for c in confs[body_start:]), pages=(page,),
+                 alternatives=tuple(alts[body_start:]),
                  has_header=bool(header_groups), bbox=(x_min, y_top, x_max, block[-1].y1),
                  source="borderless")
+
+
+def _has_column_of_figures(rows: list[list[str]]) -> bool:
+    """Whether the body has a column of figures: one column right of the first holds a number
+    (or a dash) in three in five of the rows that hold anything right of their name. Scraps a
+    seal, a signature or handwriting leave on a page read as a few digits scattered over many
+    narrow columns."""
+    filled = [row for row in rows if any(t.strip() for t in row[2:])]
+    if len(filled) < 2:
+        return False
+    return any(sum(1 for row in filled if _is_number(row[c]) or row[c].strip() in ("-", "–")) >= 0.6 * len(filled)
+               for c in range(1, len(rows[0])))
+
+
+def _is_group_title(row: list[str]) -> bool:
+    """A group row: a Roman numeral or capital letter first (as OCR reads them: 'H' for 'II'),
+    words after it, nothing in the columns of figures."""
+    from sohoa.tables.tidy import is_group_label
+
+    return len(row) >= 3 and is_group_label(row[0]) and bool(row[1].strip()) and not any(t.strip() for t in row[2:])
 
 
 def _figures_column(rows: list[list[str]]) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -38,6 +39,10 @@ class CellText:
     text: str
     conf: float  # 0-100; 100 for a cell without ink (certainly empty)
     mark_alternatives: MarkAlternatives = ()
+    alternatives: tuple[tuple[str, float], ...] = ()
+    """Other readings of the whole cell the OCR weighed, each with its confidence relative to
+    the reading kept (0-1), likeliest first: a character the LSTM weighed beside the one it
+    read, or what another pass over the crop read (`_cell_alternatives`)."""
 
 
 def _words(engine: OcrEngine, image: np.ndarray, psm: int, whitelist: str | None = None,
@@ -93,33 +98,70 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
     first_words = _read_band_words(engine, crops, bands, gap)
+    other_readings: list[list[tuple[str, float]]] = [[] for _ in crops]  # what other passes read
     _reread_doubtful_words(engine, crops, first_words, gap)
     _second_opinion_on_marks(engine, crops, first_words, gap)
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
-    # numbers that read doubtfully get a second, digits-only pass (again one call for all)
+    # numbers that read doubtfully get a second, digits-only pass (again one call for all):
+    # read with little confidence, not a number, with other than as many digits as the crop
+    # shows, or written unlike the other figures of their column (`off_format`)
+    off_format = _off_format([clean_cell_text(text) for text, _ in first], [b[0] for b in boxes])
     numeric = [k for k, (text, conf) in enumerate(first)
-               if crops[k] is not None and _PLAIN_NUMBER.match(text) and (conf < 90 or parse_value(text).qualifier == TEXT)]
+               if crops[k] is not None and _PLAIN_NUMBER.match(text) and (
+                   conf < 90 or parse_value(text).qualifier == TEXT or k in off_format
+                   or _digits_disagree(clean_cell_text(text), sharp[k]))]
     second = _read_stack(engine, [crops[k] for k in numeric], gap, whitelist=_NUMERIC_CHARS)
     texts = {k: t for k, t in enumerate(first)}
     for k, (text, conf) in zip(numeric, second):
         old_text, old_conf = texts[k]
+        other_readings[k] += [(text, conf), (old_text, old_conf)]
         # only a fallback: the digits-only reader drops what it cannot place, so a first
         # reading that already makes a number stands
         if parse_value(text).qualifier != TEXT and parse_value(clean_cell_text(old_text)).qualifier == TEXT:
             texts[k] = (text, conf)
         elif _digits_fit(clean_cell_text(text), sharp[k]) and not _digits_fit(clean_cell_text(old_text), sharp[k]):
             texts[k] = (text, conf)  # the two readings differ in digits: the crop counts them
+        elif k in off_format and off_format[k](clean_cell_text(text)) and not _digits_disagree(
+                clean_cell_text(text), sharp[k]) and _digits_fit(clean_cell_text(text), sharp[k]) == _digits_fit(
+                clean_cell_text(old_text), sharp[k]):
+            texts[k] = (text, conf)  # written as its column is, and no worse by the crop's count
+    # a number still at odds with its crop's digit count: read again alone without the page
+    # layout analysis, as a raw line, then as one word (Tesseract's line finding drops or
+    # doubles digits of some crops that these read whole: '51513' and '1515513' for '151.513')
+    stubborn = [k for k in numeric if _digits_disagree(clean_cell_text(texts[k][0]), sharp[k])]
+    for k in stubborn[:_MAX_NUMBER_RETRIES]:
+        for mode in (13, 8):
+            retry = _read_single(engine, crops[k], psm=mode, whitelist=_NUMERIC_CHARS)
+            other_readings[k].append((retry.text, retry.conf))
+            if _digits_fit(clean_cell_text(retry.text), sharp[k]):
+                texts[k] = (retry.text, retry.conf)
+                break
+    # a digit the network nearly read otherwise ('3' with '5' at 0.8 of its score): the crop is
+    # read once more as a raw line, and the rival is taken where that reading gives it
+    rivals = {k: _digit_rivals(first_words[k], sharp[k]) for k in range(len(crops))
+              if crops[k] is not None and texts[k] == first[k] and _BARE_NUMBER.match(clean_cell_text(texts[k][0]))}
+    for k in [k for k, found in rivals.items() if found][:_MAX_NUMBER_RETRIES]:
+        retry = _read_single(engine, crops[k], psm=13, whitelist=_NUMERIC_CHARS)
+        raw = retry.text.strip(".,")  # a speck read as a stop after the number
+        other_readings[k].append((raw, retry.conf))
+        if fix_separators(clean_cell_text(raw), sharp[k]) in rivals[k]:
+            texts[k] = (raw, retry.conf)
     # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
     glyphs = sorted((texts[k][1], k) for k, crop in enumerate(crops)
                     if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
                     and (texts[k][1] < 80 or not texts[k][0].isalnum()))
     for _, k in glyphs[:_MAX_GLYPH_RETRIES]:
         retry = _read_single(engine, crops[k], psm=10)
+        other_readings[k] += [(retry.text, retry.conf), texts[k]]
         if retry.text and retry.conf > texts[k][1]:
             texts[k] = (retry.text, retry.conf)
     if ordinals:
+        before = dict(texts)
         _reread_ordinals(engine, crops, texts, ordinals)
+        for k in texts:
+            if texts[k] != before[k]:
+                other_readings[k].append(before[k])
     results = []
     for k, crop in enumerate(crops):
         if crop is None:
@@ -129,9 +171,35 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         if not text and _is_dash(crop):
             results.append(CellText("-", 50.0))
             continue
-        results.append(CellText(fix_separators(clean_cell_text(text), sharp[k]), conf,
-                                alternatives[k] if texts[k] == first[k] else ()))
+        final = fix_separators(clean_cell_text(text), sharp[k])
+        results.append(CellText(final, conf, alternatives[k] if texts[k] == first[k] else (),
+                                _cell_alternatives(final, conf, first_words[k] if texts[k] == first[k] else [],
+                                                   other_readings[k], sharp[k])))
     return results
+
+
+_MAX_CELL_ALTERNATIVES = 5
+
+
+def _cell_alternatives(final: str, conf: float, words: list[OcrWord], readings: list[tuple[str, float]],
+                       sharp: np.ndarray | None) -> tuple[tuple[str, float], ...]:
+    """Other readings of a cell, each cleaned as the kept one was, with its confidence relative
+    to it (0-1): the cell with one word changed to a form the LSTM weighed for it (`words`: the
+    words of the kept reading, when it is the first pass's), and what the other passes read
+    (`readings`, (text, confidence 0-100))."""
+    found: dict[str, float] = {}
+
+    def add(text: str, odds: float) -> None:
+        text = fix_separators(clean_cell_text(text), sharp) if sharp is not None else clean_cell_text(text)
+        if text and text != final and odds > 0:
+            found[text] = max(found.get(text, 0.0), round(min(1.0, odds), 3))
+
+    for j, word in enumerate(words):
+        for form, odds in _word_choices(word):
+            add(" ".join(form if i == j else w.text for i, w in enumerate(words)), odds)
+    for text, other_conf in readings:
+        add(text, max(other_conf, 0.0) / max(conf, 1.0))
+    return tuple(sorted(found.items(), key=lambda kv: -kv[1])[:_MAX_CELL_ALTERNATIVES])
 
 
 _ORDINAL = re.compile(r"^(?:\d{1,3}|[IVX]{1,5})[.)]?$")
@@ -146,18 +214,23 @@ def _reread_ordinals(engine: OcrEngine, crops: list[np.ndarray | None], texts: d
         if crop is None or not ordinals[k]:
             continue
         text = texts[k][0].strip()
-        if not text or _ORDINAL.match(text) or len(text) > 2 or (
-                len(text) == 2 and text.isalpha() and not re.fullmatch(r"[HIl]{2}", text)):
-            continue  # a word ('TT'); but 'HH' is how a bold 'II' often reads
+        if not text or _ORDINAL.match(text) or _ORDINAL.match(clean_cell_text(text)) or len(text) > 2 or (
+                len(text) == 2 and text.isalpha() and not re.fullmatch(r"[HIl]{2}", text)
+                and digit_marks(crop) != 1):
+            continue  # a number once cleaned ('S0'), or a word ('TT'); but 'HH' is how a bold 'II'
+            # often reads, and two letters read from one glyph ('Vú' for '7') are no word
         if text in ("|", "l", "I", "1", "!", "i"):
             continue  # a bar: '1' or a group's 'I', which only the numbering around it tells
         if crop.shape[1] > 3 * crop.shape[0]:
             continue  # a wide cell: a title, not a number
         retry = _read_single(engine, crop, psm=8, whitelist=_ORDINAL_CHARS)
-        if _ORDINAL.match(retry.text.strip()):
+        marks = digit_marks(crop)  # a reading with fewer or more glyphs than the crop shows is no reading of it
+        if _ORDINAL.match(retry.text.strip()) and (marks is None or sum(ch.isalnum() for ch in retry.text) == marks):
             texts[k] = (retry.text.strip(), min(retry.conf, 60.0))
 
 
+_MAX_NUMBER_RETRIES = 8
+"""Numbers read again one by one, at most, on one table (each is a Tesseract call of its own)."""
 _PLAIN_NUMBER = re.compile(r"^[\d.,\s\-–<>%IlO|\]S§]*\d[\d.,\s\-–<>%IlO|\]S§]*$")
 _MAX_GLYPH_RETRIES = 12
 
@@ -245,7 +318,7 @@ def _reread_doubtful_words(engine: OcrEngine, crops: list[np.ndarray | None], wo
         old = words[k][j]
         text, conf = _joined(new)
         if text and conf >= old.conf + _REREAD_MARGIN:
-            words[k][j] = OcrWord(text, conf, old.bbox)
+            words[k][j] = OcrWord(text, conf, old.bbox, readings=((old.text, max(old.conf, 0.0) / max(conf, 1.0)),))
 
 
 _REREAD_BELOW = 50.0
@@ -387,24 +460,107 @@ _BARE_NUMBER = re.compile(r"^\d[\d.,]*\d$|^\d$")
 
 
 def digit_marks(crop: np.ndarray) -> int | None:
-    """How many digits a crop of a bare number shows: its tall marks, when each is one digit
-    (None when some are too wide, i.e. touching digits, or the crop is empty)."""
+    """How many digits a crop of a bare number shows: its tall marks, one digit each, and a
+    mark as wide as several digits (digits that touch) as many as its width holds lone digits
+    of the crop ('64' touching beside a lone '4' and '7'). None when the crop is empty, or when
+    touching digits cannot be measured (fewer than two lone digits of full width beside them,
+    or a width that is no whole number of digits)."""
     boxes = _ink_boxes(crop)
     if not boxes:
         return None
     tall_h = max(h for _, _, _, h in boxes)
     tall = [(x, w) for x, _, w, h in boxes if h >= 0.6 * tall_h]
-    if any(w > 0.9 * tall_h for _, w in tall):
-        return None
+    # lone digits of full width ('1' is narrow): the measure of a digit in this crop
+    lone = sorted(w for _, w in tall if 0.45 * tall_h <= w <= 0.9 * tall_h)
     # pieces of one broken digit overlap in x; count columns of ink, not pieces
     tall.sort()
     columns = 0
     right = -1
     for x, w in tall:
         if x >= right - 0.3 * w:
-            columns += 1
+            if w > 0.9 * tall_h:
+                if len(lone) < 2:
+                    return None
+                digit = lone[len(lone) // 2]
+                space = 0.1 * tall_h  # the usual white between two digits
+                many = (w + space) / (digit + space)
+                if abs(many - round(many)) > 0.3:
+                    return None
+                columns += max(1, round(many))
+            else:
+                columns += 1
         right = max(right, x + w)
     return columns
+
+
+_RIVAL_ODDS = 0.5
+"""A digit's rival that the network scored at least this share of the digit it read is worth
+a second reading of the crop."""
+
+
+def _digit_rivals(words: list[OcrWord], sharp: np.ndarray | None) -> set[str]:
+    """The cell's number with one digit changed to a rival the LSTM scored close to it (at least
+    `_RIVAL_ODDS` of the read digit), cleaned as the cell is."""
+    found = set()
+    for j, word in enumerate(words):
+        for form, odds in _word_choices(word):
+            changed = [i for i, (a, b) in enumerate(zip(word.text, form)) if a != b]
+            if odds < _RIVAL_ODDS or len(form) != len(word.text) or len(changed) != 1 \
+                    or not (word.text[changed[0]].isdigit() and form[changed[0]].isdigit()):
+                continue
+            text = " ".join(form if i == j else w.text for i, w in enumerate(words))
+            found.add(fix_separators(clean_cell_text(text), sharp) if sharp is not None else clean_cell_text(text))
+    return found
+
+
+def _digits_disagree(text: str, crop: np.ndarray | None) -> bool:
+    """Whether `text` is a bare number whose digits the crop, which shows its digits one by
+    one, counts otherwise (False where the crop cannot count them: touching digits)."""
+    if crop is None or not _BARE_NUMBER.match(text):
+        return False
+    marks = digit_marks(crop)
+    return marks is not None and marks != sum(ch.isdigit() for ch in text)
+
+
+_DECIMALS = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,(\d+))?$|^\d+(?:,(\d+))?$")
+
+
+def _decimals(text: str) -> int | None:
+    """Decimals of a plain Vietnamese number ('78,50' → 2, '6.500' → 0), None for anything else."""
+    match = _DECIMALS.match(text)
+    if not match:
+        return None
+    digits = match.group(1) or match.group(2) or ""
+    return len(digits)
+
+
+def _off_format(texts: list[str], columns: list[int]) -> dict[int, Callable[[str], bool]]:
+    """Cells written unlike the other figures of their column: where at least four of a
+    column's plain numbers and three in four of them have one number of decimals (a column of
+    percentages to two places), a plain number with another ('7850' or '78,5' among '78,50')
+    is off its column's format. Cell index → the test a reading of it must pass to fit."""
+    by_column: dict[int, list[int]] = {}
+    for k, column in enumerate(columns):
+        by_column.setdefault(column, []).append(k)
+    out = {}
+    for members in by_column.values():
+        decimals = {k: _decimals(texts[k]) for k in members}
+        known = [d for d in decimals.values() if d is not None]
+        if len(known) < 4:
+            continue
+        usual, count = max(((d, known.count(d)) for d in set(known)), key=lambda dc: dc[1])
+        if count < 0.75 * len(known):
+            continue
+        for k, d in decimals.items():
+            if d is not None and d != usual:
+                out[k] = lambda text, usual=usual: _decimals(text) == usual
+    return out
+
+
+def _word_choices(word: OcrWord) -> tuple[tuple[str, float], ...]:
+    """Forms of a word with one character changed that the engine weighed (its marks, and the
+    other characters of a number or code), or an earlier reading it replaced."""
+    return word.alternatives + word.readings
 
 
 def _digits_fit(text: str, crop: np.ndarray | None) -> bool:

@@ -17,7 +17,12 @@ conservatively:
   without figures (a parent of the '- ' sub-rows under it);
 - a bare number whose row shows decimal commas, and which only fits the row's other values
   with a comma put back, gets the comma back ('9469' beside '94,77' → '94,69');
-- a line with values that cannot be aligned to the columns is reported, never guessed.
+- a line with values that cannot be aligned to the columns is reported, never guessed;
+- the years of the header lines ('2020 2021 2022 2023 … 2024 | 2025') are given to the value
+  columns they head (`header_years`): each run of consecutive years heads as many adjacent
+  columns, in order; the other labels on the year line (cut at rules and brackets) each take
+  at least one column of their own; where that leaves room, the placement under which every
+  year's figures run on most smoothly from the year before's, row by row, is taken.
 
 Every cell of such a table has a low confidence (`FLATTENED_CONFIDENCE`, less where a comma
 was put back) and the table's source is 'flattened-text'.
@@ -204,6 +209,131 @@ def _without_assessment(words: list[str]) -> list[str]:
     return words[:-1] if words and _ASSESSMENT.match(_plain(words[-1])) else words
 
 
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
+_TEXT_COLUMN_LABEL = re.compile(r"\b(danh gia|ghi chu)\b")
+"""Labels of the text columns of an indicator table (assessment, notes) read without marks:
+such a column is no value column, as its words ('Đạt', 'Vượt') are not values."""
+
+
+def _header_chunks(line: str) -> list[str | int]:
+    """The labels of a header line in order: cut at rules and brackets ('|', '[', ']') and
+    around years; a year is an int, a label its text. Scraps without two letters are dropped."""
+    chunks: list[str | int] = []
+    for piece in re.split(r"[|\[\]]", line):
+        words: list[str] = []
+        for word in piece.split():
+            bare = word.strip(".,;:'’‘“”()")
+            if _YEAR_TOKEN.match(bare):
+                if words:
+                    chunks.append(" ".join(words))
+                    words = []
+                chunks.append(int(bare))
+            else:
+                words.append(word)
+        if words:
+            chunks.append(" ".join(words))
+    return [c for c in chunks if isinstance(c, int) or sum(ch.isalpha() for ch in c) >= 2]
+
+
+def _year_runs(chunks: list[str | int]) -> tuple[list[list[int]], list[int]]:
+    """(runs of consecutive years, labels before, between and after the runs): a label or a
+    year that does not follow the one before ends a run."""
+    runs: list[list[int]] = []
+    gaps = [0]
+    for chunk in chunks:
+        if isinstance(chunk, int):
+            if runs and gaps[-1] == 0 and runs[-1][-1] + 1 == chunk:
+                runs[-1].append(chunk)
+            else:
+                runs.append([chunk])
+                gaps.append(0)
+        else:
+            gaps[-1] += 1
+    return runs, gaps
+
+
+def _continuity_cost(columns: dict[int, int], rows: list[list[str]]) -> float:
+    """How unevenly the figures run on from one year to the next, row by row: the squared log
+    ratio of every pair of figures in columns of consecutive years (capped, so one odd figure
+    cannot outweigh the rest; a figure beside a blank counts as the cap)."""
+    cap = math.log(10) ** 2
+    by_year = {year: col for col, year in columns.items()}
+    cost = 0.0
+    for year, col in by_year.items():
+        if year + 1 not in by_year:
+            continue
+        nxt = by_year[year + 1]
+        for row in rows:
+            a, b = _magnitude(row[col]), _magnitude(row[nxt])
+            if a and b:
+                cost += min(cap, math.log(a / b) ** 2)
+            elif (a is None) != (b is None):
+                cost += cap
+    return cost
+
+
+def header_years(header_lines: list[str], n_values: int, rows: list[list[str]]) -> dict[int, int]:
+    """The year (value) of the value columns (keys: 0-based among the value columns) that the
+    years of the header lines head, empty when they cannot be placed (see the module
+    docstring). `rows`: the value cells of the table's rows."""
+    lines = [[c for c in _header_chunks(line) if isinstance(c, int) or not _TEXT_COLUMN_LABEL.search(_plain(c))]
+             for line in header_lines]
+    chunks = max(lines, key=lambda cs: sum(isinstance(c, int) for c in cs), default=[])
+    runs, gaps = _year_runs(chunks)
+    years = sum(len(run) for run in runs)
+    if years < 2 or len(runs) > 4:
+        return {}
+    free = n_values - years - sum(gaps)
+    if free < 0:
+        return {}
+    placements = []
+    for extra in _spreads(free, len(gaps)):
+        columns, col = {}, 0
+        for k, run in enumerate(runs):
+            col += gaps[k] + extra[k]
+            for year in run:
+                columns[col] = year
+                col += 1
+        placements.append((_continuity_cost(columns, rows), columns))
+    placements.sort(key=lambda p: p[0])
+    if len(placements) > 1 and not placements[0][0] < _CLEARLY_SMOOTHER * placements[1][0]:
+        return {}  # the figures do not tell where the years go: no year is guessed
+    return placements[0][1]
+
+
+_CLEARLY_SMOOTHER = 0.7
+"""Where the header leaves room for more than one placement of its years, the smoothest must
+cost at most this share of the next one."""
+
+
+def _spreads(total: int, parts: int):
+    """Every way to share `total` among `parts` (non-negative, in order)."""
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _spreads(total - first, parts - 1):
+            yield (first,) + rest
+
+
+def _value_header(n_values: int, years: dict[int, int]) -> tuple[str, ...]:
+    """Names of the value columns: 'Cột k' by position, and for a column a header year heads
+    'Cột a-b | year', a-b the positions of its run of year columns (one measure, its period)."""
+    names = []
+    for k in range(n_values):
+        if k not in years:
+            names.append(f"Cột {4 + k}")
+            continue
+        first = k
+        while first - 1 in years and years[first - 1] == years[first] - 1:
+            first -= 1
+        last = k
+        while last + 1 in years and years[last + 1] == years[last] + 1:
+            last += 1
+        names.append(f"Cột {4 + first}-{4 + last} | {years[k]}")
+    return tuple(names)
+
+
 def _is_header(line: str) -> bool:
     return bool(_HEADER.match(_plain(line)))
 
@@ -240,8 +370,9 @@ def _header_end(lines: list[str], start: int) -> int:
 
 
 def _read_table(lines: list[str], start: int) -> tuple[FlattenedTable | None, int]:
-    header_text = ([lines[start - 1].strip()] if start and lines[start - 1].strip()
-                   and not any(ch.isdigit() for ch in lines[start - 1]) else []) + \
+    above = _tokens(lines[start - 1]) if start else []
+    header_text = ([lines[start - 1].strip()] if above and not any(
+        _VALUE.match(t) and any(ch.isdigit() for ch in t) and not _YEAR_TOKEN.match(t) for t in above) else []) + \
         [lines[j].strip() for j in range(start, _header_end(lines, start))]
     # the table's extent: up to a long prose line or three blank lines in a row
     end, blanks = _header_end(lines, start), 0
@@ -328,11 +459,14 @@ def parse_flattened_tables(doc_id: str, text: str, pages: list[int]) -> list[Tab
     out = []
     for found in find_flattened_tables(lines):
         n = found.n_values
-        header = ("TT", "Chỉ tiêu", "ĐVT") + tuple(f"Cột {k}" for k in range(4, 4 + n))
-        rows, confidences, reads, restored = [], [], [], []
         columns = [_reference([row.values[k] for row in found.rows if row.values]) for k in range(n)]
-        for r, row in enumerate(found.rows):
-            cells, changed = restore_decimal_commas(row.values, columns) if row.values else ([""] * n, set())
+        written = [restore_decimal_commas(row.values, columns) if row.values else ([""] * n, set())
+                   for row in found.rows]
+        years = header_years(found.header_text, n, [cells for (cells, _), row in zip(written, found.rows)
+                                                     if row.values])
+        header = ("TT", "Chỉ tiêu", "ĐVT") + _value_header(n, years)
+        rows, confidences, reads, restored = [], [], [], []
+        for r, (row, (cells, changed)) in enumerate(zip(found.rows, written)):
             name = " ".join(row.name).strip()
             if row.sub:
                 name = "- " + name

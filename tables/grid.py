@@ -62,6 +62,14 @@ def _positions(profile: np.ndarray, min_count: int, merge_gap: int) -> list[int]
     return [int((a + b) // 2) for a, b in groups]
 
 
+def stamp_sized(box: tuple[int, int, int, int], width: int, height: int) -> bool:
+    """Whether a ruled box is the size of a stamp (a received stamp 'ĐẾN / Số / Ngày', a
+    publisher's box), not of a table: narrower than a third of the page and shorter than a
+    tenth of it."""
+    x0, y0, x1, y1 = box
+    return x1 - x0 < width / 3 and y1 - y0 < height / 10
+
+
 def find_regions(masks: RuleMasks, dpi: int = 300) -> list[Region]:
     """Table regions: connected groups of rules with enough of them to make a table."""
     both = cv2.bitwise_or(masks.horizontal, masks.vertical)
@@ -83,18 +91,39 @@ def find_regions(masks: RuleMasks, dpi: int = 300) -> list[Region]:
     return regions
 
 
-def _coverage_h(mask: np.ndarray, y: int, x0: int, x1: int, tol: int) -> float:
+def _coverage_h(mask: np.ndarray, y: int, x0: int, x1: int, tol: int, drift: int = 0) -> float:
+    """Share of the columns x0..x1 where the rule near row `y` has ink (within `tol` of where
+    it runs there; see `_coverage_v`)."""
     if x1 <= x0:
         return 1.0
-    band = mask[max(0, y - tol): y + tol + 1, x0:x1]
-    return float((band.max(axis=0) > 0).mean()) if band.size else 0.0
+    return _coverage_v(mask.T, y, x0, x1, tol, drift)
 
 
-def _coverage_v(mask: np.ndarray, x: int, y0: int, y1: int, tol: int) -> float:
+def _coverage_v(mask: np.ndarray, x: int, y0: int, y1: int, tol: int, drift: int = 0) -> float:
+    """Share of the rows y0..y1 where the rule near column `x` has ink within `tol` of where it
+    runs there. A rule of a warped scan (a photocopy, a bent page) runs a few pixels off its
+    column's mean position over part of the table: with `drift`, each stretch of the segment
+    looks for the rule up to `drift` pixels either side of `x` (where that stretch's rule
+    pixels are densest) before counting."""
     if y1 <= y0:
         return 1.0
-    band = mask[y0:y1, max(0, x - tol): x + tol + 1]
-    return float((band.max(axis=1) > 0).mean()) if band.size else 0.0
+    if not drift:
+        band = mask[y0:y1, max(0, x - tol): x + tol + 1]
+        return float((band.max(axis=1) > 0).mean()) if band.size else 0.0
+    lo = max(0, x - tol - drift)
+    window = mask[y0:y1, lo: x + tol + drift + 1] > 0
+    if not window.size:
+        return 0.0
+    covered = 0
+    step = max(8, 4 * tol)
+    for start in range(0, window.shape[0], step):
+        stretch = window[start: start + step]
+        counts = stretch.sum(axis=0)
+        # the rule's column in this stretch: the densest one, nearest to `x` among equals
+        order = np.argsort(-counts * 4096 + np.abs(np.arange(counts.size) + lo - x), kind="stable")
+        centre = int(order[0]) if counts[order[0]] else x - lo
+        covered += int(stretch[:, max(0, centre - tol): centre + tol + 1].any(axis=1).sum())
+    return covered / window.shape[0]
 
 
 def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
@@ -123,11 +152,14 @@ def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    drift = max(tol, dpi // 20)  # how far a rule of a warped scan may stray from its mean position
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and _coverage_v(masks.vertical, xs[c + 1], ys[r] + margin, ys[r + 1] - margin, tol) < 0.5:
+            if c + 1 < n_cols and _coverage_v(masks.vertical, xs[c + 1], ys[r] + margin, ys[r + 1] - margin,
+                                              tol, drift) < 0.5:
                 union(r * n_cols + c, r * n_cols + c + 1)
-            if r + 1 < n_rows and _coverage_h(masks.horizontal, ys[r + 1], xs[c] + margin, xs[c + 1] - margin, tol) < 0.5:
+            if r + 1 < n_rows and _coverage_h(masks.horizontal, ys[r + 1], xs[c] + margin, xs[c + 1] - margin,
+                                              tol, drift) < 0.5:
                 union(r * n_cols + c, (r + 1) * n_cols + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):

@@ -69,6 +69,7 @@ def join_continued(tables: list[Table]) -> list[Table]:
                 extra = _header_rows(table)
                 table = replace(table, rows=extra + table.rows,
                                 confidences=tuple((50.0,) * table.n_columns for _ in extra) + table.confidences,
+                                alternatives=tuple(((),) * table.n_columns for _ in extra) + table.alternatives_grid(),
                                 spans=tuple((r + len(extra), c, rs, cs) for r, c, rs, cs in table.spans))
             prev = joined[-1]
             prev_row_pages = prev.row_pages or tuple(prev.page for _ in prev.rows)
@@ -77,6 +78,8 @@ def join_continued(tables: list[Table]) -> list[Table]:
                 prev,
                 rows=prev.rows + table.rows,
                 confidences=prev.confidences + table.confidences,
+                alternatives=(prev.alternatives_grid() + table.alternatives_grid()
+                              if prev.alternatives or table.alternatives else ()),
                 pages=prev.pages + (table.page,),
                 row_pages=prev_row_pages + tuple(table.page for _ in table.rows),
                 spans=prev.spans + tuple((r + offset, c, rs, cs) for r, c, rs, cs in table.spans),

@@ -17,7 +17,7 @@ from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
-from sohoa.tables.grid import build_grid, find_regions, header_band_rows
+from sohoa.tables.grid import build_grid, find_regions, header_band_rows, stamp_sized
 from sohoa.tables.records import Table
 from sohoa.tables.rows import split_stacked_rows
 from sohoa.tables.structure import table_from_cells
@@ -52,9 +52,13 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     ink = cv2.bitwise_and(masks.ink, cv2.bitwise_not(rules))
     text_ink = _without_specks(ink)
     tables: list[Table] = []
+    stamps: list[tuple[int, int, int, int]] = []
     for region in find_regions(masks, dpi):
         if not region.ruled:
             continue  # rules above and below a header only: found below as a borderless table
+        if stamp_sized((region.x0, region.y0, region.x1, region.y1), grey.shape[1], grey.shape[0]):
+            stamps.append((region.x0, region.y0, region.x1, region.y1))  # a stamp's box, not a table
+            continue
         grid = build_grid(masks, region, dpi)
         if grid is None or grid.n_cols < 2 or grid.n_rows < 2:
             continue
@@ -63,11 +67,11 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         read = read_cells(engine, erased, ink, [cell.box for cell in grid.cells], dpi,
                           bands=[int(cell.row >= band) for cell in grid.cells],
                           ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells])
-        cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf) for c, t in zip(grid.cells, read)]
+        cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf, t.alternatives) for c, t in zip(grid.cells, read)]
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
         tables.append(with_mark_alternatives(table, read))
-    ruled_boxes = [t.bbox for t in tables if t.bbox]
+    ruled_boxes = [t.bbox for t in tables if t.bbox] + stamps
     borderless_reads: list = []
 
     def read_borderless(boxes):

@@ -40,6 +40,10 @@ class Table:
     raw_cells: tuple[tuple[int, int, str], ...] = ()
     """(body row, column, text as read) of cells whose CSV text differs from what was read
     (a decimal comma put back in a flattened text table); the tidy `raw` keeps what was read."""
+    alternatives: tuple[tuple[tuple[tuple[str, float], ...], ...], ...] = ()
+    """Per body cell (same shape as `rows`, or empty when there are none, as for text input):
+    the other readings the OCR weighed for it, (form, confidence relative to the reading kept,
+    0-1), likeliest first (`sohoa.tables.cellocr.CellText.alternatives`)."""
     notes: dict = field(default_factory=dict, compare=False, hash=False)
     """Extra sidecar entries (for flattened text tables: header lines, restored commas, lines
     that could not be aligned)."""
@@ -47,6 +51,12 @@ class Table:
     @property
     def n_columns(self) -> int:
         return len(self.header)
+
+    def alternatives_grid(self) -> tuple[tuple[tuple, ...], ...]:
+        """`alternatives` with one entry for every body cell (empty where there are none)."""
+        if self.alternatives:
+            return self.alternatives
+        return tuple(tuple(() for _ in row) for row in self.rows)
 
     @property
     def df(self) -> "pd.DataFrame":

@@ -9,7 +9,7 @@ from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
 
 _BODY_ORDINAL = re.compile(r"^\d{1,3}[.)]?$")
-_YEARISH = re.compile(r"^(19|20)\d\d$")
+_YEARISH = re.compile(r"^(19|20)\d\d(\s*[-–/]\s*(19|20)\d\d)?$")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(19|20)\d\d\b|\b\d{1,2}/(19|20)\d\d\b")
 
 
@@ -20,11 +20,14 @@ def _is_body_row(texts: list[str]) -> bool:
     if not texts:
         return False
     rest = [t.strip() for t in texts[1:] if t.strip()]
-    if not _BODY_ORDINAL.match(texts[0].strip()):
-        # an overall number misread ('8' as '§'), before a number within the group and a date
-        return (len(texts[0].strip()) <= 2 and bool(rest) and bool(re.fullmatch(r"\d{1,3}[.,)]", rest[0]))
-                and any(_DATE.search(t) for t in rest))
     numbers = [t for t in rest if parse_value(t).qualifier not in (TEXT, "missing") and not _YEARISH.match(t)]
+    if not _BODY_ORDINAL.match(texts[0].strip()):
+        # a row number misread ('8' as '§', '7' as 'Vú'): before a number within the group and
+        # a date, or before two figures (no header label row holds two figures besides years)
+        misread = len(texts[0].strip()) <= 2
+        return misread and bool(rest) and (
+            (bool(re.fullmatch(r"\d{1,3}[.,)]", rest[0])) and any(_DATE.search(t) for t in rest))
+            or len(numbers) >= 2)
     dates = [t for t in rest if _DATE.search(t)]
     second_ordinal = bool(rest) and bool(re.fullmatch(r"\d{1,3}[.,)]?", rest[0]))
     return bool(numbers or dates) or (second_ordinal and len(rest) >= 2)
@@ -70,50 +73,88 @@ def flatten_header(n_cols: int, header_cells: list[tuple[int, int, int, int, str
 
 
 def table_from_cells(doc_id: str, page: int, index: int, n_rows: int, n_cols: int,
-                     cells: list[tuple[int, int, int, int, str, float]],
+                     cells: list[tuple],
                      bbox: tuple[int, int, int, int] | None, source: str) -> Table:
-    """Assemble a Table from read cells: (row, col, rowspan, colspan, text, conf)."""
-    plain = [(r, c, rs, cs, t) for r, c, rs, cs, t, _ in cells]
+    """Assemble a Table from read cells: (row, col, rowspan, colspan, text, conf) and, where
+    the OCR weighed other readings of the cell, a seventh entry with them ((form, odds), ...)."""
+    plain = [(r, c, rs, cs, t) for r, c, rs, cs, t, *_ in cells]
     n_header = header_row_count(n_rows, plain)
     header_cells = [x for x in plain if x[0] < n_header]
     header = flatten_header(n_cols, header_cells) if n_header else [f"Cột {k}" for k in range(1, n_cols + 1)]
     body_rows = n_rows - n_header
     texts = [["" for _ in range(n_cols)] for _ in range(body_rows)]
     confs = [[100.0 for _ in range(n_cols)] for _ in range(body_rows)]
+    alts: list[list[tuple]] = [[() for _ in range(n_cols)] for _ in range(body_rows)]
     spans = []
-    for r, c, rs, cs, text, conf in cells:
+    for r, c, rs, cs, text, conf, *rest in cells:
         if r < n_header:
             continue
         br = r - n_header
         texts[br][c] = text
         confs[br][c] = conf
+        alts[br][c] = tuple(rest[0]) if rest else ()
         if rs > 1 or cs > 1:
             spans.append((br, c, rs, cs))
-    header, texts, confs, spans = _without_stray_columns(header, texts, confs, spans, n_header > 0)
+    texts, confs, alts, spans = _without_split_lines(texts, confs, alts, spans)
+    header, texts, confs, spans = _without_stray_columns(header, texts, confs, spans, n_header > 0, alts)
     return Table(
         doc_id=doc_id, page=page, index=index, header=tuple(header),
         rows=tuple(tuple(row) for row in texts), confidences=tuple(tuple(row) for row in confs),
+        alternatives=tuple(tuple(row) for row in alts) if any(a for row in alts for a in row) else (),
         pages=(page,), has_header=n_header > 0, spans=tuple(spans), bbox=bbox, source=source,
     )
 
 
+def _without_split_lines(texts: list[list[str]], confs: list[list[float]], alts: list[list[tuple]],
+                         spans: list[tuple[int, int, int, int]]):
+    """The body without lattice rows that only carry on the lines of the row above: a row that
+    a cell of the row above reaches into (the line under it is missing in that column), with no
+    TT of its own and no figure, is the wrapped end of the row above cut off by a stray line
+    across it (a dashed guide a copier drew under a line of print), not a row of its own; its
+    words are appended to the cells above them (scraps without a letter or digit, bits of the
+    stray line, are dropped). A lower row with figures (an indicator's second unit under one
+    TT) or a TT stays a row."""
+    k = 1
+    while k < len(texts):
+        covered = {c + j for r, c, rs, cs in spans if r < k < r + rs for j in range(cs)}
+        own = [c for c in range(len(texts[k])) if c not in covered and texts[k][c].strip()]
+        if not covered or 0 in own or any(parse_value(texts[k][c]).qualifier not in (TEXT, "missing") for c in own):
+            k += 1
+            continue
+        for c in own:
+            if any(ch.isalnum() for ch in texts[k][c]):
+                texts[k - 1][c] = (texts[k - 1][c] + " " + texts[k][c]).strip()
+                confs[k - 1][c] = min(confs[k - 1][c], confs[k][c])
+                alts[k - 1][c] = ()  # readings of one line are no readings of the joined cell
+        del texts[k], confs[k], alts[k]
+        spans = [(r - (r > k), c, rs - (r < k < r + rs), cs) for r, c, rs, cs in spans if r != k]
+    return texts, confs, alts, [s for s in spans if s[2] > 1 or s[3] > 1]
+
+
 def _without_stray_columns(header: list[str], texts: list[list[str]], confs: list[list[float]],
-                           spans: list, has_header: bool):
+                           spans: list, has_header: bool, alts: list[list[tuple]] | None = None):
     """The grid without the columns a stray vertical stroke (a pen mark, a scan streak) cut
     out of a real one: a column empty in most body rows whose header is no label of its own
     (none, or the same as its left neighbour's, as a cell cut in two reads) is put back into
-    the column on its left. A sparse column with its own header ('Ghi chú') stays."""
+    the column on its left (a joined cell keeps the left part's alternatives, in `alts`). A
+    sparse column with its own header ('Ghi chú') stays."""
+    alts = alts if alts is not None else [[() for _ in row] for row in texts]
     c = 1
     while c < len(header) and texts:
         empty = sum(1 for row in texts if not row[c].strip())
         own_label = has_header and header[c].strip() and header[c].strip() != header[c - 1].strip()
         if empty >= 0.8 * len(texts) and not own_label:
-            for row, conf in zip(texts, confs):
+            for row, conf, alt in zip(texts, confs, alts):
                 if row[c].strip():
+                    if not row[c - 1].strip():
+                        alt[c - 1] = alt[c]
+                    elif row[c].strip() != row[c - 1].strip():
+                        alt[c - 1] = ()  # readings of one part are no readings of the joined cell
                     row[c - 1] = (row[c - 1] + " " + row[c]).strip() if row[c].strip() != row[c - 1].strip() else row[c - 1]
                     conf[c - 1] = min(conf[c - 1], conf[c])
                 del row[c]
                 del conf[c]
+                del alt[c]
             del header[c]
             # a span over the stray column loses it; spans right of it move left
             spans = [(r, sc - (sc > c), rs, cs - (sc < c < sc + cs)) for r, sc, rs, cs in spans]

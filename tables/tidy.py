@@ -76,6 +76,13 @@ def roman_label(tt: str) -> str:
     return _ROMAN_MISREAD.get(tt, tt)
 
 
+def is_group_label(tt: str) -> bool:
+    """Whether a TT cell is a group's Roman numeral or letter ('II', 'B.', and 'H' or '|' as OCR
+    misreads them), not a row number."""
+    label = roman_label(tt)
+    return bool(label) and not label[0].isdigit() and bool(_GROUP_ORDINAL.match(label))
+
+
 _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 

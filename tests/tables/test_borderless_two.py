@@ -90,3 +90,95 @@ def test_a_name_line_above_its_tt_opens_the_next_row():
     # a name's second line under its own TT line, as far from the next row as from its own
     block = [line(100, 130, 100), line(142, 172), line(230, 260, 100)]
     assert not _opens_next_row(block, 1, tt, height=30)
+
+
+def _borderless_page(words):
+    """An ink page of solid word blobs, and a reader giving each box the words inside it."""
+    from sohoa.tables.cellocr import CellText
+
+    ink = np.zeros((1400, 2400), np.uint8)
+    for x0, y0, x1, _, _ in words:
+        for start in range(x0, x1, 140):  # blobs the size of printed words, a word space apart
+            ink[y0:y0 + 40, start:min(x1, start + 125)] = 255
+
+    def read(boxes):
+        out = []
+        for bx0, by0, bx1, by1 in boxes:
+            inside = sorted((y0, x0, text) for x0, y0, x1, _, text in words
+                            if bx0 <= (x0 + x1) / 2 <= bx1 and by0 <= y0 + 20 <= by1)
+            out.append(CellText(" ".join(t for _, _, t in inside), 90.0))
+        return out
+    return ink, read
+
+
+def test_names_wrapped_round_their_figures_and_group_titles_stay_in_one_table():
+    # as the browser maker sets a simple table: each name on two lines with its TT and figures
+    # between them, group titles between rows, a note under the table
+    from sohoa.tables.borderless import find_borderless_tables
+
+    words = [(250, 100, 300, 0, "TT"), (600, 100, 760, 0, "Chỉ tiêu"), (1250, 100, 1370, 0, "Đơn vị"),
+             (1560, 100, 1650, 0, "2019"), (1830, 100, 1920, 0, "2020"), (2100, 100, 2190, 0, "2021")]
+    y = 190
+    for group, rows in (("I", (1, 2)), ("II", (3, 4))):
+        words += [(216 if group == "II" else 230, y, 255, 0, group), (350, y, 640, 0, "Chỉ tiêu nhóm " + group)]
+        y += 90
+        for n in rows:
+            words += [(350, y, 900, 0, f"Tên chỉ tiêu số {n} phần đầu"), (258, y + 30, 285, 0, str(n)),
+                      (1250, y + 30, 1370, 0, "tỷ đồng"), (1600, y + 30, 1730, 0, f"{n}1,5"),
+                      (1870, y + 30, 1999, 0, f"{n}2,5"), (2140, y + 30, 2268, 0, f"{n}3,5"),
+                      (350, y + 60, 800, 0, "phần cuối")]
+            y += 140
+    words.append((200, y + 40, 2200, 0, "Ghi chú: số liệu năm cuối là số ước thực hiện"))
+    ink, read = _borderless_page(words)
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.header == ("TT", "Chỉ tiêu", "Đơn vị", "2019", "2020", "2021")
+    assert [row[0] for row in table.rows] == ["I", "1", "2", "II", "3", "4"]
+    assert table.rows[1][1] == "Tên chỉ tiêu số 1 phần đầu phần cuối"
+    assert table.rows[5][1:] == ("Tên chỉ tiêu số 4 phần đầu phần cuối", "tỷ đồng", "41,5", "42,5", "43,5")
+
+
+def test_in_a_table_without_padding_a_name_line_goes_with_the_nearer_row():
+    from sohoa.ingest.records import OcrWord
+    from sohoa.tables.borderless import _Line, _opens_next_row
+
+    def line(y0, y1, x0=200):
+        return _Line([OcrWord("", 0.0, (x0, y0, x0 + 300, y1))])
+
+    tt = lambda l: l.words[0].x0 < 150  # noqa: E731 - a TT word sits left of 150
+    # no white between rows: row 6 (two name lines round its TT), row 7's first name line,
+    # row 7's TT line with its second name line; the gaps tell nothing, the middles do
+    block = [line(60, 160, 100), line(160, 190), line(188, 240, 100)]
+    assert _opens_next_row(block, 1, tt, height=30)
+    # a name set from the top of its row: its second line is as near its own TT line
+    block = [line(60, 100, 100), line(100, 130), line(130, 170, 100)]
+    assert not _opens_next_row(block, 1, tt, height=30)
+
+
+def test_a_name_column_set_close_to_its_unit_column_stays_apart():
+    # names wrapped at their column's edge end 28 px (about half a word box's height) from the units
+    from sohoa.tables.borderless import find_borderless_tables
+
+    words = [(250, 100, 300, 0, "TT"), (600, 100, 760, 0, "Chỉ tiêu"), (1250, 100, 1370, 0, "ĐVT"),
+             (1560, 100, 1650, 0, "2021"), (1830, 100, 1920, 0, "2022"), (2100, 100, 2190, 0, "2023")]
+    for n in range(1, 7):
+        y = 110 + 60 * n
+        words += [(258, y, 285, 0, str(n)), (350, y, 1222 if n % 2 else 900, 0, f"Tên chỉ tiêu {n}"),
+                  (1250, y, 1420, 0, "giường bệnh"), (1600, y, 1730, 0, f"{n}1,5"),
+                  (1870, y, 1999, 0, f"{n}2,5"), (2140, y, 2268, 0, f"{n}3,5")]
+    ink, read = _borderless_page(words)
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.n_columns == 6 and table.rows[0][1:3] == ("Tên chỉ tiêu 1", "giường bệnh")
+
+
+def test_scraps_scattered_over_narrow_columns_are_no_table():
+    from sohoa.tables.borderless import _has_column_of_figures
+
+    # what a seal and handwriting on a 1999 decision read as: a few digits in many columns
+    scraps = [["b) Ông, bà: Nông", "- Dự", "1h", "Hi", "tân", "CÓ tì", "ác", "*h1", "1", "L"],
+              ["LỄ... ^ ĐA", "¬", "_1_", "rà", "-", "", "-~", "LIÊN", "1", "`"],
+              ["màu. công khai", "huy", "rời", "ìứ", "iếu", "có) \\", "rà", "nội", "2 tiền", "đ"],
+              ["_ 1 1 ° 1!", "2.", "`", "-", "“4", "— ÁN", "ư®", "-", "", "'"]]
+    assert not _has_column_of_figures(scraps)
+    table = [["I", "Chỉ tiêu kinh tế", "", "", ""], ["1", "GRDP", "%", "6,5", "7"], ["2", "Thu ngân sách", "tỷ đồng", "-", "1.234"],
+             ["II", "Chỉ tiêu xã hội", "", "", ""], ["3", "Hộ nghèo", "%", "2,1", "Dưới 2"]]
+    assert _has_column_of_figures(table)

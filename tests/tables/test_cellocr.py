@@ -157,3 +157,115 @@ def test_a_tt_cell_read_as_a_bar_or_a_word_is_not_read_again():
     wide = np.full((60, 400), 255, np.uint8)
     _reread_ordinals(NullEngine(), [crop, crop, crop, wide], texts, [True, True, True, True])
     assert texts == {0: ("|", 80.0), 1: ("TT", 90.0), 2: ("12", 95.0), 3: ("ñ", 60.0)}
+
+
+def test_cell_alternatives_are_whole_cells_cleaned_as_the_kept_reading():
+    crop = _crop("151.513", 40)
+    words = [OcrWord("151.513", 85.0, (10, 13, 150, 50), readings=(("181.513", 0.33), ("151,513", 0.2)))]
+    readings = [("15l.5l3", 40.0), ("151513", 70.0), ("157.513", 90.0)]
+    alternatives = cellocr._cell_alternatives("151.513", 85.0, words, readings, crop)
+    # the comma rival, the reading without its stop and 'l' read for '1' are the kept number
+    # once cleaned and their separators read from the crop; a reading surer than the kept one
+    # counts as 1
+    assert alternatives == (("157.513", 1.0), ("181.513", 0.33))
+    words = [OcrWord("Tỷ", 96.0, (0, 0, 1, 1)), OcrWord("lệ", 90.0, (0, 0, 1, 1), readings=(("lê", 0.4),))]
+    assert cellocr._cell_alternatives("Tỷ lệ", 93.0, words, [], None) == (("Tỷ lê", 0.4),)
+
+
+def test_a_tt_cell_is_not_read_again_into_fewer_glyphs_than_it_shows(monkeypatch):
+    crop = _whitened("80", 44)
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("0", 0.0))
+    texts = {0: ("S0", 64.0), 1: ("ñ", 40.0)}
+    cellocr._reread_ordinals(NullEngine(), [crop, crop], texts, [True, True])
+    # 'S0' is a number once cleaned: not read again; 'ñ' is, but '0' is one glyph of two
+    assert texts == {0: ("S0", 64.0), 1: ("ñ", 40.0)}
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("80", 70.0))
+    cellocr._reread_ordinals(NullEngine(), [crop, crop], texts, [True, True])
+    assert texts[1] == ("80", 60.0)
+
+
+def _glyphs(parts: list[tuple[str, int]], size: int = 40) -> np.ndarray:
+    """Glyphs drawn one by one, each moved by its offset in pixels (negative: into the one before)."""
+    font = ImageFont.truetype(font_path("regular"), size)
+    image = Image.new("L", (size * 8, size * 2), 255)
+    draw = ImageDraw.Draw(image)
+    x = 10
+    for text, offset in parts:
+        x += offset
+        draw.text((x, size // 3), text, font=font, fill=20)
+        x += int(font.getlength(text))
+    return np.asarray(image)
+
+
+def test_touching_digits_are_counted_by_their_width():
+    from sohoa.tables.cellocr import _digits_disagree, digit_marks
+
+    apart = _glyphs([("4", 0), ("7", 2), (",", 2), ("6", 2), ("4", 2)])
+    touching = _glyphs([("4", 0), ("7", 2), (",", 2), ("6", 2), ("4", -3)])
+    assert digit_marks(apart) == 4 and digit_marks(touching) == 4
+    assert _digits_disagree("47,604", touching) and not _digits_disagree("47,64", touching)
+    # without two lone digits beside them, touching digits cannot be measured
+    assert digit_marks(_glyphs([("6", 0), ("4", -3)])) is None
+
+
+def test_a_figure_written_unlike_its_column_is_off_format():
+    from sohoa.tables.cellocr import _off_format
+
+    texts = ["78,50", "85,00", "7850", "93,10", "Tỷ lệ", "1.234", "97,65"]
+    columns = [5, 5, 5, 5, 1, 9, 5]
+    found = _off_format(texts, columns)
+    assert set(found) == {2} and found[2]("78,50") and not found[2]("785,0")
+    # a column of mixed figures has no format to keep
+    assert _off_format(["85", "78,5", "6.500", "0,54", "12"], [3] * 5) == {}
+
+
+@pytest.mark.integration
+def test_a_number_whose_reading_miscounts_its_digits_is_read_again_whole():
+    # a cell of a generated page (browser maker, Liberation Sans, light degradation): the
+    # block reader gives '51513' at confidence 37, the digits-only pass no better; the crop
+    # shows six digits one by one, and a reading as a raw line gets them all
+    from pathlib import Path
+
+    from sohoa.ingest.geometry import adaptive_ink as binarise
+
+    region = np.asarray(Image.open(Path(__file__).parent / "data" / "number_151513.png").convert("L"))
+    page = np.full((region.shape[0] + 80, region.shape[1] + 80), 255, np.uint8)
+    page[40:40 + region.shape[0], 40:40 + region.shape[1]] = region
+    (cell,) = cellocr.read_cells(TesseractEngine(model="fast"), page, binarise(page), [(10, 10, page.shape[1] - 10, page.shape[0] - 10)])
+    assert cell.text == "151.513"
+
+
+def test_digit_rivals_are_the_network_s_close_second_digits():
+    crop = _crop("546.890", 40)
+    words = [OcrWord("346.890", 81.0, (10, 13, 150, 50),
+                           readings=(("546.890", 0.85), ("346.590", 0.23), ("346,890", 0.9), ("3A6.890", 0.7)))]
+    # a letter or a separator is no digit rival, nor a digit scored far below the one read
+    assert cellocr._digit_rivals(words, crop) == {"546.890"}
+    assert cellocr._digit_rivals([OcrWord("Tỷ lệ", 90.0, (0, 0, 1, 1), readings=(("Tỷ lê", 0.9),))], None) == set()
+
+
+@pytest.mark.integration
+def test_a_digit_the_network_nearly_read_otherwise_is_settled_by_a_raw_reading(monkeypatch):
+    # the block reader takes '5' for '3' with '5' its close second; a raw-line reading of the
+    # crop gives '5': the rival stands. Where the raw reading agrees with the first, it stays.
+    crop = _whitened("546.890", 40)
+    page = np.full((crop.shape[0] + 80, crop.shape[1] + 80), 255, np.uint8)
+    page[40:40 + crop.shape[0], 40:40 + crop.shape[1]] = crop
+    from sohoa.ingest.geometry import adaptive_ink as binarise
+
+    first = [[OcrWord("346.890", 81.0, (12, 13, 150, 50), readings=(("546.890", 0.85),))]]
+    monkeypatch.setattr(cellocr, "_read_band_words", lambda *a, **k: [list(w) for w in first])
+    box = [(10, 10, page.shape[1] - 10, page.shape[0] - 10)]
+    (cell,) = cellocr.read_cells(TesseractEngine(model="fast"), page, binarise(page), box)
+    assert cell.text == "546.890" and ("346.890", 1.0) in cell.alternatives
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("346.890", 90.0))
+    (cell,) = cellocr.read_cells(TesseractEngine(model="fast"), page, binarise(page), box)
+    assert cell.text == "346.890"
+
+
+def test_two_letters_read_from_one_glyph_of_a_tt_cell_are_read_again(monkeypatch):
+    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("7", 80.0))
+    one, two = _whitened("7", 44), _whitened("TT", 44)
+    texts = {0: ("Vú", 50.0), 1: ("TT", 90.0)}
+    cellocr._reread_ordinals(NullEngine(), [one, two], texts, [True, True])
+    assert texts == {0: ("7", 60.0), 1: ("TT", 90.0)}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from sohoa.tables.api import TIDY_COLUMNS, table_sidecar, tables_from_text, tidy_frame
-from sohoa.tables.flattened import SOURCE, restore_decimal_commas
+from sohoa.tables.flattened import SOURCE, header_years, restore_decimal_commas
 from sohoa.tables.values import parse_value
 
 _HERE = Path(__file__).resolve()
@@ -69,8 +69,15 @@ def test_seed_002_flattened_table_against_the_hand_reading():
     # of 231, two are wrong: 100,6 for 100,66 ('1006', its last digit on the next line) and
     # row 20's '30,63'
     assert right == 229
+    # the header lines, read by hand: 'Nghị quyết Đại hội Đảng bộ tỉnh', 'Năm thực hiện' over
+    # 2020-2023, two columns of the half term, 'Lộ trình thực hiện' over 2024 and 2025,
+    # 'Dự báo đến cuối nhiệm kỳ', 'So sánh kết quả (Tỷ lệ %)' (and 'Đánh giá', text)
+    assert table.header[3:] == ("Cột 4", "Cột 5-8 | 2020", "Cột 5-8 | 2021", "Cột 5-8 | 2022", "Cột 5-8 | 2023",
+                                "Cột 9", "Cột 10", "Cột 11-12 | 2024", "Cột 11-12 | 2025", "Cột 13", "Cột 14")
     frame = tidy_frame([table])
     assert tuple(frame.columns) == TIDY_COLUMNS and len(frame) == 231
+    assert sorted(set(frame["period"])) == ["", "2020", "2021", "2022", "2023", "2024", "2025"]
+    assert (frame["measure"] == "Cột 5-8").sum() == 4 * len(HAND_READ)
     assert set(frame["source"]) == {SOURCE} and frame["confidence"].max() <= 50
     sidecar = table_sidecar(table)
     # the rows whose figures could not be put in columns are reported with their line
@@ -113,3 +120,24 @@ def test_bare_numbers_keep_their_reading_without_decimal_marks_in_the_row():
     assert restore_decimal_commas(["6500", "4349", "4690", "4950"]) == (["6500", "4349", "4690", "4950"], set())
     cells, changed = restore_decimal_commas(["4.349", "4690", "4,5", "3,2"])
     assert cells[1] == "4690" and not changed
+
+
+def test_header_years_go_to_the_columns_the_labels_leave_them():
+    # a label before the years, one between the runs, two after: eleven columns, one way
+    header = ["TT Chỉ tiêu ĐVT Nghị quyết | 2020 2021 2022 2023 | Tăng Nghị quyết | 2024 | 2025 | "
+              "Dự báo [Tỷ lệ % [Đánh giá"]
+    rows = [["85", "70", "75", "81", "83", "-", "97", "85", "85", "85", "100"]] * 3
+    assert header_years(header, 11, rows) == {1: 2020, 2: 2021, 3: 2022, 4: 2023, 7: 2024, 8: 2025}
+    # no year, or more years than columns: nothing placed
+    assert header_years(["TT Chỉ tiêu ĐVT Kế hoạch Thực hiện"], 2, [["1", "2"]]) == {}
+    assert header_years(["2020 2021 2022"], 2, [["1", "2"]]) == {}
+
+
+def test_header_years_placed_by_the_figures_only_where_they_decide():
+    header = ["Kế hoạch | 2021 2022 2023"]  # one label before three years: four or five columns
+    # five columns: the years after one label, or two; the figures run on only in the first
+    smooth = [["500", "40", "42", "44", "9,5"], ["700", "61", "63", "66", "4,1"]]
+    assert header_years(header, 5, smooth) == {1: 2021, 2: 2022, 3: 2023}
+    # figures that fit either way: no year is guessed
+    even = [["40", "40", "40", "40", "40"], ["61", "61", "61", "61", "61"]]
+    assert header_years(header, 5, even) == {}

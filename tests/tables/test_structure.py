@@ -81,6 +81,26 @@ def test_skew_is_measured_and_removed():
     assert (grid.n_rows, grid.n_cols) == (5, 4)
 
 
+def test_rules_of_a_warped_scan_that_stray_from_their_mean_position_still_part_cells():
+    # a photocopied list (as QĐ 1380's landscape pages): the first inner rule leans 24 px over
+    # the table and a row rule sags 24 px across it, so each strays up to 12 px from its mean
+    # position at its ends; every lattice cell stays one cell
+    image = Image.new("L", (1600, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    xs, ys = [100, 250, 400, 1000, 1500], [100, 230, 360, 490, 620, 750, 880]
+    for y in ys:
+        sag = 24 if y == ys[2] else 0
+        draw.line([(xs[0], y), (xs[-1], y + sag)], fill=0, width=5)
+    for x in xs:
+        lean = 24 if x == xs[1] else 0
+        draw.line([(x + lean, ys[0]), (x, ys[-1])], fill=0, width=5)
+    masks = rule_masks(np.asarray(image), dpi=300)
+    (region,) = find_regions(masks, dpi=300)
+    grid = build_grid(masks, region, dpi=300)
+    assert (grid.n_rows, grid.n_cols) == (6, 4)
+    assert all(c.rowspan == c.colspan == 1 for c in grid.cells)
+
+
 def test_blank_page_has_no_regions():
     assert find_regions(rule_masks(np.full((800, 800), 255, np.uint8)), dpi=300) == []
 
@@ -184,3 +204,85 @@ def test_a_continuation_page_whose_first_rows_were_taken_for_a_header_is_joined(
     assert joined.pages == (1, 2)
     assert joined.rows[2:] == (("76 4.", "4.", "C"), ("77 5.", "5.", "D"), ("78", "6.", "E"))
     assert len(joined.confidences) == len(joined.rows)
+
+
+def test_cell_alternatives_follow_their_cells_through_stray_columns_and_joins():
+    from sohoa.tables.api import table_sidecar
+
+    # (row, col, rowspan, colspan, text, conf, alternatives); column 3 is a stray cut of column 2
+    cells = [(0, 0, 1, 1, "TT", 95.0), (0, 1, 1, 1, "Chỉ tiêu", 95.0), (0, 2, 1, 2, "Năm 2023", 95.0),
+             (1, 0, 1, 1, "1", 95.0), (1, 1, 1, 1, "GRDP", 96.0, (("GRDB", 0.2),)),
+             (1, 2, 1, 1, "151.513", 85.0, (("181.513", 0.33),)), (1, 3, 1, 1, "", 100.0),
+             (2, 0, 1, 1, "2", 60.0), (2, 1, 1, 1, "Thu ngân sách", 97.0), (2, 2, 1, 1, "4,5", 96.0)]
+    table = table_from_cells("d", 1, 1, 3, 4, cells, (0, 0, 10, 10), "ruled")
+    assert table.header == ("TT", "Chỉ tiêu", "Năm 2023")
+    assert table.alternatives == (((), (("GRDB", 0.2),), (("181.513", 0.33),)), ((), (), ()))
+    second = table_from_cells("d", 2, 1, 1, 3, [(0, 0, 1, 1, "3", 90.0), (0, 1, 1, 1, "Xuất khẩu", 92.0),
+                                               (0, 2, 1, 1, "7,1", 70.0, (("7,7", 0.6),))], None, "ruled")
+    (joined,) = join_continued([table, second])
+    assert len(joined.alternatives) == len(joined.rows) == 3
+    assert joined.alternatives[2][2] == (("7,7", 0.6),)
+    sidecar = table_sidecar(joined)
+    assert [(u["row"], u["column"], u["text"]) for u in sidecar["uncertain_cells"]] == [
+        (1, "Chỉ tiêu", "GRDP"), (1, "Năm 2023", "151.513"), (2, "TT", "2"), (3, "Năm 2023", "7,1")]
+    assert sidecar["uncertain_cells"][1]["alternatives"] == [["181.513", 0.33]]
+    assert sidecar["uncertain_cells"][2] == {"row": 2, "column": "TT", "text": "2", "confidence": 60.0,
+                                             "alternatives": []}
+    # text input: no OCR, nothing uncertain
+    text_table = Table("d", 1, 1, ("Chỉ tiêu", "2023"), (("GRDP", "6,5"),), ((50.0, 50.0),), source="text")
+    assert table_sidecar(text_table)["uncertain_cells"] == []
+
+
+def test_a_row_cut_by_a_stray_line_under_its_first_line_is_put_back_together():
+    # QĐ 1380 p. 7: a dashed line under the first line of row 56 was taken for a rule in the
+    # columns where it is dense; below it only the wrapped end of the place ('Quảng Nam')
+    header = [(0, c, 1, 1, t, 95.0) for c, t in enumerate(["STT", "TT", "Họ tên", "Đơn vị", "Quê quán", "Ngày"])]
+    body = [(1, 0, 2, 1, "56", 90.0), (1, 1, 2, 1, "55.", 90.0), (1, 2, 2, 1, "Trần Ái", 90.0),
+            (1, 3, 1, 1, "Chiến sĩ huyện đội Hoà Vang", 90.0), (1, 4, 1, 1, "Xã Điện Thọ, huyện Điện Bàn, tỉnh", 90.0),
+            (1, 5, 2, 1, "26/02/1966", 90.0), (2, 3, 1, 1, "", 100.0), (2, 4, 1, 1, "Quảng Nam", 80.0),
+            (3, 0, 1, 1, "57", 90.0), (3, 1, 1, 1, "56.", 90.0), (3, 2, 1, 1, "Võ Ngọc Tuyên", 90.0),
+            (3, 3, 1, 1, "Tổ trưởng trinh sát", 90.0), (3, 4, 1, 1, "Xã Cẩm Kim", 90.0), (3, 5, 1, 1, "1950", 90.0)]
+    table = table_from_cells("d", 7, 1, 4, 6, header + body, None, "ruled")
+    assert [row[0] for row in table.rows] == ["56", "57"]
+    assert table.rows[0][4] == "Xã Điện Thọ, huyện Điện Bàn, tỉnh Quảng Nam"
+    assert table.confidences[0][4] == 80.0 and table.spans == ()
+    # the line also crossed the TT column (p. 9): an empty TT cell of its own, the same
+    body[6:8] = [(2, 0, 1, 1, "", 100.0), (2, 3, 1, 1, "| -", 40.0), (2, 4, 1, 1, "Quảng Nam", 80.0)]
+    body[0] = (1, 0, 1, 1, "56", 90.0)
+    table = table_from_cells("d", 7, 1, 4, 6, header + body, None, "ruled")
+    assert [row[0] for row in table.rows] == ["56", "57"] and table.rows[0][3] == "Chiến sĩ huyện đội Hoà Vang"
+
+
+def test_a_second_unit_row_under_one_tt_stays_a_row():
+    header = [(0, c, 1, 1, t, 95.0) for c, t in enumerate(["TT", "Chỉ tiêu", "ĐVT", "2023"])]
+    body = [(1, 0, 2, 1, "1", 90.0), (1, 1, 2, 1, "Hộ nghèo", 90.0), (1, 2, 1, 1, "%", 90.0), (1, 3, 1, 1, "2,5", 90.0),
+            (2, 2, 1, 1, "hộ", 90.0), (2, 3, 1, 1, "12.000", 90.0)]
+    table = table_from_cells("d", 1, 1, 3, 4, header + body, None, "ruled")
+    assert table.rows == (("1", "Hộ nghèo", "%", "2,5"), ("", "", "hộ", "12.000"))
+
+
+def test_a_stamp_sized_ruled_box_is_no_table():
+    from sohoa.ingest.records import PageImage
+    from sohoa.tables.page import find_tables_on_page
+
+    # a received stamp: a 2 x 3 ruled box of 2.2 by 0.8 inches in the top corner of an A4 page
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (600, 680, 760, 840):
+        draw.rectangle([60, y, 720, y + 3], fill=0)
+    for x in (60, 300, 720):
+        draw.rectangle([x, 600, x + 3, 843], fill=0)
+    assert find_tables_on_page(PageImage("d", 1, np.asarray(image), 300)) == []
+
+
+def test_a_continuation_page_whose_first_row_number_is_misread_starts_with_body_rows():
+    # the second page of a continued table without its header: row 7's TT read as 'Vú'
+    cells = [(0, 0, 1, 1, "Vú"), (0, 1, 1, 1, "Tỷ lệ huy động trẻ em đi nhà trẻ"), (0, 2, 1, 1, "ha"),
+             (0, 3, 1, 1, "883.457"), (0, 4, 1, 1, ">21"), (1, 0, 1, 1, "8"), (1, 1, 1, 1, "Thu nội địa"),
+             (1, 2, 1, 1, "tỷ đồng"), (1, 3, 1, 1, "12,5"), (1, 4, 1, 1, "13")]
+    assert header_row_count(2, cells) == 0
+    # a header row of labels and year spans stays a header
+    header = [(0, 0, 1, 1, "TT"), (0, 1, 1, 1, "Chỉ tiêu"), (0, 2, 1, 1, "ĐVT"), (0, 3, 1, 1, "2021-2025"),
+              (0, 4, 1, 1, "2026"), (1, 0, 1, 1, "1"), (1, 1, 1, 1, "GRDP"), (1, 2, 1, 1, "%"), (1, 3, 1, 1, "6,5"),
+              (1, 4, 1, 1, "7")]
+    assert header_row_count(2, header) == 1
