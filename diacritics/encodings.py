@@ -59,9 +59,7 @@ def readability(text: str) -> Readability:
     for word in _WORD.findall(text):
         if word.isascii() or word.isupper() and all(c.isascii() or c == "Đ" for c in word):
             continue  # plain and abbreviations ('UBND', 'HĐND', 'NĐ') say nothing either way
-        well_cased = word.islower() or word.isupper() or word.istitle()
-        if well_cased and has_marks(word) and is_attested(word) \
-                and word in (place_tone(word, "old"), place_tone(word, "new")):
+        if has_marks(word) and _spelled(word):
             good += 1
         else:
             bad += 1
@@ -69,7 +67,17 @@ def readability(text: str) -> Readability:
     return Readability(good, bad + odd)
 
 
-_LETTER_THEN_DOT = re.compile(r"(?<=[^\W\d_])[·±]")
+# symbols no typesetter puts there: a middle dot or '±' glued after a letter, an opening quote
+# or a dash between a letter and a space ('B“ TÀI', 'T– TRÌNH': VISCII's 'Ộ', 'Ờ'); a quote or
+# dash typed against the next word ('từ“Nhà', 'Nam–Bắc') is plain text
+def _spelled(word: str) -> bool:
+    """A word as Vietnamese writes it: one case pattern, a syllable seen in clean text, its
+    tone mark where one of the two placement styles puts it."""
+    well_cased = word.islower() or word.isupper() or word.istitle()
+    return well_cased and is_attested(word) and word in (place_tone(word, "old"), place_tone(word, "new"))
+
+
+_LETTER_THEN_DOT = re.compile(r"(?<=[^\W\d_])(?:[·±]|[“«–—](?![^\W\d_]))")
 """A middle dot or plus-minus glued to a letter ('s·', 'S±'): what VISCII's 'ở', 'ổ' look like read
 as Windows-1252; no one types it ('·' and '±' alone are common symbols)."""
 
@@ -390,8 +398,13 @@ def _decode_line(encoding: str, line: str) -> str:
 
 
 def _could_be_misread_legacy(line: str) -> bool:
-    """Only characters a Windows-1252 / Latin-1 reading of bytes can produce, some non-ASCII."""
-    return not line.isascii() and _mojibake_bytes(line) is not None
+    """Only characters a Windows-1252 / Latin-1 reading of bytes can produce, some non-ASCII
+    or a control character (TCVN3 and VISCII keep a few capitals there: VISCII 'U\x14' UỶ)."""
+    return (not line.isascii() or bool(_C0_LETTER.search(line))) and _mojibake_bytes(line) is not None
+
+
+# control characters no text holds (tab, line and page breaks aside): letters of TCVN3 and VISCII
+_C0_LETTER = re.compile(r"[\x01-\x08\x0e-\x1f]")
 
 
 def _distinctive_marks() -> dict[str, frozenset[str]]:
@@ -427,7 +440,8 @@ _GLUED_SYMBOL = re.compile(r"(?<=[^\W\d_])[·«»±“×°•¹²³]")
 
 def _distinctive_share(line: str, encoding: str) -> float:
     """Share of the line's pieces changed by decoding that show a character typical of `encoding`."""
-    pieces = [chunk for _, chunk in _chunks(line) if not chunk.isascii() and _decode_chunk(encoding, chunk) != chunk]
+    pieces = [chunk for _, chunk in _chunks(line)
+              if (not chunk.isascii() or _C0_LETTER.search(chunk)) and _decode_chunk(encoding, chunk) != chunk]
     if not pieces:
         return 0.0
     if encoding == "vni":
@@ -435,13 +449,45 @@ def _distinctive_share(line: str, encoding: str) -> float:
     else:
         marked = sum(1 for chunk in pieces
                      if any(c in _DISTINCTIVE[encoding] for c in chunk) or _GLUED_SYMBOL.search(chunk)
-                     or encoding == "tcvn3" and _TCVN3_MIXED_CASE.search(chunk))
+                     or _MIXED_CASE.search(chunk)
+                     or encoding in _CAPITAL_SYMBOL and (_CAPITAL_SYMBOL[encoding].search(chunk)
+                                                         or _C0_LETTER.search(chunk))
+                     or _respelled(chunk, _decode_chunk(encoding, chunk)))
     return marked / len(pieces)
 
 
-# TCVN3 keeps small letters with some tones at the code points of Latin-1 capitals: a capital
-# after a small letter inside a word ('cÊp' cấp, 'quyÒn' quyền, 'thÈm' thẩm) is its signature.
-_TCVN3_MIXED_CASE = re.compile(r"[a-zà-ÿ][À-Þ]")
+def _respelled(chunk: str, decoded: str) -> bool:
+    """The grammar's evidence: a word the piece spells as no Vietnamese writes it ('kú', 'Cã',
+    'lôc') that the decoding spells as Vietnamese does ('kỳ', 'Có', 'lục'). OCR of Vietnamese
+    with a Latin model misses marks ('quyét'), which no legacy reading repairs into a word."""
+    raw_words, decoded_words = _WORD.findall(chunk), _WORD.findall(decoded)
+    return len(raw_words) == len(decoded_words) == 1 and not raw_words[0].isascii() \
+        and not _spelled(raw_words[0]) and _spelled(decoded_words[0])
+
+
+# TCVN3 and VISCII keep small letters with some tones at the code points of Latin-1 capitals: a
+# capital after a small letter inside a word is their signature (TCVN3 'cÊp' cấp, 'quyÒn'
+# quyền; VISCII 'PhÕm' phạm).
+_MIXED_CASE = re.compile(r"[a-zà-ÿ][À-Þ]")
+
+
+def _capital_symbols(encoding: str) -> str:
+    """The common symbols of Windows-1252 under which `encoding` keeps capital letters (TCVN3
+    '’' Ò, '—' Ộ; VISCII '€' Ạ, '“' Ộ)."""
+    found = ""
+    for byte in range(0x80, 0x100):
+        char = cp1252_decode(bytes([byte]))
+        decoded = CODECS[encoding].decode(b"A" + bytes([byte]) + b"A")  # inside a word of capitals
+        if char in _COMMON_SYMBOLS and len(decoded) == 3 and decoded[1].isupper():
+            found += char
+    return found
+
+
+# Capitals hidden under such symbols ('PH’NG', 'N—I', 'LO€I', 'B“'): a symbol glued after a
+# capital and not followed by a small letter. OCR makes 'nhi€m' of 'nhiệm' by itself, and a
+# quote or dash after a capital ('KT–XH', 'ABC”') decodes to no word, which the readings weigh.
+_CAPITAL_SYMBOL = {name: re.compile(rf"(?<=[A-ZÀ-Þ])[{re.escape(_capital_symbols(name))}](?![a-zà-ÿ])")
+                   for name in ("tcvn3", "viscii")}
 
 
 # A misread line must show this share of pieces with characters typical of the encoding

@@ -161,3 +161,53 @@ def test_middle_dot_and_plus_minus_as_symbols_stay(text):
 def test_a_legacy_spelling_behind_look_alike_letters_is_decoded_at_once():
     once = repair("ӏÌ", restore=False).text  # Cyrillic 'ӏ' for 'l', then a TCVN3 capital inside a word
     assert repair(once, restore=False).text == once
+
+
+@pytest.mark.parametrize("text", ["Phạm vi", "LOẠI 1", "BỘ TÀI CHÍNH", "TỔNG CỘNG"])
+def test_a_short_viscii_line_shows_its_encoding_by_case_and_by_symbols_inside_capitals(text):
+    # 'PhÕm vi': a capital after a small letter inside a word; 'LO€I', 'B“', 'T‘NG C“NG': a
+    # symbol glued where no typesetter puts one
+    misread = cp1252_decode(CODECS["viscii"].encode(text))
+    assert misread != text
+    assert repair(misread, restore=False).text == text
+    assert repair(misread).text == text
+
+
+@pytest.mark.parametrize("text", ["từ“Nhà nước”", "KT–XH năm 2023", "nói « không » với", "NHI€M VỤ", "Cô quan tâm"])
+def test_symbols_beside_capitals_and_quotes_typed_against_a_word_stay(text):
+    # a quote typed against the next word, an en dash in an abbreviation, French quotes: plain
+    # text; 'NHI€M' does not read better as VISCII ('NHIẠM'); 'Cô quan' reads as Vietnamese
+    # either way (VNI 'Cơ quan'), so it stays as written
+    assert repair(text, restore=False).text == text
+    assert repair(text).text == text
+
+
+@pytest.mark.parametrize("text", ["Có trong kỳ", "Phụ lục I", "Số: 107/2025/TT-BTC", "Có cuối kỳ"])
+def test_a_short_tcvn3_line_is_told_by_words_no_vietnamese_spells(text):
+    # 'Cã trong kú', 'Phô lôc I': every changed letter is a Latin-1 letter of Vietnamese, but
+    # 'kú' (k before u) and 'lôc' (a stop final without its tone) are spelled as no one writes
+    misread = cp1252_decode(CODECS["tcvn3"].encode(text))
+    assert misread != text
+    assert repair(misread, restore=False).text == text
+
+
+@pytest.mark.parametrize("text", ["Nghi quyét Dai hoi", "cóng viéc", "Cô quan"])
+def test_latin_ocr_slips_are_no_legacy_spelling(text):
+    # a Latin model's slips are not undone by any legacy reading ('quyét' → TCVN3 'quyột')
+    assert repair(text, restore=False).text == text
+
+
+@pytest.mark.parametrize("name, text", [
+    ("tcvn3", "PHÒNG AN CHÍNH TRỊ NỘI BỘ"), ("tcvn3", "II. NỘI DUNG"),
+    ("viscii", "TỜ TRÌNH"), ("viscii", "UỶ BAN NHÂN DÂN"),
+])
+def test_capitals_kept_under_quotes_dashes_and_control_bytes_are_read_in_a_short_line(name, text):
+    # TCVN3 'PH’NG', 'N—I'; VISCII 'T–', and 'U' + the control byte 0x14 for 'Ỷ'
+    misread = cp1252_decode(CODECS[name].encode(text))
+    assert misread != text
+    assert repair(misread, restore=False).text == text
+
+
+@pytest.mark.parametrize("text", ["Hà Nội– Hải Phòng", "Nam–Bắc", "Vitoria’s CÔNG TY", "a\x07b nhân"])
+def test_a_dash_or_quote_after_a_word_and_a_stray_control_byte_are_no_encoding(text):
+    assert repair(text, restore=False).text == text
