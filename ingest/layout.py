@@ -524,15 +524,26 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None =
     if not segs and not in_grid:
         return PageLayout((), label, tuple(sorted(dropped)), tuple(annotations))
 
+    counter = [0]
+    gutter = spread_gutter(segs, width, height) if not grids else None
+    if gutter is None:
+        blocks = _page_blocks(words, segs, grids, in_grid, width, counter)
+    else:  # two pages side by side on one sheet: each read whole, the left one first
+        blocks = _page_blocks(words, [s for s in segs if s.x1 <= gutter], [], {}, gutter, counter)
+        blocks += _page_blocks(words, [s for s in segs if s.x0 >= gutter], [], {}, width - gutter, counter)
+    return PageLayout(tuple(b for b in blocks if b.text), label, tuple(sorted(dropped)), tuple(annotations))
+
+
+def _page_blocks(words: list[OcrWord], segs: list[Segment], grids: list[Grid], in_grid: dict[int, int], width: int,
+                 counter: list[int]) -> list[TextBlock]:
+    """The blocks of one page's text in reading order: the flow cut into bands above, between
+    and below its ruled tables; `width` the page's (or, on a spread, one half's)."""
     geometry = segs or [_segment(words, list(in_grid))]
     single = [s for s in geometry if s.x1 - s.x0 > 0.5 * width] or geometry
     left = float(statistics.median(sorted(s.x0 for s in single)[: max(1, len(single) // 2)]))
     right = float(sorted(s.x1 for s in single)[int(len(single) * 0.9)])
     body_height = float(statistics.median(s.height for s in geometry))
-
     blocks: list[TextBlock] = []
-    counter = [0]
-    # the page's flow is cut into bands above, between and below the tables
     remaining = list(segs)
     for g, grid in sorted(enumerate(grids), key=lambda item: item[1].y0):
         above = [s for s in remaining if (s.y0 + s.y1) / 2 < grid.y0]
@@ -540,7 +551,36 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None =
         blocks += _flow_blocks(words, above, width, left, right, body_height, counter)
         blocks += _grid_blocks(words, [i for i, k in in_grid.items() if k == g], grid, counter)
     blocks += _flow_blocks(words, remaining, width, left, right, body_height, counter)
-    return PageLayout(tuple(b for b in blocks if b.text), label, tuple(sorted(dropped)), tuple(annotations))
+    return blocks
+
+
+SPREAD_MIN_LINES = 3
+"""Full lines (wider than half the width of their page's text) each page of a spread must
+hold: prose, which a table's cells are not."""
+
+
+def spread_gutter(segs: list[Segment], width: int, height: int) -> float | None:
+    """Where a landscape sheet that holds two pages side by side (an A3 spread of two A4 pages,
+    a form folded in two) parts them: the middle of the widest white band in the middle
+    two fifths of the sheet that no line crosses from top to bottom, when each side holds full
+    lines of its own. None for any other page: a centred title, a line across the sheet or
+    a table's cells with no prose lines on either side keep the sheet one page."""
+    if width <= 1.2 * height or len(segs) < 2 * SPREAD_MIN_LINES:
+        return None
+    low, high = 0.3 * width, 0.7 * width
+    covered = sorted((max(s.x0, low), min(s.x1, high)) for s in segs if s.x1 > low and s.x0 < high)
+    best, gutter, cursor = 0.0, None, low
+    for x0, x1 in covered + [(high, high)]:
+        if x0 - cursor > best:
+            best, gutter = x0 - cursor, (cursor + x0) / 2
+        cursor = max(cursor, x1)
+    if gutter is None or best < 0.02 * width:
+        return None
+    for side in ([s for s in segs if s.x1 <= gutter], [s for s in segs if s.x0 >= gutter]):
+        extent = max((s.x1 for s in side), default=0) - min((s.x0 for s in side), default=0)
+        if sum(1 for s in side if s.x1 - s.x0 > 0.5 * extent) < SPREAD_MIN_LINES:
+            return None
+    return gutter
 
 
 def _flow_blocks(words: list[OcrWord], segs: list[Segment], width: int, left: float, right: float,

@@ -155,3 +155,52 @@ def test_underline_alone_is_not_a_table():
     rules = Rules(horizontal=((1300, 380, 1900, 383),), vertical=())
     words = _justified(["Độc lập - Tự do - Hạnh phúc"], indent_first=False)
     assert lay_out(words, 2480, 3508, rules).paragraphs == ("Độc lập - Tự do - Hạnh phúc",)
+
+
+_LEFT_PAGE = ["Tôi xin cam đoan những lời khai trên đây là đúng", "thực, nếu sai tôi xin chịu trách nhiệm",
+              "XÁC NHẬN CỦA UBND PHƯỜNG NƠI CƯ TRÚ", ("Xác nhận ông bà", "đang ở nhà riêng"),
+              ("ở tổ dân phố", "có hộ khẩu thường trú"), ("tại địa phương", "từ năm một nghìn")]
+_RIGHT_PAGE = ["XÁC NHẬN CỦA CƠ QUAN CHÍNH SÁCH NẾU CÓ", "UBND HUYỆN THỊ XÃ NƠI XIN ĐẤT XÉT VÀ",
+               "Xác nhận gia đình ông bà có nhu cầu", "Qua Hội đồng xem xét UBND huyện thị xã",
+               "Đề nghị UBND tỉnh giao đất cho ông bà", "Chủ tịch UBND huyện thị xã ký tên"]
+
+
+def _two_pages(title: str | None = None):
+    """A landscape sheet holding two pages side by side whose lines fall on the same rows; on
+    the left page, a form's labels with what was filled in far to their right."""
+    words = []
+    for k, (left, right) in enumerate(zip(_LEFT_PAGE, _RIGHT_PAGE)):
+        if isinstance(left, tuple):
+            words += _line(left[0], 400 + 90 * k, x=200, block=1, line=k + 1)
+            words += _line(left[1], 400 + 90 * k, x=1100, block=1, line=k + 1)
+        else:
+            words += _line(left, 400 + 90 * k, x=200, block=1, line=k + 1)
+        words += _line(right, 400 + 90 * k, x=2100, block=2, line=k + 1)
+    if title:
+        words += _line(title, 250, x=900, block=3)
+    return words
+
+
+def test_two_pages_side_by_side_on_a_landscape_sheet_are_read_one_after_the_other():
+    layout = lay_out(_two_pages(), 3936, 2740)
+    text = "\n".join(layout.paragraphs)
+    assert " | " not in text
+    assert text.index("từ năm một nghìn") < text.index("XÁC NHẬN CỦA CƠ QUAN CHÍNH SÁCH")
+    assert all(line in text for line in _RIGHT_PAGE)
+
+
+def test_a_line_across_the_sheet_or_an_upright_page_keeps_its_rows_together():
+    # without a spread, the rows of three pieces are a table's: a title across the middle makes
+    # the sheet one page, and so does an upright sheet
+    across = lay_out(_two_pages("BẢNG TỔNG HỢP CHỈ TIÊU KINH TẾ XÃ HỘI CỦA TỈNH NĂM 2023 VÀ KẾ HOẠCH"), 3936, 2740)
+    upright = lay_out(_two_pages(), 3936, 4000)
+    for layout in (across, upright):
+        assert "Xác nhận ông bà | đang ở nhà riêng | Qua Hội đồng xem xét UBND huyện thị xã" in layout.paragraphs
+
+
+def test_table_cells_with_a_white_column_in_the_middle_are_no_spread():
+    words = []
+    for r in range(6):
+        for c, cell in enumerate((str(r + 1), f"Chỉ tiêu {r + 1}", "tỷ đồng", f"{r + 1}1,5", f"{r + 1}2,5")):
+            words += _line(cell, 400 + 80 * r, x=200 + 800 * c, block=c + 1, line=r + 1)
+    assert lay_out(words, 4200, 2740).paragraphs[0] == "1 | Chỉ tiêu 1 | tỷ đồng | 11,5 | 12,5"
