@@ -10,8 +10,12 @@ cells of a grid of aligned blocks row by row) and reads each block's lines top d
 word goes is fixed by its box; the font size is the layer's to choose, so it is chosen to make
 that analysis find text.txt's blocks:
 
-- each line of the page is set on one baseline (a table cell's lines, cell by cell), every
-  word over its box, words apart by a space an extractor sees;
+- each line of the page is set as one line (a table cell's lines, cell by cell), every word
+  over its box, words apart by a space an extractor sees: a word sits on the baseline of its
+  own box as far as poppler still reads the line as one (its words' baselines within half a
+  font size of the first word's) and keeps it apart from the lines around it, so the words
+  of a line on a tilted scan follow it; a line that drifts further is held to that band, and
+  a table's lines and a line with another beside it stay level;
 - the lines text.txt reads one under the other (a paragraph, a header column, a list of
   recipients, a table cell) form a unit with one font size, so poppler keeps them in one block
   even where their letters differ in height (a list cut into blocks lets the signer's title
@@ -48,6 +52,9 @@ REACH = 1.4  # largest distance between baselines, in font sizes, that keeps lin
 BAND = 1.7  # largest font size, in baselines' distance, that keeps two lines apart (poppler: 2)
 BRIDGE = 0.65  # widest gap inside a line, in font sizes, that poppler keeps in one block (0.7)
 RAW_SPACE = 0.17  # least gap between two words, in font sizes, that poppler -raw reads as a space (0.15)
+LINE_SPREAD = 0.45  # widest spread of a line's baselines, in font sizes, that poppler keeps on one line (0.5)
+APART = 0.55  # least distance, in font sizes, between baselines of two lines that poppler keeps apart (0.5)
+ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -68,12 +75,15 @@ def layer_words(record: dict) -> list[list[dict]]:
 @dataclass(frozen=True)
 class Piece:
     """The words of one text.txt line that sit on one line of the page (a line of a table
-    cell, a whole line elsewhere), as the layer sets them: each word's box, and per word the
-    height and baseline of the run of the piece it belongs to."""
+    cell, a whole line elsewhere), as the layer sets them: each word's box, per word the
+    height and baseline of the run of the piece it belongs to (the level line that fits
+    most of the run's boxes), its runs, and whether it is a line of a table's cell."""
 
     words: tuple[dict, ...]
     boxes: tuple[Box, ...]
     metrics: tuple[tuple[float, float], ...]  # (box height, baseline)
+    runs: tuple[tuple[int, int], ...] = ()  # (start, end) of the piece's runs (see _runs)
+    table: bool = False  # a piece of a table row (a cell's line)
 
     @property
     def box(self) -> Box:
@@ -109,9 +119,10 @@ def pieces(record: dict, width: float, height: float) -> list[Piece]:
         for start, end in _cuts(boxes, table):
             part = boxes[start:end]
             metrics = []  # one size and baseline per run of words, repeated for each of its words
-            for a, b in _runs(part):
+            runs = _runs(part)
+            for a, b in runs:
                 metrics += [line_metrics([(box[1], box[3]) for box in part[a:b]], descent)] * (b - a)
-            result.append(Piece(tuple(line[start:end]), tuple(part), tuple(metrics)))
+            result.append(Piece(tuple(line[start:end]), tuple(part), tuple(metrics), tuple(runs), table))
     return result
 
 
@@ -252,13 +263,16 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
     groups = units(parts)
+    sizes = unit_sizes(parts, groups)
+    size_of = {n: size for group, size in zip(groups, sizes) for n in group}
+    placed = placements(parts, groups, [size_of[n] for n in range(len(parts))])
     used: dict[str, object] = {}
     ops = ["BT", "3 Tr"]
-    for group, size in zip(groups, unit_sizes(parts, groups)):
-        for line in (parts[n] for n in group):
+    for group, size in zip(groups, sizes):
+        for n, line in ((n, parts[n]) for n in group):
             spans = _spaced(line, size)
             for k, word in enumerate(line.words):
-                (u0, u1), (box_height, baseline) = spans[k], line.metrics[k]
+                (u0, u1), (box_height, baseline) = spans[k], placed[n][k]
                 name, obj = fonts.variant(box_height / size)
                 used[name] = obj
                 text = word["text"]
@@ -270,6 +284,69 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
                     ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
     ops.append("ET")
     return ops, used
+
+
+def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) -> list[list[tuple[float, float]]]:
+    """Per piece and word, the (box height, baseline) it is set with, given each piece's font
+    size (`sizes`, per piece) and unit (`groups`): each word over its own box, as far as poppler still reads the line as one line
+    and the lines around it as theirs (the words of a line on a tilted scan drift from one
+    baseline to the next; accents and descenders make a word's box a little higher or
+    lower); the rest of the way on the run's level baseline (`Piece.metrics`).
+
+    Poppler builds a line from one of its words, taking in the words whose baselines lie
+    within half a font size of that word's, so a run's baselines may stray from its level
+    baseline by at most half of LINE_SPREAD font sizes either way; a word of another run
+    strays as far, so two runs whose baselines are d apart may each stray by half of what d
+    leaves over APART font sizes (the larger of their two), unless they stand more than
+    ACROSS font sizes apart across, where poppler never joins them (the runs of one unit,
+    which poppler reads as one block, are never that far apart). A run with another on
+    its line close by (a cell beside another, the two columns of a letterhead) stays level.
+    A run strays about the middle of its words' own baselines (their median)."""
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    own = [[(max(b - t, 0.01 * size), b - descent * max(b - t, 0.01 * size)) for _, t, _, b in piece.boxes]
+           for piece, size in zip(parts, sizes)]
+    runs = [(n, a, b, _union(piece.boxes[a:b])) for n, piece in enumerate(parts) for a, b in piece.runs]
+    middles = [_median([y for _, y in own[n][a:b]]) for n, a, b, _ in runs]
+    levels = [parts[n].metrics[a][1] for n, a, _, _ in runs]
+    unit_of = {n: g for g, group in enumerate(groups) for n in group}
+
+    def strays(centres: list[float]) -> list[float]:
+        result = []
+        for k, (n, _, _, box) in enumerate(runs):
+            stray = LINE_SPREAD * sizes[n] / 2
+            for j, (m, _, _, other) in enumerate(runs):
+                larger = max(sizes[n], sizes[m])
+                if j != k and (unit_of[n] == unit_of[m]
+                               or max(other[0] - box[2], box[0] - other[2]) < ACROSS * larger):
+                    stray = min(stray, (abs(centres[j] - centres[k]) - APART * larger) / 2)
+            result.append(stray)
+        return result
+
+    # a run that may not stray stays on its level baseline, which moves the others' limits:
+    # keep such runs level until none is left (each round keeps one more level, or ends)
+    level_only = [False] * len(runs)
+    while True:
+        centres = [level if keep else middle for middle, level, keep in zip(middles, levels, level_only)]
+        allowed = strays(centres)
+        newly = [k for k, stray in enumerate(allowed)
+                 if (stray <= 0 or parts[runs[k][0]].table) and not level_only[k]]
+        if not newly:
+            break
+        for k in newly:
+            level_only[k] = True
+    result = [list(piece.metrics) for piece in parts]
+    for (n, a, b, _), centre, stray, keep in zip(runs, centres, allowed, level_only):
+        if keep:
+            continue
+        for k in range(a, b):
+            height, baseline = own[n][k]
+            result[n][k] = (height, centre + max(-stray, min(stray, baseline - centre)))
+        # poppler starts a line at the leftmost word among the highest baselines it has left;
+        # a word of the run set higher than the first would start the line without the words
+        # to its left, so the first word goes as high as any
+        height, first = result[n][a]
+        result[n][a] = (height, min(first, *(y for _, y in result[n][a + 1:b]))) if b - a > 1 else (height, first)
+    return result
 
 
 def _spaced(piece: Piece, size: float) -> list[tuple[float, float]]:
