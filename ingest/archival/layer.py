@@ -338,15 +338,52 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
     for (n, a, b, _), centre, stray, keep in zip(runs, centres, allowed, level_only):
         if keep:
             continue
-        for k in range(a, b):
-            height, baseline = own[n][k]
-            result[n][k] = (height, centre + max(-stray, min(stray, baseline - centre)))
+        boxes = parts[n].boxes[a:b]
+        level = parts[n].metrics[a]
+        for k, (_, top, _, bottom) in zip(range(a, b), boxes):
+            baseline = centre + max(-stray, min(stray, own[n][k][1] - centre))
+            result[n][k] = (_best_height(top, bottom, baseline, descent, own[n][k][0], level[0]), baseline)
+        if abs(level[1] - centre) <= stray and _cover([level] * (b - a), boxes, descent) > \
+                _cover(result[n][a:b], boxes, descent):
+            result[n][a:b] = [level] * (b - a)  # the level line fits the run's boxes better
+            continue
         # poppler starts a line at the leftmost word among the highest baselines it has left;
         # a word of the run set higher than the first would start the line without the words
         # to its left, so the first word goes as high as any
         height, first = result[n][a]
         result[n][a] = (height, min(first, *(y for _, y in result[n][a + 1:b]))) if b - a > 1 else (height, first)
     return result
+
+
+def _span(height: float, baseline: float, descent: float) -> tuple[float, float]:
+    """(top, bottom) of a word's box as set: `height` high, `descent` of it below `baseline`."""
+    return baseline - (1 - descent) * height, baseline + descent * height
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Intersection over union of two spans."""
+    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def _best_height(top: float, bottom: float, baseline: float, descent: float, own: float, tallest: float) -> float:
+    """The box height that, set on `baseline`, overlaps the word's box (`top`..`bottom`) the
+    most: its own height where the baseline is its own, else one reaching up or down to the
+    box's far edge (a taller box still holds the word when the line is held off it), no
+    taller than `tallest` (the run's level height: taller boxes would move the blocks poppler
+    orders) unless the word's own box is."""
+    reach_up = (baseline - top) / (1 - descent)
+    reach_down = (bottom - baseline) / descent
+    candidates = [own] + [min(h, max(own, tallest)) for h in (reach_up, reach_down) if h > 0]
+    return max(candidates, key=lambda h: (_overlap(_span(h, baseline, descent), (top, bottom)), -h))
+
+
+def _cover(placed: list[tuple[float, float]], boxes, descent: float) -> tuple[int, float]:
+    """How well words set at `placed` (height, baseline) cover their boxes: the count with
+    an overlap of at least a half, and the total overlap."""
+    overlaps = [_overlap(_span(h, y, descent), (box[1], box[3])) for (h, y), box in zip(placed, boxes)]
+    return sum(o >= 0.5 for o in overlaps), sum(overlaps)
 
 
 def _spaced(piece: Piece, size: float) -> list[tuple[float, float]]:
