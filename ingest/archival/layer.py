@@ -15,7 +15,7 @@ that analysis find text.txt's blocks:
   own box as far as poppler still reads the line as one (its words' baselines within half a
   font size of the first word's) and keeps it apart from the lines around it, so the words
   of a line on a tilted scan follow it; a line that drifts further is held to that band, and
-  a table's lines and a line with another beside it stay level;
+  a table's lines, a line with another beside it and the units of a grid stay level;
 - the lines text.txt reads one under the other (a paragraph, a header column, a list of
   recipients, a table cell) form a unit with one font size, so poppler keeps them in one block
   even where their letters differ in height (a list cut into blocks lets the signer's title
@@ -188,9 +188,8 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
     already sized gets a size at least SEPARATION apart from it."""
     boxes = [_union([parts[n].box for n in group]) for group in groups]
     sizes: list[float] = []
-    for k, group in enumerate(groups):
+    for k, (group, beside) in enumerate(zip(groups, in_grid(parts, groups))):
         base = _median([parts[n].height for n in group])
-        beside = any(j != k and _beside(boxes[j], boxes[k], base) for j in range(len(groups)))
         baselines = [parts[n].baseline for n in group]
         pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
         target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, GRID * base if beside else base,
@@ -206,6 +205,16 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
         sizes.append(next((c for c in candidates if clearance(c) >= SEPARATION - 1e-9),
                           max(candidates, key=clearance)))
     return sizes
+
+
+def in_grid(parts: list[Piece], groups: list[list[int]]) -> list[bool]:
+    """Per unit, whether another stands beside it (see `_beside`): the units of a grid that
+    poppler reads row by row where their blocks' edges line up (a letterhead's agency,
+    motto, number and date)."""
+    boxes = [_union([parts[n].box for n in group]) for group in groups]
+    heights = [_median([parts[n].height for n in group]) for group in groups]
+    return [any(j != k and _beside(boxes[j], boxes[k], heights[k]) for j in range(len(groups)))
+            for k in range(len(groups))]
 
 
 def _beside(other: Box, box: Box, step: float) -> bool:
@@ -300,7 +309,9 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
     leaves over APART font sizes (the larger of their two), unless they stand more than
     ACROSS font sizes apart across, where poppler never joins them (the runs of one unit,
     which poppler reads as one block, are never that far apart). A run with another on
-    its line close by (a cell beside another, the two columns of a letterhead) stays level.
+    its line close by (a cell beside another, the two columns of a letterhead) stays level,
+    and so do the units of a grid (`in_grid`): poppler reads a grid row by row only where
+    its blocks' edges line up, and words set off their line would move those edges.
     A run strays about the middle of its words' own baselines (their median)."""
     descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
     own = [[(max(b - t, 0.01 * size), b - descent * max(b - t, 0.01 * size)) for _, t, _, b in piece.boxes]
@@ -309,6 +320,7 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
     middles = [_median([y for _, y in own[n][a:b]]) for n, a, b, _ in runs]
     levels = [parts[n].metrics[a][1] for n, a, _, _ in runs]
     unit_of = {n: g for g, group in enumerate(groups) for n in group}
+    grid = in_grid(parts, groups)
 
     def strays(centres: list[float]) -> list[float]:
         result = []
@@ -329,7 +341,7 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
         centres = [level if keep else middle for middle, level, keep in zip(middles, levels, level_only)]
         allowed = strays(centres)
         newly = [k for k, stray in enumerate(allowed)
-                 if (stray <= 0 or parts[runs[k][0]].table) and not level_only[k]]
+                 if (stray <= 0 or parts[runs[k][0]].table or grid[unit_of[runs[k][0]]]) and not level_only[k]]
         if not newly:
             break
         for k in newly:
