@@ -297,74 +297,83 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
 
 def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) -> list[list[tuple[float, float]]]:
     """Per piece and word, the (box height, baseline) it is set with, given each piece's font
-    size (`sizes`, per piece) and unit (`groups`): each word over its own box, as far as poppler still reads the line as one line
-    and the lines around it as theirs (the words of a line on a tilted scan drift from one
-    baseline to the next; accents and descenders make a word's box a little higher or
-    lower); the rest of the way on the run's level baseline (`Piece.metrics`).
+    size (`sizes`) and the units (`groups`): each word over its own box, as far as poppler
+    still reads the line as one line and the lines around it as theirs (the words of a line
+    on a tilted scan drift from one baseline to the next; accents and descenders make a
+    word's box a little higher or lower); the rest of the way held to that band.
 
     Poppler builds a line from one of its words, taking in the words whose baselines lie
-    within half a font size of that word's, so a run's baselines may stray from its level
-    baseline by at most half of LINE_SPREAD font sizes either way; a word of another run
-    strays as far, so two runs whose baselines are d apart may each stray by half of what d
-    leaves over APART font sizes (the larger of their two), unless they stand more than
-    ACROSS font sizes apart across, where poppler never joins them (the runs of one unit,
-    which poppler reads as one block, are never that far apart). A run with another on
-    its line close by (a cell beside another, the two columns of a letterhead) stays level,
-    and so do the units of a grid (`in_grid`): poppler reads a grid row by row only where
-    its blocks' edges line up, and words set off their line would move those edges.
-    A run strays about the middle of its words' own baselines (their median)."""
+    within half a font size of that word's, so a run's baselines may stray from their middle
+    (the median of the words' own baselines) by at most half of LINE_SPREAD font sizes
+    either way; a word of another run strays as far, so two runs whose middles are d apart
+    may each stray by half of what d leaves over APART font sizes (the larger of their two),
+    unless they stand more than ACROSS font sizes apart across in different units, where
+    poppler never joins them. A run that may not stray at all stays on its level baseline
+    (`Piece.metrics`), as do a table's lines and the units of a grid (`in_grid`): poppler
+    reads a grid row by row only where its blocks' edges line up, and words set off their
+    line would move those edges. A run keeps its level line, too, where that fits its words'
+    boxes better."""
     descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
     own = [[(max(b - t, 0.01 * size), b - descent * max(b - t, 0.01 * size)) for _, t, _, b in piece.boxes]
            for piece, size in zip(parts, sizes)]
-    runs = [(n, a, b, _union(piece.boxes[a:b])) for n, piece in enumerate(parts) for a, b in piece.runs]
-    middles = [_median([y for _, y in own[n][a:b]]) for n, a, b, _ in runs]
-    levels = [parts[n].metrics[a][1] for n, a, _, _ in runs]
+    runs = [(n, a, b) for n, piece in enumerate(parts) for a, b in piece.runs]
+    middles = [_median([y for _, y in own[n][a:b]]) for n, a, b in runs]
+    levels = [parts[n].metrics[a][1] for n, a, _ in runs]
     unit_of = {n: g for g, group in enumerate(groups) for n in group}
     grid = in_grid(parts, groups)
-
-    def strays(centres: list[float]) -> list[float]:
-        result = []
-        for k, (n, _, _, box) in enumerate(runs):
-            stray = LINE_SPREAD * sizes[n] / 2
-            for j, (m, _, _, other) in enumerate(runs):
-                larger = max(sizes[n], sizes[m])
-                if j != k and (unit_of[n] == unit_of[m]
-                               or max(other[0] - box[2], box[0] - other[2]) < ACROSS * larger):
-                    stray = min(stray, (abs(centres[j] - centres[k]) - APART * larger) / 2)
-            result.append(stray)
-        return result
-
+    fixed = [parts[n].table or grid[unit_of[n]] for n, _, _ in runs]
     # a run that may not stray stays on its level baseline, which moves the others' limits:
     # keep such runs level until none is left (each round keeps one more level, or ends)
-    level_only = [False] * len(runs)
     while True:
-        centres = [level if keep else middle for middle, level, keep in zip(middles, levels, level_only)]
-        allowed = strays(centres)
-        newly = [k for k, stray in enumerate(allowed)
-                 if (stray <= 0 or parts[runs[k][0]].table or grid[unit_of[runs[k][0]]]) and not level_only[k]]
+        centres = [level if keep else middle for middle, level, keep in zip(middles, levels, fixed)]
+        allowed = _strays(parts, runs, centres, sizes, unit_of)
+        newly = [k for k, stray in enumerate(allowed) if stray <= 0 and not fixed[k]]
         if not newly:
             break
         for k in newly:
-            level_only[k] = True
+            fixed[k] = True
     result = [list(piece.metrics) for piece in parts]
-    for (n, a, b, _), centre, stray, keep in zip(runs, centres, allowed, level_only):
-        if keep:
-            continue
-        boxes = parts[n].boxes[a:b]
-        level = parts[n].metrics[a]
-        for k, (_, top, _, bottom) in zip(range(a, b), boxes):
-            baseline = centre + max(-stray, min(stray, own[n][k][1] - centre))
-            result[n][k] = (_best_height(top, bottom, baseline, descent, own[n][k][0], level[0]), baseline)
-        if abs(level[1] - centre) <= stray and _cover([level] * (b - a), boxes, descent) > \
-                _cover(result[n][a:b], boxes, descent):
-            result[n][a:b] = [level] * (b - a)  # the level line fits the run's boxes better
-            continue
-        # poppler starts a line at the leftmost word among the highest baselines it has left;
-        # a word of the run set higher than the first would start the line without the words
-        # to its left, so the first word goes as high as any
-        height, first = result[n][a]
-        result[n][a] = (height, min(first, *(y for _, y in result[n][a + 1:b]))) if b - a > 1 else (height, first)
+    for (n, a, b), centre, stray, keep in zip(runs, centres, allowed, fixed):
+        if not keep:
+            result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent)
     return result
+
+
+def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], sizes: list[float],
+            unit_of: dict[int, int]) -> list[float]:
+    """Per run (piece, start, end), how far its words' baselines may stray from its centre
+    (see `placements`)."""
+    boxes = [_union(parts[n].boxes[a:b]) for n, a, b in runs]
+    result = []
+    for k, (n, _, _) in enumerate(runs):
+        stray = LINE_SPREAD * sizes[n] / 2
+        for j, (m, _, _) in enumerate(runs):
+            larger = max(sizes[n], sizes[m])
+            if j != k and (unit_of[n] == unit_of[m]
+                           or max(boxes[j][0] - boxes[k][2], boxes[k][0] - boxes[j][2]) < ACROSS * larger):
+                stray = min(stray, (abs(centres[j] - centres[k]) - APART * larger) / 2)
+        result.append(stray)
+    return result
+
+
+def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centre: float, stray: float,
+             descent: float) -> list[tuple[float, float]]:
+    """(box height, baseline) of the words a..b of a piece, each on its own baseline (`own`)
+    held within `stray` of `centre`, with the box height that fits it best there; or the
+    run's level line where that fits the words' boxes better."""
+    boxes = piece.boxes[a:b]
+    level = piece.metrics[a]
+    placed = []
+    for (_, top, _, bottom), (height, baseline) in zip(boxes, own):
+        baseline = centre + max(-stray, min(stray, baseline - centre))
+        placed.append((_best_height(top, bottom, baseline, descent, height, level[0]), baseline))
+    if abs(level[1] - centre) <= stray and _cover([level] * (b - a), boxes, descent) > _cover(placed, boxes, descent):
+        return [level] * (b - a)
+    # poppler starts a line at the leftmost word among the highest baselines it has left; a
+    # word of the run set higher than the first would start the line without the words to
+    # its left, so the first word goes as high as any
+    placed[0] = (placed[0][0], min(y for _, y in placed))
+    return placed
 
 
 def _span(height: float, baseline: float, descent: float) -> tuple[float, float]:
