@@ -10,8 +10,12 @@ cells of a grid of aligned blocks row by row) and reads each block's lines top d
 word goes is fixed by its box; the font size is the layer's to choose, so it is chosen to make
 that analysis find text.txt's blocks:
 
-- each line of the page is set on one baseline (a table cell's lines, cell by cell), every
-  word over its box, words apart by a space an extractor sees;
+- each line of the page is set as one line (a table cell's lines, cell by cell), every word
+  over its box, words apart by a space an extractor sees: a word sits on the baseline of its
+  own box as far as poppler still reads the line as one (its words' baselines within half a
+  font size of the first word's) and keeps it apart from the lines around it, so the words
+  of a line on a tilted scan follow it; a line that drifts further is held to that band, and
+  a table's lines, a line with another beside it and the units of a grid stay level;
 - the lines text.txt reads one under the other (a paragraph, a header column, a list of
   recipients, a table cell) form a unit with one font size, so poppler keeps them in one block
   even where their letters differ in height (a list cut into blocks lets the signer's title
@@ -48,6 +52,9 @@ REACH = 1.4  # largest distance between baselines, in font sizes, that keeps lin
 BAND = 1.7  # largest font size, in baselines' distance, that keeps two lines apart (poppler: 2)
 BRIDGE = 0.65  # widest gap inside a line, in font sizes, that poppler keeps in one block (0.7)
 RAW_SPACE = 0.17  # least gap between two words, in font sizes, that poppler -raw reads as a space (0.15)
+LINE_SPREAD = 0.45  # widest spread of a line's baselines, in font sizes, that poppler keeps on one line (0.5)
+APART = 0.55  # least distance, in font sizes, between baselines of two lines that poppler keeps apart (0.5)
+ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -68,12 +75,15 @@ def layer_words(record: dict) -> list[list[dict]]:
 @dataclass(frozen=True)
 class Piece:
     """The words of one text.txt line that sit on one line of the page (a line of a table
-    cell, a whole line elsewhere), as the layer sets them: each word's box, and per word the
-    height and baseline of the run of the piece it belongs to."""
+    cell, a whole line elsewhere), as the layer sets them: each word's box, per word the
+    height and baseline of the run of the piece it belongs to (the level line that fits
+    most of the run's boxes), its runs, and whether it is a line of a table's cell."""
 
     words: tuple[dict, ...]
     boxes: tuple[Box, ...]
     metrics: tuple[tuple[float, float], ...]  # (box height, baseline)
+    runs: tuple[tuple[int, int], ...] = ()  # (start, end) of the piece's runs (see _runs)
+    table: bool = False  # a piece of a table row (a cell's line)
 
     @property
     def box(self) -> Box:
@@ -109,9 +119,10 @@ def pieces(record: dict, width: float, height: float) -> list[Piece]:
         for start, end in _cuts(boxes, table):
             part = boxes[start:end]
             metrics = []  # one size and baseline per run of words, repeated for each of its words
-            for a, b in _runs(part):
+            runs = _runs(part)
+            for a, b in runs:
                 metrics += [line_metrics([(box[1], box[3]) for box in part[a:b]], descent)] * (b - a)
-            result.append(Piece(tuple(line[start:end]), tuple(part), tuple(metrics)))
+            result.append(Piece(tuple(line[start:end]), tuple(part), tuple(metrics), tuple(runs), table))
     return result
 
 
@@ -177,9 +188,8 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
     already sized gets a size at least SEPARATION apart from it."""
     boxes = [_union([parts[n].box for n in group]) for group in groups]
     sizes: list[float] = []
-    for k, group in enumerate(groups):
+    for k, (group, beside) in enumerate(zip(groups, in_grid(parts, groups))):
         base = _median([parts[n].height for n in group])
-        beside = any(j != k and _beside(boxes[j], boxes[k], base) for j in range(len(groups)))
         baselines = [parts[n].baseline for n in group]
         pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
         target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, GRID * base if beside else base,
@@ -195,6 +205,16 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
         sizes.append(next((c for c in candidates if clearance(c) >= SEPARATION - 1e-9),
                           max(candidates, key=clearance)))
     return sizes
+
+
+def in_grid(parts: list[Piece], groups: list[list[int]]) -> list[bool]:
+    """Per unit, whether another stands beside it (see `_beside`): the units of a grid that
+    poppler reads row by row where their blocks' edges line up (a letterhead's agency,
+    motto, number and date)."""
+    boxes = [_union([parts[n].box for n in group]) for group in groups]
+    heights = [_median([parts[n].height for n in group]) for group in groups]
+    return [any(j != k and _beside(boxes[j], boxes[k], heights[k]) for j in range(len(groups)))
+            for k in range(len(groups))]
 
 
 def _beside(other: Box, box: Box, step: float) -> bool:
@@ -252,13 +272,16 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
     groups = units(parts)
+    sizes = unit_sizes(parts, groups)
+    size_of = {n: size for group, size in zip(groups, sizes) for n in group}
+    placed = placements(parts, groups, [size_of[n] for n in range(len(parts))])
     used: dict[str, object] = {}
     ops = ["BT", "3 Tr"]
-    for group, size in zip(groups, unit_sizes(parts, groups)):
-        for line in (parts[n] for n in group):
+    for group, size in zip(groups, sizes):
+        for n, line in ((n, parts[n]) for n in group):
             spans = _spaced(line, size)
             for k, word in enumerate(line.words):
-                (u0, u1), (box_height, baseline) = spans[k], line.metrics[k]
+                (u0, u1), (box_height, baseline) = spans[k], placed[n][k]
                 name, obj = fonts.variant(box_height / size)
                 used[name] = obj
                 text = word["text"]
@@ -270,6 +293,118 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
                     ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
     ops.append("ET")
     return ops, used
+
+
+def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) -> list[list[tuple[float, float]]]:
+    """Per piece and word, the (box height, baseline) it is set with, given each piece's font
+    size (`sizes`) and the units (`groups`): each word over its own box, as far as poppler
+    still reads the line as one line and the lines around it as theirs (the words of a line
+    on a tilted scan drift from one baseline to the next; accents and descenders make a
+    word's box a little higher or lower); the rest of the way held to that band.
+
+    Poppler builds a line from one of its words, taking in the words whose baselines lie
+    within half a font size of that word's, so a run's baselines may stray from their middle
+    (the median of the words' own baselines) by at most half of LINE_SPREAD font sizes
+    either way; a word of another run strays as far, so two runs whose middles are d apart
+    may each stray by half of what d leaves over APART font sizes (the larger of their two),
+    unless they stand more than ACROSS font sizes apart across in different units, where
+    poppler never joins them. A run that may not stray at all stays on its level baseline
+    (`Piece.metrics`), as do a table's lines and the units of a grid (`in_grid`): poppler
+    reads a grid row by row only where its blocks' edges line up, and words set off their
+    line would move those edges. A run keeps its level line, too, where that fits its words'
+    boxes better."""
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    own = [[(max(b - t, 0.01 * size), b - descent * max(b - t, 0.01 * size)) for _, t, _, b in piece.boxes]
+           for piece, size in zip(parts, sizes)]
+    runs = [(n, a, b) for n, piece in enumerate(parts) for a, b in piece.runs]
+    middles = [_median([y for _, y in own[n][a:b]]) for n, a, b in runs]
+    levels = [parts[n].metrics[a][1] for n, a, _ in runs]
+    unit_of = {n: g for g, group in enumerate(groups) for n in group}
+    grid = in_grid(parts, groups)
+    fixed = [parts[n].table or grid[unit_of[n]] for n, _, _ in runs]
+    # a run that may not stray stays on its level baseline, which moves the others' limits:
+    # keep such runs level until none is left (each round keeps one more level, or ends)
+    while True:
+        centres = [level if keep else middle for middle, level, keep in zip(middles, levels, fixed)]
+        allowed = _strays(parts, runs, centres, sizes, unit_of)
+        newly = [k for k, stray in enumerate(allowed) if stray <= 0 and not fixed[k]]
+        if not newly:
+            break
+        for k in newly:
+            fixed[k] = True
+    result = [list(piece.metrics) for piece in parts]
+    for (n, a, b), centre, stray, keep in zip(runs, centres, allowed, fixed):
+        if not keep:
+            result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent)
+    return result
+
+
+def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], sizes: list[float],
+            unit_of: dict[int, int]) -> list[float]:
+    """Per run (piece, start, end), how far its words' baselines may stray from its centre
+    (see `placements`)."""
+    boxes = [_union(parts[n].boxes[a:b]) for n, a, b in runs]
+    result = []
+    for k, (n, _, _) in enumerate(runs):
+        stray = LINE_SPREAD * sizes[n] / 2
+        for j, (m, _, _) in enumerate(runs):
+            larger = max(sizes[n], sizes[m])
+            if j != k and (unit_of[n] == unit_of[m]
+                           or max(boxes[j][0] - boxes[k][2], boxes[k][0] - boxes[j][2]) < ACROSS * larger):
+                stray = min(stray, (abs(centres[j] - centres[k]) - APART * larger) / 2)
+        result.append(stray)
+    return result
+
+
+def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centre: float, stray: float,
+             descent: float) -> list[tuple[float, float]]:
+    """(box height, baseline) of the words a..b of a piece, each on its own baseline (`own`)
+    held within `stray` of `centre`, with the box height that fits it best there; or the
+    run's level line where that fits the words' boxes better."""
+    boxes = piece.boxes[a:b]
+    level = piece.metrics[a]
+    placed = []
+    for (_, top, _, bottom), (height, baseline) in zip(boxes, own):
+        baseline = centre + max(-stray, min(stray, baseline - centre))
+        placed.append((_best_height(top, bottom, baseline, descent, height, level[0]), baseline))
+    if abs(level[1] - centre) <= stray and _cover([level] * (b - a), boxes, descent) > _cover(placed, boxes, descent):
+        return [level] * (b - a)
+    # poppler starts a line at the leftmost word among the highest baselines it has left; a
+    # word of the run set higher than the first would start the line without the words to
+    # its left, so the first word goes as high as any
+    placed[0] = (placed[0][0], min(y for _, y in placed))
+    return placed
+
+
+def _span(height: float, baseline: float, descent: float) -> tuple[float, float]:
+    """(top, bottom) of a word's box as set: `height` high, `descent` of it below `baseline`."""
+    return baseline - (1 - descent) * height, baseline + descent * height
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Intersection over union of two spans."""
+    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def _best_height(top: float, bottom: float, baseline: float, descent: float, own: float, tallest: float) -> float:
+    """The box height that, set on `baseline`, overlaps the word's box (`top`..`bottom`) the
+    most: its own height where the baseline is its own, else one reaching up or down to the
+    box's far edge (a taller box still holds the word when the line is held off it), no
+    taller than `tallest` (the run's level height: taller boxes would move the blocks poppler
+    orders) unless the word's own box is."""
+    reach_up = (baseline - top) / (1 - descent)
+    reach_down = (bottom - baseline) / descent
+    candidates = [own] + [min(h, max(own, tallest)) for h in (reach_up, reach_down) if h > 0]
+    return max(candidates, key=lambda h: (_overlap(_span(h, baseline, descent), (top, bottom)), -h))
+
+
+def _cover(placed: list[tuple[float, float]], boxes, descent: float) -> tuple[int, float]:
+    """How well words set at `placed` (height, baseline) cover their boxes: the count with
+    an overlap of at least a half, and the total overlap."""
+    overlaps = [_overlap(_span(h, y, descent), (box[1], box[3])) for (h, y), box in zip(placed, boxes)]
+    return sum(o >= 0.5 for o in overlaps), sum(overlaps)
 
 
 def _spaced(piece: Piece, size: float) -> list[tuple[float, float]]:

@@ -63,10 +63,9 @@ def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts) -> tuple
     """The content stream that writes the page's words invisibly over their boxes (see
     layer.py), and the fonts it uses.
 
-    Lines are set level on the upright page (a sideways scan gets text running along its
-    lines), each word at the place its box has on the original scan. Following a scan's
-    slight tilt would fit the boxes a little better, but extractors then break the lines
-    apart and read them out of order."""
+    Text runs level on the upright page (a sideways scan gets text running along its lines),
+    each word at the place its box has on the original scan; on a tilted scan the words of a
+    line step up or down with it, within what extractors still read as one line."""
     rotation = record.get("rotation", 0) % 360
     width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
     displayed = _upright_to_displayed(rotation, frame.width, frame.height)

@@ -1,7 +1,8 @@
 """The searchable PDF's text layer read back by plain pdftotext (poppler's own reading order,
 no -raw): a page laid out as official letters are, with a two-column letterhead, a closing
 of recipients beside the signer, and a ruled table of two-line cells, comes back in
-text.txt's order, every word over its box."""
+text.txt's order, every word over its box; on a tilted scan the words of a line step with
+it and the lines still come back whole and in order."""
 
 import shutil
 
@@ -9,7 +10,8 @@ import pytest
 from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
-from sohoa.ingest.archival.layer import SEPARATION, pieces, unit_sizes, units
+from sohoa.ingest.archival import font
+from sohoa.ingest.archival.layer import LINE_SPREAD, SEPARATION, pieces, placements, unit_sizes, units
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -54,8 +56,10 @@ class Page:
                 self._spread(part, left, top + k * round(1.35 * height), right, height)
         return self
 
-    def record(self) -> dict:
-        return {"page": 1, "width": WIDTH, "height": HEIGHT, "dpi": 300, "skew": 0.0, "rotation": 0,
+    def record(self, skew: float = 0.0) -> dict:
+        """The page record; `skew`: degrees the scan was turned to set its lines level (the
+        words' boxes are level on the turned page, aslant on the scan)."""
+        return {"page": 1, "width": WIDTH, "height": HEIGHT, "dpi": 300, "skew": skew, "rotation": 0,
                 "source": "ocr", "page_label": "", "warnings": [], "block_roles": self.roles, "words": self.words}
 
     def text(self) -> str:
@@ -101,11 +105,24 @@ def ruled_table() -> Page:
     return page
 
 
-def _write(tmp_path, page: Page):
+def notice() -> Page:
+    """A title and two paragraphs of full-width lines."""
+    lines = ["Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính phủ quy định",
+             "về hóa đơn, chứng từ; theo đó, kể từ ngày 01/7/2022, các tổ chức, cá nhân phải",
+             "chuyển sang sử dụng hóa đơn điện tử trong giao dịch mua bán hàng hóa, dịch vụ",
+             "và thực hiện đầy đủ các quy định về kê khai, nộp thuế theo quy định hiện hành."]
+    page = Page()
+    page.block("centred", ("THÔNG BÁO", 1100, 300, 1400, 60))
+    page.block("body", *[(text, 383, 500 + 67 * k, 2239, 52) for k, text in enumerate(lines)])
+    page.block("body", *[(text, 383, 850 + 67 * k, 2239, 52) for k, text in enumerate(lines)])
+    return page
+
+
+def _write(tmp_path, page: Page, skew: float = 0.0):
     source = tmp_path / "scan.jpg"
     Image.new("L", (WIDTH, HEIGHT), 235).save(source, "JPEG", dpi=(300, 300), quality=60)
     pdf = tmp_path / "searchable.pdf"
-    pdf.write_bytes(searchable_pdf(source, "image", [page.record()]))
+    pdf.write_bytes(searchable_pdf(source, "image", [page.record(skew)]))
     return pdf
 
 
@@ -157,3 +174,59 @@ def test_a_cell_of_two_lines_is_two_pieces_of_one_unit():
     cells = [" ".join(w["text"] for n in g for w in parts[n].words) for g in units(parts)]
     assert any(c.endswith("Ban hành kế hoạch; rà soát danh sách sinh viên") for c in cells)
     assert "Trước ngày 27/6/2026" in cells and "Phòng Đào tạo; Trung tâm QLCL" in cells
+
+
+@needs_poppler
+@pytest.mark.parametrize("skew", [-1.8, 1.8])
+def test_a_tilted_page_reads_back_in_order_with_its_words_over_their_boxes(tmp_path, skew):
+    # 1.8 degrees across a full line: its ends lie two thirds of a line height above and
+    # below its middle on the scan; set level, the words at both ends miss their boxes
+    page = notice()
+    pdf = _write(tmp_path, page, skew)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record(skew)])
+    assert good >= 0.75 * total  # a level layer: 58 % (lines falling to the right), 62 % (rising)
+
+
+@needs_poppler
+def test_a_level_page_keeps_every_word_over_its_box(tmp_path):
+    page = notice()
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
+def _placed(record: dict):
+    parts = pieces(record, WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    size_of = {n: size for group, size in zip(groups, unit_sizes(parts, groups)) for n in group}
+    sizes = [size_of[n] for n in range(len(parts))]
+    return parts, sizes, placements(parts, groups, sizes)
+
+
+def test_a_tilted_line_steps_with_the_scan_within_one_line_band():
+    parts, sizes, placed = _placed(notice().record(-1.8))
+    lines = [(piece, size, [y for _, y in where]) for piece, size, where in zip(parts, sizes, placed)
+             if len(piece.words) > 5]
+    for piece, size, baselines in lines:
+        assert baselines[-1] > baselines[0]  # falling to the right, as the scan's line does
+        assert max(baselines) - min(baselines) <= LINE_SPREAD * size + 1e-6  # poppler: one line
+        assert baselines[0] == min(baselines)  # poppler starts the line at its first word
+    for (above, size, upper), (below, _, lower) in zip(lines, lines[1:]):
+        if below.box[1] > above.box[1]:
+            assert min(lower) - max(upper) > 0.5 * size  # and keeps the next line apart
+
+
+def test_a_level_page_and_a_table_stay_on_their_level_lines():
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    parts, _, placed = _placed(ruled_table().record(-1.8))
+    for piece, where in zip(parts, placed):
+        if piece.table:
+            assert list(where) == list(piece.metrics)  # table rows stay level
+    parts, _, placed = _placed(notice().record())
+    for piece, where in zip(parts, placed):  # words of even height on a level scan: their own boxes
+        for (_, top, _, bottom), (height, baseline) in zip(piece.boxes, where):
+            assert height == pytest.approx(bottom - top)
+            assert baseline == pytest.approx(bottom - descent * height)
