@@ -240,3 +240,20 @@ def test_a_gutter_is_parted_at_where_a_phrase_ends_or_starts_beside_it():
     assert _parted_at([_line_at((250, 300), (1200, 1300))], gutter, gap=49) == 0
     # a word space at the gutter parts no phrases
     assert _parted_at([_line_at((350, 1000), (1016, 1140))], gutter, gap=49) == 0
+
+
+def test_a_unit_wrapped_beside_a_name_line_does_not_end_the_table_early():
+    from sohoa.tables.borderless import _inside
+
+    def line(*spans):
+        return _Line([OcrWord("", 0.0, (x0, 100, x1, 100 + H)) for x0, x1 in spans])
+
+    figures = line((250, 280), (350, 1100), (1190, 1430), (1530, 1720), (1800, 2000), (2070, 2260))
+    name_and_unit = line((350, 1030), (1230, 1390))  # 'giường / bệnh/vạn / dân' wrapped in its column
+    lines = [figures, name_and_unit, figures]
+    counts = [6, 2, 6]
+    # the unit's last line under its column, and a name's wrapped line: inside the table
+    assert _inside(line((1230, 1390)), lines, 0, 2, counts, H)
+    assert _inside(line((350, 900)), lines, 0, 2, counts, H)
+    # a note running to the last column is not
+    assert not _inside(line((300, 2200)), lines, 0, 2, counts, H)
