@@ -116,21 +116,127 @@ def _is_number(text: str) -> bool:
     return parse_value(text).qualifier not in (TEXT, "missing") and not _YEAR.match(text.strip())
 
 
-def _gutters(ink: np.ndarray, lines: list[_Line], x_min: int, x_max: int, min_width: float) -> list[tuple[int, int]]:
-    x_max = min(x_max, ink.shape[1] - 1)
+def _ink_counts(ink: np.ndarray, lines: list[_Line], x_min: int, x_max: int) -> np.ndarray:
+    """For each x from x_min to x_max, how many of the lines put ink there."""
     counts = np.zeros(x_max - x_min + 1, dtype=np.int32)
     for line in lines:
         band = ink[line.y0:line.y1 + 1, x_min:x_max + 1]
         counts += (band > 0).sum(axis=0) > 1
-    gutters, start = [], None
-    for x, n in enumerate(list(counts) + [10**9]):
-        if n == 0 and start is None:
+    return counts
+
+
+def _white_runs(white: np.ndarray, x_min: int, min_width: float) -> list[tuple[int, int]]:
+    """Runs of white x at least `min_width` wide with ink on both sides."""
+    runs, start = [], None
+    for x, free in enumerate(list(white) + [False]):
+        if free and start is None:
             start = x
-        elif n > 0 and start is not None:
-            if x - start >= min_width and start > 0 and x < len(counts):
-                gutters.append((start + x_min, x - 1 + x_min))
+        elif not free and start is not None:
+            if x - start >= min_width and start > 0 and x < len(white):
+                runs.append((start + x_min, x - 1 + x_min))
             start = None
-    return gutters
+    return runs
+
+
+def _gutters(ink: np.ndarray, lines: list[_Line], x_min: int, x_max: int, min_width: float) -> list[tuple[int, int]]:
+    x_max = min(x_max, ink.shape[1] - 1)
+    return _white_runs(_ink_counts(ink, lines, x_min, x_max) == 0, x_min, min_width)
+
+
+_NARROW_GUTTER = 0.25
+"""Text heights of white that parts two columns where a body of `_NARROW_LINES` lines or more,
+wrapped names included, leaves it: a table set tightly in large type leaves little more than a
+word space between a name and the unit beside it, but word spaces do not line up over so many
+lines, and the white beside the separators of right-aligned figures is narrower still."""
+_NARROW_LINES = 8
+
+
+def _columns(block: list[_Line], height: float, gap: float,
+             ink: np.ndarray) -> tuple[list[int], list[tuple[int, int]]]:
+    """The x edges of a block's columns (its left and right ends and a cut in the middle of each
+    gutter) and the gutters.
+    Wide gutters are the white that the block's later lines of figures leave (the first lines
+    may be a header whose labels span several columns). Narrow ones are the white that all the
+    lines of the body leave and every line of several columns above it too (the same unit
+    centred in a few rows puts its word space at one place, which a wider unit or the column's
+    label fills), where two lines of the body or more part two phrases there (`_parted_at`):
+    names that open with the same words ('Tỷ lệ ...') line up their word spaces, no wider."""
+    tabular = [line for line in block if _column_count(line, gap, height) >= _MIN_COLUMNS]
+    body_like = tabular[3:] if len(tabular) >= 6 else tabular[1:] if len(tabular) >= 4 else tabular
+    x_min = min(w.x0 for line in block for w in line.words)
+    x_max = min(max(w.x1 for line in block for w in line.words), ink.shape[1] - 1)
+    gutters = _gutters(ink, body_like, x_min, x_max, _MIN_GUTTER * height)
+    body = block[block.index(body_like[0]):] if body_like else []
+    if len(body) >= _NARROW_LINES:
+        white = (_ink_counts(ink, body, x_min, x_max) == 0) & (_ink_counts(ink, tabular, x_min, x_max) == 0)
+        gutters += [g for g in _white_runs(white, x_min, _NARROW_GUTTER * height)
+                    if not any(g[0] <= w[1] and w[0] <= g[1] for w in gutters) and _parted_at(body, g, gap) >= 2]
+    # rows above those measured may write a little into a gutter (a wider unit): the cut goes
+    # in the white that every line of the block leaves there, where there is enough of it
+    everywhere = _ink_counts(ink, block, x_min, x_max) == 0
+    gutters = sorted(_narrowed(g, everywhere[g[0] - x_min:g[1] - x_min + 1], _NARROW_GUTTER * height)
+                     for g in gutters)
+    return [x_min - 2] + [int((g0 + g1) / 2) for g0, g1 in gutters] + [x_max + 2], gutters
+
+
+def _parted_at(lines: list[_Line], gutter: tuple[int, int], gap: float) -> int:
+    """How many of the lines part two phrases at the gutter: more than `gap` of white across
+    it, with the phrase on one side or the other ending or starting within `gap` of it."""
+    g0, g1 = gutter
+    return sum(any(a.x1 <= g1 and b.x0 >= g0 and b.x0 - a.x1 > gap and (a.x1 >= g0 - gap or b.x0 <= g1 + gap)
+                   for a, b in zip(line.words, line.words[1:])) for line in lines)
+
+
+def _narrowed(gutter: tuple[int, int], white: np.ndarray, min_width: float) -> tuple[int, int]:
+    """The longest white run of `white` (over the gutter's x) as the gutter, when it is at least
+    `min_width` wide; else the gutter as it was."""
+    best, start = (0, 0), None
+    for x, free in enumerate(list(white) + [False]):
+        if free and start is None:
+            start = x
+        elif not free and start is not None:
+            best = max(best, (x - start, start))
+            start = None
+    width, start = best
+    return (gutter[0] + start, gutter[0] + start + width - 1) if width >= min_width else gutter
+
+
+def _crosses(line: _Line, cuts: list[int]) -> bool:
+    """Whether a word of the line runs over a cut between columns (prose does; a cell's words
+    stay in their column)."""
+    return any(w.x0 < cut < w.x1 for w in line.words for cut in cuts)
+
+
+def _longest_run(white: np.ndarray) -> int:
+    best = run = 0
+    for free in white:
+        run = run + 1 if free else 0
+        best = max(best, run)
+    return best
+
+
+def _reach_up(lines: list[_Line], first: int, last: int, floor: int, edges: list[int],
+              gutters: list[tuple[int, int]], height: float, ink: np.ndarray) -> int:
+    """The first line of a table whose lines of figures run from `first` to `last`: lines close
+    above that keep its gutters white with the table's other lines (a header, the wrapped names
+    of rows whose figures sit too close together to count as columns) belong to it, up to the
+    highest of them that writes into two columns or more. A title or a paragraph fills the
+    gutters but for a word space here and there, which does not line up with the white of the
+    lines below in every gutter."""
+
+    def white(line: _Line, g: tuple[int, int]) -> np.ndarray:
+        return (ink[line.y0:line.y1 + 1, g[0]:g[1] + 1] > 0).sum(axis=0) <= 1
+
+    kept = [np.logical_and.reduce([white(line, g) for line in lines[first:last + 1]]) for g in gutters]
+    top = k = first
+    while k > floor and lines[k].y0 - lines[k - 1].y1 < 2.0 * height:
+        narrowed = [w & white(lines[k - 1], g) for w, g in zip(kept, gutters)]
+        if not all(_longest_run(w) >= _NARROW_GUTTER * height for w in narrowed):
+            break
+        kept, k = narrowed, k - 1
+        if len({sum(cut <= (w.x0 + w.x1) / 2 for cut in edges) for w in lines[k].words}) >= 2:
+            top = k
+    return top
 
 
 def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
@@ -148,7 +254,7 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
     lines = _visual_lines(words)
     counts = [_column_count(line, gap, height) for line in lines]
     tables: list[Table] = []
-    i = 0
+    i = floor = 0  # floor: the first line after the last table found
     while i < len(lines):
         if counts[i] < _MIN_COLUMNS:
             i += 1
@@ -168,11 +274,20 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
             last += 1
         block = lines[i:last + 1]
         if sum(c >= _MIN_COLUMNS for c in counts[i:last + 1]) >= 3:
+            edges, gutters = _columns(block, height, gap, ink)
+            # a note set close under the last row runs over the gutters: not the row's wrapped name
+            while last > i and counts[last] < _MIN_COLUMNS and _crosses(lines[last], edges[1:-1]):
+                last -= 1
+            if last < i + len(block) - 1:
+                edges, gutters = _columns(lines[i:last + 1], height, gap, ink)
+            block = lines[_reach_up(lines, i, last, floor, edges, gutters, height, ink):last + 1]
             table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read)
             if table is not None and tables and _goes_on(tables[-1], table, height):
                 tables[-1] = _joined(tables[-1], table)
             elif table is not None:
                 tables.append(table)
+            if table is not None:
+                floor = last + 1
         i = last + 1
     return tables
 
@@ -187,20 +302,24 @@ def _inside(line: _Line, lines: list[_Line], first: int, last: int, counts: list
     """Whether a line of one phrase lies inside the table whose lines of figures run from
     `first` to `last`: it starts no further left than they do and ends before their last
     column, as a name's wrapped line or a group title does (its numeral may stand a little left of
-    the row numbers); prose and notes run across."""
+    the row numbers); prose and notes run across. The last column is where the lines of three
+    columns or more end theirs: a line of two phrases may be a name's wrapped line beside the
+    wrapped unit (a unit set over two lines of its own column), whose end is no column of
+    figures."""
     figured = [lines[k] for k in range(first, last + 1) if counts[k] >= _MIN_COLUMNS]
     left = min(l.words[0].x0 for l in figured)
-    last_column = min(l.words[-1].x0 for l in figured)
+    widest = [lines[k] for k in range(first, last + 1) if counts[k] > _MIN_COLUMNS] or figured
+    last_column = min(l.words[-1].x0 for l in widest)
     return line.words[0].x0 >= left - 1.5 * height and line.words[-1].x1 < last_column
 
 
-def _is_prose(line: _Line, x_min: int, x_max: int, gap: float) -> bool:
+def _is_prose(line: _Line, x_min: int, x_max: int, gap: float, cuts: list[int] = ()) -> bool:
     """A line of running text: one phrase over more than half the table's width, or one of
     five words or more over more than a quarter of it (header labels are a few words in
-    their columns)."""
+    their columns; phrases part at `cuts` too)."""
     width = x_max - x_min
     return any(p[-1].x1 - p[0].x0 > 0.5 * width or (len(p) >= 5 and p[-1].x1 - p[0].x0 > 0.25 * width)
-               for p in _phrases(line, gap))
+               for p in _phrases(line, gap, cuts))
 
 
 def _without_prose(groups: list[list[_Line]], x_min: int, x_max: int, gap: float,
@@ -262,14 +381,8 @@ def _joined(above: Table, below: Table) -> Table:
 
 def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float, gap: float,
            ink: np.ndarray, read: Callable[[list[Box]], list]) -> Table | None:
-    tabular = [line for line in block if _column_count(line, gap, height) >= _MIN_COLUMNS]
-    # the first lines may be a header whose labels span several columns: leave them out
-    body_like = tabular[3:] if len(tabular) >= 6 else tabular[1:] if len(tabular) >= 4 else tabular
-    x_min = min(w.x0 for line in block for w in line.words)
-    x_max = max(w.x1 for line in block for w in line.words)
-    gutters = _gutters(ink, body_like, x_min, x_max, _MIN_GUTTER * height)
-    cuts = [int((g0 + g1) / 2) for g0, g1 in gutters]
-    edges = [x_min - 2] + cuts + [x_max + 2]
+    edges, _ = _columns(block, height, gap, ink)
+    x_min, x_max, cuts = edges[0] + 2, edges[-1] - 2, edges[1:-1]
     n_cols = len(edges) - 1
     if n_cols < _MIN_COLUMNS:
         return None

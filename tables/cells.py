@@ -118,10 +118,12 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
             units = snap_unit_column([row[unit_col] if unit_col < len(row) else "" for row in rows])
             rows = tuple(row[:unit_col] + (units[r],) + row[unit_col + 1:] if unit_col < len(row) else row
                          for r, row in enumerate(rows))
+    from sohoa.tables.tidy import slashed_years
+
     doubts = {(r, c): alts for r, c, alts in table.mark_alternatives}
     return replace(
         table,
-        header=tuple(repair_cell(h) for h in table.header),
+        header=tuple(repair_cell(slashed_years(h)) for h in table.header),
         rows=tuple(tuple(v if c == unit_col and v != table.rows[r][c] else
                          repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()))
                          for c, v in enumerate(row)) for r, row in enumerate(rows)),

@@ -26,6 +26,9 @@ _NAME_HEADER = re.compile(r"chỉ\s*tiêu|nội\s*dung|tên|danh\s*mục|hạng\
                           re.IGNORECASE)
 _SUBROW = re.compile(r"^\s*[-–+•]\s*(.*)$", re.DOTALL)
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)\d\d)?)(?![\d.,])")
+_RUN_TOGETHER_YEARS = re.compile(r"(?<![\d.,])((?:19|20)\d\d)[1lI|]((?:19|20)\d\d)(?![\d.,])")
+_CLOSE_YEARS = 10
+"""Years apart, at most, that two years of one period label lie ('2021-2025', '2022/2021')."""
 _YEAR_WORDS = re.compile(r"\s*\b(năm|giai đoạn|gđ)\s*$", re.IGNORECASE)
 
 
@@ -37,10 +40,22 @@ class ColumnRoles:
     values: tuple[int, ...]
 
 
+def slashed_years(label: str) -> str:
+    """A header label with two years whose slash read as a stroke given their slash back
+    ('So sánh 202212021 (%)' → 'So sánh 2022/2021 (%)'): a header prints no such number, and
+    the two years of a period lie close together."""
+
+    def slashed(match: re.Match) -> str:
+        first, second = match.group(1), match.group(2)
+        return f"{first}/{second}" if abs(int(first) - int(second)) <= _CLOSE_YEARS else match.group(0)
+
+    return _RUN_TOGETHER_YEARS.sub(slashed, label)
+
+
 def split_period(path: str) -> tuple[str, str]:
     """'Năm thực hiện | 2021' → ('Năm thực hiện', '2021'); 'Chỉ tiêu tỉnh năm 2023' →
     ('Chỉ tiêu tỉnh', '2023'); a path without a year → (path, '')."""
-    parts = [p.strip() for p in path.split(" | ")]
+    parts = [slashed_years(p.strip()) for p in path.split(" | ")]
     period = ""
     kept = []
     for part in parts:

@@ -1,4 +1,4 @@
-"""Borderless tables of an indicator column and one value column."""
+"""Borderless tables: an indicator column and one value column, names wrapped round their figures, tables set tightly."""
 
 import random
 
@@ -182,3 +182,78 @@ def test_scraps_scattered_over_narrow_columns_are_no_table():
     table = [["I", "Chỉ tiêu kinh tế", "", "", ""], ["1", "GRDP", "%", "6,5", "7"], ["2", "Thu ngân sách", "tỷ đồng", "-", "1.234"],
              ["II", "Chỉ tiêu xã hội", "", "", ""], ["3", "Hộ nghèo", "%", "2,1", "Dưới 2"]]
     assert _has_column_of_figures(table)
+
+
+# a table set tightly: columns parted by little more than a word space
+TIGHT_HEADER = [(250, 300, 300, 0, "TT"), (600, 300, 760, 0, "Chỉ tiêu"), (1050, 300, 1150, 0, "ĐVT"),
+          (1260, 300, 1350, 0, "2021"), (1460, 300, 1550, 0, "2022")]
+
+
+def _tight_page(note_under: bool = True):
+    """A paragraph, then a table whose first four rows fill their columns to 16 px of each
+    other (a word space: the lines read as one phrase), whose last four leave room, and a
+    note set close under the last row."""
+    words = [(200, 100, 2200, 0, "Năm qua, trong bối cảnh còn nhiều khó khăn, tỉnh đã tập trung"),
+             (200, 170, 2200, 0, "lãnh đạo thực hiện đồng bộ các nhiệm vụ như sau:")] + TIGHT_HEADER
+    for n in range(1, 9):
+        y = 310 + 70 * n
+        tight = n <= 4
+        words += [(255, y, 280, 0, str(n)), (350, y, 1000, 0, f"Tên chỉ tiêu {n}"),
+                  (1016, y, 1200, 0, "tỷ đồng") if tight else (1080, y, 1140, 0, "ha"),
+                  (1216, y, 1400, 0, f"{n}11,5") if tight else (1300, y, 1400, 0, f"{n}1,5"),
+                  (1416, y, 1600, 0, f"{n}22,5") if tight else (1500, y, 1600, 0, f"{n}2,5")]
+    if note_under:
+        words.append((300, 310 + 70 * 9 - 10, 1350, 0, "Ghi chú: số liệu năm cuối là ước"))
+    return _borderless_page(words)
+
+
+def test_a_tightly_set_table_is_read_whole_with_its_header():
+    from sohoa.tables.borderless import find_borderless_tables
+
+    ink, read = _tight_page()
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.header == ("TT", "Chỉ tiêu", "ĐVT", "2021", "2022")
+    assert [row[0] for row in table.rows] == [str(n) for n in range(1, 9)]
+    assert table.rows[0] == ("1", "Tên chỉ tiêu 1", "tỷ đồng", "111,5", "122,5")
+    assert table.rows[7] == ("8", "Tên chỉ tiêu 8", "ha", "81,5", "82,5")  # the note stays out
+
+
+def test_the_paragraph_above_a_tight_table_stays_out_of_its_header():
+    from sohoa.tables.borderless import find_borderless_tables
+
+    ink, read = _tight_page(note_under=False)
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert not any("Năm qua" in label or "như sau" in label for label in table.header)
+
+
+def _line_at(*spans):
+    return _Line([OcrWord("", 0.0, (x0, 100, x1, 130)) for x0, x1 in spans])
+
+
+def test_a_gutter_is_parted_at_where_a_phrase_ends_or_starts_beside_it():
+    from sohoa.tables.borderless import _parted_at
+
+    gutter = (1001, 1015)
+    # a name ending at the gutter, its unit further right: parted there
+    assert _parted_at([_line_at((350, 1000), (1080, 1140))], gutter, gap=49) == 1
+    # the white between a TT number and a centred label spans the gutter but ends far from it
+    assert _parted_at([_line_at((250, 300), (1200, 1300))], gutter, gap=49) == 0
+    # a word space at the gutter parts no phrases
+    assert _parted_at([_line_at((350, 1000), (1016, 1140))], gutter, gap=49) == 0
+
+
+def test_a_unit_wrapped_beside_a_name_line_does_not_end_the_table_early():
+    from sohoa.tables.borderless import _inside
+
+    def line(*spans):
+        return _Line([OcrWord("", 0.0, (x0, 100, x1, 100 + H)) for x0, x1 in spans])
+
+    figures = line((250, 280), (350, 1100), (1190, 1430), (1530, 1720), (1800, 2000), (2070, 2260))
+    name_and_unit = line((350, 1030), (1230, 1390))  # 'giường / bệnh/vạn / dân' wrapped in its column
+    lines = [figures, name_and_unit, figures]
+    counts = [6, 2, 6]
+    # the unit's last line under its column, and a name's wrapped line: inside the table
+    assert _inside(line((1230, 1390)), lines, 0, 2, counts, H)
+    assert _inside(line((350, 900)), lines, 0, 2, counts, H)
+    # a note running to the last column is not
+    assert not _inside(line((300, 2200)), lines, 0, 2, counts, H)

@@ -46,6 +46,25 @@ def test_a_group_numeral_that_repeats_the_one_before_is_the_next():
     assert split_period("Kế hoạch 12345") == ("Kế hoạch 12345", "")
 
 
+def test_two_years_whose_slash_read_as_a_stroke_are_a_period():
+    from sohoa.tables.tidy import split_period
+
+    assert split_period("So sánh 202212021 (%)") == ("So sánh (%)", "2022/2021")
+    assert split_period("Ước thực hiện | So sánh 2025l2020") == ("Ước thực hiện | So sánh", "2025/2020")
+    # a figure, years too far apart, or a year run into more digits: left alone
+    assert split_period("Tổng 201912099") == ("Tổng 201912099", "")
+    assert split_period("Mã số 202112000") == ("Mã số 202112000", "")
+    assert split_period("Kế hoạch 2022120215") == ("Kế hoạch 2022120215", "")
+
+
+def test_a_header_label_gets_the_slash_of_its_period_back():
+    from sohoa.tables.cells import repair_text_cells
+    from sohoa.tables.records import Table
+
+    table = Table("d", 1, 1, ("TT", "Chỉ tiêu", "So sánh 202212021 (%)"), (("1", "GRDP", "105,2"),))
+    assert repair_text_cells(table).header[2] == "So sánh 2022/2021 (%)"
+
+
 def test_a_tt_column_whose_header_and_group_numerals_were_misread_is_still_tt():
     from sohoa.tables.tidy import column_roles
 
