@@ -321,3 +321,11 @@ def table_grids(rules: Rules, tolerance: int = 6) -> list[Grid]:
         if len(rows) >= 2:
             grids.append(Grid(x0, y0, x1, y1, rows, verticals))
     return grids
+
+
+def stamp_sized(box: tuple[int, int, int, int], width: int, height: int) -> bool:
+    """Whether a ruled box is the size of a stamp (a received stamp 'ĐẾN / Số / Ngày', a
+    publisher's box), not of a table: narrower than a third of the page and shorter than a
+    tenth of it."""
+    x0, y0, x1, y1 = box
+    return x1 - x0 < width / 3 and y1 - y0 < height / 10

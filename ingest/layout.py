@@ -23,7 +23,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from sohoa.ingest.geometry import Grid, table_grids
+from sohoa.ingest.geometry import Grid, stamp_sized, table_grids
 from sohoa.ingest.records import Annotation, OcrWord, Rules
 
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
@@ -217,8 +217,6 @@ def _received_stamps(words: list[OcrWord], grids: list[Grid], width: int, height
     A received stamp ('ĐẾN / Số: … / Ngày: … / Chuyển: …', filled in by hand) is a small ruled
     box, narrower than a third of the page and shorter than a tenth of it, in which a line
     opens with the stamp's own words. A table is wider or taller, and never opens so."""
-    from sohoa.tables.grid import stamp_sized
-
     tables, stamp_words, stamps = [], [], []
     for grid in grids:
         small = stamp_sized((grid.x0, grid.y0, grid.x1, grid.y1), width, height)

@@ -62,14 +62,6 @@ def _positions(profile: np.ndarray, min_count: int, merge_gap: int) -> list[int]
     return [int((a + b) // 2) for a, b in groups]
 
 
-def stamp_sized(box: tuple[int, int, int, int], width: int, height: int) -> bool:
-    """Whether a ruled box is the size of a stamp (a received stamp 'ĐẾN / Số / Ngày', a
-    publisher's box), not of a table: narrower than a third of the page and shorter than a
-    tenth of it."""
-    x0, y0, x1, y1 = box
-    return x1 - x0 < width / 3 and y1 - y0 < height / 10
-
-
 def find_regions(masks: RuleMasks, dpi: int = 300) -> list[Region]:
     """Table regions: connected groups of rules with enough of them to make a table."""
     both = cv2.bitwise_or(masks.horizontal, masks.vertical)

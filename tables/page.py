@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import rule_masks, rule_skew, straighten
+from sohoa.ingest.geometry import rule_masks, rule_skew, stamp_sized, straighten
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
-from sohoa.tables.grid import build_grid, find_regions, header_band_rows, stamp_sized
+from sohoa.tables.grid import build_grid, find_regions, header_band_rows
 from sohoa.tables.records import Table
 from sohoa.tables.rows import split_stacked_rows
 from sohoa.tables.structure import table_from_cells
