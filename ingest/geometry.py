@@ -329,3 +329,34 @@ def stamp_sized(box: tuple[int, int, int, int], width: int, height: int) -> bool
     tenth of it."""
     x0, y0, x1, y1 = box
     return x1 - x0 < width / 3 and y1 - y0 < height / 10
+
+
+def broken_boxes(rules: Rules, reach: float) -> list[tuple[int, int, int, int]]:
+    """Boxes outlined by rules that do not meet: a faint or worn stamp's frame prints in pieces
+    that end short of each other, so they form no grid. Rules whose boxes come within `reach`
+    of each other are one outline; an outline with two rules or more each way is a box, given
+    by the rules' extent."""
+    boxes = [(b, 0) for b in rules.horizontal] + [(b, 1) for b in rules.vertical]
+    parent = list(range(len(boxes)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, ((ax0, ay0, ax1, ay1), _) in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            bx0, by0, bx1, by1 = boxes[j][0]
+            if ax0 - reach <= bx1 and bx0 <= ax1 + reach and ay0 - reach <= by1 and by0 <= ay1 + reach:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[tuple[tuple[int, int, int, int], int]]] = {}
+    for i, box in enumerate(boxes):
+        groups.setdefault(find(i), []).append(box)
+    outlines = []
+    for members in groups.values():
+        if sum(1 for _, axis in members if axis == 0) < 2 or sum(1 for _, axis in members if axis == 1) < 2:
+            continue
+        outlines.append((min(b[0] for b, _ in members), min(b[1] for b, _ in members),
+                         max(b[2] for b, _ in members), max(b[3] for b, _ in members)))
+    return outlines

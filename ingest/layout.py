@@ -23,7 +23,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from sohoa.ingest.geometry import Grid, stamp_sized, table_grids
+from sohoa.ingest.geometry import Grid, broken_boxes, stamp_sized, table_grids
 from sohoa.ingest.records import Annotation, OcrWord, Rules
 
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
@@ -210,25 +210,46 @@ def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
 RECEIVED_STAMP = re.compile(r"^(?:ĐẾN|Đến|ĐÊN|DEN|Giờ|Ngày|Chuyển|CÔNG\s*VĂN|Số)\b", re.IGNORECASE)
 
 
+STAMP_FRAME_REACH = 0.03
+"""How far apart (a share of the page's width) the printed pieces of a worn stamp's frame may
+end and still outline one box."""
+
+
 def _received_stamps(words: list[OcrWord], grids: list[Grid], width: int, height: int,
-                     dropped: set[int]) -> tuple[list[Grid], list[int], list[Annotation]]:
+                     dropped: set[int], rules: Rules | None = None) -> tuple[list[Grid], list[int], list[Annotation]]:
     """(the grids that are tables, the words of received stamps, the stamps).
 
     A received stamp ('ĐẾN / Số: … / Ngày: … / Chuyển: …', filled in by hand) is a small ruled
     box, narrower than a third of the page and shorter than a tenth of it, in which a line
-    opens with the stamp's own words. A table is wider or taller, and never opens so."""
+    opens with the stamp's own words. A table is wider or taller, and never opens so. A stamp
+    printed faintly outlines its box with rules that do not meet (`geometry.broken_boxes`):
+    such a box, outside every grid, is a stamp on the same terms, and never a table."""
     tables, stamp_words, stamps = [], [], []
-    for grid in grids:
-        small = stamp_sized((grid.x0, grid.y0, grid.x1, grid.y1), width, height)
-        inside = [i for i, w in enumerate(words) if i not in dropped
-                  and grid.contains((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)]
+
+    def stamp(box: tuple[int, int, int, int]) -> bool:
+        inside = [i for i, w in enumerate(words) if i not in dropped and _mostly_inside(w.bbox, box)]
         texts = [words[i].text for i in sorted(inside, key=lambda i: (words[i].bbox[1], words[i].bbox[0]))]
-        if small and any(RECEIVED_STAMP.match(t) for t in texts):
-            stamp_words += inside
-            stamps.append(Annotation("received-stamp", (grid.x0, grid.y0, grid.x1, grid.y1), " ".join(texts)))
-        else:
+        if not (stamp_sized(box, width, height) and any(RECEIVED_STAMP.match(t) for t in texts)):
+            return False
+        stamp_words.extend(inside)
+        stamps.append(Annotation("received-stamp", box, " ".join(texts)))
+        return True
+
+    for grid in grids:
+        if not stamp((grid.x0, grid.y0, grid.x1, grid.y1)):
             tables.append(grid)
+    if rules is not None:
+        for box in broken_boxes(rules, STAMP_FRAME_REACH * width):
+            if not any(g.x0 <= box[2] and box[0] <= g.x1 and g.y0 <= box[3] and box[1] <= g.y1 for g in grids):
+                stamp(box)
     return tables, stamp_words, stamps
+
+
+def _mostly_inside(word: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
+    """Whether most of a word's box lies in `box`: a word of the text that a stamp's frame
+    touches ('Trong' under its edge) is the text's, not the stamp's."""
+    w = max(0, min(word[2], box[2]) - max(word[0], box[0])) * max(0, min(word[3], box[3]) - max(word[1], box[1]))
+    return w > 0.5 * max(1, (word[2] - word[0]) * (word[3] - word[1]))
 
 
 SEPARATOR = re.compile(r"^[-–—_=*.·\s]{3,}$")
@@ -492,7 +513,7 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None =
     dropped_set = set(dropped)
     grids = table_grids(rules) if rules is not None else []
     annotations: list[Annotation] = []
-    grids, stamp_words, stamps = _received_stamps(words, grids, width, height, dropped_set)
+    grids, stamp_words, stamps = _received_stamps(words, grids, width, height, dropped_set, rules)
     dropped += stamp_words
     dropped_set.update(stamp_words)
     annotations += stamps

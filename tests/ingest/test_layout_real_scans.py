@@ -191,3 +191,37 @@ def test_a_scrap_beside_one_header_row_does_not_make_the_header_a_table():
     paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
     assert not any(" | " in p for p in paragraphs)
     assert paragraphs[:2] == ("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI")
+
+
+def _worn_stamp_frame(x0: int, y0: int, x1: int, y1: int) -> Rules:
+    # a faint received stamp: its frame printed in pieces that end short of each other (as on
+    # a 2018 Quảng Ngãi directive), so no rule crosses another and no grid forms
+    horizontal = ((x0 + 12, y0, x0 + 450, y0 + 6), (x0 + 10, y0 + 40, x0 + 230, y0 + 42),
+                  (x0 + 300, y0 + 40, x1, y0 + 42), (x0 + 95, y1 - 6, x1, y1))
+    vertical = ((x0, y0 + 44, x0 + 6, y1), (x0 + 165, y0 + 100, x0 + 169, y1), (x1 - 4, y0 - 6, x1, y0 + 128))
+    return Rules(horizontal, vertical)
+
+
+def test_a_worn_stamp_frame_that_forms_no_grid_is_still_a_received_stamp():
+    rules = _worn_stamp_frame(32, 600, 700, 824)
+    assert table_grids(rules) == []
+    words = _words("TRUNG TÂM CÔNG BÁO", 60, 610, 1, 1, height=28, char=14, conf=30)
+    words += _words("ĐẾN Chuyển: 21.3.18", 60, 760, 1, 2, height=40, char=16, conf=60)
+    words += _words("Trong thời gian qua, công tác triển khai", 690, 760, 2, 1)  # touches the frame
+    words += _paragraph_lines(1000, 3)
+    layout = lay_out(words, WIDTH, HEIGHT, rules)
+    text = "\n".join(layout.paragraphs)
+    assert "ĐẾN" not in text and "TRUNG TÂM" not in text and "Trong thời gian qua" in text
+    assert [a.kind for a in layout.annotations] == ["received-stamp"]
+
+
+def test_pieces_of_rules_far_apart_or_without_stamp_words_are_left_alone():
+    # the same frame round the text's own words is no stamp; rules far apart outline nothing
+    rules = _worn_stamp_frame(32, 600, 700, 824)
+    words = _words("Căn cứ Luật Tổ chức", 60, 760, 1, 1, height=40, char=16)
+    words += _paragraph_lines(1000, 3)
+    assert "Căn cứ Luật Tổ chức" in "\n".join(lay_out(words, WIDTH, HEIGHT, rules).paragraphs)
+    apart = Rules(((100, 600, 600, 604), (100, 1400, 600, 1404)), ((100, 900, 104, 1100), (1900, 900, 1904, 1100)))
+    from sohoa.ingest.geometry import broken_boxes
+
+    assert broken_boxes(apart, 0.03 * WIDTH) == []
