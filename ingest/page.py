@@ -112,10 +112,11 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     engine = engine or engine_for(options)
     stamps: list[Annotation] = []
     layer: list[OcrWord] = []
+    drawn: list[OcrWord] = []  # every word of the PDF's text layer
     scanned = 0.0
     if source.kind == "pdf" and options.text_layer:
-        words, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
-        stamps, layer = split_stamps(words)
+        drawn, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
+        stamps, layer = split_stamps(drawn)
         scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
                                 height * 72.0 / source.dpi, timeout=time_left(options, started))
         if layer and is_real_text(" ".join(w.text for w in layer)):
@@ -128,8 +129,9 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     from sohoa.ingest.rasterize import load_page_noted
 
     # a scan is drawn without what lies over its picture (stamps, watermarks, an old layer):
-    # those cross the printed words, and painting them out would erase the words under them
-    picture_only = scanned >= SCANNED_PAGE
+    # those cross the printed words, and painting them out would erase the words under them; a
+    # scan with no text over it is drawn as it is (no copy of the page to make)
+    picture_only = scanned >= SCANNED_PAGE and bool(drawn)
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels,
                                          picture_only=picture_only)
     page_grey = preprocess.to_grey(pixels) if layer else None  # what the layer is held against
