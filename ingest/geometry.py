@@ -284,11 +284,10 @@ def _mend_broken_rules(boxes: list[tuple[int, int, int, int]], axis: int, tolera
     return [tuple(b) for b in mended]
 
 
-def table_grids(rules: Rules, tolerance: int = 6) -> list[Grid]:
-    """Grids formed by horizontal and vertical rules that cross each other (>= 2 of each)."""
-    hs = _mend_broken_rules(list(rules.horizontal), axis=0, tolerance=tolerance)
-    vs = _mend_broken_rules(list(rules.vertical), axis=1, tolerance=tolerance)
-    parent = list(range(len(hs) + len(vs)))
+def _linked(count: int, pairs) -> list[int]:
+    """For each of `count` items, the one item standing for its group, where `pairs` (i, j) are
+    linked and links chain (union-find)."""
+    parent = list(range(count))
 
     def find(a: int) -> int:
         while parent[a] != a:
@@ -296,17 +295,25 @@ def table_grids(rules: Rules, tolerance: int = 6) -> list[Grid]:
             a = parent[a]
         return a
 
-    for i, (hx0, hy0, hx1, hy1) in enumerate(hs):
-        hy = (hy0 + hy1) / 2
-        for j, (vx0, vy0, vx1, vy1) in enumerate(vs):
-            vx = (vx0 + vx1) / 2
-            if hx0 - tolerance <= vx <= hx1 + tolerance and vy0 - tolerance <= hy <= vy1 + tolerance:
-                parent[find(i)] = find(len(hs) + j)
+    for i, j in pairs:
+        parent[find(i)] = find(j)
+    return [find(i) for i in range(count)]
+
+
+def table_grids(rules: Rules, tolerance: int = 6) -> list[Grid]:
+    """Grids formed by horizontal and vertical rules that cross each other (>= 2 of each)."""
+    hs = _mend_broken_rules(list(rules.horizontal), axis=0, tolerance=tolerance)
+    vs = _mend_broken_rules(list(rules.vertical), axis=1, tolerance=tolerance)
+    crossing = ((i, len(hs) + j) for i, (hx0, hy0, hx1, hy1) in enumerate(hs)
+                for j, (vx0, vy0, vx1, vy1) in enumerate(vs)
+                if hx0 - tolerance <= (vx0 + vx1) / 2 <= hx1 + tolerance
+                and vy0 - tolerance <= (hy0 + hy1) / 2 <= vy1 + tolerance)
+    roots = _linked(len(hs) + len(vs), crossing)
     groups: dict[int, tuple[list, list]] = {}
     for i in range(len(hs)):
-        groups.setdefault(find(i), ([], []))[0].append(hs[i])
+        groups.setdefault(roots[i], ([], []))[0].append(hs[i])
     for j in range(len(vs)):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(vs[j])
+        groups.setdefault(roots[len(hs) + j], ([], []))[1].append(vs[j])
     grids = []
     for h_lines, v_lines in groups.values():
         if len(h_lines) < 2 or len(v_lines) < 2:
@@ -337,22 +344,13 @@ def broken_boxes(rules: Rules, reach: float) -> list[tuple[int, int, int, int]]:
     of each other are one outline; an outline with two rules or more each way is a box, given
     by the rules' extent."""
     boxes = [(b, 0) for b in rules.horizontal] + [(b, 1) for b in rules.vertical]
-    parent = list(range(len(boxes)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for i, ((ax0, ay0, ax1, ay1), _) in enumerate(boxes):
-        for j in range(i + 1, len(boxes)):
-            bx0, by0, bx1, by1 = boxes[j][0]
-            if ax0 - reach <= bx1 and bx0 <= ax1 + reach and ay0 - reach <= by1 and by0 <= ay1 + reach:
-                parent[find(i)] = find(j)
+    near = ((i, j) for i, ((ax0, ay0, ax1, ay1), _) in enumerate(boxes) for j in range(i + 1, len(boxes))
+            if ax0 - reach <= boxes[j][0][2] and boxes[j][0][0] <= ax1 + reach
+            and ay0 - reach <= boxes[j][0][3] and boxes[j][0][1] <= ay1 + reach)
+    roots = _linked(len(boxes), near)
     groups: dict[int, list[tuple[tuple[int, int, int, int], int]]] = {}
     for i, box in enumerate(boxes):
-        groups.setdefault(find(i), []).append(box)
+        groups.setdefault(roots[i], []).append(box)
     outlines = []
     for members in groups.values():
         if sum(1 for _, axis in members if axis == 0) < 2 or sum(1 for _, axis in members if axis == 1) < 2:
