@@ -440,19 +440,20 @@ _GLUED_SYMBOL = re.compile(r"(?<=[^\W\d_])[·«»±“×°•¹²³]")
 
 def _distinctive_share(line: str, encoding: str) -> float:
     """Share of the line's pieces changed by decoding that show a character typical of `encoding`."""
-    pieces = [chunk for _, chunk in _chunks(line)
-              if (not chunk.isascii() or _C0_LETTER.search(chunk)) and _decode_chunk(encoding, chunk) != chunk]
+    decoded = [(chunk, _decode_chunk(encoding, chunk)) for _, chunk in _chunks(line)
+               if not chunk.isascii() or _C0_LETTER.search(chunk)]
+    pieces = [(chunk, after) for chunk, after in decoded if after != chunk]
     if not pieces:
         return 0.0
     if encoding == "vni":
-        marked = sum(1 for chunk in pieces if _VNI_SPELLING.search(chunk))
+        marked = sum(1 for chunk, _ in pieces if _VNI_SPELLING.search(chunk))
     else:
-        marked = sum(1 for chunk in pieces
+        marked = sum(1 for chunk, after in pieces
                      if any(c in _DISTINCTIVE[encoding] for c in chunk) or _GLUED_SYMBOL.search(chunk)
                      or _MIXED_CASE.search(chunk)
                      or encoding in _CAPITAL_SYMBOL and (_CAPITAL_SYMBOL[encoding].search(chunk)
                                                          or _C0_LETTER.search(chunk))
-                     or _respelled(chunk, _decode_chunk(encoding, chunk)))
+                     or _respelled(chunk, after))
     return marked / len(pieces)
 
 
