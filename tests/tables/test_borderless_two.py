@@ -77,13 +77,19 @@ def test_a_headerless_block_under_a_borderless_table_goes_on_with_it():
     assert not _goes_on(above, far, height=30)
 
 
+def _name_line(y0, y1, x0=200):
+    """One line of a borderless block: a name's line at x 200, a TT line at x 100."""
+    return _Line([OcrWord("", 0.0, (x0, y0, x0 + 300, y1))])
+
+
+def _is_tt_line(line) -> bool:
+    return line.words[0].x0 < 150  # a TT word sits left of 150
+
+
 def test_a_name_line_above_its_tt_opens_the_next_row():
-    from sohoa.tables.borderless import _Line, _opens_next_row
+    from sohoa.tables.borderless import _opens_next_row
 
-    def line(y0, y1, x0=200):
-        return _Line([OcrWord("", 0.0, (x0, y0, x0 + 300, y1))])
-
-    tt = lambda l: l.words[0].x0 < 150  # noqa: E731 - a TT word sits left of 150
+    line, tt = _name_line, _is_tt_line
     # row 9 (TT and figures), then row 10's first name line nearer its TT line than row 9
     block = [line(100, 130, 100), line(190, 220), line(232, 262, 100)]
     assert _opens_next_row(block, 1, tt, height=30)
@@ -138,13 +144,9 @@ def test_names_wrapped_round_their_figures_and_group_titles_stay_in_one_table():
 
 
 def test_in_a_table_without_padding_a_name_line_goes_with_the_nearer_row():
-    from sohoa.ingest.records import OcrWord
-    from sohoa.tables.borderless import _Line, _opens_next_row
+    from sohoa.tables.borderless import _opens_next_row
 
-    def line(y0, y1, x0=200):
-        return _Line([OcrWord("", 0.0, (x0, y0, x0 + 300, y1))])
-
-    tt = lambda l: l.words[0].x0 < 150  # noqa: E731 - a TT word sits left of 150
+    line, tt = _name_line, _is_tt_line
     # no white between rows: row 6 (two name lines round its TT), row 7's first name line,
     # row 7's TT line with its second name line; the gaps tell nothing, the middles do
     block = [line(60, 160, 100), line(160, 190), line(188, 240, 100)]
