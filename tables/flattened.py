@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sohoa.tables.records import Table
-from sohoa.tables.values import TEXT, parse_number, parse_value
+from sohoa.tables.values import TEXT, parse_value
 
 SOURCE = "flattened-text"
 FLATTENED_CONFIDENCE = 50.0

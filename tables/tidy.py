@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sohoa.tables.records import Table, unique_names
+from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, format_decimal, parse_value
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
@@ -147,8 +147,6 @@ def _clean(text: str) -> str:
 def tidy_rows(table: Table) -> list[dict]:
     """The table's observations as dicts with the contract's columns (strings and ints)."""
     roles = column_roles(table.header, table.rows)
-    header = unique_names(table.header)
-    value_set = set(roles.values)
     section = ""
     last_label = ""  # the Roman numeral of the last group row
     parent = ""  # name of the last numbered (or plain) indicator row, for sub-rows

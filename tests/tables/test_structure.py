@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from sohoa.tables.grid import Grid, GridCell, build_grid, find_regions, header_band_rows
 from sohoa.tables.join import join_continued
