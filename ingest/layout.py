@@ -256,6 +256,15 @@ SEPARATOR = re.compile(r"^[-–—_=*.·\s]{3,}$")
 _PLAIN_TOKEN = re.compile(r"^[\W_]*([^\W\d_]+)[\W_]*$")
 
 
+def _legible(word: OcrWord, median_height: float) -> bool:
+    """A word read surely at text size that spells a Vietnamese syllable of two letters or more."""
+    from sohoa.diacritics.syllables import is_syllable
+
+    plain = _PLAIN_TOKEN.match(word.text)
+    return (word.conf >= 90 and word.bbox[3] - word.bbox[1] <= 1.5 * median_height and plain is not None
+            and len(plain.group(1)) >= 2 and is_syllable(plain.group(1)))
+
+
 def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
     """A signature, a seal's ring or a scribble read as text: strokes far taller than the page's
     text, a lone scrap of punctuation, or a lone scrap of one or two characters the engine doubts
@@ -264,8 +273,9 @@ def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
 
     heights = [words[i].bbox[3] - words[i].bbox[1] for i in seg.words]
     confs = [words[i].conf for i in seg.words]
-    if len(seg.words) <= 2 and max(heights) > 2.0 * median_height and min(confs) < 90:
-        return True
+    if len(seg.words) <= 2 and max(heights) > 2.0 * median_height and min(confs) < 90 \
+            and not any(_legible(words[i], median_height) for i in seg.words):
+        return True  # (a tall box beside a word read clearly is a letter whose box ran long: 'Nơi nhận:')
     alnum = sum(ch.isalnum() for ch in seg.text)
     if alnum == 0:  # punctuation alone: a doubtful stroke, or a typed separator ('-----*-----')
         return min(confs) < 60 or bool(SEPARATOR.match(seg.text))

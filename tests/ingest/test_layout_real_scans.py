@@ -225,3 +225,23 @@ def test_pieces_of_rules_far_apart_or_without_stamp_words_are_left_alone():
     from sohoa.ingest.geometry import broken_boxes
 
     assert broken_boxes(apart, 0.03 * WIDTH) == []
+
+
+def test_a_heading_whose_first_word_box_ran_long_is_text_not_a_mark():
+    # on a real closing block Tesseract gave the italic 'Nơi' a box reaching into the next line
+    # (115 px high, confidence 25) beside 'nhận:' read clearly
+    words = _paragraph_lines(1000, 1)
+    words += [OcrWord("Nơi", 25.0, (329, 1701, 410, 1816), 2, 1, 1, 1),
+              OcrWord("nhận:", 96.0, (418, 1724, 539, 1769), 2, 1, 1, 2)]
+    words += _words("- Như trên;", 332, 1790, 3, 1)
+    layout = lay_out(words, WIDTH, HEIGHT)
+    text = "\n".join(layout.paragraphs)
+    assert "Nơi nhận:" in text and not layout.annotations
+
+
+def test_a_tall_doubtful_scrap_beside_a_doubtful_one_is_still_a_mark():
+    words = _paragraph_lines(1000, 1)
+    words += [OcrWord("zo", 25.0, (1500, 1701, 1600, 1816), 2, 1, 1, 1),
+              OcrWord("pgẾ", 40.0, (1610, 1724, 1700, 1769), 2, 1, 1, 2)]
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert "pgẾ" not in "\n".join(layout.paragraphs) and {a.kind for a in layout.annotations} == {"mark"}

@@ -1,0 +1,137 @@
+"""Printed lines Tesseract's page segmentation left out: read on their own.
+
+Tesseract's layout analysis sometimes drops a whole printed line: beside a large signature
+stroke it takes the line for part of a picture, and the recogniser never sees it (on a real
+report the last recipient line '- Lưu: VT, TTHC.' came out nowhere, while plain text lines
+above it were read at confidence 96). The page itself is the evidence: ink shaped like a line
+of text (glyph-sized blobs side by side on one row, as tall as the page's words) where no word
+was read. Such rows are cut out, stacked on one sheet and read in one call; a row's reading is
+kept only when the engine is confident of it and it reads as words, so a seal, a scribble or
+a smudge the engine cannot read adds nothing.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from sohoa.ingest.geometry import otsu_ink
+from sohoa.ingest.records import OcrWord
+from sohoa.ingest.reread import _MARGIN, _stack
+
+MIN_GLYPHS = 4  # blobs on a row before it may be a line of text (a lone mark is not)
+GLYPH_HEIGHT = (0.35, 1.6)  # blob heights, in the page's median word height, that letters have
+GLYPH_GAP = 1.2  # word heights between blobs of one row: wider parts two rows
+ROW_HEIGHT = 2.0  # word heights a row of text spans at most (a seal's ring of letters grows taller)
+MIN_WIDTH = 2.5  # word heights a row spans at least
+COVERED_PAD = 0.25  # word heights around each read word whose ink counts as read
+CONFIDENT = 80.0  # mean engine confidence a row's new reading needs
+DOUBTFUL = 50.0  # words of a row read with less are left out (a blot at its end, read as '”„')
+MIN_LETTERS = 3  # letters a kept row holds at least
+MAX_ROWS = 12  # per page: more unread rows than this is a picture or a bad scan, not lost lines
+LIST_DASHES = "-–+•"
+PAD = 0.35  # word heights of paper kept above and below a row
+SIDE_PAD = 1.0  # ... and left and right of it: a list dash or a stop too small to count as a glyph
+
+
+@dataclass(frozen=True)
+class UnreadRow:
+    """A row of glyph-sized ink no word covers: its box on the page and its blob count."""
+
+    bbox: tuple[int, int, int, int]
+    glyphs: int
+
+
+def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
+    """Rows of letter-sized ink on `image` (grey, the picture the words were read from) that no
+    word of `words` covers, top to bottom."""
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words if w.text.strip())
+    if len(heights) < 5:
+        return []  # too little text read to know what a line of it looks like
+    word_h = heights[len(heights) // 2]
+    ink = otsu_ink(image)
+    pad = int(round(COVERED_PAD * word_h))
+    height, width = ink.shape[:2]
+    for w in words:
+        x0, y0, x1, y1 = w.bbox
+        ink[max(0, y0 - pad):min(height, y1 + pad), max(0, x0 - pad):min(width, x1 + pad)] = 0
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
+    glyphs = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)
+              if low <= stats[i, cv2.CC_STAT_HEIGHT] <= high and stats[i, cv2.CC_STAT_WIDTH] <= 3 * word_h
+              and stats[i, cv2.CC_STAT_AREA] >= 0.1 * word_h * word_h * 0.3]
+    rows: list[list[tuple[int, int, int, int]]] = []
+    for x, y, w, h in sorted(glyphs):
+        middle = y + h / 2
+        for row in rows:
+            rx, ry, rw, rh = row[-1]
+            row_top = min(g[1] for g in row)
+            row_bottom = max(g[1] + g[3] for g in row)
+            if row_top - 0.3 * word_h <= middle <= row_bottom + 0.3 * word_h and x - (rx + rw) <= GLYPH_GAP * word_h \
+                    and max(row_bottom, y + h) - min(row_top, y) <= ROW_HEIGHT * word_h:
+                row.append((x, y, w, h))
+                break
+        else:
+            rows.append([(x, y, w, h)])
+    found = []
+    for row in rows:
+        x0, y0 = min(g[0] for g in row), min(g[1] for g in row)
+        x1, y1 = max(g[0] + g[2] for g in row), max(g[1] + g[3] for g in row)
+        if len(row) >= MIN_GLYPHS and x1 - x0 >= MIN_WIDTH * word_h:
+            found.append(UnreadRow((x0, y0, x1, y1), len(row)))
+    return sorted(found, key=lambda r: (r.bbox[1], r.bbox[0]))
+
+
+def read_unread_rows(engine, image: np.ndarray, words: list[OcrWord],
+                     timeout: float | None = None) -> tuple[list[OcrWord], int]:
+    """(words with the rows Tesseract left out read and added, how many rows were added)."""
+    rows = unread_rows(image, words)
+    if not rows or len(rows) > MAX_ROWS:
+        return words, 0
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words if w.text.strip())
+    word_h = heights[len(heights) // 2]
+    pad, side = int(round(PAD * word_h)), int(round(SIDE_PAD * word_h))
+    height, width = image.shape[:2]
+    boxes = [(max(0, r.bbox[0] - side), max(0, r.bbox[1] - pad), min(width, r.bbox[2] + side),
+              min(height, r.bbox[3] + pad)) for r in rows]
+    crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
+    half = max(c.shape[0] for c in crops) // 2 + 1
+    sheet, tops = _stack(crops, image, half)
+    read = engine.recognise(sheet, timeout=timeout)
+    by_row: list[list[OcrWord]] = [[] for _ in crops]
+    for word in read:
+        centre = (word.bbox[1] + word.bbox[3]) / 2
+        for index, (top, crop) in enumerate(zip(tops, crops)):
+            if top - half <= centre < top + crop.shape[0] + half and word.text.strip():
+                by_row[index].append(word)
+                break
+    block = max((w.block for w in words), default=0)
+    added: list[OcrWord] = []
+    rows_added = 0
+    for box, top, again in zip(boxes, tops, by_row):
+        again = sorted((w for w in again if w.conf >= DOUBTFUL), key=lambda w: w.bbox[0])  # not a blot beside it
+        if not again or statistics.mean(w.conf for w in again) < CONFIDENT:
+            continue
+        if sum(ch.isalpha() for w in again for ch in w.text) < MIN_LETTERS:
+            continue
+        block += 1  # a block of its own: the reading order places it by its position
+        dx, dy = box[0] - _MARGIN, box[1] - top  # sheet to page
+        again = _marker_apart(again[0]) + again[1:]
+        added += [replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy),
+                          block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
+        rows_added += 1
+    return (words + added, rows_added) if added else (words, 0)
+
+
+def _marker_apart(word: OcrWord) -> list[OcrWord]:
+    """A list dash read glued to the capital after it ('-Lưu:', as a line read alone comes
+    back) as the two words the page's other list lines are ('-', 'Lưu:'); else the word."""
+    if len(word.text) < 3 or word.text[0] not in LIST_DASHES or not word.text[1].isupper():
+        return [word]
+    x0, y0, x1, y1 = word.bbox
+    split = x0 + max(1, (x1 - x0) // len(word.text))
+    return [replace(word, text=word.text[0], bbox=(x0, y0, split, y1)),
+            replace(word, text=word.text[1:], bbox=(split, y0, x1, y1))]

@@ -1,0 +1,116 @@
+"""Printed lines the page segmentation left out are found by their ink and read on their own."""
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sohoa.ingest.records import OcrWord
+from sohoa.ingest.unread import read_unread_rows, unread_rows
+
+FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
+LINES = ["Nơi nhận:", "- Như trên;", "- CT, PCT UBND tỉnh;", "- VPUB: CVP, TTHC;", "- Lưu: VT, TTHC."]
+
+
+def _page(lines=LINES, scribble=False):
+    """(image, the words of every line as boxes of their ink, one list per line)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), 40)
+    image = Image.new("L", (1400, 120 + 70 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    per_line = []
+    for n, line in enumerate(lines):
+        x, y = 60, 60 + 70 * n
+        words = []
+        for k, text in enumerate(line.split(), start=1):
+            box = draw.textbbox((x, y), text, font=font)
+            draw.text((x, y), text, font=font, fill=0)
+            words.append(OcrWord(text, 95.0, tuple(int(v) for v in box), n + 1, 1, 1, k))
+            x = box[2] + 14
+        per_line.append(words)
+    if scribble:  # a signature's stroke: one tall blob, no letters
+        draw.line([(900, 60), (1000, 260), (1100, 80), (1250, 240)], fill=0, width=9)
+    return np.array(image), per_line
+
+
+class FakeEngine:
+    second_reading = True
+
+    def __init__(self, answer=()):
+        self.calls, self.answer = 0, list(answer)
+
+    def recognise(self, image, *, timeout=None):
+        self.calls += 1
+        return self.answer
+
+
+needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
+
+
+@needs_font
+def test_the_line_no_word_covers_is_found():
+    image, per_line = _page()
+    read = [w for words in per_line[:4] for w in words]  # the last line was left out
+    rows = unread_rows(image, read)
+    assert len(rows) == 1
+    x0, y0, x1, y1 = rows[0].bbox
+    last = per_line[4]
+    assert y0 <= min(w.bbox[1] for w in last) + 6 and y1 >= max(w.bbox[3] for w in last) - 6
+    assert x1 >= max(w.bbox[2] for w in last) - 20  # all but the full stop, too small to be a letter
+
+
+@needs_font
+def test_a_page_read_whole_asks_the_engine_nothing():
+    image, per_line = _page(scribble=True)
+    words = [w for line in per_line for w in line]
+    engine = FakeEngine()
+    assert unread_rows(image, words) == []  # the signature stroke is no line of text
+    out, added = read_unread_rows(engine, image, words)
+    assert engine.calls == 0 and added == 0 and out == words
+
+
+@needs_font
+def test_a_doubtful_reading_of_the_row_adds_nothing():
+    image, per_line = _page()
+    read = [w for words in per_line[:4] for w in words]
+    engine = FakeEngine([OcrWord("~v", 31.0, (20, 40, 200, 80)), OcrWord("TT", 70.0, (210, 40, 300, 80))])
+    out, added = read_unread_rows(engine, image, read)
+    assert engine.calls == 1 and added == 0 and out == read
+
+
+@needs_font
+def test_a_confident_reading_is_added_in_page_coordinates_as_a_block_of_its_own():
+    image, per_line = _page()
+    read = [w for words in per_line[:4] for w in words]
+    engine = FakeEngine([OcrWord("Lưu:", 93.0, (40, 30, 140, 70), 1, 1, 1, 1),
+                         OcrWord("VT,", 92.0, (150, 30, 210, 70), 1, 1, 1, 2)])
+    out, added = read_unread_rows(engine, image, read)
+    assert added == 1 and out[:len(read)] == read
+    new = out[len(read):]
+    assert [w.text for w in new] == ["Lưu:", "VT,"]
+    assert all(w.block > max(r.block for r in read) for w in new)
+    row_top = min(w.bbox[1] for w in per_line[4])
+    assert all(abs(w.bbox[1] - row_top) < 60 for w in new)  # on the page, near the row it came from
+
+
+@needs_font
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_tesseract_reads_the_left_out_line():
+    from sohoa.ingest.ocr import TesseractEngine
+
+    image, per_line = _page()
+    read = [w for words in per_line[:4] for w in words]
+    out, added = read_unread_rows(TesseractEngine(), image, read)
+    assert added == 1
+    assert " ".join(w.text for w in out[len(read):]) == "- Lưu: VT, TTHC."
+
+
+def test_a_list_dash_read_glued_to_its_word_is_set_apart():
+    from sohoa.ingest.unread import _marker_apart
+
+    dash, word = _marker_apart(OcrWord("-Lưu:", 90.0, (100, 10, 200, 40)))
+    assert (dash.text, word.text) == ("-", "Lưu:") and dash.bbox[2] == word.bbox[0]
+    for text in ("-5", "-ng", "Lưu:", "-"):
+        assert [w.text for w in _marker_apart(OcrWord(text, 90.0, (0, 0, 50, 20)))] == [text]
