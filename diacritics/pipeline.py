@@ -208,6 +208,10 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
         codes = code_fixer(ocr)
         if codes is not None:
             fixers.insert(2, codes)
+        if getattr(ocr, "readings", None):  # list items' closing ';' read as ':' where the engine weighed ';'
+            from sohoa.diacritics.list_ends import ListEndFixer
+
+            fixers.append(ListEndFixer(ocr.readings))
     restorer = _default_restorer() if restore else None
     if restorer is not None:
         if tone_style == "keep":

@@ -102,7 +102,8 @@ class OcrWord:
     the engine gave none (no evidence either way)."""
     readings: tuple[tuple[str, float], ...] = ()
     """Other readings of a code, number or date that the engine weighed, one character read as
-    another ('J5' → '15', '0]' → '01'), with relative confidence (`ingest.tesseract_output.character_readings`)."""
+    another ('J5' → '15', '0]' → '01'), and of a word's closing mark ('trường:' → 'trường;'),
+    with relative confidence (`ingest.tesseract_output.character_readings`)."""
 
     @property
     def x0(self) -> int:

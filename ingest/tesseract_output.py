@@ -148,6 +148,9 @@ def mark_alternatives(word: str, steps: list[list[tuple[str, float]]]) -> tuple[
     return tuple(sorted(found.items(), key=lambda kv: -kv[1]))
 
 
+CLOSING_MARKS = ",.:;"
+"""A word's closing mark read as another of these is kept as a reading whatever the word
+(a list item's ';' read as ':'; `sohoa.diacritics.list_ends`)."""
 READING_MIN = 0.05
 """Characters the engine weighed below this share of the one it read are not kept as readings."""
 MAX_READINGS = 12
@@ -159,7 +162,8 @@ def character_readings(word: str, steps: list[list[tuple[str, float]]]) -> tuple
     '77g' → 'T7g'), or dropped where the engine weighed nothing there ('QH715' → 'QH15'), each
     with the confidence of that choice relative to the one read (0-1). Kept for words with a
     digit, a bracket or slash, or two capitals (document codes, numbers, dates), and for any
-    word where the engine weighed a digit; empty where the steps do not spell the word."""
+    word where the engine weighed a digit, and for a closing mark of any word read as another
+    (`CLOSING_MARKS`); empty where the steps do not spell the word."""
     word = unicodedata.normalize("NFC", word)
     code_like = any(ch.isdigit() or ch in "[]{}|/\\" for ch in word) or sum(ch.isupper() for ch in word) >= 2
     found: dict[str, float] = {}
@@ -169,7 +173,8 @@ def character_readings(word: str, steps: list[list[tuple[str, float]]]) -> tuple
             continue
         if char.isalpha() and top.isalpha() and (char.lower() == top.lower() or _base(char) == _base(top)):
             continue  # case or marks: not another character
-        if not (code_like or char.isdigit()):
+        closing = i == len(word) - 1 and top in CLOSING_MARKS and char in CLOSING_MARKS
+        if not (code_like or char.isdigit() or closing):
             continue
         form = word[:i] + ("" if char.isspace() else char) + word[i + 1:]
         if form:

@@ -46,3 +46,10 @@ def test_plain_words_get_readings_only_for_a_digit():
     steps = [[("c", 90.0), ("e", 60.0)], [("ó", 90.0), ("6", 50.0)]]
     assert character_readings("có", steps) == (("c6", 50.0 / 90.0),)
     assert character_readings("có:", steps) == ()  # the steps do not spell the word
+
+
+def test_a_closing_mark_read_as_another_is_a_reading_of_any_word():
+    steps = [[("t", 90.0)], [("ế", 90.0)], [(":", 89.7), (";", 75.8), (".", 0.0)]]
+    assert character_readings("tế:", steps) == (("tế;", 75.8 / 89.7),)
+    inside = [[("a", 90.0)], [(":", 90.0), (";", 80.0)], [("b", 90.0)]]
+    assert character_readings("a:b", inside) == ()  # only the word's closing mark

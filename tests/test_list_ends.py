@@ -1,0 +1,52 @@
+"""A list item's closing ';' read as ':' is mended where the engine weighed ';' and the run of
+items closes with ';'; nothing else is touched."""
+
+from sohoa.diacritics.list_ends import ListEndFixer
+from sohoa.diacritics.compose import apply_edits
+
+RECIPIENTS = "Nơi nhận:\n- Như trên;\n- Thành Đoàn Đà Nẵng:\n- Đại học Đà Nẵng;\n- Sở Tài chính;\n- Lưu: VT."
+
+
+def _fixed(text, readings, min_confidence=0.5):
+    edits = ListEndFixer(readings).find_edits(text)
+    return apply_edits(text, [e for e in edits if e.confidence >= min_confidence]), edits
+
+
+def test_a_colon_the_engine_doubted_inside_a_run_of_semicolons_becomes_one():
+    text, edits = _fixed(RECIPIENTS, {"Nẵng:": (("Nẵng;", 0.8),)})
+    assert text == RECIPIENTS.replace("Đà Nẵng:", "Đà Nẵng;")
+    assert [(e.before, e.after, e.fixer) for e in edits] == [(":", ";", "punctuation.list-end")]
+
+
+def test_without_the_engine_weighing_a_semicolon_nothing_changes():
+    assert _fixed(RECIPIENTS, {})[1] == []
+    assert _fixed(RECIPIENTS, {"Nẵng:": (("Nẵng.", 0.8),)})[1] == []
+
+
+def test_a_faint_doubt_is_only_proposed():
+    text, edits = _fixed(RECIPIENTS, {"Nẵng:": (("Nẵng;", 0.06),)})
+    assert text == RECIPIENTS and len(edits) == 1 and edits[0].confidence < 0.5
+
+
+def test_a_colon_that_opens_other_items_stays():
+    text = ("- Các sở, ngành;\n- Các đơn vị sau:\na) Sở Y tế;\nb) Sở Nội vụ;\n- Lưu: VT.")
+    assert _fixed(text, {"sau:": (("sau;", 0.9),)})[1] == []
+
+
+def test_the_last_item_and_prose_stay():
+    prose = "Căn cứ tình hình thực tế, Ủy ban nhân dân tỉnh yêu cầu:\nCác sở thực hiện:\nBáo cáo kết quả."
+    assert _fixed(prose, {"cầu:": (("cầu;", 0.9),), "hiện:": (("hiện;", 0.9),)})[1] == []
+    items = "- Sở Tài chính;\n- Sở Nội vụ;\n- Sở Y tế:"
+    assert _fixed(items, {"tế:": (("tế;", 0.9),)})[1] == []  # nothing after it: its run has ended
+
+
+def test_a_run_that_closes_with_commas_is_left_alone():
+    text = "- ngày 1,\n- ngày 2:\n- ngày 3,\n- ngày 4,\n- ngày 5."
+    assert _fixed(text, {"2:": (("2;", 0.9),)})[1] == []
+
+
+def test_the_grounds_of_a_decision_are_a_run():
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương;\nCăn cứ Nghị định số 30/2020/NĐ-CP,\n"
+            "Căn cứ Quyết định số 12/QĐ-UBND;\nCăn cứ Kế hoạch số 5/KH-UBND;\nTheo đề nghị của Sở Nội vụ.")
+    fixed, _ = _fixed(text, {"30/2020/NĐ-CP,": (("30/2020/NĐ-CP;", 0.7),)})
+    assert "30/2020/NĐ-CP;" in fixed
