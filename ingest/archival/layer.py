@@ -54,6 +54,8 @@ BRIDGE = 0.65  # widest gap inside a line, in font sizes, that poppler keeps in 
 RAW_SPACE = 0.17  # least gap between two words, in font sizes, that poppler -raw reads as a space (0.15)
 LINE_SPREAD = 0.45  # widest spread of a line's baselines, in font sizes, that poppler keeps on one line (0.5)
 APART = 0.55  # least distance, in font sizes, between baselines of two lines that poppler keeps apart (0.5)
+PARTED_GAP = 1.5  # white, in points, left between units set apart (boxes that touch still overlap; sizes round)
+PARTED_KEEP = 0.55  # least overlap (IoU) with its box a word keeps when units are set apart (check: 0.5)
 ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
 
 
@@ -274,7 +276,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     groups = units(parts)
     sizes = unit_sizes(parts, groups)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
-    placed = placements(parts, groups, [size_of[n] for n in range(len(parts))])
+    placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))]))
     used: dict[str, object] = {}
     ops = ["BT", "3 Tr"]
     for group, size in zip(groups, sizes):
@@ -337,6 +339,83 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
         if not keep:
             result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent)
     return result
+
+
+def parted(parts: list[Piece], groups: list[list[int]], placed: list[list[tuple[float, float]]]
+           ) -> list[list[tuple[float, float]]]:
+    """The placements (`placements`) with a unit set apart in height from the units to its
+    left that it overlaps by a sliver, where text.txt reads it before one of them.
+
+    Poppler reads a block to the left of another first (Breuel's second rule) unless the
+    right one lies above and overlaps it across; a block's reach across (its extended box)
+    takes in every block under it, but only where no block to its left shares any of its
+    height. A signer's title set a little higher than the list of recipients beside it
+    ('CHỦ TỊCH' over 'Nơi nhận:') is read after the whole list while their boxes share a
+    few points of height, and before it once they share none. So where a unit is read
+    before a unit to its left that starts lower, every unit to its left sharing its height
+    gives way: the two part somewhere in the band they share, PARTED_GAP apart, each word
+    that covered its box keeping at least PARTED_KEEP of it (see `_parting`); where one
+    cannot, nothing moves."""
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    spans = [[_span(h, y, descent) for h, y in where] for where in placed]
+    boxes = []  # per unit: left, top, right, bottom as set
+    for group in groups:
+        boxes.append((min(parts[n].box[0] for n in group), min(t for n in group for t, _ in spans[n]),
+                      max(parts[n].box[2] for n in group), max(b for n in group for _, b in spans[n])))
+    result = [list(where) for where in placed]
+    for u, (left, top, _, bottom) in enumerate(boxes):
+        beside = [v for v, other in enumerate(boxes)
+                  if v != u and other[2] < left and other[1] < bottom and other[3] > top]
+        if not any(v > u and boxes[v][1] > top for v in beside):
+            continue
+        moves = {}
+        for v in beside:
+            if boxes[v][1] <= top:  # the unit to the left starts as high: no sliver to take away
+                break
+            trimmed = _parting(parts, groups[u], groups[v], spans, boxes[v][1], bottom)
+            if trimmed is None:
+                break
+            moves.update(trimmed)
+        else:
+            for (n, k), (t, b) in moves.items():
+                result[n][k] = (b - t, b - descent * (b - t))
+                spans[n][k] = (t, b)
+    return result
+
+
+def _parting(parts: list[Piece], upper: list[int], lower: list[int], spans, top: float, bottom: float):
+    """The spans of the words of two units (`upper`, `lower`) cut PARTED_GAP apart somewhere in
+    the band `top`..`bottom` they share, where each word that covered its box (an overlap of at
+    least a half) keeps PARTED_KEEP of it, the cut that keeps the most; None where none can."""
+    def kept(cut: dict) -> float:
+        worst = 1.0
+        for (n, k), span in cut.items():
+            box = (parts[n].boxes[k][1], parts[n].boxes[k][3])
+            if _overlap(spans[n][k], box) >= 0.5:
+                worst = min(worst, _overlap(span, box))
+        return worst
+
+    best, best_kept = None, PARTED_KEEP
+    for step in range(11):
+        middle = top + (bottom - top) * step / 10
+        cut = _trimmed(parts, upper, spans, middle - PARTED_GAP / 2, above=True)
+        cut.update(_trimmed(parts, lower, spans, middle + PARTED_GAP / 2, above=False))
+        if all(b - t > 0 for t, b in cut.values()) and kept(cut) >= best_kept:
+            best, best_kept = cut, kept(cut)
+    return best
+
+
+def _trimmed(parts: list[Piece], group: list[int], spans, middle: float, above: bool) -> dict:
+    """The spans of a unit's words cut at `middle`: below it for the unit above (`above`),
+    above it for the unit below; words that do not reach past it are left out."""
+    cut = {}
+    for n in group:
+        for k, (t, b) in enumerate(spans[n]):
+            if above and b > middle:
+                cut[(n, k)] = (t, middle)
+            elif not above and t < middle:
+                cut[(n, k)] = (middle, b)
+    return cut
 
 
 def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], sizes: list[float],
