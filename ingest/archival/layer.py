@@ -59,6 +59,22 @@ PARTED_KEEP = 0.55  # least overlap (IoU) with its box a word keeps when units a
 ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
 
 
+
+@dataclass(frozen=True)
+class Layout:
+    """The choices the layer makes to steer poppler's analysis. The first of LAYOUTS is the
+    one laid out above; poppler's grid and column rules do not always give text.txt's order
+    (a letterhead whose rows text.txt reads otherwise), so the searchable PDF writer reads
+    each page back and keeps whichever of LAYOUTS poppler reads closest to text.txt."""
+
+    stacked: bool = True  # lines read one under the other share a unit (else each piece is one)
+    grid: float = GRID  # font size, in line heights, of units beside others (1: no larger)
+
+
+# the layout above; every piece a block of its own (poppler orders lines by geometry alone);
+# side-by-side units at their own size (poppler reads them column by column)
+LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0))
+
 def layer_words(record: dict) -> list[list[dict]]:
     """The words of text.txt on this page, in reading order, grouped into lines."""
     lines: list[list[dict]] = []
@@ -143,14 +159,16 @@ def _cuts(boxes: list[Box], table: bool) -> list[tuple[int, int]]:
     return cuts + [(start, len(boxes))] if boxes else []
 
 
-def units(parts: list[Piece]) -> list[list[int]]:
+def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     """The pieces (indices) grouped into the units an extractor should see as blocks: runs of
     consecutive pieces each of which starts right under the one before and overlaps it across
     (the lines of a paragraph and the paragraphs after it, a header column, a list of
     recipients, the lines of a table cell), as long as the unit's box takes in no other
     piece. An extractor draws into a block every word of a similar size lying within the
     block's box: a unit of the last paragraph and the list of recipients under it would
-    swallow the signer's title set beside the list."""
+    swallow the signer's title set beside the list. Not `stacked`: each piece a unit."""
+    if not stacked:
+        return [[n] for n in range(len(parts))]
     result: list[list[int]] = []
     for n, piece in enumerate(parts):
         if result and _under(parts[result[-1][-1]], piece):
@@ -178,13 +196,13 @@ def _inside(a: Box, b: Box) -> bool:
     return b[0] < x < b[2] and b[1] < y < b[3]
 
 
-def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
+def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) -> list[float]:
     """One font size per unit, taken in text order.
 
     It starts from the unit's line height and is raised (as far as `_largest_size` allows) to
     bridge the widest gap inside its lines (an extractor keeps a line's words in one block
     only when they are less than BRIDGE font sizes apart: 'Số: 12 /CT-UBND' leaves a gap for
-    the number), and for a unit with another beside it, to GRID line heights, so that an
+    the number), and for a unit with another beside it, to `grid` line heights, so that an
     extractor tolerates the small misalignments of the grid such units form (it reads a grid
     row by row only where the blocks line up within half a font size). Last, a unit near one
     already sized gets a size at least SEPARATION apart from it."""
@@ -194,7 +212,7 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
         base = _median([parts[n].height for n in group])
         baselines = [parts[n].baseline for n in group]
         pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
-        target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, GRID * base if beside else base,
+        target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, grid * base if beside else base,
                      pitch / REACH)
         limit = max(base, _largest_size(parts, group, target))
         size = min(target, limit)
@@ -263,7 +281,7 @@ def _near(a: Box, b: Box, reach: float) -> bool:
 
 
 def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
-              fonts: font.GlyphlessFonts) -> tuple[list[str], dict[str, object]]:
+              fonts: font.GlyphlessFonts, layout: Layout = Layout()) -> tuple[list[str], dict[str, object]]:
     """The content-stream operators that write the page's words invisibly over their boxes,
     and the fonts (resource name → font object) they use. `point` maps a point of the upright
     page (top-down) to user space."""
@@ -273,8 +291,8 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     a, b, c, d = ax - ox, ay - oy, ox - bx, oy - by
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
-    groups = units(parts)
-    sizes = unit_sizes(parts, groups)
+    groups = units(parts, layout.stacked)
+    sizes = unit_sizes(parts, groups, layout.grid)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
     placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))]))
     used: dict[str, object] = {}
