@@ -29,6 +29,11 @@ that analysis find text.txt's blocks:
 
 A word's box keeps its own height whatever the font size: the font variant declares how high a
 box is in font sizes (font.GlyphlessFonts).
+
+Where poppler's rules still give another order (text.txt reads a letterhead's rows otherwise
+than its grid, or a signer's title set beside the recipients before them), LAYOUTS holds
+other choices the writer tries page by page (see searchable_pdf._choose_layouts), and
+`parted` sets a title read before the list to its left clear of the list's height.
 """
 
 from __future__ import annotations

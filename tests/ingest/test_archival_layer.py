@@ -291,3 +291,22 @@ def test_a_title_sharing_a_whole_line_with_the_list_stays_where_it_is():
             word["bbox"][1], word["bbox"][3] = 1336, 1386
     record = page.record()
     assert _unit_spans(record, parted) == _unit_spans(record, lambda parts, groups, placed: placed)
+
+
+@needs_poppler
+def test_each_page_keeps_the_layout_poppler_reads_back_as_text_txt(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS, Layout
+
+    page = official_letter()
+    columns = Layout(grid=1.0)  # side-by-side units at their own size: poppler reads the letterhead by columns
+    monkeypatch.setattr(writer, "LAYOUTS", (columns,))
+    alone = text_words(pdftotext_pages(_write(tmp_path, page))[0])
+    assert alone != page.text().split()  # the first layout alone reads the letterhead out of order
+    monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()  # the page is laid out again
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+    monkeypatch.setattr(writer.shutil, "which", lambda name: None)  # no poppler: the first layout, unchecked
+    assert text_words(pdftotext_pages(_write(tmp_path, page))[0]) == alone
