@@ -223,41 +223,40 @@ def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts:
 
 def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.GlyphlessFonts,
                     layers: dict[int, pikepdf.Stream]) -> None:
-    """Reads the layered pages back with poppler's pdftotext, in each of LAYOUTS, and leaves
-    each page in the one it reads back best: fewest edits between its words (default mode,
-    poppler's own reading order) and text.txt's, then most words over their boxes (see
-    layer.py for why one layout cannot suit every page). A page read back as text.txt is not
-    tried further."""
+    """Reads the layered pages back with poppler's pdftotext and lays each page whose words
+    (default mode, poppler's own reading order) differ from text.txt's out again in each
+    other of LAYOUTS, leaving it in the one it reads back best: fewest edits between its
+    words and text.txt's, then most words over their boxes (see layer.py for why one layout
+    cannot suit every page). A page read back as text.txt is not tried further."""
     from sohoa.ingest.archival.check import page_box_agreement, pdftotext_pages, word_distance
 
-    pages = sorted(layers)
-    want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in pages}
-    best: dict[int, tuple] = {}
-    chosen = {n: LAYOUTS[0] for n in pages}
-    current = dict(chosen)
+    want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
+
+    def score(trial: Path, n: int) -> tuple[int, int]:  # (edits, words off their boxes) of page n
+        text = pdftotext_pages(trial, first=n + 1, last=n + 1)
+        good, total = page_box_agreement(trial, records, [n])[0]
+        return word_distance(text[0] if text else "", want[n])[0], total - good
+
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / "trial.pdf"
-        for k, layout in enumerate(LAYOUTS):
-            if k:
-                pages = [n for n in pages if best[n][0] > 0]
-                if not pages:
-                    break
-                for n in pages:
-                    _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
-                    current[n] = layout
+        pdf.save(trial)
+        texts = pdftotext_pages(trial)
+        pending = [n for n in sorted(layers) if word_distance(texts[n] if n < len(texts) else "", want[n])[0] > 0]
+        best = {n: (score(trial, n), LAYOUTS[0]) for n in pending}
+        for layout in LAYOUTS[1:]:
+            pending = [n for n in pending if best[n][0][0] > 0]
+            if not pending:
+                break
+            for n in pending:
+                _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
             pdf.save(trial)
-            texts = [""] * pages[0] + pdftotext_pages(trial, first=pages[0] + 1, last=pages[-1] + 1)
-            boxes = dict(zip(pages, page_box_agreement(trial, records, pages)))
-            for n in pages:
-                score = (word_distance(texts[n] if n < len(texts) else "", want[n])[0],
-                         boxes[n][1] - boxes[n][0])  # edits, words off their boxes
-                if n not in best or score < best[n]:
-                    best[n], chosen[n] = score, layout
-    for n, layout in chosen.items():
-        if current[n] != layout:
-            _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
-        if layout != LAYOUTS[0] or current[n] != layout:  # fonts of the layouts tried and left
-            pdf.pages[n].remove_unreferenced_resources()
+            for n in pending:
+                tried = score(trial, n)
+                if tried < best[n][0]:
+                    best[n] = (tried, layout)
+    for n, (_, layout) in best.items():  # every page tried ends in the last layout it was tried in
+        _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
+        pdf.pages[n].remove_unreferenced_resources()  # the fonts of the layouts left
 
 
 class NotPdfA(Exception):
