@@ -221,16 +221,23 @@ def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts:
             layers[n] = _add_layer(pdf, pdf.pages[-1], record, fonts)
 
 
+HYPHENS = ("-", "\u2010", "\u2011")  # the line-end hyphens poppler joins lines at
+
+
 def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.GlyphlessFonts,
                     layers: dict[int, pikepdf.Stream]) -> None:
     """Reads the layered pages back with poppler's pdftotext and lays each page whose words
     (default mode, poppler's own reading order) differ from text.txt's out again in each
     other of LAYOUTS, leaving it in the one it reads back best: fewest edits between its
     words and text.txt's, then most words over their boxes (see layer.py for why one layout
-    cannot suit every page). A page read back as text.txt is not tried further."""
+    cannot suit every page). A page read back as text.txt, but for the lines poppler joins at
+    a hyphen, is not tried further."""
     from sohoa.ingest.archival.check import page_box_agreement, pdftotext_pages, word_distance
 
     want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
+    # poppler joins a line that ends in a hyphen to the next, without the hyphen and the space:
+    # up to two edits a line that no layout can take away
+    joined = {n: 2 * sum(line[-1]["text"].endswith(HYPHENS) for line in layer_words(records[n])) for n in layers}
 
     def score(trial: Path, n: int) -> tuple[int, int]:  # (edits, words off their boxes) of page n
         text = pdftotext_pages(trial, first=n + 1, last=n + 1)
@@ -241,10 +248,11 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
         trial = Path(scratch) / "trial.pdf"
         pdf.save(trial)
         texts = pdftotext_pages(trial)
-        pending = [n for n in sorted(layers) if word_distance(texts[n] if n < len(texts) else "", want[n])[0] > 0]
+        pending = [n for n in sorted(layers)
+                   if word_distance(texts[n] if n < len(texts) else "", want[n])[0] > joined[n]]
         best = {n: (score(trial, n), LAYOUTS[0]) for n in pending}
         for layout in LAYOUTS[1:]:
-            pending = [n for n in pending if best[n][0][0] > 0]
+            pending = [n for n in pending if best[n][0][0] > joined[n]]
             if not pending:
                 break
             for n in pending:
