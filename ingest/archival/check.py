@@ -57,6 +57,22 @@ def word_distance(got: str, want: str) -> tuple[int, int]:
     return Levenshtein.distance(a, b), len(b)
 
 
+def misordered(got: str, want: str) -> bool:
+    """Whether `got` has some of `want`'s words in another place: a word left out in one
+    place of the word-by-word alignment and put in at another (words only changed where
+    they stand, a hyphen joined at a line's end, are not)."""
+    import difflib
+    from collections import Counter
+
+    a, b = text_words(want), text_words(got)
+    left_out, put_in = Counter(), Counter()
+    for op, i, j, k, m in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op != "equal":
+            left_out.update(a[i:j])
+            put_in.update(b[k:m])
+    return bool(left_out & put_in)
+
+
 def box_agreement(pdf: str | Path, records: Sequence[dict], threshold: float = 0.5) -> tuple[int, int]:
     """(words whose best-overlapping pdftotext -bbox word has IoU >= threshold, words laid)."""
     good = total = 0

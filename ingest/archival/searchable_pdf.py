@@ -221,23 +221,17 @@ def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts:
             layers[n] = _add_layer(pdf, pdf.pages[-1], record, fonts)
 
 
-HYPHENS = ("-", "\u2010", "\u2011")  # the line-end hyphens poppler joins lines at
-
-
 def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.GlyphlessFonts,
                     layers: dict[int, pikepdf.Stream]) -> None:
     """Reads the layered pages back with poppler's pdftotext and lays each page whose words
-    (default mode, poppler's own reading order) differ from text.txt's out again in each
-    other of LAYOUTS, leaving it in the one it reads back best: fewest edits between its
-    words and text.txt's, then most words over their boxes (see layer.py for why one layout
-    cannot suit every page). A page read back as text.txt, but for the lines poppler joins at
-    a hyphen, is not tried further."""
-    from sohoa.ingest.archival.check import page_box_agreement, pdftotext_pages, word_distance
+    (default mode, poppler's own reading order) come in another order than text.txt's out
+    again in each other of LAYOUTS, leaving it in the one it reads back best: fewest edits
+    between its words and text.txt's, then most words over their boxes (see layer.py for why one layout
+    cannot suit every page). Only pages where poppler reads some of text.txt's words in
+    another place are tried (a hyphen joined at a line's end is no matter of layout)."""
+    from sohoa.ingest.archival.check import misordered, page_box_agreement, pdftotext_pages, word_distance
 
     want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
-    # poppler joins a line that ends in a hyphen to the next, without the hyphen and the space:
-    # up to two edits a line that no layout can take away
-    joined = {n: 2 * sum(line[-1]["text"].endswith(HYPHENS) for line in layer_words(records[n])) for n in layers}
 
     def score(trial: Path, n: int) -> tuple[int, int]:  # (edits, words off their boxes) of page n
         text = pdftotext_pages(trial, first=n + 1, last=n + 1)
@@ -248,23 +242,26 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
         trial = Path(scratch) / "trial.pdf"
         pdf.save(trial)
         texts = pdftotext_pages(trial)
-        pending = [n for n in sorted(layers)
-                   if word_distance(texts[n] if n < len(texts) else "", want[n])[0] > joined[n]]
+        pending = [n for n in sorted(layers) if misordered(texts[n] if n < len(texts) else "", want[n])]
         best = {n: (score(trial, n), LAYOUTS[0]) for n in pending}
+        current = {n: LAYOUTS[0] for n in pending}
         for layout in LAYOUTS[1:]:
-            pending = [n for n in pending if best[n][0][0] > joined[n]]
+            pending = [n for n in pending if best[n][0][0] > 0]
             if not pending:
                 break
             for n in pending:
                 _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
+                current[n] = layout
             pdf.save(trial)
             for n in pending:
                 tried = score(trial, n)
                 if tried < best[n][0]:
                     best[n] = (tried, layout)
-    for n, (_, layout) in best.items():  # every page tried ends in the last layout it was tried in
-        _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
-        pdf.pages[n].remove_unreferenced_resources()  # the fonts of the layouts left
+    for n, (_, layout) in best.items():
+        if current[n] != layout:
+            _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
+        if current[n] != LAYOUTS[0]:
+            pdf.pages[n].remove_unreferenced_resources()  # the fonts of the layouts left
 
 
 class NotPdfA(Exception):

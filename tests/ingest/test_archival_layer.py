@@ -310,3 +310,13 @@ def test_each_page_keeps_the_layout_poppler_reads_back_as_text_txt(tmp_path, mon
     assert good == total
     monkeypatch.setattr(writer.shutil, "which", lambda name: None)  # no poppler: the first layout, unchecked
     assert text_words(pdftotext_pages(_write(tmp_path, page))[0]) == alone
+
+
+def test_only_words_read_in_another_place_count_as_another_order():
+    from sohoa.ingest.archival.check import misordered
+
+    want = "Số: 04 /QĐ-BCĐ Quảng Ngãi, ngày 3 tháng 2 năm 2025 QUYẾT ĐỊNH"
+    assert misordered("Quảng Ngãi, ngày 3 tháng 2 năm 2025 Số: 04 /QĐ-BCĐ QUYẾT ĐỊNH", want)
+    assert not misordered(want, want)
+    assert not misordered(want.replace("/QĐ-BCĐ", "/QĐBCĐ"), want)  # a hyphen joined where the line ends
+    assert not misordered(want.replace("QUYẾT ĐỊNH", ""), want)  # words lost, none moved
