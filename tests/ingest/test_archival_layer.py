@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
-from sohoa.ingest.archival import font
+from sohoa.ingest.archival import font, layer
 from sohoa.ingest.archival.layer import LINE_SPREAD, SEPARATION, parted, pieces, placements, unit_sizes, units
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
 
@@ -262,13 +262,9 @@ def _unit_spans(record: dict, placed_of) -> list[tuple[float, float]]:
     placed = placed_of(parts, groups, placed)
     spans = []
     for group in groups:
-        words = [_span_of(h, y, descent) for n in group for h, y in placed[n]]
+        words = [layer._span(h, y, descent) for n in group for h, y in placed[n]]
         spans.append((min(t for t, _ in words), max(b for _, b in words)))
     return spans
-
-
-def _span_of(height: float, baseline: float, descent: float) -> tuple[float, float]:
-    return baseline - (1 - descent) * height, baseline + descent * height
 
 
 def test_the_title_and_the_list_beside_it_are_set_apart_in_height_only_by_their_sliver():
