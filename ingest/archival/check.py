@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from sohoa.ingest.archival.geometry import to_original
 from sohoa.ingest.archival.layer import layer_words
 
@@ -26,59 +28,102 @@ def text_words(text: str) -> list[str]:
     return [w for w in text.split() if w != "|"]
 
 
-def pdftotext_pages(pdf: str | Path, raw: bool = False) -> list[str]:
-    """pdftotext's text, page by page (split at its form feeds)."""
-    args = ["pdftotext", "-enc", "UTF-8"] + (["-raw"] if raw else []) + [str(pdf), "-"]
+def pdftotext_pages(pdf: str | Path, raw: bool = False, first: int = 1, last: int | None = None) -> list[str]:
+    """pdftotext's text, page by page (split at its form feeds), of pages `first`..`last`
+    (counted from 1; all by default)."""
+    pages = ["-f", str(first)] + (["-l", str(last)] if last else [])
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-raw"] if raw else []) + pages + [str(pdf), "-"]
     text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
 def page_cer(pdf: str | Path, text_txt: str, records: Sequence[dict], raw: bool = False) -> list[float | None]:
     """Per page, the CER of pdftotext's words against text.txt's (words joined by one space)."""
-    from rapidfuzz.distance import Levenshtein
-
     got = pdftotext_pages(pdf, raw)
     want = text_txt.rstrip("\n").split("\f")
     rates: list[float | None] = []
     for n, record in enumerate(records):
-        a = " ".join(text_words(got[n] if n < len(got) else ""))
-        b = " ".join(text_words(want[n] if n < len(want) else ""))
-        rates.append(Levenshtein.distance(a, b) / max(1, len(b)))
+        distance, length = word_distance(got[n] if n < len(got) else "", want[n] if n < len(want) else "")
+        rates.append(distance / max(1, length))
     return rates
+
+
+def word_distance(got: str, want: str) -> tuple[int, int]:
+    """(edit distance between the words of `got` and of `want`, each joined by one space; the
+    length of `want`'s)."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, b = " ".join(text_words(got)), " ".join(text_words(want))
+    return Levenshtein.distance(a, b), len(b)
+
+
+def misordered(got: str, want: str) -> bool:
+    """Whether `got` has some of `want`'s words in another place: a word left out in one
+    place of the word-by-word alignment and put in at another (words only changed where
+    they stand, a hyphen joined at a line's end, are not)."""
+    import difflib
+    from collections import Counter
+
+    a, b = text_words(want), text_words(got)
+    left_out, put_in = Counter(), Counter()
+    for op, i, j, k, m in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op != "equal":
+            left_out.update(a[i:j])
+            put_in.update(b[k:m])
+    return bool(left_out & put_in)
 
 
 def box_agreement(pdf: str | Path, records: Sequence[dict], threshold: float = 0.5) -> tuple[int, int]:
     """(words whose best-overlapping pdftotext -bbox word has IoU >= threshold, words laid)."""
-    import pikepdf
-
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    pages = out.split("<page ")[1:]
     good = total = 0
-    with pikepdf.open(pdf) as document:
-        for n, record in enumerate(records):
-            if n >= len(pages):
-                continue
-            page = document.pages[n]
-            box = [float(v) for v in page.mediabox]
-            width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
-            if int(page.obj.get("/Rotate", 0)) % 180 == 90:
-                width, height = height, width
-            found = [tuple(float(v) for v in m[:4]) for m in _WORD.findall(html.unescape(pages[n]))]
-            for line in layer_words(record):
-                for word in line:
-                    l, t, r, b = to_original(record, word["bbox"])
-                    mine = (l * width, t * height, r * width, b * height)
-                    total += 1
-                    good += max((_iou(mine, other) for other in found), default=0.0) >= threshold
+    for page_good, page_total in page_box_agreement(pdf, records, threshold=threshold):
+        good += page_good
+        total += page_total
     return good, total
 
 
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+def page_box_agreement(pdf: str | Path, records: Sequence[dict], pages: Sequence[int] | None = None,
+                       threshold: float = 0.5) -> list[tuple[int, int]]:
+    """Per page (those numbered in `pages`, from 0; all by default), (words whose
+    best-overlapping pdftotext -bbox word has IoU >= threshold, words laid)."""
+    import pikepdf
+
+    pages = list(range(len(records))) if pages is None else list(pages)
+    if not pages:
+        return []
+    first, last = min(pages), max(pages)
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(first + 1), "-l", str(last + 1), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    found_pages = [None] * first + out.split("<page ")[1:]
+    result = []
+    with pikepdf.open(pdf) as document:
+        for n in pages:
+            good = total = 0
+            if n < len(found_pages):
+                page = document.pages[n]
+                box = [float(v) for v in page.mediabox]
+                width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
+                if int(page.obj.get("/Rotate", 0)) % 180 == 90:
+                    width, height = height, width
+                found = np.array([[float(v) for v in m[:4]] for m in _WORD.findall(html.unescape(found_pages[n]))]
+                                 ).reshape(-1, 4)
+                for line in layer_words(records[n]):
+                    for word in line:
+                        l, t, r, b = to_original(records[n], word["bbox"])
+                        total += 1
+                        good += bool(len(found)) and _best_iou((l * width, t * height, r * width, b * height),
+                                                               found) >= threshold
+            result.append((good, total))
+    return result
+
+
+def _best_iou(box, found) -> float:
+    """The largest IoU of `box` with any of the boxes in the array `found` (one per row)."""
+    ix = np.clip(np.minimum(found[:, 2], box[2]) - np.maximum(found[:, 0], box[0]), 0, None)
+    iy = np.clip(np.minimum(found[:, 3], box[3]) - np.maximum(found[:, 1], box[1]), 0, None)
     inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+    union = (box[2] - box[0]) * (box[3] - box[1]) + (found[:, 2] - found[:, 0]) * (found[:, 3] - found[:, 1]) - inter
+    return float(np.max(np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)))
 
 
 def image_digests(pdf: str | Path) -> list[list[str]]:

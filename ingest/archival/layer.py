@@ -29,6 +29,11 @@ that analysis find text.txt's blocks:
 
 A word's box keeps its own height whatever the font size: the font variant declares how high a
 box is in font sizes (font.GlyphlessFonts).
+
+Where poppler's rules still give another order (text.txt reads a letterhead's rows otherwise
+than its grid, or a signer's title set beside the recipients before them), LAYOUTS holds
+other choices the writer tries page by page (see searchable_pdf._choose_layouts), and
+`parted` sets a title read before the list to its left clear of the list's height.
 """
 
 from __future__ import annotations
@@ -54,8 +59,26 @@ BRIDGE = 0.65  # widest gap inside a line, in font sizes, that poppler keeps in 
 RAW_SPACE = 0.17  # least gap between two words, in font sizes, that poppler -raw reads as a space (0.15)
 LINE_SPREAD = 0.45  # widest spread of a line's baselines, in font sizes, that poppler keeps on one line (0.5)
 APART = 0.55  # least distance, in font sizes, between baselines of two lines that poppler keeps apart (0.5)
+PARTED_GAP = 1.5  # white, in points, left between units set apart (boxes that touch still overlap; sizes round)
+PARTED_KEEP = 0.55  # least overlap (IoU) with its box a word keeps when units are set apart (check: 0.5)
 ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
 
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The choices the layer makes to steer poppler's analysis. The first of LAYOUTS is the
+    one laid out above; poppler's grid and column rules do not always give text.txt's order
+    (a letterhead whose rows text.txt reads otherwise), so the searchable PDF writer reads
+    each page back and keeps whichever of LAYOUTS poppler reads closest to text.txt."""
+
+    stacked: bool = True  # lines read one under the other share a unit (else each piece is one)
+    grid: float = GRID  # font size, in line heights, of units beside others (1: no larger)
+
+
+# the layout above; every piece a block of its own (poppler orders lines by geometry alone);
+# side-by-side units at their own size (poppler reads them column by column)
+LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0))
 
 def layer_words(record: dict) -> list[list[dict]]:
     """The words of text.txt on this page, in reading order, grouped into lines."""
@@ -141,14 +164,16 @@ def _cuts(boxes: list[Box], table: bool) -> list[tuple[int, int]]:
     return cuts + [(start, len(boxes))] if boxes else []
 
 
-def units(parts: list[Piece]) -> list[list[int]]:
+def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     """The pieces (indices) grouped into the units an extractor should see as blocks: runs of
     consecutive pieces each of which starts right under the one before and overlaps it across
     (the lines of a paragraph and the paragraphs after it, a header column, a list of
     recipients, the lines of a table cell), as long as the unit's box takes in no other
     piece. An extractor draws into a block every word of a similar size lying within the
     block's box: a unit of the last paragraph and the list of recipients under it would
-    swallow the signer's title set beside the list."""
+    swallow the signer's title set beside the list. Not `stacked`: each piece a unit."""
+    if not stacked:
+        return [[n] for n in range(len(parts))]
     result: list[list[int]] = []
     for n, piece in enumerate(parts):
         if result and _under(parts[result[-1][-1]], piece):
@@ -176,13 +201,13 @@ def _inside(a: Box, b: Box) -> bool:
     return b[0] < x < b[2] and b[1] < y < b[3]
 
 
-def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
+def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) -> list[float]:
     """One font size per unit, taken in text order.
 
     It starts from the unit's line height and is raised (as far as `_largest_size` allows) to
     bridge the widest gap inside its lines (an extractor keeps a line's words in one block
     only when they are less than BRIDGE font sizes apart: 'Số: 12 /CT-UBND' leaves a gap for
-    the number), and for a unit with another beside it, to GRID line heights, so that an
+    the number), and for a unit with another beside it, to `grid` line heights, so that an
     extractor tolerates the small misalignments of the grid such units form (it reads a grid
     row by row only where the blocks line up within half a font size). Last, a unit near one
     already sized gets a size at least SEPARATION apart from it."""
@@ -192,7 +217,7 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]]) -> list[float]:
         base = _median([parts[n].height for n in group])
         baselines = [parts[n].baseline for n in group]
         pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
-        target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, GRID * base if beside else base,
+        target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, grid * base if beside else base,
                      pitch / REACH)
         limit = max(base, _largest_size(parts, group, target))
         size = min(target, limit)
@@ -261,7 +286,7 @@ def _near(a: Box, b: Box, reach: float) -> bool:
 
 
 def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
-              fonts: font.GlyphlessFonts) -> tuple[list[str], dict[str, object]]:
+              fonts: font.GlyphlessFonts, layout: Layout = Layout()) -> tuple[list[str], dict[str, object]]:
     """The content-stream operators that write the page's words invisibly over their boxes,
     and the fonts (resource name → font object) they use. `point` maps a point of the upright
     page (top-down) to user space."""
@@ -271,10 +296,10 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     a, b, c, d = ax - ox, ay - oy, ox - bx, oy - by
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
-    groups = units(parts)
-    sizes = unit_sizes(parts, groups)
+    groups = units(parts, layout.stacked)
+    sizes = unit_sizes(parts, groups, layout.grid)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
-    placed = placements(parts, groups, [size_of[n] for n in range(len(parts))])
+    placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))]))
     used: dict[str, object] = {}
     ops = ["BT", "3 Tr"]
     for group, size in zip(groups, sizes):
@@ -337,6 +362,83 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
         if not keep:
             result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent)
     return result
+
+
+def parted(parts: list[Piece], groups: list[list[int]], placed: list[list[tuple[float, float]]]
+           ) -> list[list[tuple[float, float]]]:
+    """The placements (`placements`) with a unit set apart in height from the units to its
+    left that it overlaps by a sliver, where text.txt reads it before one of them.
+
+    Poppler reads a block to the left of another first (Breuel's second rule) unless the
+    right one lies above and overlaps it across; a block's reach across (its extended box)
+    takes in every block under it, but only where no block to its left shares any of its
+    height. A signer's title set a little higher than the list of recipients beside it
+    ('CHỦ TỊCH' over 'Nơi nhận:') is read after the whole list while their boxes share a
+    few points of height, and before it once they share none. So where a unit is read
+    before a unit to its left that starts lower, every unit to its left sharing its height
+    gives way: the two part somewhere in the band they share, PARTED_GAP apart, each word
+    that covered its box keeping at least PARTED_KEEP of it (see `_parting`); where one
+    cannot, nothing moves."""
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    spans = [[_span(h, y, descent) for h, y in where] for where in placed]
+    boxes = []  # per unit: left, top, right, bottom as set
+    for group in groups:
+        boxes.append((min(parts[n].box[0] for n in group), min(t for n in group for t, _ in spans[n]),
+                      max(parts[n].box[2] for n in group), max(b for n in group for _, b in spans[n])))
+    result = [list(where) for where in placed]
+    for u, (left, top, _, bottom) in enumerate(boxes):
+        beside = [v for v, other in enumerate(boxes)
+                  if v != u and other[2] < left and other[1] < bottom and other[3] > top]
+        if not any(v > u and boxes[v][1] > top for v in beside):
+            continue
+        moves = {}
+        for v in beside:
+            if boxes[v][1] <= top:  # the unit to the left starts as high: no sliver to take away
+                break
+            trimmed = _parting(parts, groups[u], groups[v], spans, boxes[v][1], bottom)
+            if trimmed is None:
+                break
+            moves.update(trimmed)
+        else:
+            for (n, k), (t, b) in moves.items():
+                result[n][k] = (b - t, b - descent * (b - t))
+                spans[n][k] = (t, b)
+    return result
+
+
+def _parting(parts: list[Piece], upper: list[int], lower: list[int], spans, top: float, bottom: float):
+    """The spans of the words of two units (`upper`, `lower`) cut PARTED_GAP apart somewhere in
+    the band `top`..`bottom` they share, where each word that covered its box (an overlap of at
+    least a half) keeps PARTED_KEEP of it, the cut that keeps the most; None where none can."""
+    def kept(cut: dict) -> float:
+        worst = 1.0
+        for (n, k), span in cut.items():
+            box = (parts[n].boxes[k][1], parts[n].boxes[k][3])
+            if _overlap(spans[n][k], box) >= 0.5:
+                worst = min(worst, _overlap(span, box))
+        return worst
+
+    best, best_kept = None, PARTED_KEEP
+    for step in range(11):
+        middle = top + (bottom - top) * step / 10
+        cut = _trimmed(parts, upper, spans, middle - PARTED_GAP / 2, above=True)
+        cut.update(_trimmed(parts, lower, spans, middle + PARTED_GAP / 2, above=False))
+        if all(b - t > 0 for t, b in cut.values()) and kept(cut) >= best_kept:
+            best, best_kept = cut, kept(cut)
+    return best
+
+
+def _trimmed(parts: list[Piece], group: list[int], spans, middle: float, above: bool) -> dict:
+    """The spans of a unit's words cut at `middle`: below it for the unit above (`above`),
+    above it for the unit below; words that do not reach past it are left out."""
+    cut = {}
+    for n in group:
+        for k, (t, b) in enumerate(spans[n]):
+            if above and b > middle:
+                cut[(n, k)] = (t, middle)
+            elif not above and t < middle:
+                cut[(n, k)] = (middle, b)
+    return cut
 
 
 def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], sizes: list[float],

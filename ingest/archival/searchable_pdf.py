@@ -10,6 +10,8 @@ at its resolution: a JPEG is embedded as it is (DCTDecode), other images lossles
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 import zlib
 from pathlib import Path
 from typing import Sequence
@@ -17,7 +19,7 @@ from typing import Sequence
 import pikepdf
 
 from sohoa.ingest.archival import font
-from sohoa.ingest.archival.layer import layer_ops
+from sohoa.ingest.archival.layer import LAYOUTS, Layout, layer_ops, layer_words
 
 class _Frame:
     """Maps top-down points on the displayed page (after /Rotate) to the page's user space."""
@@ -59,7 +61,8 @@ def _upright_to_displayed(rotation: int, width: float, height: float):
     return lambda u, v: (u, v)
 
 
-def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts) -> tuple[bytes, dict]:
+def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts, layout: Layout = LAYOUTS[0]
+               ) -> tuple[bytes, dict]:
     """The content stream that writes the page's words invisibly over their boxes (see
     layer.py), and the fonts it uses.
 
@@ -69,16 +72,27 @@ def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts) -> tuple
     rotation = record.get("rotation", 0) % 360
     width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
     displayed = _upright_to_displayed(rotation, frame.width, frame.height)
-    ops, used = layer_ops(record, width, height, lambda u, v: frame.point(*displayed(u, v)), fonts)
+    ops, used = layer_ops(record, width, height, lambda u, v: frame.point(*displayed(u, v)), fonts, layout)
     return ("\n".join(ops) + "\n").encode("ascii"), used
 
 
-def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, fonts: font.GlyphlessFonts) -> None:
-    content, used = text_layer(record, _Frame(page), fonts)
+def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, fonts: font.GlyphlessFonts) -> pikepdf.Stream:
+    """Lays the text layer (the first of LAYOUTS) after the page's own content; returns the
+    layer's stream, which `_relay` rewrites in another layout."""
+    layer = pikepdf.Stream(pdf, b"")
+    _relay(page, layer, record, fonts, LAYOUTS[0])
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(layer, prepend=False)
+    return layer
+
+
+def _relay(page: pikepdf.Page, layer: pikepdf.Stream, record: dict, fonts: font.GlyphlessFonts,
+           layout: Layout) -> None:
+    """Writes the page's text layer in `layout` into its stream `layer`."""
+    content, used = text_layer(record, _Frame(page), fonts, layout)
     for name, font_obj in used.items():
         page.add_resource(font_obj, pikepdf.Name.Font, pikepdf.Name("/" + name), replace_existing=True)
-    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + content), prepend=False)
+    layer.write(b"\nQ\n" + content)
 
 
 _SHOW = {"Tj", "TJ", "'", '"'}
@@ -141,7 +155,8 @@ def shows_text(page: pikepdf.Page) -> bool:
     return walk(page, set())
 
 
-def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts) -> list:
+def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts,
+               layers: dict) -> list:
     original = pikepdf.open(source)
     for n, source_page in enumerate(original.pages):
         pdf.pages.append(source_page)
@@ -156,10 +171,10 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: f
             # born digital: its own text stays and gets no second layer, unless that text was
             # only in the annotations just left out (a signature stamp on a scanned page)
             if not shows_text(page):
-                _add_layer(pdf, page, record, fonts)
+                layers[n] = _add_layer(pdf, page, record, fonts)
             continue
         strip_invisible_text(pdf, page)
-        _add_layer(pdf, page, record, fonts)
+        layers[n] = _add_layer(pdf, page, record, fonts)
     return [original]
 
 
@@ -191,7 +206,8 @@ def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
         return xobject, upright.width, upright.height, float(dpi)
 
 
-def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts) -> None:
+def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts,
+                 layers: dict) -> None:
     for n, record in enumerate(records):
         xobject, width, height, dpi = _image_xobject(pdf, source, n)
         w, h = width * 72 / dpi, height * 72 / dpi
@@ -202,7 +218,50 @@ def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts:
             Contents=pikepdf.Stream(pdf, content))))
         pdf.pages.append(page)
         if record.get("words"):
-            _add_layer(pdf, pdf.pages[-1], record, fonts)
+            layers[n] = _add_layer(pdf, pdf.pages[-1], record, fonts)
+
+
+def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.GlyphlessFonts,
+                    layers: dict[int, pikepdf.Stream]) -> None:
+    """Reads the layered pages back with poppler's pdftotext and lays each page whose words
+    (default mode, poppler's own reading order) come in another order than text.txt's out
+    again in each other of LAYOUTS, leaving it in the one it reads back best: fewest edits
+    between its words and text.txt's, then most words over their boxes (see layer.py for why one layout
+    cannot suit every page). Only pages where poppler reads some of text.txt's words in
+    another place are tried (a hyphen joined at a line's end is no matter of layout)."""
+    from sohoa.ingest.archival.check import misordered, page_box_agreement, pdftotext_pages, word_distance
+
+    want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
+
+    def score(trial: Path, n: int) -> tuple[int, int]:  # (edits, words off their boxes) of page n
+        text = pdftotext_pages(trial, first=n + 1, last=n + 1)
+        good, total = page_box_agreement(trial, records, [n])[0]
+        return word_distance(text[0] if text else "", want[n])[0], total - good
+
+    with tempfile.TemporaryDirectory() as scratch:
+        trial = Path(scratch) / "trial.pdf"
+        pdf.save(trial)
+        texts = pdftotext_pages(trial)
+        pending = [n for n in sorted(layers) if misordered(texts[n] if n < len(texts) else "", want[n])]
+        best = {n: (score(trial, n), LAYOUTS[0]) for n in pending}
+        current = {n: LAYOUTS[0] for n in pending}
+        for layout in LAYOUTS[1:]:
+            pending = [n for n in pending if best[n][0][0] > 0]
+            if not pending:
+                break
+            for n in pending:
+                _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
+                current[n] = layout
+            pdf.save(trial)
+            for n in pending:
+                tried = score(trial, n)
+                if tried < best[n][0]:
+                    best[n] = (tried, layout)
+    for n, (_, layout) in best.items():
+        if current[n] != layout:
+            _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
+        if current[n] != LAYOUTS[0]:
+            pdf.pages[n].remove_unreferenced_resources()  # the fonts of the layouts left
 
 
 class NotPdfA(Exception):
@@ -224,11 +283,14 @@ def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title
     pdf = pikepdf.new()
     fonts = font.GlyphlessFonts(pdf)
     opened = []
+    layers: dict[int, pikepdf.Stream] = {}
     try:
         if kind == "pdf":
-            opened = _pdf_pages(pdf, source, records, fonts)
+            opened = _pdf_pages(pdf, source, records, fonts, layers)
         else:
-            _image_pages(pdf, source, records, fonts)
+            _image_pages(pdf, source, records, fonts, layers)
+        if layers and shutil.which("pdftotext"):
+            _choose_layouts(pdf, records, fonts, layers)
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = title or source.stem
             meta["xmp:CreatorTool"] = "sohoa"

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
-from sohoa.ingest.archival import font
-from sohoa.ingest.archival.layer import LINE_SPREAD, SEPARATION, pieces, placements, unit_sizes, units
+from sohoa.ingest.archival import font, layer
+from sohoa.ingest.archival.layer import LINE_SPREAD, SEPARATION, parted, pieces, placements, unit_sizes, units
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -230,3 +230,89 @@ def test_a_level_page_and_a_table_stay_on_their_level_lines():
         for (_, top, _, bottom), (height, baseline) in zip(piece.boxes, where):
             assert height == pytest.approx(bottom - top)
             assert baseline == pytest.approx(bottom - descent * height)
+
+
+def closing_title_first() -> Page:
+    """A closing whose signer's title stands a little higher than the list of recipients
+    beside it and is read before it (the layout reads the title on the paragraph's heels):
+    the two boxes share a few pixels of height."""
+    page = Page()
+    page.block("body", ("Kính trình Hội đồng nhân dân tỉnh xem xét, quyết định./.", 540, 1100, 1860, 52))
+    page.block("column", ("CHỦ TỊCH", 1580, 1290, 1880, 56))
+    page.block("column", ("Nơi nhận:", 400, 1338, 610, 46), ("- Như trên;", 410, 1392, 600, 40),
+               ("- TT Tỉnh ủy;", 410, 1446, 650, 40), ("- Lưu: VT, NC.", 410, 1500, 720, 40))
+    page.block("column", ("Nguyễn Hoàng Giang", 1450, 1700, 1990, 54))
+    return page
+
+
+@needs_poppler
+def test_a_title_read_before_the_list_beside_it_comes_out_before_it(tmp_path):
+    page = closing_title_first()
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
+def _unit_spans(record: dict, placed_of) -> list[tuple[float, float]]:
+    """Per unit, the (top, bottom) its words are set at by `placed_of(parts, groups, placed)`."""
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    parts, sizes, placed = _placed(record)
+    groups = units(parts)
+    placed = placed_of(parts, groups, placed)
+    spans = []
+    for group in groups:
+        words = [layer._span(h, y, descent) for n in group for h, y in placed[n]]
+        spans.append((min(t for t, _ in words), max(b for _, b in words)))
+    return spans
+
+
+def test_the_title_and_the_list_beside_it_are_set_apart_in_height_only_by_their_sliver():
+    record = closing_title_first().record()
+    before = _unit_spans(record, lambda parts, groups, placed: placed)
+    after = _unit_spans(record, parted)
+    title, recipients = 1, 2
+    assert before[title][1] > before[recipients][0]  # the boxes share a sliver of height
+    assert after[title][1] < after[recipients][0]  # set apart
+    assert after[0] == before[0] and after[3] == before[3]  # the paragraph and the name stay
+    # the recipients read first (poppler's own order for a list left of the title) need no parting
+    page = official_letter().record()
+    assert _unit_spans(page, parted) == _unit_spans(page, lambda parts, groups, placed: placed)
+
+
+def test_a_title_sharing_a_whole_line_with_the_list_stays_where_it_is():
+    page = closing_title_first()
+    for word in page.words:  # the title level with the list's first line: no sliver, no parting
+        if word["text"] in ("CHỦ", "TỊCH"):
+            word["bbox"][1], word["bbox"][3] = 1336, 1386
+    record = page.record()
+    assert _unit_spans(record, parted) == _unit_spans(record, lambda parts, groups, placed: placed)
+
+
+@needs_poppler
+def test_each_page_keeps_the_layout_poppler_reads_back_as_text_txt(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS, Layout
+
+    page = official_letter()
+    columns = Layout(grid=1.0)  # side-by-side units at their own size: poppler reads the letterhead by columns
+    monkeypatch.setattr(writer, "LAYOUTS", (columns,))
+    alone = text_words(pdftotext_pages(_write(tmp_path, page))[0])
+    assert alone != page.text().split()  # the first layout alone reads the letterhead out of order
+    monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()  # the page is laid out again
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+    monkeypatch.setattr(writer.shutil, "which", lambda name: None)  # no poppler: the first layout, unchecked
+    assert text_words(pdftotext_pages(_write(tmp_path, page))[0]) == alone
+
+
+def test_only_words_read_in_another_place_count_as_another_order():
+    from sohoa.ingest.archival.check import misordered
+
+    want = "Số: 04 /QĐ-BCĐ Quảng Ngãi, ngày 3 tháng 2 năm 2025 QUYẾT ĐỊNH"
+    assert misordered("Quảng Ngãi, ngày 3 tháng 2 năm 2025 Số: 04 /QĐ-BCĐ QUYẾT ĐỊNH", want)
+    assert not misordered(want, want)
+    assert not misordered(want.replace("/QĐ-BCĐ", "/QĐBCĐ"), want)  # a hyphen joined where the line ends
+    assert not misordered(want.replace("QUYẾT ĐỊNH", ""), want)  # words lost, none moved
