@@ -19,7 +19,7 @@ Scores (sohoa.ingest.evaluate): CER (NFC, whitespace runs collapsed, so line bre
 paragraph joins do not count, order does) and an order-free word error (bag of words: the
 larger of missing and extra words over the gold's words), per page and totals per split;
 the share of pages where sohoa's CER is worse than Tesseract's, and by more than 1 point.
-BENCH_REALSCANS_SPLITS (default 'dev,heldout,heldout2') picks splits; BENCH_REALSCANS_NO_REPAIR=0 skips
+BENCH_REALSCANS_SPLITS (default 'dev,heldout,heldout2,heldout3') picks splits; BENCH_REALSCANS_NO_REPAIR=0 skips
 the --no-repair run.
 """
 
@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 HERE = REPO / "bench" / "realscans"
 SCANS = Path(os.environ.get("REALSCANS_DIR", REPO / ".." / "shared" / "realscans"))
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+DEFAULT_SPLITS = "dev,heldout,heldout2,heldout3"
 
 
 def gold_pages(splits: set[str]) -> list[dict]:
@@ -157,7 +158,7 @@ def main(out_dir: Path) -> dict:
     from sohoa.ingest.evaluate import score
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    splits = set(os.environ.get("BENCH_REALSCANS_SPLITS", "dev,heldout,heldout2").split(","))
+    splits = set(os.environ.get("BENCH_REALSCANS_SPLITS", DEFAULT_SPLITS).split(","))
     pages = gold_pages(splits)
     if not pages:
         print("no gold pages found (is ../shared/realscans there?)")
@@ -194,9 +195,9 @@ def main(out_dir: Path) -> dict:
         (out_dir / "work" / f"{entry['id']}.tesseract.txt").write_text(anchor[entry["id"]], encoding="utf-8")
 
     names = list(variants)
-    print(f"{'page':62} {'split':7} " + " ".join(f"{n[:16]:>16}" for n in names) + "   (CER / bag WER)")
+    print(f"{'page':62} {'split':8} " + " ".join(f"{n[:16]:>16}" for n in names) + "   (CER / bag WER)")
     for row in rows:
-        print(f"{row['page'][:62]:62} {row['split']:7} "
+        print(f"{row['page'][:62]:62} {row['split']:8} "
               + " ".join(f"{row[n]['cer']:7.4f}/{row[n]['bag_wer']:.4f}".rjust(16) for n in names))
     summary = {"pages": len(rows), "seconds": {"tesseract": round(anchor_seconds, 1),
                                                "sohoa": round(sohoa_seconds, 1)}}

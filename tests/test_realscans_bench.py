@@ -1,11 +1,13 @@
-"""The real-scan bench's judge of repair edits (no scans needed)."""
+"""The real-scan bench's judge of repair edits and its list of gold pages (no scans needed)."""
 
+import json
 import sys
+import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.realscans_bench import repair_edits  # noqa: E402
+from bench.realscans_bench import DEFAULT_SPLITS, HERE, repair_edits  # noqa: E402
 
 
 def test_edits_are_judged_by_the_aligned_gold_word():
@@ -22,3 +24,17 @@ def test_a_number_read_as_other_characters_is_judged_by_its_place():
     assert repair_edits(before, gold, gold) == (2, 0, 0)
     assert repair_edits(before, "ngày 15 tháng 07 năm 2025", gold) == (1, 1, 0)
     assert repair_edits("ngày J5 xx tháng", "ngày 15 xx tháng", "ngày 15 tháng") == (0, 0, 1)  # no place in the gold
+
+
+def test_every_listed_page_has_its_gold_text_and_is_scored_by_default():
+    entries = [json.loads(line) for line in (HERE / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    assert {e["split"] for e in entries} <= set(DEFAULT_SPLITS.split(","))
+    for entry in entries:
+        if "gold" in entry:  # the scan's own gold, kept beside the scan
+            continue
+        name = Path(entry["file"])
+        gold = HERE / "gold" / name.parent / f"{name.stem}.p{entry['page']}.txt"
+        text = gold.read_text(encoding="utf-8")
+        assert text == unicodedata.normalize("NFC", text), gold
+        assert all(line.strip() for line in text.splitlines()), f"blank line in {gold}"
