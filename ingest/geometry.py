@@ -167,6 +167,31 @@ def straighten(image: np.ndarray, angle: float) -> np.ndarray:
     return rotate(image, angle, fill)
 
 
+UNCOVERED_MARGIN = 20
+"""Pixels of paper beside a rotation's uncovered corners that count as uncovered too: the local
+threshold of `adaptive_ink` (a 35-pixel mean) turns the step between the corners' fill and the
+paper into ink that far from it, whichever grey the corners were filled with."""
+
+
+def uncovered(shape: tuple[int, ...], *angles: float, margin: int = UNCOVERED_MARGIN) -> np.ndarray | None:
+    """Mask (uint8 0/255) of the pixels of an image of `shape` turned by each of `angles` in
+    turn (degrees, as `rotate`) that the turns did not fill from the image, widened by `margin`
+    pixels; None where no turn reaches 0.05°."""
+    turns = [a for a in angles if abs(a) >= 0.05]
+    if not turns:
+        return None
+    h, w = shape[:2]
+    covered = np.full((h, w), 255, np.uint8)
+    for angle in turns:
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        covered = cv2.warpAffine(covered, matrix, (w, h), flags=cv2.INTER_NEAREST,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    outside = cv2.bitwise_not(covered)
+    if margin > 0:
+        outside = cv2.dilate(outside, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * margin + 1, 2 * margin + 1)))
+    return outside
+
+
 def rotate_quarter(image: np.ndarray, degrees_clockwise: int) -> np.ndarray:
     codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     return image if degrees_clockwise % 360 == 0 else cv2.rotate(image, codes[degrees_clockwise % 360])
@@ -228,12 +253,17 @@ def _speck_mask(ink: np.ndarray, max_size: int) -> np.ndarray:
     return np.where(small[labels], 255, 0).astype(np.uint8)
 
 
-def rule_masks(grey: np.ndarray, dpi: int = 300) -> RuleMasks:
+def rule_masks(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> RuleMasks:
     """The table step's rules: solid rules by an opening with a long thin kernel; dotted and
     dashed rules first rebuilt from the small specks they are made of (closing only those
     specks, never the text, so that words do not turn into lines); broken rules healed by
-    closing each mask along its own direction."""
+    closing each mask along its own direction. `outside` (`uncovered`): pixels that are no
+    part of the page, which hold no ink: the edge between a rotation's filled corners and the
+    paper would otherwise print a line along the page's sides, in pieces that look like
+    words or rules depending on the grey the corners were filled with."""
     ink = adaptive_ink(grey)
+    if outside is not None:
+        ink[outside > 0] = 0
     scale = dpi / 300.0
     h_len = max(20, int(70 * scale))
     v_len = max(15, int(60 * scale))

@@ -206,6 +206,8 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
         skew = geometry.page_skew(grey)
         if abs(skew) >= 0.1:
             grey = geometry.rotate(grey, -skew)
+        else:
+            skew = 0.0  # the skew recorded is the turn made (the table step masks its corners)
     if options.denoise is True or (options.denoise == "auto" and options.ocr_model in DENOISED_MODELS
                                    and preprocess.noise_level(grey) > NOISY):
         grey = preprocess.denoise(grey)

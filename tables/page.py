@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import rule_masks, rule_skew, stamp_sized, straighten
+from sohoa.ingest.geometry import rule_masks, rule_skew, stamp_sized, straighten, uncovered
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
@@ -44,8 +44,9 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     grey = to_grey(page.image)
     dpi = page.dpi or 300
     # the page worker levelled the page by its text; the rules may still tilt a little
-    grey = straighten(grey, rule_skew(grey, dpi))
-    masks = rule_masks(grey, dpi)
+    angle = rule_skew(grey, dpi)
+    grey = straighten(grey, angle)
+    masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle))
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
     erased[rules > 0] = 255
