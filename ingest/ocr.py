@@ -49,7 +49,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 class OcrEngine(Protocol):
     """What sohoa needs from an OCR engine. `psm`, `whitelist` and `choices` left as None take
-    the engine's own settings; `timeout` (seconds) bounds the call (PageTimeoutError)."""
+    the engine's own settings; `timeout` (seconds) bounds the call (PageTimeoutError). An engine
+    may also read several images with one request in one call, `recognise_many(images,
+    **request)` (the words of each, as `recognise` gives them); `recognise_each` uses it."""
 
     name: str
 
