@@ -20,6 +20,9 @@ tesseract-ocr-vie, the small 'fast' network).
 The page is handed over as an uncompressed PGM/PPM file (in /dev/shm where there is one), not
 as the PNG pytesseract would encode: at 300 dpi the PNG encoding alone cost about a quarter of
 a page's time, and Tesseract reads the same pixels either way.
+Many small images read with one request (table cells read again alone) go to one `tesseract`
+process as a list of files (`recognise_each`, `TesseractEngine.recognise_many`): each is read as
+a page of its own, exactly as alone, and the model is loaded once instead of once an image.
 `ReplayEngine` serves recorded Tesseract TSV for fast tests; `NullEngine` reads nothing.
 """
 
@@ -30,7 +33,7 @@ import re
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -39,14 +42,16 @@ import numpy as np
 from sohoa.errors import MissingDependencyError, PageTimeoutError
 from sohoa.ingest import tesseract_api
 from sohoa.ingest.records import OcrWord
-from sohoa.ingest.tesseract_output import parse_hocr_words, parse_tsv
+from sohoa.ingest.tesseract_output import parse_hocr_pages, parse_hocr_words, parse_tsv
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 class OcrEngine(Protocol):
     """What sohoa needs from an OCR engine. `psm`, `whitelist` and `choices` left as None take
-    the engine's own settings; `timeout` (seconds) bounds the call (PageTimeoutError)."""
+    the engine's own settings; `timeout` (seconds) bounds the call (PageTimeoutError). An engine
+    may also read several images with one request in one call, `recognise_many(images,
+    **request)` (the words of each, as `recognise` gives them); `recognise_each` uses it."""
 
     name: str
 
@@ -137,38 +142,63 @@ class TesseractEngine:
     def _in_process(self, image: np.ndarray, extension: str, config: str, timeout: float | None):
         """The output of the library in this process (`in_process`), or None where the command
         is to run: not asked for, the library not loadable, or a config it does not take."""
-        if not (self.in_process and tesseract_api.available()):
+        if not (self.in_process and isinstance(image, np.ndarray) and tesseract_api.available()):
             return None
         try:
             return tesseract_api.output(image, extension, self.lang, config, timeout)
         except tesseract_api.Unsupported:
             return None
 
-    def tsv(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
+    def tsv(self, image: np.ndarray | str, *, psm: int | None = None, whitelist: str | None = None,
             timeout: float | None = None) -> str:
-        """The raw TSV, as recorded for the replay fixtures."""
+        """The raw TSV, as recorded for the replay fixtures (`image`: pixels, or the path of a
+        list of image files, which Tesseract reads as pages one after another)."""
         import pytesseract
 
         config = self._config(psm, whitelist)
         in_process = self._in_process(image, "tsv", config, timeout)
         if in_process is not None:
             return in_process
-        with uncompressed_file(image) as path:
+        with _input_file(image) as path:
             return _timed(lambda: pytesseract.image_to_data(path, lang=self.lang, config=config,
                                                             timeout=timeout or 0), timeout)
 
-    def hocr(self, image: np.ndarray, *, psm: int | None = None, whitelist: str | None = None,
+    def hocr(self, image: np.ndarray | str, *, psm: int | None = None, whitelist: str | None = None,
              timeout: float | None = None) -> bytes:
-        """The raw hOCR with the LSTM's per-character choices."""
+        """The raw hOCR with the LSTM's per-character choices (`image` as for `tsv`)."""
         import pytesseract
 
         config = f"{self._config(psm, whitelist)} -c lstm_choice_mode=2"
         in_process = self._in_process(image, "hocr", config, timeout)
         if in_process is not None:
             return in_process
-        with uncompressed_file(image) as path:
+        with _input_file(image) as path:
             return _timed(lambda: pytesseract.image_to_pdf_or_hocr(path, lang=self.lang, config=config,
                                                                    extension="hocr", timeout=timeout or 0), timeout)
+
+    def recognise_many(self, images: list[np.ndarray], *, psm: int | None = None, whitelist: str | None = None,
+                       choices: bool | None = None, timeout: float | None = None) -> list[list[OcrWord]]:
+        """`recognise` of each image, with one request and one time limit for all. Without
+        choices, one `tesseract` process reads them all from a list of files, each as a page
+        of its own (each read as it would be alone; the model is loaded once, not once an
+        image: most of the cost of a small crop)."""
+        if len(images) < 2 or (self.in_process and tesseract_api.available()):
+            deadline = None if timeout is None else time.monotonic() + timeout
+            return [self.recognise(image, psm=psm, whitelist=whitelist, choices=choices,
+                                   timeout=None if deadline is None else max(0.001, deadline - time.monotonic()))
+                    for image in images]
+        with_choices = self.choices if choices is None else choices
+        with ExitStack() as files:
+            listing = files.enter_context(_listing([files.enter_context(uncompressed_file(image)) for image in images]))
+            if with_choices:
+                pages = parse_hocr_pages(self.hocr(listing, psm=psm, whitelist=whitelist, timeout=timeout))
+            else:
+                pages = [parse_tsv(page) for page in _tsv_pages(self.tsv(listing, psm=psm, whitelist=whitelist,
+                                                                         timeout=timeout), len(images))]
+        if len(pages) != len(images):  # not one page an image: read them one by one after all
+            return [self.recognise(image, psm=psm, whitelist=whitelist, choices=choices, timeout=timeout)
+                    for image in images]
+        return pages
 
     def read_text(self, image: np.ndarray, *, psm: int | None = None, timeout: float | None = None) -> str:
         import pytesseract
@@ -226,6 +256,55 @@ def uncompressed_file(image: np.ndarray):
             os.unlink(path)
         except OSError:
             pass
+
+
+@contextmanager
+def _input_file(image: np.ndarray | str):
+    """The path Tesseract is to read: `image` itself where it is one, else an uncompressed copy."""
+    if isinstance(image, str):
+        yield image
+    else:
+        with uncompressed_file(image) as path:
+            yield path
+
+
+@contextmanager
+def _listing(paths: list[str]):
+    """The path of a temporary text file naming `paths` one a line (Tesseract reads such a
+    file as a list of pages), removed afterwards."""
+    folder = _MEMORY_FOLDER if os.access(_MEMORY_FOLDER, os.W_OK) else None
+    handle, path = tempfile.mkstemp(prefix="sohoa-pages-", suffix=".txt", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as listing:
+            listing.write("".join(f"{page}\n" for page in paths))
+        yield path
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _tsv_pages(tsv: str, pages: int) -> list[str]:
+    """Tesseract's TSV of several pages → one TSV (header and rows) per page, by `page_num`."""
+    header, *rows = tsv.split("\n")
+    by_page: list[list[str]] = [[header] for _ in range(pages)]
+    for row in rows:
+        fields = row.split("\t", 2)
+        if len(fields) > 2 and fields[1].isdigit() and 1 <= int(fields[1]) <= pages:
+            by_page[int(fields[1]) - 1].append(row)
+    return ["\n".join(page) for page in by_page]
+
+
+def recognise_each(engine: OcrEngine, images: list[np.ndarray], **request) -> list[list[OcrWord]]:
+    """The words of each image, all read with one request (`OcrEngine.recognise`'s): in one
+    call where the engine reads several at once (`recognise_many`), else image by image."""
+    if not images:
+        return []
+    many = getattr(engine, "recognise_many", None)
+    if many is not None:
+        return many(images, **request)
+    return [engine.recognise(image, **request) for image in images]
 
 
 class ReplayEngine:
@@ -289,6 +368,10 @@ class _Bounded:
 
     def recognise(self, image: np.ndarray, *, timeout: float | None = None, **request) -> list[OcrWord]:
         return self.engine.recognise(image, timeout=self._left(timeout), **request)
+
+    def recognise_many(self, images: list[np.ndarray], *, timeout: float | None = None,
+                       **request) -> list[list[OcrWord]]:
+        return recognise_each(self.engine, images, timeout=self._left(timeout), **request)
 
     def read_text(self, image: np.ndarray, *, timeout: float | None = None, **request) -> str:
         return self.engine.read_text(image, timeout=self._left(timeout), **request)

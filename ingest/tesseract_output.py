@@ -29,7 +29,17 @@ _LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat")
 def parse_hocr_words(hocr: str | bytes) -> list[OcrWord]:
     """Tesseract's hOCR (with or without LSTM choices) → words, numbered as in its TSV
     (block = ocr_carea, par = ocr_par, line, word), each with its mark alternatives."""
+    return _page_words(ET.fromstring(hocr if isinstance(hocr, bytes) else hocr.encode("utf-8")))
+
+
+def parse_hocr_pages(hocr: str | bytes) -> list[list[OcrWord]]:
+    """hOCR of several pages (Tesseract reading a list of images) → the words of each page,
+    numbered within their page as `parse_hocr_words` numbers those of a page alone."""
     root = ET.fromstring(hocr if isinstance(hocr, bytes) else hocr.encode("utf-8"))
+    return [_page_words(node) for node in root.iter() if "ocr_page" in node.get("class", "").split()]
+
+
+def _page_words(root) -> list[OcrWord]:
     words: list[OcrWord] = []
     counters = {"block": 0, "par": 0, "line": 0, "word": 0}
 

@@ -8,6 +8,12 @@ second opinion on their marks only, and words read with little confidence are re
 alone. Cells that read as numbers but look doubtful are read again alone as a single line
 with a digits-only whitelist.
 
+Crops read alone with one request (a mode, a whitelist), and the header and body stacks of a
+table, go to the engine together (`sohoa.ingest.ocr.recognise_each`): one Tesseract process
+reads them all from a list of files, each as a page of its own and as it would be read alone,
+so the model is loaded once a pass rather than once a crop (loading it was most of the cost of
+a retry).
+
 Confidences are whole numbers (0-100) from every reading, as Tesseract's hOCR gives them: the
 word table's decimals are dropped, so the thresholds below mean the same for both.
 """
@@ -22,7 +28,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from sohoa.ingest.ocr import OcrEngine
+from sohoa.ingest.ocr import OcrEngine, recognise_each
 from sohoa.ingest.records import OcrWord
 from sohoa.tables.values import TEXT, parse_value
 
@@ -45,11 +51,8 @@ class CellText:
     read, or what another pass over the crop read (`_cell_alternatives`)."""
 
 
-def _words(engine: OcrEngine, image: np.ndarray, psm: int, whitelist: str | None = None,
-           choices: bool = False) -> list[OcrWord]:
-    """Every word the engine reads in `image` (with `choices`, each with its doubted marks),
-    confidences whole numbers."""
-    words = engine.recognise(image, psm=psm, whitelist=whitelist, choices=choices)
+def _whole(words: list[OcrWord]) -> list[OcrWord]:
+    """The words with their confidences cut to whole numbers, as hOCR gives them."""
     return [w if w.conf == int(w.conf) else replace(w, conf=float(int(w.conf))) for w in words]
 
 
@@ -129,30 +132,37 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
     # a number still at odds with its crop's digit count: read again alone without the page
     # layout analysis, as a raw line, then as one word (Tesseract's line finding drops or
     # doubles digits of some crops that these read whole: '51513' and '1515513' for '151.513')
-    stubborn = [k for k in numeric if _digits_disagree(clean_cell_text(texts[k][0]), sharp[k])]
-    for k in stubborn[:_MAX_NUMBER_RETRIES]:
-        for mode in (13, 8):
-            retry = _read_single(engine, crops[k], psm=mode, whitelist=_NUMERIC_CHARS)
-            other_readings[k].append((retry.text, retry.conf))
-            if _digits_fit(clean_cell_text(retry.text), sharp[k]):
-                texts[k] = (retry.text, retry.conf)
-                break
+    stubborn = [k for k in numeric if _digits_disagree(clean_cell_text(texts[k][0]), sharp[k])][:_MAX_NUMBER_RETRIES]
+    lines = dict(zip(stubborn, _read_singles(engine, [crops[k] for k in stubborn], psm=13, whitelist=_NUMERIC_CHARS)))
+    unfit = []
+    for k in stubborn:
+        other_readings[k].append((lines[k].text, lines[k].conf))
+        if _digits_fit(clean_cell_text(lines[k].text), sharp[k]):
+            texts[k] = (lines[k].text, lines[k].conf)
+        else:
+            unfit.append(k)
+    for k, retry in zip(unfit, _read_singles(engine, [crops[k] for k in unfit], psm=8, whitelist=_NUMERIC_CHARS)):
+        other_readings[k].append((retry.text, retry.conf))
+        if _digits_fit(clean_cell_text(retry.text), sharp[k]):
+            texts[k] = (retry.text, retry.conf)
     # a digit the network nearly read otherwise ('3' with '5' at 0.8 of its score): the crop is
-    # read once more as a raw line, and the rival is taken where that reading gives it
+    # read once more as a raw line (the same reading as above where it was read so already),
+    # and the rival is taken where that reading gives it
     rivals = {k: _digit_rivals(first_words[k], sharp[k]) for k in range(len(crops))
               if crops[k] is not None and texts[k] == first[k] and _BARE_NUMBER.match(clean_cell_text(texts[k][0]))}
-    for k in [k for k, found in rivals.items() if found][:_MAX_NUMBER_RETRIES]:
-        retry = _read_single(engine, crops[k], psm=13, whitelist=_NUMERIC_CHARS)
-        raw = retry.text.strip(".,")  # a speck read as a stop after the number
-        other_readings[k].append((raw, retry.conf))
+    rivalled = [k for k, found in rivals.items() if found][:_MAX_NUMBER_RETRIES]
+    unread = [k for k in rivalled if k not in lines]
+    lines.update(zip(unread, _read_singles(engine, [crops[k] for k in unread], psm=13, whitelist=_NUMERIC_CHARS)))
+    for k in rivalled:
+        raw = lines[k].text.strip(".,")  # a speck read as a stop after the number
+        other_readings[k].append((raw, lines[k].conf))
         if fix_separators(clean_cell_text(raw), sharp[k]) in rivals[k]:
-            texts[k] = (raw, retry.conf)
+            texts[k] = (raw, lines[k].conf)
     # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
-    glyphs = sorted((texts[k][1], k) for k, crop in enumerate(crops)
-                    if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
-                    and (texts[k][1] < 80 or not texts[k][0].isalnum()))
-    for _, k in glyphs[:_MAX_GLYPH_RETRIES]:
-        retry = _read_single(engine, crops[k], psm=10)
+    glyphs = [k for _, k in sorted((texts[k][1], k) for k, crop in enumerate(crops)
+                                   if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
+                                   and (texts[k][1] < 80 or not texts[k][0].isalnum()))][:_MAX_GLYPH_RETRIES]
+    for k, retry in zip(glyphs, _read_singles(engine, [crops[k] for k in glyphs], psm=10)):
         other_readings[k] += [(retry.text, retry.conf), texts[k]]
         if retry.text and retry.conf > texts[k][1]:
             texts[k] = (retry.text, retry.conf)
@@ -210,6 +220,7 @@ def _reread_ordinals(engine: OcrEngine, crops: list[np.ndarray | None], texts: d
     """Cells of a TT column that did not read as a number or a Roman numeral ('|' for '1',
     'ñ' for '2', 'H' for 'II') are read again with only digits and Roman numerals allowed;
     the new reading is kept when it is an ordinal. Words ('TT', 'STT') are left alone."""
+    asked = []
     for k, crop in enumerate(crops):
         if crop is None or not ordinals[k]:
             continue
@@ -223,8 +234,9 @@ def _reread_ordinals(engine: OcrEngine, crops: list[np.ndarray | None], texts: d
             continue  # a bar: '1' or a group's 'I', which only the numbering around it tells
         if crop.shape[1] > 3 * crop.shape[0]:
             continue  # a wide cell: a title, not a number
-        retry = _read_single(engine, crop, psm=8, whitelist=_ORDINAL_CHARS)
-        marks = digit_marks(crop)  # a reading with fewer or more glyphs than the crop shows is no reading of it
+        asked.append(k)
+    for k, retry in zip(asked, _read_singles(engine, [crops[k] for k in asked], psm=8, whitelist=_ORDINAL_CHARS)):
+        marks = digit_marks(crops[k])  # a reading with fewer or more glyphs than the crop shows is no reading of it
         if _ORDINAL.match(retry.text.strip()) and (marks is None or sum(ch.isalnum() for ch in retry.text) == marks):
             texts[k] = (retry.text.strip(), min(retry.conf, 60.0))
 
@@ -240,9 +252,38 @@ def _read_stack_words(engine: OcrEngine, crops: list[np.ndarray | None], gap: in
     """Read the crops stacked one under another in one call (`--psm 6`, a uniform block); the
     words of each crop in reading order, boxes within the crop (with `choices`, each with its
     doubted marks)."""
+    return _read_stacks_words(engine, [crops], gap, whitelist=whitelist, choices=choices)[0]
+
+
+def _read_stacks_words(engine: OcrEngine, stacks: list[list[np.ndarray | None]], gap: int,
+                       whitelist: str | None = None, choices: bool = False) -> list[list[list[OcrWord]]]:
+    """`_read_stack_words` of each list of crops, every stack a picture of its own, all read
+    with one request in one call of the engine where it can (`recognise_each`)."""
+    sheets = [_stacked(crops, gap) for crops in stacks]
+    read = iter(recognise_each(engine, [canvas for canvas, _ in filter(None, sheets)], psm=6, whitelist=whitelist,
+                               choices=choices))
+    out = []
+    for crops, sheet in zip(stacks, sheets):
+        words: list[list[OcrWord]] = [[] for _ in crops]
+        if sheet is not None:
+            slots = sheet[1]
+            for word in _whole(next(read)):
+                cy = word.y0 + (word.y1 - word.y0) / 2
+                for k, slot in enumerate(slots):
+                    if slot and slot[0] - gap / 2 <= cy < slot[1] + gap / 2:
+                        box = (word.x0 - gap, word.y0 - slot[0], word.x1 - gap, word.y1 - slot[0])
+                        words[k].append(replace(word, bbox=box))
+                        break
+        out.append([_in_reading_order(cell) for cell in words])
+    return out
+
+
+def _stacked(crops: list[np.ndarray | None], gap: int) -> tuple[np.ndarray, list[tuple[int, int] | None]] | None:
+    """The crops one under another on white, `gap` apart, and the rows (top, bottom) of each
+    on it (None for a missing crop); None when there is no crop at all."""
     present = [c for c in crops if c is not None]
     if not present:
-        return [[] for _ in crops]
+        return None
     width = max(c.shape[1] for c in present) + 2 * gap
     height = sum(c.shape[0] for c in present) + gap * (len(present) + 1)
     canvas = np.full((height, width), 255, dtype=np.uint8)
@@ -255,28 +296,22 @@ def _read_stack_words(engine: OcrEngine, crops: list[np.ndarray | None], gap: in
         canvas[y: y + crop.shape[0], gap: gap + crop.shape[1]] = crop
         slots.append((y, y + crop.shape[0]))
         y += crop.shape[0] + gap
-    words: list[list[OcrWord]] = [[] for _ in crops]
-    for word in _words(engine, canvas, 6, whitelist, choices):
-        cy = word.y0 + (word.y1 - word.y0) / 2
-        for k, slot in enumerate(slots):
-            if slot and slot[0] - gap / 2 <= cy < slot[1] + gap / 2:
-                box = (word.x0 - gap, word.y0 - slot[0], word.x1 - gap, word.y1 - slot[0])
-                words[k].append(replace(word, bbox=box))
-                break
-    return [_in_reading_order(cell) for cell in words]
+    return canvas, slots
 
 
 def _read_band_words(engine: OcrEngine, crops: list[np.ndarray | None], bands: list[int] | None,
                      gap: int) -> list[list[OcrWord]]:
     """`_read_stack_words` (with choices) once per band of crops, all in one band when `bands`
     is None: a table's header read apart from its body, since bold header labels read in one
-    block with body text come back worse ('So sánh (%)' as '(tế)')."""
+    block with body text come back worse ('So sánh (%)' as '(tế)'). The bands are pictures of
+    their own, read in one call of the engine."""
     if bands is None or len(set(bands)) < 2:
         return _read_stack_words(engine, crops, gap, choices=True)
     out: list[list[OcrWord]] = [[] for _ in crops]
-    for band in sorted(set(bands)):
-        members = [k for k, b in enumerate(bands) if b == band]
-        for k, words in zip(members, _read_stack_words(engine, [crops[k] for k in members], gap, choices=True)):
+    members = [[k for k, b in enumerate(bands) if b == band] for band in sorted(set(bands))]
+    for band, read in zip(members, _read_stacks_words(engine, [[crops[k] for k in band] for band in members], gap,
+                                                       choices=True)):
+        for k, words in zip(band, read):
             out[k] = words
     return out
 
@@ -636,11 +671,16 @@ def _in_reading_order(words: list[OcrWord]) -> list[OcrWord]:
     return [w for line in ordered for w in sorted(line, key=lambda w: w.x0)]
 
 
-def _read_single(engine: OcrEngine, crop: np.ndarray, psm: int, whitelist: str | None = None) -> CellText:
-    words = _words(engine, crop, psm, whitelist)
-    if not words:
-        return CellText("", 0.0)
-    return CellText(" ".join(w.text for w in words), float(np.mean([max(w.conf, 0.0) for w in words])))
+def _read_singles(engine: OcrEngine, crops: list[np.ndarray], psm: int, whitelist: str | None = None) -> list[CellText]:
+    """Each crop read alone in `psm` (a mode for one line, word or glyph), all in one call of
+    the engine where it can (`recognise_each`: one Tesseract process, its model loaded once,
+    not once a crop); (text, confidence) per crop, confidences whole numbers."""
+    out = []
+    for words in recognise_each(engine, crops, psm=psm, whitelist=whitelist, choices=False):
+        words = _whole(words)
+        out.append(CellText(" ".join(w.text for w in words), float(np.mean([max(w.conf, 0.0) for w in words])))
+                   if words else CellText("", 0.0))
+    return out
 
 
 def _looks_numeric(text: str) -> bool:

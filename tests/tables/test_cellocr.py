@@ -109,12 +109,13 @@ def test_digit_count_of_the_crop_arbitrates_between_readings():
 
 def test_bands_are_read_apart(monkeypatch):
     calls = []
-    monkeypatch.setattr(cellocr, "_read_stack_words", lambda engine, crops, gap, choices=False: calls.append(len(crops))
-                        or [[f"c{len(calls)}"]] * len(crops))
+    monkeypatch.setattr(cellocr, "_read_stacks_words", lambda engine, stacks, gap, **k: calls.append(
+        [len(crops) for crops in stacks]) or [[[f"c{len(calls)}-{n}"]] * len(crops) for n, crops in enumerate(stacks)])
     crops = [np.zeros((5, 5), np.uint8)] * 5
-    assert _read_band_words(NullEngine(), crops, [0, 0, 1, 1, 1], 30) == [["c1"]] * 2 + [["c2"]] * 3
-    assert calls == [2, 3]
-    assert _read_band_words(NullEngine(), crops, None, 30) == [["c3"]] * 5
+    # the header and the body are pictures of their own, read with one call
+    assert _read_band_words(NullEngine(), crops, [0, 0, 1, 1, 1], 30) == [["c1-0"]] * 2 + [["c1-1"]] * 3
+    assert calls == [[2, 3]]
+    assert _read_band_words(NullEngine(), crops, None, 30) == [["c2-0"]] * 5
 
 
 def _fake_words(*texts):
@@ -174,12 +175,12 @@ def test_cell_alternatives_are_whole_cells_cleaned_as_the_kept_reading():
 
 def test_a_tt_cell_is_not_read_again_into_fewer_glyphs_than_it_shows(monkeypatch):
     crop = _whitened("80", 44)
-    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("0", 0.0))
+    monkeypatch.setattr(cellocr, "_read_singles", lambda engine, crops, **k: [cellocr.CellText("0", 0.0)] * len(crops))
     texts = {0: ("S0", 64.0), 1: ("ñ", 40.0)}
     cellocr._reread_ordinals(NullEngine(), [crop, crop], texts, [True, True])
     # 'S0' is a number once cleaned: not read again; 'ñ' is, but '0' is one glyph of two
     assert texts == {0: ("S0", 64.0), 1: ("ñ", 40.0)}
-    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("80", 70.0))
+    monkeypatch.setattr(cellocr, "_read_singles", lambda engine, crops, **k: [cellocr.CellText("80", 70.0)] * len(crops))
     cellocr._reread_ordinals(NullEngine(), [crop, crop], texts, [True, True])
     assert texts[1] == ("80", 60.0)
 
@@ -258,13 +259,13 @@ def test_a_digit_the_network_nearly_read_otherwise_is_settled_by_a_raw_reading(m
     box = [(10, 10, page.shape[1] - 10, page.shape[0] - 10)]
     (cell,) = cellocr.read_cells(TesseractEngine(model="fast"), page, binarise(page), box)
     assert cell.text == "546.890" and ("346.890", 1.0) in cell.alternatives
-    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("346.890", 90.0))
+    monkeypatch.setattr(cellocr, "_read_singles", lambda engine, crops, **k: [cellocr.CellText("346.890", 90.0)] * len(crops))
     (cell,) = cellocr.read_cells(TesseractEngine(model="fast"), page, binarise(page), box)
     assert cell.text == "346.890"
 
 
 def test_two_letters_read_from_one_glyph_of_a_tt_cell_are_read_again(monkeypatch):
-    monkeypatch.setattr(cellocr, "_read_single", lambda *a, **k: cellocr.CellText("7", 80.0))
+    monkeypatch.setattr(cellocr, "_read_singles", lambda engine, crops, **k: [cellocr.CellText("7", 80.0)] * len(crops))
     one, two = _whitened("7", 44), _whitened("TT", 44)
     texts = {0: ("Vú", 50.0), 1: ("TT", 90.0)}
     cellocr._reread_ordinals(NullEngine(), [one, two], texts, [True, True])
