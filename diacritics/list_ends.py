@@ -52,16 +52,19 @@ class ListEndFixer:
         self.readings = readings
 
     def find_edits(self, text: str) -> list[Edit]:
+        # pages are joined by a form feed alone ('…;\f- …'), so it ends a line as '\n' does
         lines, offset = [], 0
-        for line in text.split("\n"):
-            lines.append((offset, line))
-            offset += len(line) + 1
-        items = [(start, line, _opener(line)) for start, line in lines if line.strip()]
+        pieces = re.split(r"(\n|\f)", text)  # lines, each but the last followed by the break that ends it
+        for line, end in zip(pieces[0::2], pieces[1::2] + [""]):
+            lines.append((offset, line, end == "\f"))
+            offset += len(line) + len(end)
+        items = [(start, line, _opener(line)) for start, line, _ in lines if line.strip()]
+        ends_page = [last for _, line, last in lines if line.strip()]
         edits = []
         for k, (start, line, kind) in enumerate(items):
             mark = _closing(line)
-            if kind is None or mark not in _MISREAD or "\f" in line:
-                continue
+            if kind is None or mark not in _MISREAD or ends_page[k]:
+                continue  # the last line of a page stays: what the next page opens with may be no next item
             if k + 1 >= len(items) or items[k + 1][2] != kind:
                 continue  # the last item of its run, or one that opens other items
             run = self._run(items, k)
@@ -69,8 +72,8 @@ class ListEndFixer:
             semicolons = closings.count(";")
             if semicolons == 0 or semicolons <= closings.count(mark):
                 continue  # the run does not close its items with ';'
-            token = line.rstrip().split()[-1]
-            share = dict(self.readings.get(unicodedata.normalize("NFC", token), ())).get(token[:-1] + ";", 0.0)
+            token = unicodedata.normalize("NFC", line.rstrip().split()[-1])  # readings are keyed and spelled in NFC
+            share = dict(self.readings.get(token, ())).get(token[:-1] + ";", 0.0)
             if share <= 0:
                 continue  # the engine never weighed a ';' there
             prior = (semicolons + 1) / (len(closings) + 2)

@@ -50,3 +50,29 @@ def test_the_grounds_of_a_decision_are_a_run():
             "Căn cứ Quyết định số 12/QĐ-UBND;\nCăn cứ Kế hoạch số 5/KH-UBND;\nTheo đề nghị của Sở Nội vụ.")
     fixed, _ = _fixed(text, {"30/2020/NĐ-CP,": (("30/2020/NĐ-CP;", 0.7),)})
     assert "30/2020/NĐ-CP;" in fixed
+
+
+def test_decomposed_text_is_mended_as_its_composed_form_is():
+    import unicodedata
+
+    text, edits = _fixed(unicodedata.normalize("NFD", RECIPIENTS), {"Nẵng:": (("Nẵng;", 0.8),)})
+    assert unicodedata.normalize("NFC", text) == RECIPIENTS.replace("Đà Nẵng:", "Đà Nẵng;")
+    assert [(e.before, e.after) for e in edits] == [(":", ";")]
+
+
+def test_windows_line_ends_keep_the_mark_in_place():
+    crlf = RECIPIENTS.replace("\n", "\r\n")
+    text, _ = _fixed(crlf, {"Nẵng:": (("Nẵng;", 0.8),)})
+    assert text == crlf.replace("Đà Nẵng:", "Đà Nẵng;")
+
+
+def test_a_page_break_ends_a_line():
+    # pages are joined by a form feed alone: the first item of a page is a line of its own
+    paged = RECIPIENTS.replace("Như trên;\n", "Như trên;\f")
+    text, edits = _fixed(paged, {"Nẵng:": (("Nẵng;", 0.8),)})
+    assert text == paged.replace("Đà Nẵng:", "Đà Nẵng;") and len(edits) == 1
+    after_prose = "Kính gửi các cơ quan sau.\f" + RECIPIENTS.split("\n", 1)[1]
+    assert _fixed(after_prose, {"Nẵng:": (("Nẵng;", 0.8),)})[0] == after_prose.replace("Đà Nẵng:", "Đà Nẵng;")
+    # the last item of a page is left as read
+    ends_page = RECIPIENTS.replace("Đà Nẵng:\n", "Đà Nẵng:\f")
+    assert _fixed(ends_page, {"Nẵng:": (("Nẵng;", 0.8),)})[1] == []
