@@ -20,7 +20,7 @@ import numpy as np
 
 from sohoa.ingest.geometry import otsu_ink
 from sohoa.ingest.records import OcrWord
-from sohoa.ingest.reread import _MARGIN, _stack
+from sohoa.ingest.sheet import read_boxes
 
 MIN_GLYPHS = 4  # blobs on a row before it may be a line of text (a lone mark is not)
 GLYPH_HEIGHT = (0.35, 1.6)  # blob heights, in the page's median word height, that letters have
@@ -97,31 +97,18 @@ def read_unread_rows(engine, image: np.ndarray, words: list[OcrWord],
     height, width = image.shape[:2]
     boxes = [(max(0, r.bbox[0] - side), max(0, r.bbox[1] - pad), min(width, r.bbox[2] + side),
               min(height, r.bbox[3] + pad)) for r in rows]
-    crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
-    half = max(c.shape[0] for c in crops) // 2 + 1
-    sheet, tops = _stack(crops, image, half)
-    read = engine.recognise(sheet, timeout=timeout)
-    by_row: list[list[OcrWord]] = [[] for _ in crops]
-    for word in read:
-        centre = (word.bbox[1] + word.bbox[3]) / 2
-        for index, (top, crop) in enumerate(zip(tops, crops)):
-            if top - half <= centre < top + crop.shape[0] + half and word.text.strip():
-                by_row[index].append(word)
-                break
     block = max((w.block for w in words), default=0)
     added: list[OcrWord] = []
     rows_added = 0
-    for box, top, again in zip(boxes, tops, by_row):
+    for again in read_boxes(engine, image, boxes, timeout=timeout):
         again = sorted((w for w in again if w.conf >= DOUBTFUL), key=lambda w: w.bbox[0])  # not a blot beside it
         if not again or statistics.mean(w.conf for w in again) < CONFIDENT:
             continue
         if sum(ch.isalpha() for w in again for ch in w.text) < MIN_LETTERS:
             continue
         block += 1  # a block of its own: the reading order places it by its position
-        dx, dy = box[0] - _MARGIN, box[1] - top  # sheet to page
         again = _marker_apart(again[0]) + again[1:]
-        added += [replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy),
-                          block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
+        added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
         rows_added += 1
     return (words + added, rows_added) if added else (words, 0)
 
