@@ -6,8 +6,9 @@ Tesseract's Vietnamese model reads many of those semicolons as colons: on real l
 '- Đại học Đà Nẵng:' with ';' weighed at 0.8 of ':'. Two pieces of evidence must agree before
 a mark changes: the engine weighed ';' for that very mark (`OcrWord.readings`, carried by
 `OcrEvidence.readings`), and the item sits inside a run of items of the same kind whose other
-members close with ';' and the next line is another such item (so it introduces nothing: a
-colon that opens a sub-list is followed by items of another kind). The two are weighed as odds:
+members close with ';' more often than with the mark read, and the next line (on the same
+page) is another such item (so it introduces nothing: a colon that opens a sub-list is
+followed by items of another kind). The two are weighed as odds:
 the run's own share of ';' (with one count of each added) against the engine's share of ';'
 beside the mark it read; below even odds the change is only proposed.
 """

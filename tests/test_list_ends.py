@@ -76,3 +76,10 @@ def test_a_page_break_ends_a_line():
     # the last item of a page is left as read
     ends_page = RECIPIENTS.replace("Đà Nẵng:\n", "Đà Nẵng:\f")
     assert _fixed(ends_page, {"Nẵng:": (("Nẵng;", 0.8),)})[1] == []
+
+
+def test_a_run_that_closes_as_often_with_the_mark_read_is_left_alone():
+    text = "- Sở Tài chính;\n- Sở Nội vụ:\n- Sở Y tế:\n- Lưu: VT."
+    assert _fixed(text, {"vụ:": (("vụ;", 0.9),)})[1] == []
+    more = "- Sở Tài chính;\n- Sở Nội vụ:\n- Sở Y tế:\n- Sở Xây dựng;\n- Lưu: VT."
+    assert _fixed(more, {"vụ:": (("vụ;", 0.9),)})[0] == more.replace("vụ:", "vụ;")
