@@ -1,6 +1,8 @@
 """A list item's closing ';' read as ':' is mended where the engine weighed ';' and the run of
 items closes with ';'; nothing else is touched."""
 
+from hypothesis import given, settings, strategies as st
+
 from sohoa.diacritics.list_ends import ListEndFixer
 from sohoa.diacritics.compose import apply_edits
 
@@ -83,3 +85,19 @@ def test_a_run_that_closes_as_often_with_the_mark_read_is_left_alone():
     assert _fixed(text, {"vụ:": (("vụ;", 0.9),)})[1] == []
     more = "- Sở Tài chính;\n- Sở Nội vụ:\n- Sở Y tế:\n- Sở Xây dựng;\n- Lưu: VT."
     assert _fixed(more, {"vụ:": (("vụ;", 0.9),)})[0] == more.replace("vụ:", "vụ;")
+
+
+_LINES = st.lists(st.sampled_from(["- Sở Tài chính;", "- Sở Nội vụ:", "a) Sở Y tế,", "Căn cứ Luật;", "1. Nẵng:",
+                                   "Nơi nhận:", "Báo cáo.", "", "  "]), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINES, st.lists(st.sampled_from(["\n", "\r\n", "\f"]), min_size=12, max_size=12))
+def test_only_a_line_s_closing_mark_ever_becomes_a_semicolon(lines, breaks):
+    text = "".join(line + end for line, end in zip(lines, breaks))
+    readings = {token: ((token[:-1] + ";", 0.9),) for token in ("chính;", "vụ:", "tế,", "Luật;", "Nẵng:")}
+    for edit in ListEndFixer(readings).find_edits(text):
+        assert edit.before in ":," and edit.after == ";" and text[edit.start:edit.end] == edit.before
+        assert text[edit.end:].split("\n")[0].split("\f")[0].strip() == ""  # at the end of its line
+        assert not text[edit.end:].lstrip(" \r").startswith("\f")  # not the last line of a page
+    assert ListEndFixer({}).find_edits(text) == []  # no reading of ';': nothing
