@@ -27,6 +27,7 @@ MIN_GLYPHS = 4  # blobs on a row before it may be a line of text (a lone mark is
 GLYPH_HEIGHT = (0.35, 1.6)  # blob heights, in the page's median word height, that letters have
 MIN_GLYPH_AREA = 0.03  # ink a letter's blob holds at least, in squares of the word height (not a speck)
 GLYPH_GAP = 1.2  # word heights between blobs of one row: wider parts two rows
+ROW_REACH = 0.3  # word heights above and below a row where the next glyph's middle may still lie
 ROW_HEIGHT = 2.0  # word heights a row of text spans at most (a seal's ring of letters grows taller)
 MIN_WIDTH = 2.5  # word heights a row spans at least
 COVERED_PAD = 0.25  # word heights around each read word whose ink counts as read
@@ -76,7 +77,7 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
         for row in open_rows:
             row_top = min(g[1] for g in row)
             row_bottom = max(g[1] + g[3] for g in row)
-            if row_top - 0.3 * word_h <= middle <= row_bottom + 0.3 * word_h \
+            if row_top - ROW_REACH * word_h <= middle <= row_bottom + ROW_REACH * word_h \
                     and max(row_bottom, y + h) - min(row_top, y) <= ROW_HEIGHT * word_h:
                 row.append((x, y, w, h))
                 break
