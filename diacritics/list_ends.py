@@ -6,8 +6,9 @@ Tesseract's Vietnamese model reads many of those semicolons as colons: on real l
 '- Đại học Đà Nẵng:' with ';' weighed at 0.8 of ':'. Two pieces of evidence must agree before
 a mark changes: the engine weighed ';' for that very mark (`OcrWord.readings`, carried by
 `OcrEvidence.readings`), and the item sits inside a run of items of the same kind whose other
-members close with ';' and the next line is another such item (so it introduces nothing: a
-colon that opens a sub-list is followed by items of another kind). The two are weighed as odds:
+members close with ';' more often than with the mark read, and the next line (on the same
+page) is another such item (so it introduces nothing: a colon that opens a sub-list is
+followed by items of another kind). The two are weighed as odds:
 the run's own share of ';' (with one count of each added) against the engine's share of ';'
 beside the mark it read; below even odds the change is only proposed.
 """
@@ -52,16 +53,19 @@ class ListEndFixer:
         self.readings = readings
 
     def find_edits(self, text: str) -> list[Edit]:
+        # pages are joined by a form feed alone ('…;\f- …'), so it ends a line as '\n' does
         lines, offset = [], 0
-        for line in text.split("\n"):
-            lines.append((offset, line))
-            offset += len(line) + 1
-        items = [(start, line, _opener(line)) for start, line in lines if line.strip()]
+        pieces = re.split(r"(\n|\f)", text)  # lines, each but the last followed by the break that ends it
+        for line, end in zip(pieces[0::2], pieces[1::2] + [""]):
+            lines.append((offset, line, end == "\f"))
+            offset += len(line) + len(end)
+        items = [(start, line, _opener(line)) for start, line, _ in lines if line.strip()]
+        ends_page = [last for _, line, last in lines if line.strip()]
         edits = []
         for k, (start, line, kind) in enumerate(items):
             mark = _closing(line)
-            if kind is None or mark not in _MISREAD or "\f" in line:
-                continue
+            if kind is None or mark not in _MISREAD or ends_page[k]:
+                continue  # the last line of a page stays: what the next page opens with may be no next item
             if k + 1 >= len(items) or items[k + 1][2] != kind:
                 continue  # the last item of its run, or one that opens other items
             run = self._run(items, k)
@@ -69,8 +73,8 @@ class ListEndFixer:
             semicolons = closings.count(";")
             if semicolons == 0 or semicolons <= closings.count(mark):
                 continue  # the run does not close its items with ';'
-            token = line.rstrip().split()[-1]
-            share = dict(self.readings.get(unicodedata.normalize("NFC", token), ())).get(token[:-1] + ";", 0.0)
+            token = unicodedata.normalize("NFC", line.rstrip().split()[-1])  # readings are keyed and spelled in NFC
+            share = dict(self.readings.get(token, ())).get(token[:-1] + ";", 0.0)
             if share <= 0:
                 continue  # the engine never weighed a ';' there
             prior = (semicolons + 1) / (len(closings) + 2)

@@ -21,6 +21,7 @@ import numpy as np
 
 from sohoa.ingest.layout import physical_rows
 from sohoa.ingest.records import OcrWord
+from sohoa.ingest.sheet import read_boxes
 
 DOUBTFUL = 50.0  # engine confidence below which a word is worth a second reading
 CONFIDENT = 80.0  # neighbours at least this sure anchor the strip
@@ -37,27 +38,16 @@ def reread_doubtful(engine, image: np.ndarray, words: list[OcrWord],
     if not strips:
         return words, 0
     height, width = image.shape[:2]
-    crops, boxes = [], []
+    boxes = []
     for left, run, right in strips:
         text_h = (words[left].bbox[3] - words[left].bbox[1] + words[right].bbox[3] - words[right].bbox[1]) / 2
         pad = int(round(PAD * text_h))
-        box = (max(0, words[left].bbox[0] - pad), max(0, min(words[left].bbox[1], words[right].bbox[1]) - pad),
-               min(width, words[right].bbox[2] + pad), min(height, max(words[left].bbox[3], words[right].bbox[3]) + pad))
-        crops.append(image[box[1]:box[3], box[0]:box[2]])
-        boxes.append(box)
-    half = max(c.shape[0] for c in crops) // 2 + 1  # paper around each strip: half the tallest one
-    sheet, tops = _stack(crops, image, half)
-    read = engine.recognise(sheet, timeout=timeout)
-    by_strip: list[list[OcrWord]] = [[] for _ in crops]
-    for word in read:
-        centre = (word.bbox[1] + word.bbox[3]) / 2
-        for index, (top, crop) in enumerate(zip(tops, crops)):
-            if top - half <= centre < top + crop.shape[0] + half and word.text.strip():
-                by_strip[index].append(word)
-                break
+        boxes.append((max(0, words[left].bbox[0] - pad), max(0, min(words[left].bbox[1], words[right].bbox[1]) - pad),
+                      min(width, words[right].bbox[2] + pad),
+                      min(height, max(words[left].bbox[3], words[right].bbox[3]) + pad)))
     replaced: dict[int, list[OcrWord]] = {}
     dropped: set[int] = set()
-    for (left, run, right), box, top, again in zip(strips, boxes, tops, by_strip):
+    for (left, run, right), again in zip(strips, read_boxes(engine, image, boxes, timeout=timeout)):
         again.sort(key=lambda w: w.bbox[0])
         if len(again) < 3 or again[0].text != words[left].text or again[-1].text != words[right].text:
             continue
@@ -67,9 +57,7 @@ def reread_doubtful(engine, image: np.ndarray, words: list[OcrWord],
         if after < max(CONFIDENT * 0.75, before + GAIN):
             continue
         first = words[run[0]]
-        dx, dy = box[0] - _MARGIN, box[1] - top  # sheet to page
-        replaced[run[0]] = [replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy),
-                                    block=first.block, par=first.par, line=first.line, word=first.word)
+        replaced[run[0]] = [replace(w, block=first.block, par=first.par, line=first.line, word=first.word)
                             for w in middle]
         dropped.update(run[1:])
     if not replaced:
@@ -81,24 +69,6 @@ def reread_doubtful(engine, image: np.ndarray, words: list[OcrWord],
         elif index not in dropped:
             out.append(word)
     return out, len(replaced)
-
-
-_MARGIN = 20  # pixels of paper left of each strip on the sheet
-
-
-def _stack(crops: list[np.ndarray], like: np.ndarray, half: int) -> tuple[np.ndarray, list[int]]:
-    """The crops one under another on white paper, `half` rows of paper above and below each;
-    (sheet, the top row of each crop on the sheet)."""
-    gap = 2 * half
-    width = max(c.shape[1] for c in crops) + 2 * _MARGIN
-    height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
-    sheet = np.full((height, width) + like.shape[2:], 255, dtype=like.dtype)
-    tops, y = [], gap
-    for crop in crops:
-        sheet[y:y + crop.shape[0], _MARGIN:_MARGIN + crop.shape[1]] = crop
-        tops.append(y)
-        y += crop.shape[0] + gap
-    return sheet, tops
 
 
 def _doubtful_runs(words: list[OcrWord]) -> list[tuple[int, list[int], int]]:

@@ -19,12 +19,15 @@ import cv2
 import numpy as np
 
 from sohoa.ingest.geometry import otsu_ink
+from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import OcrWord
-from sohoa.ingest.reread import _MARGIN, _stack
+from sohoa.ingest.sheet import read_boxes
 
 MIN_GLYPHS = 4  # blobs on a row before it may be a line of text (a lone mark is not)
 GLYPH_HEIGHT = (0.35, 1.6)  # blob heights, in the page's median word height, that letters have
+MIN_GLYPH_AREA = 0.03  # ink a letter's blob holds at least, in squares of the word height (not a speck)
 GLYPH_GAP = 1.2  # word heights between blobs of one row: wider parts two rows
+ROW_REACH = 0.3  # word heights above and below a row where the next glyph's middle may still lie
 ROW_HEIGHT = 2.0  # word heights a row of text spans at most (a seal's ring of letters grows taller)
 MIN_WIDTH = 2.5  # word heights a row spans at least
 COVERED_PAD = 0.25  # word heights around each read word whose ink counts as read
@@ -46,36 +49,41 @@ class UnreadRow:
 
 
 def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
-    """Rows of letter-sized ink on `image` (grey, the picture the words were read from) that no
-    word of `words` covers, top to bottom."""
-    heights = sorted(w.bbox[3] - w.bbox[1] for w in words if w.text.strip())
-    if len(heights) < 5:
-        return []  # too little text read to know what a line of it looks like
-    word_h = heights[len(heights) // 2]
-    ink = otsu_ink(image)
+    """Rows of letter-sized ink on `image` (the picture the words were read from; grey, or
+    colour taken as its grey) that no word of `words` covers, top to bottom."""
+    word_h = _word_height(words)
+    if word_h is None:
+        return []
+    ink = otsu_ink(to_grey(image))
     pad = int(round(COVERED_PAD * word_h))
     height, width = ink.shape[:2]
     for w in words:
         x0, y0, x1, y1 = w.bbox
-        ink[max(0, y0 - pad):min(height, y1 + pad), max(0, x0 - pad):min(width, x1 + pad)] = 0
+        # clipped at both ends: a box off the picture must not wrap round to its far side
+        top, bottom = min(max(0, y0 - pad), height), min(max(0, y1 + pad), height)
+        left, right = min(max(0, x0 - pad), width), min(max(0, x1 + pad), width)
+        ink[top:bottom, left:right] = 0
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
     glyphs = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)
               if low <= stats[i, cv2.CC_STAT_HEIGHT] <= high and stats[i, cv2.CC_STAT_WIDTH] <= 3 * word_h
-              and stats[i, cv2.CC_STAT_AREA] >= 0.1 * word_h * word_h * 0.3]
+              and stats[i, cv2.CC_STAT_AREA] >= MIN_GLYPH_AREA * word_h * word_h]
     rows: list[list[tuple[int, int, int, int]]] = []
+    open_rows: list[list[tuple[int, int, int, int]]] = []  # rows the next glyph may still join
     for x, y, w, h in sorted(glyphs):
         middle = y + h / 2
-        for row in rows:
-            rx, ry, rw, rh = row[-1]
+        # glyphs come left to right, so a row whose last glyph ends too far left takes no more
+        open_rows = [row for row in open_rows if x - (row[-1][0] + row[-1][2]) <= GLYPH_GAP * word_h]
+        for row in open_rows:
             row_top = min(g[1] for g in row)
             row_bottom = max(g[1] + g[3] for g in row)
-            if row_top - 0.3 * word_h <= middle <= row_bottom + 0.3 * word_h and x - (rx + rw) <= GLYPH_GAP * word_h \
+            if row_top - ROW_REACH * word_h <= middle <= row_bottom + ROW_REACH * word_h \
                     and max(row_bottom, y + h) - min(row_top, y) <= ROW_HEIGHT * word_h:
                 row.append((x, y, w, h))
                 break
         else:
             rows.append([(x, y, w, h)])
+            open_rows.append(rows[-1])
     found = []
     for row in rows:
         x0, y0 = min(g[0] for g in row), min(g[1] for g in row)
@@ -85,43 +93,36 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     return sorted(found, key=lambda r: (r.bbox[1], r.bbox[0]))
 
 
+def _word_height(words: list[OcrWord]) -> int | None:
+    """The median height of the words read with text; None where too few were read to know
+    what a line of the page's text looks like."""
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words if w.text.strip())
+    return heights[len(heights) // 2] if len(heights) >= 5 else None
+
+
 def read_unread_rows(engine, image: np.ndarray, words: list[OcrWord],
                      timeout: float | None = None) -> tuple[list[OcrWord], int]:
     """(words with the rows Tesseract left out read and added, how many rows were added)."""
     rows = unread_rows(image, words)
     if not rows or len(rows) > MAX_ROWS:
         return words, 0
-    heights = sorted(w.bbox[3] - w.bbox[1] for w in words if w.text.strip())
-    word_h = heights[len(heights) // 2]
+    word_h = _word_height(words)
     pad, side = int(round(PAD * word_h)), int(round(SIDE_PAD * word_h))
     height, width = image.shape[:2]
     boxes = [(max(0, r.bbox[0] - side), max(0, r.bbox[1] - pad), min(width, r.bbox[2] + side),
               min(height, r.bbox[3] + pad)) for r in rows]
-    crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
-    half = max(c.shape[0] for c in crops) // 2 + 1
-    sheet, tops = _stack(crops, image, half)
-    read = engine.recognise(sheet, timeout=timeout)
-    by_row: list[list[OcrWord]] = [[] for _ in crops]
-    for word in read:
-        centre = (word.bbox[1] + word.bbox[3]) / 2
-        for index, (top, crop) in enumerate(zip(tops, crops)):
-            if top - half <= centre < top + crop.shape[0] + half and word.text.strip():
-                by_row[index].append(word)
-                break
     block = max((w.block for w in words), default=0)
     added: list[OcrWord] = []
     rows_added = 0
-    for box, top, again in zip(boxes, tops, by_row):
+    for again in read_boxes(engine, image, boxes, timeout=timeout):
         again = sorted((w for w in again if w.conf >= DOUBTFUL), key=lambda w: w.bbox[0])  # not a blot beside it
         if not again or statistics.mean(w.conf for w in again) < CONFIDENT:
             continue
         if sum(ch.isalpha() for w in again for ch in w.text) < MIN_LETTERS:
             continue
         block += 1  # a block of its own: the reading order places it by its position
-        dx, dy = box[0] - _MARGIN, box[1] - top  # sheet to page
         again = _marker_apart(again[0]) + again[1:]
-        added += [replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy),
-                          block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
+        added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
         rows_added += 1
     return (words + added, rows_added) if added else (words, 0)
 

@@ -1,6 +1,8 @@
 """A list item's closing ';' read as ':' is mended where the engine weighed ';' and the run of
 items closes with ';'; nothing else is touched."""
 
+from hypothesis import given, settings, strategies as st
+
 from sohoa.diacritics.list_ends import ListEndFixer
 from sohoa.diacritics.compose import apply_edits
 
@@ -50,3 +52,52 @@ def test_the_grounds_of_a_decision_are_a_run():
             "Căn cứ Quyết định số 12/QĐ-UBND;\nCăn cứ Kế hoạch số 5/KH-UBND;\nTheo đề nghị của Sở Nội vụ.")
     fixed, _ = _fixed(text, {"30/2020/NĐ-CP,": (("30/2020/NĐ-CP;", 0.7),)})
     assert "30/2020/NĐ-CP;" in fixed
+
+
+def test_decomposed_text_is_mended_as_its_composed_form_is():
+    import unicodedata
+
+    text, edits = _fixed(unicodedata.normalize("NFD", RECIPIENTS), {"Nẵng:": (("Nẵng;", 0.8),)})
+    assert unicodedata.normalize("NFC", text) == RECIPIENTS.replace("Đà Nẵng:", "Đà Nẵng;")
+    assert [(e.before, e.after) for e in edits] == [(":", ";")]
+
+
+def test_windows_line_ends_keep_the_mark_in_place():
+    crlf = RECIPIENTS.replace("\n", "\r\n")
+    text, _ = _fixed(crlf, {"Nẵng:": (("Nẵng;", 0.8),)})
+    assert text == crlf.replace("Đà Nẵng:", "Đà Nẵng;")
+
+
+def test_a_page_break_ends_a_line():
+    # pages are joined by a form feed alone: the first item of a page is a line of its own
+    paged = RECIPIENTS.replace("Như trên;\n", "Như trên;\f")
+    text, edits = _fixed(paged, {"Nẵng:": (("Nẵng;", 0.8),)})
+    assert text == paged.replace("Đà Nẵng:", "Đà Nẵng;") and len(edits) == 1
+    after_prose = "Kính gửi các cơ quan sau.\f" + RECIPIENTS.split("\n", 1)[1]
+    assert _fixed(after_prose, {"Nẵng:": (("Nẵng;", 0.8),)})[0] == after_prose.replace("Đà Nẵng:", "Đà Nẵng;")
+    # the last item of a page is left as read
+    ends_page = RECIPIENTS.replace("Đà Nẵng:\n", "Đà Nẵng:\f")
+    assert _fixed(ends_page, {"Nẵng:": (("Nẵng;", 0.8),)})[1] == []
+
+
+def test_a_run_that_closes_as_often_with_the_mark_read_is_left_alone():
+    text = "- Sở Tài chính;\n- Sở Nội vụ:\n- Sở Y tế:\n- Lưu: VT."
+    assert _fixed(text, {"vụ:": (("vụ;", 0.9),)})[1] == []
+    more = "- Sở Tài chính;\n- Sở Nội vụ:\n- Sở Y tế:\n- Sở Xây dựng;\n- Lưu: VT."
+    assert _fixed(more, {"vụ:": (("vụ;", 0.9),)})[0] == more.replace("vụ:", "vụ;")
+
+
+_LINES = st.lists(st.sampled_from(["- Sở Tài chính;", "- Sở Nội vụ:", "a) Sở Y tế,", "Căn cứ Luật;", "1. Nẵng:",
+                                   "Nơi nhận:", "Báo cáo.", "", "  "]), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINES, st.lists(st.sampled_from(["\n", "\r\n", "\f"]), min_size=12, max_size=12))
+def test_only_a_line_s_closing_mark_ever_becomes_a_semicolon(lines, breaks):
+    text = "".join(line + end for line, end in zip(lines, breaks))
+    readings = {token: ((token[:-1] + ";", 0.9),) for token in ("chính;", "vụ:", "tế,", "Luật;", "Nẵng:")}
+    for edit in ListEndFixer(readings).find_edits(text):
+        assert edit.before in ":," and edit.after == ";" and text[edit.start:edit.end] == edit.before
+        assert text[edit.end:].split("\n")[0].split("\f")[0].strip() == ""  # at the end of its line
+        assert not text[edit.end:].lstrip(" \r").startswith("\f")  # not the last line of a page
+    assert ListEndFixer({}).find_edits(text) == []  # no reading of ';': nothing

@@ -86,7 +86,8 @@ class OcrEvidence:
     alternatives: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     readings: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     """word exactly as read (NFC) → the other readings of its characters the engine weighed in
-    codes, numbers and dates ('0]' → (('01', 0.61), ...); `OcrWord.readings`), for `codes`."""
+    codes, numbers and dates ('0]' → (('01', 0.61), ...)) and in a word's closing mark ('tế:' →
+    (('tế;', 0.85),)); `OcrWord.readings`), for `codes` and `list_ends`."""
 
     @classmethod
     def from_words(cls, model: str, words: Iterable) -> "OcrEvidence":

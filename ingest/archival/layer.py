@@ -64,7 +64,6 @@ PARTED_KEEP = 0.55  # least overlap (IoU) with its box a word keeps when units a
 ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
 
 
-
 @dataclass(frozen=True)
 class Layout:
     """The choices the layer makes to steer poppler's analysis. The first of LAYOUTS is the
@@ -79,6 +78,7 @@ class Layout:
 # the layout above; every piece a block of its own (poppler orders lines by geometry alone);
 # side-by-side units at their own size (poppler reads them column by column)
 LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0))
+
 
 def layer_words(record: dict) -> list[list[dict]]:
     """The words of text.txt on this page, in reading order, grouped into lines."""

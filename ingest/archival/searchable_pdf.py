@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 import tempfile
 import zlib
 from pathlib import Path
@@ -238,25 +239,32 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
         good, total = page_box_agreement(trial, records, [n])[0]
         return word_distance(text[0] if text else "", want[n])[0], total - good
 
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Path(scratch) / "trial.pdf"
-        pdf.save(trial)
-        texts = pdftotext_pages(trial)
-        pending = [n for n in sorted(layers) if misordered(texts[n] if n < len(texts) else "", want[n])]
-        best = {n: (score(trial, n), LAYOUTS[0]) for n in pending}
-        current = {n: LAYOUTS[0] for n in pending}
-        for layout in LAYOUTS[1:]:
-            pending = [n for n in pending if best[n][0][0] > 0]
-            if not pending:
-                break
-            for n in pending:
-                _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
-                current[n] = layout
+    best: dict[int, tuple[tuple[int, int], Layout]] = {}
+    current: dict[int, Layout] = {}
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            trial = Path(scratch) / "trial.pdf"
             pdf.save(trial)
-            for n in pending:
-                tried = score(trial, n)
-                if tried < best[n][0]:
-                    best[n] = (tried, layout)
+            texts = pdftotext_pages(trial)
+            pending = [n for n in sorted(layers) if misordered(texts[n] if n < len(texts) else "", want[n])]
+            best = {n: (score(trial, n), LAYOUTS[0]) for n in pending}
+            current = {n: LAYOUTS[0] for n in pending}
+            for layout in LAYOUTS[1:]:
+                pending = [n for n in pending if best[n][0][0] > 0]
+                if not pending:
+                    break
+                for n in pending:
+                    _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
+                    current[n] = layout
+                pdf.save(trial)
+                for n in pending:
+                    tried = score(trial, n)
+                    if tried < best[n][0]:
+                        best[n] = (tried, layout)
+    except (OSError, subprocess.SubprocessError):
+        # poppler could not read the PDF back: the choice is only a refinement, so every page
+        # keeps the first layout rather than the whole PDF being lost
+        best = {n: ((0, 0), LAYOUTS[0]) for n in current}
     for n, (_, layout) in best.items():
         if current[n] != layout:
             _relay(pdf.pages[n], layers[n], records[n], fonts, layout)

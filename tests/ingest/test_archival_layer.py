@@ -316,3 +316,31 @@ def test_only_words_read_in_another_place_count_as_another_order():
     assert not misordered(want, want)
     assert not misordered(want.replace("/QĐ-BCĐ", "/QĐBCĐ"), want)  # a hyphen joined where the line ends
     assert not misordered(want.replace("QUYẾT ĐỊNH", ""), want)  # words lost, none moved
+
+
+@needs_poppler
+def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_path, monkeypatch):
+    import subprocess
+
+    from sohoa.ingest.archival import check
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS, Layout
+
+    page = official_letter()
+    columns = Layout(grid=1.0)
+    monkeypatch.setattr(writer, "LAYOUTS", (columns,))
+    alone = text_words(pdftotext_pages(_write(tmp_path, page))[0])
+    monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
+    reads = []
+    real = check.pdftotext_pages
+
+    def fails_once_laid_out_again(pdf, *args, **kwargs):  # poppler gives up on the page laid out again
+        reads.append(pdf)
+        if len(reads) > 2:
+            raise subprocess.CalledProcessError(1, "pdftotext")
+        return real(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(check, "pdftotext_pages", fails_once_laid_out_again)
+    pdf = _write(tmp_path, page)
+    assert len(reads) == 3
+    assert text_words(real(pdf)[0]) == alone  # written, in the first layout

@@ -114,3 +114,32 @@ def test_a_list_dash_read_glued_to_its_word_is_set_apart():
     assert (dash.text, word.text) == ("-", "Lưu:") and dash.bbox[2] == word.bbox[0]
     for text in ("-5", "-ng", "Lưu:", "-"):
         assert [w.text for w in _marker_apart(OcrWord(text, 90.0, (0, 0, 50, 20)))] == [text]
+
+
+@needs_font
+def test_a_word_boxed_outside_the_picture_hides_no_ink():
+    # a box left of and above the picture must not wrap round to the far side of it
+    image, per_line = _page()
+    read = [w for words in per_line[:4] for w in words] + [OcrWord("x", 90.0, (-80, -80, -30, -30))]
+    assert len(unread_rows(image, read)) == 1
+
+
+@needs_font
+def test_a_colour_picture_with_alpha_gives_the_rows_its_grey_does():
+    import cv2
+
+    image, per_line = _page()
+    read = [w for words in per_line[:4] for w in words]
+    rgba = cv2.cvtColor(image, cv2.COLOR_GRAY2RGBA)
+    assert unread_rows(rgba, read) == unread_rows(image, read) != []
+    engine = FakeEngine([OcrWord("Lưu:", 93.0, (40, 30, 140, 70)), OcrWord("VT,", 92.0, (150, 30, 210, 70))])
+    assert read_unread_rows(engine, rgba, read)[1] == 1
+
+
+def test_a_blank_page_or_one_without_words_asks_nothing():
+    engine = FakeEngine()
+    blank = np.full((400, 600), 255, dtype=np.uint8)
+    assert unread_rows(blank, []) == [] and read_unread_rows(engine, blank, []) == ([], 0)
+    empty = [OcrWord("", 0.0, (10, 10, 40, 40)) for _ in range(8)]
+    assert read_unread_rows(engine, np.zeros((0, 0), dtype=np.uint8), empty) == (empty, 0)
+    assert engine.calls == 0

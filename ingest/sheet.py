@@ -1,0 +1,60 @@
+"""Parts of a page read in one engine call: cut out, stacked on one sheet of paper, and each
+word the engine reads on the sheet put back where it lies on the page.
+
+A call to the engine costs far more than the few pixels of a strip, so the second readings of
+a page (`reread`, `unread`) send all their strips at once. Each strip gets half the tallest
+strip's height of paper above and below it: the engine then sees each as a line of its own,
+and a word it reads in that paper still belongs to the strip it lies nearest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from sohoa.ingest.records import OcrWord
+
+MARGIN = 20  # pixels of paper left of each strip on the sheet
+
+
+def stack(crops: list[np.ndarray], like: np.ndarray, half: int) -> tuple[np.ndarray, list[int]]:
+    """The crops one under another on white paper (of `like`'s type and channels), `half` rows
+    of paper above and below each; (sheet, the top row of each crop on the sheet)."""
+    gap = 2 * half
+    width = max(c.shape[1] for c in crops) + 2 * MARGIN
+    height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
+    sheet = np.full((height, width) + like.shape[2:], 255, dtype=like.dtype)
+    tops, y = [], gap
+    for crop in crops:
+        sheet[y:y + crop.shape[0], MARGIN:MARGIN + crop.shape[1]] = crop
+        tops.append(y)
+        y += crop.shape[0] + gap
+    return sheet, tops
+
+
+def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]],
+               timeout: float | None = None) -> list[list[OcrWord]]:
+    """Per box (left, top, right, bottom on `image`), the words with text the engine reads
+    in it, in the engine's order, their boxes on the page: one call for all the boxes."""
+    if not boxes:
+        return []
+    height, width = image.shape[:2]
+    # each box clipped to the picture at both ends: a slice from a negative end would wrap round
+    boxes = [(min(max(0, x0), width), min(max(0, y0), height), min(max(0, x1), width), min(max(0, y1), height))
+             for x0, y0, x1, y1 in boxes]
+    crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
+    half = max(c.shape[0] for c in crops) // 2 + 1  # paper around each crop: half the tallest one
+    sheet, tops = stack(crops, image, half)
+    found: list[list[OcrWord]] = [[] for _ in crops]
+    for word in engine.recognise(sheet, timeout=timeout):
+        if not word.text.strip():
+            continue
+        centre = (word.bbox[1] + word.bbox[3]) / 2
+        for index, (box, top, crop) in enumerate(zip(boxes, tops, crops)):
+            if top - half <= centre < top + crop.shape[0] + half:
+                dx, dy = box[0] - MARGIN, box[1] - top  # sheet to page
+                x0, y0, x1, y1 = word.bbox
+                found[index].append(replace(word, bbox=(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
+                break
+    return found

@@ -1,0 +1,53 @@
+"""Strips of a page read in one call: each word the engine reads on the sheet goes back to the
+strip it lies in, at its place on the page."""
+
+import numpy as np
+
+from sohoa.ingest.records import OcrWord
+from sohoa.ingest.sheet import MARGIN, read_boxes, stack
+
+
+class SheetEngine:
+    """Reads one word in the middle of every strip of paper it is shown (found by its ink)."""
+
+    def __init__(self):
+        self.sheets = []
+
+    def recognise(self, sheet, *, timeout=None):
+        self.sheets.append(sheet)
+        inked = np.flatnonzero((sheet.reshape(sheet.shape[0], -1) < 128).any(axis=1))
+        words, start = [], None
+        for row, next_row in zip(inked, list(inked[1:]) + [None]):
+            start = row if start is None else start
+            if next_row != row + 1:
+                words.append(OcrWord(f"w{len(words)}", 90.0, (MARGIN, int(start), MARGIN + 10, int(row) + 1)))
+                start = None
+        return words + [OcrWord(" ", 90.0, (0, 0, 5, 5))]  # a word with no text belongs nowhere
+
+
+def _page():
+    image = np.full((300, 400), 255, dtype=np.uint8)
+    image[40:60, 100:300] = 0
+    image[200:230, 50:120] = 0
+    image[250:280, 330:380] = 0  # ink in the far corner, where a negative slice would wrap round to
+    return image
+
+
+def test_each_word_goes_back_to_its_strip_in_page_coordinates():
+    engine = SheetEngine()
+    found = read_boxes(engine, _page(), [(100, 40, 300, 60), (50, 200, 120, 230)])
+    assert len(engine.sheets) == 1
+    assert [[w.bbox for w in words] for words in found] == [[(100, 40, 110, 60)], [(50, 200, 60, 230)]]
+
+
+def test_no_box_no_call_and_a_box_off_the_picture_reads_no_other_part():
+    engine = SheetEngine()
+    assert read_boxes(engine, _page(), []) == [] and engine.sheets == []
+    found = read_boxes(engine, _page(), [(-90, -90, -10, -10), (100, 40, 300, 60)])
+    assert found[0] == [] and [w.bbox for w in found[1]] == [(100, 40, 110, 60)]
+
+
+def test_the_sheet_keeps_the_picture_s_channels():
+    colour = np.full((50, 60, 4), 255, dtype=np.uint8)
+    sheet, tops = stack([colour[10:20, 5:25], colour[30:45, 0:60]], colour, 8)
+    assert sheet.shape == (10 + 15 + 16 * 3, 60 + 2 * MARGIN, 4) and tops == [16, 42]
