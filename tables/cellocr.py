@@ -147,9 +147,12 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         other_readings[k].append((raw, retry.conf))
         if fix_separators(clean_cell_text(raw), sharp[k]) in rivals[k]:
             texts[k] = (raw, retry.conf)
-    # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
+    # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character.
+    # A narrow crop whose first reading runs over several lines is a wrapped label ('Ước thực /
+    # hiện năm / 2023'), not a glyph: read as one character it loses its first lines
     glyphs = sorted((texts[k][1], k) for k, crop in enumerate(crops)
                     if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
+                    and lines_read(first_words[k]) <= 1
                     and (texts[k][1] < 80 or not texts[k][0].isalnum()))
     for _, k in glyphs[:_MAX_GLYPH_RETRIES]:
         retry = _read_single(engine, crops[k], psm=10)
@@ -281,6 +284,11 @@ def _read_band_words(engine: OcrEngine, crops: list[np.ndarray | None], bands: l
     return out
 
 
+def lines_read(words: list[OcrWord]) -> int:
+    """How many text lines the OCR found among a crop's words (0 for none)."""
+    return len({(w.block, w.par, w.line) for w in words})
+
+
 def _joined(words: list[OcrWord]) -> tuple[str, float]:
     text = " ".join(w.text for w in words)
     conf = float(np.mean([max(w.conf, 0.0) for w in words])) if words else 0.0
@@ -318,7 +326,9 @@ def _reread_doubtful_words(engine: OcrEngine, crops: list[np.ndarray | None], wo
         old = words[k][j]
         text, conf = _joined(new)
         if text and conf >= old.conf + _REREAD_MARGIN:
-            words[k][j] = OcrWord(text, conf, old.bbox, readings=((old.text, max(old.conf, 0.0) / max(conf, 1.0)),))
+            # the word keeps its place (box and line) and drops the marks doubted in its old reading
+            words[k][j] = replace(old, text=text, conf=conf, alternatives=(),
+                                  readings=((old.text, max(old.conf, 0.0) / max(conf, 1.0)),))
 
 
 _REREAD_BELOW = 50.0
