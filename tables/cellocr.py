@@ -97,7 +97,7 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
-    first_words = _read_band_words(engine, crops, bands, gap)
+    first_words = [without_stray_marks(words) for words in _read_band_words(engine, crops, bands, gap)]
     other_readings: list[list[tuple[str, float]]] = [[] for _ in crops]  # what other passes read
     _reread_doubtful_words(engine, crops, first_words, gap)
     _second_opinion_on_marks(engine, crops, first_words, gap)
@@ -282,6 +282,23 @@ def _read_band_words(engine: OcrEngine, crops: list[np.ndarray | None], bands: l
         for k, words in zip(members, _read_stack_words(engine, [crops[k] for k in members], gap, choices=True)):
             out[k] = words
     return out
+
+
+def without_stray_marks(words: list[OcrWord]) -> list[OcrWord]:
+    """A cell's words less those that are a tone mark of a word on the next or previous line
+    read as a word of its own: in a wrapped name the hook of 'tuổi' sticks up into the gap
+    between lines and comes back as '-' or 'ộ' at the end of the line above. Such a 'word' is
+    read with little confidence, is much shorter than a line of text, and its box lies over
+    that word of another line, overlapping its box."""
+    def stray(w: OcrWord) -> bool:
+        if w.conf >= _REREAD_BELOW:
+            return False
+        cx = (w.x0 + w.x1) / 2
+        return any((o.block, o.par, o.line) != (w.block, w.par, w.line) and o.conf >= _REREAD_BELOW
+                   and o.x0 <= cx <= o.x1 and w.y0 < o.y1 and o.y0 < w.y1
+                   and (w.y1 - w.y0) < 0.5 * (o.y1 - o.y0) for o in words)
+
+    return [w for w in words if not stray(w)]
 
 
 def lines_read(words: list[OcrWord]) -> int:
