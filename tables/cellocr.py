@@ -24,6 +24,7 @@ import numpy as np
 
 from sohoa.ingest.ocr import OcrEngine
 from sohoa.ingest.records import OcrWord
+from sohoa.tables.tittles import with_dot_alternatives
 from sohoa.tables.values import TEXT, parse_value
 
 _NUMERIC_CHARS = "0123456789.,-<>%"
@@ -101,6 +102,7 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
     other_readings: list[list[tuple[str, float]]] = [[] for _ in crops]  # what other passes read
     _reread_doubtful_words(engine, crops, first_words, gap)
     _second_opinion_on_marks(engine, crops, first_words, gap)
+    first_words = with_dot_alternatives(crops, first_words)  # 'chỉ' read where the crop shows the dot of 'chi'
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
     # numbers that read doubtfully get a second, digits-only pass (again one call for all):
