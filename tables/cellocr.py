@@ -5,7 +5,9 @@ cell, the crops are stacked one under the other with wide white gaps and read in
 LSTM's per-character choices, which tell where a tone mark itself was in doubt (kept per cell
 for the mark check of indicator names); text cells are read once more, enlarged by half, for a
 second opinion on their marks only, and words read with little confidence are read again
-alone. Cells that read as numbers but look doubtful are read again alone as a single line
+alone; a tone read over an 'i' where the crop shows the table's own i-dot adds the plain form
+(`sohoa.tables.tittles`), and a tone mark of a wrapped line read as a word of the line above
+is dropped (`without_stray_marks`). Cells that read as numbers but look doubtful are read again alone as a single line
 with a digits-only whitelist.
 
 Confidences are whole numbers (0-100) from every reading, as Tesseract's hOCR gives them: the
