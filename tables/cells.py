@@ -39,7 +39,7 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
     `name_marks`: the cell is an OCR'd indicator name; also check its words' tone marks
     (`sohoa.tables.names`), with `alternatives` the marks the OCR itself doubted.
     `header_marks`: the cell is an OCR'd header label; its words' marks change only where
-    `alternatives` show the OCR weighed the other form (no prior).
+    `alternatives` show the OCR scored the other form a close second (no prior).
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
         return text
@@ -55,10 +55,27 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
         elif header_marks and alternatives:
             from sohoa.tables.names import fix_name_marks
 
-            text = fix_name_marks(text, alternatives, prior=0.0)
+            text = fix_name_marks(text, close_rivals(alternatives), prior=0.0)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
+
+
+HEADER_RIVAL_ODDS = 0.5
+"""A header label's word takes another mark only where the OCR scored that form at least this
+share of the one it read (a close second, as for digits in `sohoa.tables.cellocr`): a label is
+too short for the context to outweigh a clear OCR preference ('Chỉ tiêu tỉnh' read with
+'tính' at 0.07 stays, though the context prefers 'tính')."""
+
+
+def close_rivals(alternatives: Iterable) -> tuple:
+    """Per word as read, only the other forms the OCR scored at least `HEADER_RIVAL_ODDS` of it."""
+    out = []
+    for word, forms in alternatives:
+        close = tuple((form, odds) for form, odds in forms if odds >= HEADER_RIVAL_ODDS)
+        if close:
+            out.append((word, close))
+    return tuple(out)
 
 
 # A capital with a tone mark read in place of the small letter: 'TỶ lệ' for 'Tỷ lệ'. Vietnamese

@@ -15,8 +15,9 @@ This check changes a word of an indicator name only when both sides agree:
 The two combine as a posterior (context odds times OCR odds); the word changes when that
 posterior reaches `MIN_CONFIDENCE`. The body cells of the indicator-name column
 are checked this way (`sohoa.tables.cells`). Header labels are checked without the prior
-(`prior=0`): a word there changes only where the OCR itself weighed the other form ('Uốc
-thực hiện' read with 'Ước' beside it at the same odds), so that a label such as 'Chỉ tiêu'
+(`prior=0`) and on the OCR's close rivals only (`sohoa.tables.cells.close_rivals`): a word
+there changes only where the OCR itself scored the other form nearly as high ('Uốc thực
+hiện' read with 'Ước' beside it at the same odds), so that a label such as 'Chỉ tiêu'
 (indicator) read without doubt is never taken for the likelier 'Chi tiêu' (spending). Every
 change is an `Edit` carrying the posterior.
 """

@@ -111,6 +111,8 @@ def test_a_header_label_takes_the_mark_the_ocr_weighed_beside_its_own():
     ("Chỉ tiêu", ()),  # no doubt: never the likelier 'Chi tiêu', and no prior stands in for one
     ("Tên chỉ tiêu", (("chỉ", (("chi", 0.05),)),)),  # a faint doubt the context does not back
     ("Uốc thực hiện", ()),  # a slip the OCR did not weigh is left to the general repair
+    # the context prefers 'tính', but the OCR scored it far below the 'tỉnh' it read
+    ("Chỉ tiêu tỉnh năm 2023", (("tỉnh", (("tính", 0.066),)),)),
 ])
 def test_header_labels_without_the_ocr_s_doubt_stay(label, doubt):
     table = with_mark_alternatives(_read_header_table(("TT", label, "ĐVT", "Năm 2023")), [CellText(label, 90.0, doubt)])
