@@ -5,7 +5,9 @@ cell, the crops are stacked one under the other with wide white gaps and read in
 LSTM's per-character choices, which tell where a tone mark itself was in doubt (kept per cell
 for the mark check of indicator names); text cells are read once more, enlarged by half, for a
 second opinion on their marks only, and words read with little confidence are read again
-alone. Cells that read as numbers but look doubtful are read again alone as a single line
+alone; a tone read over an 'i' where the crop shows the table's own i-dot adds the plain form
+(`sohoa.tables.tittles`), and a tone mark of a wrapped line read as a word of the line above
+is dropped (`without_stray_marks`). Cells that read as numbers but look doubtful are read again alone as a single line
 with a digits-only whitelist.
 
 Crops read alone with one request (a mode, a whitelist), and the header and body stacks of a
@@ -30,6 +32,7 @@ import numpy as np
 
 from sohoa.ingest.ocr import OcrEngine, recognise_each
 from sohoa.ingest.records import OcrWord
+from sohoa.tables.tittles import with_dot_alternatives
 from sohoa.tables.values import TEXT, parse_value
 
 _NUMERIC_CHARS = "0123456789.,-<>%"
@@ -100,10 +103,11 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
-    first_words = _read_band_words(engine, crops, bands, gap)
+    first_words = [without_stray_marks(words) for words in _read_band_words(engine, crops, bands, gap)]
     other_readings: list[list[tuple[str, float]]] = [[] for _ in crops]  # what other passes read
     _reread_doubtful_words(engine, crops, first_words, gap)
     _second_opinion_on_marks(engine, crops, first_words, gap)
+    first_words = with_dot_alternatives(crops, first_words)  # 'chỉ' read where the crop shows the dot of 'chi'
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
     # numbers that read doubtfully get a second, digits-only pass (again one call for all):
@@ -158,9 +162,12 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         other_readings[k].append((raw, lines[k].conf))
         if fix_separators(clean_cell_text(raw), sharp[k]) in rivals[k]:
             texts[k] = (raw, lines[k].conf)
-    # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character
+    # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character.
+    # A narrow crop whose first reading runs over several lines is a wrapped label ('Ước thực /
+    # hiện năm / 2023'), not a glyph: read as one character it loses its first lines
     glyphs = [k for _, k in sorted((texts[k][1], k) for k, crop in enumerate(crops)
                                    if crop is not None and crop.shape[1] < 1.6 * crop.shape[0]
+                                   and lines_read(first_words[k]) <= 1
                                    and (texts[k][1] < 80 or not texts[k][0].isalnum()))][:_MAX_GLYPH_RETRIES]
     for k, retry in zip(glyphs, _read_singles(engine, [crops[k] for k in glyphs], psm=10)):
         other_readings[k] += [(retry.text, retry.conf), texts[k]]
@@ -316,6 +323,28 @@ def _read_band_words(engine: OcrEngine, crops: list[np.ndarray | None], bands: l
     return out
 
 
+def without_stray_marks(words: list[OcrWord]) -> list[OcrWord]:
+    """A cell's words less those that are a tone mark of a word on the next or previous line
+    read as a word of its own: in a wrapped name the hook of 'tuổi' sticks up into the gap
+    between lines and comes back as '-' or 'ộ' at the end of the line above. Such a 'word' is
+    read with little confidence, is much shorter than a line of text, and its box lies over
+    that word of another line, overlapping its box."""
+    def stray(w: OcrWord) -> bool:
+        if w.conf >= _REREAD_BELOW:
+            return False
+        cx = (w.x0 + w.x1) / 2
+        return any((o.block, o.par, o.line) != (w.block, w.par, w.line) and o.conf >= _REREAD_BELOW
+                   and o.x0 <= cx <= o.x1 and w.y0 < o.y1 and o.y0 < w.y1
+                   and (w.y1 - w.y0) < 0.5 * (o.y1 - o.y0) for o in words)
+
+    return [w for w in words if not stray(w)]
+
+
+def lines_read(words: list[OcrWord]) -> int:
+    """How many text lines the OCR found among a crop's words (0 for none)."""
+    return len({(w.block, w.par, w.line) for w in words})
+
+
 def _joined(words: list[OcrWord]) -> tuple[str, float]:
     text = " ".join(w.text for w in words)
     conf = float(np.mean([max(w.conf, 0.0) for w in words])) if words else 0.0
@@ -353,7 +382,9 @@ def _reread_doubtful_words(engine: OcrEngine, crops: list[np.ndarray | None], wo
         old = words[k][j]
         text, conf = _joined(new)
         if text and conf >= old.conf + _REREAD_MARGIN:
-            words[k][j] = OcrWord(text, conf, old.bbox, readings=((old.text, max(old.conf, 0.0) / max(conf, 1.0)),))
+            # the word keeps its place (box and line) and drops the marks doubted in its old reading
+            words[k][j] = replace(old, text=text, conf=conf, alternatives=(),
+                                  readings=((old.text, max(old.conf, 0.0) / max(conf, 1.0)),))
 
 
 _REREAD_BELOW = 50.0

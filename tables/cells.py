@@ -32,11 +32,14 @@ def undouble_letters(text: str) -> str:
     return "".join(out)
 
 
-def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable = ()) -> str:
+def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = False,
+                alternatives: Iterable = ()) -> str:
     """Repair a text cell; cells that read as numbers, ranges or missing markers stay as they are.
 
     `name_marks`: the cell is an OCR'd indicator name; also check its words' tone marks
     (`sohoa.tables.names`), with `alternatives` the marks the OCR itself doubted.
+    `header_marks`: the cell is an OCR'd header label; its words' marks change only where
+    `alternatives` show the OCR scored the other form a close second (no prior).
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
         return text
@@ -49,9 +52,30 @@ def repair_cell(text: str, *, name_marks: bool = False, alternatives: Iterable =
             from sohoa.tables.names import fix_name_marks
 
             text = fix_name_marks(spaced_year_span(sentence_case_start(text)), alternatives)
+        elif header_marks and alternatives:
+            from sohoa.tables.names import fix_name_marks
+
+            text = fix_name_marks(text, close_rivals(alternatives), prior=0.0)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
+
+
+HEADER_RIVAL_ODDS = 0.5
+"""A header label's word takes another mark only where the OCR scored that form at least this
+share of the one it read (a close second, as for digits in `sohoa.tables.cellocr`): a label is
+too short for the context to outweigh a clear OCR preference ('Chỉ tiêu tỉnh' read with
+'tính' at 0.07 stays, though the context prefers 'tính')."""
+
+
+def close_rivals(alternatives: Iterable) -> tuple:
+    """Per word as read, only the other forms the OCR scored at least `HEADER_RIVAL_ODDS` of it."""
+    out = []
+    for word, forms in alternatives:
+        close = tuple((form, odds) for form, odds in forms if odds >= HEADER_RIVAL_ODDS)
+        if close:
+            out.append((word, close))
+    return tuple(out)
 
 
 # A capital with a tone mark read in place of the small letter: 'TỶ lệ' for 'Tỷ lệ'. Vietnamese
@@ -99,9 +123,9 @@ def fix_ordinal_one(cells: list[str]) -> list[str]:
 
 def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
     """The table with its header and text cells repaired. `label_marks`: the table was read by
-    OCR; the body cells of its indicator-name column get the tone-mark check (headers and
-    other columns never do), and its unit cells are snapped to known units
-    (`sohoa.tables.units`)."""
+    OCR; the body cells of its indicator-name column get the tone-mark check, its header
+    labels the same check on the OCR's doubts alone (other columns never), and its unit
+    cells are snapped to known units (`sohoa.tables.units`)."""
     name_col = unit_col = None
     rows = table.rows
     if label_marks:
@@ -121,19 +145,25 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
     from sohoa.tables.tidy import slashed_years
 
     doubts = {(r, c): alts for r, c, alts in table.mark_alternatives}
+    header_doubts = dict(table.header_mark_alternatives) if label_marks else {}
     return replace(
         table,
-        header=tuple(repair_cell(slashed_years(h)) for h in table.header),
+        header=tuple(repair_cell(slashed_years(h), header_marks=c in header_doubts,
+                                 alternatives=header_doubts.get(c, ())) for c, h in enumerate(table.header)),
         rows=tuple(tuple(v if c == unit_col and v != table.rows[r][c] else
                          repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()))
                          for c, v in enumerate(row)) for r, row in enumerate(rows)),
         mark_alternatives=(),
+        header_mark_alternatives=(),
     )
 
 
 def with_mark_alternatives(table: Table, reads: Iterable) -> Table:
-    """`table` carrying the OCR's mark doubts of its body cells, matched to the cells that
-    were read (`sohoa.tables.cellocr.CellText`) by their text."""
+    """`table` carrying the OCR's mark doubts of its body cells and header labels, matched to
+    the cells that were read (`sohoa.tables.cellocr.CellText`) by their text (a header path
+    by each of its ' | '-joined labels)."""
     by_text = {read.text: read.mark_alternatives for read in reads if read.mark_alternatives}
     found = tuple((r, c, by_text[v]) for r, row in enumerate(table.rows) for c, v in enumerate(row) if v in by_text)
-    return replace(table, mark_alternatives=found)
+    header = tuple((c, tuple(word for label in path.split(" | ") for word in by_text.get(label, ())))
+                   for c, path in enumerate(table.header))
+    return replace(table, mark_alternatives=found, header_mark_alternatives=tuple((c, w) for c, w in header if w))

@@ -13,9 +13,13 @@ This check changes a word of an indicator name only when both sides agree:
   such a doubt keeps a small prior, `MARK_MISREAD_PRIOR`;
 - the restorer's context model prefers the other form, same letters, other marks.
 The two combine as a posterior (context odds times OCR odds); the word changes when that
-posterior reaches `MIN_CONFIDENCE`. Only body cells of the indicator-name column are checked
-(`sohoa.tables.cells`): headers such as 'Chỉ tiêu' (indicator) would otherwise be taken for
-the likelier 'Chi tiêu' (spending). Every change is an `Edit` carrying the posterior.
+posterior reaches `MIN_CONFIDENCE`. The body cells of the indicator-name column
+are checked this way (`sohoa.tables.cells`). Header labels are checked without the prior
+(`prior=0`) and on the OCR's close rivals only (`sohoa.tables.cells.close_rivals`): a word
+there changes only where the OCR itself scored the other form nearly as high ('Uốc thực
+hiện' read with 'Ước' beside it at the same odds), so that a label such as 'Chỉ tiêu'
+(indicator) read without doubt is never taken for the likelier 'Chi tiêu' (spending). Every
+change is an `Edit` carrying the posterior.
 """
 
 from __future__ import annotations
@@ -77,25 +81,27 @@ def _doubts(alternatives: Alternatives | Mapping) -> dict[str, Doubts]:
     return table
 
 
-def ocr_odds(word: str, after: str, doubts: Doubts) -> float:
+def ocr_odds(word: str, after: str, doubts: Doubts, prior: float = MARK_MISREAD_PRIOR) -> float:
     """The OCR's odds for `after` against `word` as read (same letters, other marks), per
     character that differs: the odds the OCR gave that very rival; for another tone on the
     same vowel also the best odds it gave any rival tone there (its short lists name one or
-    two rivals, not all); at least the prior."""
+    two rivals, not all); at least `prior`."""
     odds = 1.0
     for i, (a, b) in enumerate(zip(word.lower(), after.lower())):
         if a == b:
             continue
         rivals = doubts.get(i, {})
         seen = max(rivals.get(b, 0.0), rivals.get("", 0.0) if _toneless(a) == _toneless(b) else 0.0)
-        odds *= min(1.0, max(seen, MARK_MISREAD_PRIOR))
+        odds *= min(1.0, max(seen, prior))
     return odds
 
 
-def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> list[Edit]:
+def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
+                    prior: float = MARK_MISREAD_PRIOR) -> list[Edit]:
     """Edits giving words of an OCR'd indicator name the context's marks where the OCR doubted
     its own (`alternatives`: per word as read, the other forms the OCR weighed and their odds
-    relative to the read form). Letters never change."""
+    relative to the read form; `prior`: the odds a mark the OCR did not doubt is wrong, 0 for
+    header labels). Letters never change."""
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
     from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
@@ -122,17 +128,17 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = ()) -> lis
         written = restorer.vocabulary.ids(word)[1]
         share_of_rest = shares.get(written, 0.0) / max(1e-9, 1.0 - shares.get(int(best[i]), 0.0))
         p_written = max(1.0 - p_best, CONTEXT_FLOOR) * max(share_of_rest, 0.1)
-        odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}))
+        odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}), prior)
         posterior = p_best * odds / (p_best * odds + p_written)
         if posterior >= MIN_CONFIDENCE:
             edits.append(Edit(token.start, token.end, word, after, FIXER_NAME, round(posterior, 4)))
     return edits
 
 
-def fix_name_marks(text: str, alternatives: Alternatives | Mapping = ()) -> str:
+def fix_name_marks(text: str, alternatives: Alternatives | Mapping = (), prior: float = MARK_MISREAD_PRIOR) -> str:
     """`text` with `name_mark_edits` applied."""
     out, last = [], 0
-    for edit in name_mark_edits(text, alternatives):
+    for edit in name_mark_edits(text, alternatives, prior):
         out.append(text[last:edit.start])
         out.append(edit.after)
         last = edit.end

@@ -37,6 +37,9 @@ class Table:
     """OCR'd tables before repair: (body row, column, words whose tone marks the OCR doubted,
     as `sohoa.tables.cellocr.CellText.mark_alternatives`); used and emptied by the repair of
     text cells (`sohoa.tables.cells`)."""
+    header_mark_alternatives: tuple[tuple[int, tuple], ...] = ()
+    """OCR'd tables before repair: (column, words of its header labels whose tone marks the OCR
+    doubted, as `mark_alternatives`); used and emptied by the repair of text cells."""
     raw_cells: tuple[tuple[int, int, str], ...] = ()
     """(body row, column, text as read) of cells whose CSV text differs from what was read
     (a decimal comma put back in a flattened text table); the tidy `raw` keeps what was read."""

@@ -270,3 +270,70 @@ def test_two_letters_read_from_one_glyph_of_a_tt_cell_are_read_again(monkeypatch
     texts = {0: ("Vú", 50.0), 1: ("TT", 90.0)}
     cellocr._reread_ordinals(NullEngine(), [one, two], texts, [True, True])
     assert texts == {0: ("7", 60.0), 1: ("TT", 90.0)}
+
+
+def _lines_page(lines: list[str], size: int = 40) -> np.ndarray:
+    font = ImageFont.truetype(font_path("regular"), size)
+    width = int(max(font.getlength(t) for t in lines)) + 24
+    image = Image.new("L", (width + 80, len(lines) * int(size * 1.4) + 100), 255)
+    for k, text in enumerate(lines):
+        ImageDraw.Draw(image).text((52, 50 + k * int(size * 1.4)), text, font=font, fill=20)
+    return np.asarray(image)
+
+
+def _read_one_cell(monkeypatch, page: np.ndarray, first: list[OcrWord], single: cellocr.CellText) -> cellocr.CellText:
+    from sohoa.ingest.geometry import adaptive_ink as binarise
+
+    monkeypatch.setattr(cellocr, "_read_band_words", lambda *a, **k: [list(first)])
+    monkeypatch.setattr(cellocr, "_read_singles", lambda engine, crops, *a, **k: [single] * len(crops))
+    (cell,) = cellocr.read_cells(NullEngine(), page, binarise(page), [(10, 10, page.shape[1] - 10, page.shape[0] - 10)])
+    return cell
+
+
+def test_a_wrapped_label_is_not_read_again_as_one_glyph(monkeypatch):
+    # a narrow header cell wrapped over three lines: read as one character it came back as
+    # its last lines only ('hiện năm', surer than the whole); its first reading stands
+    page = _lines_page(["Ước thực", "hiện năm", "2023"])
+    first = [OcrWord(t, 88.0, (12, 12 + 56 * line, 90, 50 + 56 * line), block=1, par=1, line=line + 1)
+             for line, texts in enumerate((("Ước", "thực"), ("hiện", "năm"), ("2023",))) for t in texts]
+    assert page.shape[1] < 1.6 * page.shape[0]
+    cell = _read_one_cell(monkeypatch, page, first, cellocr.CellText("hiện năm", 96.0))
+    assert cell.text == "Ước thực hiện năm 2023"
+
+
+def test_a_lone_glyph_on_one_line_is_still_read_again_as_one(monkeypatch):
+    page = _lines_page(["%"])
+    first = [OcrWord("°%", 40.0, (12, 12, 40, 50), block=1, par=1, line=1)]
+    assert _read_one_cell(monkeypatch, page, first, cellocr.CellText("%", 90.0)).text == "%"
+
+
+def test_lines_read_counts_the_ocr_s_lines():
+    assert cellocr.lines_read([]) == 0
+    assert cellocr.lines_read(_fake_words("Tổng", "thu")) == 1
+    assert cellocr.lines_read([OcrWord("a", 90.0, (0, 0, 5, 5), line=1), OcrWord("b", 90.0, (0, 9, 5, 14), line=2)]) == 2
+
+
+# the first two lines of a wrapped name as Tesseract read them (DejaVu Serif, 300 dpi): the hook
+# of 'tuổi' reaches up into the gap between the lines and came back as a word of the line above
+_DUNG = OcrWord("dụng", 93.0, (449, 18, 583, 71), block=1, par=1, line=1)
+_NUOC = OcrWord("nước", 96.0, (14, 75, 141, 119), block=1, par=1, line=2)
+_TUOI = OcrWord("tuổi", 89.0, (557, 78, 661, 119), block=1, par=1, line=2)
+
+
+@pytest.mark.parametrize("stray", [
+    OcrWord("-", 35.0, (632, 69, 643, 82), block=1, par=1, line=1),
+    OcrWord("ộ", 0.0, (621, 68, 644, 84), block=1, par=1, line=1),
+])
+def test_a_tone_mark_read_as_a_word_of_the_line_above_is_dropped(stray):
+    assert cellocr.without_stray_marks([_DUNG, stray, _NUOC, _TUOI]) == [_DUNG, _NUOC, _TUOI]
+
+
+@pytest.mark.parametrize("kept", [
+    OcrWord("-", 91.0, (632, 40, 650, 46), block=1, par=1, line=1),  # a dash read with confidence
+    OcrWord("-", 35.0, (600, 40, 612, 46), block=1, par=1, line=1),  # doubtful, but over no word below
+    OcrWord("ở", 30.0, (600, 80, 630, 119), block=1, par=1, line=2),  # on the line of the word it overlaps
+    OcrWord("mới", 30.0, (560, 20, 660, 90), block=1, par=1, line=1),  # as tall as a line: a word
+])
+def test_words_that_are_no_stray_marks_stay(kept):
+    words = [_DUNG, kept, _NUOC, _TUOI]
+    assert cellocr.without_stray_marks(words) == words

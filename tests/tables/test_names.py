@@ -84,7 +84,37 @@ def test_only_body_name_cells_are_checked():
     fixed = repair_text_cells(table, label_marks=True)
     assert fixed.rows[0][1] == "Tổng chi cân đối ngân sách"
     assert fixed.rows[0][2] == "Chỉ tiêu"  # not the name column
-    assert fixed.header[1] == "Chỉ tiêu cả nước"  # headers never
+    assert fixed.header[1] == "Chỉ tiêu cả nước"  # a header label the OCR did not doubt
     assert fixed.mark_alternatives == ()
     # without the check (text tables, or switched off) the name stays as read
     assert repair_text_cells(table).rows[0][1] == "Tổng chỉ cân đối ngân sách"
+
+
+def _read_header_table(header: tuple[str, ...]) -> Table:
+    return Table(doc_id="d", page=1, index=1, header=header,
+                 rows=(("1", "Tỷ lệ hộ nghèo", "%", "3,1"),), source="ruled")
+
+
+def test_a_header_label_takes_the_mark_the_ocr_weighed_beside_its_own():
+    # a wrapped header label: the LSTM read 'Uốc' and weighed 'Ước' at the same odds
+    table = _read_header_table(("TT", "Tên chỉ tiêu", "ĐVT", "Năm 2023 | Uốc thực hiện"))
+    reads = [CellText("Uốc thực hiện", 88.0, (("Uốc", (("Ước", 1.0), ("Uóc", 0.99))),)), CellText("Năm 2023", 95.0)]
+    table = with_mark_alternatives(table, reads)
+    assert table.header_mark_alternatives == ((3, (("Uốc", (("Ước", 1.0), ("Uóc", 0.99))),)),)
+    fixed = repair_text_cells(table, label_marks=True)
+    assert fixed.header[3] == "Năm 2023 | Ước thực hiện"
+    assert fixed.header_mark_alternatives == ()
+    assert repair_text_cells(table).header[3] == "Năm 2023 | Uốc thực hiện"  # the check switched off
+
+
+@pytest.mark.parametrize("label, doubt", [
+    ("Chỉ tiêu", ()),  # no doubt: never the likelier 'Chi tiêu', and no prior stands in for one
+    ("Tên chỉ tiêu", (("chỉ", (("chi", 0.05),)),)),  # a faint doubt the context does not back
+    ("Uốc thực hiện", ()),  # a slip the OCR did not weigh is left to the general repair
+    # the context prefers 'tính', but the OCR scored it far below the 'tỉnh' it read
+    ("Chỉ tiêu tỉnh năm 2023", (("tỉnh", (("tính", 0.066),)),)),
+])
+def test_header_labels_without_the_ocr_s_doubt_stay(label, doubt):
+    table = with_mark_alternatives(_read_header_table(("TT", label, "ĐVT", "Năm 2023")), [CellText(label, 90.0, doubt)])
+    assert repair_text_cells(table, label_marks=True).header[1] == label
+    assert repair_cell(label, header_marks=True) == label
