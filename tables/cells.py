@@ -55,7 +55,7 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
         elif header_marks and alternatives:
             from sohoa.tables.names import fix_name_marks
 
-            text = fix_name_marks(text, close_rivals(alternatives), prior=0.0)
+            text = fix_name_marks(text, close_rivals(alternatives), prior=0.0, rare_below=HEADER_RARE_SHARE)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
@@ -66,6 +66,12 @@ HEADER_RIVAL_ODDS = 0.5
 share of the one it read (a close second, as for digits in `sohoa.tables.cellocr`): a label is
 too short for the context to outweigh a clear OCR preference ('Chỉ tiêu tỉnh' read with
 'tính' at 0.07 stays, though the context prefers 'tính')."""
+
+
+HEADER_RARE_SHARE = 0.05
+"""... and only a word whose form as read the language gives under this share of its letters
+('uốc' 0.1 % beside 'ước'; 'tỉnh' at 30 % beside 'tình' and 'tính' stays whatever the OCR
+weighed): a short label's context cannot tell two forms the language both uses."""
 
 
 def close_rivals(alternatives: Iterable) -> tuple:

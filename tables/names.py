@@ -17,8 +17,10 @@ posterior reaches `MIN_CONFIDENCE`. The body cells of the indicator-name column
 are checked this way (`sohoa.tables.cells`). Header labels are checked without the prior
 (`prior=0`) and on the OCR's close rivals only (`sohoa.tables.cells.close_rivals`): a word
 there changes only where the OCR itself scored the other form nearly as high ('Uốc thực
-hiện' read with 'Ước' beside it at the same odds), so that a label such as 'Chỉ tiêu'
-(indicator) read without doubt is never taken for the likelier 'Chi tiêu' (spending). Every
+hiện' read with 'Ước' beside it at the same odds) and the form read is one the language hardly
+writes ('uốc': 0.1 % of the words spelt u-o-c), so that a label such as 'Chỉ tiêu' (indicator)
+is never taken for the likelier 'Chi tiêu' (spending), nor 'Chỉ tiêu tỉnh' for 'Chỉ tiêu
+tính' where the OCR weighed 'tính' close behind. Every
 change is an `Edit` carrying the posterior.
 """
 
@@ -97,11 +99,12 @@ def ocr_odds(word: str, after: str, doubts: Doubts, prior: float = MARK_MISREAD_
 
 
 def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
-                    prior: float = MARK_MISREAD_PRIOR) -> list[Edit]:
+                    prior: float = MARK_MISREAD_PRIOR, rare_below: float | None = None) -> list[Edit]:
     """Edits giving words of an OCR'd indicator name the context's marks where the OCR doubted
     its own (`alternatives`: per word as read, the other forms the OCR weighed and their odds
     relative to the read form; `prior`: the odds a mark the OCR did not doubt is wrong, 0 for
-    header labels). Letters never change."""
+    header labels; `rare_below`: only a word whose form as read the language gives less than
+    this share of its letters may change, for header labels). Letters never change."""
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
     from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
@@ -126,6 +129,8 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
         p_best = float(prob[i])
         shares = restorer.candidate_shares(key_ids[i])
         written = restorer.vocabulary.ids(word)[1]
+        if rare_below is not None and shares.get(written, 0.0) >= rare_below:
+            continue  # a form the language uses: a label's few words cannot outweigh it
         share_of_rest = shares.get(written, 0.0) / max(1e-9, 1.0 - shares.get(int(best[i]), 0.0))
         p_written = max(1.0 - p_best, CONTEXT_FLOOR) * max(share_of_rest, 0.1)
         odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}), prior)
@@ -135,10 +140,11 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
     return edits
 
 
-def fix_name_marks(text: str, alternatives: Alternatives | Mapping = (), prior: float = MARK_MISREAD_PRIOR) -> str:
+def fix_name_marks(text: str, alternatives: Alternatives | Mapping = (), prior: float = MARK_MISREAD_PRIOR,
+                   rare_below: float | None = None) -> str:
     """`text` with `name_mark_edits` applied."""
     out, last = [], 0
-    for edit in name_mark_edits(text, alternatives, prior):
+    for edit in name_mark_edits(text, alternatives, prior, rare_below):
         out.append(text[last:edit.start])
         out.append(edit.after)
         last = edit.end
