@@ -28,12 +28,17 @@ def text_words(text: str) -> list[str]:
     return [w for w in text.split() if w != "|"]
 
 
+READ_BACK_TIMEOUT = 120.0
+"""Seconds one pdftotext call may take (a document reads back in well under a second a page):
+a poppler that hangs raises `subprocess.TimeoutExpired`, and the writer keeps its first layout."""
+
+
 def pdftotext_pages(pdf: str | Path, raw: bool = False, first: int = 1, last: int | None = None) -> list[str]:
     """pdftotext's text, page by page (split at its form feeds), of pages `first`..`last`
     (counted from 1; all by default)."""
     pages = ["-f", str(first)] + (["-l", str(last)] if last else [])
     args = ["pdftotext", "-enc", "UTF-8"] + (["-raw"] if raw else []) + pages + [str(pdf), "-"]
-    text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(args, capture_output=True, text=True, check=True, timeout=READ_BACK_TIMEOUT).stdout
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
@@ -93,7 +98,7 @@ def page_box_agreement(pdf: str | Path, records: Sequence[dict], pages: Sequence
         return []
     first, last = min(pages), max(pages)
     out = subprocess.run(["pdftotext", "-bbox", "-f", str(first + 1), "-l", str(last + 1), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, timeout=READ_BACK_TIMEOUT).stdout
     found_pages = [None] * first + out.split("<page ")[1:]
     result = []
     with pikepdf.open(pdf) as document:

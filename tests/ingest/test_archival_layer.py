@@ -319,7 +319,28 @@ def test_only_words_read_in_another_place_count_as_another_order():
 
 
 @needs_poppler
-def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_path, monkeypatch):
+def test_every_read_back_is_bounded_in_time(monkeypatch):
+    import subprocess
+
+    from sohoa.ingest.archival import check
+
+    asked = []
+
+    def hangs(args, **kwargs):
+        asked.append(kwargs.get("timeout"))
+        raise subprocess.TimeoutExpired(args, kwargs.get("timeout"))
+
+    monkeypatch.setattr(check.subprocess, "run", hangs)
+    for call in (lambda: check.pdftotext_pages("x.pdf"), lambda: check.page_box_agreement("x.pdf", [{}], [0])):
+        try:
+            call()
+        except subprocess.TimeoutExpired:
+            pass
+    assert asked == [check.READ_BACK_TIMEOUT, check.READ_BACK_TIMEOUT]
+
+
+@pytest.mark.parametrize("failure", ["exit", "hang"])
+def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_path, monkeypatch, failure):
     import subprocess
 
     from sohoa.ingest.archival import check
@@ -337,6 +358,8 @@ def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_
     def fails_once_laid_out_again(pdf, *args, **kwargs):  # poppler gives up on the page laid out again
         reads.append(pdf)
         if len(reads) > 2:
+            if failure == "hang":
+                raise subprocess.TimeoutExpired("pdftotext", 120.0)
             raise subprocess.CalledProcessError(1, "pdftotext")
         return real(pdf, *args, **kwargs)
 
