@@ -233,6 +233,22 @@ _MEMORY_FOLDER = "/dev/shm"
 
 
 @contextmanager
+def _scratch_file(prefix: str, suffix: str):
+    """The path of a new empty file, in the RAM-backed folder where there is one, removed
+    afterwards."""
+    folder = _MEMORY_FOLDER if os.access(_MEMORY_FOLDER, os.W_OK) else None
+    handle, path = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    os.close(handle)
+    try:
+        yield path
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+@contextmanager
 def uncompressed_file(image: np.ndarray):
     """The path of a temporary PGM (grey) or PPM (BGR) copy of `image`, removed afterwards.
 
@@ -240,22 +256,13 @@ def uncompressed_file(image: np.ndarray):
     Leptonica as they are; a RAM-backed folder spares the disk too."""
     import cv2
 
-    folder = _MEMORY_FOLDER if os.access(_MEMORY_FOLDER, os.W_OK) else None
     pixels = np.ascontiguousarray(image if image.dtype == np.uint8 else np.clip(image, 0, 255).astype(np.uint8))
     if pixels.ndim == 3 and pixels.shape[2] == 4:
         pixels = cv2.cvtColor(pixels, cv2.COLOR_BGRA2BGR)
-    suffix = ".pgm" if pixels.ndim == 2 else ".ppm"
-    handle, path = tempfile.mkstemp(prefix="sohoa-page-", suffix=suffix, dir=folder)
-    os.close(handle)
-    try:
+    with _scratch_file("sohoa-page-", ".pgm" if pixels.ndim == 2 else ".ppm") as path:
         if not cv2.imwrite(path, pixels):
             raise OSError(f"could not write the page image for Tesseract to {path}")
         yield path
-    finally:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
 
 
 @contextmanager
@@ -272,17 +279,10 @@ def _input_file(image: np.ndarray | str):
 def _listing(paths: list[str]):
     """The path of a temporary text file naming `paths` one a line (Tesseract reads such a
     file as a list of pages), removed afterwards."""
-    folder = _MEMORY_FOLDER if os.access(_MEMORY_FOLDER, os.W_OK) else None
-    handle, path = tempfile.mkstemp(prefix="sohoa-pages-", suffix=".txt", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as listing:
+    with _scratch_file("sohoa-pages-", ".txt") as path:
+        with open(path, "w", encoding="utf-8") as listing:
             listing.write("".join(f"{page}\n" for page in paths))
         yield path
-    finally:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
 
 
 def _tsv_pages(tsv: str, pages: int) -> list[str]:
