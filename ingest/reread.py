@@ -37,14 +37,12 @@ def reread_doubtful(engine, image: np.ndarray, words: list[OcrWord],
     strips = _doubtful_runs(words)[:MAX_STRIPS]
     if not strips:
         return words, 0
-    height, width = image.shape[:2]
-    boxes = []
+    boxes = []  # read_boxes clips them to the picture
     for left, run, right in strips:
         text_h = (words[left].bbox[3] - words[left].bbox[1] + words[right].bbox[3] - words[right].bbox[1]) / 2
         pad = int(round(PAD * text_h))
-        boxes.append((max(0, words[left].bbox[0] - pad), max(0, min(words[left].bbox[1], words[right].bbox[1]) - pad),
-                      min(width, words[right].bbox[2] + pad),
-                      min(height, max(words[left].bbox[3], words[right].bbox[3]) + pad)))
+        boxes.append((words[left].bbox[0] - pad, min(words[left].bbox[1], words[right].bbox[1]) - pad,
+                      words[right].bbox[2] + pad, max(words[left].bbox[3], words[right].bbox[3]) + pad))
     replaced: dict[int, list[OcrWord]] = {}
     dropped: set[int] = set()
     for (left, run, right), again in zip(strips, read_boxes(engine, image, boxes, timeout=timeout)):

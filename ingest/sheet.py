@@ -33,16 +33,21 @@ def stack(crops: list[np.ndarray], like: np.ndarray, half: int) -> tuple[np.ndar
     return sheet, tops
 
 
+def clipped(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """`box` (left, top, right, bottom) clipped to a picture of `width` × `height` at both ends:
+    a slice from a negative end would wrap round to the picture's far side."""
+    x0, y0, x1, y1 = box
+    return min(max(0, x0), width), min(max(0, y0), height), min(max(0, x1), width), min(max(0, y1), height)
+
+
 def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]],
                timeout: float | None = None) -> list[list[OcrWord]]:
-    """Per box (left, top, right, bottom on `image`), the words with text the engine reads
-    in it, in the engine's order, their boxes on the page: one call for all the boxes."""
+    """Per box (left, top, right, bottom on `image`, clipped to it), the words with text the
+    engine reads in it, in the engine's order, their boxes on the page: one call for all the boxes."""
     if not boxes:
         return []
     height, width = image.shape[:2]
-    # each box clipped to the picture at both ends: a slice from a negative end would wrap round
-    boxes = [(min(max(0, x0), width), min(max(0, y0), height), min(max(0, x1), width), min(max(0, y1), height))
-             for x0, y0, x1, y1 in boxes]
+    boxes = [clipped(box, width, height) for box in boxes]
     crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
     half = max(c.shape[0] for c in crops) // 2 + 1  # paper around each crop: half the tallest one
     sheet, tops = stack(crops, image, half)

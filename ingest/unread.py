@@ -21,7 +21,7 @@ import numpy as np
 from sohoa.ingest.geometry import otsu_ink
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import OcrWord
-from sohoa.ingest.sheet import read_boxes
+from sohoa.ingest.sheet import clipped, read_boxes
 
 MIN_GLYPHS = 4  # blobs on a row before it may be a line of text (a lone mark is not)
 GLYPH_HEIGHT = (0.35, 1.6)  # blob heights, in the page's median word height, that letters have
@@ -59,9 +59,7 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     height, width = ink.shape[:2]
     for w in words:
         x0, y0, x1, y1 = w.bbox
-        # clipped at both ends: a box off the picture must not wrap round to its far side
-        top, bottom = min(max(0, y0 - pad), height), min(max(0, y1 + pad), height)
-        left, right = min(max(0, x0 - pad), width), min(max(0, x1 + pad), width)
+        left, top, right, bottom = clipped((x0 - pad, y0 - pad, x1 + pad, y1 + pad), width, height)
         ink[top:bottom, left:right] = 0
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
@@ -108,9 +106,7 @@ def read_unread_rows(engine, image: np.ndarray, words: list[OcrWord],
         return words, 0
     word_h = _word_height(words)
     pad, side = int(round(PAD * word_h)), int(round(SIDE_PAD * word_h))
-    height, width = image.shape[:2]
-    boxes = [(max(0, r.bbox[0] - side), max(0, r.bbox[1] - pad), min(width, r.bbox[2] + side),
-              min(height, r.bbox[3] + pad)) for r in rows]
+    boxes = [(r.bbox[0] - side, r.bbox[1] - pad, r.bbox[2] + side, r.bbox[3] + pad) for r in rows]  # read_boxes clips
     block = max((w.block for w in words), default=0)
     added: list[OcrWord] = []
     rows_added = 0
