@@ -54,17 +54,16 @@ class ListEndFixer:
 
     def find_edits(self, text: str) -> list[Edit]:
         # pages are joined by a form feed alone ('…;\f- …'), so it ends a line as '\n' does
-        lines, offset = [], 0
+        items, offset = [], 0  # (start, line, kind of item, whether it ends its page) of the lines with text
         pieces = re.split(r"(\n|\f)", text)  # lines, each but the last followed by the break that ends it
         for line, end in zip(pieces[0::2], pieces[1::2] + [""]):
-            lines.append((offset, line, end == "\f"))
+            if line.strip():
+                items.append((offset, line, _opener(line), end == "\f"))
             offset += len(line) + len(end)
-        items = [(start, line, _opener(line)) for start, line, _ in lines if line.strip()]
-        ends_page = [last for _, line, last in lines if line.strip()]
         edits = []
-        for k, (start, line, kind) in enumerate(items):
+        for k, (start, line, kind, ends_page) in enumerate(items):
             mark = _closing(line)
-            if kind is None or mark not in _MISREAD or ends_page[k]:
+            if kind is None or mark not in _MISREAD or ends_page:
                 continue  # the last line of a page stays: what the next page opens with may be no next item
             if k + 1 >= len(items) or items[k + 1][2] != kind:
                 continue  # the last item of its run, or one that opens other items
