@@ -35,6 +35,12 @@ def _page(lines=LINES, scribble=False):
     return np.array(image), per_line
 
 
+def _last_line_unread():
+    """(image, words per line, the words read): every line read but the last ('- Lưu: …')."""
+    image, per_line = _page()
+    return image, per_line, [w for words in per_line[:-1] for w in words]
+
+
 class FakeEngine:
     second_reading = True
 
@@ -51,8 +57,7 @@ needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
 
 @needs_font
 def test_the_line_no_word_covers_is_found():
-    image, per_line = _page()
-    read = [w for words in per_line[:4] for w in words]  # the last line was left out
+    image, per_line, read = _last_line_unread()
     rows = unread_rows(image, read)
     assert len(rows) == 1
     x0, y0, x1, y1 = rows[0].bbox
@@ -73,8 +78,7 @@ def test_a_page_read_whole_asks_the_engine_nothing():
 
 @needs_font
 def test_a_doubtful_reading_of_the_row_adds_nothing():
-    image, per_line = _page()
-    read = [w for words in per_line[:4] for w in words]
+    image, per_line, read = _last_line_unread()
     engine = FakeEngine([OcrWord("~v", 31.0, (20, 40, 200, 80)), OcrWord("TT", 70.0, (210, 40, 300, 80))])
     out, added = read_unread_rows(engine, image, read)
     assert engine.calls == 1 and added == 0 and out == read
@@ -82,8 +86,7 @@ def test_a_doubtful_reading_of_the_row_adds_nothing():
 
 @needs_font
 def test_a_confident_reading_is_added_in_page_coordinates_as_a_block_of_its_own():
-    image, per_line = _page()
-    read = [w for words in per_line[:4] for w in words]
+    image, per_line, read = _last_line_unread()
     engine = FakeEngine([OcrWord("Lưu:", 93.0, (40, 30, 140, 70), 1, 1, 1, 1),
                          OcrWord("VT,", 92.0, (150, 30, 210, 70), 1, 1, 1, 2)])
     out, added = read_unread_rows(engine, image, read)
@@ -100,8 +103,7 @@ def test_a_confident_reading_is_added_in_page_coordinates_as_a_block_of_its_own(
 def test_tesseract_reads_the_left_out_line():
     from sohoa.ingest.ocr import TesseractEngine
 
-    image, per_line = _page()
-    read = [w for words in per_line[:4] for w in words]
+    image, per_line, read = _last_line_unread()
     out, added = read_unread_rows(TesseractEngine(), image, read)
     assert added == 1
     assert " ".join(w.text for w in out[len(read):]) == "- Lưu: VT, TTHC."
@@ -119,8 +121,8 @@ def test_a_list_dash_read_glued_to_its_word_is_set_apart():
 @needs_font
 def test_a_word_boxed_outside_the_picture_hides_no_ink():
     # a box left of and above the picture must not wrap round to the far side of it
-    image, per_line = _page()
-    read = [w for words in per_line[:4] for w in words] + [OcrWord("x", 90.0, (-80, -80, -30, -30))]
+    image, per_line, read = _last_line_unread()
+    read = read + [OcrWord("x", 90.0, (-80, -80, -30, -30))]
     assert len(unread_rows(image, read)) == 1
 
 
@@ -128,8 +130,7 @@ def test_a_word_boxed_outside_the_picture_hides_no_ink():
 def test_a_colour_picture_with_alpha_gives_the_rows_its_grey_does():
     import cv2
 
-    image, per_line = _page()
-    read = [w for words in per_line[:4] for w in words]
+    image, per_line, read = _last_line_unread()
     rgba = cv2.cvtColor(image, cv2.COLOR_GRAY2RGBA)
     assert unread_rows(rgba, read) == unread_rows(image, read) != []
     engine = FakeEngine([OcrWord("Lưu:", 93.0, (40, 30, 140, 70)), OcrWord("VT,", 92.0, (150, 30, 210, 70))])
