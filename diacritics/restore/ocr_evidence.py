@@ -12,8 +12,9 @@ word as read (a document's text is repaired as text, not as word records), toget
 engine and model that read it. `OcrMarkFixer` gives each word the candidates that its spelling
 and its alternatives allow (scored by the engine's own confidence in them and the mark
 channel's odds of the slip, `marks`) and, where the engine had no doubt, the forms that only
-add a mark it may have dropped ('sô' → 'số', 'HỌI' → 'HỘI'; the mark channel's odds, scaled
-down because it was learned on rendered pages, cleaner than real scans). A run of
+add a mark it may have dropped ('sô' → 'số', 'HỌI' → 'HỘI', 'khân' → 'khẩn'; the mark
+channel's odds, scaled down because it was learned on rendered pages, cleaner than real scans)
+and, in a text that shows the scan drops marks, the forms that swap one ('Đảo tạo' → 'Đào tạo'). A run of
 neighbouring words is decided jointly by an exact search under the toned trigram model, so
 that two slips side by side ('chuyên đồi số') are judged in each other's mended context; a
 change is kept only where undoing it alone costs the best reading at least `MARGIN` nats
@@ -61,9 +62,13 @@ the engine did not weigh needs LOSSY_SLIP_MARGIN rather than SLIP_MARGIN. Correc
 such forms and keeps the higher margin."""
 RARE_SHARE = 0.002
 COMMON_SHARE = 0.05
-SLIP_LOST_MARKS_ONLY = True
-"""slips the engine did not doubt are only marks it dropped ('sô' for 'số', 'thuê' for 'thuế',
-'HỌI' for 'HỘI'), the commonest on real scans; other swaps need the engine's own doubt"""
+SWAP_MARGIN = 8.0
+"""Slips the engine did not doubt are mostly marks it dropped ('sô' for 'số', 'thuê' for
+'thuế', 'HỌI' for 'HỘI'), the commonest on real scans. A mark it put in place of another with
+no doubt ('Đảo tạo' for 'Đào tạo', 'bồ sung' for 'bổ sung') is weighed only in a text that
+shows this scan drops marks (`LOSSY_EVIDENCE`), and needs SWAP_MARGIN: on correct text such
+swaps find contexts that prefer them by far more than any margin ('sổ' → 'số', 'thấm' →
+'thẩm'), so clean text never gets them."""
 SLIP_CASED = True
 MAX_PER_WORD = 6
 _PUNCT = ".,;:!?()[]{}\"'“”‘’«»…-–—/"
@@ -140,7 +145,8 @@ class OcrMarkFixer:
         n_targets = len(vocabulary.targets)
         ids = [vocabulary.ids(t.text) if t.text else (BOUNDARY_ID, -1) for t in tokens]
         stream = np.array([tid if tid >= 0 else n_targets + kid for kid, tid in ids], dtype=np.int64)
-        slip_margin = LOSSY_SLIP_MARGIN if self.lost_mark_forms(tokens) >= LOSSY_EVIDENCE else self.slip_margin
+        lossy = self.lost_mark_forms(tokens) >= LOSSY_EVIDENCE
+        slip_margin = LOSSY_SLIP_MARGIN if lossy else self.slip_margin
         sites = []  # (token index, [(target id, form, prior)])
         for i, token in enumerate(tokens):
             if not token.text.isalpha() or len(token.text) < 2:
@@ -157,17 +163,22 @@ class OcrMarkFixer:
                     continue
                 engine_forms.add(tid)
                 cands[tid] = (lower, ENGINE_WEIGHT * math.log(min(conf, 1.0)) + CHANNEL_WEIGHT * self._channel(written, tid))
-            if SLIP_WEIGHT > 0 and (SLIP_CASED or token.text.islower()) and ids[i][1] >= 0 \
+            swaps: set[int] = set()
+            # a syllable clean text never writes ('khân') has its key's forms as slips too
+            if SLIP_WEIGHT > 0 and (SLIP_CASED or token.text.islower()) and ids[i][0] >= 0 \
                     and is_syllable(written):
                 for tid, _count in restorer.model.candidates(ids[i][0])[:SLIP_CANDIDATES]:
                     tid = int(tid)
                     if tid in cands or not vocabulary.target_is_syllable(tid):
                         continue
-                    if SLIP_LOST_MARKS_ONLY and not _lost_marks(written, vocabulary.targets[tid]):
-                        continue
+                    if not _lost_marks(written, vocabulary.targets[tid]):
+                        if not lossy:
+                            continue
+                        swaps.add(tid)
                     cands[tid] = (vocabulary.targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
             if len(cands) > 1:
-                sites.append((i, [(tid, form, prior, tid in engine_forms) for tid, (form, prior) in cands.items()]))
+                sites.append((i, [(tid, form, prior, "engine" if tid in engine_forms else "swap" if tid in swaps else "slip")
+                                  for tid, (form, prior) in cands.items()]))
         if not sites:
             return []
         padded = np.concatenate([np.full(2, n_targets + BOUNDARY_ID, np.int64), stream,
@@ -237,7 +248,8 @@ class OcrMarkFixer:
                 continue
             undone = best_path[:k] + (0,) + best_path[k + 1:]
             gap = best_score - self._path_score(undone, options, window, lm)
-            if gap < (self.margin if options[k][pick][3] else (slip_margin or self.slip_margin)):
+            kind = options[k][pick][3]
+            if gap < (self.margin if kind == "engine" else SWAP_MARGIN if kind == "swap" else (slip_margin or self.slip_margin)):
                 continue
             token = tokens[run[k][0]]
             form = options[k][pick][1].lower()

@@ -118,3 +118,16 @@ def test_correct_text_shows_no_dropped_marks():
     from sohoa.diacritics.restore.tokens import tokenize_text
 
     assert all(fixer(evidence()).lost_mark_forms(tokenize_text(line)) == 0 for line in CORRECT_LINES)
+
+
+def test_a_syllable_clean_text_never_writes_gets_its_dropped_marks_back():
+    """'khân' is a syllable but no clean text writes it: its key's forms are still candidates."""
+    line = "Đề nghị các đơn vị, trường học khân trương triển khai thực hiện."
+    assert repair(line, ocr=evidence()).text == line.replace("khân", "khẩn")
+
+
+def test_a_swapped_mark_is_mended_only_in_a_text_that_shows_the_scan_drops_marks():
+    swapped = "Sở Giáo dục và Đảo tạo tổ chức lắp đặt bồ sung thiết bị."
+    lossy = "Tổng sô TTHC kiến nghị nhận thây khiêu nại.\n" + swapped
+    assert repair(lossy, ocr=evidence()).text.endswith("Sở Giáo dục và Đào tạo tổ chức lắp đặt bổ sung thiết bị.")
+    assert repair(swapped, ocr=evidence()).text == swapped
