@@ -1,27 +1,41 @@
-"""The closing ';' of a list item that OCR read as ':' or ','.
+"""A closing ';' that OCR read as ':' (or, at a list item's end, as ',').
 
 Vietnamese administrative documents end every item of a list with ';' (the grounds 'Căn cứ …;'
-of a decision, the recipients '- Sở Tài chính;', the tasks '- …;') and the last one with '.'.
+of a decision, the recipients '- Sở Tài chính;', the tasks '- …;') and the last one with '.',
+and separate the clauses of a long sentence with ';' ('… tại ngân hàng; nghiên cứu …').
 Tesseract's Vietnamese model reads many of those semicolons as colons: on real letters
-'- Đại học Đà Nẵng:' with ';' weighed at 0.8 of ':'. Two pieces of evidence must agree before
-a mark changes: the engine weighed ';' for that very mark (`OcrWord.readings`, carried by
-`OcrEvidence.readings`), and the item sits inside a run of items of the same kind whose other
-members close with ';' more often than with the mark read, and the next line (on the same
-page) is another such item (so it introduces nothing: a colon that opens a sub-list is
-followed by items of another kind). The two are weighed as odds:
-the run's own share of ';' (with one count of each added) against the engine's share of ';'
-beside the mark it read; below even odds the change is only proposed.
+'- Đại học Đà Nẵng:' with ';' weighed at 0.8 of ':'. A mark changes only where the engine
+weighed ';' for that very mark (`OcrWord.readings`, carried by `OcrEvidence.readings`) and a
+second piece of evidence prefers it, weighed as odds against the engine's share of ';' beside
+the mark it read (below even odds the change is only proposed):
+- a list item inside a run of items of the same kind whose other members close with ';' more
+  often than with the mark read, and whose next line (on the same page) is another such item
+  (so it introduces nothing: a colon that opens a sub-list is followed by items of another
+  kind): the odds are the run's own share of ';' (one count of each added);
+- else, for a colon after a word: how clean text punctuates after that very word, at a line's
+  end or inside a line (`SemicolonTable`, counted by `sohoa train` on the train split: 'sau:'
+  and 'gồm:' open what follows, 'ngành;' and 'phương;' close an item or a clause); the odds
+  are the word's counts of ';' against ':' with `PRIOR_WEIGHT` counts of the corpus-wide
+  share added, so a word seen rarely leans on the share of all words.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
 
 from sohoa.diacritics.records import Edit
 
 FIXER_NAME = "punctuation.list-end"
+PRIOR_WEIGHT = 2.0
+"""counts of the corpus-wide share of ';' added to a word's own counts"""
+TABLE_MIN_COUNT = 5
+"""words followed by ':' or ';' fewer times than this in the train split are left out of the table"""
+_WORD_BEFORE_COLON = re.compile(r"(\w+):")
 _OPENERS = (
     ("dash", re.compile(r"[-–•+*]\s")),
     ("letter", re.compile(r"[a-zđ]\)\s")),
@@ -44,13 +58,88 @@ def _closing(line: str) -> str:
     return stripped[-1] if stripped else ""
 
 
+@dataclass(frozen=True)
+class SemicolonTable:
+    """How clean text punctuates right after a word: word (lower case, NFC) → counts of
+    (':' at a line's end, ';' at a line's end, ':' inside a line, ';' inside a line)."""
+
+    words: Mapping[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    totals: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    def odds(self, word: str, at_line_end: bool) -> float:
+        """Odds of ';' against ':' after `word` (PRIOR_WEIGHT counts of the share of all words added)."""
+        i = 0 if at_line_end else 2
+        colons, semicolons = self.totals[i], self.totals[i + 1]
+        if colons + semicolons == 0:
+            return 0.0
+        share = semicolons / (colons + semicolons)
+        own = self.words.get(unicodedata.normalize("NFC", word.lower()), (0, 0, 0, 0))
+        return (own[i + 1] + PRIOR_WEIGHT * share) / (own[i] + PRIOR_WEIGHT * (1.0 - share))
+
+
+def count_semicolons(texts: Iterable[str], *, min_count: int = TABLE_MIN_COUNT) -> SemicolonTable:
+    """The `SemicolonTable` of clean texts."""
+    counts: dict[str, list[int]] = {}
+    totals = [0, 0, 0, 0]
+    pattern = re.compile(r"(\w+)([:;])[ \t]*(\n|$)?", re.M)
+    for text in texts:
+        for m in pattern.finditer(unicodedata.normalize("NFC", text)):
+            if m.group(1).isdigit():
+                continue  # times and numbered items ('10:30', 'Điều 1:') say nothing of words
+            slot = (0 if m.group(2) == ":" else 1) + (0 if m.group(3) is not None else 2)
+            counts.setdefault(m.group(1).lower(), [0, 0, 0, 0])[slot] += 1
+            totals[slot] += 1
+    return SemicolonTable({w: tuple(c) for w, c in counts.items() if sum(c) >= min_count}, tuple(totals))
+
+
+def write_table(table: SemicolonTable, path: str | Path) -> None:
+    lines = ["# word\tcolon at line end\tsemicolon at line end\tcolon inside a line\tsemicolon inside a line"
+             " (built by sohoa train from the train split; see sohoa.diacritics.list_ends)",
+             "\t".join(["*"] + [str(n) for n in table.totals])]
+    lines += ["\t".join([w] + [str(n) for n in c]) for w, c in sorted(table.words.items())]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_table(path: str | Path) -> SemicolonTable | None:
+    """The table in a file written by `write_table`; None when there is none."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    words, totals = {}, (0, 0, 0, 0)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        word, *numbers = line.split("\t")
+        if word == "*":
+            totals = tuple(int(n) for n in numbers)
+        else:
+            words[word] = tuple(int(n) for n in numbers)
+    return SemicolonTable(words, totals)
+
+
+def table_path(model_path: str | Path) -> Path:
+    """Where the table of a restorer model file lives: beside it."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.stem + ".semicolons.tsv")
+
+
+@lru_cache(maxsize=1)
+def default_table() -> SemicolonTable | None:
+    """The table shipped beside the default restorer model (None when there is none)."""
+    from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+
+    return read_table(table_path(DEFAULT_MODEL_PATH))
+
+
 class ListEndFixer:
-    """A repair stage for OCR'd text (see the module); `readings`: `OcrEvidence.readings`."""
+    """A repair stage for OCR'd text (see the module); `readings`: `OcrEvidence.readings`;
+    `table`: how clean text punctuates after words (None: list items only)."""
 
     name = FIXER_NAME
 
-    def __init__(self, readings: Mapping[str, tuple[tuple[str, float], ...]]):
+    def __init__(self, readings: Mapping[str, tuple[tuple[str, float], ...]], table: SemicolonTable | None = None):
         self.readings = readings
+        self.table = table
 
     def find_edits(self, text: str) -> list[Edit]:
         # pages are joined by a form feed alone ('…;\f- …'), so it ends a line as '\n' does
@@ -81,6 +170,27 @@ class ListEndFixer:
             confidence = odds / (odds + (1.0 - prior))
             at = start + len(line.rstrip()) - 1
             edits.append(Edit(at, at + 1, mark, ";", FIXER_NAME, round(confidence, 4)))
+        if self.table is not None:
+            edits = sorted(edits + self._clause_marks(text, {e.start for e in edits}), key=lambda e: e.start)
+        return edits
+
+    def _clause_marks(self, text: str, taken: set[int]) -> list[Edit]:
+        """Colons after a word where the engine weighed ';' and clean text, after that word,
+        writes ';' (see the module)."""
+        edits = []
+        for m in _WORD_BEFORE_COLON.finditer(text):
+            at = m.end() - 1
+            if at in taken or m.group(1).isdigit():
+                continue
+            token_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start()),
+                              text.rfind("\f", 0, m.start())) + 1
+            token = unicodedata.normalize("NFC", text[token_start:at + 1])
+            share = dict(self.readings.get(token, ())).get(token[:-1] + ";", 0.0)
+            if share <= 0:
+                continue
+            rest = text[at + 1:].lstrip(" \t")
+            odds = self.table.odds(m.group(1), at_line_end=not rest or rest[0] in "\n\f") * min(share, 1.0)
+            edits.append(Edit(at, at + 1, ":", ";", FIXER_NAME, round(odds / (1.0 + odds), 4)))
         return edits
 
     @staticmethod
@@ -94,3 +204,22 @@ class ListEndFixer:
         while last + 1 < len(items) and items[last + 1][2] == kind:
             last += 1
         return list(range(first, last + 1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from sohoa.synth.corpus import iter_corpus
+
+    parser = argparse.ArgumentParser(description="Rebuild only the semicolon table of a restorer model.")
+    parser.add_argument("--corpus", action="append", required=True)
+    parser.add_argument("-o", "--output", required=True, help="the table file (e.g. restorer.semicolons.tsv)")
+    args = parser.parse_args(argv)
+    table = count_semicolons(doc.text for path in args.corpus for doc in iter_corpus([path], split="train"))
+    write_table(table, args.output)
+    print(f"{len(table.words)} words → {args.output}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -209,9 +209,9 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
         if codes is not None:
             fixers.insert(2, codes)
         if getattr(ocr, "readings", None):  # list items' closing ';' read as ':' where the engine weighed ';'
-            from sohoa.diacritics.list_ends import ListEndFixer
+            from sohoa.diacritics.list_ends import ListEndFixer, default_table
 
-            fixers.append(ListEndFixer(ocr.readings))
+            fixers.append(ListEndFixer(ocr.readings, default_table()))
     restorer = _default_restorer() if restore else None
     if restorer is not None:
         if tone_style == "keep":

@@ -101,3 +101,51 @@ def test_only_a_line_s_closing_mark_ever_becomes_a_semicolon(lines, breaks):
         assert text[edit.end:].split("\n")[0].split("\f")[0].strip() == ""  # at the end of its line
         assert not text[edit.end:].lstrip(" \r").startswith("\f")  # not the last line of a page
     assert ListEndFixer({}).find_edits(text) == []  # no reading of ';': nothing
+
+
+# ------------------------------------------------------------------ colons inside a text
+from sohoa.diacritics.list_ends import SemicolonTable, count_semicolons, read_table, write_table  # noqa: E402
+
+CLEAN = ["Các sở, ban, ngành;\nđịa phương; bố trí cán bộ.\nKết quả như sau:\n- Một;\n- Hai.",
+         "Tại ngân hàng; nghiên cứu giải pháp.\nNội dung gồm: hai phần; ngày 10:30 họp."]
+
+
+def test_the_table_counts_what_clean_text_writes_after_each_word():
+    table = count_semicolons(CLEAN * 5)
+    assert table.words["ngành"] == (0, 5, 0, 0)  # ';' at a line's end
+    assert table.words["sau"] == (5, 0, 0, 0)
+    assert table.words["hàng"] == (0, 0, 0, 5)  # ';' inside a line
+    assert "10" not in table.words  # a time says nothing of words
+    assert table.odds("ngành", at_line_end=True) > 1 > table.odds("sau", at_line_end=True)
+
+
+def test_the_table_file_round_trips(tmp_path):
+    table = count_semicolons(CLEAN * 5)
+    write_table(table, tmp_path / "t.tsv")
+    assert read_table(tmp_path / "t.tsv") == table
+    assert read_table(tmp_path / "missing.tsv") is None
+
+
+TABLE = count_semicolons(CLEAN * 5)
+
+
+def _clause_fixed(text, readings):
+    edits = ListEndFixer(readings, TABLE).find_edits(text)
+    return apply_edits(text, [e for e in edits if e.confidence >= 0.5]), edits
+
+
+def test_a_colon_inside_a_sentence_becomes_a_semicolon_where_the_engine_and_clean_text_agree():
+    line = "Tư vấn mở tài khoản tại ngân hàng: nghiên cứu triển khai các giải pháp."
+    assert _clause_fixed(line, {"hàng:": (("hàng;", 0.6),)})[0] == line.replace("hàng:", "hàng;")
+    assert _clause_fixed(line, {})[0] == line  # the engine never weighed ';' there
+    assert _clause_fixed(line, {"hàng:": (("hàng.", 0.6),)})[0] == line
+
+
+def test_a_colon_that_opens_what_follows_stays_even_when_the_engine_weighed_a_semicolon():
+    text = "Kết quả như sau:\n1. Tổng số hồ sơ."
+    assert _clause_fixed(text, {"sau:": (("sau;", 0.9),)})[0] == text
+
+
+def test_without_a_table_only_list_items_are_looked_at():
+    line = "Tư vấn mở tài khoản tại ngân hàng: nghiên cứu triển khai."
+    assert ListEndFixer({"hàng:": (("hàng;", 0.9),)}).find_edits(line) == []

@@ -319,6 +319,12 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     acronyms = build_table(texts())
     write_table(acronyms, table_path(output))
     _log(f"restore/train: {len(acronyms):,} acronyms with 'Đ' → {table_path(output).name}", quiet)
+    from sohoa.diacritics import list_ends
+
+    semicolons = list_ends.count_semicolons(texts())
+    list_ends.write_table(semicolons, list_ends.table_path(output))
+    _log(f"restore/train: what follows {len(semicolons.words):,} words, ':' or ';' → "
+         f"{list_ends.table_path(output).name}", quiet)
     from sohoa.diacritics.restore import codes
 
     vocabulary = codes.build_table(paths, codes.table_path(output), ocr_pages=ocr_pages,

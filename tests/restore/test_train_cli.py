@@ -36,6 +36,9 @@ def test_train_writes_a_loadable_model(runner, tmp_path):
 
     codes = read_vocabulary(tmp_path / "model.codes.tsv")  # the code table beside it
     assert codes.acronyms == {} and codes.confusions == default_vocabulary().confusions  # no OCR pages: kept
+    from sohoa.diacritics.list_ends import read_table
+
+    assert read_table(tmp_path / "model.semicolons.tsv") is not None  # what follows words, beside it
 
 
 def test_train_on_an_empty_corpus_fails_clearly(runner, tmp_path):
