@@ -223,16 +223,23 @@ def _received_stamps(words: list[OcrWord], grids: list[Grid], width: int, height
     box, narrower than a third of the page and shorter than a tenth of it, in which a line
     opens with the stamp's own words. A table is wider or taller, and never opens so. A stamp
     printed faintly outlines its box with rules that do not meet (`geometry.broken_boxes`):
-    such a box, outside every grid, is a stamp on the same terms, and never a table."""
+    such a box, outside every grid, is a stamp on the same terms, and never a table. A box of
+    that size whose words the engine could not make out (`_unreadable`) is a stamp too."""
     tables, stamp_words, stamps = [], [], []
 
     def stamp(box: tuple[int, int, int, int]) -> bool:
         inside = [i for i, w in enumerate(words) if i not in dropped and _mostly_inside(w.bbox, box)]
         texts = [words[i].text for i in sorted(inside, key=lambda i: (words[i].bbox[1], words[i].bbox[0]))]
-        if not (stamp_sized(box, width, height) and any(RECEIVED_STAMP.match(t) for t in texts)):
+        if not stamp_sized(box, width, height):
+            return False
+        if any(RECEIVED_STAMP.match(t) for t in texts):
+            kind = "received-stamp"
+        elif _unreadable([words[i] for i in inside]):
+            kind = "stamp"  # a stamp whose words the engine could not make out ('CỔN9 … eemnbinnni')
+        else:
             return False
         stamp_words.extend(inside)
-        stamps.append(Annotation("received-stamp", box, " ".join(texts)))
+        stamps.append(Annotation(kind, box, " ".join(texts)))
         return True
 
     for grid in grids:
@@ -243,6 +250,18 @@ def _received_stamps(words: list[OcrWord], grids: list[Grid], width: int, height
             if not any(g.x0 <= box[2] and box[0] <= g.x1 and g.y0 <= box[3] and box[1] <= g.y1 for g in grids):
                 stamp(box)
     return tables, stamp_words, stamps
+
+
+UNREADABLE_CONF = 50
+"""A small ruled box whose words the engine read with a median confidence below this is a
+stamp or a logo, not a table: a table's cells are printed text the engine reads surely."""
+
+
+def _unreadable(words: list[OcrWord]) -> bool:
+    """Whether the words of a small ruled box are mostly ones the engine could not make out
+    (three words at least: a box with one doubtful word is left to the table reader)."""
+    confs = sorted(w.conf for w in words)
+    return len(confs) >= 3 and confs[len(confs) // 2] < UNREADABLE_CONF
 
 
 def _mostly_inside(word: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:

@@ -123,6 +123,27 @@ def test_a_ruled_table_is_no_received_stamp():
     assert any(" | " in p for p in layout.paragraphs)
 
 
+def test_a_small_box_whose_words_the_engine_could_not_make_out_is_a_stamp_not_a_table():
+    # a portal's received stamp, read as 'CỔN9 THÔNG eemnbinnni / la ấ Nu, - KT 20.25.'
+    rules = _stamp_box(200, 580, 770, 810)
+    words = _words("CỔN9", 230, 600, 1, 1, conf=0) + _words("THÔNG", 330, 600, 1, 1, conf=90)
+    words += _words("eemnbinnni", 430, 600, 1, 1, conf=0)
+    words += _words("la ấ Nu,", 230, 700, 1, 2, conf=19) + _words("KT 20.25.", 450, 700, 1, 2, conf=45)
+    words += _paragraph_lines(1000, 2)
+    layout = lay_out(words, WIDTH, HEIGHT, rules)
+    text = "\n".join(layout.paragraphs)
+    assert "eemnbinnni" not in text and "|" not in text and text.startswith("Ủy ban nhân dân")
+    assert [a.kind for a in layout.annotations] == ["stamp"]
+
+
+def test_a_small_box_read_surely_stays_a_table():
+    rules = _stamp_box(200, 580, 770, 810)
+    words = _words("Hộ nghèo", 230, 600, 1, 1) + _words("1.250", 560, 600, 1, 1)
+    words += _words("Hộ cận nghèo", 230, 700, 1, 2) + _words("980", 560, 700, 1, 2)
+    layout = lay_out(words + _paragraph_lines(1000, 2), WIDTH, HEIGHT, rules)
+    assert not layout.annotations and "Hộ nghèo" in "\n".join(layout.paragraphs)
+
+
 def test_signature_strokes_and_doubtful_scraps_in_the_signer_block_are_marks():
     words = _words("KT. CHỦ TỊCH", 1600, 3000, 1, 1)
     words += _words("—\\LauL————", 1500, 3070, 1, 2, conf=50, height=100)  # a signature read as text
