@@ -19,8 +19,8 @@ Scores (sohoa.ingest.evaluate): CER (NFC, whitespace runs collapsed, so line bre
 paragraph joins do not count, order does) and an order-free word error (bag of words: the
 larger of missing and extra words over the gold's words), per page and totals per split;
 the share of pages where sohoa's CER is worse than Tesseract's, and by more than 1 point.
-BENCH_REALSCANS_SPLITS (default 'dev,heldout,heldout2,heldout3') picks splits; BENCH_REALSCANS_NO_REPAIR=0 skips
-the --no-repair run.
+BENCH_REALSCANS_SPLITS (default 'dev,heldout,heldout2,heldout3,heldout4') picks splits;
+BENCH_REALSCANS_NO_REPAIR=0 skips the --no-repair run.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 HERE = REPO / "bench" / "realscans"
 SCANS = Path(os.environ.get("REALSCANS_DIR", REPO / ".." / "shared" / "realscans"))
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-DEFAULT_SPLITS = "dev,heldout,heldout2,heldout3"
+DEFAULT_SPLITS = "dev,heldout,heldout2,heldout3,heldout4"
 
 
 def gold_pages(splits: set[str]) -> list[dict]:

@@ -38,3 +38,17 @@ def test_every_listed_page_has_its_gold_text_and_is_scored_by_default():
         text = gold.read_text(encoding="utf-8")
         assert text == unicodedata.normalize("NFC", text), gold
         assert all(line.strip() for line in text.splitlines()), f"blank line in {gold}"
+
+
+def test_the_sets_of_unseen_documents_share_no_document_with_another_split():
+    # heldout3 and heldout4 were transcribed from documents no page of which had been looked at;
+    # a page of the same document in another split would break that promise.
+    entries = [json.loads(line) for line in (HERE / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    splits_of: dict[str, set[str]] = {}
+    for entry in entries:
+        splits_of.setdefault(entry["file"], set()).add(entry["split"])
+    for split in ("heldout3", "heldout4"):
+        documents = {e["file"] for e in entries if e["split"] == split}
+        assert documents, split
+        assert all(splits_of[d] == {split} for d in documents), split
