@@ -12,7 +12,7 @@ month 1-12, a code is a number, perhaps a year, a type and issuers from a known 
 1. the token as read breaks the grammar of its slot (a code, a date, the day after 'ngày' or
    before 'tháng', the month after 'tháng', the year after 'năm', an item's number at the start
    of a line, the number after 'Điều' or 'khoản', an acronym neither known nor used again in the
-   text);
+   text, `CodeVocabulary.writes_as_is`: 'PGD' is mostly 'PGĐ' with its stroke lost);
 2. another reading that the engine itself weighed for its characters (`OcrWord.readings`,
    carried by `OcrEvidence.readings`; up to `MAX_CHANGES` characters at once), or where a digit
    must be a confusion this engine is known to make (`learn_confusions`: ']' for '1'), or a
@@ -39,7 +39,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -110,6 +110,25 @@ class CodeVocabulary:
     def is_word(self, part: str) -> bool:
         """A part clean text writes: a known type or issuer, or an acronym ('TTHC', 'KSTT')."""
         return self.is_type(part) or self.is_issuer(part) or self.acronyms.get(part, 0) >= MIN_COUNT
+
+    def writes_as_is(self, acronym: str) -> bool:
+        """A known acronym that clean text writes as it is, not mostly with 'Đ' where it has a
+        'D' ('PGD' is written 3 times, 'PGĐ' 28: 'PGD' is a lost 'Đ' more often than not)."""
+        count = self.acronyms.get(acronym, 0)
+        if count < MIN_COUNT:
+            return False
+        if "D" not in acronym:
+            return True
+        same_letters = self._by_letters.get(acronym.replace("Đ", "D"), {})
+        return count >= sum(n for form, n in same_letters.items() if form != acronym and "Đ" in form)
+
+    @cached_property
+    def _by_letters(self) -> dict[str, dict[str, int]]:
+        """Acronyms grouped by their letters with 'Đ' read as 'D'."""
+        groups: dict[str, dict[str, int]] = {}
+        for form, n in self.acronyms.items():
+            groups.setdefault(form.replace("Đ", "D"), {})[form] = n
+        return groups
 
     def code_is_known(self, code: str) -> bool:
         """`code` is a whole document code whose type and issuers are all known."""
@@ -387,9 +406,8 @@ class CodeReadingFixer:
             return True
         if kind == "item":
             return bool(_LABEL.fullmatch(token))
-        if kind == "acronym":  # a word in capitals, an acronym known or used again in the text
-            return self.vocabulary.acronyms.get(token, 0) >= MIN_COUNT or capitals.get(token, 0) >= 2 \
-                or _is_capital_word(token)
+        if kind == "acronym":  # a word in capitals, an acronym clean text writes or used again in the text
+            return self.vocabulary.writes_as_is(token) or capitals.get(token, 0) >= 2 or _is_capital_word(token)
         return False
 
     # -- which characters may change --------------------------------------------------------

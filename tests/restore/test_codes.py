@@ -65,6 +65,16 @@ def test_an_acronym_the_engine_doubted_becomes_the_one_the_text_uses():
     assert mended(text, TIHC=[("TTHC", 0.56), ("TJHC", 0.25)]) == "hoàn thành TTHC nội bộ; công bố TTHC mới"
 
 
+def test_an_acronym_clean_text_mostly_writes_with_d_stroke_takes_it_where_the_engine_weighed_it():
+    vocabulary = CodeVocabulary(types=VOCABULARY.types, issuers=VOCABULARY.issuers,
+                                acronyms={**VOCABULARY.acronyms, "PGD": 3, "PGĐ": 28, "DN": 90})
+    assert not vocabulary.writes_as_is("PGD") and vocabulary.writes_as_is("PGĐ") and vocabulary.writes_as_is("DN")
+    text = "- Giám đốc, PGD Sở;"
+    edits = CodeReadingFixer(vocabulary, {"PGD": (("PGĐ", 0.64),)}).find_edits(text)
+    assert [(e.before, e.after) for e in edits] == [("PGD", "PGĐ")]
+    assert CodeReadingFixer(vocabulary, {}).find_edits(text) == []  # the engine never weighed it
+
+
 def test_two_readings_that_fit_make_a_proposal_not_a_change():
     (edit,) = fixer(**{"1Z": [("15", 0.6), ("16", 0.6)]}).find_edits("ngày 1Z tháng 5 năm 2025")
     assert edit.after in ("15", "16") and edit.confidence < 0.5  # left for review at the default threshold
