@@ -5,8 +5,8 @@
 Pages: every page listed in bench/realscans/pages.jsonl whose gold text exists (transcribed by
 hand, see bench/realscans/GOLD.md; `vietadmin/4_*` carry the scan's own independent gold).
 The scans are read from ../shared/realscans (REALSCANS_DIR overrides); they are never copied
-into the project. Pages marked `heldout` are reported apart: no rule or threshold was chosen
-by looking at them.
+into the project. Pages of the `heldout*` splits are reported apart: no rule or threshold was
+chosen by looking at them.
 
 Each gold page is cut out of its PDF as a one-page PDF with qpdf (so a signed page keeps its
 signature text layer, as a user's file does), and both sides read that page:
@@ -19,7 +19,7 @@ Scores (sohoa.ingest.evaluate): CER (NFC, whitespace runs collapsed, so line bre
 paragraph joins do not count, order does) and an order-free word error (bag of words: the
 larger of missing and extra words over the gold's words), per page and totals per split;
 the share of pages where sohoa's CER is worse than Tesseract's, and by more than 1 point.
-BENCH_REALSCANS_SPLITS (default 'dev,heldout,heldout2,heldout3,heldout4') picks splits;
+BENCH_REALSCANS_SPLITS (default 'dev,heldout2,heldout3,heldout4') picks splits;
 BENCH_REALSCANS_NO_REPAIR=0 skips the --no-repair run.
 """
 
@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 HERE = REPO / "bench" / "realscans"
 SCANS = Path(os.environ.get("REALSCANS_DIR", REPO / ".." / "shared" / "realscans"))
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-DEFAULT_SPLITS = "dev,heldout,heldout2,heldout3,heldout4"
+DEFAULT_SPLITS = "dev,heldout2,heldout3,heldout4"
 
 
 def gold_pages(splits: set[str]) -> list[dict]:
