@@ -189,9 +189,21 @@ class ListEndFixer:
             if share <= 0:
                 continue
             rest = text[at + 1:].lstrip(" \t")
-            odds = self.table.odds(m.group(1), at_line_end=not rest or rest[0] in "\n\f") * min(share, 1.0)
+            at_line_end = not rest or rest[0] in "\n\f"
+            if at_line_end and self._opens_a_list(text, at):
+                continue
+            odds = self.table.odds(m.group(1), at_line_end=at_line_end) * min(share, 1.0)
             edits.append(Edit(at, at + 1, ":", ";", FIXER_NAME, round(odds / (1.0 + odds), 4)))
         return edits
+
+    @staticmethod
+    def _opens_a_list(text: str, at: int) -> bool:
+        """Whether the line ending at `at` is followed by list items of another kind than its
+        own ('- Các sở, ngành:' over 'a) Sở Tài chính;'): its colon introduces them."""
+        line_start = max(text.rfind("\n", 0, at), text.rfind("\f", 0, at)) + 1
+        following = next((line for line in re.split(r"[\n\f]", text[at + 1:]) if line.strip()), "")
+        below = _opener(following)
+        return below is not None and below != _opener(text[line_start:at + 1])
 
     @staticmethod
     def _run(items, k: int) -> list[int]:

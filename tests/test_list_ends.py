@@ -149,3 +149,10 @@ def test_a_colon_that_opens_what_follows_stays_even_when_the_engine_weighed_a_se
 def test_without_a_table_only_list_items_are_looked_at():
     line = "Tư vấn mở tài khoản tại ngân hàng: nghiên cứu triển khai."
     assert ListEndFixer({"hàng:": (("hàng;", 0.9),)}).find_edits(line) == []
+
+
+def test_a_colon_over_items_of_another_kind_introduces_them_and_stays():
+    text = "- Các sở, ban, ngành:\na) Sở Tài chính;\nb) Sở Xây dựng."
+    assert _clause_fixed(text, {"ngành:": (("ngành;", 0.9),)})[0] == text
+    same_kind = "- Các sở, ban, ngành:\n- Thành Đoàn;\n- Sở Xây dựng."
+    assert _clause_fixed(same_kind, {"ngành:": (("ngành;", 0.9),)})[0] == same_kind.replace("ngành:", "ngành;")
