@@ -203,15 +203,16 @@ def main(out_dir: Path) -> dict:
                                                "sohoa": round(sohoa_seconds, 1)}}
     for split in sorted({r["split"] for r in rows}) + ["all"]:
         chosen = [r for r in rows if split == "all" or r["split"] == split]
-        figures = {}
+        figures, errors = {}, {}
         for name in names:
+            errors[name] = sum(r[name]["char_errors"] for r in chosen)  # ratios from counts, not rounded CERs
             chars = sum(r[name]["chars"] for r in chosen)
             words = sum(r[name]["words"] for r in chosen)
             figures[name] = {"cer": round(sum(r[name]["char_errors"] for r in chosen) / chars, 4),
                              "bag_wer": round(sum(r[name]["bag_errors"] for r in chosen) / words, 4)}
         worse = [r["page"] for r in chosen if r["sohoa"]["cer"] > r["tesseract"]["cer"]]
         much_worse = [r["page"] for r in chosen if r["sohoa"]["cer"] > r["tesseract"]["cer"] + 0.01]
-        ratio = figures["sohoa"]["cer"] / figures["tesseract"]["cer"] if figures["tesseract"]["cer"] else 0.0
+        ratio = errors["sohoa"] / errors["tesseract"] if errors["tesseract"] else 0.0
         summary[split] = {"pages": len(chosen), **figures, "cer_ratio_vs_tesseract": round(ratio, 3),
                           "pages_worse": len(worse), "pages_worse_by_1pt": much_worse}
         if "sohoa_no_repair" in figures:
@@ -219,7 +220,8 @@ def main(out_dir: Path) -> dict:
             base = figures["sohoa_no_repair"]["cer"]
             summary[split]["repair"] = {
                 **edits, "precision": round(edits["right"] / max(1, edits["right"] + edits["wrong"]), 4),
-                "cer_reduction_vs_no_repair": round(1 - figures["sohoa"]["cer"] / base, 4) if base else None}
+                "cer_reduction_vs_no_repair": round(1 - errors["sohoa"] / errors["sohoa_no_repair"], 4)
+                if errors["sohoa_no_repair"] else None}
             print(f"[{split}] repair: CER {base:.4f} → {figures['sohoa']['cer']:.4f} "
                   f"({summary[split]['repair']['cer_reduction_vs_no_repair']:+.1%} relative, as a reduction); "
                   f"words changed right {edits['right']}, wrong {edits['wrong']} (precision "
