@@ -210,6 +210,17 @@ def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
 RECEIVED_STAMP = re.compile(r"^(?:ĐẾN|Đến|ĐÊN|DEN|Giờ|Ngày|Chuyển|CÔNG\s*VĂN|Số)\b", re.IGNORECASE)
 
 
+_ARRIVED = re.compile(r"^(?:ĐẾN|Đến|ĐÊN|DEN)\b", re.IGNORECASE)
+
+
+def _received_stamp_words(texts: list[str]) -> bool:
+    """Whether a small box's words are a received stamp's: its 'ĐẾN', or two of its other
+    words ('Số', 'Ngày', 'Giờ', 'Chuyển'); one 'Số' or 'Ngày' alone heads a small table's column
+    as well."""
+    found = {RECEIVED_STAMP.match(t).group().lower() for t in texts if RECEIVED_STAMP.match(t)}
+    return any(_ARRIVED.match(t) for t in texts) or len(found) >= 2
+
+
 STAMP_FRAME_REACH = 0.03
 """How far apart (a share of the page's width) the printed pieces of a worn stamp's frame may
 end and still outline one box."""
@@ -232,7 +243,7 @@ def _received_stamps(words: list[OcrWord], grids: list[Grid], width: int, height
         texts = [words[i].text for i in sorted(inside, key=lambda i: (words[i].bbox[1], words[i].bbox[0]))]
         if not stamp_sized(box, width, height):
             return False
-        if any(RECEIVED_STAMP.match(t) for t in texts):
+        if _received_stamp_words(texts):
             kind = "received-stamp"
         elif _unreadable([words[i] for i in inside]):
             kind = "stamp"  # a stamp whose words the engine could not make out ('CỔN9 … eemnbinnni')

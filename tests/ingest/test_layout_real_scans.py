@@ -138,10 +138,10 @@ def test_a_small_box_whose_words_the_engine_could_not_make_out_is_a_stamp_not_a_
 
 def test_a_small_box_read_surely_stays_a_table():
     rules = _stamp_box(200, 580, 770, 810)
-    words = _words("Hộ nghèo", 230, 600, 1, 1) + _words("1.250", 560, 600, 1, 1)
-    words += _words("Hộ cận nghèo", 230, 700, 1, 2) + _words("980", 560, 700, 1, 2)
+    words = _words("Số hộ nghèo", 230, 600, 1, 1) + _words("1.250", 560, 600, 1, 1)
+    words += _words("Số hộ cận nghèo", 230, 700, 1, 2) + _words("980", 560, 700, 1, 2)
     layout = lay_out(words + _paragraph_lines(1000, 2), WIDTH, HEIGHT, rules)
-    assert not layout.annotations and "Hộ nghèo" in "\n".join(layout.paragraphs)
+    assert not layout.annotations and "Số hộ nghèo" in "\n".join(layout.paragraphs)
 
 
 def test_signature_strokes_and_doubtful_scraps_in_the_signer_block_are_marks():
