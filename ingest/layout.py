@@ -283,6 +283,8 @@ def _mostly_inside(word: tuple[int, int, int, int], box: tuple[int, int, int, in
 
 
 SEPARATOR = re.compile(r"^[-–—_=*.·\s]{3,}$")
+DRAWN_RULE = re.compile(r"^[-–—_=~]{2,}$")
+"""a short rule drawn under a heading, read as dashes ('—=' under 'THỦ TƯỚNG CHÍNH PHỦ')"""
 _PLAIN_TOKEN = re.compile(r"^[\W_]*([^\W\d_]+)[\W_]*$")
 
 
@@ -308,7 +310,7 @@ def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
         return True  # (a tall box beside a word read clearly is a letter whose box ran long: 'Nơi nhận:')
     alnum = sum(ch.isalnum() for ch in seg.text)
     if alnum == 0:  # punctuation alone: a doubtful stroke, or a typed separator ('-----*-----')
-        return min(confs) < 60 or bool(SEPARATOR.match(seg.text))
+        return min(confs) < 60 or bool(SEPARATOR.match(seg.text)) or bool(DRAWN_RULE.match(seg.text.replace(" ", "")))
     if len(seg.words) == 1 and alnum == 1 and seg.text.strip(".,;:-–").isalpha() \
             and (confs[0] < 90 or heights[0] < 0.7 * median_height):
         return True  # one letter alone, doubtful or undersized: a stroke of a signature ('À')

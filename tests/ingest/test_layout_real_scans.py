@@ -164,6 +164,14 @@ def test_short_words_that_are_text_stay():
     assert "a) Về việc tổ chức" in text and "Điều 5." in text
 
 
+def test_a_short_rule_under_a_heading_read_as_dashes_is_a_mark_and_a_lone_dash_stays():
+    words = _words("THỦ TƯỚNG CHÍNH PHỦ", 400, 250, 1, 1) + _words("—=", 730, 325, 2, 1, conf=72)
+    words += _paragraph_lines(1000, 3) + _words("-", 300, 1300, 4, 1, conf=80)
+    text = "\n".join(lay_out(words, WIDTH, HEIGHT).paragraphs)
+    assert "—=" not in text and text.startswith("THỦ TƯỚNG CHÍNH PHỦ\nỦy ban")
+    assert text.endswith("\n-")
+
+
 def test_a_flat_phantom_word_on_an_erased_rule_is_set_aside():
     words = _paragraph_lines(1000, 1) + [OcrWord("6", 95.6, (1841, 1240, 1874, 1241), 5, 1, 1, 1)]
     layout = lay_out(words, WIDTH, HEIGHT)
