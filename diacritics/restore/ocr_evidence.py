@@ -14,8 +14,8 @@ and its alternatives allow (scored by the engine's own confidence in them and th
 channel's odds of the slip, `marks`) and, where the engine had no doubt, the forms that only
 add a mark it may have dropped ('sô' → 'số', 'HỌI' → 'HỘI', 'khân' → 'khẩn'; the mark
 channel's odds, scaled down because it was learned on rendered pages, cleaner than real scans)
-and, in a text that shows the scan drops marks, the forms that swap one ('Đảo tạo' → 'Đào tạo'). A run of
-neighbouring words is decided jointly by an exact search under the toned trigram model, so
+and, in a text that shows the scan drops marks, the forms that swap one ('Đảo tạo' → 'Đào
+tạo'). A run of neighbouring words is decided jointly by an exact search under the toned trigram model, so
 that two slips side by side ('chuyên đồi số') are judged in each other's mended context; a
 change is kept only where undoing it alone costs the best reading at least `MARGIN` nats
 (`SLIP_MARGIN` for a form the engine did not weigh). The thresholds were chosen on the dev
@@ -147,7 +147,7 @@ class OcrMarkFixer:
         stream = np.array([tid if tid >= 0 else n_targets + kid for kid, tid in ids], dtype=np.int64)
         lossy = self.lost_mark_forms(tokens) >= LOSSY_EVIDENCE
         slip_margin = LOSSY_SLIP_MARGIN if lossy else self.slip_margin
-        sites = []  # (token index, [(target id, form, prior)])
+        sites = []  # (token index, [(target id, form, prior, 'engine' | 'slip' | 'swap')])
         for i, token in enumerate(tokens):
             if not token.text.isalpha() or len(token.text) < 2:
                 continue
@@ -177,8 +177,8 @@ class OcrMarkFixer:
                         swaps.add(tid)
                     cands[tid] = (vocabulary.targets[tid], SLIP_PENALTY + SLIP_WEIGHT * self._channel(written, tid))
             if len(cands) > 1:
-                sites.append((i, [(tid, form, prior, "engine" if tid in engine_forms else "swap" if tid in swaps else "slip")
-                                  for tid, (form, prior) in cands.items()]))
+                kinds = {tid: "engine" if tid in engine_forms else "swap" if tid in swaps else "slip" for tid in cands}
+                sites.append((i, [(tid, form, prior, kinds[tid]) for tid, (form, prior) in cands.items()]))
         if not sites:
             return []
         padded = np.concatenate([np.full(2, n_targets + BOUNDARY_ID, np.int64), stream,
@@ -248,8 +248,8 @@ class OcrMarkFixer:
                 continue
             undone = best_path[:k] + (0,) + best_path[k + 1:]
             gap = best_score - self._path_score(undone, options, window, lm)
-            kind = options[k][pick][3]
-            if gap < (self.margin if kind == "engine" else SWAP_MARGIN if kind == "swap" else (slip_margin or self.slip_margin)):
+            margins = {"engine": self.margin, "swap": SWAP_MARGIN, "slip": slip_margin or self.slip_margin}
+            if gap < margins[options[k][pick][3]]:
                 continue
             token = tokens[run[k][0]]
             form = options[k][pick][1].lower()
