@@ -36,6 +36,8 @@ PRIOR_WEIGHT = 2.0
 TABLE_MIN_COUNT = 5
 """words followed by ':' or ';' fewer times than this in the train split are left out of the table"""
 _WORD_BEFORE_COLON = re.compile(r"(\w+):")
+_LINE_END_AFTER = re.compile(r"[ \t]*(?:[\n\f]|$)")
+_NEXT_LINE_WITH_TEXT = re.compile(r"[\n\f]\s*([^\n\f]*\S[^\n\f]*)")
 _OPENERS = (
     ("dash", re.compile(r"[-–•+*]\s")),
     ("letter", re.compile(r"[a-zđ]\)\s")),
@@ -188,8 +190,7 @@ class ListEndFixer:
             share = dict(self.readings.get(token, ())).get(token[:-1] + ";", 0.0)
             if share <= 0:
                 continue
-            rest = text[at + 1:].lstrip(" \t")
-            at_line_end = not rest or rest[0] in "\n\f"
+            at_line_end = _LINE_END_AFTER.match(text, at + 1) is not None
             if at_line_end and self._opens_a_list(text, at):
                 continue
             odds = self.table.odds(m.group(1), at_line_end=at_line_end) * min(share, 1.0)
@@ -201,8 +202,8 @@ class ListEndFixer:
         """Whether the line ending at `at` is followed by list items of another kind than its
         own ('- Các sở, ngành:' over 'a) Sở Tài chính;'): its colon introduces them."""
         line_start = max(text.rfind("\n", 0, at), text.rfind("\f", 0, at)) + 1
-        following = next((line for line in re.split(r"[\n\f]", text[at + 1:]) if line.strip()), "")
-        below = _opener(following)
+        following = _NEXT_LINE_WITH_TEXT.search(text, at + 1)
+        below = _opener(following.group(1)) if following else None
         return below is not None and below != _opener(text[line_start:at + 1])
 
     @staticmethod
