@@ -51,6 +51,7 @@ MIN_GAP = 0.25  # least gap between two words, in box heights, that extractors r
 SEPARATION = 1.12  # least ratio of font sizes between neighbouring units (poppler joins below 1.05)
 FACTORS = (1.0, SEPARATION, 1 / SEPARATION, SEPARATION ** 2, SEPARATION ** -2, SEPARATION ** 3)
 STACK_GAP = 1.2  # widest white space, in line heights, between two pieces of one unit
+LAST_WORDS = 3  # words before the next one that tell where a line runs (see _cuts)
 CELL_GAP = 1.5  # gap, in word heights, wider than any space of a justified line: the next cell
 GRID = 2.5  # font size, in line heights, wanted for units that sit beside others
 REACH = 1.4  # largest distance between baselines, in font sizes, that keeps lines in one block (1.5)
@@ -151,14 +152,23 @@ def pieces(record: dict, width: float, height: float) -> list[Piece]:
 
 def _cuts(boxes: list[Box], table: bool) -> list[tuple[int, int]]:
     """(start, end) of the pieces of one line's words (see `pieces`): a word that shares less
-    than a third of its height (or of the piece's) with the piece so far starts another."""
+    than a third of its height (or of theirs) both with the piece so far and with its last
+    few words starts another. The last few words as well as the whole piece: a line of a
+    tilted scan drifts by a line's height or more from end to end, a step of a few points
+    from word to word, while the next line of a table cell starts a whole line lower at once."""
+    def span(part: list[Box]) -> tuple[float, float]:
+        return _median([b[1] for b in part]), _median([b[3] for b in part])
+
+    def apart(part: list[Box], box: Box) -> bool:
+        top, bottom = span(part)
+        return min(bottom, box[3]) - max(top, box[1]) < min(bottom - top, box[3] - box[1]) / 3
+
     cuts, start = [], 0
     for k in range(1, len(boxes)):
         part = boxes[start:k]
-        top, bottom = _median([b[1] for b in part]), _median([b[3] for b in part])
-        shared = min(bottom, boxes[k][3]) - max(top, boxes[k][1])
-        step = min(bottom - top, boxes[k][3] - boxes[k][1])
-        if shared < step / 3 or (table and boxes[k][0] - boxes[k - 1][2] > CELL_GAP * max(bottom - top, step)):
+        top, bottom = span(part)
+        if (apart(part, boxes[k]) and apart(part[-LAST_WORDS:], boxes[k])) or \
+                (table and boxes[k][0] - boxes[k - 1][2] > CELL_GAP * (bottom - top)):
             cuts.append((start, k))
             start = k
     return cuts + [(start, len(boxes))] if boxes else []

@@ -189,6 +189,24 @@ def test_a_tilted_page_reads_back_in_order_with_its_words_over_their_boxes(tmp_p
     assert good >= 0.75 * total  # a level layer: 58 % (lines falling to the right), 62 % (rising)
 
 
+@pytest.mark.parametrize("skew", [-2.6, 2.6])
+def test_a_steeply_tilted_line_stays_one_piece(skew):
+    # at 2.6 degrees a full line drifts by more than its height from end to end: against the
+    # whole line so far its last words share too little height and would be cut off as a
+    # line of their own (read after the line under it); against the words before them they
+    # are still on the line
+    page = notice()
+    parts = pieces(page.record(skew), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    assert len(parts) == page.lines
+
+
+@needs_poppler
+@pytest.mark.parametrize("skew", [-2.6, 2.6])
+def test_a_steeply_tilted_page_still_reads_back_in_order(tmp_path, skew):
+    page = notice()
+    assert text_words(pdftotext_pages(_write(tmp_path, page, skew))[0]) == page.text().split()
+
+
 @needs_poppler
 def test_a_level_page_keeps_every_word_over_its_box(tmp_path):
     page = notice()
