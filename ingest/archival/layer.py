@@ -74,11 +74,14 @@ class Layout:
 
     stacked: bool = True  # lines read one under the other share a unit (else each piece is one)
     grid: float = GRID  # font size, in line heights, of units beside others (1: no larger)
+    least: float = 1.0  # least font size, in line heights, where a larger one reaches a neighbour (see unit_sizes)
 
 
 # the layout above; every piece a block of its own (poppler orders lines by geometry alone);
-# side-by-side units at their own size (poppler reads them column by column)
-LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0))
+# side-by-side units at their own size (poppler reads them column by column); units allowed
+# below their line height where a neighbour stands within a font size (a letterhead's agency
+# and motto close on one row, read by poppler as one line)
+LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -211,7 +214,7 @@ def _inside(a: Box, b: Box) -> bool:
     return b[0] < x < b[2] and b[1] < y < b[3]
 
 
-def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) -> list[float]:
+def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, least: float = 1.0) -> list[float]:
     """One font size per unit, taken in text order.
 
     It starts from the unit's line height and is raised (as far as `_largest_size` allows) to
@@ -220,7 +223,12 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) 
     the number), and for a unit with another beside it, to `grid` line heights, so that an
     extractor tolerates the small misalignments of the grid such units form (it reads a grid
     row by row only where the blocks line up within half a font size). Last, a unit near one
-    already sized gets a size at least SEPARATION apart from it."""
+    already sized gets a size at least SEPARATION apart from it.
+
+    A size stays at least the line height, so that the unit's lines keep their own height;
+    where `_largest_size` allows less, `least` (< 1) lets it go down to that share of the line
+    height (never below what keeps the unit's lines one block): an extractor draws into a
+    block the words beside it within one font size."""
     boxes = [_union([parts[n].box for n in group]) for group in groups]
     sizes: list[float] = []
     for k, (group, beside) in enumerate(zip(groups, in_grid(parts, groups))):
@@ -229,7 +237,7 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) 
         pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
         target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, grid * base if beside else base,
                      pitch / REACH)
-        limit = max(base, _largest_size(parts, group, target))
+        limit = max(base if least >= 1 else max(pitch / REACH, least * base), _largest_size(parts, group, target))
         size = min(target, limit)
         near = [sizes[j] for j in range(k) if _near(boxes[j], boxes[k], 2.0 * max(sizes[j], size))]
 
@@ -307,7 +315,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
     groups = units(parts, layout.stacked)
-    sizes = unit_sizes(parts, groups, layout.grid)
+    sizes = unit_sizes(parts, groups, layout.grid, layout.least)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
     placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))]))
     used: dict[str, object] = {}
