@@ -54,13 +54,7 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     word_h = _word_height(words)
     if word_h is None:
         return []
-    ink = otsu_ink(to_grey(image))
-    pad = int(round(COVERED_PAD * word_h))
-    height, width = ink.shape[:2]
-    for w in words:
-        x0, y0, x1, y1 = w.bbox
-        left, top, right, bottom = clipped((x0 - pad, y0 - pad, x1 + pad, y1 + pad), width, height)
-        ink[top:bottom, left:right] = 0
+    ink = _unread_ink(image, words, word_h)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
     glyphs = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)
@@ -91,6 +85,19 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     return sorted(found, key=lambda r: (r.bbox[1], r.bbox[0]))
 
 
+def _unread_ink(image: np.ndarray, words: list[OcrWord], word_h: int) -> np.ndarray:
+    """The page's ink (255 on 0) with the ink of every word read (and COVERED_PAD around it)
+    taken away."""
+    ink = otsu_ink(to_grey(image))
+    pad = int(round(COVERED_PAD * word_h))
+    height, width = ink.shape[:2]
+    for w in words:
+        x0, y0, x1, y1 = w.bbox
+        left, top, right, bottom = clipped((x0 - pad, y0 - pad, x1 + pad, y1 + pad), width, height)
+        ink[top:bottom, left:right] = 0
+    return ink
+
+
 def _word_height(words: list[OcrWord]) -> int | None:
     """The median height of the words read with text; None where too few were read to know
     what a line of the page's text looks like."""
@@ -110,25 +117,101 @@ def read_unread_rows(engine, image: np.ndarray, words: list[OcrWord],
     block = max((w.block for w in words), default=0)
     added: list[OcrWord] = []
     rows_added = 0
-    for again in read_boxes(engine, image, boxes, timeout=timeout):
+    ink = None  # the unread ink, made only for a row whose boxes need it
+    for row, again in zip(rows, read_boxes(engine, image, boxes, timeout=timeout)):
         again = sorted((w for w in again if w.conf >= DOUBTFUL), key=lambda w: w.bbox[0])  # not a blot beside it
         if not again or statistics.mean(w.conf for w in again) < CONFIDENT:
             continue
         if sum(ch.isalpha() for w in again for ch in w.text) < MIN_LETTERS:
             continue
         block += 1  # a block of its own: the reading order places it by its position
-        again = _marker_apart(again[0]) + again[1:]
+        if _glued_marker(again[0]) or _overlapping(again):
+            if ink is None:
+                ink = _unread_ink(image, words, word_h)
+            band = ink[max(0, row.bbox[1]):max(0, row.bbox[3])]
+            columns = band.any(axis=0) if band.size else np.zeros(ink.shape[1], dtype=bool)
+            again = _on_ink(_marker_apart(again[0], columns) + again[1:], columns)
         added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
         rows_added += 1
     return (words + added, rows_added) if added else (words, 0)
 
 
-def _marker_apart(word: OcrWord) -> list[OcrWord]:
-    """A list dash read glued to the capital after it ('-Lưu:', as a line read alone comes
-    back) as the two words the page's other list lines are ('-', 'Lưu:'); else the word."""
-    if len(word.text) < 3 or word.text[0] not in LIST_DASHES or not word.text[1].isupper():
+def _glued_marker(word: OcrWord) -> bool:
+    """Whether `word` is a list dash read glued to the capital after it ('-Lưu:', as a line
+    read alone comes back)."""
+    return len(word.text) >= 3 and word.text[0] in LIST_DASHES and word.text[1].isupper()
+
+
+def _overlapping(words: list[OcrWord]) -> bool:
+    """Whether two neighbours' boxes of a row (left to right) overlap across."""
+    return any(a.bbox[2] > b.bbox[0] for a, b in zip(words, words[1:]))
+
+
+def _ink_runs(columns: np.ndarray, left: int, right: int) -> list[tuple[int, int]]:
+    """(start, end) of the runs of inked columns between `left` and `right` (end exclusive)."""
+    left, right = max(0, left), min(len(columns), right)
+    if right <= left:
+        return []
+    inked = np.concatenate(([False], columns[left:right], [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(inked))
+    return [(left + int(a), left + int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _marker_apart(word: OcrWord, columns: np.ndarray | None = None) -> list[OcrWord]:
+    """A list dash glued to the capital after it (`_glued_marker`) as the two words the page's
+    other list lines are ('-', 'Lưu:'); else the word. The dash is one stroke: its box ends
+    where its ink does (`columns`: per column of the page, whether the row's unread ink has
+    any), and the word's starts at its first letter; without ink to go by (none, or no white
+    after the dash), the dash is given one letter's share of the box."""
+    if not _glued_marker(word):
         return [word]
     x0, y0, x1, y1 = word.bbox
+    runs = _ink_runs(columns, x0, x1) if columns is not None else []
+    if len(runs) >= 2:
+        return [replace(word, text=word.text[0], bbox=(runs[0][0], y0, runs[0][1], y1)),
+                replace(word, text=word.text[1:], bbox=(runs[1][0], y0, x1, y1))]
     split = x0 + max(1, (x1 - x0) // len(word.text))
     return [replace(word, text=word.text[0], bbox=(x0, y0, split, y1)),
             replace(word, text=word.text[1:], bbox=(split, y0, x1, y1))]
+
+
+def _on_ink(words: list[OcrWord], columns: np.ndarray) -> list[OcrWord]:
+    """The words of a re-read row (left to right) with the boxes that overlap cut apart on the
+    row's ink (`columns`, as for `_marker_apart`).
+
+    A row read alone sometimes comes back with a box reaching over its neighbour's letters
+    ('Lưu:' boxed over the 'VT,' beside it), so no extractor sees the space between them.
+    Each run of overlapping boxes is cut at the white between letters: each cut at the gap
+    nearest to where the words' shares of letters put it, each box then from its first
+    inked column to its last, so it still holds all of its word's ink. A run with fewer
+    pieces of ink than words keeps the engine's boxes."""
+    result = list(words)
+    start = 0
+    while start < len(result):
+        end = start + 1
+        while end < len(result) and result[end - 1].bbox[2] > result[end].bbox[0]:
+            end += 1
+        if end - start > 1:
+            result[start:end] = _cut_on_ink(result[start:end], columns)
+        start = end
+    return result
+
+
+def _cut_on_ink(chain: list[OcrWord], columns: np.ndarray) -> list[OcrWord]:
+    """The words of `chain` (boxes that overlap, left to right) laid on the ink of their span
+    (see `_on_ink`)."""
+    runs = _ink_runs(columns, min(w.bbox[0] for w in chain), max(w.bbox[2] for w in chain))
+    if len(runs) < len(chain):
+        return chain
+    first, last = runs[0][0], runs[-1][1]
+    letters = [max(1, len(w.text)) for w in chain]
+    cuts: list[int] = []  # per cut, the index of the first ink run right of it
+    for k in range(1, len(chain)):
+        wanted = first + (last - first) * sum(letters[:k]) / sum(letters)
+        # a gap leaves every word before and after it at least one run of ink
+        choices = range((cuts[-1] if cuts else 0) + 1, len(runs) - (len(chain) - k) + 1)
+        cuts.append(min(choices, key=lambda g: (abs((runs[g - 1][1] + runs[g][0]) / 2 - wanted),
+                                                 -(runs[g][0] - runs[g - 1][1]))))
+    bounds = [0] + cuts + [len(runs)]
+    return [replace(w, bbox=(runs[a][0], w.bbox[1], runs[b - 1][1], w.bbox[3]))
+            for w, a, b in zip(chain, bounds, bounds[1:])]

@@ -51,6 +51,7 @@ MIN_GAP = 0.25  # least gap between two words, in box heights, that extractors r
 SEPARATION = 1.12  # least ratio of font sizes between neighbouring units (poppler joins below 1.05)
 FACTORS = (1.0, SEPARATION, 1 / SEPARATION, SEPARATION ** 2, SEPARATION ** -2, SEPARATION ** 3)
 STACK_GAP = 1.2  # widest white space, in line heights, between two pieces of one unit
+LAST_WORDS = 3  # words before the next one that tell where a line runs (see _cuts)
 CELL_GAP = 1.5  # gap, in word heights, wider than any space of a justified line: the next cell
 GRID = 2.5  # font size, in line heights, wanted for units that sit beside others
 REACH = 1.4  # largest distance between baselines, in font sizes, that keeps lines in one block (1.5)
@@ -73,11 +74,14 @@ class Layout:
 
     stacked: bool = True  # lines read one under the other share a unit (else each piece is one)
     grid: float = GRID  # font size, in line heights, of units beside others (1: no larger)
+    least: float = 1.0  # least font size, in line heights, where a larger one reaches a neighbour (see unit_sizes)
 
 
 # the layout above; every piece a block of its own (poppler orders lines by geometry alone);
-# side-by-side units at their own size (poppler reads them column by column)
-LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0))
+# side-by-side units at their own size (poppler reads them column by column); units allowed
+# below their line height where a neighbour stands within a font size (a letterhead's agency
+# and motto close on one row, read by poppler as one line)
+LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -151,14 +155,23 @@ def pieces(record: dict, width: float, height: float) -> list[Piece]:
 
 def _cuts(boxes: list[Box], table: bool) -> list[tuple[int, int]]:
     """(start, end) of the pieces of one line's words (see `pieces`): a word that shares less
-    than a third of its height (or of the piece's) with the piece so far starts another."""
+    than a third of its height (or of theirs) both with the piece so far and with its last
+    few words starts another. The last few words as well as the whole piece: a line of a
+    tilted scan drifts by a line's height or more from end to end, a step of a few points
+    from word to word, while the next line of a table cell starts a whole line lower at once."""
+    def span(part: list[Box]) -> tuple[float, float]:
+        return _median([b[1] for b in part]), _median([b[3] for b in part])
+
+    def apart(part: list[Box], box: Box) -> bool:
+        top, bottom = span(part)
+        return min(bottom, box[3]) - max(top, box[1]) < min(bottom - top, box[3] - box[1]) / 3
+
     cuts, start = [], 0
     for k in range(1, len(boxes)):
         part = boxes[start:k]
-        top, bottom = _median([b[1] for b in part]), _median([b[3] for b in part])
-        shared = min(bottom, boxes[k][3]) - max(top, boxes[k][1])
-        step = min(bottom - top, boxes[k][3] - boxes[k][1])
-        if shared < step / 3 or (table and boxes[k][0] - boxes[k - 1][2] > CELL_GAP * max(bottom - top, step)):
+        top, bottom = span(part)
+        if (apart(part, boxes[k]) and apart(part[-LAST_WORDS:], boxes[k])) or \
+                (table and boxes[k][0] - boxes[k - 1][2] > CELL_GAP * (bottom - top)):
             cuts.append((start, k))
             start = k
     return cuts + [(start, len(boxes))] if boxes else []
@@ -201,7 +214,7 @@ def _inside(a: Box, b: Box) -> bool:
     return b[0] < x < b[2] and b[1] < y < b[3]
 
 
-def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) -> list[float]:
+def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, least: float = 1.0) -> list[float]:
     """One font size per unit, taken in text order.
 
     It starts from the unit's line height and is raised (as far as `_largest_size` allows) to
@@ -210,7 +223,12 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) 
     the number), and for a unit with another beside it, to `grid` line heights, so that an
     extractor tolerates the small misalignments of the grid such units form (it reads a grid
     row by row only where the blocks line up within half a font size). Last, a unit near one
-    already sized gets a size at least SEPARATION apart from it."""
+    already sized gets a size at least SEPARATION apart from it.
+
+    A size stays at least the line height, so that the unit's lines keep their own height;
+    where `_largest_size` allows less, `least` (< 1) lets it go down to that share of the line
+    height (never below what keeps the unit's lines one block): an extractor draws into a
+    block the words beside it within one font size."""
     boxes = [_union([parts[n].box for n in group]) for group in groups]
     sizes: list[float] = []
     for k, (group, beside) in enumerate(zip(groups, in_grid(parts, groups))):
@@ -219,7 +237,7 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID) 
         pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
         target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, grid * base if beside else base,
                      pitch / REACH)
-        limit = max(base, _largest_size(parts, group, target))
+        limit = max(base if least >= 1 else max(pitch / REACH, least * base), _largest_size(parts, group, target))
         size = min(target, limit)
         near = [sizes[j] for j in range(k) if _near(boxes[j], boxes[k], 2.0 * max(sizes[j], size))]
 
@@ -297,7 +315,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
     groups = units(parts, layout.stacked)
-    sizes = unit_sizes(parts, groups, layout.grid)
+    sizes = unit_sizes(parts, groups, layout.grid, layout.least)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
     placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))]))
     used: dict[str, object] = {}

@@ -1,6 +1,7 @@
 """Printed lines the page segmentation left out are found by their ink and read on their own."""
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -144,3 +145,59 @@ def test_a_blank_page_or_one_without_words_asks_nothing():
     empty = [OcrWord("", 0.0, (10, 10, 40, 40)) for _ in range(8)]
     assert read_unread_rows(engine, np.zeros((0, 0), dtype=np.uint8), empty) == (empty, 0)
     assert engine.calls == 0
+
+
+def _ink_extent(image, box):
+    """(first, last + 1) inked column of `image` inside `box`."""
+    columns = np.flatnonzero((image[box[1]:box[3], box[0]:box[2]] < 128).any(axis=0))
+    return box[0] + int(columns[0]), box[0] + int(columns[-1]) + 1
+
+
+def _read_as(monkeypatch, words):
+    """Makes the row reading answer `words` (page coordinates) for the one row left unread."""
+    import sohoa.ingest.unread as unread
+
+    monkeypatch.setattr(unread, "read_boxes", lambda engine, image, boxes, timeout=None: [list(words)])
+
+
+@needs_font
+def test_a_glued_dash_and_boxes_reaching_over_a_neighbour_are_cut_on_the_ink(monkeypatch):
+    # a row read alone came back as '-Lưu:' boxed over the 'VT,' beside it, and 'VT,' boxed
+    # from the middle of its 'V': the dash ends where its stroke does, and the boxes part at
+    # the white between 'Lưu:' and 'VT,', each still holding all of its word's ink
+    image, per_line, read = _last_line_unread()
+    dash, luu, vt, tthc = per_line[4]
+    glued = OcrWord("-Lưu:", 90.0, (dash.bbox[0], luu.bbox[1], vt.bbox[0] + 25, luu.bbox[3]))
+    late = OcrWord("VT,", 92.0, (vt.bbox[0] + 12, vt.bbox[1], vt.bbox[2], vt.bbox[3]))
+    _read_as(monkeypatch, [glued, late, tthc])
+    out, added = read_unread_rows(FakeEngine(), image, read)
+    new = out[len(read):]
+    assert added == 1 and [w.text for w in new] == ["-", "Lưu:", "VT,", "TTHC."]
+    for got, drawn in zip(new, per_line[4]):
+        first, last = _ink_extent(image, drawn.bbox)
+        assert got.bbox[0] <= first and got.bbox[2] >= last  # all of the word's ink
+        if got.text != "TTHC.":  # the words cut on the ink hold little else (the last kept its box)
+            assert got.bbox[2] - got.bbox[0] <= last - first + 2
+    assert new[-1].bbox == tthc.bbox
+    assert all(a.bbox[2] < b.bbox[0] for a, b in zip(new, new[1:]))  # a space between every two
+
+
+@needs_font
+def test_a_row_read_with_boxes_apart_keeps_the_engines_boxes(monkeypatch):
+    image, per_line, read = _last_line_unread()
+    _read_as(monkeypatch, per_line[4])
+    out, added = read_unread_rows(FakeEngine(), image, read)
+    assert added == 1 and out[len(read):] == [replace(w, block=max(r.block for r in read) + 1, par=1, line=1, word=k)
+                                              for k, w in enumerate(per_line[4], start=1)]
+
+
+def test_overlapping_boxes_over_fewer_pieces_of_ink_than_words_are_left_as_read():
+    from sohoa.ingest.unread import _on_ink
+
+    columns = np.zeros(300, dtype=bool)
+    columns[20:140] = True  # one unbroken stroke under both words
+    words = [OcrWord("ab", 90.0, (10, 0, 100, 20)), OcrWord("cd", 90.0, (90, 0, 150, 20))]
+    assert _on_ink(words, columns) == words
+    columns[78:84] = False  # white between them, nearer the middle than the letters' share
+    cut = _on_ink(words, columns)
+    assert [w.bbox[0] for w in cut] == [20, 84] and [w.bbox[2] for w in cut] == [78, 140]
