@@ -18,16 +18,25 @@ from sohoa.ingest.records import OcrWord
 MARGIN = 20  # pixels of paper left of each strip on the sheet
 
 
-def stack(crops: list[np.ndarray], like: np.ndarray, half: int) -> tuple[np.ndarray, list[int]]:
-    """The crops one under another on white paper (of `like`'s type and channels), `half` rows
-    of paper above and below each; (sheet, the top row of each crop on the sheet)."""
-    gap = 2 * half
-    width = max(c.shape[1] for c in crops) + 2 * MARGIN
-    height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
+def stack(crops: list[np.ndarray | None], like: np.ndarray, gap: int,
+          margin: int = MARGIN) -> tuple[np.ndarray | None, list[int | None]]:
+    """The crops one under another on white paper (of `like`'s type and channels), `gap` rows
+    of paper above, between and below them and `margin` columns left and right; (sheet, the
+    top row of each crop on the sheet). A missing crop (None) takes no room and has no top; no
+    crop at all, no sheet."""
+    present = [c for c in crops if c is not None]
+    if not present:
+        return None, [None] * len(crops)
+    width = max(c.shape[1] for c in present) + 2 * margin
+    height = sum(c.shape[0] for c in present) + gap * (len(present) + 1)
     sheet = np.full((height, width) + like.shape[2:], 255, dtype=like.dtype)
-    tops, y = [], gap
+    tops: list[int | None] = []
+    y = gap
     for crop in crops:
-        sheet[y:y + crop.shape[0], MARGIN:MARGIN + crop.shape[1]] = crop
+        if crop is None:
+            tops.append(None)
+            continue
+        sheet[y:y + crop.shape[0], margin:margin + crop.shape[1]] = crop
         tops.append(y)
         y += crop.shape[0] + gap
     return sheet, tops
@@ -50,7 +59,7 @@ def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]]
     boxes = [clipped(box, width, height) for box in boxes]
     crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
     half = max(c.shape[0] for c in crops) // 2 + 1  # paper around each crop: half the tallest one
-    sheet, tops = stack(crops, image, half)
+    sheet, tops = stack(crops, image, 2 * half)
     found: list[list[OcrWord]] = [[] for _ in crops]
     for word in engine.recognise(sheet, timeout=timeout):
         if not word.text.strip():

@@ -32,6 +32,7 @@ import numpy as np
 
 from sohoa.ingest.ocr import OcrEngine, recognise_each
 from sohoa.ingest.records import OcrWord
+from sohoa.ingest.sheet import stack
 from sohoa.tables.tittles import with_dot_alternatives
 from sohoa.tables.values import TEXT, parse_value
 
@@ -286,24 +287,13 @@ def _read_stacks_words(engine: OcrEngine, stacks: list[list[np.ndarray | None]],
 
 
 def _stacked(crops: list[np.ndarray | None], gap: int) -> tuple[np.ndarray, list[tuple[int, int] | None]] | None:
-    """The crops one under another on white, `gap` apart, and the rows (top, bottom) of each
-    on it (None for a missing crop); None when there is no crop at all."""
-    present = [c for c in crops if c is not None]
-    if not present:
+    """The crops one under another on white, `gap` apart and `gap` from the sides
+    (`sohoa.ingest.sheet.stack`), and the rows (top, bottom) of each on it (None for a missing
+    crop); None when there is no crop at all."""
+    sheet, tops = stack(crops, np.empty((1, 1), np.uint8), gap, margin=gap)
+    if sheet is None:
         return None
-    width = max(c.shape[1] for c in present) + 2 * gap
-    height = sum(c.shape[0] for c in present) + gap * (len(present) + 1)
-    canvas = np.full((height, width), 255, dtype=np.uint8)
-    slots: list[tuple[int, int] | None] = []
-    y = gap
-    for crop in crops:
-        if crop is None:
-            slots.append(None)
-            continue
-        canvas[y: y + crop.shape[0], gap: gap + crop.shape[1]] = crop
-        slots.append((y, y + crop.shape[0]))
-        y += crop.shape[0] + gap
-    return canvas, slots
+    return sheet, [None if top is None else (top, top + crop.shape[0]) for crop, top in zip(crops, tops)]
 
 
 def _read_band_words(engine: OcrEngine, crops: list[np.ndarray | None], bands: list[int] | None,
