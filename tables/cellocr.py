@@ -87,34 +87,29 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
     min_pixels = max(12, (dpi // 100) ** 2 * 4)
     crops: list[np.ndarray | None] = []
     sharp: list[np.ndarray | None] = []  # unsmoothed, for the shapes of separators
-    inked: list[tuple[int, int, int, int] | None] = []  # each crop's ink on the page
     height, width = ink.shape[:2]
     for x0, y0, x1, y1 in boxes:
         # a box may reach past the page (a column guessed beyond the last word): read what is on it
         x0, x1 = max(0, min(x0, width)), max(0, min(x1, width))
         y0, y1 = max(0, min(y0, height)), max(0, min(y1, height))
-        box = ink_box(ink[y0:y1, x0:x1], min_pixels) if x1 - x0 >= 4 and y1 - y0 >= 4 else None
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            crops.append(None)
+            sharp.append(None)
+            continue
+        box = ink_box(ink[y0:y1, x0:x1], min_pixels)
         if box is None:
             crops.append(None)
             sharp.append(None)
-            inked.append(None)
             continue
         bx0, by0, bx1, by1 = box
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
-        inked.append((x0 + bx0, y0 + by0, x0 + bx1, y0 + by1))
-    seen = words_over(boxes, page_words) if page_words is not None else None
-    # a figure the page's OCR read surely, whole and digit for digit as the crop shows it, is
-    # not read again: its word stands as the cell's first reading (its box moved into the crop)
-    taken = {k: [replace(w, bbox=(w.x0 - inked[k][0] + pad, w.y0 - inked[k][1] + pad,
-                                  w.x1 - inked[k][0] + pad, w.y1 - inked[k][1] + pad)) for w in _whole(seen[k])]
-             for k in range(len(crops)) if seen is not None and _read_surely(seen[k], inked[k], sharp[k])}
-    first_words = [taken[k] if k in taken else without_stray_marks(words) for k, words in enumerate(
-        _read_band_words(engine, [None if k in taken else crop for k, crop in enumerate(crops)], bands, gap))]
+    first_words = [without_stray_marks(words) for words in _read_band_words(engine, crops, bands, gap)]
     other_readings: list[list[tuple[str, float]]] = [[] for _ in crops]  # what other passes read
     _reread_doubtful_words(engine, crops, first_words, gap)
-    _second_opinion_on_marks(engine, crops, first_words, gap, seen)
+    _second_opinion_on_marks(engine, crops, first_words, gap,
+                             words_over(boxes, page_words) if page_words is not None else None)
     first_words = with_dot_alternatives(crops, first_words)  # 'chỉ' read where the crop shows the dot of 'chi'
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
@@ -443,24 +438,6 @@ def _second_opinion_on_marks(engine: OcrEngine, crops: list[np.ndarray | None], 
                         found[form] = max(found.get(form, 0.0), odds)
                 if found != dict(old.alternatives):
                     first[block.a + i] = replace(old, alternatives=tuple(sorted(found.items(), key=lambda kv: -kv[1])))
-
-
-_SURE = 90.0
-"""A figure the page's OCR read with at least this confidence (0-100) may stand for the cell's
-own reading (the cell reader's own doubt starts below it too: a number read with less is read
-again digits only)."""
-
-
-def _read_surely(words: list[OcrWord], inked: tuple[int, int, int, int] | None, sharp: np.ndarray | None) -> bool:
-    """Whether the page's OCR read a cell so that its reading can stand for the cell's own: one
-    word, read with confidence `_SURE` or more, a bare number once cleaned, whose box covers all
-    the cell's ink (nothing beside it left unread), with as many digits as the crop shows."""
-    if inked is None or len(words) != 1 or words[0].conf < _SURE:
-        return False
-    word, slack = words[0], 3
-    text = clean_cell_text(word.text)
-    return (word.x0 - slack <= inked[0] and word.y0 - slack <= inked[1] and word.x1 + slack >= inked[2]
-            and word.y1 + slack >= inked[3] and _BARE_NUMBER.match(text) is not None and _digits_fit(text, sharp))
 
 
 def _same_letters(first: list[OcrWord], second: list[OcrWord]) -> bool:
