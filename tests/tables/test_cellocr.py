@@ -373,39 +373,3 @@ def test_words_over_a_cell_are_those_wholly_inside_it_in_reading_order():
     assert [[w.text for w in cell] for cell in cellocr.words_over([(0, 0, 100, 70), (100, 0, 200, 70)], words)] == \
         [["a", "b", "c"], ["d"]]
     assert cellocr.words_over([(0, 0, 100, 70)], []) == [[]]
-
-
-def test_a_figure_the_page_read_surely_stands_for_the_cell_s_reading():
-    crop = _crop("47,64", 40)
-    sharp, inked = crop, (100, 200, 100 + crop.shape[1], 200 + crop.shape[0])
-
-    def word(text, conf=95.0, box=(98, 198, 102 + crop.shape[1], 202 + crop.shape[0])):
-        return [OcrWord(text, conf, box)]
-
-    assert cellocr._read_surely(word("47,64"), inked, sharp)
-    assert not cellocr._read_surely(word("47,64", conf=80.0), inked, sharp)  # not sure
-    assert not cellocr._read_surely(word("47,604"), inked, sharp)  # a digit the crop does not show
-    assert not cellocr._read_surely(word("47,64", box=(120, 198, 102 + crop.shape[1], 202 + crop.shape[0])),
-                                    inked, sharp)  # ink left of the word unread
-    assert not cellocr._read_surely(word("47,64") * 2, inked, sharp)
-    assert not cellocr._read_surely(word("Tỷ"), inked, sharp)  # a word, not a figure
-    assert not cellocr._read_surely(word("47,64"), None, sharp)
-
-
-def test_cells_the_page_read_surely_are_not_read_again(monkeypatch):
-    figure, label = _crop("47,64", 40), _crop("Tổng số", 40)
-    grey = np.full((200, 700), 255, np.uint8)
-    grey[20:20 + figure.shape[0], 20:20 + figure.shape[1]] = figure
-    grey[20:20 + label.shape[0], 300:300 + label.shape[1]] = label
-    ink = np.where(grey < 128, 255, 0).astype(np.uint8)
-    ys, xs = np.nonzero(ink[:, :280])
-    page = [OcrWord("47,64", 96.0, (int(xs.min()) - 1, int(ys.min()) - 1, int(xs.max()) + 2, int(ys.max()) + 2),
-                    block=1, par=1, line=1)]
-    stacked = []
-    monkeypatch.setattr(cellocr, "_read_band_words", lambda engine, crops, bands, gap: stacked.append(
-        [c is not None for c in crops]) or [[] if c is None else _fake_words("Tổng", "số") for c in crops])
-    monkeypatch.setattr(cellocr, "_read_stack_words", lambda engine, crops, *a, **k: [[] for _ in crops])
-    read = cellocr.read_cells(NullEngine(), grey, ink, [(0, 0, 280, 200), (280, 0, 700, 200)], page_words=page)
-    assert stacked == [[False, True]]  # the figure was not read again
-    assert read[0].text == "47,64" and read[0].conf == 96.0
-    assert read[1].text == "Tổng số"
