@@ -73,7 +73,9 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
         image = read.image if read.image is not None else ingest_page.layer_page_image(source, options)
         reader = engine or ingest_page.engine_for(replace(options, ocr_model=options.cell_ocr_model))
         cells = within(reader, ingest_page.time_left(options, started))
-        tables = tuple(find_page_tables(image, engine=cells, repair=options.repair))
+        # the page's own OCR of this very image (not a text layer's words, drawn at another scale)
+        words = read.result.ocr.words if read.image is not None and read.result.source == "ocr" else None
+        tables = tuple(find_page_tables(image, engine=cells, repair=options.repair, words=words))
     except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
         failed = PageWarning(WarningCode.TABLES_FAILED, f"table extraction failed: {type(exc).__name__}: {exc}")
         return replace(read.result, warnings=read.result.warnings + (failed,))

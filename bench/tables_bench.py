@@ -40,7 +40,9 @@ onwards: a later first page gives pages no one has looked at (held out); a brows
 table runs over one sheet is left out and counted (`pages_left_out`); `TABLES_BENCH_ANCHOR=0` skips img2table;
 `TABLES_BENCH_STYLES=a,b` runs only those styles (`borderless_two`, an indicator column and
 one value column without rules, runs only when named here); `TABLES_BENCH_LEVELS=light,heavy`
-only those levels.
+only those levels. The table step is given the page's own OCR words, as `sohoa run` gives them
+(`page_ocr_words`, not timed: the page step pays for them); `TABLES_BENCH_PAGE_WORDS=0` reads
+the tables without them, as `sohoa tables` does.
 """
 
 from __future__ import annotations
@@ -216,6 +218,17 @@ def variants() -> list[tuple[str, str, str]]:
     return runs
 
 
+def page_ocr_words(grey: np.ndarray) -> list:
+    """The words `sohoa run`'s page step reads on this page before the table step: its rules
+    erased, Tesseract with the page's model and its per-character choices
+    (`sohoa.ingest.page.read_page`, without its second reading of doubtful words)."""
+    from sohoa.ingest import geometry
+    from sohoa.ingest.page import PageOptions, engine_for
+
+    _, mask = geometry.find_rules(grey)
+    return engine_for(PageOptions()).recognise(geometry.erase_rules(grey, mask))
+
+
 def main(out_dir: Path) -> dict:
     from sohoa.ingest.records import PageImage
     from sohoa.synth.degrade import degrade
@@ -237,6 +250,7 @@ def main(out_dir: Path) -> dict:
     first_page = int(os.environ.get("TABLES_BENCH_FIRST_PAGE", "0"))
     left_out = []
     with_anchor = os.environ.get("TABLES_BENCH_ANCHOR", "1") != "0"
+    with_page_words = os.environ.get("TABLES_BENCH_PAGE_WORDS", "1") != "0"
     anchor_ocr = None
     if with_anchor:
         from img2table.ocr import TesseractOCR
@@ -267,8 +281,11 @@ def main(out_dir: Path) -> dict:
             for number, image in enumerate(images, start=1):
                 if method == "sohoa":
                     grey = np.asarray(image.convert("L"))
+                    lap = time.perf_counter()
+                    words = page_ocr_words(grey) if with_page_words else None  # paid by the page step, not timed
+                    started += time.perf_counter() - lap
                     read = find_tables_on_page(PageImage(f"{variant}-{style}-{level}-{n}", number, grey, 300),
-                                               repair=False)
+                                               repair=False, words=words)
                     tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
                     lap = time.perf_counter()
                     unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]  # ablation, not timed

@@ -250,7 +250,8 @@ def _speck_mask(ink: np.ndarray, max_size: int) -> np.ndarray:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = (stats[:, cv2.CC_STAT_WIDTH] <= max_size) & (stats[:, cv2.CC_STAT_HEIGHT] <= max_size // 2 + 2)
     small[0] = False
-    return np.where(small[labels], 255, 0).astype(np.uint8)
+    # a look-up of each label's byte: a page-sized mask at once, not a page of 64-bit integers
+    return np.where(small, 255, 0).astype(np.uint8)[labels]
 
 
 def rule_masks(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> RuleMasks:

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 from sohoa.tables.records import Table
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Sequence
+
     import pandas as pd
 
     from sohoa.ingest.ocr import OcrEngine
-    from sohoa.ingest.records import PageImage
+    from sohoa.ingest.records import OcrWord, PageImage
 
 TIDY_COLUMNS = (
     "doc_id", "page", "table", "row", "section", "indicator", "unit", "measure", "period",
@@ -22,17 +24,19 @@ TIDY_COLUMNS = (
 )
 
 
-def find_page_tables(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True) -> list[Table]:
+def find_page_tables(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
+                     words: "Sequence[OcrWord] | None" = None) -> list[Table]:
     """Tables on one preprocessed page image (runs in the page worker).
 
     Ruled tables come from the page's lines; borderless tables from the layout of the ink
     outside them. Cells are read with `engine` (the page's OCR engine, bounded by the page's
     time limit; see `sohoa.tables.page` for the default). `repair`: False leaves every cell as
-    read (`sohoa run --no-repair`).
+    read (`sohoa run --no-repair`). `words`: the page's own OCR of this image, where the page
+    was OCR'd (the second opinion on the cells' tone marks where it read them alike).
     """
     from sohoa.tables.page import find_tables_on_page
 
-    return find_tables_on_page(page, engine=engine, repair=repair)
+    return find_tables_on_page(page, engine=engine, repair=repair, words=words)
 
 
 def tables_from_text(doc_id: str, text: str, *, repair_text: bool = True) -> list[Table]:

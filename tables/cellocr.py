@@ -77,10 +77,12 @@ def ink_box(crop_ink: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] 
 
 def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list[tuple[int, int, int, int]],
                dpi: int = 300, bands: list[int] | None = None,
-               ordinals: list[bool] | None = None) -> list[CellText]:
+               ordinals: list[bool] | None = None, page_words: list[OcrWord] | None = None) -> list[CellText]:
     """Read every cell box of the (rule-erased) grey page with `engine`; one pass for all of
     them, or one per band when `bands` gives each box a band number (a table's header apart
-    from its body: bold header labels read in one block with body text come back worse)."""
+    from its body: bold header labels read in one block with body text come back worse).
+    `page_words`: what the page's own OCR read, in the coordinates of `grey`, the second
+    opinion on the marks of the cells it read alike (`_second_opinion_on_marks`)."""
     pad = max(8, dpi // 25)
     gap = max(30, dpi // 8)
     min_pixels = max(12, (dpi // 100) ** 2 * 4)
@@ -107,7 +109,8 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
     first_words = [without_stray_marks(words) for words in _read_band_words(engine, crops, bands, gap)]
     other_readings: list[list[tuple[str, float]]] = [[] for _ in crops]  # what other passes read
     _reread_doubtful_words(engine, crops, first_words, gap)
-    _second_opinion_on_marks(engine, crops, first_words, gap)
+    _second_opinion_on_marks(engine, crops, first_words, gap,
+                             words_over(boxes, page_words) if page_words is not None else None)
     first_words = with_dot_alternatives(crops, first_words)  # 'chỉ' read where the crop shows the dot of 'chi'
     first = [_joined(words) if crops[k] is not None else ("", 100.0) for k, words in enumerate(first_words)]
     alternatives = [tuple((w.text, w.alternatives) for w in words if w.alternatives) for words in first_words]
@@ -391,20 +394,25 @@ def _mark_key(word: str) -> str:
 
 
 def _second_opinion_on_marks(engine: OcrEngine, crops: list[np.ndarray | None], words: list[list[OcrWord]],
-                             gap: int) -> None:
-    """Text cells read once more, enlarged by half, for a second opinion on tone marks only:
-    the LSTM's doubts about a mark come and go with the scale (it weighs 'chi' beside the
-    'chỉ' it reads at one size and not at another). Words of both readings with the same
-    letters are paired; a second reading with other marks, and every mark it doubted,
-    joins the word's alternatives (its own reading at odds 1). The text stays the first
-    reading's. `words` is updated in place."""
+                             gap: int, seen: list[list[OcrWord]] | None = None) -> None:
+    """A second opinion on the tone marks of text cells: the LSTM's doubts about a mark come
+    and go with the scale and the model (it weighs 'chi' beside the 'chỉ' it reads at one size
+    and not at another). Where the page's own OCR (`seen`: its words over each cell, another
+    model reading the page at another scale) read the cell's words with the same letters, that
+    reading is the second opinion; the other text cells are read once more, enlarged by half.
+    Words of both readings with the same letters are paired; a second reading with other
+    marks, and every mark it doubted, joins the word's alternatives (its own reading at odds
+    1). The text stays the first reading's. `words` is updated in place."""
     cells = [k for k, cell in enumerate(words) if crops[k] is not None
              and sum(any(ch.isalpha() for ch in w.text) for w in cell) >= 2]
     if not cells:
         return
-    scaled = [cv2.resize(crops[k], None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC) for k in cells]
-    again = _read_stack_words(engine, scaled, gap, choices=True)
-    for k, second in zip(cells, again):
+    given = {k: seen[k] for k in cells if seen is not None and seen[k] and _same_letters(words[k], seen[k])}
+    asked = [k for k in cells if k not in given]
+    scaled = [cv2.resize(crops[k], None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC) for k in asked]
+    again = dict(zip(asked, _read_stack_words(engine, scaled, gap, choices=True))) if asked else {}
+    for k in cells:
+        second = given[k] if k in given else again[k]
         first = words[k]
         matcher = difflib.SequenceMatcher(a=[_mark_key(w.text) for w in first],
                                           b=[_mark_key(w.text) for w in second], autojunk=False)
@@ -420,6 +428,27 @@ def _second_opinion_on_marks(engine: OcrEngine, crops: list[np.ndarray | None], 
                         found[form] = max(found.get(form, 0.0), odds)
                 if found != dict(old.alternatives):
                     first[block.a + i] = replace(old, alternatives=tuple(sorted(found.items(), key=lambda kv: -kv[1])))
+
+
+def _same_letters(first: list[OcrWord], second: list[OcrWord]) -> bool:
+    """Whether two readings of a cell have the same words letter for letter, marks aside."""
+    def letters(words: list[OcrWord]) -> list[str]:
+        return [key for key in (_mark_key(w.text) for w in words) if key]
+
+    return letters(first) == letters(second)
+
+
+def words_over(boxes: list[tuple[int, int, int, int]], words: list[OcrWord]) -> list[list[OcrWord]]:
+    """The words whose box lies inside each box, in reading order: what a reading of the whole
+    page read over each cell (a word across a rule belongs to no cell)."""
+    if not words:
+        return [[] for _ in boxes]
+    spans = np.array([w.bbox for w in words], dtype=np.float64)
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        inside = (spans[:, 0] >= x0) & (spans[:, 1] >= y0) & (spans[:, 2] <= x1) & (spans[:, 3] <= y1)
+        out.append(_in_reading_order([words[i] for i in np.flatnonzero(inside)]))
+    return out
 
 
 _SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")

@@ -1,13 +1,14 @@
 """Tables on one page image: straighten, find rules, read ruled grids cell by cell, and look
 for borderless tables in the layout of the remaining ink.
 
-The page's OCR words are not needed: cells are read from their own crops by the page's OCR
-engine, which is more accurate and keeps the lone digits and dashes that page OCR tends to
-drop."""
+Cells are read from their own crops by the page's OCR engine, which is more accurate than the
+page's OCR and keeps the lone digits and dashes that page OCR tends to drop; the page's OCR
+words, where given, are the second opinion on the tone marks of the cells they read alike."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Sequence
 
 import cv2
 import numpy as np
@@ -24,7 +25,7 @@ from sohoa.tables.structure import table_from_cells
 
 if TYPE_CHECKING:  # pragma: no cover
     from sohoa.ingest.ocr import OcrEngine
-    from sohoa.ingest.records import PageImage
+    from sohoa.ingest.records import OcrWord, PageImage
 
 
 LABEL_MARKS = True
@@ -33,10 +34,12 @@ LABEL_MARKS = True
 the context); `bench/tables_bench.py` reports F1 with it toggled."""
 
 
-def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True) -> list[Table]:
+def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
+                        words: "Sequence[OcrWord] | None" = None) -> list[Table]:
     """Tables on one preprocessed page image; cells read with `engine` (default: Tesseract
     `vie` with `sohoa.ingest.ocr.DEFAULT_CELL_OCR_MODEL`, as `sohoa run` reads them); `repair`:
-    False leaves every cell as read."""
+    False leaves every cell as read. `words`: the page's own OCR of this image, where it was
+    read (a second opinion on the cells' tone marks that spares reading them once more)."""
     if engine is None:
         from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, TesseractEngine
 
@@ -46,6 +49,7 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     # the page worker levelled the page by its text; the rules may still tilt a little
     angle = rule_skew(grey, dpi)
     grey = straighten(grey, angle)
+    page_words = None if words is None else turned_words(list(words), grey.shape, angle)
     masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle))
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
@@ -67,7 +71,8 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         band = header_band_rows(grid)
         read = read_cells(engine, erased, ink, [cell.box for cell in grid.cells], dpi,
                           bands=[int(cell.row >= band) for cell in grid.cells],
-                          ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells])
+                          ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells],
+                          page_words=page_words)
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf, t.alternatives) for c, t in zip(grid.cells, read)]
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
@@ -78,7 +83,8 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     def read_borderless(boxes):
         # the first column of a borderless grid is its TT column when it has one
         left = min((b[0] for b in boxes), default=0)
-        read = read_cells(engine, erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes])
+        read = read_cells(engine, erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes],
+                          page_words=page_words)
         borderless_reads.extend(read)
         return read
 
@@ -89,9 +95,25 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     return [repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables
 
 
+def turned_words(words: list["OcrWord"], shape: tuple[int, ...], angle: float) -> list["OcrWord"]:
+    """Words read on the page before `straighten(…, angle)`, moved with it: each box keeps its
+    size about its turned centre (a turn of a degree or so barely changes a word's box)."""
+    if abs(angle) < 0.05:  # `straighten` leaves the page as it is
+        return words
+    h, w = shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    out = []
+    for word in words:
+        x0, y0, x1, y1 = word.bbox
+        cx, cy = matrix @ np.array([(x0 + x1) / 2, (y0 + y1) / 2, 1.0])
+        dx, dy = (x1 - x0) / 2, (y1 - y0) / 2
+        out.append(replace(word, bbox=(int(round(cx - dx)), int(round(cy - dy)), int(round(cx + dx)), int(round(cy + dy)))))
+    return out
+
+
 def _without_specks(ink: np.ndarray) -> np.ndarray:
     """Ink with scan noise (components of a few pixels) removed, for whitespace analysis."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= 12
     keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return np.where(keep, 255, 0).astype(np.uint8)[labels]

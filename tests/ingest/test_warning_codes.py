@@ -46,7 +46,7 @@ def test_a_failing_table_step_is_a_warning_and_the_text_stands(monkeypatch):
     from sohoa.ingest.records import PageImage, PageSource
     from sohoa.pipeline import _with_tables
 
-    def broken(image, *, engine, repair):
+    def broken(image, *, engine, repair, words):
         assert repair is False  # --no-repair reaches the table step
         raise ValueError("no grid")
 
@@ -57,3 +57,24 @@ def test_a_failing_table_step_is_a_warning_and_the_text_stands(monkeypatch):
     assert result.ocr == page.ocr and result.tables == ()
     assert [(w.code, w.message) for w in result.warnings] == [
         (WarningCode.TABLES_FAILED, "table extraction failed: ValueError: no grid")]
+
+
+def test_the_table_step_is_given_the_page_s_own_ocr_words_and_no_text_layer_s(monkeypatch):
+    from dataclasses import replace
+
+    import numpy as np
+
+    import sohoa.tables.api as tables_api
+    from sohoa.ingest.ocr import NullEngine
+    from sohoa.ingest.page import PageOptions, ReadPage
+    from sohoa.ingest.records import PageImage, PageSource
+    from sohoa.pipeline import _with_tables
+
+    given = []
+    monkeypatch.setattr(tables_api, "find_page_tables", lambda image, *, engine, repair, words: given.append(words) or [])
+    page = _page(1)
+    image = PageImage("d", 1, np.full((40, 40), 255, np.uint8), 300)
+    _with_tables(ReadPage(page, True, image), PageSource("d", "d.png", "image", 1), PageOptions(), 0.0, NullEngine())
+    layer = replace(page, source="text-layer")
+    _with_tables(ReadPage(layer, True, image), PageSource("d", "d.pdf", "pdf", 1), PageOptions(), 0.0, NullEngine())
+    assert given == [page.ocr.words, None]

@@ -337,3 +337,39 @@ def test_a_tone_mark_read_as_a_word_of_the_line_above_is_dropped(stray):
 def test_words_that_are_no_stray_marks_stay(kept):
     words = [_DUNG, kept, _NUOC, _TUOI]
     assert cellocr.without_stray_marks(words) == words
+
+
+def test_the_page_s_reading_with_the_same_letters_is_the_second_opinion(monkeypatch):
+    asked = []
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda engine, crops, *a, **k: asked.append(len(crops)) or [
+        _fake_words("giá", "trị") for _ in crops])
+    crop = np.full((20, 60), 255, np.uint8)
+    words = [_fake_words("tổng", "chỉ"), _fake_words("giá", "tri")]
+    page = [_fake_words("tổng", "chi"), _fake_words("gia", "tà")]  # the second: other letters, no opinion
+    page[0][1] = OcrWord("chi", 90.0, (10, 0, 18, 10), alternatives=(("chí", 0.4),))
+    cellocr._second_opinion_on_marks(NullEngine(), [crop, crop], words, 40, page)
+    assert asked == [1]  # only the cell the page read otherwise is read again
+    assert words[0][1].alternatives == (("chi", 1.0), ("chí", 0.4))
+    assert words[1][1].alternatives == (("trị", 1.0),)
+
+
+def test_without_the_page_s_reading_every_text_cell_is_read_again(monkeypatch):
+    asked = []
+    monkeypatch.setattr(cellocr, "_read_stack_words", lambda engine, crops, *a, **k: asked.append(len(crops)) or [
+        _fake_words("tổng", "chi") for _ in crops])
+    crop = np.full((20, 60), 255, np.uint8)
+    words = [_fake_words("tổng", "chỉ"), _fake_words("tổng", "chỉ")]
+    cellocr._second_opinion_on_marks(NullEngine(), [crop, crop], words, 40, [[], None])
+    assert asked == [2]
+    assert words[0][1].alternatives == words[1][1].alternatives == (("chi", 1.0),)
+
+
+def test_words_over_a_cell_are_those_wholly_inside_it_in_reading_order():
+    def word(text, box, line):
+        return OcrWord(text, 90.0, box, block=1, par=1, line=line)
+
+    words = [word("b", (60, 10, 90, 30), 1), word("a", (10, 10, 50, 30), 1), word("c", (10, 40, 50, 60), 2),
+             word("across", (90, 10, 130, 30), 1), word("d", (110, 40, 190, 60), 2)]
+    assert [[w.text for w in cell] for cell in cellocr.words_over([(0, 0, 100, 70), (100, 0, 200, 70)], words)] == \
+        [["a", "b", "c"], ["d"]]
+    assert cellocr.words_over([(0, 0, 100, 70)], []) == [[]]

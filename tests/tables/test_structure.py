@@ -286,3 +286,20 @@ def test_a_continuation_page_whose_first_row_number_is_misread_starts_with_body_
               (0, 4, 1, 1, "2026"), (1, 0, 1, 1, "1"), (1, 1, 1, 1, "GRDP"), (1, 2, 1, 1, "%"), (1, 3, 1, 1, "6,5"),
               (1, 4, 1, 1, "7")]
     assert header_row_count(2, header) == 1
+
+
+@pytest.mark.parametrize("angle", [0.0, 0.03, 0.4, -1.2, 2.5])
+def test_page_words_move_with_the_straightened_page(angle):
+    import cv2
+
+    from sohoa.ingest.geometry import straighten
+    from sohoa.ingest.records import OcrWord
+    from sohoa.tables.page import turned_words
+
+    page = np.full((400, 600), 255, np.uint8)
+    cv2.rectangle(page, (100, 280), (140, 300), 0, -1)  # a word's ink
+    moved = turned_words([OcrWord("chữ", 90.0, (100, 280, 141, 301))], page.shape, angle)[0]
+    ys, xs = np.nonzero(straighten(page, angle) < 128)
+    assert abs((moved.x0 + moved.x1) / 2 - (xs.min() + xs.max() + 1) / 2) <= 1.5
+    assert abs((moved.y0 + moved.y1) / 2 - (ys.min() + ys.max() + 1) / 2) <= 1.5
+    assert (moved.x1 - moved.x0, moved.y1 - moved.y0) == (41, 21)
