@@ -18,18 +18,17 @@ from sohoa.ingest.records import OcrWord
 MARGIN = 20  # pixels of paper left of each strip on the sheet
 
 
-def stack(crops: list[np.ndarray | None], like: np.ndarray, gap: int,
-          margin: int = MARGIN) -> tuple[np.ndarray | None, list[int | None]]:
-    """The crops one under another on white paper (of `like`'s type and channels), `gap` rows
-    of paper above, between and below them and `margin` columns left and right; (sheet, the
-    top row of each crop on the sheet). A missing crop (None) takes no room and has no top; no
-    crop at all, no sheet."""
+def stack(crops: list[np.ndarray | None], gap: int, margin: int = MARGIN) -> tuple[np.ndarray | None, list[int | None]]:
+    """The crops (of one picture's type and channels) one under another on white paper of that
+    type, `gap` rows of paper above, between and below them and `margin` columns left and
+    right; (sheet, the top row of each crop on the sheet). A missing crop (None) takes no room
+    and has no top; no crop at all, no sheet."""
     present = [c for c in crops if c is not None]
     if not present:
         return None, [None] * len(crops)
     width = max(c.shape[1] for c in present) + 2 * margin
     height = sum(c.shape[0] for c in present) + gap * (len(present) + 1)
-    sheet = np.full((height, width) + like.shape[2:], 255, dtype=like.dtype)
+    sheet = np.full((height, width) + present[0].shape[2:], 255, dtype=present[0].dtype)
     tops: list[int | None] = []
     y = gap
     for crop in crops:
@@ -58,17 +57,24 @@ def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]]
     height, width = image.shape[:2]
     boxes = [clipped(box, width, height) for box in boxes]
     crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
-    half = max(c.shape[0] for c in crops) // 2 + 1  # paper around each crop: half the tallest one
-    sheet, tops = stack(crops, image, 2 * half)
+    gap = 2 * (max(c.shape[0] for c in crops) // 2 + 1)  # paper around each crop: half the tallest one
+    sheet, tops = stack(crops, gap)
+    read = [word for word in engine.recognise(sheet, timeout=timeout) if word.text.strip()]
+    return [[replace(w, bbox=(w.bbox[0] + box[0], w.bbox[1] + box[1], w.bbox[2] + box[0], w.bbox[3] + box[1]))
+             for w in words] for box, words in zip(boxes, crop_words(read, crops, tops, gap))]
+
+
+def crop_words(words: list[OcrWord], crops: list[np.ndarray | None], tops: list[int | None], gap: int,
+               margin: int = MARGIN) -> list[list[OcrWord]]:
+    """The words read on a sheet of `stack(crops, gap, margin)` given back to their crops: each
+    to the crop its middle lies in or within half the gap around, in the engine's order, its
+    box within that crop."""
     found: list[list[OcrWord]] = [[] for _ in crops]
-    for word in engine.recognise(sheet, timeout=timeout):
-        if not word.text.strip():
-            continue
+    for word in words:
         centre = (word.bbox[1] + word.bbox[3]) / 2
-        for index, (box, top, crop) in enumerate(zip(boxes, tops, crops)):
-            if top - half <= centre < top + crop.shape[0] + half:
-                dx, dy = box[0] - MARGIN, box[1] - top  # sheet to page
+        for index, (top, crop) in enumerate(zip(tops, crops)):
+            if top is not None and top - gap / 2 <= centre < top + crop.shape[0] + gap / 2:
                 x0, y0, x1, y1 = word.bbox
-                found[index].append(replace(word, bbox=(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
+                found[index].append(replace(word, bbox=(x0 - margin, y0 - top, x1 - margin, y1 - top)))
                 break
     return found

@@ -32,7 +32,7 @@ import numpy as np
 
 from sohoa.ingest.ocr import OcrEngine, recognise_each
 from sohoa.ingest.records import OcrWord
-from sohoa.ingest.sheet import stack
+from sohoa.ingest.sheet import crop_words, stack
 from sohoa.tables.tittles import with_dot_alternatives
 from sohoa.tables.values import TEXT, parse_value
 
@@ -268,35 +268,17 @@ def _read_stack_words(engine: OcrEngine, crops: list[np.ndarray | None], gap: in
 
 def _read_stacks_words(engine: OcrEngine, stacks: list[list[np.ndarray | None]], gap: int,
                        whitelist: str | None = None, choices: bool = False) -> list[list[list[OcrWord]]]:
-    """`_read_stack_words` of each list of crops, every stack a picture of its own, all read
-    with one request in one call of the engine where it can (`recognise_each`)."""
-    sheets = [_stacked(crops, gap) for crops in stacks]
-    read = iter(recognise_each(engine, [canvas for canvas, _ in filter(None, sheets)], psm=6, whitelist=whitelist,
-                               choices=choices))
+    """`_read_stack_words` of each list of crops, every stack a picture of its own (the crops
+    one under another on white, `gap` apart and `gap` from the sides: `sohoa.ingest.sheet`),
+    all read with one request in one call of the engine where it can (`recognise_each`)."""
+    sheets = [stack(crops, gap, margin=gap) for crops in stacks]
+    read = iter(recognise_each(engine, [sheet for sheet, _ in sheets if sheet is not None], psm=6,
+                               whitelist=whitelist, choices=choices))
     out = []
-    for crops, sheet in zip(stacks, sheets):
-        words: list[list[OcrWord]] = [[] for _ in crops]
-        if sheet is not None:
-            slots = sheet[1]
-            for word in _whole(next(read)):
-                cy = word.y0 + (word.y1 - word.y0) / 2
-                for k, slot in enumerate(slots):
-                    if slot and slot[0] - gap / 2 <= cy < slot[1] + gap / 2:
-                        box = (word.x0 - gap, word.y0 - slot[0], word.x1 - gap, word.y1 - slot[0])
-                        words[k].append(replace(word, bbox=box))
-                        break
+    for crops, (sheet, tops) in zip(stacks, sheets):
+        words = crop_words(_whole(next(read)), crops, tops, gap, margin=gap) if sheet is not None else [[] for _ in crops]
         out.append([_in_reading_order(cell) for cell in words])
     return out
-
-
-def _stacked(crops: list[np.ndarray | None], gap: int) -> tuple[np.ndarray, list[tuple[int, int] | None]] | None:
-    """The crops one under another on white, `gap` apart and `gap` from the sides
-    (`sohoa.ingest.sheet.stack`), and the rows (top, bottom) of each on it (None for a missing
-    crop); None when there is no crop at all."""
-    sheet, tops = stack(crops, np.empty((1, 1), np.uint8), gap, margin=gap)
-    if sheet is None:
-        return None
-    return sheet, [None if top is None else (top, top + crop.shape[0]) for crop, top in zip(crops, tops)]
 
 
 def _read_band_words(engine: OcrEngine, crops: list[np.ndarray | None], bands: list[int] | None,

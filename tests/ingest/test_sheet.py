@@ -49,14 +49,14 @@ def test_no_box_no_call_and_a_box_off_the_picture_reads_no_other_part():
 
 def test_the_sheet_keeps_the_picture_s_channels():
     colour = np.full((50, 60, 4), 255, dtype=np.uint8)
-    sheet, tops = stack([colour[10:20, 5:25], colour[30:45, 0:60]], colour, 16)
+    sheet, tops = stack([colour[10:20, 5:25], colour[30:45, 0:60]], 16)
     assert sheet.shape == (10 + 15 + 16 * 3, 60 + 2 * MARGIN, 4) and tops == [16, 42]
 
 
 def test_a_missing_crop_takes_no_room_and_no_crop_makes_no_sheet():
     grey = np.zeros((40, 40), dtype=np.uint8)
-    sheet, tops = stack([grey[0:10, 0:30], None, grey[0:5, 0:20]], grey, 7, margin=7)
+    sheet, tops = stack([grey[0:10, 0:30], None, grey[0:5, 0:20]], 7, margin=7)
     assert sheet.shape == (10 + 5 + 7 * 3, 30 + 2 * 7) and tops == [7, None, 24]
     assert (sheet[7:17, 7:37] == 0).all() and (sheet[24:29, 7:27] == 0).all()
     assert (sheet[17:24] == 255).all() and (sheet[:, :7] == 255).all()
-    assert stack([None, None], grey, 7) == (None, [None, None])
+    assert stack([None, None], 7) == (None, [None, None])
