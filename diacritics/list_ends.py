@@ -163,8 +163,7 @@ class ListEndFixer:
             semicolons = closings.count(";")
             if semicolons == 0 or semicolons <= closings.count(mark):
                 continue  # the run does not close its items with ';'
-            token = unicodedata.normalize("NFC", line.rstrip().split()[-1])  # readings are keyed and spelled in NFC
-            share = dict(self.readings.get(token, ())).get(token[:-1] + ";", 0.0)
+            share = self._semicolon_share(line.rstrip().split()[-1])
             if share <= 0:
                 continue  # the engine never weighed a ';' there
             prior = (semicolons + 1) / (len(closings) + 2)
@@ -176,6 +175,12 @@ class ListEndFixer:
             edits = sorted(edits + self._clause_marks(text, {e.start for e in edits}), key=lambda e: e.start)
         return edits
 
+    def _semicolon_share(self, token: str) -> float:
+        """The engine's share for a ';' in place of the closing mark of `token` (a word as read,
+        its mark included), 0 where it never weighed one; readings are keyed and spelled in NFC."""
+        token = unicodedata.normalize("NFC", token)
+        return dict(self.readings.get(token, ())).get(token[:-1] + ";", 0.0)
+
     def _clause_marks(self, text: str, taken: set[int]) -> list[Edit]:
         """Colons after a word where the engine weighed ';' and clean text, after that word,
         writes ';' (see the module)."""
@@ -186,8 +191,7 @@ class ListEndFixer:
                 continue
             token_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start()),
                               text.rfind("\f", 0, m.start())) + 1
-            token = unicodedata.normalize("NFC", text[token_start:at + 1])
-            share = dict(self.readings.get(token, ())).get(token[:-1] + ";", 0.0)
+            share = self._semicolon_share(text[token_start:at + 1])
             if share <= 0:
                 continue
             at_line_end = _LINE_END_AFTER.match(text, at + 1) is not None
@@ -220,18 +224,10 @@ class ListEndFixer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
+    from sohoa.diacritics.restore.train import rebuild_table
 
-    from sohoa.synth.corpus import iter_corpus
-
-    parser = argparse.ArgumentParser(description="Rebuild only the semicolon table of a restorer model.")
-    parser.add_argument("--corpus", action="append", required=True)
-    parser.add_argument("-o", "--output", required=True, help="the table file (e.g. restorer.semicolons.tsv)")
-    args = parser.parse_args(argv)
-    table = count_semicolons(doc.text for path in args.corpus for doc in iter_corpus([path], split="train"))
-    write_table(table, args.output)
-    print(f"{len(table.words)} words → {args.output}")
-    return 0
+    return rebuild_table(argv, what="semicolon", example="restorer.semicolons.tsv", build=count_semicolons,
+                         write=write_table, size=lambda table: f"{len(table.words)} words")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -156,3 +156,14 @@ def test_a_colon_over_items_of_another_kind_introduces_them_and_stays():
     assert _clause_fixed(text, {"ngành:": (("ngành;", 0.9),)})[0] == text
     same_kind = "- Các sở, ban, ngành:\n- Thành Đoàn;\n- Sở Xây dựng."
     assert _clause_fixed(same_kind, {"ngành:": (("ngành;", 0.9),)})[0] == same_kind.replace("ngành:", "ngành;")
+
+
+def test_the_table_alone_is_rebuilt_from_the_train_split_of_a_corpus(tmp_path, capsys):
+    from sohoa.diacritics.list_ends import main
+    from sohoa.synth.corpus import is_heldout
+
+    name = next(f"corpus{n}.txt" for n in range(100) if not is_heldout(f"corpus{n}.txt"))
+    (tmp_path / name).write_text("\n".join(CLEAN * 5), encoding="utf-8")
+    assert main(["--corpus", str(tmp_path / name), "-o", str(tmp_path / "t.tsv")]) == 0
+    assert read_table(tmp_path / "t.tsv") == count_semicolons(["\n".join(CLEAN * 5)])
+    assert "words →" in capsys.readouterr().out

@@ -133,18 +133,10 @@ def acronym_edits(tokens: list[Token], words: list[str], table: dict[str, str]) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
+    from sohoa.diacritics.restore.train import rebuild_table
 
-    from sohoa.synth.corpus import iter_corpus
-
-    parser = argparse.ArgumentParser(description="Rebuild only the acronym table of a restorer model.")
-    parser.add_argument("--corpus", action="append", required=True)
-    parser.add_argument("-o", "--output", required=True, help="the table file (e.g. restorer.acronyms.tsv)")
-    args = parser.parse_args(argv)
-    table = build_table(doc.text for path in args.corpus for doc in iter_corpus([path], split="train"))
-    write_table(table, args.output)
-    print(f"{len(table)} acronyms → {args.output}")
-    return 0
+    return rebuild_table(argv, what="acronym", example="restorer.acronyms.tsv", build=build_table, write=write_table,
+                         size=lambda table: f"{len(table)} acronyms")
 
 
 if __name__ == "__main__":  # pragma: no cover

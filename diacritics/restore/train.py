@@ -284,6 +284,25 @@ CHANNEL_PROVENANCE = ("learned from {pages} rendered train-split pages read by T
                       "(eng pages: garble channel; vie pages, model '{ocr_model}': mark channel)")
 
 
+def rebuild_table(argv: list[str] | None, *, what: str, example: str, build, write, size) -> int:
+    """The command line that rebuilds only one of the tables `sohoa train` writes beside the
+    model (`what`: its name; `example`: its usual file name), from the train split of the
+    `--corpus` files: `build` counts it from their texts, `write` writes it, `size` says how big
+    it came out."""
+    import argparse
+
+    from sohoa.synth.corpus import iter_corpus
+
+    parser = argparse.ArgumentParser(description=f"Rebuild only the {what} table of a restorer model.")
+    parser.add_argument("--corpus", action="append", required=True)
+    parser.add_argument("-o", "--output", required=True, help=f"the table file (e.g. {example})")
+    args = parser.parse_args(argv)
+    table = build(doc.text for doc in iter_corpus(args.corpus, split="train"))
+    write(table, args.output)
+    print(f"{size(table)} → {args.output}")
+    return 0
+
+
 def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_tokens_per_corpus: int | None = None,
                        ocr_pages: int = 0, work_dir: str | Path | None = None, quiet: bool = False,
                        ocr_model: str = "best") -> RestorerModel:
