@@ -158,10 +158,14 @@ def rotate(image: np.ndarray, angle: float, fill: int | tuple[int, ...] | None =
                           borderValue=paper_level(image) if fill is None else fill)
 
 
+MIN_TURN = 0.05
+"""Degrees: a measured skew under this is no turn worth making (`straighten` leaves the image)."""
+
+
 def straighten(image: np.ndarray, angle: float) -> np.ndarray:
     """Rotate by `angle` degrees (a measured skew) so rules become level, filling with the
-    image's median; a turn under 0.05° is left alone."""
-    if abs(angle) < 0.05:
+    image's median; a turn under MIN_TURN is left alone."""
+    if abs(angle) < MIN_TURN:
         return image
     fill = int(np.median(image)) if image.ndim == 2 else tuple(int(v) for v in np.median(image.reshape(-1, 3), axis=0))
     return rotate(image, angle, fill)
@@ -176,8 +180,8 @@ paper into ink that far from it, whichever grey the corners were filled with."""
 def uncovered(shape: tuple[int, ...], *angles: float, margin: int = UNCOVERED_MARGIN) -> np.ndarray | None:
     """Mask (uint8 0/255) of the pixels of an image of `shape` turned by each of `angles` in
     turn (degrees, as `rotate`) that the turns did not fill from the image, widened by `margin`
-    pixels; None where no turn reaches 0.05°."""
-    turns = [a for a in angles if abs(a) >= 0.05]
+    pixels; None where no turn reaches MIN_TURN."""
+    turns = [a for a in angles if abs(a) >= MIN_TURN]
     if not turns:
         return None
     h, w = shape[:2]

@@ -210,15 +210,15 @@ def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
 RECEIVED_STAMP = re.compile(r"^(?:ĐẾN|Đến|ĐÊN|DEN|Giờ|Ngày|Chuyển|CÔNG\s*VĂN|Số)\b", re.IGNORECASE)
 
 
-_ARRIVED = re.compile(r"^(?:ĐẾN|Đến|ĐÊN|DEN)\b", re.IGNORECASE)
+_ARRIVED = {"đến", "đên", "den"}  # the stamp's own 'ĐẾN' among RECEIVED_STAMP's words, as read
 
 
 def _received_stamp_words(texts: list[str]) -> bool:
     """Whether a small box's words are a received stamp's: its 'ĐẾN', or two of its other
     words ('Số', 'Ngày', 'Giờ', 'Chuyển'); one 'Số' or 'Ngày' alone heads a small table's column
     as well."""
-    found = {RECEIVED_STAMP.match(t).group().lower() for t in texts if RECEIVED_STAMP.match(t)}
-    return any(_ARRIVED.match(t) for t in texts) or len(found) >= 2
+    found = {m.group().lower() for m in map(RECEIVED_STAMP.match, texts) if m}
+    return bool(found & _ARRIVED) or len(found) >= 2
 
 
 STAMP_FRAME_REACH = 0.03

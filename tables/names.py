@@ -143,10 +143,6 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
 def fix_name_marks(text: str, alternatives: Alternatives | Mapping = (), prior: float = MARK_MISREAD_PRIOR,
                    rare_below: float | None = None) -> str:
     """`text` with `name_mark_edits` applied."""
-    out, last = [], 0
-    for edit in name_mark_edits(text, alternatives, prior, rare_below):
-        out.append(text[last:edit.start])
-        out.append(edit.after)
-        last = edit.end
-    out.append(text[last:])
-    return "".join(out)
+    from sohoa.diacritics.compose import apply_edits
+
+    return apply_edits(text, name_mark_edits(text, alternatives, prior, rare_below))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import rule_masks, rule_skew, stamp_sized, straighten, uncovered
+from sohoa.ingest.geometry import MIN_TURN, rule_masks, rule_skew, stamp_sized, straighten, uncovered
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
@@ -98,7 +98,7 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
 def turned_words(words: list["OcrWord"], shape: tuple[int, ...], angle: float) -> list["OcrWord"]:
     """Words read on the page before `straighten(…, angle)`, moved with it: each box keeps its
     size about its turned centre (a turn of a degree or so barely changes a word's box)."""
-    if abs(angle) < 0.05:  # `straighten` leaves the page as it is
+    if abs(angle) < MIN_TURN:  # `straighten` leaves the page as it is
         return words
     h, w = shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
