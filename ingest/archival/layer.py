@@ -441,8 +441,8 @@ def _parting(parts: list[Piece], upper: list[int], lower: list[int], spans, top:
         middle = top + (bottom - top) * step / 10
         cut = _trimmed(parts, upper, spans, middle - PARTED_GAP / 2, above=True)
         cut.update(_trimmed(parts, lower, spans, middle + PARTED_GAP / 2, above=False))
-        if all(b - t > 0 for t, b in cut.values()) and kept(cut) >= best_kept:
-            best, best_kept = cut, kept(cut)
+        if all(b - t > 0 for t, b in cut.values()) and (keeps := kept(cut)) >= best_kept:
+            best, best_kept = cut, keeps
     return best
 
 
