@@ -182,11 +182,15 @@ class TesseractEngine:
         choices, one `tesseract` process reads them all from a list of files, each as a page
         of its own (each read as it would be alone; the model is loaded once, not once an
         image: most of the cost of a small crop)."""
-        if len(images) < 2 or (self.in_process and tesseract_api.available()):
-            deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+
+        def one_by_one() -> list[list[OcrWord]]:  # within the one time limit
             return [self.recognise(image, psm=psm, whitelist=whitelist, choices=choices,
                                    timeout=None if deadline is None else max(0.001, deadline - time.monotonic()))
                     for image in images]
+
+        if len(images) < 2 or (self.in_process and tesseract_api.available()):
+            return one_by_one()
         with_choices = self.choices if choices is None else choices
         with ExitStack() as files:
             listing = files.enter_context(_listing([files.enter_context(uncompressed_file(image)) for image in images]))
@@ -196,8 +200,7 @@ class TesseractEngine:
                 pages = [parse_tsv(page) for page in _tsv_pages(self.tsv(listing, psm=psm, whitelist=whitelist,
                                                                          timeout=timeout), len(images))]
         if len(pages) != len(images):  # not one page an image: read them one by one after all
-            return [self.recognise(image, psm=psm, whitelist=whitelist, choices=choices, timeout=timeout)
-                    for image in images]
+            return one_by_one()
         return pages
 
     def read_text(self, image: np.ndarray, *, psm: int | None = None, timeout: float | None = None) -> str:
