@@ -208,7 +208,7 @@ def main(out_dir: Path) -> dict:
             errors[name] = sum(r[name]["char_errors"] for r in chosen)  # ratios from counts, not rounded CERs
             chars = sum(r[name]["chars"] for r in chosen)
             words = sum(r[name]["words"] for r in chosen)
-            figures[name] = {"cer": round(sum(r[name]["char_errors"] for r in chosen) / chars, 4),
+            figures[name] = {"cer": round(errors[name] / chars, 4),
                              "bag_wer": round(sum(r[name]["bag_errors"] for r in chosen) / words, 4)}
         worse = [r["page"] for r in chosen if r["sohoa"]["cer"] > r["tesseract"]["cer"]]
         much_worse = [r["page"] for r in chosen if r["sohoa"]["cer"] > r["tesseract"]["cer"] + 0.01]
