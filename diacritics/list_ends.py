@@ -79,19 +79,34 @@ class SemicolonTable:
         return (own[i + 1] + PRIOR_WEIGHT * share) / (own[i] + PRIOR_WEIGHT * (1.0 - share))
 
 
-def count_semicolons(texts: Iterable[str], *, min_count: int = TABLE_MIN_COUNT) -> SemicolonTable:
-    """The `SemicolonTable` of clean texts."""
-    counts: dict[str, list[int]] = {}
-    totals = [0, 0, 0, 0]
-    pattern = re.compile(r"(\w+)([:;])[ \t]*(\n|$)?", re.M)
-    for text in texts:
-        for m in pattern.finditer(unicodedata.normalize("NFC", text)):
+class SemicolonCounts:
+    """':' and ';' after each word, counted text by text (`add`), so that `sohoa train` counts
+    them in its one pass over the corpus; `table` keeps the words seen often enough."""
+
+    _AFTER_WORD = re.compile(r"(\w+)([:;])[ \t]*(\n|$)?", re.M)
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}
+        self.totals = [0, 0, 0, 0]
+
+    def add(self, text: str) -> None:
+        for m in self._AFTER_WORD.finditer(unicodedata.normalize("NFC", text)):
             if m.group(1).isdigit():
                 continue  # times and numbered items ('10:30', 'Điều 1:') say nothing of words
             slot = (0 if m.group(2) == ":" else 1) + (0 if m.group(3) is not None else 2)
-            counts.setdefault(m.group(1).lower(), [0, 0, 0, 0])[slot] += 1
-            totals[slot] += 1
-    return SemicolonTable({w: tuple(c) for w, c in counts.items() if sum(c) >= min_count}, tuple(totals))
+            self.counts.setdefault(m.group(1).lower(), [0, 0, 0, 0])[slot] += 1
+            self.totals[slot] += 1
+
+    def table(self, *, min_count: int = TABLE_MIN_COUNT) -> SemicolonTable:
+        return SemicolonTable({w: tuple(c) for w, c in self.counts.items() if sum(c) >= min_count}, tuple(self.totals))
+
+
+def count_semicolons(texts: Iterable[str], *, min_count: int = TABLE_MIN_COUNT) -> SemicolonTable:
+    """The `SemicolonTable` of clean texts."""
+    counts = SemicolonCounts()
+    for text in texts:
+        counts.add(text)
+    return counts.table(min_count=min_count)
 
 
 def write_table(table: SemicolonTable, path: str | Path) -> None:

@@ -38,26 +38,36 @@ def key_of(acronym: str) -> str:
     return acronym.replace("Đ", "D")
 
 
-def count_acronyms(texts: Iterable[str]) -> dict[str, Counter]:
-    """key → Counter of the capital-letter forms written for it."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for text in texts:
+class AcronymCounts:
+    """The capital-letter forms written for each acronym key, counted text by text (`add`), so
+    that `sohoa train` counts them in its one pass over the corpus."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, text: str) -> None:
         for m in _ACRONYM.finditer(text):
-            counts[key_of(m.group())][m.group()] += 1
-    return counts
+            self.forms[key_of(m.group())][m.group()] += 1
+
+    def table(self, *, min_count: int = MIN_COUNT, min_share: float = MIN_SHARE) -> dict[str, tuple[str, int, float]]:
+        """key → (form with 'Đ', count, share) for the acronyms clean text writes with 'Đ'."""
+        table = {}
+        for key, forms in self.forms.items():
+            if "D" not in key or is_valid_key(key.lower()):
+                continue
+            form, n = forms.most_common(1)[0]
+            share = n / sum(forms.values())
+            if "Đ" in form and n >= min_count and share >= min_share:
+                table[key] = (form, n, round(share, 4))
+        return table
 
 
 def build_table(texts: Iterable[str], *, min_count: int = MIN_COUNT, min_share: float = MIN_SHARE) -> dict[str, tuple[str, int, float]]:
     """key → (form with 'Đ', count, share) for the acronyms clean text writes with 'Đ'."""
-    table = {}
-    for key, forms in count_acronyms(texts).items():
-        if "D" not in key or is_valid_key(key.lower()):
-            continue
-        form, n = forms.most_common(1)[0]
-        share = n / sum(forms.values())
-        if "Đ" in form and n >= min_count and share >= min_share:
-            table[key] = (form, n, round(share, 4))
-    return table
+    counts = AcronymCounts()
+    for text in texts:
+        counts.add(text)
+    return counts.table(min_count=min_count, min_share=min_share)
 
 
 def write_table(table: dict[str, tuple[str, int, float]], path: str | Path) -> None:

@@ -142,27 +142,42 @@ class CodeVocabulary:
         return self.is_type(first) and all(self.is_issuer(p) for p in rest)
 
 
-def build_vocabulary(texts: Iterable[str], *, min_count: int = MIN_COUNT) -> CodeVocabulary:
-    """Count code types and issuers (parts of codes in `texts`) and acronyms; keep those seen
-    at least `min_count` times."""
-    types: Counter = Counter()
-    issuers: Counter = Counter()
-    acronyms: Counter = Counter()
-    for text in texts:
+class VocabularyCounts:
+    """Code types, issuers (parts of codes) and acronyms, counted text by text (`add`), so that
+    `sohoa train` counts them in its one pass over the corpus."""
+
+    def __init__(self) -> None:
+        self.types: Counter = Counter()
+        self.issuers: Counter = Counter()
+        self.acronyms: Counter = Counter()
+
+    def add(self, text: str) -> None:
         for m in _CODE_IN_TEXT.finditer(text):
             code = CODE.fullmatch(m.group())
             if code.group(3):
                 first, *rest = code.group(3).split("-")
             else:
                 first, rest = code.group(5), code.group(6).split("-")
-            types[first] += 1
-            issuers.update(rest)
-        acronyms.update(m.group() for m in _ACRONYM.finditer(text))
+            self.types[first] += 1
+            self.issuers.update(rest)
+        self.acronyms.update(m.group() for m in _ACRONYM.finditer(text))
 
-    def kept(counts: Counter) -> dict[str, int]:
-        return {k: n for k, n in counts.items() if n >= min_count}
+    def vocabulary(self, *, min_count: int = MIN_COUNT) -> CodeVocabulary:
+        """The parts seen at least `min_count` times."""
 
-    return CodeVocabulary(kept(types), kept(issuers), kept(acronyms))
+        def kept(counts: Counter) -> dict[str, int]:
+            return {k: n for k, n in counts.items() if n >= min_count}
+
+        return CodeVocabulary(kept(self.types), kept(self.issuers), kept(self.acronyms))
+
+
+def build_vocabulary(texts: Iterable[str], *, min_count: int = MIN_COUNT) -> CodeVocabulary:
+    """Count code types and issuers (parts of codes in `texts`) and acronyms; keep those seen
+    at least `min_count` times."""
+    counts = VocabularyCounts()
+    for text in texts:
+        counts.add(text)
+    return counts.vocabulary(min_count=min_count)
 
 
 CONFUSION_MIN = 2
@@ -228,14 +243,14 @@ def confusion_samples(paths, pages: int, work_dir: Path, *, quiet: bool = True, 
 
 
 def build_table(paths, output: str | Path, *, ocr_pages: int = 0, work_dir: str | Path | None = None,
-                quiet: bool = True, ocr_model: str = "best") -> CodeVocabulary:
-    """Count the vocabulary on the train split of `paths` and, with `ocr_pages`, learn the
-    confusions from that many photocopied pages (else keep those of the table at `output`, or
-    of the shipped one); write the table to `output`."""
+                quiet: bool = True, ocr_model: str = "best", counted: CodeVocabulary | None = None) -> CodeVocabulary:
+    """Count the vocabulary on the train split of `paths` (or take it `counted` there already)
+    and, with `ocr_pages`, learn the confusions from that many photocopied pages (else keep
+    those of the table at `output`, or of the shipped one); write the table to `output`."""
     from sohoa.diacritics.restore.ocrpairs import align_tokens
     from sohoa.synth.corpus import iter_corpus
 
-    vocabulary = build_vocabulary(doc.text for doc in iter_corpus(list(paths), split="train"))
+    vocabulary = counted if counted is not None else build_vocabulary(doc.text for doc in iter_corpus(list(paths), split="train"))
     if ocr_pages > 0:
         samples = confusion_samples(paths, ocr_pages, Path(work_dir or Path(output).parent / "ocr_work"),
                                     quiet=quiet, ocr_model=ocr_model)

@@ -42,16 +42,24 @@ def _log(message: str, quiet: bool) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def collect_tokens(texts: Iterable[str], max_tokens: int | None = None):
-    """Token streams of `texts` as (key strings, target strings) id arrays plus their vocabularies,
-    and whether each token is capitalised."""
-    token_cache: dict[str, tuple[int, int, bool]] = {}
-    key_vocab: dict[str, int] = {k: i for i, k in enumerate(RESERVED_KEYS)}
-    target_vocab: dict[str, int] = {}
-    keys = array("i")
-    targets = array("i")
-    capitals = array("b")
-    for text in texts:
+class TokenStreams:
+    """The token streams of clean texts, collected text by text (`add`) as (key, target) ids
+    into growing vocabularies, with whether each token is capitalised; a line boundary before
+    each line and after the last."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[int, int, bool]] = {}
+        self.key_vocab: dict[str, int] = {k: i for i, k in enumerate(RESERVED_KEYS)}
+        self.target_vocab: dict[str, int] = {}
+        self.keys = array("i")
+        self.targets = array("i")
+        self.capitals = array("b")
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def add(self, text: str) -> None:
+        keys, targets, capitals, cache = self.keys, self.targets, self.capitals, self._cache
         for line in text.splitlines():
             tokens = tokenize(line)
             if not tokens:
@@ -60,22 +68,34 @@ def collect_tokens(texts: Iterable[str], max_tokens: int | None = None):
             targets.append(-1)
             capitals.append(0)
             for token in tokens:
-                ids = token_cache.get(token.text)
+                ids = cache.get(token.text)
                 if ids is None:
                     key, target = key_and_target(token.text)
-                    kid = key_vocab.setdefault(key, len(key_vocab))
-                    tid = -1 if target is None else target_vocab.setdefault(target, len(target_vocab))
-                    ids = token_cache[token.text] = (kid, tid, capitalised(token.text))
+                    kid = self.key_vocab.setdefault(key, len(self.key_vocab))
+                    tid = -1 if target is None else self.target_vocab.setdefault(target, len(self.target_vocab))
+                    ids = cache[token.text] = (kid, tid, capitalised(token.text))
                 keys.append(ids[0])
                 targets.append(ids[1])
                 capitals.append(ids[2])
-        if max_tokens is not None and len(keys) >= max_tokens:
+
+    def streams(self):
+        """(key ids, target ids, key list, target list, capitalised), the arguments of
+        `build_model_from_tokens`."""
+        def closed(ids: array, dtype, last: int) -> np.ndarray:  # a new array: the streams can grow on
+            return np.concatenate([np.frombuffer(ids, dtype=dtype), np.array([last], dtype=dtype)])
+
+        return (closed(self.keys, np.int32, BOUNDARY_ID), closed(self.targets, np.int32, -1),
+                list(self.key_vocab), list(self.target_vocab), closed(self.capitals, np.int8, 0).astype(bool))
+
+
+def collect_tokens(texts: Iterable[str], max_tokens: int | None = None):
+    """`TokenStreams.streams` of `texts`, stopping after the text that reaches `max_tokens`."""
+    streams = TokenStreams()
+    for text in texts:
+        streams.add(text)
+        if max_tokens is not None and len(streams) >= max_tokens:
             break
-    keys.append(BOUNDARY_ID)
-    targets.append(-1)
-    capitals.append(0)
-    return (np.frombuffer(keys, dtype=np.int32).copy(), np.frombuffer(targets, dtype=np.int32).copy(),
-            list(key_vocab), list(target_vocab), np.frombuffer(capitals, dtype=np.int8).astype(bool))
+    return streams.streams()
 
 
 def build_model(texts: Iterable[str], *, min_count: int = 2, min_gain: int = 1,
@@ -325,30 +345,35 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
                     _log(f"restore/train: {Path(path).name} capped at ~{max_tokens_per_corpus:,} tokens", quiet)
                     break
 
+    from sohoa.diacritics import list_ends
+    from sohoa.diacritics.restore import codes
+    from sohoa.diacritics.restore.acronyms import AcronymCounts, table_path, write_table
+
+    # one pass over the corpus feeds the model's token streams and every table beside it
+    tokens, acronym_counts = TokenStreams(), AcronymCounts()
+    semicolon_counts, code_counts = list_ends.SemicolonCounts(), codes.VocabularyCounts()
+    for text in texts():
+        for tally in (tokens, acronym_counts, semicolon_counts, code_counts):
+            tally.add(text)
     names = ", ".join(Path(p).name for p in paths)
     cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
-    model = build_model(texts(), quiet=quiet, provenance=f"train split of {names}{cap}")
+    model = build_model_from_tokens(*tokens.streams(), quiet=quiet, provenance=f"train split of {names}{cap}")
+    del tokens
     model.channel, pages = _channel(paths, ocr_pages,
                                     Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model)
     model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=pages, ocr_model=ocr_model) if pages \
         else "copied from the shipped model"
     model.save(output)
-    from sohoa.diacritics.restore.acronyms import build_table, table_path, write_table
-
-    acronyms = build_table(texts())
+    acronyms = acronym_counts.table()
     write_table(acronyms, table_path(output))
     _log(f"restore/train: {len(acronyms):,} acronyms with 'Đ' → {table_path(output).name}", quiet)
-    from sohoa.diacritics import list_ends
-
-    semicolons = list_ends.count_semicolons(texts())
+    semicolons = semicolon_counts.table()
     list_ends.write_table(semicolons, list_ends.table_path(output))
     _log(f"restore/train: what follows {len(semicolons.words):,} words, ':' or ';' → "
          f"{list_ends.table_path(output).name}", quiet)
-    from sohoa.diacritics.restore import codes
-
     vocabulary = codes.build_table(paths, codes.table_path(output), ocr_pages=ocr_pages,
                                    work_dir=Path(work_dir) if work_dir else Path(output).parent / "ocr_work",
-                                   quiet=quiet, ocr_model=ocr_model)
+                                   quiet=quiet, ocr_model=ocr_model, counted=code_counts.vocabulary())
     _log(f"restore/train: code vocabulary ({len(vocabulary.types):,} types, {len(vocabulary.issuers):,} issuers, "
          f"{len(vocabulary.acronyms):,} acronyms) → {codes.table_path(output).name}", quiet)
     return model

@@ -47,3 +47,42 @@ def test_train_on_an_empty_corpus_fails_clearly(runner, tmp_path):
     result = runner.invoke(main, ["train", "--corpus", str(empty), "-o", str(tmp_path / "m.npz")])
     assert result.exit_code == 1
     assert "no Vietnamese words" in result.output
+
+
+LISTS = ("Căn cứ Quyết định số 12/QĐ-UBND ngày 3/2/2021 của UBND tỉnh;\n"
+         "Kính gửi: Sở GDĐT, Phòng GDĐT các huyện;\n- Các trường trực thuộc;\n- Lưu: VT, TTHC.\n") * 6
+
+
+def test_one_pass_gives_each_table_its_builder_alone_gives(tmp_path):
+    """`sohoa train` reads the corpus once for the model and every table beside it: each table
+    is the one its own builder counts from the same train texts, over several corpus files."""
+    import numpy as np
+
+    from sohoa.diacritics import list_ends
+    from sohoa.diacritics.restore import acronyms, codes
+    from sohoa.diacritics.restore.train import train_from_corpora
+
+    names = [n for n in (f"corpus{k}.txt" for k in range(100)) if not is_heldout(n)][:2]
+    texts = [TEXT + LISTS, LISTS + "Sở KHĐT và Sở GDĐT; Ban QLDA.\n" * 6]
+    paths = []
+    for name, text in zip(names, texts):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    output = tmp_path / "m.npz"
+    train_from_corpora(paths, output, quiet=True)
+    assert acronyms.read_table(acronyms.table_path(output)) == {
+        k: form for k, (form, _, _) in acronyms.build_table(texts).items()} != {}
+    assert list_ends.read_table(list_ends.table_path(output)) == list_ends.count_semicolons(texts)
+    alone = codes.build_vocabulary(texts)
+    written = codes.read_vocabulary(codes.table_path(output))
+    assert (written.types, written.issuers, written.acronyms) == (alone.types, alone.issuers, alone.acronyms)
+    assert written.types and written.issuers
+    # the model of the one pass is the one built from the same texts alone (its tables; its notes and
+    # OCR channel, copied from the shipped model here, aside)
+    from sohoa.diacritics.restore.train import build_model
+
+    alone_model = tmp_path / "alone.npz"
+    build_model(texts).save(alone_model)
+    with np.load(output) as one, np.load(alone_model) as other:
+        assert set(one.files) == set(other.files)
+        assert all(np.array_equal(one[name], other[name]) for name in one.files if name not in ("meta", "channel"))
