@@ -6,6 +6,9 @@ Anchor: two plain `tesseract PAGE stdout -l vie` processes (OMP_THREAD_LIMIT=1) 
 rasterised beforehand (untimed) to uncompressed 300-dpi PGM, the cheapest input Tesseract has,
 with the OCR model `sohoa run` uses by default (`--tessdata-dir` of the shipped 'best' model;
 BENCH_THROUGHPUT_MODEL=fast compares with the system's model and passes `--ocr-model fast`).
+Beside it, `tesseract_choices`: the same processes writing hOCR with per-character choices
+(`-c tessedit_create_hocr=1 -c lstm_choice_mode=2`), what the page step asks of the engine for
+the repair's evidence: the floor of sohoa's own engine configuration.
 sohoa is timed end to end on the same image-only PDFs, rasterising included:
   full   `sohoa run --jobs 2` (OCR, layout, repair, tables, searchable PDF: the defaults)
   lean   `sohoa run --jobs 2 --no-repair --no-tables`
@@ -87,9 +90,15 @@ def model_args(model: str) -> list[str]:
     return ["--tessdata-dir", str(folder)] if folder else []
 
 
-def tesseract_timed(pages: list[Path], processes: int = 2, model: str = "best") -> tuple[float, float]:
-    """(wall, CPU seconds) of plain tesseract with `model` over the pages, `processes` at a time."""
-    extra = model_args(model)
+CHOICES = ("-c", "tessedit_create_hocr=1", "-c", "lstm_choice_mode=2")
+"""What the page step asks of Tesseract beyond plain text: hOCR with each character's choices."""
+
+
+def tesseract_timed(pages: list[Path], processes: int = 2, model: str = "best",
+                    choices: bool = False) -> tuple[float, float]:
+    """(wall, CPU seconds) of plain tesseract with `model` over the pages, `processes` at a time
+    (`choices`: writing hOCR with per-character choices, as the page step reads)."""
+    extra = model_args(model) + (list(CHOICES) if choices else [])
 
     def one(page: Path) -> None:
         subprocess.run(["tesseract", str(page), "stdout", "-l", "vie", *extra], capture_output=True, env=ENV,
@@ -111,9 +120,10 @@ def sohoa_timed(pdfs: list[Path], out: Path, args: tuple[str, ...]) -> tuple[flo
 def measure(name: str, pdfs: list[Path], folder: Path, repeats: int, runs: dict, model: str = "best") -> dict:
     pgms = rasterise_pgm(pdfs, folder / "pgm")
     n = len(pgms)
-    timings: dict[str, list[tuple[float, float]]] = {"tesseract": [], **{k: [] for k in runs}}
+    timings: dict[str, list[tuple[float, float]]] = {"tesseract": [], "tesseract_choices": [], **{k: [] for k in runs}}
     for _ in range(repeats):  # alternate, so slow spells of a shared CPU fall on every side
         timings["tesseract"].append(tesseract_timed(pgms, model=model))
+        timings["tesseract_choices"].append(tesseract_timed(pgms, model=model, choices=True))
         for run, args in runs.items():
             timings[run].append(sohoa_timed(pdfs, folder / f"run_{run}", (*args, "--ocr-model", model)))
     best = {k: min(v) for k, v in timings.items()}
@@ -122,6 +132,9 @@ def measure(name: str, pdfs: list[Path], folder: Path, repeats: int, runs: dict,
               "cpu_s_per_page": {k: round(v[1] / n, 2) for k, v in best.items()}}
     result["ratio_to_tesseract"] = {k: round(best["tesseract"][0] / best[k][0], 3) for k in runs}
     result["cpu_ratio_to_tesseract"] = {k: round(best["tesseract"][1] / max(best[k][1], 1e-9), 3) for k in runs}
+    # the floor of the page step's own engine configuration, beside plain Tesseract's
+    result["cpu_ratio_to_tesseract_choices"] = {k: round(best["tesseract_choices"][1] / max(best[k][1], 1e-9), 3)
+                                                for k in runs}
     if "dask" in runs and "full" in runs:
         result["dask_vs_jobs2"] = round(best["full"][0] / best["dask"][0], 3)
     print(f"{name}: {n} pages, model {model}, best of {repeats}; pages/s " +
