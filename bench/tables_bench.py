@@ -40,9 +40,10 @@ onwards: a later first page gives pages no one has looked at (held out); a brows
 table runs over one sheet is left out and counted (`pages_left_out`); `TABLES_BENCH_ANCHOR=0` skips img2table;
 `TABLES_BENCH_STYLES=a,b` runs only those styles (`borderless_two`, an indicator column and
 one value column without rules, runs only when named here); `TABLES_BENCH_LEVELS=light,heavy`
-only those levels. The table step is given the page's own OCR words, as `sohoa run` gives them
-(`page_ocr_words`, not timed: the page step pays for them); `TABLES_BENCH_PAGE_WORDS=0` reads
-the tables without them, as `sohoa tables` does.
+only those levels. The table step gets what `sohoa run`'s page step gives it (`page_step`, not
+timed: the page step pays for it): the page cleaned and levelled, its own OCR words, and no
+table step at all on a page the page step finds no table candidate on; `TABLES_BENCH_PAGE_WORDS=0`
+reads the tables as `sohoa tables` does (the cleaned, levelled page, no page OCR).
 """
 
 from __future__ import annotations
@@ -218,19 +219,32 @@ def variants() -> list[tuple[str, str, str]]:
     return runs
 
 
-def page_ocr_words(grey: np.ndarray) -> list:
-    """The words `sohoa run`'s page step reads on this page before the table step: its rules
-    erased, Tesseract with the page's model and its per-character choices
-    (`sohoa.ingest.page.read_page`, without its second reading of doubtful words)."""
-    from sohoa.ingest import geometry
-    from sohoa.ingest.page import PageOptions, engine_for
+def page_step(image, name: str, number: int, with_words: bool = True):
+    """(page image, OCR words) that `sohoa run` hands its table step for this page: the page
+    step of an image input (`sohoa.ingest.page.read_page`: cleaned, levelled, its rules erased,
+    read by Tesseract with its second reading), or (None, None) where that step would not call
+    the table step (`may_hold_table`). `with_words` False: the image `sohoa tables` reads
+    (`read_page_image`, no OCR) and no words."""
+    import tempfile
+    from dataclasses import replace
 
-    _, mask = geometry.find_rules(grey)
-    return engine_for(PageOptions()).recognise(geometry.erase_rules(grey, mask))
+    from sohoa.ingest.page import PageOptions, read_page, read_page_image
+    from sohoa.ingest.records import PageSource
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.png"
+        image.save(path, dpi=(300, 300))
+        source = PageSource(name, str(path), "image", 1)
+        if not with_words:
+            read = read_page_image(source, PageOptions(text=False), time.perf_counter())
+            return replace(read.image, page=number), None
+        read = read_page(source, PageOptions(), time.perf_counter())
+    if not read.wants_tables or read.image is None:
+        return None, None
+    return replace(read.image, page=number), list(read.result.ocr.words)
 
 
 def main(out_dir: Path) -> dict:
-    from sohoa.ingest.records import PageImage
     from sohoa.synth.degrade import degrade
     from sohoa.synth.tables_render import STYLES
     from sohoa.tables.cells import repair_text_cells
@@ -280,12 +294,11 @@ def main(out_dir: Path) -> dict:
             tables, unmarked = [], []
             for number, image in enumerate(images, start=1):
                 if method == "sohoa":
-                    grey = np.asarray(image.convert("L"))
                     lap = time.perf_counter()
-                    words = page_ocr_words(grey) if with_page_words else None  # paid by the page step, not timed
+                    page_image, words = page_step(image.convert("L"), f"{variant}-{style}-{level}-{n}", number,
+                                                  with_page_words)  # paid by the page step, not timed
                     started += time.perf_counter() - lap
-                    read = find_tables_on_page(PageImage(f"{variant}-{style}-{level}-{n}", number, grey, 300),
-                                               repair=False, words=words)
+                    read = [] if page_image is None else find_tables_on_page(page_image, repair=False, words=words)
                     tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
                     lap = time.perf_counter()
                     unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]  # ablation, not timed

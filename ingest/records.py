@@ -65,7 +65,9 @@ class PageGeometry:
 
 @dataclass(frozen=True, eq=False)
 class PageImage:
-    """A page after preprocessing: upright, deskewed, cleaned; 8-bit grey or RGB."""
+    """A page picture and its geometry, 8-bit grey or RGB. The table step's picture
+    (`sohoa.ingest.page.table_image`) is upright but neither flattened nor levelled: its
+    `geometry.skew` is the turn the page's OCR read it at."""
 
     doc_id: str
     page: int

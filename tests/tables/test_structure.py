@@ -303,3 +303,46 @@ def test_page_words_move_with_the_straightened_page(angle):
     assert abs((moved.x0 + moved.x1) / 2 - (xs.min() + xs.max() + 1) / 2) <= 1.5
     assert abs((moved.y0 + moved.y1) / 2 - (ys.min() + ys.max() + 1) / 2) <= 1.5
     assert (moved.x1 - moved.x0, moved.y1 - moved.y0) == (41, 21)
+
+
+@pytest.mark.parametrize("skew, angle", [(0.0, 0.0), (-1.3, 1.26), (0.8, -0.5), (2.0, 0.0), (0.02, 0.04)])
+def test_words_read_on_the_text_levelled_page_land_on_the_rule_levelled_page(skew, angle):
+    """The OCR read the page turned by -skew (levelled by its text); the table step turns the
+    page's own pixels by `angle` (its rules): the words turn by angle + skew."""
+    import cv2
+
+    from sohoa.ingest.geometry import rotate, straighten
+    from sohoa.ingest.records import OcrWord
+    from sohoa.tables.page import turned_words
+
+    page = np.full((500, 700), 255, np.uint8)
+    cv2.rectangle(page, (120, 330), (170, 352), 0, -1)  # a word's ink on the page as scanned
+    levelled = rotate(page, -skew, 255) if abs(skew) >= 0.05 else page
+    ys, xs = np.nonzero(levelled < 128)
+    read = OcrWord("chữ", 90.0, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
+    moved = turned_words([read], page.shape, angle + skew)[0]
+    ys, xs = np.nonzero(straighten(page, angle) < 128)
+    assert abs((moved.x0 + moved.x1) / 2 - (xs.min() + xs.max() + 1) / 2) <= 1.5
+    assert abs((moved.y0 + moved.y1) / 2 - (ys.min() + ys.max() + 1) / 2) <= 1.5
+
+
+def test_the_table_step_reads_the_pages_own_pixels_with_the_skew_its_words_were_read_at(tmp_path):
+    """`read_page` hands the table step the page as scanned (grey, upright), not the OCR's
+    flattened, levelled picture, and the skew the OCR's words were read at."""
+    import random
+    import time
+
+    from sohoa.ingest.page import PageOptions, read_page
+    from sohoa.ingest.preprocess import to_grey
+    from sohoa.ingest.records import PageSource
+    from sohoa.synth.degrade import degrade
+    from sohoa.synth.tables_render import render_table_page
+
+    image, applied = degrade(render_table_page("two_level", 3).image, "light", random.Random("table-image"))
+    path = tmp_path / "page.png"
+    image.save(path, dpi=(300, 300))
+    read = read_page(PageSource("d", str(path), "image", 1), PageOptions(), time.perf_counter())
+    assert read.wants_tables and read.image is not None
+    assert np.array_equal(read.image.image, to_grey(np.asarray(image.convert("RGB"))[:, :, ::-1].copy()))
+    assert read.image.geometry.skew == read.result.ocr.skew != 0.0
+    assert abs(read.image.geometry.skew - applied) < 0.3  # the page's tilt, as its text measured it
