@@ -387,8 +387,9 @@ def test_every_read_back_is_bounded_in_time(monkeypatch):
     assert asked == [check.READ_BACK_TIMEOUT, check.READ_BACK_TIMEOUT]
 
 
+@pytest.mark.parametrize("reader", ["pdftotext_pages", "page_box_agreement"])
 @pytest.mark.parametrize("failure", ["exit", "hang"])
-def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_path, monkeypatch, failure):
+def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_path, monkeypatch, failure, reader):
     import subprocess
 
     from sohoa.ingest.archival import check
@@ -400,18 +401,21 @@ def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_
     monkeypatch.setattr(writer, "LAYOUTS", (columns,))
     alone = text_words(pdftotext_pages(_write(tmp_path, page))[0])
     monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
-    reads = []
-    real = check.pdftotext_pages
+    real_text, real = check.pdftotext_pages, getattr(check, reader)
+    reads, laid = [], []
 
     def fails_once_laid_out_again(pdf, *args, **kwargs):  # poppler gives up on the page laid out again
         reads.append(pdf)
-        if len(reads) > 2:
+        laid.append(text_words(real_text(pdf)[0]))  # what the file read holds: the layout tried
+        if len(reads) > 1:
             if failure == "hang":
                 raise subprocess.TimeoutExpired("pdftotext", 120.0)
             raise subprocess.CalledProcessError(1, "pdftotext")
         return real(pdf, *args, **kwargs)
 
-    monkeypatch.setattr(check, "pdftotext_pages", fails_once_laid_out_again)
+    monkeypatch.setattr(check, reader, fails_once_laid_out_again)
     pdf = _write(tmp_path, page)
-    assert len(reads) == 3
-    assert text_words(real(pdf)[0]) == alone  # written, in the first layout
+    # one read of each kind a layout: the first layout's, then the failing one of the second
+    assert len(reads) == 2
+    assert laid[0] == alone and laid[1] == page.text().split()  # it failed on the page laid out again
+    assert text_words(real_text(pdf)[0]) == alone  # written, in the first layout
