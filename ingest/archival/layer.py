@@ -376,10 +376,57 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
         for k in newly:
             fixed[k] = True
     result = [list(piece.metrics) for piece in parts]
-    for (n, a, b), centre, stray, keep in zip(runs, centres, allowed, fixed):
+    rises = _rises(parts, runs, centres, allowed, fixed, sizes, unit_of)
+    for (n, a, b), centre, stray, keep, rise in zip(runs, centres, allowed, fixed, rises):
         if not keep:
             result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent)
+        else:  # level, but a word its line's height does not cover is fitted inside that height
+            for k in range(a, b):
+                result[n][k] = _fitted(parts[n].boxes[k], *result[n][k], own[n][k][1], rise if k == a else 0.0,
+                                       descent)
     return result
+
+
+def _rises(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], strays: list[float],
+           fixed: list[bool], sizes: list[float], unit_of: dict[int, int]) -> list[float]:
+    """Per run, how far its first word may be set above the run's centre (see `_fitted`):
+    poppler still reads the run as one line while the rest of it stays within LINE_SPREAD
+    font sizes, and keeps it apart from each run above within reach (see `_strays`) while
+    the word stays APART font sizes from that run's lowest baseline (its centre, or as far
+    below as it may stray)."""
+    boxes = [_union(parts[n].boxes[a:b]) for n, a, b in runs]
+    result = []
+    for k, (n, _, _) in enumerate(runs):
+        rise = LINE_SPREAD * sizes[n]
+        for j, (m, _, _) in enumerate(runs):
+            larger = max(sizes[n], sizes[m])
+            if j != k and centres[j] <= centres[k] and (
+                    unit_of[n] == unit_of[m] or max(boxes[j][0] - boxes[k][2], boxes[k][0] - boxes[j][2]) < ACROSS * larger):
+                lowest = centres[j] + (0.0 if fixed[j] else max(strays[j], 0.0))
+                rise = min(rise, centres[k] - lowest - APART * larger)
+        result.append(max(rise, 0.0))
+    return result
+
+
+def _fitted(box: Box, height: float, baseline: float, own: float, rise: float, descent: float
+            ) -> tuple[float, float]:
+    """(box height, baseline) of a word of a level line (set at `height` on `baseline`) whose
+    box is so much shorter than the line that the line's height does not cover it (a list's
+    dash, a full stop standing alone): the height that covers it best inside the line's span,
+    on the line's baseline or, for a line's first word, up to `rise` higher towards the
+    word's `own` baseline (poppler starts a line at its leftmost word among the highest, so
+    only the first may be set higher). Inside the span, so that no block's edges move."""
+    top, bottom = box[1], box[3]
+    now = _overlap(_span(height, baseline, descent), (top, bottom))
+    if now >= 0.5:
+        return height, baseline
+    raised = max(baseline - rise, min(baseline, own))
+    ceiling = baseline - (1 - descent) * height  # the line's top
+    tallest = min(height, (raised - ceiling) / (1 - descent))
+    fitted = min(_best_height(top, bottom, raised, descent, min(bottom - top, tallest), tallest), tallest)
+    if _overlap(_span(fitted, raised, descent), (top, bottom)) > now:
+        return fitted, raised
+    return height, baseline
 
 
 def parted(parts: list[Piece], groups: list[list[int]], placed: list[list[tuple[float, float]]]

@@ -302,6 +302,23 @@ def test_a_title_read_before_the_list_beside_it_comes_out_before_it(tmp_path):
     assert good == total
 
 
+@needs_poppler
+@pytest.mark.parametrize("make", [official_letter, closing_title_first])
+def test_a_dash_much_shorter_than_its_line_is_set_over_its_own_box(tmp_path, make):
+    page = make()
+    starts = {(w["block"], w["line"]): w for w in reversed(page.words)}.values()
+    for word in starts:  # the dash that starts each line of a list: a stroke at half the letters' height
+        if word["text"] == "-":
+            top, bottom = word["bbox"][1], word["bbox"][3]
+            word["bbox"][1] = top + round(0.55 * (bottom - top))
+            word["bbox"][3] = word["bbox"][1] + 6
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
 def _unit_spans(record: dict, placed_of) -> list[tuple[float, float]]:
     """Per unit, the (top, bottom) its words are set at by `placed_of(parts, groups, placed)`."""
     descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
