@@ -538,9 +538,15 @@ def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centr
         return [level] * (b - a)
     # poppler starts a line at the leftmost word among the highest baselines it has left; a
     # word of the run set higher than the first would start the line without the words to
-    # its left, so the first word goes as high as any
-    placed[0] = (placed[0][0], min(y for _, y in placed))
-    return placed
+    # its left, so the first word goes as high as any, or (where that covers the boxes
+    # better: a list's dash, far shorter than the words, lifted off its box) no word goes
+    # higher than the first
+    first = placed[0][1]
+    raised = [(placed[0][0], min(y for _, y in placed))] + placed[1:]
+    held = placed[:1] + [(height, baseline) if baseline >= first else
+                         (_best_height(top, bottom, first, descent, bottom - top, level[0]), first)
+                         for (_, top, _, bottom), (height, baseline) in zip(boxes[1:], placed[1:])]
+    return held if _cover(held, boxes, descent) > _cover(raised, boxes, descent) else raised
 
 
 def _span(height: float, baseline: float, descent: float) -> tuple[float, float]:

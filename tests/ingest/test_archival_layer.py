@@ -319,6 +319,27 @@ def test_a_dash_much_shorter_than_its_line_is_set_over_its_own_box(tmp_path, mak
     assert good == total
 
 
+@needs_poppler
+def test_a_dash_starting_a_line_that_rises_stays_over_its_box(tmp_path):
+    page = Page()
+    page.block("body", ("- Phối hợp Sở Khoa học và Công nghệ đề xuất giải pháp", 383, 500, 2239, 52),
+               ("ứng dụng trí tuệ nhân tạo trong giải quyết thủ tục hành chính.", 383, 567, 2100, 52),
+               ("- Khẩn trương hoàn thiện đầy đủ các chức năng của hệ thống.", 383, 634, 2150, 52))
+    for word in page.words:
+        word["bbox"][3] -= 10  # letters and marks, no descender
+        if word["text"] == "-":  # a stroke halfway up the small letters, close to the line's foot
+            word["bbox"][1] = word["bbox"][3] - 9
+            word["bbox"][3] = word["bbox"][1] + 6
+        if word["text"] in ("Khoa", "năng"):  # a word read a little higher than the rest of its line
+            word["bbox"][1] -= 7
+            word["bbox"][3] -= 7
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
 def _unit_spans(record: dict, placed_of) -> list[tuple[float, float]]:
     """Per unit, the (top, bottom) its words are set at by `placed_of(parts, groups, placed)`."""
     descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
