@@ -182,7 +182,7 @@ def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     consecutive pieces each of which starts right under the one before and overlaps it across
     (the lines of a paragraph and the paragraphs after it, a header column, a list of
     recipients, the lines of a table cell), as long as the unit's box takes in no other
-    piece. An extractor draws into a block every word of a similar size lying within the
+    piece and reaches under no piece that stands beside it (see `_beside`). An extractor draws into a block every word of a similar size lying within the
     block's box: a unit of the last paragraph and the list of recipients under it would
     swallow the signer's title set beside the list. Not `stacked`: each piece a unit."""
     if not stacked:
@@ -190,9 +190,15 @@ def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     result: list[list[int]] = []
     for n, piece in enumerate(parts):
         if result and _under(parts[result[-1][-1]], piece):
-            box = _union([parts[k].box for k in result[-1]] + [piece.box])
+            now = _union([parts[k].box for k in result[-1]])
+            box = _union([now, piece.box])
             members = set(result[-1]) | {n}
-            if not any(_inside(q.box, box) for m, q in enumerate(parts) if m not in members):
+            step = _median([parts[k].height for k in result[-1]])
+            others = [q.box for m, q in enumerate(parts) if m not in members]
+            # nor would it reach under a piece beside it: a letterhead's date stacked with the
+            # title under it stands no longer beside the number, and poppler reads the
+            # letterhead column by column
+            if not any(_inside(q, box) or (_beside(q, now, step) and not _beside(q, box, step)) for q in others):
                 result[-1].append(n)
                 continue
         result.append([n])

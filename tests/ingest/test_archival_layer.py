@@ -11,7 +11,8 @@ from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
 from sohoa.ingest.archival import font, layer
-from sohoa.ingest.archival.layer import LINE_SPREAD, SEPARATION, parted, pieces, placements, unit_sizes, units
+from sohoa.ingest.archival.layer import (LINE_SPREAD, SEPARATION, in_grid, parted, pieces, placements, unit_sizes,
+                                         units)
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -336,6 +337,41 @@ def test_a_dash_starting_a_line_that_rises_stays_over_its_box(tmp_path):
     pdf = _write(tmp_path, page)
     assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
     assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
+def letter_with_title_close_under_the_date() -> Page:
+    """A letterhead whose date has the title close under it, and under the title a subject
+    line that reaches across under the number."""
+    page = Page()
+    page.block("column", ("ỦY BAN NHÂN DÂN", 484, 244, 992, 52), ("TỈNH QUẢNG NGÃI", 486, 306, 990, 50))
+    page.block("column", ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1171, 246, 2240, 55),
+               ("Độc lập - Tự do - Hạnh phúc", 1373, 315, 2037, 55))
+    page.block("column", ("Số: 12 /CT-UBND", 488, 420, 900, 50))
+    page.block("column", ("Quảng Ngãi, ngày 20 tháng 3 năm 2018", 1244, 418, 2163, 50))
+    page.block("centred", ("CHỈ THỊ", 1240, 500, 1460, 56),
+               ("Về việc tăng cường công tác thi hành án dân sự", 700, 570, 2000, 50))
+    page.block("body", ("Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính", 533, 760, 2239, 52),
+               ("phủ quy định về hóa đơn, chứng từ; theo đó, kể từ ngày 01/7/2022.", 383, 827, 2100, 52))
+    return page
+
+
+def test_a_unit_beside_another_takes_no_line_that_reaches_under_it():
+    parts = pieces(letter_with_title_close_under_the_date().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = {" ".join(w["text"] for w in parts[group[0]].words): [" ".join(w["text"] for w in parts[n].words)
+                                                                   for n in group] for group in units(parts)}
+    date = next(t for t in groups if t.startswith("Quảng Ngãi"))
+    assert groups[date] == [date, "CHỈ THỊ"]  # stacked with the title, which stays beside the number
+    assert "Về việc tăng cường công tác thi hành án dân sự" in groups  # the subject starts a unit
+    assert in_grid(parts, units(parts))[list(groups).index(date)]
+
+
+@needs_poppler
+def test_a_date_with_the_title_close_under_it_is_read_after_the_number(tmp_path):
+    page = letter_with_title_close_under_the_date()
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
     good, total = box_agreement(pdf, [page.record()])
     assert good == total
 
