@@ -182,7 +182,7 @@ def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     consecutive pieces each of which starts right under the one before and overlaps it across
     (the lines of a paragraph and the paragraphs after it, a header column, a list of
     recipients, the lines of a table cell), as long as the unit's box takes in no other
-    piece. An extractor draws into a block every word of a similar size lying within the
+    piece and reaches under no piece that stands beside it (see `_beside`). An extractor draws into a block every word of a similar size lying within the
     block's box: a unit of the last paragraph and the list of recipients under it would
     swallow the signer's title set beside the list. Not `stacked`: each piece a unit."""
     if not stacked:
@@ -190,9 +190,15 @@ def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     result: list[list[int]] = []
     for n, piece in enumerate(parts):
         if result and _under(parts[result[-1][-1]], piece):
-            box = _union([parts[k].box for k in result[-1]] + [piece.box])
+            now = _union([parts[k].box for k in result[-1]])
+            box = _union([now, piece.box])
             members = set(result[-1]) | {n}
-            if not any(_inside(q.box, box) for m, q in enumerate(parts) if m not in members):
+            step = _median([parts[k].height for k in result[-1]])
+            others = [q.box for m, q in enumerate(parts) if m not in members]
+            # nor would it reach under a piece beside it: a letterhead's date stacked with the
+            # title under it stands no longer beside the number, and poppler reads the
+            # letterhead column by column
+            if not any(_inside(q, box) or (_beside(q, now, step) and not _beside(q, box, step)) for q in others):
                 result[-1].append(n)
                 continue
         result.append([n])
@@ -376,10 +382,57 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
         for k in newly:
             fixed[k] = True
     result = [list(piece.metrics) for piece in parts]
-    for (n, a, b), centre, stray, keep in zip(runs, centres, allowed, fixed):
+    rises = _rises(parts, runs, centres, allowed, fixed, sizes, unit_of)
+    for (n, a, b), centre, stray, keep, rise in zip(runs, centres, allowed, fixed, rises):
         if not keep:
             result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent)
+        else:  # level, but a word its line's height does not cover is fitted inside that height
+            for k in range(a, b):
+                result[n][k] = _fitted(parts[n].boxes[k], *result[n][k], own[n][k][1], rise if k == a else 0.0,
+                                       descent)
     return result
+
+
+def _rises(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], strays: list[float],
+           fixed: list[bool], sizes: list[float], unit_of: dict[int, int]) -> list[float]:
+    """Per run, how far its first word may be set above the run's centre (see `_fitted`):
+    poppler still reads the run as one line while the rest of it stays within LINE_SPREAD
+    font sizes, and keeps it apart from each run above within reach (see `_strays`) while
+    the word stays APART font sizes from that run's lowest baseline (its centre, or as far
+    below as it may stray)."""
+    boxes = [_union(parts[n].boxes[a:b]) for n, a, b in runs]
+    result = []
+    for k, (n, _, _) in enumerate(runs):
+        rise = LINE_SPREAD * sizes[n]
+        for j, (m, _, _) in enumerate(runs):
+            larger = max(sizes[n], sizes[m])
+            if j != k and centres[j] <= centres[k] and (
+                    unit_of[n] == unit_of[m] or max(boxes[j][0] - boxes[k][2], boxes[k][0] - boxes[j][2]) < ACROSS * larger):
+                lowest = centres[j] + (0.0 if fixed[j] else max(strays[j], 0.0))
+                rise = min(rise, centres[k] - lowest - APART * larger)
+        result.append(max(rise, 0.0))
+    return result
+
+
+def _fitted(box: Box, height: float, baseline: float, own: float, rise: float, descent: float
+            ) -> tuple[float, float]:
+    """(box height, baseline) of a word of a level line (set at `height` on `baseline`) whose
+    box is so much shorter than the line that the line's height does not cover it (a list's
+    dash, a full stop standing alone): the height that covers it best inside the line's span,
+    on the line's baseline or, for a line's first word, up to `rise` higher towards the
+    word's `own` baseline (poppler starts a line at its leftmost word among the highest, so
+    only the first may be set higher). Inside the span, so that no block's edges move."""
+    top, bottom = box[1], box[3]
+    now = _overlap(_span(height, baseline, descent), (top, bottom))
+    if now >= 0.5:
+        return height, baseline
+    raised = max(baseline - rise, min(baseline, own))
+    ceiling = baseline - (1 - descent) * height  # the line's top
+    tallest = min(height, (raised - ceiling) / (1 - descent))
+    fitted = min(_best_height(top, bottom, raised, descent, min(bottom - top, tallest), tallest), tallest)
+    if _overlap(_span(fitted, raised, descent), (top, bottom)) > now:
+        return fitted, raised
+    return height, baseline
 
 
 def parted(parts: list[Piece], groups: list[list[int]], placed: list[list[tuple[float, float]]]
@@ -491,9 +544,15 @@ def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centr
         return [level] * (b - a)
     # poppler starts a line at the leftmost word among the highest baselines it has left; a
     # word of the run set higher than the first would start the line without the words to
-    # its left, so the first word goes as high as any
-    placed[0] = (placed[0][0], min(y for _, y in placed))
-    return placed
+    # its left, so the first word goes as high as any, or (where that covers the boxes
+    # better: a list's dash, far shorter than the words, lifted off its box) no word goes
+    # higher than the first
+    first = placed[0][1]
+    raised = [(placed[0][0], min(y for _, y in placed))] + placed[1:]
+    held = placed[:1] + [(height, baseline) if baseline >= first else
+                         (_best_height(top, bottom, first, descent, bottom - top, level[0]), first)
+                         for (_, top, _, bottom), (height, baseline) in zip(boxes[1:], placed[1:])]
+    return held if _cover(held, boxes, descent) > _cover(raised, boxes, descent) else raised
 
 
 def _span(height: float, baseline: float, descent: float) -> tuple[float, float]:

@@ -229,15 +229,22 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
     again in each other of LAYOUTS, leaving it in the one it reads back best: fewest edits
     between its words and text.txt's, then most words over their boxes (see layer.py for why one layout
     cannot suit every page). Only pages where poppler reads some of text.txt's words in
-    another place are tried (a hyphen joined at a line's end is no matter of layout)."""
+    another place are tried (a hyphen joined at a line's end is no matter of layout). Each
+    layout tried costs one save, one pdftotext pass and one -bbox pass for all its pages."""
     from sohoa.ingest.archival.check import misordered, page_box_agreement, pdftotext_pages, word_distance
 
     want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
 
-    def score(trial: Path, n: int) -> tuple[int, int]:  # (edits, words off their boxes) of page n
-        text = pdftotext_pages(trial, first=n + 1, last=n + 1)
-        good, total = page_box_agreement(trial, records, [n])[0]
-        return word_distance(text[0] if text else "", want[n])[0], total - good
+    def scores(trial: Path, pages: list[int], texts: list[str] | None = None) -> dict[int, tuple[int, int]]:
+        """(edits, words off their boxes) of each of `pages` in `trial`: one pdftotext pass and
+        one -bbox pass over the pages from the first to the last of them (`texts`, when given,
+        are all of the document's pages read already)."""
+        first, last = min(pages), max(pages)
+        if texts is None:
+            texts = [""] * first + pdftotext_pages(trial, first=first + 1, last=last + 1)
+        boxes = dict(zip(pages, page_box_agreement(trial, records, pages)))
+        return {n: (word_distance(texts[n] if n < len(texts) else "", want[n])[0], boxes[n][1] - boxes[n][0])
+                for n in pages}
 
     best: dict[int, tuple[tuple[int, int], Layout]] = {}
     current: dict[int, Layout] = {}
@@ -247,8 +254,9 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
             pdf.save(trial)
             texts = pdftotext_pages(trial)
             pending = [n for n in sorted(layers) if misordered(texts[n] if n < len(texts) else "", want[n])]
-            best = {n: (score(trial, n), LAYOUTS[0]) for n in pending}
             current = {n: LAYOUTS[0] for n in pending}
+            if pending:
+                best = {n: (tried, LAYOUTS[0]) for n, tried in scores(trial, pending, texts).items()}
             for layout in LAYOUTS[1:]:
                 pending = [n for n in pending if best[n][0][0] > 0]
                 if not pending:
@@ -257,8 +265,7 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
                     _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
                     current[n] = layout
                 pdf.save(trial)
-                for n in pending:
-                    tried = score(trial, n)
+                for n, tried in scores(trial, pending).items():
                     if tried < best[n][0]:
                         best[n] = (tried, layout)
     except (OSError, subprocess.SubprocessError):

@@ -11,7 +11,8 @@ from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
 from sohoa.ingest.archival import font, layer
-from sohoa.ingest.archival.layer import LINE_SPREAD, SEPARATION, parted, pieces, placements, unit_sizes, units
+from sohoa.ingest.archival.layer import (LINE_SPREAD, SEPARATION, in_grid, parted, pieces, placements, unit_sizes,
+                                         units)
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -302,6 +303,79 @@ def test_a_title_read_before_the_list_beside_it_comes_out_before_it(tmp_path):
     assert good == total
 
 
+@needs_poppler
+@pytest.mark.parametrize("make", [official_letter, closing_title_first])
+def test_a_dash_much_shorter_than_its_line_is_set_over_its_own_box(tmp_path, make):
+    page = make()
+    starts = {(w["block"], w["line"]): w for w in reversed(page.words)}.values()
+    for word in starts:  # the dash that starts each line of a list: a stroke at half the letters' height
+        if word["text"] == "-":
+            top, bottom = word["bbox"][1], word["bbox"][3]
+            word["bbox"][1] = top + round(0.55 * (bottom - top))
+            word["bbox"][3] = word["bbox"][1] + 6
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
+@needs_poppler
+def test_a_dash_starting_a_line_that_rises_stays_over_its_box(tmp_path):
+    page = Page()
+    page.block("body", ("- Phối hợp Sở Khoa học và Công nghệ đề xuất giải pháp", 383, 500, 2239, 52),
+               ("ứng dụng trí tuệ nhân tạo trong giải quyết thủ tục hành chính.", 383, 567, 2100, 52),
+               ("- Khẩn trương hoàn thiện đầy đủ các chức năng của hệ thống.", 383, 634, 2150, 52))
+    for word in page.words:
+        word["bbox"][3] -= 10  # letters and marks, no descender
+        if word["text"] == "-":  # a stroke halfway up the small letters, close to the line's foot
+            word["bbox"][1] = word["bbox"][3] - 9
+            word["bbox"][3] = word["bbox"][1] + 6
+        if word["text"] in ("Khoa", "năng"):  # a word read a little higher than the rest of its line
+            word["bbox"][1] -= 7
+            word["bbox"][3] -= 7
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
+def letter_with_title_close_under_the_date() -> Page:
+    """A letterhead whose date has the title close under it, and under the title a subject
+    line that reaches across under the number."""
+    page = Page()
+    page.block("column", ("ỦY BAN NHÂN DÂN", 484, 244, 992, 52), ("TỈNH QUẢNG NGÃI", 486, 306, 990, 50))
+    page.block("column", ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1171, 246, 2240, 55),
+               ("Độc lập - Tự do - Hạnh phúc", 1373, 315, 2037, 55))
+    page.block("column", ("Số: 12 /CT-UBND", 488, 420, 900, 50))
+    page.block("column", ("Quảng Ngãi, ngày 20 tháng 3 năm 2018", 1244, 418, 2163, 50))
+    page.block("centred", ("CHỈ THỊ", 1240, 500, 1460, 56),
+               ("Về việc tăng cường công tác thi hành án dân sự", 700, 570, 2000, 50))
+    page.block("body", ("Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính", 533, 760, 2239, 52),
+               ("phủ quy định về hóa đơn, chứng từ; theo đó, kể từ ngày 01/7/2022.", 383, 827, 2100, 52))
+    return page
+
+
+def test_a_unit_beside_another_takes_no_line_that_reaches_under_it():
+    parts = pieces(letter_with_title_close_under_the_date().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = {" ".join(w["text"] for w in parts[group[0]].words): [" ".join(w["text"] for w in parts[n].words)
+                                                                   for n in group] for group in units(parts)}
+    date = next(t for t in groups if t.startswith("Quảng Ngãi"))
+    assert groups[date] == [date, "CHỈ THỊ"]  # stacked with the title, which stays beside the number
+    assert "Về việc tăng cường công tác thi hành án dân sự" in groups  # the subject starts a unit
+    assert in_grid(parts, units(parts))[list(groups).index(date)]
+
+
+@needs_poppler
+def test_a_date_with_the_title_close_under_it_is_read_after_the_number(tmp_path):
+    page = letter_with_title_close_under_the_date()
+    pdf = _write(tmp_path, page)
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
 def _unit_spans(record: dict, placed_of) -> list[tuple[float, float]]:
     """Per unit, the (top, bottom) its words are set at by `placed_of(parts, groups, placed)`."""
     descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
@@ -387,8 +461,9 @@ def test_every_read_back_is_bounded_in_time(monkeypatch):
     assert asked == [check.READ_BACK_TIMEOUT, check.READ_BACK_TIMEOUT]
 
 
+@pytest.mark.parametrize("reader", ["pdftotext_pages", "page_box_agreement"])
 @pytest.mark.parametrize("failure", ["exit", "hang"])
-def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_path, monkeypatch, failure):
+def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_path, monkeypatch, failure, reader):
     import subprocess
 
     from sohoa.ingest.archival import check
@@ -400,18 +475,21 @@ def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_
     monkeypatch.setattr(writer, "LAYOUTS", (columns,))
     alone = text_words(pdftotext_pages(_write(tmp_path, page))[0])
     monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
-    reads = []
-    real = check.pdftotext_pages
+    real_text, real = check.pdftotext_pages, getattr(check, reader)
+    reads, laid = [], []
 
     def fails_once_laid_out_again(pdf, *args, **kwargs):  # poppler gives up on the page laid out again
         reads.append(pdf)
-        if len(reads) > 2:
+        laid.append(text_words(real_text(pdf)[0]))  # what the file read holds: the layout tried
+        if len(reads) > 1:
             if failure == "hang":
                 raise subprocess.TimeoutExpired("pdftotext", 120.0)
             raise subprocess.CalledProcessError(1, "pdftotext")
         return real(pdf, *args, **kwargs)
 
-    monkeypatch.setattr(check, "pdftotext_pages", fails_once_laid_out_again)
+    monkeypatch.setattr(check, reader, fails_once_laid_out_again)
     pdf = _write(tmp_path, page)
-    assert len(reads) == 3
-    assert text_words(real(pdf)[0]) == alone  # written, in the first layout
+    # one read of each kind a layout: the first layout's, then the failing one of the second
+    assert len(reads) == 2
+    assert laid[0] == alone and laid[1] == page.text().split()  # it failed on the page laid out again
+    assert text_words(real_text(pdf)[0]) == alone  # written, in the first layout
