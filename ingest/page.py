@@ -122,7 +122,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
                                 height * 72.0 / source.dpi, timeout=time_left(options, started))
         if layer and is_real_text(" ".join(w.text for w in layer)):
             if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
-                return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), "text-layer",
+                return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
                                annotations=stamps)
         else:
             layer = []
@@ -139,7 +139,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     if layer and picture_only and boxes_on_ink(page_grey, [w.bbox for w in layer]) < LAYER_ON_INK:
         # the layer's words lie on blank parts of the picture: text drawn over a background
         # image, not a reading of a scan, so the layer is the page's text
-        return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), "text-layer",
+        return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
                        annotations=stamps)
     if layer and ink_coverage(page_grey, [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
         layer = []  # a few lines of text over a scan: not the page's text
@@ -168,12 +168,10 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
         # a scan under a complete text layer that reads as our OCR does (born-digital text over
         # a background picture, or an earlier good OCR): the layer's exact text is kept
         height, width = pixels.shape[:2]
-        return _finish(source, options, layer, width, height, dpi, PageGeometry(), "text-layer",
+        return _finish(source, options, layer, width, height, dpi, PageGeometry(), None, "text-layer",
                        annotations=stamps)
     height, width = grey.shape[:2]
-    read = _finish(source, options, words, width, height, dpi, page_geometry, "ocr", annotations=stamps)
-    if read.wants_tables:
-        read = replace(read, image=table_image(source, pixels, dpi, page_geometry, options))
+    read = _finish(source, options, words, width, height, dpi, page_geometry, grey, "ocr", annotations=stamps)
     if not notes:
         return read
     return replace(read, result=replace(read.result, warnings=tuple(notes) + read.result.warnings))
@@ -185,26 +183,9 @@ def read_page_image(source: PageSource, options: PageOptions, started: float) ->
     from sohoa.ingest.rasterize import load_page_noted
 
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels)
-    _, page_geometry = prepare(pixels, options)
+    grey, page_geometry = prepare(pixels, options)
     result = PageResult(source.doc_id, source.page, None, None, source="image", warnings=tuple(notes))
-    return ReadPage(result, True, table_image(source, pixels, dpi, page_geometry, options))
-
-
-def table_image(source: PageSource, pixels: np.ndarray, dpi: int, page_geometry: PageGeometry,
-                options: PageOptions) -> PageImage:
-    """The picture the table step reads: the page's own grey pixels (coloured ink taken out),
-    turned upright, neither flattened nor levelled, with the page's geometry (its skew, which
-    the OCR's word boxes were levelled by). The table step levels it once by the table's own
-    rules and finds its own contrast (local thresholds): a page divided by its smoothed
-    background, then turned twice (by the text's tilt, then by what the rules have left),
-    reads its figures worse (a decimal comma taken for a dot, a thin '1' lost)."""
-    if options.remove_colour and preprocess.has_colour(pixels):
-        grey = preprocess.remove_coloured_ink(pixels)
-    else:
-        grey = preprocess.to_grey(pixels)
-    if page_geometry.rotation:
-        grey = geometry.rotate_quarter(grey, page_geometry.rotation)
-    return PageImage(source.doc_id, source.page, grey, dpi, page_geometry)
+    return ReadPage(result, True, PageImage(source.doc_id, source.page, grey, dpi, page_geometry))
 
 
 def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[np.ndarray, PageGeometry]:
@@ -245,7 +226,8 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
 
 
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
-            page_geometry: PageGeometry, origin: str, annotations: list[Annotation] = ()) -> ReadPage:
+            page_geometry: PageGeometry, grey: np.ndarray | None, origin: str,
+            annotations: list[Annotation] = ()) -> ReadPage:
     layout = lay_out(words, width, height, page_geometry.rules)
     warnings = []
     text = " ".join(layout.paragraphs)
@@ -261,7 +243,8 @@ def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], widt
     )
     result = PageResult(source.doc_id, source.page, ocr, layout, source=origin, warnings=tuple(warnings))
     wants_tables = bool(options.tables and layout.blocks and may_hold_table(words, page_geometry.rules))
-    return ReadPage(result, wants_tables)
+    image = PageImage(source.doc_id, source.page, grey, dpi, page_geometry) if wants_tables and grey is not None else None
+    return ReadPage(result, wants_tables, image)
 
 
 TABLE_GAP = 0.8  # a gap between words this many word heights wide may part two table columns

@@ -65,9 +65,7 @@ class PageGeometry:
 
 @dataclass(frozen=True, eq=False)
 class PageImage:
-    """A page picture and its geometry, 8-bit grey or RGB. The table step's picture
-    (`sohoa.ingest.page.table_image`) is upright but neither flattened nor levelled: its
-    `geometry.skew` is the turn the page's OCR read it at."""
+    """A page after preprocessing: upright, deskewed, cleaned; 8-bit grey or RGB."""
 
     doc_id: str
     page: int

@@ -36,8 +36,7 @@ the context); `bench/tables_bench.py` reports F1 with it toggled."""
 
 def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
                         words: "Sequence[OcrWord] | None" = None) -> list[Table]:
-    """Tables on one page image (upright, not levelled: `sohoa.ingest.page.table_image`; its
-    geometry's skew is the turn the page's OCR words were read at); cells read with `engine` (default: Tesseract
+    """Tables on one preprocessed page image; cells read with `engine` (default: Tesseract
     `vie` with `sohoa.ingest.ocr.DEFAULT_CELL_OCR_MODEL`, as `sohoa run` reads them); `repair`:
     False leaves every cell as read. `words`: the page's own OCR of this image, where it was
     read (a second opinion on the cells' tone marks that spares reading them once more)."""
@@ -47,12 +46,11 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         engine = TesseractEngine(model=DEFAULT_CELL_OCR_MODEL)
     grey = to_grey(page.image)
     dpi = page.dpi or 300
-    # the page's own pixels, not yet levelled: turned once, by what its rules measure
+    # the page worker levelled the page by its text; the rules may still tilt a little
     angle = rule_skew(grey, dpi)
     grey = straighten(grey, angle)
-    # the OCR read the page levelled by its text's tilt (geometry.skew): its boxes turn by the rest
-    page_words = None if words is None else turned_words(list(words), grey.shape, angle + page.geometry.skew)
-    masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, angle))
+    page_words = None if words is None else turned_words(list(words), grey.shape, angle)
+    masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle))
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
     erased[rules > 0] = 255
