@@ -178,17 +178,24 @@ def test_specks_told_by_their_outlines_are_the_small_blobs(seed, height, width, 
     assert _speck_mask(ink, max_size).tobytes() == plain_specks(ink, max_size).tobytes()
 
 
+@pytest.mark.parametrize("seed", [11, 12])
+def test_specks_of_a_grainy_page_told_by_labelling_are_the_small_blobs(seed, monkeypatch):
+    ink = binary(seed, 60, 120)
+    monkeypatch.setattr(geometry, "SPECKS_BY_LABELS", 3)  # as many outlines as a grainy page's
+    assert _speck_mask(ink, 14).tobytes() == plain_specks(ink, 14).tobytes()
+
+
 def test_a_speck_within_a_speck_is_a_speck():
     # a ring holding a solid dot: drawn filled in one drawing the dot's inside would be left out
-    ink = np.zeros((20, 30), np.uint8)
+    ink = np.zeros((20, 34), np.uint8)
     cv2.rectangle(ink, (5, 5), (13, 13), 255, 1)
     ink[8:11, 8:11] = 255
-    cv2.rectangle(ink, (16, 2), (29, 12), 255, 1)  # a ring within a ring, a dot within both
-    cv2.rectangle(ink, (18, 4), (27, 10), 255, 1)
-    ink[6:9, 21:24] = 255
+    cv2.rectangle(ink, (16, 2), (31, 13), 255, 1)  # a ring within a ring, a thick ring within both
+    cv2.rectangle(ink, (18, 4), (29, 11), 255, 1)
+    cv2.rectangle(ink, (20, 6), (26, 9), 255, 2)
     specks = _speck_mask(ink, 14)
     assert specks.tobytes() == plain_specks(ink, 14).tobytes()
-    assert specks[9, 9] == 255 and specks[7, 22] == 255
+    assert specks[9, 9] == 255 and specks[7, 21] == 255
 
 
 @settings(max_examples=150, deadline=None)
