@@ -7,11 +7,18 @@ Every building block once, for the page worker and the table step alike:
   which tell the height of a page's text and how much of its ink a text layer covers);
 - turn and tilt: `level_angle`, the projection-profile search (rows of ink are sharpest when
   level), which measures the skew of a page's text (`page_skew`, `text_skew`) and whether it
-  lies on its side (`quarter_turn`); `rule_skew` measures the tilt of long rules (Hough);
+  lies on its side (`quarter_turn`), each trial turn of one mask measured once (`RowProfiles`,
+  shared by `quarter_turn` and `page_skew` through `quarter_profiles`); `rule_skew` measures
+  the tilt of long rules (Hough);
 - `rotate`, `rotate_quarter`, `straighten`;
 - ruled lines: `find_rules` (lines longer than any text stroke, erased before OCR and read by
   the layout as table rows), `rule_masks` (the table step's masks, which also rebuild dotted and
   broken rules), `table_grids` (grids of crossing rules, for the reading order).
+
+What costs less here gives exactly what the plain computation gives (tests/ingest/
+test_geometry_exact.py holds each against it): row sums by OpenCV, a trial turn looked up
+where it was measured, morphology by a line worked only on the rows (columns) holding ink,
+specks told by their outlines.
 
 The page worker measures a page's `PageGeometry` (quarter turn, skew, rules) once and carries it
 on the page's records to the layout and the table step. The table step refines it on the
@@ -62,60 +69,98 @@ def _row_sharpness(mask: np.ndarray, angle: float) -> float:
     h, w = mask.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
     rotated = cv2.warpAffine(mask, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-    profile = rotated.sum(axis=1, dtype=np.float64)
+    # each row's sum is an integer (at most 255 times the width), which OpenCV's integer sum and
+    # numpy's float sum both give exactly; OpenCV's costs a fraction of numpy's on a byte image
+    profile = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
     return float(np.square(np.diff(profile)).sum())
 
 
-def level_angle(mask: np.ndarray, max_angle: float, step: float, fine_step: float):
+class RowProfiles:
+    """The row sharpness (`_row_sharpness`) of one ink mask at trial turns, each turn measured
+    once: the fine search of `level_angle` meets turns the coarse one tried, and a page's
+    quarter turn (`quarter_turn`) tries the very turns that its skew search (`page_skew`) starts
+    with. A turn is the same turn only as the same float, so what is looked up is what would be
+    measured again."""
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self._measured: dict[float, float] = {}
+
+    def sharpness(self, angle: float) -> float:
+        key = float(angle)
+        if key not in self._measured:
+            self._measured[key] = _row_sharpness(self.mask, key)
+        return self._measured[key]
+
+
+def level_angle(mask: np.ndarray | RowProfiles, max_angle: float, step: float, fine_step: float):
     """The turn (degrees counter-clockwise, as cv2 rotates) that levels the rows of ink of
-    `mask`: searched in `step`s within ±max_angle, then in `fine_step`s around the best."""
+    `mask` (or of the mask of its `RowProfiles`): searched in `step`s within ±max_angle, then in
+    `fine_step`s around the best."""
+    profiles = mask if isinstance(mask, RowProfiles) else RowProfiles(mask)
     coarse = np.arange(-max_angle, max_angle + 1e-6, step)
-    best = max(coarse, key=lambda a: _row_sharpness(mask, a))
+    best = max(coarse, key=profiles.sharpness)
     fine = np.arange(best - step, best + step + 1e-6, fine_step)
-    return max(fine, key=lambda a: _row_sharpness(mask, a))
+    return max(fine, key=profiles.sharpness)
 
 
-def _quarter_mask(grey: np.ndarray) -> np.ndarray:
-    return otsu_ink(cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA))
+def quarter_profiles(grey: np.ndarray) -> RowProfiles:
+    """The row profiles of the quarter-size page's Otsu ink, which `quarter_turn` and
+    `page_skew` both search: measured once for both where the page is not turned between."""
+    return RowProfiles(otsu_ink(cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)))
 
 
-def page_skew(grey: np.ndarray, max_angle: float = 5.0) -> float:
+QUARTER_TURN_ANGLES = 5.0, 0.5
+"""±degrees and step of the turns at which `quarter_turn` compares rows and columns: the
+coarse search of `page_skew`, whose turns it measures for it."""
+
+
+def page_skew(grey: np.ndarray, max_angle: float = QUARTER_TURN_ANGLES[0],
+              profiles: RowProfiles | None = None) -> float:
     """Degrees (counter-clockwise) the page content is rotated by; rotate by the negative to fix.
 
-    Projection-profile search on a quarter-size page: 0.5° steps, then 0.1° around the best."""
-    mask = _quarter_mask(grey)
-    if mask.mean() < 0.5:  # almost no ink: nothing to level
+    Projection-profile search on a quarter-size page: 0.5° steps, then 0.1° around the best.
+    `profiles`: the page's `quarter_profiles`, where `quarter_turn` has measured them."""
+    profiles = quarter_profiles(grey) if profiles is None else profiles
+    if profiles.mask.mean() < 0.5:  # almost no ink: nothing to level
         return 0.0
-    return -float(round(level_angle(mask, max_angle, 0.5, 0.1), 2))
+    return -float(round(level_angle(profiles, max_angle, QUARTER_TURN_ANGLES[1], 0.1), 2))
 
 
-def quarter_turn(grey: np.ndarray) -> int:
+def quarter_turn(grey: np.ndarray, profiles: RowProfiles | None = None) -> int:
     """0 or 90: whether text lines run vertically (page scanned sideways).
 
     Level text lines give a sharp row profile at some small angle; if the columns are much
     sharper than the rows (each compared at its best angle, so skew does not bias it), the
     page lies on its side. Which side (90 vs 270) is settled afterwards by OSD/confidence.
+    `profiles`: the page's `quarter_profiles` (kept for `page_skew` where the page stays).
     """
-    mask = _quarter_mask(grey)
+    profiles = quarter_profiles(grey) if profiles is None else profiles
+    mask = profiles.mask
     if mask.mean() < 0.5:
         return 0
-
-    def best(m: np.ndarray) -> float:
-        return max(_row_sharpness(m, a) for a in np.arange(-5.0, 5.0 + 1e-6, 0.5))
-
-    rows = best(mask) / mask.shape[1]
-    cols = best(np.ascontiguousarray(mask.T)) / mask.shape[0]
+    reach, step = QUARTER_TURN_ANGLES
+    angles = np.arange(-reach, reach + 1e-6, step)
+    rows = max(profiles.sharpness(a) for a in angles) / mask.shape[1]
+    columns = RowProfiles(np.ascontiguousarray(mask.T))
+    cols = max(columns.sharpness(a) for a in angles) / mask.shape[0]
     return 90 if cols > 2.0 * rows else 0
 
 
-def text_skew(grey: np.ndarray, max_angle: float = 3.0) -> float:
+def half_ink(grey: np.ndarray) -> np.ndarray:
+    """The local-threshold ink (`adaptive_ink`) of the half-size page, on which `rule_skew`
+    looks for long rules and `text_skew` levels lines of text."""
+    return adaptive_ink(cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+
+
+def text_skew(grey: np.ndarray, max_angle: float = 3.0, half: np.ndarray | None = None) -> float:
     """Skew in degrees (as `rule_skew`) of a page without long rules, from its lines of text:
     the projection-profile search on the half-size page's local-threshold ink, 0.25° steps,
     then 0.05°. A borderless table is told apart from its neighbour rows by a few pixels of
-    white, which a degree of tilt across the page closes."""
-    small = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    ink = (adaptive_ink(small) > 0).astype(np.uint8)
-    if ink.sum() < 500:
+    white, which a degree of tilt across the page closes. `half`: the page's `half_ink`, where
+    it is at hand."""
+    ink = ((half_ink(grey) if half is None else half) > 0).astype(np.uint8)
+    if cv2.countNonZero(ink) < 500:
         return 0.0
     return round(float(level_angle(ink, max_angle, 0.25, 0.05)), 2)
 
@@ -123,17 +168,14 @@ def text_skew(grey: np.ndarray, max_angle: float = 3.0) -> float:
 def rule_skew(grey: np.ndarray, dpi: int = 300) -> float:
     """Skew in degrees (counter-clockwise positive, as cv2 rotates) from the long rules, found
     with a Hough transform on the half-size page; a page without them: `text_skew`."""
-    small_scale = 0.5
-    small = cv2.resize(grey, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA)
-    ink = adaptive_ink(small)
+    ink = half_ink(grey)
     # a kernel short enough that a rule tilted by a few degrees still fills it
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, int(25 * dpi / 300)), 1))
-    lines_mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
-    width = small.shape[1]
+    lines_mask = _line_open(ink, max(15, int(25 * dpi / 300)), across=True)
+    width = ink.shape[1]
     segments = cv2.HoughLinesP(lines_mask, 1, math.pi / 1800, threshold=80,
                                minLineLength=width // 6, maxLineGap=12)
     if segments is None:
-        return text_skew(grey)
+        return text_skew(grey, half=ink)
     angles, weights = [], []
     for x0, y0, x1, y1 in segments.reshape(-1, 4):
         if x1 == x0:
@@ -143,7 +185,7 @@ def rule_skew(grey: np.ndarray, dpi: int = 300) -> float:
             angles.append(angle)
             weights.append(math.hypot(x1 - x0, y1 - y0))
     if not angles:
-        return text_skew(grey)
+        return text_skew(grey, half=ink)
     order = np.argsort(angles)
     cumulative = np.cumsum(np.asarray(weights)[order])
     return float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
@@ -202,6 +244,34 @@ def rotate_quarter(image: np.ndarray, degrees_clockwise: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ ruled lines
+def _line_kernel(length: int, across: bool) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if across else (1, length))
+
+
+def _on_lines_with_ink(mask: np.ndarray, op: int, length: int, across: bool) -> np.ndarray:
+    """`op` (cv2.MORPH_*: an erosion, dilation, opening or closing) of `mask` by a line `length`
+    long across (or down) the page, worked only on the rows (or columns) that hold ink: with a
+    kernel one row high each row's result is its own, and a row without ink stays without
+    (the image's ends, where the kernel overhangs, are the same ends on the rows taken out). A
+    page's rules lie on few rows, so the work on them costs little of the page-sized work."""
+    lines = np.flatnonzero(mask.max(axis=1 if across else 0))
+    out = np.zeros_like(mask)
+    if lines.size:
+        kernel = _line_kernel(length, across)
+        if across:
+            out[lines] = cv2.morphologyEx(np.ascontiguousarray(mask[lines]), op, kernel)
+        else:
+            out[:, lines] = cv2.morphologyEx(mask.take(lines, axis=1), op, kernel)
+    return out
+
+
+def _line_open(mask: np.ndarray, length: int, across: bool) -> np.ndarray:
+    """The opening of `mask` by a line `length` long across (or down) the page (the runs of ink
+    that long): the erosion over the page, the dilation back (an opening's second half, with
+    the same kernel and anchor) only on the rows (columns) where runs that long are left."""
+    return _on_lines_with_ink(cv2.erode(mask, _line_kernel(length, across)), cv2.MORPH_DILATE, length, across)
+
+
 def find_rules(grey: np.ndarray) -> tuple[Rules, np.ndarray]:
     """Ruled lines (longer than any text stroke) and their pixel mask.
 
@@ -214,10 +284,8 @@ def find_rules(grey: np.ndarray) -> tuple[Rules, np.ndarray]:
     small = cv2.resize(grey, (w // scale, h // scale), interpolation=cv2.INTER_AREA) if scale > 1 else grey
     sh, sw = small.shape[:2]
     ink = otsu_ink(small)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (max(60 // scale, sw // 20), 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(60 // scale, sh // 40))))
+    horizontal = _line_open(ink, max(60 // scale, sw // 20), across=True)
+    vertical = _line_open(ink, max(60 // scale, sh // 40), across=False)
     boxes = []
     for mask in (horizontal, vertical):
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -249,9 +317,42 @@ class RuleMasks:
     ink: np.ndarray  # the binarised page (text and rules)
 
 
+SPECKS_BY_LABELS = 25_000
+"""Outlines on a page beyond which its specks are told by labelling its blobs: the outlines'
+cost grows with their count, the labelling's hardly at all (a grainy page). Either way gives the
+same mask."""
+
+
 def _speck_mask(ink: np.ndarray, max_size: int) -> np.ndarray:
-    """Only the small connected components: the dots and dashes of dotted rules (and specks)."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    """Only the small connected components (8-connected, at most `max_size` wide and
+    max_size // 2 + 2 high): the dots and dashes of dotted rules (and specks).
+
+    Told by their outlines, which cost a fraction of labelling the page: each component has one
+    outer outline, which bounds it as its blob does; drawn filled it covers the component and
+    its holes, and held to the ink it is the component and what lies in its holes, which is
+    smaller and so a speck too. A filled drawing fills by parity, leaving out what lies within
+    two of its outlines: the outlines of components without holes, which hold nothing, are drawn
+    together, each of the few with holes alone."""
+    outlines, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    mask = np.zeros_like(ink)
+    if not outlines:
+        return mask
+    links = hierarchy[0]  # next, previous, first child (a hole), parent: -1 for an outer outline
+    outer = np.flatnonzero(links[:, 3] < 0)
+    if outer.size > SPECKS_BY_LABELS:
+        return _speck_mask_by_labels(ink, max_size)
+    boxes = np.array([cv2.boundingRect(outlines[k]) for k in outer]).reshape(-1, 4)
+    small = outer[(boxes[:, 2] <= max_size) & (boxes[:, 3] <= max_size // 2 + 2)]
+    holed = links[small, 2] >= 0
+    cv2.drawContours(mask, [outlines[k] for k in small[~holed]], -1, 255, thickness=cv2.FILLED)
+    for k in small[holed]:
+        cv2.drawContours(mask, outlines, int(k), 255, thickness=cv2.FILLED)
+    return cv2.bitwise_and(mask, ink)
+
+
+def _speck_mask_by_labels(ink: np.ndarray, max_size: int) -> np.ndarray:
+    """`_speck_mask` by labelling the page's blobs."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = (stats[:, cv2.CC_STAT_WIDTH] <= max_size) & (stats[:, cv2.CC_STAT_HEIGHT] <= max_size // 2 + 2)
     small[0] = False
     # a look-up of each label's byte: a page-sized mask at once, not a page of 64-bit integers
@@ -268,19 +369,20 @@ def rule_masks(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = No
     words or rules depending on the grey the corners were filled with."""
     ink = adaptive_ink(grey)
     if outside is not None:
-        ink[outside > 0] = 0
+        # (a page-sized boolean index costs more than keeping the ink where `outside` is 0)
+        ink = cv2.bitwise_and(ink, cv2.compare(outside, 0, cv2.CMP_EQ))
     scale = dpi / 300.0
     h_len = max(20, int(70 * scale))
     v_len = max(15, int(60 * scale))
     specks = _speck_mask(ink, max(6, int(14 * scale)))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
-    dotted = cv2.morphologyEx(specks, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (int(15 * scale) + 1, 1)))
-    dotted = cv2.morphologyEx(dotted, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len * 2, 1)))
+    horizontal = _line_open(ink, h_len, across=True)
+    dotted = _on_lines_with_ink(specks, cv2.MORPH_CLOSE, int(15 * scale) + 1, across=True)
+    dotted = _line_open(dotted, h_len * 2, across=True)
     horizontal = cv2.bitwise_or(horizontal, dotted)
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
+    vertical = _line_open(ink, v_len, across=False)
     # heal small breaks along each rule's own direction
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (int(31 * scale), 1)))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(31 * scale))))
+    horizontal = _on_lines_with_ink(horizontal, cv2.MORPH_CLOSE, int(31 * scale), across=True)
+    vertical = _on_lines_with_ink(vertical, cv2.MORPH_CLOSE, int(31 * scale), across=False)
     return RuleMasks(horizontal=horizontal, vertical=vertical, ink=ink)
 
 

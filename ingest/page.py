@@ -198,12 +198,14 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
     if options.flatten:
         grey = preprocess.flatten_background(grey)
     rotation = 0
-    if geometry.quarter_turn(grey) == 90:
+    profiles = geometry.quarter_profiles(grey)  # the skew search starts with the turns measured here
+    if geometry.quarter_turn(grey, profiles) == 90:
         grey = geometry.rotate_quarter(grey, 90)
         rotation = 90
+        profiles = None  # a page turned on its side is measured afresh
     skew = 0.0
     if options.deskew:
-        skew = geometry.page_skew(grey)
+        skew = geometry.page_skew(grey, profiles=profiles)
         if abs(skew) >= 0.1:
             grey = geometry.rotate(grey, -skew)
         else:
