@@ -23,21 +23,17 @@ from pathlib import Path
 import numpy as np
 
 from sohoa.ingest import geometry, preprocess
+from sohoa.ingest.page import upright_and_level
+
+from bench.realscans_bench import SCANS
 
 REPO = Path(__file__).resolve().parents[1]
-SCANS = Path(os.environ.get("REALSCANS_DIR", REPO / ".." / "shared" / "realscans"))
 REPEATS = 3
 
 
-def page_step(grey: np.ndarray) -> tuple[np.ndarray, float]:
-    profiles = geometry.quarter_profiles(grey)
-    if geometry.quarter_turn(grey, profiles) == 90:
-        grey, profiles = geometry.rotate_quarter(grey, 90), None
-    skew = geometry.page_skew(grey, profiles=profiles)
-    if abs(skew) >= 0.1:
-        grey = geometry.rotate(grey, -skew)
-    else:
-        skew = 0.0
+def page_geometry(grey: np.ndarray) -> tuple[np.ndarray, float]:
+    """The page step's geometry (`ingest.page.upright_and_level`, then its rules found and erased)."""
+    grey, _, skew = upright_and_level(grey)
     _, mask = geometry.find_rules(grey)
     geometry.erase_rules(grey, mask)
     return grey, skew
@@ -79,7 +75,7 @@ def real_pages(count: int):
     entries = [json.loads(line) for line in index.read_text().splitlines() if line.strip()]
     sources = [PageSource(Path(e["file"]).stem, str(SCANS / e["file"]), "pdf", page, 300)
                for e in sorted(entries, key=lambda e: e["file"]) if e["file"].endswith(".pdf")
-               for page in range(1, e["pages"] + 1)]
+               for page in range(1, e.get("pages", 0) + 1)]
     for source in sources[:count]:
         yield f"{source.path}:{source.page}", load_page(source)[0]
 
@@ -89,7 +85,7 @@ def measure(pages) -> dict:
     for _, pixels in pages:
         grey = preprocess.remove_coloured_ink(pixels) if preprocess.has_colour(pixels) else preprocess.to_grey(pixels)
         grey = preprocess.flatten_background(grey)
-        seconds, (level, skew) = least_cpu(page_step, grey)
+        seconds, (level, skew) = least_cpu(page_geometry, grey)
         page_ms.append(1000 * seconds)
         table_ms.append(1000 * least_cpu(table_step, level, skew)[0])
     if not page_ms:

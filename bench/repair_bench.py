@@ -198,7 +198,6 @@ def run_txt_sources(sources: dict[str, list[list[str]]] | None = None) -> dict:
 
 def round_trip_lines(lines: list[str], with_restorer: bool = False) -> dict:
     """Per encoding: each line its own file (bytes) and each line alone as misread text."""
-    from sohoa.diacritics.legacy import CODECS
     from sohoa.diacritics.pipeline import repair
 
     figures = {}
@@ -230,7 +229,6 @@ def round_trip_lines(lines: list[str], with_restorer: bool = False) -> dict:
 
 def round_trip_documents(documents: list[list[str]]) -> dict:
     """Per encoding: each document one file (bytes) and one misread text."""
-    from sohoa.diacritics.legacy import CODECS
     from sohoa.diacritics.pipeline import repair
 
     figures = {}

@@ -7,7 +7,7 @@ Every building block once, for the page worker and the table step alike:
   which tell the height of a page's text and how much of its ink a text layer covers);
 - turn and tilt: `level_angle`, the projection-profile search (rows of ink are sharpest when
   level), which measures the skew of a page's text (`page_skew`, `text_skew`) and whether it
-  lies on its side (`quarter_turn`), each trial turn of one mask measured once (`RowProfiles`,
+  lies on its side (`quarter_turn`), each trial turn of one mask measured once (`TurnSharpness`,
   shared by `quarter_turn` and `page_skew` through `quarter_profiles`); `rule_skew` measures
   the tilt of long rules (Hough);
 - `rotate`, `rotate_quarter`, `straighten`;
@@ -75,7 +75,7 @@ def _row_sharpness(mask: np.ndarray, angle: float) -> float:
     return float(np.square(np.diff(profile)).sum())
 
 
-class RowProfiles:
+class TurnSharpness:
     """The row sharpness (`_row_sharpness`) of one ink mask at trial turns, each turn measured
     once: the fine search of `level_angle` meets turns the coarse one tried, and a page's
     quarter turn (`quarter_turn`) tries the very turns that its skew search (`page_skew`) starts
@@ -93,30 +93,30 @@ class RowProfiles:
         return self._measured[key]
 
 
-def level_angle(mask: np.ndarray | RowProfiles, max_angle: float, step: float, fine_step: float):
-    """The turn (degrees counter-clockwise, as cv2 rotates) that levels the rows of ink of
-    `mask` (or of the mask of its `RowProfiles`): searched in `step`s within ±max_angle, then in
+def level_angle(ink: np.ndarray | TurnSharpness, max_angle: float, step: float, fine_step: float):
+    """The turn (degrees counter-clockwise, as cv2 rotates) that levels the rows of `ink` (a
+    mask, or the `TurnSharpness` of one): searched in `step`s within ±max_angle, then in
     `fine_step`s around the best."""
-    profiles = mask if isinstance(mask, RowProfiles) else RowProfiles(mask)
+    profiles = ink if isinstance(ink, TurnSharpness) else TurnSharpness(ink)
     coarse = np.arange(-max_angle, max_angle + 1e-6, step)
     best = max(coarse, key=profiles.sharpness)
     fine = np.arange(best - step, best + step + 1e-6, fine_step)
     return max(fine, key=profiles.sharpness)
 
 
-def quarter_profiles(grey: np.ndarray) -> RowProfiles:
+def quarter_profiles(grey: np.ndarray) -> TurnSharpness:
     """The row profiles of the quarter-size page's Otsu ink, which `quarter_turn` and
     `page_skew` both search: measured once for both where the page is not turned between."""
-    return RowProfiles(otsu_ink(cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)))
+    return TurnSharpness(otsu_ink(cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)))
 
 
-QUARTER_TURN_ANGLES = 5.0, 0.5
+SKEW_SEARCH = 5.0, 0.5
 """±degrees and step of the turns at which `quarter_turn` compares rows and columns: the
 coarse search of `page_skew`, whose turns it measures for it."""
 
 
-def page_skew(grey: np.ndarray, max_angle: float = QUARTER_TURN_ANGLES[0],
-              profiles: RowProfiles | None = None) -> float:
+def page_skew(grey: np.ndarray, max_angle: float = SKEW_SEARCH[0],
+              profiles: TurnSharpness | None = None) -> float:
     """Degrees (counter-clockwise) the page content is rotated by; rotate by the negative to fix.
 
     Projection-profile search on a quarter-size page: 0.5° steps, then 0.1° around the best.
@@ -124,10 +124,10 @@ def page_skew(grey: np.ndarray, max_angle: float = QUARTER_TURN_ANGLES[0],
     profiles = quarter_profiles(grey) if profiles is None else profiles
     if profiles.mask.mean() < 0.5:  # almost no ink: nothing to level
         return 0.0
-    return -float(round(level_angle(profiles, max_angle, QUARTER_TURN_ANGLES[1], 0.1), 2))
+    return -float(round(level_angle(profiles, max_angle, SKEW_SEARCH[1], 0.1), 2))
 
 
-def quarter_turn(grey: np.ndarray, profiles: RowProfiles | None = None) -> int:
+def quarter_turn(grey: np.ndarray, profiles: TurnSharpness | None = None) -> int:
     """0 or 90: whether text lines run vertically (page scanned sideways).
 
     Level text lines give a sharp row profile at some small angle; if the columns are much
@@ -139,10 +139,10 @@ def quarter_turn(grey: np.ndarray, profiles: RowProfiles | None = None) -> int:
     mask = profiles.mask
     if mask.mean() < 0.5:
         return 0
-    reach, step = QUARTER_TURN_ANGLES
+    reach, step = SKEW_SEARCH
     angles = np.arange(-reach, reach + 1e-6, step)
     rows = max(profiles.sharpness(a) for a in angles) / mask.shape[1]
-    columns = RowProfiles(np.ascontiguousarray(mask.T))
+    columns = TurnSharpness(np.ascontiguousarray(mask.T))
     cols = max(columns.sharpness(a) for a in angles) / mask.shape[0]
     return 90 if cols > 2.0 * rows else 0
 
@@ -325,7 +325,8 @@ same mask."""
 
 def _speck_mask(ink: np.ndarray, max_size: int) -> np.ndarray:
     """Only the small connected components (8-connected, at most `max_size` wide and
-    max_size // 2 + 2 high): the dots and dashes of dotted rules (and specks).
+    max_size // 2 + 2 high) of `ink`, a 0/255 mask: the dots and dashes of dotted rules (and
+    specks).
 
     Told by their outlines, which cost a fraction of labelling the page: each component has one
     outer outline, which bounds it as its blob does; drawn filled it covers the component and

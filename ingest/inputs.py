@@ -230,7 +230,6 @@ def _probe_pdf(document: InputDocument, path: Path, work_dir: Path | None) -> In
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair chatter is not for users
 

@@ -197,6 +197,22 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
         grey = preprocess.to_grey(pixels)
     if options.flatten:
         grey = preprocess.flatten_background(grey)
+    grey, rotation, skew = upright_and_level(grey, options.deskew)
+    if options.denoise is True or (options.denoise == "auto" and options.ocr_model in DENOISED_MODELS
+                                   and preprocess.noise_level(grey) > NOISY):
+        grey = preprocess.denoise(grey)
+    if options.binarise:
+        grey = preprocess.binarise(grey)
+    return grey, PageGeometry(rotation, skew)
+
+
+MIN_LEVELLING = 0.1
+"""Degrees: a page tilted less than this is not turned (its skew is recorded as 0)."""
+
+
+def upright_and_level(grey: np.ndarray, deskew: bool = True) -> tuple[np.ndarray, int, float]:
+    """(the page turned upright and levelled by its text, the quarter turn made, the skew
+    undone): a page lying on its side is turned, then turned by its text's tilt."""
     rotation = 0
     profiles = geometry.quarter_profiles(grey)  # the skew search starts with the turns measured here
     if geometry.quarter_turn(grey, profiles) == 90:
@@ -204,18 +220,13 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
         rotation = 90
         profiles = None  # a page turned on its side is measured afresh
     skew = 0.0
-    if options.deskew:
+    if deskew:
         skew = geometry.page_skew(grey, profiles=profiles)
-        if abs(skew) >= 0.1:
+        if abs(skew) >= MIN_LEVELLING:
             grey = geometry.rotate(grey, -skew)
         else:
             skew = 0.0  # the skew recorded is the turn made (the table step masks its corners)
-    if options.denoise is True or (options.denoise == "auto" and options.ocr_model in DENOISED_MODELS
-                                   and preprocess.noise_level(grey) > NOISY):
-        grey = preprocess.denoise(grey)
-    if options.binarise:
-        grey = preprocess.binarise(grey)
-    return grey, PageGeometry(rotation, skew)
+    return grey, rotation, skew
 
 
 def _mean_conf(words: list[OcrWord]) -> float:

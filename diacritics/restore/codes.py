@@ -243,14 +243,15 @@ def confusion_samples(paths, pages: int, work_dir: Path, *, quiet: bool = True, 
 
 
 def build_table(paths, output: str | Path, *, ocr_pages: int = 0, work_dir: str | Path | None = None,
-                quiet: bool = True, ocr_model: str = "best", counted: CodeVocabulary | None = None) -> CodeVocabulary:
-    """Count the vocabulary on the train split of `paths` (or take it `counted` there already)
+                quiet: bool = True, ocr_model: str = "best", vocabulary: CodeVocabulary | None = None) -> CodeVocabulary:
+    """Count the vocabulary on the train split of `paths` (or take `vocabulary`, counted there already)
     and, with `ocr_pages`, learn the confusions from that many photocopied pages (else keep
     those of the table at `output`, or of the shipped one); write the table to `output`."""
     from sohoa.diacritics.restore.ocrpairs import align_tokens
     from sohoa.synth.corpus import iter_corpus
 
-    vocabulary = counted if counted is not None else build_vocabulary(doc.text for doc in iter_corpus(list(paths), split="train"))
+    if vocabulary is None:
+        vocabulary = build_vocabulary(doc.text for doc in iter_corpus(list(paths), split="train"))
     if ocr_pages > 0:
         samples = confusion_samples(paths, ocr_pages, Path(work_dir or Path(output).parent / "ocr_work"),
                                     quiet=quiet, ocr_model=ocr_model)

@@ -332,6 +332,8 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     the channel of the shipped model (learning it needs Tesseract and a few minutes).
     ocr_model: the Tesseract `vie` model that reads the pages of the mark channel ('best' or
     'fast', as `sohoa run --ocr-model`): the channel describes the engine that will be used.
+    The tables beside the model (acronyms, semicolons, code vocabulary) are counted on the same
+    texts in the same pass: with `max_tokens_per_corpus`, on the capped texts too.
     """
     from sohoa.synth.corpus import iter_corpus
 
@@ -346,34 +348,36 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
                     break
 
     from sohoa.diacritics import list_ends
-    from sohoa.diacritics.restore import codes
-    from sohoa.diacritics.restore.acronyms import AcronymCounts, table_path, write_table
+    from sohoa.diacritics.restore import acronyms, codes
 
-    # one pass over the corpus feeds the model's token streams and every table beside it
-    tokens, acronym_counts = TokenStreams(), AcronymCounts()
+    # one pass over the corpus feeds the model's token streams and every table beside it: all
+    # of them count the same texts (with max_tokens_per_corpus, the capped ones)
+    tokens, acronym_counts = TokenStreams(), acronyms.AcronymCounts()
     semicolon_counts, code_counts = list_ends.SemicolonCounts(), codes.VocabularyCounts()
     for text in texts():
         for tally in (tokens, acronym_counts, semicolon_counts, code_counts):
             tally.add(text)
     names = ", ".join(Path(p).name for p in paths)
     cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
-    model = build_model_from_tokens(*tokens.streams(), quiet=quiet, provenance=f"train split of {names}{cap}")
-    del tokens
+    streams = tokens.streams()
+    del tokens  # the growing arrays and the token cache are not needed while the model is built
+    model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {names}{cap}")
+    del streams
     model.channel, pages = _channel(paths, ocr_pages,
                                     Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model)
     model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=pages, ocr_model=ocr_model) if pages \
         else "copied from the shipped model"
     model.save(output)
-    acronyms = acronym_counts.table()
-    write_table(acronyms, table_path(output))
-    _log(f"restore/train: {len(acronyms):,} acronyms with 'Đ' → {table_path(output).name}", quiet)
+    acronym_table = acronym_counts.table()
+    acronyms.write_table(acronym_table, acronyms.table_path(output))
+    _log(f"restore/train: {len(acronym_table):,} acronyms with 'Đ' → {acronyms.table_path(output).name}", quiet)
     semicolons = semicolon_counts.table()
     list_ends.write_table(semicolons, list_ends.table_path(output))
     _log(f"restore/train: what follows {len(semicolons.words):,} words, ':' or ';' → "
          f"{list_ends.table_path(output).name}", quiet)
     vocabulary = codes.build_table(paths, codes.table_path(output), ocr_pages=ocr_pages,
                                    work_dir=Path(work_dir) if work_dir else Path(output).parent / "ocr_work",
-                                   quiet=quiet, ocr_model=ocr_model, counted=code_counts.vocabulary())
+                                   quiet=quiet, ocr_model=ocr_model, vocabulary=code_counts.vocabulary())
     _log(f"restore/train: code vocabulary ({len(vocabulary.types):,} types, {len(vocabulary.issuers):,} issuers, "
          f"{len(vocabulary.acronyms):,} acronyms) → {codes.table_path(output).name}", quiet)
     return model

@@ -182,8 +182,8 @@ def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     consecutive pieces each of which starts right under the one before and overlaps it across
     (the lines of a paragraph and the paragraphs after it, a header column, a list of
     recipients, the lines of a table cell), as long as the unit's box takes in no other
-    piece and reaches under no piece that stands beside it (see `_beside`). An extractor draws into a block every word of a similar size lying within the
-    block's box: a unit of the last paragraph and the list of recipients under it would
+    piece and reaches under no piece that stands beside it (see `_beside`). An extractor
+    draws into a block every word of a similar size lying within the block's box: a unit of the last paragraph and the list of recipients under it would
     swallow the signer's title set beside the list. Not `stacked`: each piece a unit."""
     if not stacked:
         return [[n] for n in range(len(parts))]
@@ -361,7 +361,10 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
     (`Piece.metrics`), as do a table's lines and the units of a grid (`in_grid`): poppler
     reads a grid row by row only where its blocks' edges line up, and words set off their
     line would move those edges. A run keeps its level line, too, where that fits its words'
-    boxes better."""
+    boxes better. On a level line only a word the line's height does not cover (a list's
+    dash) is set otherwise: a box inside the line's span over its own box (`_fitted`), the
+    run's first word also a little higher, as far as `_rises` allows, so no block's edges
+    move."""
     descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
     own = [[(max(b - t, 0.01 * size), b - descent * max(b - t, 0.01 * size)) for _, t, _, b in piece.boxes]
            for piece, size in zip(parts, sizes)]
@@ -395,21 +398,22 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
 
 def _rises(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], strays: list[float],
            fixed: list[bool], sizes: list[float], unit_of: dict[int, int]) -> list[float]:
-    """Per run, how far its first word may be set above the run's centre (see `_fitted`):
-    poppler still reads the run as one line while the rest of it stays within LINE_SPREAD
-    font sizes, and keeps it apart from each run above within reach (see `_strays`) while
-    the word stays APART font sizes from that run's lowest baseline (its centre, or as far
-    below as it may stray)."""
+    """Per run, how far its first word may be set above the run's centre (see `_fitted`; 0 for
+    a run that strays, whose words are set by `_strayed`): poppler still reads the run as one
+    line while the rest of it stays within LINE_SPREAD font sizes, and keeps it apart from each
+    run above within reach (`_within_reach`) while the word stays APART font sizes from that
+    run's lowest baseline (its centre, or as far below as it may stray)."""
     boxes = [_union(parts[n].boxes[a:b]) for n, a, b in runs]
     result = []
     for k, (n, _, _) in enumerate(runs):
+        if not fixed[k]:
+            result.append(0.0)
+            continue
         rise = LINE_SPREAD * sizes[n]
         for j, (m, _, _) in enumerate(runs):
-            larger = max(sizes[n], sizes[m])
-            if j != k and centres[j] <= centres[k] and (
-                    unit_of[n] == unit_of[m] or max(boxes[j][0] - boxes[k][2], boxes[k][0] - boxes[j][2]) < ACROSS * larger):
+            if centres[j] <= centres[k] and _within_reach(boxes, runs, sizes, unit_of, k, j):
                 lowest = centres[j] + (0.0 if fixed[j] else max(strays[j], 0.0))
-                rise = min(rise, centres[k] - lowest - APART * larger)
+                rise = min(rise, centres[k] - lowest - APART * max(sizes[n], sizes[m]))
         result.append(max(rise, 0.0))
     return result
 
@@ -512,6 +516,16 @@ def _trimmed(parts: list[Piece], group: list[int], spans, middle: float, above: 
     return cut
 
 
+def _within_reach(boxes: list[Box], runs: list[tuple[int, int, int]], sizes: list[float],
+                  unit_of: dict[int, int], k: int, j: int) -> bool:
+    """Whether run j can pull run k's words into one line with its own, or they its: runs of
+    one unit, or runs less than ACROSS font sizes (the larger) apart across (see `placements`)."""
+    n, m = runs[k][0], runs[j][0]
+    larger = max(sizes[n], sizes[m])
+    return j != k and (unit_of[n] == unit_of[m]
+                       or max(boxes[j][0] - boxes[k][2], boxes[k][0] - boxes[j][2]) < ACROSS * larger)
+
+
 def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[float], sizes: list[float],
             unit_of: dict[int, int]) -> list[float]:
     """Per run (piece, start, end), how far its words' baselines may stray from its centre
@@ -521,10 +535,8 @@ def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[
     for k, (n, _, _) in enumerate(runs):
         stray = LINE_SPREAD * sizes[n] / 2
         for j, (m, _, _) in enumerate(runs):
-            larger = max(sizes[n], sizes[m])
-            if j != k and (unit_of[n] == unit_of[m]
-                           or max(boxes[j][0] - boxes[k][2], boxes[k][0] - boxes[j][2]) < ACROSS * larger):
-                stray = min(stray, (abs(centres[j] - centres[k]) - APART * larger) / 2)
+            if _within_reach(boxes, runs, sizes, unit_of, k, j):
+                stray = min(stray, (abs(centres[j] - centres[k]) - APART * max(sizes[n], sizes[m])) / 2)
         result.append(stray)
     return result
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from sohoa.ingest import geometry
-from sohoa.ingest.geometry import (RowProfiles, _line_open, _on_lines_with_ink, _row_sharpness, _speck_mask,
+from sohoa.ingest.geometry import (TurnSharpness, _line_open, _on_lines_with_ink, _row_sharpness, _speck_mask,
                                    adaptive_ink, find_rules, level_angle, page_skew, quarter_profiles, quarter_turn,
                                    rule_masks, rule_skew, straighten, text_skew, uncovered)
 from sohoa.ingest.records import Rules
@@ -163,7 +163,7 @@ def test_a_pages_skew_from_the_profiles_its_quarter_turn_measured_is_its_skew_me
 def test_row_profiles_measure_each_turn_once():
     mask = np.zeros((40, 60), np.uint8)
     mask[10:12, 5:55] = 1
-    profiles = RowProfiles(mask)
+    profiles = TurnSharpness(mask)
     assert profiles.sharpness(np.float64(0.5)) == plain_sharpness(mask, 0.5)
     profiles.mask = np.zeros_like(mask)  # a turn met again is looked up, not measured
     assert profiles.sharpness(0.5) == plain_sharpness(mask, 0.5)
