@@ -444,12 +444,14 @@ def test_kill_9_then_resume_gives_the_outputs_of_a_clean_run_and_no_orphan_worke
 
 @pytest.mark.integration
 def test_ctrl_c_exits_130(tmp_path):
-    for n in range(6):
-        _text(tmp_path / "in" / f"doc{n}.txt", "Báo cáo tình hình kinh tế - xã hội năm 2023.\n" * 50)
+    # far more documents than a run finishes between its first result and the signal, so that
+    # the signal always lands mid-run however fast the machine is
+    for n in range(150):
+        _text(tmp_path / "in" / f"doc{n:03d}.txt", "Báo cáo tình hình kinh tế - xã hội năm 2023.\n" * 50)
     run = subprocess.Popen([*SOHOA, "run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q", "--jobs", "1"],
                            env=dict(os.environ, OMP_THREAD_LIMIT="1"), stderr=subprocess.PIPE)
-    assert _wait_for(lambda: (tmp_path / "out" / ".sohoa.lock").exists(), 60)
-    time.sleep(0.5)
+    manifest = tmp_path / "out" / "manifest.jsonl"
+    assert _wait_for(lambda: manifest.exists() and manifest.read_text(encoding="utf-8").strip(), 120)
     run.send_signal(signal.SIGINT)
     assert run.wait(60) == 130
     assert b"Traceback" not in run.stderr.read()
