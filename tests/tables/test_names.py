@@ -120,14 +120,3 @@ def test_header_labels_without_the_ocr_s_doubt_stay(label, doubt):
     table = with_mark_alternatives(_read_header_table(("TT", label, "ĐVT", "Năm 2023")), [CellText(label, 90.0, doubt)])
     assert repair_text_cells(table, label_marks=True).header[1] == label
     assert repair_cell(label, header_marks=True) == label
-
-
-def test_a_word_read_without_doubt_keeps_its_mark_against_a_likelier_phrase():
-    """The context model, deciding from letters alone, likes 'cá nằm trên địa bàn' (fish lying
-    in the province) for 'ca nam tren dia ban'; the OCR doubted 'cả' a little and 'năm' not at
-    all, and 'cả' fits the words read around it better than 'cá': neither changes."""
-    read = "Diện tích lúa cả năm trên địa bàn tỉnh theo tiêu chí mới giai đoạn 2021 - 2025"
-    assert fix_name_marks(read, [("cả", [("cá", 0.836)])]) == read
-    # where the OCR did weigh the other form and it fits the words read around it, it is taken
-    assert fix_name_marks("Tổng chỉ cân đối ngân sách địa phương", [("chỉ", [("chi", 0.9)])]) == \
-        "Tổng chi cân đối ngân sách địa phương"
