@@ -230,21 +230,25 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
     between its words and text.txt's, then most words over their boxes (see layer.py for why one layout
     cannot suit every page). Only pages where poppler reads some of text.txt's words in
     another place are tried (a hyphen joined at a line's end is no matter of layout). Each
-    layout tried costs one save, one pdftotext pass and one -bbox pass for all its pages."""
+    layout tried costs one save, and one pdftotext pass and one -bbox pass for each run of
+    consecutive pages it is tried on."""
     from sohoa.ingest.archival.check import misordered, page_box_agreement, pdftotext_pages, word_distance
 
     want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
 
     def scores(trial: Path, pages: list[int], texts: list[str] | None = None) -> dict[int, tuple[int, int]]:
         """(edits, words off their boxes) of each of `pages` in `trial`: one pdftotext pass and
-        one -bbox pass over the pages from the first to the last of them (`texts`, when given,
-        are all of the document's pages read already)."""
-        first, last = min(pages), max(pages)
-        if texts is None:
-            texts = [""] * first + pdftotext_pages(trial, first=first + 1, last=last + 1)
-        boxes = dict(zip(pages, page_box_agreement(trial, records, pages)))
-        return {n: (word_distance(texts[n] if n < len(texts) else "", want[n])[0], boxes[n][1] - boxes[n][0])
-                for n in pages}
+        one -bbox pass over each run of consecutive pages among them, so that the pages
+        between two far-apart ones are not read again (`texts`, when given, are all of the
+        document's pages read already)."""
+        found: dict[int, tuple[int, int]] = {}
+        for run in consecutive_runs(pages):
+            first, last = run[0], run[-1]
+            read = texts if texts is not None else [""] * first + pdftotext_pages(trial, first=first + 1, last=last + 1)
+            boxes = dict(zip(run, page_box_agreement(trial, records, run)))
+            found |= {n: (word_distance(read[n] if n < len(read) else "", want[n])[0], boxes[n][1] - boxes[n][0])
+                      for n in run}
+        return found
 
     best: dict[int, tuple[tuple[int, int], Layout]] = {}
     current: dict[int, Layout] = {}
@@ -277,6 +281,17 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
             _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
         if current[n] != LAYOUTS[0]:
             pdf.pages[n].remove_unreferenced_resources()  # the fonts of the layouts left
+
+
+def consecutive_runs(pages: Sequence[int]) -> list[list[int]]:
+    """`pages` (page numbers) cut into runs of consecutive numbers, in order: [1, 2, 5] → [[1, 2], [5]]."""
+    runs: list[list[int]] = []
+    for n in sorted(pages):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 class NotPdfA(Exception):

@@ -430,6 +430,47 @@ def test_each_page_keeps_the_layout_poppler_reads_back_as_text_txt(tmp_path, mon
     assert text_words(pdftotext_pages(_write(tmp_path, page))[0]) == alone
 
 
+def test_page_numbers_are_cut_into_runs_of_consecutive_pages():
+    from sohoa.ingest.archival.searchable_pdf import consecutive_runs
+
+    assert consecutive_runs([5, 1, 2]) == [[1, 2], [5]]
+    assert consecutive_runs([]) == []
+    for pages in ([0], [0, 1, 2, 3], [0, 2, 4], [3, 4, 9, 10, 11, 40]):
+        runs = consecutive_runs(pages)
+        assert [n for run in runs for n in run] == sorted(pages)
+        assert all(run == list(range(run[0], run[-1] + 1)) for run in runs)
+        assert all(b[0] > a[-1] + 1 for a, b in zip(runs, runs[1:]))
+
+
+@needs_poppler
+def test_a_layout_tried_reads_back_only_the_pages_it_is_tried_on(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import check
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS, Layout
+
+    page = official_letter()
+    columns = Layout(grid=1.0)  # poppler reads the letterhead by columns: the page is tried again
+    monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
+    frames = [Image.new("L", (WIDTH, HEIGHT), 235) for _ in range(3)]
+    source = tmp_path / "scan.tif"
+    frames[0].save(source, save_all=True, append_images=frames[1:], dpi=(300, 300))
+    texts, boxes = [], []
+    real_text, real_boxes = check.pdftotext_pages, check.page_box_agreement
+    monkeypatch.setattr(check, "pdftotext_pages",
+                        lambda pdf, *a, **k: texts.append((k.get("first"), k.get("last"))) or real_text(pdf, *a, **k))
+    monkeypatch.setattr(check, "page_box_agreement",
+                        lambda pdf, records, pages=None, **k: boxes.append(list(pages)) or real_boxes(pdf, records, pages, **k))
+    records = [page.record(), {"page": 2, "width": WIDTH, "height": HEIGHT, "words": []}, page.record()]
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(writer.searchable_pdf(source, "image", records))
+    # the whole document once, then, for the layout tried, pages 1 and 3 each on their own:
+    # never the page between
+    assert texts == [(None, None), (1, 1), (3, 3)]
+    assert boxes == [[0], [2], [0], [2]]
+    read = pdftotext_pages(pdf)
+    assert text_words(read[0]) == text_words(read[2]) == page.text().split()
+
+
 def test_only_words_read_in_another_place_count_as_another_order():
     from sohoa.ingest.archival.check import misordered
 
