@@ -32,6 +32,8 @@ WORD_GAP = 1.5  # widest gap between two words of one line, in text heights (jus
 SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\b")
 # the lines that open a row of the official header: the document number and the place and date
 HEADER_ROW_START = re.compile(r"^(?:Số\s*[:.;]|So\s*:)|^[^\d,]{2,40},\s*ngày\b", re.IGNORECASE)
+# the closing's list of recipients ('Nơi nhận:'; OCR may lose a mark or two)
+RECIPIENTS = re.compile(r"^N[ơoó]i\s*nh[ậaâấ]n\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.:;!?…)”\"]$")
 
 
@@ -408,7 +410,14 @@ def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
 
 
 def _continues_column(seg: Segment, run: list[Segment]) -> bool:
-    """A lone segment right under a two-column run that stays inside one of its columns."""
+    """A lone segment right under a two-column run that stays inside one of its columns: it
+    ends before the right column starts, or starts after the left column ends. (A list item
+    under 'Nơi nhận' may run wider than the items beside the signer's title above it, past
+    the middle of the gutter, and still be the list's next line.) The subject under the
+    number ('V/v …') is not: it is read whole, as the paragraph under the header, whatever the
+    width of its lines."""
+    if SUBJECT.match(seg.text):
+        return False
     bottom = max(s.y1 for s in run)
     line_height = statistics.median(s.height for s in run)
     if seg.y0 - bottom > 2.5 * line_height:
@@ -416,8 +425,7 @@ def _continues_column(seg: Segment, run: list[Segment]) -> bool:
     left_col, right_col = _split_columns(run)
     if not left_col or not right_col:
         return False
-    mid = (max(s.x1 for s in left_col) + min(s.x0 for s in right_col)) / 2
-    return seg.x1 < mid or seg.x0 > mid
+    return seg.x1 < min(s.x0 for s in right_col) or seg.x0 > max(s.x1 for s in left_col)
 
 
 def _split_columns(run: list[Segment]) -> tuple[list[Segment], list[Segment]]:
@@ -443,14 +451,18 @@ def _split_columns(run: list[Segment]) -> tuple[list[Segment], list[Segment]]:
 def _column_groups(column: list[Segment]) -> list[list[Segment]]:
     """A column's lines cut into groups at white space wider than a line's, and before the lines
     that open a header row whatever the spacing: the number ('Số: …'), the place and date
-    ('Hà Nội, ngày …') and the subject ('V/v …')."""
+    ('Hà Nội, ngày …') and the subject ('V/v …'). The recipients ('Nơi nhận:' and the list
+    under it) stay one group whatever the spacing of their lines: the signer's title beside
+    them is read after the whole list, not between two of its items."""
     column = sorted(column, key=lambda s: s.y0)
     if not column:
         return []
     height = statistics.median(s.height for s in column)
     groups = [[column[0]]]
     for prev, seg in zip(column, column[1:]):
-        if seg.y0 - prev.y1 > 0.8 * height or SUBJECT.match(seg.text) or HEADER_ROW_START.match(seg.text):
+        recipients = RECIPIENTS.match(groups[-1][0].text) is not None
+        if (seg.y0 - prev.y1 > 0.8 * height and not recipients) or SUBJECT.match(seg.text) \
+                or HEADER_ROW_START.match(seg.text):
             groups.append([])
         groups[-1].append(seg)
     return groups

@@ -274,3 +274,35 @@ def test_a_tall_doubtful_scrap_beside_a_doubtful_one_is_still_a_mark():
               OcrWord("pgẾ", 40.0, (1610, 1724, 1700, 1769), 2, 1, 1, 2)]
     layout = lay_out(words, WIDTH, HEIGHT)
     assert "pgẾ" not in "\n".join(layout.paragraphs) and {a.kind for a in layout.annotations} == {"mark"}
+
+
+def test_a_recipient_wider_than_those_beside_the_signer_still_continues_the_list():
+    # the signer's title sits beside the first items only; a later item runs past the middle of
+    # the gutter (a real closing: quangngai 22_TTR p1)
+    words = _paragraph_lines(2200, 1)
+    words += _words("Nơi nhận:", 377, 2486, 2, 1)
+    items = ["- Thường trực Tỉnh ủy;", "- Thường trực HĐND tỉnh;", "- CT, PCT UBND tỉnh;",
+             "- Văn phòng Đoàn ĐBQH và HĐND tỉnh Quảng Ngãi;", "- Đại biểu HĐND tỉnh;", "- Lưu: VT."]
+    for k, item in enumerate(items):
+        words += _words(item, 380, 2545 + 54 * k, 3 + k, 1)
+    words += _words("TM. ỦY BAN NHÂN DÂN", 1371, 2476, 20, 1)
+    words += _words("CHỦ TỊCH", 1548, 2538, 21, 1)
+    words += _words("Nguyễn Văn An", 1417, 2952, 22, 1)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[1:] == ("Nơi nhận:", *items, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An")
+
+
+def test_the_recipients_list_is_read_whole_before_the_signer_beside_it():
+    # 'Nơi nhận:' set apart from its items by more than a line's white, the signer's title a
+    # little higher beside it (a real closing: quangngai 09_TTR p3)
+    words = _paragraph_lines(2000, 1)
+    words += _words("Nơi nhận:", 392, 2416, 2, 1)
+    items = ["- Thường trực Tỉnh ủy;", "- CT, PCT UBND tỉnh;", "- Lưu: VT, KGVX."]
+    for k, item in enumerate(items):
+        words += _words(item, 394, 2531 + 53 * k, 3 + k, 1)
+    title = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    for k, line in enumerate(title):
+        words += _words(line, 1508, 2396 + 62 * k, 10 + k, 1)
+    words += _words("Trần Hoàng Tuấn", 1592, 2960, 20, 1)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[1:] == ("Nơi nhận:", *items, *title, "Trần Hoàng Tuấn")
