@@ -1,13 +1,15 @@
 """Benchmark of the diacritic restorer on held-out text (never read by `sohoa train`).
 
 Sets, all built deterministically from the held-out split of ../shared/corpus:
-1. de-accented lines of legal/administrative text and of news (case kept);
+1. de-accented lines of legal/administrative text and of news (case kept), and of the legal
+   topics held out of training whole (`synth.corpus.HELDOUT_TOPICS`);
 2. synthetic legacy OCR: held-out paragraphs rendered ('light' scans) and read with `tesseract -l eng`;
 3. `tesseract -l vie` on 'heavy' (degraded) renders;
 4. correct text: held-out lines that must come out unchanged;
 5. text from sources the model never read (`bench.heldout_sources`), per source: de-accented
    (each document, and each line alone) and as written (must come out unchanged).
-RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: all).
+RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: all); RESTORE_BENCH_MODEL=path measures
+another model file than the shipped one.
 Anchor: pyvi's `ViUtils.add_accents` on sets 1-2, in the same run. OCR output is cached under
 bench/work/restore/. Figures: syllable accuracy (case-insensitive and exact), CER before/after,
 lines exact, syllables per second of CPU time of this process (one core; model load excluded —
@@ -37,7 +39,8 @@ CORPUS = shared_dir() / "corpus"
 SEEDS = shared_dir() / "seeds"
 WORK = ROOT / "bench" / "work" / "restore"
 LEGAL, NEWS = CORPUS / "vi_legal.jsonl.gz", CORPUS / "vi_news.jsonl.gz"
-SET1_SYLLABLES = {"legal": 150_000, "news": 60_000}  # legal: every held-out legal document
+SET1_SYLLABLES = {"legal": 150_000, "news": 60_000,  # legal: every held-out legal document
+                  "legal_unseen_topic": 150_000}
 SET4_LINES = 4_000
 OCR_PAGES = 12                # per OCR set
 _WORD = re.compile(r"[^\W_]+")
@@ -45,12 +48,13 @@ _EDGE = ".,;:!?()[]\"'“”‘’…-–*"
 
 
 # ------------------------------------------------------------------ data
-def heldout_lines(path: Path, max_syllables: int, *, min_words: int = 4) -> list[list[str]]:
+def heldout_lines(path: Path, max_syllables: int, *, min_words: int = 4,
+                  split: str = "heldout") -> list[list[str]]:
     """Held-out documents as lists of lines (whitespace-normalised), up to `max_syllables` words."""
     from sohoa.synth.corpus import iter_corpus
 
     docs, total = [], 0
-    for doc in iter_corpus([path], split="heldout"):
+    for doc in iter_corpus([path], split=split):
         lines = [" ".join(line.split()) for line in doc.text.splitlines()]
         lines = [line for line in lines if len(_WORD.findall(line)) >= min_words]
         if not lines:
@@ -251,16 +255,19 @@ def main(out_dir: Path) -> dict:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    restorer = load_restorer(DEFAULT_MODEL_PATH)
+    model_path = Path(os.environ.get("RESTORE_BENCH_MODEL") or DEFAULT_MODEL_PATH).resolve()
+    restorer = load_restorer(model_path)
     load_seconds = time.perf_counter() - started
-    results: dict = {"model": str(DEFAULT_MODEL_PATH.relative_to(ROOT)), "model_load_s": round(load_seconds, 2),
-                     "model_mb": round(DEFAULT_MODEL_PATH.stat().st_size / 2**20, 1)}
+    results: dict = {"model": str(model_path), "model_load_s": round(load_seconds, 2),
+                     "model_mb": round(model_path.stat().st_size / 2**20, 1)}
     restore = lambda text: run_restorer(restorer, text)  # noqa: E731
     wanted = set(os.environ.get("RESTORE_BENCH_SETS", "1,2,3,4,5").split(","))
 
     # set 1: de-accented held-out lines, one document at a time
-    for name, path in (("set1_legal", LEGAL), ("set1_news", NEWS)) if "1" in wanted else ():
-        docs = heldout_lines(path, SET1_SYLLABLES[name.removeprefix("set1_")])
+    set1 = (("set1_legal", LEGAL, "heldout"), ("set1_news", NEWS, "heldout"),
+            ("set1_legal_unseen_topic", LEGAL, "heldout_topics"))
+    for name, path, split in set1 if "1" in wanted else ():
+        docs = heldout_lines(path, SET1_SYLLABLES[name.removeprefix("set1_")], split=split)
         pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in docs]
         results[name] = {"input": _before(pairs), "sohoa": _score(pairs, restore), "pyvi": _score(pairs, run_pyvi),
                          "confidence": calibration(restorer, pairs)}
@@ -310,6 +317,13 @@ def main(out_dir: Path) -> dict:
     if total:
         results["set4_correct"] = {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
         _print("set4_correct", results["set4_correct"])
+        topic_docs = heldout_lines(LEGAL, SET4_LINES * 6, split="heldout_topics")[:200]
+        unchanged = sum(a == b for lines in topic_docs
+                        for a, b in zip(run_restorer(restorer, "\n".join(lines))[0].split("\n"), lines))
+        topic_lines = sum(len(lines) for lines in topic_docs)
+        results["set4_correct_unseen_topic"] = {"lines": topic_lines,
+                                                "lines_unchanged": round(unchanged / max(1, topic_lines), 5)}
+        _print("set4_correct_unseen_topic", results["set4_correct_unseen_topic"])
         results["set4_correct_as_vie_ocr"] = set4_as_vie_ocr(restorer)
         _print("set4_correct_as_vie_ocr", results["set4_correct_as_vie_ocr"])
 

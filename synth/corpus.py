@@ -1,7 +1,11 @@
 """Read the clean training corpora and split them, deterministically, into train and held-out.
 
 Every component that trains on a corpus reads `split="train"`; every benchmark reads
-`split="heldout"`. The split is by document id hash, so it is stable across runs and machines.
+`split="heldout"` (documents held out by id hash, so the split is stable across runs and
+machines) or `split="heldout_topics"`. The second holds out whole topics of a corpus whose
+records name one (`HELDOUT_TOPICS`): text of a kind the model never read at all, not only
+documents it never read of the kinds it did. A document of a held-out topic whose id is also
+held out belongs to both benchmark splits, and never to the train split.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 HELDOUT_PERCENT = 3
+# Fixed before any figure on it was seen: the legal corpus' trade-union regulations (50 documents,
+# 2.7 M characters, 11 % of the legal text), a whole administrative topic.
+HELDOUT_TOPICS = ("cong_doan",)
+SPLITS = ("train", "heldout", "heldout_topics", "all")
 
 
 @dataclass(frozen=True)
@@ -21,11 +29,22 @@ class CorpusDocument:
     doc_id: str
     text: str
     source: str
+    topic: str = ""
 
 
 def is_heldout(doc_id: str) -> bool:
     digest = hashlib.sha1(doc_id.encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") % 100 < HELDOUT_PERCENT
+
+
+def in_split(doc_id: str, topic: str, split: str) -> bool:
+    if split == "all":
+        return True
+    if split == "heldout":
+        return is_heldout(doc_id)
+    if split == "heldout_topics":
+        return topic in HELDOUT_TOPICS
+    return not is_heldout(doc_id) and topic not in HELDOUT_TOPICS
 
 
 def _open_text(path: Path):
@@ -37,9 +56,9 @@ def _open_text(path: Path):
 def iter_corpus(paths: Iterable[str | Path], split: str = "train") -> Iterator[CorpusDocument]:
     """Yield documents of .jsonl(.gz) files (field 'text', optional 'id') or plain .txt files.
 
-    split: 'train', 'heldout' or 'all'.
+    split: one of `SPLITS`.
     """
-    if split not in ("train", "heldout", "all"):
+    if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}")
     for raw_path in paths:
         path = Path(raw_path)
@@ -47,13 +66,12 @@ def iter_corpus(paths: Iterable[str | Path], split: str = "train") -> Iterator[C
         with _open_text(path) as handle:
             if not is_jsonl:
                 doc_id = f"{path.name}"
-                docs = [(doc_id, handle.read())]
+                docs = [(doc_id, "", handle.read())]
             else:
                 docs = (
-                    (str(rec.get("id", f"{path.name}:{n}")), rec.get("text", ""))
+                    (str(rec.get("id", f"{path.name}:{n}")), str(rec.get("topic") or ""), rec.get("text", ""))
                     for n, rec in enumerate(json.loads(line) for line in handle if line.strip())
                 )
-            for doc_id, text in docs:
-                if split != "all" and is_heldout(doc_id) != (split == "heldout"):
-                    continue
-                yield CorpusDocument(doc_id=doc_id, text=text, source=str(path))
+            for doc_id, topic, text in docs:
+                if in_split(doc_id, topic, split):
+                    yield CorpusDocument(doc_id=doc_id, text=text, source=str(path), topic=topic)

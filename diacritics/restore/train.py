@@ -335,7 +335,7 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     The tables beside the model (acronyms, semicolons, code vocabulary) are counted on the same
     texts in the same pass: with `max_tokens_per_corpus`, on the capped texts too.
     """
-    from sohoa.synth.corpus import iter_corpus
+    from sohoa.synth.corpus import HELDOUT_TOPICS, iter_corpus
 
     def texts():
         for path in paths:
@@ -361,7 +361,8 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
     streams = tokens.streams()
     del tokens  # the growing arrays and the token cache are not needed while the model is built
-    model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {names}{cap}")
+    held_out = f" (no held-out document, no document of the held-out topics: {', '.join(HELDOUT_TOPICS)})"
+    model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {names}{held_out}{cap}")
     del streams
     model.channel, pages = _channel(paths, ocr_pages,
                                     Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model)
