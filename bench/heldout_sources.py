@@ -8,6 +8,9 @@ Sources (each skipped when absent):
 - `realscans_gold/<source>`: gold transcriptions of real government scans, read from
   $SOHOA_REALSCANS_GOLD or bench/realscans/gold (one folder per source, one file per page);
   `pages.jsonl` beside it tells dev pages from held-out ones, reported apart;
+- `corpus_topic/<topic>`: documents of the legal corpus' topics held out of training whole
+  (`sohoa.synth.corpus.HELDOUT_TOPICS`), the first `TOPIC_DOCUMENTS` of each, at most
+  `TOPIC_LINES` lines each, lines as the corpus has them;
 - `register`: bench/data/register_clean.txt, sentences of another register (university
   regulations, procurement circulars, plans) written for this benchmark, with the typography
   authors really use: a space before a full stop, form blanks, '..', quotes, 'hoà'/'hòa'.
@@ -22,6 +25,9 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+TOPIC_DOCUMENTS, TOPIC_LINES = 12, 150
 
 
 def shared_dir() -> Path:
@@ -74,6 +80,15 @@ def correct_sources() -> dict[str, list[list[str]]]:
                 lines = _lines(page)
                 if lines:
                     sources.setdefault(f"realscans_gold/{folder.name}/{split}", []).append(lines)
+    legal = shared_dir() / "corpus" / "vi_legal.jsonl.gz"
+    if legal.exists():
+        from sohoa.synth.corpus import iter_corpus
+
+        for doc in iter_corpus([legal], split="heldout_topics"):
+            documents = sources.setdefault(f"corpus_topic/{doc.topic}", [])
+            lines = [line.rstrip("\r") for line in doc.text.split("\n") if line.strip()][:TOPIC_LINES]
+            if lines and len(documents) < TOPIC_DOCUMENTS:
+                documents.append(lines)
     register = ROOT / "bench" / "data" / "register_clean.txt"
     if register.exists():
         sources["register"] = [_lines(register)]
