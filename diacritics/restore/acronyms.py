@@ -109,6 +109,9 @@ def spelled_out(words: list[str], acronym: str) -> str | None:
 
 FIXER_NAME = "restore.acronym"
 ACRONYM_TOKEN = re.compile(r"[A-ZĐ]{2,8}")
+COMPOUND_ACRONYM = re.compile(r"[A-ZĐ]{1,8}(?:&[A-ZĐ]{1,8})+")
+"""Acronyms joined by '&' into one token ('GD&DT', 'KH&DT'): clean text writes each part as an
+acronym of its own ('GD', 'ĐT'), and so the table learns them."""
 SPELLED_OUT_CONFIDENCE = 0.95
 TABLE_CONFIDENCE = 0.9
 
@@ -133,12 +136,21 @@ def acronym_edits(tokens: list[Token], words: list[str], table: dict[str, str]) 
     found = []
     for token in tokens:
         word = token.text
-        if "D" not in word or not ACRONYM_TOKEN.fullmatch(word):
+        if "D" not in word:
             continue
-        key = key_of(word)
-        form, confidence = (settled[key], SPELLED_OUT_CONFIDENCE) if key in settled else (table.get(key), TABLE_CONFIDENCE)
-        if form and form != word:
-            found.append(Edit(token.start, token.end, word, form, FIXER_NAME, confidence))
+        if ACRONYM_TOKEN.fullmatch(word):
+            parts = [(0, word)]
+        elif COMPOUND_ACRONYM.fullmatch(word):
+            parts = [(m.start(), m.group()) for m in ACRONYM_TOKEN.finditer(word)]
+        else:
+            continue
+        for offset, part in parts:
+            key = key_of(part)
+            form, confidence = (settled[key], SPELLED_OUT_CONFIDENCE) if key in settled \
+                else (table.get(key), TABLE_CONFIDENCE)
+            if form and form != part:
+                start = token.start + offset
+                found.append(Edit(start, start + len(part), part, form, FIXER_NAME, confidence))
     return found
 
 

@@ -47,9 +47,27 @@ def test_acronyms_of_the_table_are_restored_in_text_without_marks():
     assert repair("So GDDT va BGDDT, ve DBSCL").text == "Sở GDĐT và BGDĐT, về ĐBSCL"
 
 
+def test_acronyms_joined_by_an_ampersand_are_restored_part_by_part():
+    from sohoa.diacritics.restore.acronyms import acronym_edits
+    from sohoa.diacritics.restore.tokens import tokenize
+
+    text = "Bo GD&DT va So KH&DT, R&D"
+    tokens = tokenize(text)
+    edits = acronym_edits(tokens, [t.text for t in tokens], {"DT": "ĐT"})
+    assert [(text[e.start:e.end], e.after) for e in edits] == [("DT", "ĐT"), ("DT", "ĐT")]
+    assert [e.start for e in edits] == [text.index("GD&DT") + 3, text.index("KH&DT") + 3]
+
+
+@shipped
+def test_an_ampersand_acronym_is_restored_in_text_without_marks():
+    from sohoa.diacritics.pipeline import repair
+
+    assert "GD&ĐT" in repair("Kinh gui Truong phong GD&DT cac quan huyen").text
+
+
 @shipped
 @pytest.mark.parametrize("text", ["Giá gói thầu 100 triệu VND", "đề án GDDT của trường", "(CTĐT)",
-                                  "chương trình đào tạo (CTĐT)"])
+                                  "chương trình đào tạo (CTĐT)", "Sở KH&DT tỉnh Quảng Ngãi"])
 def test_acronyms_in_text_that_keeps_its_marks_stay(text):
     from sohoa.diacritics.pipeline import repair
 
