@@ -102,27 +102,17 @@ class DecisionLists:
             cased_choice = np.zeros(len(key_ids), dtype=bool)
             cased_choice[where[by_cased]] = True
             self.rescorer.rescore(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
-                                  document=self.document_choices(key_ids, target, prob))
+                                  readings=self.document_readings(key_ids, target, prob))
         return target, prob
 
-    def document_choices(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray) -> np.ndarray | None:
-        """Per position: the toned form this document gives the word's key where the context is
-        sure of it (-1 where it has none). A document says what it is about: where 'bang' is
-        'bảng' in 'bảng số liệu' and 'bảng tổng hợp', an unsure 'bang' is likelier 'bảng' too,
-        whatever the corpus' commonest reading ('bằng'). Kept only where the sure choices of
-        the key agree (`doc_agree`) and there are at least `doc_min` of them."""
-        settings = self.settings
-        sure = np.flatnonzero((prob >= settings.doc_sure) & (target >= 0) & (self.vocabulary.n_cands[key_ids] >= 2))
-        if len(sure) < settings.doc_min:
-            return None
-        by_key: dict[int, Counter] = {}
+    def document_readings(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray) -> dict[int, Counter]:
+        """key → how often the document reads it as each toned form where the context is sure
+        of it (at least `doc_sure`). A document says what it is about: where 'bang' is 'bảng'
+        in 'bảng số liệu' and 'bảng tổng hợp', an unsure 'bang' is likelier 'bảng' too,
+        whatever the corpus' commonest reading ('bằng'); see `settings.doc_pseudo_readings`."""
+        sure = np.flatnonzero((prob >= self.settings.doc_sure) & (target >= 0)
+                              & (self.vocabulary.n_cands[key_ids] >= 2))
+        readings: dict[int, Counter] = {}
         for k, t in zip(key_ids[sure].tolist(), target[sure].tolist()):
-            by_key.setdefault(k, Counter())[t] += 1
-        choice = {}
-        for k, counts in by_key.items():
-            t, n = counts.most_common(1)[0]
-            if n >= settings.doc_min and n >= settings.doc_agree * sum(counts.values()):
-                choice[k] = t
-        if not choice:
-            return None
-        return np.array([choice.get(k, -1) for k in key_ids.tolist()], dtype=np.int64)
+            readings.setdefault(k, Counter())[t] += 1
+        return readings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from sohoa.diacritics.restore.settings import RestorerSettings
@@ -18,7 +20,7 @@ class ToneRescorer:
 
     def rescore(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
                 keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
-                document: np.ndarray | None = None) -> None:
+                readings: dict[int, Counter] | None = None) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
         model: a choice scores its log prior + `lm_weight` · log P(its trigrams).
 
@@ -29,7 +31,8 @@ class ToneRescorer:
         each other through the trigrams, so they are chosen together, by Viterbi search over
         their candidates (choosing them one at a time lets neighbours flip against each other:
         'vạn dân' → 'vẫn dẫn'). A word's probability is then its choice's share among its
-        candidates, the neighbours as chosen. `shows_mark` and `document`: see `decisions`.
+        candidates, the neighbours as chosen. `shows_mark`: see `decisions`; `readings`: the
+        document's sure readings of each key (`decisions.document_readings`).
         """
         lm, vocabulary, settings = self.lm, self.vocabulary, self.settings
         unsure = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0) & (prob < settings.lm_unsure)
@@ -37,16 +40,19 @@ class ToneRescorer:
             unsure &= ~keep
         if shows_mark is not None:
             unsure |= shows_mark & (target >= 0) & ~vocabulary.marked_targets()[np.maximum(target, 0)]
-        if document is not None:  # a choice the document reads otherwise where it is sure
-            unsure |= (document >= 0) & (document != target) & (target >= 0) & (prob < settings.doc_sure)
+        if readings:  # a choice of a key the document reads otherwise where it is sure
+            read_otherwise = np.array([any(t != chosen and n >= settings.doc_min for t, n in readings[k].items())
+                                       if k in readings else False
+                                       for k, chosen in zip(key_ids.tolist(), target.tolist())], dtype=bool)
+            unsure |= read_otherwise & (target >= 0) & (prob < settings.doc_sure)
         unsure = np.flatnonzero(unsure)
         if not len(unsure):
             return
         n_targets = len(vocabulary.targets)
         cands, prior = vocabulary.candidate_matrix(key_ids[unsure], target[unsure], prob[unsure],
                                                    settings.lm_candidates)
-        if document is not None:  # the document's own sure reading of the key weighs in
-            prior = prior + np.where(cands == document[unsure][:, None], settings.doc_log_bonus, 0.0)
+        if readings:  # the document's own sure readings of the key weigh in
+            prior = prior + self.document_odds(key_ids[unsure], cands, readings)
         valid = cands >= 0
         if shows_mark is not None:
             marked = valid & vocabulary.marked_targets()[np.maximum(cands, 0)]
@@ -74,6 +80,24 @@ class ToneRescorer:
         target[unsure] = cands[rows, pick]
         posterior = np.where(valid, prior + settings.lm_posterior_weight * fit, -np.inf)
         prob[unsure] = 1.0 / np.exp(posterior - posterior[rows, pick][:, None]).sum(axis=1)
+
+    def document_odds(self, keys: np.ndarray, cands: np.ndarray, readings: dict[int, Counter]) -> np.ndarray:
+        """Per word and candidate: log of how much likelier the document makes the candidate
+        than the corpus does, (n_c + a·p_c) / (n + a) over p_c, where the document read the
+        word's key n times where it was sure, n_c of them as the candidate, p_c is the corpus
+        share and a `doc_pseudo_readings`; 0 for keys the document never read surely."""
+        pseudo = self.settings.doc_pseudo_readings
+        odds = np.zeros(cands.shape)
+        for row, key in enumerate(keys.tolist()):
+            counts = readings.get(key)
+            if not counts:
+                continue
+            shares, total = self.vocabulary.candidate_shares(key), sum(counts.values())
+            for col, cand in enumerate(cands[row].tolist()):
+                if cand >= 0:
+                    share = max(shares.get(cand, 0.0), 1e-4)
+                    odds[row, col] = np.log((counts.get(cand, 0) + pseudo * share) / (total + pseudo) / share)
+        return odds
 
     def _viterbi_chain(self, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
         """Best joint choice for unsure words at padded positions `at` (each within two places of

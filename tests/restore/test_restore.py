@@ -581,7 +581,7 @@ def test_short_garbled_lines_are_decoded_alone(line, expected):
 
 # -- a document's own sure readings ----------------------------------------------------------
 @shipped
-def test_document_choices_need_agreeing_sure_readings():
+def test_a_document_reads_a_key_only_where_the_context_is_sure():
     import numpy as np
 
     from sohoa.diacritics.restore import load_default_restorer
@@ -590,9 +590,32 @@ def test_document_choices_need_agreeing_sure_readings():
     key = restorer.vocabulary.ids("bang")[0]
     bang, bang2 = restorer.vocabulary.target_ids["bảng"], restorer.vocabulary.target_ids["bằng"]
     keys = np.array([key] * 4, np.int32)
-    doc = restorer.decisions.document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99, 0.99, 0.6, 0.5]))
-    assert doc.tolist() == [bang] * 4
-    # sure readings that disagree settle nothing
-    assert restorer.decisions.document_choices(keys, np.array([bang, bang, bang2, bang2]), np.array([0.99] * 4)) is None
-    # one sure reading is not enough
-    assert restorer.decisions.document_choices(keys, np.array([bang, bang2, bang2, bang2]), np.array([0.99, 0.5, 0.5, 0.5])) is None
+    readings = restorer.decisions.document_readings(keys, np.array([bang, bang, bang2, bang2]),
+                                                    np.array([0.99, 0.99, 0.6, 0.5]))
+    assert readings == {key: {bang: 2}}
+
+
+@shipped
+def test_the_document_makes_its_own_readings_likelier_than_the_corpus_does():
+    from collections import Counter
+
+    import numpy as np
+
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    vocabulary, rescorer = restorer.vocabulary, restorer.decisions.rescorer
+    key = vocabulary.ids("bang")[0]
+    bang, bang2 = vocabulary.target_ids["bảng"], vocabulary.target_ids["bằng"]
+    other = vocabulary.ids("lai")[0]
+    cands = np.array([[bang, bang2, -1], [bang, bang2, -1]])
+    few = rescorer.document_odds(np.array([key, other]), cands, {key: Counter({bang: 2})})
+    many = rescorer.document_odds(np.array([key, other]), cands, {key: Counter({bang: 20})})
+    assert few[0, 0] > 0 > few[0, 1]            # 'bảng' likelier, 'bằng' less likely than the corpus says
+    assert many[0, 0] > few[0, 0] and many[0, 1] < few[0, 1]  # more readings, more weight
+    assert (few[1] == 0).all() and few[0, 2] == 0  # a key the document never read surely, a padding column
+    shares = vocabulary.candidate_shares(key)
+    mixed = rescorer.document_odds(np.array([key]), cands[:1], {key: Counter({bang: 7, bang2: 3})})
+    pseudo = restorer.settings.doc_pseudo_readings
+    expected = np.log((7 + pseudo * shares[bang]) / (10 + pseudo) / shares[bang])
+    assert mixed[0, 0] == pytest.approx(expected)
