@@ -41,10 +41,12 @@ class ToneRescorer:
         if shows_mark is not None:
             unsure |= shows_mark & (target >= 0) & ~vocabulary.marked_targets()[np.maximum(target, 0)]
         if readings:  # a choice of a key the document reads otherwise where it is sure
-            read_otherwise = np.array([any(t != chosen and n >= settings.doc_min for t, n in readings[k].items())
-                                       if k in readings else False
-                                       for k, chosen in zip(key_ids.tolist(), target.tolist())], dtype=bool)
-            unsure |= read_otherwise & (target >= 0) & (prob < settings.doc_sure)
+            firm = {k: {t for t, n in counts.items() if n >= settings.doc_min} for k, counts in readings.items()}
+            firm = {k: forms for k, forms in firm.items() if forms}
+            doubted = np.flatnonzero(np.isin(key_ids, list(firm)) & (target >= 0) & (prob < settings.doc_sure))
+            for at in doubted.tolist():
+                forms = firm[int(key_ids[at])]
+                unsure[at] |= len(forms) > 1 or int(target[at]) not in forms
         unsure = np.flatnonzero(unsure)
         if not len(unsure):
             return
