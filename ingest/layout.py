@@ -411,9 +411,10 @@ def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
 
 def _continues_column(seg: Segment, run: list[Segment]) -> bool:
     """A lone segment right under a two-column run that stays inside one of its columns: it
-    ends before the right column starts, or starts after the left column ends. (A list item
-    under 'Nơi nhận' may run wider than the items beside the signer's title above it, past
-    the middle of the gutter, and still be the list's next line.) The subject under the
+    ends before the right column starts (a list item under 'Nơi nhận' may run wider than the
+    items beside the signer's title above it, past the middle of the gutter, and still be the
+    list's next line), or starts past the middle of the gutter (not merely past the left
+    column's end: a centred title under the header starts there). The subject under the
     number ('V/v …') is not: it is read whole, as the paragraph under the header, whatever the
     width of its lines."""
     if SUBJECT.match(seg.text):
@@ -425,7 +426,8 @@ def _continues_column(seg: Segment, run: list[Segment]) -> bool:
     left_col, right_col = _split_columns(run)
     if not left_col or not right_col:
         return False
-    return seg.x1 < min(s.x0 for s in right_col) or seg.x0 > max(s.x1 for s in left_col)
+    right_start = min(s.x0 for s in right_col)
+    return seg.x1 < right_start or seg.x0 > (max(s.x1 for s in left_col) + right_start) / 2
 
 
 def _split_columns(run: list[Segment]) -> tuple[list[Segment], list[Segment]]:

@@ -306,3 +306,4 @@ def test_the_recipients_list_is_read_whole_before_the_signer_beside_it():
     words += _words("Trần Hoàng Tuấn", 1592, 2960, 20, 1)
     paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
     assert paragraphs[1:] == ("Nơi nhận:", *items, *title, "Trần Hoàng Tuấn")
+
