@@ -56,7 +56,7 @@ train: setup
 	nice -n 10 $(BIN)/python -m sohoa.diacritics.restore.codes --corpus ../shared/corpus/vi_legal.jsonl.gz \
 	  --corpus ../shared/corpus/vi_news.jsonl.gz --corpus ../shared/seeds/001_9d1718ffb5552bb5.txt \
 	  --corpus ../shared/seeds/003_7be7a533fb79af28.txt --corpus ../shared/seeds/004_1a3f513445cc5de8.txt \
-	  --ocr-pages 40 --ocr-model best --work-dir bench/work/train_ocr -o diacritics/models/restorer.codes.tsv
+	  --ocr-pages 80 --ocr-model best --work-dir bench/work/train_ocr -o diacritics/models/restorer.codes.tsv
 
 clean-out:
 	rm -rf data/clean/*/ data/clean/*.jsonl data/clean/*.csv
