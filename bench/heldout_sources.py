@@ -45,7 +45,11 @@ def gold_dir() -> Path:
 
 
 def _lines(path: Path) -> list[str]:
-    return [line.rstrip("\r") for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    return _text_lines(path.read_text(encoding="utf-8"))
+
+
+def _text_lines(text: str) -> list[str]:
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
 
 
 def _gold_splits(gold: Path) -> dict[str, str]:
@@ -82,13 +86,15 @@ def correct_sources() -> dict[str, list[list[str]]]:
                     sources.setdefault(f"realscans_gold/{folder.name}/{split}", []).append(lines)
     legal = shared_dir() / "corpus" / "vi_legal.jsonl.gz"
     if legal.exists():
-        from sohoa.synth.corpus import iter_corpus
+        from sohoa.synth.corpus import HELDOUT_TOPICS, iter_corpus
 
         for doc in iter_corpus([legal], split="heldout_topics"):
             documents = sources.setdefault(f"corpus_topic/{doc.topic}", [])
-            lines = [line.rstrip("\r") for line in doc.text.split("\n") if line.strip()][:TOPIC_LINES]
+            lines = _text_lines(doc.text)[:TOPIC_LINES]
             if lines and len(documents) < TOPIC_DOCUMENTS:
                 documents.append(lines)
+            if all(len(sources.get(f"corpus_topic/{t}", ())) >= TOPIC_DOCUMENTS for t in HELDOUT_TOPICS):
+                break  # every topic has its documents: the rest of the corpus need not be read
     register = ROOT / "bench" / "data" / "register_clean.txt"
     if register.exists():
         sources["register"] = [_lines(register)]

@@ -174,6 +174,17 @@ def run_pyvi(text: str) -> tuple[str, float]:
     return out, time.process_time() - started
 
 
+def lines_left_as_written(restorer, documents: list[list[str]]) -> dict:
+    """How many lines of correct `documents` (each a list of lines) the restorer, reading each
+    document whole, leaves exactly as written."""
+    unchanged = total = 0
+    for lines in documents:
+        output, _ = run_restorer(restorer, "\n".join(lines))
+        unchanged += sum(a == b for a, b in zip(output.split("\n"), lines))
+        total += len(lines)
+    return {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
+
+
 def run_lines_alone(restorer, text: str) -> tuple[str, float]:
     """The restorer on each line of `text` on its own, as a line-by-line pipe sees it."""
     outputs, seconds = [], 0.0
@@ -184,8 +195,8 @@ def run_lines_alone(restorer, text: str) -> tuple[str, float]:
     return "\n".join(outputs), seconds
 
 
-def set4_as_vie_ocr(restorer) -> dict:
-    """Set 4's correct lines as if Tesseract `vie` had read them without a doubt: the share of
+def set4_as_vie_ocr(restorer, documents: list[list[str]]) -> dict:
+    """Set 4's correct lines (`documents`) as if Tesseract `vie` had read them without a doubt: the share of
     lines the OCR-evidence stage (sohoa.diacritics.restore.ocr_evidence: the mark channel's
     slips, decided in context) and the code stage (sohoa.diacritics.restore.codes: the engine's
     known confusions inside codes, numbers and dates) leave as they are. sohoa run puts every
@@ -198,14 +209,13 @@ def set4_as_vie_ocr(restorer) -> dict:
     fixers = [OcrMarkFixer(restorer, evidence)] + [f for f in [code_fixer(evidence)] if f is not None]
     unchanged = total = 0
     examples = []
-    for path in (LEGAL, NEWS):
-        for lines in heldout_lines(path, SET4_LINES * 6)[:200]:
-            text = "\n".join(lines)
-            edits = [e for f in fixers for e in f.find_edits(text) if e.confidence >= DEFAULT_MIN_CONFIDENCE]
-            touched = {text.count("\n", 0, e.start) for e in edits}
-            total += len(lines)
-            unchanged += len(lines) - len(touched)
-            examples += [f"{e.before}→{e.after}" for e in edits][: max(0, 20 - len(examples))]
+    for lines in documents:
+        text = "\n".join(lines)
+        edits = [e for f in fixers for e in f.find_edits(text) if e.confidence >= DEFAULT_MIN_CONFIDENCE]
+        touched = {text.count("\n", 0, e.start) for e in edits}
+        total += len(lines)
+        unchanged += len(lines) - len(touched)
+        examples += [f"{e.before}→{e.after}" for e in edits][: max(0, 20 - len(examples))]
     return {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5), "examples": examples}
 
 
@@ -295,36 +305,22 @@ def main(out_dir: Path) -> dict:
     if "5" in wanted:
         for source, documents in correct_sources().items():
             pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in documents]
-            unchanged = sum(a == b for lines in documents
-                            for a, b in zip(run_restorer(restorer, "\n".join(lines))[0].split("\n"), lines))
-            total = sum(len(lines) for lines in documents)
             results[f"set5_{source}"] = {
                 "input": _before(pairs), "sohoa": _score(pairs, restore),
                 "sohoa_lines_alone": _score(pairs, lambda t: run_lines_alone(restorer, t)),
                 "pyvi": _score(pairs, run_pyvi),
-                "correct_text": {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}}
+                "correct_text": lines_left_as_written(restorer, documents)}
             _print(f"set5_{source}", results[f"set5_{source}"])
 
     # set 4: correct text must stay as it is
-    unchanged = total = 0
-    for path in (LEGAL, NEWS) if "4" in wanted else ():
-        for lines in heldout_lines(path, SET4_LINES * 6)[:200]:
-            text = "\n".join(lines)
-            output, _ = run_restorer(restorer, text)
-            out_lines = output.split("\n")
-            total += len(lines)
-            unchanged += sum(a == b for a, b in zip(out_lines, lines))
-    if total:
-        results["set4_correct"] = {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
+    if "4" in wanted:
+        documents = [lines for path in (LEGAL, NEWS) for lines in heldout_lines(path, SET4_LINES * 6)[:200]]
+        results["set4_correct"] = lines_left_as_written(restorer, documents)
         _print("set4_correct", results["set4_correct"])
-        topic_docs = heldout_lines(LEGAL, SET4_LINES * 6, split="heldout_topics")[:200]
-        unchanged = sum(a == b for lines in topic_docs
-                        for a, b in zip(run_restorer(restorer, "\n".join(lines))[0].split("\n"), lines))
-        topic_lines = sum(len(lines) for lines in topic_docs)
-        results["set4_correct_unseen_topic"] = {"lines": topic_lines,
-                                                "lines_unchanged": round(unchanged / max(1, topic_lines), 5)}
+        topic = heldout_lines(LEGAL, SET4_LINES * 6, split="heldout_topics")[:200]
+        results["set4_correct_unseen_topic"] = lines_left_as_written(restorer, topic)
         _print("set4_correct_unseen_topic", results["set4_correct_unseen_topic"])
-        results["set4_correct_as_vie_ocr"] = set4_as_vie_ocr(restorer)
+        results["set4_correct_as_vie_ocr"] = set4_as_vie_ocr(restorer, documents)
         _print("set4_correct_as_vie_ocr", results["set4_correct_as_vie_ocr"])
 
     # seeds 000 and 002: no truth; a few lines before/after for the eye
