@@ -119,6 +119,16 @@ def notice() -> Page:
     return page
 
 
+def assert_read_in_order_over_boxes(pdf, page: Page, raw: bool = False) -> None:
+    """pdftotext reads the page's words in text order (and in content order too, with `raw`),
+    and finds every word over its box."""
+    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
+    if raw:
+        assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
 def _write(tmp_path, page: Page, skew: float = 0.0):
     source = tmp_path / "scan.jpg"
     Image.new("L", (WIDTH, HEIGHT), 235).save(source, "JPEG", dpi=(300, 300), quality=60)
@@ -168,9 +178,7 @@ def test_an_agency_and_a_motto_close_on_one_row_come_out_as_two_units(tmp_path):
     # below their line heights keeps the gap wider than a font size
     page = close_letterhead()
     pdf = _write(tmp_path, page)
-    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
-    good, total = box_agreement(pdf, [page.record()])
-    assert good == total
+    assert_read_in_order_over_boxes(pdf, page)
     parts = pieces(page.record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
     groups = units(parts)
     agency, motto = unit_sizes(parts, groups, least=0.8)[:2]
@@ -242,9 +250,7 @@ def test_a_steeply_tilted_page_still_reads_back_in_order(tmp_path, skew):
 def test_a_level_page_keeps_every_word_over_its_box(tmp_path):
     page = notice()
     pdf = _write(tmp_path, page)
-    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
-    good, total = box_agreement(pdf, [page.record()])
-    assert good == total
+    assert_read_in_order_over_boxes(pdf, page)
 
 
 def _placed(record: dict):
@@ -298,9 +304,7 @@ def closing_title_first() -> Page:
 def test_a_title_read_before_the_list_beside_it_comes_out_before_it(tmp_path):
     page = closing_title_first()
     pdf = _write(tmp_path, page)
-    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
-    good, total = box_agreement(pdf, [page.record()])
-    assert good == total
+    assert_read_in_order_over_boxes(pdf, page)
 
 
 @needs_poppler
@@ -314,10 +318,7 @@ def test_a_dash_much_shorter_than_its_line_is_set_over_its_own_box(tmp_path, mak
             word["bbox"][1] = top + round(0.55 * (bottom - top))
             word["bbox"][3] = word["bbox"][1] + 6
     pdf = _write(tmp_path, page)
-    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
-    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
-    good, total = box_agreement(pdf, [page.record()])
-    assert good == total
+    assert_read_in_order_over_boxes(pdf, page, raw=True)
 
 
 @needs_poppler
@@ -335,10 +336,7 @@ def test_a_dash_starting_a_line_that_rises_stays_over_its_box(tmp_path):
             word["bbox"][1] -= 7
             word["bbox"][3] -= 7
     pdf = _write(tmp_path, page)
-    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
-    assert text_words(pdftotext_pages(pdf, raw=True)[0]) == page.text().split()
-    good, total = box_agreement(pdf, [page.record()])
-    assert good == total
+    assert_read_in_order_over_boxes(pdf, page, raw=True)
 
 
 def letter_with_title_close_under_the_date() -> Page:
@@ -371,9 +369,7 @@ def test_a_unit_beside_another_takes_no_line_that_reaches_under_it():
 def test_a_date_with_the_title_close_under_it_is_read_after_the_number(tmp_path):
     page = letter_with_title_close_under_the_date()
     pdf = _write(tmp_path, page)
-    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()
-    good, total = box_agreement(pdf, [page.record()])
-    assert good == total
+    assert_read_in_order_over_boxes(pdf, page)
 
 
 def _unit_spans(record: dict, placed_of) -> list[tuple[float, float]]:
@@ -423,9 +419,7 @@ def test_each_page_keeps_the_layout_poppler_reads_back_as_text_txt(tmp_path, mon
     assert alone != page.text().split()  # the first layout alone reads the letterhead out of order
     monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
     pdf = _write(tmp_path, page)
-    assert text_words(pdftotext_pages(pdf)[0]) == page.text().split()  # the page is laid out again
-    good, total = box_agreement(pdf, [page.record()])
-    assert good == total
+    assert_read_in_order_over_boxes(pdf, page)  # the page is laid out again
     monkeypatch.setattr(writer.shutil, "which", lambda name: None)  # no poppler: the first layout, unchecked
     assert text_words(pdftotext_pages(_write(tmp_path, page))[0]) == alone
 
