@@ -9,7 +9,9 @@ Sets, all built deterministically from the held-out split of ../shared/corpus:
 5. text from sources the model never read (`bench.heldout_sources`), per source: de-accented
    (each document, and each line alone) and as written (must come out unchanged).
 RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: all); RESTORE_BENCH_MODEL=path measures
-another model file than the shipped one.
+another model file than the shipped one. RESTORE_BENCH_SETS=dev measures the held-out news
+documents that come after set 1's (up to 200k syllables in all): where the restorer's settings
+are chosen, so that set 1 stays a measurement; it is no benchmark figure.
 Anchor: pyvi's `ViUtils.add_accents` on sets 1-2, in the same run. OCR output is cached under
 bench/work/restore/. Figures: syllable accuracy (case-insensitive and exact), CER before/after,
 lines exact, syllables per second of CPU time of this process (one core; model load excluded —
@@ -282,6 +284,13 @@ def main(out_dir: Path) -> dict:
         results[name] = {"input": _before(pairs), "sohoa": _score(pairs, restore), "pyvi": _score(pairs, run_pyvi),
                          "confidence": calibration(restorer, pairs)}
         _print(name, results[name])
+
+    # dev: held-out news after set 1's documents, for choosing settings
+    if "dev" in wanted:
+        docs = heldout_lines(NEWS, 200_000)[len(heldout_lines(NEWS, SET1_SYLLABLES["news"])):]
+        pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in docs]
+        results["dev_news"] = {"input": _before(pairs), "sohoa": _score(pairs, restore)}
+        _print("dev_news", results["dev_news"])
 
     # set 2: English-model OCR of held-out renders (pages, and each line alone)
     pages = ocr_set("eng", "light", seed=7) if "2" in wanted else []
