@@ -54,17 +54,44 @@ class Readability:
 
 
 def readability(text: str) -> Readability:
-    """Count the words of `text` with non-ASCII letters that parse as syllables, and those that don't."""
+    """Count the words of `text` with non-ASCII letters that parse as syllables, and those that don't.
+
+    An abbreviation says nothing either way ('UBND'), unless clean text writes it so with 'Đ'
+    (the acronym table learned with the restorer: 'HĐND', 'LĐTBXH'), which reads as a word; so
+    do initials glued to a name ('PVSơn': Phạm Văn Sơn). An eth in a word is read as the 'Đ' the
+    Unicode stage makes of it ('NÐ-CP')."""
     good = bad = 0
-    for word in _WORD.findall(text):
-        if word.isascii() or word.isupper() and all(c.isascii() or c == "Đ" for c in word):
-            continue  # plain and abbreviations ('UBND', 'HĐND', 'NĐ') say nothing either way
+    for word in _WORD.findall(text.translate(_ETH_AS_D)):
+        if word.isupper() and all(c.isascii() or c == "Đ" for c in word):
+            good += "Đ" in word and word in known_acronyms()
+            continue  # plain abbreviations ('UBND', 'NĐ' unknown to the table) say nothing either way
+        if word.isascii() or _initials_and_name(word):
+            continue
         if has_marks(word) and _spelled(word):
             good += 1
         else:
             bad += 1
-    odd = sum(1 for c in text if is_odd_character(c, _COMMON_SYMBOLS)) + len(_LETTER_THEN_DOT.findall(text))
+    odd = sum(1 for c in text if is_odd_character(c, _COMMON_SYMBOLS)) + len(_LETTER_THEN_DOT.findall(text)) \
+        + len(_QUOTE_IN_CAPITALS.findall(text))
     return Readability(good, bad + odd)
+
+
+_ETH_AS_D = str.maketrans({"Ð": "Đ", "ð": "đ"})
+_INITIALS = re.compile(r"([A-ZĐ]{1,4})([A-ZĐ][^\W\d_A-ZĐ]+)")
+# a quote glued between two capitals ('H“I'): VISCII's 'Ộ' read as Windows-1252; no one types it
+_QUOTE_IN_CAPITALS = re.compile(r"(?<=[A-ZÀ-Þ])[“”‘’](?=[A-ZÀ-Þ])")
+
+
+def known_acronyms() -> frozenset[str]:
+    from sohoa.diacritics.restore.acronyms import default_forms
+
+    return default_forms()
+
+
+def _initials_and_name(word: str) -> bool:
+    """Initials glued to a name, as lists of recipients write a person ('PVSơn', 'NVAn')."""
+    match = _INITIALS.fullmatch(word)
+    return bool(match) and match.group(2)[1:].islower() and has_marks(match.group(2)) and _spelled(match.group(2))
 
 
 # symbols no typesetter puts there: a middle dot or '±' glued after a letter, an opening quote
@@ -509,6 +536,16 @@ def viqr_margin(text: str, decoded: str) -> float:
     return log_likelihood(decoded) + evidence + VIQR_LOG_PRIOR["viqr"] - log_likelihood(text)
 
 
+# VIQR's escape: a backslash keeps a mark character after a vowel as typed ('chinhphu\\.vn');
+# inside a word of letters and digits no one types a backslash otherwise
+_ESCAPE_IN_WORD = re.compile(r"(?<=[^\W_])\\(?=[.?~`'(^+\-][^\W_])")
+
+
+def _only_escapes_undone(line: str, decoded: str) -> bool:
+    """The VIQR reading of `line` only undoes escapes, each between the letters of one word."""
+    return "\\" in line and _ESCAPE_IN_WORD.sub("", line) == decoded and "\\" not in decoded
+
+
 def _made_a_word(line: str, decoded: str) -> bool:
     """The decoding spells a marked word of two or more letters that the line did not have.
 
@@ -528,6 +565,8 @@ def line_candidates(line: str) -> list[str]:
         decoded = viqr_decode_protected(line)
         if _viqr_made_letters(line, decoded) and viqr_margin(line, decoded) > 0:
             return ["viqr"]
+        if decoded != line and _only_escapes_undone(line, decoded):
+            return ["viqr"]
     if not _could_be_misread_legacy(line):
         return []
     before = readability(line)
@@ -540,7 +579,10 @@ def line_candidates(line: str) -> list[str]:
             continue
         after = readability(decoded)
         gain = after.score - before.score
-        if after.good >= 1 and after.bad <= after.good // 5 and gain >= 0.75:
+        # reads clearly better, or every broken word and odd character of the line is mended
+        # ('tài li®u' → 'tài liệu' in a line that reads well otherwise)
+        mended = before.bad > 0 and after.bad == 0
+        if after.good >= 1 and after.bad <= after.good // 5 and (gain >= 0.75 or mended):
             scored.append((log_likelihood(decoded) + ENCODING_LOG_PRIOR[encoding], encoding))
     if not scored:
         return []

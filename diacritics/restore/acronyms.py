@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -87,6 +88,15 @@ def read_table(path: str | Path) -> dict[str, str]:
             key, form = line.split("\t")[:2]
             table[key] = form
     return table
+
+
+@lru_cache(maxsize=1)
+def default_forms() -> frozenset[str]:
+    """The acronyms with 'Đ' of the table shipped beside the default restorer model, as clean
+    text writes them ('HĐND', 'LĐTBXH'); empty when there is none."""
+    from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+
+    return frozenset(read_table(table_path(DEFAULT_MODEL_PATH)).values())
 
 
 def table_path(model_path: str | Path) -> Path:

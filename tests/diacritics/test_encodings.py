@@ -211,3 +211,38 @@ def test_capitals_kept_under_quotes_dashes_and_control_bytes_are_read_in_a_short
 @pytest.mark.parametrize("text", ["Hà Nội– Hải Phòng", "Nam–Bắc", "Vitoria’s CÔNG TY", "a\x07b nhân"])
 def test_a_dash_or_quote_after_a_word_and_a_stray_control_byte_are_no_encoding(text):
     assert repair(text, restore=False).text == text
+
+
+@pytest.mark.parametrize("name, text", [
+    ("viscii", "- Tòa án nhân dân tối cao;"), ("viscii", "d) Các tài liệu khác có liên quan."),
+    ("viscii", "VÀ XÃ HỘI"), ("tcvn3", "LĐTBXH"), ("vni", "LĐTBXH"),
+    ("vni", "- Văn phòng UBNDTP: CVP, PCVP PVSơn, Phòng KGVX;"),
+    ("tcvn3", "- Văn phòng UBNDTP: CVP, PCVP PVSơn, Phòng KGVX;"),
+])
+def test_a_line_that_reads_well_but_for_one_misread_word_is_decoded(name, text):
+    # one word broken by the encoding ('t¯i', 'H“I', 'L§TBXH'), the rest Vietnamese already:
+    # the decoding mends every broken word; an acronym clean text writes with 'Đ' and initials
+    # glued to a name ('PVSơn') count for the reading, not against it
+    misread = cp1252_decode(CODECS[name].encode(text))
+    assert misread != text
+    assert repair(misread, restore=False).text == text
+    assert repair(misread).text == text
+
+
+def test_an_eth_in_an_abbreviation_is_the_crossed_d_not_a_tcvn3_letter():
+    # VISCII's 'Đ' read as Windows-1252 is the eth: 'NÐ-CP' is 'NĐ-CP', not TCVN3 'Né-CP'
+    assert repair("204/2004/NÐ-CP.", restore=False).text == "204/2004/NĐ-CP."
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Email: thongtinchinhphu@chinhphu\\.vn", "Email: thongtinchinhphu@chinhphu.vn"),
+    ("C:\\.config", "C:\\.config"), ("a \\. b", "a \\. b"),
+])
+def test_viqr_escapes_inside_a_word_are_undone_and_other_backslashes_stay(text, expected):
+    assert repair(text, restore=False).text == expected
+
+
+@pytest.mark.parametrize("text", ["PVSơn", "Ông NVAn", "CHỈ THỊ", "HỘI ĐỒNG"])
+def test_initials_and_capitals_stay(text):
+    assert repair(text, restore=False).text == text
+    assert repair(text).text == text
