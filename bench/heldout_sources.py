@@ -8,9 +8,9 @@ Sources (each skipped when absent):
 - `realscans_gold/<source>`: gold transcriptions of real government scans, read from
   $SOHOA_REALSCANS_GOLD or bench/realscans/gold (one folder per source, one file per page);
   `pages.jsonl` beside it tells dev pages from held-out ones, reported apart;
-- `corpus_topic/<topic>`: documents of the legal corpus' topics held out of training whole
-  (`sohoa.synth.corpus.HELDOUT_TOPICS`), the first `TOPIC_DOCUMENTS` of each, at most
-  `TOPIC_LINES` lines each, lines as the corpus has them;
+- `corpus_topic/<topic>`: documents of the topics held out of training whole
+  (`sohoa.synth.corpus.HELDOUT_TOPICS`: a legal topic and the news corpus' sport), the first
+  `TOPIC_DOCUMENTS` of each, at most `TOPIC_LINES` lines each, lines as the corpus has them;
 - `register`: bench/data/register_clean.txt, sentences of another register (university
   regulations, procurement circulars, plans) written for this benchmark, with the typography
   authors really use: a space before a full stop, form blanks, '..', quotes, 'hoà'/'hòa'.
@@ -84,11 +84,12 @@ def correct_sources() -> dict[str, list[list[str]]]:
                 lines = _lines(page)
                 if lines:
                     sources.setdefault(f"realscans_gold/{folder.name}/{split}", []).append(lines)
-    legal = shared_dir() / "corpus" / "vi_legal.jsonl.gz"
-    if legal.exists():
-        from sohoa.synth.corpus import HELDOUT_TOPICS, iter_corpus
+    from sohoa.synth.corpus import HELDOUT_TOPICS, iter_corpus
 
-        for doc in iter_corpus([legal], split="heldout_topics"):
+    for corpus in (shared_dir() / "corpus" / "vi_legal.jsonl.gz", shared_dir() / "corpus" / "vi_news.jsonl.gz"):
+        if not corpus.exists():
+            continue
+        for doc in iter_corpus([corpus], split="heldout_topics"):
             documents = sources.setdefault(f"corpus_topic/{doc.topic}", [])
             lines = _text_lines(doc.text)[:TOPIC_LINES]
             if lines and len(documents) < TOPIC_DOCUMENTS:

@@ -1,8 +1,8 @@
 """Benchmark of the diacritic restorer on held-out text (never read by `sohoa train`).
 
 Sets, all built deterministically from the held-out split of ../shared/corpus:
-1. de-accented lines of legal/administrative text and of news (case kept), and of the legal
-   topics held out of training whole (`synth.corpus.HELDOUT_TOPICS`);
+1. de-accented lines of legal/administrative text and of news (case kept), and of the topics
+   held out of training whole (`synth.corpus.HELDOUT_TOPICS`: a legal topic, the news' sport);
 2. synthetic legacy OCR: held-out paragraphs rendered ('light' scans) and read with `tesseract -l eng`;
 3. `tesseract -l vie` on 'heavy' (degraded) renders;
 4. correct text: held-out lines that must come out unchanged;
@@ -42,7 +42,7 @@ SEEDS = shared_dir() / "seeds"
 WORK = ROOT / "bench" / "work" / "restore"
 LEGAL, NEWS = CORPUS / "vi_legal.jsonl.gz", CORPUS / "vi_news.jsonl.gz"
 SET1_SYLLABLES = {"legal": 150_000, "news": 60_000,  # legal: every held-out legal document
-                  "legal_unseen_topic": 150_000}
+                  "legal_unseen_topic": 150_000, "news_unseen_category": 60_000}
 SET4_LINES = 4_000
 OCR_PAGES = 12                # per OCR set
 _WORD = re.compile(r"[^\W_]+")
@@ -277,7 +277,8 @@ def main(out_dir: Path) -> dict:
 
     # set 1: de-accented held-out lines, one document at a time
     set1 = (("set1_legal", LEGAL, "heldout"), ("set1_news", NEWS, "heldout"),
-            ("set1_legal_unseen_topic", LEGAL, "heldout_topics"))
+            ("set1_legal_unseen_topic", LEGAL, "heldout_topics"),
+            ("set1_news_unseen_category", NEWS, "heldout_topics"))
     for name, path, split in set1 if "1" in wanted else ():
         docs = heldout_lines(path, SET1_SYLLABLES[name.removeprefix("set1_")], split=split)
         pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in docs]
@@ -329,6 +330,9 @@ def main(out_dir: Path) -> dict:
         topic = heldout_lines(LEGAL, SET4_LINES * 6, split="heldout_topics")[:200]
         results["set4_correct_unseen_topic"] = lines_left_as_written(restorer, topic)
         _print("set4_correct_unseen_topic", results["set4_correct_unseen_topic"])
+        category = heldout_lines(NEWS, SET4_LINES * 6, split="heldout_topics")[:200]
+        results["set4_correct_unseen_category"] = lines_left_as_written(restorer, category)
+        _print("set4_correct_unseen_category", results["set4_correct_unseen_category"])
         results["set4_correct_as_vie_ocr"] = set4_as_vie_ocr(restorer, documents)
         _print("set4_correct_as_vie_ocr", results["set4_correct_as_vie_ocr"])
 
