@@ -32,6 +32,20 @@ class TextProfile:
     """0..1: how much the text looks like English-model OCR (letters mixed with digits, bad spelling)."""
     mark_noise: float = 0.0
     """share of marked words whose marks are impossible ('quôc'): marks are unreliable."""
+    vietnamese_letters: bool = False
+    """The text writes syllables with letters outside Latin-1 ('ư', 'ộ', 'đ'), which no
+    English-model OCR writes: it is not English-model OCR, whatever its unknown words (names,
+    foreign words: 'Robin van Persie', 'Pep'), and none of them is garble to read again."""
+
+
+VIETNAMESE_ONLY = frozenset("ăđơưĂĐƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+                            "ẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ")
+"""Letters of Vietnamese outside Latin-1. Tesseract's English model writes none of them: on the
+benchmark's English-model pages (8,045 words) not one word has one."""
+VIETNAMESE_LETTER_WORDS = 3
+"""Syllables written with such letters that prove a text is no English-model OCR (and at least
+`VIETNAMESE_LETTER_SHARE` of its words)."""
+VIETNAMESE_LETTER_SHARE = 0.1
 
 
 class DamageProfiler:
@@ -45,11 +59,13 @@ class DamageProfiler:
         """Estimate, from the text itself, how it was damaged (see `TextProfile`)."""
         settings, vocabulary = self.settings, self.vocabulary
         counts = Counter(t.text for t in tokens if t.text)
-        n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = 0
+        n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = 0
         for word, n in counts.items():
             if not any(ch.isalpha() for ch in word):
                 continue
             n_words += n
+            if word.isalpha() and not VIETNAMESE_ONLY.isdisjoint(word) and is_syllable(word):
+                n_vietnamese += n
             if self.suspicious(word):
                 n_suspicious += n
             if word.isalpha() and vocabulary.n_cands[vocabulary.ids(word)[0]] >= 2:
@@ -60,12 +76,15 @@ class DamageProfiler:
                         n_bad_marks += n
         # A text that shows right marks is clean until enough unmarked words say otherwise: in a
         # short line ('Lê Trung Chinh') two unmarked words prove no lost marks
-        garble = min(1.0, max(0.0, (n_suspicious / (n_words + settings.strip_prior) - 0.08) / 0.12))
+        vietnamese_letters = n_vietnamese >= max(VIETNAMESE_LETTER_WORDS, VIETNAMESE_LETTER_SHARE * n_words)
+        garble = 0.0 if vietnamese_letters else \
+            min(1.0, max(0.0, (n_suspicious / (n_words + settings.strip_prior) - 0.08) / 0.12))
         prior = settings.strip_prior_marked if n_marked and garble <= settings.lone_garble else settings.strip_prior
         share = (n_marked + prior * settings.marked_share) / (n_ambiguous + prior)
         strip_rate = min(1.0, max(1e-3, 1.0 - share / settings.marked_share))
         mark_noise = n_bad_marks / (n_marked + 20.0)
-        return TextProfile(strip_rate=float(strip_rate), garble=float(garble), mark_noise=float(mark_noise))
+        return TextProfile(strip_rate=float(strip_rate), garble=float(garble), mark_noise=float(mark_noise),
+                           vietnamese_letters=vietnamese_letters)
 
     def suspicious(self, word: str) -> bool:
         """A token that cannot be Vietnamese as written: 't6', 'chirc', 'véi' (not 'COVID', 'b', 'Facebook')."""

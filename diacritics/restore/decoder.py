@@ -112,6 +112,8 @@ class Restorer:
         garbled = profile.garble > 0 and bool(self.channel.tokens)
         if garbled:
             keys, key_confidence = self.key_decoder.decode(text, tokens, own_keys, profile)
+        elif profile.vietnamese_letters:
+            keys, key_confidence = own_keys, None  # no English-model OCR: an unknown word is a name
         else:
             keys, key_confidence = self.key_decoder.fix_lone_garble(tokens, own_keys)
         marks_shown = np.array([shows_mark(t.text) for t in tokens], dtype=bool) if garbled else None

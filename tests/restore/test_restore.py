@@ -619,3 +619,31 @@ def test_the_document_makes_its_own_readings_likelier_than_the_corpus_does():
     pseudo = restorer.settings.doc_pseudo_readings
     expected = np.log((7 + pseudo * shares[bang]) / (10 + pseudo) / shares[bang])
     assert mixed[0, 0] == pytest.approx(expected)
+
+
+@shipped
+@pytest.mark.parametrize("line", [
+    "Pep từng ví Jesus như một quả dưa hấu, bổ ra mới biết ngon hay không.",
+    "Robin van Persie đã thực hiện pha ăn vạ khiến hậu vệ Dusko Tosic của Besiktas dính thẻ đỏ trong trận derby "
+    "Istanbul.",
+])
+def test_names_and_foreign_words_in_correct_text_are_no_garble(line):
+    # letters outside Latin-1 ('ư', 'ộ', 'đ') are no English-model OCR: the unknown words beside
+    # them are names, not garble to read again ('Pep' is no 'Đẹp', 'ăn vạ' stays)
+    from sohoa.diacritics.pipeline import repair
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    profile = load_default_restorer().profile(tokenize_text(line))
+    assert profile.vietnamese_letters and profile.garble == 0.0
+    assert repair(line).text == line
+
+
+@shipped
+def test_english_model_garble_writes_no_vietnamese_only_letter():
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    garbled = "Cong tac xay dung Pang, t6 chirc Dai hoi dugc tang cuong ciia tinh, nhiém vu c6 két qua."
+    profile = load_default_restorer().profile(tokenize_text(garbled))
+    assert not profile.vietnamese_letters and profile.garble > 0.5
