@@ -22,8 +22,8 @@ from sohoa.diacritics.syllables import has_marks, parse, split_letter
 
 TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|\S")
 NUMBER = "<num>"  # every number is this one word for the model ('Mục 1', 'năm 2021')
-# A symbol glued to the end of a word where text never has it ('B“', 'b±'): a wrong decoding
-_GLUED_SYMBOL = re.compile(r"(?<=[^\W\d_])[“‘±×•«§№°]")
+# A symbol glued to the end of a word where text never has it ('B“', 'b±', 'S·'): a wrong decoding
+_GLUED_SYMBOL = re.compile(r"(?<=[^\W\d_])[“‘±×•«§№°·]")
 _VIETNAMESE_BASES = frozenset("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")
 # Symbols ordinary Vietnamese documents use; anything else non-ASCII and not a letter is odd.
 COMMON_SYMBOLS = frozenset("“”‘’–—…•°±×€%«»·§№\u00a0")

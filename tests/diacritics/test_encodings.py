@@ -246,3 +246,9 @@ def test_viqr_escapes_inside_a_word_are_undone_and_other_backslashes_stay(text, 
 def test_initials_and_capitals_stay(text):
     assert repair(text, restore=False).text == text
     assert repair(text).text == text
+
+
+@pytest.mark.parametrize("text", ["- Sở Tài chính;", "- Các sở, ban, ngành;"])
+def test_a_short_viscii_file_is_not_read_with_a_middle_dot_glued_to_a_letter(text):
+    # VISCII's 'ở' is Windows-1258's '·': no one types 'S·', so the reading that makes it scores low
+    assert decode_bytes(CODECS["viscii"].encode(text)).text == text
