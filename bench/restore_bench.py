@@ -10,8 +10,9 @@ Sets, all built deterministically from the held-out split of ../shared/corpus:
    (each document, and each line alone) and as written (must come out unchanged).
 RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: all); RESTORE_BENCH_MODEL=path measures
 another model file than the shipped one. RESTORE_BENCH_SETS=dev measures the held-out news
-documents that come after set 1's (up to 200k syllables in all): where the restorer's settings
-are chosen, so that set 1 stays a measurement; it is no benchmark figure.
+documents that come after set 1's (up to 200k syllables in all) and 8 pages of held-out text
+read by the English model that set 2 does not read: where the restorer's settings are chosen,
+so that sets 1 and 2 stay measurements; they are no benchmark figures.
 Anchor: pyvi's `ViUtils.add_accents` on sets 1-2, in the same run. OCR output is cached under
 bench/work/restore/. Figures: syllable accuracy (case-insensitive and exact), CER before/after,
 lines exact, syllables per second of CPU time of this process (one core; model load excluded —
@@ -68,12 +69,12 @@ def heldout_lines(path: Path, max_syllables: int, *, min_words: int = 4,
     return docs
 
 
-def heldout_paragraphs(path: Path, count: int, *, skip_docs: int = 0) -> list[str]:
+def heldout_paragraphs(path: Path, count: int, *, skip_docs: int = 0, split: str = "heldout") -> list[str]:
     from sohoa.diacritics.restore.ocrpairs import training_paragraphs
     from sohoa.synth.corpus import iter_corpus
 
     out: list[str] = []
-    for n, doc in enumerate(iter_corpus([path], split="heldout")):
+    for n, doc in enumerate(iter_corpus([path], split=split)):
         if n < skip_docs:
             continue
         out += training_paragraphs([doc.text], limit=6)
@@ -90,6 +91,19 @@ def ocr_set(lang: str, level: str, seed: int) -> list[tuple[str, str]]:
     news = heldout_paragraphs(NEWS, 16 * OCR_PAGES, skip_docs=50)
     mixed = [p for pair in zip(legal, news) for p in pair]
     samples = cached_ocr_pages(WORK, mixed, lang=lang, level=level, seed=seed, max_pages=OCR_PAGES)
+    return [(s.ocr, s.truth) for s in samples]
+
+
+def dev_garble_pages() -> list[tuple[str, str]]:
+    """(ocr text, truth text) of 8 pages read by the English model, of held-out text set 2 does
+    not read (the held-out legal topic after its first 20 documents, held-out news after the
+    first 120), for choosing settings; no benchmark figure."""
+    from sohoa.diacritics.restore.ocrpairs import cached_ocr_pages
+
+    legal = heldout_paragraphs(LEGAL, 16 * 8, skip_docs=20, split="heldout_topics")
+    news = heldout_paragraphs(NEWS, 16 * 8, skip_docs=120)
+    mixed = [p for pair in zip(legal, news) for p in pair]
+    samples = cached_ocr_pages(WORK, mixed, lang="eng", level="light", seed=23, max_pages=8)
     return [(s.ocr, s.truth) for s in samples]
 
 
@@ -286,12 +300,17 @@ def main(out_dir: Path) -> dict:
                          "confidence": calibration(restorer, pairs)}
         _print(name, results[name])
 
-    # dev: held-out news after set 1's documents, for choosing settings
+    # dev: held-out news after set 1's documents, and English-model OCR of held-out text set 2
+    # does not read, for choosing settings
     if "dev" in wanted:
         docs = heldout_lines(NEWS, 200_000)[len(heldout_lines(NEWS, SET1_SYLLABLES["news"])):]
         pairs = [(strip_marks("\n".join(lines)), "\n".join(lines)) for lines in docs]
         results["dev_news"] = {"input": _before(pairs), "sohoa": _score(pairs, restore)}
         _print("dev_news", results["dev_news"])
+        pages = dev_garble_pages()
+        results["dev_eng_ocr"] = {"input": _before(pages), "sohoa": _score(pages, restore),
+                                  "sohoa_lines_alone": _score(pages, lambda t: run_lines_alone(restorer, t))}
+        _print("dev_eng_ocr", results["dev_eng_ocr"])
 
     # set 2: English-model OCR of held-out renders (pages, and each line alone)
     pages = ocr_set("eng", "light", seed=7) if "2" in wanted else []

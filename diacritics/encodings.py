@@ -83,7 +83,8 @@ _QUOTE_IN_CAPITALS = re.compile(r"(?<=[A-ZÀ-Þ])[“”‘’](?=[A-ZÀ-Þ])")
 
 
 def known_acronyms() -> frozenset[str]:
-    from sohoa.diacritics.restore.acronyms import default_forms
+    """The acronyms clean text writes with 'Đ' (the table shipped with the restorer model)."""
+    from sohoa.diacritics.restore.acronyms import default_forms  # the restorer imports this module
 
     return default_forms()
 
