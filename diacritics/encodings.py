@@ -15,6 +15,7 @@ Only text made of characters a wrong decoding can produce is considered, so corr
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -63,7 +64,7 @@ def readability(text: str) -> Readability:
     good = bad = 0
     for word in _WORD.findall(text.translate(_ETH_AS_D)):
         if word.isupper() and all(c.isascii() or c == "Đ" for c in word):
-            good += "Đ" in word and word in known_acronyms()
+            good += "Đ" in word and _known_acronym(word)
             continue  # plain abbreviations ('UBND', 'NĐ' unknown to the table) say nothing either way
         if word.isascii() or _initials_and_name(word):
             continue
@@ -87,6 +88,17 @@ def known_acronyms() -> frozenset[str]:
     from sohoa.diacritics.restore.acronyms import default_forms  # the restorer imports this module
 
     return default_forms()
+
+
+def _known_acronym(word: str) -> bool:
+    """An acronym with 'Đ' that clean text writes, or one built on such an acronym of three
+    letters or more ('TTHĐNDTP': the standing committee of the city's 'HĐND')."""
+    return word in known_acronyms() or any(acronym in word for acronym in _long_acronyms())
+
+
+@functools.lru_cache(maxsize=1)
+def _long_acronyms() -> tuple[str, ...]:
+    return tuple(a for a in known_acronyms() if len(a) >= 3)
 
 
 def _initials_and_name(word: str) -> bool:

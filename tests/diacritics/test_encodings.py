@@ -252,3 +252,15 @@ def test_initials_and_capitals_stay(text):
 def test_a_short_viscii_file_is_not_read_with_a_middle_dot_glued_to_a_letter(text):
     # VISCII's 'ở' is Windows-1258's '·': no one types 'S·', so the reading that makes it scores low
     assert decode_bytes(CODECS["viscii"].encode(text)).text == text
+
+
+@pytest.mark.parametrize("name", ["tcvn3", "vni"])
+def test_an_acronym_built_on_a_known_one_reads_as_a_word(name):
+    # 'TTH§NDTP', 'TTHÑNDTP': the city's standing committee of the 'HĐND'
+    misread = cp1252_decode(CODECS[name].encode("- TTTU, TTHĐNDTP;"))
+    assert repair(misread, restore=False).text == "- TTTU, TTHĐNDTP;"
+
+
+@pytest.mark.parametrize("text", ["ESPAÑA", "EL NIÑO"])
+def test_a_spanish_capital_stays(text):
+    assert repair(text, restore=False).text == text
