@@ -578,7 +578,7 @@ def line_candidates(line: str) -> list[str]:
         decoded = viqr_decode_protected(line)
         if _viqr_made_letters(line, decoded) and viqr_margin(line, decoded) > 0:
             return ["viqr"]
-        if decoded != line and _only_escapes_undone(line, decoded):
+        if _only_escapes_undone(line, decoded):
             return ["viqr"]
     if not _could_be_misread_legacy(line):
         return []
