@@ -4,9 +4,11 @@
 
 Two steps, each timed by `time.process_time` (this process, OpenCV's threads included), the
 least of REPEATS runs per page:
-- the page step: `quarter_profiles`, `quarter_turn`, `page_skew`, the levelling turn,
-  `find_rules`, `erase_rules` (`ingest.page.prepare` and `read_page`);
-- the table step: `rule_skew`, `straighten`, `uncovered`, `rule_masks` (`tables.page`).
+- the page step: `quarter_profiles`, `quarter_turn`, `page_skew`, the levelling turn, then
+  `level_by_rules` (its rules found once; on a ruled page `rule_skew`, and where that turns the
+  page, its rules found on the turned page), `erase_rules` (`ingest.page.prepare`,
+  `ruled_and_level` and `read_page`);
+- the table step: `with_dotted_rules` on the page step's masks (`tables.page`).
 
 Pages: the synthetic table pages (every style of `synth.tables_render`, two seeds, each tilted
 by a degree or so) and, where ../shared/realscans is there (REALSCANS_DIR overrides), the first
@@ -31,18 +33,17 @@ REPO = Path(__file__).resolve().parents[1]
 REPEATS = 3
 
 
-def page_geometry(grey: np.ndarray) -> tuple[np.ndarray, float]:
-    """The page step's geometry (`ingest.page.upright_and_level`, then its rules found and erased)."""
+def page_geometry(grey: np.ndarray) -> geometry.LevelRules:
+    """The page step's geometry (`ingest.page.upright_and_level`, then `level_by_rules`, the
+    long rules erased)."""
     grey, _, skew = upright_and_level(grey)
-    _, mask = geometry.find_rules(grey)
-    geometry.erase_rules(grey, mask)
-    return grey, skew
+    level = geometry.level_by_rules(grey, 300, turned=-skew)
+    geometry.erase_rules(level.image, level.mask)
+    return level
 
 
-def table_step(grey: np.ndarray, skew: float) -> None:
-    angle = geometry.rule_skew(grey, 300)
-    level = geometry.straighten(grey, angle)
-    geometry.rule_masks(level, 300, outside=geometry.uncovered(level.shape, -skew, angle))
+def table_step(level: geometry.LevelRules) -> None:
+    geometry.with_dotted_rules(level.masks, 300)
 
 
 def least_cpu(work, *args):
@@ -85,9 +86,9 @@ def measure(pages) -> dict:
     for _, pixels in pages:
         grey = preprocess.remove_coloured_ink(pixels) if preprocess.has_colour(pixels) else preprocess.to_grey(pixels)
         grey = preprocess.flatten_background(grey)
-        seconds, (level, skew) = least_cpu(page_geometry, grey)
+        seconds, level = least_cpu(page_geometry, grey)
         page_ms.append(1000 * seconds)
-        table_ms.append(1000 * least_cpu(table_step, level, skew)[0])
+        table_ms.append(1000 * least_cpu(table_step, level)[0])
     if not page_ms:
         return {}
     return {"pages": len(page_ms), "page_step_ms": round(float(np.mean(page_ms)), 1),

@@ -11,19 +11,22 @@ Every building block once, for the page worker and the table step alike:
   shared by `quarter_turn` and `page_skew` through `quarter_profiles`); `rule_skew` measures
   the tilt of long rules (Hough);
 - `rotate`, `rotate_quarter`, `straighten`;
-- ruled lines: `find_rules` (lines longer than any text stroke, erased before OCR and read by
-  the layout as table rows), `rule_masks` (the table step's masks, which also rebuild dotted and
-  broken rules), `table_grids` (grids of crossing rules, for the reading order).
+- ruled lines, found once per page by `find_rules`: the runs of the local-threshold ink as
+  long as a rule (`rule_runs`), of which the long ones (longer than any text stroke) are
+  erased before OCR and read by the layout as table rows; `level_by_rules` levels a ruled
+  page by its rules (`rule_skew`) before they are found for good; `with_dotted_rules` heals the
+  runs and adds the dotted and dashed rules rebuilt from specks, for the table step;
+  `table_grids` (grids of crossing rules, for the reading order).
 
 What costs less here gives exactly what the plain computation gives (tests/ingest/
 test_geometry_exact.py holds each against it): row sums by OpenCV, a trial turn looked up
 where it was measured, morphology by a line worked only on the rows (columns) holding ink,
 specks told by their outlines.
 
-The page worker measures a page's `PageGeometry` (quarter turn, skew, rules) once and carries it
-on the page's records to the layout and the table step. The table step refines it on the
-deskewed page: the residual tilt of its rules (`rule_skew`) and its own rule masks, once per
-page. What is still measured twice, and why, is in docs/ARCHITECTURE.md.
+The page worker measures a page's `PageGeometry` (quarter turn, skew by its text and, on a
+ruled page, by its rules; the rules and their masks) once and carries it on the page's records
+to the layout and the table step, which measures nothing again (a page no worker measured, the
+picture under a text layer, is levelled by `level_by_rules` in the table step itself).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sohoa.ingest.records import Rules
+from sohoa.ingest.records import RuleMasks, Rules
 
 
 # ------------------------------------------------------------------ ink
@@ -272,29 +275,88 @@ def _line_open(mask: np.ndarray, length: int, across: bool) -> np.ndarray:
     return _on_lines_with_ink(cv2.erode(mask, _line_kernel(length, across)), cv2.MORPH_DILATE, length, across)
 
 
-def find_rules(grey: np.ndarray) -> tuple[Rules, np.ndarray]:
-    """Ruled lines (longer than any text stroke) and their pixel mask.
+def find_rules(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> tuple[Rules, np.ndarray, RuleMasks]:
+    """A page's ruled lines, found once for every step that reads them: (the long rules'
+    boxes, their pixel mask, the runs of rules and the page's ink: `rule_runs`).
 
+    The long rules are runs of ink longer than any text stroke (a twentieth of the page's width
+    across, a fortieth of its height down, 60 pixels at least), in one piece, printed dark
+    (most of their pixels ink by the page's global threshold: the local threshold also finds
+    the faint trace a removed coloured signature or a fold leaves, which is no rule).
     Tesseract reads table rules as 'I', '|', 'L' or '_' and they break its line finding, so
-    the OCR image gets them erased (`erase_rules`); their positions let the reading order
-    rebuild table rows. Morphological opening with long thin kernels keeps only lines.
-    """
+    the OCR image gets them erased (`erase_rules`), and their positions let the reading order
+    rebuild table rows. The table step reads the runs, shorter and fainter rules and all
+    (`with_dotted_rules` heals them and adds the dotted ones). `outside` as for `rule_runs`."""
+    horizontal, vertical, ink = _rule_openings(grey, dpi, outside)
     h, w = grey.shape[:2]
-    scale = 2 if min(h, w) > 1500 else 1  # half resolution is plenty to find lines, and 4x cheaper
-    small = cv2.resize(grey, (w // scale, h // scale), interpolation=cv2.INTER_AREA) if scale > 1 else grey
-    sh, sw = small.shape[:2]
-    ink = otsu_ink(small)
-    horizontal = _line_open(ink, max(60 // scale, sw // 20), across=True)
-    vertical = _line_open(ink, max(60 // scale, sh // 40), across=False)
-    boxes = []
-    for mask in (horizontal, vertical):
-        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        boxes.append(tuple((int(x * scale), int(y * scale), int((x + bw) * scale), int((y + bh) * scale))
-                           for x, y, bw, bh, _ in stats[1:count]))
-    mask = cv2.bitwise_or(horizontal, vertical)
-    if scale > 1:
-        mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
-    return Rules(boxes[0], boxes[1]), mask
+    dark = otsu_ink(grey)
+    boxes, kept = [], np.zeros_like(ink)
+    # the long runs themselves, before any healing: pieces of a signature's or a stamp's
+    # strokes stay pieces (the reading order tells a stamp's frame by its separate rules)
+    # (odd lengths: a line centred on its anchor opens without shifting what it keeps)
+    for runs, across, least in ((horizontal, True, max(60, w // 20) | 1), (vertical, False, max(60, h // 40) | 1)):
+        found, drawn = _dark_pieces(_line_open(runs, least, across=across), dark)
+        boxes.append(found)
+        kept = cv2.bitwise_or(kept, drawn)
+    return Rules(boxes[0], boxes[1]), kept, RuleMasks(horizontal, vertical, ink)
+
+
+def _dark_pieces(mask: np.ndarray, dark: np.ndarray) -> tuple[tuple[tuple[int, int, int, int], ...], np.ndarray]:
+    """(the boxes of the pieces of `mask` most of whose pixels in their box are `dark` too,
+    in order of their outlines; those pieces' pixels). A piece is an 8-connected component,
+    told by its outer outline (a page's rules are few: their outlines cost a fraction of
+    labelling the page)."""
+    outlines, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes, chosen = [], []
+    for outline in outlines:
+        x, y, w, h = cv2.boundingRect(outline)
+        piece = mask[y:y + h, x:x + w]
+        if cv2.countNonZero(cv2.bitwise_and(piece, dark[y:y + h, x:x + w])) * 2 >= cv2.countNonZero(piece):
+            boxes.append((x, y, x + w, y + h))
+            chosen.append(outline)
+    drawn = np.zeros_like(mask)
+    if chosen:
+        cv2.drawContours(drawn, chosen, -1, 255, thickness=cv2.FILLED)
+        drawn = cv2.bitwise_and(drawn, mask)
+    order = sorted(range(len(boxes)), key=lambda k: (boxes[k][1], boxes[k][0]))
+    return tuple(boxes[k] for k in order), drawn
+
+
+MAX_RULE_TURN = 0.5
+"""Degrees: the most a table's rules may turn a page its text levelled. The text's level is
+searched in steps of this size before it is refined, so a table printed with the text lies
+within it; rules further off are no table's (a stamp's frame, a hand-drawn line, a signature),
+and turning the text by them would cost the OCR."""
+
+
+@dataclass(frozen=True, eq=False)
+class LevelRules:
+    """A page levelled by its rules where it is ruled (`level_by_rules`)."""
+
+    image: np.ndarray  # the page, turned by `angle` (the input itself where no turn was made)
+    angle: float  # degrees turned (as `rotate`); 0.0 where none
+    rules: Rules  # the long rules of `image`
+    mask: np.ndarray  # their pixels
+    masks: RuleMasks  # the runs of rules and the ink of `image` (`rule_runs`)
+
+
+def level_by_rules(grey: np.ndarray, dpi: int = 300, turned: float = 0.0, always: bool = False) -> LevelRules:
+    """The page's rules, with the page first levelled by them where they form a table's grid
+    (`table_grids`): a page levelled by its text may still leave a table's rules a fraction of
+    a degree off level, which across a table is a row's height; the rules measure it
+    (`rule_skew`), and a turn beyond MAX_RULE_TURN is not made. `turned`: the turn already made
+    on the page (degrees, as `rotate`), whose uncovered corners hold no ink. `always`: level by
+    `rule_skew` whatever the page holds (a page without long rules is then levelled by its
+    text): the table step's own levelling of a page no page step measured."""
+    rules, mask, masks = find_rules(grey, dpi, outside=uncovered(grey.shape, turned))
+    if not (always or table_grids(rules)):
+        return LevelRules(grey, 0.0, rules, mask, masks)
+    angle = rule_skew(grey, dpi)
+    if abs(angle) < MIN_TURN or (not always and abs(angle) > MAX_RULE_TURN):
+        return LevelRules(grey, 0.0, rules, mask, masks)
+    level = straighten(grey, angle)
+    rules, mask, masks = find_rules(level, dpi, outside=uncovered(level.shape, turned, angle))
+    return LevelRules(level, angle, rules, mask, masks)
 
 
 def erase_rules(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -306,15 +368,6 @@ def erase_rules(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
     cleaned = grey.copy()
     cleaned[widened > 0] = paper
     return cleaned
-
-
-@dataclass(frozen=True)
-class RuleMasks:
-    """Binary masks (uint8 0/255, page size) of the horizontal and vertical rules."""
-
-    horizontal: np.ndarray
-    vertical: np.ndarray
-    ink: np.ndarray  # the binarised page (text and rules)
 
 
 SPECKS_BY_LABELS = 25_000
@@ -360,31 +413,52 @@ def _speck_mask_by_labels(ink: np.ndarray, max_size: int) -> np.ndarray:
     return np.where(small, 255, 0).astype(np.uint8)[labels]
 
 
-def rule_masks(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> RuleMasks:
-    """The table step's rules: solid rules by an opening with a long thin kernel; dotted and
-    dashed rules first rebuilt from the small specks they are made of (closing only those
-    specks, never the text, so that words do not turn into lines); broken rules healed by
-    closing each mask along its own direction. `outside` (`uncovered`): pixels that are no
-    part of the page, which hold no ink: the edge between a rotation's filled corners and the
-    paper would otherwise print a line along the page's sides, in pieces that look like
-    words or rules depending on the grey the corners were filled with."""
+def _rule_openings(grey: np.ndarray, dpi: int, outside: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(runs of ink as long as the shortest rule across, down, the ink): the rules unhealed."""
     ink = adaptive_ink(grey)
     if outside is not None:
         # (a page-sized boolean index costs more than keeping the ink where `outside` is 0)
         ink = cv2.bitwise_and(ink, cv2.compare(outside, 0, cv2.CMP_EQ))
+    horizontal = _line_open(ink, _rule_length(dpi), across=True)
+    vertical = _line_open(ink, max(15, int(60 * dpi / 300.0)), across=False)
+    return horizontal, vertical, ink
+
+
+def _rule_length(dpi: int) -> int:
+    """The shortest horizontal run of ink that is a rule (a narrow column's header rule)."""
+    return max(20, int(70 * dpi / 300.0))
+
+
+def _heal(mask: np.ndarray, dpi: int, across: bool) -> np.ndarray:
+    """Small breaks of a rule closed along its own direction."""
+    return _on_lines_with_ink(mask, cv2.MORPH_CLOSE, int(31 * dpi / 300.0), across=across)
+
+
+def with_dotted_rules(runs: RuleMasks, dpi: int = 300) -> RuleMasks:
+    """The table step's masks from the page's rule runs (`find_rules`): the solid rules and
+    the dotted and dashed ones, rebuilt from the small specks they are made of (closing only
+    those specks, never the text, so that words do not turn into lines), broken rules healed
+    by closing each mask along its own direction."""
     scale = dpi / 300.0
-    h_len = max(20, int(70 * scale))
-    v_len = max(15, int(60 * scale))
-    specks = _speck_mask(ink, max(6, int(14 * scale)))
-    horizontal = _line_open(ink, h_len, across=True)
+    specks = _speck_mask(runs.ink, max(6, int(14 * scale)))
     dotted = _on_lines_with_ink(specks, cv2.MORPH_CLOSE, int(15 * scale) + 1, across=True)
-    dotted = _line_open(dotted, h_len * 2, across=True)
-    horizontal = cv2.bitwise_or(horizontal, dotted)
-    vertical = _line_open(ink, v_len, across=False)
-    # heal small breaks along each rule's own direction
-    horizontal = _on_lines_with_ink(horizontal, cv2.MORPH_CLOSE, int(31 * scale), across=True)
-    vertical = _on_lines_with_ink(vertical, cv2.MORPH_CLOSE, int(31 * scale), across=False)
-    return RuleMasks(horizontal=horizontal, vertical=vertical, ink=ink)
+    dotted = _line_open(dotted, _rule_length(dpi) * 2, across=True)
+    return RuleMasks(horizontal=_heal(cv2.bitwise_or(runs.horizontal, dotted), dpi, across=True),
+                     vertical=_heal(runs.vertical, dpi, across=False), ink=runs.ink)
+
+
+def rule_masks(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> RuleMasks:
+    """The table step's masks of a page at once (`rule_runs`, `with_dotted_rules`)."""
+    return with_dotted_rules(rule_runs(grey, dpi, outside), dpi)
+
+
+def rule_runs(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> RuleMasks:
+    """The runs of ink as long as the shortest rule, across and down, unhealed, and the ink
+    (local threshold) they were found in. `outside` (`uncovered`): pixels that are no part of
+    the page, which hold no ink: the edge between a rotation's filled corners and the paper
+    would otherwise print a line along the page's sides, in pieces that look like words or
+    rules depending on the grey the corners were filled with."""
+    return RuleMasks(*_rule_openings(grey, dpi, outside))
 
 
 # ------------------------------------------------------------------ grids of crossing rules

@@ -53,14 +53,26 @@ class Rules:
     vertical: tuple[tuple[int, int, int, int], ...] = ()
 
 
+@dataclass(frozen=True, eq=False)
+class RuleMasks:
+    """Binary masks (uint8 0/255, page size) of the horizontal and vertical rules, and the
+    page's ink (local threshold) they were found in."""
+
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    ink: np.ndarray
+
+
 @dataclass(frozen=True)
 class PageGeometry:
     """Where a page's content sits, measured once by the page worker (`sohoa.ingest.geometry`)
     and carried to the layout and the table step."""
 
     rotation: int = 0  # degrees clockwise applied to make the page upright
-    skew: float = 0.0  # degrees of skew that were corrected
-    rules: Rules | None = None  # ruled lines of the upright, deskewed page; None: not looked for
+    skew: float = 0.0  # degrees of skew that were corrected (by the text, then on a ruled page by its rules)
+    rules: Rules | None = None  # long ruled lines of the upright, level page; None: not looked for
+    # the solid rules and ink of the same page, for the table step (stays in the page's worker)
+    masks: RuleMasks | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import MIN_TURN, rule_masks, rule_skew, stamp_sized, straighten, uncovered
+from sohoa.ingest.geometry import MIN_TURN, level_by_rules, stamp_sized, with_dotted_rules
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
@@ -46,11 +46,13 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         engine = TesseractEngine(model=DEFAULT_CELL_OCR_MODEL)
     grey = to_grey(page.image)
     dpi = page.dpi or 300
-    # the page worker levelled the page by its text; the rules may still tilt a little
-    angle = rule_skew(grey, dpi)
-    grey = straighten(grey, angle)
-    page_words = None if words is None else turned_words(list(words), grey.shape, angle)
-    masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle))
+    page_words = None if words is None else list(words)
+    solid = page.geometry.masks
+    if solid is None:  # a page no page step measured (a text layer's picture): levelled here
+        level = level_by_rules(grey, dpi, turned=-page.geometry.skew, always=True)
+        grey, solid = level.image, level.masks
+        page_words = None if words is None else turned_words(page_words, grey.shape, level.angle)
+    masks = with_dotted_rules(solid, dpi)
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
     erased[rules > 0] = 255
