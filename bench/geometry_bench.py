@@ -4,11 +4,12 @@
 
 Two steps, each timed by `time.process_time` (this process, OpenCV's threads included), the
 least of REPEATS runs per page:
-- the page step: `quarter_profiles`, `quarter_turn`, `page_skew`, the levelling turn, then
-  `level_by_rules` (its rules found once; on a ruled page `rule_skew`, and where that turns the
-  page, its rules found on the turned page), `erase_rules` (`ingest.page.prepare`,
-  `ruled_and_level` and `read_page`);
-- the table step: `with_dotted_rules` on the page step's masks (`tables.page`).
+- the page step: `quarter_profiles`, `quarter_turn`, `page_skew`, the levelling turn,
+  `find_rules`, `table_grids`, on a page with a grid `rule_turn`, `erase_rules`
+  (`ingest.page.prepare`, `with_rules` and `read_page`);
+- the table step: the turn measured by the page step made (`straighten`), `uncovered`,
+  `rule_runs`, `with_dotted_rules` (`tables.page`); the turn measured here (`rule_skew`) on a
+  page without a grid, as the table step does where it runs on one.
 
 Pages: the synthetic table pages (every style of `synth.tables_render`, two seeds, each tilted
 by a degree or so) and, where ../shared/realscans is there (REALSCANS_DIR overrides), the first
@@ -33,17 +34,22 @@ REPO = Path(__file__).resolve().parents[1]
 REPEATS = 3
 
 
-def page_geometry(grey: np.ndarray) -> geometry.LevelRules:
-    """The page step's geometry (`ingest.page.upright_and_level`, then `level_by_rules`, the
-    long rules erased)."""
+def page_geometry(grey: np.ndarray) -> tuple[np.ndarray, float, float | None]:
+    """The page step's geometry (`ingest.page.upright_and_level`, then its rules, their grids and
+    the turn a grid asks for; the long rules erased)."""
     grey, _, skew = upright_and_level(grey)
-    level = geometry.level_by_rules(grey, 300, turned=-skew)
-    geometry.erase_rules(level.image, level.mask)
-    return level
+    rules, mask = geometry.find_rules(grey)
+    grids = geometry.table_grids(rules)
+    turn = geometry.rule_turn(grey, grids, 300) if grids else None
+    geometry.erase_rules(grey, mask)
+    return grey, skew, turn
 
 
-def table_step(level: geometry.LevelRules) -> None:
-    geometry.with_dotted_rules(level.masks, 300)
+def table_step(grey: np.ndarray, skew: float, turn: float | None) -> None:
+    angle = geometry.rule_skew(grey, 300) if turn is None else turn
+    level = geometry.straighten(grey, angle)
+    geometry.with_dotted_rules(geometry.rule_runs(level, 300, outside=geometry.uncovered(level.shape, -skew, angle)),
+                               300)
 
 
 def least_cpu(work, *args):
@@ -86,9 +92,9 @@ def measure(pages) -> dict:
     for _, pixels in pages:
         grey = preprocess.remove_coloured_ink(pixels) if preprocess.has_colour(pixels) else preprocess.to_grey(pixels)
         grey = preprocess.flatten_background(grey)
-        seconds, level = least_cpu(page_geometry, grey)
+        seconds, (level, skew, turn) = least_cpu(page_geometry, grey)
         page_ms.append(1000 * seconds)
-        table_ms.append(1000 * least_cpu(table_step, level)[0])
+        table_ms.append(1000 * least_cpu(table_step, level, skew, turn)[0])
     if not page_ms:
         return {}
     return {"pages": len(page_ms), "page_step_ms": round(float(np.mean(page_ms)), 1),

@@ -11,11 +11,11 @@ Every building block once, for the page worker and the table step alike:
   shared by `quarter_turn` and `page_skew` through `quarter_profiles`); `rule_skew` measures
   the tilt of long rules (Hough);
 - `rotate`, `rotate_quarter`, `straighten`;
-- ruled lines, found once per page by `find_rules`: the runs of the local-threshold ink as
-  long as a rule (`rule_runs`), of which the long ones (longer than any text stroke) are
-  erased before OCR and read by the layout as table rows; `level_by_rules` levels a ruled
-  page by its rules (`rule_skew`) before they are found for good; `with_dotted_rules` heals the
-  runs and adds the dotted and dashed rules rebuilt from specks, for the table step;
+- ruled lines: `find_rules` (the long rules, longer than any text stroke: erased before OCR,
+  read by the layout as table rows), `table_grids` (the grids they form), `rule_turn` (the turn
+  a table's grid still asks for on a text-levelled page); for the table step, `rule_runs` (the
+  local threshold's runs as long as a rule, faint and short ones too) and `with_dotted_rules`
+  (healed, with dotted and dashed rules rebuilt from specks), `rule_masks` both at once;
   `table_grids` (grids of crossing rules, for the reading order).
 
 What costs less here gives exactly what the plain computation gives (tests/ingest/
@@ -23,10 +23,11 @@ test_geometry_exact.py holds each against it): row sums by OpenCV, a trial turn 
 where it was measured, morphology by a line worked only on the rows (columns) holding ink,
 specks told by their outlines.
 
-The page worker measures a page's `PageGeometry` (quarter turn, skew by its text and, on a
-ruled page, by its rules; the rules and their masks) once and carries it on the page's records
-to the layout and the table step, which measures nothing again (a page no worker measured, the
-picture under a text layer, is levelled by `level_by_rules` in the table step itself).
+The page worker measures a page's `PageGeometry` once (quarter turn, skew by its text, long
+rules, their grids and the turn the grid still asks for) and carries it on the page's records
+to the layout and the table step. The table step turns its copy of the page by that turn and
+finds the rules of its cells there (`rule_runs`), once; it measures the turn itself only where
+no page step did (a page without a grid, the picture under a text layer).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from sohoa.ingest.records import RuleMasks, Rules
+from sohoa.ingest.records import Grid, Rules
 
 
 # ------------------------------------------------------------------ ink
@@ -275,51 +276,33 @@ def _line_open(mask: np.ndarray, length: int, across: bool) -> np.ndarray:
     return _on_lines_with_ink(cv2.erode(mask, _line_kernel(length, across)), cv2.MORPH_DILATE, length, across)
 
 
-def find_rules(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> tuple[Rules, np.ndarray, RuleMasks]:
-    """A page's ruled lines, found once for every step that reads them: (the long rules'
-    boxes, their pixel mask, the runs of rules and the page's ink: `rule_runs`).
+def find_rules(grey: np.ndarray) -> tuple[Rules, np.ndarray]:
+    """Ruled lines (longer than any text stroke) and their pixel mask.
 
-    The long rules are runs of ink longer than any text stroke (a twentieth of the page's width
-    across, a fortieth of its height down, 60 pixels at least), in one piece, printed dark
-    (most of their pixels ink by the page's global threshold: the local threshold also finds
-    the faint trace a removed coloured signature or a fold leaves, which is no rule).
     Tesseract reads table rules as 'I', '|', 'L' or '_' and they break its line finding, so
-    the OCR image gets them erased (`erase_rules`), and their positions let the reading order
-    rebuild table rows. The table step reads the runs, shorter and fainter rules and all
-    (`with_dotted_rules` heals them and adds the dotted ones). `outside` as for `rule_runs`."""
-    horizontal, vertical, ink = _rule_openings(grey, dpi, outside)
+    the OCR image gets them erased (`erase_rules`); their positions let the reading order
+    rebuild table rows and the table step find its tables (their grids: `table_grids`).
+    Morphological opening of the half-size page's global-threshold ink with long thin kernels
+    keeps only lines. (The table step reads its cells' rules from `rule_runs` instead, the
+    local threshold at full size, which keeps faint and short rules; erased from the OCR image
+    that threshold's mask takes the rules' grey edges too, and on QĐ 1380's ruled list Tesseract
+    then dropped the narrow columns of ordinals and years as noise: measured, not done.)"""
     h, w = grey.shape[:2]
-    dark = otsu_ink(grey)
-    boxes, kept = [], np.zeros_like(ink)
-    # the long runs themselves, before any healing: pieces of a signature's or a stamp's
-    # strokes stay pieces (the reading order tells a stamp's frame by its separate rules)
-    # (odd lengths: a line centred on its anchor opens without shifting what it keeps)
-    for runs, across, least in ((horizontal, True, max(60, w // 20) | 1), (vertical, False, max(60, h // 40) | 1)):
-        found, drawn = _dark_pieces(_line_open(runs, least, across=across), dark)
-        boxes.append(found)
-        kept = cv2.bitwise_or(kept, drawn)
-    return Rules(boxes[0], boxes[1]), kept, RuleMasks(horizontal, vertical, ink)
-
-
-def _dark_pieces(mask: np.ndarray, dark: np.ndarray) -> tuple[tuple[tuple[int, int, int, int], ...], np.ndarray]:
-    """(the boxes of the pieces of `mask` most of whose pixels in their box are `dark` too,
-    in order of their outlines; those pieces' pixels). A piece is an 8-connected component,
-    told by its outer outline (a page's rules are few: their outlines cost a fraction of
-    labelling the page)."""
-    outlines, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    boxes, chosen = [], []
-    for outline in outlines:
-        x, y, w, h = cv2.boundingRect(outline)
-        piece = mask[y:y + h, x:x + w]
-        if cv2.countNonZero(cv2.bitwise_and(piece, dark[y:y + h, x:x + w])) * 2 >= cv2.countNonZero(piece):
-            boxes.append((x, y, x + w, y + h))
-            chosen.append(outline)
-    drawn = np.zeros_like(mask)
-    if chosen:
-        cv2.drawContours(drawn, chosen, -1, 255, thickness=cv2.FILLED)
-        drawn = cv2.bitwise_and(drawn, mask)
-    order = sorted(range(len(boxes)), key=lambda k: (boxes[k][1], boxes[k][0]))
-    return tuple(boxes[k] for k in order), drawn
+    scale = 2 if min(h, w) > 1500 else 1  # half resolution is plenty to find lines, and 4x cheaper
+    small = cv2.resize(grey, (w // scale, h // scale), interpolation=cv2.INTER_AREA) if scale > 1 else grey
+    sh, sw = small.shape[:2]
+    ink = otsu_ink(small)
+    horizontal = _line_open(ink, max(60 // scale, sw // 20), across=True)
+    vertical = _line_open(ink, max(60 // scale, sh // 40), across=False)
+    boxes = []
+    for mask in (horizontal, vertical):
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        boxes.append(tuple((int(x * scale), int(y * scale), int((x + bw) * scale), int((y + bh) * scale))
+                           for x, y, bw, bh, _ in stats[1:count]))
+    mask = cv2.bitwise_or(horizontal, vertical)
+    if scale > 1:
+        mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+    return Rules(boxes[0], boxes[1]), mask
 
 
 MAX_RULE_TURN = 0.5
@@ -329,34 +312,15 @@ within it; rules further off are no table's (a stamp's frame, a hand-drawn line,
 and turning the text by them would cost the OCR."""
 
 
-@dataclass(frozen=True, eq=False)
-class LevelRules:
-    """A page levelled by its rules where it is ruled (`level_by_rules`)."""
-
-    image: np.ndarray  # the page, turned by `angle` (the input itself where no turn was made)
-    angle: float  # degrees turned (as `rotate`); 0.0 where none
-    rules: Rules  # the long rules of `image`
-    mask: np.ndarray  # their pixels
-    masks: RuleMasks  # the runs of rules and the ink of `image` (`rule_runs`)
-
-
-def level_by_rules(grey: np.ndarray, dpi: int = 300, turned: float = 0.0, always: bool = False) -> LevelRules:
-    """The page's rules, with the page first levelled by them where they form a table's grid
-    (`table_grids`): a page levelled by its text may still leave a table's rules a fraction of
-    a degree off level, which across a table is a row's height; the rules measure it
-    (`rule_skew`), and a turn beyond MAX_RULE_TURN is not made. `turned`: the turn already made
-    on the page (degrees, as `rotate`), whose uncovered corners hold no ink. `always`: level by
-    `rule_skew` whatever the page holds (a page without long rules is then levelled by its
-    text): the table step's own levelling of a page no page step measured."""
-    rules, mask, masks = find_rules(grey, dpi, outside=uncovered(grey.shape, turned))
-    if not (always or table_grids(rules)):
-        return LevelRules(grey, 0.0, rules, mask, masks)
+def rule_turn(grey: np.ndarray, grids, dpi: int = 300) -> float:
+    """Degrees (as `rotate`) to turn a page its text levelled so that its table grid is level:
+    0.0 where it has no grid (`table_grids`), where the rules measure (`rule_skew`) less than
+    MIN_TURN off, or more than MAX_RULE_TURN off (no table's rules: a stamp's frame, a
+    hand-drawn line, a signature)."""
+    if not grids:
+        return 0.0
     angle = rule_skew(grey, dpi)
-    if abs(angle) < MIN_TURN or (not always and abs(angle) > MAX_RULE_TURN):
-        return LevelRules(grey, 0.0, rules, mask, masks)
-    level = straighten(grey, angle)
-    rules, mask, masks = find_rules(level, dpi, outside=uncovered(level.shape, turned, angle))
-    return LevelRules(level, angle, rules, mask, masks)
+    return 0.0 if abs(angle) < MIN_TURN or abs(angle) > MAX_RULE_TURN else angle
 
 
 def erase_rules(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -368,6 +332,16 @@ def erase_rules(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
     cleaned = grey.copy()
     cleaned[widened > 0] = paper
     return cleaned
+
+
+@dataclass(frozen=True)
+class RuleMasks:
+    """Binary masks (uint8 0/255, page size) of the horizontal and vertical rules, and the
+    page's ink (local threshold) they were found in."""
+
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    ink: np.ndarray
 
 
 SPECKS_BY_LABELS = 25_000
@@ -413,17 +387,6 @@ def _speck_mask_by_labels(ink: np.ndarray, max_size: int) -> np.ndarray:
     return np.where(small, 255, 0).astype(np.uint8)[labels]
 
 
-def _rule_openings(grey: np.ndarray, dpi: int, outside: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(runs of ink as long as the shortest rule across, down, the ink): the rules unhealed."""
-    ink = adaptive_ink(grey)
-    if outside is not None:
-        # (a page-sized boolean index costs more than keeping the ink where `outside` is 0)
-        ink = cv2.bitwise_and(ink, cv2.compare(outside, 0, cv2.CMP_EQ))
-    horizontal = _line_open(ink, _rule_length(dpi), across=True)
-    vertical = _line_open(ink, max(15, int(60 * dpi / 300.0)), across=False)
-    return horizontal, vertical, ink
-
-
 def _rule_length(dpi: int) -> int:
     """The shortest horizontal run of ink that is a rule (a narrow column's header rule)."""
     return max(20, int(70 * dpi / 300.0))
@@ -448,7 +411,8 @@ def with_dotted_rules(runs: RuleMasks, dpi: int = 300) -> RuleMasks:
 
 
 def rule_masks(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = None) -> RuleMasks:
-    """The table step's masks of a page at once (`rule_runs`, `with_dotted_rules`)."""
+    """The table step's masks of a page (`rule_runs`, healed, with the dotted rules:
+    `with_dotted_rules`)."""
     return with_dotted_rules(rule_runs(grey, dpi, outside), dpi)
 
 
@@ -458,25 +422,15 @@ def rule_runs(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | None = Non
     the page, which hold no ink: the edge between a rotation's filled corners and the paper
     would otherwise print a line along the page's sides, in pieces that look like words or
     rules depending on the grey the corners were filled with."""
-    return RuleMasks(*_rule_openings(grey, dpi, outside))
+    ink = adaptive_ink(grey)
+    if outside is not None:
+        # (a page-sized boolean index costs more than keeping the ink where `outside` is 0)
+        ink = cv2.bitwise_and(ink, cv2.compare(outside, 0, cv2.CMP_EQ))
+    return RuleMasks(horizontal=_line_open(ink, _rule_length(dpi), across=True),
+                     vertical=_line_open(ink, max(15, int(60 * dpi / 300.0)), across=False), ink=ink)
 
 
 # ------------------------------------------------------------------ grids of crossing rules
-@dataclass(frozen=True)
-class Grid:
-    """A ruled table: its box, the row separators (y) and the vertical rules (x, y0, y1)."""
-
-    x0: int
-    y0: int
-    x1: int
-    y1: int
-    rows: tuple[int, ...]
-    verticals: tuple[tuple[int, int, int], ...]
-
-    def contains(self, x: float, y: float) -> bool:
-        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
-
-
 def _mend_broken_rules(boxes: list[tuple[int, int, int, int]], axis: int, tolerance: int,
                        max_gap: int = 24) -> list[tuple[int, int, int, int]]:
     """Pieces of one rule, broken by a photocopy or a faint scan, joined again: boxes on one line

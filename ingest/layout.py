@@ -555,11 +555,13 @@ def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, lin
     return False
 
 
-def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None = None) -> PageLayout:
+def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None = None,
+            grids: "tuple[Grid, ...] | None" = None) -> PageLayout:
     """Reading order and paragraphs of one page (see the module docstring).
 
     rules: ruled lines found on the page image; where they form a grid, the words inside are
-    read as table rows (cells joined by ' | ') in their place in the page's flow.
+    read as table rows (cells joined by ' | ') in their place in the page's flow. grids: those
+    grids where the page's geometry holds them (`geometry.table_grids` of the rules).
     """
     if not words:
         return PageLayout(())
@@ -567,7 +569,7 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None =
     median_height = heights[len(heights) // 2]
     dropped = [i for i, w in enumerate(words) if _is_speck(w, median_height)]
     dropped_set = set(dropped)
-    grids = table_grids(rules) if rules is not None else []
+    grids = list(grids) if grids is not None else table_grids(rules) if rules is not None else []
     annotations: list[Annotation] = []
     grids, stamp_words, stamps = _received_stamps(words, grids, width, height, dropped_set, rules)
     dropped += stamp_words

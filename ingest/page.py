@@ -3,9 +3,9 @@ reading order (`read_page`). What it hands on (`ReadPage`) holds the page's resu
 on a page that may hold a table, the page image the table step reads (`sohoa.pipeline` runs
 that step and turns any failure into the page's `PageResult.error`).
 
-    rasterize.load_page → prepare (preprocess, turn and skew) → ruled_and_level (rules) → engine.recognise → layout.lay_out
+    rasterize.load_page → prepare (preprocess, turn and skew) → with_rules (rules, grids) → engine.recognise → layout.lay_out
     (or, for a born-digital PDF page with real text: textlayer.page_words → layout.lay_out)
-    (or, tables only, `read_page_image`: rasterize.load_page → prepare → ruled_and_level)
+    (or, tables only, `read_page_image`: rasterize.load_page → prepare → with_rules)
 """
 
 from __future__ import annotations
@@ -145,15 +145,16 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
         layer = []  # a few lines of text over a scan: not the page's text
     if stamps and not picture_only:  # drawn over the scan as text: read from the layer, so keep them out
         pixels = preprocess.paint_out(pixels, [a.bbox for a in stamps])
-    grey, page_geometry, rule_mask = ruled_and_level(*prepare(pixels, options), dpi)
+    grey, page_geometry = prepare(pixels, options)
+    page_geometry, rule_mask = with_rules(grey, page_geometry, dpi)
     ocr_image = geometry.erase_rules(grey, rule_mask)
     words = engine.recognise(ocr_image, timeout=time_left(options, started))
     if _looks_wrong_way_up(words):
         turn, confidence = engine.orientation(grey, timeout=time_left(options, started))
         if turn and confidence >= 1.5:
-            turned, turned_geometry, turned_mask = ruled_and_level(
-                geometry.rotate_quarter(grey, turn),
-                replace(page_geometry, rotation=(page_geometry.rotation + turn) % 360), dpi)
+            turned = geometry.rotate_quarter(grey, turn)
+            turned_geometry, turned_mask = with_rules(
+                turned, replace(page_geometry, rotation=(page_geometry.rotation + turn) % 360), dpi)
             turned_image = geometry.erase_rules(turned, turned_mask)
             turned_words = engine.recognise(turned_image, timeout=time_left(options, started))
             if _mean_conf(turned_words) > _mean_conf(words):
@@ -180,7 +181,8 @@ def read_page_image(source: PageSource, options: PageOptions, started: float) ->
     from sohoa.ingest.rasterize import load_page_noted
 
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels)
-    grey, page_geometry, _ = ruled_and_level(*prepare(pixels, options), dpi)
+    grey, page_geometry = prepare(pixels, options)
+    page_geometry, _ = with_rules(grey, page_geometry, dpi)
     result = PageResult(source.doc_id, source.page, None, None, source="image", warnings=tuple(notes))
     return ReadPage(result, True, PageImage(source.doc_id, source.page, grey, dpi, page_geometry))
 
@@ -203,14 +205,15 @@ def prepare(pixels: np.ndarray, options: PageOptions = PageOptions()) -> tuple[n
     return grey, PageGeometry(rotation, skew)
 
 
-def ruled_and_level(grey: np.ndarray, page_geometry: PageGeometry, dpi: int
-                    ) -> tuple[np.ndarray, PageGeometry, np.ndarray]:
-    """A prepared page with its rules found, levelled once more by them where they may form a
-    table (`geometry.level_by_rules`): (the page, its geometry with the rules, their masks and
-    the whole turn made, the long rules' pixels for `geometry.erase_rules`)."""
-    level = geometry.level_by_rules(grey, dpi, turned=-page_geometry.skew)
-    return level.image, replace(page_geometry, skew=round(page_geometry.skew - level.angle, 4), rules=level.rules,
-                                masks=level.masks), level.mask
+def with_rules(grey: np.ndarray, page_geometry: PageGeometry, dpi: int) -> tuple[PageGeometry, np.ndarray]:
+    """A prepared page's geometry with its long rules, their grids and, on a page with a grid,
+    the turn the grid still asks for (`PageGeometry.rule_turn`; the table step makes it on its
+    copy of the page, the OCR reads the page as its text levelled it); and the rules' pixels,
+    for `geometry.erase_rules`."""
+    rules, mask = geometry.find_rules(grey)
+    grids = tuple(geometry.table_grids(rules))
+    turn = geometry.rule_turn(grey, grids, dpi) if grids else None
+    return replace(page_geometry, rules=rules, grids=grids, rule_turn=turn), mask
 
 
 MIN_LEVELLING = 0.1
@@ -248,7 +251,7 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
             page_geometry: PageGeometry, grey: np.ndarray | None, origin: str,
             annotations: list[Annotation] = ()) -> ReadPage:
-    layout = lay_out(words, width, height, page_geometry.rules)
+    layout = lay_out(words, width, height, page_geometry.rules, page_geometry.grids)
     warnings = []
     text = " ".join(layout.paragraphs)
     if not text.strip():

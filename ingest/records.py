@@ -53,14 +53,21 @@ class Rules:
     vertical: tuple[tuple[int, int, int, int], ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
-class RuleMasks:
-    """Binary masks (uint8 0/255, page size) of the horizontal and vertical rules, and the
-    page's ink (local threshold) they were found in."""
+@dataclass(frozen=True)
+class Grid:
+    """A grid of crossing rules (`geometry.table_grids`): its box, the row separators (y) and
+    the vertical rules (x, y0, y1). The reading order reads a table's rows by it, and the table
+    step reads its cells inside it."""
 
-    horizontal: np.ndarray
-    vertical: np.ndarray
-    ink: np.ndarray
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    rows: tuple[int, ...]
+    verticals: tuple[tuple[int, int, int], ...]
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,11 @@ class PageGeometry:
     rotation: int = 0  # degrees clockwise applied to make the page upright
     skew: float = 0.0  # degrees of skew that were corrected (by the text, then on a ruled page by its rules)
     rules: Rules | None = None  # long ruled lines of the upright, level page; None: not looked for
-    # the solid rules and ink of the same page, for the table step (stays in the page's worker)
-    masks: RuleMasks | None = field(default=None, compare=False, repr=False)
+    grids: tuple[Grid, ...] = ()  # the grids those rules form (`geometry.table_grids`)
+    # degrees (as `geometry.rotate`) the page's table grid still tilts by after the text's
+    # levelling, which the table step turns its copy of the page by (`geometry.rule_turn`);
+    # None: not measured (a page without a grid: the table step measures it if it runs)
+    rule_turn: float | None = None
 
 
 @dataclass(frozen=True, eq=False)

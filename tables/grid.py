@@ -1,6 +1,7 @@
-"""From rule masks to ruled table regions and their cells (with row and column spans).
+"""From the page's grids of crossing rules and its rule masks to table regions and their cells
+(with row and column spans).
 
-Internal working objects: `Rule`, `Region`, `GridCell`, `Grid`. The grid is the elementary
+Internal working objects: `Region`, `GridCell`, `Grid` (the cell lattice of a region). The grid is the elementary
 lattice of every rule position; two neighbouring lattice cells belong to one cell when the
 rule between them is (mostly) absent, which is how spans and shorter header rules show up.
 """
@@ -12,7 +13,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from typing import Sequence
+
 from sohoa.ingest.geometry import RuleMasks
+from sohoa.ingest.records import Grid as RuleGrid
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,6 @@ class Region:
     y0: int
     x1: int
     y1: int
-    ruled: bool  # has vertical rules (a full grid) rather than only horizontal ones
 
 
 @dataclass(frozen=True)
@@ -62,25 +65,63 @@ def _positions(profile: np.ndarray, min_count: int, merge_gap: int) -> list[int]
     return [int((a + b) // 2) for a, b in groups]
 
 
-def find_regions(masks: RuleMasks, dpi: int = 300) -> list[Region]:
-    """Table regions: connected groups of rules with enough of them to make a table."""
+REGION_REACH = 12
+"""Pixels around a grid's long rules (found on the half-size page) within which the masks' own
+rule pixels count as the table's: the long rules' boxes are a pixel or two off the masks'."""
+
+REGION_MARGIN = 4
+"""Pixels of the page around a table's rule pixels that its region takes in: a rule's blurred
+edge."""
+
+
+def find_regions(masks: RuleMasks, grids: "Sequence[RuleGrid]", dpi: int = 300) -> list[Region]:
+    """Table regions: the page's grids of crossing rules (`geometry.table_grids`, which the
+    reading order reads too), each bounded by the masks' rule pixels around it, that are
+    table-sized (an inch and a fifth wide, a sixth of an inch high) and hold in the masks two
+    rules across a third of their width and three down a third of their height."""
+    height, width = masks.horizontal.shape[:2]
     both = cv2.bitwise_or(masks.horizontal, masks.vertical)
-    joined = cv2.dilate(both, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    bounded = []
+    for grid in grids:
+        x, y = max(0, grid.x0 - REGION_REACH), max(0, grid.y0 - REGION_REACH)
+        x1, y1 = min(width, grid.x1 + REGION_REACH), min(height, grid.y1 + REGION_REACH)
+        rows, cols = np.flatnonzero(both[y:y1, x:x1].max(axis=1)), np.flatnonzero(both[y:y1, x:x1].max(axis=0))
+        if rows.size and cols.size:
+            bounded.append((max(0, x + int(cols[0]) - REGION_MARGIN), max(0, y + int(rows[0]) - REGION_MARGIN),
+                            min(width, x + int(cols[-1]) + 1 + REGION_MARGIN),
+                            min(height, y + int(rows[-1]) + 1 + REGION_MARGIN)))
     regions = []
-    min_w = int(1.2 * dpi)
-    for i in range(1, count):
-        x, y, w, h, _ = stats[i]
-        if w < min_w or h < dpi // 6:
+    for x, y, x1, y1 in _overlapping_joined(bounded):
+        w, h = x1 - x, y1 - y
+        if w < int(1.2 * dpi) or h < dpi // 6:
             continue
-        hs = _positions(masks.horizontal[y:y + h, x:x + w].sum(axis=1) // 255, w // 3, 6)
-        vs = _positions(masks.vertical[y:y + h, x:x + w].sum(axis=0) // 255, h // 3, 6)
+        hs = _positions(masks.horizontal[y:y1, x:x1].sum(axis=1) // 255, w // 3, 6)
+        vs = _positions(masks.vertical[y:y1, x:x1].sum(axis=0) // 255, h // 3, 6)
         if len(hs) >= 2 and len(vs) >= 3:
-            regions.append(Region(x, y, x + w, y + h, ruled=True))
-        elif len(hs) >= 2 and w > masks.ink.shape[1] // 2:
-            regions.append(Region(x, y, x + w, y + h, ruled=False))
+            regions.append(Region(x, y, x1, y1))
     regions.sort(key=lambda r: (r.y0, r.x0))
     return regions
+
+
+def _overlapping_joined(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Boxes that overlap joined into the box of them all, until none overlaps: a table whose
+    rules a worn scan broke where they cross may form a grid inside (or beside) the grid of its
+    frame, and is still one table."""
+    boxes = list(boxes)
+    joined = True
+    while joined:
+        joined = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                    boxes[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del boxes[j]
+                    joined = True
+                    break
+            if joined:
+                break
+    return boxes
 
 
 def _coverage_h(mask: np.ndarray, y: int, x0: int, x1: int, tol: int, drift: int = 0) -> float:

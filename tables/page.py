@@ -1,5 +1,6 @@
-"""Tables on one page image: straighten, find rules, read ruled grids cell by cell, and look
-for borderless tables in the layout of the remaining ink.
+"""Tables on one page image: the page turned by the turn its rules still ask for (as the page
+step measured it), the cells' rules found on it, the page's grids read cell by cell, and
+borderless tables looked for in the layout of the remaining ink.
 
 Cells are read from their own crops by the page's OCR engine, which is more accurate than the
 page's OCR and keeps the lone digits and dashes that page OCR tends to drop; the page's OCR
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Sequence
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import MIN_TURN, level_by_rules, stamp_sized, with_dotted_rules
+from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_runs, rule_skew, stamp_sized, straighten, table_grids,
+                                   uncovered, with_dotted_rules)
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
@@ -25,6 +27,7 @@ from sohoa.tables.structure import table_from_cells
 
 if TYPE_CHECKING:  # pragma: no cover
     from sohoa.ingest.ocr import OcrEngine
+    from sohoa.ingest.records import Grid as RuleGrid
     from sohoa.ingest.records import OcrWord, PageImage
 
 
@@ -46,13 +49,18 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         engine = TesseractEngine(model=DEFAULT_CELL_OCR_MODEL)
     grey = to_grey(page.image)
     dpi = page.dpi or 300
-    page_words = None if words is None else list(words)
-    solid = page.geometry.masks
-    if solid is None:  # a page no page step measured (a text layer's picture): levelled here
-        level = level_by_rules(grey, dpi, turned=-page.geometry.skew, always=True)
-        grey, solid = level.image, level.masks
-        page_words = None if words is None else turned_words(page_words, grey.shape, level.angle)
-    masks = with_dotted_rules(solid, dpi)
+    # the turn the page's rules still ask for, as the page step measured it; where it did not
+    # (no grid there, or no page step: a text layer's picture), measured here (`rule_skew`
+    # falls back on the lines of text, which a borderless table needs level too)
+    angle = page.geometry.rule_turn if page.geometry.rule_turn is not None else rule_skew(grey, dpi)
+    grids = page.geometry.grids
+    if page.geometry.rules is None:  # no page step found the page's rules
+        grids = tuple(table_grids(find_rules(straighten(grey, angle))[0]))
+    elif abs(angle) >= MIN_TURN:
+        grids = tuple(turned_grid(g, grey.shape, angle) for g in grids)
+    grey = straighten(grey, angle)
+    page_words = None if words is None else turned_words(list(words), grey.shape, angle)
+    masks = with_dotted_rules(rule_runs(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle)), dpi)
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
     erased[rules > 0] = 255
@@ -60,9 +68,7 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     text_ink = _without_specks(ink)
     tables: list[Table] = []
     stamps: list[tuple[int, int, int, int]] = []
-    for region in find_regions(masks, dpi):
-        if not region.ruled:
-            continue  # rules above and below a header only: found below as a borderless table
+    for region in find_regions(masks, grids, dpi):
         if stamp_sized((region.x0, region.y0, region.x1, region.y1), grey.shape[1], grey.shape[0]):
             stamps.append((region.x0, region.y0, region.x1, region.y1))  # a stamp's box, not a table
             continue
@@ -111,6 +117,19 @@ def turned_words(words: list["OcrWord"], shape: tuple[int, ...], angle: float) -
         dx, dy = (x1 - x0) / 2, (y1 - y0) / 2
         out.append(replace(word, bbox=(int(round(cx - dx)), int(round(cy - dy)), int(round(cx + dx)), int(round(cy + dy)))))
     return out
+
+
+def turned_grid(grid: "RuleGrid", shape: tuple[int, ...], angle: float) -> "RuleGrid":
+    """A grid measured on the page before `straighten(…, angle)`, moved with it: its box becomes
+    the box of its turned corners (a table's regions are then bounded by the rules found on the
+    turned page, `tables.grid.find_regions`); its rows and verticals are not read here."""
+    h, w = shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    corners = np.array([[grid.x0, grid.y0, 1], [grid.x1, grid.y0, 1], [grid.x0, grid.y1, 1], [grid.x1, grid.y1, 1]],
+                       dtype=float) @ matrix.T
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
+    return replace(grid, x0=int(x0), y0=int(y0), x1=int(x1), y1=int(y1))
 
 
 def _without_specks(ink: np.ndarray) -> np.ndarray:

@@ -62,27 +62,22 @@ def plain_rule_masks(grey: np.ndarray, dpi: int = 300, outside: np.ndarray | Non
     return horizontal, vertical, ink
 
 
-def plain_find_rules(grey: np.ndarray, dpi: int = 300):
-    """The long rules: of the runs of the local-threshold ink as long as a rule, those a
-    twentieth of the width across (a fortieth of the height down, 60 pixels at least) whose
-    pixels in their box are mostly ink by Otsu's threshold too; their pixels."""
-    ink = adaptive_ink(grey)
-    dark = geometry.otsu_ink(grey)
+def plain_find_rules(grey: np.ndarray):
     h, w = grey.shape[:2]
-    boxes, mask = [], np.zeros_like(ink)
-    for across, least in ((True, max(60, w // 20) | 1), (False, max(60, h // 40) | 1)):
-        shortest = max(20, int(70 * dpi / 300.0)) if across else max(15, int(60 * dpi / 300.0))
-        part = cv2.morphologyEx(ink, cv2.MORPH_OPEN, line(shortest, across))  # the rules' runs ...
-        part = cv2.morphologyEx(part, cv2.MORPH_OPEN, line(least, across))  # ... the long ones
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
-        found = []
-        for k in range(1, count):
-            x, y, bw, bh = (int(v) for v in stats[k, :4])
-            box_part, box_dark = part[y:y + bh, x:x + bw] > 0, dark[y:y + bh, x:x + bw] > 0
-            if (box_part & box_dark).sum() * 2 >= box_part.sum():
-                found.append((x, y, x + bw, y + bh))
-                mask[labels == k] = 255
-        boxes.append(tuple(sorted(found, key=lambda b: (b[1], b[0]))))
+    scale = 2 if min(h, w) > 1500 else 1
+    small = cv2.resize(grey, (w // scale, h // scale), interpolation=cv2.INTER_AREA) if scale > 1 else grey
+    sh, sw = small.shape[:2]
+    ink = geometry.otsu_ink(small)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, line(max(60 // scale, sw // 20), True))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, line(max(60 // scale, sh // 40), False))
+    boxes = []
+    for mask in (horizontal, vertical):
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        boxes.append(tuple((int(x * scale), int(y * scale), int((x + bw) * scale), int((y + bh) * scale))
+                           for x, y, bw, bh, _ in stats[1:count]))
+    mask = cv2.bitwise_or(horizontal, vertical)
+    if scale > 1:
+        mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
     return Rules(boxes[0], boxes[1]), mask
 
 
@@ -236,7 +231,7 @@ def test_rule_masks_are_the_plain_computations(seed, dpi):
 @pytest.mark.parametrize("size", [(1400, 1100), (3300, 2500)])
 def test_find_rules_gives_the_plain_boxes_and_mask(seed, size):
     page = cv2.resize(text_page(seed, rules=True), size[::-1], interpolation=cv2.INTER_LINEAR)
-    rules, mask, _ = find_rules(page)
+    rules, mask = find_rules(page)
     plain_rules, plain_mask = plain_find_rules(page)
     assert rules == plain_rules
     assert mask.tobytes() == plain_mask.tobytes()

@@ -1,13 +1,14 @@
-"""One page geometry: the page worker finds a page's rules once, levels a ruled page by them,
-and the table step reads what it found instead of measuring the page again."""
+"""One page geometry: the page worker measures a page's rules, their grids and the turn a grid
+still asks for once; the table step turns its copy of the page by that turn instead of
+measuring the page again."""
 
 import cv2
 import numpy as np
 import pytest
 
 from sohoa.ingest import geometry
-from sohoa.ingest.geometry import find_rules, level_by_rules, rule_masks, rule_runs, with_dotted_rules
-from sohoa.ingest.page import ruled_and_level
+from sohoa.ingest.geometry import find_rules, rule_masks, rule_runs, rule_turn, table_grids, with_dotted_rules
+from sohoa.ingest.page import with_rules
 from sohoa.ingest.records import PageGeometry, PageImage
 
 
@@ -37,83 +38,83 @@ def _prose_page() -> np.ndarray:
     return page
 
 
-def _row_spread(rules) -> int:
-    """The tallest horizontal rule's box: a level rule is a few pixels high."""
-    return max(y1 - y0 for _, y0, _, y1 in rules.horizontal)
+def _grids(page: np.ndarray):
+    return table_grids(find_rules(page)[0])
 
 
 @pytest.mark.parametrize("tilt", [0.4, -0.45])
-def test_a_ruled_page_is_levelled_by_its_rules(tilt):
-    level = level_by_rules(_table_page(tilt))
-    assert level.angle == pytest.approx(-tilt, abs=0.15)
-    assert len(level.rules.horizontal) == 7 and len(level.rules.vertical) == 4
-    tilted_rules, _, _ = find_rules(_table_page(tilt))
-    # tilted by 0.4° a 1500-pixel rule rises 10 pixels; levelled, hardly a few
-    assert _row_spread(level.rules) + 4 <= _row_spread(tilted_rules)
+def test_a_table_grid_a_little_off_level_asks_for_a_turn(tilt):
+    page = _table_page(tilt)
+    assert rule_turn(page, _grids(page)) == pytest.approx(-tilt, abs=0.15)
 
 
-def test_rules_far_off_the_text_s_level_do_not_turn_the_page():
-    level = level_by_rules(_table_page(2.0))  # a grid two degrees off: a stamp's frame, not the page's table
-    assert level.angle == 0.0
-    assert level_by_rules(_table_page(2.0), always=True).angle == pytest.approx(-2.0, abs=0.1)
+def test_rules_far_off_the_text_s_level_ask_for_no_turn():
+    page = _table_page(2.0)  # a grid two degrees off a page its text levelled: no table's rules
+    assert geometry.rule_skew(page) == pytest.approx(-2.0, abs=0.15)
+    assert rule_turn(page, _grids(page)) == 0.0
 
 
-def test_a_page_without_a_table_grid_is_not_turned_again(monkeypatch):
+def test_a_page_without_a_grid_is_not_measured_for_a_turn(monkeypatch):
     def no_measuring(*_args, **_kwargs):
         raise AssertionError("the rules of a page without a grid are not measured for tilt")
 
     monkeypatch.setattr(geometry, "rule_skew", no_measuring)
     page = _prose_page()
     cv2.line(page, (600, 2250), (1200, 2250), 0, 3)  # a signature line: one rule, no table
-    level = level_by_rules(geometry.rotate(page, 0.7, 255))
-    assert level.angle == 0.0 and level.image is not None
-    assert len(level.rules.horizontal) == 1 and not level.rules.vertical
+    page_geometry, mask = with_rules(geometry.rotate(page, 0.7, 255), PageGeometry(skew=0.2), 300)
+    assert page_geometry.rule_turn is None and page_geometry.grids == ()
+    assert len(page_geometry.rules.horizontal) == 1 and mask.any()
 
 
-def test_the_page_geometry_records_the_whole_turn():
-    prepared = _table_page(0.4)
-    grey, page_geometry, mask = ruled_and_level(prepared, PageGeometry(skew=0.3), 300)
-    assert page_geometry.skew == pytest.approx(0.3 + 0.4, abs=0.1)  # the text's turn, then the rules'
-    assert page_geometry.rules is not None and page_geometry.masks is not None
-    assert page_geometry.masks.horizontal.shape == grey.shape == mask.shape
-    assert PageGeometry(skew=0.3) == PageGeometry(skew=0.3, masks=page_geometry.masks)  # masks are not compared
+def test_the_page_geometry_carries_the_rules_their_grids_and_the_turn():
+    page_geometry, mask = with_rules(_table_page(0.4), PageGeometry(skew=0.3), 300)
+    assert page_geometry.skew == 0.3  # the OCR reads the page as its text levelled it
+    assert len(page_geometry.rules.horizontal) == 7 and len(page_geometry.rules.vertical) == 4
+    (grid,) = page_geometry.grids
+    assert len(grid.rows) == 7 and len(grid.verticals) == 4
+    assert page_geometry.rule_turn == pytest.approx(-0.4, abs=0.15)
 
 
-def test_the_table_step_reads_the_page_geometry_instead_of_measuring_again(monkeypatch):
+def test_the_table_step_turns_the_page_by_the_measured_turn_instead_of_measuring_again(monkeypatch):
     from sohoa.ingest.ocr import NullEngine
     from sohoa.tables import page as table_page
 
-    grey, page_geometry, _ = ruled_and_level(_table_page(0.4), PageGeometry(), 300)
+    grey = _table_page(0.4)
     measured = table_page.find_tables_on_page(PageImage("d", 1, grey, 300), engine=NullEngine(), repair=False)
+    page_geometry, _ = with_rules(grey, PageGeometry(), 300)
 
     def no_measuring(*_args, **_kwargs):
         raise AssertionError("the table step measured a page the page step had measured")
 
-    monkeypatch.setattr(table_page, "level_by_rules", no_measuring)
+    monkeypatch.setattr(table_page, "rule_skew", no_measuring)
     carried = table_page.find_tables_on_page(PageImage("d", 1, grey, 300, page_geometry), engine=NullEngine(),
                                              repair=False)
     assert len(carried) == len(measured) == 1
     assert carried[0].bbox == measured[0].bbox
-    assert (carried[0].header, carried[0].rows, carried[0].spans) == (measured[0].header, measured[0].rows, measured[0].spans)
+    assert (carried[0].header, carried[0].rows, carried[0].spans) == \
+        (measured[0].header, measured[0].rows, measured[0].spans)
 
 
-def test_the_long_rules_are_the_masks_long_components():
-    page = _table_page()
-    cv2.line(page, (300, 2200), (340, 2200), 0, 3)  # a dash: no rule
-    rules, mask, masks = find_rules(page)
-    assert len(rules.horizontal) == 7 and len(rules.vertical) == 4
-    assert not mask[2195:2206, 295:345].any()
-    assert np.array_equal(cv2.bitwise_and(mask, cv2.bitwise_or(masks.horizontal, masks.vertical)), mask)
+def test_a_turned_grid_s_box_holds_its_turned_rules():
+    from sohoa.tables.page import turned_grid
+
+    page = _table_page(0.4)
+    (grid,) = _grids(page)
+    angle = rule_turn(page, [grid])
+    level = geometry.straighten(page, angle)
+    (level_grid,) = _grids(level)
+    moved = turned_grid(grid, page.shape, angle)
+    assert moved.x0 <= level_grid.x0 + 2 and moved.y0 <= level_grid.y0 + 2
+    assert moved.x1 >= level_grid.x1 - 2 and moved.y1 >= level_grid.y1 - 2
+    assert moved.y1 - moved.y0 < grid.y1 - grid.y0 + 20  # a fraction of a degree: hardly larger
 
 
 @pytest.mark.parametrize("dpi", [300, 200, 150])
-def test_the_table_step_s_masks_come_from_the_page_s_rule_runs(dpi):
+def test_the_table_step_s_masks_are_its_rule_runs_healed_with_the_dotted_rules(dpi):
     page = _table_page(0.3)
     for x in range(150, 1650, 12):  # a dotted rule under the table
         cv2.rectangle(page, (x, 1300), (x + 4, 1302), 0, -1)
-    _, _, runs = find_rules(page, dpi)
-    assert all(np.array_equal(a, b) for a, b in zip((runs.horizontal, runs.vertical, runs.ink),
-                                                    (lambda r: (r.horizontal, r.vertical, r.ink))(rule_runs(page, dpi))))
+    runs = rule_runs(page, dpi)
     masks = with_dotted_rules(runs, dpi)
     at_once = rule_masks(page, dpi)
     assert np.array_equal(at_once.horizontal, masks.horizontal) and np.array_equal(at_once.vertical, masks.vertical)

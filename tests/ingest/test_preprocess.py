@@ -58,7 +58,7 @@ def test_ruled_lines_are_found_and_erased_text_kept():
     for x in (100, 600, 1100):
         cv2.line(page, (x, 200), (x, 400), 0, 3)
     cv2.putText(page, "Ty le", (150, 270), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
-    rules, mask, _ = geometry.find_rules(page)
+    rules, mask = geometry.find_rules(page)
     assert len(rules.horizontal) == 3 and len(rules.vertical) == 3
     cleaned = geometry.erase_rules(page, mask)
     assert cleaned[300, 300] > 200 and cleaned[250:275, 150:260].min() < 50

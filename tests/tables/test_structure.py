@@ -6,7 +6,7 @@ from PIL import Image, ImageDraw
 
 from sohoa.tables.grid import Grid, GridCell, build_grid, find_regions, header_band_rows
 from sohoa.tables.join import join_continued
-from sohoa.ingest.geometry import rule_masks, rule_skew, straighten
+from sohoa.ingest.geometry import find_rules, rule_masks, rule_skew, straighten, table_grids
 from sohoa.tables.records import Table
 from sohoa.tables.structure import flatten_header, header_row_count, table_from_cells
 from sohoa.tables.tidy import split_period, tidy_rows
@@ -35,10 +35,16 @@ def _ruled_page(dotted_inner: bool = False, skew: float = 0.0) -> np.ndarray:
     return np.asarray(image)
 
 
+def _regions(page: np.ndarray):
+    """The page's table regions as the table step finds them: the grids of its long rules,
+    read in its rule masks."""
+    masks = rule_masks(page, dpi=300)
+    return masks, find_regions(masks, table_grids(find_rules(page)[0]), dpi=300)
+
+
 @pytest.mark.parametrize("dotted", [False, True])
 def test_grid_with_spans_and_a_shorter_header_rule(dotted):
-    masks = rule_masks(_ruled_page(dotted), dpi=300)
-    (region,) = find_regions(masks, dpi=300)
+    masks, (region,) = _regions(_ruled_page(dotted))
     grid = build_grid(masks, region, dpi=300)
     assert (grid.n_rows, grid.n_cols) == (5, 4)
     spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in grid.cells}
@@ -49,8 +55,8 @@ def test_grid_with_spans_and_a_shorter_header_rule(dotted):
 
 
 def test_header_band_covers_a_two_level_header():
-    masks = rule_masks(_ruled_page(), dpi=300)
-    grid = build_grid(masks, find_regions(masks, dpi=300)[0], dpi=300)
+    masks, regions = _regions(_ruled_page())
+    grid = build_grid(masks, regions[0], dpi=300)
     assert header_band_rows(grid) == 2  # TT spans two rows; the years sit under 'Năm'
 
 
@@ -76,8 +82,8 @@ def test_skew_is_measured_and_removed():
     page = _ruled_page(skew=1.5)
     angle = rule_skew(page)
     assert abs(abs(angle) - 1.5) < 0.3
-    masks = rule_masks(straighten(page, angle), dpi=300)
-    grid = build_grid(masks, find_regions(masks, dpi=300)[0], dpi=300)
+    masks, regions = _regions(straighten(page, angle))
+    grid = build_grid(masks, regions[0], dpi=300)
     assert (grid.n_rows, grid.n_cols) == (5, 4)
 
 
@@ -94,15 +100,23 @@ def test_rules_of_a_warped_scan_that_stray_from_their_mean_position_still_part_c
     for x in xs:
         lean = 24 if x == xs[1] else 0
         draw.line([(x + lean, ys[0]), (x, ys[-1])], fill=0, width=5)
-    masks = rule_masks(np.asarray(image), dpi=300)
-    (region,) = find_regions(masks, dpi=300)
+    masks, (region,) = _regions(np.asarray(image))
     grid = build_grid(masks, region, dpi=300)
     assert (grid.n_rows, grid.n_cols) == (6, 4)
     assert all(c.rowspan == c.colspan == 1 for c in grid.cells)
 
 
 def test_blank_page_has_no_regions():
-    assert find_regions(rule_masks(np.full((800, 800), 255, np.uint8)), dpi=300) == []
+    assert _regions(np.full((800, 800), 255, np.uint8))[1] == []
+
+
+def test_a_stamp_sized_box_and_a_lone_frame_are_no_table_region():
+    image = Image.new("L", (1600, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([100, 100, 400, 200], outline=0, width=4)  # an inch wide: a received stamp's box
+    draw.rectangle([100, 400, 1500, 800], outline=0, width=4)  # a frame with no rule inside
+    masks, regions = _regions(np.asarray(image))
+    assert len(table_grids(find_rules(np.asarray(image))[0])) == 2 and regions == []
 
 
 def _cells():
@@ -303,3 +317,22 @@ def test_page_words_move_with_the_straightened_page(angle):
     assert abs((moved.x0 + moved.x1) / 2 - (xs.min() + xs.max() + 1) / 2) <= 1.5
     assert abs((moved.y0 + moved.y1) / 2 - (ys.min() + ys.max() + 1) / 2) <= 1.5
     assert (moved.x1 - moved.x0, moved.y1 - moved.y0) == (41, 21)
+
+
+def test_a_grid_inside_a_table_s_frame_is_the_same_table():
+    # a worn scan broke the middle rows' rules where they cross the columns: the reading order
+    # sees a grid inside the frame's grid; the table step reads one table
+    from sohoa.ingest.records import Grid as RuleGrid
+
+    image = Image.new("L", (1600, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (100, 200, 800):
+        draw.line([(100, y), (1500, y)], fill=0, width=4)
+    for x in (100, 400, 1000, 1500):
+        draw.line([(x, 100), (x, 800)], fill=0, width=4)
+    masks = rule_masks(np.asarray(image), dpi=300)
+    frame = RuleGrid(98, 98, 1502, 802, (100, 200, 800), ((100, 100, 800), (400, 100, 800), (1500, 100, 800)))
+    inner = RuleGrid(398, 300, 1002, 600, (300, 600), ((400, 300, 600), (1000, 300, 600)))
+    (region,) = find_regions(masks, [frame, inner], dpi=300)
+    # bounded by the rules' own pixels (lines 4 pixels wide about x, y = 100 and 1500, 800), 4 pixels of page beyond
+    assert (region.x0, region.y0, region.x1, region.y1) == (94, 94, 1509, 809)
