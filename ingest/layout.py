@@ -31,7 +31,7 @@ LIST_MARKER = re.compile(r"^(?:[-–•+*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.
 WORD_GAP = 1.5  # widest gap between two words of one line, in text heights (justified lines)
 SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\b")
 # the lines that open a row of the official header: the document number and the place and date
-HEADER_ROW_START = re.compile(r"^(?:Số\s*[:.;]|So\s*:)|^[^\d,]{2,40},\s*ngày\b", re.IGNORECASE)
+HEADER_ROW_START = re.compile(r"^(?:Số\s*[:.;]|So\s*:)|^[^\d,]{2,40},\s*ngày", re.IGNORECASE)
 # the closing's list of recipients ('Nơi nhận:'; OCR may lose a mark or two)
 RECIPIENTS = re.compile(r"^N[ơoó]i\s*nh[ậaâấ]n\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.:;!?…)”\"]$")

@@ -204,3 +204,16 @@ def test_table_cells_with_a_white_column_in_the_middle_are_no_spread():
         for c, cell in enumerate((str(r + 1), f"Chỉ tiêu {r + 1}", "tỷ đồng", f"{r + 1}1,5", f"{r + 1}2,5")):
             words += _line(cell, 400 + 80 * r, x=200 + 800 * c, block=c + 1, line=r + 1)
     assert lay_out(words, 4200, 2740).paragraphs[0] == "1 | Chỉ tiêu 1 | tỷ đồng | 11,5 | 12,5"
+
+
+def test_the_place_and_date_opens_its_header_row_when_a_hand_filled_day_is_glued_to_ngay():
+    # signed documents leave the day blank for the hand; the OCR glues what is written there to
+    # 'ngày' ('ngày0Đ'): the line is still the place and date, read after the number beside it
+    # even where it follows the motto closely
+    words = (_line("UBND TỈNH QUẢNG NGÃI", 235, x=400, block=1) + _line("BAN CHỈ ĐẠO 138", 300, x=500, block=1)
+             + _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 238, x=1107, block=2, gap=12)
+             + _line("Độc lập - Tự do - Hạnh phúc", 309, x=1300, block=2)
+             + _line("Số: 04 /QĐ-BCĐ138", 385, x=488, block=3)
+             + _line("Quảng Ngãi, ngày0Đ tháng 02 năm 2025", 395, x=1218, block=4, gap=12))
+    paragraphs = lay_out(words, 2480, 3508).paragraphs
+    assert paragraphs.index("Số: 04 /QĐ-BCĐ138") + 1 == paragraphs.index("Quảng Ngãi, ngày0Đ tháng 02 năm 2025")
