@@ -15,8 +15,7 @@ Every building block once, for the page worker and the table step alike:
   read by the layout as table rows), `table_grids` (the grids they form), `rule_turn` (the turn
   a table's grid still asks for on a text-levelled page); for the table step, `rule_runs` (the
   local threshold's runs as long as a rule, faint and short ones too) and `with_dotted_rules`
-  (healed, with dotted and dashed rules rebuilt from specks), `rule_masks` both at once;
-  `table_grids` (grids of crossing rules, for the reading order).
+  (healed, with dotted and dashed rules rebuilt from specks), `rule_masks` both at once.
 
 What costs less here gives exactly what the plain computation gives (tests/ingest/
 test_geometry_exact.py holds each against it): row sums by OpenCV, a trial turn looked up
@@ -398,7 +397,7 @@ def _heal(mask: np.ndarray, dpi: int, across: bool) -> np.ndarray:
 
 
 def with_dotted_rules(runs: RuleMasks, dpi: int = 300) -> RuleMasks:
-    """The table step's masks from the page's rule runs (`find_rules`): the solid rules and
+    """The table step's masks from a page's rule runs (`rule_runs`): the solid rules and
     the dotted and dashed ones, rebuilt from the small specks they are made of (closing only
     those specks, never the text, so that words do not turn into lines), broken rules healed
     by closing each mask along its own direction."""

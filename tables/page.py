@@ -53,12 +53,13 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     # (no grid there, or no page step: a text layer's picture), measured here (`rule_skew`
     # falls back on the lines of text, which a borderless table needs level too)
     angle = page.geometry.rule_turn if page.geometry.rule_turn is not None else rule_skew(grey, dpi)
+    level = straighten(grey, angle)
     grids = page.geometry.grids
     if page.geometry.rules is None:  # no page step found the page's rules
-        grids = tuple(table_grids(find_rules(straighten(grey, angle))[0]))
+        grids = tuple(table_grids(find_rules(level)[0]))
     elif abs(angle) >= MIN_TURN:
         grids = tuple(turned_grid(g, grey.shape, angle) for g in grids)
-    grey = straighten(grey, angle)
+    grey = level
     page_words = None if words is None else turned_words(list(words), grey.shape, angle)
     masks = with_dotted_rules(rule_runs(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle)), dpi)
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
