@@ -76,7 +76,7 @@ class PageGeometry:
     and carried to the layout and the table step."""
 
     rotation: int = 0  # degrees clockwise applied to make the page upright
-    skew: float = 0.0  # degrees of skew that were corrected (by the text, then on a ruled page by its rules)
+    skew: float = 0.0  # degrees of skew that were corrected (the text's: the OCR reads the page so levelled)
     rules: Rules | None = None  # long ruled lines of the upright, level page; None: not looked for
     grids: tuple[Grid, ...] = ()  # the grids those rules form (`geometry.table_grids`)
     # degrees (as `geometry.rotate`) the page's table grid still tilts by after the text's

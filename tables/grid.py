@@ -9,11 +9,10 @@ rule between them is (mostly) absent, which is how spans and shorter header rule
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import cv2
 import numpy as np
-
-from typing import Sequence
 
 from sohoa.ingest.geometry import RuleMasks
 from sohoa.ingest.records import Grid as RuleGrid
@@ -74,7 +73,7 @@ REGION_MARGIN = 4
 edge."""
 
 
-def find_regions(masks: RuleMasks, grids: "Sequence[RuleGrid]", dpi: int = 300) -> list[Region]:
+def find_regions(masks: RuleMasks, grids: Sequence[RuleGrid], dpi: int = 300) -> list[Region]:
     """Table regions: the page's grids of crossing rules (`geometry.table_grids`, which the
     reading order reads too), each bounded by the masks' rule pixels around it, that are
     table-sized (an inch and a fifth wide, a sixth of an inch high) and hold in the masks two

@@ -109,12 +109,12 @@ def turned_words(words: list["OcrWord"], shape: tuple[int, ...], angle: float) -
     size about its turned centre (a turn of a degree or so barely changes a word's box)."""
     if abs(angle) < MIN_TURN:  # `straighten` leaves the page as it is
         return words
-    h, w = shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    if not words:
+        return words
+    centres = _turned_points([((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2) for w in words], shape, angle)
     out = []
-    for word in words:
+    for word, (cx, cy) in zip(words, centres):
         x0, y0, x1, y1 = word.bbox
-        cx, cy = matrix @ np.array([(x0 + x1) / 2, (y0 + y1) / 2, 1.0])
         dx, dy = (x1 - x0) / 2, (y1 - y0) / 2
         out.append(replace(word, bbox=(int(round(cx - dx)), int(round(cy - dy)), int(round(cx + dx)), int(round(cy + dy)))))
     return out
@@ -124,13 +124,18 @@ def turned_grid(grid: "RuleGrid", shape: tuple[int, ...], angle: float) -> "Rule
     """A grid measured on the page before `straighten(…, angle)`, moved with it: its box becomes
     the box of its turned corners (a table's regions are then bounded by the rules found on the
     turned page, `tables.grid.find_regions`); its rows and verticals are not read here."""
-    h, w = shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    corners = np.array([[grid.x0, grid.y0, 1], [grid.x1, grid.y0, 1], [grid.x0, grid.y1, 1], [grid.x1, grid.y1, 1]],
-                       dtype=float) @ matrix.T
+    corners = _turned_points([(grid.x0, grid.y0), (grid.x1, grid.y0), (grid.x0, grid.y1), (grid.x1, grid.y1)],
+                             shape, angle)
     x0, y0 = np.floor(corners.min(axis=0)).astype(int)
     x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
     return replace(grid, x0=int(x0), y0=int(y0), x1=int(x1), y1=int(y1))
+
+
+def _turned_points(points: list[tuple[float, float]], shape: tuple[int, ...], angle: float) -> np.ndarray:
+    """Points of a page of `shape` where `straighten(…, angle)` (a turn about the centre) puts them."""
+    h, w = shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return np.array([(x, y, 1.0) for x, y in points]) @ matrix.T
 
 
 def _without_specks(ink: np.ndarray) -> np.ndarray:
