@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from sohoa.ingest.archival import font
@@ -112,19 +113,21 @@ class Piece:
     runs: tuple[tuple[int, int], ...] = ()  # (start, end) of the piece's runs (see _runs)
     table: bool = False  # a piece of a table row (a cell's line)
 
-    @property
+    # the measures below are kept once made: sizing a unit reads those of every other piece
+
+    @cached_property
     def box(self) -> Box:
         return _union(self.boxes)
 
-    @property
+    @cached_property
     def height(self) -> float:
         return _median([h for h, _ in self.metrics])
 
-    @property
+    @cached_property
     def baseline(self) -> float:
         return _median([y for _, y in self.metrics])
 
-    @property
+    @cached_property
     def widest_gap(self) -> float:
         return max((self.boxes[k + 1][0] - self.boxes[k][2] for k in range(len(self.boxes) - 1)), default=0.0)
 
