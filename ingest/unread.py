@@ -55,27 +55,29 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     if word_h is None:
         return []
     ink = _unread_ink(image, words, word_h)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
-    glyphs = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)
-              if low <= stats[i, cv2.CC_STAT_HEIGHT] <= high and stats[i, cv2.CC_STAT_WIDTH] <= 3 * word_h
-              and stats[i, cv2.CC_STAT_AREA] >= MIN_GLYPH_AREA * word_h * word_h]
+    heights, widths, areas = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA]
+    sized = (low <= heights) & (heights <= high) & (widths <= 3 * word_h) & (areas >= MIN_GLYPH_AREA * word_h * word_h)
+    glyphs = [tuple(int(v) for v in box) for box in stats[1:][sized, :4]]
     rows: list[list[tuple[int, int, int, int]]] = []
-    open_rows: list[list[tuple[int, int, int, int]]] = []  # rows the next glyph may still join
+    spans: list[list[int]] = []  # per row: [top, bottom] of its glyphs
+    open_rows: list[int] = []  # the rows the next glyph may still join
     for x, y, w, h in sorted(glyphs):
         middle = y + h / 2
         # glyphs come left to right, so a row whose last glyph ends too far left takes no more
-        open_rows = [row for row in open_rows if x - (row[-1][0] + row[-1][2]) <= GLYPH_GAP * word_h]
-        for row in open_rows:
-            row_top = min(g[1] for g in row)
-            row_bottom = max(g[1] + g[3] for g in row)
+        open_rows = [k for k in open_rows if x - (rows[k][-1][0] + rows[k][-1][2]) <= GLYPH_GAP * word_h]
+        for k in open_rows:
+            row_top, row_bottom = spans[k]
             if row_top - ROW_REACH * word_h <= middle <= row_bottom + ROW_REACH * word_h \
                     and max(row_bottom, y + h) - min(row_top, y) <= ROW_HEIGHT * word_h:
-                row.append((x, y, w, h))
+                rows[k].append((x, y, w, h))
+                spans[k] = [min(row_top, y), max(row_bottom, y + h)]
                 break
         else:
             rows.append([(x, y, w, h)])
-            open_rows.append(rows[-1])
+            spans.append([y, y + h])
+            open_rows.append(len(rows) - 1)
     found = []
     for row in rows:
         x0, y0 = min(g[0] for g in row), min(g[1] for g in row)

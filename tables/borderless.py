@@ -55,22 +55,20 @@ class _Line:
 def ink_words(ink: np.ndarray) -> tuple[list[OcrWord], float]:
     """Word boxes from ink (letters and their diacritics merged), as words not read yet, and
     the typical text height."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    heights = [stats[i, cv2.CC_STAT_HEIGHT] for i in range(1, count)
-               if 20 <= stats[i, cv2.CC_STAT_AREA] and stats[i, cv2.CC_STAT_HEIGHT] < 150]
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    heights = heights[(stats[1:, cv2.CC_STAT_AREA] >= 20) & (heights < 150)]
     if len(heights) < 20:
         return [], 0.0
     letter = float(np.percentile(heights, 75))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(0.3 * letter)), max(3, int(0.25 * letter))))
     merged = cv2.dilate(ink, kernel)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
-    words = []
-    for i in range(1, count):
-        x, y, w, h, _ = stats[i]
-        # long thin blobs are what is left of erased rules and underlines, not words
-        if 0.4 * letter <= h <= 3.0 * letter and w <= 8 * h:
-            words.append(OcrWord("", 0.0, (int(x), int(y), int(x + w), int(y + h))))
-    return words, letter
+    _, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    # long thin blobs are what is left of erased rules and underlines, not words
+    kept = (0.4 * letter <= h) & (h <= 3.0 * letter) & (w <= 8 * h)
+    return [OcrWord("", 0.0, (int(a), int(b), int(a + c), int(b + d)))
+            for a, b, c, d in zip(x[kept], y[kept], w[kept], h[kept])], letter
 
 
 def _visual_lines(words: list[OcrWord]) -> list[_Line]:

@@ -221,8 +221,11 @@ class OcrMarkFixer:
             keys = list(states)
             a = np.array([window[pos - 2] if k < 2 else options[k - 2][key[0]][0] for key in keys], np.int64)
             b = np.array([window[pos - 1] if k < 1 else options[k - 1][key[1]][0] for key in keys], np.int64)
-            for j, (tid, _, prior, _) in enumerate(cands):
-                gain = lm.logp3(a, b, np.full(len(keys), tid, np.int64)) + prior
+            # every candidate after every state, in one call to the model
+            after = lm.logp3(np.tile(a, len(cands)), np.tile(b, len(cands)),
+                             np.repeat(np.array([c[0] for c in cands], np.int64), len(keys))).reshape(len(cands), -1)
+            for j, (_, _, prior, _) in enumerate(cands):
+                gain = after[j] + prior
                 for key, g in zip(keys, gain):
                     score, path = states[key]
                     new = (key[1], j)
@@ -232,13 +235,13 @@ class OcrMarkFixer:
         n = len(options)
         after1, after2 = window[n + 2], window[n + 3]
 
-        def tail(path) -> float:
-            y = options[n - 1][path[-1]][0]
-            x = options[n - 2][path[-2]][0] if n >= 2 else window[1]
-            return float(lm.logp3(np.array([x]), np.array([y]), np.array([after1]))[0]
-                         + lm.logp3(np.array([y]), np.array([after1]), np.array([after2]))[0])
-
-        best_path = max((score + tail(path), path) for score, path in states.values())[1]
+        # the two words after the run, scored for every end state in one call
+        ends = list(states.values())
+        y = np.array([options[n - 1][path[-1]][0] for _, path in ends], np.int64)
+        x = np.array([options[n - 2][path[-2]][0] if n >= 2 else window[1] for _, path in ends], np.int64)
+        tails = lm.logp3(x, y, np.full(len(ends), after1, np.int64)) \
+            + lm.logp3(y, np.full(len(ends), after1, np.int64), np.full(len(ends), after2, np.int64))
+        best_path = max((score + float(t), path) for (score, path), t in zip(ends, tails))[1]
         if not any(best_path):
             return []
         best_score = self._path_score(best_path, options, window, lm)
