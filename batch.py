@@ -208,7 +208,6 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         return
     page_options = options.page_options
     pending_pages: dict[str, dict[int, PageResult]] = {d.doc_id: {} for d in page_docs}
-    started = {d.doc_id: time.perf_counter() for d in page_docs}
     by_id = {d.doc_id: d for d in page_docs + text_docs}
     queue: deque[Task] = deque()
     for document in page_docs:
@@ -235,7 +234,9 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
             if len(pages) == document.pages:
                 ordered = tuple(pages[n] for n in range(1, document.pages + 1))
                 del pending_pages[result.doc_id]
-                queue.appendleft(DocumentTask(document, ordered, time.perf_counter() - started[document.doc_id]))
+                # the document's cost: its pages' own seconds in the workers, not how long
+                # it waited behind other documents
+                queue.appendleft(DocumentTask(document, ordered, sum(p.seconds for p in ordered)))
             return
         results[task.document.doc_id] = result
         append_manifest(out, result)

@@ -87,15 +87,17 @@ def finish_page_document(document: InputDocument, pages: list[PageResult], out: 
                          seconds: float) -> ManifestEntry:
     """A document whose pages are all back: its status from theirs; unless it failed, its
     repair, text files, tables and archival files written into OUT (see the module docstring).
-    Returns its manifest line."""
+    Returns its manifest line, whose seconds are `seconds` (its pages') and the finishing's."""
+    started = time.perf_counter()
     status, error, warnings = document_status(pages, options.text)
     if status == "failed":
         return ManifestEntry.of(document, status, len(pages), seconds, error, warnings)
     try:
         _write_document(document, out, options, pages, [t for p in pages for t in p.tables])
     except Exception as exc:  # noqa: BLE001 - one document's writing problem must not stop the batch
-        return ManifestEntry.of(document, "failed", len(pages), seconds, f"could not write the results: {exc}", warnings)
-    return ManifestEntry.of(document, status, len(pages), seconds, error, warnings)
+        return ManifestEntry.of(document, "failed", len(pages), seconds + time.perf_counter() - started,
+                                f"could not write the results: {exc}", warnings)
+    return ManifestEntry.of(document, status, len(pages), seconds + time.perf_counter() - started, error, warnings)
 
 
 def finish_text_document(document: InputDocument, out: Path, options: BatchOptions) -> ManifestEntry:

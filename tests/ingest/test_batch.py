@@ -142,3 +142,36 @@ def test_interrupted_write_leaves_nothing_that_looks_complete(bad_batch, tmp_pat
     entry = _manifest(out)["good"]
     assert entry["status"] == "failed" and "disk full" in entry["error"]
     assert not (out / "good").exists()
+
+
+PAGE_SECONDS = 2.5
+
+
+def _page_taking_its_time(source, options, engine=None):
+    """The real page step, its result saying it took PAGE_SECONDS (picklable by name)."""
+    from dataclasses import replace
+
+    from sohoa.pipeline import process_page
+
+    return replace(process_page(source, options, engine), seconds=PAGE_SECONDS)
+
+
+def test_a_documents_seconds_are_its_own_work_not_its_wait_in_the_batch(tmp_path, monkeypatch):
+    """manifest seconds: the document's pages' own seconds in the workers plus its finishing,
+    whatever the other documents took before it."""
+    from tests.ingest.conftest import BODY, make_born_digital_pdf, wrap
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        make_born_digital_pdf(folder / f"{name}.pdf", wrap(BODY))
+    # the workers fork after this, with the patched batch module
+    monkeypatch.setattr("sohoa.batch.process_page", _page_taking_its_time)
+    out = tmp_path / "out"
+    run_batch([str(folder)], out, BatchOptions(jobs=1, engine="null", quiet=True))
+    manifest = _manifest(out)
+    for entry in manifest.values():
+        assert entry["status"] == "ok"
+        # the pages' own seconds, and the finishing (well under a page's) on top: a document
+        # that waited behind two others reads no more than the first
+        assert entry["pages"] * PAGE_SECONDS <= entry["seconds"] < entry["pages"] * PAGE_SECONDS + PAGE_SECONDS
