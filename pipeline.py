@@ -218,8 +218,12 @@ def _write_text(staging: Path, pages: list[PageResult], options: BatchOptions) -
         evidence = ocr_evidence(pages, options)
 
         def repair(text: str):  # bounded pieces: a huge text costs time in proportion, never more
+            from sohoa.diacritics.unicode_fixes import dominant_tone_style
+
+            # a piece that shows no tone placement of its own takes the document's
             return repair_in_chunks(text, repair_text, max_lines=REPAIR_CHUNK_LINES, max_chars=REPAIR_CHUNK_CHARS,
-                                    min_confidence=options.min_confidence, ocr=evidence)
+                                    min_confidence=options.min_confidence, ocr=evidence,
+                                    style_hint=dominant_tone_style(text))
     assembled = assemble(pages, repair)
     (staging / "ocr.txt").write_text(assembled.ocr_text + "\n", encoding="utf-8")
     (staging / "text.txt").write_text(assembled.text + "\n", encoding="utf-8")

@@ -84,9 +84,12 @@ class GuardedFixer:
 class TextStyleRestorer:
     """Runs the statistical restorer `inner` and writes the words it changes with the tone-mark
     placement the text itself mostly uses ('thuỷ lợi' in a text that writes 'hoà'), so that
-    `tone_style='keep'` needs no pass over the author's own words."""
+    `tone_style='keep'` needs no pass over the author's own words; a text that shows no
+    placement of its own (a table cell, a short piece) takes `style_hint`, the placement of the
+    document around it."""
 
     inner: Fixer
+    style_hint: str = "old"
 
     @property
     def name(self) -> str:
@@ -101,7 +104,7 @@ class TextStyleRestorer:
         edits = self.inner.find_edits(text)
         if not edits:
             return edits
-        style = dominant_tone_style(text)
+        style = dominant_tone_style(text, self.style_hint)
 
         def placed(match: "re.Match[str]") -> str:
             return place_tone(match.group(), style) or match.group()
@@ -184,8 +187,8 @@ def _default_restorer() -> Fixer | None:
 
 
 def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, restore: bool = True,
-                   ocr=None) -> list[Fixer]:
-    """The stages of `repair`, in order (`ocr`: see `repair`)."""
+                   ocr=None, style_hint: str | None = None) -> list[Fixer]:
+    """The stages of `repair`, in order (`ocr`, `style_hint`: see `repair`)."""
     if tone_style not in TONE_STYLES:
         raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {tone_style!r}")
     from sohoa.diacritics.encodings import LegacyEncodingFixer
@@ -216,7 +219,8 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
     if restorer is not None:
         if tone_style == "keep":
             # restored words follow the placement the text itself uses; the author's stay
-            fixers.append(GuardedFixer(TextStyleRestorer(restorer), protected_spans, _ACRONYM_FIXERS))
+            fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old"), protected_spans,
+                                       _ACRONYM_FIXERS))
         else:
             fixers.append(GuardedFixer(restorer, protected_spans, _ACRONYM_FIXERS))
         if ocr is not None and ocr.is_vietnamese_tesseract:
@@ -230,7 +234,7 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
 
 
 def repair(text: str, *, tone_style: str = "keep", min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-           encoding: str | None = None, restore: bool = True, ocr=None) -> RepairResult:
+           encoding: str | None = None, restore: bool = True, ocr=None, style_hint: str | None = None) -> RepairResult:
     """Repair Vietnamese text; every change is explained in `RepairResult.edits`.
 
     tone_style: 'keep' (default: the author's placement stays, both are correct Vietnamese;
@@ -243,6 +247,9 @@ def repair(text: str, *, tone_style: str = "keep", min_confidence: float = DEFAU
     ocr: an `OcrEvidence` (sohoa.diacritics.restore.ocr_evidence) when the text was read by an
         OCR engine: which one, and the marks it weighed for each word; Tesseract `vie` text then
         has the marks the engine doubted re-chosen in context.
+    style_hint: with 'keep', the placement ('old' or 'new') of the document this text is part
+        of, for restored words where the text itself shows none (default 'old').
     """
-    fixers = default_fixers(tone_style=tone_style, encoding=encoding, restore=restore, ocr=ocr)
+    fixers = default_fixers(tone_style=tone_style, encoding=encoding, restore=restore, ocr=ocr,
+                            style_hint=style_hint)
     return run_fixers(text, fixers, min_confidence=min_confidence)

@@ -247,9 +247,10 @@ class TonePlacementFixer:
         return edits
 
 
-def dominant_tone_style(text: str) -> str:
+def dominant_tone_style(text: str, default: str = "old") -> str:
     """'new' when the text places more of its marks the new way ('hoà', 'thuỷ') than the old way
-    ('hòa', 'thủy'), else 'old'; counted over the words whose placement differs between the two."""
+    ('hòa', 'thủy'), 'old' when fewer; counted over the words whose placement differs between
+    the two. `default` where they are as many (a short text often has none)."""
     from sohoa.diacritics.syllables import place_tone
 
     counts = {"old": 0, "new": 0}
@@ -263,4 +264,6 @@ def dominant_tone_style(text: str) -> str:
             counts["old"] += 1
         elif word == new:
             counts["new"] += 1
+    if counts["new"] == counts["old"]:
+        return default
     return "new" if counts["new"] > counts["old"] else "old"

@@ -33,13 +33,15 @@ def undouble_letters(text: str) -> str:
 
 
 def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = False,
-                alternatives: Iterable = ()) -> str:
+                alternatives: Iterable = (), style_hint: str | None = None) -> str:
     """Repair a text cell; cells that read as numbers, ranges or missing markers stay as they are.
 
     `name_marks`: the cell is an OCR'd indicator name; also check its words' tone marks
     (`sohoa.tables.names`), with `alternatives` the marks the OCR itself doubted.
     `header_marks`: the cell is an OCR'd header label; its words' marks change only where
     `alternatives` show the OCR scored the other form a close second (no prior).
+    `style_hint`: the tone placement of the table around the cell, for the words the repair
+    restores where the cell itself shows none.
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
         return text
@@ -47,15 +49,16 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
     from sohoa.diacritics import repair
 
     try:
-        text = repair(text).text
+        text = repair(text, style_hint=style_hint).text
         if name_marks:
             from sohoa.tables.names import fix_name_marks
 
-            text = fix_name_marks(spaced_year_span(sentence_case_start(text)), alternatives)
+            text = fix_name_marks(spaced_year_span(sentence_case_start(text)), alternatives, style=style_hint)
         elif header_marks and alternatives:
             from sohoa.tables.names import fix_name_marks
 
-            text = fix_name_marks(text, close_rivals(alternatives), prior=0.0, rare_below=HEADER_RARE_SHARE)
+            text = fix_name_marks(text, close_rivals(alternatives), prior=0.0, rare_below=HEADER_RARE_SHARE,
+                                  style=style_hint)
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
@@ -148,16 +151,21 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
             units = snap_unit_column([row[unit_col] if unit_col < len(row) else "" for row in rows])
             rows = tuple(row[:unit_col] + (units[r],) + row[unit_col + 1:] if unit_col < len(row) else row
                          for r, row in enumerate(rows))
+    from sohoa.diacritics.unicode_fixes import dominant_tone_style
     from sohoa.tables.tidy import slashed_years
 
     doubts = {(r, c): alts for r, c, alts in table.mark_alternatives}
     header_doubts = dict(table.header_mark_alternatives) if label_marks else {}
+    # a cell is too short to show a placement of its own: the table's (its 'Thuỷ', 'uỷ', 'Hoá')
+    style = dominant_tone_style(" ".join(list(table.header) + [v for row in rows for v in row]))
     return replace(
         table,
         header=tuple(repair_cell(slashed_years(h), header_marks=c in header_doubts,
-                                 alternatives=header_doubts.get(c, ())) for c, h in enumerate(table.header)),
+                                 alternatives=header_doubts.get(c, ()), style_hint=style)
+                     for c, h in enumerate(table.header)),
         rows=tuple(tuple(v if c == unit_col and v != table.rows[r][c] else
-                         repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()))
+                         repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()),
+                                     style_hint=style)
                          for c, v in enumerate(row)) for r, row in enumerate(rows)),
         mark_alternatives=(),
         header_mark_alternatives=(),

@@ -99,14 +99,16 @@ def ocr_odds(word: str, after: str, doubts: Doubts, prior: float = MARK_MISREAD_
 
 
 def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
-                    prior: float = MARK_MISREAD_PRIOR, rare_below: float | None = None) -> list[Edit]:
+                    prior: float = MARK_MISREAD_PRIOR, rare_below: float | None = None,
+                    style: str | None = None) -> list[Edit]:
     """Edits giving words of an OCR'd indicator name the context's marks where the OCR doubted
     its own (`alternatives`: per word as read, the other forms the OCR weighed and their odds
     relative to the read form; `prior`: the odds a mark the OCR did not doubt is wrong, 0 for
     header labels; `rare_below`: only a word whose form as read the language gives less than
-    this share of its letters may change, for header labels). Letters never change."""
+    this share of its letters may change, for header labels; `style`: 'old' or 'new', the tone
+    placement of the table, which a changed word takes). Letters never change."""
     from sohoa.diacritics.restore import load_default_restorer
-    from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
+    from sohoa.diacritics.syllables import apply_case, is_syllable, place_tone, strip_marks
     from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
     restorer = load_default_restorer()
@@ -135,14 +137,16 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
         p_written = max(1.0 - p_best, CONTEXT_FLOOR) * max(share_of_rest, 0.1)
         odds = ocr_odds(word, after, doubts.get(unicodedata.normalize("NFC", word).lower(), {}), prior)
         posterior = p_best * odds / (p_best * odds + p_written)
-        if posterior >= MIN_CONFIDENCE:
+        if style is not None:
+            after = place_tone(after, style) or after
+        if posterior >= MIN_CONFIDENCE and after != word:
             edits.append(Edit(token.start, token.end, word, after, FIXER_NAME, round(posterior, 4)))
     return edits
 
 
 def fix_name_marks(text: str, alternatives: Alternatives | Mapping = (), prior: float = MARK_MISREAD_PRIOR,
-                   rare_below: float | None = None) -> str:
+                   rare_below: float | None = None, style: str | None = None) -> str:
     """`text` with `name_mark_edits` applied."""
     from sohoa.diacritics.compose import apply_edits
 
-    return apply_edits(text, name_mark_edits(text, alternatives, prior, rare_below))
+    return apply_edits(text, name_mark_edits(text, alternatives, prior, rare_below, style))

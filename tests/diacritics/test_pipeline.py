@@ -129,3 +129,19 @@ def test_dominant_tone_style():
     assert dominant_tone_style("hoà bình, thuỷ lợi, hòa giải") == "new"
     assert dominant_tone_style("hòa bình, thủy lợi") == "old"
     assert dominant_tone_style("không có dấu phân biệt") == "old"
+    # a text with no placement of its own takes the one it is given (its document's)
+    assert dominant_tone_style("không có dấu phân biệt", "new") == "new"
+    assert dominant_tone_style("hòa bình, thủy lợi", "new") == "old"
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
+def test_a_piece_without_a_placement_of_its_own_takes_its_documents():
+    # a table cell of a document that writes 'Thuỷ', 'uỷ', 'Hoá'
+    assert repair("huyen Thuy Nguyen, thanh pho Hai Phong", style_hint="new").text == \
+        "huyện Thuỷ Nguyên, thành phố Hải Phòng"
+    assert repair("huyen Thuy Nguyen, thanh pho Hai Phong", style_hint="old").text == \
+        "huyện Thủy Nguyên, thành phố Hải Phòng"
+    assert repair("huyen Thuy Nguyen").text == repair("huyen Thuy Nguyen", style_hint="old").text
+    # the piece's own placement comes first
+    assert repair("Hòa giải tai xa, thuy loi va thuy san cua tinh", style_hint="new").text == \
+        "Hòa giải tại xã, thủy lợi và thủy sản của tỉnh"

@@ -120,3 +120,14 @@ def test_header_labels_without_the_ocr_s_doubt_stay(label, doubt):
     table = with_mark_alternatives(_read_header_table(("TT", label, "ĐVT", "Năm 2023")), [CellText(label, 90.0, doubt)])
     assert repair_text_cells(table, label_marks=True).header[1] == label
     assert repair_cell(label, header_marks=True) == label
+
+
+def test_a_changed_word_takes_the_tables_tone_placement():
+    # a table that writes 'Thuỷ', 'uỷ', 'Hoá': the word the check gives its mark follows it
+    assert fix_name_marks("huyện Thái Thuy", style="new") == "huyện Thái Thuỵ"
+    assert fix_name_marks("huyện Thái Thuy", style="old") == "huyện Thái Thụy"
+    assert repair_cell("huyện Thái Thuy", name_marks=True, style_hint="new") == "huyện Thái Thuỵ"
+    table = Table("d", 1, 1, ("TT", "Nguyên quán"),
+                  (("1.", "Xã Hoằng Đức, huyện Hoằng Hoá, tỉnh Thanh Hoá"),
+                   ("2.", "Xã Ngũ Lão, huyện Thuỷ Nguyên"), ("3.", "huyện Thái Thuy, tỉnh Thái Bình")))
+    assert repair_text_cells(table, label_marks=True).rows[2][1] == "huyện Thái Thuỵ, tỉnh Thái Bình"
