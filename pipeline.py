@@ -245,7 +245,7 @@ def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions,
     if text_for_tables is not None:
         tables = list(tables) + list(tables_from_text(document.doc_id, text_for_tables, repair_text=options.repair))
     (doc_dir / "tables").mkdir(exist_ok=True)
-    write_document_tables(document.doc_id, tables, doc_dir)
+    write_document_tables(document.doc_id, tables, doc_dir, repair=options.repair)
     if not (doc_dir / "indicators.csv").exists():
         (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
 

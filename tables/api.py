@@ -113,16 +113,21 @@ def table_sidecar(table: Table) -> dict:
     }
 
 
-def write_document_tables(doc_id: str, tables: list[Table], doc_dir: Path) -> "pd.DataFrame":
+def write_document_tables(doc_id: str, tables: list[Table], doc_dir: Path, repair: bool = True) -> "pd.DataFrame":
     """Join continued tables, write `tables/p<page>_t<k>.csv` (with its `.json` sidecar, see
     `table_sidecar`) and `indicators.csv` in doc_dir, and return the document's tidy
-    observations (columns TIDY_COLUMNS)."""
+    observations (columns TIDY_COLUMNS). `repair`: the ordinal columns of tables read from
+    images are mended by their running order once joined (`sohoa.tables.ordinals`: a table
+    continued over pages is where a first row's number has its neighbour above)."""
     import json
 
     from sohoa.tables.join import join_continued
+    from sohoa.tables.ordinals import mend_ordinals
 
     doc_dir = Path(doc_dir)
     joined = join_continued(tables)
+    if repair:  # a text input's own numbers are the author's: only what OCR read is mended
+        joined = [mend_ordinals(t) if t.source in ("ruled", "borderless") else t for t in joined]
     if joined:
         (doc_dir / "tables").mkdir(parents=True, exist_ok=True)
     for table in joined:
