@@ -110,6 +110,22 @@ def spaced_year_span(text: str) -> str:
     return _YEAR_SPAN.sub(r"\1 - \2", text)
 
 
+_TRAILING_COMMA = re.compile(r"(?<=[^\W\d_])\s*,\s*$")
+_STOP_BEFORE_LOWER = re.compile(r"(?<=[^\W\d_]{2})\.(?= [^\W\d_])")
+
+
+def mend_separators(text: str) -> str:
+    """An OCR'd text cell's separators mended by the cell itself: a comma after its last word
+    goes (a cell never ends joined to what follows; a speck by the cell's rule reads as one),
+    and in a cell whose parts are parted by commas ('Xã A, huyện B, tỉnh C'), a stop between
+    two words where the next one goes on in lower case is a comma ('Duyên Hải. tỉnh Trà Vinh':
+    no sentence starts in lower case). A stop that ends the cell, colons and semicolons stay."""
+    text = _TRAILING_COMMA.sub("", text)
+    if "," not in text:
+        return text
+    return _STOP_BEFORE_LOWER.sub(lambda m: "," if text[m.end() + 1].islower() else ".", text)
+
+
 _ONE_MISREAD = frozenset({"l", "I", "|", "i", "!", "]", "[", "l.", "I.", "|."})
 
 
@@ -132,9 +148,10 @@ def fix_ordinal_one(cells: list[str]) -> list[str]:
 
 def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
     """The table with its header and text cells repaired. `label_marks`: the table was read by
-    OCR; the body cells of its indicator-name column get the tone-mark check, its header
-    labels the same check on the OCR's doubts alone (other columns never), and its unit
-    cells are snapped to known units (`sohoa.tables.units`)."""
+    OCR; its body text cells get their separators mended (`mend_separators`), the body cells
+    of its indicator-name column the tone-mark check, its header labels the same check on the
+    OCR's doubts alone (other columns never), and its unit cells are snapped to known units
+    (`sohoa.tables.units`)."""
     name_col = unit_col = None
     rows = table.rows
     if label_marks:
@@ -147,6 +164,9 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
             tts = fix_ordinal_one([row[roles.tt] if roles.tt < len(row) else "" for row in rows])
             rows = tuple(row[:roles.tt] + (tts[r],) + row[roles.tt + 1:] if roles.tt < len(row) else row
                          for r, row in enumerate(rows))
+        # separators read by OCR, mended by the cell's own (text cells only; numbers keep theirs)
+        rows = tuple(tuple(mend_separators(v) if parse_value(v).qualifier == TEXT and v.strip() else v for v in row)
+                     for row in rows)
         if unit_col is not None:
             units = snap_unit_column([row[unit_col] if unit_col < len(row) else "" for row in rows])
             rows = tuple(row[:unit_col] + (units[r],) + row[unit_col + 1:] if unit_col < len(row) else row

@@ -1,6 +1,8 @@
-"""White space OCR puts just inside brackets of header and text cells."""
+"""White space OCR puts just inside brackets of header and text cells, and separators it misreads."""
 
-from sohoa.tables.cells import repair_cell, tidy_brackets
+import pytest
+
+from sohoa.tables.cells import mend_separators, repair_cell, tidy_brackets
 from sohoa.tables.tidy import split_period
 
 
@@ -54,3 +56,24 @@ def test_a_marked_vowel_written_twice_as_a_capital_is_kept_once():
     assert undouble_letters("ChỉỈ tiêu cả nước") == "Chỉ tiêu cả nước"
     for kept in ("Chỉ tiêu", "TT", "GRDP", "aA"[:1]):
         assert undouble_letters(kept) == kept
+
+
+@pytest.mark.parametrize("read, mended", [
+    # a speck by the cell's right rule read as a comma after its last word
+    ("Xã Tiến Dũng, huyện Yên Dũng, tỉnh Bắc Giang,", "Xã Tiến Dũng, huyện Yên Dũng, tỉnh Bắc Giang"),
+    ("thành phố Hải Phòng ,", "thành phố Hải Phòng"),
+    # a comma read as a stop in a cell whose parts are parted by commas
+    ("xã Dân Thành, thị xã Duyên Hải. tỉnh Trà Vinh)", "xã Dân Thành, thị xã Duyên Hải, tỉnh Trà Vinh)"),
+])
+def test_an_ocr_cells_separators_are_mended_by_the_cell(read, mended):
+    assert mend_separators(read) == mended
+
+
+@pytest.mark.parametrize("text", [
+    "Trong đó:", "- Nhiệm vụ chi thường xuyên;", "tỉnh Bình Thuận.", "TP. Hồ Chí Minh, quận 1",
+    "v.v. và các nội dung khác, nếu có", "Tổng số 1.250, tăng 2,5%", "Nội dung. Cụ thể, như sau",
+    "Quân khu 8. nay là Lữ đoàn 962",  # no comma in the cell: nothing tells the stop is one
+    "12,5", "1.250,",
+])
+def test_separators_the_cell_does_not_contradict_stay(text):
+    assert mend_separators(text) == text
