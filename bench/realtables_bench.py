@@ -20,7 +20,7 @@ of their page, likeliest pairs first (rapidfuzz ratio of the rows' joined text, 
 MIN_ROW_SIMILARITY); within a pair the cells are lined up in order, a predicted column split
 or merged costing only the cells it touches. Figures: rows found, cells exact (NFC,
 whitespace runs collapsed), mean cell CER (capped at 1; a cell of a row not found counts 1),
-per page, per column, and per split.
+per page, per split, per document (with its columns apart) and for all pages.
 """
 
 from __future__ import annotations
@@ -138,8 +138,9 @@ def totals(scores: list[dict]) -> dict:
     total = {key: sum(s[key] for s in scores) for key in ("rows", "rows_found", "cells", "cells_exact",
                                                         "sections", "sections_exact")}
     cer_sum = sum(s["cer_sum"] for s in scores)
-    width = max((len(s["exact_by_column"]) for s in scores), default=0)
-    by_column = [sum(s["exact_by_column"][c] for s in scores if c < len(s["exact_by_column"])) for c in range(width)]
+    widths = {len(s["exact_by_column"]) for s in scores}
+    # per column only where every page is of one table's columns (the same width)
+    by_column = [sum(s["exact_by_column"][c] for s in scores) for c in range(widths.pop())] if len(widths) == 1 else []
     return total | {"cell_accuracy": round(total["cells_exact"] / max(1, total["cells"]), 4),
                     "cell_cer": round(cer_sum / max(1, total["cells"]), 4),
                     "row_recall": round(total["rows_found"] / max(1, total["rows"]), 4),
@@ -215,12 +216,16 @@ def main(out_dir: Path) -> dict:
         print(f"{name:48} {entry['split']:8} sohoa cells {s['cells_exact']}/{s['cells']} rows {s['rows_found']}/"
               f"{s['rows']}  img2table cells {a['cells_exact']}/{a['cells']} rows {a['rows_found']}/{a['rows']}",
               flush=True)
-    for split in sorted({e["split"] for e in pages}) + ["all"]:
-        chosen = [p for p in results["pages"].values() if split in ("all", p["split"])]
-        results[split] = {system: totals([p[system] for p in chosen]) for system in ("sohoa", "img2table")}
+    # figures per split, per document (its table's columns read alike) and for all pages
+    groups: dict[str, list[dict]] = {}
+    for name, page in results["pages"].items():
+        for group in (page["split"], f"file:{name.split('#')[0]}", "all"):
+            groups.setdefault(group, []).append(page)
+    for group in sorted(groups, key=lambda g: (g == "all", g.startswith("file:"), g)):
+        results[group] = {system: totals([p[system] for p in groups[group]]) for system in ("sohoa", "img2table")}
         for system in ("sohoa", "img2table"):
-            t = results[split][system]
-            print(f"[{split}] {system:9} {len(chosen)} pages: cells exact {t['cell_accuracy']:.4f} "
+            t = results[group][system]
+            print(f"[{group}] {system:9} {len(groups[group])} pages: cells exact {t['cell_accuracy']:.4f} "
                   f"({t['cells_exact']}/{t['cells']}), cell CER {t['cell_cer']:.4f}, rows found "
                   f"{t['row_recall']:.4f}, sections {t['sections_exact']}/{t['sections']}, by column "
                   f"{t['column_accuracy']}", flush=True)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.realtables_bench import HERE, kinds, line_up, score_page  # noqa: E402
+from bench.realtables_bench import HERE, kinds, line_up, score_page, totals  # noqa: E402
 
 GOLD = [
     ["66", "65.", "Vũ Văn Phổ", "Chiến sĩ c43 tỉnh đội Hà Đông", "Xã Phúc Tiến, huyện Phú Xuyên", "02/1953"],
@@ -51,6 +51,14 @@ def test_a_wrong_mark_is_a_wrong_cell_with_a_small_error():
 def test_rows_of_another_table_are_not_taken_for_gold_rows():
     score = score_page(GOLD, [["Tổng cộng", "", "1.234", "", "", ""], ["a", "b", "c", "d", "e", "f"]])
     assert score["rows_found"] == 0 and score["cells_exact"] == 0
+
+
+def test_totals_give_columns_only_for_pages_of_one_tables_columns():
+    six = score_page(GOLD, [row[:] for row in GOLD])
+    three = score_page([["1", "Khoa A", "Sinh viên"], ["2", "Khoa B", ""]], [["1", "Khoa A", "Sinh viên"]])
+    assert totals([six, six])["column_accuracy"] == [1.0] * 6
+    mixed = totals([six, three])
+    assert mixed["column_accuracy"] == [] and mixed["cells"] == 24 and mixed["rows_found"] == 4
 
 
 def test_header_section_and_body_rows_are_told_apart():
