@@ -26,12 +26,13 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sohoa.errors import InputError, OutputBusyError, SohoaError, UsageError
-from sohoa.ingest.inputs import InputDocument, discover_files, name_documents, page_pixels, probe, source_key
+from sohoa.ingest.inputs import (InputDocument, discover_files, left_out_files, name_documents, page_pixels, probe,
+                                 source_key)
 from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
 from sohoa.ingest.records import PageSource
@@ -123,6 +124,7 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
         raise InputError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
     summary = BatchSummary()
     progress = _Progress(options.quiet)
+    progress.left_out(left_out_files(inputs, exclude=out))
     results: dict[str, ManifestEntry] = {}
 
     todo: list[InputDocument] = []
@@ -405,6 +407,15 @@ class _Progress:
         if skipped and not self.quiet:
             log.info("%d document(s) already complete, skipped (use --force to redo)", skipped)
         self._show()
+
+    def left_out(self, files: list[Path]) -> None:
+        """Says which files of the input folders are of no type sohoa reads (none is an error)."""
+        if not files or self.quiet:
+            return
+        types = Counter(p.suffix.lower() or "(no suffix)" for p in files)
+        log.warning("%d file(s) in the input folders left out, of types sohoa does not read: %s (name one to "
+                    "see why)", len(files), ", ".join(f"{suffix} ×{n}" if n > 1 else suffix
+                                                      for suffix, n in types.most_common()))
 
     def page_done(self) -> None:
         self.done += 1

@@ -16,9 +16,12 @@ from pathlib import Path
 from sohoa.errors import InputError
 
 PDF_SUFFIXES = {".pdf"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+# what archives and scanners write: JPEG 2000 (digitised collections), PNM (scanning tools), GIF, WebP
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".jp2", ".j2k", ".jpf", ".jpx",
+                  ".pbm", ".pgm", ".ppm", ".pnm", ".gif", ".webp"}
 TEXT_SUFFIXES = {".txt"}
 SUPPORTED = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES
+READ_TYPES = "use PDF, an image (PNG, JPEG, TIFF, JPEG 2000, BMP, GIF, WebP, PNM) or .txt"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,15 @@ def discover_files(inputs: list[str], exclude: Path | None = None) -> list[Found
                 seen.add(resolved)
                 found.append(FoundFile(candidate, path))
     return found
+
+
+def left_out_files(inputs: list[str], exclude: Path | None = None) -> list[Path]:
+    """Files inside the input folders that `discover_files` leaves out for their type (hidden
+    files and folders aside): a batch says how many, so that a folder's .docx or .xls is not
+    missed unnoticed."""
+    fence = Path(os.path.abspath(exclude)) if exclude is not None else None
+    return [p for raw in inputs if Path(raw).is_dir() for p in sorted(_walk(Path(raw), fence))
+            if p.suffix.lower() not in SUPPORTED and not any(part.startswith(".") for part in p.relative_to(raw).parts)]
 
 
 def _resolved(path: Path) -> Path:
@@ -218,7 +230,7 @@ def probe(document: InputDocument, work_dir: Path | None = None, max_pixels: int
     if size == 0:
         raise InputError("empty file (0 bytes)")
     if document.kind == "unsupported":
-        raise InputError(f"unsupported file type '{path.suffix}' (use PDF, PNG, JPEG, TIFF or .txt)")
+        raise InputError(f"unsupported file type '{path.suffix}' ({READ_TYPES})")
     if document.kind == "text":
         return replace(document, pages=1)
     if document.kind == "pdf":

@@ -321,7 +321,7 @@ def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.n
                 raise InputError(f"image too small to hold text: {image.width}×{image.height} pixels")
             stored = image.info.get("dpi", (0, 0))[0]
             # phone and camera pictures store their orientation as a tag, not in the pixels
-            upright = ImageOps.exif_transpose(image) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else image
+            upright = ImageOps.exif_transpose(image) if image.format in ("JPEG", "MPO", "TIFF", "PNG", "WEBP") else image
             pixels = _as_array(upright)
     except (OSError, Image.DecompressionBombError, ValueError, EOFError) as exc:
         raise InputError(f"unreadable image: {exc}") from exc

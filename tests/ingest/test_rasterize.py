@@ -83,3 +83,42 @@ def test_a_page_with_anything_else_on_it_is_rendered(tmp_path):
             change(doc.pages[0], doc)
             doc.save(tmp_path / f"{name}.pdf")
         assert rasterize._drawn_picture(source(tmp_path / f"{name}.pdf"), 150) is None, name
+
+
+def test_archive_and_web_image_types_are_read_like_any_image(tmp_path):
+    """JPEG 2000 (digitised collections), PNM (scanning tools), GIF and WebP pages: found in a
+    folder, their pages counted, their pixels the picture's."""
+    from pathlib import Path
+
+    from sohoa.ingest.inputs import InputDocument, discover, kind_of, probe
+
+    picture = _page_picture(300, 400)
+    for name in ("page.jp2", "page.pgm", "page.gif", "page.webp"):
+        picture.save(tmp_path / name, **({"lossless": True} if name.endswith("webp") else {}))
+    found = sorted(Path(p).name for p in discover([str(tmp_path)]))
+    assert found == ["page.gif", "page.jp2", "page.pgm", "page.webp"]
+    for name in found:
+        path = tmp_path / name
+        assert kind_of(path) == "image"
+        assert probe(InputDocument(name, str(path), "image", "")).pages == 1
+        pixels, _ = load_page(PageSource("p", str(path), "image", 1, 300))
+        assert pixels.shape[:2] == (400, 300)
+        assert abs(float(pixels[100:140, 60:290].mean()) - 20) < 12  # the 'line of text' is still dark
+
+
+def test_a_folders_files_of_other_types_are_named_not_read(tmp_path, caplog):
+    import logging
+
+    from sohoa.ingest.inputs import left_out_files
+
+    (tmp_path / "notes").mkdir()
+    for name in ("report.pdf", "table.xlsx", "notes/minutes.docx", "notes/b.docx", ".DS_Store", "scan.PNG"):
+        (tmp_path / name).write_bytes(b"x")
+    assert sorted(p.name for p in left_out_files([str(tmp_path)])) == ["b.docx", "minutes.docx", "table.xlsx"]
+    assert left_out_files([str(tmp_path / "report.pdf")]) == []  # a file named is read or refused, never left out
+
+    from sohoa.batch import _Progress
+
+    with caplog.at_level(logging.WARNING, logger="sohoa.batch"):
+        _Progress(quiet=False).left_out(left_out_files([str(tmp_path)]))
+    assert "3 file(s) in the input folders left out" in caplog.text and ".docx ×2, .xlsx" in caplog.text
