@@ -129,21 +129,27 @@ def score_page(gold_rows: list[list[str]], predicted: list[list[str]]) -> dict:
                 exact_by_column[c] += same
             cer_sum += 1.0 if gi not in match else min(1.0, Levenshtein.distance(have, want) / max(1, len(want)))
     section_texts = {norm(" ".join(v for v in row if v)) for row in predicted}
+    # a section row against the predicted row it reads most like (a row not read counts 1)
+    section_cer = sum(min((Levenshtein.distance(text, norm(r[0])) / max(1, len(norm(r[0]))) for text in section_texts),
+                          default=1.0) for r in sections)
     return {"rows": len(body), "rows_found": len(match), "cells": cells, "cells_exact": exact,
             "cer_sum": round(cer_sum, 4), "exact_by_column": exact_by_column,
-            "sections": len(sections), "sections_exact": sum(norm(r[0]) in section_texts for r in sections)}
+            "sections": len(sections), "sections_exact": sum(norm(r[0]) in section_texts for r in sections),
+            "sections_cer_sum": round(min(section_cer, len(sections)), 4)}
 
 
 def totals(scores: list[dict]) -> dict:
     total = {key: sum(s[key] for s in scores) for key in ("rows", "rows_found", "cells", "cells_exact",
                                                         "sections", "sections_exact")}
     cer_sum = sum(s["cer_sum"] for s in scores)
+    section_cer = sum(s.get("sections_cer_sum", 0.0) for s in scores)
     widths = {len(s["exact_by_column"]) for s in scores}
     # per column only where every page is of one table's columns (the same width)
     by_column = [sum(s["exact_by_column"][c] for s in scores) for c in range(widths.pop())] if len(widths) == 1 else []
     return total | {"cell_accuracy": round(total["cells_exact"] / max(1, total["cells"]), 4),
                     "cell_cer": round(cer_sum / max(1, total["cells"]), 4),
                     "row_recall": round(total["rows_found"] / max(1, total["rows"]), 4),
+                    "section_cer": round(section_cer / max(1, total["sections"]), 4),
                     "column_accuracy": [round(v / max(1, total["rows"]), 4) for v in by_column]}
 
 
@@ -227,7 +233,7 @@ def main(out_dir: Path) -> dict:
             t = results[group][system]
             print(f"[{group}] {system:9} {len(groups[group])} pages: cells exact {t['cell_accuracy']:.4f} "
                   f"({t['cells_exact']}/{t['cells']}), cell CER {t['cell_cer']:.4f}, rows found "
-                  f"{t['row_recall']:.4f}, sections {t['sections_exact']}/{t['sections']}, by column "
+                  f"{t['row_recall']:.4f}, sections {t['sections_exact']}/{t['sections']} (CER {t['section_cer']:.4f}), by column "
                   f"{t['column_accuracy']}", flush=True)
     results["seconds"] = {k: round(v, 1) for k, v in seconds.items()}
     print(f"time: sohoa run {seconds['sohoa']:.1f}s (whole documents), img2table {seconds['img2table']:.1f}s "

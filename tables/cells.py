@@ -149,10 +149,12 @@ def fix_ordinal_one(cells: list[str]) -> list[str]:
 def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
     """The table with its header and text cells repaired. `label_marks`: the table was read by
     OCR; its body text cells get their separators mended (`mend_separators`), the body cells
-    of its indicator-name column the tone-mark check, its header labels the same check on the
-    OCR's doubts alone (other columns never), and its unit cells are snapped to known units
+    of its indicator-name column and the titles of its group rows (a row of one text cell:
+    '3- TÍNH BÌNH THUẬN') the tone-mark check, its header labels the same check on the OCR's
+    doubts alone (other columns never), and its unit cells are snapped to known units
     (`sohoa.tables.units`)."""
     name_col = unit_col = None
+    titles: set[tuple[int, int]] = set()  # (row, column) of group rows' titles
     rows = table.rows
     if label_marks:
         from sohoa.tables.tidy import column_roles
@@ -164,6 +166,12 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
             tts = fix_ordinal_one([row[roles.tt] if roles.tt < len(row) else "" for row in rows])
             rows = tuple(row[:roles.tt] + (tts[r],) + row[roles.tt + 1:] if roles.tt < len(row) else row
                          for r, row in enumerate(rows))
+        if table.n_columns >= 3:  # a group row names its group as an indicator row names its figures
+            for r, row in enumerate(rows):
+                filled = [c for c, v in enumerate(row) if v.strip()]
+                if len(filled) == 1 and parse_value(row[filled[0]]).qualifier == TEXT and \
+                        sum(ch.isalpha() for ch in row[filled[0]]) >= 4:
+                    titles.add((r, filled[0]))
         # separators read by OCR, mended by the cell's own (text cells only; numbers keep theirs)
         rows = tuple(tuple(mend_separators(v) if parse_value(v).qualifier == TEXT and v.strip() else v for v in row)
                      for row in rows)
@@ -184,7 +192,8 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
                                  alternatives=header_doubts.get(c, ()), style_hint=style)
                      for c, h in enumerate(table.header)),
         rows=tuple(tuple(v if c == unit_col and v != table.rows[r][c] else
-                         repair_cell(v, name_marks=c == name_col, alternatives=doubts.get((r, c), ()),
+                         repair_cell(v, name_marks=c == name_col or (r, c) in titles,
+                                     alternatives=doubts.get((r, c), ()),
                                      style_hint=style)
                          for c, v in enumerate(row)) for r, row in enumerate(rows)),
         mark_alternatives=(),

@@ -131,3 +131,16 @@ def test_a_changed_word_takes_the_tables_tone_placement():
                   (("1.", "Xã Hoằng Đức, huyện Hoằng Hoá, tỉnh Thanh Hoá"),
                    ("2.", "Xã Ngũ Lão, huyện Thuỷ Nguyên"), ("3.", "huyện Thái Thuy, tỉnh Thái Bình")))
     assert repair_text_cells(table, label_marks=True).rows[2][1] == "huyện Thái Thuỵ, tỉnh Thái Bình"
+
+
+def test_a_group_rows_title_gets_the_mark_check_like_a_name():
+    # a row of one text cell across the table names its group: its marks are weighed in context
+    rows = (("1", "1.", "Trần Văn A", "Chiến sĩ", "Xã Phổ Thuận, huyện Đức Phổ", "1961"),
+            ("3- TÍNH BÌNH THUẬN", "", "", "", "", ""),
+            ("2", "1.", "Lê Văn B", "Chiến sĩ", "Xã Cổ Loa, huyện Đông Anh", "1950"),
+            ("4- THÀNH PHÔ HÀ NỘI", "", "", "", "", ""))
+    table = Table("d", 1, 1, ("STT", "TT", "Họ tên", "Cấp bậc", "Nguyên quán", "Ngày"), rows, source="ruled")
+    repaired = repair_text_cells(table, label_marks=True)
+    assert repaired.rows[1][0] == "3- TỈNH BÌNH THUẬN" and repaired.rows[3][0] == "4- THÀNH PHỐ HÀ NỘI"
+    assert repaired.rows[0][2] == "Trần Văn A"  # a row of several cells is no title
+    assert repair_text_cells(table).rows[1][0] == "3- TÍNH BÌNH THUẬN"  # not read by OCR: no check
