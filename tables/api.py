@@ -109,8 +109,21 @@ def table_sidecar(table: Table) -> dict:
         "row_pages": list(table.row_pages) if table.row_pages else [table.page] * len(table.rows),
         "confidences": [[round(float(c), 1) for c in row] for row in confidences],
         "uncertain_cells": uncertain_cells(table),
+        **({"repaired_cells": repaired_cells(table)} if table.source in ("ruled", "borderless") else {}),
         **{key: value for key, value in table.notes.items() if key != "line"},
     }
+
+
+def repaired_cells(table: Table) -> list[dict]:
+    """Every body cell of a table read from a page image whose CSV text is not what OCR read
+    (the repair of text cells, ordinals mended by their order): row (1-based, as in the CSV),
+    column, as_read, written; so that a reviewer sees each change beside what was read."""
+    from sohoa.tables.records import unique_names
+
+    names = unique_names(table.header)
+    return [{"row": r + 1, "column": names[c], "as_read": read, "written": table.rows[r][c]}
+            for r, c, read in table.raw_cells
+            if r < len(table.rows) and c < len(table.rows[r]) and c < len(names) and table.rows[r][c] != read]
 
 
 def write_document_tables(doc_id: str, tables: list[Table], doc_dir: Path, repair: bool = True) -> "pd.DataFrame":

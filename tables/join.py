@@ -70,7 +70,8 @@ def join_continued(tables: list[Table]) -> list[Table]:
                 table = replace(table, rows=extra + table.rows,
                                 confidences=tuple((50.0,) * table.n_columns for _ in extra) + table.confidences,
                                 alternatives=tuple(((),) * table.n_columns for _ in extra) + table.alternatives_grid(),
-                                spans=tuple((r + len(extra), c, rs, cs) for r, c, rs, cs in table.spans))
+                                spans=tuple((r + len(extra), c, rs, cs) for r, c, rs, cs in table.spans),
+                                raw_cells=tuple((r + len(extra), c, text) for r, c, text in table.raw_cells))
             prev = joined[-1]
             prev_row_pages = prev.row_pages or tuple(prev.page for _ in prev.rows)
             offset = len(prev.rows)
@@ -83,6 +84,7 @@ def join_continued(tables: list[Table]) -> list[Table]:
                 pages=prev.pages + (table.page,),
                 row_pages=prev_row_pages + tuple(table.page for _ in table.rows),
                 spans=prev.spans + tuple((r + offset, c, rs, cs) for r, c, rs, cs in table.spans),
+                raw_cells=prev.raw_cells + tuple((r + offset, c, text) for r, c, text in table.raw_cells),
             )
         else:
             joined.append(table)

@@ -93,3 +93,27 @@ def test_the_document_writes_mended_ordinals_only_with_repair_and_only_for_what_
         out = tmp_path / f"{table.source}-{repair}"
         write_document_tables("d", [table], out, repair=repair)
         assert list(pd.read_csv(out / "tables" / "p3_t1.csv", dtype=str)["TT"]) == tts
+
+
+def test_what_ocr_read_stays_beside_every_cell_the_repair_changed_across_pages(tmp_path):
+    """A table continued over pages keeps, for each page's rows, what OCR read of the cells the
+    repair changed; the sidecar lists every such cell with what is written."""
+    import json
+
+    from sohoa.tables.api import write_document_tables
+    from sohoa.tables.cells import repair_text_cells
+    from sohoa.tables.join import join_continued
+
+    header = ("TT", "Họ tên", "Nguyên quán")
+    first = Table("d", 2, 1, header, tuple((f"{k}.", f"Người {k}", "Xã A, huyện B") for k in range(1, 5)),
+                  source="ruled")
+    second = Table("d", 3, 1, ("Cột 1", "Cột 2", "Cột 3"),
+                   (("5.", "Người 5", "Xã C, huyện D,"), ("6.", "Người 6", "Xã E")), source="ruled", has_header=False)
+    pages = [repair_text_cells(t, label_marks=True) for t in (first, second)]
+    assert pages[1].raw_cells == ((0, 2, "Xã C, huyện D,"),) and pages[1].rows[0][2] == "Xã C, huyện D"
+    (joined,) = join_continued(pages)
+    assert joined.raw_cells == ((4, 2, "Xã C, huyện D,"),)  # the second page's rows come after the first's
+    write_document_tables("d", pages, tmp_path)
+    sidecar = json.loads((tmp_path / "tables" / "p2_t1.json").read_text(encoding="utf-8"))
+    assert sidecar["repaired_cells"] == [{"row": 5, "column": "Nguyên quán", "as_read": "Xã C, huyện D,",
+                                          "written": "Xã C, huyện D"}]
