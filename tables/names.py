@@ -107,7 +107,10 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
     header labels; `rare_below`: only a word whose form as read the language gives less than
     this share of its letters may change, for header labels; `style`: 'old' or 'new', the tone
     placement of the table, which a changed word takes). Letters never change."""
+    import numpy as np
+
     from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.model import capitalised
     from sohoa.diacritics.syllables import apply_case, is_syllable, place_tone, strip_marks
     from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
@@ -117,7 +120,9 @@ def name_mark_edits(text: str, alternatives: Alternatives | Mapping = (),
     doubts = _doubts(alternatives)
     tokens = tokenize_text(text)
     key_ids = [restorer.vocabulary.ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens]
-    best, prob = restorer.decide(key_ids)
+    # the context read with each word's capital, as the restorer reads text: a place name
+    # ('Xã Cộng Hiền') is not weighed as the common words of its letters ('cống hiến')
+    best, prob = restorer.decide(key_ids, np.array([capitalised(t.text) for t in tokens], dtype=bool))
     edits = []
     for i, token in enumerate(tokens):
         word = token.text

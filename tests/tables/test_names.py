@@ -144,3 +144,9 @@ def test_a_group_rows_title_gets_the_mark_check_like_a_name():
     assert repaired.rows[1][0] == "3- TỈNH BÌNH THUẬN" and repaired.rows[3][0] == "4- THÀNH PHỐ HÀ NỘI"
     assert repaired.rows[0][2] == "Trần Văn A"  # a row of several cells is no title
     assert repair_text_cells(table).rows[1][0] == "3- TÍNH BÌNH THUẬN"  # not read by OCR: no check
+
+
+def test_a_capitalised_place_name_is_not_weighed_as_the_common_words_of_its_letters():
+    # 'Cộng Hiền' (a commune) stays, though 'cống hiến' is the common phrase; 'phô' is still mended
+    assert fix_name_marks("Xã Cộng Hiền, huyện Vĩnh Bảo, thành phô Hải Phòng") == \
+        "Xã Cộng Hiền, huyện Vĩnh Bảo, thành phố Hải Phòng"
