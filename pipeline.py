@@ -214,12 +214,11 @@ def _write_text(staging: Path, pages: list[PageResult], options: BatchOptions) -
     if options.repair:
         from sohoa.diacritics import repair as repair_text
         from sohoa.diacritics.chunked import repair_in_chunks
+        from sohoa.diacritics.unicode_fixes import dominant_tone_style
 
         evidence = ocr_evidence(pages, options)
 
         def repair(text: str):  # bounded pieces: a huge text costs time in proportion, never more
-            from sohoa.diacritics.unicode_fixes import dominant_tone_style
-
             # a piece that shows no tone placement of its own takes the document's
             return repair_in_chunks(text, repair_text, max_lines=REPAIR_CHUNK_LINES, max_chars=REPAIR_CHUNK_CHARS,
                                     min_confidence=options.min_confidence, ocr=evidence,

@@ -8,7 +8,7 @@ least of REPEATS runs per page:
   `find_rules`, `table_grids`, on a page with a grid `rule_turn`, `erase_rules`
   (`ingest.page.prepare`, `with_rules` and `read_page`);
 - the table step: the turn measured by the page step made (`straighten`), `uncovered`,
-  `rule_runs`, `with_dotted_rules` (`tables.page`); the turn measured here (`rule_skew`) on a
+  `rule_masks` (`rule_runs`, `with_dotted_rules`; `tables.page`); the turn measured here (`rule_skew`) on a
   page without a grid, as the table step does where it runs on one.
 
 Pages: the synthetic table pages (every style of `synth.tables_render`, two seeds, each tilted
@@ -48,8 +48,7 @@ def page_geometry(grey: np.ndarray) -> tuple[np.ndarray, float, float | None]:
 def table_step(grey: np.ndarray, skew: float, turn: float | None) -> None:
     angle = geometry.rule_skew(grey, 300) if turn is None else turn
     level = geometry.straighten(grey, angle)
-    geometry.with_dotted_rules(geometry.rule_runs(level, 300, outside=geometry.uncovered(level.shape, -skew, angle)),
-                               300)
+    geometry.rule_masks(level, 300, outside=geometry.uncovered(level.shape, -skew, angle))
 
 
 def least_cpu(work, *args):

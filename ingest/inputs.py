@@ -67,9 +67,7 @@ def discover_files(inputs: list[str], exclude: Path | None = None) -> list[Found
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            candidates = sorted(p for p in _walk(path, fence)
-                                if p.suffix.lower() in SUPPORTED
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            candidates = [p for p in _visible_files(path, fence) if p.suffix.lower() in SUPPORTED]
         else:
             candidates = [] if _inside(path, fence) else [path]
         for candidate in candidates:
@@ -85,8 +83,13 @@ def left_out_files(inputs: list[str], exclude: Path | None = None) -> list[Path]
     files and folders aside): a batch says how many, so that a folder's .docx or .xls is not
     missed unnoticed."""
     fence = Path(os.path.abspath(exclude)) if exclude is not None else None
-    return [p for raw in inputs if Path(raw).is_dir() for p in sorted(_walk(Path(raw), fence))
-            if p.suffix.lower() not in SUPPORTED and not any(part.startswith(".") for part in p.relative_to(raw).parts)]
+    return [p for raw in inputs if Path(raw).is_dir() for p in _visible_files(Path(raw), fence)
+            if p.suffix.lower() not in SUPPORTED]
+
+
+def _visible_files(folder: Path, fence: Path | None) -> list[Path]:
+    """The files under `folder` (`_walk`), sorted, but those in or under a hidden name."""
+    return sorted(p for p in _walk(folder, fence) if not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def _resolved(path: Path) -> Path:

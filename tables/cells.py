@@ -191,19 +191,11 @@ def repair_text_cells(table: Table, *, label_marks: bool = False) -> Table:
                                        alternatives=doubts.get((r, c), ()), style_hint=style)
                            for c, v in enumerate(row)) for r, row in enumerate(rows))
     # what OCR read of every body cell the repair changed, kept beside it (the sidecar lists them)
-    as_read = {(r, c): text for r, c, text in table.raw_cells}
-    if label_marks:
-        for r, (read_row, row) in enumerate(zip(table.rows, repaired)):
-            for c, (read, written) in enumerate(zip(read_row, row)):
-                if read != written:
-                    as_read.setdefault((r, c), read)
     return replace(
-        table,
+        table.rewritten(repaired) if label_marks else replace(table, rows=repaired),
         header=tuple(repair_cell(slashed_years(h), header_marks=c in header_doubts,
                                  alternatives=header_doubts.get(c, ()), style_hint=style)
                      for c, h in enumerate(table.header)),
-        rows=repaired,
-        raw_cells=tuple((r, c, text) for (r, c), text in sorted(as_read.items())),
         mark_alternatives=(),
         header_mark_alternatives=(),
     )

@@ -70,15 +70,10 @@ def mend_ordinals(table: Table) -> Table:
     for c in range(table.n_columns):
         column = [row[c] if c < len(row) else "" for row in rows]
         for r, (text, why) in sorted(mend_ordinal_column(column).items()):
-            changes.append({"row": r + 1, "column": names[c], "as_read": rows[r][c], "written": text, "why": why,
-                            "at": c})
+            changes.append({"row": r + 1, "column": names[c], "as_read": rows[r][c], "written": text, "why": why})
             rows[r][c] = text
     if not changes:
         return table
-    as_read = {(r, c): text for r, c, text in table.raw_cells}
-    for change in changes:
-        as_read.setdefault((change["row"] - 1, change.pop("at")), change["as_read"])
     notes = dict(table.notes)
     notes["mended_cells"] = list(notes.get("mended_cells", [])) + changes
-    return replace(table, rows=tuple(tuple(row) for row in rows),
-                   raw_cells=tuple((r, c, text) for (r, c), text in sorted(as_read.items())), notes=notes)
+    return replace(table.rewritten(rows), notes=notes)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Sequence
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_runs, rule_skew, stamp_sized, straighten, table_grids,
-                                   uncovered, with_dotted_rules)
+from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_masks, rule_skew, stamp_sized, straighten, table_grids,
+                                   uncovered)
 from sohoa.ingest.preprocess import to_grey
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
@@ -61,7 +61,7 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         grids = tuple(turned_grid(g, grey.shape, angle) for g in grids)
     grey = level
     page_words = None if words is None else turned_words(list(words), grey.shape, angle)
-    masks = with_dotted_rules(rule_runs(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle)), dpi)
+    masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle))
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
     erased[rules > 0] = 255

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,6 +54,17 @@ class Table:
     @property
     def n_columns(self) -> int:
         return len(self.header)
+
+    def rewritten(self, rows) -> "Table":
+        """The table with body `rows` in place of its own, what was read of every cell they
+        change kept in `raw_cells` (its first reading, where it holds one already)."""
+        as_read = {(r, c): text for r, c, text in self.raw_cells}
+        for r, (before, after) in enumerate(zip(self.rows, rows)):
+            for c, (read, written) in enumerate(zip(before, after)):
+                if read != written:
+                    as_read.setdefault((r, c), read)
+        return replace(self, rows=tuple(tuple(row) for row in rows),
+                       raw_cells=tuple((r, c, text) for (r, c), text in sorted(as_read.items())))
 
     def alternatives_grid(self) -> tuple[tuple[tuple, ...], ...]:
         """`alternatives` with one entry for every body cell (empty where there are none)."""
