@@ -3,7 +3,9 @@
 Sets, all built deterministically from the held-out split of ../shared/corpus:
 1. de-accented lines of legal/administrative text and of news (case kept), and of the topics
    held out of training whole (`synth.corpus.HELDOUT_TOPICS`: a legal topic, the news' sport);
-2. synthetic legacy OCR: held-out paragraphs rendered ('light' scans) and read with `tesseract -l eng`;
+2. synthetic legacy OCR: held-out paragraphs rendered ('light' scans) and read with `tesseract -l eng`
+   (the restorer alone, and `repair` with its default options as `sohoa repair` runs it, whose
+   confidence threshold leaves the restorer's unsure choices as proposals; pages and lines alone);
 3. `tesseract -l vie` on 'heavy' (degraded) renders;
 4. correct text: held-out lines that must come out unchanged;
 5. text from sources the model never read (`bench.heldout_sources`), per source: de-accented
@@ -243,6 +245,15 @@ def run_pipeline(text: str) -> tuple[str, float]:
     return out, time.process_time() - started
 
 
+def run_pipeline_lines_alone(text: str) -> tuple[str, float]:
+    """`repair` with default options on each line alone, as `sohoa repair` reads a text on stdin."""
+    from sohoa.diacritics import repair
+
+    started = time.process_time()
+    out = "\n".join(repair(line).text for line in text.split("\n"))
+    return out, time.process_time() - started
+
+
 def calibration(restorer, pairs: list[tuple[str, str]], threshold: float = 0.8) -> dict:
     """Are confidences meaningful? Share of proposed word edits that are right, above and
     below `threshold` (set 1 only: de-accenting keeps offsets, so the true word is at the span)."""
@@ -318,6 +329,8 @@ def main(out_dir: Path) -> dict:
         results["set2_eng_ocr"] = {"input": _before([(o, t) for o, t in pages]),
                                    "sohoa": _score(pages, restore),
                                    "sohoa_lines_alone": _score(pages, lambda t: run_lines_alone(restorer, t)),
+                                   "sohoa_pipeline": _score(pages, run_pipeline),
+                                   "sohoa_pipeline_lines_alone": _score(pages, run_pipeline_lines_alone),
                                    "pyvi": _score(pages, run_pyvi)}
         _print("set2_eng_ocr", results["set2_eng_ocr"])
 

@@ -28,6 +28,7 @@ from sohoa.diacritics.records import Edit, RepairResult
 TONE_STYLES = ("keep", "old", "new")
 DEFAULT_MIN_CONFIDENCE = 0.5
 _ACRONYM_FIXERS = frozenset({"restore.acronym"})
+_DIGIT_FIXERS = frozenset({"restore.ocr-digit"})
 
 
 @runtime_checkable
@@ -59,6 +60,10 @@ class GuardedFixer:
     abbreviation_fixers: frozenset[str] = frozenset()
     """Fixers whose edits may change an abbreviation itself ('restore.acronym': 'GDDT' → 'GDĐT');
     they are still kept off URLs, codes, numbers and the rest."""
+    number_fixers: frozenset[str] = frozenset()
+    """Fixers whose edits may change a number's digits, one word at a time ('restore.ocr-digit':
+    '1a' → 'là' in English-model OCR garble); they are still kept off dates, codes, URLs and the
+    rest, and off numbers written with other signs ('6/2')."""
 
     @property
     def name(self) -> str:
@@ -72,12 +77,22 @@ class GuardedFixer:
         if not spans:
             return edits
         guard = _SpanIndex(spans)
-        if not any(e.fixer in self.abbreviation_fixers for e in edits):
+        freed = {fixer: kind for fixers, kind in ((self.abbreviation_fixers, "abbreviation"),
+                                                  (self.number_fixers, "number")) for fixer in fixers}
+        if not any(e.fixer in freed for e in edits):
             return [e for e in edits if not guard.touches(e)]
         from sohoa.diacritics.tokens import token_kinds
 
-        loose = _SpanIndex([(a, b) for a, b, kind in token_kinds(text) if kind != "abbreviation"] or [(-1, -1)])
-        return [e for e in edits if not (loose if e.fixer in self.abbreviation_fixers else guard).touches(e)]
+        kinds = token_kinds(text)
+        loose = {kind: _SpanIndex([(a, b) for a, b, k in kinds if k != kind] or [(-1, -1)])
+                 for kind in set(freed.values())}
+        return [e for e in edits if not (loose[kind] if (kind := self._freed_kind(e, freed)) else guard).touches(e)]
+
+    def _freed_kind(self, edit: Edit, freed: dict[str, str]) -> str | None:
+        """The kind of protected token `edit` may touch: an abbreviation for the abbreviation
+        fixers; a number for the number fixers, and only as one word of its own ('1a', not '6/2')."""
+        kind = freed.get(edit.fixer)
+        return None if kind == "number" and not edit.before.isalnum() else kind
 
 
 @dataclass(frozen=True)
@@ -220,9 +235,9 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
         if tone_style == "keep":
             # restored words follow the placement the text itself uses; the author's stay
             fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old"), protected_spans,
-                                       _ACRONYM_FIXERS))
+                                       _ACRONYM_FIXERS, _DIGIT_FIXERS))
         else:
-            fixers.append(GuardedFixer(restorer, protected_spans, _ACRONYM_FIXERS))
+            fixers.append(GuardedFixer(restorer, protected_spans, _ACRONYM_FIXERS, _DIGIT_FIXERS))
         if ocr is not None and ocr.is_vietnamese_tesseract:
             from sohoa.diacritics.restore.ocr_evidence import OcrMarkFixer
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 import numpy as np
 
@@ -22,6 +23,10 @@ from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, 
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.syllables import is_valid_key, strip_marks
 
+LABEL = re.compile(r"\d+[a-hđmA-HĐM]")
+"""Digits and a letter that labels or measures: Vietnamese labels run a, b, c, d, đ, e, g, h
+('Điều 10a', 'lớp 1A', 'Quốc lộ 1A') and 'm' is the metre ('cao 6m'). Written so, a token is a
+label as often as a word whose letters came out as digits ('1a' là); '16n', '14i' are not labels."""
 TRIGRAM_SWEEPS = 2
 """Sweeps of the key trigram pass over the Viterbi path (it stops early when one changes nothing)."""
 MAX_CANDIDATES = 8
@@ -60,6 +65,11 @@ class KeyDecoder:
         if own == UNKNOWN_ID and garble > settings.lone_garble:
             keep *= settings.unk_emission
         scores: dict[int, float] = {own: keep}
+        if LABEL.fullmatch(token):
+            # a label or a measure ('Điều 10a', 'Mẫu 1a', '6m') as often as a word whose letters
+            # came out as digits ('1a' là): the number is a candidate too, at the odds a plain
+            # number keeps, and the neighbours decide
+            scores[NUMBER_ID] = 1.0 - garble * self.channel.garble_rate
         for key, p in seen.items():
             kid = key_ids.get(key)
             if kid is not None and kid != own:

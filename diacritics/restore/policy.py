@@ -3,6 +3,13 @@
 A word changes only when the context's choice beats keeping it, weighed by the text's damage
 profile: de-accented text trusts the context, text that keeps its marks changes only where the
 evidence is overwhelming, and a word is never turned into a foreign one.
+
+In English-model OCR garble a word whose letters came out as digits ('1a' là, '6' ở, '16n' lớn)
+is read by the garble decoder like any other, against the reading of it as a number in its
+context ('Điều 10a', 'trong 6 tháng' stay). Such edits carry their own fixer name
+(`DIGIT_FIXER_NAME`), so that the repair pipeline, which keeps every other fixer off numbers,
+can let them through: the text's damage profile and the key model's choice are the evidence a
+rule about numbers alone does not have.
 """
 
 from __future__ import annotations
@@ -18,6 +25,13 @@ from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.syllables import apply_case, canonical, has_marks, is_syllable, is_valid_key, strip_marks
 
 
+DIGIT_FIXER_NAME = "restore.ocr-digit"
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 class ChangePolicy:
     """Turns the context's choices into word edits (see the module)."""
 
@@ -31,6 +45,8 @@ class ChangePolicy:
         targets = self.vocabulary.targets
         edits = []
         changed_key = np.flatnonzero(keys != own_keys).tolist() if key_confidence is not None else []
+        # text the damage profile reads as English-model OCR (never text with Vietnamese letters)
+        garbled = profile.garble > 0
         for i in changed_key:
             token, target = tokens[i], int(best[i])
             if target < 0:
@@ -38,7 +54,8 @@ class ChangePolicy:
             after = apply_case(ocr_case_pattern(token.text, tokens[i - 1].text), targets[target])
             if after != token.text:
                 confidence = key_confidence[i] * (prob[i] if target >= 0 else 1.0)
-                edits.append(Edit(token.start, token.end, token.text, after, self.fixer, round(float(confidence), 4)))
+                fixer = DIGIT_FIXER_NAME if garbled and _has_digit(token.text) else self.fixer
+                edits.append(Edit(token.start, token.end, token.text, after, fixer, round(float(confidence), 4)))
         skip = set(changed_key)
         decided: dict[tuple[str, int, float], tuple[str, float] | None] = {}
         for i in np.flatnonzero(best >= 0).tolist():

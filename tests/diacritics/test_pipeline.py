@@ -145,3 +145,56 @@ def test_a_piece_without_a_placement_of_its_own_takes_its_documents():
     # the piece's own placement comes first
     assert repair("Hòa giải tai xa, thuy loi va thuy san cua tinh", style_hint="new").text == \
         "Hòa giải tại xã, thủy lợi và thủy sản của tỉnh"
+
+
+class _EditsRestorer:
+    """A restorer stand-in that proposes fixed (before, after, fixer) edits wherever `before` occurs."""
+
+    name = "restore.fake"
+
+    def __init__(self, *edits: tuple[str, str, str]):
+        self.edits = edits
+
+    def find_edits(self, text):
+        found = []
+        for before, after, fixer in self.edits:
+            start = text.find(before)
+            if start >= 0:
+                found.append(Edit(start, start + len(before), before, after, fixer, 0.9))
+        return found
+
+
+def test_only_the_digit_fixer_may_change_a_number_and_never_a_date_or_code(monkeypatch):
+    monkeypatch.setattr(pipeline, "_default_restorer", lambda: _EditsRestorer(
+        ("1a", "là", "restore.ocr-digit"), ("14", "là", "restore.context"),
+        ("6/2", "ở", "restore.ocr-digit"), ("12/QD", "là", "restore.ocr-digit")))
+    result = repair("Day 1a ngay 6/2 theo 12/QD va 14")
+    assert result.text == "Day là ngay 6/2 theo 12/QD va 14"
+
+
+needs_model = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no restorer model shipped")
+
+
+@needs_model
+@pytest.mark.parametrize("garbled, expected", [
+    ("Day 1a k€ hoach phat trién kinh té", "Đây là kế hoạch phát triển kinh tế"),
+    ("cac nudc 16n tren thé gidi", "các nước lớn trên thế giới"),
+    ("nha 6 nhiéu nguoi", "nhà ở nhiều người"),
+])
+def test_english_model_ocr_that_wrote_digits_for_letters_is_read_as_words(garbled, expected):
+    result = repair(garbled)
+    assert result.text == expected
+    assert any(e.fixer == "restore.ocr-digit" for e in result.edits)
+
+
+@needs_model
+@pytest.mark.parametrize("text, numbers", [
+    ("Theo quy dinh tai Diéu 10a va khoan 2b cia Luat nay, cac c6 quan dugc giao", ["10a", "2b"]),  # garble
+    ("Trong 6 thang dau nam, c6 14 nguoi dugc khen thudng", ["6", "14"]),
+    ("Chuong 1a", ["1a"]), ("Mau so 1a", ["1a"]), ("lop 1a truong tieu hoc", ["1a"]),  # de-accented
+    ("Điều 10a của Luật 1a và 6 người", ["10a", "1a", "6"]),                           # clean text
+    ("1a", ["1a"]), ("6", ["6"]), ("10a", ["10a"]), ("STT 1a", ["1a"]),                # table cells
+])
+def test_labels_and_numbers_stay_numbers(text, numbers):
+    words = repair(text).text.split()
+    assert [w for w in words if w in numbers] == numbers
