@@ -37,6 +37,12 @@ class TextProfile:
     """The text writes syllables with letters outside Latin-1 ('ư', 'ộ', 'đ'), which no
     English-model OCR writes: it is not English-model OCR, whatever its unknown words (names,
     foreign words: 'Robin van Persie', 'Pep'), and none of them is garble to read again."""
+    odd_marks: int = 0
+    """words whose marks no Vietnamese spelling allows ('quyét', 'trién', 'nhiém'): English-model
+    OCR writes Latin-1's marked letters for Vietnamese ones, so a good share of its words show
+    such marks; correct text shows none, whatever words it has, and de-accented text no mark."""
+    odd_mark_share: float = 0.0
+    """`odd_marks` as a share of the words."""
 
 
 def _letters_outside_latin1() -> frozenset[str]:
@@ -65,11 +71,13 @@ class DamageProfiler:
         """Estimate, from the text itself, how it was damaged (see `TextProfile`)."""
         settings, vocabulary = self.settings, self.vocabulary
         counts = Counter(t.text for t in tokens if t.text)
-        n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = 0
+        n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = n_odd_marks = 0
         for word, n in counts.items():
             if not any(ch.isalpha() for ch in word):
                 continue
             n_words += n
+            if word.isalpha() and has_marks(word) and not is_syllable(word):
+                n_odd_marks += n
             if word.isalpha() and not VIETNAMESE_ONLY.isdisjoint(word) and is_syllable(word):
                 n_vietnamese += n
             if self.suspicious(word):
@@ -90,7 +98,8 @@ class DamageProfiler:
         strip_rate = min(1.0, max(1e-3, 1.0 - share / settings.marked_share))
         mark_noise = n_bad_marks / (n_marked + 20.0)
         return TextProfile(strip_rate=float(strip_rate), garble=float(garble), mark_noise=float(mark_noise),
-                           vietnamese_letters=vietnamese_letters)
+                           vietnamese_letters=vietnamese_letters, odd_marks=n_odd_marks,
+                           odd_mark_share=n_odd_marks / max(1, n_words))
 
     def suspicious(self, word: str) -> bool:
         """A token that cannot be Vietnamese as written: 't6', 'chirc', 'véi' (not 'COVID', 'b', 'Facebook')."""

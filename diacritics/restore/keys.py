@@ -19,7 +19,7 @@ from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.damage import LETTER_SIGNS, DamageProfiler, TextProfile
 from sohoa.diacritics.restore.key_lm import KeyNgrams
 from sohoa.diacritics.restore.settings import RestorerSettings
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, ocr_letters
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.syllables import is_valid_key, strip_marks
 
@@ -40,10 +40,11 @@ class KeyDecoder:
         self.vocabulary, self.key_lm, self.channel = vocabulary, key_lm, channel
         self.damage, self.settings = damage, settings
         self._candidates: dict[tuple[str, float], list[tuple[int, float]]] = {}
+        self._common_by_initial: dict[str, list[str]] | None = None
 
     def candidates(self, token: str, profile: TextProfile) -> list[tuple[int, float]]:
         """(key id, log P(token | key)) for the keys a written token may stand for."""
-        cache_key = (token, round(profile.garble, 2))
+        cache_key = (token, round(profile.garble, 2), self.shows_english_model_marks(profile))
         found = self._candidates.get(cache_key)
         if found is not None:
             return found
@@ -92,10 +93,50 @@ class KeyDecoder:
                 kid = key_ids.get(key)
                 if kid is not None and is_valid_key(key):
                     scores[kid] = max(scores.get(kid, 0.0), unseen_factor * p * garble)
+        if (settings.near_key_rate > 0 and suspicious and garble > 0
+                and self.shows_english_model_marks(profile)
+                and not self.damage.is_common(own) and not any(k not in (own, UNKNOWN_ID, NUMBER_ID) for k in scores)):
+            # garble the channel never saw ('chtrc', 'gitra': another engine's 'ư'): any common
+            # key a few letters away with the same first letter, and the neighbours decide. Only
+            # in text that writes marks as English-model OCR does ('quyét', 'trién'): correct
+            # and de-accented text, whose unknown words are names ('Sato', 'Hull'), have none
+            for kid, distance in self.near_keys(token):
+                scores.setdefault(kid, garble * settings.near_key_rate ** distance)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]
         found = [(k, math.log(max(p, 1e-12))) for k, p in ranked] or [(UNKNOWN_ID, 0.0)]
         self._candidates[cache_key] = found
         return found
+
+    def shows_english_model_marks(self, profile: TextProfile) -> bool:
+        """Marks no Vietnamese spelling allows, on two words at least and on
+        `near_key_mark_share` of them: the evidence of English-model OCR that near keys need."""
+        return profile.odd_marks >= 2 and profile.odd_mark_share >= self.settings.near_key_mark_share
+
+    def near_keys(self, token: str) -> list[tuple[int, int]]:
+        """(key id, edit distance) of the common keys within `settings.near_key_edits` edits of a
+        garbled token's letters (one edit for a token of three letters) that start with its
+        first letter, nearest and commonest first."""
+        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.process import extract
+
+        query = ocr_letters(strip_marks(token.lower()))
+        if len(query) < 3 or not query.isalpha():
+            return []
+        if self._common_by_initial is None:
+            by_initial: dict[str, list[str]] = {}
+            for kid in range(NUMBER_ID + 1, len(self.vocabulary.keys)):
+                key = self.vocabulary.keys[kid]
+                if key.isalpha() and is_valid_key(key) and self.damage.is_common(kid):
+                    by_initial.setdefault(key[0], []).append(key)
+            self._common_by_initial = by_initial
+        found = extract(query, self._common_by_initial.get(query[0], []), scorer=Levenshtein.distance,
+                        score_cutoff=min(self.settings.near_key_edits, len(query) - 2), limit=None)
+        key_ids, count = self.vocabulary.key_ids, self.key_lm.count1
+        # at most one letter shorter: a token two letters longer than a word is rather two words
+        # glued ('cachly') or a foreign one ('Chnim') than that word garbled
+        near = sorted(((key_ids[key], int(distance)) for key, distance, _ in found if len(key) >= len(query) - 1),
+                      key=lambda kd: (kd[1], -count(kd[0])))
+        return near[:MAX_CANDIDATES]
 
     def best_known_key(self, token: str) -> tuple[int, float] | None:
         """(key id, log P(token | key)) of the likeliest common Vietnamese key a token may stand for."""

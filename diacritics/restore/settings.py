@@ -40,6 +40,22 @@ class RestorerSettings:
     sẽ' kept 'ciing' instead of 'cũng'). Measured on the set-2 bench: 0.1 and 0.02 gain alike, 1
     (no share) is the old behaviour."""
 
+    near_key_rate: float = 0.01
+    near_key_edits: int = 2
+    near_key_mark_share: float = 0.05
+    """A garbled token the channel offers no reading for (another engine's garble: 'chtrc' chức,
+    'gitra' giữa, 'qubc' quốc, where this engine's 'ư' and 'ố' come out as 'tr' and 'b') may
+    stand for any common key up to `near_key_edits` edits away that starts with its letter and
+    is at most one letter shorter, each edit costing a factor `near_key_rate`; the key model
+    in context chooses (its bigram and trigram passes, as for every garbled word). Only in text
+    of which two words at least, and `near_key_mark_share` of them, show marks no Vietnamese
+    spelling allows, as English-model OCR writes them ('quyét', 'trién'): without it, near keys read 70
+    foreign names of de-accented news as Vietnamese words for one word put right ('Rita',
+    'Hull', 'Cech'), and correct text's names too ('Ông Sato' → 'Ông Sắt'). Not tuned:
+    on the English-model pages of the benchmarks the channel knows the garble and nothing
+    changes (dev pages 92.32 % either way); on the two seed documents of real English-model OCR
+    (no truth, read by eye) it reads about a hundred words more, ten or so wrongly."""
+
     # -- mending words (`words`) ---------------------------------------------------------
     glued_pair_count: int = 20
     """A glued word is split only into syllables the corpus wrote side by side at least this often:

@@ -198,3 +198,52 @@ def test_english_model_ocr_that_wrote_digits_for_letters_is_read_as_words(garble
 def test_labels_and_numbers_stay_numbers(text, numbers):
     words = repair(text).text.split()
     assert [w for w in words if w in numbers] == numbers
+
+
+@needs_model
+@pytest.mark.parametrize("garbled, expected", [
+    # another engine's garble the channel never saw: 'ư' read as 'tr', 'ố' as 'b'
+    ("Thuc hién Nghi quyét, tang cudng t6 chtrc cua bé may nha nudc",
+     "Thực hiện Nghị quyết, tăng cường tổ chức của bộ máy nhà nước"),
+    ("Trién khai phoi hop chat ché gitra cac cap, cac nganh trong c6ng tac phong ngtra tiéu cuc, tham nhiing",
+     "Triển khai phối hợp chặt chẽ giữa các cấp, các ngành trong công tác phòng ngừa tiêu cực, tham nhũng"),
+    ("Uéc tinh dén cubi nam 2023, ty 1é h6 ngheo giam, nhiém vu trién khai",
+     "Ước tính đến cuối năm 2023, tỷ lệ hộ nghèo giảm, nhiệm vụ triển khai"),
+    ("Dai biéu Qubc hoi khoa XV, nhiém ky 2021-2026", "Đại biểu Quốc hội khóa XV, nhiệm kỳ 2021-2026"),
+])
+def test_garble_the_channel_never_saw_is_read_from_near_keys_in_context(garbled, expected):
+    assert repair(garbled).text == expected
+
+
+def test_near_keys_keep_the_first_letter_and_the_length():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    if restorer is None:
+        pytest.skip("no restorer model shipped")
+    keys = restorer.vocabulary.keys
+    near = lambda token: {keys[k]: d for k, d in restorer.key_decoder.near_keys(token)}  # noqa: E731
+    assert near("chtrc")["chuc"] == 2 and near("qubc")["quoc"] == 1
+    assert all(key[0] == "c" and len(key) >= 4 for key in near("chtrc"))
+    assert "cach" not in near("cachly")        # two words glued, not one garbled
+    assert max(near("xur").values()) == 1      # three letters: one edit at most
+    assert near("ab") == {}
+
+
+@needs_model
+@pytest.mark.parametrize("text", ["Ông Sato và bà Suzuki ở Tokyo", "Rita va Hull den Riga gap Kat va Choo",
+                                  "Bà Nguyễn Thị Khuê nói"])
+def test_names_of_correct_or_de_accented_text_get_no_near_keys(text):
+    """Their unknown words are names, not garble: without marks no text has, no near keys."""
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    restorer = load_default_restorer()
+    assert not restorer.key_decoder.shows_english_model_marks(restorer.profile(tokenize_text(text)))
+    assert repair(text).text.split()[:4] == text.split()[:4] or "Rita" in text
+
+
+@needs_model
+def test_a_garbled_mark_on_a_common_word_is_not_read_as_another_word():
+    # 'kénh' is 'kênh' with a misread mark: its own key is a common word, so no near key
+    assert "kênh" in repair("Tram bom kénh 3 thang 2 dugc nang cap").text
