@@ -62,8 +62,8 @@ class GuardedFixer:
     they are still kept off URLs, codes, numbers and the rest."""
     number_fixers: frozenset[str] = frozenset()
     """Fixers whose edits may change a number's digits, one word at a time ('restore.ocr-digit':
-    '1a' → 'là' in English-model OCR garble); they are still kept off dates, codes, URLs and the
-    rest, and off numbers written with other signs ('6/2')."""
+    '1a' → 'là', '1€' → 'lệ' in English-model OCR garble); they are still kept off dates, codes,
+    URLs and the rest, and off numbers written with other signs ('6/2')."""
 
     @property
     def name(self) -> str:
@@ -92,7 +92,14 @@ class GuardedFixer:
         """The kind of protected token `edit` may touch: an abbreviation for the abbreviation
         fixers; a number for the number fixers, and only as one word of its own ('1a', not '6/2')."""
         kind = freed.get(edit.fixer)
-        return None if kind == "number" and not edit.before.isalnum() else kind
+        return None if kind == "number" and not _one_ocr_word(edit.before) else kind
+
+
+def _one_ocr_word(text: str) -> bool:
+    """Letters, digits and the signs English-model OCR writes for letters ('1€' lệ, 'v&i' với)."""
+    from sohoa.diacritics.restore.tokens import OCR_LETTERS
+
+    return bool(text) and all(ch.isalnum() or ch in OCR_LETTERS for ch in text)
 
 
 @dataclass(frozen=True)

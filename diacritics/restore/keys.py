@@ -95,11 +95,13 @@ class KeyDecoder:
                     scores[kid] = max(scores.get(kid, 0.0), unseen_factor * p * garble)
         if (settings.near_key_rate > 0 and suspicious and garble > 0
                 and self.shows_english_model_marks(profile)
-                and not self.damage.is_common(own) and not any(k not in (own, UNKNOWN_ID, NUMBER_ID) for k in scores)):
-            # garble the channel never saw ('chtrc', 'gitra': another engine's 'ư'): any common
-            # key a few letters away with the same first letter, and the neighbours decide. Only
-            # in text that writes marks as English-model OCR does ('quyét', 'trién'): correct
-            # and de-accented text, whose unknown words are names ('Sato', 'Hull'), have none
+                and not self.damage.is_common(own)
+                and not any(k not in (own, UNKNOWN_ID, NUMBER_ID) for k in scores)):
+            # garble the channel never saw ('gitra', 'qubc': another engine's 'ư', 'ố'): any
+            # common key a few letters away with the same first letter, and the neighbours
+            # decide. Only in text that writes marks as English-model OCR does ('quyét',
+            # 'trién'): correct and de-accented text, whose unknown words are names ('Sato',
+            # 'Hull'), have none
             for kid, distance in self.near_keys(token):
                 scores.setdefault(kid, garble * settings.near_key_rate ** distance)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]

@@ -210,6 +210,8 @@ def test_labels_and_numbers_stay_numbers(text, numbers):
     ("Uéc tinh dén cubi nam 2023, ty 1é h6 ngheo giam, nhiém vu trién khai",
      "Ước tính đến cuối năm 2023, tỷ lệ hộ nghèo giảm, nhiệm vụ triển khai"),
     ("Dai biéu Qubc hoi khoa XV, nhiém ky 2021-2026", "Đại biểu Quốc hội khóa XV, nhiệm kỳ 2021-2026"),
+    ("Thu gom va xtr 1y chat thai, ty 1& hé dan dugc str dung nudc sach dat 98%",
+     "Thu gom và xử lý chất thải, tỷ lệ hộ dân được sử dụng nước sạch đạt 98%"),
 ])
 def test_garble_the_channel_never_saw_is_read_from_near_keys_in_context(garbled, expected):
     assert repair(garbled).text == expected

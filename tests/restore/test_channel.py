@@ -42,3 +42,14 @@ def test_real_english_model_ocr_of_a_rendered_page_teaches_the_channel():
     channel = learn_channel(pairs, min_token_count=1, min_rule_count=1)
     assert len(pairs) > 40
     assert channel.garble_rate > 0.1  # the English model really does lose Vietnamese letters
+
+
+def test_prior_rewrites_of_legacy_scans_reach_the_true_key():
+    from sohoa.diacritics.restore.channel import Channel
+
+    channel = Channel()
+    # 'ư' read as 'tr' after a letter, '&' for a marked 'e' or 'o': no Vietnamese word spells either
+    assert channel.rewrite_keys("xtr")["xu"] > 0 and channel.rewrite_keys("gitra")["giua"] > 0
+    assert channel.rewrite_keys("chtrc")["chuc"] > 0
+    assert {"le", "lo"} <= set(channel.rewrite_keys("l&")) and "moi" in channel.rewrite_keys("m&i")
+    assert "ua" not in channel.rewrite_keys("tra")  # a word-initial 'tr' is the consonant
