@@ -27,6 +27,9 @@ LABEL = re.compile(r"\d+[a-hđmA-HĐM]")
 """Digits and a letter that labels or measures: Vietnamese labels run a, b, c, d, đ, e, g, h
 ('Điều 10a', 'lớp 1A', 'Quốc lộ 1A') and 'm' is the metre ('cao 6m'). Written so, a token is a
 label as often as a word whose letters came out as digits ('1a' là); '16n', '14i' are not labels."""
+MIXED_CODE = re.compile(r"[A-ZĐ]{2,}[a-zđ]+[A-ZĐ]")
+"""Capitals, small letters, a capital again: a code written with a small letter inside ('CTrTT',
+'TTrUB'), never a syllable however garbled (garble puts one capital inside: 'tAim' tầm)."""
 TRIGRAM_SWEEPS = 2
 """Sweeps of the key trigram pass over the Viterbi path (it stops early when one changes nothing)."""
 MAX_CANDIDATES = 8
@@ -83,9 +86,11 @@ class KeyDecoder:
                 kid = key_ids.get(first + rest)
                 if kid is not None:
                     scores[kid] = max(scores.get(kid, 0.0), p * garble)
-        # capitals ('XIII', 'UBND', headings) keep their letters: only 'P'/'B' for 'Đ' may change
-        letters_only_rewrite_ok = (garble > settings.lone_garble and not (token.isupper() and len(token) > 1)) \
-            or not token.isalpha()
+        # capitals ('XIII', 'UBND', headings) and codes with a small letter inside ('CTrTT')
+        # keep their letters: only 'P'/'B' for 'Đ' may change
+        code = bool(MIXED_CODE.match(token))
+        letters_only_rewrite_ok = (garble > settings.lone_garble and not (token.isupper() and len(token) > 1)
+                                   and not code) or not (token.isalpha() or code)
         if letters_only_rewrite_ok and (suspicious or garble > 0.5):
             # English-model OCR writes some mark ('é', 'ó') for any marked vowel: the letter
             # under it is as doubtful as the mark.
@@ -93,7 +98,7 @@ class KeyDecoder:
                 kid = key_ids.get(key)
                 if kid is not None and is_valid_key(key):
                     scores[kid] = max(scores.get(kid, 0.0), unseen_factor * p * garble)
-        if (settings.near_key_rate > 0 and suspicious and garble > 0
+        if (settings.near_key_rate > 0 and suspicious and garble > 0 and not code
                 and self.shows_english_model_marks(profile)
                 and not self.damage.is_common(own)
                 and not any(k not in (own, UNKNOWN_ID, NUMBER_ID) for k in scores)):

@@ -246,6 +246,13 @@ def test_names_of_correct_or_de_accented_text_get_no_near_keys(text):
 
 
 @needs_model
+@pytest.mark.parametrize("line", ["Lưu: VT, CTrTT.", "Nơi nhận: TTrUB, VPUB", "Lưu VT, CTrTT, xtr 1y"])
+def test_codes_written_with_a_small_letter_inside_keep_their_letters(line):
+    # 'ctr' is a rewrite of legacy garble ('xtr' xử), but 'CTrTT' is a department's code
+    assert [w for w in repair(line).text.split() if "Tr" in w] == [w for w in line.split() if "Tr" in w]
+
+
+@needs_model
 def test_a_garbled_mark_on_a_common_word_is_not_read_as_another_word():
     # 'kénh' is 'kênh' with a misread mark: its own key is a common word, so no near key
     assert "kênh" in repair("Tram bom kénh 3 thang 2 dugc nang cap").text
