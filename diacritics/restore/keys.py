@@ -1,10 +1,12 @@
 """Reading OCR garble: which key each written token stands for ('dugc' → 'duoc', 't6' → 'to').
 
 Each token's candidate keys come from the learned OCR channel (whole-token confusions,
-character rewrites, the 'P'/'B' for 'Đ' prior), each with log P(token | key). In text that is
-garbled overall a key bigram Viterbi search picks the path and a key trigram pass revisits the
-uncertain words (`decode`); in text that is not, a lone garbled word is weighed against its two
-neighbours only (`fix_lone_garble`). The decision lists then restore the chosen keys' marks.
+character rewrites, the 'P'/'B' for 'Đ' prior), each with log P(token | key); a garbled token the
+channel has no reading for, in text that shows English-model OCR's impossible marks, also gets
+the common keys a few edits away (`near_keys`). In text that is garbled overall a key bigram
+Viterbi search picks the path and a key trigram pass revisits the uncertain words (`decode`); in
+text that is not, a lone garbled word is weighed against its two neighbours only
+(`fix_lone_garble`). The decision lists then restore the chosen keys' marks.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import math
 import re
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
 
 from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.damage import LETTER_SIGNS, DamageProfiler, TextProfile
@@ -42,7 +46,7 @@ class KeyDecoder:
                  settings: RestorerSettings):
         self.vocabulary, self.key_lm, self.channel = vocabulary, key_lm, channel
         self.damage, self.settings = damage, settings
-        self._candidates: dict[tuple[str, float], list[tuple[int, float]]] = {}
+        self._candidates: dict[tuple[str, float, bool], list[tuple[int, float]]] = {}
         self._common_by_initial: dict[str, list[str]] | None = None
 
     def candidates(self, token: str, profile: TextProfile) -> list[tuple[int, float]]:
@@ -123,9 +127,6 @@ class KeyDecoder:
         """(key id, edit distance) of the common keys within `settings.near_key_edits` edits of a
         garbled token's letters (one edit for a token of three letters) that start with its
         first letter, nearest and commonest first."""
-        from rapidfuzz.distance import Levenshtein
-        from rapidfuzz.process import extract
-
         query = ocr_letters(strip_marks(token.lower()))
         if len(query) < 3 or not query.isalpha():
             return []
