@@ -75,7 +75,7 @@ def uncertain_cells(table: Table) -> list[dict]:
 
     names = unique_names(table.header)
     grid = table.alternatives_grid()
-    read_from_image = table.source in ("ruled", "borderless")  # text input has no OCR confidence to doubt
+    read_from_image = table.read_from_image  # text input has no OCR confidence to doubt
     out = []
     for r, row in enumerate(table.rows):
         for c, text in enumerate(row):
@@ -109,7 +109,7 @@ def table_sidecar(table: Table) -> dict:
         "row_pages": list(table.row_pages) if table.row_pages else [table.page] * len(table.rows),
         "confidences": [[round(float(c), 1) for c in row] for row in confidences],
         "uncertain_cells": uncertain_cells(table),
-        **({"repaired_cells": repaired_cells(table)} if table.source in ("ruled", "borderless") else {}),
+        **({"repaired_cells": repaired_cells(table)} if table.read_from_image else {}),
         **{key: value for key, value in table.notes.items() if key != "line"},
     }
 
@@ -140,7 +140,7 @@ def write_document_tables(doc_id: str, tables: list[Table], doc_dir: Path, repai
     doc_dir = Path(doc_dir)
     joined = join_continued(tables)
     if repair:  # a text input's own numbers are the author's: only what OCR read is mended
-        joined = [mend_ordinals(t) if t.source in ("ruled", "borderless") else t for t in joined]
+        joined = [mend_ordinals(t) if t.read_from_image else t for t in joined]
     if joined:
         (doc_dir / "tables").mkdir(parents=True, exist_ok=True)
     for table in joined:

@@ -55,6 +55,11 @@ class Table:
     def n_columns(self) -> int:
         return len(self.header)
 
+    @property
+    def read_from_image(self) -> bool:
+        """Read by OCR from a page image (ruled or borderless), not a text input's own cells."""
+        return self.source in ("ruled", "borderless")
+
     def rewritten(self, rows) -> "Table":
         """The table with body `rows` in place of its own, what was read of every cell they
         change kept in `raw_cells` (its first reading, where it holds one already)."""
