@@ -27,8 +27,6 @@ from sohoa.diacritics.records import Edit, RepairResult
 
 TONE_STYLES = ("keep", "old", "new")
 DEFAULT_MIN_CONFIDENCE = 0.5
-_ACRONYM_FIXERS = frozenset({"restore.acronym"})
-_DIGIT_FIXERS = frozenset({"restore.ocr-digit"})
 
 
 @runtime_checkable
@@ -239,12 +237,16 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
             fixers.append(ListEndFixer(ocr.readings, default_table()))
     restorer = _default_restorer() if restore else None
     if restorer is not None:
+        from sohoa.diacritics.restore.acronyms import FIXER_NAME as ACRONYM_FIXER
+        from sohoa.diacritics.restore.policy import DIGIT_FIXER_NAME
+
+        acronyms, digits = frozenset({ACRONYM_FIXER}), frozenset({DIGIT_FIXER_NAME})
         if tone_style == "keep":
             # restored words follow the placement the text itself uses; the author's stay
             fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old"), protected_spans,
-                                       _ACRONYM_FIXERS, _DIGIT_FIXERS))
+                                       acronyms, digits))
         else:
-            fixers.append(GuardedFixer(restorer, protected_spans, _ACRONYM_FIXERS, _DIGIT_FIXERS))
+            fixers.append(GuardedFixer(restorer, protected_spans, acronyms, digits))
         if ocr is not None and ocr.is_vietnamese_tesseract:
             from sohoa.diacritics.restore.ocr_evidence import OcrMarkFixer
 

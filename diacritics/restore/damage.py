@@ -76,7 +76,9 @@ class DamageProfiler:
             if not any(ch.isalpha() for ch in word):
                 continue
             n_words += n
-            if word.isalpha() and has_marks(word) and not is_syllable(word):
+            marked = word.isalpha() and has_marks(word)
+            impossible = marked and not is_syllable(word)  # marks no Vietnamese spelling allows
+            if impossible:
                 n_odd_marks += n
             if word.isalpha() and not VIETNAMESE_ONLY.isdisjoint(word) and is_syllable(word):
                 n_vietnamese += n
@@ -84,9 +86,9 @@ class DamageProfiler:
                 n_suspicious += n
             if word.isalpha() and vocabulary.n_cands[vocabulary.ids(word)[0]] >= 2:
                 n_ambiguous += n
-                if has_marks(word):
+                if marked:
                     n_marked += n
-                    if not is_syllable(word):
+                    if impossible:
                         n_bad_marks += n
         # A text that shows right marks is clean until enough unmarked words say otherwise: in a
         # short line ('Lê Trung Chinh') two unmarked words prove no lost marks

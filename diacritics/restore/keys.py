@@ -51,7 +51,8 @@ class KeyDecoder:
 
     def candidates(self, token: str, profile: TextProfile) -> list[tuple[int, float]]:
         """(key id, log P(token | key)) for the keys a written token may stand for."""
-        cache_key = (token, round(profile.garble, 2), self.shows_english_model_marks(profile))
+        english_marks = self.shows_english_model_marks(profile)
+        cache_key = (token, round(profile.garble, 2), english_marks)
         found = self._candidates.get(cache_key)
         if found is not None:
             return found
@@ -103,7 +104,7 @@ class KeyDecoder:
                 if kid is not None and is_valid_key(key):
                     scores[kid] = max(scores.get(kid, 0.0), unseen_factor * p * garble)
         if (settings.near_key_rate > 0 and suspicious and garble > 0 and not code
-                and self.shows_english_model_marks(profile)
+                and english_marks
                 and not self.damage.is_common(own)
                 and not any(k not in (own, UNKNOWN_ID, NUMBER_ID) for k in scores)):
             # garble the channel never saw ('gitra', 'qubc': another engine's 'ư', 'ố'): any
