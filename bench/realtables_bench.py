@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import subprocess
 import tempfile
@@ -35,10 +34,9 @@ import time
 import unicodedata
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-HERE = REPO / "bench" / "realscans"
-SCANS = Path(os.environ.get("REALSCANS_DIR", REPO / ".." / "shared" / "realscans"))
-ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+from bench.realscans_bench import ENV, HERE, REPO, SCANS  # the scans and the gold beside them
+from bench.tables_bench import img2table_grid, once_per_span  # img2table's tables read as there
+
 MIN_ROW_SIMILARITY = 60.0  # rapidfuzz ratio (0-100) below which a predicted row is no reading of a gold row
 
 
@@ -173,7 +171,6 @@ def sohoa_rows(file: Path, out: Path) -> dict[int, list[list[str]]]:
 
 def img2table_rows(file: Path, page: int, ocr) -> list[list[str]]:
     """Every row of every table img2table finds on the page rasterised at 300 dpi."""
-    import numpy as np
     from img2table.document import Image as I2TImage
 
     with tempfile.TemporaryDirectory() as folder:
@@ -182,13 +179,7 @@ def img2table_rows(file: Path, page: int, ocr) -> list[list[str]]:
                         str(file), str(stem)], check=True, capture_output=True)
         extracted = I2TImage(src=str(stem.with_suffix(".png"))).extract_tables(
             ocr=ocr, borderless_tables=True, implicit_rows=False)
-    rows = []
-    for table in extracted:
-        for row in table.df.astype(object).values.tolist():
-            cells = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else norm(v) for v in row]
-            # img2table repeats a spanning cell's text in every column it covers: keep it once
-            rows.append([v if c == 0 or v != cells[c - 1] else "" for c, v in enumerate(cells)])
-    return rows
+    return [once_per_span(row) for table in extracted for row in img2table_grid(table)]
 
 
 # ------------------------------------------------------------------ the run

@@ -203,14 +203,22 @@ def lines_left_as_written(restorer, documents: list[list[str]]) -> dict:
     return {"lines": total, "lines_unchanged": round(unchanged / max(1, total), 5)}
 
 
+def each_line(system):
+    """`system` run on each line of a text on its own, as a line-by-line pipe sees it."""
+    def run(text: str) -> tuple[str, float]:
+        outputs, seconds = [], 0.0
+        for line in text.split("\n"):
+            out, spent = system(line)
+            outputs.append(out)
+            seconds += spent
+        return "\n".join(outputs), seconds
+
+    return run
+
+
 def run_lines_alone(restorer, text: str) -> tuple[str, float]:
-    """The restorer on each line of `text` on its own, as a line-by-line pipe sees it."""
-    outputs, seconds = [], 0.0
-    for line in text.split("\n"):
-        out, spent = run_restorer(restorer, line)
-        outputs.append(out)
-        seconds += spent
-    return "\n".join(outputs), seconds
+    """The restorer on each line of `text` on its own (`each_line`)."""
+    return each_line(lambda line: run_restorer(restorer, line))(text)
 
 
 def set4_as_vie_ocr(restorer, documents: list[list[str]]) -> dict:
@@ -242,15 +250,6 @@ def run_pipeline(text: str) -> tuple[str, float]:
 
     started = time.process_time()
     out = repair(text).text
-    return out, time.process_time() - started
-
-
-def run_pipeline_lines_alone(text: str) -> tuple[str, float]:
-    """`repair` with default options on each line alone, as `sohoa repair` reads a text on stdin."""
-    from sohoa.diacritics import repair
-
-    started = time.process_time()
-    out = "\n".join(repair(line).text for line in text.split("\n"))
     return out, time.process_time() - started
 
 
@@ -330,7 +329,7 @@ def main(out_dir: Path) -> dict:
                                    "sohoa": _score(pages, restore),
                                    "sohoa_lines_alone": _score(pages, lambda t: run_lines_alone(restorer, t)),
                                    "sohoa_pipeline": _score(pages, run_pipeline),
-                                   "sohoa_pipeline_lines_alone": _score(pages, run_pipeline_lines_alone),
+                                   "sohoa_pipeline_lines_alone": _score(pages, each_line(run_pipeline)),
                                    "pyvi": _score(pages, run_pyvi)}
         _print("set2_eng_ocr", results["set2_eng_ocr"])
 

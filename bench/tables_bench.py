@@ -131,14 +131,25 @@ def _has_number(row: list[str]) -> bool:
                for v in row)
 
 
+def img2table_grid(extracted) -> list[list[str]]:
+    """The cells of a table img2table extracted, as whitespace-normalised NFC text ('' where none)."""
+    return [["" if v is None or (isinstance(v, float) and np.isnan(v)) else _norm(v) for v in row]
+            for row in extracted.df.astype(object).values.tolist()]
+
+
+def once_per_span(row: list[str]) -> list[str]:
+    """An img2table row with a spanning cell's text, which it repeats in every column the cell
+    covers, kept once (in the first)."""
+    return [v if c == 0 or v != row[c - 1] else "" for c, v in enumerate(row)]
+
+
 def _img2table_tables(png: bytes, ocr) -> list[Table]:
     from img2table.document import Image as I2TImage
 
     extracted = I2TImage(src=png).extract_tables(ocr=ocr, borderless_tables=True, implicit_rows=False)
     tables = []
     for k, ext in enumerate(extracted, start=1):
-        grid = [["" if v is None or (isinstance(v, float) and np.isnan(v)) else _norm(v) for v in row]
-                for row in ext.df.astype(object).values.tolist()]
+        grid = img2table_grid(ext)
         if not grid:
             continue
         n_cols = len(grid[0])
@@ -153,9 +164,7 @@ def _img2table_tables(png: bytes, ocr) -> list[Table]:
                 if label and (not parts or parts[-1] != label):
                     parts.append(label)
             header.append(" | ".join(parts))
-        rows = tuple(tuple(row) for row in grid[n_header:])
-        # img2table repeats a spanning cell's text in every column it covers; keep it once
-        rows = tuple(tuple(v if c == 0 or v != row[c - 1] else "" for c, v in enumerate(row)) for row in rows)
+        rows = tuple(tuple(once_per_span(row)) for row in grid[n_header:])
         tables.append(Table(doc_id="bench", page=1, index=k, header=tuple(header), rows=rows,
                             has_header=n_header > 0, source="img2table"))
     return tables
