@@ -5,6 +5,10 @@ separated by spaces from the text ('về Hội .', '_ Tổ chức'). Clean text 
 chunk at a line end or start (≈0.005 % of corpus lines for ' .'), so removing it is safe;
 ellipses, '+' list marks, quotes and dashes are real text and stay, and so does a full stop
 opening a line before a capital (a sentence's end wrapped); before a lower-case word it is a speck.
+A dash opening a line is a list mark where the document shows a list there ('— Ghi nhận ý kiến',
+as Tesseract reads the '–' of administrative lists): the line before ends a sentence, a clause or
+an introduction (or there is none), or the line before or after opens with a dash too. Opening a
+line that continues a sentence ('… điều tra độc\n— lập'), it is a speck.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ _JUNK = r"(?:[._:|`~„,—_]{1,3})"
 _AT_END = re.compile(r"[ \t]+(" + _JUNK + r")[ \t]*$", re.MULTILINE)
 _AT_START = re.compile(r"^[ \t]*(" + _JUNK + r")[ \t]+(?=\w)", re.MULTILINE)
 _CONFIDENCE = {".": 0.7, ":": 0.6, ",": 0.6}
+_DASH = "—"
+_LIST_MARK = re.compile(r"^[ \t]*[-–—+•]")
+_CLAUSE_END = ".:;!?"
 _LONE_SYMBOL = re.compile(r"(?<=\S)[ \t]+([ˆ˜´¨¬¦]{1,3})(?=[ \t])")
 """Spacing accents and odd symbols standing alone mid-line ('đã ˆ ˆ Theo'): never text."""
 
@@ -33,8 +40,22 @@ def junk_edits(text: str) -> list[Edit]:
             if chunk == "..." or (chunk == ".." and not before_lower) \
                     or (pattern is _AT_START and chunk in ".," and not before_lower):
                 continue  # an ellipsis, or a full stop wrapped from the line before (". Theo"; not ". đổi")
+            if pattern is _AT_START and chunk == _DASH and _opens_list_item(text, m.start()):
+                continue
             confidence = _CONFIDENCE.get(chunk, 0.9)
             edits.append(Edit(m.start(), m.end(), m.group(), "", FIXER_NAME, confidence))
     for m in _LONE_SYMBOL.finditer(text):
         edits.append(Edit(m.start(), m.end(), m.group(), "", FIXER_NAME, 0.9))
     return without_overlaps(sorted(edits, key=lambda e: e.start))
+
+
+def _opens_list_item(text: str, line_start: int) -> bool:
+    """Whether the line opening at `line_start` stands where a list item does: after a line
+    that ends a sentence, clause or introduction (or after none), or beside another line that
+    opens with a list mark. A blank line before it starts a paragraph: there is no line before."""
+    before = text[:line_start].split("\n")
+    previous = before[-2].rstrip() if len(before) > 1 else ""
+    end = text.find("\n", line_start)
+    following = "" if end < 0 else text[end + 1:].split("\n", 1)[0]
+    return (not previous or previous[-1] in _CLAUSE_END or bool(_LIST_MARK.match(previous))
+            or bool(_LIST_MARK.match(following)))

@@ -204,6 +204,9 @@ def test_shipped_model_leaves_correct_text(line):
     ("đã ˆ ˆ Theo đó", "đã Theo đó"),
     ("thay\n. đổi chính sách", "thay\nđổi chính sách"),      # no sentence starts in lower case
     ("tài\n .. khoản", "tài\nkhoản"),
+    ("về Hội —\nnghị", "về Hội\nnghị"),                  # a dash alone at a line's end
+    ("điều tra độc\n— lập cho thấy", "điều tra độc\nlập cho thấy"),  # a line that goes on a sentence
+    ("tấn công\n—_ thành công ở giải", "tấn công\nthành công ở giải"),
 ])
 def test_stray_ocr_punctuation_is_removed(text, expected):
     from sohoa.diacritics.restore.junk import junk_edits
@@ -213,11 +216,27 @@ def test_stray_ocr_punctuation_is_removed(text, expected):
 
 @pytest.mark.parametrize("text", ["như sau:", "kinh tế -", "hướng ...", "+ Tăng 5%", "nhiệt độ 30 ° C", "“Đoàn kết”",
                                   "Chính phủ sửa\n. Theo điều tra",   # a full stop wrapped to the next line
-                                  "đoạn trích\n... và các khoản"])
+                                  "đoạn trích\n... và các khoản",
+                                  "— Ghi nhận ý kiến", "— các khoa được chọn",  # list marks
+                                  "1. Mục đích\n— Triển khai thực hiện\n— Ghi nhận ý kiến",
+                                  "gồm các nội dung sau:\n— Danh sách sinh viên",
+                                  "quy định.\n\n— Cung cấp dữ liệu"])
 def test_real_punctuation_stays(text):
     from sohoa.diacritics.restore.junk import junk_edits
 
     assert junk_edits(text) == []
+
+
+def test_list_dashes_do_not_make_a_page_look_speckled(restorer):
+    """Three list items read with '—' are not three specks: the page keeps its dashes and its
+    form blank ('ngày ... tháng') beside the OCR slips the restorer mends."""
+    text = ("Thành phố Hồ Chí Minh, ngày ... tháng 6 năm 2026\n"
+            "— Ghi nhận ý kiến đánh giá của sinh viên về chất lượng cung cấp dịch vụ giáo dục công.\n"
+            "— Cung cấp dữ liệu phục vụ công tác quản lý, cải tiền chất lượng đào tạo.\n"
+            "— Danh sách sinh viên tham gia khảo sát được lựa chọn ngẫu nhiên.\n"
+            "sự hài lòng của người dân đồi với dịch vụ giáo dục công")
+    out = _apply(text, restorer.find_edits(text))
+    assert out.count("— ") == 3 and "ngày ... tháng" in out
 
 
 # -- how damaged a text looks ---------------------------------------------------------
