@@ -1,5 +1,9 @@
 """Pages → one document: ocr.txt, the repaired text.txt, and pages.jsonl with each word's
 `raw` (as read) and `text` (after repair), found by mapping repair edits back onto word spans.
+
+The ' | ' between a table row's cells is the layout's, not the page's: repair sees it as text
+and may take it for a speck of a ruled scan ('Thông tin | Sinh viên'), so no repair edit that
+touches one of these bars is kept (and text.txt is the kept edits applied to ocr.txt).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from sohoa.diacritics.compose import apply_edits
 from sohoa.ingest.page import PageResult
 from sohoa.ingest.records import WarningCode
 
@@ -56,8 +61,17 @@ def document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = froz
     """The document's text (paragraphs one per line, pages split by form feed) and, per page,
     each word's (start, end) in that text (None for words set aside: page numbers, running
     headers, i.e. the blocks in `skip`)."""
+    text, spans_by_page, _ = _document_text(pages, skip)
+    return text, spans_by_page
+
+
+def _document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = frozenset()
+                   ) -> tuple[str, list[list[tuple[int, int] | None]], list[int]]:
+    """`document_text`, and the positions in the text of the bars that part table cells (the
+    '|' of each ' | ' the layout put between two cells of a row, not a '|' the OCR read)."""
     parts: list[str] = []
     spans_by_page: list[list[tuple[int, int] | None]] = []
+    separators: list[int] = []
     offset = 0
     for n, page in enumerate(pages):
         if n:
@@ -73,10 +87,26 @@ def document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = froz
                     offset += 1
                 for index, (start, end) in zip(block.words, block.spans):
                     spans[index] = (offset + start, offset + end)
+                if block.role == "table":
+                    separators.extend(offset + at for at in _cell_bars(block.text, block.spans))
                 parts.append(block.text)
                 offset += len(block.text)
         spans_by_page.append(spans)
-    return "".join(parts), spans_by_page
+    return "".join(parts), spans_by_page, separators
+
+
+def _cell_bars(text: str, word_spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Positions in a table row's text of the bars between its words: the cell separators."""
+    bars, cursor = [], 0
+    for start, end in sorted(word_spans):
+        bars.extend(cursor + k for k, ch in enumerate(text[cursor:start]) if ch == "|")
+        cursor = max(cursor, end)
+    return bars
+
+
+def _keeping_bars(edits: Sequence, bars: Sequence[int]) -> list:
+    """The edits that leave every cell separator in `bars` (sorted positions) as it is."""
+    return [e for e in edits if bisect_left(bars, e.start) == bisect_left(bars, e.end)]
 
 
 class PositionMap:
@@ -123,12 +153,17 @@ def map_position(edits, position: int, side: str) -> int:
 
 def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None) -> AssembledDocument:
     """Build the document texts and pages.jsonl; `repair` is None for --no-repair."""
-    ocr_text, spans_by_page = document_text(pages, running_headers(pages))
+    ocr_text, spans_by_page, bars = _document_text(pages, running_headers(pages))
     flags: list = []
     if repair is not None:
         result = repair(ocr_text)
         text, edits = result.text, sorted(result.edits, key=lambda e: (e.start, e.end))
         flags = list(getattr(result, "flags", ()))
+        if bars:
+            kept = _keeping_bars(edits, bars)
+            if len(kept) < len(edits):
+                text, edits = apply_edits(ocr_text, kept), kept
+            flags = _keeping_bars(flags, bars)
     else:
         text, edits = ocr_text, []
     lines = []

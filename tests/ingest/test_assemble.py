@@ -1,4 +1,5 @@
 import json
+import re
 
 from hypothesis import given, strategies as st
 
@@ -169,3 +170,49 @@ def test_codes_keep_the_characters_the_ocr_weighed():
     records = json.loads(assemble([page], None).pages_jsonl)["words"]
     assert records[1]["readings"] == [["01", 0.606]]
     assert "readings" not in records[0]
+
+
+def _table_page(rows: list[list[str]], prose: str) -> "PageResult":
+    """A page of one prose line and table rows laid out as the layout writes them: cells joined
+    by ' | ', each cell's words (an OCR'd '|' among them) words of their own."""
+    from dataclasses import replace
+
+    from sohoa.ingest.layout import PageLayout, TextBlock
+    from sohoa.ingest.records import OcrPage, OcrWord
+
+    words, blocks = [], []
+    for b, (kind, cells) in enumerate([("body", [prose])] + [("table", row) for row in rows]):
+        text, indices, spans = "", [], []
+        for c, cell in enumerate(cells):
+            if c:
+                text += " | "
+            for k, word in enumerate(cell.split()):
+                if k:
+                    text += " "
+                indices.append(len(words))
+                spans.append((len(text), len(text) + len(word)))
+                words.append(OcrWord(word, 90.0, (0, 0, 0, 0), b + 1, 1, 1, len(indices)))
+                text += word
+        blocks.append(TextBlock(kind, tuple(indices), text, tuple(spans), tuple([b] * len(indices))))
+    page = text_page("d", [prose])
+    ocr = OcrPage("d", 1, 0, 0, 0, tuple(words), tuple(b.text for b in blocks))
+    return replace(page, ocr=ocr, layout=PageLayout(tuple(blocks)), source="ocr")
+
+
+def test_repair_never_removes_the_bars_between_table_cells():
+    """A repair that takes every ' |' for a speck: the prose line's bar and the '|' the OCR read
+    inside a cell go, the layout's cell separators stay, and text.txt is ocr.txt with the kept
+    edits (edits.jsonl) applied."""
+    page = _table_page([["TT", "Khoa tham gia", "Đối tượng"], ["2", "Khoa Công nghệ |", "Sinh viên"]],
+                       "Phòng Đào tạo |")
+
+    def every_bar(text):
+        edits = [Edit(m.start(), m.end(), m.group(), "", "test") for m in re.finditer(r" \|", text)]
+        return RepairResult(text, _apply(text, edits), tuple(edits))
+
+    doc = assemble([page], every_bar)
+    assert doc.ocr_text == "Phòng Đào tạo |\nTT | Khoa tham gia | Đối tượng\n2 | Khoa Công nghệ | | Sinh viên"
+    assert doc.text == "Phòng Đào tạo\nTT | Khoa tham gia | Đối tượng\n2 | Khoa Công nghệ | Sinh viên"
+    records = [json.loads(line) for line in doc.edits_jsonl.splitlines()]
+    assert _apply(doc.ocr_text, [Edit(r["start"], r["end"], r["before"], r["after"], r["fixer"])
+                                 for r in records if r["applied"]]) == doc.text
