@@ -21,6 +21,12 @@ larger of missing and extra words over the gold's words), per page and totals pe
 the share of pages where sohoa's CER is worse than Tesseract's, and by more than 1 point.
 BENCH_REALSCANS_SPLITS (default 'dev,heldout2,heldout3,heldout4') picks splits;
 BENCH_REALSCANS_NO_REPAIR=0 skips the --no-repair run.
+
+`sohoa_document` reads the gold pages as a user's batch does: each source file whole (`sohoa
+run` on the files, defaults), the gold page's text cut out of text.txt at its form feeds. What a
+page gets from its document (running headers set aside, the document's tone placement, whether
+the document as a whole looks speckled) shows there and not in the one-page runs.
+BENCH_REALSCANS_DOCUMENTS=0 skips it.
 """
 
 from __future__ import annotations
@@ -101,6 +107,35 @@ def sohoa_texts(pages: list[dict], inputs: Path, out: Path, *extra: str) -> dict
     return texts
 
 
+def document_texts(pages: list[dict], folder: Path, out: Path) -> dict[str, str]:
+    """Each gold page's text as `sohoa run` writes it for its whole source file: the files are
+    linked into `folder` (under their source's name: two sources may hold the same file name),
+    run together, and text.txt is cut at its form feeds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for entry in pages:
+        name = f"{Path(entry['file']).parent.name}__{entry['scan'].name}"
+        target = folder / name
+        if not target.exists():
+            target.symlink_to(entry["scan"].resolve())
+        names[entry["id"]] = name
+    cmd = [str(Path(sys.executable).parent / "sohoa"), "run", str(folder), "-o", str(out), "--force", "--jobs", "2"]
+    finished = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
+    if finished.returncode not in (0, 1):
+        print(f"sohoa run failed ({finished.returncode}): {finished.stderr[-2000:]}")
+    doc_ids = {}
+    manifest = out / "manifest.jsonl"
+    for line in manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else ():
+        record = json.loads(line)
+        doc_ids[Path(record["source"]).name] = record["doc_id"]
+    texts = {}
+    for entry in pages:
+        path = out / doc_ids.get(names[entry["id"]], "?") / "text.txt"
+        document = path.read_text(encoding="utf-8").rstrip("\n").split("\f") if path.exists() else []
+        texts[entry["id"]] = document[entry["page"] - 1] if entry["page"] <= len(document) else ""
+    return texts
+
+
 def bag_errors(hypothesis: str, reference: str) -> tuple[int, int]:
     """(order-free word errors, reference words): the larger of missing and extra words."""
     from sohoa.ingest.evaluate import normalise
@@ -177,6 +212,8 @@ def main(out_dir: Path) -> dict:
     variants = {"tesseract": anchor, "sohoa": sohoa}
     if os.environ.get("BENCH_REALSCANS_NO_REPAIR", "1") != "0":
         variants["sohoa_no_repair"] = sohoa_texts(pages, inputs, out_dir / "sohoa_no_repair", "--no-repair")
+    if os.environ.get("BENCH_REALSCANS_DOCUMENTS", "1") != "0":
+        variants["sohoa_document"] = document_texts(pages, out_dir / "documents", out_dir / "sohoa_document")
 
     rows = []
     for entry in pages:
