@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sohoa.errors import InputError, OutputBusyError, SohoaError, UsageError
-from sohoa.ingest.inputs import (InputDocument, discover_files, left_out_files, name_documents, page_pixels, probe,
+from sohoa.ingest.inputs import (InputDocument, input_listing, name_documents, page_pixels, probe,
                                  source_key)
 from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
@@ -119,12 +119,13 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     _remove_leftovers(out)
     previous = read_manifest(out)
     known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
-    documents = name_documents(discover_files(inputs, exclude=out), known, options.password)
+    found, left_out = input_listing(inputs, exclude=out)
+    documents = name_documents(found, known, options.password)
     if not documents:
         raise InputError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
     summary = BatchSummary()
     progress = _Progress(options.quiet)
-    progress.left_out(left_out_files(inputs, exclude=out))
+    progress.left_out(left_out)
     results: dict[str, ManifestEntry] = {}
 
     todo: list[InputDocument] = []

@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import subprocess
 import tempfile
 import time
-import unicodedata
 from pathlib import Path
 
 from bench.realscans_bench import ENV, HERE, REPO, SCANS  # the scans and the gold beside them
-from bench.tables_bench import img2table_grid, once_per_span  # img2table's tables read as there
+from bench.tables_bench import img2table_grid, normalised, once_per_span  # img2table's tables read as there; cells compared alike
 
 MIN_ROW_SIMILARITY = 60.0  # rapidfuzz ratio (0-100) below which a predicted row is no reading of a gold row
 
@@ -49,13 +47,9 @@ def gold_pages() -> list[dict]:
         gold, scan = HERE / entry["gold"], SCANS / entry["file"]
         if gold.exists() and scan.exists():
             with gold.open(encoding="utf-8", newline="") as handle:
-                entry["rows"] = [[norm(v) for v in row] for row in csv.reader(handle)]
+                entry["rows"] = [[normalised(v) for v in row] for row in csv.reader(handle)]
             pages.append(entry)
     return pages
-
-
-def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text))).strip()
 
 
 def kinds(rows: list[list[str]]) -> list[str]:
@@ -118,7 +112,7 @@ def score_page(gold_rows: list[list[str]], predicted: list[list[str]]) -> dict:
     cells = exact = 0
     cer_sum = 0.0
     for gi, row in enumerate(body):
-        got = line_up(row, [norm(v) for v in predicted[match[gi]]]) if gi in match else [""] * len(row)
+        got = line_up(row, [normalised(v) for v in predicted[match[gi]]]) if gi in match else [""] * len(row)
         for c, (want, have) in enumerate(zip(row, got)):
             cells += 1
             same = want == have
@@ -126,13 +120,13 @@ def score_page(gold_rows: list[list[str]], predicted: list[list[str]]) -> dict:
             if c < columns:
                 exact_by_column[c] += same
             cer_sum += 1.0 if gi not in match else min(1.0, Levenshtein.distance(have, want) / max(1, len(want)))
-    section_texts = {norm(" ".join(v for v in row if v)) for row in predicted}
+    section_texts = {normalised(" ".join(v for v in row if v)) for row in predicted}
     # a section row against the predicted row it reads most like (a row not read counts 1)
-    section_cer = sum(min((Levenshtein.distance(text, norm(r[0])) / max(1, len(norm(r[0]))) for text in section_texts),
+    section_cer = sum(min((Levenshtein.distance(text, normalised(r[0])) / max(1, len(normalised(r[0]))) for text in section_texts),
                           default=1.0) for r in sections)
     return {"rows": len(body), "rows_found": len(match), "cells": cells, "cells_exact": exact,
             "cer_sum": round(cer_sum, 4), "exact_by_column": exact_by_column,
-            "sections": len(sections), "sections_exact": sum(norm(r[0]) in section_texts for r in sections),
+            "sections": len(sections), "sections_exact": sum(normalised(r[0]) in section_texts for r in sections),
             "sections_cer_sum": round(min(section_cer, len(sections)), 4)}
 
 
@@ -165,7 +159,7 @@ def sohoa_rows(file: Path, out: Path) -> dict[int, list[list[str]]]:
         frame = pd.read_csv(described.with_suffix(".csv"), dtype=str, keep_default_na=False)
         row_pages = table.get("row_pages") or [table["page"]] * len(frame)
         for page, row in zip(row_pages, frame.itertuples(index=False)):
-            pages.setdefault(int(page), []).append([norm(v) for v in row])
+            pages.setdefault(int(page), []).append([normalised(v) for v in row])
     return pages
 
 

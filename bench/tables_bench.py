@@ -67,7 +67,8 @@ from sohoa.tables.records import Table  # noqa: E402
 LEVELS = ("clean", "light", "heavy")
 
 
-def _norm(text: str) -> str:
+def normalised(text: str) -> str:
+    """A cell's or name's text compared as read: NFC, whitespace runs made one space, trimmed."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text))).strip()
 
 
@@ -78,7 +79,7 @@ def _key(indicator, measure, period, value, low, high, qualifier) -> tuple:
         shown = "missing"
     else:
         shown = value
-    return (_norm(indicator).lower(), _norm(measure).lower(), _norm(period), shown)
+    return (normalised(indicator).lower(), normalised(measure).lower(), normalised(period), shown)
 
 
 def _fold(key: tuple) -> tuple:
@@ -90,7 +91,7 @@ def _fold(key: tuple) -> tuple:
 
 def truth_keys(page, with_unit: bool = False) -> Counter:
     return Counter(_key(o.indicator, o.measure, o.period, o.value, o.value_min, o.value_max, o.qualifier)
-                   + ((_norm(o.unit),) if with_unit else ())
+                   + ((normalised(o.unit),) if with_unit else ())
                    for t in page.tables for o in t.observations)
 
 
@@ -100,7 +101,7 @@ def predicted_keys(tables: list[Table], with_unit: bool = False) -> Counter:
 
     frame = tidy_frame(join_continued(tables))
     return Counter(_key(r.indicator, r.measure, r.period, r.value, r.value_min, r.value_max, r.qualifier)
-                   + ((_norm(r.unit),) if with_unit else ())
+                   + ((normalised(r.unit),) if with_unit else ())
                    for r in frame.itertuples())
 
 
@@ -109,14 +110,14 @@ def cell_accuracy(truth_tables, tables: list[Table]) -> tuple[int, int]:
     predicted table that agrees with it most."""
     correct = total = 0
     for truth in truth_tables:
-        cells = [(r, c, _norm(v)) for r, row in enumerate(truth.rows) for c, v in enumerate(row)]
+        cells = [(r, c, normalised(v)) for r, row in enumerate(truth.rows) for c, v in enumerate(row)]
         best = 0
         for table in tables:
             got = sum(
                 1 for r, c, v in cells
-                if r < len(table.rows) and c < len(table.rows[r]) and _norm(table.rows[r][c]) == v
+                if r < len(table.rows) and c < len(table.rows[r]) and normalised(table.rows[r][c]) == v
             ) + sum(1 for c, h in enumerate(truth.header)
-                    if c < len(table.header) and _norm(table.header[c]) == _norm(h))
+                    if c < len(table.header) and normalised(table.header[c]) == normalised(h))
             best = max(best, got)
         correct += best
         total += len(cells) + len(truth.header)
@@ -133,7 +134,7 @@ def _has_number(row: list[str]) -> bool:
 
 def img2table_grid(extracted) -> list[list[str]]:
     """The cells of a table img2table extracted, as whitespace-normalised NFC text ('' where none)."""
-    return [["" if v is None or (isinstance(v, float) and np.isnan(v)) else _norm(v) for v in row]
+    return [["" if v is None or (isinstance(v, float) and np.isnan(v)) else normalised(v) for v in row]
             for row in extracted.df.astype(object).values.tolist()]
 
 

@@ -61,13 +61,28 @@ def discover(inputs: list[str], exclude: Path | None = None) -> list[Path]:
 def discover_files(inputs: list[str], exclude: Path | None = None) -> list[FoundFile]:
     """Like `discover`, keeping the input each file came from. Nothing at or under `exclude`
     (the output folder) is ever taken, so a run's own outputs never become inputs."""
+    return input_listing(inputs, exclude)[0]
+
+
+def left_out_files(inputs: list[str], exclude: Path | None = None) -> list[Path]:
+    """Files inside the input folders that `discover_files` leaves out for their type (hidden
+    files and folders aside): a batch says how many, so that a folder's .docx or .xls is not
+    missed unnoticed."""
+    return input_listing(inputs, exclude)[1]
+
+
+def input_listing(inputs: list[str], exclude: Path | None = None) -> tuple[list[FoundFile], list[Path]]:
+    """(`discover_files`, `left_out_files`) of the same inputs, each folder walked once."""
     found: list[FoundFile] = []
+    left_out: list[Path] = []
     seen: set[Path] = set()
     fence = Path(os.path.abspath(exclude)) if exclude is not None else None
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            candidates = [p for p in _visible_files(path, fence) if p.suffix.lower() in SUPPORTED]
+            candidates = []
+            for p in _visible_files(path, fence):
+                (candidates if p.suffix.lower() in SUPPORTED else left_out).append(p)
         else:
             candidates = [] if _inside(path, fence) else [path]
         for candidate in candidates:
@@ -75,16 +90,7 @@ def discover_files(inputs: list[str], exclude: Path | None = None) -> list[Found
             if resolved not in seen and not _inside(resolved, fence):
                 seen.add(resolved)
                 found.append(FoundFile(candidate, path))
-    return found
-
-
-def left_out_files(inputs: list[str], exclude: Path | None = None) -> list[Path]:
-    """Files inside the input folders that `discover_files` leaves out for their type (hidden
-    files and folders aside): a batch says how many, so that a folder's .docx or .xls is not
-    missed unnoticed."""
-    fence = Path(os.path.abspath(exclude)) if exclude is not None else None
-    return [p for raw in inputs if Path(raw).is_dir() for p in _visible_files(Path(raw), fence)
-            if p.suffix.lower() not in SUPPORTED]
+    return found, left_out
 
 
 def _visible_files(folder: Path, fence: Path | None) -> list[Path]:

@@ -8,9 +8,6 @@ from hypothesis import given, settings, strategies as st
 from sohoa.diacritics import pipeline
 from sohoa.diacritics.pipeline import repair
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
-
-needs_model = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
 
 
 def test_decomposed_text_is_composed_with_an_edit_in_input_coordinates():
@@ -116,7 +113,7 @@ def test_plain_mojibake_of_a_symbol_stays_a_symbol():
     assert repair("Â®o lường", restore=False).text == "®o lường"
 
 
-@needs_model
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text, expected", [
     ("Hoà giải tai xa, thuy loi va thuy san cua tinh", "Hoà giải tại xã, thuỷ lợi và thuỷ sản của tỉnh"),
     ("Hòa giải tai xa, thuy loi va thuy san cua tinh", "Hòa giải tại xã, thủy lợi và thủy sản của tỉnh"),
@@ -136,7 +133,7 @@ def test_dominant_tone_style():
     assert dominant_tone_style("hòa bình, thủy lợi", "new") == "old"
 
 
-@needs_model
+@pytest.mark.shipped_model
 def test_a_piece_without_a_placement_of_its_own_takes_its_documents():
     # a table cell of a document that writes 'Thuỷ', 'uỷ', 'Hoá'
     assert repair("huyen Thuy Nguyen, thanh pho Hai Phong", style_hint="new").text == \
@@ -174,7 +171,7 @@ def test_only_the_digit_fixer_may_change_a_number_and_never_a_date_or_code(monke
     assert result.text == "Day là ngay 6/2 theo 12/QD va 14"
 
 
-@needs_model
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("garbled, expected", [
     ("Day 1a k€ hoach phat trién kinh té", "Đây là kế hoạch phát triển kinh tế"),
     ("cac nudc 16n tren thé gidi", "các nước lớn trên thế giới"),
@@ -186,7 +183,7 @@ def test_english_model_ocr_that_wrote_digits_for_letters_is_read_as_words(garble
     assert any(e.fixer == "restore.ocr-digit" for e in result.edits)
 
 
-@needs_model
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text, numbers", [
     ("Theo quy dinh tai Diéu 10a va khoan 2b cia Luat nay, cac c6 quan dugc giao", ["10a", "2b"]),  # garble
     ("Trong 6 thang dau nam, c6 14 nguoi dugc khen thudng", ["6", "14"]),
@@ -199,7 +196,7 @@ def test_labels_and_numbers_stay_numbers(text, numbers):
     assert [w for w in words if w in numbers] == numbers
 
 
-@needs_model
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("garbled, expected", [
     # another engine's garble the channel never saw: 'ư' read as 'tr', 'ố' as 'b'
     ("Thuc hién Nghi quyét, tang cudng t6 chtrc cua bé may nha nudc",
@@ -216,7 +213,7 @@ def test_garble_the_channel_never_saw_is_read_from_near_keys_in_context(garbled,
     assert repair(garbled).text == expected
 
 
-@needs_model
+@pytest.mark.shipped_model
 def test_near_keys_keep_the_first_letter_and_the_length():
     from sohoa.diacritics.restore import load_default_restorer
 
@@ -230,7 +227,7 @@ def test_near_keys_keep_the_first_letter_and_the_length():
     assert near("ab") == {}
 
 
-@needs_model
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", ["Ông Sato và bà Suzuki ở Tokyo", "Rita va Hull den Riga gap Kat va Choo",
                                   "Bà Nguyễn Thị Khuê nói"])
 def test_names_of_correct_or_de_accented_text_get_no_near_keys(text):
@@ -242,20 +239,20 @@ def test_names_of_correct_or_de_accented_text_get_no_near_keys(text):
     assert not restorer.key_decoder.shows_english_model_marks(restorer.profile(tokenize_text(text)))
 
 
-@needs_model
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", ["Ông Sato và bà Suzuki ở Tokyo", "Bà Nguyễn Thị Khuê nói"])
 def test_correct_text_with_names_is_unchanged(text):
     assert repair(text).text == text
 
 
-@needs_model
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line", ["Lưu: VT, CTrTT.", "Nơi nhận: TTrUB, VPUB", "Lưu VT, CTrTT, xtr 1y"])
 def test_codes_written_with_a_small_letter_inside_keep_their_letters(line):
     # 'ctr' is a rewrite of legacy garble ('xtr' xử), but 'CTrTT' is a department's code
     assert [w for w in repair(line).text.split() if "Tr" in w] == [w for w in line.split() if "Tr" in w]
 
 
-@needs_model
+@pytest.mark.shipped_model
 def test_a_garbled_mark_on_a_common_word_is_not_read_as_another_word():
     # 'kénh' is 'kênh' with a misread mark: its own key is a common word, so no near key
     assert "kênh" in repair("Tram bom kénh 3 thang 2 dugc nang cap").text

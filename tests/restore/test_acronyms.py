@@ -4,10 +4,6 @@ import pytest
 
 from sohoa.diacritics.restore.acronyms import build_table, read_table, spelled_out, table_path, write_table
 
-from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
-
-shipped = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
-
 
 def test_table_keeps_forms_clean_text_writes_with_d_stroke(tmp_path):
     texts = ["Sở GDĐT và HĐND tỉnh"] * 6 + ["giá 100 VNĐ", "giá 100 VND", "DA Dự án", "ĐA"] * 3
@@ -30,7 +26,7 @@ def test_spelled_out(words, acronym, expected):
     assert spelled_out(words, acronym) == expected
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_a_document_settles_its_own_acronyms():
     from sohoa.diacritics.restore import load_default_restorer
 
@@ -40,7 +36,7 @@ def test_a_document_settles_its_own_acronyms():
     assert after == {"CTDT": "CTĐT"}
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_acronyms_of_the_table_are_restored_in_text_without_marks():
     from sohoa.diacritics.pipeline import repair
 
@@ -58,14 +54,14 @@ def test_acronyms_joined_by_an_ampersand_are_restored_part_by_part():
     assert [e.start for e in edits] == [text.index("GD&DT") + 3, text.index("KH&DT") + 3]
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_an_ampersand_acronym_is_restored_in_text_without_marks():
     from sohoa.diacritics.pipeline import repair
 
     assert "GD&ĐT" in repair("Kinh gui Truong phong GD&DT cac quan huyen").text
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", ["Giá gói thầu 100 triệu VND", "đề án GDDT của trường", "(CTĐT)",
                                   "chương trình đào tạo (CTĐT)", "Sở KH&DT tỉnh Quảng Ngãi"])
 def test_acronyms_in_text_that_keeps_its_marks_stay(text):

@@ -2,12 +2,9 @@
 
 import pytest
 
-from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
 from sohoa.diacritics.restore.evidence import damaged_lines, on_damaged_lines
 from sohoa.diacritics.restore.tokens import tokenize_text
 from sohoa.diacritics.records import Edit
-
-shipped = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
 
 
 def _damaged(text):
@@ -16,7 +13,7 @@ def _damaged(text):
     return damaged_lines(text, tokenize_text(text), load_default_restorer().damage.suspicious)
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", [
     "kết quả học tập trong Trường .",
     "Số tín chỉ tối thiểu: ___",
@@ -27,7 +24,7 @@ def test_clean_lines_show_no_damage(text):
     assert _damaged(text) == set()
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text, line", [
     ("t6 chirc hoi nghi .", 0),           # English-model garble
     ("các cơ sỞ công nghiệp", 0),         # case slip
@@ -38,7 +35,7 @@ def test_ocr_damage_is_found(text, line):
     assert line in _damaged(text)
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_damage_reaches_the_neighbouring_lines_only():
     text = "dòng một .\ncác cơ sỞ công nghiệp\ndòng ba .\ndòng bốn .\ndòng năm ."
     assert _damaged(text) == {0, 1, 2}

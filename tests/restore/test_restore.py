@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sohoa.diacritics.compose import apply_edits, check_edits
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore import DEFAULT_MODEL_PATH, load_restorer
+from sohoa.diacritics.restore import load_restorer
 from sohoa.diacritics.restore.channel import learn_channel
 from sohoa.diacritics.restore.decoder import Restorer
 from sohoa.diacritics.restore.model import RestorerModel
@@ -167,10 +167,9 @@ def test_corrupt_model_is_a_model_error(tmp_path):
 
 
 # -- the shipped model ---------------------------------------------------------------
-shipped = pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model")
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("source, expected", [
     ("Nghi quyet Dai hoi", "Nghị quyết Đại hội"),
     ("KET QUA THUC HIEN NHIEM VU NAM 2021", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2021"),
@@ -184,7 +183,7 @@ def test_shipped_model_golden(source, expected):
     assert restore(restorer, source) == expected
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line", [
     "Thành phố Hồ Chí Minh là trung tâm kinh tế lớn của cả nước.",
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
@@ -256,7 +255,7 @@ def test_profile_sees_english_model_garble(restorer):
     assert restorer.profile(tokenize_text(TRAINING_TEXT)).garble == 0.0
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("garbled", [
     "Mau dién thoai thé hé mdi cua LG ciing sé dugc ban t4i Viét Nam tir thang sau.",
     "Nhiéu mau mdi ciia LG ciing sé dugc ban ra trong nim nay.",
@@ -270,7 +269,7 @@ def test_garbled_word_after_unknown_word_is_not_kept_as_unknown(garbled):
     assert "LG cũng sẽ" in out
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_a_garbled_word_that_shows_a_mark_gets_a_marked_form():
     """English-model OCR drops marks but does not invent them: where 'ché' was decoded to the
     key 'cho', the word is 'chở' or 'chờ', never 'cho', though 'cho' is likeliest there."""
@@ -291,7 +290,7 @@ def test_a_garbled_word_that_shows_a_mark_gets_a_marked_form():
     assert [restorer.vocabulary.targets[t] for t in marked[1:4]] == words[:3]  # the neighbours stay
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_a_sign_read_for_a_letter_makes_a_word():
     """'€' is what English-model OCR writes for 'ệ': '1€' is a garbled word, not a symbol."""
     from sohoa.diacritics.restore import load_default_restorer
@@ -300,7 +299,7 @@ def test_a_sign_read_for_a_letter_makes_a_word():
     assert out.count("tỷ lệ") == 2
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_an_unmarked_garbled_spelling_may_stay_unmarked():
     from sohoa.diacritics.restore import load_default_restorer
 
@@ -308,7 +307,7 @@ def test_an_unmarked_garbled_spelling_may_stay_unmarked():
     assert "xe cho cán bộ" in out or "xe chở cán bộ" in out
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_a_capital_i_read_for_l_mid_sentence_is_lower_case():
     from sohoa.diacritics.restore import load_default_restorer
 
@@ -316,7 +315,7 @@ def test_a_capital_i_read_for_l_mid_sentence_is_lower_case():
     assert "quyền lợi" in out and "Lợi" not in out
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_shipped_model_confidence_is_low_where_context_is_thin():
     from sohoa.diacritics.restore import load_default_restorer
 
@@ -347,7 +346,7 @@ def test_ocr_slips_leave_real_text(text):
 
 
 # -- punctuation OCR invents inside a line ------------------------------------------------
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text, expected", [
     ("thúc đẩy các hoạt -\nđộng xúc tiến", "thúc đẩy các hoạt\nđộng xúc tiến"),
     ("Chưa hết, người - —\nđẹp còn", "Chưa hết, người\nđẹp còn"),
@@ -362,7 +361,7 @@ def test_stray_punctuation_inside_lines_is_fixed(text, expected):
     assert restore(load_default_restorer(), damaged + text) == "các cơ sở công nghiệp\n" + expected
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", [
     "Tình hình kinh tế - xã hội ổn định",            # a real dash inside a line
     "bảo đảm an ninh - quốc phòng.",                 # a dash the key model rarely saw
@@ -382,7 +381,7 @@ def test_real_punctuation_inside_lines_stays(text):
 
 
 # -- words OCR glued together -------------------------------------------------------------
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text, expected", [
     ("để giữ antoàncho con trai", "để giữ an toàn cho con trai"),
     ("doanh nghiệp trongnước đang", "doanh nghiệp trong nước đang"),
@@ -398,14 +397,14 @@ def test_glued_words_are_split_in_text_read_from_a_scan(text, expected):
     assert restore(load_default_restorer(), page + text) == page.replace(" |", "") + expected
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_glued_word_in_clean_text_is_the_authors_own():
     from sohoa.diacritics.restore import load_default_restorer
 
     assert load_default_restorer().find_edits("Trong quý IV, OGC lỗgần 259 tỷ đồng.") == []
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", [
     "Samsung Facebook WatchSye",          # unmarked: a foreign word for all we know
     "thành phố Tucumán và điệu boléro",   # names and loanwords cut into rare syllable pairs
@@ -432,7 +431,7 @@ def test_a_page_with_specks_at_its_edges_is_speckled_and_clean_text_is_not():
     assert not is_speckled("Hội nghị .\n")  # one speck is no pattern
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line, expected", [
     ("các cơ quan chức năng thay .... đổi chính sách", "các cơ quan chức năng thay đổi chính sách"),
     ("nên nhiều chuyên .... gia dự đoán giá", "nên nhiều chuyên gia dự đoán giá"),
@@ -447,7 +446,7 @@ def test_specks_between_words_go_in_a_speckled_text_only(line, expected):
     assert restore(restorer, SPECKLED_PAGE + line).endswith(expected)
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line", [
     "Tình hình kinh tế - xã hội ổn định",
     "doanh thu từ 8 - 10 tỉ đồng",
@@ -470,7 +469,7 @@ def _mark_restorer():
     return restorer
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line, expected", [
     ("Chính phủ ban hành quy định chỉ tiết về chỉ phí đầu tư.", "Chính phủ ban hành quy định chi tiết về chi phí đầu tư."),
     ("Ủy ban nhân dân Thành phó Hồ Chí Minh ban hành kế hoạch.", "Ủy ban nhân dân Thành phố Hồ Chí Minh ban hành kế hoạch."),
@@ -483,7 +482,7 @@ def test_swapped_marks_are_mended_in_text_from_a_noisy_scan(line, expected):
     assert all(e.fixer == "restore.ocr-marks" and 0.5 < e.confidence <= 1 for e in edits)
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line", [
     "Chính phủ ban hành quy định chỉ tiết về chỉ phí đầu tư.",  # clean text: marks as written are trusted
     "Ủy ban nhân dân Thành phó Hồ Chí Minh ban hành kế hoạch.",
@@ -492,7 +491,7 @@ def test_clean_text_keeps_its_marks(line):
     assert _mark_restorer().find_edits(line) == []
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line", [
     "Thượng tướng Tô Lâm phát biểu tại hội nghị.",        # a name: capitalised words stay
     "Hà Nội chỉ tiêu tăng trưởng năm nay đạt 7%.",        # 'chỉ tiêu' is right
@@ -503,7 +502,7 @@ def test_right_marks_in_a_noisy_scan_stay(line):
     assert [e for e in restorer.find_edits(SPECKLED_PAGE + line) if e.start >= len(SPECKLED_PAGE)] == []
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_punctuation_that_is_never_text_is_dropped_between_any_words():
     from sohoa.diacritics.restore import load_default_restorer
 
@@ -511,7 +510,7 @@ def test_punctuation_that_is_never_text_is_dropped_between_any_words():
     assert _apply(text, load_default_restorer().cleaner.stray_edits(text)) == "Samsung Gear"
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_one_syllable_with_wrong_marks_is_not_split():
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.restore.tokens import tokenize_text
@@ -521,7 +520,7 @@ def test_one_syllable_with_wrong_marks_is_not_split():
 
 
 # -- a capital OCR cut off its word ---------------------------------------------------------
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text, expected", [
     ("thí sinh 'N gười đẹp Kinh Bắc'", "thí sinh 'Người đẹp Kinh Bắc'"),
     ("quan hệ Việt - N ga trong năm", "quan hệ Việt - Nga trong năm"),
@@ -533,7 +532,7 @@ def test_capital_cut_off_its_word_is_joined_back(text, expected):
     assert restore(load_default_restorer(), text) == expected
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", [
     "phương án B gồm ba bước",       # a label before a word
     "tại điểm C trước khi",
@@ -548,7 +547,7 @@ def test_lone_capitals_that_are_labels_stay(text):
     assert load_default_restorer().word_mender.join_edits(tokenize_text(text)) == []
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_garbled_word_in_english_model_ocr_is_not_split():
     from sohoa.diacritics.restore import load_default_restorer
 
@@ -558,7 +557,7 @@ def test_garbled_word_in_english_model_ocr_is_not_split():
 
 
 # -- correct text from elsewhere comes through byte for byte ---------------------------------
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", [
     "kiểm tra và đánh giá kết quả học tập trong Trường .",      # a space before the full stop
     "Số tín chỉ tối thiểu: ___",                                 # a form's blank
@@ -581,7 +580,7 @@ def test_correct_text_comes_out_unchanged(text):
 
 
 # -- short lines of English-model garble, each repaired on its own ---------------------------
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line, expected", [
     ("Day 1a mot van dé quan trong", "Đây là một vấn đề quan trọng"),
     ("t6 chirc 14 co quan", "tổ chức là cơ quan"),
@@ -599,7 +598,7 @@ def test_short_garbled_lines_are_decoded_alone(line, expected):
 
 
 # -- a document's own sure readings ----------------------------------------------------------
-@shipped
+@pytest.mark.shipped_model
 def test_a_document_reads_a_key_only_where_the_context_is_sure():
     import numpy as np
 
@@ -614,7 +613,7 @@ def test_a_document_reads_a_key_only_where_the_context_is_sure():
     assert readings == {key: {bang: 2}}
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_the_document_makes_its_own_readings_likelier_than_the_corpus_does():
     from collections import Counter
 
@@ -640,7 +639,7 @@ def test_the_document_makes_its_own_readings_likelier_than_the_corpus_does():
     assert mixed[0, 0] == pytest.approx(expected)
 
 
-@shipped
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line", [
     "Pep từng ví Jesus như một quả dưa hấu, bổ ra mới biết ngon hay không.",
     "Robin van Persie đã thực hiện pha ăn vạ khiến hậu vệ Dusko Tosic của Besiktas dính thẻ đỏ trong trận derby "
@@ -658,7 +657,7 @@ def test_names_and_foreign_words_in_correct_text_are_no_garble(line):
     assert repair(line).text == line
 
 
-@shipped
+@pytest.mark.shipped_model
 def test_english_model_garble_writes_no_vietnamese_only_letter():
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.restore.tokens import tokenize_text
