@@ -3,7 +3,8 @@
 Each token's candidate keys come from the learned OCR channel (whole-token confusions,
 character rewrites, the 'P'/'B' for 'Đ' prior), each with log P(token | key); a garbled token the
 channel has no reading for, in text that shows English-model OCR's impossible marks, also gets
-the common keys a few edits away (`near_keys`). In text that is garbled overall a key bigram
+the common keys a few edits away (`near_keys`), and a consonant standing alone the keys that add
+one or two vowels to it (`with_vowel_completions`). In text that is garbled overall a key bigram
 Viterbi search picks the path and a key trigram pass revisits the uncertain words (`decode`); in
 text that is not, a lone garbled word is weighed against its two neighbours only
 (`fix_lone_garble`). The decision lists then restore the chosen keys' marks.
@@ -34,9 +35,14 @@ label as often as a word whose letters came out as digits ('1a' là); '16n', '14
 MIXED_CODE = re.compile(r"[A-ZĐ]{2,}[a-zđ]+[A-ZĐ]")
 """Capitals, small letters, a capital again: a code written with a small letter inside ('CTrTT',
 'TTrUB'), never a syllable however garbled (garble puts one capital inside: 'tAim' tầm)."""
+LONE_CONSONANT = re.compile(r"[bcdđghklmnpqrstvxBĐGHKNPQRST]")
+"""A consonant standing alone as a word: in English-model OCR often a syllable whose marked
+vowels came out as nothing ('T quéc' Tổ quốc, 'Chỉ thị s 05' số, 'cán b lãnh đạo' bộ). Not the
+capitals that are Roman numerals ('đô thị loại V', 'khoá XII')."""
 TRIGRAM_SWEEPS = 2
 """Sweeps of the key trigram pass over the Viterbi path (it stops early when one changes nothing)."""
 MAX_CANDIDATES = 8
+_PLAIN_VOWELS = frozenset("aeiouy")
 
 
 class KeyDecoder:
@@ -48,6 +54,7 @@ class KeyDecoder:
         self.damage, self.settings = damage, settings
         self._candidates: dict[tuple[str, float, bool], list[tuple[int, float]]] = {}
         self._common_by_initial: dict[str, list[str]] | None = None
+        self._completions: dict[str, list[tuple[int, int]]] = {}
 
     def candidates(self, token: str, profile: TextProfile) -> list[tuple[int, float]]:
         """(key id, log P(token | key)) for the keys a written token may stand for."""
@@ -147,6 +154,35 @@ class KeyDecoder:
                       key=lambda kd: (kd[1], -count(kd[0])))
         return near[:MAX_CANDIDATES]
 
+    def with_vowel_completions(self, cands: list[tuple[int, float]], letter: str,
+                               profile: TextProfile) -> list[tuple[int, float]]:
+        """`cands` of a consonant standing alone, with the keys that add one or two vowels to it
+        (the letter may be all English-model OCR left of a syllable), each added vowel costing a
+        factor `near_key_rate` as a near key's edit does. The neighbours decide: a label ('điểm
+        b'), an initial or a unit ('5 m') keeps its letter where they say so."""
+        scores = dict(cands)
+        # a capital standing alone is as often a person's initial ('bà H', 'cháu T'): it needs
+        # the neighbours' word more
+        cost = self.settings.near_key_rate ** (1 if letter.isupper() else 0)
+        for kid, added in self.vowel_completions(letter.lower()):
+            scores[kid] = max(scores.get(kid, -math.inf),
+                              math.log(profile.garble * cost * self.settings.near_key_rate ** added))
+        return sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]
+
+    def vowel_completions(self, letter: str) -> list[tuple[int, int]]:
+        """(key id, vowels added) of the common keys that are `letter` and one or two vowels,
+        commonest first."""
+        found = self._completions.get(letter)
+        if found is None:
+            keys, count = self.vocabulary.keys, self.key_lm.count1
+            found = sorted(((kid, len(keys[kid]) - 1) for kid in range(NUMBER_ID + 1, len(keys))
+                            if 2 <= len(keys[kid]) <= 3 and keys[kid][0] == letter and keys[kid][1:].isalpha()
+                            and set(keys[kid][1:]) <= _PLAIN_VOWELS and is_valid_key(keys[kid])
+                            and self.damage.is_common(kid)),
+                           key=lambda ka: -count(ka[0]))[:MAX_CANDIDATES]
+            self._completions[letter] = found
+        return found
+
     def best_known_key(self, token: str) -> tuple[int, float] | None:
         """(key id, log P(token | key)) of the likeliest common Vietnamese key a token may stand for."""
         profile = TextProfile(strip_rate=0.0, garble=1.0 if self.damage.suspicious(token) else 0.0)
@@ -187,7 +223,11 @@ class KeyDecoder:
         for token, own in zip(tokens, own_keys.tolist()):
             if token.text and (any(ch.isalpha() or ch in LETTER_SIGNS for ch in token.text)
                                or (token.text.isdigit() and len(token.text) <= 2 and _isolated(text, token))):
-                lattice.append(self.candidates(token.text, profile))
+                cands = self.candidates(token.text, profile)
+                if LONE_CONSONANT.fullmatch(token.text) and _isolated(text, token) \
+                        and self.shows_english_model_marks(profile):
+                    cands = self.with_vowel_completions(cands, token.text, profile)
+                lattice.append(cands)
             else:
                 lattice.append([(own, 0.0)])
         bigram = functools.lru_cache(maxsize=None)(self.key_lm.logp2)

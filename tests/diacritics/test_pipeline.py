@@ -228,6 +228,39 @@ def test_near_keys_keep_the_first_letter_and_the_length():
 
 
 @pytest.mark.shipped_model
+@pytest.mark.parametrize("garbled, expected", [
+    # a syllable whose marked vowels English-model OCR wrote as nothing: its consonant alone
+    ("Mat tran T quéc va cac doan thé chinh tri trién khai nhiém vu",
+     "Mặt trận Tổ quốc và các đoàn thể chính trị triển khai nhiệm vụ"),
+    ("Cong tac can b, thuc hién Chi thi s 05 cua B Chinh tri vé trién khai nhiém vu",
+     "Công tác cán bộ, thực hiện Chỉ thị số 05 của Bộ Chính trị về triển khai nhiệm vụ"),
+    ("Hé théng x ly rac thai tai cac co s san xuat, trién khai nhiém vu",
+     "Hệ thống xử lý rác thải tại các cơ sở sản xuất, triển khai nhiệm vụ"),
+])
+def test_a_consonant_standing_alone_is_read_as_its_syllable_in_context(garbled, expected):
+    assert repair(garbled).text == expected
+
+
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("garbled, kept", [
+    ("Thyc hién diém b khoan 1 Diéu 5, trién khai dé thi loai V, chiéu cao 5 m, nhiém vu", ["b", "V", "m"]),
+    ("khi ba H ngung thé thi chau T mang lai trién khai nhiém vu", ["H", "T"]),   # initials of people
+])
+def test_labels_units_numerals_and_initials_keep_their_letter(garbled, kept):
+    words = [w.strip(",.;:") for w in repair(garbled).text.split()]
+    assert [w for w in words if len(w) == 1 and w.isalpha()] == kept
+
+
+@pytest.mark.shipped_model
+def test_a_lone_consonant_may_stand_for_its_letter_and_vowels_only():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    keys = [restorer.vocabulary.keys[k] for k, _ in restorer.key_decoder.vowel_completions("t")]
+    assert "to" in keys and all(k[0] == "t" and set(k[1:]) <= set("aeiouy") and len(k) <= 3 for k in keys)
+
+
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("text", ["Ông Sato và bà Suzuki ở Tokyo", "Rita va Hull den Riga gap Kat va Choo",
                                   "Bà Nguyễn Thị Khuê nói"])
 def test_names_of_correct_or_de_accented_text_get_no_near_keys(text):
