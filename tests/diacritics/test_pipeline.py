@@ -242,6 +242,20 @@ def test_a_consonant_standing_alone_is_read_as_its_syllable_in_context(garbled, 
 
 
 @pytest.mark.shipped_model
+@pytest.mark.parametrize("garbled, expected", [
+    # '¢' written for a marked vowel or a 'c' ('tỷ 1¢' lệ, 'co s¢' cơ sở, '¢6' có)
+    ("Giam ty 1¢ hé ngheo, nang cao hi¢u qua cong tac, trién khai nhiém vu",
+     "Giảm tỷ lệ hộ nghèo, nâng cao hiệu quả công tác, triển khai nhiệm vụ"),
+    ("Cung c¢ hé théng chinh tri ¢ co s¢, trién khai nhiém vu tai cac S¢, nganh",
+     "Củng cố hệ thống chính trị ở cơ sở, triển khai nhiệm vụ tại các Sở, ngành"),
+    ("tinh ¢6 10.207 hé ngheo, trién khai nhiém vu, nang cao ty 1¢ lao dong",
+     "tỉnh có 10.207 hộ nghèo, triển khai nhiệm vụ, nâng cao tỷ lệ lao động"),
+])
+def test_the_cent_sign_english_model_ocr_writes_for_letters_is_read_in_context(garbled, expected):
+    assert repair(garbled).text == expected
+
+
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("garbled, kept", [
     ("Thyc hién diém b khoan 1 Diéu 5, trién khai dé thi loai V, chiéu cao 5 m, nhiém vu", ["b", "V", "m"]),
     ("khi ba H ngung thé thi chau T mang lai trién khai nhiém vu", ["H", "T"]),   # initials of people

@@ -53,3 +53,6 @@ def test_prior_rewrites_of_legacy_scans_reach_the_true_key():
     assert channel.rewrite_keys("chtrc")["chuc"] > 0
     assert {"le", "lo"} <= set(channel.rewrite_keys("l&")) and "moi" in channel.rewrite_keys("m&i")
     assert "ua" not in channel.rewrite_keys("tra")  # a word-initial 'tr' is the consonant
+    # '¢' for a marked 'e' or 'o', for a 'c', or a sign of nothing ('lệ¢')
+    assert {"se", "so"} <= set(channel.rewrite_keys("s¢")) and "co" in channel.rewrite_keys("¢o")
+    assert "le" in channel.rewrite_keys("le¢")

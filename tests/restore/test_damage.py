@@ -8,7 +8,7 @@ from sohoa.diacritics.restore.tokens import ocr_letters
 
 
 @pytest.mark.parametrize("token, letters", [
-    ("c6ng", "cong"), ("1anh", "lanh"), ("nhi€m", "nhiem"), ("t&t", "tat"),
+    ("c6ng", "cong"), ("1anh", "lanh"), ("nhi€m", "nhiem"), ("t&t", "tat"), ("1¢", "le"), ("nhi¢m", "nhiem"),
     # a sign right after the vowel it stands for is that vowel's mark: 'tổ' read 'to6'
     ("to6", "to"), ("ho6i", "hoi"), ("ba4o", "bao"),
     ("cong", "cong"), ("2021", "2o2l"),
@@ -17,7 +17,7 @@ def test_ocr_letters(token, letters):
     assert ocr_letters(token) == letters
 
 
-@pytest.mark.parametrize("token", ["to6", "Co6", "ho6i", "c6ng", "chirc", "dugc"])
+@pytest.mark.parametrize("token", ["to6", "Co6", "ho6i", "c6ng", "chirc", "dugc", "1¢", "s¢"])
 def test_garbled_tokens_are_told_from_words(token):
     from sohoa.diacritics.restore import load_default_restorer
 
