@@ -23,13 +23,15 @@ scans in Times-like faces come out (seeds 000 and 002). Our renderer's 'Đ' read
 rendered pages cannot teach this one; it is a prior, merged with what the pages teach."""
 
 PRIOR_RULES = {"mg": {"ng": 0.5}, "&": {"e": 0.3, "o": 0.3}, "¢": {"e": 0.3, "o": 0.3, "c": 0.3, "": 0.3},
+               "¥": {"y": 0.5}, "§": {"y": 0.3, "o": 0.3, "": 0.3},
                **{f"{c}tr": {f"{c}u": 0.5} for c in "abcdeghiklmnopqrstuvxy"}}
 """Rewrites legacy English-model scans show that our rendered pages do not teach: 'n' before 'g'
 read as 'm' ('tmg' for 'ứng', 'vimg' for 'vững', seed 002); 'ư' read as 'tr' after a letter
 ('xtr' xử, 'ctru' cứu, 'chtrc' chức, 'gitra' giữa, seeds 000 and 002); '&' for 'ệ', 'ễ' or 'ơ' as
 well as for the 'ấ' our pages show ('tỷ 1&' lệ, 'm&i' mới); '¢' for 'ệ', 'ơ' or a 'c' ('tỷ 1¢' lệ,
-'co s¢' cơ sở, '¢6' có). No Vietnamese word spells 'mg', 'tr' after a letter, '&' or '¢', so the
-rewrites cost no real word anything."""
+'co s¢' cơ sở, '¢6' có); '¥' and '§' for 'ỹ' ('k¥ thuật' kỹ), '§' also for 'ơ' ('v§i' với). No
+Vietnamese word spells 'mg', 'tr' after a letter, '&', '¢', '¥' or '§', so the rewrites cost no
+real word anything."""
 FINAL_PRIORS = {"b": {"o": 0.2}}
 """A final 'ố'/'ó' read as 'b' ('sb' for 'số'): no Vietnamese word ends in 'b'."""
 

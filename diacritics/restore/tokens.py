@@ -12,12 +12,13 @@ from typing import NamedTuple
 
 from sohoa.diacritics.syllables import canonical, strip_marks
 
-TOKEN_RE = re.compile(r"(?:[^\W_]|[€&¢])+|[^\w\s]")
-"""Letters/digits (and the '€' '&' '¢' that English-model OCR puts for 'ệ', 'á', 'ơ') or one mark."""
+TOKEN_RE = re.compile(r"(?:[^\W_]|[€&¢¥§])+|[^\w\s]")
+"""Letters/digits (and the '€' '&' '¢' '¥' '§' that English-model OCR puts for 'ệ', 'á', 'ơ', 'ỹ')
+or one mark."""
 
 # What English-model OCR writes for a letter: digits and symbols for vowels and 'l' ('1anh'
 # lãnh, 'c6ng' công, 'nhi€m' nhiệm, 'tỷ 1¢' tỷ lệ, 't&t' tất)
-OCR_LETTERS = {"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o", "¢": "e"}
+OCR_LETTERS = {"0": "o", "1": "l", "3": "e", "4": "a", "6": "o", "8": "a", "€": "e", "&": "a", "@": "o", "¢": "e", "¥": "y", "§": "y"}
 
 
 def ocr_letters(word: str) -> str:

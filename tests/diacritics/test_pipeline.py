@@ -250,8 +250,12 @@ def test_a_consonant_standing_alone_is_read_as_its_syllable_in_context(garbled, 
      "Củng cố hệ thống chính trị ở cơ sở, triển khai nhiệm vụ tại các Sở, ngành"),
     ("tinh ¢6 10.207 hé ngheo, trién khai nhiém vu, nang cao ty 1¢ lao dong",
      "tỉnh có 10.207 hộ nghèo, triển khai nhiệm vụ, nâng cao tỷ lệ lao động"),
+    # '¥' and '§' for 'ỹ'
+    ("Phat trién ha tang k§ thuat tai huyén M§ Xuyén, trién khai nhiém vu",
+     "Phát triển hạ tầng kỹ thuật tại huyện Mỹ Xuyên, triển khai nhiệm vụ"),
+    ("Phat trién ha tang k¥ thuat, trién khai nhiém vu", "Phát triển hạ tầng kỹ thuật, triển khai nhiệm vụ"),
 ])
-def test_the_cent_sign_english_model_ocr_writes_for_letters_is_read_in_context(garbled, expected):
+def test_signs_english_model_ocr_writes_for_letters_are_read_in_context(garbled, expected):
     assert repair(garbled).text == expected
 
 
@@ -287,7 +291,8 @@ def test_names_of_correct_or_de_accented_text_get_no_near_keys(text):
 
 
 @pytest.mark.shipped_model
-@pytest.mark.parametrize("text", ["Ông Sato và bà Suzuki ở Tokyo", "Bà Nguyễn Thị Khuê nói"])
+@pytest.mark.parametrize("text", ["Ông Sato và bà Suzuki ở Tokyo", "Bà Nguyễn Thị Khuê nói",
+                                  "Thông tư số 12 quy định tại § 2 của Luật"])
 def test_correct_text_with_names_is_unchanged(text):
     assert repair(text).text == text
 

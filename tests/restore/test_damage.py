@@ -8,7 +8,7 @@ from sohoa.diacritics.restore.tokens import ocr_letters
 
 
 @pytest.mark.parametrize("token, letters", [
-    ("c6ng", "cong"), ("1anh", "lanh"), ("nhi€m", "nhiem"), ("t&t", "tat"), ("1¢", "le"), ("nhi¢m", "nhiem"),
+    ("c6ng", "cong"), ("1anh", "lanh"), ("nhi€m", "nhiem"), ("t&t", "tat"), ("1¢", "le"), ("nhi¢m", "nhiem"), ("k¥", "ky"),
     # a sign right after the vowel it stands for is that vowel's mark: 'tổ' read 'to6'
     ("to6", "to"), ("ho6i", "hoi"), ("ba4o", "bao"),
     ("cong", "cong"), ("2021", "2o2l"),
