@@ -10,15 +10,12 @@ from dataclasses import dataclass
 
 from sohoa.diacritics.restore.key_lm import KeyNgrams
 from sohoa.diacritics.restore.settings import RestorerSettings
-from sohoa.diacritics.restore.tokens import UNKNOWN_ID, Token, ocr_letters
+from sohoa.diacritics.restore.tokens import LETTER_SIGNS, UNKNOWN_ID, Token, ocr_letters
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.syllables import TONE_MARKS, VOWELS, has_marks, is_syllable, is_valid_key, strip_marks
 
 VOWEL_GROUPS = re.compile("[aeiouy]+")
-LETTER_SIGNS = frozenset("€&¢¥§")
-"""Signs English-model OCR writes for a letter, read into words by the tokenizer ('1€' and '1¢'
-are 'lệ')."""
-MARK_SIGNS = frozenset("034678@€&¢¥§")
+MARK_SIGNS = frozenset("034678@") | LETTER_SIGNS
 """What English-model OCR writes for a marked vowel besides a marked letter ('t6' tổ, 'c4' cá)."""
 
 

@@ -21,10 +21,10 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
 from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
-from sohoa.diacritics.restore.damage import LETTER_SIGNS, DamageProfiler, TextProfile
+from sohoa.diacritics.restore.damage import DamageProfiler, TextProfile
 from sohoa.diacritics.restore.key_lm import KeyNgrams
 from sohoa.diacritics.restore.settings import RestorerSettings
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID, NUMBER_ID, UNKNOWN_ID, Token, ocr_letters
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, LETTER_SIGNS, NUMBER_ID, UNKNOWN_ID, Token, ocr_letters
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.syllables import is_valid_key, strip_marks
 

@@ -12,9 +12,11 @@ from typing import NamedTuple
 
 from sohoa.diacritics.syllables import canonical, strip_marks
 
-TOKEN_RE = re.compile(r"(?:[^\W_]|[€&¢¥§])+|[^\w\s]")
-"""Letters/digits (and the '€' '&' '¢' '¥' '§' that English-model OCR puts for 'ệ', 'á', 'ơ', 'ỹ')
-or one mark."""
+LETTER_SIGNS = frozenset("€&¢¥§")
+"""Signs English-model OCR writes for a letter ('1€' and '1¢' are 'lệ', 't&t' tất, 'k¥' kỹ): read
+into the word they stand in, never a token of their own."""
+TOKEN_RE = re.compile(rf"(?:[^\W_]|[{''.join(sorted(LETTER_SIGNS))}])+|[^\w\s]")
+"""Letters/digits (and the `LETTER_SIGNS`) or one mark."""
 
 # What English-model OCR writes for a letter: digits and symbols for vowels and 'l' ('1anh'
 # lãnh, 'c6ng' công, 'nhi€m' nhiệm, 'tỷ 1¢' tỷ lệ, 't&t' tất)
