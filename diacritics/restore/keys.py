@@ -138,14 +138,7 @@ class KeyDecoder:
         query = ocr_letters(strip_marks(token.lower()))
         if len(query) < 3 or not query.isalpha():
             return []
-        if self._common_by_initial is None:
-            by_initial: dict[str, list[str]] = {}
-            for kid in range(NUMBER_ID + 1, len(self.vocabulary.keys)):
-                key = self.vocabulary.keys[kid]
-                if key.isalpha() and is_valid_key(key) and self.damage.is_common(kid):
-                    by_initial.setdefault(key[0], []).append(key)
-            self._common_by_initial = by_initial
-        found = extract(query, self._common_by_initial.get(query[0], []), scorer=Levenshtein.distance,
+        found = extract(query, self.common_keys_starting(query[0]), scorer=Levenshtein.distance,
                         score_cutoff=min(self.settings.near_key_edits, len(query) - 2), limit=None)
         key_ids, count = self.vocabulary.key_ids, self.key_lm.count1
         # at most one letter shorter: a token two letters longer than a word is rather two words
@@ -174,14 +167,24 @@ class KeyDecoder:
         commonest first."""
         found = self._completions.get(letter)
         if found is None:
-            keys, count = self.vocabulary.keys, self.key_lm.count1
-            found = sorted(((kid, len(keys[kid]) - 1) for kid in range(NUMBER_ID + 1, len(keys))
-                            if 2 <= len(keys[kid]) <= 3 and keys[kid][0] == letter and keys[kid][1:].isalpha()
-                            and set(keys[kid][1:]) <= _PLAIN_VOWELS and is_valid_key(keys[kid])
-                            and self.damage.is_common(kid)),
+            key_ids, count = self.vocabulary.key_ids, self.key_lm.count1
+            found = sorted(((key_ids[key], len(key) - 1) for key in self.common_keys_starting(letter)
+                            if 2 <= len(key) <= 3 and set(key[1:]) <= _PLAIN_VOWELS),
                            key=lambda ka: -count(ka[0]))[:MAX_CANDIDATES]
             self._completions[letter] = found
         return found
+
+    def common_keys_starting(self, letter: str) -> list[str]:
+        """The common keys of letters that spell a Vietnamese syllable and start with `letter`,
+        in key-id order (built once for all letters)."""
+        if self._common_by_initial is None:
+            by_initial: dict[str, list[str]] = {}
+            for kid in range(NUMBER_ID + 1, len(self.vocabulary.keys)):
+                key = self.vocabulary.keys[kid]
+                if key.isalpha() and is_valid_key(key) and self.damage.is_common(kid):
+                    by_initial.setdefault(key[0], []).append(key)
+            self._common_by_initial = by_initial
+        return self._common_by_initial.get(letter, [])
 
     def best_known_key(self, token: str) -> tuple[int, float] | None:
         """(key id, log P(token | key)) of the likeliest common Vietnamese key a token may stand for."""
@@ -220,12 +223,12 @@ class KeyDecoder:
     def decode(self, text: str, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile):
         """Viterbi over candidate keys; returns the keys and a per-position confidence."""
         lattice = []
+        english_marks = self.shows_english_model_marks(profile)
         for token, own in zip(tokens, own_keys.tolist()):
             if token.text and (any(ch.isalpha() or ch in LETTER_SIGNS for ch in token.text)
                                or (token.text.isdigit() and len(token.text) <= 2 and _isolated(text, token))):
                 cands = self.candidates(token.text, profile)
-                if LONE_CONSONANT.fullmatch(token.text) and _isolated(text, token) \
-                        and self.shows_english_model_marks(profile):
+                if english_marks and LONE_CONSONANT.fullmatch(token.text) and _isolated(text, token):
                     cands = self.with_vowel_completions(cands, token.text, profile)
                 lattice.append(cands)
             else:
