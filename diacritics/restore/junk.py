@@ -53,8 +53,8 @@ def _opens_list_item(text: str, line_start: int) -> bool:
     """Whether the line opening at `line_start` stands where a list item does: after a line
     that ends a sentence, clause or introduction (or after none), or beside another line that
     opens with a list mark. A blank line before it starts a paragraph: there is no line before."""
-    before = text[:line_start].split("\n")
-    previous = before[-2].rstrip() if len(before) > 1 else ""
+    previous = "" if line_start == 0 else \
+        text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1].rstrip()
     end = text.find("\n", line_start)
     following = "" if end < 0 else text[end + 1:].split("\n", 1)[0]
     return (not previous or previous[-1] in _CLAUSE_END or bool(_LIST_MARK.match(previous))
