@@ -57,18 +57,11 @@ def running_headers(pages: Sequence[PageResult]) -> set[tuple[int, int]]:
 
 
 def document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = frozenset()
-                  ) -> tuple[str, list[list[tuple[int, int] | None]]]:
-    """The document's text (paragraphs one per line, pages split by form feed) and, per page,
-    each word's (start, end) in that text (None for words set aside: page numbers, running
-    headers, i.e. the blocks in `skip`)."""
-    text, spans_by_page, _ = _document_text(pages, skip)
-    return text, spans_by_page
-
-
-def _document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = frozenset()
-                   ) -> tuple[str, list[list[tuple[int, int] | None]], list[int]]:
-    """`document_text`, and the positions in the text of the bars that part table cells (the
-    '|' of each ' | ' the layout put between two cells of a row, not a '|' the OCR read)."""
+                  ) -> tuple[str, list[list[tuple[int, int] | None]], list[int]]:
+    """The document's text (paragraphs one per line, pages split by form feed); per page, each
+    word's (start, end) in that text (None for words set aside: page numbers, running headers,
+    i.e. the blocks in `skip`); and the positions in the text of the bars that part table cells
+    (the '|' of each ' | ' the layout put between two cells of a row, not a '|' the OCR read)."""
     parts: list[str] = []
     spans_by_page: list[list[tuple[int, int] | None]] = []
     separators: list[int] = []
@@ -153,7 +146,7 @@ def map_position(edits, position: int, side: str) -> int:
 
 def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None) -> AssembledDocument:
     """Build the document texts and pages.jsonl; `repair` is None for --no-repair."""
-    ocr_text, spans_by_page, bars = _document_text(pages, running_headers(pages))
+    ocr_text, spans_by_page, bars = document_text(pages, running_headers(pages))
     flags: list = []
     if repair is not None:
         result = repair(ocr_text)
