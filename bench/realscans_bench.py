@@ -94,12 +94,18 @@ def tesseract_text(entry: dict, work: Path) -> str:
                           check=True).stdout.decode("utf-8")
 
 
-def sohoa_texts(pages: list[dict], inputs: Path, out: Path, *extra: str) -> dict[str, str]:
+def run_sohoa(inputs: Path, out: Path, *extra: str) -> None:
+    """`sohoa run INPUTS -o OUT` as the bench runs it (2 jobs, `extra` options); a failed run is
+    reported, and its pages score as empty."""
     cmd = [str(Path(sys.executable).parent / "sohoa"), "run", str(inputs), "-o", str(out), "--force", "--jobs", "2",
            *extra]
     finished = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
     if finished.returncode not in (0, 1):
         print(f"sohoa run failed ({finished.returncode}): {finished.stderr[-2000:]}")
+
+
+def sohoa_texts(pages: list[dict], inputs: Path, out: Path, *extra: str) -> dict[str, str]:
+    run_sohoa(inputs, out, *extra)
     texts = {}
     for entry in pages:
         path = out / entry["id"] / "text.txt"
@@ -119,10 +125,7 @@ def document_texts(pages: list[dict], folder: Path, out: Path) -> dict[str, str]
         if not target.exists():
             target.symlink_to(entry["scan"].resolve())
         names[entry["id"]] = name
-    cmd = [str(Path(sys.executable).parent / "sohoa"), "run", str(folder), "-o", str(out), "--force", "--jobs", "2"]
-    finished = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
-    if finished.returncode not in (0, 1):
-        print(f"sohoa run failed ({finished.returncode}): {finished.stderr[-2000:]}")
+    run_sohoa(folder, out)
     doc_ids = {}
     manifest = out / "manifest.jsonl"
     for line in manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else ():

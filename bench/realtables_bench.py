@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.realscans_bench import ENV, HERE, REPO, SCANS  # the scans and the gold beside them
+from bench.realscans_bench import HERE, SCANS, run_sohoa  # the scans, the gold beside them, the run
 from bench.tables_bench import img2table_grid, normalised, once_per_span  # img2table's tables read as there; cells compared alike
 
 MIN_ROW_SIMILARITY = 60.0  # rapidfuzz ratio (0-100) below which a predicted row is no reading of a gold row
@@ -150,8 +150,7 @@ def sohoa_rows(file: Path, out: Path) -> dict[int, list[list[str]]]:
     """Body rows per page of every table `sohoa run` writes for `file` (CSV read by pandas)."""
     import pandas as pd
 
-    subprocess.run([str(REPO / ".venv" / "bin" / "sohoa"), "run", str(file), "-o", str(out), "--no-pdf",
-                    "--jobs", "2", "--force", "-q"], check=False, env=ENV, capture_output=True)
+    run_sohoa(file, out, "--no-pdf", "-q")
     doc = next((d for d in out.iterdir() if d.is_dir() and (d / "tables").is_dir()), None)
     pages: dict[int, list[list[str]]] = {}
     for described in sorted(doc.glob("tables/*.json")) if doc else ():
