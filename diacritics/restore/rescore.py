@@ -20,12 +20,13 @@ class ToneRescorer:
 
     def rescore(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
                 keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
-                readings: dict[int, Counter] | None = None) -> None:
+                readings: dict[int, Counter] | None = None, contested: np.ndarray | None = None) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
         model: a choice scores its log prior + `lm_weight` · log P(its trigrams).
 
         The prior is the decision lists' own: `prob` for their choice, the rest of the mass
-        shared by corpus frequency; the words they are sure of stay as chosen, and so do those
+        shared by corpus frequency; the words they are sure of stay as chosen unless
+        `contested` (another of their windows read the word otherwise), and so do those
         marked in `keep` (the choices of the cased windows: the trigram model cannot tell a name
         from a word, 'Hồ Văn' from 'họ vẫn'). Unsure words within two places of each other read
         each other through the trigrams, so they are chosen together, by Viterbi search over
@@ -36,6 +37,8 @@ class ToneRescorer:
         """
         lm, vocabulary, settings = self.lm, self.vocabulary, self.settings
         unsure = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0) & (prob < settings.lm_unsure)
+        if contested is not None:
+            unsure |= contested & (vocabulary.n_cands[key_ids] >= 2) & (target >= 0)
         if keep is not None:
             unsure &= ~keep
         if shows_mark is not None:
@@ -51,7 +54,10 @@ class ToneRescorer:
         if not len(unsure):
             return
         n_targets = len(vocabulary.targets)
-        cands, prior = vocabulary.candidate_matrix(key_ids[unsure], target[unsure], prob[unsure],
+        chosen_prior = prob[unsure]
+        if contested is not None:  # windows that disagree give their winner even odds at best
+            chosen_prior = np.where(contested[unsure], np.minimum(chosen_prior, settings.contested_prior), chosen_prior)
+        cands, prior = vocabulary.candidate_matrix(key_ids[unsure], target[unsure], chosen_prior,
                                                    settings.lm_candidates)
         if readings:  # the document's own sure readings of the key weigh in
             prior = prior + self.document_odds(key_ids[unsure], cands, readings)

@@ -71,6 +71,15 @@ class RestorerSettings:
     `lm_weight` times. Measured on held-out news outside the benchmark (100k words): 97.20% of
     words without it; thresholds 0.8/0.85/0.9, weights 1–3, 6 or 10 candidates, one or two
     passes gave 97.33–97.57%, this setting the best but one of them (weight 2.5: 97.57%)."""
+    contested_prior: float = 0.5
+    """The prior of a contested choice (another window of the decision lists read the word
+    otherwise) is at most even odds: each window is sure of its own reading, so their agreement, not
+    the surer one, says how sure the choice is. Measured on the dev data of the restore bench (held-out
+    news outside the benchmark, the dev pages of the real-scan gold, the dev English-model pages):
+    marking contested words unsure alone gave +0.10 / +0.07 to +0.10 / +0.30 points; capping their
+    prior at 0.7, 0.5 and 0.3 gave more, 0.5 the best on the whole ('chi so hai long' → 'chỉ số hài
+    lòng', where 'so hai' said 'sợ' at 0.93 and 'chi so' 'số' at 0.92, and the toned window then
+    read 'hãi' after 'sợ')."""
     lm_posterior_weight: float = 0.5
     """A re-weighed word's probability is its choice's share of the posterior with the trigram
     model counted this many times (the choice itself counts it `lm_weight` times): the sharper
