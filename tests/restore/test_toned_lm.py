@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +94,29 @@ def test_the_model_file_keeps_hash_prefixes_that_find_the_same_entries(tmp_path,
     assert all((a.hashes >> np.uint64(24) == b.hashes).all() for a, b in zip(model.levels, loaded.levels))
     for text in ("rat de dang .", "o day de lam viec .", "viec nay rat de dang"):
         assert context_choice(model, text) == context_choice(loaded, text)
+
+
+@pytest.mark.shipped_model
+def test_a_word_its_windows_read_two_ways_is_chosen_with_its_neighbours():
+    """'so hai' alone says 'sợ' (sợ hãi), 'chi so' says 'số': the windows disagree, so the trigram
+    model chooses 'số' and 'hài' together instead of the rank of the window deciding."""
+    from sohoa.diacritics.compose import apply_edits
+    from sohoa.diacritics.restore import load_default_restorer
+
+    restorer = load_default_restorer()
+    text = "xac dinh chi so hai long cua nguoi dan"
+    assert apply_edits(text, restorer.find_edits(text)) == "xác định chỉ số hài lòng của người dân"
+
+
+@pytest.mark.shipped_model
+def test_a_word_no_window_contests_keeps_the_decision_lists_reading():
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
+
+    restorer = load_default_restorer()
+    tokens = tokenize_text("cac co quan nha nuoc")
+    keys = np.array([restorer.vocabulary.ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens], dtype=np.int32)
+    best, prob = restorer.decide(keys)
+    words = [restorer.vocabulary.targets[b] for b, t in zip(best.tolist(), tokens) if t.text]
+    assert words == ["các", "cơ", "quan", "nhà", "nước"]
+    assert prob[[i for i, t in enumerate(tokens) if t.text == "quan"][0]] > 0.9
