@@ -23,13 +23,14 @@ DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "restor
 
 
 def load_restorer(path: str | Path):
-    """A `Restorer` (pipeline `Fixer`) built from the model file at `path` and the acronym
-    table beside it (`<model>.acronyms.tsv`, when there is one)."""
-    from sohoa.diacritics.restore.acronyms import read_table, table_path
+    """A `Restorer` (pipeline `Fixer`) built from the model file at `path` and the acronym and
+    name tables beside it (`<model>.acronyms.tsv`, `<model>.names.tsv`, where there are)."""
+    from sohoa.diacritics.restore import acronyms, names
     from sohoa.diacritics.restore.decoder import Restorer
     from sohoa.diacritics.restore.model import RestorerModel
 
-    return Restorer(RestorerModel.load(path), read_table(table_path(path)))
+    return Restorer(RestorerModel.load(path), acronyms.read_table(acronyms.table_path(path)),
+                    names=names.read_table(names.table_path(path)))
 
 
 @lru_cache(maxsize=1)

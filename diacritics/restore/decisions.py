@@ -25,12 +25,15 @@ from sohoa.diacritics.restore.vocabulary import Vocabulary
 class DecisionLists:
     """Chooses every word's toned form from its context (see the module)."""
 
-    def __init__(self, model: RestorerModel, vocabulary: Vocabulary, settings: RestorerSettings):
+    def __init__(self, model: RestorerModel, vocabulary: Vocabulary, settings: RestorerSettings,
+                 name_readings: dict[int, Counter] | None = None):
         self.model, self.vocabulary, self.settings = model, vocabulary, settings
-        self.rescorer = ToneRescorer(model.toned_lm, vocabulary, settings) if model.toned_lm is not None else None
+        self.rescorer = ToneRescorer(model.toned_lm, vocabulary, settings, name_readings) \
+            if model.toned_lm is not None else None
 
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
-               shows_mark: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               shows_mark: np.ndarray | None = None,
+               inside_capitals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Best target id and its probability for every position of `key_ids` (-1 where no choice).
 
         First pass: the key windows, rank by rank (the cased ones where `capitals` tells which
@@ -39,6 +42,8 @@ class DecisionLists:
         spelling shows a mark, which rules out their unmarked forms: English-model OCR never
         invents a mark (on the train-split eng pages, 0 of 2,148 unmarked syllables came out
         showing one, 4,613 of 13,918 marked ones did), so 'ché' is 'chở' or 'chế', not 'cho'.
+        `inside_capitals`: words written with a capital inside a sentence, whose readings the
+        re-weighing weighs by how names are toned (`names`).
         """
         vocabulary = self.vocabulary
         key_ids = np.asarray(key_ids, dtype=np.int32)
@@ -108,7 +113,7 @@ class DecisionLists:
             contested_choice = np.zeros(len(key_ids), dtype=bool)
             contested_choice[where[contested]] = True
             self.rescorer.rescore(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
-                                  contested=contested_choice,
+                                  contested=contested_choice, inside_capitals=inside_capitals,
                                   readings=self.document_readings(key_ids, target, prob))
         return target, prob
 

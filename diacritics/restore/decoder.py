@@ -36,6 +36,7 @@ from sohoa.diacritics.restore.keys import KeyDecoder
 from sohoa.diacritics.restore.mark_slips import MarkOdds, mark_slip_edits
 from sohoa.diacritics.restore.marks import MarkChannel
 from sohoa.diacritics.restore.model import RestorerModel, capitalised
+from sohoa.diacritics.restore.names import inside_sentence_capitals, readings_by_id
 from sohoa.diacritics.restore.policy import ChangePolicy
 from sohoa.diacritics.restore.settings import SETTINGS, RestorerSettings
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, Token, tokenize_text
@@ -53,7 +54,9 @@ class Restorer:
     name = FIXER_NAME
 
     def __init__(self, model: RestorerModel, acronyms: dict[str, str] | None = None,
-                 settings: RestorerSettings = SETTINGS):
+                 settings: RestorerSettings = SETTINGS, names: dict[str, dict[str, int]] | None = None):
+        """names: key → {toned form: count} of the syllables the corpus writes with a capital
+        inside a sentence (`names.read_table`)."""
         self.model, self.settings = model, settings
         self.acronyms = acronyms or {}
         """key → form of the acronyms clean text writes with 'Đ' (`acronyms.read_table`)."""
@@ -62,7 +65,7 @@ class Restorer:
         self.marks = MarkChannel.from_json(model.channel.get("marks"))
         self.mark_odds = MarkOdds(self.marks, model.targets)
         self.damage = DamageProfiler(vocabulary, model.key_lm, settings)
-        self.decisions = DecisionLists(model, vocabulary, settings)
+        self.decisions = DecisionLists(model, vocabulary, settings, readings_by_id(names or {}, vocabulary))
         self.key_decoder = KeyDecoder(vocabulary, model.key_lm, self.channel, self.damage, settings)
         self.word_mender = WordMender(vocabulary, model.key_lm, self.key_decoder, self.damage, settings)
         self.policy = ChangePolicy(vocabulary, self.damage, settings, FIXER_NAME)
@@ -70,9 +73,10 @@ class Restorer:
 
     # -- the parts other stages ask for -------------------------------------------------------
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
-               shows_mark: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               shows_mark: np.ndarray | None = None,
+               inside_capitals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The context's toned form (target id, -1 for none) and its probability per key (`decisions`)."""
-        return self.decisions.decide(key_ids, capitals, shows_mark)
+        return self.decisions.decide(key_ids, capitals, shows_mark, inside_capitals)
 
     def profile(self, tokens: list[Token]) -> TextProfile:
         """How the text of `tokens` was damaged (`damage`)."""
@@ -117,7 +121,8 @@ class Restorer:
         else:
             keys, key_confidence = self.key_decoder.fix_lone_garble(tokens, own_keys)
         marks_shown = np.array([shows_mark(t.text) for t in tokens], dtype=bool) if garbled else None
-        best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool), marks_shown)
+        best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool), marks_shown,
+                                 inside_sentence_capitals(tokens))
         words = self.policy.edits(tokens, own_keys, keys, key_confidence, best, prob, profile)
         acronyms: list[Edit] = []
         if profile.strip_rate >= 0.5 or garbled or (text.isascii() and len(tokens) > 4):

@@ -15,12 +15,16 @@ from sohoa.diacritics.restore.vocabulary import Vocabulary
 class ToneRescorer:
     """Re-weighs unsure choices with a `TonedLM` (see `rescore`)."""
 
-    def __init__(self, lm: TonedLM, vocabulary: Vocabulary, settings: RestorerSettings):
+    def __init__(self, lm: TonedLM, vocabulary: Vocabulary, settings: RestorerSettings,
+                 name_readings: dict[int, Counter] | None = None):
         self.lm, self.vocabulary, self.settings = lm, vocabulary, settings
+        self.name_readings = name_readings or {}
+        """key id → how often the corpus toned it each way with a capital inside a sentence (`names`)."""
 
     def rescore(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
                 keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
-                readings: dict[int, Counter] | None = None, contested: np.ndarray | None = None) -> None:
+                readings: dict[int, Counter] | None = None, contested: np.ndarray | None = None,
+                inside_capitals: np.ndarray | None = None) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
         model: a choice scores its log prior + `lm_weight` · log P(its trigrams).
 
@@ -33,12 +37,20 @@ class ToneRescorer:
         their candidates (choosing them one at a time lets neighbours flip against each other:
         'vạn dân' → 'vẫn dẫn'). A word's probability is then its choice's share among its
         candidates, the neighbours as chosen. `shows_mark`: see `decisions`; `readings`: the
-        document's sure readings of each key (`decisions.document_readings`).
+        document's sure readings of each key (`decisions.document_readings`). `inside_capitals`:
+        words written with a capital inside a sentence; where the corpus tones such a capital
+        otherwise than the choice ('Lam' → 'Lâm', not 'làm'), the word is re-weighed, and the
+        readings of every such unsure word weigh in as names are toned (`names`).
         """
         lm, vocabulary, settings = self.lm, self.vocabulary, self.settings
         unsure = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0) & (prob < settings.lm_unsure)
         if contested is not None:
             unsure |= contested & (vocabulary.n_cands[key_ids] >= 2) & (target >= 0)
+        named = np.zeros(len(key_ids), dtype=bool)
+        if inside_capitals is not None and self.name_readings:
+            named = inside_capitals & np.isin(key_ids, list(self.name_readings)) & (target >= 0)
+            for at in np.flatnonzero(named).tolist():
+                unsure[at] |= self.name_readings[int(key_ids[at])].most_common(1)[0][0] != int(target[at])
         if keep is not None:
             unsure &= ~keep
         if shows_mark is not None:
@@ -60,7 +72,11 @@ class ToneRescorer:
         cands, prior = vocabulary.candidate_matrix(key_ids[unsure], target[unsure], chosen_prior,
                                                    settings.lm_candidates)
         if readings:  # the document's own sure readings of the key weigh in
-            prior = prior + self.document_odds(key_ids[unsure], cands, readings)
+            prior = prior + self.reading_odds(key_ids[unsure], cands, readings, settings.doc_pseudo_readings)
+        if named[unsure].any():  # and so does how names are toned, for a capital inside a sentence
+            rows = np.flatnonzero(named[unsure])
+            prior[rows] += self.reading_odds(key_ids[unsure][rows], cands[rows], self.name_readings,
+                                             settings.name_pseudo_readings)
         valid = cands >= 0
         if shows_mark is not None:
             marked = valid & vocabulary.marked_targets()[np.maximum(cands, 0)]
@@ -89,12 +105,13 @@ class ToneRescorer:
         posterior = np.where(valid, prior + settings.lm_posterior_weight * fit, -np.inf)
         prob[unsure] = 1.0 / np.exp(posterior - posterior[rows, pick][:, None]).sum(axis=1)
 
-    def document_odds(self, keys: np.ndarray, cands: np.ndarray, readings: dict[int, Counter]) -> np.ndarray:
-        """Per word and candidate: log of how much likelier the document makes the candidate
-        than the corpus does, (n_c + a·p_c) / (n + a) over p_c, where the document read the
-        word's key n times where it was sure, n_c of them as the candidate, p_c is the corpus
-        share and a `doc_pseudo_readings`; 0 for keys the document never read surely."""
-        pseudo = self.settings.doc_pseudo_readings
+    def reading_odds(self, keys: np.ndarray, cands: np.ndarray, readings: dict[int, Counter],
+                     pseudo: float) -> np.ndarray:
+        """Per word and candidate: log of how much likelier `readings` make the candidate than
+        the corpus does, (n_c + a·p_c) / (n + a) over p_c, where the readings of the word's key
+        number n, n_c of them the candidate, p_c is the corpus share and a `pseudo`; 0 for keys
+        without readings. The readings: the document's sure ones (`decisions.document_readings`),
+        or how the corpus tones a capital inside a sentence (`names`)."""
         odds = np.zeros(cands.shape)
         for row, key in enumerate(keys.tolist()):
             counts = readings.get(key)

@@ -332,7 +332,7 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     the channel of the shipped model (learning it needs Tesseract and a few minutes).
     ocr_model: the Tesseract `vie` model that reads the pages of the mark channel ('best' or
     'fast', as `sohoa run --ocr-model`): the channel describes the engine that will be used.
-    The tables beside the model (acronyms, semicolons, code vocabulary) are counted on the same
+    The tables beside the model (acronyms, names, semicolons, code vocabulary) are counted on the same
     texts in the same pass: with `max_tokens_per_corpus`, on the capped texts too.
     """
     from sohoa.synth.corpus import HELDOUT_TOPICS, iter_corpus
@@ -348,21 +348,21 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
                     break
 
     from sohoa.diacritics import list_ends
-    from sohoa.diacritics.restore import acronyms, codes
+    from sohoa.diacritics.restore import acronyms, codes, names
 
     # one pass over the corpus feeds the model's token streams and every table beside it: all
     # of them count the same texts (with max_tokens_per_corpus, the capped ones)
-    tokens, acronym_counts = TokenStreams(), acronyms.AcronymCounts()
+    tokens, acronym_counts, name_counts = TokenStreams(), acronyms.AcronymCounts(), names.NameCounts()
     semicolon_counts, code_counts = list_ends.SemicolonCounts(), codes.VocabularyCounts()
     for text in texts():
-        for tally in (tokens, acronym_counts, semicolon_counts, code_counts):
+        for tally in (tokens, acronym_counts, name_counts, semicolon_counts, code_counts):
             tally.add(text)
-    names = ", ".join(Path(p).name for p in paths)
+    corpora = ", ".join(Path(p).name for p in paths)
     cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
     streams = tokens.streams()
     del tokens  # the growing arrays and the token cache are not needed while the model is built
     held_out = f" (no held-out document, no document of the held-out topics: {', '.join(HELDOUT_TOPICS)})"
-    model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {names}{held_out}{cap}")
+    model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {corpora}{held_out}{cap}")
     del streams
     model.channel, pages = _channel(paths, ocr_pages,
                                     Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model)
@@ -372,6 +372,10 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     acronym_table = acronym_counts.table()
     acronyms.write_table(acronym_table, acronyms.table_path(output))
     _log(f"restore/train: {len(acronym_table):,} acronyms with 'Đ' → {acronyms.table_path(output).name}", quiet)
+    name_table = name_counts.table()
+    names.write_table(name_table, names.table_path(output))
+    _log(f"restore/train: how {len(name_table):,} keys are toned with a capital inside a sentence → "
+         f"{names.table_path(output).name}", quiet)
     semicolons = semicolon_counts.table()
     list_ends.write_table(semicolons, list_ends.table_path(output))
     _log(f"restore/train: what follows {len(semicolons.words):,} words, ':' or ';' → "

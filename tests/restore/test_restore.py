@@ -627,14 +627,14 @@ def test_the_document_makes_its_own_readings_likelier_than_the_corpus_does():
     bang, bang2 = vocabulary.target_ids["bảng"], vocabulary.target_ids["bằng"]
     other = vocabulary.ids("lai")[0]
     cands = np.array([[bang, bang2, -1], [bang, bang2, -1]])
-    few = rescorer.document_odds(np.array([key, other]), cands, {key: Counter({bang: 2})})
-    many = rescorer.document_odds(np.array([key, other]), cands, {key: Counter({bang: 20})})
+    pseudo = restorer.settings.doc_pseudo_readings
+    few = rescorer.reading_odds(np.array([key, other]), cands, {key: Counter({bang: 2})}, pseudo)
+    many = rescorer.reading_odds(np.array([key, other]), cands, {key: Counter({bang: 20})}, pseudo)
     assert few[0, 0] > 0 > few[0, 1]            # 'bảng' likelier, 'bằng' less likely than the corpus says
     assert many[0, 0] > few[0, 0] and many[0, 1] < few[0, 1]  # more readings, more weight
     assert (few[1] == 0).all() and few[0, 2] == 0  # a key the document never read surely, a padding column
     shares = vocabulary.candidate_shares(key)
-    mixed = rescorer.document_odds(np.array([key]), cands[:1], {key: Counter({bang: 7, bang2: 3})})
-    pseudo = restorer.settings.doc_pseudo_readings
+    mixed = rescorer.reading_odds(np.array([key]), cands[:1], {key: Counter({bang: 7, bang2: 3})}, pseudo)
     expected = np.log((7 + pseudo * shares[bang]) / (10 + pseudo) / shares[bang])
     assert mixed[0, 0] == pytest.approx(expected)
 
