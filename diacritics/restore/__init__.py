@@ -9,9 +9,10 @@ The model (`diacritics/models/restorer.npz`) is built by `sohoa train` from clea
 
 Provenance of the shipped model: `make train` — the train split (by document id, see
 `sohoa.synth.corpus`) of ../shared/corpus/vi_legal.jsonl.gz and vi_news.jsonl.gz, all of it, plus the
-clean seeds 001/003/004; OCR channel from 40 train-split pages rendered by `sohoa.synth.render` and
-read by Tesseract 5.3 `eng` (its `vie` pages are rendered too but not counted). No held-out document
-was read. The same line is stored in the file's `meta`.
+clean seeds 001/003/004; OCR channels from 555 train-split pages rendered by `sohoa.synth.render`
+(`--ocr-pages 480`): the garble channel from the 336 read by Tesseract 5.3 `eng`, the mark channel
+from the 219 read by `vie` (model 'fast'). No held-out document was read. The same line is stored in
+the file's `meta`.
 """
 
 from __future__ import annotations
