@@ -60,6 +60,7 @@ def test_one_pass_gives_each_table_its_builder_alone_gives(tmp_path):
 
     from sohoa.diacritics import list_ends
     from sohoa.diacritics.restore import acronyms, codes
+    from sohoa.diacritics.restore import names as names_table
     from sohoa.diacritics.restore.train import train_from_corpora
 
     names = [n for n in (f"corpus{k}.txt" for k in range(100)) if not is_heldout(n)][:2]
@@ -73,6 +74,7 @@ def test_one_pass_gives_each_table_its_builder_alone_gives(tmp_path):
     assert acronyms.read_table(acronyms.table_path(output)) == {
         k: form for k, (form, _, _) in acronyms.build_table(texts).items()} != {}
     assert list_ends.read_table(list_ends.table_path(output)) == list_ends.count_semicolons(texts)
+    assert names_table.read_table(names_table.table_path(output)) == names_table.build_table(texts) != {}
     alone = codes.build_vocabulary(texts)
     written = codes.read_vocabulary(codes.table_path(output))
     assert (written.types, written.issuers, written.acronyms) == (alone.types, alone.issuers, alone.acronyms)
