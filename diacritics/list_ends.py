@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore import table_beside
 
 FIXER_NAME = "punctuation.list-end"
 PRIOR_WEIGHT = 2.0
@@ -136,8 +137,7 @@ def read_table(path: str | Path) -> SemicolonTable | None:
 
 def table_path(model_path: str | Path) -> Path:
     """Where the table of a restorer model file lives: beside it."""
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".semicolons.tsv")
+    return table_beside(model_path, "semicolons")
 
 
 @lru_cache(maxsize=1)

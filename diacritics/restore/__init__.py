@@ -23,6 +23,12 @@ from pathlib import Path
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "restorer.npz"
 
 
+def table_beside(model_path: str | Path, kind: str) -> Path:
+    """Where a table `sohoa train` writes beside a model file lives: `<model>.<kind>.tsv`."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}.{kind}.tsv")
+
+
 def load_restorer(path: str | Path):
     """A `Restorer` (pipeline `Fixer`) built from the model file at `path` and the acronym and
     name tables beside it (`<model>.acronyms.tsv`, `<model>.names.tsv`, where there are)."""

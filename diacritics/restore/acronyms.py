@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore import table_beside
 from sohoa.diacritics.restore.tokens import Token
 from sohoa.diacritics.syllables import is_valid_key
 
@@ -101,8 +102,7 @@ def default_forms() -> frozenset[str]:
 
 def table_path(model_path: str | Path) -> Path:
     """Where the acronym table of a model file lives: beside it."""
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".acronyms.tsv")
+    return table_beside(model_path, "acronyms")
 
 
 def spelled_out(words: list[str], acronym: str) -> str | None:

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from sohoa.diacritics.records import Edit
+from sohoa.diacritics.restore import table_beside
 
 FIXER_NAME = "code.ocr-reading"
 MIN_COUNT = 3
@@ -297,8 +298,7 @@ def read_vocabulary(path: str | Path) -> CodeVocabulary:
 
 def table_path(model_path: str | Path) -> Path:
     """Where the code vocabulary of a model file lives: beside it."""
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".codes.tsv")
+    return table_beside(model_path, "codes")
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from typing import Iterable
 
 import numpy as np
 
+from sohoa.diacritics.restore import table_beside
 from sohoa.diacritics.restore.tokens import Token, tokenize_text
 from sohoa.diacritics.syllables import strip_marks
 
@@ -36,7 +37,7 @@ def inside_sentence_capitals(tokens: list[Token]) -> np.ndarray:
     marks = np.zeros(len(tokens), dtype=bool)
     for i in range(1, len(tokens)):
         word, before = tokens[i].text, tokens[i - 1].text
-        marks[i] = (word[:1].isupper() and word.isalpha() and (len(word) == 1 or word[1:].islower())
+        marks[i] = (word.isalpha() and word.istitle()
                     and bool(before) and (before[0].isalnum() or before == ","))
     return marks
 
@@ -96,7 +97,7 @@ def read_table(path: str | Path) -> dict[str, dict[str, int]]:
 def readings_by_id(table: dict[str, dict[str, int]], vocabulary) -> dict[int, Counter]:
     """The table in the restorer's ids: key id → Counter(target id → count), for the keys with
     two readings or more (the others are never in doubt)."""
-    target_ids = {form: i for i, form in enumerate(vocabulary.targets)}
+    target_ids = vocabulary.target_ids
     readings = {}
     for key, forms in table.items():
         key_id = vocabulary.ids(key)[0]
@@ -108,8 +109,7 @@ def readings_by_id(table: dict[str, dict[str, int]], vocabulary) -> dict[int, Co
 
 def table_path(model_path: str | Path) -> Path:
     """Where the name table of a model file lives: beside it."""
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".names.tsv")
+    return table_beside(model_path, "names")
 
 
 def main(argv: list[str] | None = None) -> int:

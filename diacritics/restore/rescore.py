@@ -20,8 +20,7 @@ class ToneRescorer:
         self.lm, self.vocabulary, self.settings = lm, vocabulary, settings
         self.name_readings = name_readings or {}
         """key id → how often the corpus toned it each way with a capital inside a sentence (`names`)."""
-        self._named_keys = np.array(sorted(self.name_readings), dtype=np.int64)
-        self._name_form = np.full(len(vocabulary.n_cands), -1, dtype=np.int64)  # key id → the commonest name form
+        self._name_form = np.full(len(vocabulary.n_cands), -1, dtype=np.int64)  # key id → its commonest name form, -1: none
         for key, counts in self.name_readings.items():
             self._name_form[key] = counts.most_common(1)[0][0]
 
@@ -52,8 +51,9 @@ class ToneRescorer:
             unsure |= contested & (vocabulary.n_cands[key_ids] >= 2) & (target >= 0)
         named = np.zeros(len(key_ids), dtype=bool)
         if inside_capitals is not None and self.name_readings:
-            named = inside_capitals & np.isin(key_ids, self._named_keys) & (target >= 0)
-            unsure |= named & (self._name_form[np.where(named, key_ids, 0)] != target)
+            name_form = self._name_form[key_ids]
+            named = inside_capitals & (name_form >= 0) & (target >= 0)
+            unsure |= named & (name_form != target)
         if keep is not None:
             unsure &= ~keep
         if shows_mark is not None:
