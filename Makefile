@@ -50,7 +50,8 @@ samples: setup
 train: setup
 	nice -n 10 $(BIN)/sohoa train --corpus ../shared/corpus/vi_legal.jsonl.gz --corpus ../shared/corpus/vi_news.jsonl.gz \
 	  --corpus ../shared/seeds/001_9d1718ffb5552bb5.txt --corpus ../shared/seeds/003_7be7a533fb79af28.txt \
-	  --corpus ../shared/seeds/004_1a3f513445cc5de8.txt --ocr-pages 480 --ocr-model fast --work-dir bench/work/train_ocr \
+	  --corpus ../shared/seeds/004_1a3f513445cc5de8.txt --ocr-pages 480 --garble-pages 336 --ocr-model fast \
+	  --work-dir bench/work/train_ocr \
 	  -o diacritics/models/restorer.npz
 	# the code table's confusions are those of the model sohoa run reads with by default ('best')
 	nice -n 10 $(BIN)/python -m sohoa.diacritics.restore.codes --corpus ../shared/corpus/vi_legal.jsonl.gz \

@@ -195,17 +195,20 @@ def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_mod
                    "OCR confusion channel, plus 45% more read by the Vietnamese model for the mark "
                    "channel, and as many of its codes and dates as photocopied scans for the code "
                    "confusions (0: keep the channels of the shipped model).")
+@click.option("--garble-pages", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With --ocr-pages: this many more pages read by the English model alone, for the "
+                   "garble channel (English-model OCR of Vietnamese), from text the other pages do not use.")
 @click.option("--work-dir", type=click.Path(file_okay=False), default=None,
               help="Cache for the rendered/OCR'd pages (default: next to the output).")
 @click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,
               help="Tesseract Vietnamese model that reads the rendered pages of the mark channel: the one "
                    "`sohoa run --ocr-model` will use.")
-def train_command(corpora, model_path, max_tokens, ocr_pages, work_dir, ocr_model):
+def train_command(corpora, model_path, max_tokens, ocr_pages, garble_pages, work_dir, ocr_model):
     """Rebuild the repair model from a clean corpus (its train split; held-out docs are never read)."""
     from sohoa.diacritics.restore.train import train_from_corpora
 
     train_from_corpora(list(corpora), model_path, max_tokens_per_corpus=max_tokens,
-                       ocr_pages=ocr_pages, work_dir=work_dir, ocr_model=ocr_model)
+                       ocr_pages=ocr_pages, work_dir=work_dir, ocr_model=ocr_model, garble_pages=garble_pages)
     click.echo(f"model written to {model_path}", err=True)
 
 

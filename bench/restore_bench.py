@@ -9,8 +9,11 @@ Sets, all built deterministically from the held-out split of ../shared/corpus:
 3. `tesseract -l vie` on 'heavy' (degraded) renders;
 4. correct text: held-out lines that must come out unchanged;
 5. text from sources the model never read (`bench.heldout_sources`), per source: de-accented
-   (each document, and each line alone) and as written (must come out unchanged).
-RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: all); RESTORE_BENCH_MODEL=path measures
+   (each document, and each line alone) and as written (must come out unchanged);
+6. real English-model garble: the real-scan gold pages (`bench/realscans`) read by plain
+   `tesseract -l eng`, as scans were digitised before Vietnamese models, scored against their
+   gold text, per split of the gold (the `heldout*` splits reported apart).
+RESTORE_BENCH_SETS=1,4,5 runs some sets only (default: 1-6); RESTORE_BENCH_MODEL=path measures
 another model file than the shipped one. RESTORE_BENCH_SETS=dev measures the held-out news
 documents that come after set 1's (up to 200k syllables in all) and 8 pages of held-out text
 read by the English model that set 2 does not read: where the restorer's settings are chosen,
@@ -94,6 +97,34 @@ def ocr_set(lang: str, level: str, seed: int) -> list[tuple[str, str]]:
     mixed = [p for pair in zip(legal, news) for p in pair]
     samples = cached_ocr_pages(WORK, mixed, lang=lang, level=level, seed=seed, max_pages=OCR_PAGES)
     return [(s.ocr, s.truth) for s in samples]
+
+
+def realscan_eng_pages() -> dict[str, list[tuple[str, str]]]:
+    """Split → (English-model OCR text, gold text) of the real-scan gold pages: each page drawn
+    at 300 dpi by poppler (an image scan as it is) and read by the system's `tesseract -l eng`
+    (one thread), cached under bench/work/restore/."""
+    import subprocess
+    import tempfile
+
+    from bench.realscans_bench import DEFAULT_SPLITS, gold_pages
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for page in gold_pages(set(DEFAULT_SPLITS.split(","))):
+        cache = WORK / "realscans_eng" / f"{page['id']}.txt"
+        if not cache.exists():
+            with tempfile.TemporaryDirectory() as tmp:
+                image = page["scan"]
+                if image.suffix.lower() == ".pdf":
+                    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-f", str(page["page"]), "-l",
+                                    str(page["page"]), "-singlefile", str(image), f"{tmp}/page"], check=True)
+                    image = Path(tmp) / "page.png"
+                text = subprocess.run(["tesseract", str(image), "stdout", "-l", "eng"], capture_output=True, text=True,
+                                      check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(text, encoding="utf-8")
+        gold = page["gold_path"].read_text(encoding="utf-8")
+        out.setdefault(page["split"], []).append((cache.read_text(encoding="utf-8"), gold))
+    return out
 
 
 def dev_garble_pages() -> list[tuple[str, str]]:
@@ -297,7 +328,7 @@ def main(out_dir: Path) -> dict:
     results: dict = {"model": str(model_path), "model_load_s": round(load_seconds, 2),
                      "model_mb": round(model_path.stat().st_size / 2**20, 1)}
     restore = lambda text: run_restorer(restorer, text)  # noqa: E731
-    wanted = set(os.environ.get("RESTORE_BENCH_SETS", "1,2,3,4,5").split(","))
+    wanted = set(os.environ.get("RESTORE_BENCH_SETS", "1,2,3,4,5,6").split(","))
 
     # set 1: de-accented held-out lines, one document at a time
     set1 = (("set1_legal", LEGAL, "heldout"), ("set1_news", NEWS, "heldout"),
@@ -332,6 +363,14 @@ def main(out_dir: Path) -> dict:
                                    "sohoa_pipeline_lines_alone": _score(pages, each_line(run_pipeline)),
                                    "pyvi": _score(pages, run_pyvi)}
         _print("set2_eng_ocr", results["set2_eng_ocr"])
+
+    # set 6: real English-model garble: the real-scan gold pages read by `tesseract -l eng`
+    for split, pages in sorted(realscan_eng_pages().items()) if "6" in wanted else ():
+        results[f"set6_realscans_eng_{split}"] = {
+            "input": _before(pages), "sohoa": _score(pages, restore),
+            "sohoa_lines_alone": _score(pages, lambda t: run_lines_alone(restorer, t)),
+            "sohoa_pipeline": _score(pages, run_pipeline), "pyvi": _score(pages, run_pyvi)}
+        _print(f"set6_realscans_eng_{split}", results[f"set6_realscans_eng_{split}"])
 
     # set 3: Vietnamese-model OCR of degraded held-out renders
     pages = ocr_set("vie", "heavy", seed=11) if "3" in wanted else []

@@ -1,16 +1,20 @@
 """The OCR channel: how a true syllable comes out of an OCR engine, learned from aligned pages.
 
-Two tables, both learned from (OCR token, true token) pairs of rendered train-split text:
+Three tables, all learned from (OCR token, true token) pairs of rendered train-split text:
 - `tokens`: whole observed tokens and the de-accented keys of the true syllables they stood
   for ('ciia' → 'cua', 'dugc' → 'duoc', 'tha' → 'thu'), with P(observed | true key); only
   confusions that change the key (lost marks alone are the decoder's business).
 - `rules`: character rewrites on the de-accented form ('ir' → 'u', 'ud' → 'uo', '6' → 'o',
   '1' → 'l', 'p' → 'd'), used to propose keys for garbled tokens never seen in the pairs.
+- `forms`: how often each toned syllable came out as each observed token ('thế' as 'thé' 834
+  times in 839, 'thứ' as 'thé' 28 times in 412): what the marks the OCR kept say about the tone
+  it lost, weighed against the context by the toned trigram model (`rescore`).
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -53,14 +57,33 @@ class Channel:
     """observed substring (de-accented) → {true de-accented substring: P(rewrite)}"""
     garble_rate: float = 0.0
     """share of word tokens the training OCR got wrong at the key level (for scaling)."""
+    forms: dict[str, dict[str, int]] = field(default_factory=dict)
+    """true toned syllable (lower case) → {observed lower-case token: times read so}"""
+    form_totals: dict[str, int] = field(default_factory=dict)
+    """true toned syllable → times seen in the pairs (its rare readings included)"""
 
     def to_json(self) -> dict:
-        return {"tokens": self.tokens, "rules": self.rules, "garble_rate": self.garble_rate}
+        return {"tokens": self.tokens, "rules": self.rules, "garble_rate": self.garble_rate,
+                "forms": self.forms, "form_totals": self.form_totals}
 
     @classmethod
     def from_json(cls, data: dict) -> "Channel":
         return cls(tokens=data.get("tokens", {}), rules=data.get("rules", {}),
-                   garble_rate=float(data.get("garble_rate", 0.0)))
+                   garble_rate=float(data.get("garble_rate", 0.0)), forms=data.get("forms", {}),
+                   form_totals=data.get("form_totals", {}))
+
+    def form_odds(self, observed: str, forms: list[str], pseudo: float) -> list[float]:
+        """Per toned form, the log of how much likelier the OCR was to write `observed` (a
+        lower-case token) for that form than for the forms together: log P(observed | form) /
+        P(observed | any of `forms`), the form's own sightings smoothed toward the pooled rate
+        with `pseudo` sightings; 0 for every form where the pairs never showed `observed` for
+        any of them (nothing to tell them apart)."""
+        seen = [self.forms.get(form, {}).get(observed, 0) for form in forms]
+        totals = [self.form_totals.get(form, 0) for form in forms]
+        if not sum(seen) or not sum(totals):
+            return [0.0] * len(forms)
+        pooled = sum(seen) / sum(totals)
+        return [math.log((n + pseudo * pooled) / (total + pseudo) / pooled) for n, total in zip(seen, totals)]
 
     def _rules_for(self, sub: str) -> dict[str, float]:
         learned = self.rules.get(sub, {})
@@ -104,6 +127,8 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
     true_counts: Counter[str] = Counter()
     rule_counts: Counter[tuple[str, str]] = Counter()
     sub_counts: Counter[str] = Counter()
+    form_pairs: Counter[tuple[str, str]] = Counter()
+    form_totals: Counter[str] = Counter()
     words = wrong = 0
     for ocr_chunk, truth_chunk in pairs:
         observed, truth = core(ocr_chunk).lower(), core(truth_chunk).lower()
@@ -116,6 +141,8 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
         obs_key, true_key = strip_marks(observed), strip_marks(truth)
         true_counts[true_key] += 1
         token_pairs[(observed, true_key)] += 1
+        form_totals[truth] += 1
+        form_pairs[(truth, observed)] += 1
         if obs_key != true_key:
             wrong += 1
         for sub in _substrings(obs_key):
@@ -132,7 +159,12 @@ def learn_channel(pairs: Iterable[tuple[str, str]], *, min_token_count: int = 2,
     for (a, b), n in rule_counts.items():
         if n >= min_rule_count and sub_counts[a]:
             rules[a][b] = min(0.9, n / sub_counts[a])
-    return Channel(tokens=dict(tokens), rules=dict(rules), garble_rate=wrong / max(1, words))
+    forms: dict[str, dict[str, int]] = defaultdict(dict)
+    for (truth, observed), n in form_pairs.items():
+        if n >= min_token_count:
+            forms[truth][observed] = n
+    return Channel(tokens=dict(tokens), rules=dict(rules), garble_rate=wrong / max(1, words), forms=dict(forms),
+                   form_totals={truth: n for truth, n in form_totals.items() if truth in forms})
 
 
 def _substrings(text: str) -> Iterable[str]:

@@ -13,9 +13,11 @@ keys, and for a capital inside a sentence how names are toned (`names`), as evid
 from __future__ import annotations
 
 from collections import Counter
+from typing import Sequence
 
 import numpy as np
 
+from sohoa.diacritics.restore.channel import Channel
 from sohoa.diacritics.restore.model import PAD, RANK_BONUS, RestorerModel, cased_stream, toned_stream, window_hashes
 from sohoa.diacritics.restore.rescore import ToneRescorer
 from sohoa.diacritics.restore.settings import RestorerSettings
@@ -27,14 +29,15 @@ class DecisionLists:
     """Chooses every word's toned form from its context (see the module)."""
 
     def __init__(self, model: RestorerModel, vocabulary: Vocabulary, settings: RestorerSettings,
-                 name_readings: dict[int, Counter] | None = None):
+                 name_readings: dict[int, Counter] | None = None, channel: Channel | None = None):
         self.model, self.vocabulary, self.settings = model, vocabulary, settings
-        self.rescorer = ToneRescorer(model.toned_lm, vocabulary, settings, name_readings) \
+        self.rescorer = ToneRescorer(model.toned_lm, vocabulary, settings, name_readings, channel) \
             if model.toned_lm is not None else None
 
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
                shows_mark: np.ndarray | None = None,
-               inside_capitals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               inside_capitals: np.ndarray | None = None,
+               observed: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Best target id and its probability for every position of `key_ids` (-1 where no choice).
 
         First pass: the key windows, rank by rank (the cased ones where `capitals` tells which
@@ -44,7 +47,8 @@ class DecisionLists:
         invents a mark (on the train-split eng pages, 0 of 2,148 unmarked syllables came out
         showing one, 4,613 of 13,918 marked ones did), so 'ché' is 'chở' or 'chế', not 'cho'.
         `inside_capitals`: words written with a capital inside a sentence, whose readings the
-        re-weighing weighs by how names are toned (`names`).
+        re-weighing weighs by how names are toned (`names`). `observed`: the lower-case spellings
+        of English-model OCR, whose kept marks the re-weighing reads (`channel.Channel.forms`).
         """
         vocabulary = self.vocabulary
         key_ids = np.asarray(key_ids, dtype=np.int32)
@@ -114,7 +118,7 @@ class DecisionLists:
             contested_choice = np.zeros(len(key_ids), dtype=bool)
             contested_choice[where[contested]] = True
             self.rescorer.rescore(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
-                                  contested=contested_choice, inside_capitals=inside_capitals,
+                                  contested=contested_choice, inside_capitals=inside_capitals, observed=observed,
                                   readings=self.document_readings(key_ids, target, prob))
         return target, prob
 

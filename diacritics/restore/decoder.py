@@ -28,7 +28,7 @@ import numpy as np
 from sohoa.diacritics.compose import combine, without_overlaps
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.restore.acronyms import acronym_edits
-from sohoa.diacritics.restore.channel import Channel
+from sohoa.diacritics.restore.channel import Channel, core
 from sohoa.diacritics.restore.cleanup import OcrCleaner
 from sohoa.diacritics.restore.damage import DamageProfiler, TextProfile, shows_mark
 from sohoa.diacritics.restore.decisions import DecisionLists
@@ -65,7 +65,7 @@ class Restorer:
         self.marks = MarkChannel.from_json(model.channel.get("marks"))
         self.mark_odds = MarkOdds(self.marks, model.targets)
         self.damage = DamageProfiler(vocabulary, model.key_lm, settings)
-        self.decisions = DecisionLists(model, vocabulary, settings, readings_by_id(names or {}, vocabulary))
+        self.decisions = DecisionLists(model, vocabulary, settings, readings_by_id(names or {}, vocabulary), self.channel)
         self.key_decoder = KeyDecoder(vocabulary, model.key_lm, self.channel, self.damage, settings)
         self.word_mender = WordMender(vocabulary, model.key_lm, self.key_decoder, self.damage, settings)
         self.policy = ChangePolicy(vocabulary, self.damage, settings, FIXER_NAME)
@@ -73,10 +73,10 @@ class Restorer:
 
     # -- the parts other stages ask for -------------------------------------------------------
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
-               shows_mark: np.ndarray | None = None,
-               inside_capitals: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               shows_mark: np.ndarray | None = None, inside_capitals: np.ndarray | None = None,
+               observed: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The context's toned form (target id, -1 for none) and its probability per key (`decisions`)."""
-        return self.decisions.decide(key_ids, capitals, shows_mark, inside_capitals)
+        return self.decisions.decide(key_ids, capitals, shows_mark, inside_capitals, observed)
 
     def profile(self, tokens: list[Token]) -> TextProfile:
         """How the text of `tokens` was damaged (`damage`)."""
@@ -121,8 +121,9 @@ class Restorer:
         else:
             keys, key_confidence = self.key_decoder.fix_lone_garble(tokens, own_keys)
         marks_shown = np.array([shows_mark(t.text) for t in tokens], dtype=bool) if garbled else None
+        spelled = [core(t.text).lower() for t in tokens] if garbled else None
         best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool), marks_shown,
-                                 inside_sentence_capitals(tokens))
+                                 inside_sentence_capitals(tokens), spelled)
         words = self.policy.edits(tokens, own_keys, keys, key_confidence, best, prob, profile)
         acronyms: list[Edit] = []
         if profile.strip_rate >= 0.5 or garbled or (text.isascii() and len(tokens) > 4):

@@ -109,7 +109,10 @@ class KeyDecoder:
             for key, p in self.channel.rewrite_keys(token).items():
                 kid = key_ids.get(key)
                 if kid is not None and is_valid_key(key):
-                    scores[kid] = max(scores.get(kid, 0.0), unseen_factor * p * garble)
+                    # a key the pages saw the token stand for keeps what its rewrites say: a
+                    # rare garble ('1€' for 'lệ', seen a few times) is rare for the key, not unlikely
+                    factor = 1.0 if key in seen else unseen_factor
+                    scores[kid] = max(scores.get(kid, 0.0), factor * p * garble)
         if (settings.near_key_rate > 0 and suspicious and garble > 0 and not code
                 and english_marks
                 and not self.damage.is_common(own)

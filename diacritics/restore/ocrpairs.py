@@ -108,41 +108,64 @@ _SHARES = (0.45, 0.15, 0.1, 0.2, 0.1, 0.3, 0.15)
 
 
 def channel_samples(paths: Sequence[str | Path], pages: int, work_dir: Path, *, quiet: bool = True,
-                    ocr_model: str = "fast") -> list[OcrSample]:
+                    ocr_model: str = "fast", garble_pages: int = 0) -> list[OcrSample]:
     """OCR samples of about `pages` pages of train-split text of `paths` (cached in `work_dir`);
     the `vie` pages are read with the Tesseract model `ocr_model`, the one `sohoa run` uses.
 
     Paragraphs are drawn round-robin from the corpora, a few per document, so the pages mix
     legal, news and report text like the documents the channel will meet.
+
+    `garble_pages` more pages are read by the English model alone, for the garble channel, from
+    the paragraphs after those the first pages may draw (per corpus): the first pages stay the
+    same, so their cache stays good, and no paragraph is read twice.
     """
     import itertools
-    import sys
 
     from sohoa.synth.corpus import iter_corpus
 
-    per_corpus = []
+    per_corpus, extra_per_corpus = [], []
     for path in paths:
         paragraphs: list[str] = []
         for doc in iter_corpus([path], split="train"):
             paragraphs += training_paragraphs([doc.text], limit=4)
-            if len(paragraphs) >= pages * 16:
+            if len(paragraphs) >= (pages + garble_pages) * 16:
                 break
-        per_corpus.append(paragraphs)
+        per_corpus.append(paragraphs[:pages * 16])
+        extra_per_corpus.append(paragraphs[pages * 16:(pages + garble_pages) * 16])
     mixed = [p for group in itertools.zip_longest(*per_corpus) for p in group if p]
+    samples = _draw_pages(mixed, pages, CHANNEL_JOBS, _SHARES, work_dir, quiet, ocr_model, first_seed=1000)
+    if garble_pages:
+        extra = [p for group in itertools.zip_longest(*extra_per_corpus) for p in group if p]
+        samples += _draw_pages(extra, garble_pages, GARBLE_JOBS, _GARBLE_SHARES, work_dir, quiet, ocr_model,
+                               first_seed=1000 + len(mixed))
+    return samples
+
+
+GARBLE_JOBS = CHANNEL_JOBS[:3]
+_GARBLE_SHARES = tuple(share / sum(_SHARES[:3]) for share in _SHARES[:3])
+"""The extra English-model pages keep the first pages' mix of degradations."""
+
+
+def _draw_pages(paragraphs: list[str], pages: int, jobs, shares, work_dir: Path, quiet: bool, ocr_model: str,
+                first_seed: int) -> list[OcrSample]:
+    """OCR'd pages of `paragraphs` taken in order, 16 a page, each job its share of `pages`, in
+    chunks of three pages (one render each, cached); fewer where the paragraphs run out."""
+    import sys
+
     samples: list[OcrSample] = []
     cursor = 0
-    for (lang, level), share in zip(CHANNEL_JOBS, _SHARES):
+    for (lang, level), share in zip(jobs, shares):
         todo = max(1, round(pages * share))
         for chunk_no in range(0, todo, 3):
             n = min(3, todo - chunk_no)
-            chunk = mixed[cursor: cursor + 16 * n]
+            chunk = paragraphs[cursor: cursor + 16 * n]
             cursor += 16 * n
             if not chunk:
                 break
             # 'fast' adds no argument, so pages cached before the model setting are found again
             model = {"ocr_model": ocr_model} if lang == "vie" and ocr_model != "fast" else {}
-            samples += cached_ocr_pages(work_dir, chunk, lang=lang, level=level, seed=1000 + cursor, max_pages=n,
-                                        **model)
+            samples += cached_ocr_pages(work_dir, chunk, lang=lang, level=level, seed=first_seed + cursor,
+                                        max_pages=n, **model)
             if not quiet:
                 print(f"restore/train: OCR'd {len(samples)} pages ({lang}, {level})", file=sys.stderr, flush=True)
     return samples

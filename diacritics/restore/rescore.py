@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Sequence
 
 import numpy as np
 
+from sohoa.diacritics.restore.channel import Channel
 from sohoa.diacritics.restore.settings import RestorerSettings
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID
 from sohoa.diacritics.restore.toned_lm import TonedLM
@@ -16,8 +18,11 @@ class ToneRescorer:
     """Re-weighs unsure choices with a `TonedLM` (see `rescore`)."""
 
     def __init__(self, lm: TonedLM, vocabulary: Vocabulary, settings: RestorerSettings,
-                 name_readings: dict[int, Counter] | None = None):
+                 name_readings: dict[int, Counter] | None = None, channel: Channel | None = None):
         self.lm, self.vocabulary, self.settings = lm, vocabulary, settings
+        self.channel = channel
+        """the OCR channel, whose `forms` say which toned forms a garbled spelling stands for"""
+        self._odds_cache: dict[tuple[str, tuple[int, ...]], list[float]] = {}
         self.name_readings = name_readings or {}
         """key id → how often the corpus toned it each way with a capital inside a sentence (`names`)."""
         self._name_form = np.full(len(vocabulary.n_cands), -1, dtype=np.int64)  # key id → its commonest name form, -1: none
@@ -27,7 +32,7 @@ class ToneRescorer:
     def rescore(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
                 keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
                 readings: dict[int, Counter] | None = None, contested: np.ndarray | None = None,
-                inside_capitals: np.ndarray | None = None) -> None:
+                inside_capitals: np.ndarray | None = None, observed: Sequence[str] | None = None) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
         model: a choice scores its log prior + `lm_weight` · log P(its trigrams).
 
@@ -43,7 +48,11 @@ class ToneRescorer:
         document's sure readings of each key (`decisions.document_readings`). `inside_capitals`:
         words written with a capital inside a sentence; where the corpus tones such a capital
         otherwise than the choice ('Lam' → 'Lâm', not 'làm'), the word is re-weighed, and the
-        readings of every such unsure word weigh in as names are toned (`names`).
+        readings of every such unsure word weigh in as names are toned (`names`). `observed`: per
+        word, the lower-case spelling English-model OCR wrote; where the channel's `forms` make
+        another form likelier to come out so than the choice ('thé' is 'thế' or 'thể', hardly
+        'thứ'; 'nhé' 'nhớ' more than 'nhờ'), the word is re-weighed, and what the spelling says
+        weighs in for every unsure word.
         """
         lm, vocabulary, settings = self.lm, self.vocabulary, self.settings
         unsure = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0) & (prob < settings.lm_unsure)
@@ -54,6 +63,10 @@ class ToneRescorer:
             name_form = self._name_form[key_ids]
             named = inside_capitals & (name_form >= 0) & (target >= 0)
             unsure |= named & (name_form != target)
+        seen_odds = self._observed_odds(key_ids, target, prob, observed)
+        if seen_odds is not None:  # the spelling makes another form likelier than the choice
+            cands_seen, odds_seen = seen_odds
+            unsure |= (cands_seen[np.arange(len(key_ids)), odds_seen.argmax(axis=1)] != target) & (target >= 0)
         if keep is not None:
             unsure &= ~keep
         if shows_mark is not None:
@@ -80,6 +93,8 @@ class ToneRescorer:
             rows = np.flatnonzero(named[unsure])
             prior[rows] += self.reading_odds(key_ids[unsure][rows], cands[rows], self.name_readings,
                                              settings.name_pseudo_readings)
+        if seen_odds is not None:  # and so does what the garbled spelling says of the tone
+            prior = prior + self._odds_for(cands, *seen_odds, rows=unsure)
         valid = cands >= 0
         if shows_mark is not None:
             marked = valid & vocabulary.marked_targets()[np.maximum(cands, 0)]
@@ -107,6 +122,43 @@ class ToneRescorer:
         target[unsure] = cands[rows, pick]
         posterior = np.where(valid, prior + settings.lm_posterior_weight * fit, -np.inf)
         prob[unsure] = 1.0 / np.exp(posterior - posterior[rows, pick][:, None]).sum(axis=1)
+
+    def _observed_odds(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
+                       observed: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per word, its key's candidate forms and the log odds the garbled spelling gives each
+        (`Channel.form_odds`; 0 where the spelling tells nothing, -inf pads); None without a
+        spelling or a channel that knows forms."""
+        if observed is None or self.channel is None or not self.channel.forms:
+            return None
+        vocabulary, settings = self.vocabulary, self.settings
+        cands, _ = vocabulary.candidate_matrix(key_ids, target, prob, settings.lm_candidates)
+        odds = np.where(cands >= 0, 0.0, -np.inf)
+        for at in np.flatnonzero((vocabulary.n_cands[key_ids] >= 2) & (target >= 0)).tolist():
+            if observed[at]:
+                valid = np.flatnonzero(cands[at] >= 0)
+                odds[at, valid] = self._form_odds(observed[at], tuple(cands[at, valid].tolist()))
+        return cands, odds
+
+    def _form_odds(self, observed: str, cands: tuple[int, ...]) -> list[float]:
+        """`Channel.form_odds` of candidate ids, kept once computed (a page repeats its words)."""
+        found = self._odds_cache.get((observed, cands))
+        if found is None:
+            if len(self._odds_cache) > 100_000:
+                self._odds_cache.clear()
+            targets = self.vocabulary.targets
+            found = self._odds_cache[observed, cands] = self.channel.form_odds(
+                observed, [targets[c] for c in cands], self.settings.observed_pseudo_sightings)
+        return found
+
+    @staticmethod
+    def _odds_for(cands: np.ndarray, all_cands: np.ndarray, all_odds: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The odds of `_observed_odds` for the words at `rows`, column by column of `cands`
+        (the candidate matrix of those words, which may hold a rare chosen form the other does not)."""
+        out = np.zeros(cands.shape)
+        for n, row in enumerate(rows.tolist()):
+            lookup = dict(zip(all_cands[row].tolist(), all_odds[row].tolist()))
+            out[n] = [lookup.get(c, 0.0) if c >= 0 else 0.0 for c in cands[n].tolist()]
+        return np.where(np.isfinite(out), out, 0.0)
 
     def reading_odds(self, keys: np.ndarray, cands: np.ndarray, readings: dict[int, Counter],
                      pseudo: float) -> np.ndarray:

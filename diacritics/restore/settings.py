@@ -111,6 +111,12 @@ class RestorerSettings:
     same on the dev data (held-out news outside the benchmark 97.61 %, English-model dev pages
     93.05 / 93.05 / 93.02 %)."""
 
+    # -- what a garbled spelling says of its tone (`channel`, `rescore`) -------------------
+    observed_pseudo_sightings: float = 5.0
+    """How often a toned form must have come out of the English model before its own rate of
+    coming out as a spelling counts more than the pooled rate of the key's forms (the odds of
+    `Channel.form_odds`, a Dirichlet smoothing like `doc_pseudo_readings`'s)."""
+
     # -- the change policy (`policy`) ----------------------------------------------------
     marks_lost_floor: float = 0.2
     """Strip rate a correct text shows anyway: only past it may written marks be doubted."""

@@ -301,7 +301,7 @@ def _fit_level(hashes, gold, prediction, confidence, offsets, rank, min_count, m
 
 
 CHANNEL_PROVENANCE = ("learned from {pages} rendered train-split pages read by Tesseract "
-                      "(eng pages: garble channel; vie pages, model '{ocr_model}': mark channel)")
+                      "({eng} eng pages: garble channel; {vie} vie pages, model '{ocr_model}': mark channel)")
 
 
 def rebuild_table(argv: list[str] | None, *, what: str, example: str, build, write, size) -> int:
@@ -325,13 +325,15 @@ def rebuild_table(argv: list[str] | None, *, what: str, example: str, build, wri
 
 def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_tokens_per_corpus: int | None = None,
                        ocr_pages: int = 0, work_dir: str | Path | None = None, quiet: bool = False,
-                       ocr_model: str = "best") -> RestorerModel:
+                       ocr_model: str = "best", garble_pages: int = 0) -> RestorerModel:
     """Train on the train split of `paths` and write the model file to `output`.
 
     ocr_pages: pages of train-split text to render and OCR to learn the OCR channel; 0 keeps
     the channel of the shipped model (learning it needs Tesseract and a few minutes).
     ocr_model: the Tesseract `vie` model that reads the pages of the mark channel ('best' or
     'fast', as `sohoa run --ocr-model`): the channel describes the engine that will be used.
+    garble_pages: more pages read by the English model alone, for the garble channel (only with
+    ocr_pages; see ocrpairs.channel_samples).
     The tables beside the model (acronyms, names, semicolons, code vocabulary) are counted on the same
     texts in the same pass: with `max_tokens_per_corpus`, on the capped texts too.
     """
@@ -365,9 +367,10 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {corpora}{held_out}{cap}")
     del streams
     model.channel, pages = _channel(paths, ocr_pages,
-                                    Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model)
-    model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=pages, ocr_model=ocr_model) if pages \
-        else "copied from the shipped model"
+                                    Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model,
+                                    garble_pages)
+    model.meta["channel"] = CHANNEL_PROVENANCE.format(pages=sum(pages.values()), eng=pages["eng"], vie=pages["vie"],
+                                                      ocr_model=ocr_model) if pages else "copied from the shipped model"
     model.save(output)
     acronym_table = acronym_counts.table()
     acronyms.write_table(acronym_table, acronyms.table_path(output))
@@ -388,19 +391,21 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     return model
 
 
-def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool, ocr_model: str = "best") -> tuple[dict, int]:
+def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool, ocr_model: str = "best",
+             garble_pages: int = 0) -> tuple[dict, dict[str, int]]:
     """The OCR channel tables (JSON: the English-model garble channel and, under "marks", the
-    Vietnamese-model mark channel) and how many pages taught them."""
+    Vietnamese-model mark channel) and how many pages of each language taught them (none: the
+    shipped model's channel)."""
     from sohoa.diacritics.restore.channel import learn_channel
     from sohoa.diacritics.restore.marks import learn_mark_channel
 
     if ocr_pages <= 0:
         from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
 
-        return (RestorerModel.load(DEFAULT_MODEL_PATH).channel if DEFAULT_MODEL_PATH.exists() else {}), 0
+        return (RestorerModel.load(DEFAULT_MODEL_PATH).channel if DEFAULT_MODEL_PATH.exists() else {}), {}
     from sohoa.diacritics.restore.ocrpairs import align_tokens, channel_samples
 
-    samples = channel_samples(paths, ocr_pages, work_dir, quiet=quiet, ocr_model=ocr_model)
+    samples = channel_samples(paths, ocr_pages, work_dir, quiet=quiet, ocr_model=ocr_model, garble_pages=garble_pages)
     # The garble channel serves English-model garble; the Vietnamese-model pages would only
     # swamp its counts with words read right. They teach the mark channel instead.
     pairs = [pair for s in samples if s.lang == "eng" for pair in align_tokens(s.ocr, s.truth)]
@@ -409,4 +414,5 @@ def _channel(paths, ocr_pages: int, work_dir: Path, quiet: bool, ocr_model: str 
          f"confusions, {sum(map(len, channel.rules.values())):,} rewrite rules", quiet)
     marks = learn_mark_channel(pair for s in samples if s.lang == "vie" for pair in align_tokens(s.ocr, s.truth))
     _log(f"restore/train: mark channel from {marks.syllables:,} syllables of Vietnamese-model pages", quiet)
-    return {**channel.to_json(), "marks": marks.to_json()}, len(samples)
+    return {**channel.to_json(), "marks": marks.to_json()}, {lang: sum(s.lang == lang for s in samples)
+                                                             for lang in ("eng", "vie")}

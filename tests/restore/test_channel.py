@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sohoa.diacritics.restore.channel import core, learn_channel
+from sohoa.diacritics.restore.channel import Channel, core, learn_channel
 from sohoa.diacritics.restore.ocrpairs import align_tokens
 
 
@@ -56,3 +56,30 @@ def test_prior_rewrites_of_legacy_scans_reach_the_true_key():
     # '¢' for a marked 'e' or 'o', for a 'c', or a sign of nothing ('lệ¢')
     assert {"se", "so"} <= set(channel.rewrite_keys("s¢")) and "co" in channel.rewrite_keys("¢o")
     assert "le" in channel.rewrite_keys("le¢")
+
+
+def test_channel_counts_how_each_toned_form_came_out():
+    """The forms table keeps what the OCR wrote for each toned syllable; a spelling seen once
+    is not kept, but the form's total still counts it."""
+    pairs = [("thé", "thế")] * 8 + [("thé", "thể")] * 6 + [("tht", "thứ")] * 5 + [("thé", "thứ")] + [("Thé,", "Thế")]
+    channel = learn_channel(pairs)
+    assert channel.forms["thế"] == {"thé": 9} and channel.form_totals["thế"] == 9
+    assert channel.forms["thứ"] == {"tht": 5} and channel.form_totals["thứ"] == 6
+    assert Channel.from_json(channel.to_json()) == channel
+
+
+def test_form_odds_read_the_marks_the_ocr_kept():
+    channel = learn_channel([("thé", "thế")] * 30 + [("thé", "thể")] * 20 + [("tht", "thứ")] * 20
+                            + [("thé", "thứ")] * 2 + [("the", "the")] * 40)
+    odds = channel.form_odds("thé", ["thế", "thể", "thứ", "the"], pseudo=5.0)
+    assert odds[0] > 0 and odds[1] > 0 and odds[2] < 0 and odds[3] < 0  # 'é' is an 'ế' or an 'ể'
+    assert odds[2] > odds[3]  # 'thứ' came out so twice, 'the' never
+    assert channel.form_odds("thè", ["thế", "thứ"], pseudo=5.0) == [0.0, 0.0]  # never seen: no say
+    assert channel.form_odds("thé", ["thế", "thừ"], pseudo=5.0)[1] == 0.0  # a form never seen: no say
+
+
+def test_form_odds_fade_to_nothing_as_the_pseudo_sightings_grow():
+    channel = learn_channel([("déi", "đối")] * 40 + [("d6i", "đối")] * 40 + [("déi", "đội")] * 3 + [("d6i", "đội")] * 9)
+    near, far = (channel.form_odds("déi", ["đối", "đội"], pseudo=p) for p in (1.0, 1e9))
+    assert near[0] > 0 > near[1]
+    assert max(map(abs, far)) < 1e-6

@@ -131,3 +131,35 @@ def test_a_swapped_mark_is_mended_only_in_a_text_that_shows_the_scan_drops_marks
     lossy = "Tổng sô TTHC kiến nghị nhận thây khiêu nại.\n" + swapped
     assert repair(lossy, ocr=evidence()).text.endswith("Sở Giáo dục và Đào tạo tổ chức lắp đặt bổ sung thiết bị.")
     assert repair(swapped, ocr=evidence()).text == swapped
+
+
+def test_garble_pages_are_english_model_pages_of_text_the_other_pages_leave(monkeypatch, tmp_path):
+    """The extra garble pages leave the first pages as they were (same text, same seeds: their
+    cache stays good) and read only paragraphs none of them reads, with the English model."""
+    import sohoa.diacritics.restore.ocrpairs as ocrpairs
+
+    def record(calls):
+        def fake_ocr_pages(paragraphs, **kwargs):
+            calls.append((tuple(paragraphs), kwargs))
+            return [ocrpairs.OcrSample(ocr="", truth="", lang=kwargs["lang"], level=kwargs["level"])]
+        return fake_ocr_pages
+
+    import json
+
+    corpus = tmp_path / "c.jsonl"  # documents of four paragraphs (the pages draw a few a document)
+    corpus.write_text("".join(json.dumps({"text": "\n".join(
+        f"Đoạn văn {n}.{k} của tài liệu huấn luyện, đủ dài để thành một đoạn văn bản." for k in range(4))},
+        ensure_ascii=False) + "\n" for n in range(1000)), encoding="utf-8")
+    plain, extended = [], []
+    monkeypatch.setattr(ocrpairs, "ocr_pages", record(plain))
+    ocrpairs.channel_samples([corpus], 6, tmp_path / "a")
+    monkeypatch.setattr(ocrpairs, "ocr_pages", record(extended))
+    samples = ocrpairs.channel_samples([corpus], 6, tmp_path / "b", garble_pages=9)
+    assert extended[:len(plain)] == plain
+    extra = extended[len(plain):]
+    assert extra and all(kwargs["lang"] == "eng" for _, kwargs in extra)
+    assert {kwargs["level"] for _, kwargs in extra} == {"light", "clean", "heavy"}
+    first_text = {p for paragraphs, _ in plain for p in paragraphs}
+    extra_text = [p for paragraphs, _ in extra for p in paragraphs]
+    assert not first_text & set(extra_text) and len(set(extra_text)) == len(extra_text)
+    assert len(samples) == len(extended)

@@ -88,3 +88,27 @@ def test_one_pass_gives_each_table_its_builder_alone_gives(tmp_path):
     with np.load(output) as one, np.load(alone_model) as other:
         assert set(one.files) == set(other.files)
         assert all(np.array_equal(one[name], other[name]) for name in one.files if name not in ("meta", "channel"))
+
+
+def test_garble_pages_add_english_model_pages_to_the_channel(tmp_path, monkeypatch):
+    """`sohoa train --garble-pages` adds pages read by the English model alone: the channel's
+    provenance counts them, and the Vietnamese-model pages stay as many as before."""
+    import json
+
+    import sohoa.diacritics.restore.ocrpairs as ocrpairs
+    from sohoa.diacritics.restore.train import CHANNEL_PROVENANCE, _channel
+
+    def fake_ocr_pages(paragraphs, **kwargs):
+        return [ocrpairs.OcrSample(ocr="Nghi quyét", truth="Nghị quyết", lang=kwargs["lang"], level=kwargs["level"])]
+
+    monkeypatch.setattr(ocrpairs, "ocr_pages", fake_ocr_pages)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"text": "\n".join(
+        f"Đoạn {n}.{k}: Nghị quyết Đại hội Đảng bộ tỉnh về nhiệm vụ phát triển kinh tế xã hội." for k in range(4))},
+        ensure_ascii=False) + "\n" for n in range(300)), encoding="utf-8")
+    _, plain = _channel([corpus], 6, tmp_path / "work", True)
+    channel, extended = _channel([corpus], 6, tmp_path / "work", True, garble_pages=6)
+    assert extended["vie"] == plain["vie"] > 0 and extended["eng"] > plain["eng"] > 0
+    assert "marks" in channel
+    line = CHANNEL_PROVENANCE.format(pages=sum(extended.values()), ocr_model="fast", **extended)
+    assert f"{extended['eng']} eng pages" in line
