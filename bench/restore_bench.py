@@ -28,7 +28,6 @@ wall-clock rates on a machine shared with other jobs say more about the neighbou
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -146,16 +145,19 @@ def _tokens(text: str) -> list[str]:
 
 
 def syllable_scores(output: str, truth: str) -> tuple[int, int, int]:
-    """(truth syllables, matched case-insensitively, matched exactly) after token alignment."""
+    """(truth syllables, matched case-insensitively, matched exactly) after token alignment: the
+    longest common subsequence of the tokens (an optimal alignment; difflib's matcher is a
+    heuristic whose blocks can shift when one token of a page changes)."""
+    from rapidfuzz.distance import LCSseq
+
     truth_tokens = [canonical(t) for t in _tokens(truth)]
     out_tokens = [canonical(t) for t in _tokens(output)]
     exact = insensitive = 0
-    matcher = difflib.SequenceMatcher(None, [t.lower() for t in out_tokens], [t.lower() for t in truth_tokens],
-                                      autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            insensitive += 1
-            exact += out_tokens[block.a + k] == truth_tokens[block.b + k]
+    for op in LCSseq.opcodes([t.lower() for t in out_tokens], [t.lower() for t in truth_tokens]):
+        if op.tag == "equal":
+            for k in range(op.src_end - op.src_start):
+                insensitive += 1
+                exact += out_tokens[op.src_start + k] == truth_tokens[op.dest_start + k]
     return len(truth_tokens), insensitive, exact
 
 

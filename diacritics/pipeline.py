@@ -56,8 +56,8 @@ class GuardedFixer:
     inner: Fixer
     protected_spans: Callable[[str], Sequence[tuple[int, int]]]
     abbreviation_fixers: frozenset[str] = frozenset()
-    """Fixers whose edits may change an abbreviation itself ('restore.acronym': 'GDDT' → 'GDĐT');
-    they are still kept off URLs, codes, numbers and the rest."""
+    """Fixers whose edits may change an abbreviation itself ('restore.acronym': 'GDDT' → 'GDĐT'),
+    inside a document code too ('1250/QĐ-DHBK'); they are still kept off URLs, numbers and the rest."""
     number_fixers: frozenset[str] = frozenset()
     """Fixers whose edits may change a number's digits, one word at a time ('restore.ocr-digit':
     '1a' → 'là', '1€' → 'lệ' in English-model OCR garble); they are still kept off dates, codes,
@@ -82,7 +82,10 @@ class GuardedFixer:
         from sohoa.diacritics.tokens import token_kinds
 
         kinds = token_kinds(text)
-        loose = {kind: _SpanIndex([(a, b) for a, b, k in kinds if k != kind] or [(-1, -1)])
+        # an abbreviation inside a document code may be mended as one ('761/OD-UBND' →
+        # '761/QĐ-UBND'): the code's numbers keep their own spans
+        within = {"abbreviation": {"abbreviation", "code"}, "number": {"number"}}
+        loose = {kind: _SpanIndex([(a, b) for a, b, k in kinds if k not in within[kind]] or [(-1, -1)])
                  for kind in set(freed.values())}
         return [e for e in edits if not (loose[kind] if (kind := self._freed_kind(e, freed)) else guard).touches(e)]
 

@@ -26,16 +26,17 @@ CAPITAL_PRIORS = {"P": {"d": 0.3}, "B": {"d": 0.15}}
 scans in Times-like faces come out (seeds 000 and 002). Our renderer's 'Đ' reads as 'D', so the
 rendered pages cannot teach this one; it is a prior, merged with what the pages teach."""
 
-PRIOR_RULES = {"mg": {"ng": 0.5}, "&": {"e": 0.3, "o": 0.3}, "¢": {"e": 0.3, "o": 0.3, "c": 0.3, "": 0.3},
+PRIOR_RULES = {"mg": {"ng": 0.5}, "ou": {"qu": 0.5}, "&": {"e": 0.3, "o": 0.3}, "¢": {"e": 0.3, "o": 0.3, "c": 0.3, "": 0.3},
                "¥": {"y": 0.5}, "§": {"y": 0.3, "o": 0.3, "": 0.3},
                **{f"{c}tr": {f"{c}u": 0.5} for c in "abcdeghiklmnopqrstuvxy"}}
 """Rewrites legacy English-model scans show that our rendered pages do not teach: 'n' before 'g'
-read as 'm' ('tmg' for 'ứng', 'vimg' for 'vững', seed 002); 'ư' read as 'tr' after a letter
+read as 'm' ('tmg' for 'ứng', 'vimg' for 'vững', seed 002); a Times 'Q' read as 'O' ('Ouyét' for
+'Quyết', eleven times in the real scans read by the English model, restore bench set 6); 'ư' read as 'tr' after a letter
 ('xtr' xử, 'ctru' cứu, 'chtrc' chức, 'gitra' giữa, seeds 000 and 002); '&' for 'ệ', 'ễ' or 'ơ' as
 well as for the 'ấ' our pages show ('tỷ 1&' lệ, 'm&i' mới); '¢' for 'ệ', 'ơ' or a 'c' ('tỷ 1¢' lệ,
 'co s¢' cơ sở, '¢6' có); '¥' and '§' for 'ỹ' ('k¥ thuật' kỹ), '§' also for 'ơ' ('v§i' với). No
-Vietnamese word spells 'mg', 'tr' after a letter, '&', '¢', '¥' or '§', so the rewrites cost no
-real word anything."""
+Vietnamese word spells 'mg', 'ou', 'tr' after a letter, '&', '¢', '¥' or '§', so the rewrites cost
+no real word anything."""
 FINAL_PRIORS = {"b": {"o": 0.2}}
 """A final 'ố'/'ó' read as 'b' ('sb' for 'số'): no Vietnamese word ends in 'b'."""
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from sohoa.diacritics.compose import combine, without_overlaps
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.acronyms import acronym_edits
+from sohoa.diacritics.restore.acronyms import CAPITAL_SLIPS, acronym_edits
 from sohoa.diacritics.restore.channel import Channel, core
 from sohoa.diacritics.restore.cleanup import OcrCleaner
 from sohoa.diacritics.restore.damage import DamageProfiler, TextProfile, shows_mark
@@ -131,7 +131,7 @@ class Restorer:
             # mark at all): an acronym lost its 'Đ' too
             targets = self.vocabulary.targets
             restored = [targets[int(b)] if b >= 0 else t.text for t, b in zip(tokens, best.tolist())]
-            acronyms = acronym_edits(tokens, restored, self.acronyms)
+            acronyms = acronym_edits(tokens, restored, self.acronyms, CAPITAL_SLIPS if garbled else None)
         cleanup = self.cleaner.cleanup(text, tokens)
         mark_slips: list[Edit] = []
         if cleanup.speckled and not garbled and profile.strip_rate < 0.5:

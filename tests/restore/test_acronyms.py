@@ -68,3 +68,27 @@ def test_acronyms_in_text_that_keeps_its_marks_stay(text):
     from sohoa.diacritics.pipeline import repair
 
     assert repair(text).text == text
+
+
+def test_a_capital_slip_is_put_back_only_in_a_code_type_the_table_does_not_know():
+    from sohoa.diacritics.restore.acronyms import CAPITAL_SLIPS, acronym_edits
+    from sohoa.diacritics.restore.tokens import tokenize
+
+    text = "Quyet dinh 761/OD-UBND va 12/2024/OD-TTg; OD-UBND, 5/OD va 7/DO-OD"
+    tokens = tokenize(text)
+    table = {"QD": "QĐ"}
+    edits = acronym_edits(tokens, [t.text for t in tokens], table, CAPITAL_SLIPS)
+    assert [(e.start, e.after) for e in edits] == [(text.index("OD-UBND"), "QĐ"), (text.index("OD-TTg"), "QĐ")]
+    assert acronym_edits(tokens, [t.text for t in tokens], table) == []  # no slips: English-model OCR only
+    known = acronym_edits(tokens, [t.text for t in tokens], {"QD": "QĐ", "OD": "OĐ"}, CAPITAL_SLIPS)
+    assert {e.after for e in known} == {"OĐ"}  # the table's own reading wins
+
+
+@pytest.mark.shipped_model
+def test_english_model_garble_gets_its_codes_and_quyet_back_and_correct_text_keeps_them():
+    from sohoa.diacritics.pipeline import repair
+
+    garble = "Can cu Ouyét dinh s6 761/OD-UBND ngay 12/3/2024 cua UBND tinh vé viéc ban hanh quy ché"
+    assert repair(garble).text.startswith("Căn cứ Quyết định số 761/QĐ-UBND ngày 12/3/2024 của UBND tỉnh")
+    written = "Căn cứ Quyết định số 761/OD-UBND ngày 12/3/2024 của UBND tỉnh"
+    assert repair(written).text == written

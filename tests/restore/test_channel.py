@@ -83,3 +83,9 @@ def test_form_odds_fade_to_nothing_as_the_pseudo_sightings_grow():
     near, far = (channel.form_odds("déi", ["đối", "đội"], pseudo=p) for p in (1.0, 1e9))
     assert near[0] > 0 > near[1]
     assert max(map(abs, far)) < 1e-6
+
+
+def test_a_times_q_read_as_o_reaches_its_key():
+    from sohoa.diacritics.restore.channel import Channel
+
+    assert Channel().rewrite_keys("Ouyét")["quyet"] > 0  # no Vietnamese syllable spells 'ou'
