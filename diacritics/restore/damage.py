@@ -70,6 +70,7 @@ class DamageProfiler:
         settings, vocabulary = self.settings, self.vocabulary
         counts = Counter(t.text for t in tokens if t.text)
         n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = n_odd_marks = 0
+        n_odd_shapes = 0
         for word, n in counts.items():
             if not any(ch.isalpha() for ch in word):
                 continue
@@ -78,6 +79,8 @@ class DamageProfiler:
             impossible = marked and not is_syllable(word)  # marks no Vietnamese spelling allows
             if impossible:
                 n_odd_marks += n
+                if is_valid_key(strip_marks(word.lower())):
+                    n_odd_shapes += n
             if word.isalpha() and not VIETNAMESE_ONLY.isdisjoint(word) and is_syllable(word):
                 n_vietnamese += n
             if self.suspicious(word):
@@ -91,8 +94,13 @@ class DamageProfiler:
         # A text that shows right marks is clean until enough unmarked words say otherwise: in a
         # short line ('Lê Trung Chinh') two unmarked words prove no lost marks
         vietnamese_letters = n_vietnamese >= max(VIETNAMESE_LETTER_WORDS, VIETNAMESE_LETTER_SHARE * n_words)
+        # A Vietnamese shape under marks no Vietnamese spelling allows ('viéc', 'quyét') is the
+        # English model's own signature, which neither correct nor de-accented text shows: it
+        # counts twice, where a rare unmarked word may as well be a name. A line read alone has
+        # few words to tell by ('... lam viéc, quan ly' is garble all the same).
+        evidence = n_suspicious + n_odd_shapes
         garble = 0.0 if vietnamese_letters else \
-            min(1.0, max(0.0, (n_suspicious / (n_words + settings.strip_prior) - 0.08) / 0.12))
+            min(1.0, max(0.0, (evidence / (n_words + settings.strip_prior) - 0.08) / 0.12))
         prior = settings.strip_prior_marked if n_marked and garble <= settings.lone_garble else settings.strip_prior
         share = (n_marked + prior * settings.marked_share) / (n_ambiguous + prior)
         strip_rate = min(1.0, max(1e-3, 1.0 - share / settings.marked_share))

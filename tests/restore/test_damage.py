@@ -39,3 +39,22 @@ def test_a_correct_line_with_foreign_words_keeps_its_marks_alone():
 
     line = "đẳng nâng cao (Diploma, Advanced Diploma) của Úc; Chứng chỉ kỹ năng nghề "
     assert repair(line).text == line
+
+
+@pytest.mark.shipped_model
+def test_an_english_model_mark_on_a_vietnamese_shape_tells_a_line_alone_is_garble():
+    """'viéc' (no spelling allows 'é' there) is English-model OCR's own signature: a line read
+    alone with it and one more garbled word is garble, and its digits for letters are read."""
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    restorer = load_default_restorer()
+    line = "tai, Thu Huong dang mang thai lan 2 6 thang tht 8 nhung van lam viéc, quan ly"
+    assert restorer.profile(tokenize_text(line)).garble > 0
+    assert "ở tháng thứ 8" in restore_line(restorer, line)
+
+
+def restore_line(restorer, text: str) -> str:
+    from sohoa.diacritics.compose import apply_edits
+
+    return apply_edits(text, restorer.find_edits(text))
