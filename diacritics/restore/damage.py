@@ -61,16 +61,27 @@ VIETNAMESE_LETTER_SHARE = 0.1
 class DamageProfiler:
     """Tells garbled words ('t6', 'chirc', 'véi') from words, and profiles a text's damage."""
 
-    def __init__(self, vocabulary: Vocabulary, key_lm: KeyNgrams, settings: RestorerSettings):
+    def __init__(self, vocabulary: Vocabulary, key_lm: KeyNgrams, settings: RestorerSettings,
+                 english_spellings: dict[str, dict[str, int]] | None = None):
+        """english_spellings: the channel's `forms` (toned syllable → {what English-model OCR
+        wrote for it: times}), which tell the spellings that OCR writes more often than clean
+        text does ('sé' for 'sẽ', 'sở' and 'số'; 'mét' for 'một')."""
         self.vocabulary, self.key_lm, self.settings = vocabulary, key_lm, settings
         self._suspicion: dict[str, bool] = {}
+        self._english_rate: dict[str, float] = {}
+        for observed in (english_spellings or {}).values():
+            for spelling, n in observed.items():
+                self._english_rate[spelling] = self._english_rate.get(spelling, 0) + n
+        total = sum(self._english_rate.values())
+        self._english_rate = {spelling: n / total for spelling, n in self._english_rate.items()}
+        self._english_spelling: dict[str, bool] = {}
 
     def profile(self, tokens: list[Token]) -> TextProfile:
         """Estimate, from the text itself, how it was damaged (see `TextProfile`)."""
         settings, vocabulary = self.settings, self.vocabulary
         counts = Counter(t.text for t in tokens if t.text)
         n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = n_odd_marks = 0
-        n_odd_shapes = 0
+        n_odd_shapes = n_english_spellings = 0
         for word, n in counts.items():
             if not any(ch.isalpha() for ch in word):
                 continue
@@ -81,6 +92,8 @@ class DamageProfiler:
                 n_odd_marks += n
                 if is_valid_key(strip_marks(word.lower())):
                     n_odd_shapes += n
+            elif marked and self.english_spelling(word):
+                n_english_spellings += n
             if word.isalpha() and not VIETNAMESE_ONLY.isdisjoint(word) and is_syllable(word):
                 n_vietnamese += n
             if self.suspicious(word):
@@ -96,9 +109,10 @@ class DamageProfiler:
         vietnamese_letters = n_vietnamese >= max(VIETNAMESE_LETTER_WORDS, VIETNAMESE_LETTER_SHARE * n_words)
         # A Vietnamese shape under marks no Vietnamese spelling allows ('viéc', 'quyét') is the
         # English model's own signature, which neither correct nor de-accented text shows: it
-        # counts twice, where a rare unmarked word may as well be a name. A line read alone has
+        # counts twice, where a rare unmarked word may as well be a name; so does a spelling
+        # that OCR writes more often than clean text does ('sé', 'mét'). A line read alone has
         # few words to tell by ('... lam viéc, quan ly' is garble all the same).
-        evidence = n_suspicious + n_odd_shapes
+        evidence = n_suspicious + n_odd_shapes + n_english_spellings
         garble = 0.0 if vietnamese_letters else \
             min(1.0, max(0.0, (evidence / (n_words + settings.strip_prior) - 0.08) / 0.12))
         prior = settings.strip_prior_marked if n_marked and garble <= settings.lone_garble else settings.strip_prior
@@ -115,6 +129,21 @@ class DamageProfiler:
         if flag is None:
             flag = self._suspicion[word] = self._looks_garbled(word)
         return flag
+
+    def english_spelling(self, word: str) -> bool:
+        """A marked syllable of Latin-1 letters that English-model OCR writes more often than
+        clean text does ('sé': the OCR's spelling of 'sẽ', 'sở', 'số'; clean text hardly writes
+        it): its share of the channel pages' tokens against its form's share of the corpus."""
+        found = self._english_spelling.get(word)
+        if found is None:
+            lower = word.lower()
+            found = False
+            if lower in self._english_rate and all(ord(ch) <= 0xFF for ch in word):
+                tid = self.vocabulary.ids(word)[1]
+                clean_rate = self.vocabulary.target_share(tid) if tid >= 0 else 0.0
+                found = self._english_rate[lower] > clean_rate
+            self._english_spelling[word] = found
+        return found
 
     def is_common(self, key_id: int) -> bool:
         """Whether the corpus wrote a key often enough for it to be a word, not garble or a name."""

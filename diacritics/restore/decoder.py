@@ -64,7 +64,7 @@ class Restorer:
         self.channel = Channel.from_json(model.channel)
         self.marks = MarkChannel.from_json(model.channel.get("marks"))
         self.mark_odds = MarkOdds(self.marks, model.targets)
-        self.damage = DamageProfiler(vocabulary, model.key_lm, settings)
+        self.damage = DamageProfiler(vocabulary, model.key_lm, settings, self.channel.forms)
         self.decisions = DecisionLists(model, vocabulary, settings, readings_by_id(names or {}, vocabulary), self.channel)
         self.key_decoder = KeyDecoder(vocabulary, model.key_lm, self.channel, self.damage, settings)
         self.word_mender = WordMender(vocabulary, model.key_lm, self.key_decoder, self.damage, settings)

@@ -36,6 +36,7 @@ class Vocabulary:
         self._syllable_targets: dict[int, bool] = {}
         self._shares: dict[int, dict[int, float]] = {}
         self._marked: np.ndarray | None = None
+        self._target_shares: np.ndarray | None = None
 
     def ids(self, token: str) -> tuple[int, int]:
         """(key id, target id or -1) of a token."""
@@ -61,6 +62,14 @@ class Vocabulary:
             total = sum(c for _, c in cands) or 1
             shares = self._shares[key_id] = {t: c / total for t, c in cands}
         return shares
+
+    def target_share(self, target: int) -> float:
+        """The share of the corpus' words written as this toned form (computed once for all)."""
+        if self._target_shares is None:
+            counts = np.zeros(len(self.targets))
+            np.add.at(counts, self.model.cand_targets, self.model.cand_counts.astype(np.float64))
+            self._target_shares = counts / max(1.0, counts.sum())
+        return float(self._target_shares[target])
 
     def marked_targets(self) -> np.ndarray:
         """Per target id: whether the toned form carries a mark (computed once)."""

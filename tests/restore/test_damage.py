@@ -58,3 +58,17 @@ def restore_line(restorer, text: str) -> str:
     from sohoa.diacritics.compose import apply_edits
 
     return apply_edits(text, restorer.find_edits(text))
+
+
+@pytest.mark.shipped_model
+def test_spellings_english_model_ocr_writes_more_than_clean_text_count_as_garble():
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    restorer = load_default_restorer()
+    damage = restorer.damage
+    # 'sé' is the OCR's 'sẽ', 'sở' and 'số', 'mét' its 'một'; clean text writes 'có' and 'là' far more
+    assert damage.english_spelling("sé") and damage.english_spelling("mét")
+    assert not damage.english_spelling("có") and not damage.english_spelling("là")
+    assert restorer.profile(tokenize_text("Toi sé di mét minh ve nha")).garble > 0
+    assert restorer.profile(tokenize_text("Tôi có nhà ở Huế")).garble == 0
