@@ -66,7 +66,8 @@ class ToneRescorer:
         seen_odds = self._observed_odds(key_ids, target, prob, observed)
         if seen_odds is not None:  # the spelling makes another form likelier than the choice
             cands_seen, odds_seen = seen_odds
-            unsure |= (cands_seen[np.arange(len(key_ids)), odds_seen.argmax(axis=1)] != target) & (target >= 0)
+            chosen_odds = np.where(cands_seen == target[:, None], odds_seen, -np.inf).max(axis=1)
+            unsure |= (odds_seen.max(axis=1) > chosen_odds) & (target >= 0)
         if keep is not None:
             unsure &= ~keep
         if shows_mark is not None:
