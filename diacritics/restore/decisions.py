@@ -36,8 +36,8 @@ class DecisionLists:
 
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
                shows_mark: np.ndarray | None = None,
-               inside_capitals: np.ndarray | None = None,
-               observed: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+               inside_capitals: np.ndarray | None = None, observed: Sequence[str] | None = None,
+               other_keys: dict[int, list[tuple[int, float]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Best target id and its probability for every position of `key_ids` (-1 where no choice).
 
         First pass: the key windows, rank by rank (the cased ones where `capitals` tells which
@@ -48,7 +48,9 @@ class DecisionLists:
         showing one, 4,613 of 13,918 marked ones did), so 'ché' is 'chở' or 'chế', not 'cho'.
         `inside_capitals`: words written with a capital inside a sentence, whose readings the
         re-weighing weighs by how names are toned (`names`). `observed`: the lower-case spellings
-        of English-model OCR, whose kept marks the re-weighing reads (`channel.Channel.forms`).
+        of English-model OCR, whose kept marks the re-weighing reads (`channel.Channel.forms`);
+        `other_keys`: the other keys the garble reading left some mass to, whose forms it weighs
+        too (a chosen form may then belong to another key than `key_ids` holds).
         """
         vocabulary = self.vocabulary
         key_ids = np.asarray(key_ids, dtype=np.int32)
@@ -119,6 +121,7 @@ class DecisionLists:
             contested_choice[where[contested]] = True
             self.rescorer.rescore(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
                                   contested=contested_choice, inside_capitals=inside_capitals, observed=observed,
+                                  other_keys=other_keys,
                                   readings=self.document_readings(key_ids, target, prob))
         return target, prob
 

@@ -74,9 +74,10 @@ class Restorer:
     # -- the parts other stages ask for -------------------------------------------------------
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
                shows_mark: np.ndarray | None = None, inside_capitals: np.ndarray | None = None,
-               observed: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+               observed: list[str] | None = None,
+               other_keys: dict[int, list[tuple[int, float]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The context's toned form (target id, -1 for none) and its probability per key (`decisions`)."""
-        return self.decisions.decide(key_ids, capitals, shows_mark, inside_capitals, observed)
+        return self.decisions.decide(key_ids, capitals, shows_mark, inside_capitals, observed, other_keys)
 
     def profile(self, tokens: list[Token]) -> TextProfile:
         """How the text of `tokens` was damaged (`damage`)."""
@@ -114,8 +115,9 @@ class Restorer:
         own_keys = np.array([ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens], dtype=np.int32)
         profile = self.profile(tokens)
         garbled = profile.garble > 0 and bool(self.channel.tokens)
+        other_keys = None
         if garbled:
-            keys, key_confidence = self.key_decoder.decode(text, tokens, own_keys, profile)
+            keys, key_confidence, other_keys = self.key_decoder.decode(text, tokens, own_keys, profile)
         elif profile.vietnamese_letters:
             keys, key_confidence = own_keys, None  # no English-model OCR: an unknown word is a name
         else:
@@ -123,7 +125,12 @@ class Restorer:
         marks_shown = np.array([shows_mark(t.text) for t in tokens], dtype=bool) if garbled else None
         spelled = [core(t.text).lower() for t in tokens] if garbled else None
         best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool), marks_shown,
-                                 inside_sentence_capitals(tokens), spelled)
+                                 inside_sentence_capitals(tokens), spelled, other_keys)
+        if other_keys:  # the toned context read a garbled word as another key: its form says which
+            for at in other_keys:
+                key = self.vocabulary.ids(self.vocabulary.targets[int(best[at])])[0] if best[at] >= 0 else keys[at]
+                if key != keys[at]:
+                    keys[at], key_confidence[at] = key, 1.0  # `prob` is the joint choice's
         words = self.policy.edits(tokens, own_keys, keys, key_confidence, best, prob, profile)
         acronyms: list[Edit] = []
         if profile.strip_rate >= 0.5 or garbled or (text.isascii() and len(tokens) > 4):

@@ -224,7 +224,8 @@ class KeyDecoder:
         return keys, confidence
 
     def decode(self, text: str, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile):
-        """Viterbi over candidate keys; returns the keys and a per-position confidence."""
+        """Viterbi over candidate keys; returns the keys, a per-position confidence and, per
+        position read otherwise than the path, its other keys with their share (`other_keys`)."""
         lattice = []
         english_marks = self.shows_english_model_marks(profile)
         for token, own in zip(tokens, own_keys.tolist()):
@@ -272,7 +273,33 @@ class KeyDecoder:
             top = max(local)
             weights = [math.exp(v - top) for v in local]
             confidence[i] = weights[path[i]] / sum(weights)
-        return keys, confidence
+        return keys, confidence, self.other_keys(lattice, keys)
+
+    def other_keys(self, lattice, keys: np.ndarray) -> dict[int, list[tuple[int, float]]]:
+        """Position → [(key id, share)] of the keys other than the chosen one that the channel
+        and the key trigrams around it (the neighbours as chosen) leave at least
+        `1 - lm_unsure` of the mass, likeliest first, at most `OTHER_KEYS`: the toned trigram
+        model weighs their forms too, where a wider context decides ('xác định chỉ số hài lòng',
+        where the key trigrams prefer 'định chủ sở', as in 'chủ sở hữu')."""
+        if not self.key_lm.has_trigrams:
+            return {}
+        tri = functools.lru_cache(maxsize=None)(self.key_lm.logp3)
+        n, found = len(lattice), {}
+        key = lambda i: int(keys[i]) if 0 <= i < n else BOUNDARY_ID  # noqa: E731
+        for i, cands in enumerate(lattice):
+            if len(cands) < 2:
+                continue
+            a, b, c, d = key(i - 2), key(i - 1), key(i + 1), key(i + 2)
+            scores = [ch + tri(a, b, k) + tri(b, k, c) + tri(k, c, d) for k, ch in cands]
+            top = max(scores)
+            weights = [math.exp(v - top) for v in scores]
+            total = sum(weights)
+            others = sorted(((k, w / total) for (k, _), w in zip(cands, weights)
+                             if k != keys[i] and k >= 0 and w / total >= 1 - self.settings.lm_unsure),
+                            key=lambda kw: -kw[1])[:OTHER_KEYS]
+            if others:
+                found[i] = others
+        return found
 
     def _trigram_sweeps(self, lattice, path: list[int]) -> list[int]:
         """Revisit each uncertain word with the key trigram model, neighbours fixed."""
@@ -296,6 +323,10 @@ class KeyDecoder:
             if not changed:
                 break
         return path
+
+
+OTHER_KEYS = 2
+"""At most this many other keys of a garbled word are weighed with its own (`other_keys`)."""
 
 
 def _isolated(text: str, token: Token) -> bool:

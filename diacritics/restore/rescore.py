@@ -14,6 +14,10 @@ from sohoa.diacritics.restore.toned_lm import TonedLM
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 
 
+OTHER_KEY_FORMS = 3
+"""The commonest forms of another key a garbled word may be read as that join its candidates."""
+
+
 class ToneRescorer:
     """Re-weighs unsure choices with a `TonedLM` (see `rescore`)."""
 
@@ -32,7 +36,8 @@ class ToneRescorer:
     def rescore(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray,
                 keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
                 readings: dict[int, Counter] | None = None, contested: np.ndarray | None = None,
-                inside_capitals: np.ndarray | None = None, observed: Sequence[str] | None = None) -> None:
+                inside_capitals: np.ndarray | None = None, observed: Sequence[str] | None = None,
+                other_keys: dict[int, list[tuple[int, float]]] | None = None) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
         model: a choice scores its log prior + `lm_weight` · log P(its trigrams).
 
@@ -52,7 +57,10 @@ class ToneRescorer:
         word, the lower-case spelling English-model OCR wrote; where the channel's `forms` make
         another form likelier to come out so than the choice ('thé' is 'thế' or 'thể', hardly
         'thứ'; 'nhé' 'nhớ' more than 'nhờ'), the word is re-weighed, and what the spelling says
-        weighs in for every unsure word.
+        weighs in for every unsure word. `other_keys`: per position of garble, the other keys the
+        key reading left some mass (`keys.KeyDecoder.other_keys`): the word is re-weighed with
+        their commonest forms among its candidates, each form's prior its key's share times its
+        share of the key, so that the toned context may choose another key ('chỉ số hài lòng').
         """
         lm, vocabulary, settings = self.lm, self.vocabulary, self.settings
         unsure = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0) & (prob < settings.lm_unsure)
@@ -70,6 +78,10 @@ class ToneRescorer:
             unsure |= (odds_seen.max(axis=1) > chosen_odds) & (target >= 0)
         if keep is not None:
             unsure &= ~keep
+        other_keys = {at: [(k, w) for k, w in others if vocabulary.n_cands[k] >= 1]
+                      for at, others in (other_keys or {}).items() if target[at] >= 0}
+        other_keys = {at: others for at, others in other_keys.items() if others}
+        unsure[list(other_keys)] = True
         if shows_mark is not None:
             unsure |= shows_mark & (target >= 0) & ~vocabulary.marked_targets()[np.maximum(target, 0)]
         if readings:  # a choice of a key the document reads otherwise where it is sure
@@ -94,8 +106,10 @@ class ToneRescorer:
             rows = np.flatnonzero(named[unsure])
             prior[rows] += self.reading_odds(key_ids[unsure][rows], cands[rows], self.name_readings,
                                              settings.name_pseudo_readings)
+        if other_keys:  # the forms of the other keys the key reading left some mass to
+            cands, prior = self._with_other_keys(unsure, cands, prior, other_keys)
         if seen_odds is not None:  # and so does what the garbled spelling says of the tone
-            prior = prior + self._odds_for(cands, *seen_odds, rows=unsure)
+            prior = prior + self._spelling_odds(cands, [observed[at] for at in unsure.tolist()])
         valid = cands >= 0
         if shows_mark is not None:
             marked = valid & vocabulary.marked_targets()[np.maximum(cands, 0)]
@@ -151,15 +165,40 @@ class ToneRescorer:
                 observed, [targets[c] for c in cands], self.settings.observed_pseudo_sightings)
         return found
 
-    @staticmethod
-    def _odds_for(cands: np.ndarray, all_cands: np.ndarray, all_odds: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """The odds of `_observed_odds` for the words at `rows`, column by column of `cands`
-        (the candidate matrix of those words, which may hold a rare chosen form the other does not)."""
+    def _spelling_odds(self, cands: np.ndarray, spellings: list[str]) -> np.ndarray:
+        """Per row of a candidate matrix, `Channel.form_odds` of its forms for the row's spelling
+        (0 for pads and for an empty spelling)."""
         out = np.zeros(cands.shape)
-        for n, row in enumerate(rows.tolist()):
-            lookup = dict(zip(all_cands[row].tolist(), all_odds[row].tolist()))
-            out[n] = [lookup.get(c, 0.0) if c >= 0 else 0.0 for c in cands[n].tolist()]
-        return np.where(np.isfinite(out), out, 0.0)
+        for n, spelling in enumerate(spellings):
+            valid = np.flatnonzero(cands[n] >= 0)
+            if spelling and len(valid):
+                out[n, valid] = self._form_odds(spelling, tuple(cands[n, valid].tolist()))
+        return out
+
+    def _with_other_keys(self, unsure: np.ndarray, cands: np.ndarray, prior: np.ndarray,
+                         other_keys: dict[int, list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate matrix widened by the commonest `OTHER_KEY_FORMS` forms of each other
+        key; a row's own forms keep their prior plus the log of its key's share (the rest of
+        the mass), the other keys' forms get the log of their key's share and form share."""
+        width = cands.shape[1] + OTHER_KEY_FORMS * max(len(others) for others in other_keys.values())
+        wide_cands = np.full((len(cands), width), -1, dtype=np.int64)
+        wide_prior = np.full((len(cands), width), -np.inf)
+        wide_cands[:, :cands.shape[1]], wide_prior[:, :cands.shape[1]] = cands, prior
+        for n, at in enumerate(unsure.tolist()):
+            others = other_keys.get(at)
+            if not others:
+                continue
+            wide_prior[n, :cands.shape[1]] += np.log(max(1e-6, 1.0 - sum(w for _, w in others)))
+            column = cands.shape[1]
+            for key, share in others:
+                for form, form_share in sorted(self.vocabulary.candidate_shares(key).items(),
+                                               key=lambda fs: -fs[1])[:OTHER_KEY_FORMS]:
+                    if form in wide_cands[n]:
+                        continue
+                    wide_cands[n, column] = form
+                    wide_prior[n, column] = np.log(share) + np.log(max(form_share, 1e-6))
+                    column += 1
+        return wide_cands, wide_prior
 
     def reading_odds(self, keys: np.ndarray, cands: np.ndarray, readings: dict[int, Counter],
                      pseudo: float) -> np.ndarray:
