@@ -112,3 +112,8 @@ def test_garble_pages_add_english_model_pages_to_the_channel(tmp_path, monkeypat
     assert "marks" in channel
     line = CHANNEL_PROVENANCE.format(pages=sum(extended.values()), ocr_model="fast", **extended)
     assert f"{extended['eng']} eng pages" in line
+
+
+def test_train_offers_garble_pages(runner):
+    result = runner.invoke(main, ["train", "--help"])
+    assert result.exit_code == 0 and "--garble-pages" in result.output
