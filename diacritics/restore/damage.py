@@ -110,11 +110,9 @@ class DamageProfiler:
         # A Vietnamese shape under marks no Vietnamese spelling allows ('viéc', 'quyét') is the
         # English model's own signature, which neither correct nor de-accented text shows: it
         # counts twice, where a rare unmarked word may as well be a name; so does a spelling
-        # that OCR writes more often than clean text does ('sé', 'mét'), in a text that shows
-        # other damage. A line read alone has few words to tell by ('... lam viéc, quan ly' is
-        # garble all the same).
-        # Such a spelling is a word of correct text too ('dài hai mét'): it only adds to damage
-        # the text shows otherwise.
+        # that OCR writes more often than clean text does ('sé', 'mét'), but only beside other
+        # damage: it is a word of correct text too ('dài hai mét'). A line read alone has few
+        # words to tell by ('... lam viéc, quan ly' is garble all the same).
         evidence = n_suspicious + n_odd_shapes
         if evidence:
             evidence += n_english_spellings

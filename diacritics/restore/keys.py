@@ -260,8 +260,9 @@ class KeyDecoder:
         for i in range(len(lattice) - 1, 0, -1):
             path.append(back[i][path[-1]])
         path.reverse()
+        tri = functools.lru_cache(maxsize=None)(self.key_lm.logp3)
         if self.key_lm.has_trigrams:
-            path = self._trigram_sweeps(lattice, path)
+            path = self._trigram_sweeps(lattice, path, tri)
         keys = np.array([lattice[i][j][0] for i, j in enumerate(path)], dtype=np.int32)
         confidence = np.ones(len(keys))
         for i, cands in enumerate(lattice):
@@ -273,37 +274,35 @@ class KeyDecoder:
             top = max(local)
             weights = [math.exp(v - top) for v in local]
             confidence[i] = weights[path[i]] / sum(weights)
-        return keys, confidence, self.other_keys(lattice, keys)
+        return keys, confidence, self.other_keys(lattice, keys, tri)
 
-    def other_keys(self, lattice, keys: np.ndarray) -> dict[int, list[tuple[int, float]]]:
+    def other_keys(self, lattice, keys: np.ndarray, tri) -> dict[int, list[tuple[int, float]]]:
         """Position → [(key id, share)] of the keys other than the chosen one that the channel
         and the key trigrams around it (the neighbours as chosen) leave at least
         `1 - lm_unsure` of the mass, likeliest first, at most `OTHER_KEYS`: the toned trigram
         model weighs their forms too, where a wider context decides ('xác định chỉ số hài lòng',
-        where the key trigrams prefer 'định chủ sở', as in 'chủ sở hữu')."""
+        where the key trigrams prefer 'định chủ sở', as in 'chủ sở hữu'). `tri`: the key
+        trigram model's log probability (cached by the caller)."""
         if not self.key_lm.has_trigrams:
             return {}
-        tri = functools.lru_cache(maxsize=None)(self.key_lm.logp3)
         n, found = len(lattice), {}
         key = lambda i: int(keys[i]) if 0 <= i < n else BOUNDARY_ID  # noqa: E731
         for i, cands in enumerate(lattice):
             if len(cands) < 2:
                 continue
-            a, b, c, d = key(i - 2), key(i - 1), key(i + 1), key(i + 2)
-            scores = [ch + tri(a, b, k) + tri(b, k, c) + tri(k, c, d) for k, ch in cands]
+            scores = _trigram_scores(cands, tri, key(i - 2), key(i - 1), key(i + 1), key(i + 2))
             top = max(scores)
             weights = [math.exp(v - top) for v in scores]
             total = sum(weights)
             others = sorted(((k, w / total) for (k, _), w in zip(cands, weights)
-                             if k != keys[i] and k >= 0 and w / total >= 1 - self.settings.lm_unsure),
+                             if k != keys[i] and w / total >= 1 - self.settings.lm_unsure),
                             key=lambda kw: -kw[1])[:OTHER_KEYS]
             if others:
                 found[i] = others
         return found
 
-    def _trigram_sweeps(self, lattice, path: list[int]) -> list[int]:
-        """Revisit each uncertain word with the key trigram model, neighbours fixed."""
-        tri = functools.lru_cache(maxsize=None)(self.key_lm.logp3)
+    def _trigram_sweeps(self, lattice, path: list[int], tri) -> list[int]:
+        """Revisit each uncertain word with the key trigram model (`tri`), neighbours fixed."""
         path = list(path)
         n = len(lattice)
 
@@ -315,14 +314,19 @@ class KeyDecoder:
             for i, cands in enumerate(lattice):
                 if len(cands) < 2:
                     continue
-                a, b, c, d = key(i - 2), key(i - 1), key(i + 1), key(i + 2)
-                scores = [ch + tri(a, b, k) + tri(b, k, c) + tri(k, c, d) for k, ch in cands]
+                scores = _trigram_scores(cands, tri, key(i - 2), key(i - 1), key(i + 1), key(i + 2))
                 top = scores.index(max(scores))
                 if top != path[i]:
                     path[i], changed = top, True
             if not changed:
                 break
         return path
+
+
+def _trigram_scores(cands, tri, a: int, b: int, c: int, d: int) -> list[float]:
+    """Each candidate key's channel score plus the log probabilities of the three key trigrams it
+    makes with the two neighbours on either side (`a`, `b` before; `c`, `d` after)."""
+    return [ch + tri(a, b, k) + tri(b, k, c) + tri(k, c, d) for k, ch in cands]
 
 
 OTHER_KEYS = 2

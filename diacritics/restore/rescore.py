@@ -145,14 +145,11 @@ class ToneRescorer:
         spelling or a channel that knows forms."""
         if observed is None or self.channel is None or not self.channel.forms:
             return None
-        vocabulary, settings = self.vocabulary, self.settings
-        cands, _ = vocabulary.candidate_matrix(key_ids, target, prob, settings.lm_candidates)
-        odds = np.where(cands >= 0, 0.0, -np.inf)
-        for at in np.flatnonzero((vocabulary.n_cands[key_ids] >= 2) & (target >= 0)).tolist():
-            if observed[at]:
-                valid = np.flatnonzero(cands[at] >= 0)
-                odds[at, valid] = self._form_odds(observed[at], tuple(cands[at, valid].tolist()))
-        return cands, odds
+        vocabulary = self.vocabulary
+        cands, _ = vocabulary.candidate_matrix(key_ids, target, prob, self.settings.lm_candidates)
+        ambiguous = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0)
+        odds = self._spelling_odds(cands, [spelling if ok else "" for spelling, ok in zip(observed, ambiguous)])
+        return cands, np.where(cands >= 0, odds, -np.inf)
 
     def _form_odds(self, observed: str, cands: tuple[int, ...]) -> list[float]:
         """`Channel.form_odds` of candidate ids, kept once computed (a page repeats its words)."""

@@ -692,13 +692,11 @@ def test_the_toned_context_may_read_a_garbled_word_as_another_key(monkeypatch):
     """The key trigrams read 'xdc dinh chi s6' as 'xác định chủ sở' ('định chủ sở' is the commoner
     trigram, from 'chủ sở hữu'); the other key's forms are weighed with the toned context, which
     knows 'chỉ số hài lòng'. Without them the same restorer reads 'chủ sở'."""
-    from sohoa.diacritics.restore import DEFAULT_MODEL_PATH, acronyms, names
     import sohoa.diacritics.restore.keys as keys
+    from sohoa.diacritics.restore import load_default_restorer
 
     line = "xdc dinh chi s6 hai long ctia ngudi dan déi véi dich vu giao duc céng nam 2026 nhu sau:"
-    model = RestorerModel.load(DEFAULT_MODEL_PATH)
-    restorer = Restorer(model, acronyms.read_table(acronyms.table_path(DEFAULT_MODEL_PATH)),
-                        names=names.read_table(names.table_path(DEFAULT_MODEL_PATH)))
+    restorer = load_default_restorer()
     assert restore(restorer, line).startswith("xác định chỉ số hài lòng của người dân")
     monkeypatch.setattr(keys, "OTHER_KEYS", 0)
     assert restore(restorer, line).startswith("xác định chủ sở hài lòng")
