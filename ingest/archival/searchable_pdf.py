@@ -99,14 +99,27 @@ def _relay(page: pikepdf.Page, layer: pikepdf.Stream, record: dict, fonts: font.
 _SHOW = {"Tj", "TJ", "'", '"'}
 
 
-def strip_invisible_text(pdf: pikepdf.Pdf, page: pikepdf.Page) -> bool:
-    """Drop the text objects that only show invisible text (render mode 3): an earlier OCR's
-    layer, which would otherwise be found and copied beside the repaired one. Visible text
-    and everything else stay. Returns whether anything was dropped."""
+_SILENT = [pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(""))]
+
+
+def quiet_own_text(pdf: pikepdf.Pdf, page: pikepdf.Page) -> bool:
+    """Make the page's own text silent for extractors, so that search and copy find text.txt's
+    words and no others: text objects that only show invisible text (render mode 3: an
+    earlier OCR's layer, which would be found and copied beside the repaired one) are dropped;
+    visible text (a portal's diagonal watermark drawn over the scan, which pdftotext breaks
+    into two-letter scraps among the body's lines) stays drawn as it was, wrapped as a span
+    whose ActualText is empty, and so does a form the page draws that shows text. The page's
+    text.txt already holds whatever of it the OCR read on the scan. Returns whether anything
+    changed."""
     instructions = pikepdf.parse_content_stream(page)
+    xobjects = page.resources.get("/XObject", {})
     kept, block, render, saved = [], None, 0, []
     invisible_only = True
-    dropped = False
+    changed = False
+
+    def silenced(run: list) -> list:
+        return [(_SILENT, pikepdf.Operator("BDC"))] + run + [([], pikepdf.Operator("EMC"))]
+
     for operands, operator in instructions:
         op = str(operator)
         if op == "q":
@@ -122,38 +135,49 @@ def strip_invisible_text(pdf: pikepdf.Pdf, page: pikepdf.Page) -> bool:
             if op in _SHOW and render != 3:
                 invisible_only = False
             if op == "ET":
-                if invisible_only and any(str(o) in _SHOW for _, o in block):
-                    dropped = True
+                if any(str(o) in _SHOW for _, o in block):
+                    kept.extend([] if invisible_only else silenced(block))
+                    changed = True
                 else:
                     kept.extend(block)
                 block = None
             continue
+        if op == "Do" and operands and _form_shows_text(xobjects.get(operands[0])):
+            kept.extend(silenced([(operands, operator)]))
+            changed = True
+            continue
         kept.append((operands, operator))
     if block:
         kept.extend(block)
-    if dropped:
+    if changed:
         page.obj.Contents = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(kept))
         page.remove_unreferenced_resources()
-    return dropped
+    return changed
+
+
+def _form_shows_text(xobject) -> bool:
+    """Whether an XObject is a form that shows text (itself or through forms it draws)."""
+    return xobject is not None and xobject.get("/Subtype") == "/Form" and _shows_text(xobject, set())
 
 
 def shows_text(page: pikepdf.Page) -> bool:
     """Whether the page's content (or a form it draws) shows any text."""
-    def walk(owner, seen) -> bool:
-        for operands, operator in pikepdf.parse_content_stream(owner):
-            if str(operator) in _SHOW:
-                return True
-            if str(operator) == "Do" and operands:
-                xobjects = owner.get("/Resources", {}).get("/XObject", {}) if not isinstance(owner, pikepdf.Page) \
-                    else owner.resources.get("/XObject", {})
-                form = xobjects.get(operands[0])
-                if form is not None and form.get("/Subtype") == "/Form" and form.objgen not in seen:
-                    seen.add(form.objgen)
-                    if walk(form, seen):
-                        return True
-        return False
+    return _shows_text(page, set())
 
-    return walk(page, set())
+
+def _shows_text(owner, seen: set) -> bool:
+    xobjects = owner.resources.get("/XObject", {}) if isinstance(owner, pikepdf.Page) \
+        else owner.get("/Resources", {}).get("/XObject", {})
+    for operands, operator in pikepdf.parse_content_stream(owner):
+        if str(operator) in _SHOW:
+            return True
+        if str(operator) == "Do" and operands:
+            form = xobjects.get(operands[0])
+            if form is not None and form.get("/Subtype") == "/Form" and form.objgen not in seen:
+                seen.add(form.objgen)
+                if _shows_text(form, seen):
+                    return True
+    return False
 
 
 def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts,
@@ -174,7 +198,7 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: f
             if not shows_text(page):
                 layers[n] = _add_layer(pdf, page, record, fonts)
             continue
-        strip_invisible_text(pdf, page)
+        quiet_own_text(pdf, page)
         layers[n] = _add_layer(pdf, page, record, fonts)
     return [original]
 

@@ -145,6 +145,41 @@ def test_image_only_pdf_keeps_its_images_and_loses_the_old_invisible_text(tmp_pa
 
 
 @needs_poppler
+def test_visible_text_drawn_over_the_scan_stays_drawn_but_is_not_extracted(tmp_path):
+    """A portal's diagonal watermark ('nhanh-19/10/2023 ...') drawn as text over a scanned page,
+    in the page's content and in a form it draws: pdftotext would break it into scraps among
+    the body's lines. It stays on the page, silent for extractors; the layer's words alone come
+    out, in both of pdftotext's modes."""
+    source = image_only_pdf(tmp_path / "scan.pdf", pages=1)
+    with pikepdf.open(source, allow_overwriting_input=True) as document:
+        page = document.pages[0]
+        mark = b"q 0.7071 0.7071 -0.7071 0.7071 300 420 cm BT 0 Tr /F1 22 Tf -230 0 Td (nhanh-19/10/2023 14:41:22) Tj ET Q"
+        stamp = pikepdf.Stream(document, b"BT 0 Tr /F1 9 Tf 400 60 Td (Signed copy) Tj ET", Type=pikepdf.Name.XObject,
+                               Subtype=pikepdf.Name.Form, BBox=[0, 0, 595.2, 841.92],
+                               Resources=pikepdf.Dictionary(Font=page.Resources.Font))
+        page.Resources.XObject.Fm0 = stamp
+        page.Contents.write(page.Contents.read_bytes() + b" " + mark + b" /Fm0 Do")
+        document.save(source)
+    before = pdftotext_pages(source)[0].split()
+    assert "Signed" in before and "nh" in before and "22" in before  # the watermark read as scraps
+
+    rec = record()
+    doc = tmp_path / "doc"
+    doc.mkdir()
+    (doc / "pages.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_archival(doc, str(source), "pdf", ArchivalOptions(alto=False, hocr=False))
+    pdf = doc / "searchable.pdf"
+    for raw in (False, True):
+        assert pdftotext_pages(pdf, raw=raw)[0].split() == page_text(rec).split()
+    assert image_digests(pdf) == image_digests(source)
+    with pikepdf.open(pdf) as document:
+        drawn = [(str(op), [str(o) for o in operands]) for operands, op in
+                 pikepdf.parse_content_stream(document.pages[0]) if str(op) in ("Tj", "Do", "Tr")]
+    assert ("Tj", ["nhanh-19/10/2023 14:41:22"]) in drawn and ("Do", ["/Fm0"]) in drawn  # still drawn
+    assert drawn.count(("Tr", ["3"])) == 1  # the old OCR text gone: only the layer sets render mode 3
+
+
+@needs_poppler
 def test_born_digital_page_keeps_its_own_text_and_gets_no_second_layer(tmp_path):
     from reportlab.pdfgen import canvas
 
