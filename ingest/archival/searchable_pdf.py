@@ -21,6 +21,7 @@ import pikepdf
 
 from sohoa.ingest.archival import font
 from sohoa.ingest.archival.layer import LAYOUTS, Layout, layer_ops, layer_words
+from sohoa.ingest.archival.standard_fonts import embed_standard_fonts
 
 class _Frame:
     """Maps top-down points on the displayed page (after /Rotate) to the page's user space."""
@@ -345,6 +346,7 @@ def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title
             _image_pages(pdf, source, records, fonts, layers)
         if layers and shutil.which("pdftotext"):
             _choose_layouts(pdf, records, fonts, layers)
+        embed_standard_fonts(pdf)
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = title or source.stem
             meta["xmp:CreatorTool"] = "sohoa"

@@ -179,23 +179,70 @@ def test_visible_text_drawn_over_the_scan_stays_drawn_but_is_not_extracted(tmp_p
     assert drawn.count(("Tr", ["3"])) == 1  # the old OCR text gone: only the layer sets render mode 3
 
 
-@needs_poppler
-def test_born_digital_page_keeps_its_own_text_and_gets_no_second_layer(tmp_path):
+def _letter(path: Path, font_name: str, text: str) -> Path:
     from reportlab.pdfgen import canvas
 
-    source = tmp_path / "letter.pdf"
-    letter = canvas.Canvas(str(source), pagesize=(595.2, 841.92))
-    letter.setFont("Helvetica", 13)  # a standard font, not embedded: fine to read, not PDF/A
-    letter.drawString(85, 780, "Born digital text")
+    letter = canvas.Canvas(str(path), pagesize=(595.2, 841.92))
+    letter.setFont(font_name, 13)  # a standard font: named, not embedded
+    letter.drawString(85, 780, text)
     letter.showPage()
     letter.save()
+    return path
+
+
+def _archive_born_digital(tmp_path: Path, source: Path) -> list[str]:
     rec = dict(record(), source="text-layer")
     doc = tmp_path / "doc"
     doc.mkdir()
     (doc / "pages.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
-    problems = write_archival(doc, str(source), "pdf", ArchivalOptions(alto=False, hocr=False))
+    return write_archival(doc, str(source), "pdf", ArchivalOptions(alto=False, hocr=False))
+
+
+@needs_poppler
+@pytest.mark.parametrize("font_name", ["Helvetica", "Times-BoldItalic", "Courier"])
+def test_born_digital_page_keeps_its_own_text_with_its_standard_font_embedded(tmp_path, font_name):
+    source = _letter(tmp_path / "letter.pdf", font_name, "Born digital text: 'quoted' café")
+    assert _archive_born_digital(tmp_path, source) == []  # PDF/A: the font's metric twin embedded
+    pdf = tmp_path / "doc" / "searchable.pdf"
+    assert pdftotext_pages(pdf)[0].split() == pdftotext_pages(source)[0].split()  # no second layer
+    assert validate_pdfa(pdf).verdict == "pass"
+    with pikepdf.open(pdf) as document:
+        fonts = list(document.pages[0].Resources.Font.values())
+        assert fonts and all("/FontFile2" in f.FontDescriptor and str(f.BaseFont).startswith("/Liberation")
+                             for f in fonts)
+    from pdf2image import convert_from_path
+
+    def ink_box(path):
+        ys, xs = np.nonzero(np.asarray(convert_from_path(str(path), dpi=150, grayscale=True)[0]) < 128)
+        return xs.min(), ys.min(), xs.max(), ys.max()
+
+    assert np.abs(np.subtract(ink_box(source), ink_box(pdf))).max() <= 3  # the same advance widths: the line in place
+
+
+@needs_poppler
+def test_born_digital_page_with_a_font_that_has_no_twin_is_written_but_reported(tmp_path):
+    source = _letter(tmp_path / "letter.pdf", "Symbol", "abc")
+    problems = _archive_born_digital(tmp_path, source)
     assert len(problems) == 1 and "not PDF/A-2b" in problems[0] and "6.2.11.4.1" in problems[0]
-    assert pdftotext_pages(doc / "searchable.pdf")[0].split() == ["Born", "digital", "text"]
+    assert (tmp_path / "doc" / "searchable.pdf").exists()
+
+
+@pytest.mark.parametrize("name, twin", [
+    ("Helvetica", "LiberationSans-Regular"), ("/Helvetica-BoldOblique", "LiberationSans-BoldItalic"),
+    ("ABCDEF+Arial,Bold", "LiberationSans-Bold"), ("ArialMT", "LiberationSans-Regular"),
+    ("TimesNewRomanPS-BoldItalicMT", "LiberationSerif-BoldItalic"), ("Times-Roman", "LiberationSerif-Regular"),
+    ("CourierNewPSMT", "LiberationMono-Regular"), ("Courier-Oblique", "LiberationMono-Italic"),
+    ("Symbol", None), ("ZapfDingbats", None), ("VNI-Times", None), ("Tahoma", None), ("Arial Unicode MS", None),
+    ("Helvetica-Narrow", None), ("", None),
+])
+def test_standard_font_names_find_their_metric_twin(name, twin):
+    from sohoa.ingest.archival.standard_fonts import twin_file
+
+    found = twin_file(name)
+    if twin is not None and not any(d.exists() for d in __import__(
+            "sohoa.ingest.archival.standard_fonts", fromlist=["x"]).LIBERATION_DIRS):
+        pytest.skip("Liberation fonts not installed")
+    assert (found.stem if found else None) == twin
 
 
 @needs_poppler
