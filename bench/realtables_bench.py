@@ -11,6 +11,9 @@ reported apart: nothing of the table step was chosen by looking at them.
 - sohoa: `sohoa run FILE -o OUT --no-pdf --jobs 2` (defaults otherwise), the CSVs read back
   with pandas; the body rows of a page are those its table's JSON gives that page
   (`row_pages`: a table continued over pages is one CSV);
+- sohoa's text.txt of the same run: each line of the page cut into cells at the ' | ' that
+  text.txt writes between a table row's cells (what a search or a reader of the page text
+  gets of the table), scored as the CSVs are;
 - anchor: img2table (`TesseractOCR(lang='vie')`, borderless tables on) on the page rasterised
   by `pdftoppm -r 300`, every row of every table it finds.
 
@@ -35,6 +38,9 @@ from pathlib import Path
 from bench.realscans_bench import HERE, SCANS, run_sohoa  # the scans, the gold beside them, the run
 from bench.tables_bench import img2table_grid, normalised, once_per_span  # img2table's tables read as there; cells compared alike
 
+SYSTEMS = ("sohoa", "sohoa_text", "img2table")
+"""sohoa's CSVs; sohoa's text.txt, its table rows cut at ' | ' (the page text a search or a
+reader of text.txt gets, scored alike); img2table."""
 MIN_ROW_SIMILARITY = 60.0  # rapidfuzz ratio (0-100) below which a predicted row is no reading of a gold row
 
 
@@ -162,6 +168,17 @@ def sohoa_rows(file: Path, out: Path) -> dict[int, list[list[str]]]:
     return pages
 
 
+def text_rows(out: Path) -> dict[int, list[list[str]]]:
+    """Per page, the lines of the text.txt of the run `sohoa_rows` made, each cut into cells at
+    its ' | ' (a table row as text.txt writes it; any other line reads as no gold row)."""
+    doc = next((d for d in out.iterdir() if d.is_dir() and (d / "text.txt").exists()), None)
+    if doc is None:
+        return {}
+    pages = (doc / "text.txt").read_text(encoding="utf-8").split("\f")
+    return {n: [[normalised(v) for v in line.split(" | ")] for line in text.splitlines() if line.strip()]
+            for n, text in enumerate(pages, start=1)}
+
+
 def img2table_rows(file: Path, page: int, ocr) -> list[list[str]]:
     """Every row of every table img2table finds on the page rasterised at 300 dpi."""
     from img2table.document import Image as I2TImage
@@ -189,18 +206,21 @@ def main(out_dir: Path) -> dict:
     results: dict = {"pages": {}}
     seconds = {"sohoa": 0.0, "img2table": 0.0}
     read: dict[str, dict[int, list[list[str]]]] = {}
+    texts: dict[str, dict[int, list[list[str]]]] = {}
     for entry in pages:
         file = SCANS / entry["file"]
         if entry["file"] not in read:
             started = time.perf_counter()
             read[entry["file"]] = sohoa_rows(file, out_dir / "sohoa" / file.stem)
             seconds["sohoa"] += time.perf_counter() - started
+            texts[entry["file"]] = text_rows(out_dir / "sohoa" / file.stem)
         started = time.perf_counter()
         anchor = img2table_rows(file, entry["page"], ocr)
         seconds["img2table"] += time.perf_counter() - started
         name = f"{entry['file']}#p{entry['page']}"
         results["pages"][name] = {"split": entry["split"],
                                   "sohoa": score_page(entry["rows"], read[entry["file"]].get(entry["page"], [])),
+                                  "sohoa_text": score_page(entry["rows"], texts[entry["file"]].get(entry["page"], [])),
                                   "img2table": score_page(entry["rows"], anchor)}
         s, a = results["pages"][name]["sohoa"], results["pages"][name]["img2table"]
         print(f"{name:48} {entry['split']:8} sohoa cells {s['cells_exact']}/{s['cells']} rows {s['rows_found']}/"
@@ -212,10 +232,10 @@ def main(out_dir: Path) -> dict:
         for group in (page["split"], f"file:{name.split('#')[0]}", "all"):
             groups.setdefault(group, []).append(page)
     for group in sorted(groups, key=lambda g: (g == "all", g.startswith("file:"), g)):
-        results[group] = {system: totals([p[system] for p in groups[group]]) for system in ("sohoa", "img2table")}
-        for system in ("sohoa", "img2table"):
+        results[group] = {system: totals([p[system] for p in groups[group]]) for system in SYSTEMS}
+        for system in SYSTEMS:
             t = results[group][system]
-            print(f"[{group}] {system:9} {len(groups[group])} pages: cells exact {t['cell_accuracy']:.4f} "
+            print(f"[{group}] {system:10} {len(groups[group])} pages: cells exact {t['cell_accuracy']:.4f} "
                   f"({t['cells_exact']}/{t['cells']}), cell CER {t['cell_cer']:.4f}, rows found "
                   f"{t['row_recall']:.4f}, sections {t['sections_exact']}/{t['sections']} (CER {t['section_cer']:.4f}), by column "
                   f"{t['column_accuracy']}", flush=True)

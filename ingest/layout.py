@@ -709,14 +709,7 @@ def _grid_blocks(words: list[OcrWord], indices: list[int], grid: Grid, counter: 
     cells: dict[tuple[int, int], list[int]] = {}
     for i in indices:
         w = words[i]
-        cx, cy = (w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2
-        row = sum(1 for y in grid.rows if y < cy)
-        top = grid.rows[row - 1] if row > 0 else grid.y0
-        bottom = grid.rows[row] if row < len(grid.rows) else grid.y1
-        middle = (top + bottom) / 2
-        xs = [x for x, vy0, vy1 in grid.verticals if vy0 - 6 <= middle <= vy1 + 6]
-        column = sum(1 for x in xs if x < cx)
-        cells.setdefault((row, column), []).append(i)
+        cells.setdefault(grid.cell_at((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2), []).append(i)
     blocks = []
     for row in sorted({r for r, _ in cells}):
         text, indices_out, spans, lines = "", [], [], []

@@ -69,6 +69,34 @@ class Grid:
     def contains(self, x: float, y: float) -> bool:
         return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
 
+    def row_band(self, row: int) -> tuple[int, int]:
+        """(top, bottom) of body row `row` (0: above the first separator)."""
+        top = self.rows[row - 1] if row > 0 else self.y0
+        bottom = self.rows[row] if row < len(self.rows) else self.y1
+        return top, bottom
+
+    def row_edges(self, row: int) -> list[int]:
+        """The x of the vertical rules that cross row `row` (a merged cell has none inside)."""
+        top, bottom = self.row_band(row)
+        middle = (top + bottom) / 2
+        return [x for x, vy0, vy1 in self.verticals if vy0 - 6 <= middle <= vy1 + 6]
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int]:
+        """(row, column) of the cell holding the point: its row between the separators, its
+        column among the rules that cross that row."""
+        row = sum(1 for ry in self.rows if ry < y)
+        return row, sum(1 for rx in self.row_edges(row) if rx < x)
+
+    def cell_boxes(self) -> list[tuple[int, int, int, int]]:
+        """Every cell's box between its rules (x0, y0, x1, y1), row by row, left to right;
+        only cells closed by a rule on either side."""
+        boxes = []
+        for row in range(len(self.rows) + 1):
+            top, bottom = self.row_band(row)
+            edges = sorted(self.row_edges(row))
+            boxes += [(left, top, right, bottom) for left, right in zip(edges, edges[1:]) if right > left]
+        return boxes
+
 
 @dataclass(frozen=True)
 class PageGeometry:

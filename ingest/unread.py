@@ -1,4 +1,4 @@
-"""Printed lines Tesseract's page segmentation left out: read on their own.
+"""Printed lines (and ruled cells' numbers) Tesseract's page segmentation left out: read on their own.
 
 Tesseract's layout analysis sometimes drops a whole printed line: beside a large signature
 stroke it takes the line for part of a picture, and the recogniser never sees it (on a real
@@ -12,6 +12,7 @@ a smudge the engine cannot read adds nothing.
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, replace
 
@@ -217,3 +218,80 @@ def _cut_on_ink(chain: list[OcrWord], columns: np.ndarray) -> list[OcrWord]:
     bounds = [0] + cuts + [len(runs)]
     return [replace(w, bbox=(runs[a][0], w.bbox[1], runs[b - 1][1], w.bbox[3]))
             for w, a, b in zip(chain, bounds, bounds[1:])]
+
+
+# ------------------------------------------------------------------ ruled cells
+MAX_CELLS = 150  # per page: a stack of more is a table the page's reading lost whole
+CELL_INSET = 3  # pixels inside a cell's rules where its ink starts (a rule's blurred edge is not ink)
+
+
+def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[tuple[int, int, int, int]]:
+    """Boxes of the ink in ruled cells (`grids`: the page's `records.Grid`s) where no word
+    was read but letter-sized ink lies, top to bottom: the short numbers of a table's narrow
+    columns ('7.', '14', '02/1966'), which Tesseract's page segmentation takes for specks once
+    the rules around them are erased. Each box is the cell's ink, glyphs and the small marks
+    beside them ('.' after an ordinal)."""
+    word_h = _word_height(words)
+    if word_h is None or not grids:
+        return []
+    ink = _unread_ink(image, words, word_h)
+    height, width = ink.shape[:2]
+    low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
+    found = []
+    for grid in grids:
+        read = {grid.cell_at((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)
+                for w in words if w.text.strip() and grid.contains((w.bbox[0] + w.bbox[2]) / 2,
+                                                                    (w.bbox[1] + w.bbox[3]) / 2)}
+        for x0, y0, x1, y1 in grid.cell_boxes():
+            if y1 - y0 < low or x1 - x0 < low or grid.cell_at((x0 + x1) / 2, (y0 + y1) / 2) in read:
+                continue
+            left, top, right, bottom = clipped((x0 + CELL_INSET, y0 + CELL_INSET, x1 - CELL_INSET, y1 - CELL_INSET),
+                                               width, height)
+            cell = ink[top:bottom, left:right]
+            if cell.size == 0 or not cell.any():
+                continue
+            count, _, stats, _ = cv2.connectedComponentsWithStats(cell, connectivity=8)
+            parts = stats[1:count]
+            glyph = (parts[:, cv2.CC_STAT_HEIGHT] >= low) & (parts[:, cv2.CC_STAT_HEIGHT] <= high) \
+                & (parts[:, cv2.CC_STAT_WIDTH] <= 3 * word_h) & (parts[:, cv2.CC_STAT_AREA] >= MIN_GLYPH_AREA * word_h ** 2)
+            if not glyph.any():
+                continue
+            # the glyphs and whatever else of the cell's ink lies on their rows (a stop, a comma)
+            g = parts[glyph]
+            g_top, g_bottom = int(g[:, 1].min()), int((g[:, 1] + g[:, 3]).max())
+            on_row = (parts[:, 1] + parts[:, 3] >= g_top) & (parts[:, 1] <= g_bottom) & (parts[:, cv2.CC_STAT_AREA] >= 4)
+            kept = parts[on_row]
+            found.append((left + int(kept[:, 0].min()), top + int(kept[:, 1].min()),
+                          left + int((kept[:, 0] + kept[:, 2]).max()), top + int((kept[:, 1] + kept[:, 3]).max())))
+    return sorted(found, key=lambda b: (b[1], b[0]))
+
+
+_NUMBER = re.compile(r"^[(\[]?\d[\d.,/:-]*[)\]]?$")
+CELL_PSM = 6  # the sheet read as one uniform block: page segmentation would drop the crops as specks again
+
+
+def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
+                      timeout: float | None = None) -> tuple[list[OcrWord], int]:
+    """(words with the ruled cells Tesseract left out read and added, how many cells were
+    added). A cell's reading is kept only when the engine is confident of it and every word
+    of it is a number ('7.', '14', '02/1966'): what the page's segmentation drops is the
+    short numbers of narrow columns, and a crop of a few glyphs read as letters is as often a
+    digit misread ('ồ' for '8', 'ló.' for '16.' on QĐ 1380's ordinals). Each cell is a block
+    of its own, which the reading order puts in its table row by its position."""
+    cells = unread_cells(image, words, grids)
+    if not cells or len(cells) > MAX_CELLS:
+        return words, 0
+    word_h = _word_height(words)
+    pad = int(round(PAD * word_h))
+    boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in cells]
+    block = max((w.block for w in words), default=0)
+    added: list[OcrWord] = []
+    cells_added = 0
+    for again in read_boxes(engine, image, boxes, timeout=timeout, psm=CELL_PSM):
+        again = sorted(again, key=lambda w: w.bbox[0])
+        if not again or min(w.conf for w in again) < CONFIDENT or not all(_NUMBER.match(w.text) for w in again):
+            continue
+        block += 1
+        added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
+        cells_added += 1
+    return (words + added, cells_added) if added else (words, 0)

@@ -1,0 +1,115 @@
+"""Short numbers in a ruled table's narrow cells, which the page segmentation drops as specks,
+are found by their ink and read on their own; letters, blots and cells already read are not."""
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sohoa.ingest.records import Grid, OcrWord
+from sohoa.ingest.unread import read_unread_cells, unread_cells
+
+FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
+needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
+
+# a ruled table of three rows: a narrow ordinal column, a name column; rules already erased
+ROWS = (100, 200, 300, 400)
+COLUMNS = (50, 170, 900)
+GRID = Grid(50, 100, 900, 400, ROWS, tuple((x, 100, 400) for x in COLUMNS))
+
+
+def _table(ordinals=("7.", "8.", "9."), names=("Lê Văn Tiêu", "Hứa Văn Hỏi", "Trần Văn Cát"), blot_in=None):
+    """(image, the name words as read): each row's name read, its ordinal drawn but not read."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), 40)
+    image = Image.new("L", (1000, 500), 255)
+    draw = ImageDraw.Draw(image)
+    words = []
+    for n, (ordinal, name) in enumerate(zip(ordinals, names)):
+        top = ROWS[n] + 30
+        if ordinal:
+            draw.text((80, top), ordinal, font=font, fill=0)
+        x = 200
+        for k, text in enumerate(name.split(), start=1):
+            box = draw.textbbox((x, top), text, font=font)
+            draw.text((x, top), text, font=font, fill=0)
+            words.append(OcrWord(text, 95.0, tuple(int(v) for v in box), n + 1, 1, 1, k))
+            x = box[2] + 14
+    if blot_in is not None:  # a speck, far smaller than a letter
+        draw.ellipse((100, ROWS[blot_in] + 45, 104, ROWS[blot_in] + 49), fill=0)
+    return np.array(image), words
+
+
+class SheetEngine:
+    """Reads each crop of the sheet as the text given for it, in order (one call)."""
+
+    second_reading = True
+
+    def __init__(self, readings):
+        self.calls, self.readings, self.psm = 0, list(readings), None
+
+    def recognise(self, sheet, *, timeout=None, psm=None):
+        self.calls, self.psm = self.calls + 1, psm
+        from sohoa.ingest.sheet import MARGIN
+
+        # the crops lie one under another; find them by their ink rows
+        ink_rows = np.flatnonzero((sheet < 128).any(axis=1))
+        bands, start = [], None
+        for k, y in enumerate(ink_rows):
+            if start is None:
+                start = y
+            if k + 1 == len(ink_rows) or ink_rows[k + 1] > y + 10:
+                bands.append((start, y + 1))
+                start = None
+        return [OcrWord(text, conf, (MARGIN, top, MARGIN + 30, bottom), 1, 1, 1, 1)
+                for (top, bottom), (text, conf) in zip(bands, self.readings)]
+
+
+def test_a_grid_names_its_cells():
+    assert GRID.cell_at(100, 150) == (1, 1) and GRID.cell_at(500, 350) == (3, 2)  # the frame counts as a rule
+    boxes = GRID.cell_boxes()
+    assert (50, 100, 170, 200) in boxes and (170, 300, 900, 400) in boxes
+    assert all(x1 > x0 for x0, _, x1, _ in boxes)
+
+
+@needs_font
+def test_the_narrow_cells_no_word_covers_are_found():
+    image, words = _table()
+    cells = unread_cells(image, words, [GRID])
+    assert len(cells) == 3
+    for (x0, y0, x1, y1), top in zip(cells, ROWS):
+        assert 70 <= x0 and x1 <= 170 and top < y0 < y1 < top + 100  # the ordinal, stop included
+
+
+@needs_font
+def test_cells_read_empty_or_speckled_ask_the_engine_nothing():
+    image, words = _table(ordinals=("", "", ""), blot_in=1)
+    engine = SheetEngine([])
+    assert unread_cells(image, words, [GRID]) == []
+    assert read_unread_cells(engine, image, words, [GRID]) == (words, 0) and engine.calls == 0
+    assert unread_cells(image, words, []) == []  # no ruled table, no cells
+
+
+@needs_font
+def test_numbers_read_with_confidence_are_kept_in_their_cells():
+    image, words = _table()
+    engine = SheetEngine([("7.", 95.0), ("ồ", 91.0), ("9.", 60.0)])
+    out, added = read_unread_cells(engine, image, words, [GRID])
+    assert engine.calls == 1 and engine.psm == 6  # one sheet, read as one block
+    assert added == 1  # 'ồ' is a letter where a digit stands; '9.' read with little confidence
+    (new,) = out[len(words):]
+    assert new.text == "7." and GRID.cell_at((new.bbox[0] + new.bbox[2]) / 2, (new.bbox[1] + new.bbox[3]) / 2) == (1, 1)
+    assert new.block > max(w.block for w in words)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None or not FONT.exists(), reason="tesseract or font missing")
+def test_real_tesseract_reads_the_ordinals_of_a_ruled_list():
+    from sohoa.ingest.ocr import TesseractEngine
+
+    image, words = _table()
+    out, added = read_unread_cells(TesseractEngine(lang="vie"), image, words, [GRID])
+    found = {GRID.cell_at((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)[0]: w.text for w in out[len(words):]}
+    assert added == len(found) >= 2  # a reading under the confidence bar is left out
+    assert all(found[row] == ("7.", "8.", "9.")[row - 1] for row in found)  # and every one kept is right
