@@ -57,10 +57,7 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
         return []
     ink = _unread_ink(image, words, word_h)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
-    heights, widths, areas = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA]
-    sized = (low <= heights) & (heights <= high) & (widths <= 3 * word_h) & (areas >= MIN_GLYPH_AREA * word_h * word_h)
-    glyphs = [tuple(int(v) for v in box) for box in stats[1:][sized, :4]]
+    glyphs = [tuple(int(v) for v in box) for box in stats[1:][_glyph_sized(stats[1:], word_h), :4]]
     rows: list[list[tuple[int, int, int, int]]] = []
     spans: list[list[int]] = []  # per row: [top, bottom] of its glyphs
     open_rows: list[int] = []  # the rows the next glyph may still join
@@ -86,6 +83,14 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
         if len(row) >= MIN_GLYPHS and x1 - x0 >= MIN_WIDTH * word_h:
             found.append(UnreadRow((x0, y0, x1, y1), len(row)))
     return sorted(found, key=lambda r: (r.bbox[1], r.bbox[0]))
+
+
+def _glyph_sized(stats: np.ndarray, word_h: int) -> np.ndarray:
+    """Per connected component (rows of cv2's stats), whether it is the size of a letter of
+    words `word_h` high: as tall as one (GLYPH_HEIGHT), no wider than three, inked enough."""
+    heights, widths, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_AREA]
+    return ((GLYPH_HEIGHT[0] * word_h <= heights) & (heights <= GLYPH_HEIGHT[1] * word_h) & (widths <= 3 * word_h)
+            & (areas >= MIN_GLYPH_AREA * word_h * word_h))
 
 
 def _unread_ink(image: np.ndarray, words: list[OcrWord], word_h: int) -> np.ndarray:
@@ -236,7 +241,7 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[tuple[i
         return []
     ink = _unread_ink(image, words, word_h)
     height, width = ink.shape[:2]
-    low, high = GLYPH_HEIGHT[0] * word_h, GLYPH_HEIGHT[1] * word_h
+    low = GLYPH_HEIGHT[0] * word_h  # a cell lower or narrower than a letter holds none
     found = []
     for grid in grids:
         read = {grid.cell_at((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)
@@ -252,8 +257,7 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[tuple[i
                 continue
             count, _, stats, _ = cv2.connectedComponentsWithStats(cell, connectivity=8)
             parts = stats[1:count]
-            glyph = (parts[:, cv2.CC_STAT_HEIGHT] >= low) & (parts[:, cv2.CC_STAT_HEIGHT] <= high) \
-                & (parts[:, cv2.CC_STAT_WIDTH] <= 3 * word_h) & (parts[:, cv2.CC_STAT_AREA] >= MIN_GLYPH_AREA * word_h ** 2)
+            glyph = _glyph_sized(parts, word_h)
             if not glyph.any():
                 continue
             # the glyphs and whatever else of the cell's ink lies on their rows (a stop, a comma)
