@@ -49,10 +49,11 @@ def clipped(box: tuple[int, int, int, int], width: int, height: int) -> tuple[in
 
 
 def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]],
-               timeout: float | None = None, psm: int | None = None) -> list[list[OcrWord]]:
+               timeout: float | None = None, **request) -> list[list[OcrWord]]:
     """Per box (left, top, right, bottom on `image`, clipped to it), the words with text the
     engine reads in it, in the engine's order, their boxes on the page: one call for all the
-    boxes (`psm`: the engine's page segmentation mode for the sheet, its own by default)."""
+    boxes (`request`: what the engine is asked besides, `psm` or `whitelist`; its own
+    settings by default)."""
     if not boxes:
         return []
     height, width = image.shape[:2]
@@ -60,7 +61,6 @@ def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]]
     crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
     gap = 2 * (max(c.shape[0] for c in crops) // 2 + 1)  # paper around each crop: half the tallest one
     sheet, tops = stack(crops, gap)
-    request = {} if psm is None else {"psm": psm}
     read = [word for word in engine.recognise(sheet, timeout=timeout, **request) if word.text.strip()]
     return [[replace(w, bbox=(w.bbox[0] + box[0], w.bbox[1] + box[1], w.bbox[2] + box[0], w.bbox[3] + box[1]))
              for w in words] for box, words in zip(boxes, crop_words(read, crops, tops, gap))]

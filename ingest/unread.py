@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import cv2
@@ -230,8 +231,18 @@ MAX_CELLS = 150  # per page: a stack of more is a table the page's reading lost 
 CELL_INSET = 3  # pixels inside a cell's rules where its ink starts (a rule's blurred edge is not ink)
 
 
-def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[tuple[int, int, int, int]]:
-    """Boxes of the ink in ruled cells (`grids`: the page's `records.Grid`s) where no word
+@dataclass(frozen=True)
+class UnreadCell:
+    """The ink of a ruled cell no word covers: its box on the page, and the grid (its index
+    among the page's) and column it lies in."""
+
+    bbox: tuple[int, int, int, int]
+    grid: int
+    column: int
+
+
+def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[UnreadCell]:
+    """The ink of ruled cells (`grids`: the page's `records.Grid`s) where no word
     was read but letter-sized ink lies, top to bottom: the short numbers of a table's narrow
     columns ('7.', '14', '02/1966'), which Tesseract's page segmentation takes for specks once
     the rules around them are erased. Each box is the cell's ink, glyphs and the small marks
@@ -243,7 +254,7 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[tuple[i
     height, width = ink.shape[:2]
     low = GLYPH_HEIGHT[0] * word_h  # a cell lower or narrower than a letter holds none
     found = []
-    for grid in grids:
+    for number, grid in enumerate(grids):
         read = {grid.cell_at((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)
                 for w in words if w.text.strip() and grid.contains((w.bbox[0] + w.bbox[2]) / 2,
                                                                     (w.bbox[1] + w.bbox[3]) / 2)}
@@ -265,13 +276,16 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[tuple[i
             g_top, g_bottom = int(g[:, 1].min()), int((g[:, 1] + g[:, 3]).max())
             on_row = (parts[:, 1] + parts[:, 3] >= g_top) & (parts[:, 1] <= g_bottom) & (parts[:, cv2.CC_STAT_AREA] >= 4)
             kept = parts[on_row]
-            found.append((left + int(kept[:, 0].min()), top + int(kept[:, 1].min()),
-                          left + int((kept[:, 0] + kept[:, 2]).max()), top + int((kept[:, 1] + kept[:, 3]).max())))
-    return sorted(found, key=lambda b: (b[1], b[0]))
+            box = (left + int(kept[:, 0].min()), top + int(kept[:, 1].min()),
+                   left + int((kept[:, 0] + kept[:, 2]).max()), top + int((kept[:, 1] + kept[:, 3]).max()))
+            found.append(UnreadCell(box, number, grid.cell_at((x0 + x1) / 2, (y0 + y1) / 2)[1]))
+    return sorted(found, key=lambda c: (c.bbox[1], c.bbox[0]))
 
 
 _NUMBER = re.compile(r"^[(\[]?\d[\d.,/:-]*[)\]]?$")
 CELL_PSM = 6  # the sheet read as one uniform block: page segmentation would drop the crops as specks again
+NUMBER_CHARS = "0123456789.,/-"
+NUMBER_COLUMN = 2  # cells of a column read as numbers before its other cells are read as numbers too
 
 
 def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
@@ -280,22 +294,38 @@ def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
     added). A cell's reading is kept only when the engine is confident of it and every word
     of it is a number ('7.', '14', '02/1966'): what the page's segmentation drops is the
     short numbers of narrow columns, and a crop of a few glyphs read as letters is as often a
-    digit misread ('ồ' for '8', 'ló.' for '16.' on QĐ 1380's ordinals). Each cell is a block
-    of its own, which the reading order puts in its table row by its position."""
+    digit misread ('ồ' for '8', 'ló.' for '16.' on QĐ 1380's ordinals). Where NUMBER_COLUMN
+    cells of a column read as numbers so, the column's other such cells are read once more
+    with digits alone allowed (one call for all), and kept on the same terms. Each cell is a
+    block of its own, which the reading order puts in its table row by its position."""
     cells = unread_cells(image, words, grids)
     if not cells or len(cells) > MAX_CELLS:
         return words, 0
     word_h = _word_height(words)
     pad = int(round(PAD * word_h))
-    boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in cells]
+    boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in (c.bbox for c in cells)]
+    readings = [_as_number(again) for again in read_boxes(engine, image, boxes, timeout=timeout, psm=CELL_PSM)]
+    numbers = Counter((c.grid, c.column) for c, reading in zip(cells, readings) if reading)
+    retry = [k for k, (c, reading) in enumerate(zip(cells, readings))
+             if not reading and numbers[(c.grid, c.column)] >= NUMBER_COLUMN]
+    if retry:
+        again = read_boxes(engine, image, [boxes[k] for k in retry], timeout=timeout, psm=CELL_PSM,
+                           whitelist=NUMBER_CHARS)
+        for k, reading in zip(retry, again):
+            readings[k] = _as_number(reading)
     block = max((w.block for w in words), default=0)
     added: list[OcrWord] = []
-    cells_added = 0
-    for again in read_boxes(engine, image, boxes, timeout=timeout, psm=CELL_PSM):
-        again = sorted(again, key=lambda w: w.bbox[0])
-        if not again or min(w.conf for w in again) < CONFIDENT or not all(_NUMBER.match(w.text) for w in again):
-            continue
-        block += 1
-        added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
-        cells_added += 1
-    return (words + added, cells_added) if added else (words, 0)
+    for reading in readings:
+        if reading:
+            block += 1
+            added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(reading, start=1)]
+    return (words + added, sum(1 for r in readings if r)) if added else (words, 0)
+
+
+def _as_number(words: list[OcrWord]) -> list[OcrWord]:
+    """A cell's words, left to right, where the engine is confident of each and each is a
+    number; else none."""
+    words = sorted(words, key=lambda w: w.bbox[0])
+    if words and min(w.conf for w in words) >= CONFIDENT and all(_NUMBER.match(w.text) for w in words):
+        return words
+    return []

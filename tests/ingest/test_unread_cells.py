@@ -43,17 +43,20 @@ def _table(ordinals=("7.", "8.", "9."), names=("Lê Văn Tiêu", "Hứa Văn H�
 
 
 class SheetEngine:
-    """Reads each crop of the sheet as the text given for it, in order (one call)."""
+    """Reads each crop of the sheet as the text given for it, in order; one list of readings
+    per call (the first pass, then the digits-only one)."""
 
     second_reading = True
 
-    def __init__(self, readings):
-        self.calls, self.readings, self.psm = 0, list(readings), None
+    def __init__(self, *calls):
+        self.calls, self.answers, self.requests = 0, list(calls), []
 
-    def recognise(self, sheet, *, timeout=None, psm=None):
-        self.calls, self.psm = self.calls + 1, psm
+    def recognise(self, sheet, *, timeout=None, **request):
         from sohoa.ingest.sheet import MARGIN
 
+        self.requests.append(request)
+        readings = self.answers[self.calls] if self.calls < len(self.answers) else []
+        self.calls += 1
         # the crops lie one under another; find them by their ink rows
         ink_rows = np.flatnonzero((sheet < 128).any(axis=1))
         bands, start = [], None
@@ -64,7 +67,11 @@ class SheetEngine:
                 bands.append((start, y + 1))
                 start = None
         return [OcrWord(text, conf, (MARGIN, top, MARGIN + 30, bottom), 1, 1, 1, 1)
-                for (top, bottom), (text, conf) in zip(bands, self.readings)]
+                for (top, bottom), (text, conf) in zip(bands, readings)]
+
+
+def _cell(word):
+    return GRID.cell_at((word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2)
 
 
 def test_a_grid_names_its_cells():
@@ -78,15 +85,15 @@ def test_a_grid_names_its_cells():
 def test_the_narrow_cells_no_word_covers_are_found():
     image, words = _table()
     cells = unread_cells(image, words, [GRID])
-    assert len(cells) == 3
-    for (x0, y0, x1, y1), top in zip(cells, ROWS):
+    assert len(cells) == 3 and {(c.grid, c.column) for c in cells} == {(0, 1)}
+    for (x0, y0, x1, y1), top in zip((c.bbox for c in cells), ROWS):
         assert 70 <= x0 and x1 <= 170 and top < y0 < y1 < top + 100  # the ordinal, stop included
 
 
 @needs_font
 def test_cells_read_empty_or_speckled_ask_the_engine_nothing():
     image, words = _table(ordinals=("", "", ""), blot_in=1)
-    engine = SheetEngine([])
+    engine = SheetEngine()
     assert unread_cells(image, words, [GRID]) == []
     assert read_unread_cells(engine, image, words, [GRID]) == (words, 0) and engine.calls == 0
     assert unread_cells(image, words, []) == []  # no ruled table, no cells
@@ -97,11 +104,28 @@ def test_numbers_read_with_confidence_are_kept_in_their_cells():
     image, words = _table()
     engine = SheetEngine([("7.", 95.0), ("ồ", 91.0), ("9.", 60.0)])
     out, added = read_unread_cells(engine, image, words, [GRID])
-    assert engine.calls == 1 and engine.psm == 6  # one sheet, read as one block
+    assert engine.calls == 1 and engine.requests[0] == {"psm": 6}  # one sheet, read as one block
     assert added == 1  # 'ồ' is a letter where a digit stands; '9.' read with little confidence
     (new,) = out[len(words):]
-    assert new.text == "7." and GRID.cell_at((new.bbox[0] + new.bbox[2]) / 2, (new.bbox[1] + new.bbox[3]) / 2) == (1, 1)
+    assert new.text == "7." and _cell(new) == (1, 1)  # the frame counts as a rule
     assert new.block > max(w.block for w in words)
+
+
+@needs_font
+def test_a_column_of_numbers_reads_its_other_cells_with_digits_alone():
+    image, words = _table()
+    engine = SheetEngine([("7.", 95.0), ("ồ", 91.0), ("9.", 96.0)], [("8.", 93.0)])
+    out, added = read_unread_cells(engine, image, words, [GRID])
+    assert engine.calls == 2 and engine.requests[1] == {"psm": 6, "whitelist": "0123456789.,/-"}
+    assert added == 3 and {_cell(w)[0]: w.text for w in out[len(words):]} == {1: "7.", 2: "8.", 3: "9."}
+
+
+@needs_font
+def test_one_number_in_a_column_is_no_evidence_for_the_rest():
+    image, words = _table()
+    engine = SheetEngine([("7.", 95.0), ("ồ", 91.0), ("ló.", 92.0)], [("8.", 93.0), ("16.", 93.0)])
+    out, added = read_unread_cells(engine, image, words, [GRID])
+    assert engine.calls == 1 and added == 1 and [w.text for w in out[len(words):]] == ["7."]
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None or not FONT.exists(), reason="tesseract or font missing")
@@ -110,6 +134,7 @@ def test_real_tesseract_reads_the_ordinals_of_a_ruled_list():
 
     image, words = _table()
     out, added = read_unread_cells(TesseractEngine(lang="vie"), image, words, [GRID])
-    found = {GRID.cell_at((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)[0]: w.text for w in out[len(words):]}
-    assert added == len(found) >= 2  # a reading under the confidence bar is left out
-    assert all(found[row] == ("7.", "8.", "9.")[row - 1] for row in found)  # and every one kept is right
+    found = {_cell(w)[0]: w.text for w in out[len(words):]}
+    assert added == len(found) == 3
+    # every reading kept has the cell's digits (read with digits alone, a stop may be lost)
+    assert all(found[row].rstrip(".") == ("7", "8", "9")[row - 1] for row in found)
