@@ -119,3 +119,20 @@ def test_the_table_step_s_masks_are_its_rule_runs_healed_with_the_dotted_rules(d
     at_once = rule_masks(page, dpi)
     assert np.array_equal(at_once.horizontal, masks.horizontal) and np.array_equal(at_once.vertical, masks.vertical)
     assert masks.horizontal[1295:1308].any() and not runs.horizontal[1295:1308].any()
+
+
+def test_a_rule_broken_into_far_apart_pieces_still_separates_rows():
+    """A faint scan prints a row's rule in pieces with gaps wider than mending joins (where text
+    crosses it); together they run across the table, so the row is cut there. Pieces that
+    cover less than half the table together (a header's partial rule) cut nothing."""
+    from sohoa.ingest.geometry import table_grids
+    from sohoa.ingest.records import Rules
+
+    horizontal = ((50, 100, 3450, 104),                                     # the top frame
+                  (50, 400, 1500, 404), (1580, 402, 2300, 405), (2360, 401, 3450, 404),  # broken, 93 %
+                  (50, 700, 1000, 703), (2600, 701, 3450, 704),              # two ends, 53 %: a rule
+                  (1000, 550, 2000, 553),                                    # a partial rule alone, 29 %
+                  (50, 1000, 3450, 1004))                                    # the bottom frame
+    vertical = ((48, 100, 52, 1004), (3448, 100, 3452, 1004), (1000, 100, 1004, 1004))
+    (grid,) = table_grids(Rules(horizontal, vertical))
+    assert [round(y, -1) for y in grid.rows] == [100, 400, 700, 1000]
