@@ -87,15 +87,20 @@ class Grid:
         row = sum(1 for ry in self.rows if ry < y)
         return row, sum(1 for rx in self.row_edges(row) if rx < x)
 
-    def cell_boxes(self) -> list[tuple[int, int, int, int]]:
-        """Every cell's box between its rules (x0, y0, x1, y1), row by row, left to right;
-        only cells closed by a rule on either side."""
-        boxes = []
+    def cells(self) -> list[tuple[tuple[int, int], tuple[int, int, int, int]]]:
+        """Every cell closed by a rule on each side, row by row, left to right: its (row,
+        column) as `cell_at` names it, and its box between its rules (x0, y0, x1, y1)."""
+        found = []
         for row in range(len(self.rows) + 1):
             top, bottom = self.row_band(row)
+            if bottom <= top:  # the frame's own rule: no band above or below it
+                continue
             edges = sorted(self.row_edges(row))
-            boxes += [(left, top, right, bottom) for left, right in zip(edges, edges[1:]) if right > left]
-        return boxes
+            # the cell right of the k-th rule crossing the row is column k + 1 (`cell_at` counts
+            # the rules left of a point, the frame's included)
+            found += [((row, k + 1), (left, top, right, bottom))
+                      for k, (left, right) in enumerate(zip(edges, edges[1:])) if right > left]
+        return found
 
 
 @dataclass(frozen=True)

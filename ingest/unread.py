@@ -254,12 +254,11 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[UnreadC
     height, width = ink.shape[:2]
     low = GLYPH_HEIGHT[0] * word_h  # a cell lower or narrower than a letter holds none
     found = []
+    centres = [((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2) for w in words if w.text.strip()]
     for number, grid in enumerate(grids):
-        read = {grid.cell_at((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2)
-                for w in words if w.text.strip() and grid.contains((w.bbox[0] + w.bbox[2]) / 2,
-                                                                    (w.bbox[1] + w.bbox[3]) / 2)}
-        for x0, y0, x1, y1 in grid.cell_boxes():
-            if y1 - y0 < low or x1 - x0 < low or grid.cell_at((x0 + x1) / 2, (y0 + y1) / 2) in read:
+        read = {grid.cell_at(x, y) for x, y in centres if grid.contains(x, y)}
+        for (row, column), (x0, y0, x1, y1) in grid.cells():
+            if y1 - y0 < low or x1 - x0 < low or (row, column) in read:
                 continue
             left, top, right, bottom = clipped((x0 + CELL_INSET, y0 + CELL_INSET, x1 - CELL_INSET, y1 - CELL_INSET),
                                                width, height)
@@ -278,7 +277,7 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[UnreadC
             kept = parts[on_row]
             box = (left + int(kept[:, 0].min()), top + int(kept[:, 1].min()),
                    left + int((kept[:, 0] + kept[:, 2]).max()), top + int((kept[:, 1] + kept[:, 3]).max()))
-            found.append(UnreadCell(box, number, grid.cell_at((x0 + x1) / 2, (y0 + y1) / 2)[1]))
+            found.append(UnreadCell(box, number, column))
     return sorted(found, key=lambda c: (c.bbox[1], c.bbox[0]))
 
 

@@ -76,7 +76,9 @@ def _cell(word):
 
 def test_a_grid_names_its_cells():
     assert GRID.cell_at(100, 150) == (1, 1) and GRID.cell_at(500, 350) == (3, 2)  # the frame counts as a rule
-    boxes = GRID.cell_boxes()
+    cells = GRID.cells()
+    assert all(GRID.cell_at((x0 + x1) / 2, (y0 + y1) / 2) == at for at, (x0, y0, x1, y1) in cells)
+    boxes = [box for _, box in cells]
     assert (50, 100, 170, 200) in boxes and (170, 300, 900, 400) in boxes
     assert all(x1 > x0 for x0, _, x1, _ in boxes)
 
