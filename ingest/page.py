@@ -21,7 +21,7 @@ from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, DEFAULT_OCR_MODEL, OcrEngin
 from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, PageImage, PageSource, PageWarning, Rules,
                                   WarningCode)
 from sohoa.ingest.reread import reread_doubtful
-from sohoa.ingest.straddle import read_straddling_words, without_rule_bars
+from sohoa.ingest.straddle import read_straddling_words, without_rule_traces
 from sohoa.ingest.unread import read_unread_cells, read_unread_rows
 from sohoa.ingest.textlayer import (boxes_on_ink, ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
@@ -160,7 +160,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
             turned_words = engine.recognise(turned_image, timeout=time_left(options, started))
             if _mean_conf(turned_words) > _mean_conf(words):
                 grey, words, ocr_image, page_geometry = turned, turned_words, turned_image, turned_geometry
-    words, _ = without_rule_bars(words, page_geometry.grids)  # an erased rule's trace read as '|'
+    words, _ = without_rule_traces(words, page_geometry.grids)  # an erased rule's trace read as '|', '_'
     if getattr(engine, "second_reading", False):
         words, _ = reread_doubtful(engine, ocr_image, words, timeout=time_left(options, started))
         words, _ = read_unread_rows(engine, ocr_image, words, timeout=time_left(options, started))

@@ -1,5 +1,5 @@
-"""What the page's reading makes of a ruled table's erased column rules: words read across a
-rule, read again cell by cell, and the rule's own trace read as a bar, dropped.
+"""What the page's reading makes of a ruled table's erased rules: words read across a column
+rule, read again cell by cell, and the traces of its rules read as words, dropped.
 
 The page's OCR reads a ruled table with its rules erased (a rule read as text is worse), and
 then nothing on the picture parts the text of two cells that stand close to the rule between
@@ -20,7 +20,9 @@ Erasing a faint scan's rules leaves a sliver of some of them, which the engine r
 sliver a pixel or two wide over the rule's line, as '.' or "'". In text.txt, whose table rows
 part their cells with ' | ', such a bar reads as a cell of its own. A word of bars alone that
 lies on a column rule of its row, and a sliver of marks alone over the rule's line, are that
-rule, not text, and are dropped; a bar or a mark anywhere else is left as it was read.
+rule, not text, and are dropped; so is a 'word' a pixel or two high over a row rule's line
+(QĐ 1380's pages hold dozens: '_', ':_', 'Ñ', 'II'), flatter than any letter. A bar or a mark
+anywhere else is left as it was read.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from sohoa.ingest.unread import CELL_INSET, CELL_PSM, CONFIDENT, PAD, _glyph_siz
 REACH = 0.3  # word heights a word's box must reach past a rule on each side to straddle it
 ON_RULE = 0.25  # word heights from a column rule within which a bar's middle lies on it
 ON_LINE = 2  # pixels either side of a sliver's box where the rule's line may still lie
+FLAT = 0.1  # word heights a word's box is high at most to be a row rule's trace: no letter is so flat
 BARS = frozenset("|¦│┃")
 MAX_WORDS = 40  # per page: more words across rules is a grid found in the wrong place, not slips
 
@@ -150,29 +153,34 @@ def _inside(point: tuple[float, float], box: tuple[int, int, int, int]) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def without_rule_bars(words: list[OcrWord], grids) -> tuple[list[OcrWord], int]:
-    """(`words` less the traces of erased column rules read as words, how many were dropped):
-    a word of bars alone whose middle lies on a column rule of its row in one of `grids`, or a
-    sliver of a word no wider than that reach, of marks alone, whose box holds the rule's line
-    ('.', "'" read on a rule's remnant)."""
+def without_rule_traces(words: list[OcrWord], grids) -> tuple[list[OcrWord], int]:
+    """(`words` less the traces of erased rules read as words, how many were dropped): in one
+    of `grids`, a word of bars alone whose middle lies on a column rule of its row; a sliver of
+    a word no wider than that reach, of marks alone, whose box holds a column rule's line ('.',
+    "'" read on a rule's remnant); and a word flatter than any letter (FLAT) whose box holds a
+    row rule's line ('_', 'Ñ', ':_' read on the remnant of a rule between two rows)."""
     word_h = _word_height(words)
     if word_h is None or not grids:
         return words, 0
     near = ON_RULE * word_h
-    kept = [w for w in words if not _rule_trace(w, grids, near)]
+    kept = [w for w in words if not _rule_trace(w, grids, near, FLAT * word_h)]
     return kept, len(words) - len(kept)
 
 
-def _rule_trace(word: OcrWord, grids, near: float) -> bool:
+def _rule_trace(word: OcrWord, grids, near: float, flat: float) -> bool:
     text = word.text.strip()
-    if not text or any(ch.isalnum() for ch in text):
+    if not text:
         return False
     x, y = _centre(word.bbox)
     grid = next((g for g in grids if g.contains(x, y)), None)
     if grid is None:
         return False
+    x0, y0, x1, y1 = word.bbox
+    if y1 - y0 <= flat and any(y0 - ON_LINE <= line <= y1 + ON_LINE for line in (grid.y0, *grid.rows, grid.y1)):
+        return True
+    if any(ch.isalnum() for ch in text):
+        return False
     row, _ = grid.cell_at(x, y)
-    x0, x1 = word.bbox[0], word.bbox[2]
     bars = set(text) <= BARS
     return any((bars and abs(rule - x) <= near) or (x1 - x0 <= near and x0 - ON_LINE <= rule <= x1 + ON_LINE)
                for rule in grid.row_edges(row))

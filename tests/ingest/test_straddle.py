@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sohoa.ingest.records import Grid, OcrWord
-from sohoa.ingest.straddle import read_straddling_words, straddling_words, without_rule_bars
+from sohoa.ingest.straddle import read_straddling_words, straddling_words, without_rule_traces
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
@@ -162,7 +162,7 @@ def _bar(x, row=1, text="|"):
 def test_a_bar_on_a_column_rule_is_the_rule_and_is_dropped():
     _, words = _list()
     bars = [_bar(150), _bar(251, row=2), _bar(52, row=3, text="¦")]
-    out, dropped = without_rule_bars(words + bars, [GRID])
+    out, dropped = without_rule_traces(words + bars, [GRID])
     assert dropped == 3 and out == words
 
 
@@ -173,9 +173,9 @@ def test_bars_off_the_rules_outside_tables_or_beside_letters_stay():
             _bar(150, text="|5"),  # a bar glued to a number: text, whatever the bar is
             _bar(150, text="l"),  # a letter on the rule is the letter's
             OcrWord("|", 85.0, (949, 130, 952, 180), 9, 1, 1, 1)]  # beside the table, not in it
-    out, dropped = without_rule_bars(words + kept, [GRID])
+    out, dropped = without_rule_traces(words + kept, [GRID])
     assert dropped == 0 and out == words + kept
-    assert without_rule_bars(words + [_bar(150)], []) == (words + [_bar(150)], 0)  # no ruled table
+    assert without_rule_traces(words + [_bar(150)], []) == (words + [_bar(150)], 0)  # no ruled table
 
 
 @needs_font
@@ -185,5 +185,15 @@ def test_a_sliver_of_marks_over_a_rule_line_is_the_rule_and_a_stop_beside_it_is_
     sliver = [OcrWord(".", 60.0, (150, top, 151, top + 22), 9, 1, 1, 1), OcrWord("'", 60.0, (249, top, 251, top + 40), 9, 1, 1, 1)]
     stops = [OcrWord(".", 80.0, (140, top + 30, 146, top + 36), 9, 1, 1, 1),  # a stop left of the rule, off its line
              OcrWord("2.", 80.0, (149, top, 152, top + 40), 9, 1, 1, 1)]  # a digit on the line is text
-    out, dropped = without_rule_bars(words + sliver + stops, [GRID])
+    out, dropped = without_rule_traces(words + sliver + stops, [GRID])
     assert dropped == 2 and out == words + stops
+
+
+@needs_font
+def test_a_flat_word_over_a_row_rule_is_the_rule_and_a_dash_in_a_cell_is_not():
+    _, words = _list()
+    traces = [OcrWord("_", 20.0, (400, 199, 520, 200), 9, 1, 1, 1), OcrWord("II", 0.0, (700, 299, 760, 301), 9, 1, 1, 1)]
+    kept = [OcrWord("-", 90.0, (400, 150, 420, 154), 9, 1, 1, 1),  # a dash mid-row, off the rules
+            OcrWord("mm", 30.0, (400, 160, 480, 198), 9, 1, 1, 1)]  # as tall as letters: not flat
+    out, dropped = without_rule_traces(words + traces + kept, [GRID])
+    assert dropped == 2 and out == words + kept
