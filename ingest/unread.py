@@ -234,11 +234,12 @@ CELL_INSET = 3  # pixels inside a cell's rules where its ink starts (a rule's bl
 @dataclass(frozen=True)
 class UnreadCell:
     """The ink of a ruled cell no word covers: its box on the page, and the grid (its index
-    among the page's) and column it lies in."""
+    among the page's), column and row it lies in."""
 
     bbox: tuple[int, int, int, int]
     grid: int
     column: int
+    row: int
 
 
 def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[UnreadCell]:
@@ -277,7 +278,7 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[UnreadC
             kept = parts[on_row]
             box = (left + int(kept[:, 0].min()), top + int(kept[:, 1].min()),
                    left + int((kept[:, 0] + kept[:, 2]).max()), top + int((kept[:, 1] + kept[:, 3]).max()))
-            found.append(UnreadCell(box, number, column))
+            found.append(UnreadCell(box, number, column, row))
     return sorted(found, key=lambda c: (c.bbox[1], c.bbox[0]))
 
 
@@ -295,15 +296,18 @@ def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
     short numbers of narrow columns, and a crop of a few glyphs read as letters is as often a
     digit misread ('ồ' for '8', 'ló.' for '16.' on QĐ 1380's ordinals). Where NUMBER_COLUMN
     cells of a column read as numbers so, the column's other such cells are read once more
-    with digits alone allowed (one call for all), and kept on the same terms. Each cell is a
-    block of its own, which the reading order puts in its table row by its position."""
+    with digits alone allowed (one call for all), and kept on the same terms; a less sure
+    reading of one ordinal is kept where it continues its column's running order
+    (`_in_running_order`). Each cell is a block of its own, which the reading order puts in its
+    table row by its position."""
     cells = unread_cells(image, words, grids)
     if not cells or len(cells) > MAX_CELLS:
         return words, 0
     word_h = _word_height(words)
     pad = int(round(PAD * word_h))
     boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in (c.bbox for c in cells)]
-    readings = [_as_number(again) for again in read_boxes(engine, image, boxes, timeout=timeout, psm=CELL_PSM)]
+    read = read_boxes(engine, image, boxes, timeout=timeout, psm=CELL_PSM)
+    readings = [_as_number(again) for again in read]
     numbers = Counter((c.grid, c.column) for c, reading in zip(cells, readings) if reading)
     retry = [k for k, (c, reading) in enumerate(zip(cells, readings))
              if not reading and numbers[(c.grid, c.column)] >= NUMBER_COLUMN]
@@ -312,6 +316,8 @@ def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
                            whitelist=NUMBER_CHARS)
         for k, reading in zip(retry, again):
             readings[k] = _as_number(reading)
+            read[k] = reading
+    _in_running_order(cells, read, readings, words, grids)
     block = max((w.block for w in words), default=0)
     added: list[OcrWord] = []
     for reading in readings:
@@ -319,6 +325,43 @@ def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
             block += 1
             added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(reading, start=1)]
     return (words + added, sum(1 for r in readings if r)) if added else (words, 0)
+
+
+_ORDINAL = re.compile(r"^(\d{1,4})\.?$")
+
+
+def _in_running_order(cells: list[UnreadCell], read: list[list[OcrWord]], readings: list[list[OcrWord]],
+                      words: list[OcrWord], grids) -> None:
+    """Keep (in `readings`) a cell's reading the engine was less sure of (DOUBTFUL or more)
+    where it is one ordinal ('8.') that continues its column's running order: the cell above
+    it in the same column holds the ordinal before it, or the cell below the one after it, as
+    the page read them. An ordinal column counts its rows, so its neighbours are the evidence
+    a reading at 75 lacks ('8.' between '7.' and '9.' on QĐ 1380 p3)."""
+    by_cell: dict[tuple[int, int, int], list[str]] = {}
+    for word in words:
+        x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+        for number, grid in enumerate(grids):
+            if grid.contains(x, y):
+                by_cell.setdefault((number, *grid.cell_at(x, y)), []).append(word.text)
+                break
+    # a cell that holds one ordinal and nothing else ('Đại đội 3' is no ordinal of its row)
+    ordinals = {at: int(match.group(1)) for at, texts in by_cell.items()
+                if len(texts) == 1 and (match := _ORDINAL.match(texts[0]))}
+    for cell, reading in zip(cells, readings):
+        if reading:
+            match = _ORDINAL.match(reading[0].text) if len(reading) == 1 else None
+            if match:
+                ordinals[(cell.grid, cell.row, cell.column)] = int(match.group(1))
+    for k, (cell, found) in enumerate(zip(cells, read)):
+        if readings[k] or len(found) != 1 or found[0].conf < DOUBTFUL:
+            continue
+        match = _ORDINAL.match(found[0].text)
+        if not match:
+            continue
+        value = int(match.group(1))
+        if (ordinals.get((cell.grid, cell.row - 1, cell.column)) == value - 1
+                or ordinals.get((cell.grid, cell.row + 1, cell.column)) == value + 1):
+            readings[k] = found
 
 
 def _as_number(words: list[OcrWord]) -> list[OcrWord]:

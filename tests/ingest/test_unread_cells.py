@@ -140,3 +140,23 @@ def test_real_tesseract_reads_the_ordinals_of_a_ruled_list():
     assert added == len(found) == 3
     # every reading kept has the cell's digits (read with digits alone, a stop may be lost)
     assert all(found[row].rstrip(".") == ("7", "8", "9")[row - 1] for row in found)
+
+
+@needs_font
+def test_a_less_sure_ordinal_that_continues_its_column_is_kept():
+    image, words = _table()
+    engine = SheetEngine([("7.", 95.0), ("8.", 75.0), ("9.", 96.0)], [("8.", 72.0)])
+    out, added = read_unread_cells(engine, image, words, [GRID])
+    assert engine.calls == 2 and added == 3
+    assert {_cell(w)[0]: w.text for w in out[len(words):]} == {1: "7.", 2: "8.", 3: "9."}
+
+
+@needs_font
+def test_a_less_sure_reading_out_of_order_or_unsure_stays_out():
+    image, words = _table()
+    out_of_order = SheetEngine([("7.", 95.0), ("5.", 75.0), ("9.", 96.0)], [("5.", 72.0)])
+    out, added = read_unread_cells(out_of_order, image, words, [GRID])
+    assert added == 2 and "5." not in [w.text for w in out]
+    unsure = SheetEngine([("7.", 95.0), ("8.", 40.0), ("9.", 96.0)], [("8.", 30.0)])
+    out, added = read_unread_cells(unsure, image, words, [GRID])
+    assert added == 2 and "8." not in [w.text for w in out]
