@@ -38,6 +38,7 @@ other choices the writer tries page by page (see searchable_pdf._choose_layouts)
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 from functools import cached_property
@@ -64,6 +65,8 @@ APART = 0.55  # least distance, in font sizes, between baselines of two lines th
 PARTED_GAP = 1.5  # white, in points, left between units set apart (boxes that touch still overlap; sizes round)
 PARTED_KEEP = 0.55  # least overlap (IoU) with its box a word keeps when units are set apart (check: 0.5)
 ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
+POOL_STEP = 4.0  # points: poppler sorts words into bins of baselines this high (textPoolStep)
+BIN_MARGIN = 0.3  # points kept from a bin's edge, for rounding
 
 
 @dataclass(frozen=True)
@@ -557,13 +560,23 @@ def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centr
         placed.append((_best_height(top, bottom, baseline, descent, height, level[0]), baseline))
     if abs(level[1] - centre) <= stray and _cover([level] * (b - a), boxes, descent) > _cover(placed, boxes, descent):
         return [level] * (b - a)
-    # poppler starts a line at the leftmost word among the highest baselines it has left; a
-    # word of the run set higher than the first would start the line without the words to
-    # its left, so the first word goes as high as any, or (where that covers the boxes
-    # better: a list's dash, far shorter than the words, lifted off its box) no word goes
-    # higher than the first
+    # poppler sorts the words it has left into bins of baselines POOL_STEP high and starts a
+    # line (or a block) at the leftmost word of the first few bins from the highest down,
+    # taking in the words within half a font size of that word's baseline (the run's band,
+    # LINE_SPREAD, lies inside). Which bins it looks at depends on the rest of the page; a
+    # first word in the same bin as the run's highest word is in every such window that holds
+    # any word of the run, so it starts the line: there each word keeps its own baseline
     first = placed[0][1]
-    raised = [(placed[0][0], min(y for _, y in placed))] + placed[1:]
+    highest = min(y for _, y in placed)
+    shared = POOL_STEP * (math.floor(highest / POOL_STEP) + 1) - BIN_MARGIN  # lowest baseline in the highest's bin
+    if first <= shared:
+        return placed
+    lifted = [(placed[0][0], shared)] + placed[1:]
+    # otherwise a word set higher would start the line without the words to its left, so
+    # the first word goes into the highest's bin, or (where that covers the boxes better: a
+    # list's dash, far shorter than the words, lifted off its box) no word goes higher than
+    # the first
+    raised = lifted
     held = placed[:1] + [(height, baseline) if baseline >= first else
                          (_best_height(top, bottom, first, descent, bottom - top, level[0]), first)
                          for (_, top, _, bottom), (height, baseline) in zip(boxes[1:], placed[1:])]

@@ -4,6 +4,7 @@ of recipients beside the signer, and a ruled table of two-line cells, comes back
 text.txt's order, every word over its box; on a tilted scan the words of a line step with
 it and the lines still come back whole and in order."""
 
+import math
 import shutil
 
 import pytest
@@ -11,7 +12,7 @@ from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
 from sohoa.ingest.archival import font, layer
-from sohoa.ingest.archival.layer import (LINE_SPREAD, SEPARATION, in_grid, parted, pieces, placements, unit_sizes,
+from sohoa.ingest.archival.layer import (LINE_SPREAD, POOL_STEP, SEPARATION, in_grid, parted, pieces, placements, unit_sizes,
                                          units)
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
 
@@ -272,6 +273,20 @@ def test_a_tilted_line_steps_with_the_scan_within_one_line_band():
     for (above, size, upper), (below, _, lower) in zip(lines, lines[1:]):
         if below.box[1] > above.box[1]:
             assert min(lower) - max(upper) > 0.5 * size  # and keeps the next line apart
+
+
+def test_a_rising_line_starts_at_its_first_word_lifted_no_further_than_the_bin_of_its_highest():
+    # poppler starts a line at the leftmost word of the first baseline bins (POOL_STEP points
+    # each) from the highest down: a first word in the highest word's bin starts the line, so
+    # it is lifted only into that bin, not to the highest word's baseline
+    parts, sizes, placed = _placed(notice().record(1.8))
+    lines = [(size, [y for _, y in where]) for piece, size, where in zip(parts, sizes, placed) if len(piece.words) > 5]
+    assert lines
+    for size, baselines in lines:
+        assert baselines[-1] < baselines[0]  # rising to the right, as the scan's line does
+        assert math.floor(baselines[0] / POOL_STEP) == math.floor(min(baselines) / POOL_STEP)
+        assert max(baselines) - min(baselines) <= LINE_SPREAD * size + 1e-6  # poppler: one line
+    assert any(baselines[0] > min(baselines) + 0.5 for _, baselines in lines)  # not all lifted to the highest
 
 
 def test_a_level_page_and_a_table_stay_on_their_level_lines():
