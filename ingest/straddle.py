@@ -36,7 +36,7 @@ from sohoa.ingest.geometry import otsu_ink
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import OcrWord
 from sohoa.ingest.sheet import clipped, read_boxes
-from sohoa.ingest.unread import CELL_INSET, CELL_PSM, CONFIDENT, PAD, _glyph_sized, _word_height
+from sohoa.ingest.unread import CELL_INSET, CELL_PSM, CONFIDENT, PAD, glyph_sized, median_word_height
 
 REACH = 0.3  # word heights a word's box must reach past a rule on each side to straddle it
 ON_RULE = 0.25  # word heights from a column rule within which a bar's middle lies on it
@@ -60,7 +60,7 @@ def straddling_words(image: np.ndarray, words: list[OcrWord], grids) -> list[Str
     """The words of `words` (read from `image`, the rule-erased page) whose box reaches more
     than REACH word heights across a vertical rule of their row in one of `grids` (the
     page's `records.Grid`s) on each side, with a letter's ink on two sides of a rule."""
-    word_h = _word_height(words)
+    word_h = median_word_height(words)
     if word_h is None or not grids:
         return []
     reach = REACH * word_h
@@ -103,7 +103,7 @@ def _ink_part(ink: np.ndarray, box: tuple[int, int, int, int], word_h: int) -> t
         return box, False
     tight = (left + int(inked[:, 0].min()), top + int(inked[:, 1].min()),
              left + int((inked[:, 0] + inked[:, 2]).max()), top + int((inked[:, 1] + inked[:, 3]).max()))
-    return tight, bool(_glyph_sized(blobs, word_h).any())
+    return tight, bool(glyph_sized(blobs, word_h).any())
 
 
 def read_straddling_words(engine, image: np.ndarray, words: list[OcrWord], grids,
@@ -114,7 +114,7 @@ def read_straddling_words(engine, image: np.ndarray, words: list[OcrWord], grids
     found = straddling_words(image, words, grids)
     if not found or len(found) > MAX_WORDS:
         return words, 0
-    word_h = _word_height(words)
+    word_h = median_word_height(words)
     pad = int(round(PAD * word_h))
     inked = [(k, box) for k, item in enumerate(found) for box, letters in item.parts if letters]
     boxes = [(x0, y0 - pad, x1, y1 + pad) for _, (x0, y0, x1, y1) in inked]  # not past the rules: the next cell's ink
@@ -159,7 +159,7 @@ def without_rule_traces(words: list[OcrWord], grids) -> tuple[list[OcrWord], int
     a word no wider than that reach, of marks alone, whose box holds a column rule's line ('.',
     "'" read on a rule's remnant); and a word flatter than any letter (FLAT) whose box holds a
     row rule's line ('_', 'Ñ', ':_' read on the remnant of a rule between two rows)."""
-    word_h = _word_height(words)
+    word_h = median_word_height(words)
     if word_h is None or not grids:
         return words, 0
     near = ON_RULE * word_h

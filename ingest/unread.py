@@ -53,12 +53,12 @@ class UnreadRow:
 def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     """Rows of letter-sized ink on `image` (the picture the words were read from; grey, or
     colour taken as its grey) that no word of `words` covers, top to bottom."""
-    word_h = _word_height(words)
+    word_h = median_word_height(words)
     if word_h is None:
         return []
     ink = _unread_ink(image, words, word_h)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    glyphs = [tuple(int(v) for v in box) for box in stats[1:][_glyph_sized(stats[1:], word_h), :4]]
+    glyphs = [tuple(int(v) for v in box) for box in stats[1:][glyph_sized(stats[1:], word_h), :4]]
     rows: list[list[tuple[int, int, int, int]]] = []
     spans: list[list[int]] = []  # per row: [top, bottom] of its glyphs
     open_rows: list[int] = []  # the rows the next glyph may still join
@@ -86,7 +86,7 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     return sorted(found, key=lambda r: (r.bbox[1], r.bbox[0]))
 
 
-def _glyph_sized(stats: np.ndarray, word_h: int) -> np.ndarray:
+def glyph_sized(stats: np.ndarray, word_h: int) -> np.ndarray:
     """Per connected component (rows of cv2's stats), whether it is the size of a letter of
     words `word_h` high: as tall as one (GLYPH_HEIGHT), no wider than three, inked enough."""
     heights, widths, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_AREA]
@@ -107,7 +107,7 @@ def _unread_ink(image: np.ndarray, words: list[OcrWord], word_h: int) -> np.ndar
     return ink
 
 
-def _word_height(words: list[OcrWord]) -> int | None:
+def median_word_height(words: list[OcrWord]) -> int | None:
     """The median height of the words read with text; None where too few were read to know
     what a line of the page's text looks like."""
     heights = sorted(w.bbox[3] - w.bbox[1] for w in words if w.text.strip())
@@ -120,7 +120,7 @@ def read_unread_rows(engine, image: np.ndarray, words: list[OcrWord],
     rows = unread_rows(image, words)
     if not rows or len(rows) > MAX_ROWS:
         return words, 0
-    word_h = _word_height(words)
+    word_h = median_word_height(words)
     pad, side = int(round(PAD * word_h)), int(round(SIDE_PAD * word_h))
     boxes = [(r.bbox[0] - side, r.bbox[1] - pad, r.bbox[2] + side, r.bbox[3] + pad) for r in rows]  # read_boxes clips
     block = max((w.block for w in words), default=0)
@@ -248,7 +248,7 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[UnreadC
     columns ('7.', '14', '02/1966'), which Tesseract's page segmentation takes for specks once
     the rules around them are erased. Each box is the cell's ink, glyphs and the small marks
     beside them ('.' after an ordinal)."""
-    word_h = _word_height(words)
+    word_h = median_word_height(words)
     if word_h is None or not grids:
         return []
     ink = _unread_ink(image, words, word_h)
@@ -268,7 +268,7 @@ def unread_cells(image: np.ndarray, words: list[OcrWord], grids) -> list[UnreadC
                 continue
             count, _, stats, _ = cv2.connectedComponentsWithStats(cell, connectivity=8)
             parts = stats[1:count]
-            glyph = _glyph_sized(parts, word_h)
+            glyph = glyph_sized(parts, word_h)
             if not glyph.any():
                 continue
             # the glyphs and whatever else of the cell's ink lies on their rows (a stop, a comma)
@@ -303,7 +303,7 @@ def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
     cells = unread_cells(image, words, grids)
     if not cells or len(cells) > MAX_CELLS:
         return words, 0
-    word_h = _word_height(words)
+    word_h = median_word_height(words)
     pad = int(round(PAD * word_h))
     boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in (c.bbox for c in cells)]
     read = read_boxes(engine, image, boxes, timeout=timeout, psm=CELL_PSM)
