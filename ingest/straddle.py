@@ -27,7 +27,7 @@ anywhere else is left as it was read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -36,7 +36,7 @@ from sohoa.ingest.geometry import otsu_ink
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import OcrWord
 from sohoa.ingest.sheet import clipped, read_boxes
-from sohoa.ingest.unread import CELL_INSET, CELL_PSM, CONFIDENT, PAD, glyph_sized, median_word_height
+from sohoa.ingest.unread import CELL_INSET, CELL_PSM, CONFIDENT, PAD, as_block, glyph_sized, median_word_height
 
 REACH = 0.3  # word heights a word's box must reach past a rule on each side to straddle it
 ON_RULE = 0.25  # word heights from a column rule within which a bar's middle lies on it
@@ -69,11 +69,11 @@ def straddling_words(image: np.ndarray, words: list[OcrWord], grids) -> list[Str
     found = []
     for index, word in enumerate(words):
         x0, y0, x1, y1 = word.bbox
-        centre_x, centre_y = (x0 + x1) / 2, (y0 + y1) / 2
-        grid = next((g for g in grids if g.contains(centre_x, centre_y)), None)
+        centre = _centre(word.bbox)
+        grid = _grid_of(centre, grids)
         if grid is None or not word.text.strip():
             continue
-        row, _ = grid.cell_at(centre_x, centre_y)
+        row, _ = grid.cell_at(*centre)
         rules = sorted(x for x in grid.row_edges(row) if x0 + reach < x < x1 - reach)
         if not rules:
             continue
@@ -135,7 +135,7 @@ def read_straddling_words(engine, image: np.ndarray, words: list[OcrWord], grids
         new: list[OcrWord] = []
         for part in parts:
             block += 1
-            new += [replace(w, block=block, par=1, line=1, word=m) for m, w in enumerate(part, start=1)]
+            new += as_block(part, block)
         replaced[item.index] = new
     if not replaced:
         return words, 0
@@ -147,6 +147,11 @@ def read_straddling_words(engine, image: np.ndarray, words: list[OcrWord], grids
 
 def _centre(box: tuple[int, int, int, int]) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _grid_of(point: tuple[float, float], grids):
+    """The grid (of `grids`) whose box holds `point`, or None."""
+    return next((g for g in grids if g.contains(*point)), None)
 
 
 def _inside(point: tuple[float, float], box: tuple[int, int, int, int]) -> bool:
@@ -172,7 +177,7 @@ def _rule_trace(word: OcrWord, grids, near: float, flat: float) -> bool:
     if not text:
         return False
     x, y = _centre(word.bbox)
-    grid = next((g for g in grids if g.contains(x, y)), None)
+    grid = _grid_of((x, y), grids)
     if grid is None:
         return False
     x0, y0, x1, y1 = word.bbox

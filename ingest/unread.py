@@ -140,9 +140,15 @@ def read_unread_rows(engine, image: np.ndarray, words: list[OcrWord],
             band = ink[max(0, row.bbox[1]):max(0, row.bbox[3])]
             columns = band.any(axis=0) if band.size else np.zeros(ink.shape[1], dtype=bool)
             again = _on_ink(_marker_apart(again[0], columns) + again[1:], columns)
-        added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(again, start=1)]
+        added += as_block(again, block)
         rows_added += 1
     return (words + added, rows_added) if added else (words, 0)
+
+
+def as_block(words: list[OcrWord], block: int) -> list[OcrWord]:
+    """`words` read again as a block of their own, numbered `block`, on one line: the reading
+    order places such a block by its position on the page."""
+    return [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(words, start=1)]
 
 
 def _glued_marker(word: OcrWord) -> bool:
@@ -323,7 +329,7 @@ def read_unread_cells(engine, image: np.ndarray, words: list[OcrWord], grids,
     for reading in readings:
         if reading:
             block += 1
-            added += [replace(w, block=block, par=1, line=1, word=k) for k, w in enumerate(reading, start=1)]
+            added += as_block(reading, block)
     return (words + added, sum(1 for r in readings if r)) if added else (words, 0)
 
 

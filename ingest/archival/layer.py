@@ -571,12 +571,11 @@ def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centr
     shared = POOL_STEP * (math.floor(highest / POOL_STEP) + 1) - BIN_MARGIN  # lowest baseline in the highest's bin
     if first <= shared:
         return placed
-    lifted = [(placed[0][0], shared)] + placed[1:]
     # otherwise a word set higher would start the line without the words to its left, so
     # the first word goes into the highest's bin, or (where that covers the boxes better: a
     # list's dash, far shorter than the words, lifted off its box) no word goes higher than
     # the first
-    raised = lifted
+    raised = [(placed[0][0], shared)] + placed[1:]
     held = placed[:1] + [(height, baseline) if baseline >= first else
                          (_best_height(top, bottom, first, descent, bottom - top, level[0]), first)
                          for (_, top, _, bottom), (height, baseline) in zip(boxes[1:], placed[1:])]

@@ -83,3 +83,16 @@ def bad_batch(tmp_path) -> Path:
     Image.new("L", (620, 877), 255).save(folder / "blank.pdf", resolution=75.0)
     (folder / "latin1.txt").write_bytes("Báo cáo".encode("utf-16-le"))  # no BOM: no encoding we know
     return folder
+
+
+def ink_runs(positions, gap: int) -> list[tuple[int, int]]:
+    """(start, end) of each run of `positions` (sorted pixel indices, as numpy's flatnonzero
+    gives the inked rows or columns of a picture) whose neighbours lie at most `gap` apart: the
+    crops stacked on a sheet, or the words of one crop, as a fake engine finds them."""
+    runs, start = [], None
+    for k, p in enumerate(positions):
+        start = p if start is None else start
+        if k + 1 == len(positions) or positions[k + 1] > p + gap:
+            runs.append((start, p + 1))
+            start = None
+    return runs

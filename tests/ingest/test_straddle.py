@@ -11,6 +11,7 @@ import pytest
 
 from sohoa.ingest.records import Grid, OcrWord
 from sohoa.ingest.straddle import read_straddling_words, straddling_words, without_rule_traces
+from tests.ingest.conftest import ink_runs
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
@@ -63,21 +64,11 @@ class SheetEngine:
         self.calls += 1
         self.requests.append(request)
         words, given = [], iter(self.readings)
-        for top, bottom in _runs(np.flatnonzero((sheet < 128).any(axis=1)), 10):
-            for left, right in _runs(np.flatnonzero((sheet[top:bottom] < 128).any(axis=0)), 15):
+        for top, bottom in ink_runs(np.flatnonzero((sheet < 128).any(axis=1)), 10):
+            for left, right in ink_runs(np.flatnonzero((sheet[top:bottom] < 128).any(axis=0)), 15):
                 text, conf = next(given, ("?", 0.0))
                 words.append(OcrWord(text, conf, (int(left), int(top), int(right), int(bottom)), 1, 1, 1, 1))
         return words
-
-
-def _runs(positions, gap):
-    runs, start = [], None
-    for k, p in enumerate(positions):
-        start = p if start is None else start
-        if k + 1 == len(positions) or positions[k + 1] > p + gap:
-            runs.append((start, p + 1))
-            start = None
-    return runs
 
 
 def _cell(word):

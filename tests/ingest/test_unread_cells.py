@@ -9,6 +9,7 @@ import pytest
 
 from sohoa.ingest.records import Grid, OcrWord
 from sohoa.ingest.unread import read_unread_cells, unread_cells
+from tests.ingest.conftest import ink_runs
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
@@ -58,14 +59,7 @@ class SheetEngine:
         readings = self.answers[self.calls] if self.calls < len(self.answers) else []
         self.calls += 1
         # the crops lie one under another; find them by their ink rows
-        ink_rows = np.flatnonzero((sheet < 128).any(axis=1))
-        bands, start = [], None
-        for k, y in enumerate(ink_rows):
-            if start is None:
-                start = y
-            if k + 1 == len(ink_rows) or ink_rows[k + 1] > y + 10:
-                bands.append((start, y + 1))
-                start = None
+        bands = ink_runs(np.flatnonzero((sheet < 128).any(axis=1)), 10)
         return [OcrWord(text, conf, (MARGIN, top, MARGIN + 30, bottom), 1, 1, 1, 1)
                 for (top, bottom), (text, conf) in zip(bands, readings)]
 
