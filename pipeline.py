@@ -67,7 +67,8 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
                  engine: OcrEngine | None = None) -> PageResult:
     """The page's result with its tables, their cells read by the page's engine; a failure of
     the table step is a warning, and the page's text stands."""
-    from sohoa.tables.api import find_page_tables
+    from sohoa.ingest.cell_readings import with_cell_readings
+    from sohoa.tables.api import find_page_tables_and_cells
 
     try:
         image = read.image if read.image is not None else ingest_page.layer_page_image(source, options)
@@ -75,11 +76,16 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
         cells = within(reader, ingest_page.time_left(options, started))
         # the page's own OCR of this very image (not a text layer's words, drawn at another scale)
         words = read.result.ocr.words if read.image is not None and read.result.source == "ocr" else None
-        tables = tuple(find_page_tables(image, engine=cells, repair=options.repair, words=words))
+        tables, readings = find_page_tables_and_cells(image, engine=cells, repair=options.repair, words=words)
+        result = read.result
+        if words is not None and readings:  # the page's text takes the cells as read on their own
+            taken, changed = with_cell_readings(words, readings)
+            if changed:
+                result = ingest_page.with_words(result, taken, image.geometry)
     except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
         failed = PageWarning(WarningCode.TABLES_FAILED, f"table extraction failed: {type(exc).__name__}: {exc}")
         return replace(read.result, warnings=read.result.warnings + (failed,))
-    return replace(read.result, tables=tables)
+    return replace(result, tables=tuple(tables))
 
 
 # ------------------------------------------------------------------ a document

@@ -254,6 +254,16 @@ def _looks_wrong_way_up(words: list[OcrWord]) -> bool:
     return len(words) < 5 or _mean_conf(words) < LOW_CONFIDENCE
 
 
+def with_words(result: PageResult, words: list[OcrWord], page_geometry: PageGeometry) -> PageResult:
+    """`result` (an OCR'd page) with `words` in place of its words: its reading order laid out
+    again over the same page (the page's own notes, stamps and warnings kept)."""
+    ocr, before = result.ocr, result.layout
+    layout = lay_out(words, ocr.width, ocr.height, page_geometry.rules, page_geometry.grids)
+    own = tuple(a for a in ocr.annotations if before is None or a not in before.annotations)
+    ocr = replace(ocr, words=tuple(words), paragraphs=layout.paragraphs, annotations=own + layout.annotations)
+    return replace(result, ocr=ocr, layout=layout)
+
+
 def _finish(source: PageSource, options: PageOptions, words: list[OcrWord], width: int, height: int, dpi: int,
             page_geometry: PageGeometry, grey: np.ndarray | None, origin: str,
             annotations: list[Annotation] = ()) -> ReadPage:

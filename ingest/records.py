@@ -178,6 +178,15 @@ class OcrWord:
 
 
 @dataclass(frozen=True)
+class CellReading:
+    """A ruled table cell as the table step read it from its own crop: the cell's box and its
+    words, both on the page image the page's OCR read (x0, y0, x1, y1 in pixels)."""
+
+    box: tuple[int, int, int, int]
+    words: tuple["OcrWord", ...]
+
+
+@dataclass(frozen=True)
 class Annotation:
     """Something on a page that is not body text: a digital-signature stamp drawn over the scan,
     a received stamp, a seal, a signature. Kept as page metadata (pages.jsonl), never in text."""

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sohoa.ingest.ocr import OcrEngine
-    from sohoa.ingest.records import OcrWord, PageImage
+    from sohoa.ingest.records import CellReading, OcrWord, PageImage
 
 TIDY_COLUMNS = (
     "doc_id", "page", "table", "row", "section", "indicator", "unit", "measure", "period",
@@ -37,6 +37,15 @@ def find_page_tables(page: "PageImage", *, engine: "OcrEngine | None" = None, re
     from sohoa.tables.page import find_tables_on_page
 
     return find_tables_on_page(page, engine=engine, repair=repair, words=words)
+
+
+def find_page_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
+                               words: "Sequence[OcrWord] | None" = None) -> tuple[list[Table], list["CellReading"]]:
+    """`find_page_tables`, and the ruled cells as read from their own crops with their words
+    on the page image (`sohoa.ingest.records.CellReading`), for the page's text."""
+    from sohoa.tables.page import find_tables_and_cells
+
+    return find_tables_and_cells(page, engine=engine, repair=repair, words=words)
 
 
 def tables_from_text(doc_id: str, text: str, *, repair_text: bool = True) -> list[Table]:

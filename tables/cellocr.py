@@ -53,6 +53,11 @@ class CellText:
     """Other readings of the whole cell the OCR weighed, each with its confidence relative to
     the reading kept (0-1), likeliest first: a character the LSTM weighed beside the one it
     read, or what another pass over the crop read (`_cell_alternatives`)."""
+    words: tuple[OcrWord, ...] = ()
+    """`text` as words with their boxes on the page read (the grey picture `read_cells` was
+    given), one per word of `text`, with the confidence and doubted marks each was read with;
+    empty where the reading's words do not give every word of `text` a box of its own (a
+    digits-only pass that joined two, a separator put back)."""
 
 
 def _whole(words: list[OcrWord]) -> list[OcrWord]:
@@ -88,6 +93,7 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
     min_pixels = max(12, (dpi // 100) ** 2 * 4)
     crops: list[np.ndarray | None] = []
     sharp: list[np.ndarray | None] = []  # unsmoothed, for the shapes of separators
+    origins: list[tuple[int, int]] = []  # where each crop's top left corner lies on the page
     height, width = ink.shape[:2]
     for x0, y0, x1, y1 in boxes:
         # a box may reach past the page (a column guessed beyond the last word): read what is on it
@@ -96,14 +102,17 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         if x1 - x0 < 4 or y1 - y0 < 4:
             crops.append(None)
             sharp.append(None)
+            origins.append((0, 0))
             continue
         box = ink_box(ink[y0:y1, x0:x1], min_pixels)
         if box is None:
             crops.append(None)
             sharp.append(None)
+            origins.append((0, 0))
             continue
         bx0, by0, bx1, by1 = box
         region = grey[y0 + by0: y0 + by1, x0 + bx0: x0 + bx1]
+        origins.append((x0 + bx0 - pad, y0 + by0 - pad))
         crops.append(cv2.copyMakeBorder(_whiten(region), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
         sharp.append(_whiten(region, smooth=False))
     first_words = [without_stray_marks(words) for words in _read_band_words(engine, crops, bands, gap)]
@@ -195,8 +204,29 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         final = fix_separators(clean_cell_text(text), sharp[k])
         results.append(CellText(final, conf, alternatives[k] if texts[k] == first[k] else (),
                                 _cell_alternatives(final, conf, first_words[k] if texts[k] == first[k] else [],
-                                                   other_readings[k], sharp[k])))
+                                                   other_readings[k], sharp[k]),
+                                placed_words(final, conf, first_words[k], origins[k], texts[k] == first[k])))
     return results
+
+
+def placed_words(text: str, conf: float, read: list[OcrWord], origin: tuple[int, int], first: bool
+                 ) -> tuple[OcrWord, ...]:
+    """`text`'s words on the page (see `CellText.words`): the cell's first reading `read`
+    (boxes within its crop, whose top left corner lies at `origin`) gives each word its box
+    where it holds as many words as `text`; a word the final text writes otherwise than that
+    reading (a separator put back, another pass's digits) keeps the box and takes the cell's
+    confidence, without the first reading's doubted marks."""
+    tokens = text.split()
+    if not tokens or len(tokens) != len(read):
+        return ()
+    dx, dy = origin
+    words = []
+    for token, word in zip(tokens, read):
+        x0, y0, x1, y1 = word.bbox
+        moved = replace(word, bbox=(x0 + dx, y0 + dy, x1 + dx, y1 + dy))
+        words.append(moved if first and token == word.text else
+                     replace(moved, text=token, conf=conf, alternatives=(), readings=()))
+    return tuple(words)
 
 
 _MAX_CELL_ALTERNATIVES = 5

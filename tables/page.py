@@ -17,6 +17,7 @@ import numpy as np
 from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_masks, rule_skew, stamp_sized, straighten, table_grids,
                                    uncovered)
 from sohoa.ingest.preprocess import to_grey
+from sohoa.ingest.records import CellReading
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
@@ -43,6 +44,14 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     `vie` with `sohoa.ingest.ocr.DEFAULT_CELL_OCR_MODEL`, as `sohoa run` reads them); `repair`:
     False leaves every cell as read. `words`: the page's own OCR of this image, where it was
     read (a second opinion on the cells' tone marks that spares reading them once more)."""
+    return find_tables_and_cells(page, engine=engine, repair=repair, words=words)[0]
+
+
+def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
+                          words: "Sequence[OcrWord] | None" = None) -> tuple[list[Table], list[CellReading]]:
+    """`find_tables_on_page`, and the ruled cells as read from their crops, before any repair,
+    with their words on the page image (`CellReading`: the page's text takes them, see
+    `sohoa.ingest.cell_readings`)."""
     if engine is None:
         from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, TesseractEngine
 
@@ -68,6 +77,7 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     ink = cv2.bitwise_and(masks.ink, cv2.bitwise_not(rules))
     text_ink = _without_specks(ink)
     tables: list[Table] = []
+    readings: list[CellReading] = []
     stamps: list[tuple[int, int, int, int]] = []
     for region in find_regions(masks, grids, dpi):
         if stamp_sized((region.x0, region.y0, region.x1, region.y1), grey.shape[1], grey.shape[0]):
@@ -83,6 +93,9 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
                           ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells],
                           page_words=page_words)
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf, t.alternatives) for c, t in zip(grid.cells, read)]
+        readings += [CellReading(_page_box(cell.box, grey.shape, -angle), tuple(turned_words(list(t.words), grey.shape,
+                                                                                          -angle)))
+                     for cell, t in zip(grid.cells, read) if t.words]
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
         tables.append(with_mark_alternatives(table, read))
@@ -101,7 +114,18 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
         page.doc_id, page.page, text_ink, read_borderless, len(tables) + 1, ruled_boxes)]
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
-    return [repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables
+    return ([repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables), readings
+
+
+def _page_box(box: tuple[int, int, int, int], shape: tuple[int, ...], angle: float) -> tuple[int, int, int, int]:
+    """A box of the levelled page turned by `angle` (back onto the page read): the box of its
+    turned corners."""
+    if abs(angle) < MIN_TURN:
+        return box
+    x0, y0, x1, y1 = box
+    corners = _turned_points([(x0, y0), (x1, y0), (x0, y1), (x1, y1)], shape, angle)
+    (a, b), (c, d) = np.floor(corners.min(axis=0)).astype(int), np.ceil(corners.max(axis=0)).astype(int)
+    return int(a), int(b), int(c), int(d)
 
 
 def turned_words(words: list["OcrWord"], shape: tuple[int, ...], angle: float) -> list["OcrWord"]:

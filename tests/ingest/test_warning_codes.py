@@ -50,7 +50,7 @@ def test_a_failing_table_step_is_a_warning_and_the_text_stands(monkeypatch):
         assert repair is False  # --no-repair reaches the table step
         raise ValueError("no grid")
 
-    monkeypatch.setattr(tables_api, "find_page_tables", broken)
+    monkeypatch.setattr(tables_api, "find_page_tables_and_cells", broken)
     page = _page(1)
     read = ReadPage(page, True, PageImage("d", 1, np.full((40, 40), 255, np.uint8), 300))
     result = _with_tables(read, PageSource("d", "d.png", "image", 1), PageOptions(repair=False), 0.0, NullEngine())
@@ -71,7 +71,8 @@ def test_the_table_step_is_given_the_page_s_own_ocr_words_and_no_text_layer_s(mo
     from sohoa.pipeline import _with_tables
 
     given = []
-    monkeypatch.setattr(tables_api, "find_page_tables", lambda image, *, engine, repair, words: given.append(words) or [])
+    monkeypatch.setattr(tables_api, "find_page_tables_and_cells",
+                        lambda image, *, engine, repair, words: given.append(words) or ([], []))
     page = _page(1)
     image = PageImage("d", 1, np.full((40, 40), 255, np.uint8), 300)
     _with_tables(ReadPage(page, True, image), PageSource("d", "d.png", "image", 1), PageOptions(), 0.0, NullEngine())

@@ -1,0 +1,69 @@
+"""The page's words of its ruled table cells, taken from the table step's reading of each cell.
+
+The page's OCR reads a ruled table with its rules erased, as one picture: it reads the ordinals
+of two narrow columns as one word across the erased rule, drops lone digits as specks, and reads
+what is left of a faint rule as words of its own ('_', '|', quotes). The table step reads every
+cell from its own crop, with its checks of numbers, glyphs and ordinals (`sohoa.tables.cellocr`):
+on real ruled tables its cells are far more often right where the two differ. So where a cell's
+own reading gives each of its words a box, those words replace the page's words of that cell,
+and text.txt, pages.jsonl, the searchable PDF and ALTO all carry them; the document's repair
+then treats them as it treats the rest of the page (their confidences and doubted marks come
+with them). A cell both read alike keeps the page's words; a cell whose reading gave no boxes
+keeps them too, and so does a cell the page read as a number where the cell's own reading is
+not one (a row's '1' read on its own as 'l' or '|': the table step's checks of numbers only
+look again at cells it read as numbers, and its running-order repair mends such a cell in the
+CSV alone).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from sohoa.ingest.records import CellReading, OcrWord
+
+
+def with_cell_readings(words: Sequence[OcrWord], readings: Sequence[CellReading]) -> tuple[list[OcrWord], int]:
+    """(`words` with the words of every cell in `readings` that reads otherwise put in place of
+    the page's words whose middle lies in the cell, how many cells changed). Each such cell's
+    words become a block of their own (numbered after the page's blocks), one line of it per
+    line the cell's reading found, so that the reading order places them by their boxes."""
+    kept = list(words)
+    block = max((w.block for w in kept), default=0)
+    changed = 0
+    for reading in readings:
+        inside = [w for w in kept if _middle_inside(w, reading.box)]
+        page_text, cell_text = " ".join(w.text for w in _in_lines(inside)), " ".join(w.text for w in reading.words)
+        if page_text == cell_text or (_NUMBER.match(page_text) and not _NUMBER.match(cell_text)):
+            continue
+        block += 1
+        changed += 1
+        taken = set(map(id, inside))
+        kept = [w for w in kept if id(w) not in taken] + _as_block(reading.words, block)
+    return kept, changed
+
+
+_NUMBER = re.compile(r"^\d+([.,/]\d+)*[.,]?$")
+"""A cell that reads as a number: digits, groups apart by separators, an ordinal's stop."""
+
+
+def _middle_inside(word: OcrWord, box: tuple[int, int, int, int]) -> bool:
+    x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+    return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+
+def _in_lines(words: list[OcrWord]) -> list[OcrWord]:
+    """Words in the engine's reading order (block, paragraph, line, then left to right)."""
+    return sorted(words, key=lambda w: (w.block, w.par, w.line, w.bbox[0]))
+
+
+def _as_block(words: Sequence[OcrWord], block: int) -> list[OcrWord]:
+    """The words (a cell's reading, in its order) numbered as block `block`, a line of it for
+    each line the reading found."""
+    lines: dict[tuple[int, int, int], int] = {}
+    out = []
+    for k, word in enumerate(words, start=1):
+        line = lines.setdefault((word.block, word.par, word.line), len(lines) + 1)
+        out.append(replace(word, block=block, par=1, line=line, word=k))
+    return out

@@ -1,0 +1,100 @@
+"""A ruled table's cells as the table step read them on their own take the place of the page's
+words for those cells: only where the two readings differ, never a number for a non-number, each
+cell a block of its own with its reading's lines, and words boxed on the page."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from sohoa.ingest.cell_readings import with_cell_readings
+from sohoa.ingest.records import CellReading, OcrWord
+from sohoa.tables.cellocr import placed_words
+
+NAME_CELL = (200, 100, 900, 200)
+ORDINAL_CELL = (50, 100, 200, 200)
+
+
+def _word(text, x0, block=1, line=1, conf=90.0, y0=130):
+    return OcrWord(text, conf, (x0, y0, x0 + 20 * len(text), y0 + 40), block, 1, line, 1)
+
+
+PAGE = [_word("7.", 80), _word("Lê", 220), _word("Văn", 300), _word("Tiêu", 400),
+        _word("Ký", 220, block=2, y0=600)]  # a word outside the table
+
+
+def test_a_cell_read_otherwise_takes_its_own_reading():
+    reading = CellReading(NAME_CELL, (_word("Lê", 221, block=5), _word("Văn", 301, block=5),
+                                      _word("Tiểu", 401, block=5, conf=60.0)))
+    words, changed = with_cell_readings(PAGE, [reading])
+    assert changed == 1
+    assert [w.text for w in words if w.block == 3] == ["Lê", "Văn", "Tiểu"]  # after the page's two blocks
+    assert {w.line for w in words if w.block == 3} == {1}
+    assert [w.text for w in words if w.block in (1, 2)] == ["7.", "Ký"]  # the other cell and the rest stay
+    assert next(w for w in words if w.text == "Tiểu").conf == 60.0
+
+
+def test_a_cell_read_alike_keeps_the_page_words():
+    reading = CellReading(NAME_CELL, (_word("Lê", 221), _word("Văn", 301), _word("Tiêu", 401)))
+    words, changed = with_cell_readings(PAGE, [reading])
+    assert changed == 0 and words == PAGE
+
+
+def test_a_number_the_page_read_is_not_given_up_for_letters():
+    kept, changed = with_cell_readings(PAGE, [CellReading(ORDINAL_CELL, (_word("l.", 81),))])
+    assert changed == 0 and kept == PAGE
+    # a number read otherwise, or a non-number the page read, does take the cell's reading
+    words, changed = with_cell_readings(PAGE, [CellReading(ORDINAL_CELL, (_word("17.", 81),))])
+    assert changed == 1 and "17." in [w.text for w in words] and "7." not in [w.text for w in words]
+    speck = [_word("_", 80)] + PAGE[1:]
+    words, changed = with_cell_readings(speck, [CellReading(ORDINAL_CELL, (_word("7.", 81),))])
+    assert changed == 1 and [w.text for w in words if w.bbox[0] < 200] == ["7."]
+
+
+def test_a_cell_of_two_lines_keeps_them_apart():
+    reading = CellReading(NAME_CELL, (_word("Lê", 221, block=1, line=1), _word("Văn", 301, block=1, line=1),
+                                      _word("Tiêu", 221, block=1, line=2, y0=160)))
+    page = PAGE[:1] + [_word("Lê", 220), _word("Văn", 300), _word("Tiêu.", 220, line=2, y0=160)]
+    words, changed = with_cell_readings(page, [reading])
+    assert changed == 1
+    assert [(w.text, w.line, w.word) for w in words if w.block == 2] == [("Lê", 1, 1), ("Văn", 1, 2), ("Tiêu", 2, 3)]
+
+
+def test_placed_words_put_the_reading_on_the_page():
+    read = [OcrWord("12", 91.0, (10, 8, 40, 30), alternatives=(("1Z", 0.2),)), OcrWord("ha", 88.0, (50, 8, 80, 30))]
+    placed = placed_words("12 ha", 90.0, read, (1000, 500), True)
+    assert [w.bbox for w in placed] == [(1010, 508, 1040, 530), (1050, 508, 1080, 530)]
+    assert placed[0].alternatives == (("1Z", 0.2),) and placed[0].conf == 91.0
+    # a word the final text writes otherwise keeps its box, with the cell's confidence and no doubted marks
+    changed = placed_words("12 há", 70.0, read, (0, 0), True)
+    assert changed[1].text == "há" and changed[1].conf == 70.0 and changed[1].bbox == (50, 8, 80, 30)
+    assert placed_words("12", 90.0, read, (0, 0), True) == ()  # not one box a word: no words
+    assert placed_words("", 100.0, [], (0, 0), True) == ()
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_a_ruled_table_page_reads_its_cells_on_their_own(tmp_path):
+    """Real Tesseract on a rendered ruled table: the page's text of every body row holds, cell
+    by cell, what the table step read of it where that gave every word a box: the page's text
+    holds more of the table's true cells than its own reading alone gave."""
+    from sohoa.batch import BatchOptions
+    from sohoa.ingest.records import PageSource
+    from sohoa.pipeline import process_page
+    from sohoa.synth.tables_render import render_table_page
+
+    page = render_table_page("two_level", 3)
+    path = tmp_path / "table.png"
+    page.image.save(path, dpi=(300, 300))
+    source = PageSource("t", str(path), "image", 1)
+    options = BatchOptions(repair=False).page_options
+    with_cells = process_page(source, options)
+    alone = process_page(source, options.__class__(**{**options.__dict__, "tables": False}))
+    assert with_cells.error is None and with_cells.tables
+
+    truth = {" ".join(cell.split()) for table in page.tables for row in table.rows for cell in row if cell.strip()}
+
+    def true_cells(result):
+        cells = [c.strip() for p in result.layout.paragraphs for line in p.splitlines() for c in line.split(" | ")]
+        return sum(c in truth for c in cells)
+
+    assert true_cells(with_cells) > true_cells(alone) > 0
