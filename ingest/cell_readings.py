@@ -12,7 +12,8 @@ with them). A cell both read alike keeps the page's words; a cell whose reading 
 keeps them too, and so does a cell the page read as a number where the cell's own reading is
 not one (a row's '1' read on its own as 'l' or '|': the table step's checks of numbers only
 look again at cells it read as numbers, and its running-order repair mends such a cell in the
-CSV alone).
+CSV alone). A reading of bars alone ('|' for a row's 'I') is never taken: it is what a rule
+leaves, and text.txt parts a row's cells with it.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def with_cell_readings(words: Sequence[OcrWord], readings: Sequence[CellReading]
     for reading in readings:
         inside = [w for w in kept if _middle_inside(w, reading.box)]
         page_text, cell_text = " ".join(w.text for w in _in_lines(inside)), " ".join(w.text for w in reading.words)
-        if page_text == cell_text or (_NUMBER.match(page_text) and not _NUMBER.match(cell_text)):
+        if page_text == cell_text or (_NUMBER.match(page_text) and not _NUMBER.match(cell_text)) \
+                or _BARS.match(cell_text):
             continue
         block += 1
         changed += 1
@@ -46,6 +48,7 @@ def with_cell_readings(words: Sequence[OcrWord], readings: Sequence[CellReading]
 
 _NUMBER = re.compile(r"^\d+([.,/]\d+)*[.,]?$")
 """A cell that reads as a number: digits, groups apart by separators, an ordinal's stop."""
+_BARS = re.compile(r"^[|¦ ]+$")
 
 
 def _middle_inside(word: OcrWord, box: tuple[int, int, int, int]) -> bool:

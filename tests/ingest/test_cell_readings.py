@@ -51,6 +51,15 @@ def test_a_number_the_page_read_is_not_given_up_for_letters():
     assert changed == 1 and [w.text for w in words if w.bbox[0] < 200] == ["7."]
 
 
+def test_bars_are_never_taken_for_a_cell():
+    """'|' is what an erased rule leaves, and what text.txt parts a row's cells with."""
+    page = [_word("I", 80)] + PAGE[1:]
+    for bars in ("|", "| |"):
+        reading = CellReading(ORDINAL_CELL, tuple(_word(b, 81 + 10 * k) for k, b in enumerate(bars.split())))
+        assert with_cell_readings(page, [reading]) == (page, 0)
+    assert with_cell_readings(PAGE[1:], [CellReading(ORDINAL_CELL, (_word("|", 81),))]) == (PAGE[1:], 0)
+
+
 def test_a_cell_of_two_lines_keeps_them_apart():
     reading = CellReading(NAME_CELL, (_word("Lê", 221, block=1, line=1), _word("Văn", 301, block=1, line=1),
                                       _word("Tiêu", 221, block=1, line=2, y0=160)))
