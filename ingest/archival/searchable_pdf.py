@@ -10,6 +10,7 @@ at its resolution: a JPEG is embedded as it is (DCTDecode), other images lossles
 from __future__ import annotations
 
 import io
+import math
 import shutil
 import subprocess
 import tempfile
@@ -255,27 +256,33 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
     between its words and text.txt's, then most words over their boxes (see layer.py for why one layout
     cannot suit every page). Only pages where poppler reads some of text.txt's words in
     another place are tried (a hyphen joined at a line's end is no matter of layout). Each
-    layout tried costs one save, and one pdftotext pass and one -bbox pass for each run of
-    consecutive pages it is tried on."""
+    layout tried costs one save, and one pdftotext pass for each run of consecutive pages it
+    is tried on; the -bbox pass that counts words off their boxes only where the edits leave
+    the layout in the running (as few as the best so far)."""
     from sohoa.ingest.archival.check import misordered, page_box_agreement, pdftotext_pages, word_distance
 
     want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
 
-    def scores(trial: Path, pages: list[int], texts: list[str] | None = None) -> dict[int, tuple[int, int]]:
-        """(edits, words off their boxes) of each of `pages` in `trial`: one pdftotext pass and
-        one -bbox pass over each run of consecutive pages among them, so that the pages
-        between two far-apart ones are not read again (`texts`, when given, are all of the
-        document's pages read already)."""
-        found: dict[int, tuple[int, int]] = {}
+    def scores(trial: Path, pages: list[int], texts: list[str] | None = None,
+               beat: dict[int, tuple[tuple[int, float], Layout]] | None = None) -> dict[int, tuple[int, float]]:
+        """(edits, words off their boxes) of each of `pages` in `trial`: one pdftotext pass
+        over each run of consecutive pages among them, so that the pages between two
+        far-apart ones are not read again (`texts`, when given, are all of the document's
+        pages read already), and one -bbox pass over each run of those whose edits are no more
+        than `beat`'s (the best so far; the others cannot win, and count as off their boxes
+        altogether)."""
+        edits: dict[int, int] = {}
         for run in consecutive_runs(pages):
             first, last = run[0], run[-1]
             read = texts if texts is not None else [""] * first + pdftotext_pages(trial, first=first + 1, last=last + 1)
-            boxes = dict(zip(run, page_box_agreement(trial, records, run)))
-            found |= {n: (word_distance(read[n] if n < len(read) else "", want[n])[0], boxes[n][1] - boxes[n][0])
-                      for n in run}
+            edits |= {n: word_distance(read[n] if n < len(read) else "", want[n])[0] for n in run}
+        running = [n for n in pages if beat is None or edits[n] <= beat[n][0][0]]
+        found: dict[int, tuple[int, float]] = {n: (edits[n], math.inf) for n in pages}
+        for run in consecutive_runs(running):
+            found |= {n: (edits[n], total - good) for n, (good, total) in zip(run, page_box_agreement(trial, records, run))}
         return found
 
-    best: dict[int, tuple[tuple[int, int], Layout]] = {}
+    best: dict[int, tuple[tuple[int, float], Layout]] = {}
     current: dict[int, Layout] = {}
     try:
         with tempfile.TemporaryDirectory() as scratch:
@@ -294,7 +301,7 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
                     _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
                     current[n] = layout
                 pdf.save(trial)
-                for n, tried in scores(trial, pending).items():
+                for n, tried in scores(trial, pending, beat=best).items():
                     if tried < best[n][0]:
                         best[n] = (tried, layout)
     except (OSError, subprocess.SubprocessError):

@@ -480,6 +480,41 @@ def test_a_layout_tried_reads_back_only_the_pages_it_is_tried_on(tmp_path, monke
     assert text_words(read[0]) == text_words(read[2]) == page.text().split()
 
 
+@needs_poppler
+def test_a_layout_that_reads_back_worse_is_not_checked_for_boxes(tmp_path, monkeypatch):
+    """The -bbox pass only breaks ties: a layout whose words come back with more edits than the
+    best so far cannot win, so its boxes are never counted, and the page keeps its layout."""
+    from sohoa.ingest.archival import check
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS, Layout
+
+    page = official_letter()
+    columns = Layout(grid=1.0)
+    monkeypatch.setattr(writer, "LAYOUTS", (columns,))
+    alone = _write(tmp_path, page).read_bytes()
+    monkeypatch.setattr(writer, "LAYOUTS", (columns, LAYOUTS[0]))
+    real_distance, real_boxes = check.word_distance, check.page_box_agreement
+    reads, boxes = [], []
+
+    def distance(got, want):  # the layout tried reads back worse than the first
+        reads.append(got)
+        edits, length = real_distance(got, want)
+        return (edits if len(reads) == 1 else edits + length), length
+
+    monkeypatch.setattr(check, "word_distance", distance)
+    monkeypatch.setattr(check, "page_box_agreement",
+                        lambda pdf, records, pages=None, **k: boxes.append(list(pages)) or real_boxes(pdf, records, pages, **k))
+    laid = _write(tmp_path, page)
+    assert len(reads) == 2 and boxes == [[0]]  # the first layout's boxes only
+    assert text_words(pdftotext_pages(laid)[0]) == text_words(pdftotext_pages(_bytes_pdf(tmp_path, alone))[0])
+
+
+def _bytes_pdf(tmp_path, data: bytes):
+    path = tmp_path / "alone.pdf"
+    path.write_bytes(data)
+    return path
+
+
 def test_only_words_read_in_another_place_count_as_another_order():
     from sohoa.ingest.archival.check import misordered
 
