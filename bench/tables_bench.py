@@ -11,6 +11,10 @@ measure, period and value agree), wide-grid cell accuracy (body cells and header
 each truth table against the best-matching predicted table), seconds per page; diagnostics:
 `f1_names_without_marks` (F1 with indicator names compared without tone and vowel marks) and
 `unit_accuracy` (share of the matched observations whose unit agrees too).
+Page text (with the page's own OCR words, the default): `text_cells`, the share of the truth's
+filled body cells that the page's text (text.txt's table rows, each line cut at ' | ') holds
+exactly, with the cells the table step read on its own taken in as `sohoa run` does
+(`sohoa.ingest.cell_readings`), beside `text_cells_page_words`, the page's own words alone.
 
 The `continued` style is one table running over two pages (the header repeated on the second
 page for even page numbers, not for odd ones): both pages are read and the tables joined, so
@@ -230,11 +234,11 @@ def variants() -> list[tuple[str, str, str]]:
 
 
 def page_step(image, name: str, number: int, with_words: bool = True):
-    """(page image, OCR words) that `sohoa run` hands its table step for this page: the page
-    step of an image input (`sohoa.ingest.page.read_page`: cleaned, levelled, its rules erased,
-    read by Tesseract with its second reading), or (None, None) where that step would not call
-    the table step (`may_hold_table`). `with_words` False: the image `sohoa tables` reads
-    (`read_page_image`, no OCR) and no words."""
+    """(page image, OCR words, the page's result) that `sohoa run` hands its table step for this
+    page: the page step of an image input (`sohoa.ingest.page.read_page`: cleaned, levelled, its
+    rules erased, read by Tesseract with its second reading), or (None, None, None) where that
+    step would not call the table step (`may_hold_table`). `with_words` False: the image
+    `sohoa tables` reads (`read_page_image`, no OCR), no words and no result."""
     import tempfile
     from dataclasses import replace
 
@@ -247,11 +251,33 @@ def page_step(image, name: str, number: int, with_words: bool = True):
         source = PageSource(name, str(path), "image", 1)
         if not with_words:
             read = read_page_image(source, PageOptions(text=False), time.perf_counter())
-            return replace(read.image, page=number), None
+            return replace(read.image, page=number), None, None
         read = read_page(source, PageOptions(), time.perf_counter())
     if not read.wants_tables or read.image is None:
-        return None, None
-    return replace(read.image, page=number), list(read.result.ocr.words)
+        return None, None, None
+    return replace(read.image, page=number), list(read.result.ocr.words), read.result
+
+
+def page_text_cells(result, image, words, readings) -> tuple[list[str], list[str]]:
+    """The cells of the page's text as `sohoa run` writes its table rows (each line of the
+    reading order cut at ' | '), from the page's own words alone and with the cells the table
+    step read on its own taken in (`sohoa.ingest.cell_readings`)."""
+    from sohoa.ingest.cell_readings import with_cell_readings
+    from sohoa.ingest.page import with_words
+
+    def cells(paragraphs) -> list[str]:
+        return [normalised(c) for p in paragraphs for line in p.splitlines() for c in line.split(" | ") if c.strip()]
+
+    taken, changed = with_cell_readings(words, readings)
+    laid = with_words(result, taken, image.geometry) if changed else result
+    return cells(result.layout.paragraphs), cells(laid.layout.paragraphs)
+
+
+def text_cells_found(truth_tables, cells: list[str]) -> int:
+    """How many of the truth tables' filled body cells (each as often as it occurs) the page
+    text holds as a cell of its own, exactly."""
+    truth = Counter(normalised(c) for t in truth_tables for row in t.rows for c in row if c.strip())
+    return sum((truth & Counter(cells)).values())
 
 
 def main(out_dir: Path) -> dict:
@@ -259,7 +285,7 @@ def main(out_dir: Path) -> dict:
     from sohoa.synth.tables_render import STYLES
     from sohoa.tables.cells import repair_text_cells
     from sohoa.tables.join import join_continued
-    from sohoa.tables.page import LABEL_MARKS, find_tables_on_page
+    from sohoa.tables.page import LABEL_MARKS, find_tables_and_cells
 
     STYLES = STYLES + ("continued",)
     runs = variants()
@@ -302,13 +328,22 @@ def main(out_dir: Path) -> dict:
         for method in methods:
             started = time.perf_counter()
             tables, unmarked = [], []
+            text_alone: list[str] = []
+            text_taken: list[str] = []
             for number, image in enumerate(images, start=1):
                 if method == "sohoa":
                     lap = time.perf_counter()
-                    page_image, words = page_step(image.convert("L"), f"{variant}-{style}-{level}-{n}", number,
-                                                  with_page_words)  # paid by the page step, not timed
+                    page_image, words, result = page_step(image.convert("L"), f"{variant}-{style}-{level}-{n}",
+                                                          number, with_page_words)  # paid by the page step, not timed
                     started += time.perf_counter() - lap
-                    read = [] if page_image is None else find_tables_on_page(page_image, repair=False, words=words)
+                    read, readings = ([], []) if page_image is None else \
+                        find_tables_and_cells(page_image, repair=False, words=words)
+                    if result is not None:  # the page text's table cells (diagnostic, not timed)
+                        lap = time.perf_counter()
+                        alone, taken = page_text_cells(result, page_image, words, readings)
+                        text_alone += alone
+                        text_taken += taken
+                        started += time.perf_counter() - lap
                     tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
                     lap = time.perf_counter()
                     unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]  # ablation, not timed
@@ -339,6 +374,10 @@ def main(out_dir: Path) -> dict:
                      cells_ok=correct, cells=cells, pages=len(images), unmarked_matched=unmarked_matched,
                      unmarked_unit_matched=unmarked_unit_matched,
                      unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
+            if method == "sohoa" and with_page_words:
+                t.update(text_truth=sum(1 for tt in page.tables for row in tt.rows for c in row if c.strip()),
+                         text_alone=text_cells_found(page.tables, text_alone),
+                         text_taken=text_cells_found(page.tables, text_taken))
             t["seconds"] += seconds
             details.append({"method": method, "variant": variant, "style": style, "level": level, "page": n,
                             "matched": matched, "predicted": sum(got.values()),
@@ -366,6 +405,9 @@ def main(out_dir: Path) -> dict:
         s["unit_accuracy"] = round(total["unit_matched"] / total["matched"], 4) if total["matched"] else 0.0
         s["seconds_per_page"] = round(total["seconds"] / total["pages"], 2) if total["pages"] else 0.0
         s["observations"] = total["truth"]
+        if total["text_truth"]:  # the page text's table cells, alone and with the cells' own readings
+            s["text_cells_page_words"] = round(total["text_alone"] / total["text_truth"], 4)
+            s["text_cells"] = round(total["text_taken"] / total["text_truth"], 4)
         return s
 
     print(f"\n{'variant':13s} {'style':11s} {'level':6s} "
@@ -402,7 +444,8 @@ def main(out_dir: Path) -> dict:
                   f"(F1 with names compared without marks {s['f1_names_without_marks']:.3f}"
                   + (f", label mark check toggled {s['f1_without_label_marks']:.3f}"
                      f" (units {s['unit_accuracy_without_label_marks']:.3f})" if "f1_without_label_marks" in s else "")
-                  + ")")
+                  + ")" + (f"  page text cells {s['text_cells']:.3f} (page words alone {s['text_cells_page_words']:.3f})"
+                           if "text_cells" in s else ""))
     if left_out:
         print(f"pages left out (the browser maker's table ran over its sheet): {', '.join(left_out)}")
     (out_dir / "details.json").write_text(json.dumps(details, ensure_ascii=False, indent=1))
