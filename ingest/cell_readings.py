@@ -1,10 +1,11 @@
-"""The page's words of its ruled table cells, taken from the table step's reading of each cell.
+"""The page's words of its table cells, taken from the table step's reading of each cell.
 
-The page's OCR reads a ruled table with its rules erased, as one picture: it reads the ordinals
+The page's OCR reads a table as one picture (a ruled one with its rules erased): it reads the ordinals
 of two narrow columns as one word across the erased rule, drops lone digits as specks, and reads
 what is left of a faint rule as words of its own ('_', '|', quotes). The table step reads every
 cell from its own crop, with its checks of numbers, glyphs and ordinals (`sohoa.tables.cellocr`):
-on real ruled tables its cells are far more often right where the two differ. So where a cell's
+on real ruled tables its cells are far more often right where the two differ (a borderless
+table's cells come too, where no other reading of the step covers them). So where a cell's
 own reading gives each of its words a box, those words replace the page's words of that cell,
 and text.txt, pages.jsonl, the searchable PDF and ALTO all carry them; the document's repair
 then treats them as it treats the rest of the page (their confidences and doubted marks come

@@ -19,7 +19,7 @@ from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_masks, rule_skew, 
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import CellReading
 from sohoa.tables.borderless import find_borderless_tables
-from sohoa.tables.cellocr import read_cells
+from sohoa.tables.cellocr import CellText, read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
 from sohoa.tables.grid import build_grid, find_regions, header_band_rows
 from sohoa.tables.records import Table
@@ -49,8 +49,9 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
 
 def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
                           words: "Sequence[OcrWord] | None" = None) -> tuple[list[Table], list[CellReading]]:
-    """`find_tables_on_page`, and the ruled cells as read from their crops, before any repair,
-    with their words on the page image (`CellReading`: the page's text takes them, see
+    """`find_tables_on_page`, and the cells as read from their crops (a ruled table's, and a
+    borderless table's where no other reading covers them), before any repair, with their
+    words on the page image (`CellReading`: the page's text takes them, see
     `sohoa.ingest.cell_readings`)."""
     if engine is None:
         from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, TesseractEngine
@@ -101,6 +102,7 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
         tables.append(with_mark_alternatives(table, read))
     ruled_boxes = [t.bbox for t in tables if t.bbox] + stamps
     borderless_reads: list = []
+    borderless_cells: list[tuple[tuple[int, int, int, int], CellText]] = []
 
     def read_borderless(boxes):
         # the first column of a borderless grid is its TT column when it has one
@@ -108,13 +110,34 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
         read = read_cells(engine, erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes],
                           page_words=page_words)
         borderless_reads.extend(read)
+        borderless_cells.extend(zip(boxes, read))
         return read
 
-    tables += [with_mark_alternatives(t, borderless_reads) for t in find_borderless_tables(
-        page.doc_id, page.page, text_ink, read_borderless, len(tables) + 1, ruled_boxes)]
+    borderless = find_borderless_tables(page.doc_id, page.page, text_ink, read_borderless, len(tables) + 1, ruled_boxes)
+    tables += [with_mark_alternatives(t, borderless_reads) for t in borderless]
+    readings += [CellReading(_page_box(box, grey.shape, -angle), tuple(turned_words(list(t.words), grey.shape, -angle)))
+                 for box, t in _cells_of(borderless_cells, [t.bbox for t in borderless if t.bbox]) if t.words]
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
     return ([repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables), readings
+
+
+def _cells_of(cells: list[tuple[tuple[int, int, int, int], CellText]], kept: list[tuple[int, int, int, int]]
+              ) -> list[tuple[tuple[int, int, int, int], CellText]]:
+    """The cells read for borderless tables that lie in a table kept (`kept`: their boxes), and
+    that no other such cell overlaps: a grid tried and given up is no table, and a header's
+    labels are read once more as phrases over the cells of its rows, so where two readings
+    cover the same ink neither is taken."""
+    def inside(box, table) -> bool:
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return table[0] <= x <= table[2] and table[1] <= y <= table[3]
+
+    def overlap(a, b) -> bool:
+        return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+    found = [(box, text) for box, text in cells if any(inside(box, table) for table in kept)]
+    return [(box, text) for k, (box, text) in enumerate(found)
+            if not any(overlap(box, other) for j, (other, _) in enumerate(found) if j != k)]
 
 
 def _page_box(box: tuple[int, int, int, int], shape: tuple[int, ...], angle: float) -> tuple[int, int, int, int]:

@@ -107,3 +107,17 @@ def test_a_ruled_table_page_reads_its_cells_on_their_own(tmp_path):
         return sum(c in truth for c in cells)
 
     assert true_cells(with_cells) > true_cells(alone) > 0
+
+
+def test_borderless_cells_count_only_in_kept_tables_and_where_no_other_reading_covers_them():
+    from sohoa.tables.cellocr import CellText
+    from sohoa.tables.page import _cells_of
+
+    row = [((0, 0, 100, 50), CellText("1", 90.0)), ((100, 0, 300, 50), CellText("Tỷ lệ", 90.0))]
+    header = [((0, -60, 300, -10), CellText("Chỉ tiêu", 90.0))]
+    label = [((110, 5, 200, 45), CellText("lệ", 90.0))]  # a phrase read again over a cell of its row
+    given_up = [((0, 500, 100, 550), CellText("7", 90.0))]  # a grid tried on ink that made no table
+    kept = [(0, -60, 300, 60)]
+    assert _cells_of(row + header + given_up, kept) == row + header
+    assert _cells_of(row + label, kept) == [row[0]]
+    assert _cells_of(row, []) == []
