@@ -13,8 +13,9 @@ each truth table against the best-matching predicted table), seconds per page; d
 `unit_accuracy` (share of the matched observations whose unit agrees too).
 Page text (with the page's own OCR words, the default): `text_cells`, the share of the truth's
 filled body cells that the page's text (text.txt's table rows, each line cut at ' | ') holds
-exactly, with the cells the table step read on its own taken in as `sohoa run` does
-(`sohoa.ingest.cell_readings`), beside `text_cells_page_words`, the page's own words alone.
+exactly, with the cells the table step read on its own and the rows it found taken in as
+`sohoa run` does (`sohoa.ingest.cell_readings`), beside `text_cells_page_words`, the page's own
+words alone.
 
 The `continued` style is one table running over two pages (the header repeated on the second
 page for even page numbers, not for odd ones): both pages are read and the tables joined, so
@@ -258,18 +259,22 @@ def page_step(image, name: str, number: int, with_words: bool = True):
     return replace(read.image, page=number), list(read.result.ocr.words), read.result
 
 
-def page_text_cells(result, image, words, readings) -> tuple[list[str], list[str]]:
+def page_text_cells(result, image, words, readings, rows) -> tuple[list[str], list[str]]:
     """The cells of the page's text as `sohoa run` writes its table rows (each line of the
     reading order cut at ' | '), from the page's own words alone and with the cells the table
     step read on its own taken in (`sohoa.ingest.cell_readings`)."""
-    from sohoa.ingest.cell_readings import with_cell_readings
+    from dataclasses import replace
+
+    from sohoa.ingest.cell_readings import with_cell_readings, with_table_rows
     from sohoa.ingest.page import with_words
 
     def cells(paragraphs) -> list[str]:
         return [normalised(c) for p in paragraphs for line in p.splitlines() for c in line.split(" | ") if c.strip()]
 
     taken, changed = with_cell_readings(words, readings)
-    laid = with_words(result, taken, image.geometry) if changed else result
+    grids = with_table_rows(image.geometry.grids, rows)
+    laid = with_words(result, taken, replace(image.geometry, grids=grids)) \
+        if changed or grids != image.geometry.grids else result
     return cells(result.layout.paragraphs), cells(laid.layout.paragraphs)
 
 
@@ -336,11 +341,11 @@ def main(out_dir: Path) -> dict:
                     page_image, words, result = page_step(image.convert("L"), f"{variant}-{style}-{level}-{n}",
                                                           number, with_page_words)  # paid by the page step, not timed
                     started += time.perf_counter() - lap
-                    read, readings = ([], []) if page_image is None else \
+                    read, readings, rows = ([], [], []) if page_image is None else \
                         find_tables_and_cells(page_image, repair=False, words=words)
                     if result is not None:  # the page text's table cells (diagnostic, not timed)
                         lap = time.perf_counter()
-                        alone, taken = page_text_cells(result, page_image, words, readings)
+                        alone, taken = page_text_cells(result, page_image, words, readings, rows)
                         text_alone += alone
                         text_taken += taken
                         started += time.perf_counter() - lap

@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from sohoa.ingest.records import CellReading, OcrWord
+from sohoa.ingest.records import CellReading, Grid, OcrWord, TableRows
 
 
 def with_cell_readings(words: Sequence[OcrWord], readings: Sequence[CellReading]) -> tuple[list[OcrWord], int]:
@@ -50,6 +50,38 @@ def with_cell_readings(words: Sequence[OcrWord], readings: Sequence[CellReading]
 _NUMBER = re.compile(r"^\d+([.,/]\d+)*[.,]?$")
 """A cell that reads as a number: digits, groups apart by separators, an ordinal's stop."""
 _BARS = re.compile(r"^[|¦ ]+$")
+
+
+MIN_ROW_GAP = 8
+"""Pixels: a cut closer than this to a row rule the page found, or to the grid's edge, is that
+rule (the two measures of one rule differ by a pixel or two, and by the turn between them)."""
+
+
+def with_table_rows(grids: Sequence[Grid], rows: Sequence[TableRows]) -> tuple[Grid, ...]:
+    """The page's grids with the cuts between rows that the table step found in them added: a
+    ruled row whose lines the step set apart by their spacing (a table ruled between columns
+    only, or with a rule every few rows) is as many rows in the page's text as in the CSV.
+    A grid takes the cuts of the table whose box overlaps it most (at least half of the
+    smaller box), those inside it and not on a rule it has."""
+    out = []
+    for grid in grids:
+        box = (grid.x0, grid.y0, grid.x1, grid.y1)
+        best = max(rows, key=lambda r: _overlap(box, r.box), default=None)
+        if best is None or _overlap(box, best.box) < 0.5:
+            out.append(grid)
+            continue
+        known = [grid.y0, *grid.rows, grid.y1]
+        cuts = [y for y in best.cuts if grid.y0 < y < grid.y1 and all(abs(y - k) >= MIN_ROW_GAP for k in known)]
+        out.append(replace(grid, rows=tuple(sorted((*grid.rows, *cuts)))) if cuts else grid)
+    return tuple(out)
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Area shared by two boxes over the smaller one's."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / smaller if w > 0 and h > 0 and smaller > 0 else 0.0
 
 
 def _middle_inside(word: OcrWord, box: tuple[int, int, int, int]) -> bool:

@@ -178,6 +178,16 @@ class OcrWord:
 
 
 @dataclass(frozen=True)
+class TableRows:
+    """A ruled table's rows as the table step found them (by its rules, or by the spacing of
+    lines where one ruled row holds several): its box and the y of every cut between two of
+    its rows, on the page image the page's OCR read."""
+
+    box: tuple[int, int, int, int]
+    cuts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class CellReading:
     """A ruled table cell as the table step read it from its own crop: the cell's box and its
     words, both on the page image the page's OCR read (x0, y0, x1, y1 in pixels)."""

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from sohoa.ingest.ocr import OcrEngine
-    from sohoa.ingest.records import CellReading, OcrWord, PageImage
+    from sohoa.ingest.records import CellReading, OcrWord, PageImage, TableRows
 
 TIDY_COLUMNS = (
     "doc_id", "page", "table", "row", "section", "indicator", "unit", "measure", "period",
@@ -40,9 +40,11 @@ def find_page_tables(page: "PageImage", *, engine: "OcrEngine | None" = None, re
 
 
 def find_page_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
-                               words: "Sequence[OcrWord] | None" = None) -> tuple[list[Table], list["CellReading"]]:
-    """`find_page_tables`, and the ruled cells as read from their own crops with their words
-    on the page image (`sohoa.ingest.records.CellReading`), for the page's text."""
+                               words: "Sequence[OcrWord] | None" = None
+                               ) -> tuple[list[Table], list["CellReading"], list["TableRows"]]:
+    """`find_page_tables`, the cells as read from their own crops with their words on the page
+    image (`sohoa.ingest.records.CellReading`) and the ruled tables' rows as the step found
+    them (`TableRows`), for the page's text."""
     from sohoa.tables.page import find_tables_and_cells
 
     return find_tables_and_cells(page, engine=engine, repair=repair, words=words)

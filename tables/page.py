@@ -17,7 +17,7 @@ import numpy as np
 from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_masks, rule_skew, stamp_sized, straighten, table_grids,
                                    uncovered)
 from sohoa.ingest.preprocess import to_grey
-from sohoa.ingest.records import CellReading
+from sohoa.ingest.records import CellReading, TableRows
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import CellText, read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
@@ -47,12 +47,27 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     return find_tables_and_cells(page, engine=engine, repair=repair, words=words)[0]
 
 
+def _page_rows(grid, shape: tuple[int, ...], angle: float) -> TableRows:
+    """The cuts between the rows of a table step's grid (on the levelled page) that run across
+    the whole table, no cell spanning them (a header's partial rule under a spanning label is
+    no cut of the page's rows), on the page read: turned back by `angle` about the page's
+    centre, each where it crosses the middle of the table."""
+    middle = (grid.xs[0] + grid.xs[-1]) / 2
+    box = _page_box((grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]), shape, angle)
+    spanned = {k for cell in grid.cells for k in range(cell.row + 1, cell.row + cell.rowspan)}
+    ys = [y for k, y in enumerate(grid.ys[1:-1], start=1) if k not in spanned]
+    if abs(angle) < MIN_TURN:
+        return TableRows(box, tuple(int(y) for y in ys))
+    return TableRows(box, tuple(int(round(y)) for _, y in _turned_points([(middle, y) for y in ys], shape, angle)))
+
+
 def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
-                          words: "Sequence[OcrWord] | None" = None) -> tuple[list[Table], list[CellReading]]:
-    """`find_tables_on_page`, and the cells as read from their crops (a ruled table's, and a
+                          words: "Sequence[OcrWord] | None" = None
+                          ) -> tuple[list[Table], list[CellReading], list[TableRows]]:
+    """`find_tables_on_page`, the cells as read from their crops (a ruled table's, and a
     borderless table's where no other reading covers them), before any repair, with their
-    words on the page image (`CellReading`: the page's text takes them, see
-    `sohoa.ingest.cell_readings`)."""
+    words on the page image (`CellReading`), and each ruled table's rows (`TableRows`): the
+    page's text takes both, see `sohoa.ingest.cell_readings`."""
     if engine is None:
         from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, TesseractEngine
 
@@ -79,6 +94,7 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
     text_ink = _without_specks(ink)
     tables: list[Table] = []
     readings: list[CellReading] = []
+    table_rows: list[TableRows] = []
     stamps: list[tuple[int, int, int, int]] = []
     for region in find_regions(masks, grids, dpi):
         if stamp_sized((region.x0, region.y0, region.x1, region.y1), grey.shape[1], grey.shape[0]):
@@ -97,6 +113,7 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
         readings += [CellReading(_page_box(cell.box, grey.shape, -angle), tuple(turned_words(list(t.words), grey.shape,
                                                                                           -angle)))
                      for cell, t in zip(grid.cells, read) if t.words]
+        table_rows.append(_page_rows(grid, grey.shape, -angle))
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
         tables.append(with_mark_alternatives(table, read))
@@ -119,7 +136,7 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
                  for box, t in _cells_of(borderless_cells, [t.bbox for t in borderless if t.bbox]) if t.words]
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
-    return ([repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables), readings
+    return ([repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables), readings, table_rows
 
 
 def _cells_of(cells: list[tuple[tuple[int, int, int, int], CellText]], kept: list[tuple[int, int, int, int]]

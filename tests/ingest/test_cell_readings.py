@@ -121,3 +121,61 @@ def test_borderless_cells_count_only_in_kept_tables_and_where_no_other_reading_c
     assert _cells_of(row + header + given_up, kept) == row + header
     assert _cells_of(row + label, kept) == [row[0]]
     assert _cells_of(row, []) == []
+
+
+def test_a_grid_takes_the_cuts_between_rows_the_table_step_found():
+    from sohoa.ingest.cell_readings import with_table_rows
+    from sohoa.ingest.records import Grid, TableRows
+
+    grid = Grid(100, 100, 900, 700, (200,), ((100, 100, 700), (400, 100, 700), (900, 100, 700)))
+    rows = TableRows((102, 101, 899, 699), (201, 300, 450, 600, 699))
+    (taken,) = with_table_rows([grid], [rows])
+    # a cut on a rule the page found, or on the grid's edge, adds nothing
+    assert taken.rows == (200, 300, 450, 600)
+    assert taken.cell_at(250, 500) == (3, 1) and taken.cell_at(250, 650) == (4, 1)
+    elsewhere = TableRows((1000, 100, 1800, 700), (300,))  # another table's rows
+    assert with_table_rows([grid], [elsewhere]) == (grid,)
+    assert with_table_rows([grid], []) == (grid,)
+
+
+def test_the_table_step_s_cuts_run_across_the_table_and_follow_its_turn():
+    from sohoa.tables.grid import Grid as StepGrid
+    from sohoa.tables.grid import GridCell
+    from sohoa.tables.page import _page_rows
+
+    # a header whose left label spans two rows over a partial rule, then two body rows
+    cells = (GridCell(0, 0, 2, 1, (0, 0, 100, 100)), GridCell(0, 1, 1, 1, (100, 0, 300, 50)),
+             GridCell(1, 1, 1, 1, (100, 50, 300, 100)), GridCell(2, 0, 1, 1, (0, 100, 100, 150)),
+             GridCell(2, 1, 1, 1, (100, 100, 300, 150)), GridCell(3, 0, 1, 1, (0, 150, 100, 200)),
+             GridCell(3, 1, 1, 1, (100, 150, 300, 200)))
+    grid = StepGrid((0, 100, 300), (0, 50, 100, 150, 200), cells)
+    assert _page_rows(grid, (1000, 1000), 0.0).cuts == (100, 150)  # not the header's partial rule
+    turned = _page_rows(grid, (1000, 1000), 1.0).cuts
+    assert len(turned) == 2 and all(abs(a - b) <= 10 for a, b in zip(turned, (100, 150))) and turned != (100, 150)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_a_table_ruled_between_columns_only_reads_row_by_row(tmp_path):
+    """Real Tesseract on a reportlab table whose body rows no rule parts: the page's text has a
+    line for each of the table's rows, as its CSV has, not one line of every row's cells run
+    together."""
+    from dataclasses import replace
+
+    from sohoa.batch import BatchOptions
+    from sohoa.ingest.records import PageSource
+    from sohoa.pipeline import process_page
+    from sohoa.synth.tables_pdf import render_pdf_table_page
+
+    page = render_pdf_table_page("two_level", seed=0, font="freeserif")
+    path = tmp_path / "table.png"
+    page.image.save(path, dpi=(300, 300))
+    source = PageSource("t", str(path), "image", 1)
+    options = BatchOptions(repair=False).page_options
+    lines = [line for p in process_page(source, options).layout.paragraphs for line in p.splitlines()]
+    alone = [line for p in process_page(source, replace(options, tables=False)).layout.paragraphs
+             for line in p.splitlines()]
+    names = {row[1] for row in page.tables[0].rows}
+    with_name = [line for line in lines if any(f"| {name} |" in f"| {line} |" for name in names)]
+    assert len(with_name) >= len(names) - 2  # each row its own line (a name misread may miss one)
+    assert all(sum(f"| {name} |" in f"| {line} |" for name in names) == 1 for line in with_name)
+    assert sum(any(f"| {name} |" in f"| {line} |" for name in names) for line in alone) < len(names) / 2

@@ -72,7 +72,7 @@ def test_the_table_step_is_given_the_page_s_own_ocr_words_and_no_text_layer_s(mo
 
     given = []
     monkeypatch.setattr(tables_api, "find_page_tables_and_cells",
-                        lambda image, *, engine, repair, words: given.append(words) or ([], []))
+                        lambda image, *, engine, repair, words: given.append(words) or ([], [], []))
     page = _page(1)
     image = PageImage("d", 1, np.full((40, 40), 255, np.uint8), 300)
     _with_tables(ReadPage(page, True, image), PageSource("d", "d.png", "image", 1), PageOptions(), 0.0, NullEngine())
