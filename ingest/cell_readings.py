@@ -58,11 +58,14 @@ rule (the two measures of one rule differ by a pixel or two, and by the turn bet
 
 
 def with_table_rows(grids: Sequence[Grid], rows: Sequence[TableRows]) -> tuple[Grid, ...]:
-    """The page's grids with the cuts between rows that the table step found in them added: a
-    ruled row whose lines the step set apart by their spacing (a table ruled between columns
-    only, or with a rule every few rows) is as many rows in the page's text as in the CSV.
-    A grid takes the cuts of the table whose box overlaps it most (at least half of the
-    smaller box), those inside it and not on a rule it has."""
+    """The page's grids with the cuts between rows and the column rules that the table step
+    found in them added: a ruled row whose lines the step set apart by their spacing (a table
+    ruled between columns only, or with a rule every few rows) is as many rows in the page's
+    text as in the CSV, and a column rule the page found broken or faint parts its cells as in
+    the CSV. A grid takes the lines of the table whose box overlaps it most (at least half of
+    the smaller box): the cuts inside it and not on a rule it has, and each column rule where
+    it has none of its own (a piece of its own at that place is drawn on over the rows the
+    step's rule runs down, and no further)."""
     out = []
     for grid in grids:
         box = (grid.x0, grid.y0, grid.x1, grid.y1)
@@ -72,8 +75,27 @@ def with_table_rows(grids: Sequence[Grid], rows: Sequence[TableRows]) -> tuple[G
             continue
         known = [grid.y0, *grid.rows, grid.y1]
         cuts = [y for y in best.cuts if grid.y0 < y < grid.y1 and all(abs(y - k) >= MIN_ROW_GAP for k in known)]
-        out.append(replace(grid, rows=tuple(sorted((*grid.rows, *cuts)))) if cuts else grid)
+        verticals = _with_columns(list(grid.verticals), best.columns)
+        if cuts or verticals != list(grid.verticals):
+            grid = replace(grid, rows=tuple(sorted((*grid.rows, *cuts))), verticals=tuple(verticals))
+        out.append(grid)
     return tuple(out)
+
+
+def _with_columns(verticals: list[tuple[int, int, int]], columns: Sequence[tuple[int, int, int]]
+                  ) -> list[tuple[int, int, int]]:
+    """`verticals` (x, y0, y1) with each of `columns` drawn in: nothing where a vertical at its
+    x already runs its length; else one rule over it and the pieces at its x that it overlaps
+    or touches, at the pieces' own x (the page's measure), the other pieces left as they are."""
+    for x, top, bottom in columns:
+        near = [v for v in verticals if abs(v[0] - x) < MIN_ROW_GAP]
+        if any(v[1] <= top + MIN_ROW_GAP and v[2] >= bottom - MIN_ROW_GAP for v in near):
+            continue
+        joined = [v for v in near if v[1] <= bottom + MIN_ROW_GAP and v[2] >= top - MIN_ROW_GAP]
+        verticals = [v for v in verticals if v not in joined]
+        verticals.append((joined[0][0] if joined else x, min([top, *(v[1] for v in joined)]),
+                          max([bottom, *(v[2] for v in joined)])))
+    return sorted(verticals)
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:

@@ -179,12 +179,14 @@ class OcrWord:
 
 @dataclass(frozen=True)
 class TableRows:
-    """A ruled table's rows as the table step found them (by its rules, or by the spacing of
-    lines where one ruled row holds several): its box and the y of every cut between two of
-    its rows, on the page image the page's OCR read."""
+    """A ruled table's rows and columns as the table step found them (by its rules, or by the
+    spacing of lines where one ruled row holds several): its box, the y of every cut between
+    two of its rows, and its column rules as (x, y0, y1) segments, each over the rows no cell
+    spans it in, on the page image the page's OCR read."""
 
     box: tuple[int, int, int, int]
     cuts: tuple[int, ...]
+    columns: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -50,15 +50,33 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
 def _page_rows(grid, shape: tuple[int, ...], angle: float) -> TableRows:
     """The cuts between the rows of a table step's grid (on the levelled page) that run across
     the whole table, no cell spanning them (a header's partial rule under a spanning label is
-    no cut of the page's rows), on the page read: turned back by `angle` about the page's
-    centre, each where it crosses the middle of the table."""
+    no cut of the page's rows), and its column rules, on the page read: turned back by `angle`
+    about the page's centre, each cut where it crosses the middle of the table."""
     middle = (grid.xs[0] + grid.xs[-1]) / 2
     box = _page_box((grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]), shape, angle)
     spanned = {k for cell in grid.cells for k in range(cell.row + 1, cell.row + cell.rowspan)}
     ys = [y for k, y in enumerate(grid.ys[1:-1], start=1) if k not in spanned]
+    # a column rule runs down the rows where no cell spans across it (a merged cell has none)
+    columns = []
+    for c, x in enumerate(grid.xs[1:-1], start=1):
+        crossed = {r for cell in grid.cells if cell.col < c < cell.col + cell.colspan
+                   for r in range(cell.row, cell.row + cell.rowspan)}
+        start = None
+        for r in range(len(grid.ys)):
+            open_row = r < len(grid.ys) - 1 and r not in crossed
+            if open_row and start is None:
+                start = r
+            elif not open_row and start is not None:
+                columns.append((x, grid.ys[start], grid.ys[r]))
+                start = None
     if abs(angle) < MIN_TURN:
-        return TableRows(box, tuple(int(y) for y in ys))
-    return TableRows(box, tuple(int(round(y)) for _, y in _turned_points([(middle, y) for y in ys], shape, angle)))
+        return TableRows(box, tuple(int(y) for y in ys), tuple((int(x), int(a), int(b)) for x, a, b in columns))
+    cuts = tuple(int(round(y)) for _, y in _turned_points([(middle, y) for y in ys], shape, angle))
+    turned = []
+    for x, a, b in columns:
+        (xa, ya), (xb, yb) = _turned_points([(x, a), (x, b)], shape, angle)
+        turned.append((int(round((xa + xb) / 2)), int(round(ya)), int(round(yb))))
+    return TableRows(box, cuts, tuple(turned))
 
 
 def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,

@@ -133,6 +133,14 @@ def test_a_grid_takes_the_cuts_between_rows_the_table_step_found():
     # a cut on a rule the page found, or on the grid's edge, adds nothing
     assert taken.rows == (200, 300, 450, 600)
     assert taken.cell_at(250, 500) == (3, 1) and taken.cell_at(250, 650) == (4, 1)
+    # column rules: a broken one the page found is drawn on, a missing one drawn in
+    broken = Grid(100, 100, 900, 700, (), ((100, 100, 700), (400, 100, 350), (900, 100, 700)))
+    columns = TableRows((100, 100, 900, 700), (), ((402, 101, 699), (650, 101, 699), (898, 100, 700)))
+    (drawn,) = with_table_rows([broken], [columns])
+    assert drawn.verticals == ((100, 100, 700), (400, 100, 699), (650, 101, 699), (900, 100, 700))
+    assert drawn.cell_at(500, 600) == (0, 2) and drawn.cell_at(700, 600) == (0, 3)
+    whole = Grid(100, 100, 900, 700, (), ((100, 100, 700), (400, 100, 700), (900, 100, 700)))
+    assert with_table_rows([whole], [TableRows((100, 100, 900, 700), (), ((401, 100, 700),))]) == (whole,)
     elsewhere = TableRows((1000, 100, 1800, 700), (300,))  # another table's rows
     assert with_table_rows([grid], [elsewhere]) == (grid,)
     assert with_table_rows([grid], []) == (grid,)
@@ -150,6 +158,10 @@ def test_the_table_step_s_cuts_run_across_the_table_and_follow_its_turn():
              GridCell(3, 1, 1, 1, (100, 150, 300, 200)))
     grid = StepGrid((0, 100, 300), (0, 50, 100, 150, 200), cells)
     assert _page_rows(grid, (1000, 1000), 0.0).cuts == (100, 150)  # not the header's partial rule
+    assert _page_rows(grid, (1000, 1000), 0.0).columns == ((100, 0, 200),)
+    # a label spanning both columns in the second row: the column rule stops at it and starts again
+    merged = tuple(c for c in cells if c.row != 2) + (GridCell(2, 0, 1, 2, (0, 100, 300, 150)),)
+    assert _page_rows(StepGrid(grid.xs, grid.ys, merged), (1000, 1000), 0.0).columns == ((100, 0, 100), (100, 150, 200))
     turned = _page_rows(grid, (1000, 1000), 1.0).cuts
     assert len(turned) == 2 and all(abs(a - b) <= 10 for a, b in zip(turned, (100, 150))) and turned != (100, 150)
 
