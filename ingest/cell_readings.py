@@ -15,6 +15,10 @@ not one (a row's '1' read on its own as 'l' or '|': the table step's checks of n
 look again at cells it read as numbers, and its running-order repair mends such a cell in the
 CSV alone). A reading of bars alone ('|' for a row's 'I') is never taken: it is what a rule
 leaves, and text.txt parts a row's cells with it.
+
+The page's grids take the table step's rows and column rules too (`with_table_rows`): where no
+rule parts a table's body rows, or a column rule is faint or broken, the page's reading order
+would run several rows, or several cells, into one.
 """
 
 from __future__ import annotations
