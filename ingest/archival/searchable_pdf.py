@@ -258,7 +258,9 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
     another place are tried (a hyphen joined at a line's end is no matter of layout). Each
     layout tried costs one save, and one pdftotext pass for each run of consecutive pages it
     is tried on; the -bbox pass that counts words off their boxes only where the edits leave
-    the layout in the running (as few as the best so far)."""
+    the layout in the running (as few as the best so far). A page the layout lays out as a
+    layout tried before (the same layer, byte for byte) is not read back: it would read the
+    same, and a tie never replaces the layout kept."""
     from sohoa.ingest.archival.check import misordered, page_box_agreement, pdftotext_pages, word_distance
 
     want = {n: " ".join(w["text"] for line in layer_words(records[n]) for w in line) for n in layers}
@@ -291,17 +293,24 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
             texts = pdftotext_pages(trial)
             pending = [n for n in sorted(layers) if misordered(texts[n] if n < len(texts) else "", want[n])]
             current = {n: LAYOUTS[0] for n in pending}
+            laid = {n: {layers[n].read_bytes()} for n in pending}  # the layers each page was read back in
             if pending:
                 best = {n: (tried, LAYOUTS[0]) for n, tried in scores(trial, pending, texts).items()}
             for layout in LAYOUTS[1:]:
                 pending = [n for n in pending if best[n][0][0] > 0]
                 if not pending:
                     break
+                fresh = []  # a layout that lays a page out as one tried before reads back the same
                 for n in pending:
                     _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
                     current[n] = layout
+                    if (data := layers[n].read_bytes()) not in laid[n]:
+                        laid[n].add(data)
+                        fresh.append(n)
+                if not fresh:
+                    continue
                 pdf.save(trial)
-                for n, tried in scores(trial, pending, beat=best).items():
+                for n, tried in scores(trial, fresh, beat=best).items():
                     if tried < best[n][0]:
                         best[n] = (tried, layout)
     except (OSError, subprocess.SubprocessError):

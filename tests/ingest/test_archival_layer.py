@@ -509,6 +509,22 @@ def test_a_layout_that_reads_back_worse_is_not_checked_for_boxes(tmp_path, monke
     assert text_words(pdftotext_pages(laid)[0]) == text_words(pdftotext_pages(_bytes_pdf(tmp_path, alone))[0])
 
 
+@needs_poppler
+def test_a_layout_that_lays_a_page_out_as_before_is_not_read_back(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import check
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import Layout
+
+    page = official_letter()
+    columns = Layout(grid=1.0)  # poppler reads the letterhead by columns: the page is tried again
+    monkeypatch.setattr(writer, "LAYOUTS", (columns, Layout(grid=1.0)))  # the same layout twice
+    reads = []
+    real_text = check.pdftotext_pages
+    monkeypatch.setattr(check, "pdftotext_pages", lambda pdf, *a, **k: reads.append(k.get("first")) or real_text(pdf, *a, **k))
+    _write(tmp_path, page)
+    assert reads == [None]  # the whole document once; the second layout's page is the first's
+
+
 def _bytes_pdf(tmp_path, data: bytes):
     path = tmp_path / "alone.pdf"
     path.write_bytes(data)
