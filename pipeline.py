@@ -67,7 +67,7 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
                  engine: OcrEngine | None = None) -> PageResult:
     """The page's result with its tables, their cells read by the page's engine; a failure of
     the table step is a warning, and the page's text stands."""
-    from sohoa.ingest.cell_readings import with_cell_readings, with_table_rows
+    from sohoa.ingest.cell_readings import with_table_readings
     from sohoa.tables.api import find_page_tables_and_cells
 
     try:
@@ -79,10 +79,7 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
         tables, readings, rows = find_page_tables_and_cells(image, engine=cells, repair=options.repair, words=words)
         result = read.result
         if words is not None:  # the page's text takes the cells as read on their own, and their rows
-            taken, changed = with_cell_readings(words, readings)
-            grids = with_table_rows(image.geometry.grids, rows)
-            if changed or grids != image.geometry.grids:
-                result = ingest_page.with_words(result, taken, replace(image.geometry, grids=grids))
+            result = with_table_readings(result, image.geometry, readings, rows)
     except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
         failed = PageWarning(WarningCode.TABLES_FAILED, f"table extraction failed: {type(exc).__name__}: {exc}")
         return replace(read.result, warnings=read.result.warnings + (failed,))

@@ -259,22 +259,16 @@ def page_step(image, name: str, number: int, with_words: bool = True):
     return replace(read.image, page=number), list(read.result.ocr.words), read.result
 
 
-def page_text_cells(result, image, words, readings, rows) -> tuple[list[str], list[str]]:
+def page_text_cells(result, image, readings, rows) -> tuple[list[str], list[str]]:
     """The cells of the page's text as `sohoa run` writes its table rows (each line of the
     reading order cut at ' | '), from the page's own words alone and with the cells the table
     step read on its own taken in (`sohoa.ingest.cell_readings`)."""
-    from dataclasses import replace
-
-    from sohoa.ingest.cell_readings import with_cell_readings, with_table_rows
-    from sohoa.ingest.page import with_words
+    from sohoa.ingest.cell_readings import with_table_readings
 
     def cells(paragraphs) -> list[str]:
         return [normalised(c) for p in paragraphs for line in p.splitlines() for c in line.split(" | ") if c.strip()]
 
-    taken, changed = with_cell_readings(words, readings)
-    grids = with_table_rows(image.geometry.grids, rows)
-    laid = with_words(result, taken, replace(image.geometry, grids=grids)) \
-        if changed or grids != image.geometry.grids else result
+    laid = with_table_readings(result, image.geometry, readings, rows)
     return cells(result.layout.paragraphs), cells(laid.layout.paragraphs)
 
 
@@ -345,7 +339,7 @@ def main(out_dir: Path) -> dict:
                         find_tables_and_cells(page_image, repair=False, words=words)
                     if result is not None:  # the page text's table cells (diagnostic, not timed)
                         lap = time.perf_counter()
-                        alone, taken = page_text_cells(result, page_image, words, readings, rows)
+                        alone, taken = page_text_cells(result, page_image, readings, rows)
                         text_alone += alone
                         text_taken += taken
                         started += time.perf_counter() - lap

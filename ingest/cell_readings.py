@@ -25,9 +25,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from sohoa.ingest.records import CellReading, Grid, OcrWord, TableRows
+from sohoa.ingest.records import CellReading, Grid, OcrWord, PageGeometry, TableRows
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sohoa.ingest.page import PageResult
+
+
+def with_table_readings(result: "PageResult", geometry: PageGeometry, readings: Sequence[CellReading],
+                        rows: Sequence[TableRows]) -> "PageResult":
+    """An OCR'd page's `result` with the table step's cell readings and rows taken in (see the
+    module), its reading order laid out again over the page's `geometry`; as it was where
+    neither changes anything."""
+    from sohoa.ingest.page import with_words
+
+    taken, changed = with_cell_readings(result.ocr.words, readings)
+    grids = with_table_rows(geometry.grids, rows)
+    if not changed and grids == geometry.grids:
+        return result
+    return with_words(result, taken, replace(geometry, grids=grids))
 
 
 def with_cell_readings(words: Sequence[OcrWord], readings: Sequence[CellReading]) -> tuple[list[OcrWord], int]:

@@ -47,38 +47,6 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
     return find_tables_and_cells(page, engine=engine, repair=repair, words=words)[0]
 
 
-def _page_rows(grid, shape: tuple[int, ...], angle: float) -> TableRows:
-    """The cuts between the rows of a table step's grid (on the levelled page) that run across
-    the whole table, no cell spanning them (a header's partial rule under a spanning label is
-    no cut of the page's rows), and its column rules, on the page read: turned back by `angle`
-    about the page's centre, each cut where it crosses the middle of the table."""
-    middle = (grid.xs[0] + grid.xs[-1]) / 2
-    box = _page_box((grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]), shape, angle)
-    spanned = {k for cell in grid.cells for k in range(cell.row + 1, cell.row + cell.rowspan)}
-    ys = [y for k, y in enumerate(grid.ys[1:-1], start=1) if k not in spanned]
-    # a column rule runs down the rows where no cell spans across it (a merged cell has none)
-    columns = []
-    for c, x in enumerate(grid.xs[1:-1], start=1):
-        crossed = {r for cell in grid.cells if cell.col < c < cell.col + cell.colspan
-                   for r in range(cell.row, cell.row + cell.rowspan)}
-        start = None
-        for r in range(len(grid.ys)):
-            open_row = r < len(grid.ys) - 1 and r not in crossed
-            if open_row and start is None:
-                start = r
-            elif not open_row and start is not None:
-                columns.append((x, grid.ys[start], grid.ys[r]))
-                start = None
-    if abs(angle) < MIN_TURN:
-        return TableRows(box, tuple(int(y) for y in ys), tuple((int(x), int(a), int(b)) for x, a, b in columns))
-    cuts = tuple(int(round(y)) for _, y in _turned_points([(middle, y) for y in ys], shape, angle))
-    turned = []
-    for x, a, b in columns:
-        (xa, ya), (xb, yb) = _turned_points([(x, a), (x, b)], shape, angle)
-        turned.append((int(round((xa + xb) / 2)), int(round(ya)), int(round(yb))))
-    return TableRows(box, cuts, tuple(turned))
-
-
 def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
                           words: "Sequence[OcrWord] | None" = None
                           ) -> tuple[list[Table], list[CellReading], list[TableRows]]:
@@ -128,9 +96,7 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
                           ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells],
                           page_words=page_words)
         cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf, t.alternatives) for c, t in zip(grid.cells, read)]
-        readings += [CellReading(_page_box(cell.box, grey.shape, -angle), tuple(turned_words(list(t.words), grey.shape,
-                                                                                          -angle)))
-                     for cell, t in zip(grid.cells, read) if t.words]
+        readings += [_on_page(cell.box, t, grey.shape, angle) for cell, t in zip(grid.cells, read) if t.words]
         table_rows.append(_page_rows(grid, grey.shape, -angle))
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
@@ -150,11 +116,48 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
 
     borderless = find_borderless_tables(page.doc_id, page.page, text_ink, read_borderless, len(tables) + 1, ruled_boxes)
     tables += [with_mark_alternatives(t, borderless_reads) for t in borderless]
-    readings += [CellReading(_page_box(box, grey.shape, -angle), tuple(turned_words(list(t.words), grey.shape, -angle)))
+    readings += [_on_page(box, t, grey.shape, angle)
                  for box, t in _cells_of(borderless_cells, [t.bbox for t in borderless if t.bbox]) if t.words]
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
     return ([repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables), readings, table_rows
+
+
+def _page_rows(grid, shape: tuple[int, ...], angle: float) -> TableRows:
+    """The cuts between the rows of a table step's grid (on the levelled page) that run across
+    the whole table, no cell spanning them (a header's partial rule under a spanning label is
+    no cut of the page's rows), and its column rules, on the page read: turned back by `angle`
+    about the page's centre, each cut where it crosses the middle of the table."""
+    middle = (grid.xs[0] + grid.xs[-1]) / 2
+    box = turned_box((grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]), shape, angle)
+    spanned = {k for cell in grid.cells for k in range(cell.row + 1, cell.row + cell.rowspan)}
+    ys = [y for k, y in enumerate(grid.ys[1:-1], start=1) if k not in spanned]
+    # a column rule runs down the rows where no cell spans across it (a merged cell has none)
+    columns = []
+    for c, x in enumerate(grid.xs[1:-1], start=1):
+        crossed = {r for cell in grid.cells if cell.col < c < cell.col + cell.colspan
+                   for r in range(cell.row, cell.row + cell.rowspan)}
+        start = None
+        for r in range(len(grid.ys)):
+            open_row = r < len(grid.ys) - 1 and r not in crossed
+            if open_row and start is None:
+                start = r
+            elif not open_row and start is not None:
+                columns.append((x, grid.ys[start], grid.ys[r]))
+                start = None
+    if abs(angle) < MIN_TURN:
+        return TableRows(box, tuple(int(y) for y in ys), tuple((int(x), int(a), int(b)) for x, a, b in columns))
+    cuts = tuple(int(round(y)) for _, y in _turned_points([(middle, y) for y in ys], shape, angle))
+    turned = []
+    for x, a, b in columns:
+        (xa, ya), (xb, yb) = _turned_points([(x, a), (x, b)], shape, angle)
+        turned.append((int(round((xa + xb) / 2)), int(round(ya)), int(round(yb))))
+    return TableRows(box, cuts, tuple(turned))
+
+
+def _on_page(box: tuple[int, int, int, int], cell: CellText, shape: tuple[int, ...], angle: float) -> CellReading:
+    """A cell of the levelled page (its box, as read) turned back onto the page read."""
+    return CellReading(turned_box(box, shape, -angle), tuple(turned_words(list(cell.words), shape, -angle)))
 
 
 def _cells_of(cells: list[tuple[tuple[int, int, int, int], CellText]], kept: list[tuple[int, int, int, int]]
@@ -175,9 +178,9 @@ def _cells_of(cells: list[tuple[tuple[int, int, int, int], CellText]], kept: lis
             if not any(overlap(box, other) for j, (other, _) in enumerate(found) if j != k)]
 
 
-def _page_box(box: tuple[int, int, int, int], shape: tuple[int, ...], angle: float) -> tuple[int, int, int, int]:
-    """A box of the levelled page turned by `angle` (back onto the page read): the box of its
-    turned corners."""
+def turned_box(box: tuple[int, int, int, int], shape: tuple[int, ...], angle: float) -> tuple[int, int, int, int]:
+    """A box of a page of `shape` moved with `straighten(…, angle)` (a negative angle turns a
+    box of the levelled page back onto the page read): the box of its turned corners."""
     if abs(angle) < MIN_TURN:
         return box
     x0, y0, x1, y1 = box
@@ -206,11 +209,8 @@ def turned_grid(grid: "RuleGrid", shape: tuple[int, ...], angle: float) -> "Rule
     """A grid measured on the page before `straighten(…, angle)`, moved with it: its box becomes
     the box of its turned corners (a table's regions are then bounded by the rules found on the
     turned page, `tables.grid.find_regions`); its rows and verticals are not read here."""
-    corners = _turned_points([(grid.x0, grid.y0), (grid.x1, grid.y0), (grid.x0, grid.y1), (grid.x1, grid.y1)],
-                             shape, angle)
-    x0, y0 = np.floor(corners.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(corners.max(axis=0)).astype(int)
-    return replace(grid, x0=int(x0), y0=int(y0), x1=int(x1), y1=int(y1))
+    x0, y0, x1, y1 = turned_box((grid.x0, grid.y0, grid.x1, grid.y1), shape, angle)
+    return replace(grid, x0=x0, y0=y0, x1=x1, y1=y1)
 
 
 def _turned_points(points: list[tuple[float, float]], shape: tuple[int, ...], angle: float) -> np.ndarray:
