@@ -96,3 +96,17 @@ def ink_runs(positions, gap: int) -> list[tuple[int, int]]:
             runs.append((start, p + 1))
             start = None
     return runs
+
+
+def drawn_words(draw, font, text: str, x: int, top: int, block: int, first: int = 1) -> list:
+    """The words of `text` drawn left to right from (`x`, `top`) with PIL's `draw`, as the page
+    OCR reads them: each with its drawn box, confidence 95, numbered `block`, word `first` on."""
+    from sohoa.ingest.records import OcrWord
+
+    words = []
+    for k, word in enumerate(text.split(), start=first):
+        box = draw.textbbox((x, top), word, font=font)
+        draw.text((x, top), word, font=font, fill=0)
+        words.append(OcrWord(word, 95.0, tuple(int(v) for v in box), block, 1, 1, k))
+        x = box[2] + 14
+    return words

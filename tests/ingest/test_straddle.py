@@ -11,7 +11,7 @@ import pytest
 
 from sohoa.ingest.records import Grid, OcrWord
 from sohoa.ingest.straddle import read_straddling_words, straddling_words, without_rule_traces
-from tests.ingest.conftest import ink_runs
+from tests.ingest.conftest import drawn_words, ink_runs
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
@@ -42,12 +42,7 @@ def _list(pairs=(("30", "29."), ("31", "30."), ("32", "31.")), names=("Lê Văn 
         if boxes:
             box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             words.append(OcrWord(left + right, 70.0, box, n + 1, 1, 1, 1))
-        x = 270
-        for k, text in enumerate(name.split(), start=2):
-            box = draw.textbbox((x, top), text, font=font)
-            draw.text((x, top), text, font=font, fill=0)
-            words.append(OcrWord(text, 95.0, tuple(int(v) for v in box), n + 1, 1, 1, k))
-            x = box[2] + 14
+        words += drawn_words(draw, font, name, 270, top, n + 1, first=2)
     if speck_row is not None:  # a speck left of the rule, under a word read across it
         draw.ellipse((120, ROWS[speck_row] + 60, 123, ROWS[speck_row] + 63), fill=0)
     return np.array(image), words

@@ -9,7 +9,7 @@ import pytest
 
 from sohoa.ingest.records import Grid, OcrWord
 from sohoa.ingest.unread import read_unread_cells, unread_cells
-from tests.ingest.conftest import ink_runs
+from tests.ingest.conftest import drawn_words, ink_runs
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="FreeSerif missing")
@@ -32,12 +32,7 @@ def _table(ordinals=("7.", "8.", "9."), names=("Lê Văn Tiêu", "Hứa Văn H�
         top = ROWS[n] + 30
         if ordinal:
             draw.text((80, top), ordinal, font=font, fill=0)
-        x = 200
-        for k, text in enumerate(name.split(), start=1):
-            box = draw.textbbox((x, top), text, font=font)
-            draw.text((x, top), text, font=font, fill=0)
-            words.append(OcrWord(text, 95.0, tuple(int(v) for v in box), n + 1, 1, 1, k))
-            x = box[2] + 14
+        words += drawn_words(draw, font, name, 200, top, n + 1)
     if blot_in is not None:  # a speck, far smaller than a letter
         draw.ellipse((100, ROWS[blot_in] + 45, 104, ROWS[blot_in] + 49), fill=0)
     return np.array(image), words
