@@ -9,6 +9,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,9 @@ _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax=
 
 def text_words(text: str) -> list[str]:
     """The words of a text, without the ' | ' cell separators text.txt puts between columns
-    (they are not on the page)."""
-    return [w for w in text.split() if w != "|"]
+    and the word joiners the text layer may set between a table's rows (`layer.ROW_MARK`):
+    neither is on the page. A token of format characters alone (Unicode's Cf) is no word."""
+    return [w for w in text.split() if w != "|" and not all(unicodedata.category(ch) == "Cf" for ch in w)]
 
 
 READ_BACK_TIMEOUT = 120.0

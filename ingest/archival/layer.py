@@ -66,6 +66,12 @@ PARTED_GAP = 1.5  # white, in points, left between units set apart (boxes that t
 PARTED_KEEP = 0.55  # least overlap (IoU) with its box a word keeps when units are set apart (check: 0.5)
 ACROSS = 1.5  # gap across, in font sizes, beyond which a line beside another never joins it (0.7 and 1)
 POOL_STEP = 4.0  # points: poppler sorts words into bins of baselines this high (textPoolStep)
+CELL_RATIO = 1.3  # ratio of font sizes between neighbouring table cells (poppler joins words beside a block within 20 %)
+CELL_SIZES = (1.0, CELL_RATIO, CELL_RATIO ** 2)  # a table's cells' font sizes, in its smallest
+CELL_STEPS = (-2, 3)  # the lowest and highest power of CELL_RATIO, times the line height, of a table's smallest size
+CELL_SPACING = 0.75  # least gap between two cells, in font sizes (poppler pulls into a block the words on its lines within 0.7)
+ROW_MARK = "\u2060"  # WORD JOINER: an invisible character, no word, set across a table between two rows
+ROW_MARK_SIZE = 0.25  # its font size, in the table's line heights: too far from any cell's for poppler to join them
 BIN_MARGIN = 0.3  # points kept from a bin's edge, for rounding
 
 
@@ -79,13 +85,18 @@ class Layout:
     stacked: bool = True  # lines read one under the other share a unit (else each piece is one)
     grid: float = GRID  # font size, in line heights, of units beside others (1: no larger)
     least: float = 1.0  # least font size, in line heights, where a larger one reaches a neighbour (see unit_sizes)
+    cells: bool = False  # a table's cells sized apart from their neighbours, each one block (see cell_sizes)
+    rows: bool = False  # a word joiner across the table between its rows (see row_separators)
 
 
 # the layout above; every piece a block of its own (poppler orders lines by geometry alone);
 # side-by-side units at their own size (poppler reads them column by column); units allowed
 # below their line height where a neighbour stands within a font size (a letterhead's agency
-# and motto close on one row, read by poppler as one line)
-LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8))
+# and motto close on one row, read by poppler as one line); a table's cells each a block of
+# their own, and also with its rows parted (poppler reads a cell of a lower row, further
+# left, before the cells to the right of the row above it)
+LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8), Layout(cells=True),
+           Layout(cells=True, rows=True))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -226,7 +237,8 @@ def _inside(a: Box, b: Box) -> bool:
     return b[0] < x < b[2] and b[1] < y < b[3]
 
 
-def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, least: float = 1.0) -> list[float]:
+def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, least: float = 1.0,
+               cells: bool = False) -> list[float]:
     """One font size per unit, taken in text order.
 
     It starts from the unit's line height and is raised (as far as `_largest_size` allows) to
@@ -242,8 +254,12 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, 
     height (never below what keeps the unit's lines one block): an extractor draws into a
     block the words beside it within one font size."""
     boxes = [_union([parts[n].box for n in group]) for group in groups]
+    fixed = cell_sizes(parts, groups) if cells else {}
     sizes: list[float] = []
     for k, (group, beside) in enumerate(zip(groups, in_grid(parts, groups))):
+        if k in fixed:
+            sizes.append(fixed[k])
+            continue
         base = _median([parts[n].height for n in group])
         baselines = [parts[n].baseline for n in group]
         pitch = max((b - a for a, b in zip(baselines, baselines[1:])), default=0.0)
@@ -260,6 +276,70 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, 
         sizes.append(next((c for c in candidates if clearance(c) >= SEPARATION - 1e-9),
                           max(candidates, key=clearance)))
     return sizes
+
+
+def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
+    """Font sizes (unit → size) of the units of table rows that let poppler find the table
+    and read it as text.txt does, row by row and cell by cell.
+
+    Poppler takes four blocks for a table's corner where a block, the nearest block to its
+    right, the nearest under it and the one under and right of it line up (left or right
+    edges or centres within 0.3 font sizes across, tops, bottoms or centres within 0.5 font
+    sizes in height), and reads a table's blocks row by row: a block before those to its right
+    that share its height and before all below it. So each cell must be one block of its own.
+    Every cell's size is a step of one ladder, the table's line height times a power of
+    CELL_RATIO, and no two cells within poppler's reach of each other share a step (poppler
+    joins a word beside a block within a fifth of its size, and a line under it within a
+    twentieth). Each cell takes the highest step that no neighbour took among those its
+    geometry allows (the widest tolerance of misaligned cells): its lines stay APART font sizes
+    from each other and from the lines above and below it, and within REACH of the next; no
+    cell beside it comes within CELL_SPACING font sizes across. A table where some cell finds
+    no step is left to `unit_sizes`' own."""
+    cells = [g for g, group in enumerate(groups) if all(parts[n].table for n in group)]
+    if not cells:
+        return {}
+    boxes = {g: _union([parts[n].box for n in groups[g]]) for g in cells}
+    lines = {g: sorted(parts[n].baseline for n in groups[g]) for g in cells}
+    unit = _median([_median([parts[n].height for n in groups[g]]) for g in cells])
+    ladder = [unit * CELL_RATIO ** (k / 4) for k in range(4 * CELL_STEPS[1], 4 * CELL_STEPS[0] - 1, -1)]
+
+    def bounds(g: int) -> tuple[float, float]:
+        baselines, box = lines[g], boxes[g]
+        steps = [b - a for a, b in zip(baselines, baselines[1:])]
+        low = max(steps, default=0.0) / REACH
+        high = min(min(steps, default=math.inf) / APART, ladder[0] * CELL_SIZES[-1])
+        for m, q in enumerate(parts):
+            if m in groups[g]:
+                continue
+            gap = max(q.box[0] - box[2], box[0] - q.box[2])
+            if gap <= 0 and not baselines[0] <= q.baseline <= baselines[-1]:  # above or below it
+                high = min(high, min(abs(q.baseline - baselines[0]), abs(q.baseline - baselines[-1])) / APART)
+            elif gap > 0 and baselines[0] - 0.5 * high < q.baseline < baselines[-1] + 0.5 * high:  # beside it
+                high = min(high, gap / CELL_SPACING)
+        return low, high
+
+    def neighbours(g: int, k: int, size: float) -> bool:
+        """Could poppler join cells g and k, the larger of them set at `size`?"""
+        (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes[g], boxes[k]
+        gap = max(l2 - r1, l1 - r2)
+        if gap <= CELL_SPACING * size:  # one above the other: within reach of a block's lines
+            return min(abs(a - b) for a in lines[g] for b in lines[k]) <= 1.6 * size
+        return gap <= 1.1 * size and min(b1, b2) - max(t1, t2) > -0.5 * size  # side by side
+    limits = {g: bounds(g) for g in cells}
+    for base in ladder:  # the largest smallest size every cell allows
+        sizes: dict[int, float] = {}
+        for g in cells:
+            low, high = limits[g]
+            fits = [size for size in (base * f for f in CELL_SIZES) if size <= high
+                    and not any(sizes[k] == size for k in sizes if neighbours(g, k, max(size, sizes[k])))]
+            if not fits:
+                break
+            # a cell whose lines lie further apart than any size it allows keeps the largest: its
+            # lines fall into blocks of their own, the rest of the table is still found
+            sizes[g] = next((size for size in fits if size >= low), fits[-1])
+        else:
+            return sizes
+    return {}
 
 
 def in_grid(parts: list[Piece], groups: list[list[int]]) -> list[bool]:
@@ -315,6 +395,31 @@ def _near(a: Box, b: Box, reach: float) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and a[1] - reach < b[3] and b[1] - reach < a[3]
 
 
+def row_separators(parts: list[Piece]) -> tuple[list[tuple[float, float, float]], float]:
+    """Where the marks that part a table's rows go: per pair of consecutive rows (text.txt's
+    lines of a table), (left, right, middle) of the band between them, as wide as the two
+    rows; and the marks' font size.
+
+    Poppler reads a block left of another first (Breuel's second rule) unless a third block
+    lies under the right one and over the left one, overlapping both across; so it reads the
+    first cell of a lower row before the cells right of it in the row above, a table column
+    by column, wherever the rows are not found as its table. A mark across the table between
+    two rows is that third block: every cell of the row above comes before it (it lies under
+    them, overlapping them across), every cell of the row below after it. The mark is
+    ROW_MARK, a character that is no word and shows nothing; check.text_words leaves it out."""
+    rows: dict[tuple, list[Piece]] = {}
+    for piece in parts:
+        if piece.table:
+            first = piece.words[0]
+            rows.setdefault((first.get("block"), first.get("line")), []).append(piece)
+    if len(rows) < 2:
+        return [], 0.0
+    boxes = [_union([piece.box for piece in row]) for row in rows.values()]
+    size = ROW_MARK_SIZE * _median([piece.height for row in rows.values() for piece in row])
+    return [(min(upper[0], lower[0]), max(upper[2], lower[2]), (upper[3] + lower[1]) / 2)
+            for upper, lower in zip(boxes, boxes[1:])], size
+
+
 def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
               fonts: font.GlyphlessFonts, layout: Layout = Layout()) -> tuple[list[str], dict[str, object]]:
     """The content-stream operators that write the page's words invisibly over their boxes,
@@ -327,7 +432,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
     groups = units(parts, layout.stacked)
-    sizes = unit_sizes(parts, groups, layout.grid, layout.least)
+    sizes = unit_sizes(parts, groups, layout.grid, layout.least, layout.cells)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
     placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))]))
     used: dict[str, object] = {}
@@ -346,6 +451,14 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
                 if k + 1 < len(spans):  # a space stretched over the gap to the next word
                     gap = max(spans[k + 1][0] - u1, 0.05 * size)
                     ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
+    if layout.rows:
+        separators, size = row_separators(parts)
+        name, obj = fonts.variant(1.0)
+        for left, right, middle in separators:
+            used[name] = obj
+            x, y = point(left, middle + (font.ASCENT + font.DESCENT) / (font.ASCENT - font.DESCENT) * size / 2)
+            ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
+            ops.append(f"{100 * (right - left) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
     ops.append("ET")
     return ops, used
 

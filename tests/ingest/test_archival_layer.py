@@ -107,6 +107,27 @@ def ruled_table() -> Page:
     return page
 
 
+def roster(rows: int = 6) -> Page:
+    """A table of people as appendices to decisions list them: a header, then rows whose cells
+    are read one after the other (number, name, rank of two or three lines, home town of two,
+    date), the single-line cells set in the middle of their row's height."""
+    page = Page()
+    h = 42
+    page.cells(("STT", 80, 600, 190, h), ("Họ và tên", 330, 600, 560, h), ("Cấp bậc, chức vụ, đơn vị", 800, 600, 1380, h),
+               ("Nguyên quán", 1700, 600, 1980, h), ("Ngày hy sinh", 2180, 600, 2420, h))
+    top = 700
+    for n in range(rows):
+        lines = 3 if n % 2 == 0 else 2
+        middle = top + (lines * round(1.35 * h) + 30) // 2
+        page.cells((f"{n + 1}.", 110, middle - h // 2, 160, h),
+                   (f"Nguyễn Văn Tên{n}", 270, middle - h // 2 - 10, 600, h),
+                   (" / ".join(f"Trung tá đội {n} đơn vị dòng{k} Quân khu" for k in range(lines)), 700, top + 15, 1480, h),
+                   (f"Xã An{n} Sơn, huyện Phù Cừ, tỉnh / Hưng Yên{n}", 1520, middle - round(1.35 * h) // 2 - h // 2, 2100, h),
+                   (f"0{n}/01/2021", 2160, middle - h // 2 + 8, 2420, h))
+        top += lines * round(1.35 * h) + 30
+    return page
+
+
 def notice() -> Page:
     """A title and two paragraphs of full-width lines."""
     lines = ["Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính phủ quy định",
@@ -594,3 +615,56 @@ def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_
     assert len(reads) == 2
     assert laid[0] == alone and laid[1] == page.text().split()  # it failed on the page laid out again
     assert text_words(real_text(pdf)[0]) == alone  # written, in the first layout
+
+
+@needs_poppler
+def test_a_table_poppler_reads_column_by_column_comes_back_row_by_row(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS
+
+    page = roster()
+    monkeypatch.setattr(writer, "LAYOUTS", LAYOUTS[:4])  # the layouts that do not part a table's cells
+    first = page_cer(_write(tmp_path, page), page.text(), [page.record()])[0]
+    assert first > 0.1  # the name of a lower row comes before the cells right of the row above
+    monkeypatch.undo()
+    pdf = _write(tmp_path, page)
+    assert_read_in_order_over_boxes(pdf, page)
+    assert page_cer(pdf, page.text(), [page.record()]) == [0.0]
+
+
+@needs_poppler
+@pytest.mark.parametrize("layout", [layer.Layout(cells=True), layer.Layout(rows=True),
+                                    layer.Layout(cells=True, rows=True)])
+def test_cells_apart_or_rows_parted_each_read_the_table_row_by_row(tmp_path, monkeypatch, layout):
+    from sohoa.ingest.archival import searchable_pdf as writer
+
+    monkeypatch.setattr(writer, "LAYOUTS", (layout,))
+    page = roster()
+    pdf = _write(tmp_path, page)
+    assert_read_in_order_over_boxes(pdf, page)
+    marks = pdftotext_pages(pdf)[0].count(layer.ROW_MARK)
+    assert marks == (len(page.roles) - 1 if layout.rows else 0)  # one mark between two rows, none else
+
+
+def test_a_row_mark_is_no_word_of_the_text():
+    assert text_words(f"a | b\n{layer.ROW_MARK}\nc {layer.ROW_MARK}{layer.ROW_MARK} d") == ["a", "b", "c", "d"]
+    assert text_words("a\u2060b") == ["a\u2060b"]  # a joiner inside a word is part of it
+
+
+def test_neighbouring_cells_get_sizes_apart_and_none_reaches_the_next_cell():
+    parts = pieces(roster().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    sizes = layer.cell_sizes(parts, groups)
+    assert sorted(sizes) == list(range(len(groups)))  # every unit is a cell, and each has its size
+    boxes = [layer._union([parts[n].box for n in group]) for group in groups]
+    for g, size in sizes.items():
+        for k, other in sizes.items():
+            if k == g:
+                continue
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes[g], boxes[k]
+            gap = max(l2 - r1, l1 - r2)
+            side_by_side = gap > 0 and min(b1, b2) > max(t1, t2)
+            if side_by_side:
+                assert gap >= layer.CELL_SPACING * size  # poppler never pulls the next cell's words in
+            if side_by_side and gap <= max(size, other):
+                assert max(size, other) / min(size, other) >= layer.CELL_RATIO - 1e-9
