@@ -395,29 +395,49 @@ def _near(a: Box, b: Box, reach: float) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and a[1] - reach < b[3] and b[1] - reach < a[3]
 
 
-def row_separators(parts: list[Piece]) -> tuple[list[tuple[float, float, float]], float]:
-    """Where the marks that part a table's rows go: per pair of consecutive rows (text.txt's
-    lines of a table), (left, right, middle) of the band between them, as wide as the two
-    rows; and the marks' font size.
+def row_separators(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tuple[float, float, float]], float]:
+    """Where the marks that part rows read across go: per pair of consecutive rows, (left,
+    right, middle) of the band between them, as wide as the two rows; and the marks' font size.
 
     Poppler reads a block left of another first (Breuel's second rule) unless a third block
-    lies under the right one and over the left one, overlapping both across; so it reads the
-    first cell of a lower row before the cells right of it in the row above, a table column
-    by column, wherever the rows are not found as its table. A mark across the table between
-    two rows is that third block: every cell of the row above comes before it (it lies under
-    them, overlapping them across), every cell of the row below after it. The mark is
-    ROW_MARK, a character that is no word and shows nothing; check.text_words leaves it out."""
-    rows: dict[tuple, list[Piece]] = {}
+    lies under the right one and over the left one, overlapping both across; so wherever it
+    does not find the rows as a table, it reads the first cell of a lower row before the cells
+    right of it in the row above, column by column. A mark across the band between two rows is
+    that third block: every unit of the row above comes before it (it lies under them,
+    overlapping them across), every unit of the row below after it. The rows are a table's
+    (text.txt's lines of a table) and those of a grid of units side by side read row by row (a
+    letterhead's agency and motto, then its number and date; `in_grid`). A band that holds
+    some other piece gets no mark. The mark is ROW_MARK, a character that is no word and shows
+    nothing; check.text_words leaves it out."""
+    table: dict[tuple, list[Box]] = {}
     for piece in parts:
         if piece.table:
             first = piece.words[0]
-            rows.setdefault((first.get("block"), first.get("line")), []).append(piece)
-    if len(rows) < 2:
-        return [], 0.0
-    boxes = [_union([piece.box for piece in row]) for row in rows.values()]
-    size = ROW_MARK_SIZE * _median([piece.height for row in rows.values() for piece in row])
-    return [(min(upper[0], lower[0]), max(upper[2], lower[2]), (upper[3] + lower[1]) / 2)
-            for upper, lower in zip(boxes, boxes[1:])], size
+            table.setdefault((first.get("block"), first.get("line")), []).append(piece.box)
+    grid_rows: list[list[Box]] = []
+    for group, beside in zip(groups, in_grid(parts, groups)):
+        if parts[group[0]].table or not beside:
+            continue
+        box = _union([parts[n].box for n in group])
+        last = grid_rows[-1][-1] if grid_rows else None
+        if last is not None and box[0] >= last[2] and _beside(box, last, parts[group[0]].height):
+            grid_rows[-1].append(box)
+        else:
+            grid_rows.append([box])
+    heights = [piece.height for piece in parts if piece.table] or [parts[n].height for n in range(len(parts))]
+    size = ROW_MARK_SIZE * _median(heights) if heights else 0.0
+    marks = []
+    for kind in (list(table.values()), grid_rows):
+        for upper, lower in zip(kind, kind[1:]):
+            if kind is grid_rows and len(upper) < 2 and len(lower) < 2:
+                continue
+            above, below = _union(upper), _union(lower)
+            left, right, top, bottom = min(above[0], below[0]), max(above[2], below[2]), above[3], below[1]
+            if bottom <= top or any(q.box[0] < right and q.box[2] > left and q.box[1] < bottom and q.box[3] > top
+                                    for q in parts):
+                continue
+            marks.append((left, right, (top + bottom) / 2))
+    return marks, size
 
 
 def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
@@ -452,7 +472,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
                     gap = max(spans[k + 1][0] - u1, 0.05 * size)
                     ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
     if layout.rows:
-        separators, size = row_separators(parts)
+        separators, size = row_separators(parts, groups)
         name, obj = fonts.variant(1.0)
         for left, right, middle in separators:
             used[name] = obj

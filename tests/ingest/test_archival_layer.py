@@ -128,6 +128,20 @@ def roster(rows: int = 6) -> Page:
     return page
 
 
+def shifted_letterhead() -> Page:
+    """A letterhead whose number is centred under the agency but whose date stands right of
+    the motto's middle: no grid poppler finds, so it reads the agency's column first."""
+    page = Page()
+    page.block("column", ("CÔNG AN TP ĐÀ NẴNG", 239, 170, 864, 52), ("PHÒNG AN CHÍNH TRỊ NỘI BỘ", 106, 240, 979, 55))
+    page.block("column", ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1063, 170, 2270, 55),
+               ("Độc lập - Tự do - Hạnh phúc", 1311, 248, 2037, 50))
+    page.block("column", ("Số: 415 /CV-PA83", 333, 333, 754, 42))
+    page.block("column", ("Đà Nẵng, ngày 26 tháng 4 năm 2018", 1429, 346, 2308, 40))
+    page.block("body", ("V/v thông báo hoạt động của tổ chức", 137, 430, 954, 42), ("trên địa bàn thành phố", 300, 490, 800, 42))
+    page.block("body", ("Kính gửi: Sở Giáo dục và Đào tạo thành phố Đà Nẵng;", 571, 670, 2183, 48))
+    return page
+
+
 def notice() -> Page:
     """A title and two paragraphs of full-width lines."""
     lines = ["Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính phủ quy định",
@@ -668,3 +682,20 @@ def test_neighbouring_cells_get_sizes_apart_and_none_reaches_the_next_cell():
                 assert gap >= layer.CELL_SPACING * size  # poppler never pulls the next cell's words in
             if side_by_side and gap <= max(size, other):
                 assert max(size, other) / min(size, other) >= layer.CELL_RATIO - 1e-9
+
+
+@needs_poppler
+def test_a_letterhead_poppler_reads_by_columns_comes_back_row_by_row_parted_by_a_mark(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS
+
+    page = shifted_letterhead()
+    monkeypatch.setattr(writer, "LAYOUTS", LAYOUTS[:4])
+    text = pdftotext_pages(_write(tmp_path, page))[0]
+    assert text.index("Số: 415") < text.index("CỘNG HÒA")  # the agency's column first
+    monkeypatch.undo()
+    pdf = _write(tmp_path, page)
+    assert_read_in_order_over_boxes(pdf, page)
+    text = pdftotext_pages(pdf)[0]
+    assert text.count(layer.ROW_MARK) == 1  # one mark, between the letterhead's two rows
+    assert text.index("Hạnh phúc") < text.index(layer.ROW_MARK) < text.index("Số: 415")
