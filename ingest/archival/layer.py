@@ -87,6 +87,7 @@ class Layout:
     least: float = 1.0  # least font size, in line heights, where a larger one reaches a neighbour (see unit_sizes)
     cells: bool = False  # a table's cells sized apart from their neighbours, each one block (see cell_sizes)
     rows: bool = False  # a word joiner across the table between its rows (see row_separators)
+    fences: bool = False  # a word joiner close beside each of a table's cells (see cell_fences)
 
 
 # the layout above; every piece a block of its own (poppler orders lines by geometry alone);
@@ -96,7 +97,7 @@ class Layout:
 # their own, and also with its rows parted (poppler reads a cell of a lower row, further
 # left, before the cells to the right of the row above it)
 LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8), Layout(cells=True),
-           Layout(cells=True, rows=True))
+           Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -407,8 +408,9 @@ def row_separators(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tu
     overlapping them across), every unit of the row below after it. The rows are a table's
     (text.txt's lines of a table) and those of a grid of units side by side read row by row (a
     letterhead's agency and motto, then its number and date; `in_grid`). A band that holds
-    some other piece gets no mark. The mark is ROW_MARK, a character that is no word and shows
-    nothing; check.text_words leaves it out."""
+    a piece of no table gets no mark, nor do grid rows that overlap (a table's rows may: a
+    tall cell, a tilted scan; their mark goes in the middle). The mark is ROW_MARK, a
+    character that is no word and shows nothing; check.text_words leaves it out."""
     table: dict[tuple, list[Box]] = {}
     for piece in parts:
         if piece.table:
@@ -433,11 +435,44 @@ def row_separators(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tu
                 continue
             above, below = _union(upper), _union(lower)
             left, right, top, bottom = min(above[0], below[0]), max(above[2], below[2]), above[3], below[1]
-            if bottom <= top or any(q.box[0] < right and q.box[2] > left and q.box[1] < bottom and q.box[3] > top
-                                    for q in parts):
+            if kind is grid_rows and bottom <= top:
+                continue  # a table's rows may overlap a little (a tall cell, a tilted scan): the mark goes between
+            if any(q.box[0] < right and q.box[2] > left and q.box[1] < max(top, bottom) and q.box[3] > min(top, bottom)
+                   and not q.table for q in parts):
                 continue
             marks.append((left, right, (top + bottom) / 2))
     return marks, size
+
+
+FENCE_GAP = 0.05  # points between a cell and the mark beside it
+FENCE_WIDTH = 0.2  # points: a mark's width
+FENCE_SIZE = 0.5  # points: a mark's font size, its box three times as high; poppler finds a table's corner where
+# blocks line up within half the smallest font size of four, which such marks never do but by chance
+
+
+def cell_fences(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tuple[float, float, float, float]], float]:
+    """(left, right, top, bottom) of the marks close beside each table cell, one on either
+    side of each of its lines, and their font size.
+
+    Poppler widens a block's reach across (its extended box) to take in any block below it
+    that starts or ends in the white between it and its neighbours on the same line (the
+    first block to its left or right that shares some of its height), even far down the
+    page: a stray bar or a row's title in the white between two columns makes a cell reach
+    the one beside it, and where their reaches overlap the higher of the two is read first
+    (Breuel's first rule), whatever their order across. A mark right beside each cell is such
+    a neighbour, and leaves no white for the widening. The marks are ROW_MARK in a font size
+    of FENCE_SIZE, so small that poppler joins them to no cell nor to each other, nor lines
+    them up with cells for a table's corner."""
+    fences = []
+    for group in (group for group in groups if all(parts[n].table for n in group)):
+        box = _union([parts[n].box for n in group])
+        for n in group:  # beside each line: a cell whose lines lie far apart is a block a line
+            middle = parts[n].baseline - 0.4 * parts[n].height
+            # the left mark above the line's middle, the right one below it: two marks level
+            # with each other would line up with the next line's as a table's corner
+            fences.append((box[0] - FENCE_GAP - FENCE_WIDTH, box[0] - FENCE_GAP, middle - 3 * FENCE_SIZE - 0.5, middle - 0.5))
+            fences.append((box[2] + FENCE_GAP, box[2] + FENCE_GAP + FENCE_WIDTH, middle + 0.5, middle + 3 * FENCE_SIZE + 0.5))
+    return fences, FENCE_SIZE
 
 
 def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
@@ -477,6 +512,14 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
         for left, right, middle in separators:
             used[name] = obj
             x, y = point(left, middle + (font.ASCENT + font.DESCENT) / (font.ASCENT - font.DESCENT) * size / 2)
+            ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
+            ops.append(f"{100 * (right - left) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
+    if layout.fences:
+        fences, size = cell_fences(parts, groups)
+        for left, right, top, bottom in fences:
+            name, obj = fonts.variant((bottom - top) / size)
+            used[name] = obj
+            x, y = point(left, bottom + font.DESCENT / (font.ASCENT - font.DESCENT) * (bottom - top))
             ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
             ops.append(f"{100 * (right - left) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
     ops.append("ET")

@@ -699,3 +699,35 @@ def test_a_letterhead_poppler_reads_by_columns_comes_back_row_by_row_parted_by_a
     text = pdftotext_pages(pdf)[0]
     assert text.count(layer.ROW_MARK) == 1  # one mark, between the letterhead's two rows
     assert text.index("Hạnh phúc") < text.index(layer.ROW_MARK) < text.index("Số: 415")
+
+
+@needs_poppler
+def test_a_stray_block_in_the_white_between_columns_does_not_pull_a_cell_ahead(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS
+
+    page = roster()
+    last = max(w["line"] for w in page.words)  # a rule's remnant read as a bar in the last row,
+    page.words.append({"text": "|", "raw": "|", "conf": 40.0, "line": last, "block": len(page.roles),
+                       "bbox": [640, 1650, 652, 1700]})  # in the white between the names and the ranks
+    unfenced = [layout for layout in LAYOUTS if not layout.fences]
+    monkeypatch.setattr(writer, "LAYOUTS", tuple(unfenced))
+    assert page_cer(_write(tmp_path, page), page.text(), [page.record()])[0] > 0.1  # ranks before names
+    monkeypatch.undo()
+    pdf = _write(tmp_path, page)
+    assert page_cer(pdf, page.text(), [page.record()]) == [0.0]
+    good, total = box_agreement(pdf, [page.record()])
+    assert good == total
+
+
+def test_the_marks_beside_a_cell_stand_close_on_either_side_of_each_line_and_never_level():
+    parts = pieces(roster().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    fences, size = layer.cell_fences(parts, groups)
+    assert len(fences) == 2 * len(parts)  # every piece is a line of a cell
+    assert size == layer.FENCE_SIZE
+    boxes = {n: layer._union([parts[k].box for k in group]) for group in groups for n in group}
+    for n, (left, right) in zip(range(len(parts)), zip(fences[::2], fences[1::2])):
+        box = boxes[n]
+        assert 0 < box[0] - left[1] < 0.1 and 0 < right[0] - box[2] < 0.1  # close beside the cell
+        assert left[3] < right[2]  # the left one above the right one: no two marks level
