@@ -95,9 +95,12 @@ class Layout:
 # below their line height where a neighbour stands within a font size (a letterhead's agency
 # and motto close on one row, read by poppler as one line); a table's cells each a block of
 # their own, and also with its rows parted (poppler reads a cell of a lower row, further
-# left, before the cells to the right of the row above it)
+# left, before the cells to the right of the row above it), and also with each cell fenced
+# in (a stray block between two columns widens a cell's reach over its neighbour); the
+# rows parted and the cells fenced in at the sizes of the first layout (a cell sized apart
+# from its neighbours may read worse, where a speck beside it leaves it no size)
 LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8), Layout(cells=True),
-           Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True))
+           Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -327,6 +330,9 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
             return min(abs(a - b) for a in lines[g] for b in lines[k]) <= 1.6 * size
         return gap <= 1.1 * size and min(b1, b2) - max(t1, t2) > -0.5 * size  # side by side
     limits = {g: bounds(g) for g in cells}
+    # a piece read too close to a cell for any size (a speck, a word cut in two) leaves that
+    # cell to `unit_sizes`, not the whole table
+    cells = [g for g in cells if limits[g][1] >= ladder[-1]]
     for base in ladder:  # the largest smallest size every cell allows
         sizes: dict[int, float] = {}
         for g in cells:
