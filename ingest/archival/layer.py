@@ -297,8 +297,9 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
     twentieth). Each cell takes the highest step that no neighbour took among those its
     geometry allows (the widest tolerance of misaligned cells): its lines stay APART font sizes
     from each other and from the lines above and below it, and within REACH of the next; no
-    cell beside it comes within CELL_SPACING font sizes across. A table where some cell finds
-    no step is left to `unit_sizes`' own."""
+    cell beside it comes within CELL_SPACING font sizes across. Where some cell finds no step
+    at any ladder's base, the base that sizes the most cells is taken, and the cells it leaves
+    without a size are left to `unit_sizes`' own."""
     cells = [g for g, group in enumerate(groups) if all(parts[n].table for n in group)]
     if not cells:
         return {}
@@ -330,23 +331,24 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
             return min(abs(a - b) for a in lines[g] for b in lines[k]) <= 1.6 * size
         return gap <= 1.1 * size and min(b1, b2) - max(t1, t2) > -0.5 * size  # side by side
     limits = {g: bounds(g) for g in cells}
-    # a piece read too close to a cell for any size (a speck, a word cut in two) leaves that
-    # cell to `unit_sizes`, not the whole table
-    cells = [g for g in cells if limits[g][1] >= ladder[-1]]
-    for base in ladder:  # the largest smallest size every cell allows
+    best: dict[int, float] = {}
+    for base in ladder:  # the largest smallest size every cell allows, else the one most cells allow
         sizes: dict[int, float] = {}
         for g in cells:
             low, high = limits[g]
             fits = [size for size in (base * f for f in CELL_SIZES) if size <= high
                     and not any(sizes[k] == size for k in sizes if neighbours(g, k, max(size, sizes[k])))]
-            if not fits:
-                break
-            # a cell whose lines lie further apart than any size it allows keeps the largest: its
-            # lines fall into blocks of their own, the rest of the table is still found
-            sizes[g] = next((size for size in fits if size >= low), fits[-1])
-        else:
+            # a piece read too close to a cell for any size left (a speck, a word cut in two)
+            # leaves that cell to `unit_sizes`, not the whole table; a cell whose lines lie
+            # further apart than any size it allows keeps the largest: its lines fall into
+            # blocks of their own, the rest of the table is still found
+            if fits:
+                sizes[g] = next((size for size in fits if size >= low), fits[-1])
+        if len(sizes) == len(cells):
             return sizes
-    return {}
+        if len(sizes) > len(best):
+            best = sizes
+    return best
 
 
 def in_grid(parts: list[Piece], groups: list[list[int]]) -> list[bool]:
