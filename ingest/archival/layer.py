@@ -88,6 +88,7 @@ class Layout:
     cells: bool = False  # a table's cells sized apart from their neighbours, each one block (see cell_sizes)
     rows: bool = False  # a word joiner across the table between its rows (see row_separators)
     fences: bool = False  # a word joiner close beside each of a table's cells (see cell_fences)
+    columns: bool = False  # a word joiner down the white between two columns read one after the other
 
 
 # the layout above; every piece a block of its own (poppler orders lines by geometry alone);
@@ -98,9 +99,11 @@ class Layout:
 # left, before the cells to the right of the row above it), and also with each cell fenced
 # in (a stray block between two columns widens a cell's reach over its neighbour); the
 # rows parted and the cells fenced in at the sizes of the first layout (a cell sized apart
-# from its neighbours may read worse, where a speck beside it leaves it no size)
+# from its neighbours may read worse, where a speck beside it leaves it no size); two columns
+# read one after the other parted by a mark down the white between them
 LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8), Layout(cells=True),
-           Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True))
+           Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True),
+           Layout(columns=True))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -452,6 +455,51 @@ def row_separators(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tu
     return marks, size
 
 
+def column_separators(parts: list[Piece], groups: list[list[int]]) -> list[tuple[float, float, float]]:
+    """(x, top, bottom) of the marks that part two columns text.txt reads one after the other
+    (two pages scanned side by side, a form's two halves): a run of units, then a run that
+    starts higher up again and lies wholly to the right of the first, with white between them
+    from the top of the two runs to their bottom that no piece crosses.
+
+    Poppler reads a block left of another first (Breuel's second rule) unless a third block
+    lies under the right one and over the left one; a line of the right column above the
+    left column's lower lines is read before them wherever the two columns' blocks line up so.
+    A mark down the white between the columns is a block every block of the left column lies
+    left of, and every block of the right column right of: poppler reads the whole left column
+    first. The mark is ROW_MARK, as tall as the columns (its font size a third of that, so
+    large that poppler joins it to nothing), as thin as FENCE_WIDTH."""
+    groups = [group for group in groups if not any(parts[n].table for n in group)]  # a table's rows are no columns
+    boxes = [_union([parts[n].box for n in group]) for group in groups]
+    marks = []
+    for k in range(1, len(groups)):
+        right = boxes[k]
+        if right[1] >= boxes[k - 1][1]:
+            continue  # the next unit does not go back up: no second column starts here
+        left_run = []
+        for j in range(k - 1, -1, -1):  # the units before it that lie wholly to its left
+            if boxes[j][2] >= right[0]:
+                break
+            left_run.append(j)
+        if not left_run:
+            continue
+        gutter_left = max(boxes[j][2] for j in left_run)
+        right_run = []
+        for j in range(k, len(groups)):  # the units from it on that lie wholly right of those
+            if boxes[j][0] <= gutter_left:
+                break
+            right_run.append(j)
+        top = min(boxes[j][1] for j in left_run + right_run)
+        bottom = max(boxes[j][3] for j in left_run + right_run)
+        gutter_right = min(boxes[j][0] for j in right_run)
+        x = (gutter_left + gutter_right) / 2
+        if boxes[left_run[-1]][1] > right[3] or bottom - top <= 0:
+            continue  # the columns share no height: poppler reads them in order as they are
+        if any(q.box[0] < x < q.box[2] and q.box[1] < bottom and q.box[3] > top for q in parts):
+            continue
+        marks.append((x - FENCE_WIDTH / 2, top, bottom))
+    return marks
+
+
 FENCE_GAP = 0.05  # points between a cell and the mark beside it
 FENCE_WIDTH = 0.2  # points: a mark's width
 FENCE_SIZE = 0.5  # points: a mark's font size, its box three times as high; poppler finds a table's corner where
@@ -522,6 +570,14 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
             x, y = point(left, middle + (font.ASCENT + font.DESCENT) / (font.ASCENT - font.DESCENT) * size / 2)
             ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
             ops.append(f"{100 * (right - left) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
+    if layout.columns:
+        for x0, top, bottom in column_separators(parts, groups):
+            size = (bottom - top) / 3  # a font variant's box is at most 3 font sizes high
+            name, obj = fonts.variant(3.0)
+            used[name] = obj
+            x, y = point(x0, bottom + font.DESCENT / (font.ASCENT - font.DESCENT) * (bottom - top))
+            ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
+            ops.append(f"{100 * FENCE_WIDTH / (half * size):.4f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
     if layout.fences:
         fences, size = cell_fences(parts, groups)
         for left, right, top, bottom in fences:

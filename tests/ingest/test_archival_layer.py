@@ -142,6 +142,20 @@ def shifted_letterhead() -> Page:
     return page
 
 
+def spread() -> Page:
+    """Two pages of a form scanned side by side, read one after the other: the left one's
+    lines, then the right one's, whose heading stands higher than the left one's lower lines."""
+    page = Page()
+    page.block("body", *[(f"Dòng bên trái số {k} của tờ khai viết tay", 120, 300 + 70 * k, 1050, 44) for k in range(3)])
+    page.block("centred", ("Ngày tháng năm 1996", 500, 560, 950, 44), ("Người làm đơn", 600, 620, 850, 44))
+    page.block("body", ("XÁC NHẬN CỦA UBND PHƯỜNG NƠI CƯ TRÚ:", 120, 800, 1000, 46),
+               *[(f"Ông bà đang ở tổ dân phố số {k} tại địa phương", 120, 870 + 70 * k, 1050, 44) for k in range(3)])
+    page.block("body", ("XÁC NHẬN CỦA CƠ QUAN CHÍNH SÁCH", 1300, 280, 2200, 46))
+    page.block("body", ("UBND HUYỆN XÉT VÀ ĐỀ NGHỊ:", 1300, 700, 2000, 46),
+               *[(f"Đề nghị UBND tỉnh giao đất mục {k} cho gia đình", 1300, 770 + 70 * k, 2300, 44) for k in range(3)])
+    return page
+
+
 def notice() -> Page:
     """A title and two paragraphs of full-width lines."""
     lines = ["Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính phủ quy định",
@@ -745,3 +759,26 @@ def test_a_speck_too_close_to_a_cell_for_any_size_leaves_only_that_cell_unsized(
     sizes = layer.cell_sizes(parts, groups)
     cells = [g for g, group in enumerate(groups) if all(parts[n].table for n in group)]
     assert 0 < len(cells) - len(sizes) <= 2  # the cell by the speck (and the speck) alone are left out
+
+
+@needs_poppler
+def test_two_pages_side_by_side_come_back_one_after_the_other_parted_by_a_mark(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+    from sohoa.ingest.archival.layer import LAYOUTS
+
+    page = spread()
+    monkeypatch.setattr(writer, "LAYOUTS", LAYOUTS[:4])
+    assert page_cer(_write(tmp_path, page), page.text(), [page.record()])[0] > 0.01  # the right page's heading early
+    monkeypatch.undo()
+    pdf = _write(tmp_path, page)
+    assert_read_in_order_over_boxes(pdf, page)
+    parts = pieces(page.record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    marks = layer.column_separators(parts, units(parts))
+    assert len(marks) == 1
+    x, top, bottom = marks[0]
+    assert 1050 * 72 / 300 < x < 1300 * 72 / 300 and top <= 280 * 72 / 300 + 0.01 and bottom >= 1054 * 72 / 300 - 0.01
+
+
+def test_lines_read_down_one_column_get_no_column_mark():
+    parts = pieces(notice().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    assert layer.column_separators(parts, units(parts)) == []
