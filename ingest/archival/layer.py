@@ -70,7 +70,7 @@ CELL_RATIO = 1.3  # ratio of font sizes between neighbouring table cells (popple
 CELL_SIZES = (1.0, CELL_RATIO, CELL_RATIO ** 2)  # a table's cells' font sizes, in its smallest
 CELL_STEPS = (-2, 3)  # the lowest and highest power of CELL_RATIO, times the line height, of a table's smallest size
 CELL_SPACING = 0.75  # least gap between two cells, in font sizes (poppler pulls into a block the words on its lines within 0.7)
-ROW_MARK = "\u2060"  # WORD JOINER: an invisible character, no word, set across a table between two rows
+ROW_MARK = "\u2060"  # WORD JOINER: an invisible character, no word: the marks between rows, beside cells, between columns
 ROW_MARK_SIZE = 0.25  # its font size, in the table's line heights: too far from any cell's for poppler to join them
 BIN_MARGIN = 0.3  # points kept from a bin's edge, for rounding
 
@@ -294,15 +294,16 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
     edges or centres within 0.3 font sizes across, tops, bottoms or centres within 0.5 font
     sizes in height), and reads a table's blocks row by row: a block before those to its right
     that share its height and before all below it. So each cell must be one block of its own.
-    Every cell's size is a step of one ladder, the table's line height times a power of
-    CELL_RATIO, and no two cells within poppler's reach of each other share a step (poppler
-    joins a word beside a block within a fifth of its size, and a line under it within a
-    twentieth). Each cell takes the highest step that no neighbour took among those its
-    geometry allows (the widest tolerance of misaligned cells): its lines stay APART font sizes
-    from each other and from the lines above and below it, and within REACH of the next; no
-    cell beside it comes within CELL_SPACING font sizes across. Where some cell finds no step
-    at any ladder's base, the base that sizes the most cells is taken, and the cells it leaves
-    without a size are left to `unit_sizes`' own."""
+    Every cell's size is one of CELL_SIZES times a base (the table's line height times a power
+    of a fourth of CELL_RATIO, from the ladder's top down), and no two cells within poppler's
+    reach of each other share a size (poppler joins a word beside a block within a fifth of its
+    size, and a line under it within a twentieth): each cell, in text order, takes the first
+    size no neighbour took among those its geometry allows: no cell beside it comes within
+    CELL_SPACING font sizes across, its lines stay APART font sizes from each other and from
+    the lines above and below it (and within REACH of the next where it can). The base is the
+    largest that sizes every cell (the widest tolerance of misaligned cells); where none does,
+    the one that sizes the most, and the cells it leaves without a size are left to
+    `unit_sizes`' own."""
     cells = [g for g, group in enumerate(groups) if all(parts[n].table for n in group)]
     if not cells:
         return {}
@@ -437,7 +438,7 @@ def row_separators(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tu
             grid_rows[-1].append(box)
         else:
             grid_rows.append([box])
-    heights = [piece.height for piece in parts if piece.table] or [parts[n].height for n in range(len(parts))]
+    heights = [piece.height for piece in parts if piece.table] or [piece.height for piece in parts]
     size = ROW_MARK_SIZE * _median(heights) if heights else 0.0
     marks = []
     for kind in (list(table.values()), grid_rows):
