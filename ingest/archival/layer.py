@@ -327,13 +327,23 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
                 high = min(high, gap / CELL_SPACING)
         return low, high
 
-    def neighbours(g: int, k: int, size: float) -> bool:
-        """Could poppler join cells g and k, the larger of them set at `size`?"""
+    def apart(g: int, k: int) -> tuple[float, float, float]:
+        """How far apart two cells lie: the gap across, the nearest two of their lines' baselines,
+        the overlap in height (negative: the white between them)."""
         (l1, t1, r1, b1), (l2, t2, r2, b2) = boxes[g], boxes[k]
-        gap = max(l2 - r1, l1 - r2)
+        return max(l2 - r1, l1 - r2), min(abs(a - b) for a in lines[g] for b in lines[k]), min(b1, b2) - max(t1, t2)
+
+    def neighbours(gap: float, distance: float, overlap: float, size: float) -> bool:
+        """Could poppler join two cells so far apart (`apart`), the larger of them set at `size`?"""
         if gap <= CELL_SPACING * size:  # one above the other: within reach of a block's lines
-            return min(abs(a - b) for a in lines[g] for b in lines[k]) <= 1.6 * size
-        return gap <= 1.1 * size and min(b1, b2) - max(t1, t2) > -0.5 * size  # side by side
+            return distance <= 1.6 * size
+        return gap <= 1.1 * size and overlap > -0.5 * size  # side by side
+
+    # the cells before each (sizes are given in text order) that the largest size could join to it
+    reach = ladder[0] * CELL_SIZES[-1]
+    earlier = {g: [(k, *between) for k in cells[:i] if (between := apart(g, k))[0] <= 1.1 * reach
+                   and (between[1] <= 1.6 * reach or between[2] > -0.5 * reach)]
+               for i, g in enumerate(cells)}
     limits = {g: bounds(g) for g in cells}
     best: dict[int, float] = {}
     for base in ladder:  # the largest smallest size every cell allows, else the one most cells allow
@@ -341,7 +351,8 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
         for g in cells:
             low, high = limits[g]
             fits = [size for size in (base * f for f in CELL_SIZES) if size <= high
-                    and not any(sizes[k] == size for k in sizes if neighbours(g, k, max(size, sizes[k])))]
+                    and not any(sizes.get(k) == size and neighbours(gap, distance, overlap, size)
+                                for k, gap, distance, overlap in earlier[g])]
             # a piece read too close to a cell for any size left (a speck, a word cut in two)
             # leaves that cell to `unit_sizes`, not the whole table; a cell whose lines lie
             # further apart than any size it allows keeps the largest: its lines fall into
