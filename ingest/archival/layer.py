@@ -95,13 +95,13 @@ class Layout:
 # side-by-side units at their own size (poppler reads them column by column); units allowed
 # below their line height where a neighbour stands within a font size (a letterhead's agency
 # and motto close on one row, read by poppler as one line); a table's cells each a block of
-# their own, and also with its rows parted (poppler reads a cell of a lower row, further
-# left, before the cells to the right of the row above it), and also with each cell fenced
-# in (a stray block between two columns widens a cell's reach over its neighbour); the
+# their own with its rows parted (poppler reads a cell of a lower row, further left, before
+# the cells to the right of the row above it), and also with each cell fenced in (a stray
+# block between two columns widens a cell's reach over its neighbour); the
 # rows parted and the cells fenced in at the sizes of the first layout (a cell sized apart
 # from its neighbours may read worse, where a speck beside it leaves it no size); two columns
 # read one after the other parted by a mark down the white between them
-LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8), Layout(cells=True),
+LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8),
            Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True),
            Layout(columns=True))
 
