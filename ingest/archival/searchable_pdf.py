@@ -80,10 +80,10 @@ def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts, layout: 
 
 
 def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, fonts: font.GlyphlessFonts) -> pikepdf.Stream:
-    """Lays the text layer (the first of LAYOUTS) after the page's own content; returns the
-    layer's stream, which `_relay` rewrites in another layout."""
+    """Lays the text layer (the page's first layout, `layouts_to_try`) after the page's own
+    content; returns the layer's stream, which `_relay` rewrites in another layout."""
     layer = pikepdf.Stream(pdf, b"")
-    _relay(page, layer, record, fonts, LAYOUTS[0])
+    _relay(page, layer, record, fonts, layouts_to_try(record)[0])
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
     page.contents_add(layer, prepend=False)
     return layer
@@ -286,24 +286,26 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
 
     best: dict[int, tuple[tuple[int, float], Layout]] = {}
     current: dict[int, Layout] = {}
+    order: dict[int, list[Layout]] = {}  # per page, the layouts in the order it tries them
     try:
         with tempfile.TemporaryDirectory() as scratch:
             trial = Path(scratch) / "trial.pdf"
             pdf.save(trial)
             texts = pdftotext_pages(trial)
             pending = [n for n in sorted(layers) if misordered(texts[n] if n < len(texts) else "", want[n])]
-            current = {n: LAYOUTS[0] for n in pending}
+            order = {n: layouts_to_try(records[n]) for n in pending}
+            current = {n: order[n][0] for n in pending}
             laid = {n: {layers[n].read_bytes()} for n in pending}  # the layers each page was read back in
             if pending:
-                best = {n: (tried, LAYOUTS[0]) for n, tried in scores(trial, pending, texts).items()}
-            for layout in LAYOUTS[1:]:
+                best = {n: (tried, order[n][0]) for n, tried in scores(trial, pending, texts).items()}
+            for step in range(1, len(LAYOUTS)):
                 pending = [n for n in pending if best[n][0][0] > 0]
                 if not pending:
                     break
                 fresh = []  # a layout that lays a page out as one tried before reads back the same
                 for n in pending:
-                    _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
-                    current[n] = layout
+                    _relay(pdf.pages[n], layers[n], records[n], fonts, order[n][step])
+                    current[n] = order[n][step]
                     if (data := layers[n].read_bytes()) not in laid[n]:
                         laid[n].add(data)
                         fresh.append(n)
@@ -312,16 +314,27 @@ def _choose_layouts(pdf: pikepdf.Pdf, records: Sequence[dict], fonts: font.Glyph
                 pdf.save(trial)
                 for n, tried in scores(trial, fresh, beat=best).items():
                     if tried < best[n][0]:
-                        best[n] = (tried, layout)
+                        best[n] = (tried, order[n][step])
     except (OSError, subprocess.SubprocessError):
         # poppler could not read the PDF back: the choice is only a refinement, so every page
         # keeps the first layout rather than the whole PDF being lost
-        best = {n: ((0, 0), LAYOUTS[0]) for n in current}
+        best = {n: ((0, 0), order[n][0]) for n in current}
     for n, (_, layout) in best.items():
         if current[n] != layout:
             _relay(pdf.pages[n], layers[n], records[n], fonts, layout)
-        if current[n] != LAYOUTS[0]:
+        if current[n] != order[n][0]:
             pdf.pages[n].remove_unreferenced_resources()  # the fonts of the layouts left
+
+
+def layouts_to_try(record: dict) -> list[Layout]:
+    """LAYOUTS in the order the writer lays a page out in them: a page with a table starts with
+    the layouts for tables (cells sized apart, rows and cells marked), which read a table back
+    row by row where the others read it by columns, so that such a page mostly reads back
+    whole at once and is not laid out again; every other page in their own order."""
+    if "table" not in (record.get("block_roles") or ()):
+        return list(LAYOUTS)
+    tables = [layout for layout in LAYOUTS if layout.cells or layout.rows or layout.fences]
+    return tables + [layout for layout in LAYOUTS if layout not in tables]
 
 
 def consecutive_runs(pages: Sequence[int]) -> list[list[int]]:
