@@ -782,3 +782,14 @@ def test_two_pages_side_by_side_come_back_one_after_the_other_parted_by_a_mark(t
 def test_lines_read_down_one_column_get_no_column_mark():
     parts = pieces(notice().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
     assert layer.column_separators(parts, units(parts)) == []
+
+
+def test_a_page_with_a_table_tries_the_table_layouts_first_and_others_keep_their_order():
+    from sohoa.ingest.archival.layer import LAYOUTS
+    from sohoa.ingest.archival.searchable_pdf import layouts_to_try
+
+    assert layouts_to_try(official_letter().record()) == list(LAYOUTS)
+    order = layouts_to_try(roster().record())
+    assert sorted(map(repr, order)) == sorted(map(repr, LAYOUTS))  # every layout, once
+    tables = [layout.cells or layout.rows or layout.fences for layout in order]
+    assert tables == sorted(tables, reverse=True) and tables[0]  # the table layouts first
