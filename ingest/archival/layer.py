@@ -72,6 +72,10 @@ CELL_STEPS = (-2, 3)  # the lowest and highest power of CELL_RATIO, times the li
 CELL_SPACING = 0.75  # least gap between two cells, in font sizes (poppler pulls into a block the words on its lines within 0.7)
 ROW_MARK = "\u2060"  # WORD JOINER: an invisible character, no word: the marks between rows, beside cells, between columns
 ROW_MARK_SIZE = 0.25  # its font size, in the table's line heights: too far from any cell's for poppler to join them
+FENCE_GAP = 0.05  # points between a cell and the mark beside it
+FENCE_WIDTH = 0.2  # points: the width of a mark beside a cell or down between two columns
+FENCE_SIZE = 0.5  # points: a mark's font size beside a cell, its box three times as high (poppler finds a
+# table's corner where blocks line up within half the smallest font size of four, which such marks never do)
 BIN_MARGIN = 0.3  # points kept from a bin's edge, for rounding
 
 
@@ -510,12 +514,6 @@ def column_separators(parts: list[Piece], groups: list[list[int]]) -> list[tuple
             continue
         marks.append((x - FENCE_WIDTH / 2, top, bottom))
     return marks
-
-
-FENCE_GAP = 0.05  # points between a cell and the mark beside it
-FENCE_WIDTH = 0.2  # points: a mark's width
-FENCE_SIZE = 0.5  # points: a mark's font size, its box three times as high; poppler finds a table's corner where
-# blocks line up within half the smallest font size of four, which such marks never do but by chance
 
 
 def cell_fences(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tuple[float, float, float, float]], float]:
