@@ -681,14 +681,21 @@ def _fitted(box: Box, height: float, baseline: float, own: float, rise: float, d
     dash, a full stop standing alone): the height that covers it best inside the line's span,
     on the line's baseline or, for a line's first word, up to `rise` higher towards the
     word's `own` baseline (poppler starts a line at its leftmost word among the highest, so
-    only the first may be set higher). Inside the span, so that no block's edges move."""
+    only the first may be set higher); a word lower than its line (a dash under a level
+    line's baseline on a tilted scan) down to its own baseline, as far as its box stays
+    above the line's bottom (poppler keeps a word on a line within half a font size of the
+    first's baseline, and starts a line among its highest four bins). Inside the span, so that
+    no block's edges move."""
     top, bottom = box[1], box[3]
     now = _overlap(_span(height, baseline, descent), (top, bottom))
     if now >= 0.5:
         return height, baseline
     raised = max(baseline - rise, min(baseline, own))
+    floor = baseline + descent * height  # the line's bottom
+    if own > baseline:
+        raised = max(baseline, min(own, floor - descent * (bottom - top)))
     ceiling = baseline - (1 - descent) * height  # the line's top
-    tallest = min(height, (raised - ceiling) / (1 - descent))
+    tallest = min(height, (raised - ceiling) / (1 - descent), (floor - raised) / descent if descent > 0 else height)
     fitted = min(_best_height(top, bottom, raised, descent, min(bottom - top, tallest), tallest), tallest)
     if _overlap(_span(fitted, raised, descent), (top, bottom)) > now:
         return fitted, raised

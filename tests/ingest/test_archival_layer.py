@@ -793,3 +793,15 @@ def test_a_page_with_a_table_tries_the_table_layouts_first_and_others_keep_their
     assert sorted(map(repr, order)) == sorted(map(repr, LAYOUTS))  # every layout, once
     tables = [layout.cells or layout.rows or layout.fences for layout in order]
     assert tables == sorted(tables, reverse=True) and tables[0]  # the table layouts first
+
+
+def test_a_dash_lower_than_its_level_line_is_set_down_over_its_own_box_inside_the_line():
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    dash = (92.4, 167.6, 95.2, 168.5)  # under the line's baseline, as on a tilted scan's level line
+    height, baseline = layer._fitted(dash, 9.6, 166.9, 168.5 - descent * 0.9, 0.0, descent)
+    top, bottom = baseline - (1 - descent) * height, baseline + descent * height
+    assert layer._overlap((top, bottom), (dash[1], dash[3])) >= 0.5  # over its own box
+    assert bottom <= 166.9 + descent * 9.6 + 1e-9  # never below the line's bottom: no block's edge moves
+    deep = (92.4, 170.0, 95.2, 171.0)  # a speck lower than the line reaches: kept to the line's bottom
+    height, baseline = layer._fitted(deep, 9.6, 166.9, 171.0 - descent * 1.0, 0.0, descent)
+    assert baseline + descent * height <= 166.9 + descent * 9.6 + 1e-9
