@@ -25,8 +25,8 @@ _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax=
 
 def text_words(text: str) -> list[str]:
     """The words of a text, without the ' | ' cell separators text.txt puts between columns
-    and the word joiners the text layer may set between a table's rows (`layer.ROW_MARK`):
-    neither is on the page. A token of format characters alone (Unicode's Cf) is no word."""
+    and the word joiners the text layer may set between rows, beside cells and between
+    columns (`layer.ROW_MARK`): neither is on the page. A token of format characters alone (Unicode's Cf) is no word."""
     return [w for w in text.split() if w != "|" and not all(unicodedata.category(ch) == "Cf" for ch in w)]
 
 

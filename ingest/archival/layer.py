@@ -315,12 +315,13 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
     lines = {g: sorted(parts[n].baseline for n in groups[g]) for g in cells}
     unit = _median([_median([parts[n].height for n in groups[g]]) for g in cells])
     ladder = [unit * CELL_RATIO ** (k / 4) for k in range(4 * CELL_STEPS[1], 4 * CELL_STEPS[0] - 1, -1)]
+    reach = ladder[0] * CELL_SIZES[-1]  # the largest size any cell takes
 
     def bounds(g: int) -> tuple[float, float]:
         baselines, box = lines[g], boxes[g]
         steps = [b - a for a, b in zip(baselines, baselines[1:])]
         low = max(steps, default=0.0) / REACH
-        high = min(min(steps, default=math.inf) / APART, ladder[0] * CELL_SIZES[-1])
+        high = min(min(steps, default=math.inf) / APART, reach)
         for m, q in enumerate(parts):
             if m in groups[g]:
                 continue
@@ -344,7 +345,6 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
         return gap <= 1.1 * size and overlap > -0.5 * size  # side by side
 
     # the cells before each (sizes are given in text order) that the largest size could join to it
-    reach = ladder[0] * CELL_SIZES[-1]
     earlier = {g: [(k, *between) for k in cells[:i] if (between := apart(g, k))[0] <= 1.1 * reach
                    and (between[1] <= 1.6 * reach or between[2] > -0.5 * reach)]
                for i, g in enumerate(cells)}
@@ -572,30 +572,26 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
                 if k + 1 < len(spans):  # a space stretched over the gap to the next word
                     gap = max(spans[k + 1][0] - u1, 0.05 * size)
                     ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
+    def mark(left: float, right: float, top: float, bottom: float, size: float, scale: str = ".2f") -> None:
+        """A ROW_MARK over the box left..right, top..bottom, in font size `size`."""
+        name, obj = fonts.variant((bottom - top) / size)
+        used[name] = obj
+        x, y = point(left, bottom + font.DESCENT / (font.ASCENT - font.DESCENT) * (bottom - top))
+        ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
+        ops.append(f"{100 * (right - left) / (half * size):{scale}} Tz <{font.encode(ROW_MARK).hex()}> Tj")
+
     if layout.rows:
         separators, size = row_separators(parts, groups)
-        name, obj = fonts.variant(1.0)
         for left, right, middle in separators:
-            used[name] = obj
-            x, y = point(left, middle + (font.ASCENT + font.DESCENT) / (font.ASCENT - font.DESCENT) * size / 2)
-            ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
-            ops.append(f"{100 * (right - left) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
+            mark(left, right, middle - size / 2, middle + size / 2, size)
     if layout.columns:
         for x0, top, bottom in column_separators(parts, groups):
-            size = (bottom - top) / 3  # a font variant's box is at most 3 font sizes high
-            name, obj = fonts.variant(3.0)
-            used[name] = obj
-            x, y = point(x0, bottom + font.DESCENT / (font.ASCENT - font.DESCENT) * (bottom - top))
-            ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
-            ops.append(f"{100 * FENCE_WIDTH / (half * size):.4f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
+            # a font variant's box is at most 3 font sizes high; so large a size needs a finer scale
+            mark(x0, x0 + FENCE_WIDTH, top, bottom, (bottom - top) / 3, ".4f")
     if layout.fences:
         fences, size = cell_fences(parts, groups)
         for left, right, top, bottom in fences:
-            name, obj = fonts.variant((bottom - top) / size)
-            used[name] = obj
-            x, y = point(left, bottom + font.DESCENT / (font.ASCENT - font.DESCENT) * (bottom - top))
-            ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
-            ops.append(f"{100 * (right - left) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
+            mark(left, right, top, bottom, size)
     ops.append("ET")
     return ops, used
 
