@@ -6,7 +6,7 @@ probability + `model.RANK_BONUS` × rank, so a wider window overrides a narrower
 narrower is much surer; cased windows read which words were written with a capital; toned
 windows, looked up last, read the neighbours by the forms the key windows gave them. The
 words still unsure afterwards, and those another window read otherwise (contested), are
-re-weighed by the toned trigram model (`rescore`), with the document's own sure readings of their
+re-weighed by the toned four-gram model (`rescore`), with the document's own sure readings of their
 keys, and for a capital inside a sentence how names are toned (`names`), as evidence.
 """
 

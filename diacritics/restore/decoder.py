@@ -10,7 +10,7 @@ pipeline does one level up:
    garble ('t6 chirc', 'dugc'), are its marks impossible?
 3. garbled text gets its keys read first (`keys`: the OCR channel and the key n-gram model);
 4. the decision lists choose every word's toned form from the keys around it (`decisions`),
-   the toned trigram model re-weighing the unsure ones (`rescore`);
+   the toned four-gram model re-weighing the unsure ones (`rescore`);
 5. the change policy turns choices into word edits (`policy`): de-accented text trusts the
    context, text that keeps its marks changes only where the evidence is overwhelming;
 6. acronyms that lost their 'Đ' (`acronyms`), marks a Vietnamese-model OCR swapped in a

@@ -12,7 +12,7 @@
 - `key_lm`: bigram and trigram counts of the key stream (`sohoa.diacritics.restore.key_lm`),
   the language model that decides which key a garbled OCR token stands for; `channel`: the
   OCR confusion tables.
-- `toned_lm`: a trigram model over toned forms (`sohoa.diacritics.restore.toned_lm`) that
+- `toned_lm`: a four-gram model over toned forms (`sohoa.diacritics.restore.toned_lm`) that
   re-weighs the candidates of the words the decision lists are unsure of.
 
 Window hashes are 64-bit in a model fresh from training and kept to their top `STORED_HASH_BITS`
@@ -126,7 +126,7 @@ class RestorerModel:
     """the OCR channel tables (`sohoa.diacritics.restore.channel.Channel.to_json`)"""
     meta: dict = field(default_factory=dict)
     toned_lm: TonedLM | None = None
-    """the toned trigram model (`toned_lm`), when the file has one"""
+    """the toned n-gram model (`toned_lm`), when the file has one"""
     hash_bits: int = 64
     """how many top bits of each window hash the levels keep (`hash_shift` drops the rest)"""
 

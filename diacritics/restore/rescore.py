@@ -1,4 +1,4 @@
-"""The toned trigram model's second opinion on the words the decision lists are unsure of."""
+"""The toned n-gram model's second opinion on the words the decision lists are unsure of."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from sohoa.diacritics.restore.toned_lm import TonedLM
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 
 
+PADDING = 3
+"""Boundary tokens at each end of the stream the n-gram model reads (its widest reach)."""
 OTHER_KEY_FORMS = 3
 """The commonest forms of another key a garbled word may be read as that join its candidates."""
 
@@ -38,17 +40,21 @@ class ToneRescorer:
                 readings: dict[int, Counter] | None = None, contested: np.ndarray | None = None,
                 inside_capitals: np.ndarray | None = None, observed: Sequence[str] | None = None,
                 other_keys: dict[int, list[tuple[int, float]]] | None = None) -> None:
-        """Re-weigh, in place, the words the decision lists are unsure of with the toned trigram
-        model: a choice scores its log prior + `lm_weight` · log P(its trigrams).
+        """Re-weigh, in place, the words the decision lists are unsure of with the toned n-gram
+        model: a choice scores its log prior + `lm_weight` · log P(its n-grams), the four
+        four-grams that hold it (a model without four-grams: its three trigrams). Three words of
+        context on either side read what two cannot ('một hai ba để' against 'bốn hai ba dễ'):
+        on the dev data of the restore bench, the four-grams gave held-out news outside the
+        benchmark 97.61 → 97.66 % and the dev English-model pages 94.25 → 94.48 %.
 
         The prior is the decision lists' own: `prob` for their choice, the rest of the mass
         shared by corpus frequency; the words they are sure of stay as chosen unless
         `contested` (another of their windows read the word otherwise), and so do those
-        marked in `keep` (the choices of the cased windows: the trigram model cannot tell a name
-        from a word, 'Hồ Văn' from 'họ vẫn'). Unsure words within two places of each other read
-        each other through the trigrams, so they are chosen together, by Viterbi search over
-        their candidates (choosing them one at a time lets neighbours flip against each other:
-        'vạn dân' → 'vẫn dẫn'). A word's probability is then its choice's share among its
+        marked in `keep` (the choices of the cased windows: the n-gram model cannot tell a name
+        from a word, 'Hồ Văn' from 'họ vẫn'). Unsure words within the model's reach of each
+        other (three places for four-grams) read each other through the n-grams, so they are
+        chosen together, by Viterbi search over their candidates (choosing them one at a time
+        lets neighbours flip against each other: 'vạn dân' → 'vẫn dẫn'). A word's probability is then its choice's share among its
         candidates, the neighbours as chosen. `shows_mark`: see `decisions`; `readings`: the
         document's sure readings of each key (`decisions.document_readings`). `inside_capitals`:
         words written with a capital inside a sentence; where the corpus tones such a capital
@@ -116,20 +122,20 @@ class ToneRescorer:
             # unmarked forms are out where the spelling shows a mark and a marked form is in
             ruled_out = valid & ~marked & (shows_mark[unsure] & marked.any(axis=1))[:, None]
             prior = np.where(ruled_out, -np.inf, prior)
-        boundary = np.full(2, n_targets + BOUNDARY_ID, np.int64)
+        boundary = np.full(PADDING, n_targets + BOUNDARY_ID, np.int64)
         padded = np.concatenate([boundary, np.where(target >= 0, target.astype(np.int64),
                                                     n_targets + key_ids.astype(np.int64)), boundary])
-        chain_start = np.r_[True, np.diff(unsure) > 2]
+        reach = lm.order - 1  # unsure words this close read each other through the n-grams
+        chain_start = np.r_[True, np.diff(unsure) > reach]
         chain_id = np.cumsum(chain_start) - 1
         chain_size = np.bincount(chain_id)
         for first in np.flatnonzero(chain_start & (chain_size[chain_id] > 1)):
             rows = np.arange(first, first + chain_size[chain_id[first]])
-            self._viterbi_chain(padded, unsure[rows] + 2, cands[rows], prior[rows])
+            self._viterbi_chain(padded, unsure[rows] + PADDING, cands[rows], prior[rows])
         # every word's share given its neighbours as chosen (for a lone word, also its choice)
-        at = unsure + 2
-        a2, a1, b1, b2 = (padded[at + d][:, None] for d in (-2, -1, 1, 2))
+        at = unsure + PADDING
         c = np.where(valid, cands, 0)
-        fit = lm.logp3(a2, a1, c) + lm.logp3(a1, c, b1) + lm.logp3(c, b1, b2)
+        fit = lm.fit(padded, at, c)
         total = np.where(valid, prior + settings.lm_weight * fit, -np.inf)
         lone = (chain_size[chain_id] == 1)
         pick = np.where(lone, total.argmax(axis=1), (cands == padded[at][:, None]).argmax(axis=1))
@@ -217,8 +223,12 @@ class ToneRescorer:
         return odds
 
     def _viterbi_chain(self, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
-        """Best joint choice for unsure words at padded positions `at` (each within two places of
-        the next), written into `padded`; the words between and around them stay as they are."""
+        """Best joint choice for unsure words at padded positions `at` (each within the n-gram
+        model's reach of the next), written into `padded`; the words between and around them
+        stay as they are."""
+        if self.lm.order == 4:
+            self._viterbi_chain4(padded, at, cands, prior)
+            return
         lm, weight = self.lm, self.settings.lm_weight
         positions = np.arange(at[0], at[-1] + 3)  # through the two words after the last unsure one
         options, scores = [], []
@@ -249,5 +259,38 @@ class ToneRescorer:
         chosen[last - 1], chosen[last] = np.unravel_index(int(delta.argmax()), delta.shape)
         for t in range(last, 1, -1):
             chosen[t - 2] = int(back[t][chosen[t - 1], chosen[t]])
+        for p, opts, index in zip(positions, options, chosen):
+            padded[p] = opts[index]
+
+    def _viterbi_chain4(self, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
+        """`_viterbi_chain` over the four-gram model: the state is the last three words."""
+        lm, weight = self.lm, self.settings.lm_weight
+        positions = np.arange(at[0], at[-1] + 4)  # through the three words after the last unsure one
+        row_of = {int(p): n for n, p in enumerate(at)}
+        options, scores = [], []
+        for p in positions:
+            n = row_of.get(int(p))
+            keep = None if n is None else cands[n] >= 0
+            options.append(padded[p:p + 1] if n is None else cands[n][keep])
+            scores.append(np.zeros(1) if n is None else prior[n][keep])
+        # every step's four-grams (the three words before it, it) looked up in one call
+        words = [padded[at[0] - d:at[0] - d + 1] for d in (3, 2, 1)] + options
+        grids = [np.meshgrid(*words[t:t + 4], indexing="ij") for t in range(len(options))]
+        looked_up = lm.logp4(*(np.concatenate([grid[k].ravel() for grid in grids]) for k in range(4)))
+        ends = np.cumsum([grid[0].size for grid in grids])
+        # delta[i, j, k]: best score so far with the last three words options i, j, k; it starts
+        # from the three fixed words before the chain
+        delta = np.zeros((1, 1, 1))
+        back = []
+        for t, score in enumerate(scores):
+            step = weight * looked_up[ends[t] - grids[t][0].size:ends[t]].reshape(grids[t][0].shape)
+            total = delta[:, :, :, None] + step + score[None, None, None, :]
+            back.append(total.argmax(axis=0))  # best word three before, for each (two before, one before, this)
+            delta = total.max(axis=0)
+        end = len(options) - 1
+        chosen = [0] * len(options)
+        chosen[end - 2], chosen[end - 1], chosen[end] = np.unravel_index(int(delta.argmax()), delta.shape)
+        for t in range(end, 2, -1):
+            chosen[t - 3] = int(back[t][chosen[t - 2], chosen[t - 1], chosen[t]])
         for p, opts, index in zip(positions, options, chosen):
             padded[p] = opts[index]

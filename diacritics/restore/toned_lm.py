@@ -1,4 +1,4 @@
-"""The toned n-gram model: a syllable trigram model over toned forms, with absolute-discount
+"""The toned n-gram model: a syllable four-gram model over toned forms, with absolute-discount
 back-off (an `NgramModel`, see `ngrams`).
 
 The decision lists pick each word's toned form from the keys around it; where they are unsure,
@@ -6,6 +6,7 @@ this model weighs the candidates by how well each fits between the toned forms c
 neighbours ('để'/'dễ', 'những'/'nhưng'). Its tokens are the restorer's toned-target ids, with
 every other token (punctuation, numbers, <unk>, line boundaries) as `n_targets + key id`.
 
+    P(d | a b c) = (n(abcd) - D) / n(abc) + γ(abc) · P(d | b c)   (abcd kept)
     P(c | a b) = (n(abc) - D) / n(ab)  + γ(ab) · P(c | b)     (abc kept)
                =                         γ(ab) · P(c | b)     (otherwise)
     P(c | b)   = (n(bc) - D) / n(b)    + γ(b) · P(c)
@@ -13,7 +14,9 @@ every other token (punctuation, numbers, <unk>, line boundaries) as `n_targets +
 
 γ takes the discounted mass and that of the pruned n-grams. Probabilities are stored as log
 values quantised to one byte; n-grams sit in sorted tables (bigrams by first token, trigrams by
-bigram), so a lookup is one binary search per order.
+bigram, four-grams by trigram), so a lookup is one binary search per order. A model file
+written before the four-grams were counted has none: its four-gram probabilities are the
+trigram ones.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from sohoa.diacritics.restore.ngrams import DISCOUNT
 TONED_TRIGRAM_MIN_COUNT = 2
 """Trigrams seen once are dropped: on held-out news outside the benchmark, keeping them gains
 0.05 points of words for three times the size."""
+TONED_FOURGRAM_MIN_COUNT = 2
+"""Four-grams seen once are dropped too (2.8 million kept of 12.8 million; keeping them all
+gained 0.05 points of words on held-out news outside the benchmark for four times the size)."""
 LOG_FLOOR = -20.0
 _STEP = -LOG_FLOOR / 255.0
 
@@ -54,6 +60,14 @@ class TonedLM:
     trigram_backoff: np.ndarray   # uint8 quantised log γ(ab), one per bigram (0 = log 1 where none kept)
     trigram_codes: np.ndarray     # int64, sorted: bigram index * vocab + c
     trigram_logp: np.ndarray      # uint8 quantised log P(c | a b)
+    fourgram_backoff: np.ndarray | None = None  # uint8 quantised log γ(abc), one per trigram (0 = log 1)
+    fourgram_codes: np.ndarray | None = None    # int64, sorted: trigram index * vocab + d
+    fourgram_logp: np.ndarray | None = None     # uint8 quantised log P(d | a b c)
+
+    @property
+    def order(self) -> int:
+        """The widest n-gram the model holds: 4, or 3 for a model without four-grams."""
+        return 3 if self.fourgram_codes is None else 4
 
     # -- scoring (elementwise over arrays of ids) ---------------------------------
     def logp2(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -70,6 +84,33 @@ class TonedLM:
         hit &= ab_hit
         gamma = np.where(ab_hit, _dequantise(self.trigram_backoff[ab]), 0.0)
         return np.where(hit, _dequantise(self.trigram_logp[idx]), gamma + self.logp2(b, c))
+
+    def logp4(self, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+        """log P(d | a b c), elementwise (log P(d | b c) in a model without four-grams)."""
+        a, b, c, d = (np.asarray(x, dtype=np.int64) for x in (a, b, c, d))
+        if self.fourgram_codes is None:
+            return self.logp3(b, c, d)
+        ab, ab_hit = _find(self.bigram_codes, a * self.vocab + b)
+        abc, abc_hit = _find(self.trigram_codes, ab * self.vocab + c)
+        abc_hit &= ab_hit
+        idx, hit = _find(self.fourgram_codes, abc * self.vocab + d)
+        hit &= abc_hit
+        gamma = np.where(abc_hit, _dequantise(self.fourgram_backoff[abc]), 0.0)
+        return np.where(hit, _dequantise(self.fourgram_logp[idx]), gamma + self.logp3(b, c, d))
+
+    def fit(self, padded: np.ndarray, at: np.ndarray, forms: np.ndarray) -> np.ndarray:
+        """log P of the n-grams around each position `at` of the token stream `padded` (three
+        boundary tokens or more at each end) with `forms` (rows of candidates, one row per
+        position) in its place, the neighbours as they stand: the four four-grams that hold it
+        (the three trigrams, without four-grams)."""
+        around = {d: padded[at + d][:, None] for d in (-3, -2, -1, 1, 2, 3)}
+        if self.fourgram_codes is None:
+            return (self.logp3(around[-2], around[-1], forms) + self.logp3(around[-1], forms, around[1])
+                    + self.logp3(forms, around[1], around[2]))
+        return (self.logp4(around[-3], around[-2], around[-1], forms)
+                + self.logp4(around[-2], around[-1], forms, around[1])
+                + self.logp4(around[-1], forms, around[1], around[2])
+                + self.logp4(forms, around[1], around[2], around[3]))
 
     # -- persistence ----------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -88,7 +129,13 @@ class TonedLM:
             "lm_trigram_rows": np.bincount(self.trigram_codes // self.vocab, minlength=n_bigrams).astype(np.uint32),
             "lm_trigram_last": (self.trigram_codes % self.vocab).astype(small),
             "lm_trigram_logp": self.trigram_logp,
-        }
+        } | ({} if self.fourgram_codes is None else {
+            "lm_fourgram_backoff": self.fourgram_backoff,
+            "lm_fourgram_rows": np.bincount(self.fourgram_codes // self.vocab,
+                                            minlength=len(self.trigram_codes)).astype(np.uint32),
+            "lm_fourgram_last": (self.fourgram_codes % self.vocab).astype(small),
+            "lm_fourgram_logp": self.fourgram_logp,
+        })
 
     @classmethod
     def from_arrays(cls, data) -> "TonedLM | None":
@@ -98,6 +145,13 @@ class TonedLM:
         bigram_first = np.repeat(np.arange(vocab, dtype=np.int64), data["lm_bigram_rows"].astype(np.int64))
         n_bigrams = len(bigram_first)
         trigram_first = np.repeat(np.arange(n_bigrams, dtype=np.int64), data["lm_trigram_rows"].astype(np.int64))
+        fourgrams = {}
+        if "lm_fourgram_rows" in getattr(data, "files", data):
+            fourgram_first = np.repeat(np.arange(len(trigram_first), dtype=np.int64),
+                                       data["lm_fourgram_rows"].astype(np.int64))
+            fourgrams = {"fourgram_backoff": np.asarray(data["lm_fourgram_backoff"]),
+                         "fourgram_codes": fourgram_first * vocab + data["lm_fourgram_last"].astype(np.int64),
+                         "fourgram_logp": np.asarray(data["lm_fourgram_logp"])}
         return cls(
             vocab=vocab, unigram_logp=np.asarray(data["lm_unigram_logp"]),
             bigram_backoff=np.asarray(data["lm_bigram_backoff"]),
@@ -105,7 +159,7 @@ class TonedLM:
             bigram_logp=np.asarray(data["lm_bigram_logp"]),
             trigram_backoff=np.asarray(data["lm_trigram_backoff"]),
             trigram_codes=trigram_first * vocab + data["lm_trigram_last"].astype(np.int64),
-            trigram_logp=np.asarray(data["lm_trigram_logp"]),
+            trigram_logp=np.asarray(data["lm_trigram_logp"]), **fourgrams,
         )
 
 
@@ -118,8 +172,9 @@ def _find(table: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def build_toned_lm(tokens: np.ndarray, vocab: int, *, trigram_min_count: int = TONED_TRIGRAM_MIN_COUNT,
-                   discount: float = DISCOUNT) -> TonedLM:
-    """Count the n-grams of an `lm_tokens` stream and turn them into a `TonedLM`."""
+                   fourgram_min_count: int | None = TONED_FOURGRAM_MIN_COUNT, discount: float = DISCOUNT) -> TonedLM:
+    """Count the n-grams of an `lm_tokens` stream and turn them into a `TonedLM` (without
+    four-grams where `fourgram_min_count` is None)."""
     t = np.asarray(tokens, dtype=np.int64)
     bi_codes, bi_counts = np.unique(t[:-1] * vocab + t[1:], return_counts=True)
     first, last = bi_codes // vocab, bi_codes % vocab
@@ -141,11 +196,35 @@ def build_toned_lm(tokens: np.ndarray, vocab: int, *, trigram_min_count: int = T
     b, c = (tri_codes // vocab) % vocab, tri_codes % vocab
     lower = np.exp(_lookup_logp2(bi_codes, bigram_logp, gamma1, unigram, b, c, vocab))
     trigram_logp = np.log(tri_discounted + gamma2[ab] * lower)
-    return TonedLM(
+    model = TonedLM(
         vocab=vocab, unigram_logp=np.log(unigram).astype(np.float32), bigram_backoff=np.log(gamma1).astype(np.float32),
         bigram_codes=bi_codes, bigram_logp=_quantise(bigram_logp), trigram_backoff=_quantise(np.log(gamma2)),
         trigram_codes=ab.astype(np.int64) * vocab + c, trigram_logp=_quantise(trigram_logp),
     )
+    if fourgram_min_count is not None:
+        _add_fourgrams(model, t, tri_codes, fourgram_min_count, discount)
+    return model
+
+
+def _add_fourgrams(model: TonedLM, t: np.ndarray, tri_codes: np.ndarray, min_count: int, discount: float) -> None:
+    """Count the four-grams of the stream `t` whose first three tokens are a kept trigram
+    (`tri_codes`, as a·V² + b·V + c: every four-gram seen `min_count` times is one) and give
+    `model` their probabilities over its own (quantised) trigram ones."""
+    vocab = model.vocab
+    abc, kept = _find(tri_codes, (t[:-3] * vocab + t[1:-2]) * vocab + t[2:-1])
+    codes, counts = np.unique(abc[kept] * vocab + t[3:][kept], return_counts=True)
+    context = np.bincount(abc[kept], minlength=len(tri_codes))  # n(abc) followed by a token
+    keep = counts >= min_count
+    codes, counts = codes[keep], counts[keep]
+    first = codes // vocab
+    discounted = (counts - discount) / context[first]
+    gamma = np.maximum(1.0 - np.bincount(first, weights=discounted, minlength=len(tri_codes)), 1e-9)
+    gamma[context == 0] = 1.0
+    b, c, d = (tri_codes[first] // vocab) % vocab, tri_codes[first] % vocab, codes % vocab
+    lower = np.exp(model.logp3(b, c, d))
+    model.fourgram_backoff = _quantise(np.log(gamma))
+    model.fourgram_codes = codes
+    model.fourgram_logp = _quantise(np.log(discounted + gamma[first] * lower))
 
 
 def _lookup_logp2(bi_codes, bigram_logp, gamma1, unigram, b, c, vocab):

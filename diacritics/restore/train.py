@@ -12,7 +12,7 @@
 5. Toned levels: the same, with the neighbours read by their true toned forms, kept only where
    they correct the key levels' choice (the decoder feeds them the key levels' choices).
 6. The two n-gram models (`ngrams`): key bigrams and trigrams (`key_lm`), for OCR garble and
-   mending words, and a trigram model over the toned forms (`toned_lm`), for the words the
+   mending words, and a four-gram model over the toned forms (`toned_lm`), for the words the
    levels leave unsure.
 """
 
@@ -223,8 +223,8 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
     key_lm = build_key_ngrams(keys, len(new_keys), bigram_min_count=min_count)
     _log(f"restore/train: {len(key_lm.bigram_codes):,} key bigrams, {len(key_lm.trigram_codes):,} key trigrams", quiet)
     toned_lm = build_toned_lm(lm_tokens(keys, targets, len(new_targets)), len(new_targets) + len(new_keys))
-    _log(f"restore/train: toned LM: {len(toned_lm.bigram_codes):,} bigrams, {len(toned_lm.trigram_codes):,} trigrams",
-         quiet)
+    _log(f"restore/train: toned LM: {len(toned_lm.bigram_codes):,} bigrams, {len(toned_lm.trigram_codes):,} trigrams, "
+         f"{len(toned_lm.fourgram_codes):,} four-grams", quiet)
     meta = {
         "created": _dt.date.today().isoformat(), "tokens": int(len(keys)),
         "min_count": min_count, "min_gain": min_gain, "provenance": provenance,

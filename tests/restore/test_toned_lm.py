@@ -1,4 +1,4 @@
-"""The toned trigram model and how the decoder uses it on the words the decision lists leave unsure."""
+"""The toned n-gram model and how the decoder uses it on the words the decision lists leave unsure."""
 
 from __future__ import annotations
 
@@ -45,14 +45,46 @@ def test_the_next_token_probabilities_sum_to_one(stream, a, b):
     assert 0.9 < total < 1.1
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=5), min_size=5, max_size=120),
+       st.lists(st.integers(min_value=0, max_value=5), min_size=3, max_size=3))
+def test_the_next_token_probabilities_after_three_tokens_sum_to_one(stream, context):
+    """Law: after any three tokens, the four-gram probabilities of every possible next token
+    sum to 1 (up to the quantisation), whether or not the three were seen together."""
+    vocab = 6
+    lm = build_toned_lm(np.array(stream), vocab=vocab, trigram_min_count=1, fourgram_min_count=1)
+    every = np.arange(vocab)
+    a, b, c = (np.full(vocab, token) for token in context)
+    assert 0.9 < np.exp(lm.logp4(a, b, c, every)).sum() < 1.1
+
+
+def test_three_tokens_of_context_tell_what_two_cannot():
+    # after '1 2' comes 3 as often as 4; after '0 1 2' it is always 3, after '5 1 2' always 4
+    stream = np.array([0, 1, 2, 3, 5, 1, 2, 4] * 6)
+    lm = build_toned_lm(stream, vocab=6)
+    assert lm.order == 4
+    three, four = lm.logp4(np.array([0, 0]), np.array([1, 1]), np.array([2, 2]), np.array([3, 4]))
+    assert three > four
+    three, four = lm.logp4(np.array([5, 5]), np.array([1, 1]), np.array([2, 2]), np.array([3, 4]))
+    assert four > three
+    plain = build_toned_lm(stream, vocab=6, fourgram_min_count=None)
+    assert plain.order == 3
+    a, b, c, d = (np.array([k]) for k in (0, 1, 2, 3))
+    assert np.array_equal(plain.logp4(a, b, c, d), plain.logp3(b, c, d))  # no four-grams: the trigram's
+
+
 def test_the_compact_arrays_give_back_the_same_model():
     rng = np.random.default_rng(3)
     stream = rng.integers(0, 40, size=3000)
     lm = build_toned_lm(stream, vocab=40)
     again = TonedLM.from_arrays(lm.to_arrays())
-    a, b, c = (rng.integers(0, 40, size=500) for _ in range(3))
+    a, b, c, d = (rng.integers(0, 40, size=500) for _ in range(4))
     assert np.array_equal(lm.logp3(a, b, c), again.logp3(a, b, c))
+    assert np.array_equal(lm.logp4(a, b, c, d), again.logp4(a, b, c, d))
     assert TonedLM.from_arrays({}) is None
+    # a model file written before four-grams were counted reads as the trigram model it is
+    older = {k: v for k, v in lm.to_arrays().items() if "fourgram" not in k}
+    assert TonedLM.from_arrays(older).order == 3
 
 
 def _without_levels(tmp_path) -> RestorerModel:
@@ -76,6 +108,20 @@ def test_without_the_trigram_model_the_most_frequent_form_wins(tmp_path, context
     model = _without_levels(tmp_path)
     model.toned_lm = None
     assert context_choice(model, "rat de dang .") == "rất để dàng ."
+
+
+# 'de' is 'để' twice as often as 'dễ' after 'hai ba'; the word before those two tells which
+FOURGRAM_TEXT = "\n".join(["một hai ba để"] * 8 + ["bốn hai ba dễ"] * 4)
+
+
+def test_the_four_gram_model_reads_a_word_by_the_three_before_it(tmp_path, context_choice):
+    model = build_model([FOURGRAM_TEXT], min_count=2, min_gain=1)
+    model.levels = []  # only the candidate counts and the n-gram model decide
+    assert model.toned_lm.order == 4
+    assert context_choice(model, "bon hai ba de") == "bốn hai ba dễ"
+    assert context_choice(model, "mot hai ba de") == "một hai ba để"
+    model.toned_lm.fourgram_codes = None  # the trigram model alone: the commoner form
+    assert context_choice(model, "bon hai ba de") == "bốn hai ba để"
 
 
 def test_a_sure_decision_is_not_reweighed(tmp_path, context_choice):
