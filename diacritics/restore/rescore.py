@@ -225,47 +225,10 @@ class ToneRescorer:
     def _viterbi_chain(self, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
         """Best joint choice for unsure words at padded positions `at` (each within the n-gram
         model's reach of the next), written into `padded`; the words between and around them
-        stay as they are."""
-        if self.lm.order == 4:
-            self._viterbi_chain4(padded, at, cands, prior)
-            return
+        stay as they are. The state of the search is the last n - 1 words."""
         lm, weight = self.lm, self.settings.lm_weight
-        positions = np.arange(at[0], at[-1] + 3)  # through the two words after the last unsure one
-        options, scores = [], []
-        row_of = {int(p): n for n, p in enumerate(at)}
-        for p in positions:
-            n = row_of.get(int(p))
-            if n is None:
-                options.append(padded[p:p + 1])
-                scores.append(np.zeros(1))
-            else:
-                keep = cands[n] >= 0
-                options.append(cands[n][keep])
-                scores.append(prior[n][keep])
-        # delta[i, j]: best score so far with the word before last = prev_opts[i] and the last
-        # = cur_opts[j]; it starts from the two fixed words before the chain
-        prev_opts, cur_opts = padded[at[0] - 2:at[0] - 1], padded[at[0] - 1:at[0]]
-        delta = np.zeros((1, 1))
-        back = []
-        for opts, score in zip(options, scores):
-            step = weight * lm.logp3(prev_opts[:, None, None], cur_opts[None, :, None], opts[None, None, :])
-            total = delta[:, :, None] + step + score[None, None, :]
-            back.append(total.argmax(axis=0))      # best previous-previous for each (previous, this)
-            delta = total.max(axis=0)
-            prev_opts, cur_opts = cur_opts, opts
-        # trace back from the best last pair; back[t][j, k] is the choice two before (j, k)
-        last = len(options) - 1
-        chosen = [0] * len(options)
-        chosen[last - 1], chosen[last] = np.unravel_index(int(delta.argmax()), delta.shape)
-        for t in range(last, 1, -1):
-            chosen[t - 2] = int(back[t][chosen[t - 1], chosen[t]])
-        for p, opts, index in zip(positions, options, chosen):
-            padded[p] = opts[index]
-
-    def _viterbi_chain4(self, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
-        """`_viterbi_chain` over the four-gram model: the state is the last three words."""
-        lm, weight = self.lm, self.settings.lm_weight
-        positions = np.arange(at[0], at[-1] + 4)  # through the three words after the last unsure one
+        context = lm.order - 1
+        positions = np.arange(at[0], at[-1] + context + 1)  # through the words after the last unsure one it reaches
         row_of = {int(p): n for n, p in enumerate(at)}
         options, scores = [], []
         for p in positions:
@@ -273,24 +236,25 @@ class ToneRescorer:
             keep = None if n is None else cands[n] >= 0
             options.append(padded[p:p + 1] if n is None else cands[n][keep])
             scores.append(np.zeros(1) if n is None else prior[n][keep])
-        # every step's four-grams (the three words before it, it) looked up in one call
-        words = [padded[at[0] - d:at[0] - d + 1] for d in (3, 2, 1)] + options
-        grids = [np.meshgrid(*words[t:t + 4], indexing="ij") for t in range(len(options))]
-        looked_up = lm.logp4(*(np.concatenate([grid[k].ravel() for grid in grids]) for k in range(4)))
+        # every step's n-grams (the words before it, it) looked up in one call; the search
+        # starts from the fixed words before the chain
+        words = [padded[at[0] - d:at[0] - d + 1] for d in range(context, 0, -1)] + options
+        grids = [np.meshgrid(*words[t:t + context + 1], indexing="ij") for t in range(len(options))]
+        looked_up = lm.logp(*(np.concatenate([grid[k].ravel() for grid in grids]) for k in range(context + 1)))
         ends = np.cumsum([grid[0].size for grid in grids])
-        # delta[i, j, k]: best score so far with the last three words options i, j, k; it starts
-        # from the three fixed words before the chain
-        delta = np.zeros((1, 1, 1))
+        # delta[i, ..., k]: best score so far with the last n - 1 words options i, ..., k
+        delta = np.zeros((1,) * context)
         back = []
         for t, score in enumerate(scores):
-            step = weight * looked_up[ends[t] - grids[t][0].size:ends[t]].reshape(grids[t][0].shape)
-            total = delta[:, :, :, None] + step + score[None, None, None, :]
-            back.append(total.argmax(axis=0))  # best word three before, for each (two before, one before, this)
+            shape = grids[t][0].shape
+            step = weight * looked_up[ends[t] - grids[t][0].size:ends[t]].reshape(shape)
+            total = delta[..., None] + step + score.reshape((1,) * context + (-1,))
+            back.append(total.argmax(axis=0))  # the best earliest word of the state, for each later n - 1
             delta = total.max(axis=0)
         end = len(options) - 1
         chosen = [0] * len(options)
-        chosen[end - 2], chosen[end - 1], chosen[end] = np.unravel_index(int(delta.argmax()), delta.shape)
-        for t in range(end, 2, -1):
-            chosen[t - 3] = int(back[t][chosen[t - 2], chosen[t - 1], chosen[t]])
+        chosen[end - context + 1:] = np.unravel_index(int(delta.argmax()), delta.shape)
+        for t in range(end, context - 1, -1):
+            chosen[t - context] = int(back[t][tuple(chosen[t - context + 1:t + 1])])
         for p, opts, index in zip(positions, options, chosen):
             padded[p] = opts[index]

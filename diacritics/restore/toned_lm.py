@@ -98,6 +98,10 @@ class TonedLM:
         gamma = np.where(abc_hit, _dequantise(self.fourgram_backoff[abc]), 0.0)
         return np.where(hit, _dequantise(self.fourgram_logp[idx]), gamma + self.logp3(b, c, d))
 
+    def logp(self, *tokens: np.ndarray) -> np.ndarray:
+        """log P(last | the ones before), elementwise, for three tokens or four."""
+        return self.logp3(*tokens) if len(tokens) == 3 else self.logp4(*tokens)
+
     def fit(self, padded: np.ndarray, at: np.ndarray, forms: np.ndarray) -> np.ndarray:
         """log P of the n-grams around each position `at` of the token stream `padded` (three
         boundary tokens or more at each end) with `forms` (rows of candidates, one row per
