@@ -49,6 +49,8 @@ from sohoa.ingest.archival.geometry import to_original
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom on the upright page, top-down
 
+DUPLICATE_SPACING = 0.12  # least advance, in font sizes, of a letter after the same letter (poppler drops one
+# that starts within 0.1 font sizes of its twin as the second stroke of a fake bold: 'ngày...' read 'ngày. .')
 MIN_GAP = 0.25  # least gap between two words, in box heights, that extractors read as a space
 SEPARATION = 1.12  # least ratio of font sizes between neighbouring units (poppler joins below 1.05)
 FACTORS = (1.0, SEPARATION, 1 / SEPARATION, SEPARATION ** 2, SEPARATION ** -2, SEPARATION ** 3)
@@ -277,6 +279,7 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, 
         target = max(base, max(parts[n].widest_gap for n in group) / BRIDGE, grid * base if beside else base,
                      pitch / REACH)
         limit = max(base if least >= 1 else max(pitch / REACH, least * base), _largest_size(parts, group, target))
+        limit = min(limit, _twin_letters_limit(parts, group))
         size = min(target, limit)
         near = [sizes[j] for j in range(k) if _near(boxes[j], boxes[k], 2.0 * max(sizes[j], size))]
 
@@ -321,7 +324,7 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
         baselines, box = lines[g], boxes[g]
         steps = [b - a for a, b in zip(baselines, baselines[1:])]
         low = max(steps, default=0.0) / REACH
-        high = min(min(steps, default=math.inf) / APART, reach)
+        high = min(min(steps, default=math.inf) / APART, reach, _twin_letters_limit(parts, groups[g]))
         for m, q in enumerate(parts):
             if m in groups[g]:
                 continue
@@ -385,6 +388,20 @@ def _beside(other: Box, box: Box, step: float) -> bool:
     it or less than half a line away (the number and the date under a letterhead's two
     columns are seldom level)."""
     return min(other[3], box[3]) - max(other[1], box[1]) > -0.5 * step and (other[0] >= box[2] or other[2] <= box[0])
+
+
+def _twin_letters_limit(parts: list[Piece], group: list[int]) -> float:
+    """The largest font size at which every letter of the unit that repeats the letter before
+    it ('...', '2000', 'll') still starts DUPLICATE_SPACING font sizes after it: a word is set
+    across its box, so a large size squeezes its letters, and poppler drops a letter that
+    starts too close to its twin (infinite where no word repeats a letter)."""
+    limit = math.inf
+    for n in group:
+        for (left, right), word in zip(_spaced(parts[n], 0.0), parts[n].words):
+            text = word["text"]
+            if any(a == b for a, b in zip(text, text[1:])):
+                limit = min(limit, (right - left) / len(text) / DUPLICATE_SPACING)
+    return limit
 
 
 def _largest_size(parts: list[Piece], group: list[int], target: float) -> float:

@@ -805,3 +805,48 @@ def test_a_dash_lower_than_its_level_line_is_set_down_over_its_own_box_inside_th
     deep = (92.4, 170.0, 95.2, 171.0)  # a speck lower than the line reaches: kept to the line's bottom
     height, baseline = layer._fitted(deep, 9.6, 166.9, 171.0 - descent * 1.0, 0.0, descent)
     assert baseline + descent * height <= 166.9 + descent * 9.6 + 1e-9
+
+
+def squeezed_dots_letterhead() -> Page:
+    """A letterhead whose date leaves the day and month blank, as a draft does: 'ngày...' and
+    'tháng...' read by the OCR into boxes hardly wider than the words without their dots."""
+    page = Page()
+    page.block("column", ("HỘI ĐỒNG NHÂN DÂN", 484, 244, 992, 52), ("TỈNH QUẢNG NGÃI", 486, 306, 990, 50))
+    page.block("column", ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1171, 246, 2240, 55),
+               ("Độc lập - Tự do - Hạnh phúc", 1373, 315, 2037, 55))
+    page.block("column", ("Số: /NQ-HĐND", 488, 407, 900, 50))
+    page.block("column", ("Quảng Ngãi,", 1300, 440, 1540, 50))
+    for text, left, right in (("ngày...", 1561, 1677), ("tháng...", 1783, 1918), ("năm", 2004, 2103), ("2025", 2130, 2240)):
+        page.words.append({"text": text, "raw": text, "conf": 90.0, "line": page.lines, "block": len(page.roles),
+                           "bbox": [left, 440, right, 490]})
+    page.block("body", ("Xét Tờ trình của Ủy ban nhân dân tỉnh về việc ban hành quy định.", 383, 700, 2239, 52))
+    return page
+
+
+@needs_poppler
+def test_a_letter_after_its_twin_is_not_dropped_from_a_squeezed_word(tmp_path):
+    """Poppler drops a letter that starts within a tenth of the font size of the same letter
+    before it (a fake bold's second stroke): a letterhead's large font size squeezes 'ngày...'
+    into its box so far that one dot went, and pdftotext read 'ngày. .'."""
+    page = squeezed_dots_letterhead()
+    text = pdftotext_pages(_write(tmp_path, page))[0]
+    assert "ngày..." in text.split() and "tháng..." in text.split()
+    parts = pieces(page.record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    for group, size in zip(groups, unit_sizes(parts, groups)):
+        for n in group:
+            for (left, right), word in zip(layer._spaced(parts[n], size), parts[n].words):
+                if "..." in word["text"]:
+                    assert (right - left) / len(word["text"]) >= 0.1 * size
+
+
+def test_only_a_word_that_repeats_a_letter_limits_its_unit_size():
+    page = Page()
+    page.block("body", ("Số liệu năm 2025 của tỉnh", 300, 400, 1400, 48))
+    parts = pieces(page.record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    assert layer._twin_letters_limit(parts, [0]) == math.inf
+    page = Page()
+    page.block("body", ("Dự toán năm 2000 của tỉnh", 300, 400, 1400, 48))
+    parts = pieces(page.record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    (left, _, right, _), = [b for b, w in zip(parts[0].boxes, parts[0].words) if w["text"] == "2000"]
+    assert layer._twin_letters_limit(parts, [0]) == pytest.approx((right - left) / 4 / layer.DUPLICATE_SPACING)
