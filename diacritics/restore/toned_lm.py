@@ -75,7 +75,7 @@ class TonedLM:
         """log P(c | b), elementwise."""
         idx, hit = _find(self.bigram_codes, b * self.vocab + c)
         backoff = self.bigram_backoff[b] + self.unigram_logp[c]
-        return np.where(hit, _dequantise(self.bigram_logp[idx]), backoff)
+        return np.where(hit, _dequantise(_at(self.bigram_logp, idx)), backoff)
 
     def logp3(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         """log P(c | a b), elementwise."""
@@ -83,8 +83,8 @@ class TonedLM:
         ab, ab_hit = _find(self.bigram_codes, a * self.vocab + b)
         idx, hit = _find(self.trigram_codes, ab * self.vocab + c)
         hit &= ab_hit
-        gamma = np.where(ab_hit, _dequantise(self.trigram_backoff[ab]), 0.0)
-        return np.where(hit, _dequantise(self.trigram_logp[idx]), gamma + self.logp2(b, c))
+        gamma = np.where(ab_hit, _dequantise(_at(self.trigram_backoff, ab)), 0.0)
+        return np.where(hit, _dequantise(_at(self.trigram_logp, idx)), gamma + self.logp2(b, c))
 
     def logp4(self, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
         """log P(d | a b c), elementwise (log P(d | b c) in a model without four-grams)."""
@@ -96,8 +96,8 @@ class TonedLM:
         abc_hit &= ab_hit
         idx, hit = _find(self.fourgram_codes, abc * self.vocab + d)
         hit &= abc_hit
-        gamma = np.where(abc_hit, _dequantise(self.fourgram_backoff[abc]), 0.0)
-        return np.where(hit, _dequantise(self.fourgram_logp[idx]), gamma + self.logp3(b, c, d))
+        gamma = np.where(abc_hit, _dequantise(_at(self.fourgram_backoff, abc)), 0.0)
+        return np.where(hit, _dequantise(_at(self.fourgram_logp, idx)), gamma + self.logp3(b, c, d))
 
     def logp(self, *tokens: np.ndarray) -> np.ndarray:
         """log P(last | the ones before), elementwise, for three tokens or four."""
@@ -168,6 +168,12 @@ class TonedLM:
         )
 
 
+def _at(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """values[idx], where an empty table (a tiny corpus keeps no trigram) gives zeros: the
+    lookups that found nothing read it, and `np.where` drops what they read."""
+    return values[idx] if len(values) else np.zeros(np.shape(idx), values.dtype)
+
+
 def _find(table: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index of each code in a sorted table, and whether it is there."""
     if not len(table):
@@ -206,7 +212,7 @@ def build_toned_lm(tokens: np.ndarray, vocab: int, *, trigram_min_count: int = T
         bigram_codes=bi_codes, bigram_logp=_quantise(bigram_logp), trigram_backoff=_quantise(np.log(gamma2)),
         trigram_codes=ab.astype(np.int64) * vocab + c, trigram_logp=_quantise(trigram_logp),
     )
-    if fourgram_min_count is not None:
+    if fourgram_min_count is not None and len(tri_codes):  # four-grams extend kept trigrams
         _add_fourgrams(model, t, tri_codes, fourgram_min_count, discount)
     return model
 

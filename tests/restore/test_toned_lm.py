@@ -73,6 +73,13 @@ def test_three_tokens_of_context_tell_what_two_cannot():
     assert np.array_equal(plain.logp4(a, b, c, d), plain.logp3(b, c, d))  # no four-grams: the trigram's
 
 
+def test_a_stream_too_short_for_any_kept_trigram_gives_a_model_that_still_reads_four_tokens():
+    lm = build_toned_lm(np.array([0, 1, 2, 3, 4]), vocab=5)  # every trigram seen once, none kept
+    assert lm.order == 3
+    a, b, c, d = (np.array([k]) for k in (0, 1, 2, 3))
+    assert np.isfinite(lm.logp4(a, b, c, d)).all()
+
+
 def test_the_compact_arrays_give_back_the_same_model():
     rng = np.random.default_rng(3)
     stream = rng.integers(0, 40, size=3000)
