@@ -236,18 +236,16 @@ class ToneRescorer:
             keep = None if n is None else cands[n] >= 0
             options.append(padded[p:p + 1] if n is None else cands[n][keep])
             scores.append(np.zeros(1) if n is None else prior[n][keep])
-        # every step's n-grams (the words before it, it) looked up in one call; the search
-        # starts from the fixed words before the chain
+        # the steps' n-grams (the words before each, it) looked up a batch of steps at a time
+        # (one call per batch; batches bounded, so a long run of unsure words costs no more
+        # memory than a short one); the search starts from the fixed words before the chain
         words = [padded[at[0] - d:at[0] - d + 1] for d in range(context, 0, -1)] + options
-        grids = [np.meshgrid(*words[t:t + context + 1], indexing="ij") for t in range(len(options))]
-        looked_up = lm.logp(*(np.concatenate([grid[k].ravel() for grid in grids]) for k in range(context + 1)))
-        ends = np.cumsum([grid[0].size for grid in grids])
+        steps = _batched_ngrams(lm, words, context + 1)
         # delta[i, ..., k]: best score so far with the last n - 1 words options i, ..., k
         delta = np.zeros((1,) * context)
         back = []
-        for t, score in enumerate(scores):
-            shape = grids[t][0].shape
-            step = weight * looked_up[ends[t] - grids[t][0].size:ends[t]].reshape(shape)
+        for score in scores:
+            step = weight * next(steps)
             total = delta[..., None] + step + score.reshape((1,) * context + (-1,))
             back.append(total.argmax(axis=0))  # the best earliest word of the state, for each later n - 1
             delta = total.max(axis=0)
@@ -258,3 +256,28 @@ class ToneRescorer:
             chosen[t - context] = int(back[t][tuple(chosen[t - context + 1:t + 1])])
         for p, opts, index in zip(positions, options, chosen):
             padded[p] = opts[index]
+
+
+NGRAM_BATCH = 1 << 16
+"""n-grams looked up in one call to the model, at most (a batch of a Viterbi search's steps)."""
+
+
+def _batched_ngrams(lm: TonedLM, words: list[np.ndarray], order: int):
+    """For each position from `order - 1` on in `words` (each an array of options), the log
+    probability of every option after every combination of the options of the `order - 1`
+    before it, as an array with one axis per word; looked up in batches of steps of at most
+    NGRAM_BATCH n-grams (a single step may be larger)."""
+    start = 0
+    steps = len(words) - order + 1
+    while start < steps:
+        grids, size = [], 0
+        while start + len(grids) < steps and (not grids or size < NGRAM_BATCH):
+            grid = np.meshgrid(*words[start + len(grids):start + len(grids) + order], indexing="ij")
+            grids.append(grid)
+            size += grid[0].size
+        looked_up = lm.logp(*(np.concatenate([grid[k].ravel() for grid in grids]) for k in range(order)))
+        offset = 0
+        for grid in grids:
+            yield looked_up[offset:offset + grid[0].size].reshape(grid[0].shape)
+            offset += grid[0].size
+        start += len(grids)

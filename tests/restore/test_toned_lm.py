@@ -173,3 +173,19 @@ def test_a_word_no_window_contests_keeps_the_decision_lists_reading():
     words = [restorer.vocabulary.targets[b] for b, t in zip(best.tolist(), tokens) if t.text]
     assert words == ["các", "cơ", "quan", "nhà", "nước"]
     assert prob[[i for i, t in enumerate(tokens) if t.text == "quan"][0]] > 0.9
+
+
+def test_the_search_looks_n_grams_up_in_bounded_batches_with_the_same_values(monkeypatch):
+    """A long run of unsure words is searched with its n-grams looked up a batch at a time: the
+    same log probabilities, step by step, as one lookup per step."""
+    from sohoa.diacritics.restore import rescore
+
+    rng = np.random.default_rng(5)
+    lm = build_toned_lm(rng.integers(0, 12, size=4000), vocab=12)
+    words = [rng.integers(0, 12, size=rng.integers(1, 6)) for _ in range(40)]
+    monkeypatch.setattr(rescore, "NGRAM_BATCH", 50)  # many batches, some of one step only
+    steps = list(rescore._batched_ngrams(lm, words, 4))
+    assert len(steps) == len(words) - 3
+    for t, step in enumerate(steps):
+        grid = np.meshgrid(*words[t:t + 4], indexing="ij")
+        assert np.array_equal(step, lm.logp4(*grid))
