@@ -108,14 +108,11 @@ class TonedLM:
         boundary tokens or more at each end) with `forms` (rows of candidates, one row per
         position) in its place, the neighbours as they stand: the four four-grams that hold it
         (the three trigrams, without four-grams)."""
-        around = {d: padded[at + d][:, None] for d in (-3, -2, -1, 1, 2, 3)}
-        if self.fourgram_codes is None:
-            return (self.logp3(around[-2], around[-1], forms) + self.logp3(around[-1], forms, around[1])
-                    + self.logp3(forms, around[1], around[2]))
-        return (self.logp4(around[-3], around[-2], around[-1], forms)
-                + self.logp4(around[-2], around[-1], forms, around[1])
-                + self.logp4(around[-1], forms, around[1], around[2])
-                + self.logp4(forms, around[1], around[2], around[3]))
+        n = self.order
+        total = 0.0
+        for start in range(1 - n, 1):  # the n-grams from the one ending at the position to the one starting there
+            total = total + self.logp(*(forms if d == 0 else padded[at + d][:, None] for d in range(start, start + n)))
+        return total
 
     # -- persistence ----------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
