@@ -33,6 +33,7 @@ import numpy as np
 
 from sohoa.diacritics.records import Edit
 from sohoa.diacritics.syllables import apply_case, is_syllable, strip_marks
+from sohoa.diacritics.restore.rescore import PADDING, best_joint_choice
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, tokenize_text
 
 FIXER_NAME = "restore.ocr-evidence"
@@ -70,6 +71,11 @@ shows this scan drops marks (`LOSSY_EVIDENCE`), and needs SWAP_MARGIN: on correc
 swaps find contexts that prefer them by far more than any margin ('sổ' → 'số', 'thấm' →
 'thẩm'), so clean text never gets them."""
 SLIP_CASED = True
+EVIDENCE_ORDER = 3
+"""The n-grams the joint search and the margins weigh: trigrams, for which the margins were
+chosen. With the model's four-grams and the same margins, the dev pages of the real-scan bench
+changed by a dozen words both ways ('Đơn vi' → 'vị' right, 'mức chi tối thiểu' → 'chỉ' wrong)
+and read no better."""
 MAX_PER_WORD = 6
 _PUNCT = ".,;:!?()[]{}\"'“”‘’«»…-–—/"
 
@@ -181,8 +187,8 @@ class OcrMarkFixer:
                 sites.append((i, [(tid, form, prior, kinds[tid]) for tid, (form, prior) in cands.items()]))
         if not sites:
             return []
-        padded = np.concatenate([np.full(2, n_targets + BOUNDARY_ID, np.int64), stream,
-                                 np.full(2, n_targets + BOUNDARY_ID, np.int64)])
+        boundary = np.full(PADDING, n_targets + BOUNDARY_ID, np.int64)
+        padded = np.concatenate([boundary, stream, boundary])
         edits = []
         for run in _runs(sites):
             edits += self._decide_run(run, tokens, padded, lm, slip_margin)
@@ -208,49 +214,30 @@ class OcrMarkFixer:
 
     def _decide_run(self, run, tokens, padded, lm, slip_margin: float | None = None) -> list[Edit]:
         """Choose jointly for a run of neighbouring words ('chuyên đồi số'): an exact Viterbi
-        search over their candidates under the trigram model (a state is the last two choices),
+        search over their candidates under the toned trigram model (`rescore.best_joint_choice`),
         then each change is kept only if undoing it alone costs the path at least the margin."""
-        first, last = run[0][0], run[-1][0]
-        window = padded[first:last + 5].copy()  # two before the run, the run, two after
+        context = EVIDENCE_ORDER - 1
+        first = run[0][0] + PADDING - context
+        window = padded[first:run[-1][0] + PADDING + context + 1].copy()  # the run and its n-grams' reach
+        at = np.array([i + PADDING - first for i, _ in run], np.int64)
         options = [cands[:MAX_PER_WORD] for _, cands in run]
-        # states: (choice index at k-1, at k) → (score, path)
-        states: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(-1, -1): (0.0, ())}
+        ids = np.full((len(options), max(map(len, options))), -1, np.int64)
+        prior = np.full(ids.shape, -np.inf)
         for k, cands in enumerate(options):
-            pos = k + 2
-            grown: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {}
-            keys = list(states)
-            a = np.array([window[pos - 2] if k < 2 else options[k - 2][key[0]][0] for key in keys], np.int64)
-            b = np.array([window[pos - 1] if k < 1 else options[k - 1][key[1]][0] for key in keys], np.int64)
-            # every candidate after every state, in one call to the model
-            after = lm.logp3(np.tile(a, len(cands)), np.tile(b, len(cands)),
-                             np.repeat(np.array([c[0] for c in cands], np.int64), len(keys))).reshape(len(cands), -1)
-            for j, (_, _, prior, _) in enumerate(cands):
-                gain = after[j] + prior
-                for key, g in zip(keys, gain):
-                    score, path = states[key]
-                    new = (key[1], j)
-                    if new not in grown or grown[new][0] < score + g:
-                        grown[new] = (score + float(g), path + (j,))
-            states = grown
-        n = len(options)
-        after1, after2 = window[n + 2], window[n + 3]
-
-        # the two words after the run, scored for every end state in one call
-        ends = list(states.values())
-        y = np.array([options[n - 1][path[-1]][0] for _, path in ends], np.int64)
-        x = np.array([options[n - 2][path[-2]][0] if n >= 2 else window[1] for _, path in ends], np.int64)
-        tails = lm.logp3(x, y, np.full(len(ends), after1, np.int64)) \
-            + lm.logp3(y, np.full(len(ends), after1, np.int64), np.full(len(ends), after2, np.int64))
-        best_path = max((score + float(t), path) for (score, path), t in zip(ends, tails))[1]
+            ids[k, :len(cands)] = [c[0] for c in cands]
+            prior[k, :len(cands)] = [c[2] for c in cands]
+        chosen = window.copy()
+        best_joint_choice(lm, 1.0, chosen, at, ids, prior, EVIDENCE_ORDER)
+        best_path = tuple(int(np.flatnonzero(ids[k] == chosen[p])[0]) for k, p in enumerate(at))
         if not any(best_path):
             return []
-        best_score = self._path_score(best_path, options, window, lm)
+        best_score = self._path_score(best_path, options, window, at, lm)
         edits = []
         for k, pick in enumerate(best_path):
             if not pick:
                 continue
             undone = best_path[:k] + (0,) + best_path[k + 1:]
-            gap = best_score - self._path_score(undone, options, window, lm)
+            gap = best_score - self._path_score(undone, options, window, at, lm)
             margins = {"engine": self.margin, "swap": SWAP_MARGIN, "slip": slip_margin or self.slip_margin}
             if gap < margins[options[k][pick][3]]:
                 continue
@@ -263,13 +250,15 @@ class OcrMarkFixer:
         return edits
 
     @staticmethod
-    def _path_score(path, options, window, lm) -> float:
+    def _path_score(path, options, window, at, lm) -> float:
+        """log P of every n-gram of `window` with the run's words as `path` picks them, plus their priors."""
         seq = window.copy()
         prior = 0.0
         for k, pick in enumerate(path):
-            seq[k + 2] = options[k][pick][0]
+            seq[at[k]] = options[k][pick][0]
             prior += options[k][pick][2]
-        return float(lm.logp3(seq[:-2], seq[1:-1], seq[2:]).sum()) + prior
+        n = EVIDENCE_ORDER
+        return float(lm.logp(*(seq[j:len(seq) - n + 1 + j] for j in range(n))).sum()) + prior
 
     def _channel(self, written: str, target: int) -> float:
         """The mark channel's log odds of reading `written` for the target against for itself."""

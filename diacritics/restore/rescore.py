@@ -131,7 +131,7 @@ class ToneRescorer:
         chain_size = np.bincount(chain_id)
         for first in np.flatnonzero(chain_start & (chain_size[chain_id] > 1)):
             rows = np.arange(first, first + chain_size[chain_id[first]])
-            self._viterbi_chain(padded, unsure[rows] + PADDING, cands[rows], prior[rows])
+            best_joint_choice(lm, settings.lm_weight, padded, unsure[rows] + PADDING, cands[rows], prior[rows])
         # every word's share given its neighbours as chosen (for a lone word, also its choice)
         at = unsure + PADDING
         c = np.where(valid, cands, 0)
@@ -222,40 +222,44 @@ class ToneRescorer:
                     odds[row, col] = np.log((counts.get(cand, 0) + pseudo * share) / (total + pseudo) / share)
         return odds
 
-    def _viterbi_chain(self, padded: np.ndarray, at: np.ndarray, cands: np.ndarray, prior: np.ndarray) -> None:
-        """Best joint choice for unsure words at padded positions `at` (each within the n-gram
-        model's reach of the next), written into `padded`; the words between and around them
-        stay as they are. The state of the search is the last n - 1 words."""
-        lm, weight = self.lm, self.settings.lm_weight
-        context = lm.order - 1
-        positions = np.arange(at[0], at[-1] + context + 1)  # through the words after the last unsure one it reaches
-        row_of = {int(p): n for n, p in enumerate(at)}
-        options, scores = [], []
-        for p in positions:
-            n = row_of.get(int(p))
-            keep = None if n is None else cands[n] >= 0
-            options.append(padded[p:p + 1] if n is None else cands[n][keep])
-            scores.append(np.zeros(1) if n is None else prior[n][keep])
-        # the steps' n-grams (the words before each, it) looked up a batch of steps at a time
-        # (one call per batch; batches bounded, so a long run of unsure words costs no more
-        # memory than a short one); the search starts from the fixed words before the chain
-        words = [padded[at[0] - d:at[0] - d + 1] for d in range(context, 0, -1)] + options
-        steps = _batched_ngrams(lm, words, context + 1)
-        # delta[i, ..., k]: best score so far with the last n - 1 words options i, ..., k
-        delta = np.zeros((1,) * context)
-        back = []
-        for score in scores:
-            step = weight * next(steps)
-            total = delta[..., None] + step + score.reshape((1,) * context + (-1,))
-            back.append(total.argmax(axis=0))  # the best earliest word of the state, for each later n - 1
-            delta = total.max(axis=0)
-        end = len(options) - 1
-        chosen = [0] * len(options)
-        chosen[end - context + 1:] = np.unravel_index(int(delta.argmax()), delta.shape)
-        for t in range(end, context - 1, -1):
-            chosen[t - context] = int(back[t][tuple(chosen[t - context + 1:t + 1])])
-        for p, opts, index in zip(positions, options, chosen):
-            padded[p] = opts[index]
+
+def best_joint_choice(lm: TonedLM, weight: float, padded: np.ndarray, at: np.ndarray, cands: np.ndarray,
+                      prior: np.ndarray, order: int | None = None) -> None:
+    """Best joint choice for the words at positions `at` of the token stream `padded` (each
+    within the n-gram model's reach of the next; at least `order - 1` tokens before the first
+    and after the last), written into `padded`: each word scores its `prior` (rows of `cands`,
+    -1 pads) plus `weight` · log P of the n-grams (of `order`, 3 or 4; the model's widest by
+    default), by Viterbi search whose state is the last n - 1 words. The words between and
+    around them stay as they are."""
+    context = (order or lm.order) - 1
+    positions = np.arange(at[0], at[-1] + context + 1)  # through the words after the last one it reaches
+    row_of = {int(p): n for n, p in enumerate(at)}
+    options, scores = [], []
+    for p in positions:
+        n = row_of.get(int(p))
+        keep = None if n is None else cands[n] >= 0
+        options.append(padded[p:p + 1] if n is None else cands[n][keep])
+        scores.append(np.zeros(1) if n is None else prior[n][keep])
+    # the steps' n-grams (the words before each, it) looked up a batch of steps at a time
+    # (one call per batch; batches bounded, so a long run of unsure words costs no more
+    # memory than a short one); the search starts from the fixed words before the chain
+    words = [padded[at[0] - d:at[0] - d + 1] for d in range(context, 0, -1)] + options
+    steps = _batched_ngrams(lm, words, context + 1)
+    # delta[i, ..., k]: best score so far with the last n - 1 words options i, ..., k
+    delta = np.zeros((1,) * context)
+    back = []
+    for score in scores:
+        step = weight * next(steps)
+        total = delta[..., None] + step + score.reshape((1,) * context + (-1,))
+        back.append(total.argmax(axis=0))  # the best earliest word of the state, for each later n - 1
+        delta = total.max(axis=0)
+    end = len(options) - 1
+    chosen = [0] * len(options)
+    chosen[end - context + 1:] = np.unravel_index(int(delta.argmax()), delta.shape)
+    for t in range(end, context - 1, -1):
+        chosen[t - context] = int(back[t][tuple(chosen[t - context + 1:t + 1])])
+    for p, opts, index in zip(positions, options, chosen):
+        padded[p] = opts[index]
 
 
 NGRAM_BATCH = 1 << 16

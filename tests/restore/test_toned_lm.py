@@ -189,3 +189,44 @@ def test_the_search_looks_n_grams_up_in_bounded_batches_with_the_same_values(mon
     for t, step in enumerate(steps):
         grid = np.meshgrid(*words[t:t + 4], indexing="ij")
         assert np.array_equal(step, lm.logp4(*grid))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.sampled_from([3, 4]),
+       st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=4))
+def test_the_joint_search_finds_the_best_scoring_choice_of_every_combination(seed, order, gaps):
+    """Law: the Viterbi search over a chain of words (each within the model's reach of the next)
+    returns the choice that scores highest among all combinations of their candidates, for
+    trigrams and four-grams alike."""
+    import itertools
+
+    from sohoa.diacritics.restore.rescore import best_joint_choice
+
+    rng = np.random.default_rng(seed)
+    vocab = 9
+    lm = build_toned_lm(rng.integers(0, vocab, size=600), vocab=vocab, trigram_min_count=1, fourgram_min_count=1)
+    context = order - 1
+    gaps = [min(g, context) for g in gaps]
+    at = np.cumsum([context] + gaps[:-1]) if len(gaps) > 1 else np.array([context])
+    padded = rng.integers(0, vocab, size=int(at[-1]) + context + 1).astype(np.int64)
+    cands = np.full((len(at), 3), -1, np.int64)
+    prior = np.full(cands.shape, -np.inf)
+    for row in range(len(at)):
+        width = int(rng.integers(1, 4))
+        cands[row, :width] = rng.choice(vocab, size=width, replace=False)
+        prior[row, :width] = -rng.random(width) * 3
+
+    def score(seq, picks):
+        ngrams = lm.logp(*(seq[j:len(seq) - order + 1 + j] for j in range(order))).sum()
+        return 1.5 * ngrams + sum(prior[row, pick] for row, pick in enumerate(picks))
+
+    best = -np.inf
+    for picks in itertools.product(*(np.flatnonzero(row >= 0) for row in cands)):
+        seq = padded.copy()
+        seq[at] = cands[np.arange(len(at)), picks]
+        best = max(best, score(seq, picks))
+    chosen = padded.copy()
+    best_joint_choice(lm, 1.5, chosen, at, cands, prior, order)
+    picks = [int(np.flatnonzero(cands[row] == chosen[p])[0]) for row, p in enumerate(at)]
+    assert np.array_equal(np.delete(chosen, at), np.delete(padded, at))  # only the chain's words change
+    assert score(chosen, picks) == pytest.approx(best)
