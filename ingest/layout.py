@@ -271,10 +271,11 @@ stamp or a logo, not a table: a table's cells are printed text the engine reads 
 
 
 def _unreadable(words: list[OcrWord]) -> bool:
-    """Whether the words of a small ruled box are mostly ones the engine could not make out
-    (three words at least: a box with one doubtful word is left to the table reader)."""
+    """Whether the words of a small ruled box are mostly ones the engine could not make out:
+    two words at least, and of two, both (a stamp read as a box-wide scrap and one more, 'u
+    NGA'); a box with one doubtful word is left to the table reader."""
     confs = sorted(w.conf for w in words)
-    return len(confs) >= 3 and confs[len(confs) // 2] < UNREADABLE_CONF
+    return len(confs) >= 2 and confs[len(confs) // 2] < UNREADABLE_CONF
 
 
 def _mostly_inside(word: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
@@ -321,6 +322,43 @@ def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
         too_small = heights[0] < 0.7 * median_height
         return plain is None or not is_syllable(plain.group(1)) or too_small
     return False
+
+
+READ_TWICE_OVERLAP = 0.4
+"""Share of a word's width over another word of the same row, at least, for the two to be one
+piece of ink (with the one's letters in the other's: `_read_twice`)."""
+
+
+def _read_twice(words: list[OcrWord], seg: Segment, segs: list[Segment]) -> bool:
+    """Whether the engine read this segment's ink a second time, as a line of its own over a
+    line of the text: each of its words lies over a word of a longer segment of the same row
+    (READ_TWICE_OVERLAP of its width, half its height) whose letters hold its own ('Quy' over
+    'Quyết' beside a scribbled initial). Two lines of text never overlap so; the longer line is
+    the text's reading."""
+    from sohoa.diacritics.syllables import strip_marks
+
+    def plain(word: OcrWord) -> str:
+        return strip_marks(word.text.lower()).strip(".,;:!?()[]\"'“”/-")
+
+    others = [t for t in segs if t is not seg and len(t.words) > len(seg.words) and _overlaps_vertically(seg, t)]
+    if not others:
+        return False
+    for i in seg.words:
+        word, letters = words[i].bbox, plain(words[i])
+        if not letters:
+            return False
+        covered = False
+        for j in (j for t in others for j in t.words):
+            other = words[j].bbox
+            x = min(word[2], other[2]) - max(word[0], other[0])
+            y = min(word[3], other[3]) - max(word[1], other[1])
+            if x >= READ_TWICE_OVERLAP * (word[2] - word[0]) and y >= 0.5 * min(word[3] - word[1], other[3] - other[1]) \
+                    and letters in plain(words[j]):
+                covered = True
+                break
+        if not covered:
+            return False
+    return True
 
 
 # ------------------------------------------------------------------ page numbers
@@ -394,19 +432,32 @@ def _is_table(run: list[Segment]) -> bool:
 def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
     """One line of a paragraph with a hole in it (a seal, a blot, a scrap set aside as a mark)
     is not two columns: a row of side-by-side pieces between two single lines that each span
-    the gap is read as one line."""
+    the gap is read as one line, and so is one under a single line that spans the gap where the
+    pieces fill that line's width (`_fills_line`)."""
     mended = list(rows)
-    for k in range(1, len(rows) - 1):
-        row, above, below = rows[k], rows[k - 1], rows[k + 1]
-        if len(row) < 2 or len(above) != 1 or len(below) != 1:
+    for k in range(1, len(rows)):
+        row, above, below = rows[k], rows[k - 1], rows[k + 1] if k + 1 < len(rows) else []
+        if len(row) < 2 or len(above) != 1:
             continue
         pieces = sorted(row, key=lambda s: s.x0)
-        spans = all(line.x0 <= pieces[0].x1 and line.x1 >= pieces[-1].x0 for line in (above[0], below[0]))
-        if spans:
+        spans = [line.x0 <= pieces[0].x1 and line.x1 >= pieces[-1].x0 for line in (above[0], *below[:1])]
+        if spans[0] and (len(below) == 1 and spans[-1] or _fills_line(pieces, above[0])):
             bbox = (min(s.x0 for s in pieces), min(s.y0 for s in pieces), max(s.x1 for s in pieces),
                     max(s.y1 for s in pieces))
             mended[k] = [Segment(tuple(i for s in pieces for i in s.words), bbox, " ".join(s.text for s in pieces))]
     return mended
+
+
+def _fills_line(pieces: list[Segment], above: Segment) -> bool:
+    """Pieces of one row that are a full line of the paragraph above with a hole in it (a blank
+    left for the date: '… thông qua ngày' | 'tháng … năm 2025 và …', the line under them the
+    paragraph's short last line): they end where the line above ends, start no further in than
+    it, and every hole is narrower than the pieces beside it. Two columns under a line (the
+    recipients and the signer's title, two signers) leave a hole wider than their pieces."""
+    height = max(s.height for s in pieces)
+    holes = [(b.x0 - a.x1, min(a.x1 - a.x0, b.x1 - b.x0)) for a, b in zip(pieces, pieces[1:])]
+    return abs(pieces[-1].x1 - above.x1) <= height and pieces[0].x0 <= above.x0 + height \
+        and all(hole < width for hole, width in holes)
 
 
 def _continues_column(seg: Segment, run: list[Segment]) -> bool:
@@ -592,6 +643,10 @@ def lay_out(words: list[OcrWord], width: int, height: int, rules: Rules | None =
             annotations.append(Annotation("mark", seg.bbox, seg.text))
         else:
             segs.append(seg)
+    for seg in [s for s in segs if _read_twice(words, s, segs)]:
+        segs.remove(seg)
+        dropped.extend(seg.words)
+        annotations.append(Annotation("read-twice", seg.bbox, seg.text))
     label = ""
     number = find_page_number(segs, height)
     if number is not None:

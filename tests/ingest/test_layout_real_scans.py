@@ -136,6 +136,23 @@ def test_a_small_box_whose_words_the_engine_could_not_make_out_is_a_stamp_not_a_
     assert [a.kind for a in layout.annotations] == ["stamp"]
 
 
+def test_a_small_box_read_as_two_scraps_is_a_stamp():
+    # a portal's received stamp read as one scrap the size of the box and one more ('u NGA':
+    # vietlexibot QĐ 1380 p1), its other words too small to count
+    rules = _stamp_box(200, 580, 770, 810)
+    words = [OcrWord("u", 0.0, (221, 600, 754, 800), 1, 1, 1, 1), OcrWord("NGA", 30.0, (460, 740, 510, 768), 1, 1, 2, 1)]
+    layout = lay_out(words + _paragraph_lines(1000, 2), WIDTH, HEIGHT, rules)
+    assert "\n".join(layout.paragraphs).startswith("Ủy ban nhân dân") and "NGA" not in "\n".join(layout.paragraphs)
+    assert [a.kind for a in layout.annotations] == ["stamp"]
+
+
+def test_a_small_box_with_one_doubtful_word_of_two_stays_a_table():
+    rules = _stamp_box(200, 580, 770, 810)
+    words = _words("Tổng", 230, 600, 1, 1, conf=30) + _words("1.250", 560, 600, 1, 1)
+    layout = lay_out(words + _paragraph_lines(1000, 2), WIDTH, HEIGHT, rules)
+    assert not layout.annotations and "1.250" in "\n".join(layout.paragraphs)
+
+
 def test_a_small_box_read_surely_stays_a_table():
     rules = _stamp_box(200, 580, 770, 810)
     words = _words("Số hộ nghèo", 230, 600, 1, 1) + _words("1.250", 560, 600, 1, 1)
@@ -307,3 +324,73 @@ def test_the_recipients_list_is_read_whole_before_the_signer_beside_it():
     paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
     assert paragraphs[1:] == ("Nơi nhận:", *items, *title, "Trần Hoàng Tuấn")
 
+
+
+def _line(text: str, x0: int, x1: int, y: int, block: int) -> list[OcrWord]:
+    """A printed line set across x0..x1 (justified), its words' widths by their lengths."""
+    tokens = text.split()
+    gap = 18
+    scale = (x1 - x0 - gap * (len(tokens) - 1)) / sum(len(t) for t in tokens)
+    words, x = [], float(x0)
+    for n, token in enumerate(tokens, start=1):
+        width = scale * len(token)
+        words.append(OcrWord(token, 95.0, (round(x), y, round(x + width), y + H), block, 1, 1, n))
+        x += width + gap
+    return words
+
+
+def test_a_line_with_a_blank_for_the_date_is_one_line_and_the_recipients_stay_whole():
+    # a resolution's draft leaves the date blank: '… Kỳ họp thứ 31 thông qua ngày' and 'tháng năm
+    # 2025 và …' stand apart on one line that the lines above fill, the paragraph's short last
+    # line under them; then the recipients beside the signer's title (a real page: quangngai
+    # 22_TTR p3, which was read as two columns, the signer's title between two recipients)
+    words = _line("Điều 3. Hiệu lực thi hành", 515, 1138, 2614, 1)
+    words += _line("Nghị quyết này đã được Hội đồng nhân dân tỉnh Quảng Ngãi Khóa XII", 515, 2267, 2712, 2)
+    words += _line("Kỳ họp thứ 31 thông qua ngày", 369, 1091, 2798, 3)
+    words += _line("tháng năm 2025 và có hiệu lực thi hành từ", 1207, 2271, 2794, 4)
+    words += _line("ngày thông qua./", 369, 757, 2870, 5)
+    words += _line("Nơi nhận:", 389, 598, 3000, 6)
+    words += _line("CHỦ TỊCH", 1766, 2055, 2984, 7)
+    items = [("- UBTV Quốc hội, Chính phủ;", 948), ("- Bộ Tài chính;", 664), ("- Vụ Pháp chế của Bộ Tài chính;", 988),
+             ("- Cục Kiểm tra văn bản QPPL, - Bộ Tư pháp;", 1210)]
+    for k, (item, x1) in enumerate(items):
+        words += _line(item, 391, x1, 3059 + 56 * k, 8 + k)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[0].endswith("Quảng Ngãi Khóa XII Kỳ họp thứ 31 thông qua ngày tháng năm 2025 và có hiệu lực thi "
+                                  "hành từ ngày thông qua./")
+    assert paragraphs[1:] == ("Nơi nhận:", *(item for item, _ in items), "CHỦ TỊCH")
+
+
+def test_two_columns_under_a_full_line_are_not_one_line_with_a_hole():
+    # the recipients and the signer's title right under the last full line of the body: the
+    # white between them is wider than either, so they stay two columns
+    words = _line("và báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 năm 2025 theo quy định.", 369, 2267,
+                  2400, 1)
+    words += _line("Nơi nhận:", 389, 598, 2480, 2)
+    words += _line("TM. ỦY BAN NHÂN DÂN", 1500, 2250, 2476, 3)
+    words += _line("- Như trên;", 391, 640, 2540, 4)
+    words += _line("CHỦ TỊCH", 1720, 2010, 2540, 5)
+    words += _line("- Lưu: VT.", 391, 610, 2596, 6)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[1:] == ("Nơi nhận:", "- Như trên;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+
+
+def test_ink_the_engine_read_twice_as_a_line_of_its_own_is_set_aside():
+    # beside a scribbled initial the engine read 'Quy' again, a line of its own over 'Quyết'
+    # (a real page: quangngai H14 p2, where it came out after the paragraph)
+    words = _paragraph_lines(1800, 1)
+    words += _line("thi hành Quyết định này./", 364, 926, 2035, 2)
+    words.append(OcrWord("Quy", 96.0, (537, 2035, 609, 2080), 3, 1, 1, 1))
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert layout.paragraphs[-1].endswith("thi hành Quyết định này./")
+    assert [(a.kind, a.text) for a in layout.annotations] == [("read-twice", "Quy")]
+
+
+def test_a_word_over_a_line_with_other_letters_stays():
+    # words overlapping a line that are not its letters (a seal's words over a signer's title)
+    # are another reading, not the same ink twice
+    words = _paragraph_lines(1800, 1)
+    words += _line("thi hành Quyết định này./", 364, 926, 2035, 2)
+    words.append(OcrWord("Thành", 96.0, (537, 2035, 660, 2080), 3, 1, 1, 1))
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert "Thành" in "\n".join(layout.paragraphs) and not layout.annotations
