@@ -27,7 +27,9 @@ from sohoa.ingest.geometry import Grid, broken_boxes, stamp_sized, table_grids
 from sohoa.ingest.records import Annotation, OcrWord, Rules
 
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
-LIST_MARKER = re.compile(r"^(?:[-–•+*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[IVXLC]{1,5}[.)]\s|[A-Z][.)]\s)")
+# a list item's opening: a dash (the OCR reads a printed en dash as an em dash too), a bullet, a
+# number or letter
+LIST_MARKER = re.compile(r"^(?:[-–—•+*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[IVXLC]{1,5}[.)]\s|[A-Z][.)]\s)")
 WORD_GAP = 1.5  # widest gap between two words of one line, in text heights (justified lines)
 SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\b")
 # the lines that open a row of the official header: the document number and the place and date

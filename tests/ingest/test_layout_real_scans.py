@@ -394,3 +394,22 @@ def test_a_word_over_a_line_with_other_letters_stays():
     words.append(OcrWord("Thành", 96.0, (537, 2035, 660, 2080), 3, 1, 1, 1))
     layout = lay_out(words, WIDTH, HEIGHT)
     assert "Thành" in "\n".join(layout.paragraphs) and not layout.annotations
+
+
+def test_an_item_opened_by_a_dash_the_engine_read_as_an_em_dash_starts_a_paragraph():
+    # a heading, then items each opened by a printed en dash the engine read as '—' (a real
+    # page: the huit plan p3, '5.1. Trung tâm Quản lý chất lượng' and its items)
+    words = _line("5.1. Trung tâm Quản lý chất lượng", 327, 1000, 724, 1)
+    words += _line("— Là đơn vị đầu mối tham mưu ban hành kế hoạch và tổ chức triển khai khảo sát theo", 380, 2180,
+                   806, 2)
+    words += _line("hướng dẫn của Bộ Giáo dục và Đào tạo.", 300, 1100, 870, 3)
+    words += _line("— Phối hợp với Phòng Đào tạo và 05 khoa liên quan chuẩn bị dữ liệu sinh viên, thực hiện", 380,
+                   2180, 931, 4)
+    words += _line("chọn mẫu ngẫu nhiên, hướng dẫn triển khai khảo sát trực tuyến.", 300, 1500, 995, 5)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs == (
+        "5.1. Trung tâm Quản lý chất lượng",
+        "— Là đơn vị đầu mối tham mưu ban hành kế hoạch và tổ chức triển khai khảo sát theo hướng dẫn của Bộ Giáo "
+        "dục và Đào tạo.",
+        "— Phối hợp với Phòng Đào tạo và 05 khoa liên quan chuẩn bị dữ liệu sinh viên, thực hiện chọn mẫu ngẫu "
+        "nhiên, hướng dẫn triển khai khảo sát trực tuyến.")
