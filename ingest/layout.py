@@ -34,8 +34,9 @@ WORD_GAP = 1.5  # widest gap between two words of one line, in text heights (jus
 SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\b")
 # the lines that open a row of the official header: the document number and the place and date
 HEADER_ROW_START = re.compile(r"^(?:Số\s*[:.;]|So\s*:)|^[^\d,]{2,40},\s*ngày", re.IGNORECASE)
-# the closing's list of recipients ('Nơi nhận:'; OCR may lose a mark or two)
-RECIPIENTS = re.compile(r"^N[ơoó]i\s*nh[ậaâấ]n\b", re.IGNORECASE)
+# the closing's list of recipients ('Nơi nhận:'; OCR may lose a mark or two, or misread the
+# italic 'N' before the colon: 'Wơi nhận:', 'Xới nhận:', ':Vơi nhận:')
+RECIPIENTS = re.compile(r"^(?:N[ơoó]i\s*nh[ậaâấ]n\b|\W{0,2}\w{0,2}[ơớờoóô]i\s*nh[ậaâấ]n\s*:)", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.:;!?…)”\"]$")
 
 
@@ -302,6 +303,13 @@ def _legible(word: OcrWord, median_height: float) -> bool:
             and len(plain.group(1)) >= 2 and is_syllable(plain.group(1)))
 
 
+FLAT = 0.3
+"""Height, in the page's median word height, at or under which a segment that holds a letter or
+only accent-like symbols is a mark: a letter of the text, a footnote's included, stands taller.
+(Dots, dashes and underscores alone are judged as separators, below.)"""
+ACCENT_LIKE = set("^~`´'ˆ˜")
+
+
 def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
     """A signature, a seal's ring or a scribble read as text: strokes far taller than the page's
     text, a lone scrap of punctuation, or a lone scrap of one or two characters the engine doubts
@@ -310,6 +318,9 @@ def _is_mark(words: list[OcrWord], seg: Segment, median_height: float) -> bool:
 
     heights = [words[i].bbox[3] - words[i].bbox[1] for i in seg.words]
     confs = [words[i].conf for i in seg.words]
+    if max(heights) <= FLAT * median_height and (any(ch.isalpha() for ch in seg.text)
+                                                 or set(seg.text.replace(" ", "")) <= ACCENT_LIKE):
+        return True  # accents of a tightly set line read on their own ('_uan', '^', '~'): no letter is this flat
     if len(seg.words) <= 2 and max(heights) > 2.0 * median_height and min(confs) < 90 \
             and not any(_legible(words[i], median_height) for i in seg.words):
         return True  # (a tall box beside a word read clearly is a letter whose box ran long: 'Nơi nhận:')
@@ -432,33 +443,43 @@ def _is_table(run: list[Segment]) -> bool:
 
 
 def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
-    """One line of a paragraph with a hole in it (a seal, a blot, a scrap set aside as a mark)
-    is not two columns: a row of side-by-side pieces between two single lines that each span
-    the gap is read as one line, and so is one under a single line that spans the gap where the
-    pieces fill that line's width (`_fills_line`)."""
+    """One line of a paragraph with a hole in it (a seal, a blot, a scrap set aside as a mark,
+    a blank left for a number or a date) is not two columns: a row of side-by-side pieces
+    between two single lines that each span the gap is read as one line, and so is one next to
+    a single line that spans the gap where the pieces fill that line's width (`_fills_line`):
+    under it (the paragraph's short last line below), or over it as a paragraph's first line,
+    indented. A header row ('Số: …', '…, ngày …') is never a line of a paragraph."""
     mended = list(rows)
-    for k in range(1, len(rows)):
-        row, above, below = rows[k], rows[k - 1], rows[k + 1] if k + 1 < len(rows) else []
-        if len(row) < 2 or len(above) != 1:
+    for k, row in enumerate(rows):
+        if len(row) < 2:
             continue
         pieces = sorted(row, key=lambda s: s.x0)
-        spans = [line.x0 <= pieces[0].x1 and line.x1 >= pieces[-1].x0 for line in (above[0], *below[:1])]
-        if spans[0] and (len(below) == 1 and spans[-1] or _fills_line(pieces, above[0])):
+        above = rows[k - 1][0] if k and len(rows[k - 1]) == 1 else None
+        below = rows[k + 1][0] if k + 1 < len(rows) and len(rows[k + 1]) == 1 else None
+        above, below = (line if line is not None and line.x0 <= pieces[0].x1 and line.x1 >= pieces[-1].x0 else None
+                        for line in (above, below))
+        header = HEADER_ROW_START.match(pieces[0].text) is not None
+        if (above and below) or not header and (above and _fills_line(pieces, above)
+                                                 or below and _fills_line(pieces, below, FIRST_LINE_INDENT)):
             bbox = (min(s.x0 for s in pieces), min(s.y0 for s in pieces), max(s.x1 for s in pieces),
                     max(s.y1 for s in pieces))
             mended[k] = [Segment(tuple(i for s in pieces for i in s.words), bbox, " ".join(s.text for s in pieces))]
     return mended
 
 
-def _fills_line(pieces: list[Segment], above: Segment) -> bool:
-    """Pieces of one row that are a full line of the paragraph above with a hole in it (a blank
-    left for the date: '… thông qua ngày' | 'tháng … năm 2025 và …', the line under them the
-    paragraph's short last line): they end where the line above ends, start no further in than
-    it, and every hole is narrower than the pieces beside it. Two columns under a line (the
-    recipients and the signer's title, two signers) leave a hole wider than their pieces."""
+FIRST_LINE_INDENT = 0.1
+"""How far in, as a share of the line under it, a paragraph's first line may start."""
+
+
+def _fills_line(pieces: list[Segment], line: Segment, indent: float = 0.0) -> bool:
+    """Pieces of one row that are a full line of `line`'s paragraph with a hole in it (a blank
+    left for the date: '… thông qua ngày' | 'tháng … năm 2025 và …'): they end where `line`
+    ends, start no further in than it (but for `indent` of its width: a first line), and every
+    hole is narrower than the pieces beside it. Two columns next to a line (the recipients and
+    the signer's title, two signers) leave a hole wider than their pieces."""
     height = max(s.height for s in pieces)
     holes = [(b.x0 - a.x1, min(a.x1 - a.x0, b.x1 - b.x0)) for a, b in zip(pieces, pieces[1:])]
-    return abs(pieces[-1].x1 - above.x1) <= height and pieces[0].x0 <= above.x0 + height \
+    return abs(pieces[-1].x1 - line.x1) <= height and pieces[0].x0 <= line.x0 + max(height, indent * (line.x1 - line.x0)) \
         and all(hole < width for hole, width in holes)
 
 
@@ -508,8 +529,9 @@ def _column_groups(column: list[Segment]) -> list[list[Segment]]:
     that open a header row whatever the spacing: the number ('Số: …'), the place and date
     ('Hà Nội, ngày …') and the subject ('V/v …'). The recipients ('Nơi nhận:' and the list
     under it) stay one group whatever the spacing of their lines: the signer's title beside
-    them is read after the whole list, not between two of its items."""
-    column = sorted(column, key=lambda s: s.y0)
+    them is read after the whole list, not between two of its items. Pieces of one text row
+    of the column are read left to right ('Số:', a blank, '/2025/NQ-HĐND' set a little higher)."""
+    column = _left_to_right(sorted(column, key=lambda s: s.y0))
     if not column:
         return []
     height = statistics.median(s.height for s in column)
@@ -521,6 +543,18 @@ def _column_groups(column: list[Segment]) -> list[list[Segment]]:
             groups.append([])
         groups[-1].append(seg)
     return groups
+
+
+def _left_to_right(lines: list[Segment]) -> list[Segment]:
+    """Segments sorted top down, with each run of them side by side on one text row put in
+    left-to-right order."""
+    rows: list[list[Segment]] = []
+    for seg in lines:
+        if rows and all(_side_by_side(seg, other) for other in rows[-1]):
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    return [seg for row in rows for seg in sorted(row, key=lambda s: s.x0)]
 
 
 def _row_by_row(left: list[Segment], right: list[Segment]) -> list[list[Segment]]:

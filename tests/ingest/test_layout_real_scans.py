@@ -2,6 +2,8 @@
 (two printed rows under one line id, one line cut in two blocks), official headers whose rows
 sit close together, received stamps, signatures and phantom words."""
 
+import pytest
+
 from sohoa.ingest.geometry import table_grids
 from sohoa.ingest.layout import lay_out
 from sohoa.ingest.records import Rules
@@ -309,11 +311,12 @@ def test_a_recipient_wider_than_those_beside_the_signer_still_continues_the_list
     assert paragraphs[1:] == ("Nơi nhận:", *items, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An")
 
 
-def test_the_recipients_list_is_read_whole_before_the_signer_beside_it():
+@pytest.mark.parametrize("heading", ["Nơi nhận:", "Wơi nhận:", ":Vơi nhận:"])  # as read, the italic N misread
+def test_the_recipients_list_is_read_whole_before_the_signer_beside_it(heading):
     # 'Nơi nhận:' set apart from its items by more than a line's white, the signer's title a
     # little higher beside it (a real closing: quangngai 09_TTR p3)
     words = _paragraph_lines(2000, 1)
-    words += _words("Nơi nhận:", 392, 2416, 2, 1)
+    words += _words(heading, 392, 2416, 2, 1)
     items = ["- Thường trực Tỉnh ủy;", "- CT, PCT UBND tỉnh;", "- Lưu: VT, KGVX."]
     for k, item in enumerate(items):
         words += _words(item, 394, 2531 + 53 * k, 3 + k, 1)
@@ -322,7 +325,7 @@ def test_the_recipients_list_is_read_whole_before_the_signer_beside_it():
         words += _words(line, 1508, 2396 + 62 * k, 10 + k, 1)
     words += _words("Trần Hoàng Tuấn", 1592, 2960, 20, 1)
     paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
-    assert paragraphs[1:] == ("Nơi nhận:", *items, *title, "Trần Hoàng Tuấn")
+    assert paragraphs[1:] == (heading, *items, *title, "Trần Hoàng Tuấn")
 
 
 
@@ -413,3 +416,55 @@ def test_an_item_opened_by_a_dash_the_engine_read_as_an_em_dash_starts_a_paragra
         "dục và Đào tạo.",
         "— Phối hợp với Phòng Đào tạo và 05 khoa liên quan chuẩn bị dữ liệu sinh viên, thực hiện chọn mẫu ngẫu "
         "nhiên, hướng dẫn triển khai khảo sát trực tuyến.")
+
+
+def test_a_first_line_with_a_blank_for_the_number_is_one_line_of_its_paragraph():
+    # 'Xét Tờ trình số' | '/TTr-UBND ngày tháng năm 2025 của Ủy ban' over the paragraph's
+    # next line, which spans the blank (a real page: quangngai 09_TTR p4, read as two columns
+    # and the paragraph cut in three)
+    words = _line("2020 của Chính phủ;", 387, 875, 2243, 1)
+    words += _line("Xét Tờ trình số", 529, 894, 2325, 2)
+    words += _line("/TTr-UBND ngày tháng năm 2025 của Ủy ban", 1034, 2276, 2327, 3)
+    words += _line("nhân dân tỉnh về việc đề nghị ban hành Nghị quyết bãi bỏ các nghị quyết của Hội", 387, 2277,
+                   2393, 4)
+    words += _line("đồng nhân dân tỉnh Quảng Ngãi.", 386, 1100, 2460, 5)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[-1] == ("Xét Tờ trình số /TTr-UBND ngày tháng năm 2025 của Ủy ban nhân dân tỉnh về việc đề nghị "
+                              "ban hành Nghị quyết bãi bỏ các nghị quyết của Hội đồng nhân dân tỉnh Quảng Ngãi.")
+
+
+def test_a_header_row_over_a_full_line_stays_two_columns():
+    # the number and the date right over the body's first line, the date ending where that
+    # line ends: a header row, never a line of the paragraph
+    words = _line("Số: 1234/UBND-KTTH", 420, 1000, 470, 1)
+    words += _line("Quảng Ngãi, ngày 5 tháng 3 năm 2025", 1250, 2276, 470, 2)
+    words += _line("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả",
+                   387, 2277, 560, 3)
+    words += _line("các nhiệm vụ đã đề ra.", 387, 900, 625, 4)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[:2] == ("Số: 1234/UBND-KTTH", "Quảng Ngãi, ngày 5 tháng 3 năm 2025")
+
+
+def test_the_number_is_read_before_the_code_set_a_little_higher_beside_it():
+    # 'Số:', a blank for the number, '/2025/NQ-HĐND' set three pixels higher (a real page:
+    # quangngai 09_TTR p4, read code first)
+    words = _line("HỘI ĐỒNG NHÂN DÂN", 422, 1052, 274, 1) + _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1130, 2261, 274, 2)
+    words += _line("TỈNH QUẢNG NGÃI", 464, 1010, 338, 3) + _line("Độc lập - Tự do - Hạnh phúc", 1333, 2048, 345, 4)
+    words += _line("/2025/NQ-HĐND", 636, 1056, 467, 5) + _line("Số:", 416, 487, 470, 6)
+    words += _line("Quảng Ngãi, ngày tháng năm 2025", 1302, 2260, 482, 7)
+    paragraphs = lay_out(words + _paragraph_lines(1000, 8), WIDTH, HEIGHT).paragraphs
+    assert paragraphs.index("Số:") + 1 == paragraphs.index("/2025/NQ-HĐND")
+
+
+def test_accents_read_on_their_own_are_marks_and_leave_no_columns():
+    # the accents of a tightly set subject read as scraps a quarter of a word high ('_uan', '^',
+    # '~') beside its lines made the whole page a two-column run, every line a paragraph of its
+    # own (a real page: quangngai 90_QD_CT p1)
+    words = _line("Về việc bổ nhiệm vào ngạch Thanh tra viên và xếp lương", 583, 1983, 533, 1)
+    words.append(OcrWord("_uan", 41.0, (916, 578, 952, 590), 2, 1, 1, 1))
+    words += _line("đối với ông Võ Văn Dương", 954, 1607, 603, 3)
+    words += [OcrWord("^", 69.0, (1140, 590, 1158, 602), 4, 1, 1, 1), OcrWord("~", 87.0, (1620, 605, 1639, 614), 5, 1, 1, 1)]
+    words += _paragraph_lines(800, 6)
+    layout = lay_out(words, WIDTH, HEIGHT)
+    assert layout.paragraphs[-1].startswith("Ủy ban nhân dân tỉnh yêu cầu") and len(layout.paragraphs) == 3
+    assert sorted(a.text for a in layout.annotations) == ["^", "_uan", "~"]
