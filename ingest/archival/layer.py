@@ -79,6 +79,7 @@ FENCE_WIDTH = 0.2  # points: the width of a mark beside a cell or down between t
 FENCE_SIZE = 0.5  # points: a mark's font size beside a cell, its box three times as high (poppler finds a
 # table's corner where blocks line up within half the smallest font size of four, which such marks never do)
 BIN_MARGIN = 0.3  # points kept from a bin's edge, for rounding
+FIRST_BINS = 3  # bins from a line's highest word's in which its first word keeps its own baseline (see _strayed)
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,12 @@ class Layout:
     rows: bool = False  # a word joiner across the table between its rows (see row_separators)
     fences: bool = False  # a word joiner close beside each of a table's cells (see cell_fences)
     columns: bool = False  # a word joiner down the white between two columns read one after the other
+    first_bins: int = FIRST_BINS  # bins of baselines, from a line's highest word's, where its first word keeps its own (see _strayed)
 
 
-# the layout above; every piece a block of its own (poppler orders lines by geometry alone);
+# the layout above; a rising line's first word lifted into its highest word's bin (where the
+# rest of the page's bins start the line at its second word otherwise); every piece a block of
+# its own (poppler orders lines by geometry alone);
 # side-by-side units at their own size (poppler reads them column by column); units allowed
 # below their line height where a neighbour stands within a font size (a letterhead's agency
 # and motto close on one row, read by poppler as one line); a table's cells each a block of
@@ -107,7 +111,7 @@ class Layout:
 # rows parted and the cells fenced in at the sizes of the first layout (a cell sized apart
 # from its neighbours may read worse, where a speck beside it leaves it no size); two columns
 # read one after the other parted by a mark down the white between them
-LAYOUTS = (Layout(), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8),
+LAYOUTS = (Layout(), Layout(first_bins=1), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8),
            Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True),
            Layout(columns=True))
 
@@ -572,7 +576,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     groups = units(parts, layout.stacked)
     sizes = unit_sizes(parts, groups, layout.grid, layout.least, layout.cells)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
-    placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))]))
+    placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))], layout.first_bins))
     used: dict[str, object] = {}
     ops = ["BT", "3 Tr"]
     for group, size in zip(groups, sizes):
@@ -613,7 +617,8 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     return ops, used
 
 
-def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) -> list[list[tuple[float, float]]]:
+def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float], first_bins: int = FIRST_BINS
+               ) -> list[list[tuple[float, float]]]:
     """Per piece and word, the (box height, baseline) it is set with, given each piece's font
     size (`sizes`) and the units (`groups`): each word over its own box, as far as poppler
     still reads the line as one line and the lines around it as theirs (the words of a line
@@ -657,7 +662,7 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float]) 
     rises = _rises(parts, runs, centres, allowed, fixed, sizes, unit_of)
     for (n, a, b), centre, stray, keep, rise in zip(runs, centres, allowed, fixed, rises):
         if not keep:
-            result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent)
+            result[n][a:b] = _strayed(parts[n], a, b, own[n][a:b], centre, stray, descent, first_bins)
         else:  # level, but a word its line's height does not cover is fitted inside that height
             for k in range(a, b):
                 result[n][k] = _fitted(parts[n].boxes[k], *result[n][k], own[n][k][1], rise if k == a else 0.0,
@@ -818,7 +823,7 @@ def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[
 
 
 def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centre: float, stray: float,
-             descent: float) -> list[tuple[float, float]]:
+             descent: float, first_bins: int = FIRST_BINS) -> list[tuple[float, float]]:
     """(box height, baseline) of the words a..b of a piece, each on its own baseline (`own`)
     held within `stray` of `centre`, with the box height that fits it best there; or the
     run's level line where that fits the words' boxes better."""
@@ -835,10 +840,14 @@ def _strayed(piece: Piece, a: int, b: int, own: list[tuple[float, float]], centr
     # taking in the words within half a font size of that word's baseline (the run's band,
     # LINE_SPREAD, lies inside). Which bins it looks at depends on the rest of the page; a
     # first word in the same bin as the run's highest word is in every such window that holds
-    # any word of the run, so it starts the line: there each word keeps its own baseline
+    # any word of the run, so it starts the line: there each word keeps its own baseline. A
+    # first word a bin or two lower is in most such windows (poppler looks at the first four
+    # bins from the highest word left on the page), so it keeps its own baseline within
+    # `first_bins` bins too; where the page's other lines make poppler start the line at its
+    # second word, the writer reads that back and lays the page out with first_bins 1
     first = placed[0][1]
     highest = min(y for _, y in placed)
-    shared = POOL_STEP * (math.floor(highest / POOL_STEP) + 1) - BIN_MARGIN  # lowest baseline in the highest's bin
+    shared = POOL_STEP * (math.floor(highest / POOL_STEP) + first_bins) - BIN_MARGIN  # lowest baseline kept
     if first <= shared:
         return placed
     # otherwise a word set higher would start the line without the words to its left, so

@@ -17,6 +17,8 @@ from sohoa.ingest.archival.layer import (LINE_SPREAD, POOL_STEP, SEPARATION, in_
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+UNPARTED = tuple(layout for layout in layer.LAYOUTS if not (layout.cells or layout.rows or layout.fences or layout.columns))
+"""The layouts that do not part a table's cells (nor two columns)."""
 
 WIDTH, HEIGHT = 2480, 3508  # A4 at 300 dpi
 
@@ -303,12 +305,12 @@ def test_a_level_page_keeps_every_word_over_its_box(tmp_path):
     assert_read_in_order_over_boxes(pdf, page)
 
 
-def _placed(record: dict):
+def _placed(record: dict, first_bins: int = layer.FIRST_BINS):
     parts = pieces(record, WIDTH * 72 / 300, HEIGHT * 72 / 300)
     groups = units(parts)
     size_of = {n: size for group, size in zip(groups, unit_sizes(parts, groups)) for n in group}
     sizes = [size_of[n] for n in range(len(parts))]
-    return parts, sizes, placements(parts, groups, sizes)
+    return parts, sizes, placements(parts, groups, sizes, first_bins)
 
 
 def test_a_tilted_line_steps_with_the_scan_within_one_line_band():
@@ -324,18 +326,27 @@ def test_a_tilted_line_steps_with_the_scan_within_one_line_band():
             assert min(lower) - max(upper) > 0.5 * size  # and keeps the next line apart
 
 
-def test_a_rising_line_starts_at_its_first_word_lifted_no_further_than_the_bin_of_its_highest():
+@pytest.mark.parametrize("first_bins", [1, layer.FIRST_BINS])
+def test_a_rising_line_starts_at_its_first_word_within_the_bins_of_its_highest(first_bins):
     # poppler starts a line at the leftmost word of the first baseline bins (POOL_STEP points
-    # each) from the highest down: a first word in the highest word's bin starts the line, so
-    # it is lifted only into that bin, not to the highest word's baseline
-    parts, sizes, placed = _placed(notice().record(1.8))
-    lines = [(size, [y for _, y in where]) for piece, size, where in zip(parts, sizes, placed) if len(piece.words) > 5]
+    # each) from the highest down: a first word within `first_bins` bins of the highest word's
+    # keeps its own baseline, and one lower is lifted only into the last of those bins, never
+    # to the highest word's baseline (the layout with first_bins 1: into the highest's own bin)
+    parts, sizes, placed = _placed(notice().record(1.8), first_bins)
+    _, _, own = _placed(notice().record(1.8), 1000)  # every word on its own baseline, as far as the line allows
+    lines = [(size, [y for _, y in where], [y for _, y in mine])
+             for piece, size, where, mine in zip(parts, sizes, placed, own) if len(piece.words) > 5]
     assert lines
-    for size, baselines in lines:
+    for size, baselines, own_baselines in lines:
         assert baselines[-1] < baselines[0]  # rising to the right, as the scan's line does
-        assert math.floor(baselines[0] / POOL_STEP) == math.floor(min(baselines) / POOL_STEP)
+        assert math.floor(baselines[0] / POOL_STEP) - math.floor(min(baselines) / POOL_STEP) <= first_bins - 1
+        assert baselines[0] == pytest.approx(own_baselines[0]) or \
+            math.floor(baselines[0] / POOL_STEP) - math.floor(min(baselines) / POOL_STEP) == first_bins - 1
         assert max(baselines) - min(baselines) <= LINE_SPREAD * size + 1e-6  # poppler: one line
-    assert any(baselines[0] > min(baselines) + 0.5 for _, baselines in lines)  # not all lifted to the highest
+    assert any(baselines[0] > min(baselines) + 0.5 for _, baselines, _ in lines)  # not all lifted to the highest
+    if first_bins > 1:  # the wider window keeps more first words on their own baselines
+        _, _, lifted = _placed(notice().record(1.8), 1)
+        assert sum(a[0][1] != b[0][1] for a, b in zip(placed, lifted) if a) > 0
 
 
 def test_a_level_page_and_a_table_stay_on_their_level_lines():
@@ -648,10 +659,9 @@ def test_a_read_back_that_fails_leaves_the_first_layout_and_the_pdf_written(tmp_
 @needs_poppler
 def test_a_table_poppler_reads_column_by_column_comes_back_row_by_row(tmp_path, monkeypatch):
     from sohoa.ingest.archival import searchable_pdf as writer
-    from sohoa.ingest.archival.layer import LAYOUTS
 
     page = roster()
-    monkeypatch.setattr(writer, "LAYOUTS", LAYOUTS[:4])  # the layouts that do not part a table's cells
+    monkeypatch.setattr(writer, "LAYOUTS", UNPARTED)  # the layouts that do not part a table's cells
     first = page_cer(_write(tmp_path, page), page.text(), [page.record()])[0]
     assert first > 0.1  # the name of a lower row comes before the cells right of the row above
     monkeypatch.undo()
@@ -701,10 +711,9 @@ def test_neighbouring_cells_get_sizes_apart_and_none_reaches_the_next_cell():
 @needs_poppler
 def test_a_letterhead_poppler_reads_by_columns_comes_back_row_by_row_parted_by_a_mark(tmp_path, monkeypatch):
     from sohoa.ingest.archival import searchable_pdf as writer
-    from sohoa.ingest.archival.layer import LAYOUTS
 
     page = shifted_letterhead()
-    monkeypatch.setattr(writer, "LAYOUTS", LAYOUTS[:4])
+    monkeypatch.setattr(writer, "LAYOUTS", UNPARTED)
     text = pdftotext_pages(_write(tmp_path, page))[0]
     assert text.index("Số: 415") < text.index("CỘNG HÒA")  # the agency's column first
     monkeypatch.undo()
@@ -764,10 +773,9 @@ def test_a_speck_too_close_to_a_cell_for_any_size_leaves_only_that_cell_unsized(
 @needs_poppler
 def test_two_pages_side_by_side_come_back_one_after_the_other_parted_by_a_mark(tmp_path, monkeypatch):
     from sohoa.ingest.archival import searchable_pdf as writer
-    from sohoa.ingest.archival.layer import LAYOUTS
 
     page = spread()
-    monkeypatch.setattr(writer, "LAYOUTS", LAYOUTS[:4])
+    monkeypatch.setattr(writer, "LAYOUTS", UNPARTED)
     assert page_cer(_write(tmp_path, page), page.text(), [page.record()])[0] > 0.01  # the right page's heading early
     monkeypatch.undo()
     pdf = _write(tmp_path, page)
