@@ -224,7 +224,7 @@ def build_model_from_tokens(keys: np.ndarray, targets: np.ndarray, key_list: lis
     _log(f"restore/train: {len(key_lm.bigram_codes):,} key bigrams, {len(key_lm.trigram_codes):,} key trigrams", quiet)
     toned_lm = build_toned_lm(lm_tokens(keys, targets, len(new_targets)), len(new_targets) + len(new_keys))
     _log(f"restore/train: toned LM: {len(toned_lm.bigram_codes):,} bigrams, {len(toned_lm.trigram_codes):,} trigrams, "
-         f"{len(toned_lm.fourgram_codes):,} four-grams", quiet)
+         f"{0 if toned_lm.fourgram_codes is None else len(toned_lm.fourgram_codes):,} four-grams", quiet)
     meta = {
         "created": _dt.date.today().isoformat(), "tokens": int(len(keys)),
         "min_count": min_count, "min_gain": min_gain, "provenance": provenance,

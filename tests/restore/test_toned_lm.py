@@ -80,6 +80,12 @@ def test_a_stream_too_short_for_any_kept_trigram_gives_a_model_that_still_reads_
     assert np.isfinite(lm.logp4(a, b, c, d)).all()
 
 
+def test_a_text_too_short_for_any_kept_trigram_still_trains():
+    # no trigram seen twice: the toned model has no four-grams either, and training says so
+    model = build_model(["Một câu ngắn."], min_count=1, min_gain=1, quiet=False)
+    assert model.toned_lm is not None and model.toned_lm.order == 3
+
+
 def test_the_compact_arrays_give_back_the_same_model():
     rng = np.random.default_rng(3)
     stream = rng.integers(0, 40, size=3000)
