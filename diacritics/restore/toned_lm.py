@@ -81,10 +81,8 @@ class TonedLM:
         """log P(c | a b), elementwise."""
         a, b, c = (np.asarray(x, dtype=np.int64) for x in (a, b, c))
         ab, ab_hit = _find(self.bigram_codes, a * self.vocab + b)
-        idx, hit = _find(self.trigram_codes, ab * self.vocab + c)
-        hit &= ab_hit
-        gamma = np.where(ab_hit, _dequantise(_at(self.trigram_backoff, ab)), 0.0)
-        return np.where(hit, _dequantise(_at(self.trigram_logp, idx)), gamma + self.logp2(b, c))
+        return self._after(ab, ab_hit, c, self.trigram_codes, self.trigram_backoff, self.trigram_logp,
+                           self.logp2(b, c))
 
     def logp4(self, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
         """log P(d | a b c), elementwise (log P(d | b c) in a model without four-grams)."""
@@ -93,11 +91,18 @@ class TonedLM:
             return self.logp3(b, c, d)
         ab, ab_hit = _find(self.bigram_codes, a * self.vocab + b)
         abc, abc_hit = _find(self.trigram_codes, ab * self.vocab + c)
-        abc_hit &= ab_hit
-        idx, hit = _find(self.fourgram_codes, abc * self.vocab + d)
-        hit &= abc_hit
-        gamma = np.where(abc_hit, _dequantise(_at(self.fourgram_backoff, abc)), 0.0)
-        return np.where(hit, _dequantise(_at(self.fourgram_logp, idx)), gamma + self.logp3(b, c, d))
+        return self._after(abc, abc_hit & ab_hit, d, self.fourgram_codes, self.fourgram_backoff, self.fourgram_logp,
+                           self.logp3(b, c, d))
+
+    def _after(self, context: np.ndarray, kept: np.ndarray, token: np.ndarray, codes: np.ndarray,
+               backoff: np.ndarray, logp: np.ndarray, lower: np.ndarray) -> np.ndarray:
+        """log P(token | context), elementwise, from one order's table: `context` is the index of
+        the context n-gram in the table one order down (`kept`: whether it is there), `codes`,
+        `backoff` and `logp` this order's arrays, `lower` the log probability one order down,
+        which a context's γ scales where the n-gram is not kept."""
+        idx, hit = _find(codes, context * self.vocab + token)
+        gamma = np.where(kept, _dequantise(_at(backoff, context)), 0.0)
+        return np.where(hit & kept, _dequantise(_at(logp, idx)), gamma + lower)
 
     def logp(self, *tokens: np.ndarray) -> np.ndarray:
         """log P(last | the ones before), elementwise, for three tokens or four."""
