@@ -412,15 +412,7 @@ def _column_count(segs: list[Segment], width: int) -> int:
 def _runs(segs: list[Segment]) -> list[list[Segment]]:
     """Split segments (sorted top-down) into runs: a multi-column run is a maximal group
     where some segment has a side-by-side neighbour on the same text row."""
-    segs = sorted(segs, key=lambda s: (s.y0, s.x0))
-    rows: list[list[Segment]] = []
-    for seg in segs:
-        if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]) \
-                and all(_side_by_side(seg, other) for other in rows[-1]):
-            rows[-1].append(seg)
-        else:
-            rows.append([seg])
-    rows = _mend_holed_lines(rows)
+    rows = _mend_holed_lines(_rows(segs))
     runs: list[list[Segment]] = []
     kinds: list[bool] = []
     for row in rows:
@@ -531,7 +523,7 @@ def _column_groups(column: list[Segment]) -> list[list[Segment]]:
     under it) stay one group whatever the spacing of their lines: the signer's title beside
     them is read after the whole list, not between two of its items. Pieces of one text row
     of the column are read left to right ('Số:', a blank, '/2025/NQ-HĐND' set a little higher)."""
-    column = _left_to_right(sorted(column, key=lambda s: s.y0))
+    column = [seg for row in _rows(column) for seg in sorted(row, key=lambda s: s.x0)]
     if not column:
         return []
     height = statistics.median(s.height for s in column)
@@ -543,18 +535,6 @@ def _column_groups(column: list[Segment]) -> list[list[Segment]]:
             groups.append([])
         groups[-1].append(seg)
     return groups
-
-
-def _left_to_right(lines: list[Segment]) -> list[Segment]:
-    """Segments sorted top down, with each run of them side by side on one text row put in
-    left-to-right order."""
-    rows: list[list[Segment]] = []
-    for seg in lines:
-        if rows and all(_side_by_side(seg, other) for other in rows[-1]):
-            rows[-1].append(seg)
-        else:
-            rows.append([seg])
-    return [seg for row in rows for seg in sorted(row, key=lambda s: s.x0)]
 
 
 def _row_by_row(left: list[Segment], right: list[Segment]) -> list[list[Segment]]:
@@ -836,6 +816,7 @@ def _reading_sorted(words: list[OcrWord], indices: list[int]) -> list[int]:
 
 
 def _rows(run: list[Segment]) -> list[list[Segment]]:
+    """Segments top down, cut into text rows: each row the segments side by side on one line."""
     rows: list[list[Segment]] = []
     for seg in sorted(run, key=lambda s: (s.y0, s.x0)):
         if rows and any(_overlaps_vertically(seg, other) for other in rows[-1]) \
