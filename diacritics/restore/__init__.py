@@ -30,14 +30,16 @@ def table_beside(model_path: str | Path, kind: str) -> Path:
 
 
 def load_restorer(path: str | Path):
-    """A `Restorer` (pipeline `Fixer`) built from the model file at `path` and the acronym and
-    name tables beside it (`<model>.acronyms.tsv`, `<model>.names.tsv`, where there are)."""
-    from sohoa.diacritics.restore import acronyms, names
+    """A `Restorer` (pipeline `Fixer`) built from the model file at `path` and the acronym, name
+    and topic tables beside it (`<model>.acronyms.tsv`, `<model>.names.tsv`, `<model>.topics.npz`,
+    where there are)."""
+    from sohoa.diacritics.restore import acronyms, names, topics
     from sohoa.diacritics.restore.decoder import Restorer
     from sohoa.diacritics.restore.model import RestorerModel
 
     return Restorer(RestorerModel.load(path), acronyms.read_table(acronyms.table_path(path)),
-                    names=names.read_table(names.table_path(path)))
+                    names=names.read_table(names.table_path(path)),
+                    topics=topics.read_table(topics.topics_path(path)))
 
 
 @lru_cache(maxsize=1)

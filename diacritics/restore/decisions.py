@@ -7,7 +7,8 @@ narrower is much surer; cased windows read which words were written with a capit
 windows, looked up last, read the neighbours by the forms the key windows gave them. The
 words still unsure afterwards, and those another window read otherwise (contested), are
 re-weighed by the toned four-gram model (`rescore`), with the document's own sure readings of their
-keys, and for a capital inside a sentence how names are toned (`names`), as evidence.
+keys, what its topic says of them (`topics`), and for a capital inside a sentence how names are
+toned (`names`), as evidence.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sohoa.diacritics.restore.model import PAD, RANK_BONUS, RestorerModel, cased
 from sohoa.diacritics.restore.rescore import ToneRescorer
 from sohoa.diacritics.restore.settings import RestorerSettings
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID
+from sohoa.diacritics.restore.topics import DocumentTopics
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 
 
@@ -29,9 +31,10 @@ class DecisionLists:
     """Chooses every word's toned form from its context (see the module)."""
 
     def __init__(self, model: RestorerModel, vocabulary: Vocabulary, settings: RestorerSettings,
-                 name_readings: dict[int, Counter] | None = None, channel: Channel | None = None):
+                 name_readings: dict[int, Counter] | None = None, channel: Channel | None = None,
+                 topics: DocumentTopics | None = None):
         self.model, self.vocabulary, self.settings = model, vocabulary, settings
-        self.rescorer = ToneRescorer(model.toned_lm, vocabulary, settings, name_readings, channel) \
+        self.rescorer = ToneRescorer(model.toned_lm, vocabulary, settings, name_readings, channel, topics) \
             if model.toned_lm is not None else None
 
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,

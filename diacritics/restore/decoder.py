@@ -40,6 +40,7 @@ from sohoa.diacritics.restore.names import inside_sentence_capitals, readings_by
 from sohoa.diacritics.restore.policy import ChangePolicy
 from sohoa.diacritics.restore.settings import SETTINGS, RestorerSettings
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID, Token, tokenize_text
+from sohoa.diacritics.restore.topics import DocumentTopics, TopicTable
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.restore.words import WordMender, restore_mended
 
@@ -54,9 +55,11 @@ class Restorer:
     name = FIXER_NAME
 
     def __init__(self, model: RestorerModel, acronyms: dict[str, str] | None = None,
-                 settings: RestorerSettings = SETTINGS, names: dict[str, dict[str, int]] | None = None):
+                 settings: RestorerSettings = SETTINGS, names: dict[str, dict[str, int]] | None = None,
+                 topics: TopicTable | None = None):
         """names: key → {toned form: count} of the syllables the corpus writes with a capital
-        inside a sentence (`names.read_table`)."""
+        inside a sentence (`names.read_table`); topics: the corpus' topics and how each writes the
+        forms of ambiguous keys (`topics.read_table`)."""
         self.model, self.settings = model, settings
         self.acronyms = acronyms or {}
         """key → form of the acronyms clean text writes with 'Đ' (`acronyms.read_table`)."""
@@ -65,7 +68,12 @@ class Restorer:
         self.marks = MarkChannel.from_json(model.channel.get("marks"))
         self.mark_odds = MarkOdds(self.marks, model.targets)
         self.damage = DamageProfiler(vocabulary, model.key_lm, settings, self.channel.forms)
-        self.decisions = DecisionLists(model, vocabulary, settings, readings_by_id(names or {}, vocabulary), self.channel)
+        document_topics = DocumentTopics(topics, vocabulary, temperature=settings.topic_temperature,
+                                         pseudo_readings=settings.topic_pseudo_readings,
+                                         min_words=settings.topic_min_words,
+                                         share=settings.topic_share) if topics is not None else None
+        self.decisions = DecisionLists(model, vocabulary, settings, readings_by_id(names or {}, vocabulary), self.channel,
+                                       document_topics)
         self.key_decoder = KeyDecoder(vocabulary, model.key_lm, self.channel, self.damage, settings)
         self.word_mender = WordMender(vocabulary, model.key_lm, self.key_decoder, self.damage, settings)
         self.policy = ChangePolicy(vocabulary, self.damage, settings, FIXER_NAME)

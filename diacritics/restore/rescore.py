@@ -11,6 +11,7 @@ from sohoa.diacritics.restore.channel import Channel
 from sohoa.diacritics.restore.settings import RestorerSettings
 from sohoa.diacritics.restore.tokens import BOUNDARY_ID
 from sohoa.diacritics.restore.toned_lm import TonedLM
+from sohoa.diacritics.restore.topics import DocumentTopics
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 
 
@@ -24,8 +25,11 @@ class ToneRescorer:
     """Re-weighs unsure choices with a `TonedLM` (see `rescore`)."""
 
     def __init__(self, lm: TonedLM, vocabulary: Vocabulary, settings: RestorerSettings,
-                 name_readings: dict[int, Counter] | None = None, channel: Channel | None = None):
+                 name_readings: dict[int, Counter] | None = None, channel: Channel | None = None,
+                 topics: DocumentTopics | None = None):
         self.lm, self.vocabulary, self.settings = lm, vocabulary, settings
+        self.topics = topics
+        """what a document's keys say of its ambiguous words (`topics`); None: no topic table"""
         self.channel = channel
         """the OCR channel, whose `forms` say which toned forms a garbled spelling stands for"""
         self._odds_cache: dict[tuple[str, tuple[int, ...]], list[float]] = {}
@@ -97,6 +101,12 @@ class ToneRescorer:
             for at in doubted.tolist():
                 forms = firm[int(key_ids[at])]
                 unsure[at] |= len(forms) > 1 or int(target[at]) not in forms
+        topic_odds = self.topics.odds(key_ids) if self.topics is not None and observed is None else None
+        if topic_odds is not None:  # a choice the document's topics leave unsure
+            doubted = self.topics.surety(key_ids, target, prob, topic_odds) < settings.lm_unsure
+            if keep is not None:
+                doubted &= ~keep
+            unsure |= doubted & (vocabulary.n_cands[key_ids] >= 2)
         unsure = np.flatnonzero(unsure)
         if not len(unsure):
             return
@@ -108,6 +118,8 @@ class ToneRescorer:
                                                    settings.lm_candidates)
         if readings:  # the document's own sure readings of the key weigh in
             prior = prior + self.reading_odds(key_ids[unsure], cands, readings, settings.doc_pseudo_readings)
+        if topic_odds is not None:  # and so do the document's topics
+            prior = prior + np.where(cands >= 0, topic_odds[np.maximum(cands, 0)], 0.0)
         if named[unsure].any():  # and so does how names are toned, for a capital inside a sentence
             rows = np.flatnonzero(named[unsure])
             prior[rows] += self.reading_odds(key_ids[unsure][rows], cands[rows], self.name_readings,

@@ -54,12 +54,14 @@ class TokenStreams:
         self.keys = array("i")
         self.targets = array("i")
         self.capitals = array("b")
+        self.starts = array("q")  # where each text's tokens begin (the topics cluster texts)
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def add(self, text: str) -> None:
         keys, targets, capitals, cache = self.keys, self.targets, self.capitals, self._cache
+        self.starts.append(len(keys))
         for line in text.splitlines():
             tokens = tokenize(line)
             if not tokens:
@@ -77,6 +79,10 @@ class TokenStreams:
                 keys.append(ids[0])
                 targets.append(ids[1])
                 capitals.append(ids[2])
+
+    def document_starts(self) -> np.ndarray:
+        """Where each text's tokens begin in the streams."""
+        return np.frombuffer(self.starts, dtype=np.int64).copy()
 
     def streams(self):
         """(key ids, target ids, key list, target list, capitalised), the arguments of
@@ -350,7 +356,7 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
                     break
 
     from sohoa.diacritics import list_ends
-    from sohoa.diacritics.restore import acronyms, codes, names
+    from sohoa.diacritics.restore import acronyms, codes, names, topics
 
     # one pass over the corpus feeds the model's token streams and every table beside it: all
     # of them count the same texts (with max_tokens_per_corpus, the capped ones)
@@ -361,8 +367,9 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
             tally.add(text)
     corpora = ", ".join(Path(p).name for p in paths)
     cap = f" (each corpus capped at ~{max_tokens_per_corpus:,} tokens)" if max_tokens_per_corpus else ""
-    streams = tokens.streams()
+    streams, starts = tokens.streams(), tokens.document_starts()
     del tokens  # the growing arrays and the token cache are not needed while the model is built
+    topic_table = topics.build_table(streams[0][:-1], streams[1][:-1], starts, streams[2], streams[3])
     held_out = f" (no held-out document, no document of the held-out topics: {', '.join(HELDOUT_TOPICS)})"
     model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {corpora}{held_out}{cap}")
     del streams
@@ -379,6 +386,12 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     names.write_table(name_table, names.table_path(output))
     _log(f"restore/train: how {len(name_table):,} keys are toned with a capital inside a sentence → "
          f"{names.table_path(output).name}", quiet)
+    if topic_table is not None:
+        topics.write_table(topic_table, topics.topics_path(output))
+        _log(f"restore/train: {topic_table.n_topics} topics of the texts, {len(topic_table.forms):,} forms of "
+             f"ambiguous keys counted in each → {topics.topics_path(output).name}", quiet)
+    else:  # too few texts to cluster: no table, and none left from an earlier training
+        topics.topics_path(output).unlink(missing_ok=True)
     semicolons = semicolon_counts.table()
     list_ends.write_table(semicolons, list_ends.table_path(output))
     _log(f"restore/train: what follows {len(semicolons.words):,} words, ':' or ';' → "
