@@ -101,12 +101,6 @@ class ToneRescorer:
             for at in doubted.tolist():
                 forms = firm[int(key_ids[at])]
                 unsure[at] |= len(forms) > 1 or int(target[at]) not in forms
-        topic_odds = self.topics.odds(key_ids) if self.topics is not None and observed is None else None
-        if topic_odds is not None:  # a choice the document's topics leave unsure
-            doubted = self.topics.surety(key_ids, target, prob, topic_odds) < settings.lm_unsure
-            if keep is not None:
-                doubted &= ~keep
-            unsure |= doubted & (vocabulary.n_cands[key_ids] >= 2)
         unsure = np.flatnonzero(unsure)
         if not len(unsure):
             return
@@ -118,8 +112,11 @@ class ToneRescorer:
                                                    settings.lm_candidates)
         if readings:  # the document's own sure readings of the key weigh in
             prior = prior + self.reading_odds(key_ids[unsure], cands, readings, settings.doc_pseudo_readings)
-        if topic_odds is not None:  # and so do the document's topics
-            prior = prior + np.where(cands >= 0, topic_odds[np.maximum(cands, 0)], 0.0)
+        # and so do the document's topics (not in English-model garble, whose keys are guessed)
+        topic_odds = self.topics.odds(key_ids, key_ids[unsure], cands) \
+            if self.topics is not None and observed is None else None
+        if topic_odds is not None:
+            prior = prior + topic_odds
         if named[unsure].any():  # and so does how names are toned, for a capital inside a sentence
             rows = np.flatnonzero(named[unsure])
             prior[rows] += self.reading_odds(key_ids[unsure][rows], cands[rows], self.name_readings,

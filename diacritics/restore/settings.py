@@ -116,20 +116,19 @@ class RestorerSettings:
     """A document of at least `topic_min_words` topic features is placed among the corpus' topics
     (each weighted by exp(cosine / `topic_temperature`)); the forms' counts in that mixture,
     smoothed toward the corpus shares with `topic_pseudo_readings` readings and mixed half and
-    half (`topic_share`) with the corpus shares, weigh in on the prior of every re-weighed word,
-    and a choice whose probability, once they weigh in, falls under `lm_unsure` is re-weighed
-    too. Not for English-model garble, whose keys are themselves read by guess: on the dev
+    half (`topic_share`) with the corpus shares, weigh in on the prior of every re-weighed word.
+    Not for English-model garble, whose keys are themselves read by guess: on the dev
     English-model pages (each page mixes paragraphs of two sources) every variant tried cost
     0.06 to 0.17 points. Chosen on held-out news outside the benchmark (the restore bench's dev
     news, 137k syllables, 97.66 % without topics): 128 topics over 64, a sharp mixture (0.02 over
-    0.05), 20 pseudo-readings over 5 (each a few hundredths of a point); re-weighing the words
-    whose surety the topics lower 97.77 %; re-weighing every word whose key has a form the topics
-    favour 1.5 times over the choice 97.79 %, at a third of the speed. The topics' share was then
+    0.05), 20 pseudo-readings over 5 (each a few hundredths of a point). The topics' share, and
+    whether a choice whose probability they bring under `lm_unsure` is re-weighed too, were then
     set on that and on documents of the held-out legal topic after the benchmark's (293k
-    syllables, 99.63 % without topics), where the full share left common words such as 'có',
-    'nói', 'lúc' unmarked (a topic the document only resembles had lowered their surety below
-    the change policy's bar): 1.0 gave 97.77 / 99.62 %, 0.7 97.76 / 99.63 %, 0.5 97.74 / 99.64 %,
-    0.3 97.72 / 99.63 %."""
+    syllables, 99.63 % without topics). With the re-weighing of such choices, the full share
+    gave 97.77 / 99.62 %: common words such as 'có', 'nói', 'lúc' were left unmarked, a topic the
+    document only resembles having lowered their probability below the change policy's bar; 0.7
+    gave 97.76 / 99.63 %, 0.5 97.74 / 99.64 %, 0.3 97.72 / 99.63 %. With half the share and the
+    sure choices left as they are: 97.73 / 99.64 %, at twice the speed of re-weighing them."""
 
     # -- names (`names`, `rescore`) ------------------------------------------------------
     name_pseudo_readings: float = 5.0

@@ -14,8 +14,8 @@ weighted by exp(cosine / `topic_temperature`)); the forms' shares in that mixtur
 toward the corpus shares, make each form likelier or less likely than the corpus says
 (`DocumentTopics.odds`), the topics giving half of each form's probability and the corpus the
 other half (`settings.RestorerSettings.topic_share`). The toned n-gram re-weighing (`rescore`)
-adds these odds to its prior, and takes up again a word whose surety they bring under its
-threshold (`DocumentTopics.surety`).
+adds these odds to the prior of the words it re-weighs; the words the context is sure of stay
+as chosen.
 
 The table is written by `sohoa train` beside the model (`<model>.topics.npz`: the feature keys
 and their idf, the centroids, and the per-topic counts of the forms, as strings and arrays, no
@@ -180,18 +180,34 @@ class DocumentTopics:
                 self.feature_of_key[key_id] = index
         self.idf = table.idf.astype(np.float32)
         self.centroids = table.centroids.astype(np.float32)
+        # the table's forms the vocabulary knows, each a column; a target's column (-1: none)
         target_of_form = np.array([vocabulary.target_ids.get(form, -1) for form in table.forms], dtype=np.int64)
-        known = target_of_form[table.form] >= 0
-        self.counts = np.zeros((table.n_topics, n_targets), dtype=np.float32)
-        np.add.at(self.counts, (table.topic[known].astype(np.int64), target_of_form[table.form][known]),
-                  table.count[known].astype(np.float32))
+        known = np.flatnonzero(target_of_form >= 0)
+        self.column_of_target = np.full(n_targets + 1, -1, dtype=np.int64)  # the last: pads (-1)
+        self.column_of_target[target_of_form[known]] = np.arange(len(known))
+        column_of_form = np.full(len(table.forms), -1, dtype=np.int64)
+        column_of_form[known] = np.arange(len(known))
+        cells = column_of_form[table.form] >= 0
+        self.form_counts = np.zeros((table.n_topics, len(known) + 1), dtype=np.float32)  # last column: 0
+        np.add.at(self.form_counts, (table.topic[cells].astype(np.int64), column_of_form[table.form][cells]),
+                  table.count[cells].astype(np.float32))
+        # each column's key, and per topic the count of each key's forms in the table
         model = vocabulary.model
-        offsets = model.cand_offsets
-        self.cand_targets = model.cand_targets.astype(np.int64)
-        self.cand_key = np.repeat(np.arange(n_keys), np.diff(offsets))
+        cand_key = np.repeat(np.arange(n_keys), np.diff(model.cand_offsets))
+        key_of_target = np.full(n_targets, -1, dtype=np.int64)
+        key_of_target[model.cand_targets] = cand_key
+        keys_of_columns, self.key_column_of_column = np.unique(key_of_target[target_of_form[known]],
+                                                               return_inverse=True)
+        self.key_column_of_key = np.full(n_keys + 1, -1, dtype=np.int64)
+        self.key_column_of_key[keys_of_columns] = np.arange(len(keys_of_columns))
+        self.key_counts = np.zeros((table.n_topics, len(keys_of_columns) + 1), dtype=np.float32)
+        for topic in range(table.n_topics):
+            self.key_counts[topic, :-1] = np.bincount(self.key_column_of_column, weights=self.form_counts[topic, :-1],
+                                                      minlength=len(keys_of_columns))
         cand_counts = model.cand_counts.astype(np.float64)
-        totals = np.bincount(self.cand_key, weights=cand_counts, minlength=n_keys)
-        self.cand_share = cand_counts / np.maximum(totals[self.cand_key], 1.0)
+        totals = np.bincount(cand_key, weights=cand_counts, minlength=n_keys)
+        self.share_of_target = np.zeros(n_targets + 1)
+        self.share_of_target[model.cand_targets] = cand_counts / np.maximum(totals[cand_key], 1.0)
 
     def mixture(self, key_ids: np.ndarray) -> np.ndarray | None:
         """Each topic's weight for a document of these keys, or None where fewer than
@@ -206,40 +222,27 @@ class DocumentTopics:
         weights = np.exp((cosine - cosine.max()) / self.temperature)
         return weights / weights.sum()
 
-    def odds(self, key_ids: np.ndarray) -> np.ndarray | None:
-        """Per target id: log of how much likelier the document's topics make the form than the
+    def odds(self, key_ids: np.ndarray, keys: np.ndarray, cands: np.ndarray) -> np.ndarray | None:
+        """For a document of `key_ids`, per word of `keys` and candidate form of `cands` (target
+        ids, -1 pads): the log of how much likelier the document's topics make the form than the
         corpus does, (s·(m_f + a·p_f) / (M + a) + (1 - s)·p_f) / p_f, where m_f is the form's count
         in the topic mixture, M that of its key's forms, p_f the corpus share, a `pseudo_readings`
         and s `share` (below 1, no form loses more than 1 - s of its corpus share to a topic the
         document only resembles: a document of a topic the corpus lacks is placed near one all
-        the same); 0 for forms of keys with one form. None where the document is too short to
-        place."""
+        the same); 0 for pads and for forms of keys the table has no forms of. None where the
+        document is too short to place."""
         weights = self.mixture(key_ids)
         if weights is None:
             return None
-        mixed = (weights @ self.counts)[self.cand_targets]
-        key_total = np.bincount(self.cand_key, weights=mixed, minlength=len(self.vocabulary.keys))[self.cand_key]
-        share = np.maximum(self.cand_share, 1e-4)
-        topical = (mixed + self.pseudo_readings * share) / (key_total + self.pseudo_readings)
-        by_cand = np.log((self.share * topical + (1 - self.share) * share) / share)
-        odds = np.zeros(len(self.vocabulary.targets))
-        odds[self.cand_targets] = by_cand
-        return odds
-
-    def surety(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray, odds: np.ndarray) -> np.ndarray:
-        """Per word: the probability `prob` of its chosen form `target` (-1: no choice) once the
-        topics weigh in: the rest of the mass shared among the key's other forms by corpus share,
-        every form then scaled by its `odds`."""
-        share = self.cand_share
-        weighted = np.bincount(self.cand_key, weights=share * np.exp(odds[self.cand_targets]),
-                               minlength=len(self.vocabulary.keys))
-        share_of = np.zeros(len(self.vocabulary.targets))
-        share_of[self.cand_targets] = share
-        chosen = np.maximum(target, 0)
-        scaled = prob * np.exp(odds[chosen])
-        others = (1 - prob) / np.maximum(1 - share_of[chosen], 1e-9) \
-            * np.maximum(weighted[key_ids] - share_of[chosen] * np.exp(odds[chosen]), 0.0)
-        return np.where(target >= 0, scaled / np.maximum(scaled + others, 1e-300), prob)
+        cands = np.asarray(cands, dtype=np.int64)
+        columns = self.column_of_target[cands]  # pads (-1) and forms not in the table: the zero column
+        mixed = weights @ self.form_counts[:, columns.ravel()]
+        key_columns = self.key_column_of_key[np.asarray(keys, dtype=np.int64)]
+        key_total = (weights @ self.key_counts[:, key_columns])[:, None]
+        share = np.maximum(self.share_of_target[cands], 1e-4)
+        topical = (mixed.reshape(cands.shape) + self.pseudo_readings * share) / (key_total + self.pseudo_readings)
+        odds = np.log((self.share * topical + (1 - self.share) * share) / share)
+        return np.where((cands >= 0) & (key_columns[:, None] >= 0), odds, 0.0)
 
 
 def build_from_texts(texts, **settings) -> TopicTable | None:

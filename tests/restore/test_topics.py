@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings as hyp_settings, strategies as st
 
 from sohoa.diacritics.restore import topics
 from sohoa.diacritics.restore.decoder import Restorer
@@ -66,39 +65,37 @@ def _document_topics(restorer):
     return restorer.decisions.rescorer.topics
 
 
+def _rau_odds(restorer, document: str) -> dict[str, float]:
+    """The topics' odds of the two forms of 'rau' in `document`."""
+    vocabulary = restorer.vocabulary
+    forms = ["rau", "râu"]
+    odds = _document_topics(restorer).odds(_keys(restorer, document), np.array([vocabulary.key_ids["rau"]]),
+                                           np.array([[vocabulary.target_ids[f] for f in forms] + [-1]]))
+    assert odds[0, -1] == 0  # a pad
+    return dict(zip(forms, odds[0, :2].tolist()))
+
+
 def test_a_document_of_beards_makes_rau_a_beard(restorer_with_topics):
-    doc_topics = _document_topics(restorer_with_topics)
-    target_ids = restorer_with_topics.vocabulary.target_ids
-    beard_odds = doc_topics.odds(_keys(restorer_with_topics, BEARDS))
-    assert beard_odds[target_ids["râu"]] > 0 > beard_odds[target_ids["rau"]]
-    vegetable_odds = doc_topics.odds(_keys(restorer_with_topics, VEGETABLES))
-    assert vegetable_odds[target_ids["rau"]] > 0 > vegetable_odds[target_ids["râu"]]
+    beards = _rau_odds(restorer_with_topics, BEARDS)
+    assert beards["râu"] > 0 > beards["rau"]
+    vegetables = _rau_odds(restorer_with_topics, VEGETABLES)
+    assert vegetables["rau"] > 0 > vegetables["râu"]
 
 
 def test_a_short_text_is_placed_in_no_topic(restorer_with_topics):
-    assert _document_topics(restorer_with_topics).odds(_keys(restorer_with_topics, "nuoi rau dai")) is None
-
-
-@hyp_settings(max_examples=60, deadline=None)
-@given(prob=st.floats(0.0, 1.0), which=st.sampled_from(["rau", "râu"]))
-def test_without_topic_odds_the_surety_is_the_choice_own(restorer_with_topics, prob, which):
-    """With every form's odds 0 (a topic that says nothing), the surety is the choice's probability."""
-    doc_topics = _document_topics(restorer_with_topics)
     vocabulary = restorer_with_topics.vocabulary
-    key = np.array([vocabulary.key_ids["rau"]])
-    target = np.array([vocabulary.target_ids[which]])
-    surety = doc_topics.surety(key, target, np.array([prob]), np.zeros(len(vocabulary.targets)))
-    assert surety[0] == pytest.approx(prob, abs=1e-9)
+    assert _document_topics(restorer_with_topics).odds(
+        _keys(restorer_with_topics, "nuoi rau dai"), np.array([vocabulary.key_ids["rau"]]),
+        np.array([[vocabulary.target_ids["rau"]]])) is None
 
 
-def test_a_topic_against_the_choice_lowers_its_surety(restorer_with_topics):
-    doc_topics = _document_topics(restorer_with_topics)
-    vocabulary = restorer_with_topics.vocabulary
-    odds = doc_topics.odds(_keys(restorer_with_topics, BEARDS))
-    key, prob = np.array([vocabulary.key_ids["rau"]]), np.array([0.95])
-    lowered = doc_topics.surety(key, np.array([vocabulary.target_ids["rau"]]), prob, odds)[0]
-    assert lowered < restorer_with_topics.settings.lm_unsure  # so the choice is re-weighed
-    assert doc_topics.surety(key, np.array([vocabulary.target_ids["râu"]]), prob, odds)[0] > 0.95
+def test_no_form_loses_more_than_the_topics_share_of_its_corpus_share(restorer_with_topics):
+    """The topics give `share` of each form's probability: a document of vegetables leaves the
+    beard reading at least (1 - share) of its corpus share, whatever the mixture says."""
+    share = _document_topics(restorer_with_topics).share
+    assert share < 1
+    odds = _rau_odds(restorer_with_topics, VEGETABLES)
+    assert np.log(1 - share) - 1e-9 <= odds["râu"] < 0
 
 
 def test_the_topic_restores_the_document_own_reading(restorer_with_topics):
@@ -165,13 +162,3 @@ def test_document_starts_mark_each_text():
     starts = streams.document_starts().tolist()
     assert starts[0] == 0 and len(starts) == 2
     assert keys[starts[1]] == keys[0]  # each text opens on a line boundary
-
-
-def test_no_form_loses_more_than_the_topics_share_of_its_corpus_share(restorer_with_topics):
-    """The topics give `share` of each form's probability: a document of vegetables leaves the
-    beard reading at least (1 - share) of its corpus share, whatever the mixture says."""
-    doc_topics = _document_topics(restorer_with_topics)
-    odds = doc_topics.odds(_keys(restorer_with_topics, VEGETABLES))
-    assert doc_topics.share < 1
-    assert odds.min() >= np.log(1 - doc_topics.share) - 1e-9
-    assert odds[restorer_with_topics.vocabulary.target_ids["râu"]] < 0
