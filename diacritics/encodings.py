@@ -291,7 +291,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
     raise InputError(
         f"text is not UTF-8 (invalid byte at {utf8_error.start}) and does not read as TCVN3, VNI, VISCII "
         "or Windows-1258 Vietnamese",
-        hint="convert it to UTF-8, or name its encoding with --encoding")
+        hint="convert it to UTF-8, or name its encoding: sohoa repair --encoding NAME")
 
 
 # --- text already decoded wrongly ---------------------------------------------------------

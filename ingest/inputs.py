@@ -6,6 +6,7 @@ with the other documents.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -130,7 +131,8 @@ def _walk(folder: Path, fence: Path | None):
         dirs[:] = [d for d in dirs if not _inside(here / d, fence) and not _inside(_resolved(here / d), fence)]
         for name in files:
             candidate = here / name
-            if candidate.is_file():
+            # a link to nothing (or to itself) is yielded too: the batch reports it as unreadable
+            if candidate.is_file() or candidate.is_symlink():
                 yield candidate
 
 
@@ -235,6 +237,11 @@ def probe(document: InputDocument, work_dir: Path | None = None, max_pixels: int
     try:
         size = path.stat().st_size
     except OSError as exc:
+        if path.is_symlink():
+            target = os.readlink(path)
+            what = "a link that leads back to itself" if exc.errno == errno.ELOOP else "a link to nothing"
+            raise InputError(f"{what} ({path.name} → {target}); no document to read",
+                             hint="point the link at the document, or remove it") from exc
         raise InputError(f"cannot read the file ({exc.strerror})") from exc
     if size == 0:
         raise InputError("empty file (0 bytes)")

@@ -292,7 +292,7 @@ def _render(source: PageSource, dpi: int, timeout: float | None) -> np.ndarray:
         raise InputError(f"timed out after {timeout:.0f} s while rendering") from exc
     if not images:
         raise InputError(f"corrupt PDF: page {source.page} rendered to nothing")
-    return _as_array(images[0])
+    return display_pixels(images[0])
 
 
 @contextmanager
@@ -322,7 +322,7 @@ def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.n
             stored = image.info.get("dpi", (0, 0))[0]
             # phone and camera pictures store their orientation as a tag, not in the pixels
             upright = ImageOps.exif_transpose(image) if image.format in ("JPEG", "MPO", "TIFF", "PNG", "WEBP") else image
-            pixels = _as_array(upright)
+            pixels = display_pixels(upright)
     except (OSError, Image.DecompressionBombError, ValueError, EOFError) as exc:
         raise InputError(f"unreadable image: {exc}") from exc
     dpi, note = plausible_dpi(stored, pixels.shape[1], pixels.shape[0], source.dpi)
@@ -341,14 +341,20 @@ def plausible_dpi(stored, width: int, height: int, default: int = 300) -> tuple[
         return default, None
     if PLAUSIBLE_DPI[0] <= value <= PLAUSIBLE_DPI[1]:
         return int(round(value)), None
-    estimate = int(round(max(width, height) / A4_LONG_SIDE_INCHES))
-    estimate = min(max(estimate, PLAUSIBLE_DPI[0]), PLAUSIBLE_DPI[1])
+    estimate = a4_dpi(width, height)
     return estimate, (f"stored resolution {value:g} dpi is implausible for a {width}×{height} scan; "
                       f"used {estimate} dpi, estimated from the page size")
 
 
-def _as_array(image: Image.Image) -> np.ndarray:
-    """8-bit grey or RGB pixels of any Pillow mode, keeping the picture."""
+def a4_dpi(width: int, height: int) -> int:
+    """The resolution at which a picture of `width`×`height` pixels is an A4 page (a government
+    report), kept within PLAUSIBLE_DPI."""
+    return min(max(int(round(max(width, height) / A4_LONG_SIDE_INCHES)), PLAUSIBLE_DPI[0]), PLAUSIBLE_DPI[1])
+
+
+def display_pixels(image: Image.Image) -> np.ndarray:
+    """8-bit grey or RGB pixels of any Pillow mode, as a viewer shows the picture: transparency
+    on white paper, 16- and 32-bit grey scaled (the OCR's page and the searchable PDF's image)."""
     mode = image.mode
     if mode in ("L", "RGB"):
         return np.asarray(image).copy()

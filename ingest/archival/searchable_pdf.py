@@ -208,9 +208,14 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: f
 def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
     from PIL import Image, ImageOps
 
+    from sohoa.ingest.rasterize import a4_dpi, display_pixels, plausible_dpi
+
     with Image.open(source) as image:
         image.seek(frame)
-        dpi = image.info.get("dpi", (0, 0))[0] or 300
+        stored = image.info.get("dpi", (0, 0))[0]
+        # the page's size on screen and paper: a picture that stores no resolution (a phone's
+        # photo) is taken for an A4 page, as one that stores an implausible one is
+        dpi = plausible_dpi(stored, image.width, image.height)[0] if stored else a4_dpi(image.width, image.height)
         orientation = image.getexif().get(0x0112, 1) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else 1
         if image.format == "JPEG" and orientation == 1 and image.mode in ("L", "RGB"):
             data = source.read_bytes()
@@ -223,10 +228,10 @@ def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
         if upright.mode == "1":
             # PDF's 1-bit grey has 0 = black like PIL; rows are padded to whole bytes in both
             raw, bits, space = upright.tobytes(), 1, pikepdf.Name.DeviceGray
-        elif upright.mode in ("L", "I;16", "I", "F"):
-            raw, bits, space = upright.convert("L").tobytes(), 8, pikepdf.Name.DeviceGray
-        else:
-            raw, bits, space = upright.convert("RGB").tobytes(), 8, pikepdf.Name.DeviceRGB
+        else:  # as the OCR read it: transparency on white paper, 16-bit grey scaled, not clipped
+            pixels = display_pixels(upright)
+            raw, bits = pixels.tobytes(), 8
+            space = pikepdf.Name.DeviceGray if pixels.ndim == 2 else pikepdf.Name.DeviceRGB
         xobject = pikepdf.Stream(pdf, zlib.compress(raw, 6), Type=pikepdf.Name.XObject,
                                  Subtype=pikepdf.Name.Image, Width=upright.width, Height=upright.height,
                                  ColorSpace=space, BitsPerComponent=bits, Filter=pikepdf.Name.FlateDecode)

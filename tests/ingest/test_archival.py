@@ -128,6 +128,49 @@ def test_jpeg_becomes_a_searchable_pdfa_with_the_repaired_words(tmp_path):
     assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
 
 
+def _embedded_pixels(pdf: Path) -> np.ndarray:
+    with pikepdf.open(pdf) as document:
+        (image,) = pikepdf.Page(document.pages[0]).get_images().values()
+        return np.asarray(pikepdf.PdfImage(image).as_pil_image().convert("L"))
+
+
+def test_a_transparent_png_shows_on_white_paper_as_the_ocr_read_it(tmp_path):
+    """A scan saved with a transparent background (black where it is see-through) is drawn on
+    white paper, not as a black page."""
+    rgba = np.zeros((1754, 1240, 4), np.uint8)  # transparent black
+    rgba[100:140, 100:640] = (20, 20, 20, 255)  # an opaque line of ink
+    source = tmp_path / "scan.png"
+    Image.fromarray(rgba, "RGBA").save(source, dpi=(150, 150))
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [record()]))
+    pixels = _embedded_pixels(pdf)
+    assert pixels[1000, 1000] == 255 and pixels[120, 300] == 20
+
+
+def test_a_16_bit_grey_scan_keeps_its_greys(tmp_path):
+    grey = np.full((1754, 1240), 40000, np.uint16)  # light grey paper in 16 bits
+    grey[100:140, 100:640] = 5000  # dark ink
+    source = tmp_path / "scan.png"
+    Image.fromarray(grey).save(source, dpi=(150, 150))
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [record()]))
+    pixels = _embedded_pixels(pdf)
+    assert pixels[1000, 1000] == round(40000 * 255 / 65535) and pixels[120, 300] == round(5000 * 255 / 65535)
+
+
+def test_a_picture_without_a_resolution_is_laid_on_a_page_of_a4_size(tmp_path):
+    """A phone's photo stores no resolution: the page is as large as an A4 page, not as large
+    as the pixels at 300 dpi would make it."""
+    source = tmp_path / "photo.png"
+    Image.new("L", (1600, 2700), 235).save(source)  # no dpi stored
+    rec = {**record(), "width": 1600, "height": 2700, "dpi": 300}
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [rec]))
+    with pikepdf.open(pdf) as document:
+        width, height = (float(v) for v in document.pages[0].mediabox[2:])
+    assert height == pytest.approx(841.9, abs=10) and width == pytest.approx(1600 / 2700 * height, rel=1e-3)
+
+
 @needs_poppler
 def test_image_only_pdf_keeps_its_images_and_loses_the_old_invisible_text(tmp_path):
     source = image_only_pdf(tmp_path / "scan.pdf")

@@ -292,6 +292,32 @@ def test_folder_links_are_followed_once_and_loops_end(tmp_path):
     assert [e.doc_id for e in summary.entries] == ["sub__report"]
 
 
+def test_a_file_link_to_nothing_or_to_itself_is_reported_not_skipped(tmp_path):
+    """A link whose file was moved away, or two links pointing at each other, are inputs the
+    user put there: each gets a failed manifest line saying what it is, and the batch goes on."""
+    _text(tmp_path / "in" / "report.txt")
+    (tmp_path / "in" / "moved.pdf").symlink_to(tmp_path / "nowhere" / "scan.pdf")
+    (tmp_path / "in" / "loop_a.pdf").symlink_to("loop_b.pdf")
+    (tmp_path / "in" / "loop_b.pdf").symlink_to("loop_a.pdf")
+    summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+    entries = {e.doc_id: e for e in summary.entries}
+    assert entries["report"].status == "ok"
+    assert entries["moved"].status == "failed" and "a link to nothing" in entries["moved"].error
+    assert "scan.pdf" in entries["moved"].error
+    for name in ("loop_a", "loop_b"):
+        assert entries[name].status == "failed" and "leads back to itself" in entries[name].error
+    assert set(_manifest(tmp_path / "out")) == {"report", "moved", "loop_a", "loop_b"}
+
+
+def test_an_undecodable_text_points_to_the_command_that_takes_an_encoding(tmp_path):
+    """`sohoa run` has no --encoding: the reason names the command that has."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "junk.txt").write_bytes(bytes(range(128, 256)) * 20)
+    summary = run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+    (entry,) = summary.entries
+    assert entry.status == "failed" and "sohoa repair --encoding" in entry.error
+
+
 def test_output_folder_inside_the_input_is_never_read(tmp_path):
     folder = tmp_path / "in"
     _text(folder / "report.txt")
