@@ -56,6 +56,36 @@ def running_headers(pages: Sequence[PageResult]) -> set[tuple[int, int]]:
     return {spot for spots in candidates.values() if len({p for p, _ in spots}) >= needed for spot in spots}
 
 
+SPECK_HEIGHT = 0.5
+"""A word less than half as tall as the document's median word is no print of that document."""
+SPECK_WORDS = 2
+MIN_DOCUMENT_WORDS = 50
+"""Words the document must hold before its median height says what size its print is."""
+
+
+def blank_page_specks(pages: Sequence[PageResult]) -> set[tuple[int, int]]:
+    """(page index, block index) of the pages that hold nothing but specks: at most
+    `SPECK_WORDS` words, each less than `SPECK_HEIGHT` of the document's median word height (the
+    back of a sheet, where the scanner caught a dot, a seal's trace or a stroke showing through:
+    '+', '5', 'DA'). The page alone cannot tell a speck from a word, having no print to compare
+    it with; the document's other pages can. Set aside like page numbers."""
+    heights = sorted(page.ocr.words[i].bbox[3] - page.ocr.words[i].bbox[1]
+                     for page in pages if page.layout and page.ocr
+                     for block in page.layout.blocks for i in block.words)
+    if len(heights) < MIN_DOCUMENT_WORDS:
+        return set()
+    median = heights[len(heights) // 2]
+    blank = set()
+    for p, page in enumerate(pages):
+        if not page.layout or not page.ocr or not page.layout.blocks:
+            continue
+        words = [i for block in page.layout.blocks for i in block.words]
+        if len(words) <= SPECK_WORDS and all(
+                page.ocr.words[i].bbox[3] - page.ocr.words[i].bbox[1] < SPECK_HEIGHT * median for i in words):
+            blank.update((p, b) for b in range(len(page.layout.blocks)))
+    return blank
+
+
 def document_text(pages: Sequence[PageResult], skip: set[tuple[int, int]] = frozenset()
                   ) -> tuple[str, list[list[tuple[int, int] | None]], list[int]]:
     """The document's text (paragraphs one per line, pages split by form feed); per page, each
@@ -146,7 +176,7 @@ def map_position(edits, position: int, side: str) -> int:
 
 def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None) -> AssembledDocument:
     """Build the document texts and pages.jsonl; `repair` is None for --no-repair."""
-    ocr_text, spans_by_page, bars = document_text(pages, running_headers(pages))
+    ocr_text, spans_by_page, bars = document_text(pages, running_headers(pages) | blank_page_specks(pages))
     flags: list = []
     if repair is not None:
         result = repair(ocr_text)

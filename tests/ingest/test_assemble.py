@@ -108,6 +108,30 @@ def test_running_header_repeated_on_pages_is_set_aside_but_one_off_top_line_is_k
     assert single.ocr_text.startswith("QUYẾT ĐỊNH")
 
 
+def _speck_page(page_no, token="+", height=12):
+    from sohoa.ingest.layout import lay_out
+    from sohoa.ingest.page import PageResult
+    from sohoa.ingest.records import OcrPage, OcrWord
+
+    words = [OcrWord(token, 72.0, (900, 2900, 912, 2900 + height), 1, 1, 1, 1)]
+    layout = lay_out(words, 2480, 3508)
+    return PageResult("d", page_no, OcrPage("d", page_no, 2480, 3508, 300, tuple(words), layout.paragraphs), layout)
+
+
+def test_a_back_page_holding_only_a_speck_reads_empty():
+    """The back of a sheet read as '+': a word a quarter of the height of the document's print
+    is set aside, and the page is empty in the text. Negative cases: a speck as tall as the
+    print stays, and so does the speck of a document too short to say how tall its print is."""
+    body = [(f"Điều {n}. Nội dung của điều khoản số {n} trong văn bản.", 300 + 80 * n) for n in range(1, 8)]
+    doc = assemble([_page_with(body, 1), _speck_page(2)], None)
+    assert doc.ocr_text.split("\f")[1] == ""
+    assert all(w.get("set_aside") for w in json.loads(doc.pages_jsonl.splitlines()[1])["words"])
+    tall = assemble([_page_with(body, 1), _speck_page(2, "Hết", height=50)], None)
+    assert tall.ocr_text.split("\f")[1] == "Hết"
+    short = assemble([_page_with(body[:1], 1), _speck_page(2)], None)
+    assert short.ocr_text.split("\f")[1] == "+"
+
+
 def _naive_map_position(edits, position, side):
     """Reference: scan every edit in order (the definition PositionMap must agree with)."""
     delta = 0
