@@ -284,8 +284,9 @@ def _render(source: PageSource, dpi: int, timeout: float | None) -> np.ndarray:
     from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 
     try:
+        # the crop box, as viewers show the page: what lies outside it is hidden from the reader
         images = convert_from_path(source.path, dpi=dpi, first_page=source.page, last_page=source.page,
-                                   thread_count=1, timeout=timeout)
+                                   thread_count=1, timeout=timeout, use_cropbox=True)
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise InputError(f"corrupt PDF: page {source.page} cannot be rendered ({exc})") from exc
     except PDFPopplerTimeoutError as exc:

@@ -50,7 +50,7 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
     """Words of one PDF page's text layer in pixels at `dpi`, with the page size in pixels."""
     try:
         xhtml = subprocess.run(
-            ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", path, "-"],
+            ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", "-cropbox", path, "-"],
             capture_output=True, timeout=timeout, check=True,
         ).stdout.decode("utf-8", errors="replace")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
@@ -72,6 +72,8 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
                     if not text:
                         continue
                     bbox = tuple(int(round(float(word.get(k)) * scale)) for k in ("xMin", "yMin", "xMax", "yMax"))
+                    if not (0 <= (bbox[0] + bbox[2]) / 2 <= width and 0 <= (bbox[1] + bbox[3]) / 2 <= height):
+                        continue  # outside the crop box: hidden from the reader
                     words.append(OcrWord(text=text, conf=100.0, bbox=bbox, block=b, par=1, line=l, word=n))
     return words, width, height
 

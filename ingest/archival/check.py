@@ -39,7 +39,7 @@ def pdftotext_pages(pdf: str | Path, raw: bool = False, first: int = 1, last: in
     """pdftotext's text, page by page (split at its form feeds), of pages `first`..`last`
     (counted from 1; all by default)."""
     pages = ["-f", str(first)] + (["-l", str(last)] if last else [])
-    args = ["pdftotext", "-enc", "UTF-8"] + (["-raw"] if raw else []) + pages + [str(pdf), "-"]
+    args = ["pdftotext", "-enc", "UTF-8", "-cropbox"] + (["-raw"] if raw else []) + pages + [str(pdf), "-"]
     text = subprocess.run(args, capture_output=True, text=True, check=True, timeout=READ_BACK_TIMEOUT).stdout
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
@@ -99,7 +99,7 @@ def page_box_agreement(pdf: str | Path, records: Sequence[dict], pages: Sequence
     if not pages:
         return []
     first, last = min(pages), max(pages)
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(first + 1), "-l", str(last + 1), str(pdf), "-"],
+    out = subprocess.run(["pdftotext", "-bbox", "-cropbox", "-f", str(first + 1), "-l", str(last + 1), str(pdf), "-"],
                          capture_output=True, text=True, check=True, timeout=READ_BACK_TIMEOUT).stdout
     found_pages = [None] * first + out.split("<page ")[1:]
     result = []
@@ -108,7 +108,7 @@ def page_box_agreement(pdf: str | Path, records: Sequence[dict], pages: Sequence
             good = total = 0
             if n < len(found_pages):
                 page = document.pages[n]
-                box = [float(v) for v in page.mediabox]
+                box = [float(v) for v in page.cropbox]  # what a viewer shows, as pdftotext -cropbox reads
                 width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
                 if int(page.obj.get("/Rotate", 0)) % 180 == 90:
                     width, height = height, width

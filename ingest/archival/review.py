@@ -127,7 +127,8 @@ def render_scans(source: str | Path, kind: str, count: int, folder: Path) -> lis
         if kind == "pdf":
             from pdf2image import convert_from_path
 
-            image = convert_from_path(str(source), dpi=REVIEW_DPI, first_page=n, last_page=n, thread_count=1)[0]
+            image = convert_from_path(str(source), dpi=REVIEW_DPI, first_page=n, last_page=n, thread_count=1,
+                                      use_cropbox=True)[0]
         else:
             with Image.open(source) as frame:
                 frame.seek(n - 1)

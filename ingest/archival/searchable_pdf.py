@@ -25,10 +25,11 @@ from sohoa.ingest.archival.layer import LAYOUTS, Layout, layer_ops, layer_words
 from sohoa.ingest.archival.standard_fonts import embed_standard_fonts
 
 class _Frame:
-    """Maps top-down points on the displayed page (after /Rotate) to the page's user space."""
+    """Maps top-down points on the displayed page (its crop box, after /Rotate) to the page's
+    user space."""
 
     def __init__(self, page: pikepdf.Page):
-        box = [float(v) for v in page.mediabox]
+        box = [float(v) for v in page.cropbox]  # the crop box where there is one: what viewers show
         self.x0, self.y0 = min(box[0], box[2]), min(box[1], box[3])
         self.x1, self.y1 = max(box[0], box[2]), max(box[1], box[3])
         self.rotate = int(page.obj.get("/Rotate", 0)) % 360

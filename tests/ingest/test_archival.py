@@ -172,6 +172,22 @@ def test_a_picture_without_a_resolution_is_laid_on_a_page_of_a4_size(tmp_path):
 
 
 @needs_poppler
+def test_a_cropped_page_gets_its_words_on_the_part_a_viewer_shows(tmp_path):
+    """The crop box is the bottom half: the OCR read that half (its pixels counted from the crop
+    box's top), and the layer lays each word there, where pdftotext -cropbox finds it."""
+    source = image_only_pdf(tmp_path / "scan.pdf", pages=1)
+    with pikepdf.open(source) as doc:
+        doc.pages[0].obj.CropBox = pikepdf.Array([0, 0, 595.2, 420.96])
+        doc.save(tmp_path / "cropped.pdf")
+    rec = {**record(), "height": 877}
+    rec["words"] = [w for w in rec["words"] if not w.get("set_aside")]
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(tmp_path / "cropped.pdf", "pdf", [rec]))
+    assert box_agreement(pdf, [rec]) == (11, 11)
+    assert page_cer(pdf, page_text(rec), [rec]) == [0.0]
+
+
+@needs_poppler
 def test_image_only_pdf_keeps_its_images_and_loses_the_old_invisible_text(tmp_path):
     source = image_only_pdf(tmp_path / "scan.pdf")
     records = [record(1), record(2, skew=0.8)]

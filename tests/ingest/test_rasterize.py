@@ -122,3 +122,41 @@ def test_a_folders_files_of_other_types_are_named_not_read(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="sohoa.batch"):
         _Progress(quiet=False).left_out(left_out_files([str(tmp_path)]))
     assert "3 file(s) in the input folders left out" in caplog.text and ".docx ×2, .xlsx" in caplog.text
+
+
+def _cropped_to_top_half(pdf, target):
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        box = [float(v) for v in doc.pages[0].mediabox]
+        doc.pages[0].obj.CropBox = pikepdf.Array([box[0], (box[1] + box[3]) / 2, box[2], box[3]])
+        doc.save(target)
+    return target
+
+
+def test_a_page_is_drawn_as_its_crop_box_shows_it(tmp_path):
+    """A viewer shows a page's crop box; what lies outside it is hidden from the reader and is
+    not read. Here the crop box is the top half: the line of 'text' near the top is drawn, the
+    picture is half as tall."""
+    pdf = _cropped_to_top_half(_scan_pdf(tmp_path / "scan.pdf", _page_picture(), dpi=150), tmp_path / "crop.pdf")
+    whole, _ = load_page(PageSource("s", str(tmp_path / "scan.pdf"), "pdf", 1, 300))
+    top, _ = load_page(PageSource("s", str(pdf), "pdf", 1, 300))
+    assert abs(top.shape[0] - whole.shape[0] / 2) <= 2 and top.shape[1] == whole.shape[1]
+    grey = top if top.ndim == 2 else top.mean(axis=2)
+    assert grey[200:280, 120:1000].mean() < 60  # the line at rows 100-140 of the 150 ppi picture
+
+
+def test_text_layer_words_outside_the_crop_box_are_left_out(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    from sohoa.ingest.textlayer import page_words
+
+    path = tmp_path / "digital.pdf"
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.drawString(72, 800, "Visible heading")
+    page.drawString(72, 100, "Hidden footer")
+    page.save()
+    cropped = _cropped_to_top_half(path, tmp_path / "crop.pdf")
+    words, width, height = page_words(str(cropped), 1, 72)
+    assert [w.text for w in words] == ["Visible", "heading"]
+    assert (width, height) == (595, 421) and all(0 <= w.bbox[1] < height for w in words)
