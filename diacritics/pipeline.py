@@ -18,7 +18,7 @@ every stage's edits back into coordinates of the original input (`sohoa.diacriti
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
@@ -68,7 +68,17 @@ class GuardedFixer:
         return self.inner.name
 
     def find_edits(self, text: str) -> list[Edit]:
-        edits = self.inner.find_edits(text)
+        from sohoa.diacritics.tokens import verbatim_spans
+
+        # URLs, e-mail addresses and file names are no text to read the rest by: the inner
+        # fixer sees blanks there (offsets kept), and no edit of it may touch them
+        verbatim = verbatim_spans(text)
+        seen = text
+        for start, end in verbatim:
+            seen = seen[:start] + " " * (end - start) + seen[end:]
+        edits = self.inner.find_edits(seen)
+        if verbatim:
+            edits = [replace(e, before=text[e.start:e.end]) for e in edits]
         if not edits:
             return edits
         spans = self.protected_spans(text)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -160,7 +162,11 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
     stays bounded however long the input (except with --html, whose page shows whole texts)."""
     documents: list[ReviewedDocument] = []
     to_stdout = output == "-"
-    sink = click.open_file("-", "w", encoding="utf-8") if to_stdout else open(output, "w", encoding="utf-8", newline="")
+    # a file is written beside its place and moved there once whole: the output may be one of
+    # the inputs (repair in place), and an interrupted run leaves the old file, not half a new one
+    partial = None if to_stdout else _partial_beside(Path(output))
+    sink = click.open_file("-", "w", encoding="utf-8") if to_stdout else open(partial, "w", encoding="utf-8", newline="")
+    finished = False
     try:
         for path in paths:
             name = "<stdin>" if path == "-" else path
@@ -184,12 +190,28 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
                 documents.append(ReviewedDocument(name, joined(kept) if kept else RepairResult("", ""),
                                                   decoder.encoding or "utf-8"))
         sink.flush()
+        finished = True
     finally:
         if not to_stdout:
             sink.close()
+            if finished:
+                os.replace(partial, output)
+            else:
+                partial.unlink(missing_ok=True)
     if options.html_path:
         Path(options.html_path).write_text(review_page(documents), encoding="utf-8")
         click.echo(f"review page: {options.html_path}", err=True)
+
+
+def _partial_beside(output: Path) -> Path:
+    """A new, empty file in `output`'s folder to write it in, readable as a file the user
+    creates is (mkstemp's are the owner's alone)."""
+    descriptor, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".partial", dir=output.parent)
+    os.close(descriptor)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)
+    return Path(name)
 
 
 def _write(sink, name: str, result: RepairResult, first_line: int, options: RepairOptions, to_stdout: bool) -> None:

@@ -1,4 +1,5 @@
-"""Tokens repair must leave alone: numbers, dates, document codes, abbreviations, URLs, e-mails.
+"""Tokens repair must leave alone: numbers, dates, document codes, abbreviations, URLs, e-mails,
+file names.
 
 `protected_spans(text)` lists them; the pipeline keeps look-alike and statistical fixers off
 these spans. `DocumentCodeFixer` makes the one kind of change inside them that is certain:
@@ -15,6 +16,9 @@ _UPPER = "A-ZĐÀ-ỸẠ-Ỹ"
 PATTERNS: dict[str, re.Pattern] = {
     "url": re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]]", re.IGNORECASE),
     "email": re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    # a file's name or path: 'Quyet_dinh-1380-QD-TTg.pdf', 'C:\\Van ban\\bao_cao.docx' (its last part)
+    "path": re.compile(r"(?<![\w./\\-])[\w./\\-]*[\w-]\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|txt|csv|xml|json"
+                       r"|html?|aspx?|php|jpe?g|png|tiff?|gif|zip|rar|7z)\b", re.IGNORECASE),
     # 01/01/2021, 1-1-2021, 2021-01-31
     "date": re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"),
     # 127/NQ-HĐND, 05-ĐA/TU, 64/2003/QĐ-TTg, QD-TTg
@@ -27,13 +31,25 @@ PATTERNS: dict[str, re.Pattern] = {
 }
 
 
+VERBATIM = ("url", "email", "path")
+"""Kinds of token that are no Vietnamese text at all: kept as typed, and kept out of the context
+the restorer reads (a URL's de-accented slug, 'tai-lieu-huong-dan', is no sign that the text
+around it lost its marks)."""
+
+
+def verbatim_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted (start, end) spans of the URLs, e-mail addresses and file names in `text`."""
+    return sorted(m.span() for kind in VERBATIM for m in PATTERNS[kind].finditer(text))
+
+
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Sorted (start, end) spans of `text` that fixers other than the certain ones must not change."""
     return [(start, end) for start, end, _ in token_kinds(text)]
 
 
 def token_kinds(text: str) -> list[tuple[int, int, str]]:
-    """Every protected token with its kind ('url', 'email', 'date', 'code', 'number', 'abbreviation')."""
+    """Every protected token with its kind ('url', 'email', 'path', 'date', 'code', 'number',
+    'abbreviation')."""
     from sohoa.diacritics.syllables import is_syllable, is_valid_key
 
     found = []
@@ -85,7 +101,10 @@ class DocumentCodeFixer:
 
     def find_edits(self, text: str) -> list[Edit]:
         edits = []
+        verbatim = verbatim_spans(text)
         for match in PATTERNS["code"].finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in verbatim):
+                continue  # 'Nghi-dinh-15-2023-ND-CP.aspx' in a URL, 'Quyet_dinh-1380-QD-TTg.pdf': as typed
             code = match.group()
             for pattern, fixed, confidence in _CODE_PARTS:
                 for part in pattern.finditer(code):

@@ -248,7 +248,9 @@ def write_review(doc_dir: Path, source: str | Path, kind: str) -> Path:
     text = (doc_dir / "text.txt").read_text(encoding="utf-8").removesuffix("\n")
     changes = document_changes(doc_dir, ocr_text, text, records)
     scans = render_scans(source, kind, len(records), doc_dir / "review")
-    title = doc_dir.name.removeprefix(".partial-")
+    from sohoa.ingest.archival.write import document_name
+
+    title = document_name(doc_dir)
     path = doc_dir / "review.html"
     path.write_text(review_html(title, records, ocr_text, changes, scans), encoding="utf-8")
     return path

@@ -21,6 +21,15 @@ def read_records(pages_jsonl: str) -> list[dict]:
     return [json.loads(line) for line in pages_jsonl.splitlines() if line.strip()]
 
 
+def document_name(doc_dir: Path) -> str:
+    """The document's id from its folder: OUT/<doc_id>, or OUT/.partial-<doc_id>-<pid> while the
+    run writes it."""
+    name = Path(doc_dir).name
+    if name.startswith(".partial-"):
+        return name.removeprefix(".partial-").rsplit("-", 1)[0]
+    return name
+
+
 def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptions = ArchivalOptions()
                    ) -> list[str]:
     """Write the archival files of the document in `doc_dir` (which holds pages.jsonl).
@@ -45,7 +54,7 @@ def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptio
         except Exception as exc:  # noqa: BLE001 - a view of the results must not lose the results
             reason = str(exc) if isinstance(exc, RuntimeError) else f"not written: {type(exc).__name__}: {exc}"
             problems.append(f"{name} {reason}")
-            print(f"sohoa: {doc_dir.name.removeprefix('.partial-')}: {problems[-1]}", file=sys.stderr)
+            print(f"sohoa: {document_name(doc_dir)}: {problems[-1]}", file=sys.stderr)
     return problems
 
 

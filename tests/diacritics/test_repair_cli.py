@@ -71,3 +71,34 @@ def test_low_confidence_changes_are_flagged_not_made(runner):
 def test_missing_file_is_an_input_error(runner, tmp_path):
     result = runner.invoke(main, ["repair", str(tmp_path / "nope.txt")])
     assert result.exit_code == 1 and "cannot read" in result.stderr
+
+
+def test_repair_in_place_writes_the_whole_file(runner, tmp_path):
+    """`-o` naming the input: the file is read whole before it is replaced, never emptied."""
+    path = tmp_path / "report.txt"
+    path.write_bytes("Nghá»‹ quyáº¿t sá»‘ 12\nđúng rồi\n".encode("utf-8"))
+    result = runner.invoke(main, ["repair", str(path), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == "Nghị quyết số 12\nđúng rồi\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # nothing left beside it
+
+
+def test_a_repair_that_fails_midway_leaves_the_old_output_whole(runner, tmp_path, monkeypatch):
+    from sohoa.diacritics import repair_command
+
+    source, output = tmp_path / "in.txt", tmp_path / "out.txt"
+    source.write_text("dòng một\n" * 600, encoding="utf-8")  # several blocks
+    output.write_text("the earlier result\n", encoding="utf-8")
+    calls = []
+
+    def failing(text, options):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk gone")
+        return repair_command.RepairResult(text, text)
+
+    monkeypatch.setattr(repair_command, "_repair_text", failing)
+    result = runner.invoke(main, ["repair", str(source), "-o", str(output)])
+    assert result.exit_code != 0
+    assert output.read_text(encoding="utf-8") == "the earlier result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]

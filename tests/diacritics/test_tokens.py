@@ -16,3 +16,35 @@ def test_digits_english_ocr_wrote_for_letters_open_a_word_not_a_number(text, wor
 def test_numbers_labels_and_units_stay_protected(text, number):
     start = text.index(number)
     assert (start, start + len(number)) in protected_spans(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Xem https://thuvienphapluat.vn/van-ban/Nghi-dinh-15-2023-ND-CP.aspx?tab=1 hoặc www.chinhphu.vn.",
+    "Tệp Quyet_dinh-1380-QD-TTg.pdf đính kèm.",
+    "Mở C:\\Van ban\\bao_cao-QD-UBND.docx để xem.",
+    "Gửi tới so.tai.chinh-ND-CP@quangngai.gov.vn trước ngày 15/12.",
+])
+def test_urls_mail_addresses_and_file_names_come_out_as_typed(text):
+    from sohoa.diacritics.pipeline import repair
+
+    result = repair(text)
+    assert result.text == text, [(e.before, e.after, e.fixer) for e in result.edits]
+
+
+def test_a_code_in_the_text_beside_a_url_still_gets_its_stroke():
+    from sohoa.diacritics.tokens import DocumentCodeFixer
+
+    text = "Nghị định 15/2023/ND-CP (https://vbpl.vn/Nghi-dinh-15-2023-ND-CP.aspx)"
+    assert [(e.before, e.after, e.start) for e in DocumentCodeFixer().find_edits(text)] == [
+        ("ND", "NĐ", text.index("ND-CP"))]
+
+
+@pytest.mark.shipped_model
+def test_a_url_slug_without_marks_is_no_sign_the_text_lost_its_marks():
+    """The slug's words ('tai-lieu-huong-dan') are not de-accented text: the correct line beside
+    it stays as written ('ngay hôm nay' is not made 'ngày', 'Tải' not 'Tại')."""
+    from sohoa.diacritics.pipeline import repair
+
+    text = "Tải tại trang web của Bộ ngay hôm nay.\nhttps://example.vn/tai-lieu-huong-dan-thuc-hien-nghi-dinh\n"
+    result = repair(text)
+    assert result.text == text and not result.flags, [(e.before, e.after) for e in result.edits + result.flags]

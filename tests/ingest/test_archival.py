@@ -395,6 +395,14 @@ def test_changes_come_from_edits_jsonl_when_it_exists(tmp_path):
     assert [(c.after, c.applied) for c in changes] == [("Nghị", False), ("quyết", True)]
 
 
+@pytest.mark.parametrize("folder, name", [("scan", "scan"), (".partial-scan-4242", "scan"),
+                                          (".partial-bao-cao-2025-17", "bao-cao-2025")])
+def test_a_document_folder_names_its_document_while_it_is_written_too(folder, name):
+    from sohoa.ingest.archival.write import document_name
+
+    assert document_name(Path("/out") / folder) == name
+
+
 def test_review_command_writes_the_page_next_to_the_document(tmp_path):
     source = jpeg(tmp_path / "scan.jpg")
     out = tmp_path / "out"
