@@ -100,8 +100,14 @@ def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = Ba
     """Process every input into `out_dir`; bad inputs are recorded, never fatal."""
     out = Path(out_dir)
     _make_output_folder(out)
+    from sohoa.ingest.ocr import remove_orphaned_scratch
+
     with OutputLock(out), tempfile.TemporaryDirectory(prefix="sohoa-") as work:
-        return _run_locked(inputs, out, options, Path(work))
+        remove_orphaned_scratch()  # page images an interrupted run's workers left in memory
+        try:
+            return _run_locked(inputs, out, options, Path(work))
+        finally:
+            remove_orphaned_scratch()  # this run's own, where Ctrl-C or a timeout stopped a worker mid-page
 
 
 def _make_output_folder(out: Path) -> None:

@@ -235,12 +235,19 @@ def _timed(call, timeout: float | None):
 _MEMORY_FOLDER = "/dev/shm"
 
 
+_SCRATCH_NAME = re.compile(r"^sohoa-pages?-(\d+)-")
+
+
+def _scratch_folder() -> str:
+    return _MEMORY_FOLDER if os.access(_MEMORY_FOLDER, os.W_OK) else tempfile.gettempdir()
+
+
 @contextmanager
 def _scratch_file(prefix: str, suffix: str):
     """The path of a new empty file, in the RAM-backed folder where there is one, removed
-    afterwards."""
-    folder = _MEMORY_FOLDER if os.access(_MEMORY_FOLDER, os.W_OK) else None
-    handle, path = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    afterwards. Its name holds the process id, so that the file of a worker stopped before it
+    could remove it (Ctrl-C, a page timeout) is known for an orphan (`remove_orphaned_scratch`)."""
+    handle, path = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=suffix, dir=_scratch_folder())
     os.close(handle)
     try:
         yield path
@@ -249,6 +256,38 @@ def _scratch_file(prefix: str, suffix: str):
             os.unlink(path)
         except OSError:
             pass
+
+
+def remove_orphaned_scratch() -> int:
+    """Remove the page images and page lists left by processes that no longer run (a worker
+    killed mid-page keeps no `finally`); in a RAM-backed folder they hold memory until reboot.
+    Returns how many were removed."""
+    folder = _scratch_folder()
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        found = _SCRATCH_NAME.match(name)
+        if not found or _running(int(found.group(1))):
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running, and not ours to judge
+        return True
+    return True
 
 
 @contextmanager

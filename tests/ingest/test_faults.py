@@ -484,3 +484,28 @@ def test_ctrl_c_exits_130(tmp_path):
     run.send_signal(signal.SIGINT)
     assert run.wait(60) == 130
     assert b"Traceback" not in run.stderr.read()
+
+
+def test_page_images_a_stopped_worker_left_are_removed_and_a_running_one_s_kept(tmp_path, monkeypatch):
+    """A worker stopped mid-page (Ctrl-C, a timeout) keeps no `finally`: its page image would
+    stay in the RAM-backed folder. The next batch removes the files of processes that no longer
+    run, and leaves a running one's."""
+    from sohoa.ingest import ocr
+
+    monkeypatch.setattr(ocr, "_MEMORY_FOLDER", str(tmp_path / "shm"))
+    (tmp_path / "shm").mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    orphan = tmp_path / "shm" / f"sohoa-page-{dead}-abc.pgm"
+    orphan.write_bytes(b"P5 1 1 255\n\0")
+    listing = tmp_path / "shm" / f"sohoa-pages-{dead}-def.txt"
+    listing.write_text("x\n")
+    with ocr._scratch_file("sohoa-page-", ".pgm") as mine:
+        assert Path(mine).parent == tmp_path / "shm" and f"-{os.getpid()}-" in Path(mine).name
+        other = tmp_path / "shm" / "notes.txt"
+        other.write_text("not ours")
+        _text(tmp_path / "in" / "report.txt")
+        run_batch([str(tmp_path / "in")], tmp_path / "out", FAST)
+        assert Path(mine).exists() and other.exists()  # a running process's file, and no file of ours
+    assert not orphan.exists() and not listing.exists()
+    assert not Path(mine).exists()  # removed by its own `finally`
