@@ -60,7 +60,9 @@ class ToneRescorer:
         chosen together, by Viterbi search over their candidates (choosing them one at a time
         lets neighbours flip against each other: 'vạn dân' → 'vẫn dẫn'). A word's probability is then its choice's share among its
         candidates, the neighbours as chosen. `shows_mark`: see `decisions`; `readings`: the
-        document's sure readings of each key (`decisions.document_readings`). `inside_capitals`:
+        document's sure readings of each key (`decisions.document_readings`); the document's
+        topics (`topics`, where the rescorer has a table) weigh in on every re-weighed word's prior
+        but in English-model garble. `inside_capitals`:
         words written with a capital inside a sentence; where the corpus tones such a capital
         otherwise than the choice ('Lam' → 'Lâm', not 'làm'), the word is re-weighed, and the
         readings of every such unsure word weigh in as names are toned (`names`). `observed`: per
