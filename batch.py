@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -30,13 +31,13 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sohoa.errors import InputError, OutputBusyError, SohoaError, UsageError
+from sohoa.errors import OutputBusyError, SohoaError, UsageError
 from sohoa.ingest.inputs import (InputDocument, input_listing, name_documents, page_pixels, probe,
                                  source_key)
 from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
 from sohoa.ingest.records import PageSource
-from sohoa.manifest import ManifestEntry, append_manifest, read_manifest, write_manifest
+from sohoa.manifest import MANIFEST, ManifestEntry, append_manifest, read_manifest, write_manifest
 from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, process_page
 
 LOCK = ".sohoa.lock"
@@ -126,9 +127,9 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     previous = read_manifest(out)
     known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
     found, left_out = input_listing(inputs, exclude=out)
-    documents = name_documents(found, known, options.password)
+    documents = name_documents(found, known, options.password, occupied=_occupied_names(out, previous))
     if not documents:
-        raise InputError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
+        raise UsageError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
     summary = BatchSummary()
     progress = _Progress(options.quiet)
     progress.left_out(left_out)
@@ -166,10 +167,25 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     return summary
 
 
+RUN_FILES = (MANIFEST, "indicators.csv", LOCK)
+"""The run's own files in OUT, beside the document folders: no document may take their names."""
+_STAGING = re.compile(r"^\.(?:partial|old)-.+-\d+$")  # `pipeline`'s .partial-<doc_id>-<pid>, .old-<doc_id>-<pid>
+
+
+def _occupied_names(out: Path, previous: dict) -> set[str]:
+    """Names in OUT no document of this run may take: the run's own files, and whatever is
+    there that no manifest line names as a document (a folder the user keeps in OUT is never
+    replaced by a document's)."""
+    documents = {doc_id.lower() for doc_id in previous}
+    there = {path.name for path in out.iterdir() if not path.name.startswith(".")} if out.is_dir() else set()
+    return set(RUN_FILES) | {name for name in there if name.lower() not in documents}
+
+
 def _remove_leftovers(out: Path) -> None:
-    """Staging folders of an interrupted run (only this run can write here now: it holds the lock)."""
-    for pattern in (".partial-*", ".old-*"):
-        for leftover in out.glob(pattern):
+    """Staging folders of an interrupted run (only this run can write here now: it holds the
+    lock); a hidden folder of another name is the user's and stays."""
+    for leftover in out.iterdir():
+        if _STAGING.match(leftover.name) and leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -53,6 +53,9 @@ def connect(scheduler: str):
         return Client(cluster)
     try:
         return Client(scheduler, timeout="30s")
+    except ValueError as exc:  # no address Dask can parse ('bogus', 'tcp://host' without a port)
+        raise UsageError(f"--scheduler {scheduler}: not an address of a Dask scheduler ({exc})",
+                         hint="give tcp://HOST:PORT, or local:N for a cluster on this machine") from exc
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}",
                          hint="start one with `dask scheduler` and workers with `dask worker ADDRESS`") from exc

@@ -83,6 +83,8 @@ def input_listing(inputs: list[str], exclude: Path | None = None) -> tuple[list[
         if path.is_dir():
             candidates = []
             for p in _visible_files(path, fence):
+                if _inside(p, fence):
+                    continue  # an input folder that is the output folder: the run's own files
                 (candidates if p.suffix.lower() in SUPPORTED else left_out).append(p)
         else:
             candidates = [] if _inside(path, fence) else [path]
@@ -198,13 +200,18 @@ def _short_hash(text: str) -> str:
 
 
 def name_documents(paths: list[Path] | list[FoundFile], known: dict[str, str] | None = None,
-                   password: str | None = None) -> list[InputDocument]:
+                   password: str | None = None, occupied: set[str] | frozenset[str] = frozenset()
+                   ) -> list[InputDocument]:
     """Name every input: `preferred_id`, unless another source already holds that id (in
     `known`, source_key → doc_id from earlier runs into the same output folder, or earlier in
-    this run): then the id ends in a hash of the source's path ('report-1a2b3c4d'). A source
-    named in an earlier run keeps its id, whatever else is in the run."""
+    this run) or a name in the output folder that is no document of it holds it (`occupied`:
+    the run's own files, 'manifest.jsonl', and whatever else the user keeps there): then the id
+    ends in a hash of the source's path ('report-1a2b3c4d'). A source named in an earlier run
+    keeps its id, whatever else is in the run."""
     known = dict(known or {})
     taken: dict[str, str] = {doc_id.lower(): key for key, doc_id in known.items()}
+    for name in occupied:
+        taken.setdefault(name.lower(), "")  # no source's: every source gets another id
     documents = []
     for item in paths:
         found = item if isinstance(item, FoundFile) else FoundFile(Path(item), Path(item))

@@ -56,3 +56,17 @@ def test_run_passes_the_ocr_engine_on(runner, monkeypatch, tmp_path):
     assert tables.exit_code == 0, tables.output
     assert seen[-1].in_process_ocr is True and seen[-1].text is False
     assert runner.invoke(main, ["run", str(tmp_path), "-o", "out", "--ocr-engine", "tesserocr"]).exit_code == 2
+
+
+def test_no_input_to_read_and_a_scheduler_address_dask_cannot_parse_are_usage_errors(tmp_path):
+    """Exit 2 with a readable reason, not 1 (inputs that failed) nor a traceback."""
+    pytest.importorskip("distributed")
+    runner = CliRunner()
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(main, ["run", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "no PDF, image or .txt files found" in result.output
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Nghị quyết số 12.\n", encoding="utf-8")
+    result = runner.invoke(main, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out2"), "--scheduler", "bogus"])
+    assert result.exit_code == 2 and "not an address of a Dask scheduler" in result.output
+    assert "Traceback" not in result.output

@@ -318,6 +318,39 @@ def test_an_undecodable_text_points_to_the_command_that_takes_an_encoding(tmp_pa
     assert entry.status == "failed" and "sohoa repair --encoding" in entry.error
 
 
+def test_no_document_takes_the_name_of_the_run_s_own_files_or_of_what_the_user_keeps_in_out(tmp_path):
+    """Inputs named 'manifest.jsonl.txt' and 'indicators.csv.txt' would become the run's own
+    files; an input named like a folder the user keeps in OUT would replace it. Each gets
+    another id; the user's folder and a hidden folder of theirs stay as they were."""
+    for name in ("manifest.jsonl", "indicators.csv", "notes"):
+        _text(tmp_path / "in" / f"{name}.txt")
+    out = tmp_path / "out"
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "mine.txt").write_text("the user's")
+    (out / ".partial-drafts").mkdir()
+    (out / ".partial-drafts" / "x.txt").write_text("the user's too")
+    for _ in range(2):  # and the same ids again on a second run
+        summary = run_batch([str(tmp_path / "in")], out, FAST)
+        ids = sorted(e.doc_id for e in summary.entries)
+        assert all(e.status == "ok" for e in summary.entries)
+        assert [i.rsplit("-", 1)[0] for i in ids] == ["indicators.csv", "manifest.jsonl", "notes"]
+        assert not {"indicators.csv", "manifest.jsonl", "notes"} & set(ids)
+    assert (out / "manifest.jsonl").is_file() and (out / "indicators.csv").is_file()
+    assert (out / "notes" / "mine.txt").read_text() == "the user's"
+    assert (out / ".partial-drafts" / "x.txt").read_text() == "the user's too"
+    assert set(_manifest(out)) == set(ids)
+
+
+def test_the_output_folder_named_as_an_input_is_not_counted_among_the_files_left_out(tmp_path):
+    from sohoa.ingest.inputs import input_listing
+
+    _text(tmp_path / "in" / "report.txt")
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "in")], out, FAST)
+    found, left_out = input_listing([str(tmp_path / "in"), str(out)], exclude=out)
+    assert [f.path.name for f in found] == ["report.txt"] and left_out == []
+
+
 def test_output_folder_inside_the_input_is_never_read(tmp_path):
     folder = tmp_path / "in"
     _text(folder / "report.txt")
