@@ -172,13 +172,23 @@ RUN_FILES = (MANIFEST, "indicators.csv", LOCK)
 _STAGING = re.compile(r"^\.(?:partial|old)-.+-\d+$")  # `pipeline`'s .partial-<doc_id>-<pid>, .old-<doc_id>-<pid>
 
 
+_DOCUMENT_FILES = ("pages.jsonl", "text.txt", "indicators.csv")
+"""What a document folder of sohoa holds (one of them at least, `sohoa tables` writing no text)."""
+
+
 def _occupied_names(out: Path, previous: dict) -> set[str]:
     """Names in OUT no document of this run may take: the run's own files, and whatever is
-    there that no manifest line names as a document (a folder the user keeps in OUT is never
-    replaced by a document's)."""
+    there that is no document folder of sohoa (named by a manifest line, or holding a
+    document's files where the manifest was lost): a folder the user keeps in OUT is never
+    replaced by a document's."""
     documents = {doc_id.lower() for doc_id in previous}
-    there = {path.name for path in out.iterdir() if not path.name.startswith(".")} if out.is_dir() else set()
-    return set(RUN_FILES) | {name for name in there if name.lower() not in documents}
+
+    def ours(path: Path) -> bool:
+        return path.name.lower() in documents or (
+            path.is_dir() and any((path / name).is_file() for name in _DOCUMENT_FILES))
+
+    there = [path for path in out.iterdir() if not path.name.startswith(".")] if out.is_dir() else []
+    return set(RUN_FILES) | {path.name for path in there if not ours(path)}
 
 
 def _remove_leftovers(out: Path) -> None:

@@ -339,6 +339,10 @@ def test_no_document_takes_the_name_of_the_run_s_own_files_or_of_what_the_user_k
     assert (out / "notes" / "mine.txt").read_text() == "the user's"
     assert (out / ".partial-drafts" / "x.txt").read_text() == "the user's too"
     assert set(_manifest(out)) == set(ids)
+    # a document folder of an earlier run whose manifest was lost is sohoa's: taken again
+    (out / "manifest.jsonl").unlink()
+    again = run_batch([str(tmp_path / "in")], out, FAST)
+    assert sorted(e.doc_id for e in again.entries) == ids
 
 
 def test_the_output_folder_named_as_an_input_is_not_counted_among_the_files_left_out(tmp_path):
