@@ -216,8 +216,8 @@ class DocumentTopics:
         features = features[features >= 0]
         if len(features) < self.min_words:
             return None
-        vector = np.log1p(np.bincount(features, minlength=len(self.idf)).astype(np.float32)) * self.idf
-        vector /= max(float(np.linalg.norm(vector)), 1e-9)
+        # the document's vector as `sohoa train` made the training documents'
+        vector = document_vectors(np.zeros(len(features), dtype=np.int64), features, 1, self.idf)[0]
         cosine = self.centroids @ vector
         weights = np.exp((cosine - cosine.max()) / self.temperature)
         return weights / weights.sum()
