@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
 from sohoa.ingest.records import PageSource
 from sohoa.manifest import MANIFEST, ManifestEntry, append_manifest, read_manifest, write_manifest
-from sohoa.pipeline import BatchOptions, finish_page_document, finish_text_document, process_page
+from sohoa.pipeline import STAGING, BatchOptions, finish_page_document, finish_text_document, process_page
 
 LOCK = ".sohoa.lock"
 _COMPLETE = {True: "text.txt", False: "tables"}  # what a complete document has, text on and off (`sohoa tables`)
@@ -169,23 +168,18 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
 
 RUN_FILES = (MANIFEST, "indicators.csv", LOCK)
 """The run's own files in OUT, beside the document folders: no document may take their names."""
-_STAGING = re.compile(r"^\.(?:partial|old)-.+-\d+$")  # `pipeline`'s .partial-<doc_id>-<pid>, .old-<doc_id>-<pid>
-
-
-_DOCUMENT_FILES = ("pages.jsonl", "text.txt", "indicators.csv")
-"""What a document folder of sohoa holds (one of them at least, `sohoa tables` writing no text)."""
 
 
 def _occupied_names(out: Path, previous: dict) -> set[str]:
     """Names in OUT no document of this run may take: the run's own files, and whatever is
-    there that is no document folder of sohoa (named by a manifest line, or holding a
-    document's files where the manifest was lost): a folder the user keeps in OUT is never
-    replaced by a document's."""
+    there that is no document folder of sohoa (named by a manifest line, or holding what a
+    complete document has, `_COMPLETE`, where the manifest was lost): a folder the user keeps in
+    OUT is never replaced by a document's."""
     documents = {doc_id.lower() for doc_id in previous}
 
     def ours(path: Path) -> bool:
         return path.name.lower() in documents or (
-            path.is_dir() and any((path / name).is_file() for name in _DOCUMENT_FILES))
+            path.is_dir() and any((path / name).exists() for name in _COMPLETE.values()))
 
     there = [path for path in out.iterdir() if not path.name.startswith(".")] if out.is_dir() else []
     return set(RUN_FILES) | {path.name for path in there if not ours(path)}
@@ -195,7 +189,7 @@ def _remove_leftovers(out: Path) -> None:
     """Staging folders of an interrupted run (only this run can write here now: it holds the
     lock); a hidden folder of another name is the user's and stays."""
     for leftover in out.iterdir():
-        if _STAGING.match(leftover.name) and leftover.is_dir():
+        if STAGING.match(leftover.name) and leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
 
 

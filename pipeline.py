@@ -194,7 +194,7 @@ def _write_document(document: InputDocument, out: Path, options: BatchOptions, p
     """Everything of a document written into a staging folder (one per run and document: two
     processes never write into the same one), then renamed into OUT/<doc_id>; a failure leaves
     nothing behind. Text off (`sohoa tables`): the tables alone."""
-    staging = out / f".partial-{document.doc_id}-{os.getpid()}"
+    staging = _staging(out, "partial", document.doc_id)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
@@ -205,7 +205,8 @@ def _write_document(document: InputDocument, out: Path, options: BatchOptions, p
         if options.text:
             from sohoa.ingest.archival import ArchivalOptions, write_archival
 
-            write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html))
+            write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html),
+                           doc_id=document.doc_id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -253,11 +254,20 @@ def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions,
         (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
 
 
+STAGING = re.compile(r"^\.(?:partial|old)-.+-\d+$")
+"""The name of a document's folder while this run writes it (.partial-<doc_id>-<pid>) or replaces
+the earlier one (.old-<doc_id>-<pid>): what a later run may remove as an interrupted run's."""
+
+
+def _staging(out: Path, kind: str, doc_id: str) -> Path:
+    return out / f".{kind}-{doc_id}-{os.getpid()}"
+
+
 def _commit(staging: Path, out: Path, document: InputDocument) -> None:
     """The staging folder renamed into OUT/<doc_id>, replacing an earlier one only then."""
     final = out / document.doc_id
     if final.exists():
-        trash = out / f".old-{document.doc_id}-{os.getpid()}"
+        trash = _staging(out, "old", document.doc_id)
         final.rename(trash)
         staging.rename(final)
         shutil.rmtree(trash, ignore_errors=True)

@@ -240,17 +240,16 @@ def review_html(title: str, records: Sequence[dict], ocr_text: str, changes: Seq
             f'confidence.</header>\n' + "\n".join(sections) + f"\n<script>{_SCRIPT}</script></body></html>\n")
 
 
-def write_review(doc_dir: Path, source: str | Path, kind: str) -> Path:
-    """Write review.html and its scans (review/) into the document folder."""
+def write_review(doc_dir: Path, source: str | Path, kind: str, title: str | None = None) -> Path:
+    """Write review.html and its scans (review/) into the document folder; `title`, the
+    document's id (the folder's name by default)."""
     doc_dir = Path(doc_dir)
     records = read_records((doc_dir / "pages.jsonl").read_text(encoding="utf-8"))
     ocr_text = (doc_dir / "ocr.txt").read_text(encoding="utf-8").removesuffix("\n")
     text = (doc_dir / "text.txt").read_text(encoding="utf-8").removesuffix("\n")
     changes = document_changes(doc_dir, ocr_text, text, records)
     scans = render_scans(source, kind, len(records), doc_dir / "review")
-    from sohoa.ingest.archival.write import document_name
-
-    title = document_name(doc_dir)
+    title = title or doc_dir.name
     path = doc_dir / "review.html"
     path.write_text(review_html(title, records, ocr_text, changes, scans), encoding="utf-8")
     return path

@@ -21,20 +21,13 @@ def read_records(pages_jsonl: str) -> list[dict]:
     return [json.loads(line) for line in pages_jsonl.splitlines() if line.strip()]
 
 
-def document_name(doc_dir: Path) -> str:
-    """The document's id from its folder: OUT/<doc_id>, or OUT/.partial-<doc_id>-<pid> while the
-    run writes it."""
-    name = Path(doc_dir).name
-    if name.startswith(".partial-"):
-        return name.removeprefix(".partial-").rsplit("-", 1)[0]
-    return name
-
-
-def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptions = ArchivalOptions()
-                   ) -> list[str]:
-    """Write the archival files of the document in `doc_dir` (which holds pages.jsonl).
+def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptions = ArchivalOptions(),
+                   doc_id: str | None = None) -> list[str]:
+    """Write the archival files of the document in `doc_dir` (which holds pages.jsonl; `doc_id`,
+    its id where the folder is a staging one of another name, else the folder's name).
     A writer that fails leaves its file out and is reported, never failing the document:
     the text and tables are the product, these are views of it. Returns the problems."""
+    doc_id = doc_id or Path(doc_dir).name
     if kind not in ("pdf", "image"):
         return []  # a text input has no scan to show or lay text over
     records = read_records((doc_dir / "pages.jsonl").read_text(encoding="utf-8"))
@@ -47,14 +40,14 @@ def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptio
     if options.hocr:
         writers.append(("hocr.html", lambda: _hocr(records, source, doc_dir)))
     if options.review:
-        writers.append(("review.html", lambda: _review(doc_dir, source, kind)))
+        writers.append(("review.html", lambda: _review(doc_dir, source, kind, doc_id)))
     for name, write in writers:
         try:
             write()
         except Exception as exc:  # noqa: BLE001 - a view of the results must not lose the results
             reason = str(exc) if isinstance(exc, RuntimeError) else f"not written: {type(exc).__name__}: {exc}"
             problems.append(f"{name} {reason}")
-            print(f"sohoa: {document_name(doc_dir)}: {problems[-1]}", file=sys.stderr)
+            print(f"sohoa: {doc_id}: {problems[-1]}", file=sys.stderr)
     return problems
 
 
@@ -81,7 +74,7 @@ def _hocr(records: list[dict], source: str, doc_dir: Path) -> None:
     (doc_dir / "hocr.html").write_bytes(hocr_html(records, source_name=Path(source).name))
 
 
-def _review(doc_dir: Path, source: str, kind: str) -> None:
+def _review(doc_dir: Path, source: str, kind: str, doc_id: str) -> None:
     from sohoa.ingest.archival.review import write_review
 
-    write_review(doc_dir, source=source, kind=kind)
+    write_review(doc_dir, source=source, kind=kind, title=doc_id)

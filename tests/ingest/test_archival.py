@@ -395,12 +395,20 @@ def test_changes_come_from_edits_jsonl_when_it_exists(tmp_path):
     assert [(c.after, c.applied) for c in changes] == [("Nghị", False), ("quyết", True)]
 
 
-@pytest.mark.parametrize("folder, name", [("scan", "scan"), (".partial-scan-4242", "scan"),
-                                          (".partial-bao-cao-2025-17", "bao-cao-2025")])
-def test_a_document_folder_names_its_document_while_it_is_written_too(folder, name):
-    from sohoa.ingest.archival.write import document_name
-
-    assert document_name(Path("/out") / folder) == name
+@pytest.mark.parametrize("folder, doc_id, name", [("scan", None, "scan"), (".partial-scan-4242", "scan", "scan"),
+                                                  (".partial-bao-cao-2025-17", "bao-cao-2025", "bao-cao-2025")])
+def test_a_document_written_in_a_staging_folder_is_titled_with_its_id(tmp_path, folder, doc_id, name):
+    """A run writes a document in a staging folder (.partial-<doc_id>-<pid>) and names the
+    document; the review page's title is the document's id, never the staging folder's name."""
+    source = jpeg(tmp_path / "scan.jpg")
+    doc = tmp_path / "out" / folder
+    doc.mkdir(parents=True)
+    (doc / "pages.jsonl").write_text(json.dumps(record(), ensure_ascii=False) + "\n", encoding="utf-8")
+    for text in ("ocr.txt", "text.txt"):
+        (doc / text).write_text(page_text(record()) + "\n", encoding="utf-8")
+    options = ArchivalOptions(pdf=False, alto=False, hocr=False, review=True)
+    assert write_archival(doc, str(source), "image", options, doc_id=doc_id) == []
+    assert f"<title>{name} — review</title>" in (doc / "review.html").read_text(encoding="utf-8")
 
 
 def test_review_command_writes_the_page_next_to_the_document(tmp_path):
