@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sohoa.errors import OutputBusyError, SohoaError, UsageError
@@ -146,7 +146,8 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
             todo.append(probe(document, work, options.max_pixels))
         except Exception as exc:  # noqa: BLE001 - one document's problem is its own 'failed' line
             reason = str(exc) if isinstance(exc, SohoaError) else f"cannot open the file: {type(exc).__name__}: {exc}"
-            results[document.doc_id] = ManifestEntry.of(document, "failed", 0, 0.0, reason)
+            results[document.doc_id] = _settle_failed(out, ManifestEntry.of(document, "failed", 0, 0.0, reason),
+                                                      previous)
             append_manifest(out, results[document.doc_id])
             progress.rejected(results[document.doc_id])
 
@@ -157,7 +158,7 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
         TesseractEngine.check_installed(options.lang, options.ocr_model)
     progress.start(sum(d.pages for d in todo), len(documents), summary.skipped)
     text_docs = [d for d in todo if d.kind == "text"]
-    _run_tasks(page_docs, text_docs, out, options, results, progress)
+    _run_tasks(page_docs, text_docs, out, options, results, progress, previous)
 
     summary.entries = [results[d.doc_id] for d in documents if d.doc_id in results]
     write_manifest(out, summary.entries, read_manifest(out), [d.doc_id for d in documents])
@@ -183,6 +184,21 @@ def _occupied_names(out: Path, previous: dict) -> set[str]:
 
     there = [path for path in out.iterdir() if not path.name.startswith(".")] if out.is_dir() else []
     return set(RUN_FILES) | {path.name for path in there if not ours(path)}
+
+
+def _settle_failed(out: Path, entry: ManifestEntry, previous: dict) -> ManifestEntry:
+    """A document that failed this time may have a folder from an earlier run. Made from another
+    version of the input (another sha256), it describes text that is no longer there and would be
+    taken for this input's: it is removed. Made from this very input (a run with --force, or a
+    retry after a timeout), it is still right, so it is kept, and the manifest line says so."""
+    folder = out / entry.doc_id
+    if not folder.is_dir():
+        return entry
+    earlier = previous.get(entry.doc_id) or {}
+    if earlier.get("sha256") and earlier.get("sha256") == entry.sha256 and earlier.get("status") in ("ok", "partial"):
+        return replace(entry, error=f"{entry.error}; the outputs of an earlier run of this same input are kept")
+    shutil.rmtree(folder, ignore_errors=True)
+    return entry
 
 
 def _remove_leftovers(out: Path) -> None:
@@ -227,7 +243,7 @@ class OutputLock:
 
 
 def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], out: Path, options: BatchOptions,
-               results: dict, progress: "_Progress") -> None:
+               results: dict, progress: "_Progress", previous: dict) -> None:
     """Every unit of work goes through one pool of killable workers: pages, then finishing a
     document whose pages are all back (repair, tables, writing) ahead of further pages, and
     legacy text files last. Every task has a time limit; a worker that overruns it is killed
@@ -267,6 +283,8 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
                 # it waited behind other documents
                 queue.appendleft(DocumentTask(document, ordered, sum(p.seconds for p in ordered)))
             return
+        if result.status == "failed":
+            result = _settle_failed(out, result, previous)
         results[task.document.doc_id] = result
         append_manifest(out, result)
         progress.document_done(result, pages=1 if isinstance(task, TextTask) else 0)

@@ -82,6 +82,35 @@ def test_changed_input_is_redone(bad_batch, tmp_path):
     assert (out / "legacy" / "text.txt").read_text(encoding="utf-8") == "Nội dung mới của báo cáo.\n"
 
 
+def test_a_changed_input_that_fails_leaves_no_folder_of_its_earlier_version(bad_batch, tmp_path):
+    out = tmp_path / "out"
+    options = BatchOptions(jobs=1, engine="null", quiet=True)
+    legacy = bad_batch / "sub" / "legacy.txt"
+    run_batch([str(legacy)], out, options)
+    assert (out / "legacy" / "text.txt").exists()
+    legacy.write_bytes(b"")  # the input is now empty: this run fails it
+    again = run_batch([str(legacy)], out, options)
+    assert [entry.status for entry in again.entries] == ["failed"]
+    # the old text belongs to content that is no longer there; left, it would pass for this input's
+    assert not (out / "legacy").exists()
+
+
+def test_the_same_input_failing_on_a_forced_rerun_keeps_its_earlier_outputs(bad_batch, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    legacy = bad_batch / "sub" / "legacy.txt"
+    run_batch([str(legacy)], out, BatchOptions(jobs=1, engine="null", quiet=True))
+    before = (out / "legacy" / "text.txt").read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("sohoa.batch.probe", refuse)
+    again = run_batch([str(legacy)], out, BatchOptions(jobs=1, engine="null", quiet=True, force=True))
+    entry = again.entries[0]
+    assert entry.status == "failed" and "disk full" in entry.error and "earlier run" in entry.error
+    assert (out / "legacy" / "text.txt").read_bytes() == before
+
+
 def test_no_repair_keeps_text_equal_to_ocr_and_no_tables_still_writes_csv_header(bad_batch, tmp_path):
     out = tmp_path / "out"
     run_batch([str(bad_batch / "good.pdf")], out,
