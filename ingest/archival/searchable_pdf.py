@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import shutil
 import subprocess
 import tempfile
 import zlib
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -363,6 +365,15 @@ class NotPdfA(Exception):
         self.data, self.reason = data, reason
 
 
+def made_at() -> str:
+    """The PDF's dates (ISO 8601, UTC, whole seconds): SOURCE_DATE_EPOCH's time where the
+    environment sets it (the reproducible-builds convention), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit()
+            else datetime.now(timezone.utc))
+    return when.replace(microsecond=0).isoformat()
+
+
 def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title: str = "") -> bytes:
     """The PDF/A-2b bytes of the searchable scan. `records` are the pages.jsonl records.
     Validated as it is written (pikepdf.pdfa, which implements the veraPDF rules); a
@@ -386,12 +397,19 @@ def searchable_pdf(source: str | Path, kind: str, records: Sequence[dict], title
             meta["dc:title"] = title or source.stem
             meta["xmp:CreatorTool"] = "sohoa"
             meta["pdf:Producer"] = "sohoa (pikepdf)"
+        pdfa.prepare(pdf, "2b")
+        stamp = made_at()
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            # prepare() stamps the metadata date with the clock; one date for all three, from
+            # SOURCE_DATE_EPOCH when it is set, makes the same input give the same bytes
+            for name in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                meta[name] = stamp
         buffer = io.BytesIO()
         try:
-            pdfa.save(pdf, buffer, "2b")
+            pdfa.save(pdf, buffer, "2b", repair=False, deterministic_id=True)
         except pdfa.PdfaError as exc:
             plain = io.BytesIO()
-            pdf.save(plain)
+            pdf.save(plain, deterministic_id=True)
             findings = sorted(exc.report.findings, key=lambda f: f.kind != "violation")
             reason = (f"{findings[0].rule} at {findings[0].where}: {findings[0].message}" if findings
                       else str(exc).splitlines()[0])

@@ -128,6 +128,23 @@ def test_jpeg_becomes_a_searchable_pdfa_with_the_repaired_words(tmp_path):
     assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
 
 
+def test_the_same_scan_gives_the_same_pdf_bytes_under_source_date_epoch(tmp_path, monkeypatch):
+    source = jpeg(tmp_path / "scan.jpg")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    first = searchable_pdf(source, "image", [record()])
+    second = searchable_pdf(source, "image", [record()])
+    assert first == second  # no clock and no random file id: a checksum of the archive stays put
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(first)
+    with pikepdf.open(pdf) as document:
+        meta = document.open_metadata()
+        assert meta["xmp:CreateDate"] == meta["xmp:MetadataDate"] == "2026-01-01T00:00:00+00:00"
+    assert validate_pdfa(pdf).verdict == "pass"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    with pikepdf.open(io.BytesIO(searchable_pdf(source, "image", [record()]))) as document:
+        assert document.open_metadata()["xmp:CreateDate"] > "2026-01-01"  # else the time it was made
+
+
 def _embedded_pixels(pdf: Path) -> np.ndarray:
     with pikepdf.open(pdf) as document:
         (image,) = pikepdf.Page(document.pages[0]).get_images().values()
