@@ -76,10 +76,16 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
         cells = within(reader, ingest_page.time_left(options, started))
         # the page's own OCR of this very image (not a text layer's words, drawn at another scale)
         words = read.result.ocr.words if read.image is not None and read.result.source == "ocr" else None
-        tables, readings, rows = find_page_tables_and_cells(image, engine=cells, repair=options.repair, words=words)
+        # a born-digital page's own words are exact: its cells take them instead of a reading
+        exact = (ingest_page.words_on_picture(read.result.ocr, image)
+                 if read.result.source == "text-layer" and read.result.ocr is not None else None)
+        tables, readings, rows = find_page_tables_and_cells(image, engine=cells, repair=options.repair, words=words,
+                                                            exact_words=exact)
         result = read.result
         if words is not None:  # the page's text takes the cells as read on their own, and their rows
             result = with_table_readings(result, image.geometry, readings, rows)
+        if not options.text:  # tables only: the text layer's words served the cells alone
+            result = replace(result, ocr=None, source="image")
     except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text
         failed = PageWarning(WarningCode.TABLES_FAILED, f"table extraction failed: {type(exc).__name__}: {exc}")
         return replace(read.result, warnings=read.result.warnings + (failed,))

@@ -32,7 +32,10 @@ the same tables in other typefaces (default `termes` only, the one the table cod
 developed on); `TABLES_BENCH_MAKERS=pil,pdf` adds the second page maker
 (`sohoa.synth.tables_pdf`: reportlab tables with other rule widths and paddings, portrait and
 landscape, written as PDF and rasterised by poppler at 300 dpi; default `pil` only; it takes
-the TrueType fonts of the list, FreeSerif where there is none); `html` adds the third
+the TrueType fonts of the list, FreeSerif where there is none); `pdf-text` gives the same
+reportlab PDFs as born-digital inputs (clean level only): sohoa finds the tables on the page's
+picture and fills the cells with the page's own words (`exact_words`, no OCR), img2table reads
+the PDF with its text extraction (`PDF(..., pdf_text_extraction=True)`, no OCR); `html` adds the third
 (`sohoa.synth.tables_html`: HTML/CSS tables printed by headless Chromium, in typefaces of its
 own, Liberation Serif and DejaVu Sans unless the font list names others of `HTML_FONTS`,
 with prose above and below the tables and a landscape 12–13-column `wide` style that runs
@@ -153,6 +156,11 @@ def _img2table_tables(png: bytes, ocr) -> list[Table]:
     from img2table.document import Image as I2TImage
 
     extracted = I2TImage(src=png).extract_tables(ocr=ocr, borderless_tables=True, implicit_rows=False)
+    return _adapted(extracted, 1)
+
+
+def _adapted(extracted, page: int) -> list[Table]:
+    """img2table's tables as sohoa's, header rows flattened into paths."""
     tables = []
     for k, ext in enumerate(extracted, start=1):
         grid = img2table_grid(ext)
@@ -171,7 +179,7 @@ def _img2table_tables(png: bytes, ocr) -> list[Table]:
                     parts.append(label)
             header.append(" | ".join(parts))
         rows = tuple(tuple(once_per_span(row)) for row in grid[n_header:])
-        tables.append(Table(doc_id="bench", page=1, index=k, header=tuple(header), rows=rows,
+        tables.append(Table(doc_id="bench", page=page, index=k, header=tuple(header), rows=rows,
                             has_header=n_header > 0, source="img2table"))
     return tables
 
@@ -196,7 +204,7 @@ def _pages_of(style: str, n: int, font: str = "termes", maker: str = "pil"):
             return first, [first, second]
         page = render_html_table_page(style, seed=n, font=font)
         return page, [page]
-    if maker == "pdf":
+    if maker in ("pdf", "pdf-text"):
         from sohoa.synth.tables_pdf import render_pdf_continued_pages, render_pdf_table_page
 
         if style == "continued":
@@ -259,6 +267,37 @@ def page_step(image, name: str, number: int, with_words: bool = True):
     return replace(read.image, page=number), list(read.result.ocr.words), read.result
 
 
+def born_digital_step(sheet, name: str, number: int, with_words: bool = True):
+    """(page picture, the page's own words on it) that `sohoa run` (or, `with_words` False,
+    `sohoa tables`) hands its table step for a born-digital PDF page: the words of its text
+    layer, which the cells take instead of an OCR reading."""
+    import tempfile
+    from dataclasses import replace
+
+    from sohoa.ingest.page import PageOptions, layer_page_image, read_page, read_page_image, words_on_picture
+    from sohoa.ingest.records import PageSource
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.pdf"
+        path.write_bytes(sheet.pdf)
+        source = PageSource(name, str(path), "pdf", sheet.pdf_page, 300)
+        options = PageOptions(text=with_words)
+        read = (read_page if with_words else read_page_image)(source, options, time.perf_counter())
+        if read.result.source != "text-layer":
+            raise RuntimeError(f"{name}: page {sheet.pdf_page} was not read from its text layer")
+        image = layer_page_image(source, options)
+        return replace(image, page=number), words_on_picture(read.result.ocr, image)
+
+
+def _img2table_pdf_tables(sheet, number: int) -> list[Table]:
+    """img2table on the born-digital page itself, reading its text layer (no OCR)."""
+    from img2table.document import PDF
+
+    extracted = PDF(src=sheet.pdf, pages=[sheet.pdf_page - 1], pdf_text_extraction=True).extract_tables(
+        borderless_tables=True, implicit_rows=False)
+    return _adapted(extracted.get(sheet.pdf_page - 1, []), number)
+
+
 def page_text_cells(result, image, readings, rows) -> tuple[list[str], list[str]]:
     """The cells of the page's text as `sohoa run` writes its table rows (each line of the
     reading order cut at ' | '), from the page's own words alone and with the cells the table
@@ -311,7 +350,8 @@ def main(out_dir: Path) -> dict:
     levels = tuple(os.environ.get("TABLES_BENCH_LEVELS", ",".join(LEVELS)).split(","))
     for (variant, maker, font), style, level, n in (
             (v, s, lv, n) for v in runs for s in STYLES for lv in levels
-            for n in range(first_page, first_page + pages_per) if s != "wide" or v[1] == "html"):
+            for n in range(first_page, first_page + pages_per) if s != "wide" or v[1] == "html"
+            if lv == "clean" or v[1] != "pdf-text"):  # a born-digital page has no scan to degrade
         try:
             page, sheets = _pages_of(style, n, font, maker)
         except RuntimeError as error:  # the browser maker's table ran over its sheet: no page
@@ -330,7 +370,15 @@ def main(out_dir: Path) -> dict:
             text_alone: list[str] = []
             text_taken: list[str] = []
             for number, image in enumerate(images, start=1):
-                if method == "sohoa":
+                if method == "sohoa" and maker == "pdf-text":
+                    lap = time.perf_counter()
+                    page_image, exact = born_digital_step(sheets[number - 1], f"{variant}-{style}-{n}", number,
+                                                          with_page_words)  # paid by the page step, not timed
+                    started += time.perf_counter() - lap
+                    read = find_tables_and_cells(page_image, repair=False, exact_words=exact)[0]
+                    tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
+                    unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]
+                elif method == "sohoa":
                     lap = time.perf_counter()
                     page_image, words, result = page_step(image.convert("L"), f"{variant}-{style}-{level}-{n}",
                                                           number, with_page_words)  # paid by the page step, not timed
@@ -347,6 +395,8 @@ def main(out_dir: Path) -> dict:
                     lap = time.perf_counter()
                     unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]  # ablation, not timed
                     started += time.perf_counter() - lap
+                elif maker == "pdf-text":
+                    tables += _img2table_pdf_tables(sheets[number - 1], number)
                 else:
                     # img2table gets the page at 150 dpi: at 300 dpi with OCR it finds no
                     # table on these pages at all (its detection works there only without OCR)
@@ -373,7 +423,7 @@ def main(out_dir: Path) -> dict:
                      cells_ok=correct, cells=cells, pages=len(images), unmarked_matched=unmarked_matched,
                      unmarked_unit_matched=unmarked_unit_matched,
                      unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
-            if method == "sohoa" and with_page_words:
+            if method == "sohoa" and with_page_words and maker != "pdf-text":
                 t.update(text_truth=sum(1 for tt in page.tables for row in tt.rows for c in row if c.strip()),
                          text_alone=text_cells_found(page.tables, text_alone),
                          text_taken=text_cells_found(page.tables, text_taken))

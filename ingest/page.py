@@ -183,9 +183,18 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
 
 def read_page_image(source: PageSource, options: PageOptions, started: float) -> ReadPage:
     """Tables only (`sohoa tables`): the page's cleaned, levelled picture for the table step,
-    without a text layer or OCR."""
+    without OCR; a born-digital page (its text layer is its text, no scan under it) is drawn
+    as it is, and its own words go with it (`words_on_picture`), for its cells."""
     from sohoa.ingest.rasterize import load_page_noted
 
+    if source.kind == "pdf" and options.text_layer:
+        drawn, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
+        _, layer = split_stamps(drawn)
+        if layer and is_real_text(" ".join(w.text for w in layer)) and scanned_share(
+                source.path, source.page, width * 72.0 / source.dpi, height * 72.0 / source.dpi,
+                timeout=time_left(options, started)) < SCANNED_PAGE:
+            ocr = OcrPage(source.doc_id, source.page, width, height, source.dpi, tuple(layer))
+            return ReadPage(PageResult(source.doc_id, source.page, ocr, None, source="text-layer"), True, None)
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels)
     grey, page_geometry = prepare(pixels, options)
     page_geometry, _ = with_rules(grey, page_geometry, dpi)
@@ -322,6 +331,15 @@ def may_hold_table(words: list[OcrWord], rules: Rules | None) -> bool:
         if gapped >= TABLE_LINES and figures >= TABLE_FIGURE_LINES:
             return True
     return False
+
+
+def words_on_picture(ocr: OcrPage, picture: PageImage) -> list[OcrWord]:
+    """A text-layer page's words (pixels at the run's resolution) in the pixels of its picture
+    from `layer_page_image`, which enlarges a page of very small text."""
+    scale = picture.image.shape[1] / ocr.width if ocr.width else 1.0
+    if abs(scale - 1.0) < 1e-3:
+        return list(ocr.words)
+    return [replace(w, bbox=tuple(int(round(v * scale)) for v in w.bbox)) for w in ocr.words]
 
 
 def layer_page_image(source: PageSource, options: PageOptions) -> PageImage:

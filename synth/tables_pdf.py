@@ -171,14 +171,15 @@ def _table(style: str, cols: list[_Column], rows: list[list[str]], spans: list[t
                  repeatRows=0)
 
 
-def _rasterise(story: list, look: _PdfLook) -> list:
+def _rasterise(story: list, look: _PdfLook) -> tuple[list, bytes]:
+    """(the pages as 300-dpi grey images, the PDF's bytes)."""
     buffer = io.BytesIO()
     size = landscape(A4) if look.landscape else A4
     margin = 18 * mm
     doc = SimpleDocTemplate(buffer, pagesize=size, leftMargin=margin, rightMargin=margin,
                             topMargin=margin, bottomMargin=margin)
     doc.build(story)
-    return [page.convert("L") for page in convert_from_bytes(buffer.getvalue(), dpi=DPI)]
+    return [page.convert("L") for page in convert_from_bytes(buffer.getvalue(), dpi=DPI)], buffer.getvalue()
 
 
 def _title(look: _PdfLook) -> list:
@@ -208,10 +209,10 @@ def render_pdf_table_page(style: str, seed: int, font: str = "freeserif") -> Tab
         tables.append(TruthTable(header=[" | ".join(c.path) for c in cols], rows=rows, observations=obs))
         if t == 0 and count == 2:
             story += [Spacer(1, 8), _paragraph("Ghi chú: số liệu sơ bộ.", look, False, TA_LEFT), Spacer(1, 18)]
-    images = _rasterise(story, look)
+    images, pdf = _rasterise(story, look)
     if len(images) != 1:
         raise RuntimeError(f"pdf page {style}:{seed} ran over {len(images)} pages")
-    return TablePage(style=style, image=images[0], tables=tables)
+    return TablePage(style=style, image=images[0], tables=tables, pdf=pdf)
 
 
 def render_pdf_continued_pages(seed: int, repeat_header: bool, font: str = "freeserif") -> tuple[TablePage, TablePage]:
@@ -224,9 +225,9 @@ def render_pdf_continued_pages(seed: int, repeat_header: bool, font: str = "free
     look = _fitting(look, cols, rows, _width(look))
     story = _title(look) + [_table(style, cols, rows[:split], [], look, _width(look)), PageBreak(),
                             _table(style, cols, rows[split:], [], look, _width(look), with_header=repeat_header)]
-    images = _rasterise(story, look)
+    images, pdf = _rasterise(story, look)
     if len(images) != 2:
         raise RuntimeError(f"continued pdf table {seed} took {len(images)} pages, not 2")
     truth = TruthTable(header=[" | ".join(c.path) for c in cols], rows=rows, observations=obs)
-    return (TablePage(style="continued", image=images[0], tables=[truth]),
-            TablePage(style="continued", image=images[1], tables=[]))
+    return (TablePage(style="continued", image=images[0], tables=[truth], pdf=pdf, pdf_page=1),
+            TablePage(style="continued", image=images[1], tables=[], pdf=pdf, pdf_page=2))

@@ -114,6 +114,8 @@ class TablePage:
     style: str
     image: Image.Image
     tables: list[TruthTable]
+    pdf: bytes | None = None  # the PDF the image was rasterised from, where a PDF maker made it
+    pdf_page: int = 1  # its page that the image shows
 
 
 @dataclass

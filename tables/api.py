@@ -40,14 +40,16 @@ def find_page_tables(page: "PageImage", *, engine: "OcrEngine | None" = None, re
 
 
 def find_page_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
-                               words: "Sequence[OcrWord] | None" = None
+                               words: "Sequence[OcrWord] | None" = None,
+                               exact_words: "Sequence[OcrWord] | None" = None
                                ) -> tuple[list[Table], list["CellReading"], list["TableRows"]]:
     """`find_page_tables`, the cells as read from their own crops with their words on the page
     image (`sohoa.ingest.records.CellReading`) and the ruled tables' rows as the step found
-    them (`TableRows`), for the page's text."""
+    them (`TableRows`), for the page's text. `exact_words`: a born-digital page's own words in
+    the picture's pixels, which the cells take instead of an OCR reading."""
     from sohoa.tables.page import find_tables_and_cells
 
-    return find_tables_and_cells(page, engine=engine, repair=repair, words=words)
+    return find_tables_and_cells(page, engine=engine, repair=repair, words=words, exact_words=exact_words)
 
 
 def tables_from_text(doc_id: str, text: str, *, repair_text: bool = True) -> list[Table]:

@@ -209,6 +209,34 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
     return results
 
 
+def cells_from_exact_words(boxes: list[tuple[int, int, int, int]], words: list[OcrWord]) -> list[CellText]:
+    """The cells of a page whose words are known exactly (a born-digital page's own text): each
+    cell holds the words whose centre lies in its box, lines top to bottom, words left to
+    right, with full confidence. Nothing is read from the picture, so no figure is misread."""
+    centres = np.array([((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2) for w in words],
+                       dtype=np.float64).reshape(-1, 2)
+    cells = []
+    for x0, y0, x1, y1 in boxes:
+        inside = ((centres[:, 0] >= x0) & (centres[:, 0] < x1) & (centres[:, 1] >= y0) & (centres[:, 1] < y1))
+        held = [replace(words[i], conf=100.0, alternatives=(), readings=()) for i in np.flatnonzero(inside)]
+        ordered = [w for line in _lines_by_position(held) for w in line]
+        cells.append(CellText(" ".join(w.text for w in ordered), 100.0, words=tuple(ordered)))
+    return cells
+
+
+def _lines_by_position(words: list[OcrWord]) -> list[list[OcrWord]]:
+    """Words grouped into lines by where they stand (a word whose middle lies within the
+    current line's height joins it), lines top to bottom, words left to right."""
+    lines: list[list[OcrWord]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        if lines and lines[-1][0].bbox[1] <= middle <= lines[-1][0].bbox[3]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
+
+
 def placed_words(text: str, conf: float, read: list[OcrWord], origin: tuple[int, int], first: bool
                  ) -> tuple[OcrWord, ...]:
     """`text`'s words on the page (see `CellText.words`): the cell's first reading `read`

@@ -19,7 +19,7 @@ from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_masks, rule_skew, 
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import CellReading, TableRows
 from sohoa.tables.borderless import find_borderless_tables
-from sohoa.tables.cellocr import CellText, read_cells
+from sohoa.tables.cellocr import CellText, cells_from_exact_words, read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
 from sohoa.tables.grid import build_grid, find_regions, header_band_rows
 from sohoa.tables.records import Table
@@ -48,12 +48,16 @@ def find_tables_on_page(page: "PageImage", *, engine: "OcrEngine | None" = None,
 
 
 def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = None, repair: bool = True,
-                          words: "Sequence[OcrWord] | None" = None
+                          words: "Sequence[OcrWord] | None" = None, exact_words: "Sequence[OcrWord] | None" = None
                           ) -> tuple[list[Table], list[CellReading], list[TableRows]]:
     """`find_tables_on_page`, the cells as read from their crops (a ruled table's, and a
     borderless table's where no other reading covers them), before any repair, with their
     words on the page image (`CellReading`), and each ruled table's rows (`TableRows`): the
-    page's text takes both, see `sohoa.ingest.cell_readings`."""
+    page's text takes both, see `sohoa.ingest.cell_readings`.
+
+    `exact_words`: the page's words where they are known exactly (a born-digital page's own
+    text, in the picture's pixels): the tables are still found on the picture, but each cell
+    holds the words that lie in it and no cell is OCR'd."""
     if engine is None:
         from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, TesseractEngine
 
@@ -72,6 +76,12 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
         grids = tuple(turned_grid(g, grey.shape, angle) for g in grids)
     grey = level
     page_words = None if words is None else turned_words(list(words), grey.shape, angle)
+    exact = None if exact_words is None else turned_words(list(exact_words), grey.shape, angle)
+
+    def read(boxes, **hints):
+        if exact is not None:
+            return cells_from_exact_words(boxes, exact)
+        return read_cells(engine, erased, ink, boxes, dpi, page_words=page_words, **hints)
     masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle))
     rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
     erased = grey.copy()
@@ -91,16 +101,14 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
             continue
         grid = split_stacked_rows(grid, text_ink)  # body rows set apart by spacing, not rules
         band = header_band_rows(grid)
-        read = read_cells(engine, erased, ink, [cell.box for cell in grid.cells], dpi,
-                          bands=[int(cell.row >= band) for cell in grid.cells],
-                          ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells],
-                          page_words=page_words)
-        cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf, t.alternatives) for c, t in zip(grid.cells, read)]
-        readings += [_on_page(cell.box, t, grey.shape, angle) for cell, t in zip(grid.cells, read) if t.words]
+        texts = read([cell.box for cell in grid.cells], bands=[int(cell.row >= band) for cell in grid.cells],
+                     ordinals=[cell.col == 0 and cell.row >= band and cell.colspan == 1 for cell in grid.cells])
+        cells = [(c.row, c.col, c.rowspan, c.colspan, t.text, t.conf, t.alternatives) for c, t in zip(grid.cells, texts)]
+        readings += [_on_page(cell.box, t, grey.shape, angle) for cell, t in zip(grid.cells, texts) if t.words]
         table_rows.append(_page_rows(grid, grey.shape, -angle))
         table = table_from_cells(page.doc_id, page.page, len(tables) + 1, grid.n_rows, grid.n_cols,
                                  cells, (region.x0, region.y0, region.x1, region.y1), "ruled")
-        tables.append(with_mark_alternatives(table, read))
+        tables.append(with_mark_alternatives(table, texts))
     ruled_boxes = [t.bbox for t in tables if t.bbox] + stamps
     borderless_reads: list = []
     borderless_cells: list[tuple[tuple[int, int, int, int], CellText]] = []
@@ -108,11 +116,10 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
     def read_borderless(boxes):
         # the first column of a borderless grid is its TT column when it has one
         left = min((b[0] for b in boxes), default=0)
-        read = read_cells(engine, erased, ink, boxes, dpi, ordinals=[b[0] == left for b in boxes],
-                          page_words=page_words)
-        borderless_reads.extend(read)
-        borderless_cells.extend(zip(boxes, read))
-        return read
+        texts = read(boxes, ordinals=[b[0] == left for b in boxes])
+        borderless_reads.extend(texts)
+        borderless_cells.extend(zip(boxes, texts))
+        return texts
 
     borderless = find_borderless_tables(page.doc_id, page.page, text_ink, read_borderless, len(tables) + 1, ruled_boxes)
     tables += [with_mark_alternatives(t, borderless_reads) for t in borderless]
