@@ -34,8 +34,9 @@ developed on); `TABLES_BENCH_MAKERS=pil,pdf` adds the second page maker
 landscape, written as PDF and rasterised by poppler at 300 dpi; default `pil` only; it takes
 the TrueType fonts of the list, FreeSerif where there is none); `pdf-text` gives the same
 reportlab PDFs as born-digital inputs (clean level only): sohoa finds the tables on the page's
-picture and fills the cells with the page's own words (`exact_words`, no OCR), img2table reads
-the PDF with its text extraction (`PDF(..., pdf_text_extraction=True)`, no OCR); `html` adds the third
+picture and fills the cells with the page's own words (`exact_words`, no OCR; beside it,
+`f1_cells_read_by_ocr`, the same tables with their cells OCR'd from the same picture), img2table
+reads the PDF with its text extraction (`PDF(..., pdf_text_extraction=True)`, no OCR); `html` adds the third
 (`sohoa.synth.tables_html`: HTML/CSS tables printed by headless Chromium, in typefaces of its
 own, Liberation Serif and DejaVu Sans unless the font list names others of `HTML_FONTS`,
 with prose above and below the tables and a landscape 12–13-column `wide` style that runs
@@ -270,7 +271,8 @@ def page_step(image, name: str, number: int, with_words: bool = True):
 def born_digital_step(sheet, name: str, number: int, with_words: bool = True):
     """(page picture, the page's own words on it) that `sohoa run` (or, `with_words` False,
     `sohoa tables`) hands its table step for a born-digital PDF page: the words of its text
-    layer, which the cells take instead of an OCR reading."""
+    layer, which the cells take instead of an OCR reading; None where sohoa would not take
+    the layer (and OCRs the page)."""
     import tempfile
     from dataclasses import replace
 
@@ -284,7 +286,7 @@ def born_digital_step(sheet, name: str, number: int, with_words: bool = True):
         options = PageOptions(text=with_words)
         read = (read_page if with_words else read_page_image)(source, options, time.perf_counter())
         if read.result.source != "text-layer":
-            raise RuntimeError(f"{name}: page {sheet.pdf_page} was not read from its text layer")
+            return None  # sohoa OCRs a page whose layer it does not take: the caller reads the picture
         image = layer_page_image(source, options)
         return replace(image, page=number), words_on_picture(read.result.ocr, image)
 
@@ -346,6 +348,7 @@ def main(out_dir: Path) -> dict:
         anchor_ocr = TesseractOCR(lang="vie", n_threads=1)
     methods = ["sohoa"] + (["img2table"] if with_anchor else [])
     tally: dict[tuple[str, str, str, str], Counter] = {}
+    born_digital_pages: Counter = Counter()  # pdf-text pages, and those whose cells took the page's words
     details = []
     levels = tuple(os.environ.get("TABLES_BENCH_LEVELS", ",".join(LEVELS)).split(","))
     for (variant, maker, font), style, level, n in (
@@ -366,18 +369,26 @@ def main(out_dir: Path) -> dict:
         truth = truth_keys(page)
         for method in methods:
             started = time.perf_counter()
-            tables, unmarked = [], []
+            tables, unmarked, ocr_read = [], [], []
             text_alone: list[str] = []
             text_taken: list[str] = []
             for number, image in enumerate(images, start=1):
+                digital = None
                 if method == "sohoa" and maker == "pdf-text":
                     lap = time.perf_counter()
-                    page_image, exact = born_digital_step(sheets[number - 1], f"{variant}-{style}-{n}", number,
-                                                          with_page_words)  # paid by the page step, not timed
+                    digital = born_digital_step(sheets[number - 1], f"{variant}-{style}-{n}", number,
+                                                with_page_words)  # paid by the page step, not timed
                     started += time.perf_counter() - lap
-                    read = find_tables_and_cells(page_image, repair=False, exact_words=exact)[0]
+                    born_digital_pages.update(taken=digital is not None, pages=1)
+                if digital is not None:
+                    read = find_tables_and_cells(digital[0], repair=False, exact_words=digital[1])[0]
                     tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
                     unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]
+                    # ablation, not timed: the same picture's cells OCR'd, as before the page's words were taken
+                    lap = time.perf_counter()
+                    ocr_read += [repair_text_cells(t, label_marks=LABEL_MARKS)
+                                 for t in find_tables_and_cells(digital[0], repair=False)[0]]
+                    started += time.perf_counter() - lap
                 elif method == "sohoa":
                     lap = time.perf_counter()
                     page_image, words, result = page_step(image.convert("L"), f"{variant}-{style}-{level}-{n}",
@@ -423,6 +434,9 @@ def main(out_dir: Path) -> dict:
                      cells_ok=correct, cells=cells, pages=len(images), unmarked_matched=unmarked_matched,
                      unmarked_unit_matched=unmarked_unit_matched,
                      unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
+            if ocr_read:
+                t.update(ocr_cells_matched=sum((predicted_keys(ocr_read) & truth).values()),
+                         ocr_cells_predicted=sum(predicted_keys(ocr_read).values()))
             if method == "sohoa" and with_page_words and maker != "pdf-text":
                 t.update(text_truth=sum(1 for tt in page.tables for row in tt.rows for c in row if c.strip()),
                          text_alone=text_cells_found(page.tables, text_alone),
@@ -439,6 +453,9 @@ def main(out_dir: Path) -> dict:
 
     results: dict = {"pages_per_style_and_level": pages_per, "first_page": first_page, "pages_left_out": left_out,
                      "by_style_level": {}, "overall": {}}
+    if born_digital_pages:
+        results["born_digital_pages"] = {"pages": born_digital_pages["pages"],
+                                         "cells_from_own_words": born_digital_pages["taken"]}
 
     def summarise(keys) -> dict:
         total = Counter()
@@ -450,6 +467,9 @@ def main(out_dir: Path) -> dict:
             s["f1_without_label_marks"] = _score(total["unmarked_matched"], total["unmarked_predicted"], total["truth"])["f1"]
             s["unit_accuracy_without_label_marks"] = round(
                 total["unmarked_unit_matched"] / total["unmarked_matched"], 4) if total["unmarked_matched"] else 0.0
+        if total["ocr_cells_predicted"]:  # born-digital pages: their cells OCR'd instead of taken
+            s["f1_cells_read_by_ocr"] = _score(total["ocr_cells_matched"], total["ocr_cells_predicted"],
+                                               total["truth"])["f1"]
         s["cell_accuracy"] = round(total["cells_ok"] / total["cells"], 4) if total["cells"] else 0.0
         s["unit_accuracy"] = round(total["unit_matched"] / total["matched"], 4) if total["matched"] else 0.0
         s["seconds_per_page"] = round(total["seconds"] / total["pages"], 2) if total["pages"] else 0.0
@@ -493,8 +513,12 @@ def main(out_dir: Path) -> dict:
                   f"(F1 with names compared without marks {s['f1_names_without_marks']:.3f}"
                   + (f", label mark check toggled {s['f1_without_label_marks']:.3f}"
                      f" (units {s['unit_accuracy_without_label_marks']:.3f})" if "f1_without_label_marks" in s else "")
-                  + ")" + (f"  page text cells {s['text_cells']:.3f} (page words alone {s['text_cells_page_words']:.3f})"
+                  + ")" + (f"  cells OCR'd instead {s['f1_cells_read_by_ocr']:.3f}" if "f1_cells_read_by_ocr" in s
+                           else "") + (f"  page text cells {s['text_cells']:.3f} (page words alone {s['text_cells_page_words']:.3f})"
                            if "text_cells" in s else ""))
+    if born_digital_pages:
+        print(f"born-digital pages whose cells took the page's own words: {born_digital_pages['taken']} of "
+              f"{born_digital_pages['pages']} (the others sohoa OCRs)")
     if left_out:
         print(f"pages left out (the browser maker's table ran over its sheet): {', '.join(left_out)}")
     (out_dir / "details.json").write_text(json.dumps(details, ensure_ascii=False, indent=1))

@@ -42,8 +42,9 @@ def is_real_text(text: str, min_words: int = 15) -> bool:
         return False
     if "\ufffd" in text or "(cid:" in text:
         return False
-    letters = sum(ch.isalpha() for ch in stripped) / len(stripped)
-    return letters > 0.5 and vietnamese_share(text) > 0.25
+    # figures are text too: a page of a table's rows is mostly digits between its labels
+    words_and_figures = sum(ch.isalnum() for ch in stripped) / len(stripped)
+    return words_and_figures > 0.5 and vietnamese_share(text) > 0.25
 
 
 def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> tuple[list[OcrWord], int, int]:
