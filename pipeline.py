@@ -84,6 +84,9 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
         result = read.result
         if words is not None:  # the page's text takes the cells as read on their own, and their rows
             result = with_table_readings(result, image.geometry, readings, rows)
+        if exact is not None and options.text and tables and exact == list(read.result.ocr.words):
+            # a born-digital page's text reads its tables row by row too, as a scan's does
+            result = ingest_page.with_table_layout(result, image, rows)
         if not options.text:  # tables only: the text layer's words served the cells alone
             result = replace(result, ocr=None, source="image")
     except Exception as exc:  # noqa: BLE001 - a table problem must not lose the page's text

@@ -436,7 +436,7 @@ def main(out_dir: Path) -> dict:
                      unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
             if ocr_read:
                 t.update(ocr_cells_matched=sum((predicted_keys(ocr_read) & truth).values()),
-                         ocr_cells_predicted=sum(predicted_keys(ocr_read).values()))
+                         ocr_cells_predicted=sum(predicted_keys(ocr_read).values()), ocr_cells_truth=sum(truth.values()))
             if method == "sohoa" and with_page_words and maker != "pdf-text":
                 t.update(text_truth=sum(1 for tt in page.tables for row in tt.rows for c in row if c.strip()),
                          text_alone=text_cells_found(page.tables, text_alone),
@@ -469,7 +469,7 @@ def main(out_dir: Path) -> dict:
                 total["unmarked_unit_matched"] / total["unmarked_matched"], 4) if total["unmarked_matched"] else 0.0
         if total["ocr_cells_predicted"]:  # born-digital pages: their cells OCR'd instead of taken
             s["f1_cells_read_by_ocr"] = _score(total["ocr_cells_matched"], total["ocr_cells_predicted"],
-                                               total["truth"])["f1"]
+                                               total["ocr_cells_truth"])["f1"]
         s["cell_accuracy"] = round(total["cells_ok"] / total["cells"], 4) if total["cells"] else 0.0
         s["unit_accuracy"] = round(total["unit_matched"] / total["matched"], 4) if total["matched"] else 0.0
         s["seconds_per_page"] = round(total["seconds"] / total["pages"], 2) if total["pages"] else 0.0

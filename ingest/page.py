@@ -19,7 +19,7 @@ from sohoa.ingest import geometry, preprocess
 from sohoa.ingest.layout import PageLayout, lay_out
 from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, DEFAULT_OCR_MODEL, OcrEngine, make_engine
 from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, PageImage, PageSource, PageWarning, Rules,
-                                  WarningCode)
+                                  TableRows, WarningCode)
 from sohoa.ingest.reread import reread_doubtful
 from sohoa.ingest.straddle import read_straddling_words, without_rule_traces
 from sohoa.ingest.unread import read_unread_cells, read_unread_rows
@@ -331,6 +331,19 @@ def may_hold_table(words: list[OcrWord], rules: Rules | None) -> bool:
         if gapped >= TABLE_LINES and figures >= TABLE_FIGURE_LINES:
             return True
     return False
+
+
+def with_table_layout(result: PageResult, picture: PageImage, rows: "list[TableRows]") -> PageResult:
+    """A text-layer page's result laid out again with the rules of its picture (drawn at the
+    layer's scale) and the rows the table step found in them: its tables' rows read across,
+    their cells apart, as on a scan."""
+    from sohoa.ingest.cell_readings import with_table_rows
+
+    rules, _ = geometry.find_rules(picture.image)
+    grids = with_table_rows(tuple(geometry.table_grids(rules)), rows)
+    if not grids:
+        return result
+    return with_words(result, list(result.ocr.words), PageGeometry(rules=rules, grids=grids))
 
 
 def words_on_picture(ocr: OcrPage, picture: PageImage) -> list[OcrWord]:

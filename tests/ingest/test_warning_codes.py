@@ -46,7 +46,7 @@ def test_a_failing_table_step_is_a_warning_and_the_text_stands(monkeypatch):
     from sohoa.ingest.records import PageImage, PageSource
     from sohoa.pipeline import _with_tables
 
-    def broken(image, *, engine, repair, words):
+    def broken(image, *, engine, repair, words, exact_words):
         assert repair is False  # --no-repair reaches the table step
         raise ValueError("no grid")
 
@@ -59,7 +59,7 @@ def test_a_failing_table_step_is_a_warning_and_the_text_stands(monkeypatch):
         (WarningCode.TABLES_FAILED, "table extraction failed: ValueError: no grid")]
 
 
-def test_the_table_step_is_given_the_page_s_own_ocr_words_and_no_text_layer_s(monkeypatch):
+def test_the_table_step_is_given_the_page_s_own_ocr_words_and_a_text_layer_s_as_exact_words(monkeypatch):
     from dataclasses import replace
 
     import numpy as np
@@ -72,10 +72,14 @@ def test_the_table_step_is_given_the_page_s_own_ocr_words_and_no_text_layer_s(mo
 
     given = []
     monkeypatch.setattr(tables_api, "find_page_tables_and_cells",
-                        lambda image, *, engine, repair, words: given.append(words) or ([], [], []))
+                        lambda image, *, engine, repair, words, exact_words: given.append((words, exact_words))
+                        or ([], [], []))
     page = _page(1)
     image = PageImage("d", 1, np.full((40, 40), 255, np.uint8), 300)
     _with_tables(ReadPage(page, True, image), PageSource("d", "d.png", "image", 1), PageOptions(), 0.0, NullEngine())
     layer = replace(page, source="text-layer")
     _with_tables(ReadPage(layer, True, image), PageSource("d", "d.pdf", "pdf", 1), PageOptions(), 0.0, NullEngine())
-    assert given == [page.ocr.words, None]
+    (ocr_words, no_exact), (no_words, exact) = given
+    assert ocr_words == page.ocr.words and no_exact is None
+    # a text layer's words are exact: the cells take them (in the picture's pixels) instead of a reading
+    assert no_words is None and [w.text for w in exact] == [w.text for w in page.ocr.words]

@@ -53,6 +53,9 @@ def test_a_born_digital_tables_cells_are_its_own_words(tmp_path, text):
     assert [list(frame.columns)] + frame.values.tolist() == ROWS
     tidy = pd.read_csv(out / "appendix" / "indicators.csv")
     assert set(tidy["source"]) == {"ruled"} and (tidy["confidence"] == 100).all()
+    if text:  # the page's text reads the table row by row, as a scan's does
+        lines = (out / "appendix" / "text.txt").read_text(encoding="utf-8").splitlines()
+        assert [" | ".join(row) for row in ROWS] == lines[1:]
 
 
 def _word(text: str, box: tuple[int, int, int, int]) -> OcrWord:
