@@ -370,6 +370,7 @@ def main(out_dir: Path) -> dict:
         for method in methods:
             started = time.perf_counter()
             tables, unmarked, ocr_read = [], [], []
+            any_digital = False  # a page of this set whose cells took its own words
             text_alone: list[str] = []
             text_taken: list[str] = []
             for number, image in enumerate(images, start=1):
@@ -381,6 +382,7 @@ def main(out_dir: Path) -> dict:
                     started += time.perf_counter() - lap
                     born_digital_pages.update(taken=digital is not None, pages=1)
                 if digital is not None:
+                    any_digital = True
                     read = find_tables_and_cells(digital[0], repair=False, exact_words=digital[1])[0]
                     tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
                     unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]
@@ -434,7 +436,7 @@ def main(out_dir: Path) -> dict:
                      cells_ok=correct, cells=cells, pages=len(images), unmarked_matched=unmarked_matched,
                      unmarked_unit_matched=unmarked_unit_matched,
                      unmarked_predicted=sum(predicted_keys(unmarked).values()) if unmarked else 0)
-            if ocr_read:
+            if any_digital:
                 t.update(ocr_cells_matched=sum((predicted_keys(ocr_read) & truth).values()),
                          ocr_cells_predicted=sum(predicted_keys(ocr_read).values()), ocr_cells_truth=sum(truth.values()))
             if method == "sohoa" and with_page_words and maker != "pdf-text":
