@@ -582,6 +582,7 @@ def fix_separators(text: str, crop: np.ndarray) -> str:
 
 
 _BARE_NUMBER = re.compile(r"^\d[\d.,]*\d$|^\d$")
+_LEADING_SIGN = re.compile(r"^[-−–]\s?(?=\d)")
 
 
 def digit_marks(crop: np.ndarray) -> int | None:
@@ -700,6 +701,10 @@ def _rebuild_number(text: str, tall: list, small: list, dashes: list, is_comma, 
     separator at every small mark and a dash at every mid-height stroke between two digits.
     None when the crop does not show the digits one by one (touching or broken digits) or the
     marks make no number."""
+    sign = _LEADING_SIGN.match(text)
+    if sign:  # a negative figure's minus stands before its first digit, outside the rebuilt number
+        rebuilt = _rebuild_number(text[sign.end():], tall, small, dashes, is_comma, tall_h)
+        return None if rebuilt is None or rebuilt.startswith("-") else sign.group(0) + rebuilt
     if not _BARE_NUMBER.match(text.replace("-", "", 1)) or len(small) < len(_SEPARATOR.findall(text)):
         return None  # a separator the crop does not show (too faint, or a digit's speck) stays
     digits = [ch for ch in text if ch.isdigit()]

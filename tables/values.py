@@ -25,9 +25,9 @@ _PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("<=", "<="), ("=>", ">="), ("=<", "<="), (">", ">"), ("<", "<"), ("~", "~"), ("≈", "~"),
 )
 _SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (("trở lên", ">="), ("trở xuống", "<="))
-_MISSING_TEXTS = {"", "-", "–", "—", "--", "...", "…", "x", "X", "n/a", "N/A", "k/c"}
+_MISSING_TEXTS = {"", "-", "–", "—", "−", "--", "...", "…", "x", "X", "n/a", "N/A", "k/c"}
 _UNIT_SUFFIX = re.compile(r"\s*(%|‰|lần)\s*$")
-_NUMBER = r"[+-]?\d[\d.,\s]*"
+_NUMBER = r"[+\-−–]?\s?\d[\d.,\s]*"
 _NUMBER_ONLY = re.compile(rf"^{_NUMBER}$")
 _RANGE = re.compile(rf"^(?:từ\s+)?({_NUMBER}?)\s*(?:-|–|—|÷|~|đến)\s*({_NUMBER})$", re.IGNORECASE)
 
@@ -59,13 +59,12 @@ def parse_number(text: str) -> Decimal | None:
     if not s or not _NUMBER_ONLY.match(s):
         return None
     sign = ""
-    if s[0] in "+-":
-        sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
-    if " " in s:  # spaces only as thousands separators: '1 234 567'
-        groups = s.split()
-        if not all(len(g) == 3 and g.isdigit() for g in groups[1:]) or not groups[0][-1].isdigit():
+    if s[0] in _SIGNS:  # a minus may be typed as a hyphen, an en dash or the minus sign itself
+        sign, s = ("" if s[0] == "+" else "-"), s[1:].strip()
+    if " " in s:  # spaces only as thousands separators: '1 234 567', '12 345,6'
+        if not _SPACED_THOUSANDS.fullmatch(s):
             return None
-        s = "".join(groups)
+        s = s.replace(" ", "")
     dots, commas = s.count("."), s.count(",")
     if dots and commas:
         if s.rfind(",") > s.rfind("."):  # 1.234,5 (Vietnamese)
@@ -102,11 +101,16 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
+_SIGNS = "+-−–"
+_SPACED_THOUSANDS = re.compile(r"[1-9]\d{0,2}( \d{3})+([.,]\d+)?")
+
+
 def _thousands_ok(integer: str, sep: str) -> bool:
-    """'1.234.567' with sep '.': every group after the first has exactly three digits."""
+    """'1.234.567' with sep '.': every group after the first has exactly three digits, and the
+    first is no zero-led group ('0.540' is no five hundred and forty)."""
     groups = integer.split(sep)
     return (
-        len(groups) > 1 and 1 <= len(groups[0]) <= 3 and groups[0].isdigit()
+        len(groups) > 1 and 1 <= len(groups[0]) <= 3 and groups[0].isdigit() and groups[0][0] != "0"
         and all(len(g) == 3 and g.isdigit() for g in groups[1:])
     )
 

@@ -25,6 +25,14 @@ def test_separators_are_read_from_their_shape(printed, size):
     assert fix_separators(misread, _crop(printed, size)) == printed
 
 
+@pytest.mark.parametrize("printed", ["-1,2", "-3.456", "−2,5", "–3,4", "-12,0", "-0,5"])
+@pytest.mark.parametrize("size", [34, 42])
+def test_a_negative_figure_keeps_its_minus(printed, size):
+    assert fix_separators(printed, _crop(printed, size)) == printed
+    misread = printed.translate(str.maketrans(".,", ",."))
+    assert fix_separators(misread, _crop(printed, size)) == printed
+
+
 def test_text_without_separators_is_untouched():
     assert fix_separators("Sở Y tế", _crop("Sở Y tế", 40)) == "Sở Y tế"
 
