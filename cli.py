@@ -56,6 +56,11 @@ def main() -> None:
     _configure_logging()
 
 
+_max_megapixels_option = click.option(
+    "--max-megapixels", type=click.FloatRange(min=1), default=180.0, show_default=True,
+    help="Largest page accepted, in millions of pixels at --dpi; larger pages are refused before they are rendered.")
+_password_option = click.option("--password", default=None, envvar="SOHOA_PDF_PASSWORD",
+                                help="User password of encrypted PDFs (or set SOHOA_PDF_PASSWORD).")
 _ocr_engine_option = click.option(
     "--ocr-engine", type=click.Choice(["pytesseract", "libtesseract"]), default="pytesseract", show_default=True,
     help="How Tesseract is run: 'pytesseract' starts the tesseract command for every page and table read; "
@@ -76,11 +81,8 @@ _ocr_engine_option = click.option(
               help="Rasterisation resolution for PDFs.")
 @click.option("--page-timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds allowed for one page before it is recorded as failed.")
-@click.option("--max-megapixels", type=click.FloatRange(min=1), default=180.0, show_default=True,
-              help="Largest page accepted, in millions of pixels at --dpi; larger pages are refused before "
-                   "they are rendered.")
-@click.option("--password", default=None, envvar="SOHOA_PDF_PASSWORD",
-              help="User password of encrypted PDFs (or set SOHOA_PDF_PASSWORD).")
+@_max_megapixels_option
+@_password_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")
 @click.option("--no-pdf", is_flag=True, help="Skip searchable.pdf (the scan with the repaired text as a PDF/A).")
 @click.option("--html", is_flag=True, help="Also write review.html: every change shown beside the scan.")
@@ -163,14 +165,18 @@ def review_command(doc_dir, source):
 @click.option("--cell-ocr-model", type=click.Choice(["best", "fast"]), default="fast", show_default=True,
               help="Tesseract's Vietnamese model for the cells of tables (the table step is measured with 'fast').")
 @_ocr_engine_option
+@_max_megapixels_option
+@_password_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_model, ocr_engine, quiet):
+def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_model, ocr_engine, max_megapixels,
+                   password, quiet):
     """Tables only: wide + tidy CSV for every table found (the batch job of `sohoa run` without
     its text files: same manifest, same resume)."""
     from sohoa.batch import BatchOptions, run_batch
 
     options = BatchOptions(jobs=jobs, force=force, text=False, dpi=dpi, page_timeout=page_timeout, quiet=quiet,
-                           cell_ocr_model=cell_ocr_model, in_process_ocr=ocr_engine == "libtesseract")
+                           cell_ocr_model=cell_ocr_model, in_process_ocr=ocr_engine == "libtesseract",
+                           max_megapixels=max_megapixels, password=password)
     summary = run_batch(list(inputs), out_dir, options)
     if not quiet:
         import csv

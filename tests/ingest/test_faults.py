@@ -84,6 +84,16 @@ def test_aes256_pdf_fails_alone_and_opens_with_its_password(tmp_path, runner):
     assert "Thực hiện Nghị quyết" in (tmp_path / "o3" / "aes" / "text.txt").read_text(encoding="utf-8")
 
 
+def test_sohoa_tables_opens_an_encrypted_pdf_with_the_password_its_error_names(tmp_path, runner):
+    locked = _encrypt(_good(tmp_path / "in"), tmp_path / "in" / "aes.pdf", user="s3cr3t-pw")
+    result = runner.invoke(main, ["tables", str(locked), "-o", str(tmp_path / "o1"), "-q", "--jobs", "1"])
+    assert result.exit_code == 1 and "--password" in _manifest(tmp_path / "o1")["aes"]["error"]
+    result = runner.invoke(main, ["tables", str(locked), "-o", str(tmp_path / "o2"), "-q", "--jobs", "1",
+                                  "--password", "s3cr3t-pw"])
+    assert result.exit_code == 0, result.output
+    assert _manifest(tmp_path / "o2")["aes"]["status"] == "ok" and (tmp_path / "o2" / "aes" / "tables").is_dir()
+
+
 def test_an_exception_while_opening_one_document_is_that_documents_failed_line(tmp_path, monkeypatch):
     import sohoa.batch as batch
 
