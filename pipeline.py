@@ -127,18 +127,23 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
         if not reason.lower().startswith(("unknown", "text", "cannot")):
             reason = f"unknown text encoding: {reason}"
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, reason)
-    paragraphs = reflow(_CONTROL.sub("", decoded.text)) if options.text else []
-    if options.text and not paragraphs:
+    # a form feed parts pages (as pdftotext writes them): each is reflowed on its own, and text.txt
+    # keeps them apart as it does a scan's
+    parts = _CONTROL.sub("", decoded.text).split("\f")
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()  # the form feed that closes the last page
+    page_paragraphs = [reflow(part) for part in parts] if options.text else []
+    if options.text and not any(page_paragraphs):
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started,
                                 "empty document: the text file has no text")
     try:
-        pages = [text_page(document.doc_id, paragraphs)] if options.text else []
+        pages = [text_page(document.doc_id, paragraphs, n) for n, paragraphs in enumerate(page_paragraphs, 1)]
         _write_document(document, out, options, pages, [], text_for_tables=decoded.text)
     except Exception as exc:  # noqa: BLE001
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
     warnings = [] if decoded.encoding in ("utf-8", "ascii") else \
         [(None, PageWarning(WarningCode.LEGACY_ENCODING, f"decoded as {decoded.encoding}"))]
-    return ManifestEntry.of(document, "ok", 1, time.perf_counter() - started, None, warnings)
+    return ManifestEntry.of(document, "ok", max(1, len(pages)), time.perf_counter() - started, None, warnings)
 
 
 def document_status(pages: list[PageResult], text: bool = True) -> tuple[str, str | None, list[tuple[int, PageWarning]]]:
@@ -171,8 +176,8 @@ def _joined(errors: list[str]) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other controls a text file may hold; not \t \n \f \r
 
 
-def text_page(doc_id: str, paragraphs: list[str]) -> PageResult:
-    """A text input as one page of words (no boxes), so it is written like a scanned one."""
+def text_page(doc_id: str, paragraphs: list[str], number: int = 1) -> PageResult:
+    """A page of a text input as words (no boxes), so that it is written like a scanned one."""
     words: list[OcrWord] = []
     blocks = []
     for b, paragraph in enumerate(paragraphs):
@@ -182,8 +187,8 @@ def text_page(doc_id: str, paragraphs: list[str]) -> PageResult:
             spans.append((match.start(), match.end()))
             words.append(OcrWord(match.group(), 100.0, (0, 0, 0, 0), b + 1, 1, 1, len(indices)))
         blocks.append(TextBlock("body", tuple(indices), paragraph, tuple(spans), tuple([b] * len(indices))))
-    ocr = OcrPage(doc_id, 1, 0, 0, 0, tuple(words), tuple(paragraphs))
-    return PageResult(doc_id, 1, ocr, PageLayout(tuple(blocks)), source="text")
+    ocr = OcrPage(doc_id, number, 0, 0, 0, tuple(words), tuple(paragraphs))
+    return PageResult(doc_id, number, ocr, PageLayout(tuple(blocks)), source="text")
 
 
 def ocr_evidence(pages: list[PageResult], options: BatchOptions):

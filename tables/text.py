@@ -57,10 +57,12 @@ def _dump_blocks(lines: list[str]) -> list[tuple[int, str, list[str]]]:
 
 
 def _pages(text: str) -> list[int]:
-    """Page number (1-based) of every line, counting form feeds."""
+    """Page number (1-based) of every line, counting form feeds: a line that opens with one
+    (as pdftotext writes a page's first line) is on the page it opens."""
     pages, page = [], 1
     for line in text.split("\n"):
-        pages.append(page)
+        opening = len(line) - len(line.lstrip("\f"))
+        pages.append(page + opening)
         page += line.count("\f")
     return pages
 

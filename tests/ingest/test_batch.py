@@ -111,6 +111,18 @@ def test_the_same_input_failing_on_a_forced_rerun_keeps_its_earlier_outputs(bad_
     assert (out / "legacy" / "text.txt").read_bytes() == before
 
 
+def test_a_text_inputs_form_feeds_part_its_pages_as_a_scans_are(tmp_path):
+    source = tmp_path / "in" / "export.txt"
+    source.parent.mkdir()
+    source.write_text("Trang đầu của báo cáo.\n\fTrang thứ hai của báo cáo.\n\f", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run_batch([str(source)], out, BatchOptions(jobs=1, quiet=True, repair=False))
+    assert summary.all_ok and summary.entries[0].pages == 2
+    assert (out / "export" / "text.txt").read_text(encoding="utf-8") == \
+        "Trang đầu của báo cáo.\fTrang thứ hai của báo cáo.\n"
+    assert [json.loads(line)["page"] for line in (out / "export" / "pages.jsonl").read_text().splitlines()] == [1, 2]
+
+
 def test_no_repair_keeps_text_equal_to_ocr_and_no_tables_still_writes_csv_header(bad_batch, tmp_path):
     out = tmp_path / "out"
     run_batch([str(bad_batch / "good.pdf")], out,

@@ -62,6 +62,10 @@ def test_form_feeds_count_pages():
     text = "intro\f\n| TT | Chỉ tiêu | 2020 |\n|---|---|---|\n| 1 | A | 5 |\n"
     (table,) = tables_from_text("d", text, repair_text=False)
     assert table.page == 2
+    # pdftotext opens a page's first line with the form feed
+    text = "intro\n\f| TT | Chỉ tiêu | 2020 |\n|---|---|---|\n| 1 | A | 5 |\n"
+    (table,) = tables_from_text("d", text, repair_text=False)
+    assert table.page == 2
 
 
 def test_text_without_tables_gives_none(tmp_path):
