@@ -5,6 +5,7 @@ tone-mark check of `sohoa.tables.names`."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -23,10 +24,12 @@ def tidy_brackets(text: str) -> str:
 
 def undouble_letters(text: str) -> str:
     """'ChỉỈ tiêu' → 'Chỉ tiêu': Tesseract sometimes writes a marked vowel twice, the second
-    time as a capital; no Vietnamese word has a letter followed by its own capital."""
+    time as a capital; no Vietnamese word has a marked vowel followed by its own capital. A
+    plain letter before its capital is two words run together ('VănNam'), and stays."""
     out = []
     for k, ch in enumerate(text):
-        if k and ch.isupper() and out and out[-1].islower() and out[-1].upper() == ch:
+        if (k and ch.isupper() and out and out[-1].islower() and out[-1].upper() == ch
+                and len(unicodedata.normalize("NFD", ch)) > 1):
             continue
         out.append(ch)
     return "".join(out)
@@ -44,6 +47,10 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
     restores where the cell itself shows none.
     """
     if not text.strip() or parse_value(text).qualifier != TEXT:
+        return text
+    if all(any(ch.isdigit() for ch in token) for token in text.split()):
+        # 'A4.', 's8.': an ordinal or figure read with a letter for a digit, which the running
+        # order of its column mends (`sohoa.tables.ordinals`); read as a word it would lose its digit
         return text
     text = undouble_letters(tidy_brackets(text))
     from sohoa.diacritics import repair

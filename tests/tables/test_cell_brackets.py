@@ -77,3 +77,16 @@ def test_an_ocr_cells_separators_are_mended_by_the_cell(read, mended):
 ])
 def test_separators_the_cell_does_not_contradict_stay(text):
     assert mend_separators(text) == text
+
+
+def test_a_marked_vowel_read_twice_is_read_once_but_two_run_together_names_keep_their_letters():
+    from sohoa.tables.cells import undouble_letters
+
+    assert undouble_letters("ChỉỈ tiêu") == "Chỉ tiêu"
+    assert undouble_letters("Trần VănNam") == "Trần VănNam"  # 'n' + 'N': two words, not a letter twice
+    assert undouble_letters("HoaAn") == "HoaAn"
+
+
+@pytest.mark.parametrize("cell", ["A4.", "s8.", "4l.", "1O"])
+def test_an_ordinal_read_with_a_letter_for_a_digit_is_left_to_its_columns_running_order(cell):
+    assert repair_cell(cell) == cell
