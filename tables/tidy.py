@@ -81,7 +81,11 @@ def split_period(path: str) -> tuple[str, str]:
     return " | ".join(kept), period
 
 
+# An 'H' is two strokes read as one letter: one 'I' or two, which the label alone cannot tell
+# ('IH' is 'II' or 'III'). Such a label maps to the smaller numeral, and `_next_in_sequence` moves
+# it on where the groups' running order asks for the next one.
 _ROMAN_MISREAD = {"1": "I", "l": "I", "|": "I", "11": "II", "H": "II", "HH": "II", "lH": "II", "Hl": "II", "Il": "II", "lI": "II",
+                  "IH": "II", "HI": "II", "1H": "II", "H1": "II", "|H": "II", "H|": "II",
                   "111": "III", "IlI": "III", "lV": "IV", "1V": "IV", "Vl": "VI", "V1": "VI"}
 
 

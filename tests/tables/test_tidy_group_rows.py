@@ -24,6 +24,20 @@ def test_misread_roman_numerals_open_sections():
     ]
 
 
+def test_a_numeral_with_an_h_takes_its_place_in_the_groups_running_order():
+    rows = [
+        ("I", "Kinh tế", "", ""),
+        ("1", "Tốc độ tăng trưởng", "%", "7"),
+        ("II", "Môi trường", "", ""),
+        ("2", "Tỷ lệ che phủ rừng", "%", "38"),
+        ("IH", "Kết cấu hạ tầng", "", ""),  # 'III' as the sample's appendix reads it
+        ("3", "Tổng điện năng sản xuất", "triệu kWh", "120"),
+    ]
+    assert [o["section"] for o in tidy_rows(_table(rows))] == ["I. Kinh tế", "II. Môi trường", "III. Kết cấu hạ tầng"]
+    # after 'I' the same reading is the second group
+    assert tidy_rows(_table(rows[:2] + rows[4:]))[-1]["section"] == "II. Kết cấu hạ tầng"
+
+
 def test_a_numbered_row_without_figures_is_not_a_section():
     rows = [
         ("I", "Kinh tế", "", ""),
