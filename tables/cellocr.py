@@ -175,6 +175,9 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         other_readings[k].append((raw, lines[k].conf))
         if fix_separators(clean_cell_text(raw), sharp[k]) in rivals[k]:
             texts[k] = (raw, lines[k].conf)
+    _separators_read_as_strokes(texts, first_words,
+                                _column_decimals([clean_cell_text(text) for text, _ in first], [b[0] for b in boxes]),
+                                other_readings)
     # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character.
     # A narrow crop whose first reading runs over several lines is a wrapped label ('Ước thực /
     # hiện năm / 2023'), not a glyph: read as one character it loses its first lines
@@ -660,27 +663,56 @@ def _decimals(text: str) -> int | None:
     return len(digits)
 
 
-def _off_format(texts: list[str], columns: list[int]) -> dict[int, Callable[[str], bool]]:
-    """Cells written unlike the other figures of their column: where at least four of a
+def _column_decimals(texts: list[str], columns: list[int]) -> dict[int, int]:
+    """Cell index → the number of decimals its column writes, where at least four of the
     column's plain numbers and three in four of them have one number of decimals (a column of
-    percentages to two places), a plain number with another ('7850' or '78,5' among '78,50')
-    is off its column's format. Cell index → the test a reading of it must pass to fit."""
+    percentages to two places)."""
     by_column: dict[int, list[int]] = {}
     for k, column in enumerate(columns):
         by_column.setdefault(column, []).append(k)
     out = {}
     for members in by_column.values():
-        decimals = {k: _decimals(texts[k]) for k in members}
-        known = [d for d in decimals.values() if d is not None]
+        known = [d for d in (_decimals(texts[k]) for k in members) if d is not None]
         if len(known) < 4:
             continue
         usual, count = max(((d, known.count(d)) for d in set(known)), key=lambda dc: dc[1])
-        if count < 0.75 * len(known):
-            continue
-        for k, d in decimals.items():
-            if d is not None and d != usual:
-                out[k] = lambda text, usual=usual: _decimals(text) == usual
+        if count >= 0.75 * len(known):
+            out.update((k, usual) for k in members)
     return out
+
+
+def _off_format(texts: list[str], columns: list[int]) -> dict[int, Callable[[str], bool]]:
+    """Cells written unlike the other figures of their column (`_column_decimals`): a plain
+    number with another number of decimals ('7850' or '78,5' among '78,50') is off its
+    column's format. Cell index → the test a reading of it must pass to fit."""
+    out = {}
+    for k, usual in _column_decimals(texts, columns).items():
+        d = _decimals(texts[k])
+        if d is not None and d != usual:
+            out[k] = lambda text, usual=usual: _decimals(text) == usual
+    return out
+
+
+_STROKE_FOR_SEPARATOR = re.compile(r"(\d[\d.]*)/(\d+)")
+
+
+def _separators_read_as_strokes(texts: dict, words: list[list[OcrWord]], decimals: dict[int, int],
+                                other_readings: list[list[tuple[str, float]]]) -> None:
+    """A decimal comma read as a stroke ('812/7' among a column's 'ddd,d'): where the column's
+    figures have as many decimals as follow the stroke, and the LSTM itself weighed a separator
+    there, the separator is taken (a date or a share, '12/2023' or '5/7', has no such column or
+    no such choice)."""
+    for k, (text, conf) in list(texts.items()):
+        match = _STROKE_FOR_SEPARATOR.fullmatch(clean_cell_text(text))
+        if not match or decimals.get(k) != len(match.group(2)):
+            continue
+        weighed = {clean_cell_text(form) for word in words[k] for form, _ in _word_choices(word)}
+        for separator in ",.":
+            candidate = f"{match.group(1)}{separator}{match.group(2)}"
+            if candidate in weighed:
+                other_readings[k].append((text, conf))
+                texts[k] = (candidate, conf)
+                break
 
 
 def _word_choices(word: OcrWord) -> tuple[tuple[str, float], ...]:

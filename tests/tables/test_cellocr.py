@@ -381,3 +381,22 @@ def test_words_over_a_cell_are_those_wholly_inside_it_in_reading_order():
     assert [[w.text for w in cell] for cell in cellocr.words_over([(0, 0, 100, 70), (100, 0, 200, 70)], words)] == \
         [["a", "b", "c"], ["d"]]
     assert cellocr.words_over([(0, 0, 100, 70)], []) == [[]]
+
+
+def test_a_decimal_comma_read_as_a_stroke_is_taken_back_where_column_and_engine_agree():
+    from sohoa.tables.cellocr import _column_decimals, _separators_read_as_strokes
+
+    column = ["523,8", "212,7", "714,7", "321,1", "812/7", "12/2023", "5/7"]
+    words = [[OcrWord(t, 91.0, (0, 0, 10, 10))] for t in column]
+    words[4] = [OcrWord("812/7", 91.0, (0, 0, 10, 10), readings=(("812,7", 0.47),))]
+    words[6] = [OcrWord("5/7", 91.0, (0, 0, 10, 10))]  # a share, with no separator weighed
+    texts = {k: (t, 91.0) for k, t in enumerate(column)}
+    decimals = _column_decimals(column, [0] * len(column))
+    others = [[] for _ in column]
+    _separators_read_as_strokes(texts, words, decimals, others)
+    assert [texts[k][0] for k in range(len(column))] == ["523,8", "212,7", "714,7", "321,1", "812,7", "12/2023", "5/7"]
+    assert others[4] == [("812/7", 91.0)]
+    # the same choice in a column with no one format stays a stroke
+    texts = {0: ("812/7", 91.0)}
+    _separators_read_as_strokes(texts, [words[4]], _column_decimals(["812/7", "1", "22,5"], [0, 0, 0]), [[]])
+    assert texts[0][0] == "812/7"
