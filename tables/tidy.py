@@ -11,9 +11,10 @@ their own, are sub-rows of that numbered row.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from sohoa.tables.records import Table
+from sohoa.tables.records import Table, unique_names
 from sohoa.tables.values import TEXT, format_decimal, parse_value
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
@@ -148,6 +149,16 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _measures_and_periods(header: tuple[str, ...], values: tuple[int, ...]) -> dict[int, tuple[str, str]]:
+    """(measure, period) of each value column from its header; two columns that would share
+    both (a header printed twice, its years lost) take the names the wide CSV gives them
+    ('Kế hoạch', 'Kế hoạch (2)'), so that no two observations of a row share their keys."""
+    keys = {c: split_period(header[c]) for c in values}
+    shared = Counter(keys.values())
+    names = unique_names(header)
+    return {c: split_period(names[c]) if shared[key] > 1 else key for c, key in keys.items()}
+
+
 def tidy_rows(table: Table) -> list[dict]:
     """The table's observations as dicts with the contract's columns (strings and ints)."""
     roles = column_roles(table.header, table.rows)
@@ -161,6 +172,7 @@ def tidy_rows(table: Table) -> list[dict]:
 
     n_cols = len(table.header)
     as_read = {(r, c): text for r, c, text in table.raw_cells}
+    keys = _measures_and_periods(table.header, roles.values)
     # an empty TT marks a sub-row only where numbered rows do carry their TT (OCR may lose it)
     tt_cells = [row[roles.tt].strip() for row in table.rows if roles.tt is not None and roles.tt < len(row)]
     tt_reliable = bool(tt_cells) and sum(bool(v) for v in tt_cells) >= 0.6 * len(tt_cells)
@@ -215,7 +227,7 @@ def tidy_rows(table: Table) -> list[dict]:
                           and c < len(table.confidences[r - 1]) else 100.0)
             if parsed.qualifier == TEXT:
                 continue
-            measure, period = split_period(table.header[c])
+            measure, period = keys[c]
             out.append({
                 "doc_id": table.doc_id,
                 "page": table.row_pages[r - 1] if table.row_pages else table.page,

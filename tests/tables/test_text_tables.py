@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sohoa.tables.api import TIDY_COLUMNS, tables_from_text, write_document_tables
+from sohoa.tables.api import TIDY_COLUMNS, tables_from_text, tidy_frame, write_document_tables
 
 DATA = Path(__file__).parent / "data"
 SEED_003 = next((p for p in (Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds" / "003_7be7a533fb79af28.txt",
@@ -122,3 +122,11 @@ def test_pipe_table_without_rule_but_with_a_header_row_is_read():
 def test_numeric_first_row_without_rule_is_no_header():
     text = "| 1 | 2 | 3 |\n| 4 | 5 | 6 |\n"
     assert tables_from_text("d", text, repair_text=False) == []
+
+
+def test_a_header_printed_twice_gives_observations_with_keys_of_their_own():
+    text = ("| TT | Chỉ tiêu | Đơn vị tính | Kế hoạch | Thực hiện | Kế hoạch | Thực hiện |\n"
+            "|---|---|---|---|---|---|---|\n| 1 | Tỷ lệ hộ nghèo | % | 3,0 | 2,8 | 2,5 | 2,4 |\n")
+    frame = tidy_frame(tables_from_text("d", text, repair_text=False))
+    assert list(frame.measure) == ["Kế hoạch", "Thực hiện", "Kế hoạch (2)", "Thực hiện (2)"]  # as the wide CSV names them
+    assert not frame.duplicated(["row", "indicator", "measure", "period"]).any()
