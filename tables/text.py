@@ -4,7 +4,10 @@ Two shapes are read:
 - cell dumps, as word processors export tables to plain text: one cell per line, each cell
   line starting with a tab (several tab-separated cells on one line also work), rows
   separated by blank lines, the first block being the header row;
-- pipe / Markdown tables: '| a | b |' lines, with an optional '|---|---|' rule under the header.
+- pipe / Markdown tables: '| a | b |' lines, with an optional '|---|---|' rule under the header
+  (a blank line between two body rows of the same width parts nothing);
+- tab-separated tables, as a spreadsheet's cells are copied: one row per line, its fields
+  parted by tabs (see `_tab_tables` for what makes one).
 
 Pages are counted by form feeds so that `page` means the same as for scanned input.
 """
@@ -163,9 +166,57 @@ def _pipe_tables(lines: list[str], pages: list[int]) -> list[_Draft]:
             drafts.append(_Draft(page=pages[rows[0][0]], line=rows[0][0], header=cells[0], rows=cells[1:]))
         block.clear()
 
+    def is_row(line: str) -> bool:
+        return line.count("|") >= 2 and not line.startswith("\t")
+
     for number, line in enumerate(lines):
-        if line.count("|") >= 2 and not line.startswith("\t"):
+        if is_row(line):
             block.append((number, line))
+            continue
+        if block and not line.strip() and _continues_after_blank(lines, number, block[-1][1], is_row):
+            continue  # a blank line inside a table (between two of its body rows) parts nothing
+        flush()
+    flush()
+    return drafts
+
+
+def _continues_after_blank(lines: list[str], blank: int, last_row: str, is_row) -> bool:
+    """Whether the rows after the blank lines from `blank` on go on with the table whose last
+    row is `last_row`: a row of as many cells comes next, and no rule under it makes it the
+    header of a table of its own."""
+    following = next((k for k in range(blank, len(lines)) if lines[k].strip()), None)
+    if following is None or not is_row(lines[following]) or _PIPE_RULE.match(lines[following]):
+        return False
+    if following + 1 < len(lines) and _PIPE_RULE.match(lines[following + 1]):
+        return False
+    return len(_split_pipe(lines[following])) == len(_split_pipe(last_row))
+
+
+_MIN_TSV_ROWS = 2  # body rows under the header of a tab-separated table
+_MIN_TSV_FIGURE_ROWS = 2  # of them, rows with a figure
+
+
+def _tab_tables(lines: list[str], pages: list[int]) -> list[_Draft]:
+    """Tab-separated tables (a spreadsheet's cells copied as text): consecutive lines with the
+    same number of tab-parted fields, at least three, a header-like first line, and figures in
+    at least two rows below it; a tab or two that aligns a letterhead's parts makes none."""
+    drafts: list[_Draft] = []
+    block: list[tuple[int, list[str]]] = []
+
+    def flush() -> None:
+        cells = [c for _, c in block]
+        figures = sum(1 for row in cells[1:] if any(_NUMBER_TOKEN.match(c) for c in row[1:]))
+        if (len(cells) > _MIN_TSV_ROWS and figures >= _MIN_TSV_FIGURE_ROWS and _header_like(cells[0])
+                and _is_pipe_table(cells, has_rule=False)):
+            drafts.append(_Draft(page=pages[block[0][0]], line=block[0][0], header=cells[0], rows=cells[1:]))
+        block.clear()
+
+    for number, line in enumerate(lines):
+        fields = [c.strip() for c in line.rstrip().split("\t")]
+        if not line.startswith("\t") and "|" not in line and len(fields) >= 3 and fields[0]:
+            if block and len(fields) != len(block[0][1]):
+                flush()
+            block.append((number, fields))
         else:
             flush()
     flush()
@@ -177,7 +228,8 @@ def parse_text_tables(doc_id: str, text: str) -> list[Table]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.replace("\f", "") for line in text.split("\n")]
     pages = _pages(text)
-    drafts = sorted(_dump_tables(lines, pages) + _pipe_tables(lines, pages), key=lambda d: d.line)
+    drafts = sorted(_dump_tables(lines, pages) + _pipe_tables(lines, pages) + _tab_tables(lines, pages),
+                    key=lambda d: d.line)
     found: list[tuple[int, Table]] = []
     for draft in drafts:
         width = len(draft.header)

@@ -130,3 +130,22 @@ def test_a_header_printed_twice_gives_observations_with_keys_of_their_own():
     frame = tidy_frame(tables_from_text("d", text, repair_text=False))
     assert list(frame.measure) == ["Kế hoạch", "Thực hiện", "Kế hoạch (2)", "Thực hiện (2)"]  # as the wide CSV names them
     assert not frame.duplicated(["row", "indicator", "measure", "period"]).any()
+
+
+def test_a_blank_line_between_two_body_rows_parts_no_pipe_table():
+    text = ("| TT | Chỉ tiêu | Đơn vị tính | Năm 2023 |\n|---|---|---|---|\n| 1 | Tỷ lệ thu gom rác | % | 95,0 |\n"
+            "\n| 2 | Diện tích rừng trồng mới | ha | 1.200 |\n"
+            "\n| TT | Chỉ tiêu | Năm 2024 |\n|---|---|---|\n| 1 | Tỷ lệ hộ nghèo | 2,1 |\n")  # a table of its own
+    first, second = tables_from_text("d", text, repair_text=False)
+    assert [row[0] for row in first.rows] == ["1", "2"] and second.header == ("TT", "Chỉ tiêu", "Năm 2024")
+
+
+def test_tab_separated_rows_are_a_table_and_a_tabbed_letterhead_is_none():
+    text = ("BẢNG 2. CHỈ TIÊU XÃ HỘI\n\nTT\tChỉ tiêu\tĐơn vị tính\tNăm 2023\n"
+            "1\tTỷ lệ lao động qua đào tạo\t%\t67,0\n2\tSố giường bệnh trên vạn dân\tgiường\t31,2\n")
+    (table,) = tables_from_text("d", text, repair_text=False)
+    assert table.header == ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2023") and table.rows[1][3] == "31,2"
+    letterhead = ("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\tMẫu 01\n"
+                  "TỈNH QUẢNG NGÃI\tĐộc lập - Tự do - Hạnh phúc\t2023\n"
+                  "Số: 15/KH-UBND\tQuảng Ngãi, ngày 10 tháng 3 năm 2023\t\n")
+    assert tables_from_text("d", letterhead, repair_text=False) == []
