@@ -74,8 +74,14 @@ class _Decoder:
         self.name, self.forced = name, forced
         self.encoding: str | None = "utf-8" if forced == "utf-8" else None
         self.first = True
+        self.from_legacy_bytes = False  # the last block was decoded from a legacy encoding's bytes
 
     def decode(self, data: bytes, first_line: int) -> str:
+        text = self._decode(data, first_line)
+        self.from_legacy_bytes = self.encoding not in (None, "utf-8", "utf8-mojibake")
+        return text
+
+    def _decode(self, data: bytes, first_line: int) -> str:
         if self.first:
             self.first = False
             if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -85,9 +91,11 @@ class _Decoder:
                 data = data[3:]
         if self.forced in _BYTE_ENCODINGS:
             try:
-                return data.decode("utf-8")
+                text = data.decode("utf-8")
             except UnicodeDecodeError:
                 return self._said(decode_bytes(data, self.forced).text, self.forced)
+            self.encoding = None  # valid UTF-8: the legacy text in it is mojibake, for the fixers to undo
+            return text
         if self.encoding is None:
             if data.isascii():
                 decoded = decode_bytes(data)
@@ -146,9 +154,12 @@ def _line_results(result: RepairResult) -> list[tuple[str, list[Edit], list[Edit
     return [(line, *per_line[i]) for i, line in enumerate(lines)]
 
 
-def _repair_text(text: str, options: RepairOptions) -> RepairResult:
+def _repair_text(text: str, options: RepairOptions, decoded: bool = False) -> RepairResult:
+    """`decoded`: the text was decoded from the legacy encoding's bytes already; a forced
+    encoding is then not applied to it a second time."""
+    forced = None if decoded or options.encoding in (None, "utf-8") else options.encoding
     kwargs = dict(tone_style=options.tone_style, min_confidence=options.min_confidence,
-                  encoding=None if options.encoding in (None, "utf-8") else options.encoding, restore=options.restore)
+                  encoding=forced, restore=options.restore)
     result = repair_in_chunks(text, repair, **kwargs)
     if result.text.count("\n") != text.count("\n"):  # pragma: no cover - fixers never touch line breaks
         raise RuntimeError("repair changed the number of lines")
@@ -177,7 +188,7 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
             try:
                 for block in _blocks(handle):
                     text = decoder.decode(block, first_line)
-                    result = _repair_text(text, options)
+                    result = _repair_text(text, options, decoded=decoder.from_legacy_bytes)
                     _write(sink, name, result, first_line, options, to_stdout)
                     sink.flush()
                     if options.html_path:

@@ -61,6 +61,32 @@ def test_legacy_file_to_output_file_and_html_review(runner, tmp_path):
     assert html.startswith("<!DOCTYPE html>") and 'class="edit"' in html and "hoà" in html
 
 
+SENTENCE = "Ông Nguyễn Văn Thủy, Phó Chủ tịch UBND tỉnh Trà Vinh, ký Tờ trình số 15.\n"
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "viscii", "cp1258"])
+def test_naming_the_encoding_of_a_legacy_file_decodes_it_once(runner, tmp_path, encoding):
+    source = tmp_path / "old.txt"
+    source.write_bytes(CODECS[encoding].encode(SENTENCE))
+    named = runner.invoke(main, ["repair", str(source), "--encoding", encoding])
+    detected = runner.invoke(main, ["repair", str(source)])
+    assert named.exit_code == 0 and named.stdout == detected.stdout == SENTENCE
+
+
+def test_naming_viqr_decodes_it_once_and_keeps_its_escaped_stops(runner, tmp_path):
+    source = tmp_path / "old.txt"
+    source.write_bytes(b"Vie^.c ddo\\. nga`y 15\\.\nTa.i sao kho^ng ddi\\?\n")
+    for extra in ([], ["--encoding", "viqr"]):
+        result = runner.invoke(main, ["repair", str(source), *extra])
+        assert result.stdout == "Việc đo. ngày 15.\nTại sao không đi?\n"
+
+
+def test_naming_the_encoding_of_text_saved_as_utf8_mojibake_undoes_it(runner):
+    mojibake = CODECS["tcvn3"].encode("Nghị quyết của Tỉnh ủy").decode("cp1252", errors="replace")
+    result = runner.invoke(main, ["repair", "--encoding", "tcvn3"], input=mojibake + "\n")
+    assert result.stdout == "Nghị quyết của Tỉnh ủy\n"
+
+
 def test_low_confidence_changes_are_flagged_not_made(runner):
     result = runner.invoke(main, ["repair", "--format", "json", "--min-confidence", "0.99", "--tone-style", "old"],
                            input="hoà\n")
