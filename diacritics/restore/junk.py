@@ -3,7 +3,8 @@
 Scanner noise next to the margins comes out of Tesseract as a stray chunk of punctuation
 separated by spaces from the text ('về Hội .', '_ Tổ chức'). Clean text almost never has such a
 chunk at a line end or start (≈0.005 % of corpus lines for ' .'), so removing it is safe;
-ellipses, '+' list marks, quotes and dashes are real text and stay, and so does a full stop
+ellipses, '+' list marks, quotes, dashes and the bars of a table typed as text are real text and
+stay, and so does a full stop
 opening a line before a capital (a sentence's end wrapped); before a lower-case word it is a speck.
 A dash opening a line is a list mark where the document shows a list there ('— Ghi nhận ý kiến',
 as Tesseract reads the '–' of administrative lists): the line before ends a sentence, a clause or
@@ -30,12 +31,26 @@ _LONE_SYMBOL = re.compile(r"(?<=\S)[ \t]+([ˆ˜´¨¬¦]{1,3})(?=[ \t])")
 """Spacing accents and odd symbols standing alone mid-line ('đã ˆ ˆ Theo'): never text."""
 
 
+BAR_ROW_BARS = 2
+"""A line with this many '|' or more is a row of a table typed as text ('| 1 | Tốc độ | 6,8 |'):
+its bars part cells and are no specks, at its ends as between its words."""
+
+
+def in_bar_row(text: str, position: int) -> bool:
+    """Whether `position` lies on a line of `text` that is a table's row (`BAR_ROW_BARS`)."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text.count("|", start, len(text) if end < 0 else end) >= BAR_ROW_BARS
+
+
 def junk_edits(text: str) -> list[Edit]:
     """Edits deleting stray punctuation chunks at line ends and starts (with their spaces)."""
     edits = []
     for pattern in (_AT_END, _AT_START):
         for m in pattern.finditer(text):
             chunk = m.group(1)
+            if "|" in chunk and in_bar_row(text, m.start(1)):
+                continue
             before_lower = pattern is _AT_START and text[m.end():m.end() + 1].islower()
             if chunk == "..." or (chunk == ".." and not before_lower) \
                     or (pattern is _AT_START and chunk in ".," and not before_lower):

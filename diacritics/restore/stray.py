@@ -24,7 +24,7 @@ import re
 from typing import Callable
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.junk import junk_edits
+from sohoa.diacritics.restore.junk import in_bar_row, junk_edits
 from sohoa.diacritics.syllables import is_syllable
 from sohoa.diacritics.restore.tokens import UNKNOWN_ID
 
@@ -66,6 +66,8 @@ def stray_punctuation_edits(text: str, key_id: Callable[[str], int],
     edits = []
     for m in _STANDALONE.finditer(text):
         left, chunk, right = m.group(1), "".join(m.group(2).split()), m.group(3)
+        if "|" in chunk and in_bar_row(text, m.start(2)):
+            continue  # a table's row typed as text: its bars part cells
         a, b = key_id(left.lower()), key_id(right.lower())
         # a word the model does not know lends the odds no support: the clean-text bar
         if speckled and UNKNOWN_ID not in (a, b) and all(ch in _SPECKLED_SPECKS for ch in chunk):

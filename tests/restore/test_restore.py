@@ -700,3 +700,19 @@ def test_the_toned_context_may_read_a_garbled_word_as_another_key(monkeypatch):
     assert restore(restorer, line).startswith("xác định chỉ số hài lòng của người dân")
     monkeypatch.setattr(keys, "OTHER_KEYS", 0)
     assert restore(restorer, line).startswith("xác định chủ sở hài lòng")
+
+
+@pytest.mark.parametrize("line", ["| STT | Chỉ tiêu | Đơn vị | Năm 2022 | Kế hoạch 2023 |",
+                                  "| 1 | Tốc độ tăng trưởng GRDP | % | 6,8 | 7,5 |",
+                                  "1 | Tốc độ tăng trưởng | 6,8 |", "| Chỉ tiêu | Năm 2023"])
+def test_the_bars_of_a_table_typed_as_text_stay(line):
+    from sohoa.diacritics import repair
+
+    text = line + "\n" + line + "\n"
+    assert repair(text).text == text
+
+
+def test_a_lone_bar_at_a_lines_edge_is_still_a_speck():
+    from sohoa.diacritics.restore.junk import junk_edits
+
+    assert [e.before for e in junk_edits("về Hội |\n| Tổ chức thực hiện\n")] == [" |", "| "]
