@@ -569,6 +569,24 @@ def _made_a_word(line: str, decoded: str) -> bool:
     return any(len(word) >= 2 and has_marks(word) for word in set(_WORD.findall(decoded)) - before)
 
 
+_TEXT_SYMBOLS = frozenset("²³¹×·½¼¾°±÷")
+"""Symbols correct text writes (units, measures, products: 'm²', '× 100', '24h·0.1MPa') that a
+legacy encoding would read as letters ('m²' → VISCII 'mỗ'): they are no evidence of it alone."""
+
+
+def _changes_beyond_symbols(line: str, encoding: str) -> bool:
+    """Whether decoding `line` as `encoding` changes more than its `_TEXT_SYMBOLS` (each read
+    as a '#', which no encoding changes). A middle dot right after a letter is no symbol there:
+    it is how VISCII's 'ở' reads ('s·' for 'sở'); beside a figure it is a product ('m2·24h·0.1')."""
+    plain = "".join("#" if ch in _TEXT_SYMBOLS and not _letter_dot(line, k) else ch for k, ch in enumerate(line))
+    return _decode_line(encoding, plain) != plain
+
+
+def _letter_dot(line: str, k: int) -> bool:
+    """Whether `line[k]` is a middle dot after a letter and before no figure."""
+    return line[k] == "·" and k > 0 and line[k - 1].isalpha() and not line[k + 1:k + 2].isdigit()
+
+
 def line_candidates(line: str) -> list[str]:
     """The legacy encodings under which `line` reads clearly better decoded, best first.
 
@@ -588,7 +606,7 @@ def line_candidates(line: str) -> list[str]:
         if _distinctive_share(line, encoding) < MIN_DISTINCTIVE_SHARE:
             continue
         decoded = _decode_line(encoding, line)
-        if not _made_a_word(line, decoded):
+        if not _made_a_word(line, decoded) or not _changes_beyond_symbols(line, encoding):
             continue
         after = readability(decoded)
         gain = after.score - before.score

@@ -264,3 +264,10 @@ def test_an_acronym_built_on_a_known_one_reads_as_a_word(name):
 @pytest.mark.parametrize("text", ["ESPAÑA", "EL NIÑO"])
 def test_a_spanish_capital_stays(text):
     assert repair(text, restore=False).text == text
+
+
+def test_units_and_products_of_correct_text_are_no_legacy_letters():
+    lines = ["× 100", "m²", "½", "cm3/m2·24h·0.1MPa", "g/m2·24h", "Diện tích 25 m² và 3 m³"]
+    text = "\n".join(lines) + "\n"
+    assert repair(text, restore=False).text == text
+    assert repair(text).text == text
