@@ -141,8 +141,12 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
         _write_document(document, out, options, pages, [], text_for_tables=decoded.text)
     except Exception as exc:  # noqa: BLE001
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
-    warnings = [] if decoded.encoding in ("utf-8", "ascii") else \
+    warnings = [] if decoded.encoding in ("utf-8", "ascii", "utf-16") else \
         [(None, PageWarning(WarningCode.LEGACY_ENCODING, f"decoded as {decoded.encoding}"))]
+    if decoded.replaced_lines:
+        lines = ", ".join(map(str, decoded.replaced_lines[:5])) + (" ..." if len(decoded.replaced_lines) > 5 else "")
+        warnings.append((None, PageWarning(WarningCode.INVALID_BYTES,
+                                           f"bytes that are not UTF-8 replaced by U+FFFD on line {lines}")))
     return ManifestEntry.of(document, "ok", max(1, len(pages)), time.perf_counter() - started, None, warnings)
 
 

@@ -40,6 +40,8 @@ class DecodedText:
     text: str
     encoding: str
     confidence: float = 1.0
+    replaced_lines: tuple[int, ...] = ()
+    """Lines (1-based) of a UTF-8 text whose few invalid bytes were replaced by U+FFFD."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+        mended = _utf8_with_stray_bytes(data)  # a Windows dash pasted into one line of UTF-8 text
+        if mended is not None:
+            return mended
     else:
         if not any(has_marks(w) for w in _WORD.findall(text)):
             # no Vietnamese letter: plain text, or VIQR ('Nghi. quye^'t') if that reads far better
@@ -292,6 +297,30 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
         f"text is not UTF-8 (invalid byte at {utf8_error.start}) and does not read as TCVN3, VNI, VISCII "
         "or Windows-1258 Vietnamese",
         hint="convert it to UTF-8, or name its encoding: sohoa repair --encoding NAME")
+
+
+STRAY_BYTE_LINES = 0.05
+"""A UTF-8 text may hold invalid bytes on at most this share of its lines (a Windows dash pasted
+into one line) and still be read as UTF-8, those bytes replaced by U+FFFD."""
+
+
+def _utf8_with_stray_bytes(data: bytes) -> DecodedText | None:
+    """UTF-8 text with a few invalid bytes (on at most `STRAY_BYTE_LINES` of its lines, which
+    read as Vietnamese otherwise), those bytes replaced; None for anything else."""
+    lines = data.split(b"\n")
+    bad = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+    if not bad or len(bad) > max(1, STRAY_BYTE_LINES * len(lines)):
+        return None
+    text = data.decode("utf-8", errors="replace")
+    score = readability(text)
+    if score.good < 1 or score.bad > score.good:
+        return None
+    return DecodedText(text, "utf-8", replaced_lines=tuple(bad))
 
 
 # --- text already decoded wrongly ---------------------------------------------------------

@@ -109,6 +109,8 @@ class _Decoder:
                 self.encoding = "utf-8"  # neither UTF-8 nor a legacy encoding: keep what reads
             else:
                 self.encoding = decoded.encoding
+                if decoded.replaced_lines:  # UTF-8 with a few stray bytes: said line by line
+                    return self._utf8(data, first_line)
                 return self._said(decoded.text)
         if self.encoding in ("utf-8", "utf8-mojibake"):
             return self._utf8(data, first_line)

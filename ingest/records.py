@@ -20,6 +20,7 @@ class WarningCode(str, Enum):
     PAGE_ENLARGED = "page-enlarged"  # text too small for OCR: the page was enlarged first
     RESOLUTION_ESTIMATED = "resolution-estimated"  # an implausible stored resolution was replaced
     LEGACY_ENCODING = "legacy-encoding"  # a text input was decoded from a legacy encoding
+    INVALID_BYTES = "invalid-bytes"  # a UTF-8 text input's few invalid bytes were replaced by U+FFFD
     PAGE_FAILED = "page-failed"  # the page could not be processed (its error)
 
 

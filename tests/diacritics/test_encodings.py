@@ -271,3 +271,17 @@ def test_units_and_products_of_correct_text_are_no_legacy_letters():
     text = "\n".join(lines) + "\n"
     assert repair(text, restore=False).text == text
     assert repair(text).text == text
+
+
+def test_utf8_text_with_a_stray_windows_byte_is_read_as_utf8_with_that_byte_replaced():
+    from sohoa.diacritics.encodings import decode_bytes
+
+    lines = [f"Dòng thứ {k}: Ủy ban nhân dân tỉnh triển khai kế hoạch năm 2024." for k in range(1, 41)]
+    data = "\n".join(lines).encode("utf-8").replace(b"2024.", b"2024 \x96 2025.", 1)  # a cp1252 dash
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8" and decoded.replaced_lines == (1,)
+    assert decoded.text.splitlines()[1:] == lines[1:] and "\ufffd" in decoded.text.splitlines()[0]
+    # bytes that are not text at all, or a legacy file, are not taken for UTF-8 with strays
+    assert decode_bytes(CODECS["tcvn3"].encode("\n".join(lines))).encoding == "tcvn3"
+    with pytest.raises(InputError):
+        decode_bytes(bytes(range(256)) * 8)

@@ -216,3 +216,15 @@ def test_a_documents_seconds_are_its_own_work_not_its_wait_in_the_batch(tmp_path
         # the pages' own seconds, and the finishing (well under a page's) on top: a document
         # that waited behind two others reads no more than the first
         assert entry["pages"] * PAGE_SECONDS <= entry["seconds"] < entry["pages"] * PAGE_SECONDS + PAGE_SECONDS
+
+
+def test_a_utf8_text_input_with_one_stray_byte_is_read_with_a_warning(tmp_path):
+    source = tmp_path / "in" / "note.txt"
+    source.parent.mkdir()
+    body = "".join(f"Đoạn {k}: Ủy ban nhân dân tỉnh giao các sở triển khai kế hoạch.\n\n" for k in range(30))
+    source.write_bytes(body.encode("utf-8").replace(b"giao", b"giao \x96", 1))
+    summary = run_batch([str(source)], tmp_path / "out", BatchOptions(jobs=1, quiet=True, repair=False))
+    (entry,) = summary.entries
+    assert entry.status == "ok" and entry.warning_codes == ("invalid-bytes",)
+    assert "line 1" in entry.warnings[0]
+    assert (tmp_path / "out" / "note" / "text.txt").read_text(encoding="utf-8").count("\ufffd") == 1
