@@ -1,3 +1,5 @@
+import pytest
+
 from sohoa.ingest.legacy import reflow
 
 
@@ -26,3 +28,30 @@ def test_text_already_one_paragraph_per_line_is_unchanged():
 
 def test_empty_text_has_no_paragraphs():
     assert reflow("\n \n\f\n") == []
+
+
+def test_a_short_line_ends_its_paragraph_though_it_ends_no_sentence():
+    text = ("Số: 15/KH-UBND\nQuảng Ngãi, ngày 10 tháng 3 năm 2023\n"
+            "Thực hiện nhiệm vụ phát triển kinh tế - xã hội năm 2023 của tỉnh, Ủy ban nhân dân tỉnh ban\n"
+            "hành kế hoạch hành động với các nhiệm vụ, giải pháp chủ yếu sau đây để triển khai thực hiện\n"
+            "trong năm\nKết quả đạt được như sau.\n")
+    assert reflow(text) == [
+        "Số: 15/KH-UBND", "Quảng Ngãi, ngày 10 tháng 3 năm 2023",
+        "Thực hiện nhiệm vụ phát triển kinh tế - xã hội năm 2023 của tỉnh, Ủy ban nhân dân tỉnh ban hành kế "
+        "hoạch hành động với các nhiệm vụ, giải pháp chủ yếu sau đây để triển khai thực hiện trong năm",
+        "Kết quả đạt được như sau."]
+
+
+def test_table_rows_typed_with_tabs_or_box_characters_stay_rows():
+    text = ("TT\tChỉ tiêu\tĐơn vị\tNăm 2023\n1\tTỷ lệ hộ nghèo\t%\t2,1\n"
+            "┌────┬──────────┐\n│ 1  │ Dân số   │\n└────┴──────────┘\n")
+    assert reflow(text) == ["TT | Chỉ tiêu | Đơn vị | Năm 2023", "1 | Tỷ lệ hộ nghèo | % | 2,1",
+                            "┌────┬──────────┐", "│ 1 │ Dân số │", "└────┴──────────┘"]
+    assert reflow("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n") == [
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]  # a tab that aligns two parts: no row
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_every_kind_of_line_end_parts_lines(end):
+    text = end.join(["Điều 1. Phạm vi điều chỉnh.", "", "Điều 2. Đối tượng áp dụng.", ""])
+    assert reflow(text) == ["Điều 1. Phạm vi điều chỉnh.", "Điều 2. Đối tượng áp dụng."]
