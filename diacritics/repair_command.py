@@ -17,7 +17,7 @@ from sohoa.diacritics.encodings import decode_bytes
 from sohoa.diacritics.pipeline import repair
 from sohoa.diacritics.records import Edit, RepairResult
 from sohoa.diacritics.review import ReviewedDocument, explain_lines, line_starts, review_page
-from sohoa.errors import InputError
+from sohoa.errors import InputError, UsageError
 
 _BYTE_ENCODINGS = ("tcvn3", "vni", "viscii", "cp1258")
 
@@ -175,6 +175,10 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
     stays bounded however long the input (except with --html, whose page shows whole texts)."""
     documents: list[ReviewedDocument] = []
     to_stdout = output == "-"
+    # a place that cannot be written is said before any work, not after it
+    for target, option in ((None if to_stdout else output, "-o"), (options.html_path, "--html")):
+        if target is not None:
+            _check_writable(Path(target), option)
     # a file is written beside its place and moved there once whole: the output may be one of
     # the inputs (repair in place), and an interrupted run leaves the old file, not half a new one
     partial = None if to_stdout else _partial_beside(Path(output))
@@ -214,6 +218,15 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
     if options.html_path:
         Path(options.html_path).write_text(review_page(documents), encoding="utf-8")
         click.echo(f"review page: {options.html_path}", err=True)
+
+
+def _check_writable(target: Path, option: str) -> None:
+    """A UsageError where `target`'s folder does not exist or cannot be written."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{option} {target}: the folder {folder} does not exist", hint="create it, or choose another path")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UsageError(f"{option} {target}: cannot be written", hint="choose a path you can write")
 
 
 def _partial_beside(output: Path) -> Path:

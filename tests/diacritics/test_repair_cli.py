@@ -128,3 +128,11 @@ def test_a_repair_that_fails_midway_leaves_the_old_output_whole(runner, tmp_path
     assert result.exit_code != 0
     assert output.read_text(encoding="utf-8") == "the earlier result\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]
+
+
+@pytest.mark.parametrize("option", ["-o", "--html"])
+def test_a_place_that_cannot_be_written_is_a_usage_error_before_any_work(runner, tmp_path, option):
+    source = tmp_path / "old.txt"
+    source.write_text("Tỉnh ủy\n", encoding="utf-8")
+    result = runner.invoke(main, ["repair", str(source), option, str(tmp_path / "missing" / "out")])
+    assert result.exit_code == 2 and "does not exist" in result.output and "Traceback" not in result.output
