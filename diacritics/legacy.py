@@ -305,7 +305,18 @@ VIQR_PATTERN = re.compile(
 
 
 def viqr_decode_text(text: str) -> str:
-    """VIQR ('Nghi\u0323' written 'Nghi.', 'quye^\'t') → Unicode; a backslash makes a mark literal."""
+    """VIQR ('Nghi\u0323' written 'Nghi.', 'quye^\'t') → Unicode; a backslash makes a mark literal,
+    and so does the text where a tone character is punctuation (`_tone_is_punctuation`)."""
+    return _viqr_decoded(text, read_punctuation=True)
+
+
+def _viqr_decoded(text: str, read_punctuation: bool) -> str:
+    def letter(vowel: str, modifier: str | None) -> str | None:
+        """The vowel with its modifier, or None where the vowel takes no such modifier."""
+        if not modifier:
+            return vowel
+        modified = _VIQR_MODIFIED.get((vowel.lower(), modifier))
+        return None if modified is None else modified.upper() if vowel.isupper() else modified
 
     def replace(match: re.Match) -> str:
         escaped, dd, vowel, modifier, tone, vowel2, tone2 = match.groups()
@@ -314,17 +325,52 @@ def viqr_decode_text(text: str) -> str:
         if dd is not None:
             return "Đ" if dd[0] == "D" else "đ"
         if vowel2 is not None:
-            return with_tone(vowel2, _VIQR_TONES[tone2]) if tone2 else vowel2
-        base = vowel
-        if modifier:
-            modified = _VIQR_MODIFIED.get((vowel.lower(), modifier))
-            if modified is None:
-                # not a modifier this vowel takes: literal, and the tone (if any) stays literal too
-                return vowel + modifier + (tone or "")
-            base = modified.upper() if vowel.isupper() else modified
+            vowel, modifier, tone = vowel2, None, tone2
+        base = letter(vowel, modifier)
+        if base is None:
+            # not a modifier this vowel takes: literal, and the tone (if any) stays literal too
+            return vowel + modifier + (tone or "")
+        if tone and read_punctuation and _tone_is_punctuation(text, match.start(), match.end()):
+            return base + tone
         return with_tone(base, _VIQR_TONES[tone]) if tone else base
 
     return VIQR_PATTERN.sub(replace, text)
+
+
+_VIQR_TONED = re.compile(r"[aAeEoOuUiIyY][\^(+]?['`?~.]")
+_ROMAN_ONES = re.compile(r"I{1,3}")
+"""'I.', 'II.', 'III.': a numeral before its stop ('Chương I.'); 'VI.' stays the 'VỊ' of 'ĐƠN VỊ'."""
+
+
+def _tone_is_punctuation(text: str, start: int, end: int) -> bool:
+    """Whether the tone character ending the vowel match `text[start:end]` is punctuation, as
+    unescaped VIQR files write it: the word already has a tone ('ho'a.' is 'hóa.', not 'hóạ'),
+    it begins with a figure ('Điều 12a.'), it is 'I', 'II' or 'III' before a stop ('Chương I.'),
+    or, at the word's end, the word is a syllable without it and none with it ('sao?')."""
+    begin = start
+    # back to the word's start: letters and figures, and VIQR's marks where they follow a letter
+    while begin > 0:
+        marks = begin
+        while marks > 0 and text[marks - 1] in "^(+'`?~.":
+            marks -= 1
+        if marks < begin and marks > 0 and text[marks - 1].isalpha():
+            begin = marks
+        elif text[begin - 1].isalnum():
+            begin -= 1
+        else:
+            break
+    word = text[begin:start]
+    if _VIQR_TONED.search(word) or word[:1].isdigit():
+        return True
+    if text[end - 1] == "." and _ROMAN_ONES.fullmatch(word + text[start]):
+        return True
+    if end < len(text) and text[end].isalpha():
+        return False  # a tone inside a word ('quye^'t') is a tone
+    from sohoa.diacritics.syllables import is_syllable
+
+    plain = _viqr_decoded(text[begin:end - 1], read_punctuation=False)
+    toned = _viqr_decoded(text[begin:end], read_punctuation=False)
+    return not is_syllable(toned.lower()) and is_syllable(plain.lower())
 
 
 def viqr_encode_text(text: str) -> str:
