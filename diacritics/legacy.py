@@ -337,16 +337,19 @@ def _viqr_decoded(text: str, read_punctuation: bool) -> str:
     return VIQR_PATTERN.sub(replace, text)
 
 
-_VIQR_TONED = re.compile(r"[aAeEoOuUiIyY][\^(+]?['`?~.]")
+_SAME_NUCLEUS_TONED = re.compile(r"[aAeEoOuUiIyY][\^(+]?['`?~.][aAeEoOuUiIyY^(+]*$")
+"""A toned vowel followed by vowels alone up to here: the same syllable's nucleus ('ho'a'), which
+holds one tone; a consonant between ('chie^'mdde^?', words run together) starts another."""
 _ROMAN_ONES = re.compile(r"I{1,3}")
 """'I.', 'II.', 'III.': a numeral before its stop ('Chương I.'); 'VI.' stays the 'VỊ' of 'ĐƠN VỊ'."""
 
 
 def _tone_is_punctuation(text: str, start: int, end: int) -> bool:
     """Whether the tone character ending the vowel match `text[start:end]` is punctuation, as
-    unescaped VIQR files write it: the word already has a tone ('ho'a.' is 'hóa.', not 'hóạ'),
-    it begins with a figure ('Điều 12a.'), it is 'I', 'II' or 'III' before a stop ('Chương I.'),
-    or, at the word's end, the word is a syllable without it and none with it ('sao?')."""
+    unescaped VIQR files write it: the syllable has its tone already ('ho'a.' is 'hóa.', not
+    'hóạ'); or, for a stop or question mark, the word begins with a figure ('Điều 12a.'), is 'I',
+    'II' or 'III' before a stop ('Chương I.'), or, at the word's end, is a syllable without it
+    and none with it."""
     begin = start
     # back to the word's start: letters and figures, and VIQR's marks where they follow a letter
     while begin > 0:
@@ -360,9 +363,12 @@ def _tone_is_punctuation(text: str, start: int, end: int) -> bool:
         else:
             break
     word = text[begin:start]
-    if _VIQR_TONED.search(word) or word[:1].isdigit():
-        return True
-    if text[end - 1] == "." and _ROMAN_ONES.fullmatch(word + text[start]):
+    if _SAME_NUCLEUS_TONED.search(word):
+        return True  # the vowels just before carry the syllable's tone already
+    tone = text[end - 1]
+    if tone not in ".?":
+        return False  # acute, grave and tilde are no punctuation of running text
+    if (word[:1].isdigit() and tone == ".") or (tone == "." and _ROMAN_ONES.fullmatch(word + text[start])):
         return True
     if end < len(text) and text[end].isalpha():
         return False  # a tone inside a word ('quye^'t') is a tone
