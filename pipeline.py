@@ -132,7 +132,7 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
     parts = _CONTROL.sub("", decoded.text).split("\f")
     if len(parts) > 1 and not parts[-1].strip():
         parts.pop()  # the form feed that closes the last page
-    page_paragraphs = [reflow(part) for part in parts] if options.text else []
+    page_paragraphs = [page for part in parts for page in _bounded_pages(reflow(part))] if options.text else []
     if options.text and not any(page_paragraphs):
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started,
                                 "empty document: the text file has no text")
@@ -178,6 +178,26 @@ def _joined(errors: list[str]) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other controls a text file may hold; not \t \n \f \r
+
+
+TEXT_PAGE_MAX_CHARS = 200_000
+"""A text input's page (between form feeds) longer than this is cut into pages of at most this
+many characters, between paragraphs: a page's words and their record are held whole, so a
+20 MB file read as one page ran out of memory."""
+
+
+def _bounded_pages(paragraphs: list[str]) -> list[list[str]]:
+    """`paragraphs` as pages of at most TEXT_PAGE_MAX_CHARS characters (a longer paragraph is a
+    page of its own); one page, as it was, when they fit."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for paragraph in paragraphs:
+        if pages[-1] and size + len(paragraph) > TEXT_PAGE_MAX_CHARS:
+            pages.append([])
+            size = 0
+        pages[-1].append(paragraph)
+        size += len(paragraph) + 1
+    return pages
 
 
 def text_page(doc_id: str, paragraphs: list[str], number: int = 1) -> PageResult:

@@ -98,10 +98,41 @@ def tcvn3_decode(data: bytes) -> str:
                 out.append(bytes([byte]).decode("cp1252"))
         else:
             out.append(cp1252_decode(bytes([byte])))
-    return _join_split_capitals(unicodedata.normalize("NFC", "".join(out)))
+    return _toned_capitals_in_capitals(_join_split_capitals(unicodedata.normalize("NFC", "".join(out))))
 
 
 _PLAIN_CAPITAL_VOWELS = "AĂÂEÊIOÔƠUƯY"
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _toned(char: str) -> bool:
+    return any(mark in _TONE_MARKS for mark in unicodedata.normalize("NFD", char))
+
+
+def _toned_capitals_in_capitals(text: str) -> str:
+    """A word typed in capitals whose toned vowels came out small ('TRà', 'MộT'): TCVN3 has no
+    capital toned vowels, so a heading in capitals stores them as the small letters (its
+    capitals font draws them large). Such a vowel is made capital where every other letter of
+    its word is a capital, and the word has two capitals or stands in a line of capitals."""
+    if not any(_toned(c) for c in text if c.islower()):
+        return text
+    out = []
+    for line in text.split("\n"):
+        words = _LETTERS.findall(line)
+        capitals_line = sum(1 for w in words if w.isupper() and len(w) > 1) >= 2
+
+        def lift(match: re.Match) -> str:
+            word = match.group()
+            plain = [c for c in word if not (c.islower() and _toned(c))]
+            if len(plain) == len(word) or not all(c.isupper() for c in plain):
+                return word
+            if sum(c.isupper() for c in word) >= 2 or capitals_line:
+                return "".join(c.upper() if c.islower() else c for c in word)
+            return word
+
+        out.append(_LETTERS.sub(lift, line))
+    return "\n".join(out)
 
 
 def _join_split_capitals(text: str) -> str:

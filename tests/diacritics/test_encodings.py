@@ -65,6 +65,11 @@ def test_codecs_round_trip_any_vietnamese_text(name, text):
         # a plain capital vowel before the same vowel toned ('Aạ') is how converters write the
         # toned capital ('Ạ'), and is read so: no Vietnamese word spells it
         assume(not _SPLIT_PAIR.search(text))
+        # a small toned vowel in a word of capitals is how headings in a capitals font are
+        # stored ('TRà' for 'TRÀ'), and is read so: no Vietnamese word mixes them
+        from sohoa.diacritics.legacy import _toned_capitals_in_capitals
+
+        assume(_toned_capitals_in_capitals(text) == text)
     if name == "viqr":
         # unescaped VIQR files write stops and question marks right after vowels, so a tone
         # that makes no syllable of its word is read as punctuation: the law holds for words
@@ -311,3 +316,13 @@ def test_unescaped_viqr_stops_are_stops_where_no_tone_can_stand(viqr, text):
     from sohoa.diacritics.legacy import viqr_decode_text
 
     assert viqr_decode_text(viqr) == text
+
+
+@pytest.mark.parametrize("data, text", [
+    (b"T\xd8NH TR\xb5 VINH\n", "TỈNH TRÀ VINH\n"),  # a heading in a capitals font: toned vowels stored small
+    (b"\xf1Y BAN NH\xa2N D\xa2N T\xd8NH\n", "ỦY BAN NHÂN DÂN TỈNH\n"),
+    (b"H\xb5 N\xe9i l\xb5 th\xf1 \xae\xab\n", "Hà Nội là thủ đô\n"),  # small letters stay small
+    (b"T\xb5i li\xd6u\n", "Tài liệu\n"),
+])
+def test_tcvn3_capitals_font_headings_read_as_capitals(data, text):
+    assert CODECS["tcvn3"].decode(data) == text
