@@ -85,6 +85,10 @@ def tcvn3_decode(data: bytes) -> str:
             letter = _TCVN_UPPER[byte]
             if byte not in _TCVN_PUNCTUATION_BYTES:
                 out.append(letter)
+            elif nxt == byte or (bool(out) and out[-1].isalpha() and _quoted(out, byte)):
+                # the same byte twice is a run of punctuation ('NĂM……'), and a word opened by a
+                # quote closes with one ('“B”'): no capital letter of TCVN3 stands so
+                out.append(bytes([byte]).decode("cp1252"))
             elif (bool(out) and out[-1].isalpha()) and _is_tcvn_letter_byte(nxt):
                 # a capital inside a word only in a word of capitals ('THÀNH'); between small
                 # letters it is an apostrophe ('M’nông', 'Vitoria’s') or an ellipsis ('An…Sau')
@@ -171,6 +175,17 @@ def _tcvn_char(byte: int) -> str:
     if byte < 0x80:
         return chr(byte)
     return _TCVN_UPPER.get(byte) or _TCVN_DECODE.get(byte) or cp1252_decode(bytes([byte]))
+
+
+_CLOSING_OF = {0x94: "“\"", 0x92: "‘'"}  # a closing quote byte, and the quotes that open what it closes
+
+
+def _quoted(pieces: list[str], byte: int) -> bool:
+    """Whether `byte` (a closing quote's) follows a word that an opening quote opens."""
+    word = _trailing_word(pieces)
+    if not word or len(pieces) <= len(word):
+        return False
+    return pieces[-len(word) - 1][-1:] in tuple(_CLOSING_OF.get(byte, ""))
 
 
 def _trailing_word(pieces: list[str]) -> str:

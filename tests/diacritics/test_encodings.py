@@ -326,3 +326,11 @@ def test_unescaped_viqr_stops_are_stops_where_no_tone_can_stand(viqr, text):
 ])
 def test_tcvn3_capitals_font_headings_read_as_capitals(data, text):
     assert CODECS["tcvn3"].decode(data) == text
+
+
+@pytest.mark.parametrize("data, text", [
+    (b"k\xfd hi\xd6u \x93B\x94 ch\xd8 thu\xe8c\n", "ký hiệu “B” chỉ thuốc\n"),  # a quoted letter, closed
+    (b"B\xb8O C\xb8O N\xa1M\x85\x85\n", "BÁO CÁO NĂM……\n"),  # a form's blank after capitals
+])
+def test_tcvn3_quotes_and_ellipses_around_capitals_stay_punctuation(data, text):
+    assert CODECS["tcvn3"].decode(data) == text
