@@ -109,7 +109,7 @@ def finish_page_document(document: InputDocument, pages: list[PageResult], out: 
         _write_document(document, out, options, pages, [t for p in pages for t in p.tables])
     except Exception as exc:  # noqa: BLE001 - one document's writing problem must not stop the batch
         return ManifestEntry.of(document, "failed", len(pages), seconds + time.perf_counter() - started,
-                                f"could not write the results: {exc}", warnings)
+                                f"could not write the results: {_reason(exc)}", warnings)
     return ManifestEntry.of(document, status, len(pages), seconds + time.perf_counter() - started, error, warnings)
 
 
@@ -132,7 +132,7 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
     parts = _CONTROL.sub("", decoded.text).split("\f")
     if len(parts) > 1 and not parts[-1].strip():
         parts.pop()  # the form feed that closes the last page
-    page_paragraphs = [page for part in parts for page in _bounded_pages(reflow(part))] if options.text else []
+    page_paragraphs = [reflow(part) for part in parts] if options.text else []
     if options.text and not any(page_paragraphs):
         return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started,
                                 "empty document: the text file has no text")
@@ -140,7 +140,8 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
         pages = [text_page(document.doc_id, paragraphs, n) for n, paragraphs in enumerate(page_paragraphs, 1)]
         _write_document(document, out, options, pages, [], text_for_tables=decoded.text)
     except Exception as exc:  # noqa: BLE001
-        return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started, f"could not write the results: {exc}")
+        return ManifestEntry.of(document, "failed", max(1, len(page_paragraphs)), time.perf_counter() - started,
+                                f"could not write the results: {_reason(exc)}")
     warnings = [] if decoded.encoding in ("utf-8", "ascii", "utf-16") else \
         [(None, PageWarning(WarningCode.LEGACY_ENCODING, f"decoded as {decoded.encoding}"))]
     if decoded.replaced_lines:
@@ -148,6 +149,14 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
         warnings.append((None, PageWarning(WarningCode.INVALID_BYTES,
                                            f"bytes that are not UTF-8 replaced by U+FFFD on line {lines}")))
     return ManifestEntry.of(document, "ok", max(1, len(pages)), time.perf_counter() - started, None, warnings)
+
+
+def _reason(exc: BaseException) -> str:
+    """A readable reason for an exception, never an empty one (a MemoryError has no message)."""
+    if isinstance(exc, MemoryError):
+        return ("out of memory: the document needs more memory than a worker may use "
+                "(a very large text file is best split into smaller files)")
+    return str(exc) or type(exc).__name__
 
 
 def document_status(pages: list[PageResult], text: bool = True) -> tuple[str, str | None, list[tuple[int, PageWarning]]]:
@@ -178,26 +187,6 @@ def _joined(errors: list[str]) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # NUL and other controls a text file may hold; not \t \n \f \r
-
-
-TEXT_PAGE_MAX_CHARS = 200_000
-"""A text input's page (between form feeds) longer than this is cut into pages of at most this
-many characters, between paragraphs: a page's words and their record are held whole, so a
-20 MB file read as one page ran out of memory."""
-
-
-def _bounded_pages(paragraphs: list[str]) -> list[list[str]]:
-    """`paragraphs` as pages of at most TEXT_PAGE_MAX_CHARS characters (a longer paragraph is a
-    page of its own); one page, as it was, when they fit."""
-    pages: list[list[str]] = [[]]
-    size = 0
-    for paragraph in paragraphs:
-        if pages[-1] and size + len(paragraph) > TEXT_PAGE_MAX_CHARS:
-            pages.append([])
-            size = 0
-        pages[-1].append(paragraph)
-        size += len(paragraph) + 1
-    return pages
 
 
 def text_page(doc_id: str, paragraphs: list[str], number: int = 1) -> PageResult:

@@ -228,3 +228,17 @@ def test_a_utf8_text_input_with_one_stray_byte_is_read_with_a_warning(tmp_path):
     assert entry.status == "ok" and entry.warning_codes == ("invalid-bytes",)
     assert "line 1" in entry.warnings[0]
     assert (tmp_path / "out" / "note" / "text.txt").read_text(encoding="utf-8").count("\ufffd") == 1
+
+
+def test_a_document_that_runs_out_of_memory_says_so(tmp_path, monkeypatch):
+    source = tmp_path / "in" / "huge.txt"
+    source.parent.mkdir()
+    source.write_text("Ủy ban nhân dân tỉnh.\n", encoding="utf-8")
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr("sohoa.pipeline._write_document", exhausted)
+    summary = run_batch([str(source)], tmp_path / "out", BatchOptions(jobs=1, quiet=True))
+    (entry,) = summary.entries
+    assert entry.status == "failed" and "out of memory" in entry.error  # never an empty reason
