@@ -716,3 +716,17 @@ def test_a_lone_bar_at_a_lines_edge_is_still_a_speck():
     from sohoa.diacritics.restore.junk import junk_edits
 
     assert [e.before for e in junk_edits("về Hội |\n| Tổ chức thực hiện\n")] == [" |", "| "]
+
+
+@pytest.mark.parametrize("line", ["Mẫu số 01 Phụ lục I11 ban hành kèm theo Thông tư này",
+                                  "Phụ lục I18 kèm theo Quyết định", "theo điểm a khoản I2 Điều 5"])
+def test_a_code_opened_by_a_capital_i_is_no_misread_number(line):
+    from sohoa.diacritics import repair
+
+    assert repair(line).text == line
+
+
+def test_a_one_read_as_a_small_l_is_still_mended():
+    from sohoa.diacritics import repair
+
+    assert repair("ngày l5 tháng 3 năm 2023").text == "ngày 15 tháng 3 năm 2023"
