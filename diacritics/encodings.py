@@ -263,7 +263,8 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-        mended = _utf8_with_stray_bytes(data)  # a Windows dash pasted into one line of UTF-8 text
+        # legacy lines beside UTF-8 ones, or a Windows dash pasted into one line of UTF-8 text
+        mended = _utf8_lines_in_legacy_text(data) or _utf8_with_stray_bytes(data)
         if mended is not None:
             return mended
     else:
@@ -297,6 +298,38 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
         f"text is not UTF-8 (invalid byte at {utf8_error.start}) and does not read as TCVN3, VNI, VISCII "
         "or Windows-1258 Vietnamese",
         hint="convert it to UTF-8, or name its encoding: sohoa repair --encoding NAME")
+
+
+def _utf8_lines_in_legacy_text(data: bytes) -> DecodedText | None:
+    """A legacy file with lines added later in UTF-8 (a TCVN3 body under a UTF-8 heading): the
+    lines that are UTF-8 with Vietnamese letters, and read cleanly so, stay UTF-8; the others are
+    read in the legacy encoding their own bytes read best in. None where no line is such UTF-8,
+    or the other lines read as no legacy encoding."""
+    lines = data.split(b"\n")
+    utf8: dict[int, str] = {}
+    for k, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        score = readability(text)
+        if score.good >= 1 and score.bad == 0 and any(has_marks(w) for w in _WORD.findall(text)):
+            utf8[k] = text
+    if not utf8:
+        return None
+    legacy = b"\n".join(line for k, line in enumerate(lines) if k not in utf8 and not line.isascii())
+    if not legacy:
+        return None
+    readings = {name: CODECS[name].decode(legacy) for name in _BYTE_CANDIDATES}
+    best, margin = _best_reading(readings)
+    score = readability(readings[best])
+    as_utf8 = readability(legacy.decode("utf-8", errors="replace"))
+    if score.bad > score.good or score.bad >= as_utf8.bad or score.good < as_utf8.good:
+        return None  # no better than UTF-8 with a few bytes replaced (a Windows dash in one line)
+    text = "\n".join(utf8[k] if k in utf8 else CODECS[best].decode(line) for k, line in enumerate(lines))
+    return DecodedText(text, best, _confidence(margin))
 
 
 STRAY_BYTE_LINES = 0.05

@@ -334,3 +334,11 @@ def test_tcvn3_capitals_font_headings_read_as_capitals(data, text):
 ])
 def test_tcvn3_quotes_and_ellipses_around_capitals_stay_punctuation(data, text):
     assert CODECS["tcvn3"].decode(data) == text
+
+
+def test_a_legacy_body_under_a_utf8_heading_keeps_both_readable():
+    heading = "Tài liệu số hóa năm 2024 – bản gốc lưu tại Chi cục Văn thư"
+    body = ["Ủy ban nhân dân tỉnh Trà Vinh", "Về việc triển khai kế hoạch chuyển đổi số năm 2024."]
+    data = heading.encode("utf-8") + b"\n" + b"\n".join(CODECS["tcvn3"].encode(line) for line in body) + b"\n"
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "tcvn3" and decoded.text == "\n".join([heading, *body]) + "\n"
