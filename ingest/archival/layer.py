@@ -173,7 +173,7 @@ def pieces(record: dict, width: float, height: float) -> list[Piece]:
     descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
     result = []
     for line in layer_words(record):
-        boxes = [_upright(to_original(record, word["bbox"]), rotation) for word in line]
+        boxes = [upright_box(to_original(record, word["bbox"]), rotation) for word in line]
         boxes = [(l * width, t * height, r * width, b * height) for l, t, r, b in boxes]
         block = line[0].get("block")
         table = isinstance(block, int) and 0 < block <= len(roles) and roles[block - 1] == "table"
@@ -948,7 +948,7 @@ def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[floa
     return size, bottom - descent * size
 
 
-def _upright(box: Box, rotation: int) -> Box:
+def upright_box(box: Box, rotation: int) -> Box:
     """A box in fractions of the original page, turned as the page was turned upright."""
     left, top, right, bottom = box
     if rotation == 90:

@@ -55,31 +55,24 @@ class _Frame:
         return ux - ox, uy - oy, ox - vx, oy - vy
 
 
-def _upright_to_displayed(rotation: int, width: float, height: float):
-    """Upright-page points (top-down) → displayed-page points, for a page turned `rotation`
-    degrees clockwise to be upright; `width`, `height` are the displayed page's."""
-    if rotation == 90:
-        return lambda u, v: (v, height - u)
-    if rotation == 180:
-        return lambda u, v: (width - u, height - v)
-    if rotation == 270:
-        return lambda u, v: (width - v, u)
-    return lambda u, v: (u, v)
-
-
 def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts, layout: Layout = LAYOUTS[0]
                ) -> tuple[bytes, dict]:
     """The content stream that writes the page's words invisibly over their boxes (see
     layer.py), and the fonts it uses.
 
-    Text runs level on the upright page (a sideways scan gets text running along its lines),
-    each word at the place its box has on the original scan; on a tilted scan the words of a
-    line step up or down with it, within what extractors still read as one line."""
-    rotation = record.get("rotation", 0) % 360
-    width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
-    displayed = _upright_to_displayed(rotation, frame.width, frame.height)
-    ops, used = layer_ops(record, width, height, lambda u, v: frame.point(*displayed(u, v)), fonts, layout)
+    The page is shown upright (`turn_upright`), so text runs level on it as displayed, each
+    word at the place its box has on the original scan; on a tilted scan the words of a line
+    step up or down with it, within what extractors still read as one line."""
+    ops, used = layer_ops(record, frame.width, frame.height, frame.point, fonts, layout)
     return ("\n".join(ops) + "\n").encode("ascii"), used
+
+
+def turn_upright(page: pikepdf.Page, record: dict) -> None:
+    """Show a scan that was read turned (`rotation`: degrees clockwise that made it upright)
+    the way it was read: the page's /Rotate takes the turn, its picture stays as it was."""
+    rotation = record.get("rotation", 0) % 360
+    if rotation:
+        page.obj.Rotate = (int(page.obj.get("/Rotate", 0)) + rotation) % 360
 
 
 def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, fonts: font.GlyphlessFonts) -> pikepdf.Stream:
@@ -195,6 +188,8 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: f
             if key in page.obj:
                 del page.obj[key]
         record = records[n] if n < len(records) else None
+        if record and record.get("source") != "text-layer":
+            turn_upright(page, record)
         if not record or not record.get("words"):
             continue
         if record.get("source") == "text-layer":
@@ -252,6 +247,7 @@ def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts:
             Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject)),
             Contents=pikepdf.Stream(pdf, content))))
         pdf.pages.append(page)
+        turn_upright(pdf.pages[-1], record)
         if record.get("words"):
             layers[n] = _add_layer(pdf, pdf.pages[-1], record, fonts)
 

@@ -481,3 +481,28 @@ def test_sideways_scan_gets_text_running_along_its_lines(tmp_path, rotation):
     assert pdftotext_pages(pdf, raw=True)[0].split() == page_text(rec).split()
     good, total = box_agreement(pdf, [rec])
     assert good == total == 11
+
+
+@needs_poppler
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_scan_is_shown_upright_with_its_picture_untouched(tmp_path, rotation):
+    upright = Image.new("L", (1240, 1754), 235)
+    upright.paste(20, (60, 60, 360, 200))  # a dark mark at the upright page's top left
+    source = tmp_path / "turned.jpg"
+    # scanned turned: the OCR turned it `rotation` degrees clockwise to read it
+    upright.rotate(rotation, expand=True).save(source, "JPEG", dpi=(150, 150), quality=90)
+    rec = dict(record(), rotation=rotation)
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [rec]))
+    with pikepdf.open(pdf) as document:
+        assert int(document.pages[0].Rotate) == rotation
+        (image,) = pikepdf.Page(document.pages[0]).get_images().values()
+        assert image.read_raw_bytes() == source.read_bytes()  # the picture as it was
+    shown = tmp_path / "shown"
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", "-png", "-singlefile", str(pdf), str(shown)], check=True)
+    pixels = np.asarray(Image.open(f"{shown}.png").convert("L")).astype(float)
+    height, width = pixels.shape
+    assert height > width  # a portrait page, as it was read
+    assert pixels[: height // 8, : width // 4].mean() < pixels[-height // 8:, -width // 4:].mean() - 40
+    assert pdftotext_pages(pdf, raw=True)[0].split() == page_text(rec).split()
+    assert box_agreement(pdf, [rec]) == (11, 11)
