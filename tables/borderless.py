@@ -65,8 +65,10 @@ def ink_words(ink: np.ndarray) -> tuple[list[OcrWord], float]:
     merged = cv2.dilate(ink, kernel)
     _, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
     x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-    # long thin blobs are what is left of erased rules and underlines, not words
-    kept = (0.4 * letter <= h) & (h <= 3.0 * letter) & (w <= 8 * h)
+    # long thin blobs are what is left of erased rules and underlines, not words; a dash is
+    # one (a sub-row's '-' in the TT column, a missing figure's '-'), flat but no longer than a letter or two
+    dash = (h < 0.4 * letter) & (0.3 * letter <= w) & (w <= 1.5 * letter)
+    kept = (((0.4 * letter <= h) & (h <= 3.0 * letter)) | dash) & (w <= 8 * h)
     return [OcrWord("", 0.0, (int(a), int(b), int(a + c), int(b + d)))
             for a, b, c, d in zip(x[kept], y[kept], w[kept], h[kept])], letter
 
@@ -389,11 +391,24 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
         # a word-sized blob in the first column (scan specks are not words)
         return any(edges[0] <= (w.x0 + w.x1) / 2 < edges[1] for w in line.words)
 
-    # rows: a line starts a row after a wide gap, or when it has a TT and the row has one
+    def figure_columns(lines: list[_Line]) -> set[int]:
+        # the columns right of the first two (TT and name) where the lines have ink
+        return {c for line in lines for w in line.words for c in range(2, n_cols)
+                if edges[c] <= (w.x0 + w.x1) / 2 < edges[c + 1]}
+
+    def name_ink(line: _Line) -> bool:
+        return n_cols > 2 and any(edges[1] <= (w.x0 + w.x1) / 2 < edges[2] for w in line.words)
+
+    # rows: a line starts a row after a wide gap, when it has a TT and the row has one, or when,
+    # without a TT, it starts a name and sets ink in two or more figure columns the row has
+    # filled already (a total row under the last numbered one: a row's figures do not wrap,
+    # a header's second line starts no name)
     groups: list[list[_Line]] = []
     for k, line in enumerate(block):
         if not groups or line.y0 - groups[-1][-1].y1 > 0.55 * height or (
-                tt_ink(line) and any(tt_ink(l) for l in groups[-1])) or _opens_next_row(block, k, tt_ink, height):
+                tt_ink(line) and any(tt_ink(l) for l in groups[-1])) or _opens_next_row(block, k, tt_ink, height) \
+                or (not tt_ink(line) and name_ink(line)
+                    and len(figure_columns([line]) & figure_columns(groups[-1])) >= 2):
             groups.append([])
         groups[-1].append(line)
     boxes = []

@@ -76,3 +76,33 @@ def test_a_cell_holds_the_words_whose_middle_lies_in_it_line_by_line():
 def test_an_empty_cell_is_empty_and_sure():
     (cell,) = cells_from_exact_words([(0, 0, 50, 50)], [_word("xa", (100, 100, 120, 120))])
     assert cell.text == "" and cell.conf == 100.0
+
+
+BORDERLESS = [["TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện", "Ước năm"],
+              ["I", "Chỉ tiêu kinh tế", "", "", "", ""],
+              ["1", "Tốc độ tăng trưởng tổng sản phẩm trên địa bàn tỉnh", "%", "6,5", "7,1", "7,0"],
+              ["2", "Tỷ lệ hộ nghèo theo chuẩn nghèo đa chiều", "%", "3,2", "3,0", "2,4"],
+              ["-", "Trong đó: tỷ lệ hộ cận nghèo trên địa bàn", "%", "4,1", "4,0", "3,8"],
+              ["II", "Chỉ tiêu xã hội", "", "", "", ""],
+              ["3", "Tỷ lệ lao động qua đào tạo có văn bằng chứng chỉ", "%", "65", "66,1", "68,0"],
+              ["", "Tổng cộng", "tỷ đồng", "100", "110", "130"]]
+
+
+def test_a_borderless_tables_total_row_and_sub_row_keep_their_own_rows(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    _table_pdf(tmp_path / "unused.pdf")  # registers the font
+    style = ParagraphStyle("cell", fontName="SohoaTableSerif", fontSize=11, leading=13)
+    table = Table([[Paragraph(cell, style) for cell in row] for row in BORDERLESS],
+                  colWidths=[30, 170, 70, 60, 60, 60])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))  # no rules at all, names wrapped
+    (tmp_path / "in").mkdir()
+    source = tmp_path / "in" / "borderless.pdf"
+    SimpleDocTemplate(str(source), pagesize=A4).build([table])
+    out = tmp_path / "out"
+    assert run_batch([str(source)], out, BatchOptions(jobs=1, engine="null", quiet=True, text=False)).all_ok
+    (csv,) = sorted((out / "borderless" / "tables").glob("*.csv"))
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    assert [list(frame.columns)] + frame.values.tolist() == BORDERLESS
