@@ -117,16 +117,12 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     drawn: list[OcrWord] = []  # every word of the PDF's text layer
     scanned = 0.0
     if source.kind == "pdf" and options.text_layer:
-        drawn, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
-        stamps, layer = split_stamps(drawn)
-        scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi,
-                                height * 72.0 / source.dpi, timeout=time_left(options, started))
-        if layer and is_real_text(" ".join(w.text for w in layer)):
-            if scanned < SCANNED_PAGE:  # born-digital: the layer is the page's text
-                return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
-                               annotations=stamps)
-        else:
-            layer = []
+        found = _text_layer(source, options, started)
+        drawn, stamps, width, height, scanned = found.drawn, found.stamps, found.width, found.height, found.scanned
+        layer = found.words if found.real else []
+        if found.born_digital:  # the layer is the page's text
+            return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
+                           annotations=stamps)
 
     from sohoa.ingest.rasterize import load_page_noted
 
@@ -181,6 +177,37 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     return replace(read, result=replace(read.result, warnings=tuple(notes) + read.result.warnings))
 
 
+@dataclass(frozen=True)
+class _TextLayer:
+    """What a PDF page's text layer holds: every word drawn, its words without the stamps laid
+    over a scan, the stamps, the page's size in pixels, and the share of the page a picture covers."""
+
+    drawn: list[OcrWord]
+    words: list[OcrWord]
+    stamps: list[Annotation]
+    width: int
+    height: int
+    scanned: float
+
+    @property
+    def real(self) -> bool:
+        """Whether the words read as real text (not a broken font's codes)."""
+        return bool(self.words) and is_real_text(" ".join(w.text for w in self.words))
+
+    @property
+    def born_digital(self) -> bool:
+        """Real text on a page no scan covers: the layer is the page's text."""
+        return self.real and self.scanned < SCANNED_PAGE
+
+
+def _text_layer(source: PageSource, options: PageOptions, started: float) -> _TextLayer:
+    drawn, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
+    stamps, words = split_stamps(drawn)
+    scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi, height * 72.0 / source.dpi,
+                            timeout=time_left(options, started))
+    return _TextLayer(drawn, words, stamps, width, height, scanned)
+
+
 def read_page_image(source: PageSource, options: PageOptions, started: float) -> ReadPage:
     """Tables only (`sohoa tables`): the page's cleaned, levelled picture for the table step,
     without OCR; a born-digital page (its text layer is its text, no scan under it) is drawn
@@ -188,12 +215,9 @@ def read_page_image(source: PageSource, options: PageOptions, started: float) ->
     from sohoa.ingest.rasterize import load_page_noted
 
     if source.kind == "pdf" and options.text_layer:
-        drawn, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
-        _, layer = split_stamps(drawn)
-        if layer and is_real_text(" ".join(w.text for w in layer)) and scanned_share(
-                source.path, source.page, width * 72.0 / source.dpi, height * 72.0 / source.dpi,
-                timeout=time_left(options, started)) < SCANNED_PAGE:
-            ocr = OcrPage(source.doc_id, source.page, width, height, source.dpi, tuple(layer))
+        found = _text_layer(source, options, started)
+        if found.born_digital:
+            ocr = OcrPage(source.doc_id, source.page, found.width, found.height, source.dpi, tuple(found.words))
             return ReadPage(PageResult(source.doc_id, source.page, ocr, None, source="text-layer"), True, None)
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels)
     grey, page_geometry = prepare(pixels, options)
