@@ -65,12 +65,19 @@ def ink_words(ink: np.ndarray) -> tuple[list[OcrWord], float]:
     merged = cv2.dilate(ink, kernel)
     _, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
     x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-    # long thin blobs are what is left of erased rules and underlines, not words; a dash is
-    # one (a sub-row's '-' in the TT column, a missing figure's '-'), flat but no longer than a letter or two
-    dash = (h < 0.4 * letter) & (0.3 * letter <= w) & (w <= 1.5 * letter)
-    kept = (((0.4 * letter <= h) & (h <= 3.0 * letter)) | dash) & (w <= 8 * h)
+    # long thin blobs are what is left of erased rules and underlines, not words
+    kept = (0.4 * letter <= h) & (h <= 3.0 * letter) & (w <= 8 * h)
     return [OcrWord("", 0.0, (int(a), int(b), int(a + c), int(b + d)))
             for a, b, c, d in zip(x[kept], y[kept], w[kept], h[kept])], letter
+
+
+def dash_boxes(ink: np.ndarray, letter: float) -> list[Box]:
+    """Dashes on the page: flat blobs a letter or so long ('-' of a sub-row in a TT column),
+    which `ink_words` leaves out with specks and rules' traces."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    dash = (h <= 0.3 * letter) & (w >= 2 * h) & (0.3 * letter <= w) & (w <= 1.5 * letter)
+    return [(int(a), int(b), int(a + c), int(b + d)) for a, b, c, d in zip(x[dash], y[dash], w[dash], h[dash])]
 
 
 def _visual_lines(words: list[OcrWord]) -> list[_Line]:
@@ -245,6 +252,7 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
     """Borderless tables on a page whose ruled tables (boxes in `exclude`) are already found.
     `ink` is the binarised page with rules and specks removed; `read(boxes)` reads cells."""
     words, letter = ink_words(ink)
+    dashes = dash_boxes(ink, letter)
     words = [w for w in words if not any(b[0] <= (w.x0 + w.x1) / 2 <= b[2] and b[1] <= (w.y0 + w.y1) / 2 <= b[3]
                                          for b in exclude)]
     if len(words) < 12:
@@ -281,7 +289,7 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
             if last < i + len(block) - 1:
                 edges, gutters = _columns(lines[i:last + 1], height, gap, ink)
             block = lines[_reach_up(lines, i, last, floor, edges, gutters, height, ink):last + 1]
-            table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read)
+            table = _build(doc_id, page, first_index + len(tables), block, height, gap, ink, read, dashes)
             if table is not None and tables and _goes_on(tables[-1], table, height):
                 tables[-1] = _joined(tables[-1], table)
             elif table is not None:
@@ -380,7 +388,7 @@ def _joined(above: Table, below: Table) -> Table:
 
 
 def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float, gap: float,
-           ink: np.ndarray, read: Callable[[list[Box]], list]) -> Table | None:
+           ink: np.ndarray, read: Callable[[list[Box]], list], dashes: list[Box] = ()) -> Table | None:
     edges, _ = _columns(block, height, gap, ink)
     x_min, x_max, cuts = edges[0] + 2, edges[-1] - 2, edges[1:-1]
     n_cols = len(edges) - 1
@@ -388,8 +396,9 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
         return None
 
     def tt_ink(line: _Line) -> bool:
-        # a word-sized blob in the first column (scan specks are not words)
-        return any(edges[0] <= (w.x0 + w.x1) / 2 < edges[1] for w in line.words)
+        # a word-sized blob in the first column (scan specks are not words), or a sub-row's dash
+        return any(edges[0] <= (w.x0 + w.x1) / 2 < edges[1] for w in line.words) or any(
+            edges[0] <= (x0 + x1) / 2 < edges[1] and line.y0 <= (y0 + y1) / 2 <= line.y1 for x0, y0, x1, y1 in dashes)
 
     def figure_columns(lines: list[_Line]) -> set[int]:
         # the columns right of the first two (TT and name) where the lines have ink
