@@ -233,7 +233,7 @@ def _write_document(document: InputDocument, out: Path, options: BatchOptions, p
             from sohoa.ingest.archival import ArchivalOptions, write_archival
 
             write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html),
-                           doc_id=document.doc_id)
+                           doc_id=document.doc_id, read_from=document.readable_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

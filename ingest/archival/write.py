@@ -22,9 +22,11 @@ def read_records(pages_jsonl: str) -> list[dict]:
 
 
 def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptions = ArchivalOptions(),
-                   doc_id: str | None = None) -> list[str]:
+                   doc_id: str | None = None, read_from: str | None = None) -> list[str]:
     """Write the archival files of the document in `doc_dir` (which holds pages.jsonl; `doc_id`,
-    its id where the folder is a staging one of another name, else the folder's name).
+    its id where the folder is a staging one of another name, else the folder's name); the
+    scan is read from `read_from` where it is not `source` itself (an encrypted PDF's
+    decrypted copy), and named by `source`.
     A writer that fails leaves its file out and is reported, never failing the document:
     the text and tables are the product, these are views of it. Returns the problems."""
     doc_id = doc_id or Path(doc_dir).name
@@ -33,14 +35,15 @@ def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptio
     records = read_records((doc_dir / "pages.jsonl").read_text(encoding="utf-8"))
     problems = []
     writers = []
+    scan = read_from or source
     if options.pdf:
-        writers.append(("searchable.pdf", lambda: _pdf(source, kind, records, doc_dir)))
+        writers.append(("searchable.pdf", lambda: _pdf(scan, kind, records, doc_dir, title=Path(source).stem)))
     if options.alto:
         writers.append(("alto.xml", lambda: _alto(records, source, doc_dir)))
     if options.hocr:
         writers.append(("hocr.html", lambda: _hocr(records, source, doc_dir)))
     if options.review:
-        writers.append(("review.html", lambda: _review(doc_dir, source, kind, doc_id)))
+        writers.append(("review.html", lambda: _review(doc_dir, scan, kind, doc_id)))
     for name, write in writers:
         try:
             write()
@@ -51,11 +54,11 @@ def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptio
     return problems
 
 
-def _pdf(source: str, kind: str, records: list[dict], doc_dir: Path) -> None:
+def _pdf(source: str, kind: str, records: list[dict], doc_dir: Path, title: str) -> None:
     from sohoa.ingest.archival.searchable_pdf import NotPdfA, searchable_pdf
 
     try:
-        data = searchable_pdf(source, kind, records, title=Path(source).stem)
+        data = searchable_pdf(source, kind, records, title=title)
     except NotPdfA as exc:  # still searchable, only not archival: keep it and say so
         (doc_dir / "searchable.pdf").write_bytes(exc.data)
         raise RuntimeError(f"written, but it is not PDF/A-2b: {exc.reason}") from exc

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+import pikepdf
 import pytest
 from click.testing import CliRunner
 
@@ -82,6 +83,9 @@ def test_aes256_pdf_fails_alone_and_opens_with_its_password(tmp_path, runner):
     entry = _manifest(tmp_path / "o3")["aes"]
     assert entry["status"] == "ok" and "s3cr3t-pw" not in json.dumps(entry)  # the password is not recorded
     assert "Thực hiện Nghị quyết" in (tmp_path / "o3" / "aes" / "text.txt").read_text(encoding="utf-8")
+    # the archival files read the decrypted copy too: the searchable PDF is there, and opens
+    with pikepdf.open(tmp_path / "o3" / "aes" / "searchable.pdf") as written:
+        assert len(written.pages) == 1
 
 
 def test_sohoa_tables_opens_an_encrypted_pdf_with_the_password_its_error_names(tmp_path, runner):
