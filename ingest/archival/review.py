@@ -22,6 +22,7 @@ from typing import Sequence
 from sohoa.errors import InputError
 from sohoa.ingest.archival.geometry import to_original
 from sohoa.ingest.archival.write import read_records
+from sohoa.ingest.inputs import sha256_of
 
 REVIEW_DPI = 100  # scan resolution in the review page: enough to read, small enough to load fast
 PAGE_SEPARATOR = "\f"
@@ -256,22 +257,38 @@ def write_review(doc_dir: Path, source: str | Path, kind: str, title: str | None
 
 
 def review_document(doc_dir: str | Path, source: str | Path | None = None) -> Path:
-    """`sohoa review OUT/<doc_id>`: the source comes from OUT/manifest.jsonl unless given."""
-    doc_dir = Path(doc_dir)
-    if not (doc_dir / "pages.jsonl").exists():
-        raise InputError(f"{doc_dir} is not a document folder of `sohoa run` (no pages.jsonl)")
+    """`sohoa review OUT/<doc_id>`: the source comes from OUT/manifest.jsonl unless given (its
+    absolute `path`, so that the review works from any folder), and must still be the file
+    that was processed (its sha256)."""
+    doc_dir = Path(doc_dir).resolve()
+    for needed in ("pages.jsonl", "text.txt", "ocr.txt"):
+        if not (doc_dir / needed).exists():
+            raise InputError(f"{doc_dir} is not a complete document folder of `sohoa run` (no {needed})")
     if source is None:
         manifest = doc_dir.parent / "manifest.jsonl"
-        entries = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()
-                   if line.strip()] if manifest.exists() else []
+        entries = []
+        for line in manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []:
+            try:
+                entries.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut short by an interrupted run
         found = [e for e in entries if e.get("doc_id") == doc_dir.name]
         if not found:
             raise InputError(f"no manifest entry for {doc_dir.name}: give the scan with --source")
-        source = found[-1]["source"]
+        source = Path(found[-1].get("path") or found[-1]["source"])
+        if not source.exists():
+            raise InputError(f"the scan {source} is not there any more: give it with --source")
+        if found[-1].get("sha256") and sha256_of(source) != found[-1]["sha256"]:
+            raise InputError(f"the scan {source} has changed since it was processed (another sha256): "
+                             "run it again, or give the scan that was processed with --source")
     source = Path(source)
     if not source.exists():
         raise InputError(f"the scan {source} is not there any more: give it with --source")
-    kind = "pdf" if source.suffix.lower() == ".pdf" else "image"
     if source.suffix.lower() == ".txt":
         raise InputError("a text input has no scan to review")
-    return write_review(doc_dir, source, kind)
+    kind = "pdf" if source.suffix.lower() == ".pdf" else "image"
+    try:
+        return write_review(doc_dir, source, kind)
+    except Exception as exc:  # noqa: BLE001 - a scan that cannot be drawn is the user's input problem, said plainly
+        raise InputError(f"cannot show {source} beside {doc_dir.name}: {type(exc).__name__}: {exc}") from exc
+

@@ -506,3 +506,43 @@ def test_a_turned_scan_is_shown_upright_with_its_picture_untouched(tmp_path, rot
     assert pixels[: height // 8, : width // 4].mean() < pixels[-height // 8:, -width // 4:].mean() - 40
     assert pdftotext_pages(pdf, raw=True)[0].split() == page_text(rec).split()
     assert box_agreement(pdf, [rec]) == (11, 11)
+
+
+def _reviewable(tmp_path: Path, source: Path, relative_source: str) -> Path:
+    """A document folder as `sohoa run` writes it, its manifest line naming the scan as the run
+    was given it (`relative_source`) and by its absolute path and sha256."""
+    from sohoa.ingest.inputs import sha256_of
+
+    doc = tmp_path / "out" / "scan"
+    doc.mkdir(parents=True)
+    (doc / "pages.jsonl").write_text(json.dumps(record(), ensure_ascii=False) + "\n", encoding="utf-8")
+    for name in ("ocr.txt", "text.txt"):
+        (doc / name).write_text("Nghị quyết số 12/NQ-HĐND\n", encoding="utf-8")
+    line = {"doc_id": "scan", "source": relative_source, "status": "ok", "sha256": sha256_of(source),
+            "path": str(source.resolve())}
+    (doc.parent / "manifest.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    return doc
+
+
+def test_review_finds_the_scan_from_any_folder_and_refuses_one_that_changed(tmp_path, monkeypatch):
+    source = jpeg(tmp_path / "scan.jpg")
+    doc = _reviewable(tmp_path, source, "scan.jpg")  # the run was started in tmp_path
+    monkeypatch.chdir(doc)
+    result = CliRunner().invoke(main, ["review", "."])
+    assert result.exit_code == 0, result.output
+    assert (doc / "review.html").exists()
+    Image.new("L", (1240, 1754), 100).save(source, "JPEG", dpi=(150, 150))  # another scan in its place
+    changed = CliRunner().invoke(main, ["review", str(doc)])
+    assert changed.exit_code != 0 and "has changed" in changed.output
+    assert isinstance(changed.exception, SystemExit)  # a message, not a traceback
+
+
+def test_review_of_an_incomplete_folder_or_an_unreadable_scan_says_why(tmp_path):
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(b"%PDF-1.4 not really")
+    doc = _reviewable(tmp_path, source, str(source))
+    broken = CliRunner().invoke(main, ["review", str(doc)])
+    assert broken.exit_code != 0 and "cannot show" in broken.output and isinstance(broken.exception, SystemExit)
+    (doc / "ocr.txt").unlink()
+    incomplete = CliRunner().invoke(main, ["review", str(doc)])
+    assert incomplete.exit_code != 0 and "ocr.txt" in incomplete.output
