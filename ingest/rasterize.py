@@ -43,7 +43,8 @@ def load_page_noted(source: PageSource, timeout: float | None = None, max_pixels
     `picture_only` draws a scanned PDF page without the text and signature widgets laid over its
     picture (see `picture_only_page`)."""
     if source.kind == "pdf":
-        pixels, dpi, notes = _pdf_page(source, timeout, picture_only), source.dpi, ()
+        with allowing_pixels(max_pixels):  # a map's page may exceed Pillow's own limit, not the user's
+            pixels, dpi, notes = _pdf_page(source, timeout, picture_only), source.dpi, ()
     elif source.kind == "image":
         pixels, dpi, notes = _image_frame(source, max_pixels)
     else:
@@ -297,18 +298,25 @@ def _render(source: PageSource, dpi: int, timeout: float | None) -> np.ndarray:
 
 
 @contextmanager
-def open_image(path, max_pixels: int = MAX_PIXELS):
-    """Image.open with Pillow's decompression-bomb guard moved to our own limit for this call
-    only (Pillow refuses at twice its MAX_IMAGE_PIXELS); the process-wide setting is restored."""
+def allowing_pixels(max_pixels: int = MAX_PIXELS):
+    """Pillow's decompression-bomb guard moved to our own limit (`--max-megapixels`) for what
+    runs inside (Pillow refuses at twice its MAX_IMAGE_PIXELS, 179 megapixels, also for the
+    pages poppler renders); the process-wide setting is restored."""
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = max(previous or 0, max_pixels // 2 + 1)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                yield image
+            yield
     finally:
         Image.MAX_IMAGE_PIXELS = previous
+
+
+@contextmanager
+def open_image(path, max_pixels: int = MAX_PIXELS):
+    """Image.open under our own pixel limit (`allowing_pixels`) for this call only."""
+    with allowing_pixels(max_pixels), Image.open(path) as image:
+        yield image
 
 
 def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[PageWarning, ...]]:
@@ -345,6 +353,14 @@ def plausible_dpi(stored, width: int, height: int, default: int = 300) -> tuple[
     estimate = a4_dpi(width, height)
     return estimate, (f"stored resolution {value:g} dpi is implausible for a {width}×{height} scan; "
                       f"used {estimate} dpi, estimated from the page size")
+
+
+def picture_dpi(image) -> int:
+    """The resolution a picture is shown at (searchable PDF, review page): the one it stores
+    where plausible; a picture that stores none (a phone's photo), or an implausible one, is
+    taken for an A4 page."""
+    stored = image.info.get("dpi", (0, 0))[0]
+    return plausible_dpi(stored, image.width, image.height)[0] if stored else a4_dpi(image.width, image.height)
 
 
 def a4_dpi(width: int, height: int) -> int:

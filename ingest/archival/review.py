@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -120,7 +121,9 @@ def change_boxes(change: Change, spans, records) -> tuple[int, tuple[float, floa
 
 def render_scans(source: str | Path, kind: str, count: int, folder: Path) -> list[str]:
     """JPEGs of the original pages (as scanned, before any straightening) in `folder`."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
+
+    from sohoa.ingest.rasterize import open_image, picture_dpi
 
     folder.mkdir(parents=True, exist_ok=True)
     names = []
@@ -131,11 +134,12 @@ def render_scans(source: str | Path, kind: str, count: int, folder: Path) -> lis
             image = convert_from_path(str(source), dpi=REVIEW_DPI, first_page=n, last_page=n, thread_count=1,
                                       use_cropbox=True)[0]
         else:
-            with Image.open(source) as frame:
+            with open_image(source, max_pixels=sys.maxsize) as frame:
                 frame.seek(n - 1)
                 image = ImageOps.exif_transpose(frame).convert("RGB")
-                dpi = frame.info.get("dpi", (300, 300))[0] or 300
-                scale = min(1.0, REVIEW_DPI / float(dpi))
+                # shown at REVIEW_DPI, never smaller than that: a photo that stores no resolution
+                # is an A4 page, not a 300 dpi scan (which would shrink it to a thumbnail)
+                scale = min(1.0, REVIEW_DPI / float(picture_dpi(frame)))
                 image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
         name = f"page-{n}.jpg"
         image.convert("RGB").save(folder / name, quality=80)

@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import zlib
 from datetime import datetime, timezone
@@ -204,16 +205,14 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: f
 
 
 def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    from sohoa.ingest.rasterize import a4_dpi, display_pixels, plausible_dpi
+    from sohoa.ingest.rasterize import display_pixels, open_image, picture_dpi
 
-    with Image.open(source) as image:
+    # the run has accepted the picture's size already (--max-megapixels): no second limit here
+    with open_image(source, max_pixels=sys.maxsize) as image:
         image.seek(frame)
-        stored = image.info.get("dpi", (0, 0))[0]
-        # the page's size on screen and paper: a picture that stores no resolution (a phone's
-        # photo) is taken for an A4 page, as one that stores an implausible one is
-        dpi = plausible_dpi(stored, image.width, image.height)[0] if stored else a4_dpi(image.width, image.height)
+        dpi = picture_dpi(image)  # the page's size on screen and paper
         orientation = image.getexif().get(0x0112, 1) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else 1
         if image.format == "JPEG" and orientation == 1 and image.mode in ("L", "RGB"):
             data = source.read_bytes()

@@ -546,3 +546,13 @@ def test_review_of_an_incomplete_folder_or_an_unreadable_scan_says_why(tmp_path)
     (doc / "ocr.txt").unlink()
     incomplete = CliRunner().invoke(main, ["review", str(doc)])
     assert incomplete.exit_code != 0 and "ocr.txt" in incomplete.output
+
+
+def test_a_photo_without_a_resolution_is_not_shrunk_on_the_review_page(tmp_path):
+    from sohoa.ingest.archival.review import render_scans
+
+    photo = tmp_path / "photo.jpg"
+    Image.new("L", (576, 960), 230).save(photo, "JPEG")  # a phone's picture: no dpi stored
+    (name,) = render_scans(photo, "image", 1, tmp_path / "review")
+    with Image.open(tmp_path / name) as shown:
+        assert shown.size == (576, 960)  # an A4 page at about 80 dpi: shown as it is, not as a thumbnail

@@ -187,6 +187,20 @@ def test_huge_image_limit_follows_max_megapixels_and_pillows_own_limit_stays(tmp
     assert Image.MAX_IMAGE_PIXELS == before
 
 
+def test_a_pdf_page_larger_than_pillows_own_limit_renders_within_max_megapixels(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from sohoa.ingest.rasterize import load_page_noted
+    from sohoa.ingest.records import PageSource
+
+    good = _good(tmp_path / "in")
+    # Pillow's own guard below the page (as its 179 megapixels are below a map's page at 300 dpi)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)
+    pixels, dpi, _ = load_page_noted(PageSource("good", str(good), "pdf", 1, 300), max_pixels=20_000_000)
+    assert pixels.shape[0] * pixels.shape[1] > 2_000_000 and dpi == 300
+    assert Image.MAX_IMAGE_PIXELS == 1_000_000  # restored
+
+
 def test_a_task_that_overruns_is_killed_and_its_worker_replaced():
     with WorkerPool(1) as pool:
         first = pool.workers[0].process.pid
