@@ -300,6 +300,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
         hint="convert it to UTF-8, or name its encoding: sohoa repair --encoding NAME")
 
 
+MIN_LEGACY_WORDS = 2  # Vietnamese words of two letters or more the legacy lines must make: a stray byte makes one letter
+
+
 def _utf8_lines_in_legacy_text(data: bytes) -> DecodedText | None:
     """A legacy file with lines added later in UTF-8 (a TCVN3 body under a UTF-8 heading): the
     lines that are UTF-8 with Vietnamese letters, and read cleanly so, stay UTF-8; the others are
@@ -326,8 +329,9 @@ def _utf8_lines_in_legacy_text(data: bytes) -> DecodedText | None:
     best, margin = _best_reading(readings)
     score = readability(readings[best])
     as_utf8 = readability(legacy.decode("utf-8", errors="replace"))
-    if score.bad > score.good or score.bad >= as_utf8.bad or score.good < as_utf8.good:
-        return None  # no better than UTF-8 with a few bytes replaced (a Windows dash in one line)
+    words = sum(1 for w in _WORD.findall(readings[best]) if len(w) >= 2 and has_marks(w))
+    if score.bad > score.good or score.bad >= as_utf8.bad or score.good < as_utf8.good or words < MIN_LEGACY_WORDS:
+        return None  # no better than UTF-8 with a few bytes replaced (a Windows dash, a stray byte)
     text = "\n".join(utf8[k] if k in utf8 else CODECS[best].decode(line) for k, line in enumerate(lines))
     return DecodedText(text, best, _confidence(margin))
 
