@@ -18,6 +18,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from sohoa.errors import UsageError
+
 SYLLABLE = re.compile(r"\w+")
 
 
@@ -69,24 +71,46 @@ def total(scores: list[Score]) -> Score:
 
 
 def gold_files(gold: Path) -> dict[str, Path]:
+    """Gold texts by doc_id: the file stem, in NFC as doc_ids are (a file copied from a Mac is
+    named in NFD)."""
     if gold.is_dir():
-        return {p.stem: p for p in sorted(gold.glob("*.txt"))}
-    return {gold.stem: gold}
+        return {unicodedata.normalize("NFC", p.stem): p for p in sorted(gold.glob("*.txt"))}
+    return {unicodedata.normalize("NFC", gold.stem): gold}
+
+
+def read_text_file(path: Path) -> str:
+    """A gold or output text: UTF-8 (a BOM is no character of it) or UTF-16 with its BOM; a
+    usage error for anything else (the files to score are the command's arguments)."""
+    data = path.read_bytes()
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         hint="convert it to UTF-8") from exc
 
 
 def evaluate(gold: str | Path, out: str | Path) -> tuple[list[Score], list[str]]:
     """Scores of every gold document found in OUT, and the doc_ids missing from OUT.
 
     OUT is a `sohoa run` output folder (OUT/<doc_id>/text.txt) or, for a single gold file,
-    a text file."""
+    a text file. An empty gold file scores nothing and is an error, as is a folder of gold
+    scored against one text file."""
     gold, out = Path(gold), Path(out)
+    golds = gold_files(gold)
+    if out.is_file() and len(golds) > 1:
+        raise UsageError(f"{out} is one text file: give one gold file with it, or the output folder of a run")
     scores, missing = [], []
-    for doc_id, path in gold_files(gold).items():
+    for doc_id, path in golds.items():
         candidate = out if out.is_file() else out / doc_id / "text.txt"
         if not candidate.exists():
             missing.append(doc_id)
             continue
-        scores.append(score(doc_id, candidate.read_text(encoding="utf-8"), path.read_text(encoding="utf-8")))
+        reference = read_text_file(path)
+        if not reference.strip():
+            raise UsageError(f"the gold file {path} is empty: a transcription is needed to score against")
+        scores.append(score(doc_id, read_text_file(candidate), reference))
     return scores, missing
 
 

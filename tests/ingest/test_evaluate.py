@@ -52,3 +52,36 @@ def test_eval_command_reads_a_run_folder(tmp_path):
     assert report["missing"] == ["gone"]
     assert report["documents"][0]["cer"] == pytest.approx(1 / 19, abs=1e-4)
     assert report["overall"]["syllable_accuracy"] == pytest.approx(0.75)
+
+
+def _run(tmp_path, gold_name: str, gold: bytes, text: str = "Nghị quyết của tỉnh\n"):
+    (tmp_path / "gold").mkdir(exist_ok=True)
+    (tmp_path / "gold" / gold_name).write_bytes(gold)
+    (tmp_path / "out" / "báo cáo").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "out" / "báo cáo" / "text.txt").write_text(text, encoding="utf-8")
+    return CliRunner().invoke(main, ["eval", "--gold", str(tmp_path / "gold"), str(tmp_path / "out"), "--format", "json"])
+
+
+@pytest.mark.parametrize("gold", ["Nghị quyết của tỉnh".encode("utf-8-sig"), "Nghị quyết của tỉnh".encode("utf-16")])
+def test_gold_with_a_bom_or_in_utf16_scores_its_text_alone(tmp_path, gold):
+    import unicodedata
+
+    result = _run(tmp_path, unicodedata.normalize("NFD", "báo cáo") + ".txt", gold)  # named as a Mac names it
+    assert result.exit_code == 0, result.output
+    (document,) = json.loads(result.stdout)["documents"]
+    assert document["cer"] == 0 and document["chars"] == 19
+
+
+@pytest.mark.parametrize("gold, words", [(b"", "empty"), (b"Ngh\xe9 quy\xeat", "not UTF-8")])
+def test_an_empty_or_undecodable_gold_file_is_said_not_scored(tmp_path, gold, words):
+    result = _run(tmp_path, "báo cáo.txt", gold)
+    assert result.exit_code == 2 and words in result.output and isinstance(result.exception, SystemExit)
+
+
+def test_a_folder_of_gold_against_one_text_file_is_a_usage_error(tmp_path):
+    (tmp_path / "gold").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "gold" / name).write_text("Nghị quyết", encoding="utf-8")
+    (tmp_path / "one.txt").write_text("Nghị quyết", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path / "gold"), str(tmp_path / "one.txt")])
+    assert result.exit_code == 2 and "one text file" in result.output
