@@ -52,13 +52,44 @@ def connect(scheduler: str):
                                dashboard_address=":0", env={"OMP_THREAD_LIMIT": "1"})
         return Client(cluster)
     try:
-        return Client(scheduler, timeout="30s")
+        return _within(CONNECT_SECONDS, lambda: Client(scheduler, timeout=f"{CONNECT_SECONDS}s"))
     except ValueError as exc:  # no address Dask can parse ('bogus', 'tcp://host' without a port)
         raise UsageError(f"--scheduler {scheduler}: not an address of a Dask scheduler ({exc})",
                          hint="give tcp://HOST:PORT, or local:N for a cluster on this machine") from exc
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}",
                          hint="start one with `dask scheduler` and workers with `dask worker ADDRESS`") from exc
+    except Exception as exc:  # noqa: BLE001 - something answers there that speaks no Dask (garbage, a web server)
+        raise UsageError(f"{scheduler} does not answer as a Dask scheduler: {type(exc).__name__}",
+                         hint="give the address `dask scheduler` prints") from exc
+
+
+CONNECT_SECONDS = 30
+"""How long a scheduler has to answer: Dask's own timeout, and the deadline of the whole
+connection, which a port that accepts and stays silent would otherwise hold for ever."""
+
+
+def _within(seconds: float, connect):
+    """`connect()`, or TimeoutError once half as long again as `seconds` (Dask's own timeout)
+    has passed; a connection left hanging stays in a daemon thread that never blocks the exit."""
+    import threading
+
+    outcome: dict = {}
+
+    def attempt() -> None:
+        try:
+            outcome["client"] = connect()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=attempt, name="sohoa-dask-connect", daemon=True)
+    thread.start()
+    thread.join(seconds * 1.5)
+    if "error" in outcome:
+        raise outcome["error"]
+    if "client" not in outcome:
+        raise TimeoutError(f"no answer within {seconds * 1.5:.0f} s")
+    return outcome["client"]
 
 
 def close(client) -> None:

@@ -136,3 +136,34 @@ def test_a_bad_scheduler_address_is_a_usage_error():
 
     with pytest.raises(UsageError):
         connect("local:zero")
+
+
+@pytest.mark.parametrize("answer", [None, b"\xff" * 64 + b"HTTP/1.0 200 OK\r\n\r\n" * 8], ids=["silent", "garbage"])
+def test_a_port_that_speaks_no_dask_is_a_usage_error_in_bounded_time(monkeypatch, answer):
+    import socket
+
+    from sohoa.errors import UsageError
+    from sohoa.ingest import dask_scheduler
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    held = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            held.append(connection)
+            if answer:
+                connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    monkeypatch.setattr(dask_scheduler, "CONNECT_SECONDS", 2)
+    started = time.monotonic()
+    with pytest.raises(UsageError):
+        dask_scheduler.connect(f"tcp://127.0.0.1:{server.getsockname()[1]}")
+    assert time.monotonic() - started < 10
+    server.close()
