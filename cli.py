@@ -8,7 +8,9 @@ library reports as it goes (logger `sohoa`) goes to stderr from here too, prefix
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -56,6 +58,17 @@ def main() -> None:
     _configure_logging()
 
 
+def _use_model(ctx, param, value) -> None:
+    if value:
+        from sohoa.diacritics.restore import MODEL_ENV
+
+        os.environ[MODEL_ENV] = str(Path(value).resolve())  # the workers this run starts inherit it
+
+
+_model_option = click.option(
+    "--model", type=click.Path(exists=True, dir_okay=False), default=None, expose_value=False, callback=_use_model,
+    help="Restore with this model (written by `sohoa train`; the tables written beside it come with it) instead "
+         "of the shipped one; or set SOHOA_MODEL.")
 _max_megapixels_option = click.option(
     "--max-megapixels", type=click.FloatRange(min=1), default=180.0, show_default=True,
     help="Largest page accepted, in millions of pixels at --dpi; larger pages are refused before they are rendered.")
@@ -94,6 +107,7 @@ _ocr_engine_option = click.option(
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Repair edits below this confidence are not applied (kept as review flags).")
 @_ocr_engine_option
+@_model_option
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT | local:N",
               help="Send the page tasks to a Dask distributed cluster (pip install 'sohoa[dask]'); documents are "
                    "still finished and written here. local:N starts a cluster of N workers on this machine.")
@@ -128,6 +142,7 @@ def run_command(inputs, out_dir, jobs, force, no_repair, no_tables, dpi, page_ti
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Changes less certain than this are only reported (--explain, --html, json), not made.")
 @click.option("--no-restore", is_flag=True, help="Skip the statistical diacritic restorer.")
+@_model_option
 def repair_command(files, output, explain, fmt, html_path, encoding, tone_style, min_confidence, no_restore):
     """Repair Vietnamese text: encodings, Unicode, diacritics, OCR garble.
 
@@ -209,12 +224,19 @@ def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_mod
 @click.option("--ocr-model", type=click.Choice(["best", "fast"]), default="best", show_default=True,
               help="Tesseract Vietnamese model that reads the rendered pages of the mark channel: the one "
                    "`sohoa run --ocr-model` will use.")
-def train_command(corpora, model_path, max_tokens, ocr_pages, garble_pages, work_dir, ocr_model):
-    """Rebuild the repair model from a clean corpus (its train split; held-out docs are never read)."""
+@click.option("--all-texts", is_flag=True,
+              help="Train on every text of the corpora, also those the benchmarks hold out (for a corpus of "
+                   "your own; by default its held-out split, some files and news categories, is never read).")
+def train_command(corpora, model_path, max_tokens, ocr_pages, garble_pages, work_dir, ocr_model, all_texts):
+    """Rebuild the repair model from a clean corpus (its train split; held-out docs are never read).
+    Restore with it by `sohoa repair --model` or `sohoa run --model`."""
     from sohoa.diacritics.restore.train import train_from_corpora
 
-    train_from_corpora(list(corpora), model_path, max_tokens_per_corpus=max_tokens,
-                       ocr_pages=ocr_pages, work_dir=work_dir, ocr_model=ocr_model, garble_pages=garble_pages)
+    if not Path(model_path).resolve().parent.is_dir():
+        raise click.UsageError(f"-o {model_path}: its folder does not exist")
+    train_from_corpora(list(corpora), model_path, max_tokens_per_corpus=max_tokens, ocr_pages=ocr_pages,
+                       work_dir=work_dir, ocr_model=ocr_model, garble_pages=garble_pages,
+                       split="all" if all_texts else "train")
     click.echo(f"model written to {model_path}", err=True)
 
 

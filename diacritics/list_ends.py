@@ -143,9 +143,9 @@ def table_path(model_path: str | Path) -> Path:
 @lru_cache(maxsize=1)
 def default_table() -> SemicolonTable | None:
     """The table shipped beside the default restorer model (None when there is none)."""
-    from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+    from sohoa.diacritics.restore import model_path
 
-    return read_table(table_path(DEFAULT_MODEL_PATH))
+    return read_table(table_path(model_path()))
 
 
 class ListEndFixer:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from sohoa.diacritics.compose import apply_edits, check_edits, compose
@@ -211,9 +210,10 @@ def _flag_in_source(source: str, edits: list[Edit], current: str, flag: Edit) ->
     return flag  # pragma: no cover - only when the flag changes nothing
 
 
-@lru_cache(maxsize=1)
 def _default_restorer() -> Fixer | None:
-    """The shipped statistical restorer, loaded once per process (None when there is none)."""
+    """The statistical restorer of the model in use (`restore.model_path`: the shipped one
+    unless `--model` or SOHOA_MODEL names another), loaded once per process and model (None
+    when there is none)."""
     from sohoa.diacritics.restore import load_default_restorer
 
     return load_default_restorer()

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from sohoa.errors import InputError
+
 HELDOUT_PERCENT = 3
 # Fixed before any figure on it was seen: the legal corpus' trade-union regulations (50 documents,
 # 2.7 M characters, 11 % of the legal text), a whole administrative topic.
@@ -73,6 +75,34 @@ def _open_text(path: Path):
     return open(path, encoding="utf-8")
 
 
+def _read_all(handle, path: Path) -> str:
+    try:
+        return handle.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text (byte {exc.start})", hint="convert the corpus to UTF-8") from exc
+
+
+def _records(handle, path: Path) -> Iterator[tuple[int, dict]]:
+    """The JSON objects of a .jsonl file, one a line: a line of anything else is an input error."""
+    def lines() -> Iterator[str]:
+        try:
+            yield from (line for line in handle if line.strip())
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path} is not UTF-8 text (byte {exc.start})",
+                             hint="convert the corpus to UTF-8") from exc
+
+    for n, line in enumerate(lines()):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}, line {n + 1}: not a JSON object ({exc.msg})",
+                             hint="one JSON object with a 'text' field a line") from exc
+        if not isinstance(record, dict):
+            raise InputError(f"{path}, line {n + 1}: a JSON {type(record).__name__}, not an object",
+                             hint="one JSON object with a 'text' field a line") from None
+        yield n, record
+
+
 def iter_corpus(paths: Iterable[str | Path], split: str = "train") -> Iterator[CorpusDocument]:
     """Yield documents of .jsonl(.gz) files (field 'text', optional 'id') or plain .txt files.
 
@@ -82,15 +112,17 @@ def iter_corpus(paths: Iterable[str | Path], split: str = "train") -> Iterator[C
         raise ValueError(f"unknown split {split!r}")
     for raw_path in paths:
         path = Path(raw_path)
+        if path.is_dir():
+            raise InputError(f"{path} is a folder: give the corpus files themselves")
         is_jsonl = ".jsonl" in path.name or path.suffix == ".json"
         with _open_text(path) as handle:
             if not is_jsonl:
                 doc_id = f"{path.name}"
-                docs = [(doc_id, "", handle.read())]
+                docs = [(doc_id, "", _read_all(handle, path))]
             else:
                 docs = (
                     (str(rec.get("id", f"{path.name}:{n}")), str(rec.get("topic") or ""), rec.get("text", ""))
-                    for n, rec in enumerate(json.loads(line) for line in handle if line.strip())
+                    for n, rec in _records(handle, path)
                 )
             for doc_id, named_topic, text in docs:
                 if split == "heldout" and not is_heldout(doc_id):

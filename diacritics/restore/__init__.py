@@ -17,10 +17,20 @@ the file's `meta`.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "restorer.npz"
+MODEL_ENV = "SOHOA_MODEL"
+"""The environment variable naming the model file to restore with (one `sohoa train` wrote; the
+tables it wrote beside it come with it); `--model` of `sohoa repair` and `sohoa run` sets it."""
+
+
+def model_path() -> Path:
+    """The model file in use: `$SOHOA_MODEL` where it is set, else the shipped one."""
+    chosen = os.environ.get(MODEL_ENV, "").strip()
+    return Path(chosen) if chosen else DEFAULT_MODEL_PATH
 
 
 def table_beside(model_path: str | Path, kind: str) -> Path:
@@ -42,9 +52,13 @@ def load_restorer(path: str | Path):
                     topics=topics.read_table(topics.topics_path(path)))
 
 
-@lru_cache(maxsize=1)
 def load_default_restorer():
-    """The restorer built from the shipped model, or None when no model is available."""
-    if not DEFAULT_MODEL_PATH.exists():
+    """The restorer built from the model in use (`model_path`), or None when there is none."""
+    return _restorer_of(model_path())
+
+
+@lru_cache(maxsize=2)
+def _restorer_of(path: Path):
+    if not path.exists():
         return None
-    return load_restorer(DEFAULT_MODEL_PATH)
+    return load_restorer(path)

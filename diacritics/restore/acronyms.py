@@ -95,9 +95,9 @@ def read_table(path: str | Path) -> dict[str, str]:
 def default_forms() -> frozenset[str]:
     """The acronyms with 'Đ' of the table shipped beside the default restorer model, as clean
     text writes them ('HĐND', 'LĐTBXH'); empty when there is none."""
-    from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+    from sohoa.diacritics.restore import model_path
 
-    return frozenset(read_table(table_path(DEFAULT_MODEL_PATH)).values())
+    return frozenset(read_table(table_path(model_path())).values())
 
 
 def table_path(model_path: str | Path) -> Path:

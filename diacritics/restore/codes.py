@@ -259,9 +259,9 @@ def build_table(paths, output: str | Path, *, ocr_pages: int = 0, work_dir: str 
         confusions = learn_confusions(pair for sample in samples for pair in align_tokens(sample.ocr, sample.truth))
         provenance = f"learned from {len(samples)} photocopied train-split pages read by Tesseract vie '{ocr_model}'"
     else:
-        from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+        from sohoa.diacritics.restore import model_path
 
-        old = read_vocabulary(output) if Path(output).exists() else read_vocabulary(table_path(DEFAULT_MODEL_PATH))
+        old = read_vocabulary(output) if Path(output).exists() else read_vocabulary(table_path(model_path()))
         confusions, provenance = dict(old.confusions), "kept from the table before"
     vocabulary = CodeVocabulary(vocabulary.types, vocabulary.issuers, vocabulary.acronyms, confusions)
     write_vocabulary(vocabulary, output, provenance)
@@ -303,9 +303,9 @@ def table_path(model_path: str | Path) -> Path:
 
 @lru_cache(maxsize=1)
 def default_vocabulary() -> CodeVocabulary:
-    from sohoa.diacritics.restore import DEFAULT_MODEL_PATH
+    from sohoa.diacritics.restore import model_path
 
-    return read_vocabulary(table_path(DEFAULT_MODEL_PATH))
+    return read_vocabulary(table_path(model_path()))
 
 
 # -- the fixer -------------------------------------------------------------------------------

@@ -331,8 +331,9 @@ def rebuild_table(argv: list[str] | None, *, what: str, example: str, build, wri
 
 def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_tokens_per_corpus: int | None = None,
                        ocr_pages: int = 0, work_dir: str | Path | None = None, quiet: bool = False,
-                       ocr_model: str = "best", garble_pages: int = 0) -> RestorerModel:
-    """Train on the train split of `paths` and write the model file to `output`.
+                       ocr_model: str = "best", garble_pages: int = 0, split: str = "train") -> RestorerModel:
+    """Train on the train split of `paths` (`split` 'all': every text, for a corpus of one's own
+    that no benchmark holds out from) and write the model file to `output`.
 
     ocr_pages: pages of train-split text to render and OCR to learn the OCR channel; 0 keeps
     the channel of the shipped model (learning it needs Tesseract and a few minutes).
@@ -348,7 +349,7 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     def texts():
         for path in paths:
             seen = 0
-            for doc in iter_corpus([path], split="train"):
+            for doc in iter_corpus([path], split=split):
                 yield doc.text
                 seen += len(doc.text) // 4  # ~ tokens; only used to cap a large corpus
                 if max_tokens_per_corpus is not None and seen >= max_tokens_per_corpus:
@@ -370,8 +371,12 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
     streams, starts = tokens.streams(), tokens.document_starts()
     del tokens  # the growing arrays and the token cache are not needed while the model is built
     topic_table = topics.build_table(streams[0][:-1], streams[1][:-1], starts, streams[2], streams[3])
-    held_out = f" (no held-out document, no document of the held-out topics: {', '.join(HELDOUT_TOPICS)})"
-    model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"train split of {corpora}{held_out}{cap}")
+    if split == "all":
+        read = f"every text of {corpora}"
+    else:
+        read = f"train split of {corpora} (no held-out document, no document of the held-out topics: " \
+               f"{', '.join(HELDOUT_TOPICS)})"
+    model = build_model_from_tokens(*streams, quiet=quiet, provenance=f"{read}{cap}")
     del streams
     model.channel, pages = _channel(paths, ocr_pages,
                                     Path(work_dir) if work_dir else Path(output).parent / "ocr_work", quiet, ocr_model,

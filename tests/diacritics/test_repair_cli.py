@@ -136,3 +136,43 @@ def test_a_place_that_cannot_be_written_is_a_usage_error_before_any_work(runner,
     source.write_text("Tỉnh ủy\n", encoding="utf-8")
     result = runner.invoke(main, ["repair", str(source), option, str(tmp_path / "missing" / "out")])
     assert result.exit_code == 2 and "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_repair_restores_with_the_model_it_is_given(runner, tmp_path, monkeypatch):
+    from sohoa.diacritics.restore import MODEL_ENV, load_default_restorer, model_path
+    from sohoa.diacritics.restore.train import train_from_corpora
+    from sohoa.synth.corpus import is_heldout
+
+    monkeypatch.setenv(MODEL_ENV, "")  # whatever --model sets is undone after the test
+    name = next(f"corpus{n}.txt" for n in range(100) if not is_heldout(f"corpus{n}.txt"))
+    (tmp_path / name).write_text("Mả mã mạ mà.\n" * 300, encoding="utf-8")  # readings the shipped model would not give
+    model = tmp_path / "mine.npz"
+    train_from_corpora([tmp_path / name], model, quiet=True)
+    result = runner.invoke(main, ["repair", "--model", str(model)], input="Ma ma ma ma.\n")
+    assert result.exit_code == 0, result.output
+    assert model_path() == model.resolve() and load_default_restorer() is not None
+    assert result.stdout == "Mả mã mạ mà.\n"
+    missing = runner.invoke(main, ["repair", "--model", str(tmp_path / "none.npz")], input="x\n")
+    assert missing.exit_code == 2
+
+
+def test_train_reads_a_corpus_of_ones_own_whole_with_all_texts(runner, tmp_path):
+    from sohoa.synth.corpus import is_heldout
+
+    name = next(f"corpus{n}.txt" for n in range(100) if is_heldout(f"corpus{n}.txt"))  # a name the benches hold out
+    (tmp_path / name).write_text("Mả mã mạ mà.\n" * 300, encoding="utf-8")
+    held = runner.invoke(main, ["train", "--corpus", str(tmp_path / name), "-o", str(tmp_path / "a.npz")])
+    assert held.exit_code != 0 and "held-out" in held.output
+    whole = runner.invoke(main, ["train", "--corpus", str(tmp_path / name), "-o", str(tmp_path / "b.npz"), "--all-texts"])
+    assert whole.exit_code == 0, whole.output
+    assert (tmp_path / "b.npz").exists()
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("a.json", b'[{"text": "a"}]', "not an object"), ("b.jsonl", b"{not json}\n", "not a JSON object"),
+    ("c.txt", b"Ngh\xe9 quy\xeat\n", "not UTF-8"),
+])
+def test_train_says_what_is_wrong_with_a_corpus(runner, tmp_path, name, data, words):
+    (tmp_path / name).write_bytes(data)
+    result = runner.invoke(main, ["train", "--corpus", str(tmp_path / name), "-o", str(tmp_path / "m.npz")])
+    assert result.exit_code != 0 and words in result.output and isinstance(result.exception, SystemExit)

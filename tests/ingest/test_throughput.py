@@ -116,7 +116,7 @@ def test_the_restorer_and_page_modules_are_loaded_once_before_the_workers_fork()
     import gc
     import sys
 
-    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore import _restorer_of as load_default_restorer  # its cache: the model loaded
     from sohoa.batch import BatchOptions, _load_before_fork
 
     load_default_restorer.cache_clear()
