@@ -141,6 +141,8 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
                 and (out / document.doc_id / _COMPLETE[options.text]).exists()):
             results[document.doc_id] = ManifestEntry.from_dict(done)
             summary.skipped += 1
+            if options.html and options.text:
+                _add_review_page(out / document.doc_id, document)
             continue
         try:
             todo.append(probe(document, work, options.max_pixels))
@@ -184,6 +186,20 @@ def _occupied_names(out: Path, previous: dict) -> set[str]:
 
     there = [path for path in out.iterdir() if not path.name.startswith(".")] if out.is_dir() else []
     return set(RUN_FILES) | {path.name for path in there if not ours(path)}
+
+
+def _add_review_page(folder: Path, document: InputDocument) -> None:
+    """--html on a document an earlier run completed without it: its review page is written
+    from what that run wrote (no OCR again); one that cannot be is said, and the run goes on."""
+    if document.kind not in ("pdf", "image") or (folder / "review.html").exists():
+        return
+    from sohoa.ingest.archival.review import write_review
+
+    try:
+        write_review(folder, document.path, document.kind, title=document.doc_id)
+    except Exception as exc:  # noqa: BLE001 - a view of finished results must not stop the run
+        log.warning("%s: review.html not written: %s (try `sohoa review %s`)", document.doc_id,
+                    f"{type(exc).__name__}: {exc}", folder)
 
 
 def _settle_failed(out: Path, entry: ManifestEntry, previous: dict) -> ManifestEntry:

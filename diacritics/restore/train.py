@@ -397,6 +397,8 @@ def train_from_corpora(paths: list[str | Path], output: str | Path, *, max_token
              f"ambiguous keys counted in each → {topics.topics_path(output).name}", quiet)
     else:  # too few texts to cluster: no table, and none left from an earlier training
         topics.topics_path(output).unlink(missing_ok=True)
+        _log(f"restore/train: too few texts for document topics (at least {topics.TOPICS * topics.MIN_DOCUMENTS}): "
+             "the model restores without them", quiet)
     semicolons = semicolon_counts.table()
     list_ends.write_table(semicolons, list_ends.table_path(output))
     _log(f"restore/train: what follows {len(semicolons.words):,} words, ':' or ';' → "

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from sohoa.errors import InputError
+from sohoa.errors import InputError, UsageError
 from sohoa.ingest.archival.geometry import to_original
 from sohoa.ingest.archival.write import read_records
 from sohoa.ingest.inputs import sha256_of
@@ -267,7 +267,7 @@ def review_document(doc_dir: str | Path, source: str | Path | None = None) -> Pa
     doc_dir = Path(doc_dir).resolve()
     for needed in ("pages.jsonl", "text.txt", "ocr.txt"):
         if not (doc_dir / needed).exists():
-            raise InputError(f"{doc_dir} is not a complete document folder of `sohoa run` (no {needed})")
+            raise UsageError(f"{doc_dir} is not a complete document folder of `sohoa run` (no {needed})")
     if source is None:
         manifest = doc_dir.parent / "manifest.jsonl"
         entries = []
@@ -278,7 +278,7 @@ def review_document(doc_dir: str | Path, source: str | Path | None = None) -> Pa
                 continue  # a line cut short by an interrupted run
         found = [e for e in entries if e.get("doc_id") == doc_dir.name]
         if not found:
-            raise InputError(f"no manifest entry for {doc_dir.name}: give the scan with --source")
+            raise UsageError(f"no manifest entry for {doc_dir.name}: give the scan with --source")
         source = Path(found[-1].get("path") or found[-1]["source"])
         if not source.exists():
             raise InputError(f"the scan {source} is not there any more: give it with --source")
@@ -289,7 +289,7 @@ def review_document(doc_dir: str | Path, source: str | Path | None = None) -> Pa
     if not source.exists():
         raise InputError(f"the scan {source} is not there any more: give it with --source")
     if source.suffix.lower() == ".txt":
-        raise InputError("a text input has no scan to review")
+        raise UsageError("a text input has no scan to review")
     kind = "pdf" if source.suffix.lower() == ".pdf" else "image"
     try:
         return write_review(doc_dir, source, kind)

@@ -242,3 +242,11 @@ def test_a_document_that_runs_out_of_memory_says_so(tmp_path, monkeypatch):
     summary = run_batch([str(source)], tmp_path / "out", BatchOptions(jobs=1, quiet=True))
     (entry,) = summary.entries
     assert entry.status == "failed" and "out of memory" in entry.error  # never an empty reason
+
+
+def test_html_on_a_finished_run_adds_the_review_pages_without_reading_again(bad_batch, tmp_path):
+    scan, out = bad_batch / "good.pdf", tmp_path / "out"
+    run_batch([str(scan)], out, BatchOptions(jobs=1, engine="null", quiet=True, pdf=False))
+    assert not (out / "good" / "review.html").exists()
+    again = run_batch([str(scan)], out, BatchOptions(jobs=1, engine="null", quiet=True, pdf=False, html=True))
+    assert again.skipped == 1 and (out / "good" / "review.html").exists()
