@@ -115,28 +115,25 @@ def _toned(char: str) -> bool:
 
 
 def _toned_capitals_in_capitals(text: str) -> str:
-    """A word typed in capitals whose toned vowels came out small ('TRà', 'MộT'): TCVN3 has no
-    capital toned vowels, so a heading in capitals stores them as the small letters (its
+    """A word typed in capitals whose toned vowels came out small ('TRà', 'ñY' for 'ỦY'): TCVN3
+    has no capital toned vowels, so a heading in capitals stores them as the small letters (its
     capitals font draws them large). Such a vowel is made capital where every other letter of
-    its word is a capital, and the word has two capitals or stands in a line of capitals."""
+    its word is a capital and the word shows it is no title-case word ('Số', 'Tỉnh'): two
+    capitals besides it, or a capital after it."""
     if not any(_toned(c) for c in text if c.islower()):
         return text
-    out = []
-    for line in text.split("\n"):
-        words = _LETTERS.findall(line)
-        capitals_line = sum(1 for w in words if w.isupper() and len(w) > 1) >= 2
 
-        def lift(match: re.Match) -> str:
-            word = match.group()
-            plain = [c for c in word if not (c.islower() and _toned(c))]
-            if len(plain) == len(word) or not all(c.isupper() for c in plain):
-                return word
-            if sum(c.isupper() for c in word) >= 2 or capitals_line:
-                return "".join(c.upper() if c.islower() else c for c in word)
+    def lift(match: re.Match) -> str:
+        word = match.group()
+        small = [k for k, c in enumerate(word) if c.islower() and _toned(c)]
+        plain = [c for k, c in enumerate(word) if k not in small]
+        if not small or not plain or not all(c.isupper() for c in plain):
             return word
+        if len(plain) >= 2 or any(k + 1 < len(word) and word[k + 1].isupper() for k in small):
+            return "".join(c.upper() if c.islower() else c for c in word)
+        return word
 
-        out.append(_LETTERS.sub(lift, line))
-    return "\n".join(out)
+    return _LETTERS.sub(lift, text)
 
 
 def _join_split_capitals(text: str) -> str:

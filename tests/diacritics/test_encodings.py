@@ -342,3 +342,9 @@ def test_a_legacy_body_under_a_utf8_heading_keeps_both_readable():
     data = heading.encode("utf-8") + b"\n" + b"\n".join(CODECS["tcvn3"].encode(line) for line in body) + b"\n"
     decoded = decode_bytes(data)
     assert decoded.encoding == "tcvn3" and decoded.text == "\n".join([heading, *body]) + "\n"
+
+
+@pytest.mark.parametrize("text", ["CÔNG BÁO/Số 1657 + 1658/Ngày 09-12-2025", "Số: 107/2025/TT-BTC",
+                                  "UBND HĐND ở tỉnh và ý kiến", "Tỉnh ủy, Hà Nội"])
+def test_title_case_and_small_words_beside_capitals_stay_as_written_in_tcvn3(text):
+    assert CODECS["tcvn3"].decode(CODECS["tcvn3"].encode(text)) == text
