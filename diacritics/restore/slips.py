@@ -3,7 +3,7 @@
 - case garble inside a word: 'sỞ', 'mỐI', 'XOẮn' (Tesseract mixes capital and small glyphs of
   the same letter) → the word in one case, when that spells a Vietnamese syllable;
 - 'l' and 'I' read for '1' inside numbers: 'l1' → '11', '1I6' → '116' (a number opened by a
-  capital I is a code, 'Phụ lục I18', and stays);
+  capital I is a code, 'Phụ lục I18', and stays, unless a slash follows it: 'I3/UB-TP');
 - a word glued to a year: 'năm2008' → 'năm 2008'.
 Foreign mixed-case names ('iPhone', 'McLaren') are not syllables and are left alone.
 """
@@ -17,9 +17,10 @@ from sohoa.diacritics.records import Edit
 from sohoa.diacritics.syllables import has_marks, is_syllable
 
 _WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}(?![^\W\d_])")
-_NUMBER_WITH_ONES = re.compile(r"(?<![\w.,/-])(?!I)(?=[lI|]*\d)[\dlI|]*[lI|][\dlI|]*(?![\w])")
-"""A number with 'l', 'I' or '|' for a one; not one that opens with a capital I, which typed text
-writes before figures in codes of its own ('Phụ lục I18', 'khoản I2')."""
+_NUMBER_WITH_ONES = re.compile(r"(?<![\w.,/-])(?!I(?![\dlI|]*/))(?=[lI|]*\d)[\dlI|]*[lI|][\dlI|]*(?![\w])")
+"""A number with 'l', 'I' or '|' for a one. One that opens with a capital I is a code of typed
+text ('Phụ lục I18', 'khoản I2'), unless a slash follows it: the number of a document code or a
+date, which opens with a figure ('số I3/UB-TP' is 13/UB-TP)."""
 _WORD_GLUED_TO_YEAR = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,7})((?:19|20)\d\d)(?!\d)")
 
 

@@ -726,7 +726,10 @@ def test_a_code_opened_by_a_capital_i_is_no_misread_number(line):
     assert repair(line).text == line
 
 
-def test_a_one_read_as_a_small_l_is_still_mended():
+def test_a_one_read_as_a_small_l_or_opening_a_codes_number_is_still_mended():
     from sohoa.diacritics import repair
 
     assert repair("ngày l5 tháng 3 năm 2023").text == "ngày 15 tháng 3 năm 2023"
+    # a real scan's 'số 13/UB-TP': a code's number opens with a figure
+    assert repair("tại phiếu trình số I3/UB-TP, ngày 18 tháng 01 năm 1999.").text == \
+        "tại phiếu trình số 13/UB-TP, ngày 18 tháng 01 năm 1999."
