@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from sohoa.ingest.archival.geometry import to_original
+from sohoa.ingest.archival.geometry import shown_turned, to_original
 from sohoa.ingest.archival.layer import layer_words, upright_box
 
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -114,7 +114,8 @@ def page_box_agreement(pdf: str | Path, records: Sequence[dict], pages: Sequence
                     width, height = height, width
                 found = np.array([[float(v) for v in m[:4]] for m in _WORD.findall(html.unescape(found_pages[n]))]
                                  ).reshape(-1, 4)
-                rotation = records[n].get("rotation", 0) % 360  # the page is shown as it was read
+                # a page shown turned as it was read has its words on the upright page
+                rotation = records[n].get("rotation", 0) % 360 if shown_turned(records[n]) else 0
                 for line in layer_words(records[n]):
                     for word in line:
                         l, t, r, b = upright_box(to_original(records[n], word["bbox"]), rotation)

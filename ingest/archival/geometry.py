@@ -59,3 +59,14 @@ def to_original(record: dict, bbox) -> Box:
     elif rotation == 270:
         cx, cy, w, h = W0 - cy, cx, h, w
     return ((cx - w / 2) / W0, (cy - h / 2) / H0, (cx + w / 2) / W0, (cy + h / 2) / H0)
+
+
+TURN_MIN_WORDS = 20
+"""Words a page must read turned before the searchable PDF shows it turned: the turn found on a
+blank back of a sheet (a stamp, specks; none or one word read) says nothing of how it stands."""
+
+
+def shown_turned(record: dict) -> bool:
+    """Whether the searchable PDF shows the page turned by its `rotation` (upright as read)."""
+    words = sum(1 for word in record.get("words", ()) if not word.get("set_aside"))
+    return bool(record.get("rotation", 0) % 360) and words >= TURN_MIN_WORDS

@@ -24,6 +24,7 @@ from typing import Sequence
 import pikepdf
 
 from sohoa.ingest.archival import font
+from sohoa.ingest.archival.geometry import shown_turned
 from sohoa.ingest.archival.layer import LAYOUTS, Layout, layer_ops, layer_words
 from sohoa.ingest.archival.standard_fonts import embed_standard_fonts
 
@@ -61,19 +62,37 @@ def text_layer(record: dict, frame: _Frame, fonts: font.GlyphlessFonts, layout: 
     """The content stream that writes the page's words invisibly over their boxes (see
     layer.py), and the fonts it uses.
 
-    The page is shown upright (`turn_upright`), so text runs level on it as displayed, each
-    word at the place its box has on the original scan; on a tilted scan the words of a line
-    step up or down with it, within what extractors still read as one line."""
-    ops, used = layer_ops(record, frame.width, frame.height, frame.point, fonts, layout)
+    Text runs level on the upright page: a page shown turned upright (`turn_upright`) has it
+    level as displayed, and a sideways page shown as it came has it running along its lines;
+    each word lies at the place its box has on the original scan, and on a tilted scan the
+    words of a line step up or down with it, within what extractors still read as one line."""
+    rotation = 0 if shown_turned(record) else record.get("rotation", 0) % 360
+    width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
+    displayed = _upright_to_displayed(rotation, frame.width, frame.height)
+    ops, used = layer_ops(record, width, height, lambda u, v: frame.point(*displayed(u, v)), fonts, layout)
     return ("\n".join(ops) + "\n").encode("ascii"), used
+
+
+def _upright_to_displayed(rotation: int, width: float, height: float):
+    """Upright-page points (top-down) → displayed-page points, for a page turned `rotation`
+    degrees clockwise to be upright; `width`, `height` are the displayed page's."""
+    if rotation == 90:
+        return lambda u, v: (v, height - u)
+    if rotation == 180:
+        return lambda u, v: (width - u, height - v)
+    if rotation == 270:
+        return lambda u, v: (width - v, u)
+    return lambda u, v: (u, v)
 
 
 def turn_upright(page: pikepdf.Page, record: dict) -> None:
     """Show a scan that was read turned (`rotation`: degrees clockwise that made it upright)
-    the way it was read: the page's /Rotate takes the turn, its picture stays as it was."""
+    the way it was read, where its text shows the turn (`shown_turned`): the page's /Rotate
+    takes the turn, its picture stays as it was."""
     rotation = record.get("rotation", 0) % 360
-    if rotation:
+    if rotation and shown_turned(record):
         page.obj.Rotate = (int(page.obj.get("/Rotate", 0)) + rotation) % 360
+
 
 
 def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, fonts: font.GlyphlessFonts) -> pikepdf.Stream:

@@ -485,7 +485,10 @@ def test_sideways_scan_gets_text_running_along_its_lines(tmp_path, rotation):
 
 @needs_poppler
 @pytest.mark.parametrize("rotation", [90, 180, 270])
-def test_a_turned_scan_is_shown_upright_with_its_picture_untouched(tmp_path, rotation):
+def test_a_turned_scan_is_shown_upright_with_its_picture_untouched(tmp_path, monkeypatch, rotation):
+    from sohoa.ingest.archival import geometry
+
+    monkeypatch.setattr(geometry, "TURN_MIN_WORDS", 10)  # the test page reads 10 words (and a page number)
     upright = Image.new("L", (1240, 1754), 235)
     upright.paste(20, (60, 60, 360, 200))  # a dark mark at the upright page's top left
     source = tmp_path / "turned.jpg"
@@ -556,3 +559,15 @@ def test_a_photo_without_a_resolution_is_not_shrunk_on_the_review_page(tmp_path)
     (name,) = render_scans(photo, "image", 1, tmp_path / "review")
     with Image.open(tmp_path / name) as shown:
         assert shown.size == (576, 960)  # an A4 page at about 80 dpi: shown as it is, not as a thumbnail
+
+
+@needs_poppler
+def test_a_blank_back_read_turned_is_shown_as_it_came(tmp_path):
+    source = jpeg(tmp_path / "back.jpg")
+    rec = dict(record(), rotation=90)
+    rec["words"] = [dict(rec["words"][0], text="Hà")]  # one scrap: the turn found says nothing
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [rec]))
+    with pikepdf.open(pdf) as document:
+        assert int(document.pages[0].get("/Rotate", 0)) == 0
+    assert box_agreement(pdf, [rec]) == (1, 1)
