@@ -68,15 +68,45 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
         height = int(round(float(page_el.get("height", 0)) * scale))
         for b, block in enumerate(page_el.iter(f"{_NS}block"), start=1):
             for l, line in enumerate(block.iter(f"{_NS}line"), start=1):
-                for n, word in enumerate(line.iter(f"{_NS}word"), start=1):
+                found = []
+                for word in line.iter(f"{_NS}word"):
                     text = (word.text or "").strip()
                     if not text:
                         continue
                     bbox = tuple(int(round(float(word.get(k)) * scale)) for k in ("xMin", "yMin", "xMax", "yMax"))
                     if not (0 <= (bbox[0] + bbox[2]) / 2 <= width and 0 <= (bbox[1] + bbox[3]) / 2 <= height):
                         continue  # outside the crop box: hidden from the reader
-                    words.append(OcrWord(text=text, conf=100.0, bbox=bbox, block=b, par=1, line=l, word=n))
+                    found.append((text, bbox))
+                words += [OcrWord(text=text, conf=100.0, bbox=bbox, block=b, par=1, line=l, word=n)
+                          for n, (text, bbox) in enumerate(_whole_syllables(found), start=1)]
     return words, width, height
+
+
+SPLIT_GAP = 0.2
+"""The widest gap (in the words' height) inside a syllable that a PDF writer's glyph placement
+made pdftotext cut ('Ch ỉ tiêu', 'Đ ơ n v ị' from a browser's printed Vietnamese): a word
+space is wider."""
+
+
+def _whole_syllables(words: list[tuple[str, tuple[int, int, int, int]]]) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """A line's words with the pieces of a syllable that pdftotext cut apart put back together:
+    neighbours closer than SPLIT_GAP that spell a Vietnamese syllable together, where one of
+    them is none on its own ('Ch' + 'ỉ'); two words that each are one stay apart."""
+    from sohoa.diacritics.syllables import is_syllable
+
+    out: list[tuple[str, tuple[int, int, int, int]]] = []
+    for text, box in words:
+        if out:
+            last, last_box = out[-1]
+            gap = box[0] - last_box[2]
+            joined = last + text
+            if (0 <= gap < SPLIT_GAP * max(1, last_box[3] - last_box[1]) and joined.isalpha()
+                    and is_syllable(joined.lower())
+                    and not (is_syllable(last.lower()) and is_syllable(text.lower()))):
+                out[-1] = (joined, (last_box[0], min(last_box[1], box[1]), box[2], max(last_box[3], box[3])))
+                continue
+        out.append((text, box))
+    return out
 
 
 # ------------------------------------------------------------------ stamps and coverage

@@ -17,3 +17,18 @@ def test_layers_that_are_no_vietnamese_text_are_not_taken():
                             "society in the year 2023 with its main targets")
     assert not is_real_text("§ ¶ • † ‡ ° ± … ‰ ′ ″ ‹ › ¤ ¦ ¨ © ª « ¬ ® ¯")
     assert not is_real_text("Kim ngạch (cid:12)(cid:13) xuất khẩu triệu đồng 356 677 206 373 Không đạt 7 Số bác sỹ")
+
+
+def test_the_pieces_of_a_syllable_a_pdf_writer_placed_apart_are_one_word():
+    from sohoa.ingest.textlayer import _whole_syllables
+
+    def line(*pieces):  # (text, left, right) at 40 px high
+        return [(text, (x0, 100, x1, 140)) for text, x0, x1 in pieces]
+
+    # 'Đ ơ n v ị tính' as pdftotext cut a browser's printed 'Đơn vị tính': gaps of 2-3 px
+    assert [t for t, _ in _whole_syllables(line(("Đ", 0, 20), ("ơ", 23, 38), ("n", 40, 55), ("v", 70, 82),
+                                                 ("ị", 84, 92), ("tính", 110, 170)))] == ["Đơn", "vị", "tính"]
+    # two words that each are one stay apart, however close; a word space is no cut
+    assert [t for t, _ in _whole_syllables(line(("đi", 0, 30), ("học", 32, 80)))] == ["đi", "học"]
+    assert [t for t, _ in _whole_syllables(line(("Ch", 0, 30), ("ỉ", 45, 55)))] == ["Ch", "ỉ"]
+    assert [t for t, _ in _whole_syllables(line(("TP", 0, 30), ("Huế", 32, 80)))] == ["TP", "Huế"]
