@@ -52,35 +52,37 @@ class _Line:
         return max(w.y1 for w in self.words)
 
 
-def ink_words(ink: np.ndarray) -> tuple[list[OcrWord], float]:
-    """Word boxes from ink (letters and their diacritics merged), as words not read yet, and
-    the typical text height."""
+def ink_words(ink: np.ndarray) -> tuple[list[OcrWord], list[Box], float]:
+    """Word boxes from ink (letters and their diacritics merged), as words not read yet; the
+    dashes among the ink's blobs (flat, a letter or so long: a sub-row's '-' in a TT column,
+    which the words leave out with specks and rules' traces); and the typical text height."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     heights = heights[(stats[1:, cv2.CC_STAT_AREA] >= 20) & (heights < 150)]
     if len(heights) < 20:
-        return [], 0.0
+        return [], [], 0.0
     letter = float(np.percentile(heights, 75))
+    x, y, w, h = _boxes(stats)
+    dash = (h <= 0.3 * letter) & (w >= 2 * h) & (0.3 * letter <= w) & (w <= 1.5 * letter)
+    dashes = [(int(a), int(b), int(a + c), int(b + d)) for a, b, c, d in zip(x[dash], y[dash], w[dash], h[dash])]
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(0.3 * letter)), max(3, int(0.25 * letter))))
     merged = cv2.dilate(ink, kernel)
     _, _, stats, _ = cv2.connectedComponentsWithStats(merged, connectivity=8)
-    x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    x, y, w, h = _boxes(stats)
     # long thin blobs are what is left of erased rules and underlines, not words
     kept = (0.4 * letter <= h) & (h <= 3.0 * letter) & (w <= 8 * h)
     return [OcrWord("", 0.0, (int(a), int(b), int(a + c), int(b + d)))
-            for a, b, c, d in zip(x[kept], y[kept], w[kept], h[kept])], letter
+            for a, b, c, d in zip(x[kept], y[kept], w[kept], h[kept])], dashes, letter
 
 
-def dash_boxes(ink: np.ndarray, letter: float) -> list[Box]:
-    """Dashes on the page: flat blobs a letter or so long ('-' of a sub-row in a TT column),
-    which `ink_words` leaves out with specks and rules' traces."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-    dash = (h <= 0.3 * letter) & (w >= 2 * h) & (0.3 * letter <= w) & (w <= 1.5 * letter)
-    return [(int(a), int(b), int(a + c), int(b + d)) for a, b, c, d in zip(x[dash], y[dash], w[dash], h[dash])]
+def _boxes(stats: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(left, top, width, height) arrays of connected components' stats, the background left out."""
+    return tuple(stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
 
 
-def _visual_lines(words: list[OcrWord]) -> list[_Line]:
+def visual_lines(words: list[OcrWord]) -> list[_Line]:
+    """Words grouped into lines by where they stand (a word whose middle lies within one of the
+    last lines' height joins it), lines top to bottom, words left to right."""
     lines: list[_Line] = []
     for word in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
         cy = (word.y0 + word.y1) / 2
@@ -251,15 +253,14 @@ def find_borderless_tables(doc_id: str, page: int, ink: np.ndarray,
                            exclude: list[Box] = ()) -> list[Table]:
     """Borderless tables on a page whose ruled tables (boxes in `exclude`) are already found.
     `ink` is the binarised page with rules and specks removed; `read(boxes)` reads cells."""
-    words, letter = ink_words(ink)
-    dashes = dash_boxes(ink, letter)
+    words, dashes, letter = ink_words(ink)
     words = [w for w in words if not any(b[0] <= (w.x0 + w.x1) / 2 <= b[2] and b[1] <= (w.y0 + w.y1) / 2 <= b[3]
                                          for b in exclude)]
     if len(words) < 12:
         return []
     height = median(w.y1 - w.y0 for w in words)
     gap = 1.0 * height
-    lines = _visual_lines(words)
+    lines = visual_lines(words)
     counts = [_column_count(line, gap, height) for line in lines]
     tables: list[Table] = []
     i = floor = 0  # floor: the first line after the last table found

@@ -33,6 +33,7 @@ import numpy as np
 from sohoa.ingest.ocr import OcrEngine, recognise_each
 from sohoa.ingest.records import OcrWord
 from sohoa.ingest.sheet import crop_words, stack
+from sohoa.tables.borderless import visual_lines
 from sohoa.tables.tittles import with_dot_alternatives
 from sohoa.tables.values import TEXT, parse_value
 
@@ -126,7 +127,9 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
     # numbers that read doubtfully get a second, digits-only pass (again one call for all):
     # read with little confidence, not a number, with other than as many digits as the crop
     # shows, or written unlike the other figures of their column (`off_format`)
-    off_format = _off_format([clean_cell_text(text) for text, _ in first], [b[0] for b in boxes])
+    cleaned = [clean_cell_text(text) for text, _ in first]
+    decimals = _column_decimals(cleaned, [b[0] for b in boxes])  # also for strokes read for separators, below
+    off_format = _off_format(cleaned, decimals)
     numeric = [k for k, (text, conf) in enumerate(first)
                if crops[k] is not None and _PLAIN_NUMBER.match(text) and (
                    conf < 90 or parse_value(text).qualifier == TEXT or k in off_format
@@ -175,9 +178,7 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, ink: np.ndarray, boxes: list
         other_readings[k].append((raw, lines[k].conf))
         if fix_separators(clean_cell_text(raw), sharp[k]) in rivals[k]:
             texts[k] = (raw, lines[k].conf)
-    _separators_read_as_strokes(texts, first_words,
-                                _column_decimals([clean_cell_text(text) for text, _ in first], [b[0] for b in boxes]),
-                                other_readings)
+    _separators_read_as_strokes(texts, first_words, decimals, other_readings)
     # lone glyphs (a TT digit, '%', 'I'): the block reader guesses badly; ask for one character.
     # A narrow crop whose first reading runs over several lines is a wrapped label ('Ước thực /
     # hiện năm / 2023'), not a glyph: read as one character it loses its first lines
@@ -222,22 +223,9 @@ def cells_from_exact_words(boxes: list[tuple[int, int, int, int]], words: list[O
     for x0, y0, x1, y1 in boxes:
         inside = ((centres[:, 0] >= x0) & (centres[:, 0] < x1) & (centres[:, 1] >= y0) & (centres[:, 1] < y1))
         held = [replace(words[i], conf=100.0, alternatives=(), readings=()) for i in np.flatnonzero(inside)]
-        ordered = [w for line in _lines_by_position(held) for w in line]
+        ordered = [w for line in visual_lines(held) for w in line.words]
         cells.append(CellText(" ".join(w.text for w in ordered), 100.0, words=tuple(ordered)))
     return cells
-
-
-def _lines_by_position(words: list[OcrWord]) -> list[list[OcrWord]]:
-    """Words grouped into lines by where they stand (a word whose middle lies within the
-    current line's height joins it), lines top to bottom, words left to right."""
-    lines: list[list[OcrWord]] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        if lines and lines[-1][0].bbox[1] <= middle <= lines[-1][0].bbox[3]:
-            lines[-1].append(word)
-        else:
-            lines.append([word])
-    return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
 
 
 def placed_words(text: str, conf: float, read: list[OcrWord], origin: tuple[int, int], first: bool
@@ -681,12 +669,12 @@ def _column_decimals(texts: list[str], columns: list[int]) -> dict[int, int]:
     return out
 
 
-def _off_format(texts: list[str], columns: list[int]) -> dict[int, Callable[[str], bool]]:
-    """Cells written unlike the other figures of their column (`_column_decimals`): a plain
-    number with another number of decimals ('7850' or '78,5' among '78,50') is off its
+def _off_format(texts: list[str], decimals: dict[int, int]) -> dict[int, Callable[[str], bool]]:
+    """Cells written unlike the other figures of their column (`decimals`, `_column_decimals`):
+    a plain number with another number of decimals ('7850' or '78,5' among '78,50') is off its
     column's format. Cell index → the test a reading of it must pass to fit."""
     out = {}
-    for k, usual in _column_decimals(texts, columns).items():
+    for k, usual in decimals.items():
         d = _decimals(texts[k])
         if d is not None and d != usual:
             out[k] = lambda text, usual=usual: _decimals(text) == usual

@@ -218,14 +218,15 @@ def test_touching_digits_are_counted_by_their_width():
 
 
 def test_a_figure_written_unlike_its_column_is_off_format():
-    from sohoa.tables.cellocr import _off_format
+    from sohoa.tables.cellocr import _column_decimals, _off_format
 
     texts = ["78,50", "85,00", "7850", "93,10", "Tỷ lệ", "1.234", "97,65"]
     columns = [5, 5, 5, 5, 1, 9, 5]
-    found = _off_format(texts, columns)
+    found = _off_format(texts, _column_decimals(texts, columns))
     assert set(found) == {2} and found[2]("78,50") and not found[2]("785,0")
     # a column of mixed figures has no format to keep
-    assert _off_format(["85", "78,5", "6.500", "0,54", "12"], [3] * 5) == {}
+    mixed = ["85", "78,5", "6.500", "0,54", "12"]
+    assert _off_format(mixed, _column_decimals(mixed, [3] * 5)) == {}
 
 
 @pytest.mark.integration
