@@ -268,26 +268,20 @@ def review_document(doc_dir: str | Path, source: str | Path | None = None) -> Pa
     for needed in ("pages.jsonl", "text.txt", "ocr.txt"):
         if not (doc_dir / needed).exists():
             raise UsageError(f"{doc_dir} is not a complete document folder of `sohoa run` (no {needed})")
+    entry = None
     if source is None:
-        manifest = doc_dir.parent / "manifest.jsonl"
-        entries = []
-        for line in manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []:
-            try:
-                entries.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a line cut short by an interrupted run
-        found = [e for e in entries if e.get("doc_id") == doc_dir.name]
-        if not found:
+        from sohoa.manifest import read_manifest
+
+        entry = read_manifest(doc_dir.parent).get(doc_dir.name)
+        if entry is None:
             raise UsageError(f"no manifest entry for {doc_dir.name}: give the scan with --source")
-        source = Path(found[-1].get("path") or found[-1]["source"])
-        if not source.exists():
-            raise InputError(f"the scan {source} is not there any more: give it with --source")
-        if found[-1].get("sha256") and sha256_of(source) != found[-1]["sha256"]:
-            raise InputError(f"the scan {source} has changed since it was processed (another sha256): "
-                             "run it again, or give the scan that was processed with --source")
+        source = entry.get("path") or entry["source"]
     source = Path(source)
     if not source.exists():
         raise InputError(f"the scan {source} is not there any more: give it with --source")
+    if entry is not None and entry.get("sha256") and sha256_of(source) != entry["sha256"]:
+        raise InputError(f"the scan {source} has changed since it was processed (another sha256): "
+                         "run it again, or give the scan that was processed with --source")
     if source.suffix.lower() == ".txt":
         raise UsageError("a text input has no scan to review")
     kind = "pdf" if source.suffix.lower() == ".pdf" else "image"
