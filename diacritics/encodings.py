@@ -264,7 +264,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
     except UnicodeDecodeError as exc:
         utf8_error = exc
         # legacy lines beside UTF-8 ones, or a Windows dash pasted into one line of UTF-8 text
-        mended = _utf8_lines_in_legacy_text(data) or _utf8_with_stray_bytes(data)
+        lines = data.split(b"\n")
+        as_utf8 = _lines_as_utf8(lines)
+        mended = _utf8_lines_in_legacy_text(lines, as_utf8) or _utf8_with_stray_bytes(data, as_utf8)
         if mended is not None:
             return mended
     else:
@@ -303,19 +305,25 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
 MIN_LEGACY_WORDS = 2  # Vietnamese words of two letters or more the legacy lines must make: a stray byte makes one letter
 
 
-def _utf8_lines_in_legacy_text(data: bytes) -> DecodedText | None:
+def _lines_as_utf8(lines: list[bytes]) -> list[str | None]:
+    """Each line decoded as UTF-8, or None where it is not UTF-8."""
+    out: list[str | None] = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(None)
+    return out
+
+
+def _utf8_lines_in_legacy_text(lines: list[bytes], as_utf8: list[str | None]) -> DecodedText | None:
     """A legacy file with lines added later in UTF-8 (a TCVN3 body under a UTF-8 heading): the
     lines that are UTF-8 with Vietnamese letters, and read cleanly so, stay UTF-8; the others are
     read in the legacy encoding their own bytes read best in. None where no line is such UTF-8,
-    or the other lines read as no legacy encoding."""
-    lines = data.split(b"\n")
+    or the other lines read as no legacy encoding. `as_utf8`: each line as UTF-8 (`_lines_as_utf8`)."""
     utf8: dict[int, str] = {}
-    for k, line in enumerate(lines):
-        if line.isascii():
-            continue
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
+    for k, (line, text) in enumerate(zip(lines, as_utf8)):
+        if line.isascii() or text is None:
             continue
         score = readability(text)
         if score.good >= 1 and score.bad == 0 and any(has_marks(w) for w in _WORD.findall(text)):
@@ -341,17 +349,12 @@ STRAY_BYTE_LINES = 0.05
 into one line) and still be read as UTF-8, those bytes replaced by U+FFFD."""
 
 
-def _utf8_with_stray_bytes(data: bytes) -> DecodedText | None:
+def _utf8_with_stray_bytes(data: bytes, as_utf8: list[str | None]) -> DecodedText | None:
     """UTF-8 text with a few invalid bytes (on at most `STRAY_BYTE_LINES` of its lines, which
-    read as Vietnamese otherwise), those bytes replaced; None for anything else."""
-    lines = data.split(b"\n")
-    bad = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(number)
-    if not bad or len(bad) > max(1, STRAY_BYTE_LINES * len(lines)):
+    read as Vietnamese otherwise), those bytes replaced; None for anything else. `as_utf8`:
+    each line as UTF-8 (`_lines_as_utf8`)."""
+    bad = [number for number, text in enumerate(as_utf8, start=1) if text is None]
+    if not bad or len(bad) > max(1, STRAY_BYTE_LINES * len(as_utf8)):
         return None
     text = data.decode("utf-8", errors="replace")
     score = readability(text)

@@ -75,11 +75,15 @@ def _open_text(path: Path):
     return open(path, encoding="utf-8")
 
 
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> InputError:
+    return InputError(f"{path} is not UTF-8 text (byte {exc.start})", hint="convert the corpus to UTF-8")
+
+
 def _read_all(handle, path: Path) -> str:
     try:
         return handle.read()
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not UTF-8 text (byte {exc.start})", hint="convert the corpus to UTF-8") from exc
+        raise _not_utf8(path, exc) from exc
 
 
 def _records(handle, path: Path) -> Iterator[tuple[int, dict]]:
@@ -88,8 +92,7 @@ def _records(handle, path: Path) -> Iterator[tuple[int, dict]]:
         try:
             yield from (line for line in handle if line.strip())
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path} is not UTF-8 text (byte {exc.start})",
-                             hint="convert the corpus to UTF-8") from exc
+            raise _not_utf8(path, exc) from exc
 
     for n, line in enumerate(lines()):
         try:
