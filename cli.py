@@ -230,10 +230,10 @@ def tables_command(inputs, out_dir, jobs, force, dpi, page_timeout, cell_ocr_mod
 def train_command(corpora, model_path, max_tokens, ocr_pages, garble_pages, work_dir, ocr_model, all_texts):
     """Rebuild the repair model from a clean corpus (its train split; held-out docs are never read).
     Restore with it by `sohoa repair --model` or `sohoa run --model`."""
+    from sohoa.diacritics.repair_command import check_writable
     from sohoa.diacritics.restore.train import train_from_corpora
 
-    if not Path(model_path).resolve().parent.is_dir():
-        raise click.UsageError(f"-o {model_path}: its folder does not exist")
+    check_writable(Path(model_path), "-o")
     train_from_corpora(list(corpora), model_path, max_tokens_per_corpus=max_tokens, ocr_pages=ocr_pages,
                        work_dir=work_dir, ocr_model=ocr_model, garble_pages=garble_pages,
                        split="all" if all_texts else "train")

@@ -178,7 +178,7 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
     # a place that cannot be written is said before any work, not after it
     for target, option in ((None if to_stdout else output, "-o"), (options.html_path, "--html")):
         if target is not None:
-            _check_writable(Path(target), option)
+            check_writable(Path(target), option)
     # a file is written beside its place and moved there once whole: the output may be one of
     # the inputs (repair in place), and an interrupted run leaves the old file, not half a new one
     partial = None if to_stdout else _partial_beside(Path(output))
@@ -220,7 +220,7 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
         click.echo(f"review page: {options.html_path}", err=True)
 
 
-def _check_writable(target: Path, option: str) -> None:
+def check_writable(target: Path, option: str) -> None:
     """A UsageError where `target`'s folder does not exist or cannot be written."""
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():

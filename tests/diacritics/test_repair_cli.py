@@ -176,3 +176,9 @@ def test_train_says_what_is_wrong_with_a_corpus(runner, tmp_path, name, data, wo
     (tmp_path / name).write_bytes(data)
     result = runner.invoke(main, ["train", "--corpus", str(tmp_path / name), "-o", str(tmp_path / "m.npz")])
     assert result.exit_code != 0 and words in result.output and isinstance(result.exception, SystemExit)
+
+
+def test_train_into_a_folder_that_is_not_there_is_a_usage_error_before_any_work(runner, tmp_path):
+    (tmp_path / "c.txt").write_text("Mả mã mạ mà.\n", encoding="utf-8")
+    result = runner.invoke(main, ["train", "--corpus", str(tmp_path / "c.txt"), "-o", str(tmp_path / "none" / "m.npz")])
+    assert result.exit_code == 2 and "does not exist" in result.output
