@@ -7,6 +7,11 @@ are clearly wider than the white between the lines of one wrapped cell. The cut 
 when it looks like several rows: most columns with ink have ink in two or more of the pieces
 (a single row whose name wraps over three lines has ink in one or two columns per line, the
 figures standing on one line only).
+
+A lattice row of two rows gives a single cut, where the widths of its white bands cannot be
+compared (two lines, or a wrapped name over a one-line row). Such a cut asks for more: the first
+column prints on the first line of each piece (a row's number stands on its first line and
+never wraps), and at least two thirds of the columns with ink print in both pieces.
 """
 
 from __future__ import annotations
@@ -35,11 +40,11 @@ def row_cuts(band: np.ndarray, column_edges: list[tuple[int, int]]) -> list[int]
     [] when it is one row. `column_edges` are the x ranges of the columns inside the band."""
     runs = _text_runs(band)
     heights = sorted(b - a + 1 for a, b in runs)
-    if len(runs) < 3:
+    if len(runs) < 2:
         return []
     text_h = heights[len(heights) // 2]
     runs = [r for r in runs if r[1] - r[0] + 1 >= 0.3 * text_h]  # specks are no lines
-    if len(runs) < 3:
+    if len(runs) < 2:
         return []
     gaps = [runs[k + 1][0] - runs[k][1] - 1 for k in range(len(runs) - 1)]
     smallest = min(gaps)
@@ -50,14 +55,23 @@ def row_cuts(band: np.ndarray, column_edges: list[tuple[int, int]]) -> list[int]
     else:
         return []
     cuts = [(runs[k][1] + runs[k + 1][0]) // 2 for k in cut_at]
-    if len(cuts) < 2:
-        return []
     pieces = list(zip([0] + cuts, cuts + [band.shape[0]]))
     inked_columns = [(x0, x1) for x0, x1 in column_edges if band[:, x0:x1].any()]
+    if not inked_columns:
+        return []
     spread = sum(1 for x0, x1 in inked_columns
                  if sum(band[y0:y1, x0:x1].any() for y0, y1 in pieces) >= 2)
-    if not inked_columns or spread < max(2, (len(inked_columns) + 1) // 2):
+    if len(cuts) >= 2:
+        return cuts if spread >= max(2, (len(inked_columns) + 1) // 2) else []
+    if spread < max(2, -(-2 * len(inked_columns) // 3)):
         return []
+    # one cut: the first column's ink opens each piece, on the piece's first line
+    x0, x1 = inked_columns[0]
+    for y0, y1 in pieces:
+        first_line = next(r for r in runs if r[0] >= y0)
+        inked = np.flatnonzero(band[y0:y1, x0:x1].any(axis=1))
+        if inked.size == 0 or abs(y0 + int(inked[0]) - first_line[0]) > text_h / 2:
+            return []
     return cuts
 
 

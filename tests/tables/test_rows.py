@@ -46,6 +46,37 @@ def test_one_row_of_a_long_name_with_wide_line_spacing_stays_whole():
     assert row_cuts(band, COLUMNS) == []
 
 
+def test_two_rows_of_one_line_each_are_cut():
+    # one cut: the widths of the white bands cannot be compared, the columns tell
+    assert len(row_cuts(_band([[1, 1, 1, 1, 1]] * 2, row_gap=24), COLUMNS)) == 1
+
+
+def test_a_wrapped_row_above_a_one_line_row_is_cut_once():
+    assert len(row_cuts(_band([[1, 2, 1, 1, 1], [1, 1, 1, 1, 1]], row_gap=24), COLUMNS)) == 1
+
+
+def test_one_row_wrapping_in_several_columns_stays_whole():
+    # name and unit over two lines, with wide line spacing: the row's number stands on the
+    # first line only, so the second line is no row of its own
+    assert row_cuts(_band([[1, 2, 2, 1, 1]], row_gap=24), COLUMNS) == []
+    band = np.zeros((200, COLUMNS[-1][1]), dtype=bool)
+    for x0, x1 in COLUMNS[1:3]:
+        for k in range(2):
+            band[10 + k * 70:10 + k * 70 + LINE_H, x0 + 8:x1 - 8] = True
+    for x0, x1 in (COLUMNS[0], *COLUMNS[3:]):
+        band[10:10 + LINE_H, x0 + 8:x1 - 8] = True
+    assert row_cuts(band, COLUMNS) == []
+
+
+def test_one_row_without_a_number_column_wrapping_in_three_of_five_columns_stays_whole():
+    # the first column is the name: it prints on both lines, but the figures on one only
+    band = np.zeros((200, COLUMNS[-1][1]), dtype=bool)
+    for c, (x0, x1) in enumerate(COLUMNS):
+        for k in range(2 if c in (0, 1, 4) else 1):
+            band[10 + k * 70:10 + k * 70 + LINE_H, x0 + 8:x1 - 8] = True
+    assert row_cuts(band, COLUMNS) == []
+
+
 def test_split_stacked_rows_renumbers_the_grid():
     band = _band([[1, 1, 1, 1, 1]] * 4, row_gap=24)
     header_h = 60
