@@ -31,11 +31,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sohoa.errors import OutputBusyError, SohoaError, UsageError
+from sohoa.files import write_whole
 from sohoa.ingest.inputs import (InputDocument, input_listing, name_documents, page_pixels, probe,
                                  source_key)
 from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
-from sohoa.ingest.records import PageSource
+from sohoa.ingest.records import PageSource, WarningCode
 from sohoa.manifest import MANIFEST, ManifestEntry, append_manifest, read_manifest, write_manifest
 from sohoa.pipeline import STAGING, BatchOptions, finish_page_document, finish_text_document, process_page
 
@@ -122,8 +123,8 @@ def _make_output_folder(out: Path) -> None:
 
 
 def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path) -> BatchSummary:
-    _remove_leftovers(out)
     previous = read_manifest(out)
+    _remove_leftovers(out, set(previous))
     known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
     found, left_out = input_listing(inputs, exclude=out)
     documents = name_documents(found, known, options.password, occupied=_occupied_names(out, previous))
@@ -138,7 +139,7 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     for document in documents:
         done = previous.get(document.doc_id)
         if (not options.force and done and done.get("status") == "ok" and done.get("sha256") == document.sha256
-                and (out / document.doc_id / _COMPLETE[options.text]).exists()):
+                and (out / document.doc_id / _COMPLETE[options.text]).exists() and _holds_steps(done, options)):
             results[document.doc_id] = ManifestEntry.from_dict(done)
             summary.skipped += 1
             if options.html and options.text:
@@ -160,13 +161,34 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
         TesseractEngine.check_installed(options.lang, options.ocr_model)
     progress.start(sum(d.pages for d in todo), len(documents), summary.skipped)
     text_docs = [d for d in todo if d.kind == "text"]
-    _run_tasks(page_docs, text_docs, out, options, results, progress, previous)
-
-    summary.entries = [results[d.doc_id] for d in documents if d.doc_id in results]
-    write_manifest(out, summary.entries, read_manifest(out), [d.doc_id for d in documents])
-    write_run_indicators(out, summary.entries)
+    finished = False
+    try:
+        _run_tasks(page_docs, text_docs, out, options, results, progress, previous)
+        finished = True
+    finally:
+        # an interrupted run leaves its manifest compacted too (one line per input), and no
+        # staging folder of its stopped workers
+        summary.entries = [results[d.doc_id] for d in documents if d.doc_id in results]
+        _write_run_files(out, summary.entries, [d.doc_id for d in documents], finished)
+        if not finished:
+            _remove_leftovers(out, set(previous) | set(results))
     progress.finish(summary)
     return summary
+
+
+def _write_run_files(out: Path, entries: list[ManifestEntry], order: list[str], finished: bool) -> None:
+    """manifest.jsonl compacted and OUT/indicators.csv, each written whole. Where they cannot be
+    (a full disk), the documents' lines appended during the run still stand and the next run
+    compacts them: a finished run says so as its error, an interrupted one in a line."""
+    try:
+        write_manifest(out, entries, read_manifest(out), order)
+        write_run_indicators(out, entries)
+    except OSError as exc:
+        message = (f"could not write the run's files in {out} ({exc.strerror or exc}); every finished "
+                   f"document's line is in {MANIFEST}, and the next run writes them")
+        if finished:
+            raise SohoaError(message, hint="free some space in the output folder and run again") from exc
+        log.warning("sohoa: %s", message)
 
 
 RUN_FILES = (MANIFEST, "indicators.csv", LOCK)
@@ -202,26 +224,54 @@ def _add_review_page(folder: Path, document: InputDocument) -> None:
                     f"{type(exc).__name__}: {exc}", folder)
 
 
+def run_steps(options: BatchOptions) -> tuple[str, ...]:
+    """The optional steps whose outputs this run writes for a document (manifest `steps`)."""
+    return tuple(name for name, on in (("repair", options.text and options.repair), ("tables", options.tables),
+                                       ("pdf", options.text and options.pdf)) if on)
+
+
+def _holds_steps(done: dict, options: BatchOptions) -> bool:
+    """Whether an earlier run's outputs of a document hold what this run asks for: a quick pass
+    with --no-tables or --no-repair (or --no-pdf) is done again by a run that wants them, and so
+    is a document whose archival files could not be written. A line that records no steps (an
+    older run's) counts as holding them."""
+    if WarningCode.ARCHIVAL_LEFT_OUT.value in (done.get("warning_codes") or ()):
+        return False
+    steps = done.get("steps")
+    return not isinstance(steps, list) or set(run_steps(options)) <= set(steps)
+
+
 def _settle_failed(out: Path, entry: ManifestEntry, previous: dict) -> ManifestEntry:
     """A document that failed this time may have a folder from an earlier run. Made from another
     version of the input (another sha256), it describes text that is no longer there and would be
     taken for this input's: it is removed. Made from this very input (a run with --force, or a
-    retry after a timeout), it is still right, so it is kept, and the manifest line says so."""
+    retry after a timeout), it is still right, so it is kept, and the manifest line says so. An
+    input that could not be read this time (no sha256) may well be the same: its folder is kept
+    too, and the next run that reads it compares again."""
     folder = out / entry.doc_id
     if not folder.is_dir():
         return entry
     earlier = previous.get(entry.doc_id) or {}
     if earlier.get("sha256") and earlier.get("sha256") == entry.sha256 and earlier.get("status") in ("ok", "partial"):
         return replace(entry, error=f"{entry.error}; the outputs of an earlier run of this same input are kept")
+    if not entry.sha256 and earlier.get("status") in ("ok", "partial"):
+        return replace(entry, error=f"{entry.error}; the outputs of an earlier run are kept (the input could not be "
+                                    "read to tell whether it changed)")
     shutil.rmtree(folder, ignore_errors=True)
     return entry
 
 
-def _remove_leftovers(out: Path) -> None:
+def _remove_leftovers(out: Path, documents: set[str]) -> None:
     """Staging folders of an interrupted run (only this run can write here now: it holds the
-    lock); a hidden folder of another name is the user's and stays."""
-    for leftover in out.iterdir():
-        if STAGING.match(leftover.name) and leftover.is_dir():
+    lock): every '.partial-' one, and an '.old-' one of a document in `documents` (the doc_ids
+    of the manifest); a hidden folder of another name is the user's and stays."""
+    for leftover in sorted(out.iterdir()):
+        match = STAGING.match(leftover.name)
+        if not (match and (match.group(1) == "partial" or match.group(2) in documents) and leftover.is_dir()):
+            continue
+        if match.group(1) == "old" and not (out / match.group(2)).exists():
+            leftover.rename(out / match.group(2))  # stopped between the two renames: the only copy
+        else:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -301,6 +351,8 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
             return
         if result.status == "failed":
             result = _settle_failed(out, result, previous)
+        else:
+            result = replace(result, steps=run_steps(options))
         results[task.document.doc_id] = result
         append_manifest(out, result)
         progress.document_done(result, pages=1 if isinstance(task, TextTask) else 0)
@@ -446,9 +498,8 @@ def write_run_indicators(out: Path, entries: list[ManifestEntry]) -> None:
     for column in TIDY_COLUMNS:
         if column not in combined.columns:
             combined[column] = ""
-    tmp = out / ".indicators.csv.tmp"
-    combined[list(TIDY_COLUMNS) + [c for c in combined.columns if c not in TIDY_COLUMNS]].to_csv(tmp, index=False)
-    os.replace(tmp, out / "indicators.csv")
+    columns = list(TIDY_COLUMNS) + [c for c in combined.columns if c not in TIDY_COLUMNS]
+    write_whole(out / "indicators.csv", combined[columns].to_csv(index=False))
 
 
 # ------------------------------------------------------------------ progress

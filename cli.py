@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -46,9 +48,19 @@ class _Group(click.Group):
         except SohoaError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("\nsohoa: interrupted (a new run resumes where this one stopped)", err=True)
-            ctx.exit(130)
+            ctx.exit(128 + signal.SIGTERM if isinstance(exc, Terminated) else 130)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, a batch scheduler, `timeout`): stops the run as Ctrl-C does,
+    so that it cleans up after itself the same way (workers stopped, scratch files and the
+    decrypted copies of encrypted PDFs removed, the manifest compacted)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,6 +68,8 @@ class _Group(click.Group):
 def main() -> None:
     """sohoa: scanned Vietnamese reports to clean text and tidy indicator tables."""
     _configure_logging()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
 
 
 def _use_model(ctx, param, value) -> None:

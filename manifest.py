@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sohoa.files import write_whole
 from sohoa.ingest.inputs import source_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +35,7 @@ class ManifestEntry:
     error: str | None = None
     warnings: tuple[str, ...] = ()
     warning_codes: tuple[str, ...] = ()
+    steps: tuple[str, ...] | None = None  # the optional steps its outputs hold; None: not recorded
 
     @classmethod
     def of(cls, document: "InputDocument", status: str, pages: int, seconds: float, error: str | None = None,
@@ -51,7 +53,8 @@ class ManifestEntry:
         return cls(entry["doc_id"], entry.get("source", ""), entry.get("status", "failed"), int(entry.get("pages", 0)),
                    float(entry.get("seconds", 0.0)), entry.get("sha256", ""),
                    entry.get("path") or source_key(entry.get("source", "")), entry.get("error"),
-                   tuple(entry.get("warnings", ())), tuple(entry.get("warning_codes", ())))
+                   tuple(entry.get("warnings", ())), tuple(entry.get("warning_codes", ())),
+                   tuple(entry["steps"]) if isinstance(entry.get("steps"), list) else None)
 
     def as_dict(self) -> dict:
         """The JSON object of the line, keys in the contract's order; error and warnings only when set."""
@@ -63,6 +66,8 @@ class ManifestEntry:
             entry["warnings"] = list(self.warnings)
         if self.warning_codes:
             entry["warning_codes"] = list(self.warning_codes)
+        if self.steps is not None:
+            entry["steps"] = list(self.steps)
         return entry
 
     @property
@@ -100,10 +105,6 @@ def write_manifest(out: Path, entries: list[ManifestEntry], previous: dict[str, 
     current = {e.doc_id: e.as_dict() for e in entries}
     kept = [e for doc_id, e in previous.items() if doc_id not in current]
     lines = [json.dumps(e, ensure_ascii=False) for e in kept + [current[d] for d in order if d in current]]
-    _atomic_write(out / MANIFEST, "\n".join(lines) + "\n")
+    write_whole(out / MANIFEST, "\n".join(lines) + "\n")
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -106,11 +106,17 @@ def finish_page_document(document: InputDocument, pages: list[PageResult], out: 
     if status == "failed":
         return ManifestEntry.of(document, status, len(pages), seconds, error, warnings)
     try:
-        _write_document(document, out, options, pages, [t for p in pages for t in p.tables])
+        problems = _write_document(document, out, options, pages, [t for p in pages for t in p.tables])
     except Exception as exc:  # noqa: BLE001 - one document's writing problem must not stop the batch
         return ManifestEntry.of(document, "failed", len(pages), seconds + time.perf_counter() - started,
                                 f"could not write the results: {_reason(exc)}", warnings)
-    return ManifestEntry.of(document, status, len(pages), seconds + time.perf_counter() - started, error, warnings)
+    return ManifestEntry.of(document, status, len(pages), seconds + time.perf_counter() - started, error,
+                            warnings + [(None, archival_warning(problem)) for problem in problems])
+
+
+def archival_warning(problem) -> PageWarning:
+    """The manifest's warning for an archival file left out or written short (`ArchivalProblem`)."""
+    return PageWarning(WarningCode.NOT_PDFA if problem.written else WarningCode.ARCHIVAL_LEFT_OUT, str(problem))
 
 
 def finish_text_document(document: InputDocument, out: Path, options: BatchOptions) -> ManifestEntry:
@@ -121,8 +127,13 @@ def finish_text_document(document: InputDocument, out: Path, options: BatchOptio
 
     started = time.perf_counter()
     try:
-        decoded = decode_bytes(Path(document.path).read_bytes())
-    except (InputError, OSError) as exc:
+        data = Path(document.path).read_bytes()
+    except OSError as exc:
+        return ManifestEntry.of(document, "failed", 1, time.perf_counter() - started,
+                                f"cannot read the file ({exc.strerror or exc})")
+    try:
+        decoded = decode_bytes(data)
+    except InputError as exc:
         reason = str(exc)
         if not reason.lower().startswith(("unknown", "text", "cannot")):
             reason = f"unknown text encoding: {reason}"
@@ -217,10 +228,12 @@ def ocr_evidence(pages: list[PageResult], options: BatchOptions):
 
 # ------------------------------------------------------------------ writing a document
 def _write_document(document: InputDocument, out: Path, options: BatchOptions, pages: list[PageResult],
-                    tables: list, text_for_tables: str | None = None) -> None:
+                    tables: list, text_for_tables: str | None = None) -> list:
     """Everything of a document written into a staging folder (one per run and document: two
     processes never write into the same one), then renamed into OUT/<doc_id>; a failure leaves
-    nothing behind. Text off (`sohoa tables`): the tables alone."""
+    nothing behind. Text off (`sohoa tables`): the tables alone. Returns the archival files'
+    problems (`ArchivalProblem`: left out or written short, the document still complete)."""
+    problems: list = []
     staging = _staging(out, "partial", document.doc_id)
     if staging.exists():
         shutil.rmtree(staging)
@@ -232,12 +245,14 @@ def _write_document(document: InputDocument, out: Path, options: BatchOptions, p
         if options.text:
             from sohoa.ingest.archival import ArchivalOptions, write_archival
 
-            write_archival(staging, document.path, document.kind, ArchivalOptions(pdf=options.pdf, review=options.html),
-                           doc_id=document.doc_id, read_from=document.readable_path)
+            problems = write_archival(staging, document.path, document.kind,
+                                      ArchivalOptions(pdf=options.pdf, review=options.html),
+                                      doc_id=document.doc_id, read_from=document.readable_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _commit(staging, out, document)
+    return problems
 
 
 def _write_text(staging: Path, pages: list[PageResult], options: BatchOptions) -> None:
@@ -281,9 +296,11 @@ def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions,
         (doc_dir / "indicators.csv").write_text(",".join(TIDY_COLUMNS) + "\n", encoding="utf-8")
 
 
-STAGING = re.compile(r"^\.(?:partial|old)-.+-\d+$")
+STAGING = re.compile(r"^\.(partial|old)-(.+)-\d+$")
 """The name of a document's folder while this run writes it (.partial-<doc_id>-<pid>) or replaces
-the earlier one (.old-<doc_id>-<pid>): what a later run may remove as an interrupted run's."""
+the earlier one (.old-<doc_id>-<pid>): what a later run may remove as an interrupted run's (an
+'.old-' folder only where its <doc_id> is a document of the output folder: a hidden folder of
+the user's may be named so too)."""
 
 
 def _staging(out: Path, kind: str, doc_id: str) -> Path:

@@ -10,6 +10,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,7 +78,7 @@ def input_listing(inputs: list[str], exclude: Path | None = None) -> tuple[list[
     found: list[FoundFile] = []
     left_out: list[Path] = []
     seen: set[Path] = set()
-    fence = Path(os.path.abspath(exclude)) if exclude is not None else None
+    fence = _fence(exclude) if exclude is not None else None
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
@@ -96,7 +97,7 @@ def input_listing(inputs: list[str], exclude: Path | None = None) -> tuple[list[
     return found, left_out
 
 
-def _visible_files(folder: Path, fence: Path | None) -> list[Path]:
+def _visible_files(folder: Path, fence: tuple[Path, ...] | None) -> list[Path]:
     """The files under `folder` (`_walk`), sorted, but those in or under a hidden name."""
     return sorted(p for p in _walk(folder, fence) if not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
@@ -108,14 +109,20 @@ def _resolved(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
-def _inside(path: Path, fence: Path | None) -> bool:
+def _fence(out: Path) -> tuple[Path, ...]:
+    """The output folder as written and as it resolves: given through a link, its files are
+    reached by either path, and never one of them is an input."""
+    return tuple(dict.fromkeys((Path(os.path.abspath(out)), _resolved(Path(out)))))
+
+
+def _inside(path: Path, fence: tuple[Path, ...] | None) -> bool:
     if fence is None:
         return False
     absolute = Path(os.path.abspath(path))
-    return absolute == fence or fence in absolute.parents
+    return any(absolute == folder or folder in absolute.parents for folder in fence)
 
 
-def _walk(folder: Path, fence: Path | None):
+def _walk(folder: Path, fence: tuple[Path, ...] | None):
     """Regular files under `folder`, following folder links but entering each real folder once
     (a link loop cannot make the walk endless), never descending into `fence`."""
     visited: set[tuple[int, int]] = set()
@@ -224,7 +231,8 @@ def name_documents(paths: list[Path] | list[FoundFile], known: dict[str, str] | 
             known[key] = doc_id
             taken[doc_id.lower()] = key
         try:
-            digest = sha256_of(found.path)
+            # a pipe or device would block the read or never end: probe says what it is
+            digest = sha256_of(found.path) if found.path.is_file() else ""
         except OSError:
             digest = ""
         documents.append(InputDocument(doc_id, str(found.path), kind_of(found.path), digest, password=password))
@@ -242,7 +250,8 @@ def probe(document: InputDocument, work_dir: Path | None = None, max_pixels: int
     into `work_dir` (a private folder of the run), where the page workers read it."""
     path = Path(document.path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        size = status.st_size
     except OSError as exc:
         if path.is_symlink():
             target = os.readlink(path)
@@ -250,6 +259,8 @@ def probe(document: InputDocument, work_dir: Path | None = None, max_pixels: int
             raise InputError(f"{what} ({path.name} → {target}); no document to read",
                              hint="point the link at the document, or remove it") from exc
         raise InputError(f"cannot read the file ({exc.strerror})") from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError("not a regular file (a pipe, socket or device); no document to read")
     if size == 0:
         raise InputError("empty file (0 bytes)")
     if document.kind == "unsupported":

@@ -132,6 +132,7 @@ def _serve(conn, parent: int, memory_limit: int | None) -> None:
     """A worker's loop: run tasks until the pipe closes or the parent is gone."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopped by the parent: no clean-up of the parent's to run
     if memory_limit:
         import resource
 

@@ -22,6 +22,8 @@ class WarningCode(str, Enum):
     LEGACY_ENCODING = "legacy-encoding"  # a text input was decoded from a legacy encoding
     INVALID_BYTES = "invalid-bytes"  # a UTF-8 text input's few invalid bytes were replaced by U+FFFD
     PAGE_FAILED = "page-failed"  # the page could not be processed (its error)
+    ARCHIVAL_LEFT_OUT = "archival-left-out"  # an archival file could not be written and was left out
+    NOT_PDFA = "not-pdfa"  # searchable.pdf was written, but it is not PDF/A
 
 
 @dataclass(frozen=True)

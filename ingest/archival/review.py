@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from sohoa.errors import InputError, UsageError
+from sohoa.files import write_whole
 from sohoa.ingest.archival.geometry import to_original
 from sohoa.ingest.archival.write import read_records
 from sohoa.ingest.inputs import sha256_of
@@ -256,7 +257,7 @@ def write_review(doc_dir: Path, source: str | Path, kind: str, title: str | None
     scans = render_scans(source, kind, len(records), doc_dir / "review")
     title = title or doc_dir.name
     path = doc_dir / "review.html"
-    path.write_text(review_html(title, records, ocr_text, changes, scans), encoding="utf-8")
+    write_whole(path, review_html(title, records, ocr_text, changes, scans))
     return path
 
 

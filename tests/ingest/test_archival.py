@@ -299,7 +299,8 @@ def test_born_digital_page_keeps_its_own_text_with_its_standard_font_embedded(tm
 def test_born_digital_page_with_a_font_that_has_no_twin_is_written_but_reported(tmp_path):
     source = _letter(tmp_path / "letter.pdf", "Symbol", "abc")
     problems = _archive_born_digital(tmp_path, source)
-    assert len(problems) == 1 and "not PDF/A-2b" in problems[0] and "6.2.11.4.1" in problems[0]
+    assert len(problems) == 1 and "not PDF/A-2b" in str(problems[0]) and "6.2.11.4.1" in str(problems[0])
+    assert problems[0].written and (tmp_path / "doc" / "searchable.pdf").exists()  # kept: still searchable
     assert (tmp_path / "doc" / "searchable.pdf").exists()
 
 
@@ -379,7 +380,8 @@ def test_archival_files_are_written_and_a_failing_writer_is_reported(tmp_path, m
     monkeypatch.setattr(alto, "alto_xml", lambda *a, **k: 1 / 0)
     (doc / "alto.xml").unlink()
     problems = write_archival(doc, str(source), "image", ArchivalOptions(pdf=False))
-    assert problems and problems[0].startswith("alto.xml not written: ZeroDivisionError")
+    assert problems and str(problems[0]).startswith("alto.xml not written: ZeroDivisionError")
+    assert not problems[0].written and not (doc / "alto.xml").exists()
     assert write_archival(doc, str(tmp_path / "legacy.txt"), "text") == []
 
 

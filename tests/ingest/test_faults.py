@@ -393,6 +393,131 @@ def test_output_folder_inside_the_input_is_never_read(tmp_path):
     assert set(_manifest(out)) == {"report"}
 
 
+def test_an_output_folder_reached_through_a_link_is_never_read(tmp_path):
+    archive = tmp_path / "archive"
+    _text(archive / "report.txt")
+    (archive / "results").mkdir()
+    link = tmp_path / "results_link"
+    link.symlink_to(archive / "results", target_is_directory=True)
+    for _ in range(3):
+        summary = run_batch([str(archive)], link, BatchOptions(jobs=1, engine="null", quiet=True, force=True))
+        assert [e.doc_id for e in summary.entries] == ["report"]
+    assert set(_manifest(link)) == {"report"}
+
+
+def test_an_input_that_cannot_be_read_this_time_keeps_its_earlier_outputs(tmp_path, monkeypatch):
+    import sohoa.batch as batch
+    import sohoa.ingest.inputs as inputs
+    from sohoa.errors import InputError
+
+    source = _text(tmp_path / "in" / "report.txt")
+    out = tmp_path / "out"
+    run_batch([str(source)], out, FAST)
+    assert (out / "report" / "text.txt").exists()
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    def refused(*args, **kwargs):
+        raise InputError("cannot read the file (Permission denied)")
+
+    monkeypatch.setattr(inputs, "sha256_of", unreadable)
+    monkeypatch.setattr(batch, "probe", refused)
+    entry = run_batch([str(source)], out, FAST).entries[0]
+    assert entry.status == "failed" and "earlier run are kept" in entry.error
+    assert (out / "report" / "text.txt").exists()  # the work of the earlier run is not lost
+
+
+def test_a_pipe_among_the_inputs_is_reported_not_waited_on(tmp_path):
+    pipe = tmp_path / "in" / "stream.txt"
+    pipe.parent.mkdir()
+    os.mkfifo(pipe)
+    good = _text(tmp_path / "in" / "report.txt")
+    summary = run_batch([str(pipe), str(good)], tmp_path / "out", FAST)
+    by_id = {e.doc_id: e for e in summary.entries}
+    assert by_id["report"].status == "ok"
+    assert by_id["stream"].status == "failed" and "not a regular file" in by_id["stream"].error
+
+
+def test_a_text_file_that_cannot_be_read_says_so_not_that_its_encoding_is_unknown(tmp_path, monkeypatch):
+    from dataclasses import replace as replaced
+
+    from sohoa.ingest.inputs import InputDocument
+    from sohoa.pipeline import finish_text_document
+
+    document = InputDocument("gone", str(tmp_path / "gone.txt"), "text", "", pages=1)
+    entry = finish_text_document(document, tmp_path, replaced(FAST))
+    assert entry.status == "failed" and entry.error.startswith("cannot read the file")
+
+
+def test_a_quick_pass_without_repair_or_tables_is_done_again_by_a_run_that_wants_them(tmp_path):
+    source = _text(tmp_path / "in" / "report.txt")
+    out = tmp_path / "out"
+    quick = BatchOptions(jobs=1, engine="null", quiet=True, repair=False, tables=False)
+    assert run_batch([str(source)], out, quick).entries[0].steps == ("pdf",)
+    assert run_batch([str(source)], out, quick).skipped == 1
+    full = run_batch([str(source)], out, FAST)
+    assert full.skipped == 0 and full.entries[0].steps == ("repair", "tables", "pdf")
+    assert _manifest(out)["report"]["steps"] == ["repair", "tables", "pdf"]
+    assert run_batch([str(source)], out, FAST).skipped == 1
+    assert run_batch([str(source)], out, quick).skipped == 1  # more than it asks for: kept
+
+
+def test_an_archival_file_that_cannot_be_written_is_left_out_said_and_written_by_the_next_run(tmp_path, monkeypatch):
+    import sohoa.ingest.archival.alto as alto
+
+    source = _good(tmp_path / "in")
+    out = tmp_path / "out"
+    real = alto.alto_xml
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(alto, "alto_xml", disk_full)
+    entry = run_batch([str(source)], out, FAST).entries[0]
+    assert entry.status == "ok" and WarningCode.ARCHIVAL_LEFT_OUT.value in entry.warning_codes
+    assert not (out / "good" / "alto.xml").exists() and not list((out / "good").glob(".*.tmp"))
+    monkeypatch.setattr(alto, "alto_xml", real)
+    again = run_batch([str(source)], out, FAST)
+    assert again.skipped == 0 and (out / "good" / "alto.xml").exists()
+    assert WarningCode.ARCHIVAL_LEFT_OUT.value not in again.entries[0].warning_codes
+
+
+def test_run_files_that_cannot_be_written_end_the_run_with_a_readable_error(tmp_path, monkeypatch):
+    import sohoa.batch as batch
+    from sohoa.errors import SohoaError
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch, "write_manifest", disk_full)
+    with pytest.raises(SohoaError, match="No space left on device"):
+        run_batch([str(_text(tmp_path / "in" / "report.txt"))], tmp_path / "out", FAST)
+    assert '"report"' in (tmp_path / "out" / "manifest.jsonl").read_text(encoding="utf-8")  # its line stands
+
+
+def test_a_hidden_folder_of_the_user_s_named_like_a_replaced_document_s_stays(tmp_path):
+    source = _text(tmp_path / "in" / "report.txt")
+    out = tmp_path / "out"
+    run_batch([str(source)], out, FAST)
+    (out / ".old-exports-2023").mkdir()
+    (out / ".old-exports-2023" / "keep.txt").write_text("mine", encoding="utf-8")
+    (out / ".old-report-12345").mkdir()  # an interrupted replacement of the document 'report'
+    (out / ".partial-report-12345").mkdir()
+    run_batch([str(source)], out, FAST)
+    assert (out / ".old-exports-2023" / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / ".old-report-12345").exists() and not (out / ".partial-report-12345").exists()
+
+
+def test_a_document_folder_stopped_between_its_two_renames_is_put_back(tmp_path):
+    source = _text(tmp_path / "in" / "report.txt")
+    out = tmp_path / "out"
+    run_batch([str(source)], out, FAST)
+    (out / "report").rename(out / ".old-report-12345")  # the earlier folder moved aside, the new one not yet in
+    assert run_batch([str(source)], out, FAST).skipped == 1
+    assert (out / "report" / "text.txt").exists() and not (out / ".old-report-12345").exists()
+
+
 # ------------------------------------------------------------------ pages silently emptied
 def test_sixteen_bit_grey_keeps_its_picture(tmp_path):
     from PIL import Image
@@ -534,7 +659,8 @@ def test_kill_9_then_resume_gives_the_outputs_of_a_clean_run_and_no_orphan_worke
 
 
 @pytest.mark.integration
-def test_ctrl_c_exits_130(tmp_path):
+@pytest.mark.parametrize("stop, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_or_sigterm_stops_the_run_with_its_manifest_compacted(tmp_path, stop, code):
     # far more documents than a run finishes between its first result and the signal, so that
     # the signal always lands mid-run however fast the machine is
     for n in range(150):
@@ -546,9 +672,12 @@ def test_ctrl_c_exits_130(tmp_path):
                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     manifest = tmp_path / "out" / "manifest.jsonl"
     assert _wait_for(lambda: manifest.exists() and manifest.read_text(encoding="utf-8").strip(), 120)
-    run.send_signal(signal.SIGINT)
-    assert run.wait(60) == 130
+    run.send_signal(stop)
+    assert run.wait(60) == code
     assert b"Traceback" not in run.stderr.read()
+    lines = [json.loads(line)["doc_id"] for line in manifest.read_text(encoding="utf-8").splitlines()]
+    assert lines and len(lines) == len(set(lines))  # one line per input, as after a finished run
+    assert not list((tmp_path / "out").glob(".partial-*"))
 
 
 def test_page_images_a_stopped_worker_left_are_removed_and_a_running_one_s_kept(tmp_path, monkeypatch):
