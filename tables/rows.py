@@ -2,8 +2,9 @@
 
 Many writers rule the columns and the header but leave the body rows apart by spacing alone,
 so the rule lattice holds one tall body row with every indicator in it. Such a lattice row is
-cut into rows at the horizontal white bands that run across the whole table: the bands that
-are clearly wider than the white between the lines of one wrapped cell. The cut is kept only
+cut into rows between the lines of text that run across the whole table where two baselines
+stand clearly further apart than the lines of one wrapped cell (a row's padding), or, every
+line apart by the same step, where the white between them is wide. The cut is kept only
 when it looks like several rows: most columns with ink have ink in two or more of the pieces
 (a single row whose name wraps over three lines has ink in one or two columns per line, the
 figures standing on one line only).
@@ -35,6 +36,15 @@ def _text_runs(band: np.ndarray) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs]
 
 
+def _baseline(band: np.ndarray, run: tuple[int, int]) -> int:
+    """The baseline of a line of text (a run of `band`'s pixel rows): the lowest pixel row of its
+    dense middle, the rows with at least half the ink of the fullest one (marks above the
+    letters and descenders below them are sparse)."""
+    top, bottom = run
+    profile = band[top:bottom + 1].sum(axis=1)
+    return top + int(np.flatnonzero(profile >= 0.5 * profile.max())[-1])
+
+
 def row_cuts(band: np.ndarray, column_edges: list[tuple[int, int]]) -> list[int]:
     """y offsets (inside `band`, bool ink of one lattice row) where it should be cut into rows;
     [] when it is one row. `column_edges` are the x ranges of the columns inside the band."""
@@ -48,7 +58,19 @@ def row_cuts(band: np.ndarray, column_edges: list[tuple[int, int]]) -> list[int]
         return []
     gaps = [runs[k + 1][0] - runs[k][1] - 1 for k in range(len(runs) - 1)]
     smallest = min(gaps)
-    if max(gaps) >= 1.4 * smallest + 2:
+    # where every run is one line of text, the distance between baselines, not the white between
+    # the runs, tells a row's padding from the spacing of its wrapped lines: a line of plain
+    # letters leaves more white under it than one of stacked marks and descenders, the baselines
+    # step evenly. A run of several lines (cells set in the middle of their row, one wrapping
+    # beside one that does not) has no one baseline: the white between runs tells there.
+    heights = [b - a + 1 for a, b in runs]
+    one_line_each = max(heights) <= 1.8 * min(heights)
+    baselines = [_baseline(band, run) for run in runs]
+    pitches = [baselines[k + 1] - baselines[k] for k in range(len(runs) - 1)]
+    tightest = min(pitches)
+    if one_line_each and max(pitches) >= 1.12 * tightest + 3:
+        cut_at = [k for k, pitch in enumerate(pitches) if pitch >= 1.12 * tightest + 3]
+    elif not one_line_each and max(gaps) >= 1.4 * smallest + 2:
         cut_at = [k for k, g in enumerate(gaps) if g >= 1.4 * smallest + 2]
     elif smallest >= 0.3 * text_h:  # even gaps, wide for the white between wrapped lines
         cut_at = list(range(len(gaps)))

@@ -77,6 +77,23 @@ def test_one_row_without_a_number_column_wrapping_in_three_of_five_columns_stays
     assert row_cuts(band, COLUMNS) == []
 
 
+def test_rows_are_told_by_their_baselines_not_by_the_white_between_lines():
+    # every line a dense 24 px body; some carry sparse marks up to 10 px above it, which narrow the
+    # white over them: wrapped lines step 54 px from baseline to baseline, rows 66 px
+    band = np.zeros((700, COLUMNS[-1][1]), dtype=bool)
+    layout = [(0, (0, 1, 2, 3, 4), False), (54, (1, 2), True), (120, (0, 1, 2, 3, 4), True),
+              (186, (0, 1, 2, 3, 4), False), (240, (1,), True), (306, (0, 1, 2, 3, 4), False)]
+    for top, columns, marked in layout:
+        for c in columns:
+            x0, x1 = COLUMNS[c]
+            band[40 + top:40 + top + 24, x0 + 8:x1 - 8] = True
+            if marked:
+                band[40 + top - 10:40 + top - 1, x0 + 8:x1 - 8:12] = True
+    cuts = row_cuts(band, COLUMNS)
+    assert len(cuts) == 3
+    assert all(40 + a + 24 <= cut <= 40 + b - 10 for cut, (a, b) in zip(cuts, [(54, 120), (120, 186), (240, 306)]))
+
+
 def test_split_stacked_rows_renumbers_the_grid():
     band = _band([[1, 1, 1, 1, 1]] * 4, row_gap=24)
     header_h = 60
