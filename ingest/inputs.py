@@ -207,15 +207,19 @@ def _short_hash(text: str) -> str:
 
 
 def name_documents(paths: list[Path] | list[FoundFile], known: dict[str, str] | None = None,
-                   password: str | None = None, occupied: set[str] | frozenset[str] = frozenset()
-                   ) -> list[InputDocument]:
+                   password: str | None = None, occupied: set[str] | frozenset[str] = frozenset(),
+                   gone: dict[str, list[str]] | None = None) -> list[InputDocument]:
     """Name every input: `preferred_id`, unless another source already holds that id (in
     `known`, source_key → doc_id from earlier runs into the same output folder, or earlier in
     this run) or a name in the output folder that is no document of it holds it (`occupied`:
     the run's own files, 'manifest.jsonl', and whatever else the user keeps there): then the id
     ends in a hash of the source's path ('report-1a2b3c4d'). A source named in an earlier run
-    keeps its id, whatever else is in the run."""
+    keeps its id, whatever else is in the run. A source that moved (`gone`: sha256 → doc_ids
+    of earlier runs' inputs no longer where they were) keeps the id it had where its content
+    and its preferred id are the same: an archive folder moved or reached by another path is
+    not read again, nor are its documents written twice."""
     known = dict(known or {})
+    gone = {digest: list(ids) for digest, ids in (gone or {}).items()}
     taken: dict[str, str] = {doc_id.lower(): key for key, doc_id in known.items()}
     for name in occupied:
         taken.setdefault(name.lower(), "")  # no source's: every source gets another id
@@ -223,18 +227,22 @@ def name_documents(paths: list[Path] | list[FoundFile], known: dict[str, str] | 
     for item in paths:
         found = item if isinstance(item, FoundFile) else FoundFile(Path(item), Path(item))
         key = source_key(found.path)
-        doc_id = known.get(key)
-        if doc_id is None:
-            doc_id = preferred_id(found.path, found.root)
-            if taken.get(doc_id.lower(), key) != key:
-                doc_id = _capped(f"{doc_id}-{_short_hash(key)}", key)
-            known[key] = doc_id
-            taken[doc_id.lower()] = key
         try:
             # a pipe or device would block the read or never end: probe says what it is
             digest = sha256_of(found.path) if found.path.is_file() else ""
         except OSError:
             digest = ""
+        doc_id = known.get(key)
+        if doc_id is None:
+            doc_id = preferred_id(found.path, found.root)
+            moved = [d for d in gone.get(digest, ()) if d == doc_id or d.startswith(f"{doc_id}-")]
+            if digest and moved:
+                doc_id = moved[0]
+                gone[digest].remove(doc_id)
+            elif taken.get(doc_id.lower(), key) != key:
+                doc_id = _capped(f"{doc_id}-{_short_hash(key)}", key)
+            known[key] = doc_id
+            taken[doc_id.lower()] = key
         documents.append(InputDocument(doc_id, str(found.path), kind_of(found.path), digest, password=password))
     return documents
 
@@ -295,7 +303,36 @@ def _probe_pdf(document: InputDocument, path: Path, work_dir: Path | None) -> In
         raise InputError(f"corrupt PDF: {type(exc).__name__}: {exc}") from exc
     if pages == 0:
         raise InputError("corrupt PDF: it has no pages")
+    if read_from is None and work_dir is not None and not _poppler_opens(path):
+        read_from = _repaired_copy(path, document, work_dir)
     return replace(document, pages=pages, page_sizes=sizes, read_from=read_from)
+
+
+def _poppler_opens(path: Path) -> bool:
+    """Whether poppler, which draws the pages, can open the PDF at all (pypdf, which counted
+    them, mends more kinds of damage: a cross-reference table at the wrong offset)."""
+    import subprocess
+
+    try:
+        return subprocess.run(["pdfinfo", str(path)], capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return True  # no verdict: the pages are drawn from the file itself, as before
+
+
+def _repaired_copy(path: Path, document: InputDocument, work_dir: Path) -> str | None:
+    """A copy of a damaged PDF rewritten by qpdf (pikepdf), which rebuilds its cross-reference
+    table, in the run's private `work_dir`; None where qpdf cannot read it either (poppler's
+    own error then says why its pages cannot be drawn)."""
+    import pikepdf
+
+    copy = Path(work_dir) / f"{hashlib.sha1(document.path.encode('utf-8')).hexdigest()}-repaired.pdf"
+    try:
+        with pikepdf.open(path) as pdf:
+            pdf.save(copy)
+    except Exception:  # noqa: BLE001 - qpdf raises many types for damaged files
+        copy.unlink(missing_ok=True)
+        return None
+    return str(copy) if _poppler_opens(copy) else None
 
 
 def _open_encrypted(reader, document: InputDocument, work_dir: Path | None) -> str | None:
@@ -340,7 +377,7 @@ def page_pixels(size: tuple[float, float], dpi: int) -> tuple[int, int]:
 def _image_frames(path: Path, max_pixels: int | None = None) -> int:
     from PIL import Image
 
-    from sohoa.ingest.rasterize import MAX_PIXELS, open_image
+    from sohoa.ingest.rasterize import MAX_PIXELS, open_image, page_frames
 
     limit = max_pixels or MAX_PIXELS
     try:
@@ -348,10 +385,10 @@ def _image_frames(path: Path, max_pixels: int | None = None) -> int:
             if image.width * image.height > limit:
                 raise InputError(f"huge image: {image.width}×{image.height} pixels exceeds the limit of "
                                  f"{limit / 1_000_000:g} megapixels (--max-megapixels)")
-            return int(getattr(image, "n_frames", 1))
+            return len(page_frames(image))
     except InputError:
         raise
     except Image.DecompressionBombError as exc:
-        raise InputError(f"huge image: {exc}") from exc
+        raise InputError(f"huge image: {exc}", hint="a larger --max-megapixels lets it through") from exc
     except Exception as exc:  # noqa: BLE001 - PIL raises many types for broken files
         raise InputError(f"unreadable image: {exc}") from exc

@@ -289,7 +289,8 @@ def _render(source: PageSource, dpi: int, timeout: float | None) -> np.ndarray:
         images = convert_from_path(source.path, dpi=dpi, first_page=source.page, last_page=source.page,
                                    thread_count=1, timeout=timeout, use_cropbox=True)
     except (PDFPageCountError, PDFSyntaxError) as exc:
-        raise InputError(f"corrupt PDF: page {source.page} cannot be rendered ({exc})") from exc
+        said = list(dict.fromkeys(line.strip() for line in str(exc).splitlines() if line.strip()))
+        raise InputError(f"corrupt PDF: page {source.page} cannot be rendered ({'; '.join(said[:3])})") from exc
     except PDFPopplerTimeoutError as exc:
         raise InputError(f"timed out after {timeout:.0f} s while rendering") from exc
     if not images:
@@ -319,20 +320,86 @@ def open_image(path, max_pixels: int = MAX_PIXELS):
         yield image
 
 
+def page_frames(image: Image.Image) -> list[int]:
+    """The frames of an opened picture that are pages of the document, in order: every frame of
+    a multi-page TIFF, but its reduced-resolution copies (the thumbnail or pyramid levels some
+    scanners add, NewSubfileType bit 0); one of a JPEG, whatever previews a camera stores beside
+    it (MPF). In a file cut short, the first frame that cannot be read is its last page, which
+    fails alone with its reason; the pages before it are read."""
+    if image.format in ("JPEG", "MPO"):
+        return [0]
+    try:
+        count: int | None = int(getattr(image, "n_frames", 1))
+    except Exception:  # noqa: BLE001 - a header cut short: walk the frames until one fails
+        count = None
+    frames: list[int] = []
+    k = 0
+    while count is None or k < count:
+        try:
+            image.seek(k)
+        except EOFError:
+            break
+        except Exception:  # noqa: BLE001 - PIL raises many types for broken files
+            frames.append(k)
+            break
+        if not (image.format == "TIFF" and int(getattr(image, "tag_v2", {}).get(254, 0) or 0) & 1):
+            frames.append(k)
+        k += 1
+    return frames or [0]
+
+
+def seek_page(image: Image.Image, page: int) -> None:
+    """The picture at its `page`-th page (1-based; `page_frames`)."""
+    frames = page_frames(image)
+    if page > len(frames):
+        raise InputError(f"page {page} is not in the picture (it has {len(frames)})")
+    image.seek(frames[page - 1])
+
+
+def dpi_pair(image: Image.Image) -> tuple[float, float]:
+    """The stored horizontal and vertical resolutions (0 where none is stored), the picture as
+    shown: a fax stores 204×98 dpi, its pixels twice as tall as wide; a picture turned by its
+    orientation tag swaps them."""
+    stored = image.info.get("dpi") or (0, 0)
+    try:
+        x, y = float(stored[0] or 0), float(stored[1] or 0)
+    except (TypeError, ValueError, IndexError):
+        return 0.0, 0.0
+    turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8) if image.format in ORIENTED_FORMATS else False
+    return (y, x) if turned else (x, y)
+
+
+ORIENTED_FORMATS = ("JPEG", "MPO", "TIFF", "PNG", "WEBP")
+"""Formats whose pictures may store their orientation as a tag (phones, cameras), not in the pixels."""
+
+
+def square_pixels(pixels: np.ndarray, x_dpi: float, y_dpi: float) -> tuple[np.ndarray, float]:
+    """(pixels, resolution) with square pixels: a picture whose vertical and horizontal
+    resolutions differ (a fax) is stretched along its coarser side to the finer one, so that its
+    letters have their shapes again."""
+    if x_dpi <= 0 or y_dpi <= 0 or abs(x_dpi - y_dpi) <= 0.02 * max(x_dpi, y_dpi):
+        return pixels, max(x_dpi, y_dpi)
+    height, width = pixels.shape[:2]
+    size = (width, round(height * x_dpi / y_dpi)) if x_dpi > y_dpi else (round(width * y_dpi / x_dpi), height)
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_LINEAR), max(x_dpi, y_dpi)
+
+
 def _image_frame(source: PageSource, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, int, tuple[PageWarning, ...]]:
     try:
         with open_image(source.path, max_pixels) as image:
             if image.width * image.height > max_pixels:
                 raise InputError(f"huge image: {image.width}×{image.height} pixels exceeds the limit of "
-                                 f"{max_pixels // 1_000_000} megapixels")
-            image.seek(source.page - 1)
+                                 f"{max_pixels // 1_000_000} megapixels (--max-megapixels)")
+            seek_page(image, source.page)
             if min(image.size) < MIN_SIDE:
                 raise InputError(f"image too small to hold text: {image.width}×{image.height} pixels")
-            stored = image.info.get("dpi", (0, 0))[0]
+            x_dpi, y_dpi = dpi_pair(image)
             # phone and camera pictures store their orientation as a tag, not in the pixels
-            upright = ImageOps.exif_transpose(image) if image.format in ("JPEG", "MPO", "TIFF", "PNG", "WEBP") else image
-            pixels = display_pixels(upright)
-    except (OSError, Image.DecompressionBombError, ValueError, EOFError) as exc:
+            upright = ImageOps.exif_transpose(image) if image.format in ORIENTED_FORMATS else image
+            pixels, stored = square_pixels(display_pixels(upright), x_dpi, y_dpi)
+    except Image.DecompressionBombError as exc:
+        raise InputError(f"huge image: {exc}", hint="a larger --max-megapixels lets it through") from exc
+    except (OSError, ValueError, EOFError, SyntaxError) as exc:
         raise InputError(f"unreadable image: {exc}") from exc
     dpi, note = plausible_dpi(stored, pixels.shape[1], pixels.shape[0], source.dpi)
     return pixels, dpi, (PageWarning(WarningCode.RESOLUTION_ESTIMATED, note),) if note else ()
@@ -361,6 +428,20 @@ def picture_dpi(image) -> int:
     taken for an A4 page."""
     stored = image.info.get("dpi", (0, 0))[0]
     return plausible_dpi(stored, image.width, image.height)[0] if stored else a4_dpi(image.width, image.height)
+
+
+def picture_dpis(image) -> tuple[float, float]:
+    """(horizontal, vertical) resolution a picture is shown at: `picture_dpi` across, and down
+    in the proportion the picture stores (a fax's pixels are taller than wide)."""
+    across = float(picture_dpi(image))
+    stored = image.info.get("dpi") or (0, 0)
+    try:
+        x, y = float(stored[0] or 0), float(stored[1] or 0)
+    except (TypeError, ValueError, IndexError):
+        return across, across
+    if x <= 0 or y <= 0 or abs(x - y) <= 0.02 * max(x, y):
+        return across, across
+    return across, across * y / x
 
 
 def a4_dpi(width: int, height: int) -> int:

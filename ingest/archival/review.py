@@ -122,9 +122,10 @@ def change_boxes(change: Change, spans, records) -> tuple[int, tuple[float, floa
 
 def render_scans(source: str | Path, kind: str, count: int, folder: Path) -> list[str]:
     """JPEGs of the original pages (as scanned, before any straightening) in `folder`."""
-    from PIL import ImageOps
+    import numpy as np
+    from PIL import Image, ImageOps
 
-    from sohoa.ingest.rasterize import open_image, picture_dpi
+    from sohoa.ingest.rasterize import ORIENTED_FORMATS, dpi_pair, open_image, picture_dpi, seek_page, square_pixels
 
     folder.mkdir(parents=True, exist_ok=True)
     names = []
@@ -136,8 +137,10 @@ def render_scans(source: str | Path, kind: str, count: int, folder: Path) -> lis
                                       use_cropbox=True)[0]
         else:
             with open_image(source, max_pixels=sys.maxsize) as frame:
-                frame.seek(n - 1)
-                image = ImageOps.exif_transpose(frame).convert("RGB")
+                seek_page(frame, n)
+                upright = ImageOps.exif_transpose(frame) if frame.format in ORIENTED_FORMATS else frame
+                # square pixels, as the page was read (a fax's are taller than wide)
+                image = Image.fromarray(square_pixels(np.asarray(upright.convert("RGB")), *dpi_pair(frame))[0])
                 # shown at REVIEW_DPI, never smaller than that: a photo that stores no resolution
                 # is an A4 page, not a 300 dpi scan (which would shrink it to a thumbnail)
                 scale = min(1.0, REVIEW_DPI / float(picture_dpi(frame)))

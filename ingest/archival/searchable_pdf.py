@@ -223,23 +223,25 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: f
     return [original]
 
 
-def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
+def _image_xobject(pdf: pikepdf.Pdf, source: Path, page: int):
     from PIL import ImageOps
 
-    from sohoa.ingest.rasterize import display_pixels, open_image, picture_dpi
+    from sohoa.ingest.rasterize import ORIENTED_FORMATS, display_pixels, open_image, picture_dpis, seek_page
 
     # the run has accepted the picture's size already (--max-megapixels): no second limit here
     with open_image(source, max_pixels=sys.maxsize) as image:
-        image.seek(frame)
-        dpi = picture_dpi(image)  # the page's size on screen and paper
-        orientation = image.getexif().get(0x0112, 1) if image.format in ("JPEG", "MPO", "TIFF", "PNG") else 1
+        seek_page(image, page)
+        x_dpi, y_dpi = picture_dpis(image)  # the page's size on screen and paper
+        orientation = image.getexif().get(0x0112, 1) if image.format in ORIENTED_FORMATS else 1
+        if orientation in (5, 6, 7, 8):
+            x_dpi, y_dpi = y_dpi, x_dpi
         if image.format == "JPEG" and orientation == 1 and image.mode in ("L", "RGB"):
             data = source.read_bytes()
             space = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
             xobject = pikepdf.Stream(pdf, data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
                                      Width=image.width, Height=image.height, ColorSpace=space,
                                      BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
-            return xobject, image.width, image.height, float(dpi)
+            return xobject, image.width, image.height, x_dpi, y_dpi
         upright = ImageOps.exif_transpose(image) if orientation != 1 else image
         if upright.mode == "1":
             # PDF's 1-bit grey has 0 = black like PIL; rows are padded to whole bytes in both
@@ -251,14 +253,14 @@ def _image_xobject(pdf: pikepdf.Pdf, source: Path, frame: int):
         xobject = pikepdf.Stream(pdf, zlib.compress(raw, 6), Type=pikepdf.Name.XObject,
                                  Subtype=pikepdf.Name.Image, Width=upright.width, Height=upright.height,
                                  ColorSpace=space, BitsPerComponent=bits, Filter=pikepdf.Name.FlateDecode)
-        return xobject, upright.width, upright.height, float(dpi)
+        return xobject, upright.width, upright.height, x_dpi, y_dpi
 
 
 def _image_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: font.GlyphlessFonts,
                  layers: dict) -> None:
     for n, record in enumerate(records):
-        xobject, width, height, dpi = _image_xobject(pdf, source, n)
-        w, h = width * 72 / dpi, height * 72 / dpi
+        xobject, width, height, x_dpi, y_dpi = _image_xobject(pdf, source, n + 1)
+        w, h = width * 72 / x_dpi, height * 72 / y_dpi
         content = f"q {w:.4f} 0 0 {h:.4f} 0 0 cm /Im0 Do Q\n".encode("ascii")
         page = pikepdf.Page(pdf.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.Page, MediaBox=[0, 0, round(w, 4), round(h, 4)],

@@ -103,6 +103,31 @@ def test_boxes_map_back_through_deskew_and_quarter_turns(rotation, skew):
 
 
 # ------------------------------------------------------------------ searchable PDF
+@pytest.mark.parametrize("name, stored, dpi, page_size", [
+    # a fax's pixels twice as tall as wide: the page is as tall as the paper, its words on their boxes
+    ("fax.tif", (1240, 877), (150, 75), (595.2, 841.92)),
+    # a WebP stored sideways with its orientation tag: shown upright, as it was read
+    ("photo.webp", (1754, 1240), (150, 150), (595.2, 841.92)),
+])
+def test_an_image_s_page_has_its_paper_s_size_and_stands_as_it_was_read(tmp_path, name, stored, dpi, page_size):
+    source = tmp_path / name
+    picture = Image.new("L", stored, 235)
+    if name.endswith(".webp"):
+        exif = Image.Exif()
+        exif[0x0112] = 6  # 'rotate 90 clockwise to display'
+        picture.save(source, "WEBP", exif=exif, dpi=dpi, lossless=True)
+    else:
+        picture.save(source, "TIFF", dpi=dpi)
+    rec = record()
+    pdf = tmp_path / "searchable.pdf"
+    pdf.write_bytes(searchable_pdf(source, "image", [rec]))
+    with pikepdf.open(pdf) as document:
+        assert [float(v) for v in document.pages[0].mediabox][2:] == pytest.approx(list(page_size), abs=1.0)
+        (image,) = pikepdf.Page(document.pages[0]).get_images().values()
+        assert (int(image.Width), int(image.Height)) == ((1240, 877) if name == "fax.tif" else (1240, 1754))
+    assert box_agreement(pdf, [rec]) == (11, 11)
+
+
 @needs_poppler
 def test_jpeg_becomes_a_searchable_pdfa_with_the_repaired_words(tmp_path):
     source = jpeg(tmp_path / "scan.jpg")
