@@ -127,7 +127,8 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
     _remove_leftovers(out, set(previous))
     known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
     found, left_out = input_listing(inputs, exclude=out)
-    documents = name_documents(found, known, options.password, occupied=_occupied_names(out, previous))
+    documents = name_documents(found, known, options.password, occupied=_occupied_names(out, previous),
+                               gone=_moved_away(previous))
     if not documents:
         raise UsageError("no PDF, image or .txt files found in the inputs (the output folder is never read)")
     summary = BatchSummary()
@@ -140,7 +141,9 @@ def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path)
         done = previous.get(document.doc_id)
         if (not options.force and done and done.get("status") == "ok" and done.get("sha256") == document.sha256
                 and (out / document.doc_id / _COMPLETE[options.text]).exists() and _holds_steps(done, options)):
-            results[document.doc_id] = ManifestEntry.from_dict(done)
+            # the same document, where it is now (an archive folder moved since)
+            results[document.doc_id] = replace(ManifestEntry.from_dict(done), source=document.path,
+                                               path=source_key(document.path))
             summary.skipped += 1
             if options.html and options.text:
                 _add_review_page(out / document.doc_id, document)
@@ -222,6 +225,17 @@ def _add_review_page(folder: Path, document: InputDocument) -> None:
     except Exception as exc:  # noqa: BLE001 - a view of finished results must not stop the run
         log.warning("%s: review.html not written: %s (try `sohoa review %s`)", document.doc_id,
                     f"{type(exc).__name__}: {exc}", folder)
+
+
+def _moved_away(previous: dict) -> dict[str, list[str]]:
+    """sha256 → doc_ids of the earlier runs' inputs that are no longer where they were read
+    (`name_documents`' `gone`)."""
+    gone: dict[str, list[str]] = {}
+    for doc_id, entry in previous.items():
+        where = entry.get("path") or entry.get("source") or ""
+        if entry.get("sha256") and where and not os.path.lexists(where):
+            gone.setdefault(entry["sha256"], []).append(doc_id)
+    return gone
 
 
 def run_steps(options: BatchOptions) -> tuple[str, ...]:
@@ -504,14 +518,17 @@ def write_run_indicators(out: Path, entries: list[ManifestEntry]) -> None:
 
 # ------------------------------------------------------------------ progress
 class _Progress:
-    """A one-line progress bar on stderr (never stdout), on a terminal; what happens to documents
-    is logged (logger `sohoa.batch`; the CLI shows it on stderr)."""
+    """A one-line progress bar on stderr (never stdout), on a terminal; elsewhere (a log file of a
+    run under nohup, cron or a batch scheduler) the same figures as a line every `every` seconds.
+    What happens to documents is logged (logger `sohoa.batch`; the CLI shows it on stderr)."""
+
+    every = 60.0
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.total = self.done = 0
         self.docs_total = self.docs_done = self.failed = 0
-        self.started = time.perf_counter()
+        self.started = self.last_line = time.perf_counter()
         self.tty = sys.stderr.isatty()
 
     def start(self, pages: int, documents: int, skipped: int) -> None:
@@ -554,14 +571,20 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr)
 
     def _show(self) -> None:
-        if self.quiet or not self.tty:
+        if self.quiet:
+            return
+        now = time.perf_counter()
+        rate = self.done / max(1e-6, now - self.started)
+        figures = (f"{self.done}/{self.total} pages, {self.docs_done}/{self.docs_total} documents, "
+                   f"{self.failed} failed, {rate:.2f} pages/s")
+        if not self.tty:
+            if now - self.last_line >= self.every:
+                self.last_line = now
+                log.info("%s", figures)
             return
         width = 30
         filled = int(width * self.done / self.total) if self.total else width
-        rate = self.done / max(1e-6, time.perf_counter() - self.started)
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} pages, "
-              f"{self.docs_done}/{self.docs_total} documents, {self.failed} failed, {rate:.2f} pages/s",
-              end="", file=sys.stderr, flush=True)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {figures}", end="", file=sys.stderr, flush=True)
 
     def finish(self, summary: BatchSummary) -> None:
         if self.quiet:

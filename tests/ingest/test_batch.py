@@ -250,3 +250,18 @@ def test_html_on_a_finished_run_adds_the_review_pages_without_reading_again(bad_
     assert not (out / "good" / "review.html").exists()
     again = run_batch([str(scan)], out, BatchOptions(jobs=1, engine="null", quiet=True, pdf=False, html=True))
     assert again.skipped == 1 and (out / "good" / "review.html").exists()
+
+
+def test_a_run_whose_stderr_is_a_log_file_gets_its_progress_as_lines(tmp_path, monkeypatch, caplog):
+    import logging
+
+    from sohoa.batch import _Progress
+
+    monkeypatch.setattr(_Progress, "every", 0.0)  # a line at every step, not once a minute
+    for n in range(3):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"doc{n}.txt").write_text("Báo cáo tình hình kinh tế - xã hội năm 2023.\n", encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="sohoa.batch"):
+        run_batch([str(tmp_path / "in")], tmp_path / "out", BatchOptions(jobs=1, engine="null"))
+    lines = [r.getMessage() for r in caplog.records if "documents," in r.getMessage()]
+    assert lines and lines[-1].startswith("3/3 pages, 3/3 documents, 0 failed")

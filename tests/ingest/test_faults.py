@@ -65,6 +65,20 @@ def _encrypt(source: Path, target: Path, user: str, owner: str = "owner") -> Pat
 
 
 # ------------------------------------------------------------------ encrypted PDFs
+def test_a_pdf_poppler_cannot_open_is_read_from_a_repaired_copy(tmp_path):
+    whole = tmp_path / "whole.pdf"
+    subprocess.run(["qpdf", "--object-streams=generate", str(_good(tmp_path / "src")), str(whole)], check=True)
+    raw = whole.read_bytes()
+    broken = tmp_path / "in" / "broken.pdf"  # its cross-reference stream announced at a wrong offset
+    broken.parent.mkdir()
+    broken.write_bytes(raw[: raw.rindex(b"startxref")] + b"startxref\n99\n%%EOF\n")
+    assert subprocess.run(["pdfinfo", str(broken)], capture_output=True).returncode != 0
+    entry = run_batch([str(broken)], tmp_path / "out", FAST).entries[0]
+    assert entry.status == "ok"
+    assert (tmp_path / "out" / "broken" / "text.txt").read_text(encoding="utf-8").strip()
+    assert broken.read_bytes().endswith(b"startxref\n99\n%%EOF\n")  # the input itself untouched
+
+
 def test_aes256_pdf_fails_alone_and_opens_with_its_password(tmp_path, runner):
     good = _good(tmp_path / "in")
     locked = _encrypt(good, tmp_path / "in" / "aes.pdf", user="s3cr3t-pw")
@@ -450,6 +464,33 @@ def test_a_text_file_that_cannot_be_read_says_so_not_that_its_encoding_is_unknow
     assert entry.status == "failed" and entry.error.startswith("cannot read the file")
 
 
+def test_an_archive_folder_moved_since_the_last_run_is_not_read_again(tmp_path):
+    _text(tmp_path / "scans" / "report.txt")
+    _text(tmp_path / "scans" / "sub" / "plan.txt", "Kế hoạch phát triển kinh tế - xã hội năm 2024.\n")
+    out = tmp_path / "out"
+    first = run_batch([str(tmp_path / "scans")], out, FAST)
+    (tmp_path / "scans").rename(tmp_path / "scans_2024")
+    _text(tmp_path / "scans_2024" / "new.txt", "Báo cáo mới.\n")
+    again = run_batch([str(tmp_path / "scans_2024")], out, FAST)
+    assert again.skipped == 2 and sorted(e.doc_id for e in again.entries) == ["new", "report", "sub__plan"]
+    manifest = _manifest(out)
+    assert sorted(manifest) == ["new", "report", "sub__plan"]  # one line each, no second copy
+    assert manifest["report"]["path"] == str(tmp_path / "scans_2024" / "report.txt")
+    assert {e.doc_id: e.sha256 for e in first.entries}["report"] == manifest["report"]["sha256"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")) == \
+        ["new", "report", "sub__plan"]
+
+
+def test_a_copy_beside_its_original_is_a_document_of_its_own(tmp_path):
+    # the original is still there: the copy is no move, and gets an id of its own
+    source = _text(tmp_path / "a" / "report.txt")
+    out = tmp_path / "out"
+    run_batch([str(source)], out, FAST)
+    copy = _text(tmp_path / "b" / "report.txt")
+    ids = sorted(e.doc_id for e in run_batch([str(source), str(copy)], out, FAST).entries)
+    assert ids[0] == "report" and ids[1].startswith("report-")
+
+
 def test_a_quick_pass_without_repair_or_tables_is_done_again_by_a_run_that_wants_them(tmp_path):
     source = _text(tmp_path / "in" / "report.txt")
     out = tmp_path / "out"
@@ -546,6 +587,72 @@ def test_cmyk_float_and_transparent_images_keep_their_picture(tmp_path):
     assert cmyk.mean() < 10
     assert alpha[0, 0].tolist() == [255, 255, 255] and alpha[20, 20].tolist() == [0, 0, 0]
     assert 120 <= grey.mean() <= 135
+
+
+def _page_picture(width: int = 400, height: int = 560):
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    for y in range(40, height - 40, 30):  # lines of 'text' and one mark that tells up from down
+        draw.rectangle((40, y, width - 60, y + 12), fill=0)
+    draw.rectangle((10, 10, 30, 30), fill=0)
+    return page
+
+
+def test_a_camera_jpeg_with_its_preview_is_one_page(tmp_path):
+    from sohoa.ingest.inputs import InputDocument, probe
+
+    page = _page_picture().convert("RGB")
+    path = tmp_path / "photo.jpg"  # a camera's JPEG with an MPF preview picture beside the photo
+    page.save(path, format="MPO", save_all=True, append_images=[page.resize((100, 140))], dpi=(300, 300))
+    assert probe(InputDocument("photo", str(path), "image", "")).pages == 1
+
+
+def test_a_tiff_s_reduced_resolution_copy_is_no_page_and_a_cut_second_page_fails_alone(tmp_path):
+    from PIL import Image, TiffImagePlugin
+
+    from sohoa.errors import InputError
+    from sohoa.ingest.inputs import InputDocument, probe
+
+    page = _page_picture()
+    path = tmp_path / "scan.tif"
+    with open(path, "w+b") as handle, TiffImagePlugin.AppendingTiffWriter(handle) as tiff:
+        page.save(tiff, format="TIFF", dpi=(300, 300))
+        tiff.newFrame()
+        page.resize((50, 70)).save(tiff, format="TIFF", tiffinfo={254: 1}, dpi=(37, 37))  # its thumbnail
+        tiff.newFrame()
+        page.transpose(Image.Transpose.ROTATE_180).save(tiff, format="TIFF", dpi=(300, 300))
+        tiff.newFrame()
+    assert probe(InputDocument("scan", str(path), "image", "")).pages == 2
+    second, _, _ = load_page_noted(PageSource("s", str(path), "image", 2, 300))
+    assert second.shape[:2] == (560, 400) and second[-20, -20] == 0  # the third frame, not the thumbnail
+
+    two = tmp_path / "two.tif"
+    with open(two, "w+b") as handle, TiffImagePlugin.AppendingTiffWriter(handle) as tiff:
+        for _ in range(2):
+            page.save(tiff, format="TIFF", dpi=(300, 300))
+            tiff.newFrame()
+    data = two.read_bytes()
+    cut = tmp_path / "cut.tif"
+    cut.write_bytes(data[: int(len(data) * 0.75)])  # a download stopped inside the second page
+    assert probe(InputDocument("cut", str(cut), "image", "")).pages == 2
+    first, _, _ = load_page_noted(PageSource("c", str(cut), "image", 1, 300))
+    assert first[20, 20] == 0
+    with pytest.raises(InputError):
+        load_page_noted(PageSource("c", str(cut), "image", 2, 300))
+
+
+def test_a_fax_s_tall_pixels_are_made_square(tmp_path):
+    from PIL import Image
+
+    page = _page_picture(1728, 2244)  # a letter page at 204 dpi
+    fax = page.resize((1728, 1078))  # a standard fax: 204 × 98 dpi, each pixel twice as tall as wide
+    fax.save(tmp_path / "fax.tif", dpi=(204, 98))
+    pixels, dpi, notes = load_page_noted(PageSource("f", str(tmp_path / "fax.tif"), "image", 1, 300))
+    assert pixels.shape[:2] == (2244, 1728) and dpi == 204 and notes == ()  # as tall as the page again
+    # its lines where the page has them, as tall as there
+    assert ((pixels[:, 400] < 128) == (np.asarray(page)[:, 400] < 128)).mean() > 0.97
 
 
 def test_implausible_stored_resolution_is_replaced_with_a_note(tmp_path):
