@@ -112,6 +112,9 @@ def run_batch(inputs: list[str], out_dir: str | Path, options: BatchOptions = Ba
 
 
 def _make_output_folder(out: Path) -> None:
+    if out.is_symlink() and not out.exists():
+        raise UsageError(f"the output folder {out} is a link to nothing ({os.readlink(out)})",
+                         hint="create the folder it points to, or choose another with -o")
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe_file = out / f".write-test-{os.getpid()}"

@@ -407,6 +407,13 @@ def test_output_folder_inside_the_input_is_never_read(tmp_path):
     assert set(_manifest(out)) == {"report"}
 
 
+def test_an_output_folder_that_is_a_link_to_nothing_is_a_usage_error_that_says_so(tmp_path, runner):
+    link = tmp_path / "results"
+    link.symlink_to(tmp_path / "gone", target_is_directory=True)
+    result = runner.invoke(main, ["run", str(_text(tmp_path / "in" / "report.txt")), "-o", str(link)])
+    assert result.exit_code == 2 and "link to nothing" in result.output
+
+
 def test_an_output_folder_reached_through_a_link_is_never_read(tmp_path):
     archive = tmp_path / "archive"
     _text(archive / "report.txt")
