@@ -189,9 +189,8 @@ def assemble(pages: Sequence[PageResult], repair: Callable[[str], object] | None
             flags = _keeping_bars(flags, bars)
     else:
         text, edits = ocr_text, []
-    lines = []
-    for page, spans in zip(pages, spans_by_page):
-        lines.append(json.dumps(page_record(page, spans, text, PositionMap(edits)), ensure_ascii=False))
+    position_map = PositionMap(edits)
+    lines = [page_line(page, spans, text, position_map) for page, spans in zip(pages, spans_by_page)]
     records = edit_records(ocr_text, edits, flags)
     return AssembledDocument(ocr_text, text, "\n".join(lines) + ("\n" if lines else ""), len(edits),
                              "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
@@ -210,9 +209,24 @@ def edit_records(ocr_text: str, edits: Sequence, flags: Sequence = ()) -> list[d
     return sorted(records, key=lambda r: (r["start"], r["end"], not r["applied"]))
 
 
+def page_line(page: PageResult, spans, text: str, position_map: PositionMap) -> str:
+    """`page_record` as its pages.jsonl line, each word serialised as it is made: a page of a
+    large text file holds hundreds of thousands of words, whose records would all be held at
+    once, and their JSON pieces again, before the line is joined."""
+    header = json.dumps(_page_header(page), ensure_ascii=False)
+    assert header.endswith('"words": []}')  # the words are the record's last key
+    words = ", ".join(json.dumps(entry, ensure_ascii=False) for entry in _word_entries(page, spans, text, position_map))
+    return f"{header[:-3]}[{words}]}}"
+
+
 def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -> dict:
+    """A page's record in pages.jsonl (docs/CONTRACT.md): its header and its words in reading order."""
+    return {**_page_header(page), "words": list(_word_entries(page, spans, text, position_map))}
+
+
+def _page_header(page: PageResult) -> dict:
     ocr = page.ocr
-    record = {
+    return {
         "page": page.page,
         "width": ocr.width if ocr else 0,
         "height": ocr.height if ocr else 0,
@@ -228,8 +242,12 @@ def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -
         "block_roles": [block.role for block in page.layout.blocks] if page.layout else [],
         "words": [],
     }
+
+
+def _word_entries(page: PageResult, spans, text: str, position_map: PositionMap):
+    ocr = page.ocr
     if not ocr:
-        return record
+        return
     line_of: dict[int, tuple[int, int]] = {}
     if page.layout:
         for b, block in enumerate(page.layout.blocks, start=1):
@@ -253,5 +271,4 @@ def page_record(page: PageResult, spans, text: str, position_map: PositionMap) -
             entry["readings"] = [[form, round(conf, 3)] for form, conf in word.readings]
         if span is None:
             entry["set_aside"] = True  # page number or speck: not part of the text
-        record["words"].append(entry)
-    return record
+        yield entry

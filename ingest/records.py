@@ -140,7 +140,7 @@ class PageImage:
         return int(self.image.shape[1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OcrWord:
     """One word on the fixed word-level table every reader maps to: an OCR engine's word, a
     word of a PDF's text layer, or a word-sized blob of ink whose text is not read yet (text
