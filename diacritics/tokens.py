@@ -1,5 +1,5 @@
 """Tokens repair must leave alone: numbers, dates, document codes, abbreviations, URLs, e-mails,
-file names.
+file names, and the names of code and the web (identifiers, paths, options, handles, slugs).
 
 `protected_spans(text)` lists them; the pipeline keeps look-alike and statistical fixers off
 these spans. `DocumentCodeFixer` makes the one kind of change inside them that is certain:
@@ -19,6 +19,16 @@ PATTERNS: dict[str, re.Pattern] = {
     # a file's name or path: 'Quyet_dinh-1380-QD-TTg.pdf', 'C:\\Van ban\\bao_cao.docx' (its last part)
     "path": re.compile(r"(?<![\w./\\-])[\w./\\-]*[\w-]\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|txt|csv|xml|json"
                        r"|html?|aspx?|php|jpe?g|png|tiff?|gif|zip|rar|7z)\b", re.IGNORECASE),
+    # a name in code: 'xu_ly_du_lieu.py', 'THU_MUC_GOC', 'danh_sach' (no Vietnamese word has '_')
+    "identifier": re.compile(r"(?<![\w@#])[A-Za-z0-9]*[A-Za-z](?:[A-Za-z0-9]*_[A-Za-z0-9]*)+[A-Za-z0-9](?:\.[A-Za-z0-9]+)*"),
+    # a path or a web address without its host: '/home/nam/du_an', '/api/san-pham?danh_muc=dien-thoai', '~/tai-lieu'
+    "unix_path": re.compile(r"(?<![\w/.])(?:~|\.{1,2})?/[A-Za-z0-9_.~-]+(?:/[A-Za-z0-9_.~-]*)*(?:[?#][^\s<>\"]*)?"
+                            r"(?<![.,;:!?)])"),
+    # a command line's option, a social network's handle or tag: '--dau-vao', '@hoa.hau.viet.nam', '#dulich'
+    "option": re.compile(r"(?<![\w-])--[A-Za-z0-9][A-Za-z0-9_-]*(?:=[^\s]+)?"),
+    "handle": re.compile(r"(?<![\w@#])[@#][^\W_][\w.-]*[^\W_]"),
+    # a web page's slug: 'cach-nau-pho-bo-ngon' (lower-case letters without marks, three or more parts)
+    "slug": re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+){2,}(?![\w-])"),
     # 01/01/2021, 1-1-2021, 2021-01-31
     "date": re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"),
     # 127/NQ-HĐND, 05-ĐA/TU, 64/2003/QĐ-TTg, QD-TTg
@@ -31,10 +41,10 @@ PATTERNS: dict[str, re.Pattern] = {
 }
 
 
-VERBATIM = ("url", "email", "path")
+VERBATIM = ("url", "email", "path", "identifier", "unix_path", "option", "handle", "slug")
 """Kinds of token that are no Vietnamese text at all: kept as typed, and kept out of the context
-the restorer reads (a URL's de-accented slug, 'tai-lieu-huong-dan', is no sign that the text
-around it lost its marks)."""
+the restorer reads (a URL's de-accented slug, 'tai-lieu-huong-dan', or a program's
+'so_luong', is no sign that the text around it lost its marks)."""
 
 
 def verbatim_spans(text: str) -> list[tuple[int, int]]:
@@ -48,8 +58,8 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 
 def token_kinds(text: str) -> list[tuple[int, int, str]]:
-    """Every protected token with its kind ('url', 'email', 'path', 'date', 'code', 'number',
-    'abbreviation')."""
+    """Every protected token with its kind ('url', 'email', 'path', 'identifier', 'unix_path',
+    'option', 'handle', 'slug', 'date', 'code', 'number', 'abbreviation')."""
     from sohoa.diacritics.syllables import is_syllable, is_valid_key
 
     found = []

@@ -48,3 +48,36 @@ def test_a_url_slug_without_marks_is_no_sign_the_text_lost_its_marks():
     text = "Tải tại trang web của Bộ ngay hôm nay.\nhttps://example.vn/tai-lieu-huong-dan-thuc-hien-nghi-dinh\n"
     result = repair(text)
     assert result.text == text and not result.flags, [(e.before, e.after) for e in result.edits + result.flags]
+
+
+@pytest.mark.parametrize("text", [
+    "Chạy lệnh python xu_ly_du_lieu.py --dau-vao du_lieu.csv để xử lý.",
+    "Đặt biến THU_MUC_GOC=/home/nam/du_an trước khi chạy.",
+    "Gọi GET /api/san-pham?danh_muc=dien-thoai để lấy danh sách.",
+    "Theo dõi trang @hoa.hau.viet.nam và thẻ #dulichvietnam nhé.",
+    "Bài viết có địa chỉ cach-nau-pho-bo-ngon trên trang của báo.",
+])
+def test_names_of_code_and_the_web_come_out_as_typed(text):
+    from sohoa.diacritics.pipeline import repair
+
+    result = repair(text)
+    assert result.text == text, [(e.before, e.after, e.fixer) for e in result.edits]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("danh_sach_trang", "identifier"), ("/home/nam/du_an", "unix_path"), ("--dau-vao", "option"),
+    ("@hoa.hau.viet.nam", "handle"), ("cach-nau-pho-bo-ngon", "slug"),
+])
+def test_code_and_web_names_are_verbatim(text, kind):
+    from sohoa.diacritics.tokens import token_kinds, verbatim_spans
+
+    assert (0, len(text), kind) in token_kinds(text) and verbatim_spans(text)[0] == (0, len(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Kinh tế - xã hội", "Họ_và_tên ______", "và/hoặc", "ngày 2# tháng 01", "- Như trên;", "Đắk-Lắk", "12/3/2021",
+])
+def test_vietnamese_text_with_dashes_slashes_and_underscores_is_no_code(text):
+    from sohoa.diacritics.tokens import verbatim_spans
+
+    assert verbatim_spans(text) == []
