@@ -52,15 +52,17 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
         # 'A4.', 's8.': an ordinal or figure read with a letter for a digit, which the running
         # order of its column mends (`sohoa.tables.ordinals`); read as a word it would lose its digit
         return text
-    text = undouble_letters(tidy_brackets(text))
+    text = without_specks(undouble_letters(tidy_brackets(text)))
     from sohoa.diacritics import repair
+    from sohoa.diacritics.compose import apply_edits
 
     try:
-        text = repair(text, style_hint=style_hint).text
+        text = apply_edits(text, sparing_names(text, repair(text, style_hint=style_hint).edits))
         if name_marks:
-            from sohoa.tables.names import fix_name_marks
+            from sohoa.tables.names import name_mark_edits
 
-            text = fix_name_marks(spaced_year_span(sentence_case_start(text)), alternatives, style=style_hint)
+            text = spaced_year_span(sentence_case_start(text))
+            text = apply_edits(text, sparing_names(text, name_mark_edits(text, alternatives, style=style_hint)))
         elif header_marks and alternatives:
             from sohoa.tables.names import fix_name_marks
 
@@ -69,6 +71,81 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
         return text
     except Exception:  # noqa: BLE001 - a failing repair must never lose the table
         return text
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+_SPECK_SIGNS = set("|}{›‹‡†§¿¡~^`´¨¬¦»«")
+"""Signs a speck, a seal's edge or a rule's stub comes out as beside a cell's words, which no
+cell of a report puts there ('%', '-', '*', '(', '…' are left: they mean something)."""
+
+
+def _foreign_letter(ch: str) -> bool:
+    """A letter no Vietnamese word has: one with a mark Vietnamese does not use ('Ä', 'Š', 'ñ')."""
+    if not ch.isalpha() or ch.isascii() or ch in "đĐ":
+        return False
+    base, *marks = unicodedata.normalize("NFD", ch)
+    return not base.isascii() or any(mark not in _VIETNAMESE_MARKS for mark in marks)
+
+
+def without_specks(text: str) -> str:
+    """A cell's text without the specks OCR read beside its words: a token of those signs alone
+    at either end ('Công dân }', '| |'), and a token anywhere that mixes a letter Vietnamese
+    does not have with signs or stands as one or two such letters ('Họ tên Äằ&›', 'Quân khu Š');
+    a foreign name ('Müller') stays."""
+    tokens = text.split()
+
+    def speck(token: str) -> bool:
+        letters = [ch for ch in token if ch.isalpha()]
+        foreign = any(_foreign_letter(ch) for ch in letters)
+        return foreign and (len(letters) <= 2 or any(not ch.isalnum() for ch in token))
+
+    def edge_speck(token: str) -> bool:
+        return all(ch in _SPECK_SIGNS for ch in token)
+
+    kept = [t for t in tokens if not speck(t)]
+    while kept and edge_speck(kept[-1]):
+        kept.pop()
+    while kept and edge_speck(kept[0]):
+        kept.pop(0)
+    if not kept:
+        return text  # a cell of nothing else is what was read there ('|' for a group's 'I')
+    return " ".join(kept) if len(kept) != len(tokens) else text
+
+
+def proper_name_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the words of `text` that are parts of proper names: a capitalised word
+    ('Hiền', 'Đồng', 'Dé') in text that is not all capitals, unless it only opens the text
+    before a word in small letters ('Tỷ lệ hộ nghèo'). A cell of a list of people or places
+    ('Xã An Đồng, huyện An Dương', 'Trần Văn Dé') is short: its context cannot tell one
+    name's marks from another's ('Hiền Thành' or 'Hiện Thành'), and a name is not written
+    wrong more often than a word."""
+    words = list(_WORD.finditer(text))
+    if not any(ch.islower() for ch in text):
+        return []  # all capitals (a group's title: '3- TÍNH BÌNH THUẬN'), no name told apart
+    spans = []
+    for k, word in enumerate(words):
+        letters = word.group()
+        if not (letters[0].isupper() and letters[1:].islower() or len(letters) == 1 and letters.isupper()):
+            continue
+        opening = k == 0 and text[:word.start()].strip(" -–.()0123456789") == ""
+        if opening and (k + 1 == len(words) or not words[k + 1].group()[0].isupper()):
+            continue
+        spans.append(word.span())
+    return spans
+
+
+def sparing_names(text: str, edits) -> list:
+    """`edits` but those that change the letters or marks of a proper name's word in `text`
+    (`proper_name_spans`) other than by adding the marks the OCR dropped ('Quảng Tri' →
+    'Trị', 'Hà Nôi' → 'Nội', its commonest slip); a space or a stop beside one may change."""
+    from sohoa.diacritics.restore.ocr_evidence import adds_marks_only
+
+    names = proper_name_spans(text)
+    return [e for e in edits
+            if not (any(start < e.end and e.start < end for start, end in names)
+                    and any(ch.isalpha() for ch in e.before) and any(ch.isalpha() for ch in e.after)
+                    and not adds_marks_only(e.before, e.after))]
 
 
 HEADER_RIVAL_ODDS = 0.5

@@ -7,6 +7,8 @@ tell what OCR misread in it:
 
 - a number between two neighbours that run on by two ('6.', '1.', '8.' read for '6.', '7.',
   '8.') is the one between them: its rows above and below, both numbered, are the evidence;
+  so is a short cell read as no number at all ('§.', '%4.', 's8.': a digit read as a sign or
+  a letter), with no more than one letter in it;
 - the stop after a number ('9,' read for '9.') is the one most of the column's numbers carry
   (and so is that of a number mended by its neighbours: '5.' read for '51' is '51').
 
@@ -57,7 +59,19 @@ def mend_ordinal_column(cells: list[str]) -> dict[int, tuple[str, str]]:
             reasons.append("the column's stop")
         if reasons:
             mended[k] = (f"{value}{stop}", "; ".join(reasons))
+    # a cell read as no number at all ('§.', '%4.', 's8.') between two that run on by two
+    for k, cell in enumerate(stripped):
+        above, below = numbered.get(k - 1), numbered.get(k + 1)
+        if (k in numbered or not cell or len(cell) > MAX_MISREAD_LENGTH or sum(ch.isalpha() for ch in cell) > 1
+                or not above or not below or int(below.group(1)) != int(above.group(1)) + 2):
+            continue
+        mended[k] = (f"{int(above.group(1)) + 1}{usual if usual is not None else below.group(2)}",
+                     "between its neighbours' numbers")
     return mended
+
+
+MAX_MISREAD_LENGTH = 5
+"""A cell longer than this is no misread row number, whatever its neighbours (a note, a label)."""
 
 
 def mend_ordinals(table: Table) -> Table:

@@ -180,7 +180,7 @@ class OcrMarkFixer:
                     tid = int(tid)
                     if tid in cands or not vocabulary.target_is_syllable(tid):
                         continue
-                    if not _lost_marks(written, vocabulary.targets[tid]):
+                    if not adds_marks_only(written, vocabulary.targets[tid]):
                         if not lossy:
                             continue
                         swaps.add(tid)
@@ -211,7 +211,7 @@ class OcrMarkFixer:
             shares = restorer.candidate_shares(kid)
             if shares.get(tid, 0.0) > RARE_SHARE:
                 continue
-            if any(share >= COMMON_SHARE and _lost_marks(word, restorer.vocabulary.targets[t]) for t, share in shares.items()):
+            if any(share >= COMMON_SHARE and adds_marks_only(word, restorer.vocabulary.targets[t]) for t, share in shares.items()):
                 found += 1
         return found
 
@@ -274,7 +274,7 @@ class OcrMarkFixer:
         return slip - stay
 
 
-def _lost_marks(written: str, form: str) -> bool:
+def adds_marks_only(written: str, form: str) -> bool:
     """`form` is `written` with marks added and none taken away: a tone ('sô' → 'số'), a
     circumflex, breve or horn ('họi' → 'hội'), the stroke of 'đ' ('dộng' → 'động')."""
     if len(written) != len(form) or written == form:

@@ -90,3 +90,23 @@ def test_a_marked_vowel_read_twice_is_read_once_but_two_run_together_names_keep_
 @pytest.mark.parametrize("cell", ["A4.", "s8.", "4l.", "1O"])
 def test_an_ordinal_read_with_a_letter_for_a_digit_is_left_to_its_columns_running_order(cell):
     assert repair_cell(cell) == cell
+
+
+@pytest.mark.parametrize("read, expected", [
+    ("Họ tên Äằ&›", "Họ tên"),  # a seal's edge over the header
+    ("Công dân }", "Công dân"),
+    ("Công dân | |", "Công dân"),
+    ("Trung đoàn 108, Quân khu Š", "Trung đoàn 108, Quân khu"),
+])
+def test_specks_beside_a_cells_words_are_dropped(read, expected):
+    from sohoa.tables.cells import without_specks
+
+    assert without_specks(read) == expected
+
+
+@pytest.mark.parametrize("text", ["Ông Müller", "Tỷ lệ (%)", "Tổng số *", "12,5 - 13", "Đắk Lắk", "- Trong đó: nữ",
+                                  "Nguyễn Thị Ánh Tuyết", "…", "|"])
+def test_cells_without_specks_stay(text):
+    from sohoa.tables.cells import without_specks
+
+    assert without_specks(text) == text

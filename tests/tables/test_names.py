@@ -150,3 +150,31 @@ def test_a_capitalised_place_name_is_not_weighed_as_the_common_words_of_its_lett
     # 'Cộng Hiền' (a commune) stays, though 'cống hiến' is the common phrase; 'phô' is still mended
     assert fix_name_marks("Xã Cộng Hiền, huyện Vĩnh Bảo, thành phô Hải Phòng") == \
         "Xã Cộng Hiền, huyện Vĩnh Bảo, thành phố Hải Phòng"
+
+
+@pytest.mark.parametrize("read", [
+    "Xã Nghĩa Hùng, huyện Nghĩa Hưng, tỉnh Nam Định",  # not the district's name copied onto the commune's
+    "Xã An Thạnh 2, huyện Cù Lao Dung, tỉnh Sóc Trăng",
+    "Trần Văn Dé",  # a person's name alone in its cell: no context tells its marks
+    "Nguyễn Văn Bail",  # read wrong, but no other name is made of it
+])
+def test_names_of_people_and_places_keep_their_marks(read):
+    assert repair_cell(read, name_marks=True) == read
+    assert repair_cell(read) == read
+
+
+def test_a_name_still_gets_the_marks_the_ocr_dropped_and_an_indicator_its_context_marks():
+    assert repair_cell("Xã Vĩnh Thành, huyện Vĩnh Linh, tỉnh Quảng Tri", name_marks=True) == \
+        "Xã Vĩnh Thành, huyện Vĩnh Linh, tỉnh Quảng Trị"
+    assert repair_cell("Tý lệ hộ nghèo", name_marks=True) == "Tỷ lệ hộ nghèo"  # a word opening the cell
+
+
+def test_proper_name_spans():
+    from sohoa.tables.cells import proper_name_spans
+
+    def names(text):
+        return [text[a:b] for a, b in proper_name_spans(text)]
+
+    assert names("Xã An Đồng, huyện An Dương") == ["Xã", "An", "Đồng", "An", "Dương"]
+    assert names("Tỷ lệ hộ nghèo") == [] and names("3- TỈNH BÌNH THUẬN") == []
+    assert names("Thu ngân sách Nhà nước") == ["Nhà"]

@@ -117,3 +117,16 @@ def test_what_ocr_read_stays_beside_every_cell_the_repair_changed_across_pages(t
     sidecar = json.loads((tmp_path / "tables" / "p2_t1.json").read_text(encoding="utf-8"))
     assert sidecar["repaired_cells"] == [{"row": 5, "column": "Nguyên quán", "as_read": "Xã C, huyện D,",
                                           "written": "Xã C, huyện D"}]
+
+
+def test_a_number_read_as_a_sign_or_a_letter_between_its_neighbours_is_mended():
+    column = ["1.", "2.", "3.", "4.", "5.", "6.", "7.", "§.", "9.", "10.", "s8.", "12."]
+    assert mend_ordinal_column(column) == {7: ("8.", "between its neighbours' numbers"),
+                                           10: ("11.", "between its neighbours' numbers")}
+
+
+def test_a_label_or_a_note_between_numbers_stays():
+    # a group's label restarts the numbering; a longer note or a word is no misread number
+    assert mend_ordinal_column(["1.", "2.", "3.", "II", "1.", "2."]) == {}
+    assert mend_ordinal_column(["1.", "2.", "3.", "Ghi chú", "5.", "6."]) == {}
+    assert mend_ordinal_column(["1.", "2.", "3.", "", "5.", "6."]) == {}
