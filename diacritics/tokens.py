@@ -1,5 +1,6 @@
 """Tokens repair must leave alone: numbers, dates, document codes, abbreviations, URLs, e-mails,
-file names, and the names of code and the web (identifiers, paths, options, handles, slugs).
+file names, and the names of code and the web (identifiers, paths, options, handles, spans of
+code in backticks, slugs).
 
 `protected_spans(text)` lists them; the pipeline keeps look-alike and statistical fixers off
 these spans. `DocumentCodeFixer` makes the one kind of change inside them that is certain:
@@ -27,6 +28,8 @@ PATTERNS: dict[str, re.Pattern] = {
     # a command line's option, a social network's handle or tag: '--dau-vao', '@hoa.hau.viet.nam', '#dulich'
     "option": re.compile(r"(?<![\w-])--[A-Za-z0-9][A-Za-z0-9_-]*(?:=[^\s]+)?"),
     "handle": re.compile(r"(?<![\w@#])[@#][^\W_][\w.-]*[^\W_]"),
+    # a span of code set in backticks, as Markdown writes it: '`git checkout -b sua-loi`'
+    "code_span": re.compile(r"`[^`\n]+`"),
     # a web page's slug: 'cach-nau-pho-bo-ngon' (lower-case letters without marks, three or more parts)
     "slug": re.compile(r"(?<![\w-])[a-z0-9]+(?:-[a-z0-9]+){2,}(?![\w-])"),
     # 01/01/2021, 1-1-2021, 2021-01-31
@@ -41,7 +44,7 @@ PATTERNS: dict[str, re.Pattern] = {
 }
 
 
-VERBATIM = ("url", "email", "path", "identifier", "unix_path", "option", "handle", "slug")
+VERBATIM = ("url", "email", "path", "identifier", "unix_path", "option", "handle", "code_span", "slug")
 """Kinds of token that are no Vietnamese text at all: kept as typed, and kept out of the context
 the restorer reads (a URL's de-accented slug, 'tai-lieu-huong-dan', or a program's
 'so_luong', is no sign that the text around it lost its marks)."""
@@ -59,7 +62,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 def token_kinds(text: str) -> list[tuple[int, int, str]]:
     """Every protected token with its kind ('url', 'email', 'path', 'identifier', 'unix_path',
-    'option', 'handle', 'slug', 'date', 'code', 'number', 'abbreviation')."""
+    'option', 'handle', 'code_span', 'slug', 'date', 'code', 'number', 'abbreviation')."""
     from sohoa.diacritics.syllables import is_syllable, is_valid_key
 
     found = []

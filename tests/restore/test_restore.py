@@ -219,7 +219,8 @@ def test_stray_ocr_punctuation_is_removed(text, expected):
                                   "— Ghi nhận ý kiến", "— các khoa được chọn",  # list marks
                                   "1. Mục đích\n— Triển khai thực hiện\n— Ghi nhận ý kiến",
                                   "gồm các nội dung sau:\n— Danh sách sinh viên",
-                                  "quy định.\n\n— Cung cấp dữ liệu"])
+                                  "quy định.\n\n— Cung cấp dữ liệu",
+                                  "Kiểm tra mã với `ruff check .`.", "`ls` và `ls .`"])  # spans of code
 def test_real_punctuation_stays(text):
     from sohoa.diacritics.restore.junk import junk_edits
 
