@@ -384,8 +384,9 @@ def main(out_dir: Path) -> dict:
                 if digital is not None:
                     any_digital = True
                     read = find_tables_and_cells(digital[0], repair=False, exact_words=digital[1])[0]
-                    tables += [repair_text_cells(t, label_marks=LABEL_MARKS) for t in read]
-                    unmarked += [repair_text_cells(t, label_marks=not LABEL_MARKS) for t in read]
+                    # as sohoa does: cells of the page's own words get no OCR mark check, either way
+                    tables += [repair_text_cells(t, label_marks=False) for t in read]
+                    unmarked += [repair_text_cells(t, label_marks=False) for t in read]
                     # ablation, not timed: the same picture's cells OCR'd, as before the page's words were taken
                     lap = time.perf_counter()
                     ocr_read += [repair_text_cells(t, label_marks=LABEL_MARKS)

@@ -127,7 +127,9 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
                  for box, t in _cells_of(borderless_cells, [t.bbox for t in borderless if t.bbox]) if t.words]
     tables.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
     tables = [Table(**{**t.__dict__, "index": k}) for k, t in enumerate(tables, start=1)]
-    return ([repair_text_cells(t, label_marks=LABEL_MARKS) for t in tables] if repair else tables), readings, table_rows
+    if repair:  # cells of the page's own words are no OCR reading: their marks and separators are the author's
+        tables = [repair_text_cells(t, label_marks=LABEL_MARKS and exact is None) for t in tables]
+    return tables, readings, table_rows
 
 
 def _page_rows(grid, shape: tuple[int, ...], angle: float) -> TableRows:

@@ -14,7 +14,9 @@ ROWS = [["TT", "Chỉ tiêu", "Đơn vị", "Năm 2021", "Năm 2022"],
         ["1", "Tốc độ tăng trưởng GRDP", "%", "7,5", "8,12"],
         ["2", "Thu nhập bình quân đầu người", "triệu đồng", "45,9", "51,3"],
         ["3", "Tỷ lệ hộ nghèo", "%", "3,18", "2,07"],
-        ["4", "Tổng vốn đầu tư toàn xã hội", "tỷ đồng", "31.567", "36.912"]]
+        ["4", "Tổng vốn đầu tư toàn xã hội", "tỷ đồng", "31.567", "36.912"],
+        # the author's words, never weighed as an OCR reading ('vạn' is no misread 'vẫn')
+        ["5", "Số bác sỹ trên vạn dân được thu gom và xử lý đạt tiêu chuẩn", "người", "9,1", "9,8"]]
 
 
 def _table_pdf(path: Path, size: float = 6.0) -> Path:
