@@ -229,11 +229,14 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
     from sohoa.diacritics.unicode_fixes import (DoubledMarkFixer, HomoglyphFixer, NfcFixer, StraySpaceFixer,
                                                 TonePlacementFixer)
 
+    from sohoa.diacritics.formulae import RecipientsHeadingFixer
+
     fixers: list[Fixer] = [
         LegacyEncodingFixer(encoding),
         NfcFixer(),
         DoubledMarkFixer(),
         HomoglyphFixer(),
+        RecipientsHeadingFixer(),
         GuardedFixer(StraySpaceFixer(), protected_spans),
         TonePlacementFixer(tone_style),
         DocumentCodeFixer(),
