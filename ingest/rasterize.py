@@ -415,11 +415,19 @@ def plausible_dpi(stored, width: int, height: int, default: int = 300) -> tuple[
         value = 0.0
     if not value:
         return default, None
-    if PLAUSIBLE_DPI[0] <= value <= PLAUSIBLE_DPI[1]:
+    if PLAUSIBLE_DPI[0] <= value <= PLAUSIBLE_DPI[1] and not _page_pictured_tiny(value, width, height):
         return int(round(value)), None
     estimate = a4_dpi(width, height)
     return estimate, (f"stored resolution {value:g} dpi is implausible for a {width}×{height} scan; "
                       f"used {estimate} dpi, estimated from the page size")
+
+
+def _page_pictured_tiny(value: float, width: int, height: int) -> bool:
+    """A resolution that makes a page-sized picture a stamp: above 600 dpi, a long side under
+    A7's (4.1 in) for a picture of at least A4 at 150 dpi ('1200 dpi' stored on a 300 dpi A4
+    scan). A small crop scanned that finely keeps its resolution: its pixels are fewer."""
+    long_side = max(width, height)
+    return value > 600 and long_side / value < 4.1 and long_side >= 150 * A4_LONG_SIDE_INCHES
 
 
 def picture_dpi(image) -> int:

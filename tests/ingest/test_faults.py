@@ -673,6 +673,16 @@ def test_implausible_stored_resolution_is_replaced_with_a_note(tmp_path):
     assert load_page_noted(PageSource("t", str(tmp_path / "ok.tif"), "image", 1, 300))[1:] == (150, ())
 
 
+def test_a_page_sized_picture_tagged_so_fine_that_it_would_be_a_stamp_takes_its_page_s_resolution():
+    from sohoa.ingest.rasterize import plausible_dpi
+
+    dpi, note = plausible_dpi(1200, 2480, 3508)  # an A4 scan at 300 dpi tagged 1200 dpi: 5 × 7 cm
+    assert dpi == 300 and "implausible" in note
+    assert plausible_dpi(1200, 1200, 900) == (1200, None)  # a small crop scanned finely keeps it
+    assert plausible_dpi(600, 4960, 7016) == (600, None)  # an A4 page at 600 dpi
+    assert plausible_dpi(1200, 9920, 14032) == (1200, None)  # an A4 page at 1200 dpi
+
+
 def test_a_one_pixel_image_fails_with_a_readable_reason(tmp_path):
     from PIL import Image
 
