@@ -194,7 +194,7 @@ def _write_run_files(out: Path, entries: list[ManifestEntry], order: list[str], 
                    f"document's line is in {MANIFEST}, and the next run writes them")
         if finished:
             raise SohoaError(message, hint="free some space in the output folder and run again") from exc
-        log.warning("sohoa: %s", message)
+        log.warning("%s", message)
 
 
 RUN_FILES = (MANIFEST, "indicators.csv", LOCK)
