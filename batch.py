@@ -37,7 +37,7 @@ from sohoa.ingest.inputs import (InputDocument, input_listing, name_documents, p
 from sohoa.ingest.page import PageOptions, PageResult
 from sohoa.ingest.pool import TaskNotSent, WorkerPool
 from sohoa.ingest.records import PageSource, WarningCode
-from sohoa.manifest import MANIFEST, ManifestEntry, append_manifest, read_manifest, write_manifest
+from sohoa.manifest import MANIFEST, ManifestEntry, append_manifest, input_path, read_manifest, write_manifest
 from sohoa.pipeline import STAGING, BatchOptions, finish_page_document, finish_text_document, process_page
 
 LOCK = ".sohoa.lock"
@@ -128,7 +128,7 @@ def _make_output_folder(out: Path) -> None:
 def _run_locked(inputs: list[str], out: Path, options: BatchOptions, work: Path) -> BatchSummary:
     previous = read_manifest(out)
     _remove_leftovers(out, set(previous))
-    known = {entry.get("path") or source_key(entry.get("source", "")): doc_id for doc_id, entry in previous.items()}
+    known = {input_path(entry): doc_id for doc_id, entry in previous.items()}
     found, left_out = input_listing(inputs, exclude=out)
     documents = name_documents(found, known, options.password, occupied=_occupied_names(out, previous),
                                gone=_moved_away(previous))
@@ -235,7 +235,7 @@ def _moved_away(previous: dict) -> dict[str, list[str]]:
     (`name_documents`' `gone`)."""
     gone: dict[str, list[str]] = {}
     for doc_id, entry in previous.items():
-        where = entry.get("path") or entry.get("source") or ""
+        where = input_path(entry)
         if entry.get("sha256") and where and not os.path.lexists(where):
             gone.setdefault(entry["sha256"], []).append(doc_id)
     return gone

@@ -52,7 +52,7 @@ class ManifestEntry:
         """A line read back (an older line without `path` gets its input's key)."""
         return cls(entry["doc_id"], entry.get("source", ""), entry.get("status", "failed"), int(entry.get("pages", 0)),
                    float(entry.get("seconds", 0.0)), entry.get("sha256", ""),
-                   entry.get("path") or source_key(entry.get("source", "")), entry.get("error"),
+                   input_path(entry), entry.get("error"),
                    tuple(entry.get("warnings", ())), tuple(entry.get("warning_codes", ())),
                    tuple(entry["steps"]) if isinstance(entry.get("steps"), list) else None)
 
@@ -73,6 +73,11 @@ class ManifestEntry:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+
+def input_path(entry: dict) -> str:
+    """The absolute path of a manifest line's input (an older line without `path`: its source's)."""
+    return entry.get("path") or (source_key(entry["source"]) if entry.get("source") else "")
 
 
 def read_manifest(out: Path) -> dict[str, dict]:

@@ -203,8 +203,10 @@ class _TextLayer:
 def _text_layer(source: PageSource, options: PageOptions, started: float) -> _TextLayer:
     drawn, width, height = page_words(source.path, source.page, source.dpi, timeout=time_left(options, started))
     stamps, words = split_stamps(drawn)
+    # how much of the page a picture covers tells only about text drawn on it: a page without
+    # any (a plain scan) is spared the look at its images
     scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi, height * 72.0 / source.dpi,
-                            timeout=time_left(options, started))
+                            timeout=time_left(options, started)) if drawn else 0.0
     return _TextLayer(drawn, words, stamps, width, height, scanned)
 
 

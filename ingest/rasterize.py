@@ -328,16 +328,12 @@ def page_frames(image: Image.Image) -> list[int]:
     fails alone with its reason; the pages before it are read."""
     if image.format in ("JPEG", "MPO"):
         return [0]
-    try:
-        count: int | None = int(getattr(image, "n_frames", 1))
-    except Exception:  # noqa: BLE001 - a header cut short: walk the frames until one fails
-        count = None
     frames: list[int] = []
     k = 0
-    while count is None or k < count:
+    while True:
         try:
             image.seek(k)
-        except EOFError:
+        except EOFError:  # past the last frame
             break
         except Exception:  # noqa: BLE001 - PIL raises many types for broken files
             frames.append(k)
@@ -360,13 +356,27 @@ def dpi_pair(image: Image.Image) -> tuple[float, float]:
     """The stored horizontal and vertical resolutions (0 where none is stored), the picture as
     shown: a fax stores 204×98 dpi, its pixels twice as tall as wide; a picture turned by its
     orientation tag swaps them."""
+    x, y = _stored_dpi(image)
+    return (y, x) if _turned_sideways(image) else (x, y)
+
+
+def _stored_dpi(image: Image.Image) -> tuple[float, float]:
+    """The resolutions the picture stores, across and down its pixels as stored (0: none)."""
     stored = image.info.get("dpi") or (0, 0)
     try:
-        x, y = float(stored[0] or 0), float(stored[1] or 0)
+        return float(stored[0] or 0), float(stored[1] or 0)
     except (TypeError, ValueError, IndexError):
         return 0.0, 0.0
-    turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8) if image.format in ORIENTED_FORMATS else False
-    return (y, x) if turned else (x, y)
+
+
+def _turned_sideways(image: Image.Image) -> bool:
+    """Whether the picture's orientation tag turns it a quarter turn to be shown."""
+    return image.format in ORIENTED_FORMATS and image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+
+
+def _square(x_dpi: float, y_dpi: float) -> bool:
+    """Whether two resolutions make square pixels (or one of them is not stored)."""
+    return x_dpi <= 0 or y_dpi <= 0 or abs(x_dpi - y_dpi) <= 0.02 * max(x_dpi, y_dpi)
 
 
 ORIENTED_FORMATS = ("JPEG", "MPO", "TIFF", "PNG", "WEBP")
@@ -377,7 +387,7 @@ def square_pixels(pixels: np.ndarray, x_dpi: float, y_dpi: float) -> tuple[np.nd
     """(pixels, resolution) with square pixels: a picture whose vertical and horizontal
     resolutions differ (a fax) is stretched along its coarser side to the finer one, so that its
     letters have their shapes again."""
-    if x_dpi <= 0 or y_dpi <= 0 or abs(x_dpi - y_dpi) <= 0.02 * max(x_dpi, y_dpi):
+    if _square(x_dpi, y_dpi):
         return pixels, max(x_dpi, y_dpi)
     height, width = pixels.shape[:2]
     size = (width, round(height * x_dpi / y_dpi)) if x_dpi > y_dpi else (round(width * y_dpi / x_dpi), height)
@@ -439,17 +449,13 @@ def picture_dpi(image) -> int:
 
 
 def picture_dpis(image) -> tuple[float, float]:
-    """(horizontal, vertical) resolution a picture is shown at: `picture_dpi` across, and down
-    in the proportion the picture stores (a fax's pixels are taller than wide)."""
+    """(horizontal, vertical) resolution a picture is shown at, upright: `picture_dpi` across its
+    stored pixels, and down them in the proportion the picture stores (a fax's pixels are
+    taller than wide), swapped where its orientation tag turns it a quarter turn."""
     across = float(picture_dpi(image))
-    stored = image.info.get("dpi") or (0, 0)
-    try:
-        x, y = float(stored[0] or 0), float(stored[1] or 0)
-    except (TypeError, ValueError, IndexError):
-        return across, across
-    if x <= 0 or y <= 0 or abs(x - y) <= 0.02 * max(x, y):
-        return across, across
-    return across, across * y / x
+    x, y = _stored_dpi(image)
+    pair = (across, across) if _square(x, y) else (across, across * y / x)
+    return pair[::-1] if _turned_sideways(image) else pair
 
 
 def a4_dpi(width: int, height: int) -> int:

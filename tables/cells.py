@@ -74,7 +74,6 @@ def repair_cell(text: str, *, name_marks: bool = False, header_marks: bool = Fal
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
 _SPECK_SIGNS = set("|}{›‹‡†§¿¡~^`´¨¬¦»«")
 """Signs a speck, a seal's edge or a rule's stub comes out as beside a cell's words, which no
 cell of a report puts there ('%', '-', '*', '(', '…' are left: they mean something)."""
@@ -84,8 +83,10 @@ def _foreign_letter(ch: str) -> bool:
     """A letter no Vietnamese word has: one with a mark Vietnamese does not use ('Ä', 'Š', 'ñ')."""
     if not ch.isalpha() or ch.isascii() or ch in "đĐ":
         return False
+    from sohoa.diacritics.syllables import TONE_MARKS, VOWEL_MARKS
+
     base, *marks = unicodedata.normalize("NFD", ch)
-    return not base.isascii() or any(mark not in _VIETNAMESE_MARKS for mark in marks)
+    return not base.isascii() or any(mark not in TONE_MARKS and mark not in VOWEL_MARKS for mark in marks)
 
 
 def without_specks(text: str) -> str:

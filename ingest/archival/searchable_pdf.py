@@ -94,7 +94,6 @@ def turn_upright(page: pikepdf.Page, record: dict) -> None:
         page.obj.Rotate = (int(page.obj.get("/Rotate", 0)) + rotation) % 360
 
 
-
 def _add_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, record: dict, fonts: font.GlyphlessFonts) -> pikepdf.Stream:
     """Lays the text layer (the page's first layout, `layouts_to_try`) after the page's own
     content; returns the layer's stream, which `_relay` rewrites in another layout."""
@@ -231,10 +230,8 @@ def _image_xobject(pdf: pikepdf.Pdf, source: Path, page: int):
     # the run has accepted the picture's size already (--max-megapixels): no second limit here
     with open_image(source, max_pixels=sys.maxsize) as image:
         seek_page(image, page)
-        x_dpi, y_dpi = picture_dpis(image)  # the page's size on screen and paper
+        x_dpi, y_dpi = picture_dpis(image)  # the page's size on screen and paper, upright
         orientation = image.getexif().get(0x0112, 1) if image.format in ORIENTED_FORMATS else 1
-        if orientation in (5, 6, 7, 8):
-            x_dpi, y_dpi = y_dpi, x_dpi
         if image.format == "JPEG" and orientation == 1 and image.mode in ("L", "RGB"):
             data = source.read_bytes()
             space = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB

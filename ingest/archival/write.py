@@ -24,7 +24,7 @@ def read_records(pages_jsonl: str) -> list[dict]:
 
 
 def write_archival(doc_dir: Path, source: str, kind: str, options: ArchivalOptions = ArchivalOptions(),
-                   doc_id: str | None = None, read_from: str | None = None) -> list[str]:
+                   doc_id: str | None = None, read_from: str | None = None) -> list["ArchivalProblem"]:
     """Write the archival files of the document in `doc_dir` (which holds pages.jsonl; `doc_id`,
     its id where the folder is a staging one of another name, else the folder's name); the
     scan is read from `read_from` where it is not `source` itself (an encrypted PDF's
