@@ -177,6 +177,40 @@ class DamageProfiler:
         return not self.is_common(kid)
 
 
+FOREIGN_WINDOW = 4
+"""Words on each side of a word that `foreign_neighbourhood` looks at."""
+FOREIGN_NEIGHBOURS = 2
+"""Foreign spellings among them that make the word's neighbourhood a foreign phrase."""
+
+
+def foreign_spelling(word: str) -> bool:
+    """A word no Vietnamese spelling allows, in letters English-model OCR and foreign languages
+    write ('District', 'you', 'scheduled'; not 'UBND', 'quốc', 'nguoi', 'to')."""
+    if len(word) < 3 or not word.isalpha() or sum(ch.isupper() for ch in word) > 1:
+        return False  # short words, codes and capitals' abbreviations say nothing of a language
+    return VIETNAMESE_ONLY.isdisjoint(word) and not is_valid_key(strip_marks(word.lower()))
+
+
+def foreign_neighbourhood(tokens: list[Token]) -> set[int]:
+    """Indices of the words with at least `FOREIGN_NEIGHBOURS` foreign spellings among the
+    `FOREIGN_WINDOW` words on each side of them in their line: words of a foreign phrase
+    ('due' in 'inform you that, due to the scheduled'; 'Giay' in 'Cau Giay District'), which
+    a text that keeps its marks writes as they are."""
+    found: set[int] = set()
+    line: list[int] = []
+    for i, token in enumerate([*tokens, Token(0, 0, "")]):
+        if token.text == "":
+            foreign = [foreign_spelling(tokens[k].text) for k in line]
+            for at, k in enumerate(line):
+                near = foreign[max(0, at - FOREIGN_WINDOW):at] + foreign[at + 1:at + 1 + FOREIGN_WINDOW]
+                if sum(near) >= FOREIGN_NEIGHBOURS:
+                    found.add(k)
+            line = []
+        elif token.text.isalpha():
+            line.append(i)
+    return found
+
+
 def shows_mark(token: str) -> bool:
     """Whether a garbled token shows some mark: a marked letter ('ché') or a digit or sign OCR
     writes for a marked vowel ('t6', 'c4'); '1' for 'l' is no mark."""

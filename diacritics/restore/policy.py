@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from sohoa.diacritics.records import Edit
-from sohoa.diacritics.restore.damage import DamageProfiler, TextProfile
+from sohoa.diacritics.restore.damage import DamageProfiler, TextProfile, foreign_neighbourhood
 from sohoa.diacritics.restore.keys import ocr_case_pattern
 from sohoa.diacritics.restore.settings import RestorerSettings
 from sohoa.diacritics.restore.tokens import Token
@@ -57,10 +57,16 @@ class ChangePolicy:
                 fixer = DIGIT_FIXER_NAME if garbled and _has_digit(token.text) else self.fixer
                 edits.append(Edit(token.start, token.end, token.text, after, fixer, round(float(confidence), 4)))
         skip = set(changed_key)
+        if garbled or profile.strip_rate >= 0.5:
+            foreign: set[int] = set()
+        else:
+            # a text that keeps its marks writes a foreign phrase as it is: its words that could
+            # be Vietnamese ('due', 'to', 'Giay' in 'Cau Giay District') are not unmarked syllables
+            foreign = {i for i in foreign_neighbourhood(tokens) if not has_marks(tokens[i].text)}
         decided: dict[tuple[str, int, float], tuple[str, float] | None] = {}
         for i in np.flatnonzero(best >= 0).tolist():
             token = tokens[i]
-            if i in skip or not token.text.isalpha():
+            if i in skip or i in foreign or not token.text.isalpha():
                 continue
             memo = (token.text, int(best[i]), float(prob[i]))
             change = decided.get(memo, False)

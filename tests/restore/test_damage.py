@@ -85,3 +85,52 @@ def test_correct_latin1_lines_with_english_model_spellings_stay(line):
     from sohoa.diacritics import repair
 
     assert repair(line).text == line
+
+
+@pytest.mark.parametrize("word", ["District", "you", "scheduled", "Street", "and", "with"])
+def test_foreign_spellings(word):
+    from sohoa.diacritics.restore.damage import foreign_spelling
+
+    assert foreign_spelling(word)
+
+
+@pytest.mark.parametrize("word", ["to", "the", "due", "nguoi", "quốc", "Giấy", "UBND", "HĐND", "ii", "thuỷ"])
+def test_words_a_vietnamese_spelling_allows_or_too_short_to_tell_are_no_foreign_spellings(word):
+    from sohoa.diacritics.restore.damage import foreign_spelling
+
+    assert not foreign_spelling(word)
+
+
+def test_a_foreign_neighbourhood_is_two_foreign_spellings_near_a_word_in_its_line():
+    from sohoa.diacritics.restore.damage import foreign_neighbourhood
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    text = "72 Tran Duy Hung Street, Cau Giay District\nCau Giay\nStreet Cau Giay"
+    tokens = tokenize_text(text)
+    found = {tokens[i].text + f"@{tokens[i].start}" for i in foreign_neighbourhood(tokens)}
+    # 'Giay' sees 'Street' and 'District'; 'Tran' only 'Street'; the lines below see one each at most
+    assert found == {"Hung@12", "Cau@25", "Giay@29"}
+
+
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("line", [
+    "To: Residents of Sunrise Tower, 72 Tran Duy Hung Street, Cau Giay District",
+    "1. The Building Management Board would like to inform you that, due to the scheduled cleaning of the tank.",
+    "Address: No. 25 Ly Thuong Kiet Street, Tran Hung Dao Ward, Hoan Kiem District, Hanoi.",
+])
+def test_a_foreign_phrase_in_a_text_that_keeps_its_marks_stays(line):
+    """In a bilingual notice the English lines' words that could be Vietnamese syllables ('due'
+    duệ, 'Giay' giấy) are words of a foreign phrase, not syllables that lost their marks."""
+    from sohoa.diacritics import repair
+
+    text = f"Kính gửi: Quý cư dân Tòa nhà, quận Cầu Giấy, thành phố Hà Nội.\n{line}\nBan Quản lý trân trọng thông báo.\n"
+    assert repair(text).text == text
+
+
+@pytest.mark.shipped_model
+def test_a_de_accented_text_with_foreign_names_is_still_restored():
+    """The guard is for text that keeps its marks: de-accented text is restored, foreign words and all."""
+    from sohoa.diacritics import repair
+
+    text = "Cong ty Samsung Electronics cong bo ket qua kinh doanh quy ba tai Ha Noi\n"
+    assert "công bố kết quả kinh doanh" in repair(text).text.lower()
