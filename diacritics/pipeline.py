@@ -44,6 +44,9 @@ class Fixer(Protocol):
     def find_edits(self, text: str) -> list[Edit]: ...
 
 
+VERBATIM_BLANK = "\u00a0"
+
+
 @dataclass(frozen=True)
 class GuardedFixer:
     """Runs `inner` but drops its edits that overlap tokens to keep verbatim (URLs, codes...).
@@ -70,11 +73,13 @@ class GuardedFixer:
         from sohoa.diacritics.tokens import verbatim_spans
 
         # URLs, e-mail addresses and file names are no text to read the rest by: the inner
-        # fixer sees blanks there (offsets kept), and no edit of it may touch them
+        # fixer sees blanks there (offsets kept), and no edit of it may touch them. The blanks
+        # are no-break spaces: no word for the context, and no gap either that would leave the
+        # punctuation after a name ('chạy `ruff check .`.') standing alone like an OCR speck
         verbatim = verbatim_spans(text)
         seen = text
         for start, end in verbatim:
-            seen = seen[:start] + " " * (end - start) + seen[end:]
+            seen = seen[:start] + VERBATIM_BLANK * (end - start) + seen[end:]
         edits = self.inner.find_edits(seen)
         if verbatim:
             edits = [replace(e, before=text[e.start:e.end]) for e in edits]

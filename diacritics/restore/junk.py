@@ -3,8 +3,8 @@
 Scanner noise next to the margins comes out of Tesseract as a stray chunk of punctuation
 separated by spaces from the text ('về Hội .', '_ Tổ chức'). Clean text almost never has such a
 chunk at a line end or start (≈0.005 % of corpus lines for ' .'), so removing it is safe;
-ellipses, '+' list marks, quotes, dashes, the bars of a table typed as text and the backtick
-closing a span of code are real text and stay, and so does a full stop
+ellipses, '+' list marks, quotes, dashes, the bars of a table typed as text and the backticks
+closing a span or a block of code are real text and stay, and so does a full stop
 opening a line before a capital (a sentence's end wrapped); before a lower-case word it is a speck.
 A dash opening a line is a list mark where the document shows a list there ('— Ghi nhận ý kiến',
 as Tesseract reads the '–' of administrative lists): the line before ends a sentence, a clause or
@@ -36,6 +36,10 @@ BAR_ROW_BARS = 2
 its bars part cells and are no specks, at its ends as between its words."""
 
 
+CODE_FENCE = "```"
+"""Three backticks open or close a block of code (Markdown's fence), alone or after its last line."""
+
+
 def in_bar_row(text: str, position: int) -> bool:
     """Whether `position` lies on a line of `text` that is a table's row (`BAR_ROW_BARS`)."""
     start = text.rfind("\n", 0, position) + 1
@@ -60,8 +64,8 @@ def junk_edits(text: str) -> list[Edit]:
             chunk = m.group(1)
             if "|" in chunk and in_bar_row(text, m.start(1)):
                 continue
-            if "`" in chunk and _in_code_span(text, m.start(1)):
-                continue  # the backtick that closes (or opens) a span of code: 'với `ruff check .`.'
+            if "`" in chunk and (chunk == CODE_FENCE or _in_code_span(text, m.start(1))):
+                continue  # the backtick that closes (or opens) a span or a block of code: 'với `ruff check .`.'
             before_lower = pattern is _AT_START and text[m.end():m.end() + 1].islower()
             if chunk == "..." or (chunk == ".." and not before_lower) \
                     or (pattern is _AT_START and chunk in ".," and not before_lower):

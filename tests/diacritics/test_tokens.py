@@ -58,6 +58,8 @@ def test_a_url_slug_without_marks_is_no_sign_the_text_lost_its_marks():
     "Bài viết có địa chỉ cach-nau-pho-bo-ngon trên trang của báo.",
     "Kiểm tra mã với `ruff check .`.",  # the backtick closing a span of code is no speck
     "Tạo nhánh bằng `git checkout -b sua-loi` rồi in `kq.phuong` ra màn hình.",
+    # three backticks close a block of code, after its last line as alone
+    '$ vn-dia-chi "Số 1 Đại Cồ Việt, Hai Bà Trưng, Hà Nội" --json {"so_nha": "1", "tinh": "Hà Nội"} ```',
 ])
 def test_names_of_code_and_the_web_come_out_as_typed(text):
     from sohoa.diacritics.pipeline import repair
@@ -83,3 +85,25 @@ def test_vietnamese_text_with_dashes_slashes_and_underscores_is_no_code(text):
     from sohoa.diacritics.tokens import verbatim_spans
 
     assert verbatim_spans(text) == []
+
+
+def test_the_punctuation_after_a_name_kept_verbatim_is_no_speck_to_the_fixers_behind_the_guard():
+    """The guard hides names of code and the web from the fixers behind it; what it leaves
+    there must not turn the full stop after `ruff check .` into a speck standing alone, which
+    would make a clean text look read from a noisy scan."""
+    from sohoa.diacritics.pipeline import GuardedFixer
+    from sohoa.diacritics.restore.junk import junk_edits
+
+    seen = []
+
+    class Recorder:
+        name = "recorder"
+
+        def find_edits(self, text):
+            seen.append(text)
+            return []
+
+    text = "Kiểm tra định dạng với `ruff check .`.\nXem hướng dẫn tại https://example.vn/huong-dan .\n"
+    GuardedFixer(Recorder(), lambda _: []).find_edits(text)
+    assert len(seen[0]) == len(text) and "ruff" not in seen[0] and "example" not in seen[0]
+    assert [e.before.strip() for e in junk_edits(seen[0])] == ["."]  # only the author's own ' .' after the URL
