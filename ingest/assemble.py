@@ -40,20 +40,36 @@ def _marginal_key(text: str) -> str:
 
 def running_headers(pages: Sequence[PageResult]) -> set[tuple[int, int]]:
     """(page index, block index) of lines repeated in the top or bottom margin band of several
-    pages: running headers and footers, set aside like page numbers."""
+    pages: running headers and footers, set aside like page numbers. A running line stands
+    alone across its page: a block with another beside it (an agency's name beside the
+    national motto) heads a document, and a file of several documents repeats it."""
     candidates: dict[str, list[tuple[int, int]]] = {}
     for p, page in enumerate(pages):
         if not page.layout or not page.ocr or not page.ocr.height:
             continue
         blocks = page.layout.blocks
+        extents = [_extent([page.ocr.words[i].bbox for i in block.words]) for block in blocks]
         for b in {0, len(blocks) - 1} if blocks else set():
-            boxes = [page.ocr.words[i].bbox for i in blocks[b].words]
-            top, bottom = min(x[1] for x in boxes), max(x[3] for x in boxes)
+            left, top, right, bottom = extents[b]
             height = page.ocr.height
-            if bottom < height * MARGIN_BAND or top > height * (1 - MARGIN_BAND):
-                candidates.setdefault(_marginal_key(blocks[b].text), []).append((p, b))
+            if not (bottom < height * MARGIN_BAND or top > height * (1 - MARGIN_BAND)):
+                continue
+            if any(_side_by_side(extents[b], other) for k, other in enumerate(extents) if k != b):
+                continue  # a letterhead's agency beside its motto: the head of a document, not of its pages
+            candidates.setdefault(_marginal_key(blocks[b].text), []).append((p, b))
     needed = max(2, int(0.3 * len(pages)))
     return {spot for spots in candidates.values() if len({p for p, _ in spots}) >= needed for spot in spots}
+
+
+def _extent(boxes) -> tuple[int, int, int, int]:
+    return (min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes), max(x[3] for x in boxes))
+
+
+def _side_by_side(one: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
+    """Whether two blocks share their lines' height (by half the lower one) and not their width."""
+    shared = min(one[3], other[3]) - max(one[1], other[1])
+    apart = one[2] <= other[0] or other[2] <= one[0]
+    return apart and shared > 0.5 * min(one[3] - one[1], other[3] - other[1])
 
 
 SPECK_HEIGHT = 0.5

@@ -108,6 +108,28 @@ def test_running_header_repeated_on_pages_is_set_aside_but_one_off_top_line_is_k
     assert single.ocr_text.startswith("QUYẾT ĐỊNH")
 
 
+def test_a_letterhead_repeated_by_documents_bound_in_one_file_is_kept():
+    """Two decisions of one agency in one PDF: each page opens with the agency's name beside the
+    national motto. They head documents, not pages, and stay in the text."""
+    from sohoa.ingest.layout import lay_out
+    from sohoa.ingest.page import PageResult
+    from sohoa.ingest.records import OcrPage, OcrWord
+
+    def page(page_no):
+        words, line = [], 0
+        for text, x, y in [("ỦY BAN NHÂN DÂN", 300, 120), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1300, 120),
+                           (f"Điều {page_no}. Nội dung của trang {page_no}.", 300, 900)]:
+            line += 1
+            for k, token in enumerate(text.split(), start=1):
+                words.append(OcrWord(token, 95.0, (x, y, x + 20 * len(token), y + 50), line, 1, 1, k))
+                x += 20 * len(token) + 20
+        layout = lay_out(words, 2480, 3508)
+        return PageResult("d", page_no, OcrPage("d", page_no, 2480, 3508, 300, tuple(words), layout.paragraphs), layout)
+
+    doc = assemble([page(1), page(2)], None)
+    assert doc.ocr_text.count("ỦY BAN NHÂN DÂN") == 2 and doc.ocr_text.count("CỘNG HÒA") == 2
+
+
 def _speck_page(page_no, token="+", height=12):
     from sohoa.ingest.layout import lay_out
     from sohoa.ingest.page import PageResult
