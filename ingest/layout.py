@@ -601,6 +601,12 @@ def _ends_with_word_hyphen(text: str) -> bool:
     return len(text) >= 2 and text[-1] in "-­" and text[-2].isalpha()
 
 
+def _in_capitals(text: str) -> bool:
+    """A line in capitals: letters, at least a word's worth, none of them small."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and not any(ch.islower() for ch in letters)
+
+
 def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, line_gap: float,
                      body_height: float) -> bool:
     width = right - left
@@ -617,6 +623,8 @@ def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, lin
     short_prev = right - prev.x1 > 0.08 * width
     if short_prev and SENTENCE_END.search(prev.text):
         return True
+    if short_prev and _in_capitals(prev.text) and not _in_capitals(seg.text):
+        return True  # a heading in capitals ends without a full stop ('II. KẾT QUẢ NĂM 2025'), its text follows
     if LIST_MARKER.match(seg.text) and (short_prev or SENTENCE_END.search(prev.text)):
         return True
     return False

@@ -104,6 +104,17 @@ def test_indent_starts_a_new_paragraph():
                                  "Đoạn thứ hai cũng bắt đầu bằng thụt lề và kết thúc.")
 
 
+def test_a_heading_in_capitals_ends_its_paragraph_without_a_full_stop():
+    heading = _justified(["II. KẾT QUẢ THỰC HIỆN NĂM 2025"], indent_first=False)
+    body = _justified(["Năm 2025, trong bối cảnh nhiều khó khăn, kinh tế của tỉnh vẫn tăng trưởng khá",
+                       "và ổn định."], top=400 + 70, indent_first=False, block=2)
+    assert lay_out(heading + body, 2480, 3508).paragraphs == (
+        "II. KẾT QUẢ THỰC HIỆN NĂM 2025", "Năm 2025, trong bối cảnh nhiều khó khăn, kinh tế của tỉnh vẫn tăng trưởng khá và ổn định.")
+    # a title in capitals over two lines stays one paragraph
+    title = _justified(["KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI CỦA TỈNH", "NĂM 2025"], indent_first=False)
+    assert lay_out(title, 2480, 3508).paragraphs == ("KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI CỦA TỈNH NĂM 2025",)
+
+
 def test_three_columns_read_row_by_row():
     words = []
     for r, row in enumerate([("TT", "Chỉ tiêu", "Đơn vị"), ("1", "Tỷ lệ nợ xấu", "%")]):
