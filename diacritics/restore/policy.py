@@ -2,7 +2,8 @@
 
 A word changes only when the context's choice beats keeping it, weighed by the text's damage
 profile: de-accented text trusts the context, text that keeps its marks changes only where the
-evidence is overwhelming, and a word is never turned into a foreign one.
+evidence is overwhelming, and a word is never turned into a foreign one, nor, in text that keeps
+its marks, a word of a foreign phrase into a Vietnamese one ('Cau Giay District', `damage.foreign_neighbourhood`).
 
 In English-model OCR garble a word whose letters came out as digits ('1a' là, '6' ở, '16n' lớn)
 is read by the garble decoder like any other, against the reading of it as a number in its
