@@ -23,6 +23,8 @@ def pieces(text: str, max_lines: int = CHUNK_LINES, max_chars: int = CHUNK_CHARS
         while end < length and lines < max_lines:
             newline = text.find("\n", end, start + max_chars)
             if newline < 0:
+                if length - start <= max_chars:
+                    end = length  # the last line, without a line break of its own, fits: it stays with its text
                 break
             end, lines = newline + 1, lines + 1
         if end == start:  # one line longer than max_chars, or the last line

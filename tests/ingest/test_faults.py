@@ -18,6 +18,7 @@ import numpy as np
 import pikepdf
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, strategies as st
 
 from sohoa.cli import main
 from sohoa.errors import OutputBusyError
@@ -275,6 +276,28 @@ def test_a_long_single_line_text_is_repaired_in_bounded_pieces():
 
     result = repair_in_chunks(line, fake_repair, max_chars=1000)
     assert result.text == line.replace("hoà", "hòa") and max(seen) <= 1000
+
+
+@given(st.lists(st.text(alphabet="ab \n", max_size=30), max_size=8), st.integers(1, 4), st.integers(5, 40))
+def test_pieces_cover_the_text_in_order_within_their_bounds(parts, max_lines, max_chars):
+    from sohoa.diacritics.chunked import pieces
+
+    text = "".join(parts)
+    spans = list(pieces(text, max_lines, max_chars))
+    assert "".join(text[a:b] for a, b in spans) == text and all(a < b for a, b in spans)
+    assert all(b - a <= max_chars for a, b in spans)
+    assert all(text[a:b].count("\n") <= max_lines for a, b in spans)
+
+
+@pytest.mark.parametrize("ending", ["", "\n"])
+def test_a_text_within_the_bounds_is_one_piece_whether_or_not_it_ends_its_last_line(ending):
+    """The last line of a document (OCR text has no line break after it) is repaired with its
+    document, not alone: alone, an English summary closing a Vietnamese report reads as
+    de-accented Vietnamese."""
+    from sohoa.diacritics.chunked import pieces
+
+    text = "Báo cáo của huyện.\nPriority will be given to public investment." + ending
+    assert list(pieces(text)) == [(0, len(text))]
 
 
 # ------------------------------------------------------------------ names and ids
