@@ -35,6 +35,7 @@ class RepairOptions:
 
 BLOCK_LINES = 256  # lines repaired together: context for the fixers, bounded memory and output as it goes
 BLOCK_BYTES = 256 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _open(path: str):
@@ -75,6 +76,7 @@ class _Decoder:
         self.encoding: str | None = "utf-8" if forced == "utf-8" else None
         self.first = True
         self.from_legacy_bytes = False  # the last block was decoded from a legacy encoding's bytes
+        self.bom = False  # a UTF-8 input that opens with a byte order mark
 
     def decode(self, data: bytes, first_line: int) -> str:
         text = self._decode(data, first_line)
@@ -87,8 +89,9 @@ class _Decoder:
             if data.startswith((b"\xff\xfe", b"\xfe\xff")):
                 self.encoding = "utf-16"
                 return self._said(decode_bytes(data).text)
-            if data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
+            if data.startswith(UTF8_BOM):
+                data = data[len(UTF8_BOM):]
+                self.bom = True
         if self.forced in _BYTE_ENCODINGS:
             try:
                 text = data.decode("utf-8")
@@ -184,6 +187,7 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
     partial = None if to_stdout else _partial_beside(Path(output))
     sink = click.open_file("-", "w", encoding="utf-8") if to_stdout else open(partial, "w", encoding="utf-8", newline="")
     finished = False
+    output_state = _TextOutput(sink, to_stdout)
     try:
         for path in paths:
             name = "<stdin>" if path == "-" else path
@@ -195,7 +199,13 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
                 for block in _blocks(handle):
                     text = decoder.decode(block, first_line)
                     result = _repair_text(text, options, decoded=decoder.from_legacy_bytes)
-                    _write(sink, name, result, first_line, options, to_stdout)
+                    if options.fmt == "json":
+                        _write_json(sink, name, result, first_line)
+                    else:
+                        output_state.write(result.text, bom=decoder.bom)
+                    if options.explain:
+                        for line in explain_lines(name, result, first_line):
+                            click.echo(line, err=to_stdout, file=None if to_stdout else sys.stdout)
                     sink.flush()
                     if options.html_path:
                         kept.append(result)
@@ -206,6 +216,7 @@ def run_repair(paths: list[str], output: str, options: RepairOptions) -> None:
             if options.html_path:
                 documents.append(ReviewedDocument(name, joined(kept) if kept else RepairResult("", ""),
                                                   decoder.encoding or "utf-8"))
+        output_state.close()
         sink.flush()
         finished = True
     finally:
@@ -240,19 +251,40 @@ def _partial_beside(output: Path) -> Path:
     return Path(name)
 
 
-def _write(sink, name: str, result: RepairResult, first_line: int, options: RepairOptions, to_stdout: bool) -> None:
-    if options.fmt == "json":
-        lines = _line_results(result)
-        if result.source.endswith("\n"):
-            lines = lines[:-1]  # the empty rest after the last line break
-        for number, (line, edits, flags) in enumerate(lines, start=first_line):
-            sink.write(json.dumps({"file": name, "line": number, "text": line,
-                                   "edits": [e.to_dict() for e in edits],
-                                   "flags": [e.to_dict() for e in flags]}, ensure_ascii=False) + "\n")
-    else:
-        sink.write(result.text)
-        if result.text and not result.text.endswith("\n"):
-            sink.write("\n")
-    if options.explain:
-        for line in explain_lines(name, result, first_line):
-            click.echo(line, err=to_stdout, file=None if to_stdout else sys.stdout)
+def _write_json(sink, name: str, result: RepairResult, first_line: int) -> None:
+    lines = _line_results(result)
+    if result.source.endswith("\n"):
+        lines = lines[:-1]  # the empty rest after the last line break
+    for number, (line, edits, flags) in enumerate(lines, start=first_line):
+        sink.write(json.dumps({"file": name, "line": number, "text": line,
+                               "edits": [e.to_dict() for e in edits],
+                               "flags": [e.to_dict() for e in flags]}, ensure_ascii=False) + "\n")
+
+
+class _TextOutput:
+    """The repaired text as written, byte for byte where nothing was repaired: a UTF-8 byte order
+    mark opening the output's first input opens the output (an output file, not a pipe), and a
+    last line without a line break stays so; only when another text follows it does it get one,
+    so that two inputs never run into one line."""
+
+    def __init__(self, sink, to_stdout: bool):
+        self.sink, self.to_stdout = sink, to_stdout
+        self.started = False
+        self.line_open = False
+
+    def write(self, text: str, *, bom: bool = False) -> None:
+        if not text:
+            return
+        if not self.started and bom and not self.to_stdout:
+            self.sink.write(UTF8_BOM.decode("utf-8"))
+        if self.line_open:
+            self.sink.write("\n")
+        self.sink.write(text)
+        self.started = True
+        self.line_open = not text.endswith("\n")
+
+    def close(self) -> None:
+        """On a pipe every line ends with a line break, as line tools expect."""
+        if self.line_open and self.to_stdout:
+            self.sink.write("\n")
+            self.line_open = False

@@ -182,3 +182,24 @@ def test_train_into_a_folder_that_is_not_there_is_a_usage_error_before_any_work(
     (tmp_path / "c.txt").write_text("Mả mã mạ mà.\n", encoding="utf-8")
     result = runner.invoke(main, ["train", "--corpus", str(tmp_path / "c.txt"), "-o", str(tmp_path / "none" / "m.npz")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_a_correct_file_comes_out_byte_for_byte(runner, tmp_path):
+    """A byte order mark, CR LF line ends and a last line without a line break are the file's
+    own, and a correct file repaired to a file is the same bytes."""
+    source = tmp_path / "thong_bao.txt"
+    source.write_bytes("\ufeffHà Nội, ngày 15 tháng 4 năm 2024\r\nKính gửi: Quý cư dân".encode("utf-8"))
+    result = runner.invoke(main, ["repair", str(source), "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.txt").read_bytes() == source.read_bytes()
+
+
+def test_two_inputs_into_one_output_never_run_into_one_line(runner, tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_bytes("\ufeffDòng một".encode("utf-8"))
+    second.write_bytes("\ufeffDòng hai\n".encode("utf-8"))
+    result = runner.invoke(main, ["repair", str(first), str(second), "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "\ufeffDòng một\nDòng hai\n"
+    piped = runner.invoke(main, ["repair", str(first)])
+    assert piped.stdout == "Dòng một\n"  # on a pipe: every line ends, and no byte order mark
