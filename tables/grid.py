@@ -158,6 +158,35 @@ def _coverage_v(mask: np.ndarray, x: int, y0: int, y1: int, tol: int, drift: int
     return covered / window.shape[0]
 
 
+def _row_lines(mask: np.ndarray, ys: list[int], xs: list[int], reach: int, margin: int) -> list[int]:
+    """The positions of `ys` that are row lines: a row line of a ruled grid runs from one
+    column rule to the next over at least one cell, while a letter's stroke as long as the
+    shortest rule (the joined top bars of a bold 'TT' under the top rule) lies inside its cell,
+    clear of the column rules by the cell's padding. Each position is looked for within
+    `reach` of where it runs (a warped scan's rule strays from its mean position), but never
+    nearer to another position than to its own, whose rule it would otherwise take for its own;
+    a rule may stop `margin` short of a column rule (where it crosses a worn one)."""
+    kept = []
+    for k, y in enumerate(ys):
+        above = (y - ys[k - 1] - 1) // 2 if k > 0 else reach
+        below = (ys[k + 1] - y - 1) // 2 if k + 1 < len(ys) else reach
+        band = mask[max(0, y - min(reach, above)): y + min(reach, below) + 1] > 0
+        if any(_spans_cell(band[:, a: b + 1].any(axis=0), margin) for a, b in zip(xs, xs[1:])):
+            kept.append(y)
+    return kept
+
+
+def _spans_cell(ink: np.ndarray, margin: int) -> bool:
+    """Whether a rule's ink along a cell (`ink`: one flag per column from the cell's left rule
+    to its right one) runs from one side to the other: it comes within twice `margin` of both
+    rules (`margin`: the rules' own blur) and covers at least half of the cell between them,
+    as the cells' own test of a rule asks (`build_grid`)."""
+    inner = ink[margin: ink.size - margin]
+    if inner.size <= 2 * margin:
+        return bool(inner.any())
+    return bool(inner[:margin].any() and inner[-margin:].any() and inner.mean() >= 0.5)
+
+
 def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
     """The cell grid of a ruled region, or None when it is not a table after all."""
     x0, y0, x1, y1 = region.x0, region.y0, region.x1, region.y1
@@ -170,6 +199,10 @@ def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
         return None
     tol = max(4, dpi // 60)
     margin = max(3, dpi // 50)
+    drift = max(tol, dpi // 20)  # how far a rule of a warped scan may stray from its mean position
+    ys = _row_lines(masks.horizontal, ys, xs, tol + drift, margin)
+    if len(ys) < 2:
+        return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     parent = list(range(n_rows * n_cols))
 
@@ -184,7 +217,6 @@ def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    drift = max(tol, dpi // 20)  # how far a rule of a warped scan may stray from its mean position
     for r in range(n_rows):
         for c in range(n_cols):
             if c + 1 < n_cols and _coverage_v(masks.vertical, xs[c + 1], ys[r] + margin, ys[r + 1] - margin,
