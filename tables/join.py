@@ -2,7 +2,8 @@
 
 A table that opens a page continues the last table of the previous page when it has the
 same number of columns and either carries no header of its own (body rows straight away) or
-repeats the previous header while its numbering does not restart at 1 / I.
+repeats the previous header while its numbering does not restart at 1 / I. A row that the
+page break split in two (the rest of its name at the top of the next page) is one row again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from dataclasses import replace
 
 from sohoa.tables.records import Table
+from sohoa.tables.structure import append_to_row_above, carries_on_lines
 from sohoa.tables.tidy import column_roles
 
 _RESTART = re.compile(r"^(1|I|A|a)[.)]?$")
@@ -55,6 +57,43 @@ def _header_rows(table: Table) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+_ROW_OF_ITS_OWN = re.compile(r"^(?:[-–+•*]|\(?[0-9a-zđA-Z]{1,3}[.)]\s)|:$")
+"""A name that opens with a list mark or a label ('- Trong đó', 'a) Nông nghiệp') or announces
+rows below it ('Chia ra:') starts a row of its own, even without a TT or a figure."""
+
+
+def _with_split_row_joined(table: Table, k: int) -> Table:
+    """The joined `table` with body row `k`, the first of a continuation page, put back into
+    the row above when a page break split that row: row `k` has no row number and no figure
+    and words only in the name (and unit) column, the rest of a name that wrapped onto the
+    next page ('Số giường bệnh/vạn' | 'dân (nhóm 2)'); the same wrapped end that a stray line
+    cuts off within a page (`sohoa.tables.structure.append_to_row_above`)."""
+    if not 0 < k < len(table.rows) or any(r <= k < r + rs for r, _, rs, _ in table.spans):
+        return table
+    row = table.rows[k]
+    own = [c for c, text in enumerate(row) if text.strip()]
+    roles = column_roles(table.header, table.rows)
+    words = {roles.name, roles.unit} - {None}
+    if roles.name not in own or not set(own) <= words or not carries_on_lines(row, own) \
+            or _ROW_OF_ITS_OWN.search(row[roles.name].strip()):
+        return table
+    texts = [list(r) for r in table.rows]
+    confs = [list(r) for r in table.confidences] if len(table.confidences) == len(table.rows) else \
+        [[100.0] * len(r) for r in table.rows]
+    alts = [list(r) for r in table.alternatives_grid()]
+    as_read = {(r, c): text for r, c, text in table.raw_cells}
+    for c in own:  # what was read of a joined cell is what was read of its two parts
+        if (k - 1, c) in as_read or (k, c) in as_read:
+            as_read[(k - 1, c)] = f"{as_read.get((k - 1, c), texts[k - 1][c])} {as_read.get((k, c), row[c])}".strip()
+    append_to_row_above(texts, confs, alts, k, own)
+    row_pages = table.row_pages[:k] + table.row_pages[k + 1:]
+    return replace(
+        table, rows=tuple(map(tuple, texts)), confidences=tuple(map(tuple, confs)),
+        alternatives=tuple(map(tuple, alts)) if table.alternatives else (), row_pages=row_pages,
+        spans=tuple((r - (r > k), c, rs, cs) for r, c, rs, cs in table.spans),
+        raw_cells=tuple((r - (r > k), c, text) for (r, c), text in sorted(as_read.items()) if r != k))
+
+
 def join_continued(tables: list[Table]) -> list[Table]:
     """Join every run of continued tables; order by page, then index within the page."""
     ordered = sorted(tables, key=lambda t: (t.page, t.index))
@@ -86,6 +125,7 @@ def join_continued(tables: list[Table]) -> list[Table]:
                 spans=prev.spans + tuple((r + offset, c, rs, cs) for r, c, rs, cs in table.spans),
                 raw_cells=prev.raw_cells + tuple((r + offset, c, text) for r, c, text in table.raw_cells),
             )
+            joined[-1] = _with_split_row_joined(joined[-1], offset)
         else:
             joined.append(table)
     return joined

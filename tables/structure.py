@@ -4,6 +4,7 @@ flattened to one path per column, body cells in the top-left slot of their span.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from sohoa.tables.records import Table
 from sohoa.tables.values import TEXT, parse_value
@@ -118,17 +119,31 @@ def _without_split_lines(texts: list[list[str]], confs: list[list[float]], alts:
     while k < len(texts):
         covered = {c + j for r, c, rs, cs in spans if r < k < r + rs for j in range(cs)}
         own = [c for c in range(len(texts[k])) if c not in covered and texts[k][c].strip()]
-        if not covered or 0 in own or any(parse_value(texts[k][c]).qualifier not in (TEXT, "missing") for c in own):
+        if not covered or not carries_on_lines(texts[k], own):
             k += 1
             continue
-        for c in own:
-            if any(ch.isalnum() for ch in texts[k][c]):
-                texts[k - 1][c] = (texts[k - 1][c] + " " + texts[k][c]).strip()
-                confs[k - 1][c] = min(confs[k - 1][c], confs[k][c])
-                alts[k - 1][c] = ()  # readings of one line are no readings of the joined cell
-        del texts[k], confs[k], alts[k]
+        append_to_row_above(texts, confs, alts, k, own)
         spans = [(r - (r > k), c, rs - (r < k < r + rs), cs) for r, c, rs, cs in spans if r != k]
     return texts, confs, alts, [s for s in spans if s[2] > 1 or s[3] > 1]
+
+
+def carries_on_lines(row: Sequence[str], columns: Sequence[int]) -> bool:
+    """Whether a body row whose words lie in `columns` may be the wrapped end of the row above
+    rather than a row of its own: no TT (its first column) and no figure among them."""
+    return 0 not in columns and not any(parse_value(row[c]).qualifier not in (TEXT, "missing") for c in columns)
+
+
+def append_to_row_above(texts: list[list[str]], confs: list[list[float]], alts: list[list[tuple]], k: int,
+                        columns: Sequence[int]) -> None:
+    """Body row `k` put back into the row above: the words of its cells `columns` appended to
+    the cells above them (scraps without a letter or digit, bits of a stray line, dropped),
+    each joined cell at the lower confidence of its parts; row `k` removed."""
+    for c in columns:
+        if any(ch.isalnum() for ch in texts[k][c]):
+            texts[k - 1][c] = (texts[k - 1][c] + " " + texts[k][c]).strip()
+            confs[k - 1][c] = min(confs[k - 1][c], confs[k][c])
+            alts[k - 1][c] = ()  # readings of one line are no readings of the joined cell
+    del texts[k], confs[k], alts[k]
 
 
 def _without_stray_columns(header: list[str], texts: list[list[str]], confs: list[list[float]],
