@@ -4,8 +4,8 @@ units, measures and periods.
 Column roles: the TT column (ordinals), the indicator-name column, the unit column (ĐVT /
 Đơn vị / Đơn vị tính), value columns (mostly numbers) and text columns (assessment, agency),
 which are not observations. Row roles: group rows ('I', 'II' + title) set the section; rows
-whose name starts with '- ' / '+ ', or that carry values under a numbered row without a TT of
-their own, are sub-rows of that numbered row.
+whose name starts with '- ' / '+ ', whose TT is such a mark alone ('-', '+', '*'), or that
+carry values under a numbered row without a TT of their own, are sub-rows of that numbered row.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ _UNIT_HEADER = re.compile(r"^(đvt|đơn\s*vị(\s*tính)?|dvt|don vi( tinh)?)$"
 _NAME_HEADER = re.compile(r"chỉ\s*tiêu|nội\s*dung|tên|danh\s*mục|hạng\s*mục|chi\s*tieu",
                           re.IGNORECASE)
 _SUBROW = re.compile(r"^\s*[-–+•]\s*(.*)$", re.DOTALL)
+_SUBROW_MARK = re.compile(r"^[-–+*•]$")
+"""A list mark alone in the TT column: the row is a sub-row of the numbered row above, as a
+'- ' before its name says ('1' | 'Tổng sản phẩm', '-' | 'Dịch vụ')."""
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)\d\d)?)(?![\d.,])")
 _RUN_TOGETHER_YEARS = re.compile(r"(?<![\d.,])((?:19|20)\d\d)[1lI|]((?:19|20)\d\d)(?![\d.,])")
 _CLOSE_YEARS = 10
@@ -122,9 +125,10 @@ def column_roles(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> 
     filled = [[v for v in col if v] for col in columns]
     tt = next((c for c in range(n) if _TT_HEADER.match(header[c].strip())), None)
     # a first column of ordinals is the TT column whatever its header reads ('1' for 'TT'),
-    # counting a group's Roman numeral in its usual misreadings ('|', 'lI')
-    if tt is None and n and filled[0] and \
-            sum(bool(_ORDINAL.match(roman_label(v))) for v in filled[0]) >= 0.8 * len(filled[0]):
+    # counting a group's Roman numeral in its usual misreadings ('|', 'lI'); a sub-row's list
+    # mark there is neither a row number nor a name, and does not count
+    numbers = [v for v in filled[0] if not _SUBROW_MARK.match(v)] if n else []
+    if tt is None and numbers and sum(bool(_ORDINAL.match(roman_label(v))) for v in numbers) >= 0.8 * len(numbers):
         tt = 0
     unit = next((c for c in range(n) if _UNIT_HEADER.match(header[c].split(" | ")[-1].strip())), None)
     numeric_share = []
@@ -208,10 +212,9 @@ def tidy_rows(table: Table) -> list[dict]:
                     parent = ""
                     continue
         sub = _SUBROW.match(name)
-        if sub and parent:
-            indicator = f"{parent} - {_clean(sub.group(1))}"
-        elif sub:
-            indicator = _clean(sub.group(1))
+        if sub or _SUBROW_MARK.match(tt):
+            sub_name = _clean(sub.group(1)) if sub else name
+            indicator = f"{parent} - {sub_name}" if parent else sub_name
         elif tt_reliable and not tt and parent and has_values:
             indicator = f"{parent} - {name}" if name else parent
         else:
