@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -28,8 +29,9 @@ _NS = "{http://www.w3.org/1999/xhtml}"
 
 
 def vietnamese_share(text: str) -> float:
-    """Share of alphabetic words that carry a Vietnamese-only letter or tone mark."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text.lower())]
+    """Share of alphabetic words that carry a Vietnamese-only letter or tone mark (in any
+    Unicode form: a decomposed 'ệ' is a letter and its marks, still one Vietnamese letter)."""
+    words = [w for w in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).lower())]
     if not words:
         return 0.0
     return sum(1 for w in words if VIETNAMESE_MARKED.intersection(w)) / len(words)
@@ -70,7 +72,9 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
             for l, line in enumerate(block.iter(f"{_NS}line"), start=1):
                 found = []
                 for word in line.iter(f"{_NS}word"):
-                    text = (word.text or "").strip()
+                    # some writers store Vietnamese decomposed (a letter, then its marks): the
+                    # words are judged, compared and written composed, as every other text is
+                    text = unicodedata.normalize("NFC", (word.text or "").strip())
                     if not text:
                         continue
                     bbox = tuple(int(round(float(word.get(k)) * scale)) for k in ("xMin", "yMin", "xMax", "yMax"))

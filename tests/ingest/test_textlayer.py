@@ -32,3 +32,19 @@ def test_the_pieces_of_a_syllable_a_pdf_writer_placed_apart_are_one_word():
     assert [t for t, _ in _whole_syllables(line(("đi", 0, 30), ("học", 32, 80)))] == ["đi", "học"]
     assert [t for t, _ in _whole_syllables(line(("Ch", 0, 30), ("ỉ", 45, 55)))] == ["Ch", "ỉ"]
     assert [t for t, _ in _whole_syllables(line(("TP", 0, 30), ("Huế", 32, 80)))] == ["TP", "Huế"]
+
+
+def test_a_decomposed_vietnamese_layer_is_real_text_and_its_words_are_composed(tmp_path):
+    import unicodedata
+
+    from sohoa.ingest.textlayer import page_words, vietnamese_share
+
+    from .conftest import BODY, make_born_digital_pdf, wrap
+
+    decomposed = unicodedata.normalize("NFD", BODY)
+    assert decomposed != BODY  # the case: each marked letter stored as a letter and its marks
+    assert vietnamese_share(decomposed) == vietnamese_share(BODY)
+    assert is_real_text(decomposed)
+    pdf = make_born_digital_pdf(tmp_path / "decomposed.pdf", wrap(decomposed))
+    words, _, _ = page_words(str(pdf), 1, 150)
+    assert " ".join(w.text for w in words) == BODY
