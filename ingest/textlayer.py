@@ -2,8 +2,9 @@
 
 Words come from poppler's `pdftotext -bbox-layout` (points), scaled to page pixels at the run's
 DPI, so they enter the same reading-order code as OCR words. 'Real text' means enough letters,
-no undecodable glyphs, and - for Vietnamese - diacritics present: an old invisible OCR layer
-made with an English model has none, and is worse than OCR-ing again.
+no undecodable glyphs (nor private-use ones in words), and - for Vietnamese - diacritics
+present: an old invisible OCR layer made with an English model has none, and is worse than
+OCR-ing again.
 
 Most PDFs that ministries and provinces publish are scans with a digital-signature stamp
 ('Ký bởi: …', 'Cơ quan: …', 'Thời gian ký: …') drawn as real text over the page. Such a layer
@@ -37,13 +38,19 @@ def vietnamese_share(text: str) -> float:
     return sum(1 for w in words if VIETNAMESE_MARKED.intersection(w)) / len(words)
 
 
+# A private-use character stands for a glyph the font gave no meaning (a font that maps its own
+# letters there: 'Tự' reads 'T\uf0a2'). Right after a letter it is where a letter should be; a
+# symbol font's bullet (U+F0B7 in text from word processors) stands apart, before the words.
+_GLYPH_IN_WORD = re.compile(r"(?<=[^\W\d_])[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
 def is_real_text(text: str, min_words: int = 15) -> bool:
     """True when a text layer is worth using instead of OCR."""
     stripped = "".join(text.split())
     if len(text.split()) < min_words or not stripped:
         return False
-    if "\ufffd" in text or "(cid:" in text:
-        return False
+    if "\ufffd" in text or "(cid:" in text or _GLYPH_IN_WORD.search(text):
+        return False  # glyphs without a meaning where the words' letters should be
     # figures are text too: a page of a table's rows is mostly digits between its labels
     words_and_figures = sum(ch.isalnum() for ch in stripped) / len(stripped)
     return words_and_figures > 0.5 and vietnamese_share(text) > 0.25

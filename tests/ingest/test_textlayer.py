@@ -48,3 +48,14 @@ def test_a_decomposed_vietnamese_layer_is_real_text_and_its_words_are_composed(t
     pdf = make_born_digital_pdf(tmp_path / "decomposed.pdf", wrap(decomposed))
     words, _, _ = page_words(str(pdf), 1, 150)
     assert " ".join(w.text for w in words) == BODY
+
+
+def test_private_use_glyphs_in_place_of_letters_make_a_layer_unreadable():
+    # a font whose ToUnicode sends its horned letters to the private-use area: 'Tự do' reads 'T\uf0a1 do'
+    horned = {"ư": "\uf0a1", "ự": "\uf0a2", "ơ": "\uf0a3", "ờ": "\U000f0005"}
+    body = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tập trung triển khai thực hiện có hiệu quả "
+            "các nhiệm vụ, giải pháp đã đề ra; Độc lập - Tự do - Hạnh phúc; người dân được hưởng lợi.")
+    assert is_real_text(body)
+    assert not is_real_text("".join(horned.get(ch, ch) for ch in body))
+    # a bullet of a symbol font (U+F0B7, as word processors export it) stands before the words: no letter is missing
+    assert is_real_text("\uf0b7 " + body + " \uf0a7 Kết quả thực hiện")
