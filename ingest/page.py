@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -23,7 +24,8 @@ from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, Pa
 from sohoa.ingest.reread import reread_doubtful
 from sohoa.ingest.straddle import read_straddling_words, without_rule_traces
 from sohoa.ingest.unread import read_unread_cells, read_unread_rows
-from sohoa.ingest.textlayer import (boxes_on_ink, ink_coverage, is_real_text, page_words, scanned_share, split_stamps,
+from sohoa.ingest.textlayer import (boxes_on_ink, ink_coverage, is_real_text, layer_lines, layer_reads_better,
+                                   legacy_decoded, legacy_layer_kept, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
 
 LOW_CONFIDENCE = 55.0  # mean word confidence below which the page may be upside down
@@ -36,8 +38,8 @@ SCANNED_PAGE = 0.5  # share of a PDF page covered by raster images that makes it
 LAYER_ON_INK = 0.5  # share of a layer's words with ink under them in the picture: below, the words are drawn
 LAYER_COVERS_PAGE = 0.9  # share of a scan's text ink a text layer must cover to be used instead of OCR
 # share of words a scan's text layer and the OCR of its picture must share for the layer to be
-# trusted: an old invisible OCR layer of poor quality (wrong model, garbled marks) reads
-# differently from the page, and is replaced by OCR
+# trusted without more: an old invisible OCR layer of poor quality (wrong model, garbled marks)
+# reads differently from the page, and is replaced by OCR unless it reads better than the OCR
 LAYER_AGREES = 0.8
 
 
@@ -120,7 +122,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
         found = _text_layer(source, options, started)
         drawn, stamps, width, height, scanned = found.drawn, found.stamps, found.width, found.height, found.scanned
         layer = found.words if found.real else []
-        if found.born_digital:  # the layer is the page's text
+        if found.born_digital and not found.legacy:  # the layer is the page's text
             return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
                            annotations=stamps)
 
@@ -164,9 +166,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
                                      timeout=time_left(options, started))
         words, _ = read_straddling_words(engine, ocr_image, words, page_geometry.grids,
                                          timeout=time_left(options, started))
-    if layer and words_agree(layer, words) >= LAYER_AGREES:
-        # a scan under a complete text layer that reads as our OCR does (born-digital text over
-        # a background picture, or an earlier good OCR): the layer's exact text is kept
+    if layer and _layer_kept(layer, words, found.legacy):
         height, width = pixels.shape[:2]
         return _finish(source, options, layer, width, height, dpi, PageGeometry(), None, "text-layer",
                        annotations=stamps)
@@ -175,6 +175,16 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     if not notes:
         return read
     return replace(read, result=replace(read.result, warnings=tuple(notes) + read.result.warnings))
+
+
+def _layer_kept(layer: list[OcrWord], ocr: list[OcrWord], legacy: bool) -> bool:
+    """Whether a complete text layer is kept over the OCR of the page's picture: one that reads
+    as our OCR does (born-digital text over a background picture, an earlier good OCR) or
+    better (a good layer over a poor scan), its exact text kept; a legacy font's codes as
+    `legacy_layer_kept` tells."""
+    if legacy:
+        return legacy_layer_kept(layer, ocr, LAYER_AGREES)
+    return words_agree(layer, ocr) >= LAYER_AGREES or layer_reads_better(layer, ocr)
 
 
 @dataclass(frozen=True)
@@ -189,10 +199,18 @@ class _TextLayer:
     height: int
     scanned: float
 
-    @property
+    @cached_property
     def real(self) -> bool:
         """Whether the words read as real text (not a broken font's codes)."""
-        return bool(self.words) and is_real_text(" ".join(w.text for w in self.words))
+        return bool(self.words) and is_real_text(layer_lines(self.words))
+
+    @cached_property
+    def legacy(self) -> bool:
+        """Whether the words are a legacy font's codes ('tØnh' for 'tỉnh', TCVN3 or VNI): the
+        page's picture may show the letters they stand for or, where the font is missing, the
+        codes themselves; the OCR of the picture tells which."""
+        text = layer_lines(self.words)
+        return legacy_decoded(text) != text
 
     @property
     def born_digital(self) -> bool:

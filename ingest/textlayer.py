@@ -51,9 +51,22 @@ def is_real_text(text: str, min_words: int = 15) -> bool:
         return False
     if "\ufffd" in text or "(cid:" in text or _GLYPH_IN_WORD.search(text):
         return False  # glyphs without a meaning where the words' letters should be
+    # a layer drawn with a legacy font ('.VnTime', 'VNI-Times') holds the font's codes ('tØnh'
+    # for 'tỉnh'): it is the page's text once decoded, as the repair decodes it
+    text = legacy_decoded(text)
+    stripped = "".join(text.split())
     # figures are text too: a page of a table's rows is mostly digits between its labels
     words_and_figures = sum(ch.isalnum() for ch in stripped) / len(stripped)
     return words_and_figures > 0.5 and vietnamese_share(text) > 0.25
+
+
+def legacy_decoded(text: str) -> str:
+    """`text` with the lines the repair finds in a legacy Vietnamese encoding (TCVN3, VNI,
+    VISCII, VIQR) decoded, by the repair's own detection; Unicode text comes back as it is."""
+    from sohoa.diacritics.compose import apply_edits
+    from sohoa.diacritics.encodings import LegacyEncodingFixer
+
+    return apply_edits(text, LegacyEncodingFixer().find_edits(text))
 
 
 def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> tuple[list[OcrWord], int, int]:
@@ -141,6 +154,12 @@ def _lines(words: list[OcrWord]) -> list[list[OcrWord]]:
     for w in words:
         lines.setdefault((w.block, w.line), []).append(w)
     return list(lines.values())
+
+
+def layer_lines(words: list[OcrWord]) -> str:
+    """A layer's words as text, one line of the layer a line (the repair's encoding detection
+    judges line by line: a heading in another font is a line of its own)."""
+    return "\n".join(" ".join(w.text for w in line) for line in _lines(words))
 
 
 def split_stamps(words: list[OcrWord]) -> tuple[list[Annotation], list[OcrWord]]:
@@ -234,13 +253,53 @@ def ink_coverage(grey: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> fl
     return float((text_ink & covered).sum()) / total
 
 
+def reading_quality(text: str) -> float:
+    """How well one reading of a page reads as Vietnamese: the repair's syllable model's
+    log-likelihood per token (higher is better). Garbled words, dropped or wrong marks and a
+    legacy font's codes all cost; only readings of the same page compare."""
+    from sohoa.diacritics.plausibility import TOKEN, log_likelihood
+
+    tokens = TOKEN.findall(text)
+    return log_likelihood(text) / len(tokens) if tokens else float("-inf")
+
+
+def layer_reads_better(layer: list[OcrWord], ocr: list[OcrWord]) -> bool:
+    """Whether a page's text layer (decoded, where it is a legacy font's codes) reads as better
+    Vietnamese than the OCR of the page's picture: on a poor scan a good layer wins over the
+    OCR's misreadings; an old OCR layer of poorer quality or a layer without marks does not.
+    Ties go to the OCR."""
+    ocr_text = layer_lines(ocr)
+    return bool(ocr_text.strip()) and \
+        reading_quality(legacy_decoded(layer_lines(layer))) > reading_quality(ocr_text)
+
+
+def legacy_layer_kept(layer: list[OcrWord], ocr: list[OcrWord], agrees: float) -> bool:
+    """Whether a layer of a legacy font's codes ('tØnh' for 'tỉnh') is kept over the OCR of its
+    page. The page shows either the codes (the font missing, another drawn in its place) or the
+    letters they stand for (the font embedded). Showing the codes, the OCR shares more words
+    with the layer as it is than decoded, and only the layer can be decoded. Showing the letters
+    and read well (sharing `agrees` of the decoded words) the OCR wins: it keeps the capitals a
+    capitals-only font draws from small letters' codes, which decoding cannot. Read poorly, the
+    better reading wins."""
+    text = layer_lines(layer)
+    decoded = legacy_decoded(text).split()
+    read = [w.text for w in ocr]
+    with_decoded = _share_in_common(decoded, read)
+    if _share_in_common(text.split(), read) > with_decoded:
+        return True
+    return with_decoded < agrees and layer_reads_better(layer, ocr)
+
+
 def words_agree(first: list[OcrWord], second: list[OcrWord]) -> float:
     """Share of words two readings of one page have in common, order aside (NFC, case kept)."""
-    import unicodedata
+    return _share_in_common([w.text for w in first], [w.text for w in second])
+
+
+def _share_in_common(first: list[str], second: list[str]) -> float:
     from collections import Counter
 
-    def bag(words: list[OcrWord]) -> Counter:
-        return Counter(unicodedata.normalize("NFC", w.text) for w in words if w.text.strip())
+    def bag(words: list[str]) -> Counter:
+        return Counter(unicodedata.normalize("NFC", w) for w in words if w.strip())
 
     a, b = bag(first), bag(second)
     larger = max(sum(a.values()), sum(b.values()))

@@ -59,3 +59,63 @@ def test_private_use_glyphs_in_place_of_letters_make_a_layer_unreadable():
     assert not is_real_text("".join(horned.get(ch, ch) for ch in body))
     # a bullet of a symbol font (U+F0B7, as word processors export it) stands before the words: no letter is missing
     assert is_real_text("\uf0b7 " + body + " \uf0a7 Kết quả thực hiện")
+
+
+def test_a_layer_in_a_legacy_encoding_is_judged_by_its_decoded_text():
+    from sohoa.diacritics.legacy import tcvn3_encode, vni_encode
+
+    from .conftest import BODY, PARAGRAPHS, wrap
+
+    lines = wrap(" ".join(PARAGRAPHS + [BODY]))
+    for encode in (tcvn3_encode, vni_encode):  # a .VnTime or VNI-Times font's codes, as pdftotext gives them
+        layer = "\n".join(encode(line).decode("cp1252") for line in lines)
+        assert is_real_text(layer), layer
+    # what decodes to no Vietnamese stays no text: an English page, a symbol salad
+    assert not is_real_text("The annual report of the provincial people's committee\non the economy and "
+                            "society in the year 2023\nwith its main targets and the results")
+
+
+def _reading(lines: list[str]) -> list:
+    """OCR words of `lines`, one line of the page each."""
+    from sohoa.ingest.records import OcrWord
+
+    return [OcrWord(text=word, conf=90.0, bbox=(10 * n, 20 * k, 10 * n + 8, 20 * k + 12), block=1, par=1, line=k, word=n)
+            for k, line in enumerate(lines, start=1) for n, word in enumerate(line.split(), start=1)]
+
+
+_MISREAD = {"nhân": "nhan", "tỉnh": "tinh", "hiệu": "hiêu", "ngành": "ngàrih", "thực": "thục", "giải": "gỉai",
+            "nhiệm": "nhiêm", "Nghị": "Nghi", "quyết": "quyêt", "triển": "triến", "các": "các,"}
+
+
+def _misread(line: str) -> str:
+    return " ".join(_MISREAD.get(word, word) for word in line.split())
+
+
+def test_a_good_layer_wins_over_a_poor_reading_of_its_scan_and_a_poor_layer_does_not():
+    from sohoa.diacritics.syllables import strip_marks
+    from sohoa.ingest.textlayer import layer_reads_better
+
+    from .conftest import BODY, PARAGRAPHS, wrap
+
+    lines = wrap(" ".join(PARAGRAPHS + [BODY]))
+    exact, misread = _reading(lines), _reading([_misread(line) for line in lines])
+    assert layer_reads_better(exact, misread)  # an exact layer over a scan the OCR misreads
+    assert not layer_reads_better(misread, exact)  # an old poor OCR layer over a scan read well
+    assert not layer_reads_better(_reading([strip_marks(line) for line in lines]), misread)  # no marks
+    assert not layer_reads_better(exact, exact)  # as good: the OCR's reading stays
+
+
+def test_a_legacy_layer_is_kept_only_where_its_page_shows_its_codes_or_is_read_poorly():
+    from sohoa.diacritics.legacy import tcvn3_encode
+    from sohoa.ingest.textlayer import legacy_layer_kept
+
+    from .conftest import BODY, PARAGRAPHS, wrap
+
+    lines = wrap(" ".join(PARAGRAPHS + [BODY]))
+    codes = _reading([tcvn3_encode(line).decode("cp1252") for line in lines])
+    # the font missing: the page shows the codes, and the OCR reads them ('tØnh')
+    assert legacy_layer_kept(codes, codes, 0.8)
+    # the font embedded: the page shows the letters, which the OCR reads with the page's capitals
+    assert not legacy_layer_kept(codes, _reading(lines), 0.8)
+    # ... unless it reads them poorly: the decoded layer is the better reading
+    assert legacy_layer_kept(codes, _reading([_misread(line) for line in lines]), 0.8)
