@@ -41,6 +41,26 @@ def stack(crops: list[np.ndarray | None], gap: int, margin: int = MARGIN) -> tup
     return sheet, tops
 
 
+MAX_SHEET_ROWS = 32_000
+"""The tallest sheet sent to the engine: Tesseract keeps a box's coordinates in 16 bits (32767)
+and Leptonica reads no Netpbm picture over 100000 rows; a longer stack goes on several sheets."""
+
+
+def sheet_runs(crops: list[np.ndarray | None], gap: int, limit: int = MAX_SHEET_ROWS) -> list[list[int]]:
+    """The crops' indices in runs, in order, each run a stack (`stack(crops, gap)`) of at most
+    `limit` rows where it can be (a crop taller than that alone is a run of its own)."""
+    runs: list[list[int]] = [[]]
+    height = gap
+    for index, crop in enumerate(crops):
+        rows = 0 if crop is None else crop.shape[0] + gap
+        if runs[-1] and height + rows > limit:
+            runs.append([])
+            height = gap
+        runs[-1].append(index)
+        height += rows
+    return runs
+
+
 def clipped(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
     """`box` (left, top, right, bottom) clipped to a picture of `width` × `height` at both ends:
     a slice from a negative end would wrap round to the picture's far side."""

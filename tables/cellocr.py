@@ -32,7 +32,7 @@ import numpy as np
 
 from sohoa.ingest.ocr import OcrEngine, recognise_each
 from sohoa.ingest.records import OcrWord
-from sohoa.ingest.sheet import crop_words, stack
+from sohoa.ingest.sheet import crop_words, sheet_runs, stack
 from sohoa.tables.borderless import visual_lines
 from sohoa.tables.tittles import with_dot_alternatives
 from sohoa.tables.values import TEXT, parse_value
@@ -320,12 +320,19 @@ def _read_stacks_words(engine: OcrEngine, stacks: list[list[np.ndarray | None]],
     """`_read_stack_words` of each list of crops, every stack a picture of its own (the crops
     one under another on white, `gap` apart and `gap` from the sides: `sohoa.ingest.sheet`),
     all read with one request in one call of the engine where it can (`recognise_each`)."""
-    sheets = [stack(crops, gap, margin=gap) for crops in stacks]
+    # a long stack (the many cells of a big table) goes on several sheets, each one the engine reads
+    parts = [[[crops[k] for k in run] for run in sheet_runs(crops, gap)] for crops in stacks]
+    sheets = [stack(part, gap, margin=gap) for stack_parts in parts for part in stack_parts]
     read = iter(recognise_each(engine, [sheet for sheet, _ in sheets if sheet is not None], psm=6,
                                whitelist=whitelist, choices=choices))
+    laid = iter(sheets)
     out = []
-    for crops, (sheet, tops) in zip(stacks, sheets):
-        words = crop_words(_whole(next(read)), crops, tops, gap, margin=gap) if sheet is not None else [[] for _ in crops]
+    for stack_parts in parts:
+        words: list[list[OcrWord]] = []
+        for part in stack_parts:
+            sheet, tops = next(laid)
+            words += crop_words(_whole(next(read)), part, tops, gap, margin=gap) if sheet is not None \
+                else [[] for _ in part]
         out.append([_in_reading_order(cell) for cell in words])
     return out
 

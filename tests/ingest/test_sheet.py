@@ -60,3 +60,17 @@ def test_a_missing_crop_takes_no_room_and_no_crop_makes_no_sheet():
     assert (sheet[7:17, 7:37] == 0).all() and (sheet[24:29, 7:27] == 0).all()
     assert (sheet[17:24] == 255).all() and (sheet[:, :7] == 255).all()
     assert stack([None, None], 7) == (None, [None, None])
+
+
+def test_a_long_stack_of_crops_goes_on_sheets_the_engine_can_read():
+    from sohoa.ingest.sheet import MAX_SHEET_ROWS, sheet_runs, stack
+
+    # the cells of a big table on a noisy page: a single sheet would be 107 000 rows tall,
+    # past what Tesseract and Leptonica read ('pixReadStreamPnm: header read failed')
+    crops = [np.full((250, 190), 255, np.uint8) if k % 7 else None for k in range(400)]
+    gap = 260
+    assert stack(crops, gap)[0].shape[0] > MAX_SHEET_ROWS  # the case
+    runs = sheet_runs(crops, gap)
+    assert [k for run in runs for k in run] == list(range(len(crops)))
+    assert all(stack([crops[k] for k in run], gap)[0].shape[0] <= MAX_SHEET_ROWS for run in runs)
+    assert sheet_runs(crops[:10], gap) == [list(range(10))]  # a short stack stays one sheet
