@@ -492,8 +492,39 @@ def _decode_chunk(encoding: str, chunk: str) -> str:
     if raw is None:
         return chunk
     if encoding == "tcvn3":
-        return tcvn3_decode(raw)
+        return _with_u_horn_for_hyphens(tcvn3_decode(raw), raw)
     return CODECS[encoding].decode(raw)
+
+
+_TCVN3_U_HORN = 0xAD
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _with_u_horn_for_hyphens(decoded: str, raw: bytes) -> str:
+    """A TCVN3 chunk with the hyphens that stand for 'ư' read as 'ư'. TCVN3 puts 'ư' on 0xAD,
+    the soft hyphen of Latin-1, which PDF text extractors write as '-': a layer drawn with a
+    .VnTime font reads 'ph-¬ng', 'ng-êi', 't-' (phương, người, tư). A hyphen right after a letter
+    is that 'ư' where the word it makes is a syllable and the hyphen parts no two words ('Hà-Nội',
+    'NQ-HĐND' stay)."""
+    if b"-" not in raw:
+        return decoded
+    swapped = bytes(_TCVN3_U_HORN if b == 0x2D and k and tcvn3_decode(raw[k - 1:k]).isalpha()
+                    and not raw[k + 1:k + 2].isdigit() else b  # 'B-52', 'COVID-19' stay
+                    for k, b in enumerate(raw))
+    candidate = tcvn3_decode(swapped)
+    if len(candidate) != len(decoded):
+        return decoded
+    out = list(decoded)
+    for run in _LETTER_RUN.finditer(candidate):
+        word = run.group()
+        before = decoded[run.start():run.end()]
+        if word == before or not is_syllable(word):
+            continue
+        parts = [p for p in before.split("-") if p]
+        if parts and all(is_syllable(p) for p in parts) and len(parts) > 1:
+            continue  # two words joined by a hyphen ('Hà-Nội')
+        out[run.start():run.end()] = word
+    return "".join(out)
 
 
 def _decode_line(encoding: str, line: str) -> str:

@@ -348,3 +348,17 @@ def test_a_legacy_body_under_a_utf8_heading_keeps_both_readable():
                                   "UBND HĐND ở tỉnh và ý kiến", "Tỉnh ủy, Hà Nội"])
 def test_title_case_and_small_words_beside_capitals_stay_as_written_in_tcvn3(text):
     assert CODECS["tcvn3"].decode(CODECS["tcvn3"].encode(text)) == text
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("C¨n cø LuËt Tæ chøc chÝnh quyÒn ®Þa ph-¬ng ngµy 19 th¸ng 6 n¨m 2015;",
+     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"),
+    ("Gi¸m ®èc Së KÕ ho¹ch vµ §Çu t- t¹i Tê tr×nh sè 56/TTr-SKH§T", "Giám đốc Sở Kế hoạch và Đầu tư tại Tờ trình số 56/TTr-SKHĐT"),
+    ("- Nh- §iÒu 3; Chñ tÞch tr-ëng ®oµn ng-êi d©n", "- Như Điều 3; Chủ tịch trưởng đoàn người dân"),
+    ("kinh tÕ - x· héi; m¸y bay B-52 vµ COVID-19 t¹i Hµ-Néi", "kinh tế - xã hội; máy bay B-52 và COVID-19 tại Hà-Nội"),
+])
+def test_a_tcvn3_u_horn_extracted_from_a_pdf_as_a_hyphen_is_read_as_u_horn(line, expected):
+    """TCVN3's 'ư' is byte 0xAD, Latin-1's soft hyphen, which PDF text extractors write as '-'."""
+    from sohoa.diacritics import repair
+
+    assert repair(line).text == expected
