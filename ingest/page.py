@@ -24,7 +24,8 @@ from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, Pa
 from sohoa.ingest.reread import reread_doubtful
 from sohoa.ingest.straddle import read_straddling_words, without_rule_traces
 from sohoa.ingest.unread import read_unread_cells, read_unread_rows
-from sohoa.ingest.textlayer import (boxes_on_ink, ink_coverage, is_real_text, layer_lines, layer_reads_better,
+from sohoa.ingest.textlayer import (boxes_on_ink, decoded_words, ink_coverage, is_real_text, layer_lines,
+                                   layer_reads_better,
                                    legacy_decoded, legacy_layer_kept, page_words, scanned_share, split_stamps,
                                    vietnamese_share, words_agree)
 
@@ -138,8 +139,8 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     if layer and picture_only and boxes_on_ink(page_grey, [w.bbox for w in layer]) < LAYER_ON_INK:
         # the layer's words lie on blank parts of the picture: text drawn over a background
         # image, not a reading of a scan, so the layer is the page's text
-        return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
-                       annotations=stamps)
+        return _finish(source, options, _layer_words(layer, found.legacy), width, height, source.dpi, PageGeometry(),
+                       None, "text-layer", annotations=stamps)
     if layer and ink_coverage(page_grey, [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
         layer = []  # a few lines of text over a scan: not the page's text
     if stamps and not picture_only:  # drawn over the scan as text: read from the layer, so keep them out
@@ -168,13 +169,19 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
                                          timeout=time_left(options, started))
     if layer and _layer_kept(layer, words, found.legacy):
         height, width = pixels.shape[:2]
-        return _finish(source, options, layer, width, height, dpi, PageGeometry(), None, "text-layer",
-                       annotations=stamps)
+        return _finish(source, options, _layer_words(layer, found.legacy), width, height, dpi, PageGeometry(), None,
+                       "text-layer", annotations=stamps)
     height, width = grey.shape[:2]
     read = _finish(source, options, words, width, height, dpi, page_geometry, grey, "ocr", annotations=stamps)
     if not notes:
         return read
     return replace(read, result=replace(read.result, warnings=tuple(notes) + read.result.warnings))
+
+
+def _layer_words(layer: list[OcrWord], legacy: bool) -> list[OcrWord]:
+    """The words of a kept layer as the page's text: a legacy font's codes decoded into the
+    words they stand for, so that the reading order, the letterhead and the tables see them."""
+    return decoded_words(layer) if legacy else layer
 
 
 def _layer_kept(layer: list[OcrWord], ocr: list[OcrWord], legacy: bool) -> bool:

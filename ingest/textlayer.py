@@ -162,6 +162,27 @@ def layer_lines(words: list[OcrWord]) -> str:
     return "\n".join(" ".join(w.text for w in line) for line in _lines(words))
 
 
+def decoded_words(words: list[OcrWord]) -> list[OcrWord]:
+    """A layer's words with the lines in a legacy font's codes decoded as the repair decodes
+    them, the whole layer judged at once ('tØnh' → 'tỉnh'), so that the reading order, the
+    letterhead and the tables see the words themselves; each word keeps its box (a line that
+    decodes into another number of words stays as it is, for the repair to decode)."""
+    from dataclasses import replace
+
+    lines: dict[tuple[int, int], list[int]] = {}
+    for k, w in enumerate(words):
+        lines.setdefault((w.block, w.line), []).append(k)
+    texts = legacy_decoded("\n".join(" ".join(words[k].text for k in line) for line in lines.values())).split("\n")
+    out = list(words)
+    for line, text in zip(lines.values(), texts):
+        decoded = text.split(" ")
+        if len(decoded) == len(line):
+            for k, word in zip(line, decoded):
+                if word != words[k].text:
+                    out[k] = replace(words[k], text=word)
+    return out
+
+
 def split_stamps(words: list[OcrWord]) -> tuple[list[Annotation], list[OcrWord]]:
     """(signature/publication stamps, the other words) of a text layer.
 

@@ -119,3 +119,20 @@ def test_a_legacy_layer_is_kept_only_where_its_page_shows_its_codes_or_is_read_p
     assert not legacy_layer_kept(codes, _reading(lines), 0.8)
     # ... unless it reads them poorly: the decoded layer is the better reading
     assert legacy_layer_kept(codes, _reading([_misread(line) for line in lines]), 0.8)
+
+
+def test_a_kept_legacy_layer_gives_the_words_its_codes_stand_for_each_on_its_own_box():
+    """A layer drawn with a .VnTime or VNI-Times font holds the font's codes: the page's words
+    are the decoded ones, so that its reading order, letterhead and tables see the words."""
+    from sohoa.diacritics.legacy import cp1252_decode, tcvn3_encode, vni_encode
+    from sohoa.ingest.textlayer import decoded_words
+
+    lines = ["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 1234/QĐ-UBND Quảng Ngãi, ngày 15 tháng 3 năm 2023",
+             "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"]
+    for encode in (tcvn3_encode, vni_encode):
+        layer = _reading([cp1252_decode(encode(line)) for line in lines])
+        words = decoded_words(layer)
+        assert [w.bbox for w in words] == [w.bbox for w in layer]
+        assert " ".join(w.text for w in words).lower() == " ".join(lines).lower()
+    unicode_layer = _reading(lines)
+    assert decoded_words(unicode_layer) == unicode_layer
