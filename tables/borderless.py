@@ -332,14 +332,16 @@ def _is_prose(line: _Line, x_min: int, x_max: int, gap: float, cuts: list[int] =
 
 
 def _without_prose(groups: list[list[_Line]], x_min: int, x_max: int, gap: float,
-                   height: float) -> list[list[_Line]]:
+                   height: float, cuts: list[int] = ()) -> list[list[_Line]]:
     """The header's lines without a paragraph of prose set just above the table: a header
     label is short, a paragraph's lines run over most of the width, and its last line starts
-    at the paragraph's left margin with at most a few phrases; the header starts below it."""
+    at the paragraph's left margin with at most a few phrases; the header starts below it.
+    Phrases part at the column `cuts`: header labels set nearly touching read as one long
+    phrase otherwise, while a paragraph's words run over the cuts and keep its lines long."""
     lines = [line for group in groups for line in group]
     last_prose, margin = -1, None
     for k, line in enumerate(lines):
-        if _is_prose(line, x_min, x_max, gap):
+        if _is_prose(line, x_min, x_max, gap, cuts):
             last_prose, margin = k, line.words[0].x0
         elif (margin is not None and last_prose == k - 1 and abs(line.words[0].x0 - margin) < 1.5 * height
               and len(_phrases(line, gap)) <= 3):
@@ -442,7 +444,7 @@ def _build(doc_id: str, page: int, index: int, block: list[_Line], height: float
     if body_start >= 2 and _is_group_title(texts[body_start - 1]):
         body_start -= 1
     # the header: the last few line groups above the body, after any paragraph of prose
-    header_groups = _without_prose(groups[:body_start], x_min, x_max, gap, height)[-4:]
+    header_groups = _without_prose(groups[:body_start], x_min, x_max, gap, height, cuts)[-4:]
     header = _header_paths(header_groups, edges, cuts, gap, read) if header_groups else \
         [f"Cột {k}" for k in range(1, n_cols + 1)]
     rows = tuple(tuple(row) for row in texts[body_start:])
@@ -490,13 +492,17 @@ def _figures_column(rows: list[list[str]]) -> bool:
 
 def _header_paths(groups: list[list[_Line]], edges: list[int], cuts: list[int], gap: float,
                   read: Callable[[list[Box]], list]) -> list[str]:
-    """Header lines as labels over the columns they cover, top first; one path per column."""
+    """Header lines as labels over the columns they cover, top first; one path per column.
+    A label spans columns over the labels of a line below it, so the phrases of the lowest
+    line part at the column cuts too: labels wider than the figures under them may be set
+    closer together than a word gap there, each still over its own column."""
     n_cols = len(edges) - 1
     labels: list[tuple[int, list[int], Box]] = []  # (line order, covered columns, box)
     order = 0
+    lowest = groups[-1][-1]
     for group in groups:
         for line in group:
-            for phrase in _phrases(line, gap):
+            for phrase in _phrases(line, gap, cuts if line is lowest else ()):
                 x0, x1 = phrase[0].x0, phrase[-1].x1
                 covered = [c for c in range(n_cols)
                            if min(x1, edges[c + 1]) - max(x0, edges[c]) > 0.3 * min(edges[c + 1] - edges[c], x1 - x0)]

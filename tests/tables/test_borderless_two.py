@@ -259,3 +259,27 @@ def test_a_unit_wrapped_beside_a_name_line_does_not_end_the_table_early():
     assert _inside(line((350, 900)), lines, 0, 2, counts, H)
     # a note running to the last column is not
     assert not _inside(line((300, 2200)), lines, 0, 2, counts, H)
+
+
+def _header_over_figures_page():
+    """A table without vertical rules whose last two header labels are wider than the figures
+    under them and set 20 px apart (less than the word gap that parts phrases), as a
+    spreadsheet export centres 'Ước thực hiện 2025' beside 'So sánh (%)'."""
+    words = [(250, 100, 330, 0, "STT"), (600, 100, 760, 0, "Chỉ tiêu"), (1200, 100, 1420, 0, "Đơn vị tính"),
+             (1480, 100, 1680, 0, "Thực hiện 2024"), (1700, 100, 2000, 0, "Ước thực hiện 2025"),
+             (2020, 100, 2300, 0, "So sánh (%)")]
+    for n in range(1, 7):
+        y = 100 + 70 * n
+        words += [(265, y, 290, 0, str(n)), (350, y, 900, 0, f"Tên chỉ tiêu {n}"), (1250, y, 1370, 0, "người"),
+                  (1530, y, 1630, 0, f"{n}1,5"), (1800, y, 1900, 0, f"{n}2,5"), (2120, y, 2220, 0, f"10{n},2")]
+    return _borderless_page(words)
+
+
+def test_header_labels_that_nearly_touch_over_their_columns_stay_the_header():
+    from sohoa.tables.borderless import find_borderless_tables
+
+    ink, read = _header_over_figures_page()
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.has_header
+    assert table.header == ("STT", "Chỉ tiêu", "Đơn vị tính", "Thực hiện 2024", "Ước thực hiện 2025", "So sánh (%)")
+    assert table.rows[0] == ("1", "Tên chỉ tiêu 1", "người", "11,5", "12,5", "101,2")
