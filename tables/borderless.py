@@ -36,6 +36,11 @@ a tightly set table leaves little more than half a text height between a name wr
 column's edge and the unit beside it, while a word space in a name is a third of one and does
 not line up from line to line."""
 
+_LABELS_APART = 2.0
+"""Times a line's own word space that the white over a column cut must exceed to part two
+header labels closer together than a word gap: labels set 20 px apart among word spaces of
+4 px part there, a centred title whose spaces are all alike stays whole."""
+
 Box = tuple[int, int, int, int]
 
 
@@ -99,15 +104,21 @@ def visual_lines(words: list[OcrWord]) -> list[_Line]:
 
 
 def _phrases(line: _Line, gap: float, cuts: list[int] = ()) -> list[list[OcrWord]]:
-    phrases: list[list[OcrWord]] = []
-    for word in line.words:
-        if phrases:
-            prev = phrases[-1][-1]
-            crosses = any(prev.x1 <= cut <= word.x0 for cut in cuts)
-            if word.x0 - prev.x1 <= gap and not crosses:
-                phrases[-1].append(word)
-                continue
-        phrases.append([word])
+    """A line's phrases: runs of words parted by no more than `gap`. A space over one of the
+    column `cuts` parts them too where it is clearly wider than the line's own word spaces:
+    header labels set nearly touching over their columns, while a title's or a label's
+    spaces are all alike wherever the cuts fall in them."""
+    words = line.words
+    spaces = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
+    at_cut = [any(a.x1 <= cut <= b.x0 for cut in cuts) for a, b in zip(words, words[1:])]
+    own = [s for s, c in zip(spaces, at_cut) if 0 < s <= gap and not c] or [s for s in spaces if 0 < s <= gap]
+    word_space = median(own) if own else 0
+    phrases = [[words[0]]] if words else []
+    for word, space, cut in zip(words[1:], spaces, at_cut):
+        if space <= gap and not (cut and space > _LABELS_APART * word_space):
+            phrases[-1].append(word)
+        else:
+            phrases.append([word])
     return phrases
 
 
@@ -493,16 +504,15 @@ def _figures_column(rows: list[list[str]]) -> bool:
 def _header_paths(groups: list[list[_Line]], edges: list[int], cuts: list[int], gap: float,
                   read: Callable[[list[Box]], list]) -> list[str]:
     """Header lines as labels over the columns they cover, top first; one path per column.
-    A label spans columns over the labels of a line below it, so the phrases of the lowest
-    line part at the column cuts too: labels wider than the figures under them may be set
-    closer together than a word gap there, each still over its own column."""
+    Labels wider than the figures under them may be set closer together than a word gap,
+    each still over its own column: a line's phrases part at the column cuts where its white
+    there is clearly wider than its word spaces (a spanning label's spaces are all alike)."""
     n_cols = len(edges) - 1
     labels: list[tuple[int, list[int], Box]] = []  # (line order, covered columns, box)
     order = 0
-    lowest = groups[-1][-1]
     for group in groups:
         for line in group:
-            for phrase in _phrases(line, gap, cuts if line is lowest else ()):
+            for phrase in _phrases(line, gap, cuts):
                 x0, x1 = phrase[0].x0, phrase[-1].x1
                 covered = [c for c in range(n_cols)
                            if min(x1, edges[c + 1]) - max(x0, edges[c]) > 0.3 * min(edges[c + 1] - edges[c], x1 - x0)]

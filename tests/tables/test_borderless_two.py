@@ -283,3 +283,46 @@ def test_header_labels_that_nearly_touch_over_their_columns_stay_the_header():
     assert table.has_header
     assert table.header == ("STT", "Chỉ tiêu", "Đơn vị tính", "Thực hiện 2024", "Ước thực hiện 2025", "So sánh (%)")
     assert table.rows[0] == ("1", "Tên chỉ tiêu 1", "người", "11,5", "12,5", "101,2")
+
+
+def test_header_labels_wrapped_onto_two_lines_nearly_touching_keep_their_columns():
+    # every label but the first two wraps: the upper line 'Đơn vị Thực hiện Ước thực hiện So
+    # sánh' sets its labels 20 px apart, far wider than its word spaces, over the column cuts
+    from sohoa.tables.borderless import find_borderless_tables
+
+    labels = [(250, 330, "STT", ""), (600, 760, "Chỉ", "tiêu"), (1200, 1420, "Đơn vị", "tính"),
+              (1480, 1680, "Thực hiện", "2024"), (1700, 2000, "Ước thực hiện", "2025"),
+              (2020, 2300, "So sánh", "(%)")]
+    words = []
+    for x0, x1, upper, lower in labels:
+        words.append((x0, 60, x1, 0, upper))
+        if lower:
+            words.append((x0, 110, x1, 0, lower))
+    for n in range(1, 7):
+        y = 120 + 70 * n
+        words += [(265, y, 290, 0, str(n)), (350, y, 900, 0, f"Tên chỉ tiêu {n}"), (1250, y, 1370, 0, "người"),
+                  (1530, y, 1630, 0, f"{n}1,5"), (1800, y, 1900, 0, f"{n}2,5"), (2120, y, 2220, 0, f"10{n},2")]
+    ink, read = _borderless_page(words)
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.header == ("STT", "Chỉ tiêu", "Đơn vị tính", "Thực hiện 2024", "Ước thực hiện 2025", "So sánh (%)")
+
+
+def test_a_centred_title_over_a_borderless_table_stays_out_of_the_header():
+    # the title's word spaces fall over two column cuts; they are no wider than its other
+    # spaces, so the title stays one line of prose and not a label over the columns
+    from sohoa.tables.borderless import find_borderless_tables
+
+    words, x = [], 900
+    for text, width in zip("Phụ lục: Một số chỉ tiêu chủ yếu".split(), (90, 110, 90, 60, 70, 90, 80, 70)):
+        words.append((x, 20, x + width, 0, text))
+        x += width + 15
+    words += [(250, 100, 300, 0, "TT"), (600, 100, 760, 0, "Chỉ tiêu"), (1220, 100, 1400, 0, "Đơn vị tính"),
+              (1600, 100, 1690, 0, "2019"), (1850, 100, 1940, 0, "2020"), (2100, 100, 2190, 0, "2021")]
+    for n in range(1, 7):
+        y = 100 + 70 * n
+        words += [(265, y, 290, 0, str(n)), (350, y, 900, 0, f"Tên chỉ tiêu {n}"), (1250, y, 1370, 0, "người"),
+                  (1600, y, 1700, 0, f"{n}1,5"), (1850, y, 1950, 0, f"{n}2,5"), (2100, y, 2200, 0, f"{n}3,5")]
+    ink, read = _borderless_page(words)
+    (table,) = find_borderless_tables("d", 1, ink, read)
+    assert table.header == ("TT", "Chỉ tiêu", "Đơn vị tính", "2019", "2020", "2021")
+    assert table.rows[0] == ("1", "Tên chỉ tiêu 1", "người", "11,5", "12,5", "13,5")
