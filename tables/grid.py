@@ -147,15 +147,27 @@ def _coverage_v(mask: np.ndarray, x: int, y0: int, y1: int, tol: int, drift: int
     if not window.size:
         return 0.0
     covered = 0
-    step = max(8, 4 * tol)
-    for start in range(0, window.shape[0], step):
-        stretch = window[start: start + step]
-        counts = stretch.sum(axis=0)
-        # the rule's column in this stretch: the densest one, nearest to `x` among equals
-        order = np.argsort(-counts * 4096 + np.abs(np.arange(counts.size) + lo - x), kind="stable")
-        centre = int(order[0]) if counts[order[0]] else x - lo
-        covered += int(stretch[:, max(0, centre - tol): centre + tol + 1].any(axis=1).sum())
+    step = _stretch(tol)
+    for start, centre in zip(range(0, window.shape[0], step), _course(window, lo, x, step)):
+        covered += int(window[start: start + step, max(0, centre - tol): centre + tol + 1].any(axis=1).sum())
     return covered / window.shape[0]
+
+
+def _stretch(tol: int) -> int:
+    """Rows of a warped rule's length over which it is taken to run straight (`_coverage_v`)."""
+    return max(8, 4 * tol)
+
+
+def _course(window: np.ndarray, lo: int, x: int, step: int) -> list[int]:
+    """Where the rule near column `x` runs in each stretch of `step` rows of `window` (the
+    mask's columns from `lo`, as flags), as a column of `window`: the densest one there, the
+    nearest to `x` among equals; `x` itself where the stretch holds no ink."""
+    centres = []
+    for start in range(0, window.shape[0], step):
+        counts = window[start: start + step].sum(axis=0)
+        order = np.argsort(-counts * 4096 + np.abs(np.arange(counts.size) + lo - x), kind="stable")
+        centres.append(int(order[0]) if counts[order[0]] else x - lo)
+    return centres
 
 
 def _row_lines(mask: np.ndarray, ys: list[int], xs: list[int], reach: int, margin: int) -> list[int]:
@@ -187,6 +199,14 @@ def _spans_cell(ink: np.ndarray, margin: int) -> bool:
     return bool(inner[:margin].any() and inner[-margin:].any() and inner.mean() >= 0.5)
 
 
+def _tolerances(dpi: int) -> tuple[int, int, int]:
+    """How far a rule's ink may lie from its position (`tol`), how short of a crossing rule it
+    may stop (`margin`, the rules' blur), and how far a rule of a warped scan may stray from its
+    mean position (`drift`)."""
+    tol = max(4, dpi // 60)
+    return tol, max(3, dpi // 50), max(tol, dpi // 20)
+
+
 def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
     """The cell grid of a ruled region, or None when it is not a table after all."""
     x0, y0, x1, y1 = region.x0, region.y0, region.x1, region.y1
@@ -197,9 +217,7 @@ def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
     xs = [x0 + p for p in _positions(v_sub.sum(axis=0) // 255, int(0.15 * dpi), 6)]
     if len(ys) < 2 or len(xs) < 2:
         return None
-    tol = max(4, dpi // 60)
-    margin = max(3, dpi // 50)
-    drift = max(tol, dpi // 20)  # how far a rule of a warped scan may stray from its mean position
+    tol, margin, drift = _tolerances(dpi)
     ys = _row_lines(masks.horizontal, ys, xs, tol + drift, margin)
     if len(ys) < 2:
         return None
@@ -242,6 +260,45 @@ def build_grid(masks: RuleMasks, region: Region, dpi: int = 300) -> Grid | None:
     if n_rows < 2 and n_cols < 2:
         return None
     return Grid(tuple(xs), tuple(ys), tuple(cells))
+
+
+def letter_strokes(masks: RuleMasks, grid: Grid, dpi: int = 300) -> np.ndarray:
+    """The pieces of the horizontal rule mask (0/255, page-sized) inside `grid` that are none of
+    its lines: a letter's stroke as long as the shortest rule (the joined top bars of a bold
+    'TT'), which the cell must be read with. Such a piece lies inside one column, clear of its
+    rules as no row line is (`_row_lines`), and none of its ink runs along a row line the grid
+    kept (within `tol` of where that line runs, as `_coverage_h` follows it): a broken rule's
+    middle piece does, and stays a rule."""
+    tol, margin, drift = _tolerances(dpi)
+    xs, ys = grid.xs, grid.ys
+    x0, y0, x1, y1 = xs[0], max(0, ys[0] - tol - drift), xs[-1] + 1, ys[-1] + tol + drift + 1
+    strokes = np.zeros_like(masks.horizontal)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(masks.horizontal[y0:y1, x0:x1], connectivity=8)
+    lines = None
+    for k in range(1, count):
+        left, top, width, height = (int(v) for v in stats[k, :4])
+        if not any(xs[c] + 2 * margin < x0 + left and x0 + left + width < xs[c + 1] - 2 * margin
+                   for c in range(len(xs) - 1)):
+            continue
+        if lines is None:
+            lines = _row_line_courses(masks.horizontal[y0:y1, x0:x1], [y - y0 for y in ys], tol, drift)
+        piece = labels[top: top + height, left: left + width] == k
+        if not (piece & lines[top: top + height, left: left + width]).any():
+            strokes[y0 + top: y0 + top + height, x0 + left: x0 + left + width][piece] = 255
+    return strokes
+
+
+def _row_line_courses(mask: np.ndarray, ys: list[int], tol: int, drift: int) -> np.ndarray:
+    """Flags over `mask` (a grid's box of the horizontal rule mask) of where its row lines at
+    `ys` run: within `tol` of the rule's row in each stretch, looked for up to `drift` away."""
+    lines = np.zeros(mask.shape, dtype=bool)
+    step = _stretch(tol)
+    for y in ys:
+        lo = max(0, y - tol - drift)
+        window = mask.T[:, lo: y + tol + drift + 1] > 0
+        for start, centre in zip(range(0, window.shape[0], step), _course(window, lo, y, step)):
+            lines[max(0, lo + centre - tol): lo + centre + tol + 1, start: start + step] = True
+    return lines
 
 
 def header_band_rows(grid: Grid) -> int:

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Sequence
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import (MIN_TURN, find_rules, rule_masks, rule_skew, stamp_sized, straighten, table_grids,
-                                   uncovered)
+from sohoa.ingest.geometry import (MIN_TURN, RuleMasks, find_rules, rule_masks, rule_skew, stamp_sized, straighten,
+                                   table_grids, uncovered)
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import CellReading, TableRows
 from sohoa.tables.borderless import find_borderless_tables
 from sohoa.tables.cellocr import CellText, cells_from_exact_words, read_cells
 from sohoa.tables.cells import repair_text_cells, with_mark_alternatives
-from sohoa.tables.grid import build_grid, find_regions, header_band_rows
+from sohoa.tables.grid import Grid, Region, build_grid, find_regions, header_band_rows, letter_strokes
 from sohoa.tables.records import Table
 from sohoa.tables.rows import split_stacked_rows
 from sohoa.tables.structure import table_from_cells
@@ -83,7 +83,16 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
             return cells_from_exact_words(boxes, exact)
         return read_cells(engine, erased, ink, boxes, dpi, page_words=page_words, **hints)
     masks = rule_masks(grey, dpi, outside=uncovered(grey.shape, -page.geometry.skew, angle))
-    rules = cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical), np.ones((5, 5), np.uint8))
+    stamps: list[tuple[int, int, int, int]] = []
+    ruled: list[tuple[Region, Grid]] = []
+    for region in find_regions(masks, grids, dpi):
+        if stamp_sized((region.x0, region.y0, region.x1, region.y1), grey.shape[1], grey.shape[0]):
+            stamps.append((region.x0, region.y0, region.x1, region.y1))  # a stamp's box, not a table
+            continue
+        grid = build_grid(masks, region, dpi)
+        if grid is not None and grid.n_cols >= 2 and grid.n_rows >= 2:
+            ruled.append((region, grid))
+    rules = cv2.dilate(_rules_to_erase(masks, [grid for _, grid in ruled], dpi), np.ones((5, 5), np.uint8))
     erased = grey.copy()
     erased[rules > 0] = 255
     ink = cv2.bitwise_and(masks.ink, cv2.bitwise_not(rules))
@@ -91,14 +100,7 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
     tables: list[Table] = []
     readings: list[CellReading] = []
     table_rows: list[TableRows] = []
-    stamps: list[tuple[int, int, int, int]] = []
-    for region in find_regions(masks, grids, dpi):
-        if stamp_sized((region.x0, region.y0, region.x1, region.y1), grey.shape[1], grey.shape[0]):
-            stamps.append((region.x0, region.y0, region.x1, region.y1))  # a stamp's box, not a table
-            continue
-        grid = build_grid(masks, region, dpi)
-        if grid is None or grid.n_cols < 2 or grid.n_rows < 2:
-            continue
+    for region, grid in ruled:
         grid = split_stacked_rows(grid, text_ink)  # body rows set apart by spacing, not rules
         band = header_band_rows(grid)
         texts = read([cell.box for cell in grid.cells], bands=[int(cell.row >= band) for cell in grid.cells],
@@ -130,6 +132,16 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
     if repair:  # cells of the page's own words are no OCR reading: their marks and separators are the author's
         tables = [repair_text_cells(t, label_marks=LABEL_MARKS and exact is None) for t in tables]
     return tables, readings, table_rows
+
+
+def _rules_to_erase(masks: RuleMasks, grids: list[Grid], dpi: int) -> np.ndarray:
+    """The rule masks' ink that is erased before the cells are read: all of it but the letters'
+    strokes as long as a rule inside the ruled tables' cells (`letter_strokes`), which erased
+    would take the letter's bar with them (a bold 'TT' read as 'r')."""
+    rules = cv2.bitwise_or(masks.horizontal, masks.vertical)
+    for grid in grids:
+        rules = cv2.bitwise_and(rules, cv2.bitwise_not(letter_strokes(masks, grid, dpi)))
+    return rules
 
 
 def _page_rows(grid, shape: tuple[int, ...], angle: float) -> TableRows:

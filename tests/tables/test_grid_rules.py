@@ -5,7 +5,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from sohoa.ingest.geometry import find_rules, rule_masks, table_grids
-from sohoa.tables.grid import build_grid, find_regions
+from sohoa.tables.grid import build_grid, find_regions, letter_strokes
 
 
 def _grid_of(image: Image.Image):
@@ -57,3 +57,21 @@ def test_a_header_rule_under_a_spanning_label_stays_a_row_line():
     assert grid.n_rows == 5
     spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in grid.cells}
     assert spans[(0, 0)] == (2, 1) and spans[(0, 3)] == (1, 2) and spans[(1, 3)] == (1, 1)
+
+
+def test_the_joined_top_bars_of_a_bold_tt_are_a_letter_stroke_and_a_broken_rules_piece_is_not():
+    # the bars are read with their letters; the middle piece of a rule broken twice inside a
+    # cell runs along the row line the grid kept, and is erased with it
+    image, xs, ys = _ruled_table(180)
+    draw = ImageDraw.Draw(image)
+    middle = (xs[0] + xs[1]) // 2
+    draw.rectangle([middle - 36, ys[0] + 18, middle + 35, ys[0] + 23], fill=0)
+    draw.rectangle([xs[1] + 150, ys[2], xs[1] + 300, ys[2] + 2], fill=255)
+    draw.rectangle([xs[1] + 400, ys[2], xs[1] + 550, ys[2] + 2], fill=255)
+    page = np.asarray(image)
+    masks = rule_masks(page, dpi=300)
+    (region,) = find_regions(masks, table_grids(find_rules(page)[0]), dpi=300)
+    strokes = letter_strokes(masks, build_grid(masks, region, dpi=300), dpi=300) > 0
+    rows, cols = np.nonzero(strokes)
+    assert rows.size and ys[0] + 16 <= rows.min() and rows.max() <= ys[0] + 25
+    assert middle - 40 <= cols.min() and cols.max() <= middle + 40
