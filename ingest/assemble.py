@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from sohoa.diacritics.compose import apply_edits
 from sohoa.ingest.page import PageResult
-from sohoa.ingest.records import WarningCode
+from sohoa.ingest.records import WarningCode, enclosing_box
 
 PAGE_SEPARATOR = "\f"
 
@@ -48,7 +48,7 @@ def running_headers(pages: Sequence[PageResult]) -> set[tuple[int, int]]:
         if not page.layout or not page.ocr or not page.ocr.height:
             continue
         blocks = page.layout.blocks
-        extents = [_extent([page.ocr.words[i].bbox for i in block.words]) for block in blocks]
+        extents = [enclosing_box(page.ocr.words[i].bbox for i in block.words) for block in blocks]
         for b in {0, len(blocks) - 1} if blocks else set():
             left, top, right, bottom = extents[b]
             height = page.ocr.height
@@ -59,10 +59,6 @@ def running_headers(pages: Sequence[PageResult]) -> set[tuple[int, int]]:
             candidates.setdefault(_marginal_key(blocks[b].text), []).append((p, b))
     needed = max(2, int(0.3 * len(pages)))
     return {spot for spots in candidates.values() if len({p for p, _ in spots}) >= needed for spot in spots}
-
-
-def _extent(boxes) -> tuple[int, int, int, int]:
-    return (min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes), max(x[3] for x in boxes))
 
 
 def _side_by_side(one: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:

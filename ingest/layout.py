@@ -24,7 +24,7 @@ import statistics
 from dataclasses import dataclass
 
 from sohoa.ingest.geometry import Grid, broken_boxes, stamp_sized, table_grids
-from sohoa.ingest.records import Annotation, OcrWord, Rules
+from sohoa.ingest.records import Annotation, OcrWord, Rules, enclosing_box
 
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.IGNORECASE)
 # a list item's opening: a dash (the OCR reads a printed en dash as an em dash too), a bullet, a
@@ -206,9 +206,8 @@ def _continues_line(words: list[OcrWord], left: Segment, right: Segment) -> bool
 
 
 def _segment(words: list[OcrWord], indices: list[int]) -> Segment:
-    boxes = [words[i].bbox for i in indices]
-    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    return Segment(tuple(indices), bbox, " ".join(words[i].text for i in indices))
+    return Segment(tuple(indices), enclosing_box(words[i].bbox for i in indices),
+                   " ".join(words[i].text for i in indices))
 
 
 # ------------------------------------------------------------------ stamps and marks

@@ -140,6 +140,13 @@ class PageImage:
         return int(self.image.shape[1])
 
 
+def enclosing_box(boxes) -> tuple[float, float, float, float]:
+    """The smallest (left, top, right, bottom) box holding every box of `boxes` (not empty;
+    pixels or points alike)."""
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 @dataclass(frozen=True, slots=True)
 class OcrWord:
     """One word on the fixed word-level table every reader maps to: an OCR engine's word, a

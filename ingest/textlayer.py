@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from sohoa.ingest.records import Annotation, OcrWord
+from sohoa.ingest.records import Annotation, OcrWord, enclosing_box
 
 VIETNAMESE_MARKED = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
 _NS = "{http://www.w3.org/1999/xhtml}"
@@ -205,10 +205,8 @@ def split_stamps(words: list[OcrWord]) -> tuple[list[Annotation], list[OcrWord]]
                     found = pattern.match(line.strip())
                     if found and name not in dict(fields):
                         fields.append((name, found.group(1).strip()))
-            boxes = [w.bbox for w in block_words]
-            bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                    max(b[3] for b in boxes))
-            stamps.append(Annotation("signature-stamp", bbox, "\n".join(lines), tuple(fields)))
+            stamps.append(Annotation("signature-stamp", enclosing_box(w.bbox for w in block_words), "\n".join(lines),
+                                     tuple(fields)))
         else:
             rest.extend(block_words)
     return stamps, rest

@@ -46,6 +46,7 @@ from typing import Callable
 
 from sohoa.ingest.archival import font
 from sohoa.ingest.archival.geometry import to_original
+from sohoa.ingest.records import enclosing_box
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom on the upright page, top-down
 
@@ -148,7 +149,7 @@ class Piece:
 
     @cached_property
     def box(self) -> Box:
-        return _union(self.boxes)
+        return enclosing_box(self.boxes)
 
     @cached_property
     def height(self) -> float:
@@ -224,8 +225,8 @@ def units(parts: list[Piece], stacked: bool = True) -> list[list[int]]:
     result: list[list[int]] = []
     for n, piece in enumerate(parts):
         if result and _under(parts[result[-1][-1]], piece):
-            now = _union([parts[k].box for k in result[-1]])
-            box = _union([now, piece.box])
+            now = enclosing_box([parts[k].box for k in result[-1]])
+            box = enclosing_box([now, piece.box])
             members = set(result[-1]) | {n}
             step = _median([parts[k].height for k in result[-1]])
             others = [q.box for m, q in enumerate(parts) if m not in members]
@@ -270,7 +271,7 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, 
     where `_largest_size` allows less, `least` (< 1) lets it go down to that share of the line
     height (never below what keeps the unit's lines one block): an extractor draws into a
     block the words beside it within one font size."""
-    boxes = [_union([parts[n].box for n in group]) for group in groups]
+    boxes = [enclosing_box([parts[n].box for n in group]) for group in groups]
     fixed = cell_sizes(parts, groups) if cells else {}
     sizes: list[float] = []
     for k, (group, beside) in enumerate(zip(groups, in_grid(parts, groups))):
@@ -318,7 +319,7 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
     cells = [g for g, group in enumerate(groups) if all(parts[n].table for n in group)]
     if not cells:
         return {}
-    boxes = {g: _union([parts[n].box for n in groups[g]]) for g in cells}
+    boxes = {g: enclosing_box([parts[n].box for n in groups[g]]) for g in cells}
     lines = {g: sorted(parts[n].baseline for n in groups[g]) for g in cells}
     unit = _median([_median([parts[n].height for n in groups[g]]) for g in cells])
     ladder = [unit * CELL_RATIO ** (k / 4) for k in range(4 * CELL_STEPS[1], 4 * CELL_STEPS[0] - 1, -1)]
@@ -381,7 +382,7 @@ def in_grid(parts: list[Piece], groups: list[list[int]]) -> list[bool]:
     """Per unit, whether another stands beside it (see `_beside`): the units of a grid that
     poppler reads row by row where their blocks' edges line up (a letterhead's agency,
     motto, number and date)."""
-    boxes = [_union([parts[n].box for n in group]) for group in groups]
+    boxes = [enclosing_box([parts[n].box for n in group]) for group in groups]
     heights = [_median([parts[n].height for n in group]) for group in groups]
     return [any(j != k and _beside(boxes[j], boxes[k], heights[k]) for j in range(len(groups)))
             for k in range(len(groups))]
@@ -419,7 +420,7 @@ def _largest_size(parts: list[Piece], group: list[int], target: float) -> float:
     baselines = sorted(parts[n].baseline for n in group)
     limit = min((BAND * (b - a) for a, b in zip(baselines, baselines[1:]) if b - a > 0.3 * parts[group[0]].height),
                 default=float("inf"))
-    box = _union([parts[n].box for n in group])
+    box = enclosing_box([parts[n].box for n in group])
     low, high = baselines[0], baselines[-1]
     for m, q in enumerate(parts):
         if m in members:
@@ -468,7 +469,7 @@ def row_separators(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tu
     for group, beside in zip(groups, in_grid(parts, groups)):
         if parts[group[0]].table or not beside:
             continue
-        box = _union([parts[n].box for n in group])
+        box = enclosing_box([parts[n].box for n in group])
         last = grid_rows[-1][-1] if grid_rows else None
         if last is not None and box[0] >= last[2] and _beside(box, last, parts[group[0]].height):
             grid_rows[-1].append(box)
@@ -481,7 +482,7 @@ def row_separators(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tu
         for upper, lower in zip(kind, kind[1:]):
             if kind is grid_rows and len(upper) < 2 and len(lower) < 2:
                 continue
-            above, below = _union(upper), _union(lower)
+            above, below = enclosing_box(upper), enclosing_box(lower)
             left, right, top, bottom = min(above[0], below[0]), max(above[2], below[2]), above[3], below[1]
             if kind is grid_rows and bottom <= top:
                 continue  # a table's rows may overlap a little (a tall cell, a tilted scan): the mark goes between
@@ -506,7 +507,7 @@ def column_separators(parts: list[Piece], groups: list[list[int]]) -> list[tuple
     first. The mark is ROW_MARK, as tall as the columns (its font size a third of that, so
     large that poppler joins it to nothing), as thin as FENCE_WIDTH."""
     groups = [group for group in groups if not any(parts[n].table for n in group)]  # a table's rows are no columns
-    boxes = [_union([parts[n].box for n in group]) for group in groups]
+    boxes = [enclosing_box([parts[n].box for n in group]) for group in groups]
     marks = []
     for k in range(1, len(groups)):
         right = boxes[k]
@@ -552,7 +553,7 @@ def cell_fences(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tuple
     them up with cells for a table's corner."""
     fences = []
     for group in (group for group in groups if all(parts[n].table for n in group)):
-        box = _union([parts[n].box for n in group])
+        box = enclosing_box([parts[n].box for n in group])
         for n in group:  # beside each line: a cell whose lines lie far apart is a block a line
             middle = parts[n].baseline - 0.4 * parts[n].height
             # the left mark above the line's middle, the right one below it: two marks level
@@ -677,7 +678,7 @@ def _rises(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[f
     line while the rest of it stays within LINE_SPREAD font sizes, and keeps it apart from each
     run above within reach (`_within_reach`) while the word stays APART font sizes from that
     run's lowest baseline (its centre, or as far below as it may stray)."""
-    boxes = [_union(parts[n].boxes[a:b]) for n, a, b in runs]
+    boxes = [enclosing_box(parts[n].boxes[a:b]) for n, a, b in runs]
     result = []
     for k, (n, _, _) in enumerate(runs):
         if not fixed[k]:
@@ -811,7 +812,7 @@ def _strays(parts: list[Piece], runs: list[tuple[int, int, int]], centres: list[
             unit_of: dict[int, int]) -> list[float]:
     """Per run (piece, start, end), how far its words' baselines may stray from its centre
     (see `placements`)."""
-    boxes = [_union(parts[n].boxes[a:b]) for n, a, b in runs]
+    boxes = [enclosing_box(parts[n].boxes[a:b]) for n, a, b in runs]
     result = []
     for k, (n, _, _) in enumerate(runs):
         stray = LINE_SPREAD * sizes[n] / 2
@@ -958,11 +959,6 @@ def upright_box(box: Box, rotation: int) -> Box:
     if rotation == 270:
         return top, 1 - right, bottom, 1 - left
     return box
-
-
-def _union(boxes) -> Box:
-    boxes = list(boxes)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _median(values: list[float]) -> float:

@@ -25,6 +25,7 @@ from sohoa.files import write_whole
 from sohoa.ingest.archival.geometry import to_original
 from sohoa.ingest.archival.write import read_records
 from sohoa.ingest.inputs import sha256_of
+from sohoa.ingest.records import enclosing_box
 
 REVIEW_DPI = 100  # scan resolution in the review page: enough to read, small enough to load fast
 PAGE_SEPARATOR = "\f"
@@ -117,7 +118,7 @@ def change_boxes(change: Change, spans, records) -> tuple[int, tuple[float, floa
         return None
     page = hits[0][0]
     boxes = [to_original(records[page], word["bbox"]) for p, word in hits if p == page]
-    return page, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return page, enclosing_box(boxes)
 
 
 def render_scans(source: str | Path, kind: str, count: int, folder: Path) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sohoa.ingest.archival.geometry import original_size, to_original
+from sohoa.ingest.records import enclosing_box
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in original page pixels
 
@@ -37,11 +38,6 @@ class Page:
     regions: tuple[Region, ...]
 
 
-def union(boxes) -> Box:
-    boxes = list(boxes)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 def word_box(record: dict, bbox) -> Box:
     width, height = original_size(record)
     left, top, right, bottom = to_original(record, bbox)
@@ -67,18 +63,19 @@ def page_structure(record: dict) -> Page:
     regions: list[Region] = []
     table: list[Region] = []
     for number, lines in blocks.items():  # dicts keep the reading order of pages.jsonl
-        line_regions = tuple(Region("line", union(w.box for w in words), tuple(words)) for words in lines.values())
-        block = Region("block", union(r.box for r in line_regions), line_regions)
+        line_regions = tuple(Region("line", enclosing_box(w.box for w in words), tuple(words))
+                             for words in lines.values())
+        block = Region("block", enclosing_box(r.box for r in line_regions), line_regions)
         if 0 < number <= len(roles) and roles[number - 1] == "table":
             table.append(block)
             continue
         if table:
-            regions.append(Region("table", union(b.box for b in table), tuple(table)))
+            regions.append(Region("table", enclosing_box(b.box for b in table), tuple(table)))
             table = []
         regions.append(block)
     if table:
-        regions.append(Region("table", union(b.box for b in table), tuple(table)))
+        regions.append(Region("table", enclosing_box(b.box for b in table), tuple(table)))
     if aside:
         lines = tuple(Region("line", w.box, (w,)) for w in aside)
-        regions.append(Region("aside", union(w.box for w in aside), lines))
+        regions.append(Region("aside", enclosing_box(w.box for w in aside), lines))
     return Page(record["page"], width, height, record.get("dpi", 0) or 0, tuple(regions))

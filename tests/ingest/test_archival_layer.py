@@ -15,6 +15,7 @@ from sohoa.ingest.archival import font, layer
 from sohoa.ingest.archival.layer import (LINE_SPREAD, POOL_STEP, SEPARATION, in_grid, parted, pieces, placements, unit_sizes,
                                          units)
 from sohoa.ingest.archival.searchable_pdf import searchable_pdf
+from sohoa.ingest.records import enclosing_box
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 UNPARTED = tuple(layout for layout in layer.LAYOUTS if not (layout.cells or layout.rows or layout.fences or layout.columns))
@@ -694,7 +695,7 @@ def test_neighbouring_cells_get_sizes_apart_and_none_reaches_the_next_cell():
     groups = units(parts)
     sizes = layer.cell_sizes(parts, groups)
     assert sorted(sizes) == list(range(len(groups)))  # every unit is a cell, and each has its size
-    boxes = [layer._union([parts[n].box for n in group]) for group in groups]
+    boxes = [enclosing_box([parts[n].box for n in group]) for group in groups]
     for g, size in sizes.items():
         for k, other in sizes.items():
             if k == g:
@@ -749,7 +750,7 @@ def test_the_marks_beside_a_cell_stand_close_on_either_side_of_each_line_and_nev
     fences, size = layer.cell_fences(parts, groups)
     assert len(fences) == 2 * len(parts)  # every piece is a line of a cell
     assert size == layer.FENCE_SIZE
-    boxes = {n: layer._union([parts[k].box for k in group]) for group in groups for n in group}
+    boxes = {n: enclosing_box([parts[k].box for k in group]) for group in groups for n in group}
     for n, (left, right) in zip(range(len(parts)), zip(fences[::2], fences[1::2])):
         box = boxes[n]
         assert 0 < box[0] - left[1] < 0.1 and 0 < right[0] - box[2] < 0.1  # close beside the cell
