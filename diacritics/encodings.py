@@ -497,7 +497,6 @@ def _decode_chunk(encoding: str, chunk: str) -> str:
 
 
 _TCVN3_U_HORN = 0xAD
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 def _with_u_horn_for_hyphens(decoded: str, raw: bytes) -> str:
@@ -515,7 +514,7 @@ def _with_u_horn_for_hyphens(decoded: str, raw: bytes) -> str:
     if len(candidate) != len(decoded):
         return decoded
     out = list(decoded)
-    for run in _LETTER_RUN.finditer(candidate):
+    for run in _WORD.finditer(candidate):
         word = run.group()
         before = decoded[run.start():run.end()]
         if word == before or not is_syllable(word):
