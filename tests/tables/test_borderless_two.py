@@ -261,6 +261,20 @@ def test_a_unit_wrapped_beside_a_name_line_does_not_end_the_table_early():
     assert not _inside(line((300, 2200)), lines, 0, 2, counts, H)
 
 
+SPREADSHEET_FIGURES = ((1530, 1630, "{n}1,5"), (1800, 1900, "{n}2,5"), (2120, 2220, "10{n},2"))
+
+
+def _indicator_rows(top: int, figures=SPREADSHEET_FIGURES) -> list:
+    """Six body rows under a header ending at `top`: TT, an indicator's name, its unit and a
+    figure in each of `figures`' columns ((left, right, form of the row number n))."""
+    words = []
+    for n in range(1, 7):
+        y = top + 70 * n
+        words += [(265, y, 290, 0, str(n)), (350, y, 900, 0, f"Tên chỉ tiêu {n}"), (1250, y, 1370, 0, "người")]
+        words += [(x0, y, x1, 0, form.format(n=n)) for x0, x1, form in figures]
+    return words
+
+
 def _header_over_figures_page():
     """A table without vertical rules whose last two header labels are wider than the figures
     under them and set 20 px apart (less than the word gap that parts phrases), as a
@@ -268,11 +282,7 @@ def _header_over_figures_page():
     words = [(250, 100, 330, 0, "STT"), (600, 100, 760, 0, "Chỉ tiêu"), (1200, 100, 1420, 0, "Đơn vị tính"),
              (1480, 100, 1680, 0, "Thực hiện 2024"), (1700, 100, 2000, 0, "Ước thực hiện 2025"),
              (2020, 100, 2300, 0, "So sánh (%)")]
-    for n in range(1, 7):
-        y = 100 + 70 * n
-        words += [(265, y, 290, 0, str(n)), (350, y, 900, 0, f"Tên chỉ tiêu {n}"), (1250, y, 1370, 0, "người"),
-                  (1530, y, 1630, 0, f"{n}1,5"), (1800, y, 1900, 0, f"{n}2,5"), (2120, y, 2220, 0, f"10{n},2")]
-    return _borderless_page(words)
+    return _borderless_page(words + _indicator_rows(100))
 
 
 def test_header_labels_that_nearly_touch_over_their_columns_stay_the_header():
@@ -298,11 +308,7 @@ def test_header_labels_wrapped_onto_two_lines_nearly_touching_keep_their_columns
         words.append((x0, 60, x1, 0, upper))
         if lower:
             words.append((x0, 110, x1, 0, lower))
-    for n in range(1, 7):
-        y = 120 + 70 * n
-        words += [(265, y, 290, 0, str(n)), (350, y, 900, 0, f"Tên chỉ tiêu {n}"), (1250, y, 1370, 0, "người"),
-                  (1530, y, 1630, 0, f"{n}1,5"), (1800, y, 1900, 0, f"{n}2,5"), (2120, y, 2220, 0, f"10{n},2")]
-    ink, read = _borderless_page(words)
+    ink, read = _borderless_page(words + _indicator_rows(120))
     (table,) = find_borderless_tables("d", 1, ink, read)
     assert table.header == ("STT", "Chỉ tiêu", "Đơn vị tính", "Thực hiện 2024", "Ước thực hiện 2025", "So sánh (%)")
 
@@ -318,11 +324,8 @@ def test_a_centred_title_over_a_borderless_table_stays_out_of_the_header():
         x += width + 15
     words += [(250, 100, 300, 0, "TT"), (600, 100, 760, 0, "Chỉ tiêu"), (1220, 100, 1400, 0, "Đơn vị tính"),
               (1600, 100, 1690, 0, "2019"), (1850, 100, 1940, 0, "2020"), (2100, 100, 2190, 0, "2021")]
-    for n in range(1, 7):
-        y = 100 + 70 * n
-        words += [(265, y, 290, 0, str(n)), (350, y, 900, 0, f"Tên chỉ tiêu {n}"), (1250, y, 1370, 0, "người"),
-                  (1600, y, 1700, 0, f"{n}1,5"), (1850, y, 1950, 0, f"{n}2,5"), (2100, y, 2200, 0, f"{n}3,5")]
-    ink, read = _borderless_page(words)
+    figures = ((1600, 1700, "{n}1,5"), (1850, 1950, "{n}2,5"), (2100, 2200, "{n}3,5"))
+    ink, read = _borderless_page(words + _indicator_rows(100, figures))
     (table,) = find_borderless_tables("d", 1, ink, read)
     assert table.header == ("TT", "Chỉ tiêu", "Đơn vị tính", "2019", "2020", "2021")
     assert table.rows[0] == ("1", "Tên chỉ tiêu 1", "người", "11,5", "12,5", "13,5")
