@@ -411,10 +411,12 @@ def _tone_is_punctuation(text: str, start: int, end: int) -> bool:
     tone = text[end - 1]
     if tone not in ".?":
         return False  # acute, grave and tilde are no punctuation of running text
-    if (word[:1].isdigit() and tone == ".") or (tone == "." and _ROMAN_ONES.fullmatch(word + text[start])):
+    inside_word = end < len(text) and text[end].isalpha()
+    if (word[:1].isdigit() and tone == ".") or (tone == "." and not inside_word
+                                                 and _ROMAN_ONES.fullmatch(word + text[start])):
         return True
-    if end < len(text) and text[end].isalpha():
-        return False  # a tone inside a word ('quye^'t') is a tone
+    if inside_word:
+        return False  # a tone inside a word ('quye^'t', 'I.t' for 'Ịt') is a tone
     from sohoa.diacritics.syllables import is_syllable
 
     plain = _viqr_decoded(text[begin:end - 1], read_punctuation=False)
