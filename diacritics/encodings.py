@@ -587,19 +587,48 @@ def _distinctive_share(line: str, encoding: str) -> float:
     if encoding == "vni":
         marked = sum(1 for chunk, _ in pieces if _VNI_SPELLING.search(chunk))
     else:
-        marked = sum(1 for chunk, after in pieces
-                     if any(c in _DISTINCTIVE[encoding] for c in chunk) or _GLUED_SYMBOL.search(chunk)
-                     or _MIXED_CASE.search(chunk)
-                     or encoding in _CAPITAL_SYMBOL and (_CAPITAL_SYMBOL[encoding].search(chunk)
-                                                         or _C0_LETTER.search(chunk))
-                     or _respelled(chunk, after))
+        marked = sum(1 for chunk, after in pieces if _shows_codes(chunk, encoding) or _respelled(chunk, after))
     return marked / len(pieces)
+
+
+def _shows_codes(chunk: str, encoding: str) -> bool:
+    """Whether a piece shows a character of TCVN3 or VISCII that English-model OCR of Vietnamese
+    does not write: a symbol or letter outside Latin-1's marked vowels, glued to a word, a capital
+    inside a word, a control character."""
+    return (any(c in _DISTINCTIVE[encoding] for c in chunk) or bool(_GLUED_SYMBOL.search(chunk))
+            or bool(_MIXED_CASE.search(chunk))
+            or encoding in _CAPITAL_SYMBOL and bool(_CAPITAL_SYMBOL[encoding].search(chunk) or _C0_LETTER.search(chunk)))
+
+
+def _codes_shown(line: str, encoding: str) -> bool:
+    """Whether some piece of the line that `encoding` changes shows one of its codes (see
+    `_shows_codes`); VNI's and VIQR's evidence is their own spelling of marks as letters and signs."""
+    if encoding not in _CAPITAL_SYMBOL:
+        return True
+    return any(_shows_codes(chunk, encoding) for _, chunk in _chunks(line) if _decode_chunk(encoding, chunk) != chunk)
+
+
+def spelling_only_verdicts(lines: list[str], verdicts: dict[int, str]) -> list[int]:
+    """The lines given an encoding on their spelling alone that the text does not bear out.
+
+    English-model OCR writes Latin-1's marked vowels for Vietnamese ones, and those are TCVN3
+    and VISCII codes too: 'véi' (với) decodes to 'vội', 'trén' (trên) to 'trộn', each a word,
+    so such a line may read better decoded. TCVN3 and VISCII text shows its other codes in
+    nearly every line ('hoµ', 'x·', 'ViÖt'). A line decoded without any stands where some
+    line of the text shows the encoding's codes, or where such lines are most of the lines
+    the encoding could have written (a short line of a table, 'Cã trong kú'); not in a page
+    of OCR where a few lines among hundreds happen to spell so."""
+    shown = {encoding for i, encoding in verdicts.items() if _codes_shown(lines[i], encoding)}
+    unsupported = [i for i, encoding in verdicts.items() if encoding not in shown]
+    could_be_legacy = sum(1 for line in lines if _could_be_misread_legacy(line))
+    return unsupported if 2 * len(unsupported) < could_be_legacy else []
 
 
 def _respelled(chunk: str, decoded: str) -> bool:
     """The grammar's evidence: a word the piece spells as no Vietnamese writes it ('kú', 'Cã',
     'lôc') that the decoding spells as Vietnamese does ('kỳ', 'Có', 'lục'). OCR of Vietnamese
-    with a Latin model misses marks ('quyét'), which no legacy reading repairs into a word."""
+    with a Latin model misses marks ('quyét'), which a legacy reading seldom repairs into a
+    word ('quyột'); where it does ('véi' vội), `spelling_only_verdicts` asks the text."""
     raw_words, decoded_words = _WORD.findall(chunk), _WORD.findall(decoded)
     return len(raw_words) == len(decoded_words) == 1 and not raw_words[0].isascii() \
         and not _spelled(raw_words[0]) and _spelled(decoded_words[0])
@@ -775,6 +804,10 @@ class LegacyEncodingFixer:
                     votes[candidates[0]] = votes.get(candidates[0], 0) + 1
                 elif candidates:
                     ties[i] = candidates
+            for i in spelling_only_verdicts([line for _, line in lines], {i: v[0] for i, v in verdicts.items()}):
+                encoding = verdicts.pop(i)[0]
+                votes[encoding] -= 1
+            votes = {encoding: n for encoding, n in votes.items() if n}
             for i, candidates in ties.items():
                 # equally readable either way: the encoding the rest of the document is in decides
                 verdicts[i] = (max(candidates, key=lambda c: (votes.get(c, 0), -candidates.index(c))), 0.9)

@@ -363,3 +363,22 @@ def test_a_tcvn3_u_horn_extracted_from_a_pdf_as_a_hyphen_is_read_as_u_horn(line,
     from sohoa.diacritics import repair
 
     assert repair(line).text == expected
+
+
+def test_english_model_ocr_whose_marks_spell_tcvn3_words_is_no_tcvn3():
+    """'véi' (với) decodes in TCVN3 to 'vội', 'trén' (trên) to 'trộn': words, so such a line
+    reads better decoded; but no line of the page shows another TCVN3 code, and most lines
+    with marked letters do not decode to words ('quyét'): English-model OCR, left to the restorer."""
+    page = ("Nghi quyét Dai hoi Pang bo tinh lan thir XX\n"
+            "thi sinh dep Kinh Bac trong trang phuc véi cac ban\n"
+            "phat trién kinh té xa hoi cua tinh\n"
+            "Pham da sinh ra trén ddi, ai cing cé Itc vui, budn\n"
+            "cong tac quan ly nha nuéc va cac dia phuong\n")
+    assert LegacyEncodingFixer().find_edits(page) == []
+
+
+def test_a_tcvn3_line_of_latin1_vowels_only_follows_its_document():
+    # 'Cã trong kú' shows no TCVN3 symbol, but the line above does
+    text = "Cộng hòa xã hội chủ nghĩa Việt Nam\nCó trong kỳ\nPhụ lục I\n"
+    misread = cp1252_decode(CODECS["tcvn3"].encode(text))
+    assert repair(misread, restore=False).text == text
