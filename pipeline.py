@@ -71,7 +71,8 @@ def _with_tables(read: ReadPage, source: PageSource, options: PageOptions, start
     from sohoa.tables.api import find_page_tables_and_cells
 
     try:
-        image = read.image if read.image is not None else ingest_page.layer_page_image(source, options)
+        image = read.image if read.image is not None else \
+            ingest_page.layer_page_image(source, options, read.result.ocr.rotation if read.result.ocr else 0)
         reader = engine or ingest_page.engine_for(replace(options, ocr_model=options.cell_ocr_model))
         cells = within(reader, ingest_page.time_left(options, started))
         # the page's own OCR of this very image (not a text layer's words, drawn at another scale)

@@ -27,7 +27,7 @@ from sohoa.ingest.unread import read_unread_cells, read_unread_rows
 from sohoa.ingest.textlayer import (boxes_on_ink, decoded_words, ink_coverage, is_real_text, layer_lines,
                                    layer_reads_better,
                                    legacy_decoded, legacy_layer_kept, page_words, scanned_share, split_stamps,
-                                   vietnamese_share, words_agree)
+                                   text_turn, turned_box, turned_size, vietnamese_share, words_agree)
 
 LOW_CONFIDENCE = 55.0  # mean word confidence below which the page may be upside down
 NOISY = 2.5  # noise_level (grey levels) above which a median denoise helps Tesseract
@@ -124,8 +124,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
         drawn, stamps, width, height, scanned = found.drawn, found.stamps, found.width, found.height, found.scanned
         layer = found.words if found.real else []
         if found.born_digital and not found.legacy:  # the layer is the page's text
-            return _finish(source, options, layer, width, height, source.dpi, PageGeometry(), None, "text-layer",
-                           annotations=stamps)
+            return _layer_page(source, options, found, layer, width, height, source.dpi)
 
     from sohoa.ingest.rasterize import load_page_noted
 
@@ -139,8 +138,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     if layer and picture_only and boxes_on_ink(page_grey, [w.bbox for w in layer]) < LAYER_ON_INK:
         # the layer's words lie on blank parts of the picture: text drawn over a background
         # image, not a reading of a scan, so the layer is the page's text
-        return _finish(source, options, _layer_words(layer, found.legacy), width, height, source.dpi, PageGeometry(),
-                       None, "text-layer", annotations=stamps)
+        return _layer_page(source, options, found, _layer_words(layer, found), width, height, source.dpi)
     if layer and ink_coverage(page_grey, [w.bbox for w in layer]) < LAYER_COVERS_PAGE:
         layer = []  # a few lines of text over a scan: not the page's text
     if stamps and not picture_only:  # drawn over the scan as text: read from the layer, so keep them out
@@ -169,8 +167,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
                                          timeout=time_left(options, started))
     if layer and _layer_kept(layer, words, found.legacy):
         height, width = pixels.shape[:2]
-        return _finish(source, options, _layer_words(layer, found.legacy), width, height, dpi, PageGeometry(), None,
-                       "text-layer", annotations=stamps)
+        return _layer_page(source, options, found, _layer_words(layer, found), width, height, dpi)
     height, width = grey.shape[:2]
     read = _finish(source, options, words, width, height, dpi, page_geometry, grey, "ocr", annotations=stamps)
     if not notes:
@@ -178,10 +175,30 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     return replace(read, result=replace(read.result, warnings=tuple(notes) + read.result.warnings))
 
 
-def _layer_words(layer: list[OcrWord], legacy: bool) -> list[OcrWord]:
+def _layer_words(layer: list[OcrWord], found: "_TextLayer") -> list[OcrWord]:
     """The words of a kept layer as the page's text: a legacy font's codes decoded into the
     words they stand for, so that the reading order, the letterhead and the tables see them."""
-    return decoded_words(layer) if legacy else layer
+    return decoded_words(layer) if found.legacy else layer
+
+
+def _layer_page(source: PageSource, options: PageOptions, found: "_TextLayer", words: list[OcrWord], width: int,
+                height: int, dpi: int) -> ReadPage:
+    """A page whose text is its text layer's `words` (on the displayed page `width` × `height`),
+    read as its text runs: on a page whose text runs up, down or upside down as displayed (an
+    upright page flagged /Rotate 270) the words and stamps are laid out on the page turned
+    upright, and its `rotation` is that turn, as a scan read turned."""
+    words, stamps, width, height = _upright(found, words, width, height)
+    return _finish(source, options, words, width, height, dpi, PageGeometry(rotation=found.turn), None, "text-layer",
+                   annotations=stamps)
+
+
+def _upright(found: "_TextLayer", words: list[OcrWord], width: int, height: int
+             ) -> tuple[list[OcrWord], list[Annotation], int, int]:
+    """(words, the layer's stamps, width, height) on the displayed page turned by `found.turn`."""
+    turn = found.turn
+    return ([replace(w, bbox=turned_box(w.bbox, width, height, turn)) for w in words],
+            [replace(a, bbox=turned_box(a.bbox, width, height, turn)) for a in found.stamps],
+            *turned_size(width, height, turn))
 
 
 def _layer_kept(layer: list[OcrWord], ocr: list[OcrWord], legacy: bool) -> bool:
@@ -219,6 +236,11 @@ class _TextLayer:
         text = layer_lines(self.words)
         return legacy_decoded(text) != text
 
+    @cached_property
+    def turn(self) -> int:
+        """Degrees clockwise that turn the displayed page so that the layer's text reads upright."""
+        return text_turn(self.words)
+
     @property
     def born_digital(self) -> bool:
         """Real text on a page no scan covers: the layer is the page's text."""
@@ -244,7 +266,8 @@ def read_page_image(source: PageSource, options: PageOptions, started: float) ->
     if source.kind == "pdf" and options.text_layer:
         found = _text_layer(source, options, started)
         if found.born_digital:
-            ocr = OcrPage(source.doc_id, source.page, found.width, found.height, source.dpi, tuple(found.words))
+            words, _, width, height = _upright(found, found.words, found.width, found.height)
+            ocr = OcrPage(source.doc_id, source.page, width, height, source.dpi, tuple(words), rotation=found.turn)
             return ReadPage(PageResult(source.doc_id, source.page, ocr, None, source="text-layer"), True, None)
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels)
     grey, page_geometry = prepare(pixels, options)
@@ -406,11 +429,12 @@ def words_on_picture(ocr: OcrPage, picture: PageImage) -> list[OcrWord]:
     return [replace(w, bbox=tuple(int(round(v * scale)) for v in w.bbox)) for w in ocr.words]
 
 
-def layer_page_image(source: PageSource, options: PageOptions) -> PageImage:
+def layer_page_image(source: PageSource, options: PageOptions, rotation: int = 0) -> PageImage:
     """The picture of a page whose text came from its text layer, for the table step: drawn as
-    it is (the layer's boxes are in its coordinates)."""
+    it is, turned by the `rotation` its words were turned to read upright (the layer's boxes are
+    in its coordinates)."""
     from sohoa.ingest.rasterize import load_page
 
     pixels, dpi = load_page(PageSource(source.doc_id, source.path, "pdf", source.page, source.dpi),
                             max_pixels=options.max_pixels)
-    return PageImage(source.doc_id, source.page, preprocess.to_grey(pixels), dpi)
+    return PageImage(source.doc_id, source.page, geometry.rotate_quarter(preprocess.to_grey(pixels), rotation), dpi)

@@ -85,9 +85,14 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
     scale = dpi / 72.0
     words: list[OcrWord] = []
     width = height = 0
+    # poppler places the words on the page as displayed (after its /Rotate) but gives the size
+    # of the page as stored: a page shown on its side is as wide as the stored page is tall
+    sideways = page_rotation(path, page, timeout) in (90, 270)
     for page_el in root.iter(f"{_NS}page"):
         width = int(round(float(page_el.get("width", 0)) * scale))
         height = int(round(float(page_el.get("height", 0)) * scale))
+        if sideways:
+            width, height = height, width
         for b, block in enumerate(page_el.iter(f"{_NS}block"), start=1):
             for l, line in enumerate(block.iter(f"{_NS}line"), start=1):
                 found = []
@@ -104,6 +109,28 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
                 words += [OcrWord(text=text, conf=100.0, bbox=bbox, block=b, par=1, line=l, word=n)
                           for n, (text, bbox) in enumerate(_whole_syllables(found), start=1)]
     return words, width, height
+
+
+def page_rotation(path: str, page: int, timeout: float | None = None) -> int:
+    """The page's /Rotate (degrees clockwise, as poppler reads it, inherited ones too); 0 where
+    poppler cannot tell."""
+    rotate = _page_info(path, page, timeout).get("rot", ["0"])[0]
+    return int(rotate) % 360 if rotate.lstrip("-").isdigit() else 0
+
+
+def _page_info(path: str, page: int, timeout: float | None = None) -> dict[str, list[str]]:
+    """What `pdfinfo -box` tells of one page ('rot', 'MediaBox', 'CropBox', ...: its values)."""
+    try:
+        out = subprocess.run(["pdfinfo", "-f", str(page), "-l", str(page), "-box", path],
+                             capture_output=True, timeout=timeout, check=True).stdout.decode("utf-8", errors="replace")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError):
+        return {}
+    info: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        found = re.match(rf"^Page\s+{page}\s+([A-Za-z]+):\s*(.*)$", line)
+        if found:
+            info[found.group(1)] = found.group(2).split()
+    return info
 
 
 SPLIT_GAP = 0.2
@@ -154,6 +181,45 @@ def _lines(words: list[OcrWord]) -> list[list[OcrWord]]:
     for w in words:
         lines.setdefault((w.block, w.line), []).append(w)
     return list(lines.values())
+
+
+def text_turn(words: list[OcrWord]) -> int:
+    """Degrees clockwise that turn the displayed page so that its layer's text reads upright: 90
+    for an upright page wrongly flagged /Rotate 270 (its lines run up the page), 0 for text that
+    already reads left to right. poppler reads each word in the direction its characters run
+    and writes a line's words in reading order, so the step from a line's first word to its last
+    is the way the text runs. Only when every line of two words or more runs the same way is the
+    page turned: a note printed up the margin of an upright page leaves it as it is, and so do
+    lines of single words, which tell no way."""
+    turns = {_line_turn(line) for line in _lines(words) if len(line) > 1}
+    return turns.pop() if len(turns) == 1 else 0
+
+
+def _line_turn(line: list[OcrWord]) -> int:
+    """The quarter turn clockwise that makes a line's words run left to right."""
+    (a0, b0, a1, b1), (c0, d0, c1, d1) = line[0].bbox, line[-1].bbox
+    across, down = (c0 + c1 - a0 - a1) / 2, (d0 + d1 - b0 - b1) / 2
+    if abs(across) >= abs(down):
+        return 0 if across >= 0 else 180
+    return 90 if down < 0 else 270
+
+
+def turned_box(box: tuple[int, int, int, int], width: int, height: int, turn: int) -> tuple[int, int, int, int]:
+    """A box on a page `width` × `height`, on the page turned `turn` degrees clockwise (as
+    `geometry.rotate_quarter` turns its picture)."""
+    x0, y0, x1, y1 = box
+    if turn == 90:
+        return height - y1, x0, height - y0, x1
+    if turn == 180:
+        return width - x1, height - y1, width - x0, height - y0
+    if turn == 270:
+        return y0, width - x1, y1, width - x0
+    return box
+
+
+def turned_size(width: int, height: int, turn: int) -> tuple[int, int]:
+    """(width, height) of a page `width` × `height` turned `turn` degrees clockwise."""
+    return (height, width) if turn in (90, 270) else (width, height)
 
 
 def layer_lines(words: list[OcrWord]) -> str:

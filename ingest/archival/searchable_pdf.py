@@ -86,9 +86,10 @@ def _upright_to_displayed(rotation: int, width: float, height: float):
 
 
 def turn_upright(page: pikepdf.Page, record: dict) -> None:
-    """Show a scan that was read turned (`rotation`: degrees clockwise that made it upright)
-    the way it was read, where its text shows the turn (`shown_turned`): the page's /Rotate
-    takes the turn, its picture stays as it was."""
+    """Show a page that was read turned (`rotation`: degrees clockwise that made it upright: a
+    scan the OCR read turned, a born-digital page whose text runs up its displayed page) the
+    way it was read, where its text shows the turn (`shown_turned`): the page's /Rotate takes
+    the turn, its picture and its own text stay as they were."""
     rotation = record.get("rotation", 0) % 360
     if rotation and shown_turned(record):
         page.obj.Rotate = (int(page.obj.get("/Rotate", 0)) + rotation) % 360
@@ -207,7 +208,7 @@ def _pdf_pages(pdf: pikepdf.Pdf, source: Path, records: Sequence[dict], fonts: f
             if key in page.obj:
                 del page.obj[key]
         record = records[n] if n < len(records) else None
-        if record and record.get("source") != "text-layer":
+        if record:
             turn_upright(page, record)
         if not record or not record.get("words"):
             continue

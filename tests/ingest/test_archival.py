@@ -321,6 +321,28 @@ def test_born_digital_page_keeps_its_own_text_with_its_standard_font_embedded(tm
 
 
 @needs_poppler
+def test_born_digital_page_read_turned_is_shown_upright_with_its_own_text(tmp_path, monkeypatch):
+    """An upright page flagged /Rotate 270 is read on the page turned 90 degrees clockwise
+    (`rotation` 90): the searchable PDF shows it upright, with its own text and no layer."""
+    from sohoa.ingest.archival import geometry
+
+    monkeypatch.setattr(geometry, "TURN_MIN_WORDS", 10)  # the record reads 10 words (and a page number)
+    source = _letter(tmp_path / "letter.pdf", "Helvetica", "Born digital text shown on its side")
+    with pikepdf.open(source, allow_overwriting_input=True) as document:
+        document.pages[0].Rotate = 270
+        document.save(source)
+    rec = dict(record(rotation=90), source="text-layer")
+    doc = tmp_path / "doc"
+    doc.mkdir()
+    (doc / "pages.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_archival(doc, str(source), "pdf", ArchivalOptions(alto=False, hocr=False))
+    pdf = doc / "searchable.pdf"
+    with pikepdf.open(pdf) as document:
+        assert int(document.pages[0].get("/Rotate", 0)) == 0
+    assert pdftotext_pages(pdf)[0].split() == "Born digital text shown on its side".split()  # no second layer
+
+
+@needs_poppler
 def test_born_digital_page_with_a_font_that_has_no_twin_is_written_but_reported(tmp_path):
     source = _letter(tmp_path / "letter.pdf", "Symbol", "abc")
     problems = _archive_born_digital(tmp_path, source)

@@ -136,3 +136,54 @@ def test_a_kept_legacy_layer_gives_the_words_its_codes_stand_for_each_on_its_own
         assert " ".join(w.text for w in words).lower() == " ".join(lines).lower()
     unicode_layer = _reading(lines)
     assert decoded_words(unicode_layer) == unicode_layer
+
+
+def test_the_way_a_layer_s_lines_run_tells_the_turn_that_makes_its_page_upright():
+    from sohoa.ingest.records import OcrWord
+    from sohoa.ingest.textlayer import text_turn
+
+    def line(k: int, step: tuple[int, int], count: int = 3) -> list[OcrWord]:
+        """A line of `count` words, each `step` (x, y) from the one before, in reading order."""
+        return [OcrWord("chữ", 100.0, (500 + n * step[0], 500 + n * step[1], 530 + n * step[0], 530 + n * step[1]),
+                        1, 1, k, n) for n in range(1, count + 1)]
+
+    running = {(60, 0): 0, (0, -60): 90, (-60, 0): 180, (0, 60): 270}  # right, up, left, down the displayed page
+    for step, turn in running.items():
+        assert text_turn(line(1, step) + line(2, step) + line(3, step, count=1)) == turn
+    # a note printed up the margin of an upright page: the page stays as it is
+    assert text_turn(line(1, (60, 0)) + line(2, (60, 0)) + line(3, (0, -60))) == 0
+    assert text_turn(line(1, (0, -60), count=1)) == 0  # a single word tells no way
+
+
+def test_an_upright_page_flagged_to_show_on_its_side_reads_as_its_text_runs(tmp_path):
+    """A portal's upright page wrongly flagged /Rotate 270 shows its lines running up the page:
+    its words are read on the page turned upright, where its text reads as the upright page's,
+    and its picture for the table step is turned with them."""
+    import time
+
+    import pikepdf
+
+    from sohoa.ingest.page import PageOptions, layer_page_image, read_page
+    from sohoa.ingest.records import PageSource
+
+    from .conftest import BODY, PARAGRAPHS, make_born_digital_pdf, wrap
+
+    upright = make_born_digital_pdf(tmp_path / "upright.pdf", wrap(" ".join(PARAGRAPHS + [BODY])))
+    sideways = tmp_path / "sideways.pdf"
+    with pikepdf.open(upright) as document:
+        document.pages[0].Rotate = 270
+        document.save(sideways)
+    options = PageOptions(engine="null", tables=False)
+
+    def read(path):
+        source = PageSource("d", str(path), "pdf", 1, 100)
+        return source, read_page(source, options, time.perf_counter()).result.ocr
+
+    _, expected = read(upright)
+    source, turned = read(sideways)
+    assert (turned.rotation, turned.width, turned.height) == (90, expected.width, expected.height)
+    assert turned.paragraphs == expected.paragraphs
+    for word, upright_word in zip(turned.words, expected.words):
+        assert max(abs(a - b) for a, b in zip(word.bbox, upright_word.bbox)) <= 1
+    height, width = layer_page_image(source, options, turned.rotation).image.shape[:2]  # drawn larger, its text small
+    assert abs(height / width - expected.height / expected.width) < 0.01
