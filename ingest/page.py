@@ -24,7 +24,8 @@ from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, Pa
 from sohoa.ingest.reread import reread_doubtful
 from sohoa.ingest.straddle import read_straddling_words, without_rule_traces
 from sohoa.ingest.unread import read_unread_cells, read_unread_rows
-from sohoa.ingest.textlayer import (boxes_on_ink, decoded_words, ink_coverage, is_real_text, layer_lines,
+from sohoa.ingest.textlayer import (boxes_on_ink, capitals_font_boxes, decoded_words, ink_coverage, is_real_text,
+                                   layer_lines,
                                    layer_reads_better,
                                    legacy_decoded, legacy_layer_kept, page_words, scanned_share, split_stamps,
                                    text_turn, turned_box, turned_size, vietnamese_share, words_agree)
@@ -178,7 +179,7 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
 def _layer_words(layer: list[OcrWord], found: "_TextLayer") -> list[OcrWord]:
     """The words of a kept layer as the page's text: a legacy font's codes decoded into the
     words they stand for, so that the reading order, the letterhead and the tables see them."""
-    return decoded_words(layer) if found.legacy else layer
+    return decoded_words(layer, found.capitals) if found.legacy else layer
 
 
 def _layer_page(source: PageSource, options: PageOptions, found: "_TextLayer", words: list[OcrWord], width: int,
@@ -222,6 +223,8 @@ class _TextLayer:
     width: int
     height: int
     scanned: float
+    source: PageSource | None = None  # where the words were read: their fonts are looked up there
+    timeout: float | None = None
 
     @cached_property
     def real(self) -> bool:
@@ -235,6 +238,14 @@ class _TextLayer:
         codes themselves; the OCR of the picture tells which."""
         text = layer_lines(self.words)
         return legacy_decoded(text) != text
+
+    @cached_property
+    def capitals(self) -> frozenset[tuple[int, int, int, int]]:
+        """The boxes of the words of a legacy font's codes drawn in a capitals-only font ('.VnTimeH'):
+        decoded, they are capitals. Looked up only on a layer of such codes."""
+        if not self.legacy or self.source is None:
+            return frozenset()
+        return capitals_font_boxes(self.source.path, self.source.page, self.source.dpi, self.words, self.timeout)
 
     @cached_property
     def turn(self) -> int:
@@ -254,7 +265,7 @@ def _text_layer(source: PageSource, options: PageOptions, started: float) -> _Te
     # any (a plain scan) is spared the look at its images
     scanned = scanned_share(source.path, source.page, width * 72.0 / source.dpi, height * 72.0 / source.dpi,
                             timeout=time_left(options, started)) if drawn else 0.0
-    return _TextLayer(drawn, words, stamps, width, height, scanned)
+    return _TextLayer(drawn, words, stamps, width, height, scanned, source, time_left(options, started))
 
 
 def read_page_image(source: PageSource, options: PageOptions, started: float) -> ReadPage:

@@ -114,7 +114,11 @@ def page_words(path: str, page: int, dpi: int, timeout: float | None = None) -> 
 def page_rotation(path: str, page: int, timeout: float | None = None) -> int:
     """The page's /Rotate (degrees clockwise, as poppler reads it, inherited ones too); 0 where
     poppler cannot tell."""
-    rotate = _page_info(path, page, timeout).get("rot", ["0"])[0]
+    return _rotation(_page_info(path, page, timeout))
+
+
+def _rotation(info: dict[str, list[str]]) -> int:
+    rotate = info.get("rot", ["0"])[0]
     return int(rotate) % 360 if rotate.lstrip("-").isdigit() else 0
 
 
@@ -222,30 +226,97 @@ def turned_size(width: int, height: int, turn: int) -> tuple[int, int]:
     return (height, width) if turn in (90, 270) else (width, height)
 
 
+# A TCVN3 (ABC) capitals-only font: '.VnTimeH', '.VnArialH', '.VnTimeH,Bold', 'ABCDEF+.VnTimeH-Bold'
+# (as a PDF writer names it, its subset's tag before it, its style after it). TCVN3 has no codes
+# for most capitals with a tone mark, so such a font draws capitals at the small letters' codes.
+# VNI needs no such fonts: its codes spell every capital.
+CAPITALS_ONLY_FONT = re.compile(r"^(?:[A-Z]{6}\+)?[._]?Vn[A-Za-z -]*H(?:[-, ]?(?:Bold|Italic|Oblique|Regular|Normal))*$")
+
+
+def capitals_font_boxes(path: str, page: int, dpi: int, words: list[OcrWord],
+                        timeout: float | None = None) -> frozenset[tuple[int, int, int, int]]:
+    """The boxes of the layer's `words` drawn in a capitals-only TCVN3 font (`CAPITALS_ONLY_FONT`):
+    their codes stand for capitals. pdftotext names no fonts; poppler's pdftohtml gives each run
+    of text with its font, placed on the page as displayed from its media box's corner (a word
+    lies in the run that holds its middle)."""
+    runs = _capitals_font_runs(path, page, timeout)
+    if not runs:
+        return frozenset()
+    left, top = _crop_corner(path, page, timeout)
+    scale = dpi / 72.0
+    found = set()
+    for word in words:
+        x, y = (word.bbox[0] + word.bbox[2]) / 2 / scale + left, (word.bbox[1] + word.bbox[3]) / 2 / scale + top
+        if any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in runs):
+            found.add(word.bbox)
+    return frozenset(found)
+
+
+def _capitals_font_runs(path: str, page: int, timeout: float | None) -> list[tuple[float, float, float, float]]:
+    """Boxes (points) of the page's runs of text in a capitals-only font, as pdftohtml places them."""
+    try:
+        xml = subprocess.run(
+            ["pdftohtml", "-xml", "-i", "-hidden", "-noroundcoord", "-stdout", "-q", "-zoom", "1",
+             "-f", str(page), "-l", str(page), path],
+            capture_output=True, timeout=timeout, check=True).stdout
+        root = ET.fromstring(xml)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError, ET.ParseError):
+        return []
+    capitals = {spec.get("id") for spec in root.iter("fontspec") if CAPITALS_ONLY_FONT.match(spec.get("family", ""))}
+    runs = []
+    for run in root.iter("text"):
+        if run.get("font") in capitals:
+            x, y, w, h = (float(run.get(k, 0)) for k in ("left", "top", "width", "height"))
+            runs.append((x, y, x + w, y + h))
+    return runs
+
+
+def _crop_corner(path: str, page: int, timeout: float | None) -> tuple[float, float]:
+    """Where the crop box's top left corner lies on the page as displayed from its media box's
+    (points): pdftotext's words are placed from the one, pdftohtml's runs from the other."""
+    info = _page_info(path, page, timeout)
+    try:
+        mx0, my0, mx1, my1 = (float(v) for v in info["MediaBox"])
+        cx0, cy0, cx1, cy1 = (float(v) for v in info.get("CropBox", info["MediaBox"]))
+    except (KeyError, ValueError):
+        return 0.0, 0.0
+    corners = {0: (cx0 - mx0, my1 - cy1), 90: (cy0 - my0, cx0 - mx0),
+               180: (mx1 - cx1, cy0 - my0), 270: (my1 - cy1, mx1 - cx1)}
+    return corners.get(_rotation(info), (0.0, 0.0))
+
+
 def layer_lines(words: list[OcrWord]) -> str:
     """A layer's words as text, one line of the layer a line (the repair's encoding detection
     judges line by line: a heading in another font is a line of its own)."""
     return "\n".join(" ".join(w.text for w in line) for line in _lines(words))
 
 
-def decoded_words(words: list[OcrWord]) -> list[OcrWord]:
+def decoded_words(words: list[OcrWord], capitals: frozenset = frozenset()) -> list[OcrWord]:
     """A layer's words with the lines in a legacy font's codes decoded as the repair decodes
     them, the whole layer judged at once ('tØnh' → 'tỉnh'), so that the reading order, the
     letterhead and the tables see the words themselves; each word keeps its box (a line that
-    decodes into another number of words stays as it is, for the repair to decode)."""
+    decodes into another number of words stays as it is, for the repair to decode). The words
+    whose boxes are in `capitals` were drawn in a capitals-only font (`capitals_font_boxes`):
+    decoded, they are written in capitals, as the page shows them ('ñy' → 'ủy' → 'ỦY')."""
     from dataclasses import replace
 
     lines: dict[tuple[int, int], list[int]] = {}
     for k, w in enumerate(words):
         lines.setdefault((w.block, w.line), []).append(k)
-    texts = legacy_decoded("\n".join(" ".join(words[k].text for k in line) for line in lines.values())).split("\n")
+    raw = [" ".join(words[k].text for k in line) for line in lines.values()]
+    texts = legacy_decoded("\n".join(raw)).split("\n")
     out = list(words)
-    for line, text in zip(lines.values(), texts):
+    for line, before, text in zip(lines.values(), raw, texts):
         decoded = text.split(" ")
-        if len(decoded) == len(line):
-            for k, word in zip(line, decoded):
-                if word != words[k].text:
-                    out[k] = replace(words[k], text=word)
+        if len(decoded) != len(line):
+            continue
+        for k, word in zip(line, decoded):
+            # only a decoded word (or one of plain letters, its own decoding) is capitalised:
+            # codes left for the repair keep their case, which tells their letters
+            if words[k].bbox in capitals and (text != before or word.isascii()):
+                word = word.upper()  # the decoded Vietnamese letters' capitals: 'ư' → 'Ư', 'ỉ' → 'Ỉ'
+            if word != words[k].text:
+                out[k] = replace(words[k], text=word)
     return out
 
 
@@ -364,8 +435,8 @@ def legacy_layer_kept(layer: list[OcrWord], ocr: list[OcrWord], agrees: float) -
     letters they stand for (the font embedded). Showing the codes, the OCR shares more words
     with the layer as it is than decoded, and only the layer can be decoded. Showing the letters
     and read well (sharing `agrees` of the decoded words) the OCR wins: it keeps the capitals a
-    capitals-only font draws from small letters' codes, which decoding cannot. Read poorly, the
-    better reading wins."""
+    capitals-only font draws from small letters' codes, which decoding gives only where the
+    font's name tells (`capitals_font_boxes`). Read poorly, the better reading wins."""
     text = layer_lines(layer)
     decoded = legacy_decoded(text).split()
     read = [w.text for w in ocr]

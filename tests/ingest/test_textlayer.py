@@ -187,3 +187,49 @@ def test_an_upright_page_flagged_to_show_on_its_side_reads_as_its_text_runs(tmp_
         assert max(abs(a - b) for a, b in zip(word.bbox, upright_word.bbox)) <= 1
     height, width = layer_page_image(source, options, turned.rotation).image.shape[:2]  # drawn larger, its text small
     assert abs(height / width - expected.height / expected.width) < 0.01
+
+
+def _legacy_font_pdf(path, heading: list[str], body: list[str]):
+    """A page of TCVN3 codes as a word processor wrote it with the fonts not embedded: `heading`
+    in '.VnTimeH,Bold' (its capitals as the small letters' codes), `body` in '.VnTime'."""
+    import pikepdf
+    from reportlab.pdfgen import canvas
+
+    from sohoa.diacritics.legacy import cp1252_decode, tcvn3_encode
+
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    y = 780
+    for font, lines in (("Times-Bold", [line.lower() for line in heading]), ("Times-Roman", body)):
+        page.setFont(font, 13)
+        for line in lines:
+            page.drawString(80, y, cp1252_decode(tcvn3_encode(line)))
+            y -= 20
+    page.save()
+    with pikepdf.open(path, allow_overwriting_input=True) as document:
+        for font in document.pages[0].Resources.Font.values():
+            font.BaseFont = pikepdf.Name("/.VnTimeH,Bold" if "Bold" in str(font.BaseFont) else "/.VnTime")
+        document.save(path)
+    return path
+
+
+def test_the_words_of_a_capitals_only_legacy_font_are_decoded_into_capitals(tmp_path):
+    """TCVN3 has no codes for most capitals with a tone mark: a heading set in a '.VnTimeH' font
+    holds the small letters' codes, which the font draws as capitals. Decoded, its words are
+    the capitals the page shows; the body's words, in '.VnTime', keep their case."""
+    import pikepdf
+
+    from sohoa.ingest.textlayer import capitals_font_boxes, decoded_words, layer_lines, page_words
+
+    from .conftest import BODY, PARAGRAPHS, wrap
+
+    heading = ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "QUYẾT ĐỊNH"]
+    body = wrap(" ".join(PARAGRAPHS + [BODY]), 70)
+    pdf = _legacy_font_pdf(tmp_path / "legacy.pdf", heading, body)
+    cropped = tmp_path / "cropped.pdf"
+    with pikepdf.open(pdf) as document:  # shown from another corner: the fonts' runs are placed from the media box's
+        document.pages[0].CropBox = pikepdf.Array([40, 30, 575, 822])
+        document.save(cropped)
+    for path in (pdf, cropped):
+        words, _, _ = page_words(str(path), 1, 150)
+        capitals = capitals_font_boxes(str(path), 1, 150, words)
+        assert layer_lines(decoded_words(words, capitals)).split("\n") == heading + body
