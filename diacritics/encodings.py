@@ -483,7 +483,9 @@ def _chunks(line: str):
         yield match.start(), match.group()
 
 
-def _decode_chunk(encoding: str, chunk: str) -> str:
+def _decode_chunk(encoding: str, chunk: str, hyphens_may_be_u: bool = True) -> str:
+    """`chunk` decoded; in TCVN3, a hyphen after a letter may be the 'ư' an extractor wrote as
+    '-' (`_with_u_horn_for_hyphens`) unless `hyphens_may_be_u` is False."""
     if encoding == "viqr":
         return viqr_decode_protected(chunk)
     if encoding == "vni":
@@ -492,8 +494,15 @@ def _decode_chunk(encoding: str, chunk: str) -> str:
     if raw is None:
         return chunk
     if encoding == "tcvn3":
-        return _with_u_horn_for_hyphens(tcvn3_decode(raw), raw)
+        decoded = tcvn3_decode(raw)
+        return _with_u_horn_for_hyphens(decoded, raw) if hyphens_may_be_u else decoded
     return CODECS[encoding].decode(raw)
+
+
+def _soft_hyphen_is_u(text: str) -> bool:
+    """Whether the text keeps TCVN3's 'ư' as the soft hyphen itself (a file read byte for byte):
+    then its hyphens are hyphens ('điểm C-', 'COVID-19'), never that 'ư' written as '-'."""
+    return "\xad" in text
 
 
 _TCVN3_U_HORN = 0xAD
@@ -526,11 +535,15 @@ def _with_u_horn_for_hyphens(decoded: str, raw: bytes) -> str:
     return "".join(out)
 
 
-def _decode_line(encoding: str, line: str) -> str:
+def _decode_line(encoding: str, line: str, hyphens_may_be_u: bool | None = None) -> str:
+    """`line` decoded piece by piece (`hyphens_may_be_u`: see `_decode_chunk`; by default, unless
+    the line itself keeps the soft hyphen)."""
+    if hyphens_may_be_u is None:
+        hyphens_may_be_u = not _soft_hyphen_is_u(line)
     pieces, cursor = [], 0
     for offset, chunk in _chunks(line):
         pieces.append(line[cursor:offset])
-        pieces.append(_decode_chunk(encoding, chunk))
+        pieces.append(_decode_chunk(encoding, chunk, hyphens_may_be_u))
         cursor = offset + len(chunk)
     pieces.append(line[cursor:])
     return "".join(pieces)
@@ -792,6 +805,7 @@ class LegacyEncodingFixer:
             lines.append((offset, line.translate(latin)))
             offset += len(line) + 1
         verdicts: dict[int, tuple[str, float]] = {}
+        hyphens_may_be_u = not _soft_hyphen_is_u(text)
         if self.forced:
             verdicts = {i: (self.forced, 1.0) for i, (_, line) in enumerate(lines) if line.strip()}
         else:
@@ -827,7 +841,7 @@ class LegacyEncodingFixer:
                         continue
                     if not _could_be_misread_legacy(line):
                         continue
-                    decoded = _decode_line(dominant, line)
+                    decoded = _decode_line(dominant, line, hyphens_may_be_u)
                     if decoded != line and readability(decoded).score >= readability(line).score \
                             and readability(decoded).bad == 0:
                         verdicts[i] = (dominant, 0.8)
@@ -835,7 +849,7 @@ class LegacyEncodingFixer:
         for i, (encoding, confidence) in sorted(verdicts.items()):
             start, line = lines[i]
             for chunk_offset, chunk in _chunks(line):
-                decoded = _decode_chunk(encoding, chunk)
+                decoded = _decode_chunk(encoding, chunk, hyphens_may_be_u)
                 if decoded != chunk:
                     at = start + chunk_offset
                     original = originals[i][chunk_offset:chunk_offset + len(chunk)]

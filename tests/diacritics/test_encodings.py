@@ -365,6 +365,15 @@ def test_a_tcvn3_u_horn_extracted_from_a_pdf_as_a_hyphen_is_read_as_u_horn(line,
     assert repair(line).text == expected
 
 
+def test_a_tcvn3_text_that_keeps_its_soft_hyphens_has_hyphens_for_hyphens():
+    """Read byte for byte, TCVN3's 'ư' is the soft hyphen itself: the text's '-' are then its
+    author's ('mức điểm C-' is a grade, not 'Cư')."""
+    text = "Như vậy, khán giả chỉ chấm phim ở mức điểm C-.\nPhần 2 ra mắt năm 2005.\n"
+    misread = cp1252_decode(CODECS["tcvn3"].encode(text))
+    assert "\xad" in misread
+    assert repair(misread, restore=False).text == text
+
+
 def test_english_model_ocr_whose_marks_spell_tcvn3_words_is_no_tcvn3():
     """'véi' (với) decodes in TCVN3 to 'vội', 'trén' (trên) to 'trộn': words, so such a line
     reads better decoded; but no line of the page shows another TCVN3 code, and most lines
