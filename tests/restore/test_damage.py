@@ -77,6 +77,45 @@ def test_spellings_english_model_ocr_writes_more_than_clean_text_count_as_garble
     assert restorer.profile(tokenize_text("Toi sé di mét minh ve nha")).garble == 0
 
 
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("line, restored", [
+    ("Trong khi do, mét cuu nghé si lai noi rang anh van thich choi nhac jazz",
+     "Trong khi đó, một cựu nghệ sĩ lại nói rằng anh vẫn thích chơi nhạc jazz"),
+    ("Can ct Luat Dat dai ngay 29 thang 11 nam 2013 va Nghi dinh sé 43",
+     "Căn cứ Luật Đất đai ngày 29 tháng 11 năm 2013 và Nghị định số 43"),
+])
+def test_a_line_alone_showing_marks_without_a_vietnamese_only_letter_is_garble(line, restored):
+    """Too few garbled words to tell by their share ('ct', 'mét'), but the marks it shows are all
+    Latin-1's on a dozen words and more, most of them lost: English-model OCR, read as such."""
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    restorer = load_default_restorer()
+    assert restorer.profile(tokenize_text(line)).garble == 1.0
+    assert restore_line(restorer, line) == restored
+
+
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("line", [
+    "Cô bé Na là con gái út nhà ông Tám ở cuối làng",  # Latin-1 letters alone, its marks kept
+    "ngân hàng thanh toán cho Ngân hàng Chúng tôi theo các thông tin sau:",
+    "Cong ty cong bo ket qua kinh doanh quy ba tai Ha Noi",  # de-accented: no mark at all
+])
+def test_texts_without_a_vietnamese_only_letter_that_keep_their_marks_or_show_none_are_no_garble(line):
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    assert load_default_restorer().profile(tokenize_text(line)).garble == 0.0
+
+
+@pytest.mark.shipped_model
+def test_a_correct_line_of_latin1_letters_alone_stays():
+    from sohoa.diacritics import repair
+
+    line = "Cô bé Na là con gái út nhà ông Tám ở cuối làng"
+    assert repair(line).text == line
+
+
 @pytest.mark.parametrize("line", ["Dài hai mét, rộng ba mét", "Mé bé có cá", "Cô bé té ngã", "Chị Hà té ở Kon Tum"])
 @pytest.mark.shipped_model
 def test_correct_latin1_lines_with_english_model_spellings_stay(line):
