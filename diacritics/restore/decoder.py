@@ -39,7 +39,7 @@ from sohoa.diacritics.restore.model import RestorerModel, capitalised
 from sohoa.diacritics.restore.names import inside_sentence_capitals, readings_by_id
 from sohoa.diacritics.restore.policy import ChangePolicy
 from sohoa.diacritics.restore.settings import SETTINGS, RestorerSettings
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID, Token, tokenize_text
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, Token, tokenize_text, without_soft_wraps
 from sohoa.diacritics.restore.topics import DocumentTopics, TopicTable
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.restore.words import WordMender, restore_mended
@@ -117,8 +117,10 @@ class Restorer:
         return restore_mended(text, mending, self._restore_edits)
 
     def _restore_edits(self, text: str) -> list[Edit]:
-        """`find_edits` on text whose words are already mended."""
-        tokens = tokenize_text(text)
+        """`find_edits` on text whose words are already mended; a paragraph wrapped over lines is
+        read whole (`without_soft_wraps`), its lines' clean-up judged line by line."""
+        lines = tokenize_text(text)
+        tokens = without_soft_wraps(lines)
         ids = self.vocabulary.ids
         own_keys = np.array([ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens], dtype=np.int32)
         profile = self.profile(tokens)
@@ -147,7 +149,7 @@ class Restorer:
             targets = self.vocabulary.targets
             restored = [targets[int(b)] if b >= 0 else t.text for t, b in zip(tokens, best.tolist())]
             acronyms = acronym_edits(tokens, restored, self.acronyms, CAPITAL_SLIPS if garbled else None)
-        cleanup = self.cleaner.cleanup(text, tokens)
+        cleanup = self.cleaner.cleanup(text, lines)
         mark_slips: list[Edit] = []
         if cleanup.speckled and not garbled and profile.strip_rate < 0.5:
             mark_slips = mark_slip_edits(tokens, self.vocabulary, self.model.toned_lm, self.mark_odds,

@@ -83,3 +83,25 @@ def key_and_target(token: str) -> tuple[str, str | None]:
     if token.isalnum():
         return UNKNOWN, None  # letters mixed with digits: an OCR garble or a code
     return token, None
+
+
+def without_soft_wraps(tokens: list[Token]) -> list[Token]:
+    """`tokens` (a `tokenize_text`) without the boundaries of line breaks inside a sentence: a
+    scan's or a form's lines wrap a paragraph where the width ends, and the models, which read
+    each paragraph of the corpus whole, should read on across the break ('tình\nhuống',
+    'của\nmình'). A break is such a wrap where the line before ends in a word or a comma and
+    the line after goes on with a lower-case word that is no list label ('a)', 'b.')."""
+    kept = []
+    for i, token in enumerate(tokens):
+        if token.text or not 0 < i < len(tokens) - 2 or not _wraps(tokens[i - 1], tokens[i + 1], tokens[i + 2]):
+            kept.append(token)
+    return kept
+
+
+def _wraps(before: Token, after: Token, next_after: Token) -> bool:
+    """Whether a line ending in `before` goes on in the next line's `after` (see `without_soft_wraps`)."""
+    if not before.text or not (before.text[-1].isalnum() or before.text == ","):
+        return False
+    if not after.text[:1].isalpha() or not after.text[:1].islower():
+        return False
+    return not (len(after.text) == 1 and next_after.text in (")", "."))

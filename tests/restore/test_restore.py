@@ -734,3 +734,41 @@ def test_a_one_read_as_a_small_l_or_opening_a_codes_number_is_still_mended():
     # a real scan's 'số 13/UB-TP': a code's number opens with a figure
     assert repair("tại phiếu trình số I3/UB-TP, ngày 18 tháng 01 năm 1999.").text == \
         "tại phiếu trình số 13/UB-TP, ngày 18 tháng 01 năm 1999."
+
+
+# -- a paragraph wrapped over lines --------------------------------------------
+def test_a_line_break_inside_a_sentence_is_no_boundary_to_the_context():
+    from sohoa.diacritics.restore.tokens import tokenize_text, without_soft_wraps
+
+    def boundaries(text: str) -> int:
+        return sum(not t.text for t in without_soft_wraps(tokenize_text(text)))
+
+    assert boundaries("nghi can da bo\ntron khoi noi o") == 2  # the text's own two ends only
+    assert boundaries("doi thu cua minh,\nnhung anh") == 2
+    # a sentence's end, a capital, a list label or an empty line between them: a break
+    for text in ("da bo tron.\nnguoi dan", "quy dinh sau:\na) Ho so", "Dieu 1\nPham vi", "noi o\n\ncua minh",
+                 "can cu\nb. Luat"):
+        assert boundaries(text) > 2, text
+
+
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("text, restored", [
+    ("Cong an tinh da vao cuoc, nhung khi den noi thi nghi can da bo\ntron",
+     "Công an tỉnh đã vào cuộc, nhưng khi đến nơi thì nghi can đã bỏ\ntrốn"),
+    ("Tuy\nnhien, do la nhung hinh anh chua duoc cong bo", "Tuy\nnhiên, đó là những hình ảnh chưa được công bố"),
+    ("Ong ay noi rang se khong bao gio quen cai ngay ma doi\nbong gianh chuc vo dich",
+     "Ông ấy nói rằng sẽ không bao giờ quên cái ngày mà đội\nbóng giành chức vô địch"),
+])
+def test_a_word_wrapped_onto_the_next_line_is_read_with_the_words_before_it(text, restored):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert restore(load_default_restorer(), text) == restored
+
+
+@pytest.mark.shipped_model
+def test_correct_text_wrapped_over_lines_stays():
+    from sohoa.diacritics import repair
+
+    text = ("Ông ấy nói rằng sẽ không bao giờ quên cái ngày mà đội\nbóng giành chức vô địch, khi cả\n"
+            "thành phố đổ ra đường.\nngười dân vui mừng")
+    assert repair(text).text == text
