@@ -87,7 +87,7 @@ class DamageProfiler:
         settings, vocabulary = self.settings, self.vocabulary
         counts = Counter(t.text for t in tokens if t.text)
         n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = n_odd_marks = 0
-        n_odd_shapes = n_english_spellings = n_marked_words = n_outside_latin1 = 0
+        n_odd_shapes = n_english_spellings = n_marked_words = n_outside_latin1 = n_known_garble = 0
         for word, n in counts.items():
             if not any(ch.isalpha() for ch in word):
                 continue
@@ -106,6 +106,8 @@ class DamageProfiler:
                 n_vietnamese += n
             if self.suspicious(word):
                 n_suspicious += n
+                if not impossible and self.english_spelling(word):
+                    n_known_garble += n
             if word.isalpha() and vocabulary.n_cands[vocabulary.ids(word)[0]] >= 2:
                 n_ambiguous += n
                 if marked:
@@ -117,11 +119,13 @@ class DamageProfiler:
         vietnamese_letters = n_vietnamese >= max(VIETNAMESE_LETTER_WORDS, VIETNAMESE_LETTER_SHARE * n_words)
         # A Vietnamese shape under marks no Vietnamese spelling allows ('viéc', 'quyét') is the
         # English model's own signature, which neither correct nor de-accented text shows: it
-        # counts twice, where a rare unmarked word may as well be a name; so does a spelling
+        # counts twice, where a rare unmarked word may as well be a name; so does a garbled
+        # word the channel saw the English model write for a syllable ('dugc', 'Chtic', 'ngudi';
+        # a name the corpus never had is none of them); so does a spelling
         # that OCR writes more often than clean text does ('sé', 'mét'), but only beside other
         # damage: it is a word of correct text too ('dài hai mét'). A line read alone has few
         # words to tell by ('... lam viéc, quan ly' is garble all the same).
-        evidence = n_suspicious + n_odd_shapes
+        evidence = n_suspicious + n_odd_shapes + n_known_garble
         if evidence:
             evidence += n_english_spellings
         garble = 0.0 if vietnamese_letters else \

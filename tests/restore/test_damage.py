@@ -96,6 +96,23 @@ def test_a_line_alone_showing_marks_without_a_vietnamese_only_letter_is_garble(l
 
 
 @pytest.mark.shipped_model
+def test_garbled_words_the_english_model_is_known_to_write_count_twice():
+    """'Nhiing', 'ngudi', 'dugc' are the English model's own spellings of 'những', 'người', 'được'
+    (the channel saw them): they make a line garble, as impossible marks would; as many rare
+    words the channel never saw may be names ('Sato', 'Tosic')."""
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    restorer = load_default_restorer()
+    garbled = "Nhiing ngudi dan trong xa dugc chinh quyen ho tro trong nhieu nam qua"
+    assert restorer.profile(tokenize_text(garbled)).garble == 1.0
+    named = "Nhung nguoi dan trong xa duoc ong Sato va ba Tosic ho tro trong nhieu nam qua"
+    misread = "Nhung nguoi dan trong xa duoc ong dugc va ba ngudi ho tro trong nhieu nam qua"
+    assert restorer.profile(tokenize_text(named)).garble < restorer.settings.lone_garble
+    assert restorer.profile(tokenize_text(misread)).garble > restorer.settings.lone_garble
+
+
+@pytest.mark.shipped_model
 @pytest.mark.parametrize("line", [
     "Cô bé Na là con gái út nhà ông Tám ở cuối làng",  # Latin-1 letters alone, its marks kept
     "ngân hàng thanh toán cho Ngân hàng Chúng tôi theo các thông tin sau:",
