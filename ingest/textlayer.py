@@ -237,31 +237,54 @@ def capitals_font_boxes(path: str, page: int, dpi: int, words: list[OcrWord],
                         timeout: float | None = None) -> frozenset[tuple[int, int, int, int]]:
     """The boxes of the layer's `words` drawn in a capitals-only TCVN3 font (`CAPITALS_ONLY_FONT`):
     their codes stand for capitals. pdftotext names no fonts; poppler's pdftohtml gives each run
-    of text with its font, placed on the page as displayed from its media box's corner (a word
+    of text with its font, placed on the page as stored from its media box's corner (a word
     lies in the run that holds its middle)."""
-    runs = _capitals_font_runs(path, page, timeout)
+    info = _page_info(path, page, timeout)
+    rotation = _rotation(info)
+    runs = _capitals_font_runs(path, page, rotation, timeout)
     if not runs:
         return frozenset()
-    left, top = _crop_corner(path, page, timeout)
+    try:
+        mx0, _, _, my1 = (float(v) for v in info["MediaBox"])
+        cx0, cy0, cx1, cy1 = (float(v) for v in info.get("CropBox", info["MediaBox"]))
+    except (KeyError, ValueError):  # the boxes unknown: the crop box taken for the media box
+        mx0 = my1 = cx0 = cy0 = cx1 = cy1 = 0.0
+    # pdftotext places the words on the crop box as displayed, turned by the page's /Rotate
+    width, height = turned_size(cx1 - cx0, cy1 - cy0, rotation)
+    back = (360 - rotation) % 360
     scale = dpi / 72.0
     found = set()
     for word in words:
-        x, y = (word.bbox[0] + word.bbox[2]) / 2 / scale + left, (word.bbox[1] + word.bbox[3]) / 2 / scale + top
+        middle = (word.bbox[0] + word.bbox[2]) / 2 / scale, (word.bbox[1] + word.bbox[3]) / 2 / scale
+        x, y, _, _ = turned_box((*middle, *middle), width, height, back)  # on the crop box as stored
+        x, y = x + cx0 - mx0, y + my1 - cy1
         if any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in runs):
             found.add(word.bbox)
     return frozenset(found)
 
 
-def _capitals_font_runs(path: str, page: int, timeout: float | None) -> list[tuple[float, float, float, float]]:
-    """Boxes (points) of the page's runs of text in a capitals-only font, as pdftohtml places them."""
-    try:
-        xml = subprocess.run(
-            ["pdftohtml", "-xml", "-i", "-hidden", "-noroundcoord", "-stdout", "-q", "-zoom", "1",
-             "-f", str(page), "-l", str(page), path],
-            capture_output=True, timeout=timeout, check=True).stdout
-        root = ET.fromstring(xml)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError, ET.ParseError):
-        return []
+def _capitals_font_runs(path: str, page: int, rotation: int,
+                        timeout: float | None) -> list[tuple[float, float, float, float]]:
+    """Boxes (points) of the page's runs of text in a capitals-only font, as pdftohtml places
+    them on the page as stored. A page flagged to show turned (`rotation`) is read from a copy
+    shown as stored: on a page shown on its side pdftohtml gives its runs no width."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="sohoa-fonts-") as folder:
+        if rotation:
+            upright = _unturned_page(path, page, Path(folder) / "page.pdf")
+            if upright is None:
+                return []
+            path, page = str(upright), 1
+        try:
+            xml = subprocess.run(
+                ["pdftohtml", "-xml", "-i", "-hidden", "-noroundcoord", "-stdout", "-q", "-zoom", "1",
+                 "-f", str(page), "-l", str(page), path],
+                capture_output=True, timeout=timeout, check=True).stdout
+            root = ET.fromstring(xml)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError, ET.ParseError):
+            return []
     capitals = {spec.get("id") for spec in root.iter("fontspec") if CAPITALS_ONLY_FONT.match(spec.get("family", ""))}
     runs = []
     for run in root.iter("text"):
@@ -271,18 +294,19 @@ def _capitals_font_runs(path: str, page: int, timeout: float | None) -> list[tup
     return runs
 
 
-def _crop_corner(path: str, page: int, timeout: float | None) -> tuple[float, float]:
-    """Where the crop box's top left corner lies on the page as displayed from its media box's
-    (points): pdftotext's words are placed from the one, pdftohtml's runs from the other."""
-    info = _page_info(path, page, timeout)
+def _unturned_page(path: str, page: int, target):
+    """A one-page copy of a PDF page without its /Rotate, or None where the file cannot be rewritten."""
     try:
-        mx0, my0, mx1, my1 = (float(v) for v in info["MediaBox"])
-        cx0, cy0, cx1, cy1 = (float(v) for v in info.get("CropBox", info["MediaBox"]))
-    except (KeyError, ValueError):
-        return 0.0, 0.0
-    corners = {0: (cx0 - mx0, my1 - cy1), 90: (cy0 - my0, cx0 - mx0),
-               180: (mx1 - cx1, cy0 - my0), 270: (my1 - cy1, mx1 - cx1)}
-    return corners.get(_rotation(info), (0.0, 0.0))
+        import pikepdf
+
+        with pikepdf.open(path) as pdf:
+            copy = pikepdf.new()
+            copy.pages.append(pdf.pages[page - 1])
+            copy.pages[0].Rotate = 0
+            copy.save(target)
+        return target
+    except Exception:  # noqa: BLE001 - a file pikepdf cannot rewrite: its fonts go unread
+        return None
 
 
 def layer_lines(words: list[OcrWord]) -> str:

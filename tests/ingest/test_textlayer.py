@@ -233,3 +233,27 @@ def test_the_words_of_a_capitals_only_legacy_font_are_decoded_into_capitals(tmp_
         words, _, _ = page_words(str(path), 1, 150)
         capitals = capitals_font_boxes(str(path), 1, 150, words)
         assert layer_lines(decoded_words(words, capitals)).split("\n") == heading + body
+
+
+def test_the_words_of_a_capitals_only_legacy_font_on_a_page_shown_turned_are_capitals(tmp_path):
+    """A page flagged /Rotate (shown on its side or upside down, an upright page wrongly flagged
+    too) places its words on the page as displayed: its heading in '.VnTimeH' is found there
+    all the same, under a crop box too."""
+    import pikepdf
+
+    from sohoa.ingest.textlayer import capitals_font_boxes, decoded_words, page_words
+
+    from .conftest import BODY, wrap
+
+    heading = ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "QUYẾT ĐỊNH"]
+    pdf = _legacy_font_pdf(tmp_path / "legacy.pdf", heading, wrap(BODY, 70))
+    for rotation in (90, 180, 270):
+        turned = tmp_path / f"turned-{rotation}.pdf"
+        with pikepdf.open(pdf) as document:
+            document.pages[0].Rotate = rotation
+            document.pages[0].CropBox = pikepdf.Array([40, 30, 575, 822])
+            document.save(turned)
+        words, _, _ = page_words(str(turned), 1, 150)
+        decoded = " ".join(w.text for w in decoded_words(words, capitals_font_boxes(str(turned), 1, 150, words)))
+        for line in heading:
+            assert line in decoded, (rotation, decoded)
