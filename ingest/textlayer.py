@@ -229,8 +229,10 @@ def turned_size(width: int, height: int, turn: int) -> tuple[int, int]:
 # A TCVN3 (ABC) capitals-only font: '.VnTimeH', '.VnArialH', '.VnTimeH,Bold', 'ABCDEF+.VnTimeH-Bold'
 # (as a PDF writer names it, its subset's tag before it, its style after it). TCVN3 has no codes
 # for most capitals with a tone mark, so such a font draws capitals at the small letters' codes.
-# VNI needs no such fonts: its codes spell every capital.
+# VNI needs no such fonts: its codes spell every capital. A font embedded as a CID font may
+# carry its CMap after its name ('.VnTime-Identity-H'), which is no part of the name.
 CAPITALS_ONLY_FONT = re.compile(r"^(?:[A-Z]{6}\+)?[._]?Vn[A-Za-z -]*H(?:[-, ]?(?:Bold|Italic|Oblique|Regular|Normal))*$")
+_CMAP_SUFFIX = re.compile(r"-Identity-[HV]$")
 
 
 def capitals_font_boxes(path: str, page: int, dpi: int, words: list[OcrWord],
@@ -285,7 +287,8 @@ def _capitals_font_runs(path: str, page: int, rotation: int,
             root = ET.fromstring(xml)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError, ET.ParseError):
             return []
-    capitals = {spec.get("id") for spec in root.iter("fontspec") if CAPITALS_ONLY_FONT.match(spec.get("family", ""))}
+    capitals = {spec.get("id") for spec in root.iter("fontspec")
+                if CAPITALS_ONLY_FONT.match(_CMAP_SUFFIX.sub("", spec.get("family", "")))}
     runs = []
     for run in root.iter("text"):
         if run.get("font") in capitals:

@@ -257,3 +257,25 @@ def test_the_words_of_a_capitals_only_legacy_font_on_a_page_shown_turned_are_cap
         decoded = " ".join(w.text for w in decoded_words(words, capitals_font_boxes(str(turned), 1, 150, words)))
         for line in heading:
             assert line in decoded, (rotation, decoded)
+
+
+def test_a_font_named_with_its_cmap_is_a_capitals_only_font_by_its_own_name(tmp_path):
+    """A writer that embeds a font as a CID font may name it with its CMap after it
+    ('.VnTime-Identity-H'): the body's '.VnTime' is no capitals-only font for the 'H' of its
+    CMap, the heading's '.VnTimeH' is one."""
+    import pikepdf
+
+    from sohoa.ingest.textlayer import capitals_font_boxes, decoded_words, layer_lines, page_words
+
+    from .conftest import BODY, wrap
+
+    heading = ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "QUYẾT ĐỊNH"]
+    body = wrap(BODY, 70)
+    pdf = _legacy_font_pdf(tmp_path / "legacy.pdf", heading, body)
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        for font in document.pages[0].Resources.Font.values():
+            name = "ABCDEF+.VnTimeH-Identity-H" if "VnTimeH" in str(font.BaseFont) else "ABCDEG+.VnTime-Identity-H"
+            font.BaseFont = pikepdf.Name("/" + name)
+        document.save(pdf)
+    words, _, _ = page_words(str(pdf), 1, 150)
+    assert layer_lines(decoded_words(words, capitals_font_boxes(str(pdf), 1, 150, words))).split("\n") == heading + body
