@@ -505,6 +505,21 @@ def _soft_hyphen_is_u(text: str) -> bool:
     return "\xad" in text
 
 
+_LETTER_LABEL = re.compile(r"[a-z]-")
+
+
+def _list_label(line: str, offset: int, chunk: str) -> bool:
+    """Whether the piece `chunk` at `offset` of `line` is a lettered list item's label: a small
+    letter and a hyphen opening the line, a capital after it ('c- Tổng hợp …', as documents of
+    the TCVN3 years letter their items). Its hyphen is no TCVN3 'ư' ('cư', 'dư', 'tư' are words
+    too, and inside a line the same piece is one: 'định c-' → 'định cư')."""
+    if not _LETTER_LABEL.fullmatch(chunk) or line[:offset].strip():
+        return False
+    after = line[offset + len(chunk):].lstrip()[:1]
+    raw = _mojibake_bytes(after)
+    return (tcvn3_decode(raw) if raw is not None else after).isupper()
+
+
 _TCVN3_U_HORN = 0xAD
 
 
@@ -543,7 +558,7 @@ def _decode_line(encoding: str, line: str, hyphens_may_be_u: bool | None = None)
     pieces, cursor = [], 0
     for offset, chunk in _chunks(line):
         pieces.append(line[cursor:offset])
-        pieces.append(_decode_chunk(encoding, chunk, hyphens_may_be_u))
+        pieces.append(_decode_chunk(encoding, chunk, hyphens_may_be_u and not _list_label(line, offset, chunk)))
         cursor = offset + len(chunk)
     pieces.append(line[cursor:])
     return "".join(pieces)
@@ -849,7 +864,7 @@ class LegacyEncodingFixer:
         for i, (encoding, confidence) in sorted(verdicts.items()):
             start, line = lines[i]
             for chunk_offset, chunk in _chunks(line):
-                decoded = _decode_chunk(encoding, chunk, hyphens_may_be_u)
+                decoded = _decode_chunk(encoding, chunk, hyphens_may_be_u and not _list_label(line, chunk_offset, chunk))
                 if decoded != chunk:
                     at = start + chunk_offset
                     original = originals[i][chunk_offset:chunk_offset + len(chunk)]

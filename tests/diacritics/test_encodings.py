@@ -391,3 +391,24 @@ def test_a_tcvn3_line_of_latin1_vowels_only_follows_its_document():
     text = "Cộng hòa xã hội chủ nghĩa Việt Nam\nCó trong kỳ\nPhụ lục I\n"
     misread = cp1252_decode(CODECS["tcvn3"].encode(text))
     assert repair(misread, restore=False).text == text
+
+
+def test_a_lettered_list_s_labels_keep_their_hyphens_in_tcvn3():
+    """'b-', 'c-', 'd-', 'h-' opening a line before a capital are a list's labels, as documents of
+    the TCVN3 years letter their items; their hyphen is no 'ư', though 'bư', 'cư', 'dư', 'hư' are
+    syllables. Inside a line the same piece is the word ('định cư', 'đầu tư')."""
+    from sohoa.diacritics import repair
+
+    text = ("§iÒu 2. Giao Së KÕ ho¹ch vµ §Çu t- thùc hiÖn c¸c nhiÖm vô sau ®©y:\n"
+            "a- Tæ chøc thùc hiÖn kÕ ho¹ch ph¸t triÓn kinh tÕ x· héi;\n"
+            "b- H-íng dÉn c¸c huyÖn lËp kÕ ho¹ch n¨m sau;\n"
+            "c- Tæng hîp t×nh h×nh ®Þnh c- cña ng-êi d©n;\n"
+            "d- Phèi hîp víi Së Tµi chÝnh bè trÝ vèn ®Çu t-;\n"
+            "h- Theo dâi, ®«n ®èc viÖc thùc hiÖn.")
+    assert repair(text).text == (
+        "Điều 2. Giao Sở Kế hoạch và Đầu tư thực hiện các nhiệm vụ sau đây:\n"
+        "a- Tổ chức thực hiện kế hoạch phát triển kinh tế xã hội;\n"
+        "b- Hướng dẫn các huyện lập kế hoạch năm sau;\n"
+        "c- Tổng hợp tình hình định cư của người dân;\n"
+        "d- Phối hợp với Sở Tài chính bố trí vốn đầu tư;\n"
+        "h- Theo dõi, đôn đốc việc thực hiện.")
