@@ -135,7 +135,9 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
     picture_only = scanned >= SCANNED_PAGE and bool(drawn)
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels,
                                          picture_only=picture_only)
-    page_grey = preprocess.to_grey(pixels) if layer else None  # what the layer is held against
+    # what the layer is held against, at the layer's own scale (a page of small print comes
+    # enlarged for the OCR)
+    page_grey = _at_size(preprocess.to_grey(pixels), width, height) if layer else None
     if layer and picture_only and boxes_on_ink(page_grey, [w.bbox for w in layer]) < LAYER_ON_INK:
         # the layer's words lie on blank parts of the picture: text drawn over a background
         # image, not a reading of a scan, so the layer is the page's text
@@ -166,14 +168,22 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
                                      timeout=time_left(options, started))
         words, _ = read_straddling_words(engine, ocr_image, words, page_geometry.grids,
                                          timeout=time_left(options, started))
-    if layer and _layer_kept(layer, words, found.legacy):
-        height, width = pixels.shape[:2]
-        return _layer_page(source, options, found, _layer_words(layer, found), width, height, dpi)
+    if layer and _layer_kept(layer, words, found.legacy):  # on the page its words were placed on
+        return _layer_page(source, options, found, _layer_words(layer, found), width, height, source.dpi)
     height, width = grey.shape[:2]
     read = _finish(source, options, words, width, height, dpi, page_geometry, grey, "ocr", annotations=stamps)
     if not notes:
         return read
     return replace(read, result=replace(read.result, warnings=tuple(notes) + read.result.warnings))
+
+
+def _at_size(grey: np.ndarray, width: int, height: int) -> np.ndarray:
+    """`grey` drawn `width` × `height` pixels, where it is another size."""
+    if grey.shape[:2] == (height, width) or not width or not height:
+        return grey
+    import cv2
+
+    return cv2.resize(grey, (width, height), interpolation=cv2.INTER_AREA)
 
 
 def _layer_words(layer: list[OcrWord], found: "_TextLayer") -> list[OcrWord]:

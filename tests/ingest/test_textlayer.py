@@ -279,3 +279,77 @@ def test_a_font_named_with_its_cmap_is_a_capitals_only_font_by_its_own_name(tmp_
         document.save(pdf)
     words, _, _ = page_words(str(pdf), 1, 150)
     assert layer_lines(decoded_words(words, capitals_font_boxes(str(pdf), 1, 150, words))).split("\n") == heading + body
+
+
+def _small_print_scan(tmp_path, layer_text):
+    """A page of 8 pt print scanned (a full-page picture) under an earlier OCR's invisible layer
+    that reads each printed line as `layer_text` makes it; (the PDF, the printed lines)."""
+    import subprocess
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from .conftest import BODY, PARAGRAPHS, make_born_digital_pdf, wrap
+
+    make_born_digital_pdf(tmp_path / "font.pdf", ["chữ"])  # registers the Vietnamese font of these tests
+    lines = wrap(" ".join(PARAGRAPHS + [BODY, BODY]), 90)
+
+    def draw(pdf, mode, text):
+        run = pdf.beginText()
+        run.setTextRenderMode(mode)
+        run.setFont("SohoaSerif", 8)
+        run.setTextOrigin(60, 780)
+        run.setLeading(11)
+        for line in lines:
+            run.textLine(text(line))
+        pdf.drawText(run)
+
+    printed = canvas.Canvas(str(tmp_path / "print.pdf"), pagesize=(595, 842))
+    draw(printed, 0, lambda line: line)
+    printed.save()
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(tmp_path / "print.pdf"),
+                    str(tmp_path / "print")], check=True)
+    scan = canvas.Canvas(str(tmp_path / "scan.pdf"), pagesize=(595, 842))
+    scan.drawImage(ImageReader(str(tmp_path / "print.png")), 0, 0, 595, 842)
+    draw(scan, 3, layer_text)
+    scan.save()
+    return tmp_path / "scan.pdf", lines
+
+
+def test_a_layer_over_a_scan_enlarged_for_ocr_is_held_against_the_picture_at_its_own_scale(tmp_path):
+    """Small print read at a low resolution is enlarged for the OCR; the layer's words, placed
+    on the page at the run's resolution, are held against the picture at that resolution: a
+    garbled earlier OCR is read again, a good one is kept on the page it was placed on."""
+    import time
+
+    from sohoa.ingest.page import PageOptions, read_page
+    from sohoa.ingest.records import OcrWord, PageSource
+    from sohoa.ingest.textlayer import page_words
+
+    class Reader:  # the OCR of the printed lines, wherever it places them
+        name = "reader"
+
+        def __init__(self, lines):
+            self.words = [OcrWord(word, 95.0, (10 * n, 10 * k, 10 * n + 8, 10 * k + 8), 1, 1, k, n)
+                          for k, line in enumerate(lines, start=1) for n, word in enumerate(line.split(), start=1)]
+
+        def recognise(self, image, **request):
+            return list(self.words)
+
+        def read_text(self, image, **request):
+            return ""
+
+        def orientation(self, image, **request):
+            return 0, 0.0
+
+    options = PageOptions(engine="null", tables=False)
+    for name, garble, source in (("garbled", lambda line: " ".join(w[::-1] for w in line.split()), "ocr"),
+                                 ("good", lambda line: line, "text-layer")):
+        (tmp_path / name).mkdir()
+        pdf, lines = _small_print_scan(tmp_path / name, garble)
+        page = PageSource("d", str(pdf), "pdf", 1, 100)
+        read = read_page(page, options, time.perf_counter(), Reader(lines))
+        assert read.result.source == source, name
+        if source == "text-layer":
+            _, width, height = page_words(str(pdf), 1, 100)
+            assert (read.result.ocr.width, read.result.ocr.height) == (width, height)
