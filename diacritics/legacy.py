@@ -411,14 +411,22 @@ def _tone_is_punctuation(text: str, start: int, end: int) -> bool:
     tone = text[end - 1]
     if tone not in ".?":
         return False  # acute, grave and tilde are no punctuation of running text
-    inside_word = end < len(text) and text[end].isalpha()
-    if (word[:1].isdigit() and tone == ".") or (tone == "." and not inside_word
-                                                 and _ROMAN_ONES.fullmatch(word + text[start])):
-        return True
-    if inside_word:
-        return False  # a tone inside a word ('quye^'t', 'I.t' for 'Ịt') is a tone
     from sohoa.diacritics.syllables import is_syllable
 
+    inside_word = end < len(text) and text[end].isalpha()
+    if word[:1].isdigit() and tone == ".":
+        return True
+    if tone == "." and _ROMAN_ONES.fullmatch(word + text[start]):
+        if not inside_word:
+            return True
+        # a numeral glued to the heading it numbers ('II.KE^'T QUA?') where the tone would make
+        # no syllable of the word; 'I.t' is 'Ịt'
+        rest = end
+        while rest < len(text) and (text[rest].isalpha() or text[rest] in "^(+'`?~." and text[rest - 1].isalpha()):
+            rest += 1
+        return not is_syllable(_viqr_decoded(text[begin:rest], read_punctuation=False).lower())
+    if inside_word:
+        return False  # a tone inside a word ('quye^'t') is a tone
     plain = _viqr_decoded(text[begin:end - 1], read_punctuation=False)
     toned = _viqr_decoded(text[begin:end], read_punctuation=False)
     return not is_syllable(toned.lower()) and is_syllable(plain.lower())

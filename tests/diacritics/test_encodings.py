@@ -312,6 +312,9 @@ def test_utf8_text_with_a_stray_windows_byte_is_read_as_utf8_with_that_byte_repl
     ("Ddie^`u 12a.", "Điều 12a."), ("I.1.", "I.1."),
     ("DDO+N VI. TI'NH", "ĐƠN VỊ TÍNH"), ("Nghi. quye^'t", "Nghị quyết"), ("Vie^.t Nam", "Việt Nam"),
     ("I.t", "Ịt"),  # a capital I's dot below inside its word is a tone, not a numeral's stop
+    ("I.T", "ỊT"),
+    # a numeral glued to the heading it numbers: the tone would make no syllable of the word
+    ("II.KE^'T QUA?", "II.KẾT QUẢ"), ("I.Mu.c tie^u", "I.Mục tiêu"), ("III.Nhie^.m vu. va`", "III.Nhiệm vụ và"),
 ])
 def test_unescaped_viqr_stops_are_stops_where_no_tone_can_stand(viqr, text):
     from sohoa.diacritics.legacy import viqr_decode_text
