@@ -286,8 +286,8 @@ def read_page_image(source: PageSource, options: PageOptions, started: float) ->
 
     if source.kind == "pdf" and options.text_layer:
         found = _text_layer(source, options, started)
-        if found.born_digital:
-            words, _, width, height = _upright(found, found.words, found.width, found.height)
+        if found.born_digital:  # a legacy font's codes decoded, as `read_page` gives a kept layer
+            words, _, width, height = _upright(found, _layer_words(found.words, found), found.width, found.height)
             ocr = OcrPage(source.doc_id, source.page, width, height, source.dpi, tuple(words), rotation=found.turn)
             return ReadPage(PageResult(source.doc_id, source.page, ocr, None, source="text-layer"), True, None)
     pixels, dpi, notes = load_page_noted(source, timeout=time_left(options, started), max_pixels=options.max_pixels)

@@ -353,3 +353,22 @@ def test_a_layer_over_a_scan_enlarged_for_ocr_is_held_against_the_picture_at_its
         if source == "text-layer":
             _, width, height = page_words(str(pdf), 1, 100)
             assert (read.result.ocr.width, read.result.ocr.height) == (width, height)
+
+
+def test_the_table_step_alone_sees_the_words_a_legacy_font_s_codes_stand_for(tmp_path):
+    """`sohoa tables` reads a born-digital page's cells from its own words: a layer of a legacy
+    font's codes gives them decoded, as a run of the whole pipeline does."""
+    import time
+
+    from sohoa.ingest.page import PageOptions, read_page_image
+    from sohoa.ingest.records import PageSource
+
+    from .conftest import BODY, PARAGRAPHS, wrap
+
+    heading = ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "QUYẾT ĐỊNH"]
+    body = wrap(" ".join(PARAGRAPHS + [BODY]), 70)
+    pdf = _legacy_font_pdf(tmp_path / "legacy.pdf", heading, body)
+    read = read_page_image(PageSource("d", str(pdf), "pdf", 1, 150), PageOptions(engine="null", text=False),
+                           time.perf_counter())
+    assert read.result.source == "text-layer"
+    assert " ".join(w.text for w in read.result.ocr.words) == " ".join(heading + body)
