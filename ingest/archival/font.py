@@ -70,14 +70,24 @@ class GlyphlessFonts:
         self._program.Length1 = len(program)
         self._cid_to_gid = pikepdf.Stream(pdf, zlib.compress(b"\x00\x01" * 65536), Filter=pikepdf.Name.FlateDecode)
         self._to_unicode = pikepdf.Stream(pdf, _to_unicode_cmap())
-        self._variants: dict[int, tuple[str, pikepdf.Object]] = {}
+        self._variants: dict[tuple[int, int | None], tuple[str, pikepdf.Object]] = {}
 
-    def variant(self, proportion: float) -> tuple[str, pikepdf.Object]:
+    def variant(self, proportion: float, above: float | None = None) -> tuple[str, pikepdf.Object]:
         """(resource name, font object) of the variant whose box is `proportion` font sizes
-        high (rounded to a per cent, kept between 0.05 and 3)."""
+        high (rounded to a per cent, kept between 0.05 and 3), `above` of it above the baseline
+        (rounded to a per cent, kept between 0.05 and 0.95; by default the font's own share,
+        ASCENT of ASCENT - DESCENT): a baseline set higher or lower inside a word's box moves
+        where an extractor reads its line, not its box."""
         key = min(300, max(5, round(proportion * 100)))
-        if key not in self._variants:
-            ascent, descent = round(ASCENT * key / 100), round(DESCENT * key / 100)
+        share = None if above is None else min(95, max(5, round(above * 100)))
+        if share == round(100 * ASCENT / (ASCENT - DESCENT)):
+            share = None  # the font's own proportions: the same variant as without a share
+        if (key, share) not in self._variants:
+            if share is None:
+                ascent, descent = round(ASCENT * key / 100), round(DESCENT * key / 100)
+            else:
+                ascent = round((ASCENT - DESCENT) * key * share / 10000)
+                descent = ascent - round((ASCENT - DESCENT) * key / 100)
             descriptor = self.pdf.make_indirect(pikepdf.Dictionary(
                 Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/" + FONT_NAME), Flags=4,
                 FontBBox=[0, descent, ADVANCE, ascent], ItalicAngle=0, Ascent=ascent, Descent=descent,
@@ -89,8 +99,9 @@ class GlyphlessFonts:
             obj = self.pdf.make_indirect(pikepdf.Dictionary(
                 Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=pikepdf.Name("/" + FONT_NAME),
                 Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=[cid_font], ToUnicode=self._to_unicode))
-            self._variants[key] = (f"FSohoaText{key}", obj)
-        return self._variants[key]
+            name = f"FSohoaText{key}" if share is None else f"FSohoaText{key}a{share}"
+            self._variants[key, share] = (name, obj)
+        return self._variants[key, share]
 
 
 def encode(text: str) -> bytes:

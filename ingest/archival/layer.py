@@ -28,7 +28,9 @@ that analysis find text.txt's blocks:
   the same way. Sizes stay small enough to keep every other line out of a unit's reach.
 
 A word's box keeps its own height whatever the font size: the font variant declares how high a
-box is in font sizes (font.GlyphlessFonts).
+box is in font sizes (font.GlyphlessFonts), and how much of it lies above the baseline, so a
+line's baseline may also move inside its words' boxes: the lines of a unit whose size cannot
+reach their pitch are drawn together that way (`pulls`).
 
 Where poppler's rules still give another order (text.txt reads a letterhead's rows otherwise
 than its grid, or a signer's title set beside the recipients before them), LAYOUTS holds
@@ -80,6 +82,7 @@ FENCE_WIDTH = 0.2  # points: the width of a mark beside a cell or down between t
 FENCE_SIZE = 0.5  # points: a mark's font size beside a cell, its box three times as high (poppler finds a
 # table's corner where blocks line up within half the smallest font size of four, which such marks never do)
 BIN_MARGIN = 0.3  # points kept from a bin's edge, for rounding
+PULL_ROOM = 0.1  # least share of a word's box kept above and below its baseline where the line is drawn to another
 FIRST_BINS = 3  # bins from a line's highest word's in which its first word keeps its own baseline (see _strayed)
 
 
@@ -98,6 +101,7 @@ class Layout:
     fences: bool = False  # a word joiner close beside each of a table's cells (see cell_fences)
     columns: bool = False  # a word joiner down the white between two columns read one after the other
     first_bins: int = FIRST_BINS  # bins of baselines, from a line's highest word's, where its first word keeps its own (see _strayed)
+    pulled: bool = False  # a unit's lines further apart than its size reaches drawn together inside their boxes (see pulls)
 
 
 # the layout above; a rising line's first word lifted into its highest word's bin (where the
@@ -111,10 +115,12 @@ class Layout:
 # block between two columns widens a cell's reach over its neighbour); the
 # rows parted and the cells fenced in at the sizes of the first layout (a cell sized apart
 # from its neighbours may read worse, where a speck beside it leaves it no size); two columns
-# read one after the other parted by a mark down the white between them
+# read one after the other parted by a mark down the white between them; the last two again with
+# each unit's lines drawn together inside their boxes where its size does not reach their pitch
+# (a cell of lines far apart beside a neighbour too close for a larger size: its lines one block)
 LAYOUTS = (Layout(), Layout(first_bins=1), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8),
            Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True),
-           Layout(columns=True))
+           Layout(columns=True), Layout(cells=True, rows=True, fences=True, pulled=True), Layout(columns=True, pulled=True))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -256,7 +262,7 @@ def _inside(a: Box, b: Box) -> bool:
 
 
 def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, least: float = 1.0,
-               cells: bool = False) -> list[float]:
+               cells: bool = False, pulled: bool = False) -> list[float]:
     """One font size per unit, taken in text order.
 
     It starts from the unit's line height and is raised (as far as `_largest_size` allows) to
@@ -270,9 +276,10 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, 
     A size stays at least the line height, so that the unit's lines keep their own height;
     where `_largest_size` allows less, `least` (< 1) lets it go down to that share of the line
     height (never below what keeps the unit's lines one block): an extractor draws into a
-    block the words beside it within one font size."""
+    block the words beside it within one font size. `cells`: a table's cells take the sizes
+    of `cell_sizes` (`pulled`: as the lines are to be drawn together, see `pulls`)."""
     boxes = [enclosing_box([parts[n].box for n in group]) for group in groups]
-    fixed = cell_sizes(parts, groups) if cells else {}
+    fixed = cell_sizes(parts, groups, pulled) if cells else {}
     sizes: list[float] = []
     for k, (group, beside) in enumerate(zip(groups, in_grid(parts, groups))):
         if k in fixed:
@@ -297,7 +304,7 @@ def unit_sizes(parts: list[Piece], groups: list[list[int]], grid: float = GRID, 
     return sizes
 
 
-def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
+def cell_sizes(parts: list[Piece], groups: list[list[int]], pulled: bool = False) -> dict[int, float]:
     """Font sizes (unit → size) of the units of table rows that let poppler find the table
     and read it as text.txt does, row by row and cell by cell.
 
@@ -315,7 +322,11 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
     the lines above and below it (and within REACH of the next where it can). The base is the
     largest that sizes every cell (the widest tolerance of misaligned cells); where none does,
     the one that sizes the most, and the cells it leaves without a size are left to
-    `unit_sizes`' own."""
+    `unit_sizes`' own. Where the lines are to be `pulled` together inside their boxes, a
+    cell's least size is the least at which they can be (see `least_reach`), as long as each
+    line stays one line (its widest gap within BRIDGE), and the sizes go one step further up
+    (CELL_RATIO cubed): a cell drawn together between two neighbours sized apart may need a
+    size above both."""
     cells = [g for g, group in enumerate(groups) if all(parts[n].table for n in group)]
     if not cells:
         return {}
@@ -323,12 +334,15 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
     lines = {g: sorted(parts[n].baseline for n in groups[g]) for g in cells}
     unit = _median([_median([parts[n].height for n in groups[g]]) for g in cells])
     ladder = [unit * CELL_RATIO ** (k / 4) for k in range(4 * CELL_STEPS[1], 4 * CELL_STEPS[0] - 1, -1)]
-    reach = ladder[0] * CELL_SIZES[-1]  # the largest size any cell takes
+    factors = CELL_SIZES + (CELL_RATIO ** 3,) if pulled else CELL_SIZES
+    reach = ladder[0] * factors[-1]  # the largest size any cell takes
 
     def bounds(g: int) -> tuple[float, float]:
         baselines, box = lines[g], boxes[g]
         steps = [b - a for a, b in zip(baselines, baselines[1:])]
         low = max(steps, default=0.0) / REACH
+        if pulled:  # as far as its lines can be drawn together, each line still one block
+            low = max(least_reach(parts, groups[g]) / REACH, max(parts[n].widest_gap for n in groups[g]) / BRIDGE)
         high = min(min(steps, default=math.inf) / APART, reach, _twin_letters_limit(parts, groups[g]))
         for m, q in enumerate(parts):
             if m in groups[g]:
@@ -362,7 +376,7 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]]) -> dict[int, float]:
         sizes: dict[int, float] = {}
         for g in cells:
             low, high = limits[g]
-            fits = [size for size in (base * f for f in CELL_SIZES) if size <= high
+            fits = [size for size in (base * f for f in factors) if size <= high
                     and not any(sizes.get(k) == size and neighbours(gap, distance, overlap, size)
                                 for k, gap, distance, overlap in earlier[g])]
             # a piece read too close to a cell for any size left (a speck, a word cut in two)
@@ -575,9 +589,11 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     half = font.ADVANCE / 1000
     parts = pieces(record, width, height)
     groups = units(parts, layout.stacked)
-    sizes = unit_sizes(parts, groups, layout.grid, layout.least, layout.cells)
+    sizes = unit_sizes(parts, groups, layout.grid, layout.least, layout.cells, layout.pulled)
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
     placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))], layout.first_bins))
+    lifts = pulls(parts, groups, sizes, placed) if layout.pulled else {}
+    above = font.ASCENT / (font.ASCENT - font.DESCENT)  # the share of a box above its baseline
     used: dict[str, object] = {}
     ops = ["BT", "3 Tr"]
     for group, size in zip(groups, sizes):
@@ -585,7 +601,12 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
             spans = _spaced(line, size)
             for k, word in enumerate(line.words):
                 (u0, u1), (box_height, baseline) = spans[k], placed[n][k]
-                name, obj = fonts.variant(box_height / size)
+                lift = lifts.get(n, 0.0)
+                if lift:  # the baseline moved inside the box, the box where it was
+                    name, obj = fonts.variant(box_height / size, (above * box_height - lift) / box_height)
+                    baseline -= lift
+                else:
+                    name, obj = fonts.variant(box_height / size)
                 used[name] = obj
                 text = word["text"]
                 x, y = point(u0, baseline)
@@ -616,6 +637,80 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
             mark(left, right, top, bottom, size)
     ops.append("ET")
     return ops, used
+
+
+def pulls(parts: list[Piece], groups: list[list[int]], sizes: list[float], placed: list[list[tuple[float, float]]]
+          ) -> dict[int, float]:
+    """Per piece, how far (points, upwards) its baseline is moved inside its words' boxes so
+    that its unit's lines lie within REACH font sizes of each other, and no nearer than APART.
+
+    Poppler joins a line to a block only where its baseline lies within 1.5 font sizes of the
+    block's, and it reads a block's lines one after the other; where a unit's size may not
+    reach its line pitch (a table cell of two or three lines with a cell beside it closer
+    than its pitch allows), its lines fall into blocks of their own and a neighbour's block
+    is read between them. A word's box is its font's ascent above the baseline and descent
+    below it (font.GlyphlessFonts.variant), so the baseline may sit anywhere inside the box:
+    the first line's lower, the last line's higher, as far as PULL_ROOM of every word's box
+    stays on either side of it. Only the pieces of units that need it move, each by as
+    little as the unit allows (none where no setting fits)."""
+    above = font.ASCENT / (font.ASCENT - font.DESCENT)
+    result: dict[int, float] = {}
+    for group, size in zip(groups, sizes):
+        order = sorted(group, key=lambda n: _median([y for _, y in placed[n]]))
+        levels = [_median([y for _, y in placed[n]]) for n in order]
+        reach, apart = REACH * size, APART * size
+        if all(b - a <= reach for a, b in zip(levels, levels[1:])):
+            continue
+        # how far each line's baseline may go up (a negative low) and down, in top-down points
+        lows = [level - min((above - PULL_ROOM) * h for h, _ in placed[n]) for n, level in zip(order, levels)]
+        highs = [level + min((1 - above - PULL_ROOM) * h for h, _ in placed[n]) for n, level in zip(order, levels)]
+        settings = _pulled(levels, lows, highs, reach, apart)
+        if settings is not None:
+            result |= {n: level - setting for n, level, setting in zip(order, levels, settings) if setting != level}
+    return result
+
+
+def least_reach(parts: list[Piece], group: list[int]) -> float:
+    """The least distance between baselines within which the unit's lines can be drawn
+    together inside their boxes (see `pulls`): its largest line pitch where they need not be."""
+    above = font.ASCENT / (font.ASCENT - font.DESCENT)
+    order = sorted(group, key=lambda n: parts[n].baseline)
+    levels = [parts[n].baseline for n in order]
+    most = max((b - a for a, b in zip(levels, levels[1:])), default=0.0)
+    lows = [parts[n].baseline - (above - PULL_ROOM) * min(h for h, _ in parts[n].metrics) for n in order]
+    highs = [parts[n].baseline + (1 - above - PULL_ROOM) * min(h for h, _ in parts[n].metrics) for n in order]
+    low, high = 0.0, most
+    for _ in range(20):  # halving: feasible at high, not below low
+        middle = (low + high) / 2
+        if _pulled(levels, lows, highs, middle, APART / REACH * middle) is None:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _pulled(levels: list[float], lows: list[float], highs: list[float], reach: float, apart: float
+            ) -> list[float] | None:
+    """Baselines, one per line top down, each within its lows..highs, each the next one's
+    within reach and no nearer than apart, each as near its level as that allows (None where
+    none fits): the window each line may take given the lines above it, then from the last
+    line up the setting nearest its level within its window and the line under it's reach."""
+    windows = [(lows[0], highs[0])]
+    for low, high in zip(lows[1:], highs[1:]):
+        first, last = windows[-1]
+        window = (max(low, first + apart), min(high, last + reach))
+        if window[0] > window[1]:
+            return None
+        windows.append(window)
+    settings: list[float] = []
+    for k in range(len(levels) - 1, -1, -1):
+        low, high = windows[k]
+        if settings:
+            low, high = max(low, settings[-1] - reach), min(high, settings[-1] - apart)
+            if low > high:
+                return None
+        settings.append(min(max(levels[k], low), high))
+    return settings[::-1]
 
 
 def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float], first_bins: int = FIRST_BINS

@@ -145,6 +145,33 @@ def shifted_letterhead() -> Page:
     return page
 
 
+def far_lined_roster(rows: int = 4) -> Page:
+    """A roster whose home-town cells hold lines further apart than a cell's font size may
+    reach (2.1 line heights, as a scan's cell of two or three lines with a wide leading), the
+    rank cell close on their left and the date level with their first line on their right."""
+    page = Page()
+    h, pitch, usual = 42, round(2.1 * 42), round(1.35 * 42)
+    page.cells(("STT", 80, 600, 190, h), ("Họ và tên", 330, 600, 560, h), ("Cấp bậc, chức vụ, đơn vị", 800, 600, 1380, h),
+               ("Nguyên quán", 1700, 600, 1980, h), ("Ngày hy sinh", 2180, 600, 2420, h))
+    top = 700
+    for n in range(rows):
+        lines = 3 if n % 2 == 0 else 2
+        height = (lines - 1) * pitch + h
+        middle = top + height // 2
+        start = len(page.words)
+        page.cells((f"{n + 1}.", 110, middle - h // 2, 160, h), (f"Nguyễn Văn Tên{n}", 270, middle - h // 2, 600, h),
+                   (f"Trung tá đội {n} đơn vị", 700, middle - h // 2, 1480, h),
+                   (" / ".join(f"Xã An{n} Sơn{k}, huyện Phù Cừ" for k in range(lines)), 1520, top, 2100, h),
+                   (f"0{n}/01/2021", 2140, top, 2420, h))
+        for word in page.words[start:]:  # the home town's lines moved down to the wider pitch
+            if 1520 <= word["bbox"][0] < 2100:
+                shift = round((word["bbox"][1] - top) / usual) * (pitch - usual)
+                word["bbox"][1] += shift
+                word["bbox"][3] += shift
+        top += height + 40
+    return page
+
+
 def spread() -> Page:
     """Two pages of a form scanned side by side, read one after the other: the left one's
     lines, then the right one's, whose heading stands higher than the left one's lower lines."""
@@ -734,7 +761,7 @@ def test_a_stray_block_in_the_white_between_columns_does_not_pull_a_cell_ahead(t
     last = max(w["line"] for w in page.words)  # a rule's remnant read as a bar in the last row,
     page.words.append({"text": "|", "raw": "|", "conf": 40.0, "line": last, "block": len(page.roles),
                        "bbox": [640, 1650, 652, 1700]})  # in the white between the names and the ranks
-    unfenced = [layout for layout in LAYOUTS if not layout.fences]
+    unfenced = [layout for layout in LAYOUTS if not (layout.fences or layout.pulled)]  # neither fenced nor drawn together
     monkeypatch.setattr(writer, "LAYOUTS", tuple(unfenced))
     assert page_cer(_write(tmp_path, page), page.text(), [page.record()])[0] > 0.01  # ranks before names
     monkeypatch.undo()
@@ -859,3 +886,68 @@ def test_only_a_word_that_repeats_a_letter_limits_its_unit_size():
     parts = pieces(page.record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
     (left, _, right, _), = [b for b, w in zip(parts[0].boxes, parts[0].words) if w["text"] == "2000"]
     assert layer._twin_letters_limit(parts, [0]) == pytest.approx((right - left) / 4 / layer.DUPLICATE_SPACING)
+
+
+def _blocks(pdf) -> list[list[str]]:
+    """The words of each block poppler finds on the first page, block by block."""
+    import re
+    import subprocess
+
+    layout = subprocess.run(["pdftotext", "-bbox-layout", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    return [re.findall(r">([^<]*)</word>", block) for block in layout.split("<block")[1:]]
+
+
+@needs_poppler
+def test_a_cell_whose_lines_lie_further_apart_than_its_size_reaches_is_one_block_when_drawn_together(tmp_path,
+                                                                                                      monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+
+    page = far_lined_roster()
+    home_towns = [[w["text"] for w in page.words if w["line"] == line and 1520 <= w["bbox"][0] < 2100]
+                  for line in sorted({w["line"] for w in page.words})[1:]]  # each body row's home-town cell
+    apart = layer.Layout(cells=True, rows=True, fences=True)
+    monkeypatch.setattr(writer, "LAYOUTS", (apart,))
+    blocks = _blocks(_write(tmp_path, page))
+    assert not any(cell in blocks for cell in home_towns)  # every line a block of its own
+    monkeypatch.setattr(writer, "LAYOUTS", (layer.Layout(cells=True, rows=True, fences=True, pulled=True),))
+    pdf = _write(tmp_path, page)
+    assert all(cell in _blocks(pdf) for cell in home_towns)  # each cell one block, its lines in order
+    assert_read_in_order_over_boxes(pdf, page)
+
+
+def test_lines_drawn_together_keep_their_baselines_inside_their_boxes_within_a_block_s_reach():
+    parts = pieces(far_lined_roster().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    sizes = unit_sizes(parts, groups, cells=True, pulled=True)
+    size_of = {n: size for group, size in zip(groups, sizes) for n in group}
+    placed = placements(parts, groups, [size_of[n] for n in range(len(parts))])
+    lifts = layer.pulls(parts, groups, sizes, placed)
+    assert lifts  # some cells' lines lie further apart than their size reaches
+    above = font.ASCENT / (font.ASCENT - font.DESCENT)
+    for group, size in zip(groups, sizes):
+        baselines = sorted(placed[n][0][1] - lifts.get(n, 0.0) for n in group)
+        for upper, lower in zip(baselines, baselines[1:]):
+            assert layer.APART * size - 1e-6 <= lower - upper <= layer.REACH * size + 1e-6
+        for n in group:
+            for height, _ in placed[n]:  # room left above and below the baseline in every word's box
+                assert layer.PULL_ROOM * height - 1e-6 <= above * height - lifts.get(n, 0.0)
+                assert layer.PULL_ROOM * height - 1e-6 <= (1 - above) * height + lifts.get(n, 0.0)
+
+
+def test_lines_too_far_apart_to_be_drawn_together_are_left_where_they_are():
+    # two lines 30 points apart, each free to move 2 points: never within 20 of each other
+    assert layer._pulled([100.0, 130.0], [98.0, 128.0], [102.0, 132.0], 20.0, 5.0) is None
+    assert layer._pulled([100.0, 130.0], [98.0, 118.0], [102.0, 132.0], 20.0, 5.0) == [102.0, 122.0]
+
+
+def test_a_font_variant_set_higher_on_its_baseline_keeps_its_box_height():
+    import pikepdf
+
+    fonts = font.GlyphlessFonts(pikepdf.new())
+    own, _ = fonts.variant(1.5)
+    assert fonts.variant(1.5, font.ASCENT / (font.ASCENT - font.DESCENT))[0] == own  # the font's own share
+    name, variant = fonts.variant(1.5, 0.3)
+    assert name != own
+    descriptor = variant.DescendantFonts[0].FontDescriptor
+    assert int(descriptor.Ascent) == 450 and int(descriptor.Descent) == -1050  # 30 % of 1.5 em above the baseline
