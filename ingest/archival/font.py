@@ -15,6 +15,7 @@ import pikepdf
 
 ADVANCE = 500  # glyph advance in 1/1000 em
 ASCENT, DESCENT = 800, -200  # the word's box spans ascent..descent of the font size
+TALLEST = 3.5  # the highest box, in font sizes, a variant declares (poppler ignores an ascent or descent of 3 or more)
 FONT_NAME = "SohoaGlyphless"
 
 
@@ -74,12 +75,13 @@ class GlyphlessFonts:
 
     def variant(self, proportion: float, above: float | None = None) -> tuple[str, pikepdf.Object]:
         """(resource name, font object) of the variant whose box is `proportion` font sizes
-        high (rounded to a per cent, kept between 0.05 and 3), `above` of it above the baseline
-        (rounded to a per cent, kept between 0.05 and 0.95; by default the font's own share,
-        ASCENT of ASCENT - DESCENT): a baseline set higher or lower inside a word's box moves
-        where an extractor reads its line, not its box."""
-        key = min(300, max(5, round(proportion * 100)))
-        share = None if above is None else min(95, max(5, round(above * 100)))
+        high (rounded to a per cent, kept between 0.05 and TALLEST), `above` of it above the
+        baseline (rounded to a per cent, kept between 0.05 and 0.95, and so that neither part
+        comes to 3 font sizes; by default the font's own share, ASCENT of ASCENT - DESCENT): a
+        baseline set higher or lower inside a word's box moves where an extractor reads its
+        line, not its box."""
+        key = min(round(TALLEST * 100), max(5, round(proportion * 100)))
+        share = None if above is None else min(95, 29900 // key, max(5, 100 - 29900 // key, round(above * 100)))
         if share == round(100 * ASCENT / (ASCENT - DESCENT)):
             share = None  # the font's own proportions: the same variant as without a share
         if (key, share) not in self._variants:

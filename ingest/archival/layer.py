@@ -326,7 +326,11 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]], pulled: bool = False
     cell's least size is the least at which they can be (see `least_reach`), as long as each
     line stays one line (its widest gap within BRIDGE), and the sizes go one step further up
     (CELL_RATIO cubed): a cell drawn together between two neighbours sized apart may need a
-    size above both."""
+    size above both. There, too, a cell of one line set closer to a neighbour than CELL_SPACING
+    of the ladder's smallest size (a date nearly touching the home town beside it) takes a size
+    just under what that gap allows, down to a box font.TALLEST font sizes high: poppler draws
+    a word into a block only within 0.7 of the block's size across, and only where their sizes
+    differ by less than 60 % of it, which the neighbour's ladder size mostly leaves."""
     cells = [g for g, group in enumerate(groups) if all(parts[n].table for n in group)]
     if not cells:
         return {}
@@ -371,6 +375,7 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]], pulled: bool = False
                    and (between[1] <= 1.6 * reach or between[2] > -0.5 * reach)]
                for i, g in enumerate(cells)}
     limits = {g: bounds(g) for g in cells}
+    heights = {g: max(parts[n].height for n in groups[g]) for g in cells}
     best: dict[int, float] = {}
     for base in ladder:  # the largest smallest size every cell allows, else the one most cells allow
         sizes: dict[int, float] = {}
@@ -385,6 +390,8 @@ def cell_sizes(parts: list[Piece], groups: list[list[int]], pulled: bool = False
             # blocks of their own, the rest of the table is still found
             if fits:
                 sizes[g] = next((size for size in fits if size >= low), fits[-1])
+            elif pulled and len(groups[g]) == 1 and high >= heights[g] / font.TALLEST and high < base:
+                sizes[g] = 0.97 * high
         if len(sizes) == len(cells):
             return sizes
         if len(sizes) > len(best):

@@ -145,10 +145,11 @@ def shifted_letterhead() -> Page:
     return page
 
 
-def far_lined_roster(rows: int = 4) -> Page:
+def far_lined_roster(rows: int = 4, date_gap: int = 40) -> Page:
     """A roster whose home-town cells hold lines further apart than a cell's font size may
     reach (2.1 line heights, as a scan's cell of two or three lines with a wide leading), the
-    rank cell close on their left and the date level with their first line on their right."""
+    rank cell close on their left and the date level with their first line on their right,
+    `date_gap` pixels away."""
     page = Page()
     h, pitch, usual = 42, round(2.1 * 42), round(1.35 * 42)
     page.cells(("STT", 80, 600, 190, h), ("Họ và tên", 330, 600, 560, h), ("Cấp bậc, chức vụ, đơn vị", 800, 600, 1380, h),
@@ -162,7 +163,7 @@ def far_lined_roster(rows: int = 4) -> Page:
         page.cells((f"{n + 1}.", 110, middle - h // 2, 160, h), (f"Nguyễn Văn Tên{n}", 270, middle - h // 2, 600, h),
                    (f"Trung tá đội {n} đơn vị", 700, middle - h // 2, 1480, h),
                    (" / ".join(f"Xã An{n} Sơn{k}, huyện Phù Cừ" for k in range(lines)), 1520, top, 2100, h),
-                   (f"0{n}/01/2021", 2140, top, 2420, h))
+                   (f"0{n}/01/2021", 2100 + date_gap, top, 2420, h))
         for word in page.words[start:]:  # the home town's lines moved down to the wider pitch
             if 1520 <= word["bbox"][0] < 2100:
                 shift = round((word["bbox"][1] - top) / usual) * (pitch - usual)
@@ -951,3 +952,19 @@ def test_a_font_variant_set_higher_on_its_baseline_keeps_its_box_height():
     assert name != own
     descriptor = variant.DescendantFonts[0].FontDescriptor
     assert int(descriptor.Ascent) == 450 and int(descriptor.Descent) == -1050  # 30 % of 1.5 em above the baseline
+    for above in (0.05, 0.95):  # a tall box keeps both parts under the 3 em poppler ignores as broken
+        descriptor = fonts.variant(font.TALLEST, above)[1].DescendantFonts[0].FontDescriptor
+        assert int(descriptor.Ascent) - int(descriptor.Descent) == round(1000 * font.TALLEST)
+        assert 0 < int(descriptor.Ascent) < 3000 and -3000 < int(descriptor.Descent) < 0
+
+
+def test_a_one_line_cell_nearly_touching_the_cell_beside_it_is_sized_to_keep_clear_of_it():
+    parts = pieces(far_lined_roster(date_gap=12).record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    dates = [g for g, group in enumerate(groups) if parts[group[0]].words[0]["text"].endswith("/01/2021")]
+    gap = 12 * 72 / 300
+    assert not any(g in layer.cell_sizes(parts, groups) for g in dates)  # no size of the ladder keeps clear
+    sizes = layer.cell_sizes(parts, groups, pulled=True)
+    for g in dates:  # poppler draws into a block the words within 0.7 of its size across
+        assert parts[groups[g][0]].height / font.TALLEST <= sizes[g] and 0.7 * sizes[g] < gap
+
