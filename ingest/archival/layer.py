@@ -78,6 +78,7 @@ CELL_SPACING = 0.75  # least gap between two cells, in font sizes (poppler pulls
 ROW_MARK = "\u2060"  # WORD JOINER: an invisible character, no word: the marks between rows, beside cells, between columns
 ROW_MARK_SIZE = 0.25  # its font size, in the table's line heights: too far from any cell's for poppler to join them
 FENCE_GAP = 0.05  # points between a cell and the mark beside it
+FENCE_MARGIN = 0.5  # points between a tall mark's end and its line's middle, top or bottom
 FENCE_WIDTH = 0.2  # points: the width of a mark beside a cell or down between two columns
 FENCE_SIZE = 0.5  # points: a mark's font size beside a cell, its box three times as high (poppler finds a
 # table's corner where blocks line up within half the smallest font size of four, which such marks never do)
@@ -102,6 +103,7 @@ class Layout:
     columns: bool = False  # a word joiner down the white between two columns read one after the other
     first_bins: int = FIRST_BINS  # bins of baselines, from a line's highest word's, where its first word keeps its own (see _strayed)
     pulled: bool = False  # a unit's lines further apart than its size reaches drawn together inside their boxes (see pulls)
+    tall_fences: bool = False  # the marks beside a cell's line each as high as half the line (see cell_fences)
 
 
 # the layout above; a rising line's first word lifted into its highest word's bin (where the
@@ -115,12 +117,15 @@ class Layout:
 # block between two columns widens a cell's reach over its neighbour); the
 # rows parted and the cells fenced in at the sizes of the first layout (a cell sized apart
 # from its neighbours may read worse, where a speck beside it leaves it no size); two columns
-# read one after the other parted by a mark down the white between them; the last two again with
-# each unit's lines drawn together inside their boxes where its size does not reach their pitch
-# (a cell of lines far apart beside a neighbour too close for a larger size: its lines one block)
+# read one after the other parted by a mark down the white between them; the cells fenced in and
+# the columns parted again with each unit's lines drawn together inside their boxes where its
+# size does not reach their pitch (a cell of lines far apart beside a neighbour too close for a
+# larger size: its lines one block), the fences as high as half their line (a short one level
+# with nothing reaches across the table and holds a lower cell back behind a higher one)
 LAYOUTS = (Layout(), Layout(first_bins=1), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8),
            Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True),
-           Layout(columns=True), Layout(cells=True, rows=True, fences=True, pulled=True), Layout(columns=True, pulled=True))
+           Layout(columns=True), Layout(cells=True, rows=True, fences=True, pulled=True, tall_fences=True),
+           Layout(columns=True, pulled=True))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -559,9 +564,10 @@ def column_separators(parts: list[Piece], groups: list[list[int]]) -> list[tuple
     return marks
 
 
-def cell_fences(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tuple[float, float, float, float]], float]:
-    """(left, right, top, bottom) of the marks close beside each table cell, one on either
-    side of each of its lines, and their font size.
+def cell_fences(parts: list[Piece], groups: list[list[int]], tall: bool = False
+                ) -> list[tuple[float, float, float, float, float]]:
+    """(left, right, top, bottom, font size) of the marks close beside each table cell, one on
+    either side of each of its lines.
 
     Poppler widens a block's reach across (its extended box) to take in any block below it
     that starts or ends in the white between it and its neighbours on the same line (the
@@ -571,7 +577,17 @@ def cell_fences(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tuple
     (Breuel's first rule), whatever their order across. A mark right beside each cell is such
     a neighbour, and leaves no white for the widening. The marks are ROW_MARK in a font size
     of FENCE_SIZE, so small that poppler joins them to no cell nor to each other, nor lines
-    them up with cells for a table's corner."""
+    them up with cells for a table's corner.
+
+    A mark is a block too, and widens its own reach over every block below it up to its own
+    neighbours: a short mark beside a line, level with nothing else, reaches across the whole
+    table, and a block of the row above it that it overlaps then keeps a lower cell of its row
+    from being read before a higher one to its right (a date read before the row's low speck
+    cells, a row's number after its name). `tall` marks each span half the line, the left one
+    its upper half, the right one its lower half (still never level with each other), so that
+    the cells of the row beside the line are their neighbours; their font size is what makes
+    their box that high (font.TALLEST font sizes at most), still far below a cell's."""
+    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
     fences = []
     for group in (group for group in groups if all(parts[n].table for n in group)):
         box = enclosing_box([parts[n].box for n in group])
@@ -579,9 +595,17 @@ def cell_fences(parts: list[Piece], groups: list[list[int]]) -> tuple[list[tuple
             middle = parts[n].baseline - 0.4 * parts[n].height
             # the left mark above the line's middle, the right one below it: two marks level
             # with each other would line up with the next line's as a table's corner
-            fences.append((box[0] - FENCE_GAP - FENCE_WIDTH, box[0] - FENCE_GAP, middle - 3 * FENCE_SIZE - 0.5, middle - 0.5))
-            fences.append((box[2] + FENCE_GAP, box[2] + FENCE_GAP + FENCE_WIDTH, middle + 0.5, middle + 3 * FENCE_SIZE + 0.5))
-    return fences, FENCE_SIZE
+            if tall:
+                top = parts[n].baseline - (1 - descent) * parts[n].height
+                bottom = parts[n].baseline + descent * parts[n].height
+                spans = [(top + FENCE_MARGIN, middle - FENCE_MARGIN), (middle + FENCE_MARGIN, bottom - FENCE_MARGIN)]
+            else:
+                spans = [(middle - 3 * FENCE_SIZE - 0.5, middle - 0.5), (middle + 0.5, middle + 3 * FENCE_SIZE + 0.5)]
+            for (left, right), (high, low) in zip([(box[0] - FENCE_GAP - FENCE_WIDTH, box[0] - FENCE_GAP),
+                                                   (box[2] + FENCE_GAP, box[2] + FENCE_GAP + FENCE_WIDTH)], spans):
+                # a tall mark's box a little under the tallest a variant declares, for rounding
+                fences.append((left, right, high, low, max(FENCE_SIZE, (low - high) / (font.TALLEST - 0.1))))
+    return fences
 
 
 def layer_ops(record: dict, width: float, height: float, point: Callable[[float, float], tuple[float, float]],
@@ -639,8 +663,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
             # a font variant's box is at most 3 font sizes high; so large a size needs a finer scale
             mark(x0, x0 + FENCE_WIDTH, top, bottom, (bottom - top) / 3, ".4f")
     if layout.fences:
-        fences, size = cell_fences(parts, groups)
-        for left, right, top, bottom in fences:
+        for left, right, top, bottom, size in cell_fences(parts, groups, layout.tall_fences):
             mark(left, right, top, bottom, size)
     ops.append("ET")
     return ops, used

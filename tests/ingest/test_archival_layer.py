@@ -775,9 +775,10 @@ def test_a_stray_block_in_the_white_between_columns_does_not_pull_a_cell_ahead(t
 def test_the_marks_beside_a_cell_stand_close_on_either_side_of_each_line_and_never_level():
     parts = pieces(roster().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
     groups = units(parts)
-    fences, size = layer.cell_fences(parts, groups)
+    fences = layer.cell_fences(parts, groups)
     assert len(fences) == 2 * len(parts)  # every piece is a line of a cell
-    assert size == layer.FENCE_SIZE
+    assert all(size == layer.FENCE_SIZE for *_, size in fences)
+    fences = [fence[:4] for fence in fences]
     boxes = {n: enclosing_box([parts[k].box for k in group]) for group in groups for n in group}
     for n, (left, right) in zip(range(len(parts)), zip(fences[::2], fences[1::2])):
         box = boxes[n]
@@ -968,3 +969,18 @@ def test_a_one_line_cell_nearly_touching_the_cell_beside_it_is_sized_to_keep_cle
     for g in dates:  # poppler draws into a block the words within 0.7 of its size across
         assert parts[groups[g][0]].height / font.TALLEST <= sizes[g] and 0.7 * sizes[g] < gap
 
+
+
+def test_tall_marks_beside_a_cell_span_half_its_line_each_never_level_and_far_smaller_than_a_cell():
+    parts = pieces(roster().record(), WIDTH * 72 / 300, HEIGHT * 72 / 300)
+    groups = units(parts)
+    fences = layer.cell_fences(parts, groups, tall=True)
+    assert len(fences) == 2 * len(parts)
+    smallest = min(layer.cell_sizes(parts, groups).values())
+    for piece, left, right in zip(parts, fences[::2], fences[1::2]):
+        top, bottom = piece.baseline - 0.8 * piece.height, piece.baseline + 0.2 * piece.height
+        middle = piece.baseline - 0.4 * piece.height
+        assert top < left[2] < left[3] < middle < right[2] < right[3] < bottom  # upper half left, lower half right
+        assert left[3] - left[2] > 0.3 * piece.height  # as high as the cells level with the line beside it
+        for *_, size in (left, right):  # poppler joins a mark to no cell: their sizes lie far apart
+            assert size < 0.4 * smallest
