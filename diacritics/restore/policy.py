@@ -45,7 +45,10 @@ class ChangePolicy:
         chosen form of their new key; every other word changes where `change_for` says so."""
         targets = self.vocabulary.targets
         edits = []
-        changed_key = np.flatnonzero(keys != own_keys).tolist() if key_confidence is not None else []
+        # a run of another language keeps its words, however the text around it was damaged
+        phrases = self.damage.foreign_phrases(tokens)
+        changed_key = [i for i in (np.flatnonzero(keys != own_keys).tolist() if key_confidence is not None else [])
+                       if i not in phrases]
         # text the damage profile reads as English-model OCR (never text with Vietnamese letters)
         garbled = profile.garble > 0
         for i in changed_key:
@@ -57,7 +60,7 @@ class ChangePolicy:
                 confidence = key_confidence[i] * (prob[i] if target >= 0 else 1.0)
                 fixer = DIGIT_FIXER_NAME if garbled and _has_digit(token.text) else self.fixer
                 edits.append(Edit(token.start, token.end, token.text, after, fixer, round(float(confidence), 4)))
-        skip = set(changed_key)
+        skip = set(changed_key) | phrases
         if garbled or profile.strip_rate >= 0.5:
             foreign: set[int] = set()
         else:

@@ -190,3 +190,34 @@ def test_a_de_accented_text_with_foreign_names_is_still_restored():
 
     text = "Cong ty Samsung Electronics cong bo ket qua kinh doanh quy ba tai Ha Noi\n"
     assert "công bố kết quả kinh doanh" in repair(text).text.lower()
+
+
+@pytest.mark.shipped_model
+def test_a_line_mostly_of_foreign_spellings_is_another_language():
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    damage = load_default_restorer().damage
+    english = "We met at the cafe near the bank on a long way home"
+    tokens = tokenize_text(f"{english}\nCong ty Samsung Electronics cong bo ket qua kinh doanh\n"
+                           "phim Jurassic World Ryan Coogler Creed Tuy nhién")
+    found = {tokens[i].text for i in damage.foreign_phrases(tokens)}
+    assert set(english.split()) <= found
+    assert not {"Cong", "cong", "ket", "kinh"} & found  # a name or two in de-accented Vietnamese
+    assert "nhién" not in found and "Tuy" in found  # marks no Vietnamese allows are OCR's, even there
+    assert damage.foreign_phrases(tokenize_text("Ho Chi Minh City")) == set()  # too few words to tell
+
+
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("text", [
+    "We met at the cafe near the bank on a long way home, and she said the menu was good.\n",
+    "We met at the café near the bank on a long way home, and she said the menu was très bon.\n",
+    "Le résumé du projet: la vie est douce à Hanoï, mais le bruit des motos est incroyable.\n",
+    'Tiếng Đức: "Guten Tag, wie geht es Ihnen?" – Tiếng Tây Ban Nha: "Hola, ¿cómo estás?"\n',
+])
+def test_lines_of_another_language_come_out_of_repair_as_written(text):
+    """English and French are no Vietnamese that lost its marks ('We met' had become 'Ở một',
+    'la vie' 'là việc')."""
+    from sohoa.diacritics import repair
+
+    assert repair(text).text == text
