@@ -65,8 +65,8 @@ rows below it ('Chia ra:') starts a row of its own, even without a TT or a figur
 def _with_split_row_joined(table: Table, k: int) -> Table:
     """The joined `table` with body row `k`, the first of a continuation page, put back into
     the row above when a page break split that row: row `k` has no row number and no figure
-    and words only in the name (and unit) column, the rest of a name that wrapped onto the
-    next page ('Số giường bệnh/vạn' | 'dân (nhóm 2)'); the same wrapped end that a stray line
+    and words only in the name (and unit) column, and goes on in small letters: the rest of a
+    name that wrapped onto the next page ('Số giường bệnh/vạn' | 'dân (nhóm 2)'); the same wrapped end that a stray line
     cuts off within a page (`sohoa.tables.structure.append_to_row_above`)."""
     if not 0 < k < len(table.rows) or any(r <= k < r + rs for r, _, rs, _ in table.spans):
         return table
@@ -75,8 +75,8 @@ def _with_split_row_joined(table: Table, k: int) -> Table:
     roles = column_roles(table.header, table.rows)
     words = {roles.name, roles.unit} - {None}
     if roles.name not in own or not set(own) <= words or not carries_on_lines(row, own) \
-            or _ROW_OF_ITS_OWN.search(row[roles.name].strip()):
-        return table
+            or _ROW_OF_ITS_OWN.search(row[roles.name].strip()) or row[roles.name].strip()[:1].isupper():
+        return table  # a capital opens a heading of the rows below ('Phân theo giới tính', 'HUYỆN BÌNH SƠN')
     texts = [list(r) for r in table.rows]
     confs = [list(r) for r in table.confidences] if len(table.confidences) == len(table.rows) else \
         [[100.0] * len(r) for r in table.rows]

@@ -34,7 +34,10 @@ def test_a_row_of_its_own_at_the_top_of_the_next_page_stays_a_row():
     with_figures = _piece(2, [("", "Nông nghiệp", "tỷ đồng", "40", "44")])
     sub_row = _piece(2, [("", "- Trong đó: nông nghiệp", "", "", "")])
     heading = _piece(2, [("", "Chia ra:", "", "", "")])
-    for second in (numbered, with_figures, sub_row, heading):
+    # a heading of the rows below, at the top of the page, opens with a capital
+    group = _piece(2, [("", "Phân theo giới tính", "", "", ""), ("", "Nam", "%", "51", "52")])
+    district = _piece(2, [("", "HUYỆN BÌNH SƠN", "", "", ""), ("1", "Xã Bình Thạnh", "người", "10", "11")])
+    for second in (numbered, with_figures, sub_row, heading, group, district):
         (joined,) = join_continued([first, second])
         assert len(joined.rows) == 1 + len(second.rows)
         assert joined.rows[0] == first.rows[0]
