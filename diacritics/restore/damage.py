@@ -180,7 +180,8 @@ class DamageProfiler:
 
     def foreign_phrases(self, tokens: list[Token]) -> set[int]:
         """Indices of the words of lines in another language, whatever the text's damage: lines
-        most of whose words of three letters or more (at least `FOREIGN_PHRASE_WORDS`) are spelled
+        most of whose words of three letters or more in small letters (at least
+        `FOREIGN_PHRASE_WORDS`; names say nothing of a line's language) are spelled
         as no Vietnamese syllable is (`foreign_spelling`) and as the OCR was never seen to garble
         one ('We met at the cafe near the bank on a long way home'). Such lines are 0.5 % of
         held-out de-accented news (car and song names), none of its legal text, 0.3 % of
@@ -191,7 +192,9 @@ class DamageProfiler:
         line: list[int] = []
         for i, token in enumerate([*tokens, Token(0, 0, "")]):
             if token.text == "":
-                long = {k for k in line if len(tokens[k].text) >= 3}
+                # names ('Gmail', 'Chrome', 'Windows' in a Vietnamese headline) say nothing of a
+                # line's language: its running words in small letters do
+                long = {k for k in line if len(tokens[k].text) >= 3 and tokens[k].text[0].islower()}
                 foreign = {k for k in long if foreign_spelling(tokens[k].text) and not self.written_by_ocr(tokens[k].text)}
                 if len(long) >= FOREIGN_PHRASE_WORDS and 2 * len(foreign) > len(long):
                     found.update(k for k in line if not _garbled_syllable(tokens[k].text))
@@ -234,8 +237,8 @@ FOREIGN_WINDOW = 4
 FOREIGN_NEIGHBOURS = 2
 """Foreign spellings among them that make the word's neighbourhood a foreign phrase."""
 FOREIGN_PHRASE_WORDS = 4
-"""Words of three letters or more a line needs for `DamageProfiler.foreign_phrases` to tell its
-language by: fewer ('Ho Chi Minh City') say too little."""
+"""Words of three letters or more in small letters a line needs for
+`DamageProfiler.foreign_phrases` to tell its language by: fewer say too little."""
 
 
 def foreign_spelling(word: str) -> bool:

@@ -200,12 +200,14 @@ def test_a_line_mostly_of_foreign_spellings_is_another_language():
     damage = load_default_restorer().damage
     english = "We met at the cafe near the bank on a long way home"
     tokens = tokenize_text(f"{english}\nCong ty Samsung Electronics cong bo ket qua kinh doanh\n"
-                           "phim Jurassic World Ryan Coogler Creed Tuy nhién")
+                           "Gmail se ngung ho tro Chrome tren Windows XP va Vista\n"
+                           "she said the menu was good, tuy nhién")
     found = {tokens[i].text for i in damage.foreign_phrases(tokens)}
     assert set(english.split()) <= found
-    assert not {"Cong", "cong", "ket", "kinh"} & found  # a name or two in de-accented Vietnamese
-    assert "nhién" not in found and "Tuy" in found  # marks no Vietnamese allows are OCR's, even there
-    assert damage.foreign_phrases(tokenize_text("Ho Chi Minh City")) == set()  # too few words to tell
+    # names in de-accented Vietnamese say nothing of its language
+    assert not {"Cong", "cong", "ket", "kinh", "Gmail", "ngung", "tren"} & found
+    assert "nhién" not in found and "menu" in found  # marks no Vietnamese allows are OCR's, even there
+    assert damage.foreign_phrases(tokenize_text("the annual report")) == set()  # too few words to tell
 
 
 @pytest.mark.shipped_model
