@@ -189,18 +189,13 @@ class DamageProfiler:
         99 % of English prose. Their words are another language's, not syllables that lost their
         marks; but for a syllable under marks no Vietnamese spelling allows ('nhién'), OCR's."""
         found: set[int] = set()
-        line: list[int] = []
-        for i, token in enumerate([*tokens, Token(0, 0, "")]):
-            if token.text == "":
-                # names ('Gmail', 'Chrome', 'Windows' in a Vietnamese headline) say nothing of a
-                # line's language: its running words in small letters do
-                long = {k for k in line if len(tokens[k].text) >= 3 and tokens[k].text[0].islower()}
-                foreign = {k for k in long if foreign_spelling(tokens[k].text) and not self.written_by_ocr(tokens[k].text)}
-                if len(long) >= FOREIGN_PHRASE_WORDS and 2 * len(foreign) > len(long):
-                    found.update(k for k in line if not _garbled_syllable(tokens[k].text))
-                line = []
-            elif token.text.isalpha():
-                line.append(i)
+        for line in word_lines(tokens):
+            # names ('Gmail', 'Chrome', 'Windows' in a Vietnamese headline) say nothing of a
+            # line's language: its running words in small letters do
+            long = {k for k in line if len(tokens[k].text) >= 3 and tokens[k].text[0].islower()}
+            foreign = {k for k in long if foreign_spelling(tokens[k].text) and not self.written_by_ocr(tokens[k].text)}
+            if len(long) >= FOREIGN_PHRASE_WORDS and 2 * len(foreign) > len(long):
+                found.update(k for k in line if not _garbled_syllable(tokens[k].text))
         return found
 
     def is_common(self, key_id: int) -> bool:
@@ -255,18 +250,25 @@ def foreign_neighbourhood(tokens: list[Token]) -> set[int]:
     ('due' in 'inform you that, due to the scheduled'; 'Giay' in 'Cau Giay District'), which
     a text that keeps its marks writes as they are."""
     found: set[int] = set()
-    line: list[int] = []
-    for i, token in enumerate([*tokens, Token(0, 0, "")]):
-        if token.text == "":
-            foreign = [foreign_spelling(tokens[k].text) for k in line]
-            for at, k in enumerate(line):
-                near = foreign[max(0, at - FOREIGN_WINDOW):at] + foreign[at + 1:at + 1 + FOREIGN_WINDOW]
-                if sum(near) >= FOREIGN_NEIGHBOURS:
-                    found.add(k)
-            line = []
-        elif token.text.isalpha():
-            line.append(i)
+    for line in word_lines(tokens):
+        foreign = [foreign_spelling(tokens[k].text) for k in line]
+        for at, k in enumerate(line):
+            near = foreign[max(0, at - FOREIGN_WINDOW):at] + foreign[at + 1:at + 1 + FOREIGN_WINDOW]
+            if sum(near) >= FOREIGN_NEIGHBOURS:
+                found.add(k)
     return found
+
+
+def word_lines(tokens: list[Token]) -> list[list[int]]:
+    """The indices of the words (tokens of letters alone) of each line of `tokens` (lines end at
+    the tokenizer's empty boundary tokens)."""
+    lines: list[list[int]] = [[]]
+    for i, token in enumerate(tokens):
+        if token.text == "":
+            lines.append([])
+        elif token.text.isalpha():
+            lines[-1].append(i)
+    return [line for line in lines if line]
 
 
 def _garbled_syllable(word: str) -> bool:
