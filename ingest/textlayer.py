@@ -16,6 +16,7 @@ page (one that is mostly a raster image) only when it covers the page's ink
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import unicodedata
@@ -60,9 +61,12 @@ def is_real_text(text: str, min_words: int = 15) -> bool:
     return words_and_figures > 0.5 and vietnamese_share(text) > 0.25
 
 
+@functools.lru_cache(maxsize=8)
 def legacy_decoded(text: str) -> str:
     """`text` with the lines the repair finds in a legacy Vietnamese encoding (TCVN3, VNI,
-    VISCII, VIQR) decoded, by the repair's own detection; Unicode text comes back as it is."""
+    VISCII, VIQR) decoded, by the repair's own detection; Unicode text comes back as it is.
+    Remembered for the last few texts: one page's layer is judged, compared with the OCR and
+    decoded word by word from the same text, about 50 ms a legacy page each time."""
     from sohoa.diacritics.compose import apply_edits
     from sohoa.diacritics.encodings import LegacyEncodingFixer
 
