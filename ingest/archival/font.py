@@ -15,6 +15,8 @@ import pikepdf
 
 ADVANCE = 500  # glyph advance in 1/1000 em
 ASCENT, DESCENT = 800, -200  # the word's box spans ascent..descent of the font size
+ABOVE = ASCENT / (ASCENT - DESCENT)  # the share of a word's box above its baseline
+BELOW = -DESCENT / (ASCENT - DESCENT)  # and below it
 TALLEST = 3.5  # the highest box, in font sizes, a variant declares (poppler ignores an ascent or descent of 3 or more)
 FONT_NAME = "SohoaGlyphless"
 
@@ -82,7 +84,7 @@ class GlyphlessFonts:
         line, not its box."""
         key = min(round(TALLEST * 100), max(5, round(proportion * 100)))
         share = None if above is None else min(95, 29900 // key, max(5, 100 - 29900 // key, round(above * 100)))
-        if share == round(100 * ASCENT / (ASCENT - DESCENT)):
+        if share == round(100 * ABOVE):
             share = None  # the font's own proportions: the same variant as without a share
         if (key, share) not in self._variants:
             if share is None:

@@ -182,7 +182,7 @@ def pieces(record: dict, width: float, height: float) -> list[Piece]:
     more than CELL_GAP word heights opens (the next cell)."""
     rotation = record.get("rotation", 0) % 360
     roles = record.get("block_roles") or []
-    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    descent = font.BELOW
     result = []
     for line in layer_words(record):
         boxes = [upright_box(to_original(record, word["bbox"]), rotation) for word in line]
@@ -587,7 +587,7 @@ def cell_fences(parts: list[Piece], groups: list[list[int]], tall: bool = False
     its upper half, the right one its lower half (still never level with each other), so that
     the cells of the row beside the line are their neighbours; their font size is what makes
     their box that high (font.TALLEST font sizes at most), still far below a cell's."""
-    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    descent = font.BELOW
     fences = []
     for group in (group for group in groups if all(parts[n].table for n in group)):
         box = enclosing_box([parts[n].box for n in group])
@@ -624,7 +624,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
     size_of = {n: size for group, size in zip(groups, sizes) for n in group}
     placed = parted(parts, groups, placements(parts, groups, [size_of[n] for n in range(len(parts))], layout.first_bins))
     lifts = pulls(parts, groups, sizes, placed) if layout.pulled else {}
-    above = font.ASCENT / (font.ASCENT - font.DESCENT)  # the share of a box above its baseline
+    above = font.ABOVE
     used: dict[str, object] = {}
     ops = ["BT", "3 Tr"]
     for group, size in zip(groups, sizes):
@@ -650,7 +650,7 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
         """A ROW_MARK over the box left..right, top..bottom, in font size `size`."""
         name, obj = fonts.variant((bottom - top) / size)
         used[name] = obj
-        x, y = point(left, bottom + font.DESCENT / (font.ASCENT - font.DESCENT) * (bottom - top))
+        x, y = point(left, bottom - font.BELOW * (bottom - top))
         ops.append(f"/{name} {size:.2f} Tf {a:g} {b:g} {c:g} {d:g} {x:.2f} {y:.2f} Tm")
         ops.append(f"{100 * (right - left) / (half * size):{scale}} Tz <{font.encode(ROW_MARK).hex()}> Tj")
 
@@ -683,7 +683,7 @@ def pulls(parts: list[Piece], groups: list[list[int]], sizes: list[float], place
     the first line's lower, the last line's higher, as far as PULL_ROOM of every word's box
     stays on either side of it. Only the pieces of units that need it move, each by as
     little as the unit allows (none where no setting fits)."""
-    above = font.ASCENT / (font.ASCENT - font.DESCENT)
+    above = font.ABOVE
     result: dict[int, float] = {}
     for group, size in zip(groups, sizes):
         order = sorted(group, key=lambda n: _median([y for _, y in placed[n]]))
@@ -703,7 +703,7 @@ def pulls(parts: list[Piece], groups: list[list[int]], sizes: list[float], place
 def least_reach(parts: list[Piece], group: list[int]) -> float:
     """The least distance between baselines within which the unit's lines can be drawn
     together inside their boxes (see `pulls`): its largest line pitch where they need not be."""
-    above = font.ASCENT / (font.ASCENT - font.DESCENT)
+    above = font.ABOVE
     order = sorted(group, key=lambda n: parts[n].baseline)
     levels = [parts[n].baseline for n in order]
     most = max((b - a for a, b in zip(levels, levels[1:])), default=0.0)
@@ -765,7 +765,7 @@ def placements(parts: list[Piece], groups: list[list[int]], sizes: list[float], 
     dash) is set otherwise: a box inside the line's span over its own box (`_fitted`), the
     run's first word also a little higher, as far as `_rises` allows, so no block's edges
     move."""
-    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    descent = font.BELOW
     own = [[(max(b - t, 0.01 * size), b - descent * max(b - t, 0.01 * size)) for _, t, _, b in piece.boxes]
            for piece, size in zip(parts, sizes)]
     runs = [(n, a, b) for n, piece in enumerate(parts) for a, b in piece.runs]
@@ -861,7 +861,7 @@ def parted(parts: list[Piece], groups: list[list[int]], placed: list[list[tuple[
     gives way: the two part somewhere in the band they share, PARTED_GAP apart, each word
     that covered its box keeping at least PARTED_KEEP of it (see `_parting`); where one
     cannot, nothing moves."""
-    descent = -font.DESCENT / (font.ASCENT - font.DESCENT)
+    descent = font.BELOW
     spans = [[_span(h, y, descent) for h, y in where] for where in placed]
     boxes = []  # per unit: left, top, right, bottom as set
     for group in groups:
