@@ -63,9 +63,32 @@ def with_cell_readings(words: Sequence[OcrWord], readings: Sequence[CellReading]
             continue
         block += 1
         changed += 1
+        # a word of the page whose middle lies beside the cell but whose box holds one of the
+        # cell's words is that ink read twice: its box reached over the rule from a speck in
+        # the next cell ('“phố' from 'phố' and a speck before the rule)
         taken = set(map(id, inside))
+        taken |= {id(w) for w in kept if id(w) not in taken and any(_read_again(w, c) for c in reading.words)}
         kept = [w for w in kept if id(w) not in taken] + _as_block(reading.words, block)
     return kept, changed
+
+
+READ_AGAIN_SHARE = 0.8
+"""Share of a cell word's box, at least, that a page word's box holds for the two to be one
+piece of ink (with the cell word's letters: `_read_again`)."""
+
+
+def _read_again(page_word: OcrWord, cell_word: OcrWord) -> bool:
+    """Whether `page_word` is `cell_word`'s ink read a second time, with a speck beside it: its
+    box holds READ_AGAIN_SHARE of the cell word's and its letters are the cell word's (a word
+    read across two cells, '30.29.', holds another cell's text too and is not taken so)."""
+    from sohoa.ingest.layout import plain_letters
+
+    letters = plain_letters(cell_word.text)
+    a, b = page_word.bbox, cell_word.bbox
+    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    area = (b[2] - b[0]) * (b[3] - b[1])
+    return bool(letters) and w > 0 and h > 0 and area > 0 and w * h >= READ_AGAIN_SHARE * area \
+        and letters == plain_letters(page_word.text)
 
 
 _NUMBER = re.compile(r"^\d+([.,/]\d+)*[.,]?$")

@@ -341,22 +341,25 @@ READ_TWICE_OVERLAP = 0.4
 piece of ink (with the one's letters in the other's: `_read_twice`)."""
 
 
+def plain_letters(text: str) -> str:
+    """A word's letters without their marks, in small letters, without the punctuation around
+    them: what two readings of one piece of ink share ('“phố' and 'phố', 'Quy' and 'Quyết')."""
+    from sohoa.diacritics.syllables import strip_marks
+
+    return strip_marks(text.lower()).strip(".,;:!?()[]\"'“”„/-")
+
+
 def _read_twice(words: list[OcrWord], seg: Segment, segs: list[Segment]) -> bool:
     """Whether the engine read this segment's ink a second time, as a line of its own over a
     line of the text: each of its words lies over a word of a longer segment of the same row
     (READ_TWICE_OVERLAP of its width, half its height) whose letters hold its own ('Quy' over
     'Quyết' beside a scribbled initial). Two lines of text never overlap so; the longer line is
     the text's reading."""
-    from sohoa.diacritics.syllables import strip_marks
-
-    def plain(word: OcrWord) -> str:
-        return strip_marks(word.text.lower()).strip(".,;:!?()[]\"'“”/-")
-
     others = [t for t in segs if t is not seg and len(t.words) > len(seg.words) and _overlaps_vertically(seg, t)]
     if not others:
         return False
     for i in seg.words:
-        word, letters = words[i].bbox, plain(words[i])
+        word, letters = words[i].bbox, plain_letters(words[i].text)
         if not letters:
             return False
         covered = False
@@ -365,7 +368,7 @@ def _read_twice(words: list[OcrWord], seg: Segment, segs: list[Segment]) -> bool
             x = min(word[2], other[2]) - max(word[0], other[0])
             y = min(word[3], other[3]) - max(word[1], other[1])
             if x >= READ_TWICE_OVERLAP * (word[2] - word[0]) and y >= 0.5 * min(word[3] - word[1], other[3] - other[1]) \
-                    and letters in plain(words[j]):
+                    and letters in plain_letters(words[j].text):
                 covered = True
                 break
         if not covered:

@@ -51,6 +51,26 @@ def test_a_number_the_page_read_is_not_given_up_for_letters():
     assert changed == 1 and [w.text for w in words if w.bbox[0] < 200] == ["7."]
 
 
+def test_a_word_read_over_the_rule_from_a_speck_goes_with_the_cell_reading_its_ink():
+    """'“phố' began at a speck before the rule, so its middle lies in the cell to the left; the
+    next cell's own reading has 'phố' on the same ink: the page word is that ink read twice."""
+    address = (900, 100, 1500, 200)
+    over = OcrWord("“phố", 6.0, (800, 130, 985, 170), 1, 1, 1, 1)
+    page = PAGE[:4] + [over, _word("Hải", 1000), PAGE[4]]
+    reading = CellReading(address, (_word("phố", 930, block=5), _word("Hải", 1001, block=5)))
+    words, changed = with_cell_readings(page, [reading])
+    assert changed == 1 and [w.text for w in words].count("phố") == 1 and "“phố" not in [w.text for w in words]
+    assert [w.text for w in words if w.block == 1] == ["7.", "Lê", "Văn", "Tiêu"]  # the name cell keeps its words
+
+
+def test_a_word_holding_two_cells_text_is_not_taken_for_one_of_them():
+    over = OcrWord("Tiêu.phố", 80.0, (400, 130, 980, 170), 1, 1, 1, 1)  # its middle in the name cell
+    page = PAGE[:3] + [over, PAGE[4]]
+    reading = CellReading((900, 100, 1500, 200), (_word("phố", 930, block=5),))
+    words, _ = with_cell_readings(page, [reading])
+    assert "Tiêu.phố" in [w.text for w in words]
+
+
 def test_bars_are_never_taken_for_a_cell():
     """'|' is what an erased rule leaves, and what text.txt parts a row's cells with."""
     page = [_word("I", 80)] + PAGE[1:]
