@@ -1,0 +1,154 @@
+"""Specks of a streak down the page read as letters.
+
+A scan may carry a streak: a narrow run of specks down the page from dirt on the scanner's
+glass or a fold in the paper, through table cells and the blank between rows alike (QĐ 1380's
+last page has one through its 'Công dân' cells). The engine reads a clump of it here and there
+as a letter or a bracket ('h', 'H', '}'), doubtfully, and text.txt writes them into the cells.
+
+A letter of the text is never so: the ink above and below a letter stops within a line's gap
+and runs on sideways where it goes on (the line above, the line below), while a streak's ink
+runs on above and below the 'word' within its own narrow band, with blank paper on both sides
+of the band. A streak is found where all of it holds for a word: one or two characters, no
+digit among them (a narrow column of ordinals is ink in a band too), read with less than the
+confidence the page's second readings ask, no wider than a letter; the band through its box,
+followed up and down over small gaps, runs STREAK_LENGTH word heights, mostly inked, with next
+to no ink beside it. The words read doubtfully inside the streak are dropped, and the streak is
+painted out of the pictures the second readings and the table step read, but for the words it
+runs through.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sohoa.ingest.geometry import otsu_ink
+from sohoa.ingest.preprocess import to_grey
+from sohoa.ingest.records import OcrWord
+from sohoa.ingest.unread import CONFIDENT, MIN_GLYPH_AREA, median_word_height
+
+MAX_CHARS = 2  # characters a streak's clump reads as, at most
+NARROW = 0.6  # word heights a clump's box is wide at most
+MARGIN = 0.15  # word heights the band reaches beyond the box on each side
+GAP = 0.5  # word heights of blank the streak's run may hold between two specks
+STREAK_LENGTH = 4.0  # word heights the run through the box spans at least, the box's own included
+STREAK_INK = 0.5  # share of the run's rows with ink in the band
+FLANK = 1.5  # word heights of paper looked at beside the band, left and right
+FLANK_INK = 0.02  # share of the flanks' pixels that may be ink (a speck, the end of a serif)
+
+
+def streak_boxes(image: np.ndarray, words: list[OcrWord]) -> list[tuple[int, int, int, int]]:
+    """The boxes of the streaks on `image` (the picture `words` were read from; grey, or colour
+    taken as its grey) that the engine read clumps of as letters: each such clump's band, as
+    far up and down as its run goes, one box for the clumps of one run."""
+    word_h = median_word_height(words)
+    if word_h is None:
+        return []
+    candidates = [w for w in words if _clump_shaped(w, word_h)]
+    if not candidates:
+        return []
+    ink = otsu_ink(to_grey(image)) > 0
+    boxes: list[tuple[int, int, int, int]] = []
+    for word in candidates:
+        run = _streak_run(ink, word.bbox, word_h)
+        if run is None or any(_inside(word.bbox, box) for box in boxes):
+            continue
+        boxes.append(run)
+    return boxes
+
+
+def off_streaks(image: np.ndarray, words: list[OcrWord], boxes: list[tuple[int, int, int, int]]) -> list[OcrWord]:
+    """`words` less those read doubtfully (below the second readings' confidence) whose ink
+    lies in a streak's box: its clumps, a digit among them too ('3C.'), and a clump whose box
+    the engine drew wider than the streak over blank paper (less ink beside the streak than a
+    letter holds)."""
+    word_h = median_word_height(words)
+    if not boxes or word_h is None:
+        return words
+    ink = None
+    kept = []
+    for word in words:
+        if word.conf < CONFIDENT and any(_overlaps(word.bbox, box) for box in boxes):
+            ink = otsu_ink(to_grey(image)) > 0 if ink is None else ink
+            x0, y0, x1, y1 = word.bbox
+            beside = ink[y0:y1, x0:x1].copy()
+            for bx0, _, bx1, _ in (b for b in boxes if _overlaps(word.bbox, b)):
+                beside[:, max(0, bx0 - x0):max(0, bx1 - x0)] = False
+            if beside.sum() < MIN_GLYPH_AREA * word_h * word_h:  # no letter's ink beside the streak
+                continue
+        kept.append(word)
+    return kept
+
+
+def erased_streaks(image: np.ndarray, boxes: list[tuple[int, int, int, int]], words: list[OcrWord]) -> np.ndarray:
+    """`image` with each streak's box painted in the paper's colour, but for the boxes of
+    `words` that overlap it (a word the streak runs through keeps its ink), so that the second
+    readings and the table step's cell readings do not read the streak again."""
+    if not boxes:
+        return image
+    from sohoa.ingest.preprocess import paper_level
+
+    erased = image.copy()
+    paper = paper_level(to_grey(image))
+    for x0, y0, x1, y1 in boxes:
+        erased[y0:y1, x0:x1] = paper
+    for word in words:
+        wx0, wy0, wx1, wy1 = word.bbox
+        if any(wx0 < x1 and x0 < wx1 and wy0 < y1 and y0 < wy1 for x0, y0, x1, y1 in boxes):
+            erased[wy0:wy1, wx0:wx1] = image[wy0:wy1, wx0:wx1]
+    return erased
+
+
+def _overlaps(word: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
+    """Whether `word` reaches into `box`'s columns over half its own rows or more."""
+    rows = min(word[3], box[3]) - max(word[1], box[1])
+    return word[0] < box[2] and box[0] < word[2] and rows >= 0.5 * (word[3] - word[1])
+
+
+def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    """Whether `inner` lies in `outer`'s columns and mostly in its rows."""
+    overlap = min(inner[3], outer[3]) - max(inner[1], outer[1])
+    return outer[0] <= inner[0] and inner[2] <= outer[2] and overlap >= 0.5 * (inner[3] - inner[1])
+
+
+def _clump_shaped(word: OcrWord, word_h: int) -> bool:
+    text = word.text.strip()
+    x0, _, x1, _ = word.bbox
+    return 0 < len(text) <= MAX_CHARS and not any(ch.isdigit() for ch in text) and word.conf < CONFIDENT \
+        and x1 - x0 <= NARROW * word_h
+
+
+def _streak_run(ink: np.ndarray, box: tuple[int, int, int, int], word_h: int) -> tuple[int, int, int, int] | None:
+    """The box of the streak through `box`, where the band through it runs on above and below
+    it as a streak does: its ink, followed up and down from the box over gaps of GAP word
+    heights at most, spans STREAK_LENGTH word heights with ink on STREAK_INK of its rows, and the
+    paper beside that run (outside the box's own rows) is blank; else None."""
+    height, width = ink.shape
+    x0, y0, x1, y1 = box
+    margin = int(round(MARGIN * word_h))
+    left, right = max(0, x0 - margin), min(width, x1 + margin)
+    band = ink[:, left:right].any(axis=1)
+    gap = max(1, int(round(GAP * word_h)))
+    top, bottom = min(y0, _run_end(band, y0 - 1, -1, gap)), max(y1, _run_end(band, y1, 1, gap))
+    if bottom - top < STREAK_LENGTH * word_h or band[top:bottom].mean() < STREAK_INK:
+        return None
+    flank = int(round(FLANK * word_h))
+    sides = [ink[a:b, lo:hi] for a, b in ((top, y0), (y1, bottom))
+             for lo, hi in ((max(0, left - flank), left), (right, min(width, right + flank)))]
+    pixels = sum(s.size for s in sides)
+    if pixels == 0 or sum(int(s.sum()) for s in sides) > FLANK_INK * pixels:
+        return None
+    return left, top, right, bottom
+
+
+def _run_end(band: np.ndarray, start: int, step: int, gap: int) -> int:
+    """Where the band's ink, followed from row `start` in `step`'s direction (1 down, -1 up)
+    over blanks of `gap` rows at most, ends: the top row of its highest ink going up, the row
+    below its lowest ink going down; `start` itself where no ink lies within reach."""
+    end, blank, y = start, 0, start
+    while 0 <= y < len(band) and blank <= gap:
+        if band[y]:
+            end, blank = (y + 1 if step > 0 else y), 0
+        else:
+            blank += 1
+        y += step
+    return end
