@@ -33,7 +33,7 @@ from pathlib import Path
 
 from sohoa.errors import InputError, SohoaError
 from sohoa.ingest import page as ingest_page
-from sohoa.ingest.assemble import assemble
+from sohoa.ingest.assemble import AssembledDocument, assemble
 from sohoa.ingest.inputs import InputDocument
 from sohoa.ingest.layout import PageLayout, TextBlock
 from sohoa.ingest.ocr import DEFAULT_CELL_OCR_MODEL, DEFAULT_OCR_MODEL, OcrEngine, within
@@ -240,8 +240,11 @@ def _write_document(document: InputDocument, out: Path, options: BatchOptions, p
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        if options.text:
-            _write_text(staging, pages, options)
+        assembled = _write_text(staging, pages, options) if options.text else None
+        if assembled is not None and options.repair:  # the cells take the document's repair of their words
+            from sohoa.tables.document_words import cell_repairs, with_document_repair
+
+            tables = with_document_repair(tables, cell_repairs(assembled.ocr_text, assembled.text))
         _write_tables(document, staging, options, tables, text_for_tables)
         if options.text:
             from sohoa.ingest.archival import ArchivalOptions, write_archival
@@ -256,8 +259,9 @@ def _write_document(document: InputDocument, out: Path, options: BatchOptions, p
     return problems
 
 
-def _write_text(staging: Path, pages: list[PageResult], options: BatchOptions) -> None:
-    """Repair (unless --no-repair) and the text files: ocr.txt, text.txt, pages.jsonl, edits.jsonl."""
+def _write_text(staging: Path, pages: list[PageResult], options: BatchOptions) -> "AssembledDocument":
+    """Repair (unless --no-repair) and the text files: ocr.txt, text.txt, pages.jsonl, edits.jsonl;
+    returns the document as assembled."""
     repair = None
     if options.repair:
         from sohoa.diacritics import repair as repair_text
@@ -277,6 +281,7 @@ def _write_text(staging: Path, pages: list[PageResult], options: BatchOptions) -
     (staging / "pages.jsonl").write_text(assembled.pages_jsonl, encoding="utf-8")
     if options.repair:
         (staging / "edits.jsonl").write_text(assembled.edits_jsonl, encoding="utf-8")
+    return assembled
 
 
 def _write_tables(document: InputDocument, doc_dir: Path, options: BatchOptions, tables: list,
