@@ -119,14 +119,19 @@ def _one_ocr_word(text: str) -> bool:
 
 @dataclass(frozen=True)
 class TextStyleRestorer:
-    """Runs the statistical restorer `inner` and writes the words it changes with the tone-mark
-    placement the text itself mostly uses ('thuỷ lợi' in a text that writes 'hoà'), so that
-    `tone_style='keep'` needs no pass over the author's own words; a text that shows no
-    placement of its own (a table cell, a short piece) takes `style_hint`, the placement of the
-    document around it."""
+    """Runs a restorer `inner` (the statistical one, or the one weighing the OCR's doubts) and
+    writes the words it changes with the tone-mark placement the text itself mostly uses
+    ('thuỷ lợi' in a text that writes 'hoà'), so that `tone_style='keep'` needs no pass over
+    the author's own words. A text that is part of a document (`document`: `style_hint` is
+    the placement of the whole document, a table's cell that of its table) takes that
+    placement: a piece of it (a page's lines, a cell) shows too few words to tell, and a few
+    words read one way would give a restored word another placement than the same word has
+    elsewhere in the document ('Thụy' beside 'Thuỷ'); a text on its own that shows no
+    placement takes `style_hint`."""
 
     inner: Fixer
     style_hint: str = "old"
+    document: bool = False
 
     @property
     def name(self) -> str:
@@ -141,7 +146,7 @@ class TextStyleRestorer:
         edits = self.inner.find_edits(text)
         if not edits:
             return edits
-        style = dominant_tone_style(text, self.style_hint)
+        style = self.style_hint if self.document else dominant_tone_style(text, self.style_hint)
 
         def placed(match: "re.Match[str]") -> str:
             return place_tone(match.group(), style) or match.group()
@@ -264,14 +269,17 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
         acronyms, digits = frozenset({ACRONYM_FIXER}), frozenset({DIGIT_FIXER_NAME})
         if tone_style == "keep":
             # restored words follow the placement the text itself uses; the author's stay
-            fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old"), protected_spans,
-                                       acronyms, digits))
+            fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old", style_hint is not None),
+                                       protected_spans, acronyms, digits))
         else:
             fixers.append(GuardedFixer(restorer, protected_spans, acronyms, digits))
         if ocr is not None and ocr.is_vietnamese_tesseract:
             from sohoa.diacritics.restore.ocr_evidence import OcrMarkFixer
 
-            fixers.append(GuardedFixer(OcrMarkFixer(restorer, ocr), protected_spans))
+            marks = OcrMarkFixer(restorer, ocr)
+            if tone_style == "keep":  # a mark it puts in is placed as the rest of the text places them
+                marks = TextStyleRestorer(marks, style_hint or "old", style_hint is not None)
+            fixers.append(GuardedFixer(marks, protected_spans))
         if tone_style != "keep":
             # the restorer may place marks its own way: settle them in the chosen style
             fixers.append(TonePlacementFixer(tone_style, name="tone.style"))
@@ -293,7 +301,8 @@ def repair(text: str, *, tone_style: str = "keep", min_confidence: float = DEFAU
         OCR engine: which one, and the marks it weighed for each word; Tesseract `vie` text then
         has the marks the engine doubted re-chosen in context.
     style_hint: with 'keep', the placement ('old' or 'new') of the document this text is part
-        of, for restored words where the text itself shows none (default 'old').
+        of, given to every word the repair puts a mark in; None: the text's own placement
+        ('old' where it shows none).
     """
     fixers = default_fixers(tone_style=tone_style, encoding=encoding, restore=restore, ocr=ocr,
                             style_hint=style_hint)

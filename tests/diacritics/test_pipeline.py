@@ -141,9 +141,25 @@ def test_a_piece_without_a_placement_of_its_own_takes_its_documents():
     assert repair("huyen Thuy Nguyen, thanh pho Hai Phong", style_hint="old").text == \
         "huyện Thủy Nguyên, thành phố Hải Phòng"
     assert repair("huyen Thuy Nguyen").text == repair("huyen Thuy Nguyen", style_hint="old").text
-    # the piece's own placement comes first
+    # a piece of a document places restored marks as the document does, whatever a few of its
+    # own words show ('Thụy' beside the 'Thuỷ' of the rest of the document); a text on its own,
+    # as it places them itself
     assert repair("Hòa giải tai xa, thuy loi va thuy san cua tinh", style_hint="new").text == \
+        "Hòa giải tại xã, thuỷ lợi và thuỷ sản của tỉnh"
+    assert repair("Hòa giải tai xa, thuy loi va thuy san cua tinh").text == \
         "Hòa giải tại xã, thủy lợi và thủy sản của tỉnh"
+    assert repair("Hoà giải tai xa, thuy loi va thuy san cua tinh").text == \
+        "Hoà giải tại xã, thuỷ lợi và thuỷ sản của tỉnh"
+
+
+def test_marks_the_ocr_evidence_puts_in_are_placed_as_the_document_places_them():
+    from sohoa.diacritics.restore.ocr_evidence import OcrEvidence
+
+    evidence = OcrEvidence("tesseract-vie-best", {"Thuy": (("Thụy", 0.8),)})
+    line = "Xã Thuy Liên, huyện Thái Thuy, tỉnh Thái Bình"
+    assert "Thái Thuỵ" in repair(line, ocr=evidence, style_hint="new").text
+    assert "Thái Thụy" in repair(line, ocr=evidence, style_hint="old").text
+    assert repair(line, ocr=evidence, tone_style="new").text.count("Thuỵ") == 1  # rewritten styles as before
 
 
 class _EditsRestorer:
