@@ -244,7 +244,8 @@ def _write_document(document: InputDocument, out: Path, options: BatchOptions, p
         if assembled is not None and options.repair:  # the cells take the document's repair of their words
             from sohoa.tables.document_words import cell_repairs, with_document_repair
 
-            tables = with_document_repair(tables, cell_repairs(assembled.ocr_text, assembled.text))
+            scanned = {p.page for p in pages if p.source == "ocr"}
+            tables = with_document_repair(tables, cell_repairs(assembled.ocr_text, assembled.text), scanned)
         _write_tables(document, staging, options, tables, text_for_tables)
         if options.text:
             from sohoa.ingest.archival import ArchivalOptions, write_archival

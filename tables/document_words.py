@@ -17,7 +17,7 @@ contexts) is left to the cell's own repair.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sohoa.tables.records import Table
 
@@ -28,8 +28,10 @@ CELL_SEPARATOR = " | "
 def cell_repairs(ocr_text: str, text: str) -> dict[int, dict[str, str]]:
     """Per page (1-based), each cell text as read (ocr.txt) → as the document's repair wrote it
     (text.txt), changed or not: the cells of lines with cells, taken where the page and the
-    line have as many lines and cells in both texts."""
+    line have as many lines and cells in both texts; none where the texts' pages differ in number."""
     found: dict[int, dict[str, str | None]] = {}
+    if ocr_text.count("\f") != text.count("\f"):
+        return {}  # pages that do not pair up: no cell could be told from another page's
     for page, (read_page, written_page) in enumerate(zip(ocr_text.split("\f"), text.split("\f")), start=1):
         read_lines, written_lines = read_page.splitlines(), written_page.splitlines()
         if len(read_lines) != len(written_lines):
@@ -50,13 +52,15 @@ def cell_repairs(ocr_text: str, text: str) -> dict[int, dict[str, str]]:
     return {page: {k: v for k, v in cells.items() if v is not None} for page, cells in found.items() if cells}
 
 
-def with_document_repair(tables: Sequence[Table], repairs: dict[int, dict[str, str]]) -> list[Table]:
-    """`tables` with each body cell of a table read from a page image given the document
-    repair's words (see the module); tables as they are where nothing changes."""
+def with_document_repair(tables: Sequence[Table], repairs: dict[int, dict[str, str]],
+                         scanned: Collection[int]) -> list[Table]:
+    """`tables` with each body cell of a table read from a page image of one of the `scanned`
+    pages (read by OCR, not a born-digital page's exact words) given the document repair's
+    words (see the module); tables as they are where nothing changes."""
     out = []
     for table in tables:
         page = repairs.get(table.page)
-        if not page or not table.read_from_image:
+        if not page or not table.read_from_image or table.page not in scanned:
             out.append(table)
             continue
         as_read = {(r, c): text for r, c, text in table.raw_cells}

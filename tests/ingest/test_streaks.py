@@ -69,3 +69,20 @@ def test_a_doubtful_word_with_a_letter_beside_the_streak_stays():
     wide = _clump("ab", 400, x0=240, width=72)
     words = TEXT + [_clump("h", 250), wide]
     assert wide in off_streaks(page, words, streak_boxes(page, words))
+
+
+def test_a_streak_from_the_page_s_top_edge_is_found_and_painted_out():
+    page = _page(top=0)
+    words = TEXT + [_clump("h", 0)]
+    boxes = streak_boxes(page, words)
+    assert boxes and all(v >= 0 for box in boxes for v in box)
+    erased = erased_streaks(page, boxes, off_streaks(page, words, boxes))
+    assert (erased[:, 290:320] < 128).sum() == 0
+
+
+def test_a_rule_the_page_s_rules_missed_is_no_streak():
+    """A column rule left on the picture, read in part as a doubtful 'l': its ink runs unbroken
+    down one column far longer than any letter's stroke."""
+    page = np.full((800, 1400), 255, np.uint8)
+    page[100:700, 400:403] = 0
+    assert streak_boxes(page, TEXT + [_clump("l", 300, x0=396, width=10)]) == []
