@@ -93,10 +93,13 @@ def without_specks(text: str) -> str:
     """A cell's text without the specks OCR read beside its words: a token of those signs alone
     at either end ('Công dân }', '| |'), and a token anywhere that mixes a letter Vietnamese
     does not have with signs or stands as one or two such letters ('Họ tên Äằ&›', 'Quân khu Š');
-    a foreign name ('Müller') stays."""
+    a foreign name ('Müller') and a token with a digit ('4Š,', a number with a digit misread)
+    stay."""
     tokens = text.split()
 
     def speck(token: str) -> bool:
+        if any(ch.isdigit() for ch in token):  # a number with a digit misread ('4Š,' for '45,'): keep what was read
+            return False
         letters = [ch for ch in token if ch.isalpha()]
         foreign = any(_foreign_letter(ch) for ch in letters)
         return foreign and (len(letters) <= 2 or any(not ch.isalnum() for ch in token))

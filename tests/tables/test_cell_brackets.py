@@ -105,7 +105,7 @@ def test_specks_beside_a_cells_words_are_dropped(read, expected):
 
 
 @pytest.mark.parametrize("text", ["Ông Müller", "Tỷ lệ (%)", "Tổng số *", "12,5 - 13", "Đắk Lắk", "- Trong đó: nữ",
-                                  "Nguyễn Thị Ánh Tuyết", "…", "|"])
+                                  "Nguyễn Thị Ánh Tuyết", "…", "|", "Lữ đoàn 4Š, Binh chủng Pháo binh"])
 def test_cells_without_specks_stay(text):
     from sohoa.tables.cells import without_specks
 
