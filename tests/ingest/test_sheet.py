@@ -74,3 +74,18 @@ def test_a_long_stack_of_crops_goes_on_sheets_the_engine_can_read():
     assert [k for run in runs for k in run] == list(range(len(crops)))
     assert all(stack([crops[k] for k in run], gap)[0].shape[0] <= MAX_SHEET_ROWS for run in runs)
     assert sheet_runs(crops[:10], gap) == [list(range(10))]  # a short stack stays one sheet
+
+
+def test_boxes_that_stack_taller_than_the_engine_reads_go_on_several_sheets():
+    from sohoa.ingest.sheet import MAX_SHEET_ROWS
+
+    image = np.full((25_100, 300), 255, dtype=np.uint8)
+    boxes = []
+    for k in range(500):  # strips of a long page, each with its paper 72 rows on the sheet
+        top = 20 + 50 * k
+        image[top:top + 10, 50:150] = 0
+        boxes.append((40, top - 5, 160, top + (15 if k % 10 else 45)))
+    engine = SheetEngine()
+    found = read_boxes(engine, image, boxes)
+    assert len(engine.sheets) > 1 and all(sheet.shape[0] <= MAX_SHEET_ROWS for sheet in engine.sheets)
+    assert [[w.bbox[1] for w in words] for words in found] == [[20 + 50 * k] for k in range(500)]
