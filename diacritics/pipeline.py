@@ -120,24 +120,22 @@ def _one_ocr_word(text: str) -> bool:
 @dataclass(frozen=True)
 class TextStyleRestorer:
     """Runs a restorer `inner` (the statistical one, or the one weighing the OCR's doubts) and
-    writes the words it changes with the tone-mark placement the text itself mostly uses
-    ('thuỷ lợi' in a text that writes 'hoà'), so that `tone_style='keep'` needs no pass over
-    the author's own words. A text that is part of a document (`document`: `style_hint` is
-    the placement of the whole document, a table's cell that of its table) takes that
-    placement: a piece of it (a page's lines, a cell) shows too few words to tell, and a few
-    words read one way would give a restored word another placement than the same word has
-    elsewhere in the document ('Thụy' beside 'Thuỷ'); a text on its own that shows no
-    placement takes `style_hint`."""
+    writes the words it changes with the tone-mark placement the text itself uses ('thuỷ lợi'
+    in a text that writes 'hoà'), so that `tone_style='keep'` needs no pass over the author's
+    own words. The placement is that of the word's own page (the text's pieces between form
+    feeds: a file of documents typed by several hands places marks page by page), else the
+    text's, else `style_hint`, the placement of the document around it (a table cell, a
+    short piece shows none)."""
 
     inner: Fixer
     style_hint: str = "old"
-    document: bool = False
 
     @property
     def name(self) -> str:
         return self.inner.name
 
     def find_edits(self, text: str) -> list[Edit]:
+        import bisect
         import re
 
         from sohoa.diacritics.syllables import place_tone
@@ -146,14 +144,20 @@ class TextStyleRestorer:
         edits = self.inner.find_edits(text)
         if not edits:
             return edits
-        style = self.style_hint if self.document else dominant_tone_style(text, self.style_hint)
+        style = dominant_tone_style(text, self.style_hint)
+        breaks = [m.start() for m in re.finditer("\f", text)]
+        starts = [0] + [b + 1 for b in breaks]
+        ends = breaks + [len(text)]
+        page_styles = [dominant_tone_style(text[a:b], style) for a, b in zip(starts, ends)] if breaks else [style]
 
-        def placed(match: "re.Match[str]") -> str:
-            return place_tone(match.group(), style) or match.group()
+        def styled(edit: Edit) -> Edit:
+            if not edit.after:
+                return edit
+            page_style = page_styles[bisect.bisect_right(starts, edit.start) - 1]
+            after = re.sub(r"[^\W\d_]+", lambda m: place_tone(m.group(), page_style) or m.group(), edit.after)
+            return Edit(edit.start, edit.end, edit.before, after, edit.fixer, edit.confidence)
 
-        styled = [Edit(e.start, e.end, e.before, re.sub(r"[^\W\d_]+", placed, e.after), e.fixer, e.confidence)
-                  if e.after else e for e in edits]
-        return [e for e in styled if e.after != e.before]
+        return [e for e in map(styled, edits) if e.after != e.before]
 
 
 def run_fixers(text: str, fixers: Sequence[Fixer], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> RepairResult:
@@ -269,8 +273,8 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
         acronyms, digits = frozenset({ACRONYM_FIXER}), frozenset({DIGIT_FIXER_NAME})
         if tone_style == "keep":
             # restored words follow the placement the text itself uses; the author's stay
-            fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old", style_hint is not None),
-                                       protected_spans, acronyms, digits))
+            fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old"), protected_spans,
+                                       acronyms, digits))
         else:
             fixers.append(GuardedFixer(restorer, protected_spans, acronyms, digits))
         if ocr is not None and ocr.is_vietnamese_tesseract:
@@ -278,7 +282,7 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
 
             marks = OcrMarkFixer(restorer, ocr)
             if tone_style == "keep":  # a mark it puts in is placed as the rest of the text places them
-                marks = TextStyleRestorer(marks, style_hint or "old", style_hint is not None)
+                marks = TextStyleRestorer(marks, style_hint or "old")
             fixers.append(GuardedFixer(marks, protected_spans))
         if tone_style != "keep":
             # the restorer may place marks its own way: settle them in the chosen style
@@ -301,8 +305,8 @@ def repair(text: str, *, tone_style: str = "keep", min_confidence: float = DEFAU
         OCR engine: which one, and the marks it weighed for each word; Tesseract `vie` text then
         has the marks the engine doubted re-chosen in context.
     style_hint: with 'keep', the placement ('old' or 'new') of the document this text is part
-        of, given to every word the repair puts a mark in; None: the text's own placement
-        ('old' where it shows none).
+        of, for the marks the repair puts in where the text itself shows none (default 'old');
+        each page of the text (between form feeds) that shows a placement of its own keeps it.
     """
     fixers = default_fixers(tone_style=tone_style, encoding=encoding, restore=restore, ocr=ocr,
                             style_hint=style_hint)

@@ -141,15 +141,13 @@ def test_a_piece_without_a_placement_of_its_own_takes_its_documents():
     assert repair("huyen Thuy Nguyen, thanh pho Hai Phong", style_hint="old").text == \
         "huyện Thủy Nguyên, thành phố Hải Phòng"
     assert repair("huyen Thuy Nguyen").text == repair("huyen Thuy Nguyen", style_hint="old").text
-    # a piece of a document places restored marks as the document does, whatever a few of its
-    # own words show ('Thụy' beside the 'Thuỷ' of the rest of the document); a text on its own,
-    # as it places them itself
+    # the piece's own placement comes first
     assert repair("Hòa giải tai xa, thuy loi va thuy san cua tinh", style_hint="new").text == \
-        "Hòa giải tại xã, thuỷ lợi và thuỷ sản của tỉnh"
-    assert repair("Hòa giải tai xa, thuy loi va thuy san cua tinh").text == \
         "Hòa giải tại xã, thủy lợi và thủy sản của tỉnh"
-    assert repair("Hoà giải tai xa, thuy loi va thuy san cua tinh").text == \
-        "Hoà giải tại xã, thuỷ lợi và thuỷ sản của tỉnh"
+    # ... and that of each page of it: a file of documents typed by several hands
+    two_hands = "Hòa giải tai xa, thuy loi\fHoà giải tai xa, thuy san\fthuy loi"
+    assert repair(two_hands, style_hint="old").text == \
+        "Hòa giải tại xã, thủy lợi\fHoà giải tại xã, thuỷ sản\fthủy lợi"
 
 
 def test_marks_the_ocr_evidence_puts_in_are_placed_as_the_document_places_them():
