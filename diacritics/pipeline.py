@@ -18,7 +18,7 @@ every stage's edits back into coordinates of the original input (`sohoa.diacriti
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from sohoa.diacritics.compose import apply_edits, check_edits, compose
@@ -117,43 +117,61 @@ def _one_ocr_word(text: str) -> bool:
     return bool(text) and all(ch.isalnum() or ch in OCR_LETTERS for ch in text)
 
 
+class PagePlacements:
+    """The tone-mark placement of each page of a text (its pieces between form feeds: a file of
+    documents typed by several hands places marks page by page), worked out once, on the text
+    as the first stage that puts marks in sees it, and kept for the stages after it: their own
+    input holds the marks that stage put in, which could tip a text's count the other way. A
+    page that shows no placement of its own takes the text's, and a text that shows none
+    `style_hint`, the placement of the document around it (a table cell, a short piece)."""
+
+    def __init__(self, style_hint: str = "old"):
+        self.style_hint = style_hint
+        self._styles: list[str] | None = None
+
+    def of_pages(self, text: str) -> list[str]:
+        """One placement per page of `text` (worked out again only where the number of pages
+        differs from the text first seen)."""
+        from sohoa.diacritics.unicode_fixes import dominant_tone_style
+
+        pages = text.split("\f")
+        if self._styles is None or len(self._styles) != len(pages):
+            style = dominant_tone_style(text, self.style_hint)
+            self._styles = [dominant_tone_style(page, style) for page in pages] if len(pages) > 1 else [style]
+        return self._styles
+
+
 @dataclass(frozen=True)
 class TextStyleRestorer:
     """Runs a restorer `inner` (the statistical one, or the one weighing the OCR's doubts) and
-    writes the words it changes with the tone-mark placement the text itself uses ('thuỷ lợi'
-    in a text that writes 'hoà'), so that `tone_style='keep'` needs no pass over the author's
-    own words. The placement is that of the word's own page (the text's pieces between form
-    feeds: a file of documents typed by several hands places marks page by page), else the
-    text's, else `style_hint`, the placement of the document around it (a table cell, a
-    short piece shows none)."""
+    writes the words it changes with the tone-mark placement of their page of the text
+    (`PagePlacements`: 'thuỷ lợi' on a page that writes 'hoà'), so that `tone_style='keep'`
+    needs no pass over the author's own words. The stages of one repair share `placements`;
+    without it each call works the placements out afresh from `style_hint`."""
 
     inner: Fixer
     style_hint: str = "old"
+    placements: PagePlacements | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:
         return self.inner.name
 
     def find_edits(self, text: str) -> list[Edit]:
-        import bisect
         import re
 
         from sohoa.diacritics.syllables import place_tone
-        from sohoa.diacritics.unicode_fixes import dominant_tone_style
 
         edits = self.inner.find_edits(text)
         if not edits:
             return edits
-        style = dominant_tone_style(text, self.style_hint)
-        breaks = [m.start() for m in re.finditer("\f", text)]
-        starts = [0] + [b + 1 for b in breaks]
-        ends = breaks + [len(text)]
-        page_styles = [dominant_tone_style(text[a:b], style) for a, b in zip(starts, ends)] if breaks else [style]
+        page_styles = (self.placements or PagePlacements(self.style_hint)).of_pages(text)
+        starts = [0] + [m.start() + 1 for m in re.finditer("\f", text)]
 
         def styled(edit: Edit) -> Edit:
             if not edit.after:
                 return edit
-            page_style = page_styles[bisect.bisect_right(starts, edit.start) - 1]
+            page_style = page_styles[bisect_right(starts, edit.start) - 1]
             after = re.sub(r"[^\W\d_]+", lambda m: place_tone(m.group(), page_style) or m.group(), edit.after)
             return Edit(edit.start, edit.end, edit.before, after, edit.fixer, edit.confidence)
 
@@ -271,9 +289,10 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
         from sohoa.diacritics.restore.policy import DIGIT_FIXER_NAME
 
         acronyms, digits = frozenset({ACRONYM_FIXER}), frozenset({DIGIT_FIXER_NAME})
+        placements = PagePlacements(style_hint or "old")  # one reading of the pages' placement for both stages
         if tone_style == "keep":
             # restored words follow the placement the text itself uses; the author's stay
-            fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old"), protected_spans,
+            fixers.append(GuardedFixer(TextStyleRestorer(restorer, style_hint or "old", placements), protected_spans,
                                        acronyms, digits))
         else:
             fixers.append(GuardedFixer(restorer, protected_spans, acronyms, digits))
@@ -282,7 +301,7 @@ def default_fixers(*, tone_style: str = "keep", encoding: str | None = None, res
 
             marks = OcrMarkFixer(restorer, ocr)
             if tone_style == "keep":  # a mark it puts in is placed as the rest of the text places them
-                marks = TextStyleRestorer(marks, style_hint or "old")
+                marks = TextStyleRestorer(marks, style_hint or "old", placements)
             fixers.append(GuardedFixer(marks, protected_spans))
         if tone_style != "keep":
             # the restorer may place marks its own way: settle them in the chosen style

@@ -9,6 +9,7 @@ and a word it reads in that paper still belongs to the strip it lies nearest.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -72,9 +73,9 @@ def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]]
                timeout: float | None = None, **request) -> list[list[OcrWord]]:
     """Per box (left, top, right, bottom on `image`, clipped to it), the words with text the
     engine reads in it, in the engine's order, their boxes on the page: one call for all the
-    boxes, or one per sheet where they stack taller than the engine reads (`sheet_runs`;
-    `request`: what the engine is asked besides, `psm` or `whitelist`; its own settings by
-    default)."""
+    boxes, or one per sheet where they stack taller than the engine reads (`sheet_runs`), all
+    within `timeout` (`request`: what the engine is asked besides, `psm` or `whitelist`; its
+    own settings by default)."""
     if not boxes:
         return []
     height, width = image.shape[:2]
@@ -82,11 +83,13 @@ def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]]
     crops = [image[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
     gap = 2 * (max(c.shape[0] for c in crops) // 2 + 1)  # paper around each crop: half the tallest one
     found: list[list[OcrWord]] = [[] for _ in boxes]
+    deadline = None if timeout is None else time.monotonic() + timeout  # all the sheets within the one limit
     for run in sheet_runs(crops, gap):
         sheet, tops = stack([crops[k] for k in run], gap)
         if sheet is None:
             continue
-        read = [word for word in engine.recognise(sheet, timeout=timeout, **request) if word.text.strip()]
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        read = [word for word in engine.recognise(sheet, timeout=left, **request) if word.text.strip()]
         for k, words in zip(run, crop_words(read, [crops[k] for k in run], tops, gap)):
             x, y = boxes[k][0], boxes[k][1]
             found[k] = [replace(w, bbox=(w.bbox[0] + x, w.bbox[1] + y, w.bbox[2] + x, w.bbox[3] + y)) for w in words]

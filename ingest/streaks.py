@@ -1,7 +1,7 @@
 """Specks of a streak down the page read as letters.
 
 A scan may carry a streak: a narrow run of specks down the page from dirt on the scanner's
-glass or a fold in the paper, through table cells and the blank between rows alike (QĐ 1380's
+glass, through table cells and the blank between rows alike (QĐ 1380's
 last page has one through its 'Công dân' cells). The engine reads a clump of it here and there
 as a letter or a bracket ('h', 'H', '}'), doubtfully, and text.txt writes them into the cells.
 
@@ -14,7 +14,8 @@ confidence the page's second readings ask, no wider than a letter; the band thro
 followed up and down over small gaps, runs STREAK_LENGTH word heights, mostly inked, with next
 to no ink beside it. The words read doubtfully inside the streak are dropped, and the streak is
 painted out of the pictures the second readings and the table step read, but for the words it
-runs through.
+runs through. A line unbroken down the page (a scratch on the glass, a fold) looks like a rule
+the page's rules missed and is left to the table step, which looks for such rules.
 """
 
 from __future__ import annotations

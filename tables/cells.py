@@ -98,7 +98,7 @@ def without_specks(text: str) -> str:
     tokens = text.split()
 
     def speck(token: str) -> bool:
-        if any(ch.isdigit() for ch in token):  # a number with a digit misread ('4Š,' for '45,'): keep what was read
+        if any(ch in "0123456789" for ch in token):  # a number with a digit misread ('4Š,' for '45,'): keep what was read
             return False
         letters = [ch for ch in token if ch.isalpha()]
         foreign = any(_foreign_letter(ch) for ch in letters)

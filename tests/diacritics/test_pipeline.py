@@ -160,6 +160,32 @@ def test_marks_the_ocr_evidence_puts_in_are_placed_as_the_document_places_them()
     assert repair(line, ocr=evidence, tone_style="new").text.count("Thuỵ") == 1  # rewritten styles as before
 
 
+def test_the_stages_that_put_marks_in_read_the_pages_placement_once():
+    """The restorer's words on the first page could tip the text's count; the marks the OCR's
+    doubts put in on a page that shows no placement still take the text's placement as it was."""
+    import re
+
+    from sohoa.diacritics.pipeline import PagePlacements, TextStyleRestorer, run_fixers
+
+    class Proposes:
+        def __init__(self, name, pairs):
+            self.name, self.pairs = name, pairs
+
+        def find_edits(self, text):
+            return sorted((Edit(m.start(), m.end(), before, after, self.name, 0.9)
+                           for before, after in self.pairs for m in re.finditer(rf"\b{before}\b", text)),
+                          key=lambda e: e.start)
+
+    text = "Hòa giai; van hoa, thuy loi, khoe manh\fhoà giải, thuỷ sản, suc khoe\fxa Thuy Lien"
+    shared = PagePlacements("new")
+    stages = [TextStyleRestorer(Proposes("restore.context", [("giai", "giải"), ("hoa", "hóa"), ("thuy", "thủy"),
+                                                             ("khoe", "khỏe")]), "new", shared),
+              TextStyleRestorer(Proposes("restore.ocr-evidence", [("Thuy", "Thụy")]), "new", shared)]
+    pages = run_fixers(text, stages).text.split("\f")
+    assert pages[0] == "Hòa giải; van hóa, thủy loi, khỏe manh"  # the first page's own placement
+    assert pages[2] == "xa Thuỵ Lien"  # the text as it was places marks the new way
+
+
 class _EditsRestorer:
     """A restorer stand-in that proposes fixed (before, after, fixer) edits wherever `before` occurs."""
 

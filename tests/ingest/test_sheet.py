@@ -89,3 +89,18 @@ def test_boxes_that_stack_taller_than_the_engine_reads_go_on_several_sheets():
     found = read_boxes(engine, image, boxes)
     assert len(engine.sheets) > 1 and all(sheet.shape[0] <= MAX_SHEET_ROWS for sheet in engine.sheets)
     assert [[w.bbox[1] for w in words] for words in found] == [[20 + 50 * k] for k in range(500)]
+
+
+def test_the_sheets_of_one_call_share_its_time_limit():
+    class Slow(SheetEngine):
+        def recognise(self, sheet, *, timeout=None):
+            self.limits = getattr(self, "limits", []) + [timeout]
+            import time
+            time.sleep(0.05)
+            return super().recognise(sheet, timeout=timeout)
+
+    image = np.full((25_100, 300), 255, dtype=np.uint8)
+    boxes = [(40, 15 + 50 * k, 160, 35 + 50 * k + (30 if k % 10 == 0 else 0)) for k in range(500)]
+    engine = Slow()
+    read_boxes(engine, image, boxes, timeout=10.0)
+    assert len(engine.limits) > 1 and engine.limits[0] <= 10.0 and engine.limits[-1] < engine.limits[0]
