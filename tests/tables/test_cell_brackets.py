@@ -97,6 +97,7 @@ def test_an_ordinal_read_with_a_letter_for_a_digit_is_left_to_its_columns_runnin
     ("Công dân }", "Công dân"),
     ("Công dân | |", "Công dân"),
     ("Trung đoàn 108, Quân khu Š", "Trung đoàn 108, Quân khu"),
+    ("Trung đoàn 108, Quân khu Š¹", "Trung đoàn 108, Quân khu"),  # a superscript is no digit of a number
 ])
 def test_specks_beside_a_cells_words_are_dropped(read, expected):
     from sohoa.tables.cells import without_specks
