@@ -23,7 +23,7 @@ from sohoa.ingest.records import (Annotation, OcrPage, OcrWord, PageGeometry, Pa
                                   TableRows, WarningCode)
 from sohoa.ingest.reread import reread_doubtful
 from sohoa.ingest.straddle import read_straddling_words, without_rule_traces
-from sohoa.ingest.streaks import erased_streaks, off_streaks, streak_boxes
+from sohoa.ingest.streaks import erased_streaks, without_streaks
 from sohoa.ingest.unread import read_unread_cells, read_unread_rows
 from sohoa.ingest.textlayer import (boxes_on_ink, capitals_font_boxes, decoded_words, ink_coverage, is_real_text,
                                    layer_lines,
@@ -162,9 +162,8 @@ def read_page(source: PageSource, options: PageOptions, started: float, engine: 
             if _mean_conf(turned_words) > _mean_conf(words):
                 grey, words, ocr_image, page_geometry = turned, turned_words, turned_image, turned_geometry
     words, _ = without_rule_traces(words, page_geometry.grids)  # an erased rule's trace read as '|', '_'
-    streaks = streak_boxes(ocr_image, words)  # a streak down the scan read as 'h', '}'
+    words, streaks = without_streaks(ocr_image, words)  # a streak down the scan read as 'h', '}'
     if streaks:
-        words = off_streaks(ocr_image, words, streaks)
         ocr_image, grey = erased_streaks(ocr_image, streaks, words), erased_streaks(grey, streaks, words)
     if getattr(engine, "second_reading", False):
         words, _ = reread_doubtful(engine, ocr_image, words, timeout=time_left(options, started))

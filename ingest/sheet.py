@@ -85,12 +85,13 @@ def read_boxes(engine, image: np.ndarray, boxes: list[tuple[int, int, int, int]]
     found: list[list[OcrWord]] = [[] for _ in boxes]
     deadline = None if timeout is None else time.monotonic() + timeout  # all the sheets within the one limit
     for run in sheet_runs(crops, gap):
-        sheet, tops = stack([crops[k] for k in run], gap)
+        on_sheet = [crops[k] for k in run]
+        sheet, tops = stack(on_sheet, gap)
         if sheet is None:
             continue
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
         read = [word for word in engine.recognise(sheet, timeout=left, **request) if word.text.strip()]
-        for k, words in zip(run, crop_words(read, [crops[k] for k in run], tops, gap)):
+        for k, words in zip(run, crop_words(read, on_sheet, tops, gap)):
             x, y = boxes[k][0], boxes[k][1]
             found[k] = [replace(w, bbox=(w.bbox[0] + x, w.bbox[1] + y, w.bbox[2] + x, w.bbox[3] + y)) for w in words]
     return found

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from sohoa.ingest.geometry import otsu_ink
-from sohoa.ingest.preprocess import to_grey
+from sohoa.ingest.preprocess import paint_out, to_grey
 from sohoa.ingest.records import OcrWord
 from sohoa.ingest.unread import CONFIDENT, MIN_GLYPH_AREA, median_word_height
 
@@ -38,61 +38,55 @@ RULE_RUN = 1.5  # word heights of ink unbroken down one pixel column: a rule's, 
 FLANK_INK = 0.02  # share of the flanks' pixels that may be ink (a speck, the end of a serif)
 
 
-def streak_boxes(image: np.ndarray, words: list[OcrWord]) -> list[tuple[int, int, int, int]]:
-    """The boxes of the streaks on `image` (the picture `words` were read from; grey, or colour
-    taken as its grey) that the engine read clumps of as letters: each such clump's band, as
-    far up and down as its run goes, one box for the clumps of one run."""
+Box = tuple[int, int, int, int]
+
+
+def without_streaks(image: np.ndarray, words: list[OcrWord]) -> tuple[list[OcrWord], list[Box]]:
+    """(`words` less the clumps of the streaks on `image`, the streaks' boxes); `image` is the
+    picture the words were read from (grey, or colour taken as its grey). A streak's box is the
+    band of a clump the engine read as a letter, as far up and down as its run goes, one box for
+    the clumps of one run; the words dropped are those read doubtfully (below the second
+    readings' confidence) whose ink lies in a streak's box: its clumps, a digit among them too
+    ('3C.'), and a clump whose box the engine drew wider than the streak over blank paper (less
+    ink beside the streak than a letter holds)."""
     word_h = median_word_height(words)
     if word_h is None:
-        return []
+        return words, []
     candidates = [w for w in words if _clump_shaped(w, word_h)]
     if not candidates:
-        return []
+        return words, []
     ink = otsu_ink(to_grey(image)) > 0
-    boxes: list[tuple[int, int, int, int]] = []
+    boxes: list[Box] = []
     for word in candidates:
         run = _streak_run(ink, word.bbox, word_h)
         if run is None or any(_inside(word.bbox, box) for box in boxes):
             continue
         boxes.append(run)
-    return boxes
+    if not boxes:
+        return words, []
+    return [w for w in words if not _streak_clump(ink, w, boxes, word_h)], boxes
 
 
-def off_streaks(image: np.ndarray, words: list[OcrWord], boxes: list[tuple[int, int, int, int]]) -> list[OcrWord]:
-    """`words` less those read doubtfully (below the second readings' confidence) whose ink
-    lies in a streak's box: its clumps, a digit among them too ('3C.'), and a clump whose box
-    the engine drew wider than the streak over blank paper (less ink beside the streak than a
-    letter holds)."""
-    word_h = median_word_height(words)
-    if not boxes or word_h is None:
-        return words
-    ink = None
-    kept = []
-    for word in words:
-        if word.conf < CONFIDENT and any(_overlaps(word.bbox, box) for box in boxes):
-            ink = otsu_ink(to_grey(image)) > 0 if ink is None else ink
-            x0, y0, x1, y1 = word.bbox
-            beside = ink[y0:y1, x0:x1].copy()
-            for bx0, _, bx1, _ in (b for b in boxes if _overlaps(word.bbox, b)):
-                beside[:, max(0, bx0 - x0):max(0, bx1 - x0)] = False
-            if beside.sum() < MIN_GLYPH_AREA * word_h * word_h:  # no letter's ink beside the streak
-                continue
-        kept.append(word)
-    return kept
+def _streak_clump(ink: np.ndarray, word: OcrWord, boxes: list[Box], word_h: int) -> bool:
+    """Whether `word`, read doubtfully, has its ink in the streaks' `boxes` (see `without_streaks`)."""
+    crossed = [box for box in boxes if _overlaps(word.bbox, box)]
+    if word.conf >= CONFIDENT or not crossed:
+        return False
+    x0, y0, x1, y1 = word.bbox
+    beside = ink[y0:y1, x0:x1].copy()
+    for bx0, _, bx1, _ in crossed:
+        beside[:, max(0, bx0 - x0):max(0, bx1 - x0)] = False
+    return beside.sum() < MIN_GLYPH_AREA * word_h * word_h  # no letter's ink beside the streak
 
 
-def erased_streaks(image: np.ndarray, boxes: list[tuple[int, int, int, int]], words: list[OcrWord]) -> np.ndarray:
-    """`image` with each streak's box painted in the paper's colour, but for the boxes of
-    `words` that overlap it (a word the streak runs through keeps its ink), so that the second
-    readings and the table step's cell readings do not read the streak again."""
+def erased_streaks(image: np.ndarray, boxes: list[Box], words: list[OcrWord]) -> np.ndarray:
+    """`image` with each streak's box painted in the paper's colour (`preprocess.paint_out`),
+    but for the boxes of `words` that overlap it (a word the streak runs through keeps its
+    ink), so that the second readings and the table step's cell readings do not read the
+    streak again."""
     if not boxes:
         return image
-    from sohoa.ingest.preprocess import paper_level
-
-    erased = image.copy()
-    paper = paper_level(to_grey(image))
-    for x0, y0, x1, y1 in boxes:
-        erased[y0:y1, x0:x1] = paper
+    erased = paint_out(image, boxes, pad=0)
     for word in words:
         wx0, wy0, wx1, wy1 = word.bbox
         if any(wx0 < x1 and x0 < wx1 and wy0 < y1 and y0 < wy1 for x0, y0, x1, y1 in boxes):
@@ -100,13 +94,13 @@ def erased_streaks(image: np.ndarray, boxes: list[tuple[int, int, int, int]], wo
     return erased
 
 
-def _overlaps(word: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
+def _overlaps(word: Box, box: Box) -> bool:
     """Whether `word` reaches into `box`'s columns over half its own rows or more."""
     rows = min(word[3], box[3]) - max(word[1], box[1])
     return word[0] < box[2] and box[0] < word[2] and rows >= 0.5 * (word[3] - word[1])
 
 
-def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+def _inside(inner: Box, outer: Box) -> bool:
     """Whether `inner` lies in `outer`'s columns and mostly in its rows."""
     overlap = min(inner[3], outer[3]) - max(inner[1], outer[1])
     return outer[0] <= inner[0] and inner[2] <= outer[2] and overlap >= 0.5 * (inner[3] - inner[1])
@@ -119,7 +113,7 @@ def _clump_shaped(word: OcrWord, word_h: int) -> bool:
         and x1 - x0 <= NARROW * word_h
 
 
-def _streak_run(ink: np.ndarray, box: tuple[int, int, int, int], word_h: int) -> tuple[int, int, int, int] | None:
+def _streak_run(ink: np.ndarray, box: Box, word_h: int) -> Box | None:
     """The box of the streak through `box`, where the band through it runs on above and below
     it as a streak does: its ink, followed up and down from the box over gaps of GAP word
     heights at most, spans STREAK_LENGTH word heights with ink on STREAK_INK of its rows, and the

@@ -17,6 +17,7 @@ contexts) is left to the cell's own repair.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Sequence
 
 from sohoa.tables.records import Table
@@ -86,7 +87,7 @@ def _with_words(written: str, read: str, page: dict[str, str]) -> str:
     read_words, repaired_words = read.split(), repaired.split()
     if len(read_words) != len(repaired_words):
         return written
-    spans = _word_spans(written)
+    spans = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", written)]  # its words and where they lie
     edits = []
     matcher = difflib.SequenceMatcher(a=[strip_marks(w.lower()) for w in read_words],
                                       b=[strip_marks(w.lower()) for w, _, _ in spans], autojunk=False)
@@ -102,16 +103,3 @@ def _with_words(written: str, read: str, page: dict[str, str]) -> str:
 
 
 FIXER_NAME = "tables.document-repair"
-
-
-def _word_spans(text: str) -> list[tuple[str, int, int]]:
-    """(word, start, end) of each white-space-parted word of `text`."""
-    spans, start = [], None
-    for k, ch in enumerate(text + " "):
-        if ch.isspace():
-            if start is not None:
-                spans.append((text[start:k], start, k))
-                start = None
-        elif start is None:
-            start = k
-    return spans
