@@ -237,7 +237,8 @@ def main(out_dir: Path) -> dict:
         pages = int(os.environ.get("PAGES", "6"))
         inputs = out_dir / "in"
         shutil.rmtree(inputs, ignore_errors=True)
-        paragraphs = [p for _, doc in heldout_documents(pages) for p in doc]
+        # a held-out document's body is often well under a page: take enough of them for PAGES pages
+        paragraphs = [p for _, doc in heldout_documents(pages * 3) for p in doc]
         rendered = render_document(paragraphs, level="light", seed=5, max_pages=pages)
         write_image_pdf(rendered, inputs / "held_out.pdf")
         out = out_dir / "out"

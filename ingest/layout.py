@@ -453,12 +453,30 @@ def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
         above, below = (line if line is not None and line.x0 <= pieces[0].x1 and line.x1 >= pieces[-1].x0 else None
                         for line in (above, below))
         header = HEADER_ROW_START.match(pieces[0].text) is not None
-        if (above and below) or not header and (above and _fills_line(pieces, above)
-                                                 or below and _fills_line(pieces, below, FIRST_LINE_INDENT)):
+        if (above and below) or _form_row(pieces, rows[max(k - 1, 0):k] + rows[k + 1:k + 2]) or not header and (
+                above and _fills_line(pieces, above) or below and _fills_line(pieces, below, FIRST_LINE_INDENT)):
             bbox = (min(s.x0 for s in pieces), min(s.y0 for s in pieces), max(s.x1 for s in pieces),
                     max(s.y1 for s in pieces))
             mended[k] = [Segment(tuple(i for s in pieces for i in s.words), bbox, " ".join(s.text for s in pieces))]
     return mended
+
+
+# a form's blank after its label, as OCR reads it: dots or underscores (what was written over
+# the blank leaves two of them after a word at least)
+FILL_IN = re.compile(r"\w[.…_]{2,}|[.…_]{3,}")
+
+
+def _form_row(pieces: list[Segment], neighbours: list[list[Segment]]) -> bool:
+    """A row of a form: a label, its blank and what was written in it ('Sinh năm........ 1960'),
+    and beside it the next label of that row or the rest of what was written ('Dân tộc.......',
+    'khẩu'): every piece but the last holds a blank, and so does a row next to it (a form's rows
+    come in runs; a line of prose or a list item that ends in an ellipsis or 'v.v..' beside a
+    column is no form). Columns set in capitals (a letterhead's agency, whose unread end OCR may
+    give as dots, and the motto beside it) are none either; the header's number and date rows
+    hold blanks, and are never mended (`HEADER_ROW_START`)."""
+    return not any(HEADER_ROW_START.match(piece.text) or _in_capitals(piece.text) for piece in pieces) \
+        and all(FILL_IN.search(piece.text) for piece in pieces[:-1]) \
+        and any(FILL_IN.search(seg.text) for row in neighbours for seg in row)
 
 
 FIRST_LINE_INDENT = 0.1
@@ -628,6 +646,10 @@ def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, lin
     if short_prev and _in_capitals(prev.text) and not _in_capitals(seg.text):
         return True  # a heading in capitals ends without a full stop ('II. KẾT QUẢ NĂM 2025'), its text follows
     if LIST_MARKER.match(seg.text) and (short_prev or SENTENCE_END.search(prev.text)):
+        return True
+    if FILL_IN.search(prev.text) and FILL_IN.search(seg.text) and seg.text[:1].isupper():
+        # two rows of a form, each a label and its blank ('Sinh năm........', 'Quê quán........');
+        # a sentence with blanks left in it ('ngày ... tháng ... năm') goes on in lower case
         return True
     return False
 

@@ -75,7 +75,8 @@ CELL_RATIO = 1.3  # ratio of font sizes between neighbouring table cells (popple
 CELL_SIZES = (1.0, CELL_RATIO, CELL_RATIO ** 2)  # a table's cells' font sizes, in its smallest
 CELL_STEPS = (-2, 3)  # the lowest and highest power of CELL_RATIO, times the line height, of a table's smallest size
 CELL_SPACING = 0.75  # least gap between two cells, in font sizes (poppler pulls into a block the words on its lines within 0.7)
-ROW_MARK = "\u2060"  # WORD JOINER: an invisible character, no word: the marks between rows, beside cells, between columns
+ROW_MARK = "\u2060"  # WORD JOINER: an invisible character, no word: the marks between rows, beside cells, between columns, across a line's gaps
+GAP_MARK_SPACE = 0.3  # font sizes: the space either side of a mark across a line's gap (a word break to poppler, within BRIDGE)
 ROW_MARK_SIZE = 0.25  # its font size, in the table's line heights: too far from any cell's for poppler to join them
 FENCE_GAP = 0.05  # points between a cell and the mark beside it
 FENCE_MARGIN = 0.5  # points between a tall mark's end and its line's middle, top or bottom
@@ -104,6 +105,7 @@ class Layout:
     first_bins: int = FIRST_BINS  # bins of baselines, from a line's highest word's, where its first word keeps its own (see _strayed)
     pulled: bool = False  # a unit's lines further apart than its size reaches drawn together inside their boxes (see pulls)
     tall_fences: bool = False  # the marks beside a cell's line each as high as half the line (see cell_fences)
+    gap_marks: bool = False  # a mark across each gap between a piece's words wider than BRIDGE font sizes
 
 
 # the layout above; a rising line's first word lifted into its highest word's bin (where the
@@ -121,11 +123,15 @@ class Layout:
 # the columns parted again with each unit's lines drawn together inside their boxes where its
 # size does not reach their pitch (a cell of lines far apart beside a neighbour too close for a
 # larger size: its lines one block), the fences as high as half their line (a short one level
-# with nothing reaches across the table and holds a lower cell back behind a higher one)
+# with nothing reaches across the table and holds a lower cell back behind a higher one);
+# every gap between a piece's words wider than poppler keeps in one block filled by a mark of
+# the piece's size (a form's line written on past a wide blank: poppler parts such a line into
+# two blocks, joins the lines under its first part into that part's block and reads them before
+# the second part)
 LAYOUTS = (Layout(), Layout(first_bins=1), Layout(stacked=False), Layout(grid=1.0), Layout(least=0.8),
            Layout(cells=True, rows=True), Layout(cells=True, rows=True, fences=True), Layout(rows=True, fences=True),
            Layout(columns=True), Layout(cells=True, rows=True, fences=True, pulled=True, tall_fences=True),
-           Layout(columns=True, pulled=True))
+           Layout(columns=True, pulled=True), Layout(gap_marks=True))
 
 
 def layer_words(record: dict) -> list[list[dict]]:
@@ -645,7 +651,13 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
                 ops.append(f"{100 * (u1 - u0) / (len(text) * half * size):.2f} Tz <{font.encode(text).hex()}> Tj")
                 if k + 1 < len(spans):  # a space stretched over the gap to the next word
                     gap = max(spans[k + 1][0] - u1, 0.05 * size)
-                    ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
+                    if layout.gap_marks and gap > BRIDGE * size:
+                        space = GAP_MARK_SPACE * size
+                        ops.append(f"{100 * space / (half * size):.2f} Tz <0020> Tj")
+                        ops.append(f"{100 * (gap - 2 * space) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
+                        ops.append(f"{100 * space / (half * size):.2f} Tz <0020> Tj")
+                    else:
+                        ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
     def mark(left: float, right: float, top: float, bottom: float, size: float, scale: str = ".2f") -> None:
         """A ROW_MARK over the box left..right, top..bottom, in font size `size`."""
         name, obj = fonts.variant((bottom - top) / size)

@@ -984,3 +984,28 @@ def test_tall_marks_beside_a_cell_span_half_its_line_each_never_level_and_far_sm
         assert left[3] - left[2] > 0.3 * piece.height  # as high as the cells level with the line beside it
         for *_, size in (left, right):  # poppler joins a mark to no cell: their sizes lie far apart
             assert size < 0.4 * smallest
+
+
+def holed_form_lines() -> Page:
+    """Lines of a form filled in by hand: the first line's end written far to the right of its
+    printed start, past a blank left empty; the line under it written across that blank."""
+    page = Page()
+    page.block("body", ("Căn cứ vào tình hình hiện nay", 350, 1395, 970, 44))
+    page._spread("đề nghị giao đất", 1685, 1400, 2050, 44)
+    page.lines += 1
+    page._spread("gia đình ông bà đang ở", 360, 1460, 1100, 44)
+    page._spread("tổ 12", 1247, 1465, 1435, 44)
+    page.lines += 1
+    page._spread("Ủy ban nhân dân thị xã nhận thấy", 355, 1530, 1460, 44)
+    return page
+
+
+@needs_poppler
+def test_a_line_holed_by_a_wide_blank_comes_back_whole_with_a_mark_across_the_blank(tmp_path, monkeypatch):
+    from sohoa.ingest.archival import searchable_pdf as writer
+
+    page = holed_form_lines()
+    monkeypatch.setattr(writer, "LAYOUTS", tuple(layout for layout in layer.LAYOUTS if not layout.gap_marks))
+    assert page_cer(_write(tmp_path, page), page.text(), [page.record()])[0] > 0.01  # the line under it first
+    monkeypatch.undo()
+    assert_read_in_order_over_boxes(_write(tmp_path, page), page)

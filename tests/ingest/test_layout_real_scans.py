@@ -468,3 +468,72 @@ def test_accents_read_on_their_own_are_marks_and_leave_no_columns():
     layout = lay_out(words, WIDTH, HEIGHT)
     assert layout.paragraphs[-1].startswith("Ủy ban nhân dân tỉnh yêu cầu") and len(layout.paragraphs) == 3
     assert sorted(a.text for a in layout.annotations) == ["^", "_uan", "~"]
+
+
+def _form(second_label: str) -> list[OcrWord]:
+    # an application form: labels with dotted blanks, the blanks filled in by hand; one row
+    # holds two labels, the second far right of the first's blank
+    words = _words("Họ và tên:.................... Nguyễn Văn An", 300, 1000, 1, 1)
+    words += _words("Sinh năm:........ 1960", 300, 1070, 1, 2)
+    words += _words(second_label, 1500, 1072, 2, 1)
+    words += _words("Quê quán:........ Quảng Ngãi", 300, 1140, 1, 3)
+    words += _words("Nghề nghiệp:........ làm ruộng", 300, 1210, 1, 4)
+    return words
+
+
+def test_a_form_row_is_read_across_before_the_row_under_it():
+    text = "\n".join(lay_out(_form("Dân tộc:........ Kinh"), WIDTH, HEIGHT).paragraphs)
+    assert " | " not in text
+    assert "Sinh năm:........ 1960 Dân tộc:........ Kinh" in text.splitlines()  # the row one line of its own
+    assert text.index("Họ và tên") < text.index("Sinh năm") < text.index("Quê quán") < text.index("Nghề nghiệp")
+
+
+def test_a_list_item_ending_in_dots_beside_the_signer_stays_in_its_list():
+    # 'v.v..' holds two dots after a word, as a filled-in blank does; no row next to it holds one
+    words = _words("Nơi nhận:", 300, 2900, 1, 1)
+    words += _words("- Các phòng ban, v.v..", 300, 2960, 1, 2)
+    words += _words("- Lưu: VT.", 300, 3020, 1, 3)
+    words += _words("Nguyễn Văn An", 1700, 2962, 2, 1)
+    paragraphs = lay_out(_paragraph_lines(1000, 3) + words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[-4:] == ("Nơi nhận:", "- Các phòng ban, v.v..", "- Lưu: VT.", "Nguyễn Văn An")
+
+
+def test_a_line_of_a_column_ending_in_an_ellipsis_stays_in_its_column():
+    left = ["Các sở ngành chủ động rà soát", "các nhiệm vụ về tài chính, đất đai...", "và báo cáo kết quả thực hiện"]
+    right = ["kịp thời xử lý các vấn đề", "phát sinh trong quá trình triển khai", "theo đúng quy định hiện hành"]
+    words = []
+    for k, (a, b) in enumerate(zip(left, right)):
+        words += _words(a, 300, 1000 + 70 * k, 1, k + 1)
+        words += _words(b, 1400, 1002 + 70 * k, 2, k + 1)
+    text = "\n".join(lay_out(words, WIDTH, HEIGHT).paragraphs)
+    assert text.index(left[2]) < text.index(right[0])  # the left column whole, then the right
+
+
+def test_the_header_rows_with_blank_number_and_date_are_still_read_row_by_row():
+    words = _words("ỦY BAN NHÂN DÂN", 420, 200, 1, 1)
+    words += _words("Số:......./UB", 440, 266, 1, 2)
+    words += _words("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1100, 200, 2, 1)
+    words += _words("Quảng Ngãi, ngày..... tháng..... năm 1999", 1200, 268, 2, 2)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs == ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số:......./UB",
+                          "Quảng Ngãi, ngày..... tháng..... năm 1999")
+
+
+def test_an_agency_whose_unread_end_is_dots_stays_beside_the_motto():
+    words = _words("UỶ BAN NHÂN DÂN...", 420, 200, 1, 1)
+    words += _words("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1100, 202, 2, 1)
+    words += _words("HUYỆN SƠN TỊNH", 440, 266, 1, 2)
+    words += _words("Độc lập - Tự do - Hạnh phúc", 1300, 268, 2, 2)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs == ("UỶ BAN NHÂN DÂN...", "HUYỆN SƠN TỊNH", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                          "Độc lập - Tự do - Hạnh phúc")
+
+
+def test_a_sentence_with_blanks_left_in_it_stays_one_paragraph():
+    lines = ["Nghị quyết này đã được Hội đồng nhân dân tỉnh thông qua tại Kỳ họp thứ ... ngày",
+             "... tháng ... năm 2025 và có hiệu lực từ ngày ... tháng ... năm 2025 theo quy",
+             "định của pháp luật về ban hành văn bản quy phạm pháp luật."]
+    words = []
+    for k, text in enumerate(lines):
+        words += _words(text, 300, 1000 + 70 * k, 1, k + 1)
+    assert lay_out(words, WIDTH, HEIGHT).paragraphs == (" ".join(lines),)
