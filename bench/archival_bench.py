@@ -1,7 +1,8 @@
 """Archival outputs: what searchable.pdf, alto.xml and hocr.html add to a run, and how well the
 searchable PDF reads back (pdftotext CER per page, word-box overlap, image bytes, PDF/A).
 
-Renders PAGES pages (default 6) from held-out corpus text, runs `sohoa run --no-pdf` (the
+Renders PAGES pages (default 6) from held-out corpus text (the held-out documents, then the
+held-out legal topic's), runs `sohoa run --no-pdf` (the
 anchor: everything but the archival files, whose ALTO/hOCR part is timed separately), then
 times the writers alone on the same documents. `ARCHIVAL_OUT=OUT ARCHIVAL_SOURCES=a.pdf,b.pdf`
 measures an existing run instead (writers only).
@@ -237,8 +238,10 @@ def main(out_dir: Path) -> dict:
         pages = int(os.environ.get("PAGES", "6"))
         inputs = out_dir / "in"
         shutil.rmtree(inputs, ignore_errors=True)
-        # a held-out document's body is often well under a page: take enough of them for PAGES pages
-        paragraphs = [p for _, doc in heldout_documents(pages * 3) for p in doc]
+        # the held-out documents long enough to render (nine of them) fill about 47 pages; the
+        # held-out legal topic's follow them where PAGES asks for more
+        paragraphs = [p for split in ("heldout", "heldout_topics")
+                      for _, doc in heldout_documents(pages, split=split) for p in doc]
         rendered = render_document(paragraphs, level="light", seed=5, max_pages=pages)
         write_image_pdf(rendered, inputs / "held_out.pdf")
         out = out_dir / "out"

@@ -41,13 +41,14 @@ ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
 # ------------------------------------------------------------------ data
-def heldout_documents(count: int, skip: int = 0):
-    """Paragraph lists from held-out legal documents (body text, past the printed header)."""
+def heldout_documents(count: int, skip: int = 0, split: str = "heldout"):
+    """Paragraph lists from held-out legal documents (body text, past the printed header);
+    `split="heldout_topics"`: from the legal topic held out of training whole."""
     from sohoa.ingest.legacy import reflow
     from sohoa.synth.corpus import iter_corpus
 
     docs = []
-    for n, document in enumerate(iter_corpus(CORPUS, split="heldout")):
+    for n, document in enumerate(iter_corpus(CORPUS, split=split)):
         if n < skip:
             continue
         lines = document.text.splitlines()
