@@ -464,19 +464,27 @@ def _mend_holed_lines(rows: list[list[Segment]]) -> list[list[Segment]]:
 # a form's blank after its label, as OCR reads it: dots or underscores (what was written over
 # the blank leaves two of them after a word at least)
 FILL_IN = re.compile(r"\w[.…_]{2,}|[.…_]{3,}")
+# a form row's opening: a list marker or none, a short label and its blank, glued to the label or
+# after its colon ('Sinh năm........', '2. Quê quán: ........'); a sentence's blank ('của Ủy ban
+# nhân dân xã ... có') and a recipient ('- Lưu: VT, .....') open no form row
+FORM_LABEL = re.compile(r"^(?:[-–—•+*]\s*|\d{1,2}[.)]\s*|[a-zđ]\)\s*)?([^\W\d_])[^.…_:;]{0,48}?(?:\w[.…_]{2,}|:\s*[.…_]{3,})")
 
 
 def _form_row(pieces: list[Segment], neighbours: list[list[Segment]]) -> bool:
     """A row of a form: a label, its blank and what was written in it ('Sinh năm........ 1960'),
     and beside it the next label of that row or the rest of what was written ('Dân tộc.......',
-    'khẩu'): every piece but the last holds a blank, and so does a row next to it (a form's rows
-    come in runs; a line of prose or a list item that ends in an ellipsis or 'v.v..' beside a
-    column is no form). Columns set in capitals (a letterhead's agency, whose unread end OCR may
-    give as dots, and the motto beside it) are none either; the header's number and date rows
-    hold blanks, and are never mended (`HEADER_ROW_START`)."""
-    return not any(HEADER_ROW_START.match(piece.text) or _in_capitals(piece.text) for piece in pieces) \
-        and all(FILL_IN.search(piece.text) for piece in pieces[:-1]) \
-        and any(FILL_IN.search(seg.text) for row in neighbours for seg in row)
+    'khẩu'): the row opens with a label and its blank (`FORM_LABEL`), every piece between holds
+    a blank, and so does a row less than a line's height above or below (a form's rows come in
+    runs; a list item that ends in an ellipsis or 'v.v..' beside a column is no form, nor is a
+    signature's heading set off below the form). Columns set in capitals (a letterhead's agency,
+    whose unread end OCR may give as dots, and the motto beside it) are none either; the
+    header's number and date rows hold blanks, and are never mended (`HEADER_ROW_START`)."""
+    if any(HEADER_ROW_START.match(piece.text) or _in_capitals(piece.text) for piece in pieces) \
+            or not FORM_LABEL.match(pieces[0].text) or not all(FILL_IN.search(piece.text) for piece in pieces[1:-1]):
+        return False
+    top, bottom, height = min(p.y0 for p in pieces), max(p.y1 for p in pieces), max(p.height for p in pieces)
+    return any(FILL_IN.search(seg.text) and max(seg.y0 - bottom, top - seg.y1) < height
+               for row in neighbours for seg in row)
 
 
 FIRST_LINE_INDENT = 0.1
@@ -647,9 +655,11 @@ def _paragraph_break(prev: Segment, seg: Segment, left: float, right: float, lin
         return True  # a heading in capitals ends without a full stop ('II. KẾT QUẢ NĂM 2025'), its text follows
     if LIST_MARKER.match(seg.text) and (short_prev or SENTENCE_END.search(prev.text)):
         return True
-    if FILL_IN.search(prev.text) and FILL_IN.search(seg.text) and seg.text[:1].isupper():
-        # two rows of a form, each a label and its blank ('Sinh năm........', 'Quê quán........');
-        # a sentence with blanks left in it ('ngày ... tháng ... năm') goes on in lower case
+    label = FORM_LABEL.match(seg.text)
+    if label and label.group(1).isupper() and FORM_LABEL.match(prev.text):
+        # two rows of a form, each opening with a label and its blank ('Sinh năm........',
+        # '2. Quê quán: ........'); a sentence with blanks left in it ('Căn cứ Quyết định số
+        # .../QĐ-UBND ngày ... tháng') has none after its first words
         return True
     return False
 

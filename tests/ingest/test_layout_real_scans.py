@@ -537,3 +537,43 @@ def test_a_sentence_with_blanks_left_in_it_stays_one_paragraph():
     for k, text in enumerate(lines):
         words += _words(text, 300, 1000 + 70 * k, 1, k + 1)
     assert lay_out(words, WIDTH, HEIGHT).paragraphs == (" ".join(lines),)
+
+
+def test_a_paragraph_with_blanks_and_lines_opening_with_capitals_stays_one_paragraph():
+    lines = ["Căn cứ Quyết định số .../QĐ-UBND ngày ... tháng ... năm 2025 của Chủ tịch",
+             "Ủy ban nhân dân tỉnh về việc phê duyệt Kế hoạch số .../KH-UBND ngày ... tháng",
+             "... năm 2025 của Ủy ban nhân dân tỉnh về thực hiện nhiệm vụ năm 2025;"]
+    words = []
+    for k, text in enumerate(lines):
+        words += _words(text, 300, 1000 + 70 * k, 1, k + 1)
+    assert lay_out(words, WIDTH, HEIGHT).paragraphs == (" ".join(lines),)
+
+
+def test_recipients_with_blanks_beside_the_signer_stay_a_list_and_the_name_under_the_titles():
+    words = _paragraph_lines(1000, 3)
+    items = ["Nơi nhận:", "- Như Điều 3;", "- Các sở, ban, ngành ...;", "- UBND các xã ...;", "- Lưu: VT, ....."]
+    for k, text in enumerate(items):
+        words += _words(text, 300, 2900 + 60 * k, 1, k + 1)
+    for k, (text, row) in enumerate([("TM. ỦY BAN NHÂN DÂN", 0), ("KT. CHỦ TỊCH", 1), ("PHÓ CHỦ TỊCH", 2),
+                                      ("Nguyễn Văn An", 4)]):
+        words += _words(text, 1600, 2902 + 60 * row, 2, k + 1)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[-9:] == tuple(items) + ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+
+
+def test_numbered_form_rows_are_lines_of_their_own():
+    rows = ["1. Họ và tên:........ Nguyễn Văn An", "2. Sinh năm:........ 1960", "3. Quê quán:........ Quảng Ngãi"]
+    words = []
+    for k, text in enumerate(rows):
+        words += _words(text, 300, 1000 + 70 * k, 1, k + 1)
+    assert lay_out(words, WIDTH, HEIGHT).paragraphs == tuple(rows)
+
+
+def test_the_signature_headings_under_a_form_stay_two_columns():
+    words = _form("Dân tộc:........ Kinh")
+    words += _words("Xác nhận của UBND xã..........", 300, 1400, 3, 1)
+    words += _words("Người làm đơn", 1500, 1402, 4, 1)
+    words += _words("(Ký tên, đóng dấu)", 300, 1470, 3, 2)
+    words += _words("(Ký, ghi rõ họ tên)", 1500, 1472, 4, 2)
+    paragraphs = lay_out(words, WIDTH, HEIGHT).paragraphs
+    assert paragraphs[-4:] == ("Xác nhận của UBND xã..........", "(Ký tên, đóng dấu)", "Người làm đơn", "(Ký, ghi rõ họ tên)")
