@@ -23,10 +23,13 @@ def _words(text: str, x: int, y: int, block: int, line: int, conf: float = 95.0,
     return words
 
 
-def _paragraph_lines(first_y: int, block: int) -> list[OcrWord]:
-    lines = ["Ủy ban nhân dân tỉnh yêu cầu các sở ban ngành tập trung triển khai thực hiện",
+PARAGRAPH = ("Ủy ban nhân dân tỉnh yêu cầu các sở ban ngành tập trung triển khai thực hiện",
              "có hiệu quả các nhiệm vụ giải pháp đã đề ra trong kế hoạch năm 2025 của tỉnh",
-             "và báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 năm 2025."]
+             "và báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 năm 2025.")
+
+
+def _paragraph_lines(first_y: int, block: int, lines: tuple[str, ...] | list[str] = PARAGRAPH) -> list[OcrWord]:
+    """`lines` set one under the other from `first_y`, left-aligned, as one block."""
     words = []
     for k, text in enumerate(lines):
         words += _words(text, 300, first_y + k * 70, block, k + 1)
@@ -533,20 +536,14 @@ def test_a_sentence_with_blanks_left_in_it_stays_one_paragraph():
     lines = ["Nghị quyết này đã được Hội đồng nhân dân tỉnh thông qua tại Kỳ họp thứ ... ngày",
              "... tháng ... năm 2025 và có hiệu lực từ ngày ... tháng ... năm 2025 theo quy",
              "định của pháp luật về ban hành văn bản quy phạm pháp luật."]
-    words = []
-    for k, text in enumerate(lines):
-        words += _words(text, 300, 1000 + 70 * k, 1, k + 1)
-    assert lay_out(words, WIDTH, HEIGHT).paragraphs == (" ".join(lines),)
+    assert lay_out(_paragraph_lines(1000, 1, lines), WIDTH, HEIGHT).paragraphs == (" ".join(lines),)
 
 
 def test_a_paragraph_with_blanks_and_lines_opening_with_capitals_stays_one_paragraph():
     lines = ["Căn cứ Quyết định số .../QĐ-UBND ngày ... tháng ... năm 2025 của Chủ tịch",
              "Ủy ban nhân dân tỉnh về việc phê duyệt Kế hoạch số .../KH-UBND ngày ... tháng",
              "... năm 2025 của Ủy ban nhân dân tỉnh về thực hiện nhiệm vụ năm 2025;"]
-    words = []
-    for k, text in enumerate(lines):
-        words += _words(text, 300, 1000 + 70 * k, 1, k + 1)
-    assert lay_out(words, WIDTH, HEIGHT).paragraphs == (" ".join(lines),)
+    assert lay_out(_paragraph_lines(1000, 1, lines), WIDTH, HEIGHT).paragraphs == (" ".join(lines),)
 
 
 def test_recipients_with_blanks_beside_the_signer_stay_a_list_and_the_name_under_the_titles():
@@ -563,10 +560,7 @@ def test_recipients_with_blanks_beside_the_signer_stay_a_list_and_the_name_under
 
 def test_numbered_form_rows_are_lines_of_their_own():
     rows = ["1. Họ và tên:........ Nguyễn Văn An", "2. Sinh năm:........ 1960", "3. Quê quán:........ Quảng Ngãi"]
-    words = []
-    for k, text in enumerate(rows):
-        words += _words(text, 300, 1000 + 70 * k, 1, k + 1)
-    assert lay_out(words, WIDTH, HEIGHT).paragraphs == tuple(rows)
+    assert lay_out(_paragraph_lines(1000, 1, rows), WIDTH, HEIGHT).paragraphs == tuple(rows)
 
 
 def test_the_signature_headings_under_a_form_stay_two_columns():
