@@ -40,7 +40,8 @@ class DecisionLists:
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
                shows_mark: np.ndarray | None = None,
                inside_capitals: np.ndarray | None = None, observed: Sequence[str] | None = None,
-               other_keys: dict[int, list[tuple[int, float]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+               other_keys: dict[int, list[tuple[int, float]]] | None = None,
+               cut: tuple[bool, bool] = (False, False)) -> tuple[np.ndarray, np.ndarray]:
         """Best target id and its probability for every position of `key_ids` (-1 where no choice).
 
         First pass: the key windows, rank by rank (the cased ones where `capitals` tells which
@@ -53,7 +54,10 @@ class DecisionLists:
         re-weighing weighs by how names are toned (`names`). `observed`: the lower-case spellings
         of English-model OCR, whose kept marks the re-weighing reads (`channel.Channel.forms`);
         `other_keys`: the other keys the garble reading left some mass to, whose forms it weighs
-        too (a chosen form may then belong to another key than `key_ids` holds).
+        too (a chosen form may then belong to another key than `key_ids` holds). `cut`: whether
+        the text was cut off at its start and its end (`tokens.cut_ends`): no window that reaches
+        such an edge is read, since the boundary it would read is not there, and the re-weighing
+        reads the n-grams after the cut (`tokens.CUT_ID`).
         """
         vocabulary = self.vocabulary
         key_ids = np.asarray(key_ids, dtype=np.int32)
@@ -93,6 +97,10 @@ class DecisionLists:
                 hashes = window_hashes(stream, level.offsets, level_no, context)[where] >> shift
                 idx = np.searchsorted(level.hashes, hashes).clip(max=len(level.hashes) - 1)
                 level_prob = np.where(level.hashes[idx] == hashes, level.probs[idx] / 255.0, 0.0)
+                if cut[0]:  # a window that reaches the cut-off start reads a boundary that is not there
+                    level_prob[where + min(level.offsets) <= 0] = 0.0
+                if cut[1]:
+                    level_prob[where + max(level.offsets) >= len(key_ids) - 1] = 0.0
                 take = level_prob > rank_prob
                 rank_target[take] = level.targets[idx[take]]
                 rank_prob[take] = level_prob[take]
@@ -125,7 +133,7 @@ class DecisionLists:
             self.rescorer.rescore(key_ids, target, prob, keep=cased_choice, shows_mark=shows_mark,
                                   contested=contested_choice, inside_capitals=inside_capitals, observed=observed,
                                   other_keys=other_keys,
-                                  readings=self.document_readings(key_ids, target, prob))
+                                  readings=self.document_readings(key_ids, target, prob), cut=cut)
         return target, prob
 
     def document_readings(self, key_ids: np.ndarray, target: np.ndarray, prob: np.ndarray) -> dict[int, Counter]:

@@ -39,7 +39,8 @@ from sohoa.diacritics.restore.model import RestorerModel, capitalised
 from sohoa.diacritics.restore.names import inside_sentence_capitals, readings_by_id
 from sohoa.diacritics.restore.policy import ChangePolicy
 from sohoa.diacritics.restore.settings import SETTINGS, RestorerSettings
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID, Token, tokenize_text, without_soft_wraps
+from sohoa.diacritics.restore.tokens import (BOUNDARY_ID, Token, cut_ends, outer_boundaries_once, tokenize_text,
+                                             without_soft_wraps)
 from sohoa.diacritics.restore.topics import DocumentTopics, TopicTable
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.restore.words import WordMender, restore_mended
@@ -83,9 +84,10 @@ class Restorer:
     def decide(self, key_ids: np.ndarray, capitals: np.ndarray | None = None,
                shows_mark: np.ndarray | None = None, inside_capitals: np.ndarray | None = None,
                observed: list[str] | None = None,
-               other_keys: dict[int, list[tuple[int, float]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+               other_keys: dict[int, list[tuple[int, float]]] | None = None,
+               cut: tuple[bool, bool] = (False, False)) -> tuple[np.ndarray, np.ndarray]:
         """The context's toned form (target id, -1 for none) and its probability per key (`decisions`)."""
-        return self.decisions.decide(key_ids, capitals, shows_mark, inside_capitals, observed, other_keys)
+        return self.decisions.decide(key_ids, capitals, shows_mark, inside_capitals, observed, other_keys, cut)
 
     def profile(self, tokens: list[Token]) -> TextProfile:
         """How the text of `tokens` was damaged (`damage`)."""
@@ -120,14 +122,15 @@ class Restorer:
         """`find_edits` on text whose words are already mended; a paragraph wrapped over lines is
         read whole (`without_soft_wraps`), its lines' clean-up judged line by line."""
         lines = tokenize_text(text)
-        tokens = without_soft_wraps(lines)
+        tokens = outer_boundaries_once(without_soft_wraps(lines))
         ids = self.vocabulary.ids
         own_keys = np.array([ids(t.text)[0] if t.text else BOUNDARY_ID for t in tokens], dtype=np.int32)
         profile = self.profile(tokens)
         garbled = profile.garble > 0 and bool(self.channel.tokens)
+        cut = cut_ends(tokens)
         other_keys = None
         if garbled:
-            keys, key_confidence, other_keys = self.key_decoder.decode(text, tokens, own_keys, profile)
+            keys, key_confidence, other_keys = self.key_decoder.decode(text, tokens, own_keys, profile, cut)
         elif profile.vietnamese_letters:
             keys, key_confidence = own_keys, None  # no English-model OCR: an unknown word is a name
         else:
@@ -135,7 +138,7 @@ class Restorer:
         marks_shown = np.array([shows_mark(t.text) for t in tokens], dtype=bool) if garbled else None
         spelled = [core(t.text).lower() for t in tokens] if garbled else None
         best, prob = self.decide(keys, np.array([capitalised(t.text) for t in tokens], dtype=bool), marks_shown,
-                                 inside_sentence_capitals(tokens), spelled, other_keys)
+                                 inside_sentence_capitals(tokens), spelled, other_keys, cut)
         if other_keys:  # the toned context read a garbled word as another key: its form says which
             for at in other_keys:
                 key = self.vocabulary.ids(self.vocabulary.targets[int(best[at])])[0] if best[at] >= 0 else keys[at]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sohoa.diacritics.restore.ngrams import DISCOUNT
+from sohoa.diacritics.restore.tokens import CUT_ID
 
 KEY_TRIGRAM_MIN_COUNT = 3
 """Key trigrams seen fewer times are dropped from the model file (the key bigrams keep those
@@ -73,8 +74,17 @@ class KeyNgrams:
         i = int(np.searchsorted(codes, code))
         return int(self.bigram_counts[i]) if i < len(codes) and codes[i] == code else 0
 
+    def logp1(self, key: int) -> float:
+        """log P(key), smoothed."""
+        return math.log((float(self.unigram_counts[key]) + 0.5) / self._total)
+
     def logp2(self, first: int, second: int) -> float:
-        """log P(second | first), absolute discounting with Kneser–Ney style back-off."""
+        """log P(second | first), absolute discounting with Kneser–Ney style back-off (a
+        `CUT_ID` first: log P(second); a `CUT_ID` second: 0, nothing to predict)."""
+        if second == CUT_ID:
+            return 0.0
+        if first == CUT_ID:
+            return self.logp1(second)
         code = first * self.n_keys + second
         codes = self.bigram_codes
         i = int(np.searchsorted(codes, code))
@@ -85,7 +95,10 @@ class KeyNgrams:
         return math.log(max(count - DISCOUNT, 0.0) / first_total + max(backoff, BACKOFF_FLOOR) * unigram)
 
     def logp3(self, first: int, second: int, third: int) -> float:
-        """log P(third | first, second): the trigram's relative frequency, else 0.4 × the bigram."""
+        """log P(third | first, second): the trigram's relative frequency, else 0.4 × the bigram
+        (`CUT_ID` as in `logp2`: the n-gram after it)."""
+        if CUT_ID in (first, second, third):
+            return 0.0 if third == CUT_ID else self.logp1(third) if second == CUT_ID else self.logp2(second, third)
         n = self.n_keys
         code = (first * n + second) * n + third
         codes = self.trigram_codes

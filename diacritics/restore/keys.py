@@ -24,7 +24,7 @@ from sohoa.diacritics.restore.channel import CAPITAL_PRIORS, Channel
 from sohoa.diacritics.restore.damage import DamageProfiler, TextProfile
 from sohoa.diacritics.restore.key_lm import KeyNgrams
 from sohoa.diacritics.restore.settings import RestorerSettings
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID, LETTER_SIGNS, NUMBER_ID, UNKNOWN_ID, Token, ocr_letters
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, CUT_ID, LETTER_SIGNS, NUMBER_ID, UNKNOWN_ID, Token, ocr_letters
 from sohoa.diacritics.restore.vocabulary import Vocabulary
 from sohoa.diacritics.syllables import is_valid_key, strip_marks
 
@@ -223,9 +223,11 @@ class KeyDecoder:
             confidence[i] = weights[choice] / sum(weights)
         return keys, confidence
 
-    def decode(self, text: str, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile):
+    def decode(self, text: str, tokens: list[Token], own_keys: np.ndarray, profile: TextProfile,
+               cut: tuple[bool, bool] = (False, False)):
         """Viterbi over candidate keys; returns the keys, a per-position confidence and, per
-        position read otherwise than the path, its other keys with their share (`other_keys`)."""
+        position read otherwise than the path, its other keys with their share (`other_keys`).
+        `cut`: whether the text was cut off at its start and its end (`CUT_ID`)."""
         lattice = []
         english_marks = self.shows_english_model_marks(profile)
         for token, own in zip(tokens, own_keys.tolist()):
@@ -237,12 +239,17 @@ class KeyDecoder:
                 lattice.append(cands)
             else:
                 lattice.append([(own, 0.0)])
+        edge = (CUT_ID if cut[0] else BOUNDARY_ID, CUT_ID if cut[1] else BOUNDARY_ID)
+        if cut[0] and lattice[0] == [(BOUNDARY_ID, 0.0)]:
+            lattice[0] = [(CUT_ID, 0.0)]
+        if cut[1] and lattice[-1] == [(BOUNDARY_ID, 0.0)]:
+            lattice[-1] = [(CUT_ID, 0.0)]
         bigram = functools.lru_cache(maxsize=None)(self.key_lm.logp2)
         scores = [c for _, c in lattice[0]]
         back: list[list[int]] = [[0] * len(lattice[0])]
         for i in range(1, len(lattice)):
             prev, cur = lattice[i - 1], lattice[i]
-            if len(prev) == 1 and prev[0][0] == BOUNDARY_ID and len(cur) == 1:
+            if len(prev) == 1 and prev[0][0] in (BOUNDARY_ID, CUT_ID) and len(cur) == 1:
                 scores = [scores[0] + cur[0][1]]
                 back.append([0])
                 continue
@@ -262,21 +269,23 @@ class KeyDecoder:
         path.reverse()
         tri = functools.lru_cache(maxsize=None)(self.key_lm.logp3)
         if self.key_lm.has_trigrams:
-            path = self._trigram_sweeps(lattice, path, tri)
+            path = self._trigram_sweeps(lattice, path, tri, edge)
         keys = np.array([lattice[i][j][0] for i, j in enumerate(path)], dtype=np.int32)
         confidence = np.ones(len(keys))
         for i, cands in enumerate(lattice):
             if len(cands) < 2:
                 continue
-            left = keys[i - 1] if i else BOUNDARY_ID
-            right = keys[i + 1] if i + 1 < len(keys) else BOUNDARY_ID
+            left = keys[i - 1] if i else edge[0]
+            right = keys[i + 1] if i + 1 < len(keys) else edge[1]
             local = [c + bigram(int(left), k) + bigram(k, int(right)) for k, c in cands]
             top = max(local)
             weights = [math.exp(v - top) for v in local]
             confidence[i] = weights[path[i]] / sum(weights)
-        return keys, confidence, self.other_keys(lattice, keys, tri)
+        others = self.other_keys(lattice, keys, tri, edge)
+        return np.where(keys == CUT_ID, BOUNDARY_ID, keys).astype(np.int32), confidence, others
 
-    def other_keys(self, lattice, keys: np.ndarray, tri) -> dict[int, list[tuple[int, float]]]:
+    def other_keys(self, lattice, keys: np.ndarray, tri,
+                   edge: tuple[int, int] = (BOUNDARY_ID, BOUNDARY_ID)) -> dict[int, list[tuple[int, float]]]:
         """Position → [(key id, share)] of the keys other than the chosen one that the channel
         and the key trigrams around it (the neighbours as chosen) leave at least
         `1 - lm_unsure` of the mass, likeliest first, at most `OTHER_KEYS`: the toned trigram
@@ -286,7 +295,7 @@ class KeyDecoder:
         if not self.key_lm.has_trigrams:
             return {}
         n, found = len(lattice), {}
-        key = lambda i: int(keys[i]) if 0 <= i < n else BOUNDARY_ID  # noqa: E731
+        key = lambda i: int(keys[i]) if 0 <= i < n else edge[i >= n]  # noqa: E731
         for i, cands in enumerate(lattice):
             if len(cands) < 2:
                 continue
@@ -301,13 +310,15 @@ class KeyDecoder:
                 found[i] = others
         return found
 
-    def _trigram_sweeps(self, lattice, path: list[int], tri) -> list[int]:
-        """Revisit each uncertain word with the key trigram model (`tri`), neighbours fixed."""
+    def _trigram_sweeps(self, lattice, path: list[int], tri,
+                        edge: tuple[int, int] = (BOUNDARY_ID, BOUNDARY_ID)) -> list[int]:
+        """Revisit each uncertain word with the key trigram model (`tri`), neighbours fixed
+        (`edge`: what lies before the text and after it)."""
         path = list(path)
         n = len(lattice)
 
         def key(i: int) -> int:
-            return lattice[i][path[i]][0] if 0 <= i < n else BOUNDARY_ID
+            return lattice[i][path[i]][0] if 0 <= i < n else edge[i >= n]
 
         for _ in range(TRIGRAM_SWEEPS):
             changed = False

@@ -9,7 +9,7 @@ import numpy as np
 
 from sohoa.diacritics.restore.channel import Channel
 from sohoa.diacritics.restore.settings import RestorerSettings
-from sohoa.diacritics.restore.tokens import BOUNDARY_ID
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, CUT_ID
 from sohoa.diacritics.restore.toned_lm import TonedLM
 from sohoa.diacritics.restore.topics import DocumentTopics
 from sohoa.diacritics.restore.vocabulary import Vocabulary
@@ -43,7 +43,8 @@ class ToneRescorer:
                 keep: np.ndarray | None = None, shows_mark: np.ndarray | None = None,
                 readings: dict[int, Counter] | None = None, contested: np.ndarray | None = None,
                 inside_capitals: np.ndarray | None = None, observed: Sequence[str] | None = None,
-                other_keys: dict[int, list[tuple[int, float]]] | None = None) -> None:
+                other_keys: dict[int, list[tuple[int, float]]] | None = None,
+                cut: tuple[bool, bool] = (False, False)) -> None:
         """Re-weigh, in place, the words the decision lists are unsure of with the toned n-gram
         model: a choice scores its log prior + `lm_weight` · log P(its n-grams), the four
         four-grams that hold it (a model without four-grams: its three trigrams). Three words of
@@ -73,6 +74,8 @@ class ToneRescorer:
         key reading left some mass (`keys.KeyDecoder.other_keys`): the word is re-weighed with
         their commonest forms among its candidates, each form's prior its key's share times its
         share of the key, so that the toned context may choose another key ('chỉ số hài lòng').
+        `cut`: whether the text was cut off at its start and its end: the n-grams there read
+        `CUT_ID`, not a boundary.
         """
         lm, vocabulary, settings = self.lm, self.vocabulary, self.settings
         unsure = (vocabulary.n_cands[key_ids] >= 2) & (target >= 0) & (prob < settings.lm_unsure)
@@ -136,6 +139,10 @@ class ToneRescorer:
         boundary = np.full(PADDING, n_targets + BOUNDARY_ID, np.int64)
         padded = np.concatenate([boundary, np.where(target >= 0, target.astype(np.int64),
                                                     n_targets + key_ids.astype(np.int64)), boundary])
+        if cut[0]:
+            padded[:PADDING + 1] = CUT_ID
+        if cut[1]:
+            padded[-PADDING - 1:] = CUT_ID
         reach = lm.order - 1  # unsure words this close read each other through the n-grams
         chain_start = np.r_[True, np.diff(unsure) > reach]
         chain_id = np.cumsum(chain_start) - 1

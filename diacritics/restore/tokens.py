@@ -41,6 +41,11 @@ UNKNOWN = "<unk>"  # a rare or foreign word
 NUMBER = "<num>"   # any run of digits
 RESERVED_KEYS = (BOUNDARY, UNKNOWN, NUMBER)
 BOUNDARY_ID, UNKNOWN_ID, NUMBER_ID = 0, 1, 2
+CUT_ID = -2
+"""Where a text was cut off from the text around it (`cut_ends`: a line taken alone that opens
+and ends as the lines inside a wrapped paragraph do): no key nor word, and no boundary either.
+The n-gram models read the n-grams that reach past it from after it, and predict nothing there;
+the decision lists use no window that reaches it."""
 
 
 class Token(NamedTuple):
@@ -100,8 +105,43 @@ def without_soft_wraps(tokens: list[Token]) -> list[Token]:
 
 def _wraps(before: Token, after: Token, next_after: Token) -> bool:
     """Whether a line ending in `before` goes on in the next line's `after` (see `without_soft_wraps`)."""
-    if not before.text or not (before.text[-1].isalnum() or before.text == ","):
+    return _ends_mid_sentence(before) and _goes_on_with(after, next_after)
+
+
+def _ends_mid_sentence(last: Token) -> bool:
+    """Whether a line ending in `last` stops inside a sentence: in a word, a number or a comma."""
+    return bool(last.text) and (last.text[-1].isalnum() or last.text == ",")
+
+
+def _goes_on_with(first: Token, second: Token) -> bool:
+    """Whether a line opening with `first` (then `second`) goes on from a line before it: a
+    lower-case word that is no list label ('a)', 'b.')."""
+    if not first.text[:1].isalpha() or not first.text[:1].islower():
         return False
-    if not after.text[:1].isalpha() or not after.text[:1].islower():
-        return False
-    return not (len(after.text) == 1 and next_after.text in (")", "."))
+    return not (len(first.text) == 1 and second.text in (")", "."))
+
+
+def cut_ends(tokens: list[Token]) -> tuple[bool, bool]:
+    """Whether a line taken alone (`tokens`, a `tokenize_text` of one line, line breaks before and
+    after it aside) was cut off from the line before it and from the line after it, as the lines
+    inside a wrapped paragraph are: it opens as a line that goes on (`without_soft_wraps`), and
+    then also ends where such a line is wrapped. Its models then read no boundary there
+    (`CUT_ID`). A line opening with a capital (a heading, a table cell, a paragraph's first
+    line) keeps the boundary after it, and a text of several lines (once its soft wraps are
+    joined) is read whole, its edges taken as they come."""
+    words = [n for n, t in enumerate(tokens) if t.text]
+    if not words or any(not t.text for t in tokens[words[0]:words[-1]]):
+        return False, False
+    first, last = tokens[words[0]], tokens[words[-1]]
+    opens_cut = _goes_on_with(first, tokens[words[0] + 1] if words[0] + 1 < len(tokens) else Token(0, 0, ""))
+    return opens_cut, opens_cut and _ends_mid_sentence(last)
+
+
+def outer_boundaries_once(tokens: list[Token]) -> list[Token]:
+    """`tokens` with the line breaks before the first word and after the last one read as the
+    one boundary that opens and closes every text (they hold no word: the models read them
+    alike, and the edges stay where `cut_ends` looks)."""
+    words = [n for n, t in enumerate(tokens) if t.text]
+    if not words:
+        return tokens
+    return [tokens[0], *tokens[words[0]:words[-1] + 1], tokens[-1]]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sohoa.diacritics.restore.ngrams import DISCOUNT
+from sohoa.diacritics.restore.tokens import CUT_ID
 
 TONED_TRIGRAM_MIN_COUNT = 2
 """Trigrams seen once are dropped: on held-out news outside the benchmark, keeping them gains
@@ -105,8 +106,20 @@ class TonedLM:
         return np.where(hit & kept, _dequantise(_at(logp, idx)), gamma + lower)
 
     def logp(self, *tokens: np.ndarray) -> np.ndarray:
-        """log P(last | the ones before), elementwise, for three tokens or four."""
-        return self.logp3(*tokens) if len(tokens) == 3 else self.logp4(*tokens)
+        """log P(last | the ones before), elementwise, for three tokens or four; where a token is
+        `CUT_ID`, the n-gram after it, and 0 where the last one is (nothing to predict)."""
+        tokens = tuple(np.asarray(t, dtype=np.int64) for t in tokens)
+        cut = [t == CUT_ID for t in tokens]
+        if not any(c.any() for c in cut):
+            return self.logp3(*tokens) if len(tokens) == 3 else self.logp4(*tokens)
+        safe = tuple(np.where(c, 0, t) for c, t in zip(cut, tokens))
+        out = self.logp3(*safe) if len(safe) == 3 else self.logp4(*safe)
+        for k in range(len(safe) - 1):  # a cut in the context: the n-gram after it
+            rest = safe[k + 1:]
+            shorter = (self.unigram_logp[rest[0]] if len(rest) == 1 else self.logp2(*rest) if len(rest) == 2
+                       else self.logp3(*rest))
+            out = np.where(cut[k], shorter, out)
+        return np.where(cut[-1], 0.0, out)  # the cut itself: no word to predict
 
     def fit(self, padded: np.ndarray, at: np.ndarray, forms: np.ndarray) -> np.ndarray:
         """log P of the n-grams around each position `at` of the token stream `padded` (three

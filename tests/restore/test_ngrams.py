@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 from sohoa.diacritics.plausibility import SyllableModel
 from sohoa.diacritics.restore.key_lm import KeyNgrams, build_key_ngrams
 from sohoa.diacritics.restore.ngrams import NgramModel
+from sohoa.diacritics.restore.tokens import BOUNDARY_ID, CUT_ID
 from sohoa.diacritics.restore.toned_lm import build_toned_lm
 
 STREAM = np.array([0, 3, 4, 5, 0, 3, 4, 6, 0, 3, 4, 5, 0, 4, 5, 0], np.int32)
@@ -48,3 +49,12 @@ def test_key_bigram_probabilities_of_a_context_sum_to_at_most_one(tokens):
     for b in set(tokens):
         total = sum(math.exp(model.logp2(b, c)) for c in range(6))
         assert total <= 1.0 + 1e-9
+
+
+def test_the_key_model_reads_past_a_cut_and_predicts_nothing_there():
+    model = build_key_ngrams(STREAM, 7, bigram_min_count=1, trigram_min_count=2)
+    assert model.logp2(CUT_ID, 5) == model.logp1(5) != model.logp2(BOUNDARY_ID, 5)
+    assert model.logp2(5, CUT_ID) == 0.0
+    assert model.logp3(CUT_ID, 4, 5) == model.logp2(4, 5)
+    assert model.logp3(3, CUT_ID, 5) == model.logp1(5)
+    assert model.logp3(3, 4, CUT_ID) == 0.0

@@ -598,6 +598,45 @@ def test_short_garbled_lines_are_decoded_alone(line, expected):
     assert restore(load_default_restorer(), line) == expected
 
 
+# -- a line taken alone, cut off from the lines around it ----------------------------------
+@pytest.mark.parametrize("text, cut", [
+    ("cac nuoc lon ngay cang gay", (True, True)),
+    ("tăng trưởng kinh tế năm 2025,", (True, True)),
+    ("cac nuoc lon ngay cang gay\n", (True, True)),
+    ("\r\ncac nuoc lon ngay cang gay\r\n\n", (True, True)),
+    ("thi hành Quyết định này./.", (True, False)),
+    ("gắt, xung đột giữa các bên;", (True, False)),
+    ("Nghị quyết có hiệu lực từ ngày ký.", (False, False)),
+    ("Điều 5. Trách nhiệm thi hành", (False, False)),
+    ("CONG HOA XA HOI CHU NGHIA VIET NAM", (False, False)),
+    ("a) Tổ chức thực hiện", (False, False)),
+    ("(Kèm theo Quyết định số 12)", (False, False)),
+    ("2025 la nam", (False, False)),
+    ("cac nuoc lon\nngay cang gay", (False, False)),
+    (",", (False, False)),
+    ("", (False, False)),
+])
+def test_a_line_alone_is_cut_off_where_it_opens_as_a_wrapped_line_goes_on(text, cut):
+    from sohoa.diacritics.restore.tokens import cut_ends, tokenize_text
+
+    assert cut_ends(tokenize_text(text)) == cut
+
+
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("line, expected", [
+    # with a boundary after it, a capital ending a line reads as a name ('Nhung'); a line that
+    # ends no sentence was cut off, and the word opens the next sentence
+    ("hoat dong cua cac co quan, don vi; Nhung", "hoạt động của các cơ quan, đơn vị; Những"),
+    ("kinh doanh lon... Nhung", "kinh doanh lớn... Nhưng"),
+    ("hoat dong cia cac co quan, don vi; Nhiing", "hoạt động của các cơ quan, đơn vị; Những"),
+    ("hoat dong cua cac co quan, don vi; Nhung\n", "hoạt động của các cơ quan, đơn vị; Những\n"),
+])
+def test_a_line_cut_off_mid_sentence_reads_its_edge_without_a_boundary(line, expected):
+    from sohoa.diacritics.restore import load_default_restorer
+
+    assert restore(load_default_restorer(), line) == expected
+
+
 # -- a document's own sure readings ----------------------------------------------------------
 @pytest.mark.shipped_model
 def test_a_document_reads_a_key_only_where_the_context_is_sure():

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sohoa.diacritics.restore.toned_lm import TonedLM, build_toned_lm, lm_tokens
 from sohoa.diacritics.restore.model import RestorerModel
 from sohoa.diacritics.restore.settings import SETTINGS
+from sohoa.diacritics.restore.tokens import CUT_ID
 from sohoa.diacritics.restore.train import build_model
 
 # 'de' is 'để' twice as often as 'dễ', and only the word after it tells which: 'để làm', 'dễ dàng'.
@@ -236,3 +237,18 @@ def test_the_joint_search_finds_the_best_scoring_choice_of_every_combination(see
     picks = [int(np.flatnonzero(cands[row] == chosen[p])[0]) for row, p in enumerate(at)]
     assert np.array_equal(np.delete(chosen, at), np.delete(padded, at))  # only the chain's words change
     assert score(chosen, picks) == pytest.approx(best)
+
+
+def test_the_toned_model_reads_the_n_grams_after_a_cut_and_predicts_nothing_there():
+    stream = np.array([0, 1, 2, 3, 5, 1, 2, 4] * 6)
+    lm = build_toned_lm(stream, vocab=6)
+    a, b, c, d = (np.array([k]) for k in (0, 1, 2, 3))
+    cut = np.array([CUT_ID])
+    assert np.array_equal(lm.logp(cut, b, c, d), lm.logp3(b, c, d))
+    assert np.array_equal(lm.logp(a, cut, c, d), lm.logp2(c, d))
+    assert np.array_equal(lm.logp(a, b, cut, d), lm.unigram_logp[d])
+    assert lm.logp(a, b, c, cut).tolist() == [0.0]
+    assert np.array_equal(lm.logp(cut, c, d), lm.logp2(c, d))
+    # only the rows that hold a cut read otherwise
+    mixed = lm.logp(np.array([0, CUT_ID]), np.array([1, 1]), np.array([2, 2]), np.array([3, 3]))
+    assert mixed[0] == lm.logp4(a, b, c, d)[0] and mixed[1] == lm.logp3(b, c, d)[0]
