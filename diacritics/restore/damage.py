@@ -52,10 +52,16 @@ VIETNAMESE_ONLY = _letters_outside_latin1()
 """Letters of Vietnamese outside Latin-1 ('ă', 'ơ', 'ư', 'đ', 'ạ', 'ộ'…). Tesseract's English model
 writes none of them: on the benchmark's English-model pages and 8 more of held-out text (13,383
 words), not one word has one."""
-VIETNAMESE_LETTER_WORDS = 3
-"""Syllables written with such letters that prove a text is no English-model OCR (and at least
-`VIETNAMESE_LETTER_SHARE` of its words)."""
+VIETNAMESE_LETTER_WORDS = 1
+"""Syllables written with such letters that prove a text is no English-model OCR, once they are
+at least `VIETNAMESE_LETTER_SHARE` of its words: one in a short line ('Chạy lệnh: python
+xu_ly_du_lieu.py', 'Class NguoiDung có các thuộc tính hoTen'), whose English words, names and
+identifiers are then no garble to read again. The English model writes no such letter in 13,383
+words; the share keeps a page of garble with a word or two typed over it garble."""
 VIETNAMESE_LETTER_SHARE = 0.1
+GARBLE_PROOF_WORDS = 3
+"""... and in a text that also shows the English model's own spellings ('m6t', 'dugc', 'quyét'),
+whose Vietnamese letters a stage before may have put in."""
 LATIN1_MARKS_WORDS = 8
 """Words a text must have for its marks, shown without one Vietnamese-only letter, to prove it
 English-model OCR. 59 % of the words of correct text have such a letter (train-split legal and
@@ -116,7 +122,13 @@ class DamageProfiler:
                         n_bad_marks += n
         # A text that shows right marks is clean until enough unmarked words say otherwise: in a
         # short line ('Lê Trung Chinh') two unmarked words prove no lost marks
-        vietnamese_letters = n_vietnamese >= max(VIETNAMESE_LETTER_WORDS, VIETNAMESE_LETTER_SHARE * n_words)
+        # Letters the English model never writes prove a text is none of its OCR: one syllable
+        # with them in a short line, three where the text also shows the model's own spellings
+        # ('m6t', 'dugc', 'quyét'), which a stage before may have read in part ('céng' read as
+        # the legacy encoding's 'cộng')
+        signed = n_odd_shapes + n_known_garble > 0
+        vietnamese_letters = n_vietnamese >= max(GARBLE_PROOF_WORDS if signed else VIETNAMESE_LETTER_WORDS,
+                                                 VIETNAMESE_LETTER_SHARE * n_words)
         # A Vietnamese shape under marks no Vietnamese spelling allows ('viéc', 'quyét') is the
         # English model's own signature, which neither correct nor de-accented text shows: it
         # counts twice, where a rare unmarked word may as well be a name; so does a garbled

@@ -684,6 +684,11 @@ def test_the_document_makes_its_own_readings_likelier_than_the_corpus_does():
     "Pep từng ví Jesus như một quả dưa hấu, bổ ra mới biết ngon hay không.",
     "Robin van Persie đã thực hiện pha ăn vạ khiến hậu vệ Dusko Tosic của Besiktas dính thẻ đỏ trong trận derby "
     "Istanbul.",
+    # one letter outside Latin-1 in a short line ('ạ', 'ộ', 'ư', 'ớ') is proof enough
+    "Chạy lệnh: python xu_ly_du_lieu.py --dau-vao du_lieu_tho",
+    "Class NguoiDung có các thuộc tính hoTen, ngaySinh, diaChi.",
+    "Protein, lipit, gluxit, vitamin và khoáng chất là các nhóm dinh dưỡng chính.",
+    "Cíu, cíu! Ai cíu tui với!!!",
 ])
 def test_names_and_foreign_words_in_correct_text_are_no_garble(line):
     # letters outside Latin-1 ('ư', 'ộ', 'đ') are no English-model OCR: the unknown words beside
@@ -698,6 +703,23 @@ def test_names_and_foreign_words_in_correct_text_are_no_garble(line):
 
 
 @pytest.mark.shipped_model
+@pytest.mark.parametrize("text, expected", [
+    ("Ong Nguyen Van Nam la chu tich xa Tan Phu.", "Ông Nguyễn Văn Nam là chủ tịch xã Tân Phú."),
+    ("Danh sach van dong vien: Nguyen Van Toan, Tran Minh Duc.",
+     "Danh sách vận động viên: Nguyễn Văn Toàn, Trần Minh Đức."),
+    # one word typed with its marks ('Ủy', 'Đêm') proves no English-model OCR, and the rest,
+    # names and a heading's capitals with it, is still restored
+    ("Ủy Ban Nhan Dan Tinh Quang Nam", "Ủy Ban Nhân Dân Tỉnh Quảng Nam"),
+    ("Trường Dai Hoc Bach Khoa Ha Noi", "Trường Đại Học Bách Khoa Hà Nội"),
+    ("Đêm nay Ha Noi co mua", "Đêm nay Hà Nội có mưa"),
+])
+def test_names_in_de_accented_text_are_restored_with_it(text, expected):
+    from sohoa.diacritics.pipeline import repair
+
+    assert repair(text).text == expected
+
+
+@pytest.mark.shipped_model
 def test_english_model_garble_writes_no_vietnamese_only_letter():
     from sohoa.diacritics.restore import load_default_restorer
     from sohoa.diacritics.restore.tokens import tokenize_text
@@ -705,6 +727,21 @@ def test_english_model_garble_writes_no_vietnamese_only_letter():
     garbled = "Cong tac xay dung Pang, t6 chirc Dai hoi dugc tang cuong ciia tinh, nhiém vu c6 két qua."
     profile = load_default_restorer().profile(tokenize_text(garbled))
     assert not profile.vietnamese_letters and profile.garble > 0.5
+    # a word typed over it with a letter English-model OCR never writes leaves it garble
+    profile = load_default_restorer().profile(tokenize_text(garbled.replace("Pang", "Đảng")))
+    assert not profile.vietnamese_letters and profile.garble > 0.5
+    # and so does a short line beside the English model's own spellings ('m6t', 't6', 'chtic'),
+    # whose one Vietnamese letter a stage before may have put in (a legacy encoding's 'cộng')
+    profile = load_default_restorer().profile(tokenize_text("AV (m6t t6 chtic bao mat) vita cộng bé danh sdch"))
+    assert not profile.vietnamese_letters
+
+
+@pytest.mark.shipped_model
+def test_a_garbled_line_a_legacy_encoding_reads_in_part_is_restored_as_garble():
+    from sohoa.diacritics.pipeline import repair
+
+    assert repair("AV (m6t t6 chtic bao mat) vita céng bé danh sdch").text == \
+        "AV (một tổ chức bảo mật) vừa công bố danh sách"
 
 
 @pytest.mark.shipped_model
