@@ -207,7 +207,9 @@ class DamageProfiler:
             long = {k for k in line if len(tokens[k].text) >= 3 and tokens[k].text[0].islower()}
             foreign = {k for k in long if foreign_spelling(tokens[k].text) and not self.written_by_ocr(tokens[k].text)}
             if len(long) >= FOREIGN_PHRASE_WORDS and 2 * len(foreign) > len(long):
-                found.update(k for k in line if not _garbled_syllable(tokens[k].text))
+                # its numbers too: '18 million' in English is no English-model '1a' (là)
+                found.update(k for k in range(line[0], line[-1] + 1)
+                             if tokens[k].text and not _garbled_syllable(tokens[k].text))
         return found
 
     def is_common(self, key_id: int) -> bool:
