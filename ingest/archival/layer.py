@@ -653,9 +653,9 @@ def layer_ops(record: dict, width: float, height: float, point: Callable[[float,
                     gap = max(spans[k + 1][0] - u1, 0.05 * size)
                     if layout.gap_marks and gap > BRIDGE * size:
                         space = GAP_MARK_SPACE * size
-                        ops.append(f"{100 * space / (half * size):.2f} Tz <0020> Tj")
-                        ops.append(f"{100 * (gap - 2 * space) / (half * size):.2f} Tz <{font.encode(ROW_MARK).hex()}> Tj")
-                        ops.append(f"{100 * space / (half * size):.2f} Tz <0020> Tj")
+                        spacer = f"{100 * space / (half * size):.2f} Tz <0020> Tj"
+                        ops += [spacer, f"{100 * (gap - 2 * space) / (half * size):.2f} Tz "
+                                        f"<{font.encode(ROW_MARK).hex()}> Tj", spacer]
                     else:
                         ops.append(f"{100 * gap / (half * size):.2f} Tz <0020> Tj")
     def mark(left: float, right: float, top: float, bottom: float, size: float, scale: str = ".2f") -> None:
