@@ -83,12 +83,13 @@ def _read_again(page_word: OcrWord, cell_word: OcrWord) -> bool:
     read across two cells, '30.29.', holds another cell's text too and is not taken so)."""
     from sohoa.ingest.layout import plain_letters
 
-    letters = plain_letters(cell_word.text)
     a, b = page_word.bbox, cell_word.bbox
     w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
     area = (b[2] - b[0]) * (b[3] - b[1])
-    return bool(letters) and w > 0 and h > 0 and area > 0 and w * h >= READ_AGAIN_SHARE * area \
-        and letters == plain_letters(page_word.text)
+    if not (w > 0 and h > 0 and area > 0 and w * h >= READ_AGAIN_SHARE * area):
+        return False  # the boxes first: most pairs of words lie apart, and their letters cost more
+    letters = plain_letters(cell_word.text)
+    return bool(letters) and letters == plain_letters(page_word.text)
 
 
 _NUMBER = re.compile(r"^\d+([.,/]\d+)*[.,]?$")

@@ -9,7 +9,7 @@ Every building block once, for the page worker and the table step alike:
   level), which measures the skew of a page's text (`page_skew`, `text_skew`) and whether it
   lies on its side (`quarter_turn`), each trial turn of one mask measured once (`TurnSharpness`,
   shared by `quarter_turn` and `page_skew` through `quarter_profiles`); `rule_skew` measures
-  the tilt of long rules (Hough);
+  the tilt of long rules (each rule's own direction, `rule_directions`);
 - `rotate`, `rotate_quarter`, `straighten`;
 - ruled lines: `find_rules` (the long rules, longer than any text stroke: erased before OCR,
   read by the layout as table rows), `table_grids` (the grids they form), `rule_turn` (the turn
@@ -168,30 +168,56 @@ def text_skew(grey: np.ndarray, max_angle: float = 3.0, half: np.ndarray | None 
     return round(float(level_angle(ink, max_angle, 0.25, 0.05)), 2)
 
 
+RULE_GAP = 12
+"""Pixels (half size) of a break in a rule still read as one rule: a scan's dropout, a crossing."""
+
+MAX_RULE_SKEW = 5.0
+"""Degrees: the most a long rule may be tilted and still measure the page's tilt."""
+
+
 def rule_skew(grey: np.ndarray, dpi: int = 300) -> float:
-    """Skew in degrees (counter-clockwise positive, as cv2 rotates) from the long rules, found
-    with a Hough transform on the half-size page; a page without them: `text_skew`."""
+    """Skew in degrees (counter-clockwise positive, as cv2 rotates) from the long rules of the
+    half-size page: each rule's own direction (`rule_directions`), the median weighted by
+    length; a page without them: `text_skew`."""
     ink = half_ink(grey)
     # a kernel short enough that a rule tilted by a few degrees still fills it
     lines_mask = _line_open(ink, max(15, int(25 * dpi / 300)), across=True)
-    width = ink.shape[1]
-    segments = cv2.HoughLinesP(lines_mask, 1, math.pi / 1800, threshold=80,
-                               minLineLength=width // 6, maxLineGap=12)
-    if segments is None:
+    found = rule_directions(lines_mask, min_length=ink.shape[1] // 6)
+    if not found:
         return text_skew(grey, half=ink)
-    angles, weights = [], []
-    for x0, y0, x1, y1 in segments.reshape(-1, 4):
-        if x1 == x0:
-            continue
-        angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
-        if abs(angle) <= 5:
-            angles.append(angle)
-            weights.append(math.hypot(x1 - x0, y1 - y0))
-    if not angles:
-        return text_skew(grey, half=ink)
+    angles, weights = zip(*found)
     order = np.argsort(angles)
     cumulative = np.cumsum(np.asarray(weights)[order])
     return float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def rule_directions(lines_mask: np.ndarray, min_length: int) -> list[tuple[float, int]]:
+    """(degrees, length in pixels) of every rule at least `min_length` long in a mask of the
+    long horizontal runs of ink: the principal axis of the rule's pixels (its second moments),
+    a least-squares line through all of them, so its precision is not a Hough transform's
+    angle step. Breaks of up to RULE_GAP pixels are bridged; a blob that is no line (its
+    pixels spread across it more than a tenth as far as along it) and a rule tilted more than
+    MAX_RULE_SKEW give nothing."""
+    bridged = cv2.morphologyEx(lines_mask, cv2.MORPH_CLOSE, np.ones((1, RULE_GAP + 1), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bridged, connectivity=8)
+    found = []
+    for k in range(1, count):
+        x, y, width, height = (int(v) for v in stats[k, :4])
+        if width < min_length:
+            continue
+        pixels = ((labels[y:y + height, x:x + width] == k) & (lines_mask[y:y + height, x:x + width] > 0))
+        m = cv2.moments(pixels.astype(np.uint8), binaryImage=True)
+        if m["m00"] == 0:
+            continue
+        mu20, mu02, mu11 = m["mu20"] / m["m00"], m["mu02"] / m["m00"], m["mu11"] / m["m00"]
+        spread = math.hypot(mu20 - mu02, 2 * mu11)  # the two axes' variances are (mu20 + mu02 ± spread) / 2
+        along, across = (mu20 + mu02 + spread) / 2, (mu20 + mu02 - spread) / 2
+        if across > 0.01 * along:  # a spread across over a tenth of that along: no line
+            continue
+        angle = 0.5 * math.degrees(math.atan2(2 * mu11, mu20 - mu02))
+        if abs(angle) <= MAX_RULE_SKEW:
+            found.append((angle, width))
+    return found
 
 
 def rotate(image: np.ndarray, angle: float, fill: int | tuple[int, ...] | None = None) -> np.ndarray:

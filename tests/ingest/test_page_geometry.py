@@ -48,6 +48,28 @@ def test_a_table_grid_a_little_off_level_asks_for_a_turn(tilt):
     assert rule_turn(page, _grids(page)) == pytest.approx(-tilt, abs=0.15)
 
 
+@pytest.mark.parametrize("tilt", [-2.3, -0.2, 0.15, 0.4, 1.3, 3.1])
+def test_the_tilt_of_rules_is_measured_finer_than_a_tenth_of_a_degree(tilt):
+    """Each rule's own direction (a least-squares line through its pixels), not a Hough
+    transform's angle step: a Hough search in 0.1° steps read 0.4° as 0.33° and 0.15° as 0.11°."""
+    assert geometry.rule_skew(_table_page(tilt)) == pytest.approx(-tilt, abs=0.03)
+
+
+def test_a_broken_rule_is_one_rule_and_a_blob_is_none():
+    mask = np.zeros((600, 1200), np.uint8)
+    cv2.line(mask, (100, 100), (500, 104), 255, 2)  # one rule with a break of 8 pixels
+    cv2.line(mask, (508, 104), (900, 108), 255, 2)
+    cv2.rectangle(mask, (100, 300), (500, 560), 255, -1)  # a filled box: no direction of its own
+    found = geometry.rule_directions(mask, min_length=600)
+    assert len(found) == 1
+    angle, length = found[0]
+    assert length >= 790 and angle == pytest.approx(np.degrees(np.arctan2(8, 800)), abs=0.05)
+    assert geometry.rule_directions(mask, min_length=1000) == []
+    steep = np.zeros((600, 1200), np.uint8)
+    cv2.line(steep, (100, 100), (900, 250), 255, 2)  # more than MAX_RULE_SKEW off level
+    assert geometry.rule_directions(steep, min_length=200) == []
+
+
 def test_rules_far_off_the_text_s_level_ask_for_no_turn():
     page = _table_page(2.0)  # a grid two degrees off a page its text levelled: no table's rules
     assert geometry.rule_skew(page) == pytest.approx(-2.0, abs=0.15)
