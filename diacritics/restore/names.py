@@ -100,7 +100,7 @@ def readings_by_id(table: dict[str, dict[str, int]], vocabulary) -> dict[int, Co
     target_ids = vocabulary.target_ids
     readings = {}
     for key, forms in table.items():
-        key_id = vocabulary.ids(key)[0]
+        key_id = vocabulary.key_id(key)
         counts = Counter({target_ids[form]: n for form, n in forms.items() if form in target_ids})
         if counts and vocabulary.n_cands[key_id] >= 2:
             readings[int(key_id)] = counts

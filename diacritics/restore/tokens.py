@@ -80,14 +80,19 @@ def tokenize_text(text: str) -> list[Token]:
 
 def key_and_target(token: str) -> tuple[str, str | None]:
     """The context key of a token and, for words, the canonical lower-case toned target."""
+    return context_key(token), canonical(token.lower()) if token.isalpha() else None
+
+
+def context_key(token: str) -> str:
+    """The context key of a token: a word without its marks, lower case; NUMBER, UNKNOWN, or
+    the token itself (punctuation). The target's syllable parse is not needed for it."""
     if token.isalpha():
-        lower = token.lower()
-        return strip_marks(lower), canonical(lower)
+        return strip_marks(token.lower())
     if token.isdigit():
-        return NUMBER, None
+        return NUMBER
     if token.isalnum():
-        return UNKNOWN, None  # letters mixed with digits: an OCR garble or a code
-    return token, None
+        return UNKNOWN  # letters mixed with digits: an OCR garble or a code
+    return token
 
 
 def without_soft_wraps(tokens: list[Token]) -> list[Token]:

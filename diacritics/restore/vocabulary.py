@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sohoa.diacritics.restore.model import RestorerModel
-from sohoa.diacritics.restore.tokens import UNKNOWN_ID, key_and_target
+from sohoa.diacritics.restore.tokens import UNKNOWN_ID, context_key, key_and_target
 from sohoa.diacritics.syllables import has_marks, is_syllable
 
 
@@ -47,6 +47,11 @@ class Vocabulary:
             tid = self.target_ids.get(target, -1) if target is not None else -1
             found = self._ids[token] = (kid, tid)
         return found
+
+    def key_id(self, token: str) -> int:
+        """The key id of a token (`ids`' first half, without parsing its target)."""
+        found = self._ids.get(token)
+        return found[0] if found is not None else self.key_ids.get(context_key(token), UNKNOWN_ID)
 
     def target_is_syllable(self, target: int) -> bool:
         flag = self._syllable_targets.get(target)

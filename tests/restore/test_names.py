@@ -1,9 +1,12 @@
 """How a syllable written with a capital inside a sentence is toned: the name table and its use."""
 
-import pytest
+from collections import Counter
 
-from sohoa.diacritics.restore.names import (NameCounts, build_table, inside_sentence_capitals, read_table, table_path,
-                                            write_table)
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from sohoa.diacritics.restore.names import (NameCounts, build_table, inside_sentence_capitals, read_table,
+                                            readings_by_id, table_path, write_table)
 from sohoa.diacritics.restore.tokens import tokenize_text
 
 
@@ -55,3 +58,23 @@ def test_a_capital_inside_a_sentence_is_toned_as_a_name(text, expected):
 
     restorer = load_default_restorer()
     assert apply_edits(text, restorer.find_edits(text)) == expected
+
+
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyAĐÊÔƠƯáàảãạấầẩẫậéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ0123456789.,-Ŏ ", max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_a_token_s_key_alone_is_the_key_of_key_and_target(token):
+    """The name table's keys are turned into ids by their key alone (no parse of a target)."""
+    from sohoa.diacritics.restore.tokens import context_key, key_and_target
+
+    assert context_key(token) == key_and_target(token)[0]
+
+
+def test_the_name_table_in_ids_takes_each_key_s_own_id():
+    from sohoa.diacritics.restore import load_default_restorer
+
+    vocabulary = load_default_restorer().vocabulary
+    key = next(k for k in vocabulary.keys if vocabulary.n_cands[vocabulary.key_ids[k]] >= 2 and k.isalpha())
+    forms = [vocabulary.targets[t] for t, _ in vocabulary.model.candidates(vocabulary.key_ids[key])][:2]
+    readings = readings_by_id({key: {forms[0]: 5, forms[1]: 2}, "zzqx": {"zzqx": 3}}, vocabulary)
+    assert readings == {vocabulary.ids(key)[0]: Counter({vocabulary.target_ids[forms[0]]: 5,
+                                                          vocabulary.target_ids[forms[1]]: 2})}
