@@ -344,7 +344,13 @@ def rule_turn(grey: np.ndarray, grids, dpi: int = 300) -> float:
     hand-drawn line, a signature)."""
     if not grids:
         return 0.0
-    angle = rule_skew(grey, dpi)
+    return turn_after_levelling(rule_skew(grey, dpi))
+
+
+def turn_after_levelling(angle: float) -> float:
+    """A tilt measured (`rule_skew`) on a page its text levelled, as the turn to make: 0.0 under
+    MIN_TURN, and over MAX_RULE_TURN, where the long lines measured are no table's (a
+    signature's stroke, a stamp's frame, a hand-drawn line) and the text's level stands."""
     return 0.0 if abs(angle) < MIN_TURN or abs(angle) > MAX_RULE_TURN else angle
 
 

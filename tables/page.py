@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from sohoa.ingest.geometry import (MIN_TURN, RuleMasks, find_rules, rule_masks, rule_skew, stamp_sized, straighten,
-                                   table_grids, uncovered)
+                                   table_grids, turn_after_levelling, uncovered)
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import CellReading, TableRows
 from sohoa.tables.borderless import find_borderless_tables
@@ -66,8 +66,15 @@ def find_tables_and_cells(page: "PageImage", *, engine: "OcrEngine | None" = Non
     dpi = page.dpi or 300
     # the turn the page's rules still ask for, as the page step measured it; where it did not
     # (no grid there, or no page step: a text layer's picture), measured here (`rule_skew`
-    # falls back on the lines of text, which a borderless table needs level too)
-    angle = page.geometry.rule_turn if page.geometry.rule_turn is not None else rule_skew(grey, dpi)
+    # falls back on the lines of text, which a borderless table needs level too). A page the
+    # page step levelled by its text turns no further than a table's rules would ask
+    # (`turn_after_levelling`): its other long lines are a signature's, a stamp's frame
+    if page.geometry.rule_turn is not None:
+        angle = page.geometry.rule_turn
+    elif page.geometry.rules is not None:
+        angle = turn_after_levelling(rule_skew(grey, dpi))
+    else:
+        angle = rule_skew(grey, dpi)
     level = straighten(grey, angle)
     grids = page.geometry.grids
     if page.geometry.rules is None:  # no page step found the page's rules

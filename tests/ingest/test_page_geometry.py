@@ -117,6 +117,26 @@ def test_the_table_step_turns_the_page_by_the_measured_turn_instead_of_measuring
         (measured[0].header, measured[0].rows, measured[0].spans)
 
 
+def test_a_levelled_page_without_a_grid_is_not_turned_by_a_signature_s_stroke(monkeypatch):
+    from sohoa.ingest.ocr import NullEngine
+    from sohoa.tables import page as table_page
+
+    page = _prose_page()
+    cv2.line(page, (500, 2150), (1300, 2200), 0, 4)  # a signature's stroke, 3.6° off the text's level
+    page_geometry, _ = with_rules(page, PageGeometry(), 300)
+    assert page_geometry.grids == () and page_geometry.rule_turn is None
+    assert geometry.rule_skew(page) == pytest.approx(3.6, abs=0.2)
+    turns = []
+    real = table_page.straighten
+    monkeypatch.setattr(table_page, "straighten", lambda image, angle: turns.append(angle) or real(image, angle))
+    table_page.find_tables_on_page(PageImage("d", 1, page, 300, page_geometry), engine=NullEngine(), repair=False)
+    assert turns[0] == 0.0
+    # a picture no page step levelled (under a text layer) is levelled by what it shows
+    turns.clear()
+    table_page.find_tables_on_page(PageImage("d", 1, page, 300), engine=NullEngine(), repair=False)
+    assert turns[0] == pytest.approx(3.6, abs=0.2)
+
+
 def test_a_turned_grid_s_box_holds_its_turned_rules():
     from sohoa.tables.page import turned_grid
 
