@@ -171,6 +171,12 @@ def text_skew(grey: np.ndarray, max_angle: float = 3.0, half: np.ndarray | None 
 RULE_GAP = 12
 """Pixels (half size) of a break in a rule still read as one rule: a scan's dropout, a crossing."""
 
+RULE_BOW = 2.0
+"""Pixels (half size): how far a rule's pixels may stray, as a standard deviation, from a straight
+band of the rule's own thickness (a scan's slight bow; the rules of the real scans stray 1.2 px at
+most). A stroke that touches a rule (a signature, a hand-drawn line) spreads its pixels 8-12 px
+across it and would bend its direction, so such a shape measures nothing."""
+
 MAX_RULE_SKEW = 5.0
 """Degrees: the most a long rule may be tilted and still measure the page's tilt."""
 
@@ -195,9 +201,10 @@ def rule_directions(lines_mask: np.ndarray, min_length: int) -> list[tuple[float
     """(degrees, length in pixels) of every rule at least `min_length` long in a mask of the
     long horizontal runs of ink: the principal axis of the rule's pixels (its second moments),
     a least-squares line through all of them, so its precision is not a Hough transform's
-    angle step. Breaks of up to RULE_GAP pixels are bridged; a blob that is no line (its
-    pixels spread across it more than a tenth as far as along it) and a rule tilted more than
-    MAX_RULE_SKEW give nothing."""
+    angle step. Breaks of up to RULE_GAP pixels are bridged. A blob that is no line (its pixels
+    spread across it more than a tenth as far as along it), a rule with a stroke run into it
+    (its pixels stray from a straight band of its thickness by more than RULE_BOW) and a rule
+    tilted more than MAX_RULE_SKEW give nothing."""
     bridged = cv2.morphologyEx(lines_mask, cv2.MORPH_CLOSE, np.ones((1, RULE_GAP + 1), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bridged, connectivity=8)
     found = []
@@ -213,6 +220,9 @@ def rule_directions(lines_mask: np.ndarray, min_length: int) -> list[tuple[float
         spread = math.hypot(mu20 - mu02, 2 * mu11)  # the two axes' variances are (mu20 + mu02 ± spread) / 2
         along, across = (mu20 + mu02 + spread) / 2, (mu20 + mu02 - spread) / 2
         if across > 0.01 * along:  # a spread across over a tenth of that along: no line
+            continue
+        thickness = m["m00"] / width  # pixels per column
+        if across > thickness ** 2 / 12 + RULE_BOW ** 2:  # a band that thick spreads thickness²/12
             continue
         angle = 0.5 * math.degrees(math.atan2(2 * mu11, mu20 - mu02))
         if abs(angle) <= MAX_RULE_SKEW:

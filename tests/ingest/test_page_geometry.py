@@ -59,12 +59,20 @@ def test_a_broken_rule_is_one_rule_and_a_blob_is_none():
     mask = np.zeros((600, 1200), np.uint8)
     cv2.line(mask, (100, 100), (500, 104), 255, 2)  # one rule with a break of 8 pixels
     cv2.line(mask, (508, 104), (900, 108), 255, 2)
-    cv2.rectangle(mask, (100, 300), (500, 560), 255, -1)  # a filled box: no direction of its own
+    cv2.rectangle(mask, (100, 300), (1000, 560), 255, -1)  # a filled box: no direction of its own
     found = geometry.rule_directions(mask, min_length=600)
     assert len(found) == 1
     angle, length = found[0]
     assert length >= 790 and angle == pytest.approx(np.degrees(np.arctan2(8, 800)), abs=0.05)
     assert geometry.rule_directions(mask, min_length=1000) == []
+    box = np.zeros_like(mask)
+    cv2.rectangle(box, (100, 300), (1000, 340), 255, -1)  # a long bar (a shaded row) runs its length
+    cv2.rectangle(box, (100, 400), (700, 560), 255, -1)  # a box a quarter as high as wide runs no way
+    assert [round(a, 3) for a, _ in geometry.rule_directions(box, min_length=300)] == [0.0]
+    signed = np.zeros((600, 1200), np.uint8)
+    cv2.line(signed, (0, 300), (1199, 300), 255, 2)  # a level rule with a stroke run into it at 3°
+    cv2.line(signed, (500, 300), (1100, 331), 255, 2)
+    assert geometry.rule_directions(signed, min_length=200) == []
     steep = np.zeros((600, 1200), np.uint8)
     cv2.line(steep, (100, 100), (900, 250), 255, 2)  # more than MAX_RULE_SKEW off level
     assert geometry.rule_directions(steep, min_length=200) == []
