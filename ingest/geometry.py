@@ -173,9 +173,10 @@ RULE_GAP = 12
 
 RULE_BOW = 2.0
 """Pixels (half size): how far a rule's pixels may stray, as a standard deviation, from a straight
-band of the rule's own thickness (a scan's slight bow; the rules of the real scans stray 1.2 px at
-most). A stroke that touches a rule (a signature, a hand-drawn line) spreads its pixels 8-12 px
-across it and would bend its direction, so such a shape measures nothing."""
+band of the rule's own thickness (a scan's slight bow: the 170 lines 600 px long or more on the
+real scans stray 1.3 px at most). A stroke that touches a rule (a signature, a hand-drawn line)
+spreads its pixels 8-12 px across it and would bend its direction, so such a shape measures
+nothing."""
 
 MAX_RULE_SKEW = 5.0
 """Degrees: the most a long rule may be tilted and still measure the page's tilt."""
