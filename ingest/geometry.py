@@ -214,9 +214,7 @@ def rule_directions(lines_mask: np.ndarray, min_length: int) -> list[tuple[float
         if width < min_length:
             continue
         pixels = ((labels[y:y + height, x:x + width] == k) & (lines_mask[y:y + height, x:x + width] > 0))
-        m = cv2.moments(pixels.astype(np.uint8), binaryImage=True)
-        if m["m00"] == 0:
-            continue
+        m = cv2.moments(pixels.astype(np.uint8), binaryImage=True)  # the closing only joins ink: m00 > 0
         mu20, mu02, mu11 = m["mu20"] / m["m00"], m["mu02"] / m["m00"], m["mu11"] / m["m00"]
         spread = math.hypot(mu20 - mu02, 2 * mu11)  # the two axes' variances are (mu20 + mu02 ± spread) / 2
         along, across = (mu20 + mu02 + spread) / 2, (mu20 + mu02 - spread) / 2

@@ -79,6 +79,7 @@ def test_a_token_s_key_alone_is_the_key_the_vocabulary_always_gave_it(token):
     assert context_key(token) == key_and_target(token)[0] == before
 
 
+@pytest.mark.shipped_model
 def test_the_name_table_in_ids_takes_each_key_s_own_id():
     from sohoa.diacritics.restore import load_default_restorer
 
