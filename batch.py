@@ -375,11 +375,12 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         progress.document_done(result, pages=1 if isinstance(task, TextTask) else 0)
 
     jobs = options.jobs or os.cpu_count() or 1
-    _load_before_fork(options, bool(page_docs))
     if options.scheduler:
         from sohoa.ingest import dask_scheduler
 
-        client = dask_scheduler.connect(options.scheduler)
+        # the cluster starts (a local one: its worker processes start and import their modules)
+        # while this process loads what the local finishing pool shares
+        client = dask_scheduler.connect_while(options.scheduler, lambda: _load_before_fork(options, bool(page_docs)))
         try:
             pages = dask_scheduler.DaskPages(client)
             shared = pages.shared_paths(sorted({d.readable_path for d in page_docs}))
@@ -390,6 +391,7 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         finally:
             dask_scheduler.close(client)
         return
+    _load_before_fork(options, bool(page_docs))
     with WorkerPool(jobs, options.memory_limit) as pool:
         _schedule(queue, collect, failed, out, options, page_options, pool)
 

@@ -32,6 +32,20 @@ from typing import Any, Callable, Hashable, Iterator
 from sohoa.errors import MissingDependencyError, UsageError
 from sohoa.ingest.pool import TaskNotSent, TaskOutcome
 
+PAGE_MODULES = ("sohoa.pipeline", "pytesseract")
+"""What a page task imports, imported by a local cluster's workers as they start: while the
+client starts too, not in the first page's time."""
+QUIET_LOCAL_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+"""Dask settings of a `local:N` cluster. By default every worker samples its running task's stack
+every 10 ms (the dashboard's profiles), and the scheduler, each nanny and each worker check their
+event loop every 20 ms and their process every 500 ms: an idle 2-worker cluster then kept a
+quarter to a third of a core busy (measured over 15 s on a 2-core machine), CPU the pages'
+Tesseract runs need. Nothing here uses the profiles; the loop check only warns when a loop stalls
+for seconds, and the process sample (memory, CPU) feeds the dashboard and the heartbeats."""
 REFRESH_SECONDS = 2.0  # how often the number of worker threads is asked of the scheduler
 QUEUED_PER_THREAD = 2  # tasks kept on the cluster per worker thread, so no worker waits for the next
 
@@ -48,9 +62,13 @@ def connect(scheduler: str):
         count = scheduler.partition(":")[2] or str(os.cpu_count() or 1)
         if not count.isdigit() or int(count) < 1:
             raise UsageError(f"--scheduler {scheduler}: expected local:N with N ≥ 1 worker processes")
-        cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
-                               dashboard_address=":0", env={"OMP_THREAD_LIMIT": "1"})
-        return Client(cluster)
+        import dask
+
+        with dask.config.set(QUIET_LOCAL_CLUSTER):  # read as each process starts (a restarted worker too)
+            cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", env={"OMP_THREAD_LIMIT": "1"},
+                                   preload=list(PAGE_MODULES))
+            return Client(cluster)
     try:
         return _within(CONNECT_SECONDS, lambda: Client(scheduler, timeout=f"{CONNECT_SECONDS}s"))
     except ValueError as exc:  # no address Dask can parse ('bogus', 'tcp://host' without a port)
@@ -62,6 +80,27 @@ def connect(scheduler: str):
     except Exception as exc:  # noqa: BLE001 - something answers there that speaks no Dask (garbage, a web server)
         raise UsageError(f"{scheduler} does not answer as a Dask scheduler: {type(exc).__name__}",
                          hint="give the address `dask scheduler` prints") from exc
+
+
+def connect_while(scheduler: str, work: Callable[[], None]):
+    """`connect(scheduler)` in a thread while `work()` runs here; the client once both are done.
+
+    Starting a local cluster is mostly waiting on its worker processes, which start on the
+    other cores, so this process's own start-up work (loading the restorer model) need not wait
+    for it. A failure of either is raised, the client closed if `work` failed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sohoa-dask-start") as starter:
+        connecting = starter.submit(connect, scheduler)
+        try:
+            work()
+        except BaseException:
+            try:
+                close(connecting.result())
+            except Exception:  # noqa: BLE001 - the work's own failure is the one to report
+                pass
+            raise
+        return connecting.result()
 
 
 CONNECT_SECONDS = 30

@@ -167,3 +167,71 @@ def test_a_port_that_speaks_no_dask_is_a_usage_error_in_bounded_time(monkeypatch
         dask_scheduler.connect(f"tcp://127.0.0.1:{server.getsockname()[1]}")
     assert time.monotonic() - started < 10
     server.close()
+
+
+class _Client:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_cluster_starts_while_the_client_loads(monkeypatch):
+    from sohoa.ingest import dask_scheduler
+
+    loaded = threading.Event()
+    seen: dict = {}
+
+    def connect(scheduler: str):
+        seen["loaded while connecting"] = loaded.wait(10)  # serial: the load has not run yet
+        return _Client()
+
+    monkeypatch.setattr(dask_scheduler, "connect", connect)
+    client = dask_scheduler.connect_while("local:2", loaded.set)
+    assert isinstance(client, _Client) and not client.closed
+    assert seen == {"loaded while connecting": True}
+
+
+def test_a_failed_load_closes_the_started_client(monkeypatch):
+    from sohoa.ingest import dask_scheduler
+
+    started = _Client()
+    monkeypatch.setattr(dask_scheduler, "connect", lambda scheduler: started)
+
+    def load() -> None:
+        raise MemoryError("no room for the model")
+
+    with pytest.raises(MemoryError, match="no room"):
+        dask_scheduler.connect_while("local:2", load)
+    assert started.closed
+
+
+def test_a_failed_connection_is_raised_after_the_load(monkeypatch):
+    from sohoa.errors import UsageError
+    from sohoa.ingest import dask_scheduler
+
+    def connect(scheduler: str):
+        raise UsageError("cannot reach the Dask scheduler")
+
+    monkeypatch.setattr(dask_scheduler, "connect", connect)
+    loads = []
+    with pytest.raises(UsageError, match="cannot reach"):
+        dask_scheduler.connect_while("tcp://127.0.0.1:1", lambda: loads.append(1))
+    assert loads == [1]
+
+
+def test_a_local_cluster_runs_quiet_and_its_workers_start_with_the_page_modules():
+    import dask
+
+    from sohoa.ingest import dask_scheduler
+
+    client = dask_scheduler.connect("local:1")
+    try:
+        seen = client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                   dask.config.get("distributed.admin.tick.interval"),
+                                   all(name in __import__("sys").modules for name in dask_scheduler.PAGE_MODULES)))
+    finally:
+        dask_scheduler.close(client)
+    assert list(seen.values()) == [(False, "1s", True)]
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process's settings are its own
