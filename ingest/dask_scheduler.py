@@ -62,12 +62,18 @@ def connect(scheduler: str):
         count = scheduler.partition(":")[2] or str(os.cpu_count() or 1)
         if not count.isdigit() or int(count) < 1:
             raise UsageError(f"--scheduler {scheduler}: expected local:N with N ≥ 1 worker processes")
+        import copy
+
         import dask
 
-        with dask.config.set(QUIET_LOCAL_CLUSTER):  # read as each process starts (a restarted worker too)
+        with dask.config.set(QUIET_LOCAL_CLUSTER):
+            # the scheduler and the first workers read the settings as they start; a worker its
+            # nanny starts again (after a crash) reads the nanny's copy, which must be its own:
+            # the nanny's default copy shares the live settings this block puts back on leaving
+            quiet = {"distributed": copy.deepcopy(dask.config.get("distributed"))}
             cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
                                    dashboard_address=":0", env={"OMP_THREAD_LIMIT": "1"},
-                                   preload=list(PAGE_MODULES))
+                                   preload=list(PAGE_MODULES), config=quiet)
             return Client(cluster)
     try:
         return _within(CONNECT_SECONDS, lambda: Client(scheduler, timeout=f"{CONNECT_SECONDS}s"))
@@ -87,20 +93,24 @@ def connect_while(scheduler: str, work: Callable[[], None]):
 
     Starting a local cluster is mostly waiting on its worker processes, which start on the
     other cores, so this process's own start-up work (loading the restorer model) need not wait
-    for it. A failure of either is raised, the client closed if `work` failed."""
+    for it. A failure of either is raised (the work's first); a client that connects after the
+    work failed, or after the wait for it was interrupted, is closed as soon as it is there."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sohoa-dask-start") as starter:
-        connecting = starter.submit(connect, scheduler)
-        try:
-            work()
-        except BaseException:
-            try:
-                close(connecting.result())
-            except Exception:  # noqa: BLE001 - the work's own failure is the one to report
-                pass
-            raise
+    starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sohoa-dask-start")
+    connecting = starter.submit(connect, scheduler)
+    starter.shutdown(wait=False)
+    try:
+        work()
         return connecting.result()
+    except BaseException:
+        connecting.add_done_callback(_close_if_connected)
+        raise
+
+
+def _close_if_connected(connecting) -> None:
+    if not connecting.cancelled() and connecting.exception() is None:
+        close(connecting.result())
 
 
 CONNECT_SECONDS = 30

@@ -171,26 +171,31 @@ def test_a_port_that_speaks_no_dask_is_a_usage_error_in_bounded_time(monkeypatch
 
 class _Client:
     def __init__(self) -> None:
-        self.closed = False
+        self.closed = threading.Event()
 
     def close(self) -> None:
-        self.closed = True
+        self.closed.set()
 
 
 def test_the_cluster_starts_while_the_client_loads(monkeypatch):
     from sohoa.ingest import dask_scheduler
 
-    loaded = threading.Event()
+    connecting, loaded = threading.Event(), threading.Event()
     seen: dict = {}
 
     def connect(scheduler: str):
-        seen["loaded while connecting"] = loaded.wait(10)  # serial: the load has not run yet
+        connecting.set()
+        seen["loaded while connecting"] = loaded.wait(10)  # one after the other: one of the waits runs out
         return _Client()
 
+    def load() -> None:
+        seen["connecting while loading"] = connecting.wait(10)
+        loaded.set()
+
     monkeypatch.setattr(dask_scheduler, "connect", connect)
-    client = dask_scheduler.connect_while("local:2", loaded.set)
-    assert isinstance(client, _Client) and not client.closed
-    assert seen == {"loaded while connecting": True}
+    client = dask_scheduler.connect_while("local:2", load)
+    assert isinstance(client, _Client) and not client.closed.is_set()
+    assert seen == {"loaded while connecting": True, "connecting while loading": True}
 
 
 def test_a_failed_load_closes_the_started_client(monkeypatch):
@@ -204,7 +209,7 @@ def test_a_failed_load_closes_the_started_client(monkeypatch):
 
     with pytest.raises(MemoryError, match="no room"):
         dask_scheduler.connect_while("local:2", load)
-    assert started.closed
+    assert started.closed.wait(10)
 
 
 def test_a_failed_connection_is_raised_after_the_load(monkeypatch):
@@ -221,17 +226,46 @@ def test_a_failed_connection_is_raised_after_the_load(monkeypatch):
     assert loads == [1]
 
 
+def test_when_both_fail_the_load_s_failure_is_raised(monkeypatch):
+    from sohoa.errors import UsageError
+    from sohoa.ingest import dask_scheduler
+
+    def connect(scheduler: str):
+        raise UsageError("cannot reach the Dask scheduler")
+
+    def load() -> None:
+        raise MemoryError("no room for the model")
+
+    monkeypatch.setattr(dask_scheduler, "connect", connect)
+    with pytest.raises(MemoryError):
+        dask_scheduler.connect_while("tcp://127.0.0.1:1", load)
+
+
 def test_a_local_cluster_runs_quiet_and_its_workers_start_with_the_page_modules():
+    """Started beside the load as `sohoa run` starts it; a worker started again after a crash
+    keeps the settings."""
     import dask
 
     from sohoa.ingest import dask_scheduler
 
-    client = dask_scheduler.connect("local:1")
+    keys = ("distributed.worker.profile.enabled", "distributed.admin.tick.interval",
+            "distributed.admin.system-monitor.interval")
+    own = [dask.config.get(key) for key in keys]
+
+    def settings():
+        import sys
+
+        import dask
+
+        return [dask.config.get(key) for key in keys] + [all(m in sys.modules for m in dask_scheduler.PAGE_MODULES)]
+
+    client = dask_scheduler.connect_while("local:1", lambda: None)
     try:
-        seen = client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
-                                   dask.config.get("distributed.admin.tick.interval"),
-                                   all(name in __import__("sys").modules for name in dask_scheduler.PAGE_MODULES)))
+        first = list(client.run(settings).values())
+        client.restart()
+        again = list(client.run(settings).values())
     finally:
         dask_scheduler.close(client)
-    assert list(seen.values()) == [(False, "1s", True)]
-    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process's settings are its own
+    quiet = [False, "1s", "2s", True]
+    assert first == [quiet] and again == [quiet]
+    assert [dask.config.get(key) for key in keys] == own  # this process's settings are its own
