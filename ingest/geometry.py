@@ -10,6 +10,7 @@ Every building block once, for the page worker and the table step alike:
   lies on its side (`quarter_turn`), each trial turn of one mask measured once (`TurnSharpness`,
   shared by `quarter_turn` and `page_skew` through `quarter_profiles`); `rule_skew` measures
   the tilt of long rules (each rule's own direction, `rule_directions`);
+- `weighted_median` (a rule's tilt by its length, a glyph's height by its ink);
 - `rotate`, `rotate_quarter`, `straighten`;
 - ruled lines: `find_rules` (the long rules, longer than any text stroke: erased before OCR,
   read by the layout as table rows), `table_grids` (the grids they form), `rule_turn` (the turn
@@ -192,10 +193,15 @@ def rule_skew(grey: np.ndarray, dpi: int = 300) -> float:
     found = rule_directions(lines_mask, min_length=ink.shape[1] // 6)
     if not found:
         return text_skew(grey, half=ink)
-    angles, weights = zip(*found)
-    order = np.argsort(angles)
+    angles, lengths = zip(*found)
+    return weighted_median(angles, lengths)
+
+
+def weighted_median(values, weights) -> float:
+    """The value at which the weights of the values below it first reach half the total."""
+    order = np.argsort(values)
     cumulative = np.cumsum(np.asarray(weights)[order])
-    return float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    return float(np.asarray(values)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def rule_directions(lines_mask: np.ndarray, min_length: int) -> list[tuple[float, int]]:

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from sohoa.errors import InputError
-from sohoa.ingest.geometry import ink_blobs
+from sohoa.ingest.geometry import ink_blobs, weighted_median
 from sohoa.ingest.records import PageSource, PageWarning, WarningCode
 
 MAX_PIXELS = 180_000_000  # ~ A0 at 300 DPI; beyond that a page is a mistake or a bomb
@@ -75,9 +75,7 @@ def text_height(pixels: np.ndarray) -> float | None:
     if glyph.sum() < 50:
         return None
     # weighted by ink, so that the many specks of a noisy scan do not pass for small text
-    order = np.argsort(heights[glyph])
-    ink = np.cumsum(areas[glyph][order])
-    return float(heights[glyph][order][np.searchsorted(ink, ink[-1] / 2)])
+    return weighted_median(heights[glyph], areas[glyph])
 
 
 def text_scale(pixels: np.ndarray) -> tuple[float, float | None]:
