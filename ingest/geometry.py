@@ -59,6 +59,31 @@ def adaptive_ink(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 35, 18)
 
 
+def blob_stats(mask: np.ndarray) -> np.ndarray:
+    """The x, y, width, height and area (cv2.CC_STAT_*) of each 8-connected blob of `mask`,
+    as cv2.connectedComponentsWithStats gives them without the background's row, in its order.
+
+    OpenCV's statistics pass costs as much on an empty page as on a full one (about 0.05 s a
+    page at 300 dpi, more than its labelling); a mask that is mostly paper (what is left once
+    the words read are taken out, the rules of a page of prose) holds its ink in a few bands of
+    rows. No blob crosses an empty row, so each band is labelled alone; bands start on an even
+    row because OpenCV labels rows two at a time, which keeps its order of the blobs."""
+    mask = np.ascontiguousarray(mask)
+    inked = np.flatnonzero(cv2.reduce(mask, 1, cv2.REDUCE_MAX).ravel())
+    if not len(inked):
+        return np.zeros((0, 5), np.int32)
+    breaks = np.flatnonzero(np.diff(inked) > 1)
+    starts, ends = inked[np.r_[0, breaks + 1]] // 2 * 2, inked[np.r_[breaks, len(inked) - 1]] + 1
+    if (ends - starts).sum() > mask.shape[0] // 2:  # ink on most rows: one pass is cheaper
+        return cv2.connectedComponentsWithStats(mask, connectivity=8)[2][1:]
+    parts = []
+    for top, bottom in zip(starts.tolist(), ends.tolist()):
+        stats = cv2.connectedComponentsWithStats(mask[top:bottom], connectivity=8)[2][1:]
+        stats[:, cv2.CC_STAT_TOP] += top
+        parts.append(stats)
+    return np.concatenate(parts)
+
+
 def ink_blobs(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(labels, stats) of the blobs of Otsu ink of a page, 8-connected; row 0 of stats is the
     paper, the others x, y, width, height, area of each blob (cv2.CC_STAT_*)."""
@@ -336,9 +361,8 @@ def find_rules(grey: np.ndarray) -> tuple[Rules, np.ndarray]:
     vertical = _line_open(ink, max(60 // scale, sh // 40), across=False)
     boxes = []
     for mask in (horizontal, vertical):
-        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         boxes.append(tuple((int(x * scale), int(y * scale), int((x + bw) * scale), int((y + bh) * scale))
-                           for x, y, bw, bh, _ in stats[1:count]))
+                           for x, y, bw, bh, _ in blob_stats(mask)))
     mask = cv2.bitwise_or(horizontal, vertical)
     if scale > 1:
         mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from sohoa.ingest.geometry import otsu_ink
+from sohoa.ingest.geometry import blob_stats, otsu_ink
 from sohoa.ingest.preprocess import to_grey
 from sohoa.ingest.records import OcrWord
 from sohoa.ingest.sheet import clipped, read_boxes
@@ -57,8 +57,8 @@ def unread_rows(image: np.ndarray, words: list[OcrWord]) -> list[UnreadRow]:
     if word_h is None:
         return []
     ink = _unread_ink(image, words, word_h)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    glyphs = [tuple(int(v) for v in box) for box in stats[1:][glyph_sized(stats[1:], word_h), :4]]
+    stats = blob_stats(ink)
+    glyphs = [tuple(int(v) for v in box) for box in stats[glyph_sized(stats, word_h), :4]]
     rows: list[list[tuple[int, int, int, int]]] = []
     spans: list[list[int]] = []  # per row: [top, bottom] of its glyphs
     open_rows: list[int] = []  # the rows the next glyph may still join

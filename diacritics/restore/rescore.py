@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Sequence
 
@@ -294,12 +295,30 @@ def _batched_ngrams(lm: TonedLM, words: list[np.ndarray], order: int):
     while start < steps:
         grids, size = [], 0
         while start + len(grids) < steps and (not grids or size < NGRAM_BATCH):
-            grid = np.meshgrid(*words[start + len(grids):start + len(grids) + order], indexing="ij")
-            grids.append(grid)
-            size += grid[0].size
-        looked_up = lm.logp(*(np.concatenate([grid[k].ravel() for grid in grids]) for k in range(order)))
+            shape, columns = grid_columns(words[start + len(grids):start + len(grids) + order])
+            grids.append((shape, columns))
+            size += math.prod(shape)
+        looked_up = lm.logp(*(np.concatenate([columns[k] for _, columns in grids]) for k in range(order)))
         offset = 0
-        for grid in grids:
-            yield looked_up[offset:offset + grid[0].size].reshape(grid[0].shape)
-            offset += grid[0].size
+        for shape, _ in grids:
+            yield looked_up[offset:offset + math.prod(shape)].reshape(shape)
+            offset += math.prod(shape)
         start += len(grids)
+
+
+def grid_columns(arrays: list[np.ndarray]) -> tuple[tuple[int, ...], list[np.ndarray]]:
+    """(shape, columns): every combination of one element of each of `arrays`, the first
+    varying slowest, one column per array: what `np.meshgrid(*arrays, indexing="ij")` gives
+    raveled, built from repeats and copies (a search's steps hold a few options each, where
+    meshgrid's broadcasting machinery costs several times the values)."""
+    shape = tuple(len(a) for a in arrays)
+    total = math.prod(shape)
+    if total == 0:
+        return shape, [a[:0].copy() for a in arrays]
+    columns, inner = [], total
+    for a in arrays:
+        inner //= len(a)
+        repeated = a.repeat(inner) if inner > 1 else a
+        copies = total // len(repeated)
+        columns.append(np.concatenate([repeated] * copies) if copies > 1 else repeated.copy())
+    return shape, columns

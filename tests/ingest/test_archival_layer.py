@@ -8,6 +8,7 @@ import math
 import shutil
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
@@ -1009,3 +1010,33 @@ def test_a_line_holed_by_a_wide_blank_comes_back_whole_with_a_mark_across_the_bl
     assert page_cer(_write(tmp_path, page), page.text(), [page.record()])[0] > 0.01  # the line under it first
     monkeypatch.undo()
     assert_read_in_order_over_boxes(_write(tmp_path, page), page)
+
+
+def plain_line_metrics(spans, descent):
+    """A loop over every candidate span and every word, as the reference."""
+    def cover(top, bottom):
+        good, total = 0, 0.0
+        for t, b in spans:
+            inter = max(0.0, min(b, bottom) - max(t, top))
+            union = max(b, bottom) - min(t, top)
+            iou = inter / union if union > 0 else 0.0
+            good += iou >= 0.5
+            total += iou
+        return good, total
+
+    tops, bottoms = sorted(t for t, _ in spans), sorted(b for _, b in spans)
+    spread = [int(q * (len(spans) - 1)) for q in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    candidates = set(spans) | {(tops[i], bottoms[j]) for i in spread for j in spread if bottoms[j] > tops[i]}
+    _, top, bottom = max((cover(t, b), t, b) for t, b in candidates)
+    size = max(bottom - top, 0.5)
+    return size, bottom - descent * size
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), min_size=1, max_size=25),
+       st.sampled_from([1, 1000, 7919]), st.floats(0.0, 0.5))
+def test_line_metrics_are_the_loop_over_every_candidate(boxes, scale, descent):
+    """Law: the line's height and baseline are those a plain loop finds, ties included (words
+    of equal boxes, boxes in integer and fractional units)."""
+    spans = [(top / scale, (top + height) / scale) for top, height in boxes]
+    assert layer.line_metrics(spans, descent) == plain_line_metrics(spans, descent)

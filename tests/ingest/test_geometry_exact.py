@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from sohoa.ingest import geometry
-from sohoa.ingest.geometry import (TurnSharpness, _line_open, _on_lines_with_ink, _row_sharpness, _speck_mask,
+from sohoa.ingest.geometry import (TurnSharpness, _line_open, blob_stats, _on_lines_with_ink, _row_sharpness, _speck_mask,
                                    adaptive_ink, find_rules, level_angle, page_skew, quarter_profiles, quarter_turn,
                                    rule_masks, rule_skew, straighten, text_skew, uncovered)
 from sohoa.ingest.records import Rules
@@ -225,6 +225,33 @@ def test_rule_masks_are_the_plain_computations(seed, dpi):
         assert masks.vertical.tobytes() == vertical.tobytes()
         assert masks.ink.tobytes() == ink.tobytes()
     assert masks.horizontal.any() and masks.vertical.any()
+
+
+# ------------------------------------------------------------------ blobs
+def plain_blob_stats(mask: np.ndarray) -> np.ndarray:
+    return cv2.connectedComponentsWithStats(mask, connectivity=8)[2][1:]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 100_000), st.integers(1, 160), st.integers(1, 160), st.floats(0.0, 1.0))
+def test_blob_stats_are_opencvs_in_its_order(seed, height, width, blank_share):
+    """Sparse masks (rows blanked at random, so bands start on odd and even rows) and dense
+    ones: the same blobs, the same statistics, in the same order."""
+    ink = binary(seed, height, width)
+    rng = np.random.default_rng(seed + 1)
+    ink[rng.random(height) < blank_share] = 0
+    assert blob_stats(ink).tolist() == plain_blob_stats(ink).tolist()
+
+
+def test_blob_stats_of_the_leftovers_of_a_page_are_opencvs():
+    """A page's ink with most of its text taken out, as the search for unread lines leaves it."""
+    ink = geometry.otsu_ink(text_page(3, width=2480, height=3508))
+    ink[400:3000:2, :] = 0
+    ink[1000:2500, :] = 0
+    stats = blob_stats(ink)
+    assert len(stats) > 20
+    assert stats.tolist() == plain_blob_stats(ink).tolist()
+    assert blob_stats(np.zeros((40, 30), np.uint8)).shape == (0, 5)
 
 
 @pytest.mark.parametrize("seed", [4, 5])

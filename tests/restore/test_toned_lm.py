@@ -198,6 +198,20 @@ def test_the_search_looks_n_grams_up_in_bounded_batches_with_the_same_values(mon
         assert np.array_equal(step, lm.logp4(*grid))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=50), max_size=5), min_size=1, max_size=5))
+def test_grid_columns_are_numpys_meshgrid_raveled(arrays):
+    """Law: every combination of one option of each word, in meshgrid's order and shape."""
+    from sohoa.diacritics.restore.rescore import grid_columns
+
+    arrays = [np.array(a, dtype=np.int64) for a in arrays]
+    shape, columns = grid_columns(arrays)
+    grid = np.meshgrid(*arrays, indexing="ij")
+    assert shape == grid[0].shape
+    for column, plain in zip(columns, grid):
+        assert column.dtype == plain.dtype and column.tolist() == plain.ravel().tolist()
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(min_value=0, max_value=10_000), st.sampled_from([3, 4]),
        st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=4))
