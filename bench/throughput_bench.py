@@ -7,7 +7,7 @@ rasterised beforehand (untimed) to uncompressed 300-dpi PGM, the cheapest input 
 with the OCR model `sohoa run` uses by default (`--tessdata-dir` of the shipped 'best' model;
 BENCH_THROUGHPUT_MODEL=fast compares with the system's model and passes `--ocr-model fast`).
 Beside it, `tesseract_choices`: the same processes writing hOCR with per-character choices
-(`-c tessedit_create_hocr=1 -c lstm_choice_mode=2`), what the page step asks of the engine for
+(`-c tessedit_create_hocr=1` and `sohoa.ingest.ocr.CHOICE_CONFIG`), what the page step asks of the engine for
 the repair's evidence: the floor of sohoa's own engine configuration.
 sohoa is timed end to end on the same image-only PDFs, rasterising included:
   full   `sohoa run --jobs 2` (OCR, layout, repair, tables, searchable PDF: the defaults)
@@ -37,6 +37,7 @@ from pathlib import Path
 
 from bench import ingest_bench
 from bench.ingest_bench import ENV, REPO, heldout_documents
+from sohoa.ingest.ocr import CHOICE_CONFIG
 
 RUNS = {
     "full": ("--jobs", "2"),
@@ -91,7 +92,7 @@ def model_args(model: str) -> list[str]:
     return ["--tessdata-dir", str(folder)] if folder else []
 
 
-CHOICES = ("-c", "tessedit_create_hocr=1", "-c", "lstm_choice_mode=2")
+CHOICES = ("-c", "tessedit_create_hocr=1", *CHOICE_CONFIG.split())
 """What the page step asks of Tesseract beyond plain text: hOCR with each character's choices."""
 
 

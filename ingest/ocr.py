@@ -9,7 +9,7 @@ an engine by one deadline (the table step inside a page's --page-timeout).
 
 `TesseractEngine` runs the real Tesseract through pytesseract (one process per call, with
 OMP_THREAD_LIMIT=1: parallelism comes from the page pool, Tesseract's own threading is slower).
-It reads hOCR with the LSTM's per-character choices (`lstm_choice_mode=2`), so that every word
+It reads hOCR with the LSTM's per-character choices (`CHOICE_CONFIG`), so that every word
 carries the other marks the network weighed for its letters (`OcrWord.alternatives`): the
 repair stage takes them as the page's own evidence of a doubtful mark; codes, numbers and dates
 also carry the other characters it weighed (`OcrWord.readings`: '0]' read, '01' weighed).
@@ -73,6 +73,13 @@ DEFAULT_OCR_MODEL = "best"
 # checks were developed on it; cells read with 'best' scored tidy F1 0.929 against 0.975 on the
 # tables bench (bench/tables_bench.py, same pages; the 'wrapped' style fell to 0.62-0.78)
 DEFAULT_CELL_OCR_MODEL = "fast"
+CHOICE_CONFIG = "-c lstm_choice_mode=2 -c lstm_choice_iterations=2"
+"""How the per-character choices are asked for. Each of Tesseract's choice iterations searches
+the line again with the characters found so far left out, one more rival a step; the repair
+weighs a read mark against the rivals it was close to, and those come first. On four prose
+pages two iterations kept the first rival of every word whose rivals changed and cost 1.05×
+plain Tesseract's CPU, against 1.10× for the default five (`bench/throughput_bench.py`
+measures it against plain Tesseract in every run)."""
 _SHIPPED_TESSDATA = Path(__file__).resolve().parent / "tessdata"
 
 
@@ -168,7 +175,7 @@ class TesseractEngine:
         """The raw hOCR with the LSTM's per-character choices (`image` as for `tsv`)."""
         import pytesseract
 
-        config = f"{self._config(psm, whitelist)} -c lstm_choice_mode=2"
+        config = f"{self._config(psm, whitelist)} {CHOICE_CONFIG}"
         in_process = self._in_process(image, "hocr", config, timeout)
         if in_process is not None:
             return in_process
