@@ -1069,6 +1069,14 @@ def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[floa
     words suggest (each word's own, and tops and bottoms taken from the line's spread), the
     one that covers the most words' boxes well (intersection over union >= 0.5, ties to the
     larger total overlap) is taken."""
+    # a word alone (a table cell's) has its own span as the only candidate
+    top, bottom = spans[0] if len(spans) == 1 else _best_covering_span(spans)
+    size = max(bottom - top, 0.5)
+    return size, bottom - descent * size
+
+
+def _best_covering_span(spans: list[tuple[float, float]]) -> tuple[float, float]:
+    """`line_metrics`' choice of (top, bottom) among the spans the words suggest."""
     tops = sorted(t for t, _ in spans)
     bottoms = sorted(b for _, b in spans)
     spread = [int(q * (len(spans) - 1)) for q in (0.1, 0.3, 0.5, 0.7, 0.9)]
@@ -1083,8 +1091,7 @@ def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[floa
     good = (iou >= 0.5).sum(axis=1).tolist()
     total = np.cumsum(iou, axis=1)[:, -1].tolist()
     _, top, bottom = max(((good[k], total[k]), t, b) for k, (t, b) in enumerate(candidates))
-    size = max(bottom - top, 0.5)
-    return size, bottom - descent * size
+    return top, bottom
 
 
 def upright_box(box: Box, rotation: int) -> Box:
