@@ -1076,7 +1076,8 @@ def line_metrics(spans: list[tuple[float, float]], descent: float) -> tuple[floa
 
 
 def _best_covering_span(spans: list[tuple[float, float]]) -> tuple[float, float]:
-    """`line_metrics`' choice of (top, bottom) among the spans the words suggest."""
+    """`line_metrics`' choice of (top, bottom) among the spans the words suggest, compared in
+    float64 (the layer's boxes are Python floats, fractions of the page)."""
     tops = sorted(t for t, _ in spans)
     bottoms = sorted(b for _, b in spans)
     spread = [int(q * (len(spans) - 1)) for q in (0.1, 0.3, 0.5, 0.7, 0.9)]

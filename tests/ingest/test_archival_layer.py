@@ -8,7 +8,7 @@ import math
 import shutil
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from PIL import Image
 
 from sohoa.ingest.archival.check import box_agreement, page_cer, pdftotext_pages, text_words
@@ -1040,3 +1040,16 @@ def test_line_metrics_are_the_loop_over_every_candidate(boxes, scale, descent):
     of equal boxes, boxes in integer and fractional units)."""
     spans = [(top / scale, (top + height) / scale) for top, height in boxes]
     assert layer.line_metrics(spans, descent) == plain_line_metrics(spans, descent)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(1, 4)), min_size=1, max_size=4),
+       st.lists(st.integers(0, 3), min_size=9, max_size=40), st.sampled_from([1, 7, 10, 100, 1000]))
+# lines where adding the overlaps in another order (numpy's pairwise sum) picks another span
+@example([(3, 2), (6, 1), (2, 4)], [0, 3, 2, 2, 0, 1, 2, 2, 2, 3, 1, 0, 3, 2, 1, 1], 100)
+@example([(5, 4), (6, 4), (1, 2)], [0, 2, 1, 0, 2, 2, 1, 1, 2, 2, 1, 0, 0, 1, 2, 1, 0, 0], 10)
+def test_line_metrics_of_long_lines_of_repeated_boxes_are_the_loops(pool, picks, scale):
+    """Law: long lines built from a few boxes, where totals tie and the order of the additions
+    decides them, come out as the plain loop's."""
+    spans = [(pool[k % len(pool)][0] / scale, sum(pool[k % len(pool)]) / scale) for k in picks]
+    assert layer.line_metrics(spans, 0.2) == plain_line_metrics(spans, 0.2)

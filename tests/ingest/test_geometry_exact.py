@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from sohoa.ingest import geometry
-from sohoa.ingest.geometry import (TurnSharpness, _line_open, blob_stats, _on_lines_with_ink, _row_sharpness, _speck_mask,
-                                   adaptive_ink, find_rules, level_angle, page_skew, quarter_profiles, quarter_turn,
+from sohoa.ingest.geometry import (TurnSharpness, _line_open, _on_lines_with_ink, _row_sharpness, _speck_mask,
+                                   adaptive_ink, blob_stats, find_rules, level_angle, page_skew, quarter_profiles, quarter_turn,
                                    rule_masks, rule_skew, straighten, text_skew, uncovered)
 from sohoa.ingest.records import Rules
 
@@ -243,14 +243,21 @@ def test_blob_stats_are_opencvs_in_its_order(seed, height, width, blank_share):
     assert blob_stats(ink).tolist() == plain_blob_stats(ink).tolist()
 
 
-def test_blob_stats_of_the_leftovers_of_a_page_are_opencvs():
-    """A page's ink with most of its text taken out, as the search for unread lines leaves it."""
+def test_blob_stats_of_the_leftovers_of_a_page_are_opencvs(monkeypatch):
+    """A page's ink with most of its rows taken out, as the search for unread lines leaves it:
+    labelled band by band (bands of text lines, one starting on an odd row), the same blobs."""
     ink = geometry.otsu_ink(text_page(3, width=2480, height=3508))
-    ink[400:3000:2, :] = 0
-    ink[1000:2500, :] = 0
+    ink[700:3300] = 0
+    ink[3301:3305, 100:900:7] = 255  # a dotted line starting on an odd row
+    plain = plain_blob_stats(ink)
+    calls = []
+    labelled = cv2.connectedComponentsWithStats
+    monkeypatch.setattr(geometry.cv2, "connectedComponentsWithStats",
+                        lambda mask, **kw: calls.append(mask.shape) or labelled(mask, **kw))
     stats = blob_stats(ink)
+    assert len(calls) > 3 and all(rows < 700 for rows, _ in calls)  # band by band
     assert len(stats) > 20
-    assert stats.tolist() == plain_blob_stats(ink).tolist()
+    assert stats.tolist() == plain.tolist()
     assert blob_stats(np.zeros((40, 30), np.uint8)).shape == (0, 5)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from sohoa.errors import PageTimeoutError
 from sohoa.ingest import tesseract_api
-from sohoa.ingest.ocr import TesseractEngine, parse_hocr_words, uncompressed_file
+from sohoa.ingest.ocr import CHOICE_CONFIG, TesseractEngine, parse_hocr_words, uncompressed_file
 
 
 def test_configs_are_read_as_the_command_reads_them():
@@ -60,7 +60,7 @@ def test_the_library_reads_as_the_command_does(model):
 
     page = _page()
     engine = TesseractEngine(model=model)
-    config = f"{engine._config()} -c lstm_choice_mode=2"
+    config = f"{engine._config()} {CHOICE_CONFIG}"  # as the page step asks
     with uncompressed_file(page) as path:
         command = pytesseract.image_to_pdf_or_hocr(path, lang="vie", config=config, extension="hocr")
         command_tsv = pytesseract.image_to_data(path, lang="vie", config="--psm 6")
