@@ -296,13 +296,13 @@ def _batched_ngrams(lm: TonedLM, words: list[np.ndarray], order: int):
         grids, size = [], 0
         while start + len(grids) < steps and (not grids or size < NGRAM_BATCH):
             shape, columns = grid_columns(words[start + len(grids):start + len(grids) + order])
-            grids.append((shape, columns))
-            size += math.prod(shape)
-        looked_up = lm.logp(*(np.concatenate([columns[k] for _, columns in grids]) for k in range(order)))
+            grids.append((shape, math.prod(shape), columns))
+            size += grids[-1][1]
+        looked_up = lm.logp(*(np.concatenate([columns[k] for _, _, columns in grids]) for k in range(order)))
         offset = 0
-        for shape, _ in grids:
-            yield looked_up[offset:offset + math.prod(shape)].reshape(shape)
-            offset += math.prod(shape)
+        for shape, count, _ in grids:
+            yield looked_up[offset:offset + count].reshape(shape)
+            offset += count
         start += len(grids)
 
 
