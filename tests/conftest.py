@@ -18,6 +18,15 @@ settings.register_profile("dev")
 settings.load_profile(os.environ.get("SOHOA_TEST_PROFILE", "dev"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache(tmp_path_factory):
+    """The restorer's model cache of this test session (sohoa.diacritics.restore.model_cache),
+    not the user's: the commands the tests run inherit it."""
+    if "SOHOA_CACHE_DIR" not in os.environ:
+        os.environ["SOHOA_CACHE_DIR"] = str(tmp_path_factory.mktemp("model-cache"))
+    yield
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("shipped_model"):
         from sohoa.diacritics.restore import DEFAULT_MODEL_PATH

@@ -45,9 +45,9 @@ def load_restorer(path: str | Path):
     where there are)."""
     from sohoa.diacritics.restore import acronyms, names, topics
     from sohoa.diacritics.restore.decoder import Restorer
-    from sohoa.diacritics.restore.model import RestorerModel
+    from sohoa.diacritics.restore.model_cache import load_model
 
-    return Restorer(RestorerModel.load(path), acronyms.read_table(acronyms.table_path(path)),
+    return Restorer(load_model(path), acronyms.read_table(acronyms.table_path(path)),
                     names=names.read_table(names.table_path(path)),
                     topics=topics.read_table(topics.topics_path(path)))
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -201,6 +201,48 @@ class RestorerModel:
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot read restorer model {path}: {exc}",
                              hint="rebuild it with `sohoa train`") from exc
+
+
+    # -- the model as it lies in memory (sohoa.diacritics.restore.model_cache) ----------------
+    def memory_form(self) -> tuple[dict[str, np.ndarray], dict]:
+        """The model's arrays as `load` leaves them (the file's compressed and packed arrays
+        unpacked, its n-gram codes derived) and a JSON-able description of the rest:
+        `from_memory_form` rebuilds the same model from them without any work on the arrays."""
+        arrays = {"keys": _pack_strings(self.keys), "targets": _pack_strings(self.targets),
+                  "cand_offsets": self.cand_offsets, "cand_targets": self.cand_targets,
+                  "cand_counts": self.cand_counts, **self.key_lm.to_arrays()}
+        for i, level in enumerate(self.levels):
+            arrays |= {f"level{i}_hashes": level.hashes, f"level{i}_targets": level.targets,
+                       f"level{i}_probs": level.probs}
+        toned = None
+        if self.toned_lm is not None:
+            toned = {"vocab": self.toned_lm.vocab}
+            for name in _TONED_ARRAYS:
+                value = getattr(self.toned_lm, name)
+                if value is not None:
+                    arrays[f"toned_{name}"] = value
+        description = {"meta": self.meta, "channel": self.channel, "hash_bits": self.hash_bits, "toned_lm": toned,
+                       "levels": [[list(lv.offsets), lv.rank, lv.toned, lv.cased] for lv in self.levels]}
+        return arrays, description
+
+    @classmethod
+    def from_memory_form(cls, arrays, description: dict) -> "RestorerModel":
+        """The model of `memory_form`'s arrays (a mapping name → array: read-only memory maps do)."""
+        keys = _unpack_strings(arrays["keys"])
+        toned = description["toned_lm"]
+        toned_lm = None if toned is None else TonedLM(
+            vocab=int(toned["vocab"]), **{name: arrays[f"toned_{name}"] for name in _TONED_ARRAYS
+                                           if f"toned_{name}" in arrays})
+        levels = [Level(tuple(offsets), rank, arrays[f"level{i}_hashes"], arrays[f"level{i}_targets"],
+                        arrays[f"level{i}_probs"], bool(is_toned), bool(is_cased))
+                  for i, (offsets, rank, is_toned, is_cased) in enumerate(description["levels"])]
+        return cls(keys=keys, targets=_unpack_strings(arrays["targets"]), cand_offsets=arrays["cand_offsets"],
+                   cand_targets=arrays["cand_targets"], cand_counts=arrays["cand_counts"], levels=levels,
+                   key_lm=KeyNgrams.from_arrays(arrays, len(keys)), channel=description["channel"],
+                   meta=description["meta"], toned_lm=toned_lm, hash_bits=int(description["hash_bits"]))
+
+
+_TONED_ARRAYS = tuple(f.name for f in fields(TonedLM) if f.name != "vocab")
 
 
 def _pack_hashes(hashes: np.ndarray) -> np.ndarray:

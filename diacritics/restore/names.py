@@ -23,7 +23,7 @@ from typing import Iterable
 import numpy as np
 
 from sohoa.diacritics.restore import table_beside
-from sohoa.diacritics.restore.tokens import Token, tokenize_text
+from sohoa.diacritics.restore.tokens import UNKNOWN_ID, Token, tokenize_text
 from sohoa.diacritics.syllables import strip_marks
 
 MIN_KEY_COUNT = 3
@@ -97,12 +97,16 @@ def read_table(path: str | Path) -> dict[str, dict[str, int]]:
 def readings_by_id(table: dict[str, dict[str, int]], vocabulary) -> dict[int, Counter]:
     """The table in the restorer's ids: key id → Counter(target id → count), for the keys with
     two readings or more (the others are never in doubt)."""
-    target_ids = vocabulary.target_ids
+    target_ids, key_ids, n_cands = vocabulary.target_ids, vocabulary.key_ids, vocabulary.n_cands
     readings = {}
     for key, forms in table.items():
-        key_id = vocabulary.key_id(key)
+        # a key of plain lower-case letters is its own context key (most are: the parse is skipped)
+        key_id = key_ids.get(key, UNKNOWN_ID) if key.isascii() and key.isalpha() and key.islower() \
+            else vocabulary.key_id(key)
+        if n_cands[key_id] < 2:
+            continue
         counts = Counter({target_ids[form]: n for form, n in forms.items() if form in target_ids})
-        if counts and vocabulary.n_cands[key_id] >= 2:
+        if counts:
             readings[int(key_id)] = counts
     return readings
 
