@@ -29,6 +29,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from sohoa.errors import OutputBusyError, SohoaError, UsageError
 from sohoa.files import write_whole
@@ -391,36 +392,72 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         finally:
             dask_scheduler.close(client)
         return
-    _load_before_fork(options, bool(page_docs))
+    if not page_docs:
+        _load_before_fork(options, pages=False)
+        with WorkerPool(jobs, options.memory_limit) as pool:
+            _schedule(queue, collect, failed, out, options, page_options, pool)
+        return
+    # The first pages do not wait for what only the documents' finishing needs (the restorer's
+    # model, the archival writers): it loads here while their OCR runs, and the workers are then
+    # forked again, each as its first task ends, to share it.
+    _import(_PAGE_MODULES)
     with WorkerPool(jobs, options.memory_limit) as pool:
-        _schedule(queue, collect, failed, out, options, page_options, pool)
+        def load_the_rest() -> None:
+            _load_before_fork(options, pages=True)
+            pool.renew()
+
+        _schedule(queue, collect, failed, out, options, page_options, pool, started=load_the_rest)
+
+
+_PAGE_MODULES = (
+    "pytesseract", "pdf2image", "sohoa.tables.api", "sohoa.tables.page", "sohoa.tables.tidy", "sohoa.tables.units",
+    "sohoa.tables.names", "sohoa.tables.join", "sohoa.tables.ordinals", "sohoa.tables.document_words",
+    "sohoa.ingest.cell_readings", "sohoa.diacritics.pipeline", "sohoa.diacritics.encodings",
+    "sohoa.diacritics.tokens", "sohoa.diacritics.unicode_fixes", "sohoa.diacritics.formulae",
+)
+"""What a worker's page tasks import: imported once here rather than once a worker."""
+_DOCUMENT_MODULES = (
+    "sohoa.ingest.assemble", "sohoa.diacritics.pipeline", "sohoa.diacritics.encodings", "sohoa.diacritics.tokens",
+    "sohoa.diacritics.unicode_fixes", "sohoa.diacritics.formulae", "sohoa.diacritics.chunked",
+    "sohoa.diacritics.list_ends", "sohoa.diacritics.restore.ocr_evidence", "sohoa.diacritics.restore.codes",
+)
+"""What a worker's document tasks import, text files' included."""
+_ARCHIVAL_MODULES = (
+    "sohoa.ingest.archival.searchable_pdf", "sohoa.ingest.archival.alto", "sohoa.ingest.archival.hocr",
+    "sohoa.ingest.archival.check", "fontTools.fontBuilder",
+    "pikepdf.pdfa",  # the PDF/A check of every searchable.pdf (0.1 s to import)
+)
+"""What finishing a scanned document imports besides: its archival files."""
 
 
 def _load_before_fork(options: BatchOptions, pages: bool) -> None:
     """Load in this process what every worker would otherwise load for itself: the workers are
     forked from it and share what it holds (copy on write). The restorer model alone costs a
     worker about 1.5 s of CPU to read, and the OCR and table modules a few tenths more."""
-    import gc
-    import importlib
-
-    modules = ["sohoa.ingest.assemble"]
-    if pages:
-        modules += ["pytesseract", "pdf2image", "sohoa.tables.api", "sohoa.tables.page",
-                    "sohoa.ingest.archival.searchable_pdf", "sohoa.ingest.archival.alto", "sohoa.ingest.archival.hocr",
-                    "pikepdf.pdfa"]  # the PDF/A check of every searchable.pdf (0.1 s to import)
-    for name in modules:
-        importlib.import_module(name)
+    _import(_DOCUMENT_MODULES + ((_PAGE_MODULES + _ARCHIVAL_MODULES) if pages else ()))
     if options.repair:
         from sohoa.diacritics.restore import load_default_restorer
 
         load_default_restorer()  # kept for the process (lru_cache): the text repair and the table names use it
+    import gc
+
     gc.freeze()  # what is loaded so far stays out of the workers' garbage collections, which would copy its pages
 
 
+def _import(modules: tuple[str, ...]) -> None:
+    import gc
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+    gc.freeze()
+
+
 def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, page_options: PageOptions, pool: WorkerPool,
-              page_pool=None, shared: set[str] | None = None) -> None:
+              page_pool=None, shared: set[str] | None = None, started: Callable[[], None] | None = None) -> None:
     """Hand out tasks until the queue is empty and every task has ended. Page tasks go to
-    `page_pool` when there is one (a Dask cluster), everything else to `pool`."""
+    `page_pool` when there is one (a Dask cluster), everything else to `pool`. `started` is
+    called once, when the first tasks are out (work for this process while they run)."""
     page_pool = page_pool or pool
     running: dict[int, Task] = {}
     serial = 0
@@ -463,6 +500,9 @@ def _schedule(queue: deque, collect, failed, out: Path, options: BatchOptions, p
                 continue
             running[serial] = task
         queue.extendleft(reversed(blocked))
+        if started is not None:
+            started()
+            started = None
         both = page_pool is not pool and page_pool.busy and pool.busy
         for source in ((page_pool, pool) if page_pool is not pool else (pool,)):
             if not source.busy:

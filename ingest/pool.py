@@ -41,6 +41,7 @@ class _Worker:
         self.key: Hashable = None
         self.deadline = 0.0
         self.limit = 0.0
+        self.stale = False  # forked before what the parent loaded since: replaced once its task ends
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -70,6 +71,16 @@ class WorkerPool:
     @property
     def busy(self) -> int:
         return len(self.workers) - self.idle
+
+    def renew(self) -> None:
+        """Replace every worker by a fresh fork of this process, so that what it has loaded
+        since the pool started is shared (copy on write) by the workers: idle ones at once,
+        busy ones as soon as their task ends (a task is never cut short)."""
+        for worker in self.workers:
+            if worker.key is None:
+                self._replace(worker)
+            else:
+                worker.stale = True
 
     def submit(self, key: Hashable, timeout: float, fn: Callable, *args) -> None:
         """Hand a task to an idle worker; TaskNotSent when it cannot travel (does not pickle)."""
@@ -107,12 +118,14 @@ class WorkerPool:
                 self._replace(worker)
             if outcome is not None:
                 worker.key = None
+                if worker.stale:
+                    self._replace(worker)
                 yield outcome
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()
         fresh = _Worker(self.context, self.memory_limit)
-        worker.conn, worker.process = fresh.conn, fresh.process
+        worker.conn, worker.process, worker.stale = fresh.conn, fresh.process, False
 
     def close(self) -> None:
         for worker in self.workers:

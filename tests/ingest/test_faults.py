@@ -245,6 +245,57 @@ def test_a_worker_that_dies_costs_only_its_task():
         assert [o.value for o in pool.outcomes()] == [2]
 
 
+_LOADED_AFTER_START: list[str] = []
+
+
+def _sleep_then_see_loaded(seconds: float) -> list[str]:
+    time.sleep(seconds)
+    return list(_LOADED_AFTER_START)
+
+
+def test_renewed_workers_share_what_the_parent_loaded_after_they_started():
+    with WorkerPool(2) as pool:
+        busy, idle = (w.process.pid for w in pool.workers)
+        pool.submit("running", 30, _sleep_then_see_loaded, 0.5)
+        _LOADED_AFTER_START.append("model")  # the parent loads while the first task runs
+        try:
+            pool.renew()
+            assert pool.workers[1].process.pid != idle  # an idle worker is replaced at once
+            assert pool.workers[0].process.pid == busy and pool.busy == 1  # a running task is never cut short
+            [outcome] = list(pool.outcomes())
+            assert (outcome.key, outcome.value) == ("running", [])  # forked before the load
+            assert pool.workers[0].process.pid != busy and pool.idle == 2  # replaced as its task ended
+            pool.submit("next", 30, _sleep_then_see_loaded, 0)
+            pool.submit("other", 30, _sleep_then_see_loaded, 0)
+            seen = {}
+            while pool.busy:
+                seen.update({o.key: o.value for o in pool.outcomes()})
+            assert seen == {"next": ["model"], "other": ["model"]}
+        finally:
+            _LOADED_AFTER_START.clear()
+
+
+def test_a_run_s_first_pages_start_before_the_restorer_loads(tmp_path, monkeypatch):
+    import sohoa.batch as batch
+
+    events = []
+    load = batch._load_before_fork
+    monkeypatch.setattr(batch, "_load_before_fork",
+                        lambda options, pages: (events.append("load"), load(options, pages))[1])
+    renew = WorkerPool.renew
+
+    def renew_spy(pool):
+        events.append(f"renew with {pool.busy} busy")
+        renew(pool)
+
+    monkeypatch.setattr(WorkerPool, "renew", renew_spy)
+    inputs = [_good(tmp_path / "in", f"good{k}.pdf") for k in range(3)]
+    summary = batch.run_batch([str(p) for p in inputs], tmp_path / "out",
+                              BatchOptions(jobs=2, engine="null", quiet=True))
+    assert summary.all_ok and len(summary.entries) == 3
+    assert events == ["load", "renew with 2 busy"]  # once, while the first two pages ran
+
+
 def _stuck(source, options):
     time.sleep(60)
 
