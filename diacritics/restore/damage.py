@@ -94,6 +94,7 @@ class DamageProfiler:
         counts = Counter(t.text for t in tokens if t.text)
         n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = n_odd_marks = 0
         n_odd_shapes = n_english_spellings = n_marked_words = n_outside_latin1 = n_known_garble = 0
+        n_unmarked_capitals = n_marked_small = 0
         for word, n in counts.items():
             if not any(ch.isalpha() for ch in word):
                 continue
@@ -118,6 +119,9 @@ class DamageProfiler:
                 n_ambiguous += n
                 if marked:
                     n_marked += n
+                    n_marked_small += n if word[:1].islower() else 0
+                elif word[:1].isupper():
+                    n_unmarked_capitals += n
                     if impossible:
                         n_bad_marks += n
         # A text that shows right marks is clean until enough unmarked words say otherwise: in a
@@ -150,6 +154,13 @@ class DamageProfiler:
                 and self._strip_rate(n_marked, n_ambiguous, settings.strip_prior) >= 0.5):
             garble = 1.0
         prior = settings.strip_prior_marked if n_marked and garble <= settings.lone_garble else settings.strip_prior
+        # Where the running words in small letters show marks, a capital written without one is
+        # as likely a name as its bearer writes it ('NGUYEN VAN AN' on a passport, 'Kinh Do',
+        # 'Ho Chi Minh City', an author cited as 'Nguyen, T. H.') as a word that lost its marks:
+        # the running words say whether the text lost them. A text whose words in small letters
+        # show no mark ('Ủy ban nhan dan tinh Quang Nam') is judged by all its words.
+        if n_marked_small and garble <= settings.lone_garble:
+            n_ambiguous -= n_unmarked_capitals
         strip_rate = self._strip_rate(n_marked, n_ambiguous, prior)
         mark_noise = n_bad_marks / (n_marked + 20.0)
         return TextProfile(strip_rate=float(strip_rate), garble=float(garble), mark_noise=float(mark_noise),
