@@ -91,7 +91,13 @@ class DamageProfiler:
     def profile(self, tokens: list[Token]) -> TextProfile:
         """Estimate, from the text itself, how it was damaged (see `TextProfile`)."""
         settings, vocabulary = self.settings, self.vocabulary
-        counts = Counter(t.text for t in tokens if t.text)
+        # lines in another language (`foreign_phrases`: an English or French passage quoted in a
+        # Vietnamese text) say nothing of how the Vietnamese around them was written or damaged;
+        # a text of such lines alone (a line read on its own) is judged by them all the same
+        foreign = self.foreign_phrases(tokens)
+        if all(any(k in foreign for k in line) for line in word_lines(tokens)):
+            foreign = set()
+        counts = Counter(t.text for i, t in enumerate(tokens) if t.text and i not in foreign)
         n_words = n_ambiguous = n_marked = n_suspicious = n_bad_marks = n_vietnamese = n_odd_marks = 0
         n_odd_shapes = n_english_spellings = n_marked_words = n_outside_latin1 = n_known_garble = 0
         n_unmarked_capitals = n_marked_small = 0
@@ -119,7 +125,9 @@ class DamageProfiler:
                 n_ambiguous += n
                 if marked:
                     n_marked += n
-                    n_marked_small += n if word[:1].islower() else 0
+                    # a letter the English model never writes ('ư', 'ộ', 'đ'): a mark of the text's
+                    # own, not one of that OCR's spellings ('nghé', 'sé')
+                    n_marked_small += n if word[:1].islower() and not VIETNAMESE_ONLY.isdisjoint(word) else 0
                 elif word[:1].isupper():
                     n_unmarked_capitals += n
                     if impossible:
@@ -154,11 +162,12 @@ class DamageProfiler:
                 and self._strip_rate(n_marked, n_ambiguous, settings.strip_prior) >= 0.5):
             garble = 1.0
         prior = settings.strip_prior_marked if n_marked and garble <= settings.lone_garble else settings.strip_prior
-        # Where the running words in small letters show marks, a capital written without one is
-        # as likely a name as its bearer writes it ('NGUYEN VAN AN' on a passport, 'Kinh Do',
-        # 'Ho Chi Minh City', an author cited as 'Nguyen, T. H.') as a word that lost its marks:
-        # the running words say whether the text lost them. A text whose words in small letters
-        # show no mark ('Ủy ban nhan dan tinh Quang Nam') is judged by all its words.
+        # Where the running words in small letters show Vietnamese marks (a letter outside Latin-1:
+        # English-model OCR writes 'nghé', 'sé' for them), a capital written without a mark is as
+        # likely a name as its bearer writes it ('NGUYEN VAN AN' on a passport, 'Kinh Do', 'Ho
+        # Chi Minh City', an author cited as 'Nguyen, T. H.') as a word that lost its marks: the
+        # running words say whether the text lost them. A text whose words in small letters show
+        # no such mark ('Ủy ban nhan dan tinh Quang Nam') is judged by all its words.
         if n_marked_small and garble <= settings.lone_garble:
             n_ambiguous -= n_unmarked_capitals
         strip_rate = self._strip_rate(n_marked, n_ambiguous, prior)

@@ -195,6 +195,42 @@ def test_shipped_model_leaves_correct_text(line):
     assert load_default_restorer().find_edits(line) == []
 
 
+NAMES_AS_THEIR_BEARERS_WRITE_THEM = """\
+Danh sách khách mời của hội thảo quốc tế năm nay gồm nhiều chuyên gia.
+Ông Tran Van Binh, bà Le Thi Hoa, ông Pham Quoc Dung và bà Vu Thu Ha đến từ Hoa Kỳ.
+Trên thẻ tên, các vị ghi TRAN VAN BINH, LE THI HOA, PHAM QUOC DUNG, VU THU HA.
+Khách sạn Ha Long Bay Resort và nhà hàng Pho Viet Kitchen nằm gần Hoan Kiem Lake."""
+QUOTED_FOREIGN_PASSAGES = """\
+Trích thư của một du khách:
+Nous sommes arrivés à Huế le matin. La pluie était légère, le café très fort et les gens très \
+gentils. Après la visite de la citadelle, nous avons mangé une soupe délicieuse près du marché. Le \
+soir, nous avons pris le train de nuit pour Hà Nội, où il faisait déjà froid. C'était un voyage \
+inoubliable, et nous espérons revenir l'été prochain avec nos enfants.
+We met a tour guide at the station. He was a tall man with a thin hat, and he took us to the old \
+quarter on a long walk. The food was good and the beer was cold. On the last day we bought a silk \
+dress for my mother and a lacquer box for my son.
+Bản tin du lịch tỉnh Thừa Thiên Huế."""
+
+
+@pytest.mark.shipped_model
+@pytest.mark.parametrize("document", [NAMES_AS_THEIR_BEARERS_WRITE_THEM, QUOTED_FOREIGN_PASSAGES])
+def test_a_marked_document_keeps_its_unmarked_names_and_its_foreign_passages(document):
+    """Unmarked capitals in a text whose running words keep their marks are names as their
+    bearers write them, and a passage in another language says nothing of the Vietnamese text's
+    damage: neither makes the text look de-accented ('thẻ' → 'thế', 'thư' → 'thủ' came of it)."""
+    from sohoa.diacritics.pipeline import repair
+
+    assert repair(document).text == document
+
+
+@pytest.mark.shipped_model
+def test_unmarked_capitals_are_restored_where_the_running_words_lost_their_marks_too():
+    from sohoa.diacritics.pipeline import repair
+
+    assert repair("Chu tich UBND tinh Nguyen Van An ky quyet dinh phe duyet ke hoach.").text == \
+        "Chủ tịch UBND tỉnh Nguyễn Văn An ký quyết định phê duyệt kế hoạch."
+
+
 # -- OCR junk ------------------------------------------------------------------------
 @pytest.mark.parametrize("text, expected", [
     ("về Hội .\nnghị", "về Hội\nnghị"),
