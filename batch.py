@@ -397,9 +397,9 @@ def _run_tasks(page_docs: list[InputDocument], text_docs: list[InputDocument], o
         with WorkerPool(jobs, options.memory_limit) as pool:
             _schedule(queue, collect, failed, out, options, page_options, pool)
         return
-    # The first pages do not wait for what only the documents' finishing needs (the restorer's
-    # model, the archival writers): it loads here while their OCR runs, and the workers are then
-    # forked again, each as its first task ends, to share it.
+    # The first pages do not wait for the restorer's model and the archival writers: they load
+    # here while the pages' OCR runs, and the workers are then forked again, each as its first
+    # task ends, to share them (a first page that holds a table reads the model for its cells).
     _import(_PAGE_MODULES)
     with WorkerPool(jobs, options.memory_limit) as pool:
         def load_the_rest() -> None:

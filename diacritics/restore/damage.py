@@ -128,10 +128,10 @@ class DamageProfiler:
                     # a letter the English model never writes ('ư', 'ộ', 'đ'): a mark of the text's
                     # own, not one of that OCR's spellings ('nghé', 'sé')
                     n_marked_small += n if word[:1].islower() and not VIETNAMESE_ONLY.isdisjoint(word) else 0
-                elif word[:1].isupper():
-                    n_unmarked_capitals += n
                     if impossible:
                         n_bad_marks += n
+                elif word[:1].isupper():
+                    n_unmarked_capitals += n
         # A text that shows right marks is clean until enough unmarked words say otherwise: in a
         # short line ('Lê Trung Chinh') two unmarked words prove no lost marks
         # Letters the English model never writes prove a text is none of its OCR: one syllable

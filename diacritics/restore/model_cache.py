@@ -78,8 +78,10 @@ def load_model(path: str | Path) -> RestorerModel:
     except OSError as exc:  # a read-only home, a full disk: the cache only saves time
         log.info("restorer model cache not written to %s: %s", folder, exc)
         return model
-    # the mapped arrays, as every later process has them (and shared with them by the OS)
-    return read_entry(folder)
+    try:  # the mapped arrays, as every later process has them (and shared with them by the OS)
+        return read_entry(folder)
+    except (OSError, ValueError, KeyError):  # removed meanwhile, or a file system that maps nothing
+        return model
 
 
 def read_entry(folder: Path) -> RestorerModel:

@@ -884,3 +884,14 @@ def test_correct_text_wrapped_over_lines_stays():
     text = ("Ông ấy nói rằng sẽ không bao giờ quên cái ngày mà đội\nbóng giành chức vô địch, khi cả\n"
             "thành phố đổ ra đường.\nngười dân vui mừng")
     assert repair(text).text == text
+
+
+@pytest.mark.shipped_model
+def test_impossible_marks_make_a_text_s_marks_noisy_and_right_ones_do_not():
+    from sohoa.diacritics.restore import load_default_restorer
+    from sohoa.diacritics.restore.tokens import tokenize_text
+
+    restorer = load_default_restorer()
+    noisy = restorer.profile(tokenize_text("Báo cáo viéc thực hiện quyét định của tỉnh về công tác trién khai"))
+    clean = restorer.profile(tokenize_text("Báo cáo việc thực hiện quyết định của tỉnh về công tác triển khai"))
+    assert noisy.mark_noise > 0 and clean.mark_noise == 0
